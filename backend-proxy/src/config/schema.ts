@@ -1,0 +1,68 @@
+// The proxy's configuration, validated once at start-up. The type comes from the schema, so no
+// second interface drifts. Each kind's schema lives beside its source.
+import { z } from 'zod';
+import { bitcoinConfigSchema } from '../sources/bitcoin/config.js';
+import { secret } from './common.js';
+
+export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema]);
+
+export const configSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8787),
+        /** bearer key required on /api/*; leave unset only on a loopback-only proxy */
+        apiKey: secret('server.apiKey').optional(),
+        bodyLimitBytes: z.number().int().min(1_024).max(16 * 1024 * 1024).default(256 * 1024),
+        /** history rings snapshot; no persistence when unset */
+        historyFile: z.string().min(1).optional(),
+        snapshotSeconds: z.number().min(1).max(3_600).default(10),
+        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** max queries in one /api/query body */
+        maxQueries: z.number().int().min(1).max(1_000).default(100),
+        /** TTL of cached query results */
+        cacheTtlMs: z.number().int().min(0).max(600_000).default(1_000),
+      })
+      .default({
+        host: '127.0.0.1',
+        port: 8787,
+        bodyLimitBytes: 256 * 1024,
+        snapshotSeconds: 10,
+        logLevel: 'info',
+        maxQueries: 100,
+        cacheTtlMs: 1_000,
+      }),
+    sources: z.array(sourceConfigSchema).default([]),
+    outputs: z
+      .strictObject({
+        influx: z
+          .strictObject({
+            url: z.url(),
+            /** v1 database or v2 bucket */
+            db: z.string().optional(),
+            bucket: z.string().optional(),
+            org: z.string().optional(),
+            token: secret('outputs.influx.token').optional(),
+          })
+          .optional(),
+        loki: z.strictObject({ url: z.url(), tenant: z.string().optional() }).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.sources.forEach((source, index) => {
+      const first = seen.get(source.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', index, 'id'],
+          message: `duplicate source id "${source.id}" (also sources[${first}])`,
+        });
+      } else seen.set(source.id, index);
+    });
+  });
+
+export type ProxyConfig = z.infer<typeof configSchema>;
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;

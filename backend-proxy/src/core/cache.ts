@@ -1,0 +1,76 @@
+// TTL cache with request coalescing: identical concurrent requests share one upstream call,
+// and a result is reused until its TTL ends. Errors are never cached, so a failing upstream
+// is retried by the next request.
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  coalesced: number;
+}
+
+interface Entry<T> {
+  value: T;
+  expires: number;
+}
+
+export class CoalescingCache {
+  private readonly entries = new Map<string, Entry<unknown>>();
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  readonly stats: CacheStats = { hits: 0, misses: 0, coalesced: 0 };
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  /** Returns a fresh cached value, joins an in-flight load, or starts `load`. */
+  get<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    const entry = this.entries.get(key);
+    if (entry && entry.expires > this.now()) {
+      this.stats.hits++;
+      return Promise.resolve(entry.value as T);
+    }
+    const pending = this.inflight.get(key);
+    if (pending) {
+      this.stats.coalesced++;
+      return pending as Promise<T>;
+    }
+    this.stats.misses++;
+    const promise = load().then(
+      (value) => {
+        this.inflight.delete(key);
+        if (ttlMs > 0) this.set(key, value, ttlMs);
+        return value;
+      },
+      (error: unknown) => {
+        this.inflight.delete(key);
+        throw error;
+      }
+    );
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  set(key: string, value: unknown, ttlMs: number): void {
+    if (this.entries.size >= this.maxEntries && !this.entries.has(key)) this.evict();
+    this.entries.delete(key); // re-insert so Map order stays oldest-first
+    this.entries.set(key, { value, expires: this.now() + ttlMs });
+  }
+
+  delete(prefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private evict(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) if (entry.expires <= now) this.entries.delete(key);
+    // still full: drop the oldest insertion
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+// Bounded in-memory history rings, snapshotted atomically to disk (write temp, fsync, rename)
+// and restored at start, so a restart loses at most one snapshot interval of samples.
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export class HistoryRing<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be >= 1, got ${capacity}`);
+  }
+
+  push(item: T): void {
+    if (this.items.length < this.capacity) {
+      this.items.push(item);
+    } else {
+      this.items[this.head] = item;
+      this.head = (this.head + 1) % this.capacity;
+    }
+  }
+
+  /** Oldest first. */
+  toArray(): T[] {
+    return this.head === 0 ? this.items.slice() : [...this.items.slice(this.head), ...this.items.slice(0, this.head)];
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  last(): T | undefined {
+    if (this.items.length === 0) return undefined;
+    return this.items[(this.head + this.items.length - 1) % this.items.length];
+  }
+
+  load(items: T[]): void {
+    this.items = items.slice(-this.capacity);
+    this.head = 0;
+  }
+}
+
+export interface HistoryStoreOptions {
+  /** file the rings are snapshotted to; no persistence when absent */
+  file?: string;
+  snapshotMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+interface SnapshotFile {
+  version: 1;
+  at: number;
+  rings: Record<string, unknown[]>;
+}
+
+export class HistoryStore {
+  private readonly rings = new Map<string, HistoryRing<unknown>>();
+  private restored: Record<string, unknown[]> = {};
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | null = null;
+  lastSnapshotAt: number | null = null;
+
+  constructor(private readonly options: HistoryStoreOptions = {}) {}
+
+  /** Gets or creates a ring; a ring restored from disk gets its items back here. */
+  ring<T>(key: string, capacity: number): HistoryRing<T> {
+    let ring = this.rings.get(key) as HistoryRing<T> | undefined;
+    if (!ring) {
+      ring = new HistoryRing<T>(capacity);
+      const saved = this.restored[key];
+      if (saved) ring.load(saved as T[]);
+      this.rings.set(key, ring as HistoryRing<unknown>);
+    }
+    return ring;
+  }
+
+  async restore(): Promise<number> {
+    if (!this.options.file) return 0;
+    let text: string;
+    try {
+      text = await readFile(this.options.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    const parsed = JSON.parse(text) as SnapshotFile;
+    if (parsed.version !== 1 || typeof parsed.rings !== 'object') throw new Error(`${this.options.file}: not a nodescope history snapshot`);
+    this.restored = parsed.rings;
+    for (const [key, ring] of this.rings) {
+      const saved = this.restored[key];
+      if (saved) ring.load(saved);
+    }
+    return Object.values(parsed.rings).reduce((n, items) => n + items.length, 0);
+  }
+
+  async snapshot(): Promise<void> {
+    const file = this.options.file;
+    if (!file) return;
+    // one write at a time; a snapshot asked for during a write waits for it, then writes anew
+    while (this.writing) await this.writing;
+    const rings: Record<string, unknown[]> = { ...this.restored };
+    for (const [key, ring] of this.rings) rings[key] = ring.toArray();
+    const body: SnapshotFile = { version: 1, at: Date.now(), rings };
+    this.writing = writeAtomically(file, JSON.stringify(body));
+    try {
+      await this.writing;
+      this.lastSnapshotAt = body.at;
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  start(): void {
+    if (!this.options.file || this.timer) return;
+    this.timer = setInterval(() => {
+      this.snapshot().catch((error: unknown) => this.options.onError?.(error));
+    }, this.options.snapshotMs ?? 10_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.snapshot();
+  }
+}
+
+export async function writeAtomically(file: string, data: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+}

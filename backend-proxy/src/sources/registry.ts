@@ -1,0 +1,18 @@
+// kind -> factory. Each source is built from its own config entry, so several sources of one
+// kind (btc-main, btc-test) live side by side. Adding a kind: its config.ts goes into
+// config/schema.ts, its factory here.
+import type { SourceConfig } from '../config/schema.js';
+import type { SourceContext } from '../core/context.js';
+import { createBitcoinSource } from './bitcoin/index.js';
+import type { Source, SourceFactory } from './types.js';
+
+type Factories = { [K in SourceConfig['kind']]: SourceFactory<Extract<SourceConfig, { kind: K }>> };
+
+const FACTORIES: Factories = {
+  bitcoin: createBitcoinSource,
+};
+
+export function createSource(config: SourceConfig, context: SourceContext): Source {
+  const factory = FACTORIES[config.kind] as SourceFactory<SourceConfig>;
+  return factory(config, context);
+}

@@ -1,0 +1,80 @@
+// The contract every upstream kind implements. A source is built from its own config entry
+// (several of one kind live side by side) and maps query names to small handlers; the HTTP
+// layer never knows what kind it talks to.
+import type { DataFrameJSON, SourceKind } from '@nodescope/shared';
+import type { SourceContext } from '../core/context.js';
+
+export type SourceStatus = 'ok' | 'degraded' | 'down' | 'starting';
+
+export interface SourceHealth {
+  status: SourceStatus;
+  message: string;
+  /** ms since epoch of the last successful upstream call, null if none yet */
+  lastSuccess: number | null;
+  /** circuit breaker state of the main upstream */
+  circuit?: 'closed' | 'open' | 'half-open';
+  /** per-component details (rpc, zmq, electrum, signer, ...) */
+  components?: Record<string, { status: SourceStatus; message: string; lastSuccess: number | null }>;
+}
+
+export interface QueryInput {
+  /** query parameters from the request, already validated to be scalars or string arrays */
+  params: Record<string, string | number | boolean | string[]>;
+  range: { from: number; to: number };
+  intervalMs: number;
+  maxDataPoints: number;
+}
+
+export type QueryHandler = (input: QueryInput) => Promise<DataFrameJSON[]>;
+
+export interface VariableValue {
+  text: string;
+  value: string;
+}
+
+export interface Annotation {
+  time: number;
+  timeEnd?: number;
+  title: string;
+  text: string;
+  tags: string[];
+}
+
+/** Pushes one frame (an append) to a stream subscriber. */
+export type StreamEmit = (frame: DataFrameJSON) => void;
+/** Starts a live subscription; returns the function that stops it. */
+export type StreamSubscribe = (emit: StreamEmit, params: QueryInput['params']) => () => void;
+
+export interface Source {
+  readonly id: string;
+  readonly kind: SourceKind;
+  readonly name: string;
+  readonly network?: string;
+  readonly queries: Readonly<Partial<Record<string, QueryHandler>>>;
+  readonly variables?: Readonly<Record<string, (params: Record<string, string>) => Promise<VariableValue[]>>>;
+  readonly annotations?: Readonly<Record<string, (range: { from: number; to: number }) => Promise<Annotation[]>>>;
+  readonly streams?: Readonly<Partial<Record<string, StreamSubscribe>>>;
+  health(): SourceHealth;
+  /** starts pollers / subscriptions; must not throw when the upstream is down */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type SourceFactory<C> = (config: C, context: SourceContext) => Source;
+
+/** An error whose message is safe to show to the client (4xx class: bad params, unknown miner). */
+export class QueryInputError extends Error {
+  override name = 'QueryInputError';
+}
+
+/** An upstream failure whose message has been checked to hold no credential. */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(
+    message: string,
+    readonly code?: number | string,
+    readonly retryable = true
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './queries.js';
+export * from './dataframe.js';
+export * from './units.js';
+export * from './feeBands.js';

@@ -1,0 +1,20 @@
+// Grafana unit ids used on frame fields (Grafana's valueFormats registry ids).
+export const UNITS = {
+  satPerVByte: 'sat/vB',
+  bytes: 'decbytes',
+  bytesIEC: 'bytes',
+  bytesPerSecond: 'Bps',
+  hashesPerSecond: 'Hs',
+  celsius: 'celsius',
+  usd: 'currencyUSD',
+  percent: 'percent',
+  percentUnit: 'percentunit',
+  ms: 'ms',
+  seconds: 's',
+  dateTime: 'dateTimeAsIso',
+  btc: 'currencyBTC',
+  rpm: 'rotrpm',
+  watt: 'watt',
+  none: 'none',
+  short: 'short',
+} as const;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages the tests use as real third-party components: promtool/prometheus to check
+# rules and scrape /metrics, chromium for the plugin harness. Installed with apt-get when this
+# user can; otherwise stop with the exact line to run.
+set -uo pipefail
+need=()
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+[ ${#need[@]} -eq 0 ] && exit 0
+line="apt-get update && apt-get install -y ${need[*]}"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing system packages: ${need[*]}"
+  (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}") >/tmp/nodescope-apt.log 2>&1 \
+    || { tail -20 /tmp/nodescope-apt.log; echo "could not install; run as root: $line"; exit 1; }
+else
+  echo "missing system packages; run as root: $line"
+  exit 1
+fi
