@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const shared = fileURLToPath(new URL('./plugins/shared/src/index.ts', import.meta.url));
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const shared = here('./plugins/shared/src/index.ts');
 
 // One run covers every workspace; each project keeps its own environment.
 export default defineConfig({
@@ -12,7 +13,7 @@ export default defineConfig({
         resolve: { alias: { '@nodescope/shared': shared } },
         test: {
           name: 'proxy',
-          root: './backend-proxy',
+          root: here('./backend-proxy'),
           environment: 'node',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           testTimeout: 30_000,
@@ -20,7 +21,7 @@ export default defineConfig({
         },
       },
       {
-        test: { name: 'shared', root: './plugins/shared', environment: 'node', include: ['src/**/*.test.ts'] },
+        test: { name: 'shared', root: here('./plugins/shared'), environment: 'node', include: ['src/**/*.test.ts'] },
       },
     ],
   },

@@ -6,8 +6,6 @@ export const sourceBase = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ only (it becomes a metric label and a URL parameter)'),
   name: z.string().min(1).max(200).optional(),
-  /** extra labels added to every series of this source on /metrics (e.g. site) */
-  labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string()).optional(),
 });
 
 /** A secret read from config: at least 8 characters so it can be scrubbed from any output. */

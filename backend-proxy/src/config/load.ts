@@ -1,6 +1,8 @@
-// Reads the config file (YAML or JSON), expands ${ENV_VAR} / ${ENV_VAR:-default} in string
-// values after parsing (so a value's characters can never break the YAML), and validates it.
-// Every failure names the file and the field, as seed 000's pydantic start-up check did.
+// Reads the config file (YAML or JSON), expands ${ENV_VAR} / ${ENV_VAR:-default}, and validates
+// it. Each ${...} is swapped for an inert placeholder before parsing and expanded afterwards,
+// so `apiKey: ${KEY}` works inside YAML flow maps and a value's own characters (`#`, `:`,
+// quotes) can never change the document's structure. Every failure names the file and the
+// field, as seed 000's pydantic start-up check did.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -11,6 +13,8 @@ export class ConfigError extends Error {
 }
 
 const ENV_PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const PLACEHOLDER = /__nodescope_env_(\d+)__/g;
+const WHOLE_PLACEHOLDER = /^__nodescope_env_(\d+)__$/;
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
@@ -18,20 +22,53 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
-/** Replaces ${VAR} in every string of a parsed document; an unset variable without default is an error. */
-export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, file: string, path: PropertyKey[] = []): unknown {
+interface EnvRef {
+  name: string;
+  fallback: string | undefined;
+}
+
+/** Swaps every ${VAR} for a placeholder that is a plain YAML scalar. */
+export function protectEnvRefs(text: string): { text: string; refs: EnvRef[] } {
+  const refs: EnvRef[] = [];
+  const out = text.replace(ENV_PATTERN, (_match, name: string, fallback: string | undefined) => {
+    refs.push({ name, fallback });
+    return `__nodescope_env_${refs.length - 1}__`;
+  });
+  return { text: out, refs };
+}
+
+function resolveRef(ref: EnvRef, env: NodeJS.ProcessEnv, file: string, path: PropertyKey[]): string {
+  const found = env[ref.name];
+  if (found !== undefined && found !== '') return found;
+  if (ref.fallback !== undefined) return ref.fallback;
+  throw new ConfigError(`${file}: ${formatPath(path)}: environment variable ${ref.name} is not set`);
+}
+
+/**
+ * Expands placeholders in every string of a parsed document. A value that is one placeholder
+ * alone takes the type its text reads as (`port: ${PORT}` is a number), as if written there.
+ */
+export function expandEnvRefs(
+  value: unknown,
+  refs: EnvRef[],
+  env: NodeJS.ProcessEnv,
+  file: string,
+  path: PropertyKey[] = []
+): unknown {
   if (typeof value === 'string') {
-    return value.replace(ENV_PATTERN, (_match, name: string, fallback: string | undefined) => {
-      const found = env[name];
-      if (found !== undefined && found !== '') return found;
-      if (fallback !== undefined) return fallback;
-      throw new ConfigError(`${file}: ${formatPath(path)}: environment variable ${name} is not set`);
-    });
+    const whole = WHOLE_PLACEHOLDER.exec(value);
+    if (whole) {
+      const text = resolveRef(refs[Number(whole[1])]!, env, file, path);
+      if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+      if (text === 'true' || text === 'false') return text === 'true';
+      return text;
+    }
+    return value.replace(PLACEHOLDER, (_m, index: string) => resolveRef(refs[Number(index)]!, env, file, path));
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, env, file, [...path, index]));
+  if (Array.isArray(value)) return value.map((item, index) => expandEnvRefs(item, refs, env, file, [...path, index]));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateEnv(item, env, file, [...path, key])])
+      Object.entries(value).map(([key, item]) => [key, expandEnvRefs(item, refs, env, file, [...path, key])])
     );
   }
   return value;
@@ -43,14 +80,15 @@ export function formatZodError(file: string, error: z.ZodError): string {
 }
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): ProxyConfig {
+  const protectedText = protectEnvRefs(text);
   let document: unknown;
   try {
-    document = parseYaml(text, { prettyErrors: true });
+    document = parseYaml(protectedText.text, { prettyErrors: true });
   } catch (error) {
     throw new ConfigError(`${file}: not valid YAML/JSON: ${(error as Error).message}`);
   }
   if (document === null || document === undefined) document = {};
-  const result = configSchema.safeParse(interpolateEnv(document, env, file));
+  const result = configSchema.safeParse(expandEnvRefs(document, protectedText.refs, env, file));
   if (!result.success) throw new ConfigError(formatZodError(file, result.error));
   return result.data;
 }

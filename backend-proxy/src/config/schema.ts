@@ -23,6 +23,8 @@ export const configSchema = z
         maxQueries: z.number().int().min(1).max(1_000).default(100),
         /** TTL of cached query results */
         cacheTtlMs: z.number().int().min(0).max(600_000).default(1_000),
+        /** `site` label on every series of /metrics, for many proxies behind one Prometheus/VictoriaMetrics */
+        site: z.string().min(1).max(100).optional(),
       })
       .default({
         host: '127.0.0.1',

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { CoalescingCache } from './cache.js';
+
+describe('CoalescingCache', () => {
+  it('shares one load between identical concurrent requests', async () => {
+    const cache = new CoalescingCache();
+    let loads = 0;
+    let release!: (v: number) => void;
+    const gate = new Promise<number>((resolve) => (release = resolve));
+    const pending = Array.from({ length: 100 }, () =>
+      cache.get('k', 1_000, () => {
+        loads++;
+        return gate;
+      })
+    );
+    release(42);
+    expect(await Promise.all(pending)).toEqual(Array(100).fill(42));
+    expect(loads).toBe(1);
+    expect(cache.stats).toEqual({ hits: 0, misses: 1, coalesced: 99 });
+  });
+
+  it('serves from cache until the TTL ends, then loads again', async () => {
+    let now = 0;
+    const cache = new CoalescingCache(100, () => now);
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await cache.get('k', 1_000, load)).toBe(1);
+    now = 999;
+    expect(await cache.get('k', 1_000, load)).toBe(1);
+    now = 1_000;
+    expect(await cache.get('k', 1_000, load)).toBe(2);
+    expect(cache.stats.hits).toBe(1);
+  });
+
+  it('does not cache failures', async () => {
+    const cache = new CoalescingCache();
+    await expect(cache.get('k', 1_000, () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await cache.get('k', 1_000, async () => 'up')).toBe('up');
+  });
+
+  it('stays within its entry bound', async () => {
+    const cache = new CoalescingCache(10);
+    for (let i = 0; i < 50; i++) await cache.get(`k${i}`, 60_000, async () => i);
+    expect(cache.size).toBe(10);
+    // the newest entries survive
+    expect(await cache.get('k49', 60_000, async () => -1)).toBe(49);
+  });
+});

@@ -1,0 +1,171 @@
+// Builds the proxy: shared services, one Source per config entry, and the HTTP routes. It does
+// not listen (server.ts does), so tests can use inject() or one ephemeral port.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { collectSecrets } from '../config/load.js';
+import type { ProxyConfig, SourceConfig } from '../config/schema.js';
+import { CoalescingCache } from '../core/cache.js';
+import type { SourceContext } from '../core/context.js';
+import { HistoryStore } from '../core/history.js';
+import { createLogger, SecretScrubber } from '../core/logger.js';
+import { MetricFactory, selfMetrics } from '../core/metrics.js';
+import { createSource } from '../sources/registry.js';
+import type { Source } from '../sources/types.js';
+import { HttpError } from './errors.js';
+import { annotationRoutes } from './routes/annotations.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { queryRoutes } from './routes/query.js';
+import { streamRoutes } from './routes/stream.js';
+import { variableRoutes } from './routes/variables.js';
+
+export interface AppOptions {
+  /** where JSON logs go (tests capture them to scan for secrets) */
+  logDestination?: DestinationStream;
+  now?: () => number;
+  /** builds a source from its config entry; the registry by default */
+  createSource?: (config: SourceConfig, context: SourceContext) => Source;
+}
+
+export interface ProxyApp {
+  app: FastifyInstance;
+  context: SourceContext;
+  sources: ReadonlyMap<string, Source>;
+  /** restores history, starts every source's pollers and the snapshot timer */
+  start(): Promise<void>;
+  /** stops sources, writes a last history snapshot, closes the server */
+  close(): Promise<void>;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+export async function buildApp(config: ProxyConfig, options: AppOptions = {}): Promise<ProxyApp> {
+  const now = options.now ?? Date.now;
+  const secrets = new SecretScrubber();
+  secrets.add(...collectSecrets(config));
+  const logger = createLogger({
+    level: config.server.logLevel,
+    scrubber: secrets,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const metrics = new MetricFactory();
+  if (config.server.site) metrics.registry.setDefaultLabels({ site: config.server.site });
+  const self = selfMetrics(metrics);
+  const cache = new CoalescingCache();
+  const history = new HistoryStore({
+    ...(config.server.historyFile ? { file: config.server.historyFile } : {}),
+    snapshotMs: config.server.snapshotSeconds * 1_000,
+    onError: (error) => logger.error({ err: error }, 'history snapshot failed'),
+  });
+
+  const sources = new Map<string, Source>();
+  const context: SourceContext = {
+    logger,
+    metrics,
+    self,
+    cache,
+    history,
+    secrets,
+    lookup: (id) => sources.get(id),
+    now,
+  };
+
+  // restored before sources exist, so each ring gets its items back when a source creates it
+  const restored = await history.restore().catch((error: unknown) => {
+    logger.error({ err: error }, 'history snapshot unreadable; starting with empty history');
+    return 0;
+  });
+  if (restored > 0) logger.info({ samples: restored, file: config.server.historyFile }, 'history restored');
+
+  const build = options.createSource ?? createSource;
+  for (const sourceConfig of config.sources) {
+    const child = logger.child({ source: sourceConfig.id, kind: sourceConfig.kind });
+    sources.set(sourceConfig.id, build(sourceConfig, { ...context, logger: child }));
+  }
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: config.server.bodyLimitBytes,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+
+  const apiKeyDigest = config.server.apiKey ? digest(config.server.apiKey) : null;
+  app.addHook('onRequest', async (request) => {
+    if (!apiKeyDigest || !request.url.startsWith('/api/')) return;
+    const header = request.headers.authorization;
+    if (!header) throw new HttpError(401, 'missing header "Authorization: Bearer <apiKey>"');
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match || !timingSafeEqual(digest(match[1]!.trim()), apiKeyDigest)) throw new HttpError(401, 'invalid API key');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level](
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request'
+    );
+  });
+
+  // defence in depth: no configured or learned secret leaves in a response body
+  app.addHook('onSend', async (_request, _reply, payload) =>
+    typeof payload === 'string' && secrets.size > 0 ? secrets.scrub(payload) : payload
+  );
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
+    if (status === 401) reply.header('www-authenticate', 'Bearer realm="nodescope"');
+    if (status >= 500) {
+      logger.error({ err: error, url: request.url }, 'request failed');
+      return reply.code(status).send({ error: 'internal error', statusCode: status });
+    }
+    return reply.code(status).send({ error: secrets.scrub(error.message), statusCode: status });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, statusCode: 404 })
+  );
+
+  healthRoutes(app, sources);
+  queryRoutes(app, {
+    sources,
+    cache,
+    cacheTtlMs: config.server.cacheTtlMs,
+    self,
+    now,
+    maxQueries: config.server.maxQueries,
+    onError: (error, sourceId, query) => logger.warn({ err: error, source: sourceId, query }, 'query failed'),
+  });
+  variableRoutes(app, sources);
+  annotationRoutes(app, sources);
+  streamRoutes(app, sources, (text) => secrets.scrub(text));
+  metricsRoutes(app, { sources, metrics, self, cache });
+
+  let started = false;
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...sources.values()].map((source) => source.stop()));
+    await history.stop().catch((error: unknown) => logger.error({ err: error }, 'final history snapshot failed'));
+  });
+
+  return {
+    app,
+    context,
+    sources,
+    async start() {
+      if (started) return;
+      started = true;
+      await Promise.all(
+        [...sources.values()].map((source) =>
+          source.start().catch((error: unknown) => logger.error({ err: error, source: source.id }, 'source failed to start'))
+        )
+      );
+      history.start();
+    },
+    close: () => app.close(),
+  };
+}

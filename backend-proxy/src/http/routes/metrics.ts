@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { CoalescingCache, CacheStats } from '../../core/cache.js';
+import type { MetricFactory, SelfMetrics } from '../../core/metrics.js';
+import type { Source, SourceStatus } from '../../sources/types.js';
+
+const STATUS_VALUE: Record<SourceStatus, number> = { ok: 0, starting: 1, degraded: 2, down: 3 };
+
+export function metricsRoutes(
+  app: FastifyInstance,
+  deps: { sources: ReadonlyMap<string, Source>; metrics: MetricFactory; self: SelfMetrics; cache: CoalescingCache }
+): void {
+  const counters = {
+    hits: deps.metrics.counter('nodescope_cache_hits_total', 'Query results served from the TTL cache'),
+    misses: deps.metrics.counter('nodescope_cache_misses_total', 'Query results loaded from upstream'),
+    coalesced: deps.metrics.counter('nodescope_coalesced_requests_total', 'Requests that joined an identical in-flight load'),
+  };
+  // the cache counts plain numbers on its hot path; the counters catch up at scrape time
+  const reported: CacheStats = { hits: 0, misses: 0, coalesced: 0 };
+
+  app.get('/metrics', async (_request, reply) => {
+    for (const source of deps.sources.values()) {
+      const { status } = source.health();
+      deps.self.sourceStatus.set({ source: source.id }, STATUS_VALUE[status]);
+      deps.self.sourceUp.set({ source: source.id }, status === 'ok' || status === 'degraded' ? 1 : 0);
+    }
+    for (const key of Object.keys(counters) as Array<keyof CacheStats>) {
+      const delta = deps.cache.stats[key] - reported[key];
+      if (delta > 0) counters[key].inc({ source: 'proxy' }, delta);
+      reported[key] = deps.cache.stats[key];
+    }
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+}

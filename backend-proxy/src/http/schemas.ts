@@ -1,0 +1,86 @@
+// Request shapes of the proxy API, validated at the edge. Limits keep a single request from
+// asking for unbounded work.
+import { ALL_QUERY_NAMES, SOURCE_KINDS } from '@nodescope/shared';
+import { z } from 'zod';
+
+const paramValue = z.union([
+  z.string().max(1_000),
+  z.number().finite(),
+  z.boolean(),
+  z.array(z.string().max(1_000)).max(1_000),
+]);
+
+export const paramsSchema = z
+  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'param names are letters, digits, _ . -'), paramValue)
+  .refine((params) => Object.keys(params).length <= 32, 'at most 32 params');
+
+export const querySchema = z.strictObject({
+  refId: z.string().min(1).max(64),
+  sourceId: z.string().min(1).max(64),
+  query: z.string().min(1).max(64),
+  params: paramsSchema.optional(),
+  // fields Grafana adds to every query; accepted and ignored
+  datasource: z.unknown().optional(),
+  hide: z.boolean().optional(),
+  key: z.string().optional(),
+  schemaVersion: z.number().optional(),
+  alias: z.string().max(200).optional(),
+  queryType: z.string().optional(),
+  intervalMs: z.number().optional(),
+  maxDataPoints: z.number().optional(),
+  datasourceId: z.number().optional(),
+});
+
+const epochMs = z.number().int().min(0).max(8.64e15);
+
+export const queryRequestSchema = z
+  .strictObject({
+    queries: z.array(querySchema).min(1, 'at least one query is needed'),
+    range: z.strictObject({ from: epochMs, to: epochMs }).optional(),
+    intervalMs: z.number().int().min(1).max(365 * 86_400_000).optional(),
+    maxDataPoints: z.number().int().min(1).max(100_000).optional(),
+  })
+  .refine((body) => !body.range || body.range.from <= body.range.to, {
+    message: 'range.from must not be after range.to',
+    path: ['range'],
+  })
+  .refine((body) => new Set(body.queries.map((q) => q.refId)).size === body.queries.length, {
+    message: 'refIds must be unique',
+    path: ['queries'],
+  });
+
+export type QueryRequestBody = z.infer<typeof queryRequestSchema>;
+
+export const variablesQuerySchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  sourceId: z.string().min(1).max(64).optional(),
+  kind: z.enum(SOURCE_KINDS).optional(),
+  network: z.string().max(32).optional(),
+  miner: z.string().max(200).optional(),
+  bot: z.string().max(200).optional(),
+});
+
+export const annotationsQuerySchema = z.strictObject({
+  sourceId: z.string().min(1).max(64),
+  type: z.string().min(1).max(64),
+  from: z.coerce.number().int().min(0).max(8.64e15),
+  to: z.coerce.number().int().min(0).max(8.64e15),
+});
+
+export const streamQuerySchema = z.strictObject({
+  sourceId: z.string().min(1).max(64),
+  query: z.string().min(1).max(64),
+  /** JSON-encoded params object */
+  params: z.string().max(8_192).optional(),
+});
+
+export const KNOWN_QUERY_NAMES = new Set(ALL_QUERY_NAMES);
+
+export function zodMessage(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+      return `${prefix}${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
