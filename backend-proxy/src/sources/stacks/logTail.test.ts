@@ -1,0 +1,117 @@
+import { appendFile, mkdtemp, rename, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LogFollower } from './logTail.js';
+
+let dir: string;
+let file: string;
+let got: string[];
+let follower: LogFollower | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'nodescope-tail-'));
+  file = join(dir, 'stacks.log');
+  got = [];
+});
+afterEach(async () => {
+  await follower?.stop();
+  follower = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const follow = (options: Partial<ConstructorParameters<typeof LogFollower>[1]> = {}) =>
+  (follower = new LogFollower(file, { onLines: (lines) => got.push(...lines), ...options }));
+
+describe('LogFollower', () => {
+  it('starts at the end by default and delivers only complete new lines', async () => {
+    await writeFile(file, 'old 1\nold 2\n');
+    const f = follow();
+    expect(await f.poll()).toBe(0);
+    await appendFile(file, 'new 1\nnew 2 partial');
+    expect(await f.poll()).toBe(1);
+    expect(got).toEqual(['new 1']);
+    await appendFile(file, ' done\r\n');
+    await f.poll();
+    expect(got).toEqual(['new 1', 'new 2 partial done']);
+  });
+
+  it('backfills whole trailing lines when asked, or reads from the start', async () => {
+    await writeFile(file, 'aaaa\nbbbb\ncccc\n');
+    await follow({ backfillBytes: 7 }).poll();
+    expect(got).toEqual(['cccc']);
+    await follower?.stop();
+    got = [];
+    await follow({ startAt: 'start' }).poll();
+    expect(got).toEqual(['aaaa', 'bbbb', 'cccc']);
+  });
+
+  it('survives rename rotation without losing the lines written just before it', async () => {
+    await writeFile(file, '');
+    const f = follow();
+    await f.poll();
+    await appendFile(file, 'before 1\n');
+    await f.poll();
+    await appendFile(file, 'before 2\nunterminated');
+    await rename(file, `${file}.1`); // logrotate: rename, then create
+    expect(await f.poll()).toBe(2); // old file drained even though the path is gone
+    await writeFile(file, 'after 1\n');
+    await f.poll();
+    expect(got).toEqual(['before 1', 'before 2', 'unterminated', 'after 1']);
+    expect(f.stats.rotations).toBe(1);
+  });
+
+  it('handles rotation when the new file already exists at the next poll', async () => {
+    await writeFile(file, '');
+    const f = follow();
+    await f.poll();
+    await appendFile(file, 'x1\n');
+    await rename(file, `${file}.1`);
+    await writeFile(file, 'y1\ny2\n');
+    await f.poll();
+    expect(got).toEqual(['x1', 'y1', 'y2']);
+  });
+
+  it('restarts from 0 after truncation (copytruncate)', async () => {
+    await writeFile(file, '');
+    const f = follow();
+    await f.poll();
+    await appendFile(file, 'one long line before truncation\n');
+    await f.poll();
+    await truncate(file, 0);
+    await appendFile(file, 'short\n');
+    await f.poll();
+    expect(got).toEqual(['one long line before truncation', 'short']);
+    expect(f.stats.truncations).toBe(1);
+  });
+
+  it('waits for a missing file and reports it, then follows it from its start once created', async () => {
+    const f = follow();
+    expect(await f.poll()).toBe(0);
+    expect(f.stats.lastError).toMatch(/ENOENT/);
+    await writeFile(file, 'first\n');
+    await f.poll();
+    await appendFile(file, 'second\n');
+    await f.poll();
+    expect(got).toEqual(['first', 'second']); // a file created after start is read from its start
+    expect(f.stats.lastError).toBeNull();
+    await unlink(file);
+    await f.poll();
+    expect(f.stats.lastError).toMatch(/ENOENT/);
+  });
+
+  it('cuts runaway lines and handles multi-byte UTF-8 split across reads', async () => {
+    await writeFile(file, '');
+    const f = follow({ maxLineBytes: 10 });
+    await f.poll();
+    await appendFile(file, `${'x'.repeat(100)}\n`);
+    await f.poll();
+    expect(got).toEqual(['x'.repeat(10)]);
+    const euro = Buffer.from('€ ok\n');
+    await appendFile(file, euro.subarray(0, 1));
+    await f.poll();
+    await appendFile(file, euro.subarray(1));
+    await f.poll();
+    expect(got[1]).toBe('€ ok');
+  });
+});
