@@ -1,0 +1,267 @@
+// I/O only: Freqtrade's REST API v1 over HTTP with Basic or JWT auth. Every request is checked
+// against a read-only allow-list before a socket is opened, so no query can ever reach
+// forceenter/forceexit/start/stop/reload_config/blacklist writes or deletes.
+import { UpstreamError } from '../types.js';
+import type {
+  BalanceResponse,
+  CountResponse,
+  DailyResponse,
+  HealthResponse,
+  LocksResponse,
+  OpenTradeJson,
+  PerformanceEntry,
+  PingResponse,
+  ProfitResponse,
+  ShowConfigResponse,
+  TokenLoginResponse,
+  TokenRefreshResponse,
+  TradesPageResponse,
+  VersionResponse,
+  WhitelistResponse,
+} from './api.js';
+
+const API = '/api/v1';
+
+/** Read-only GET endpoints and the query parameters each may carry. */
+export const READ_ENDPOINTS = {
+  ping: { path: `${API}/ping`, params: [] },
+  version: { path: `${API}/version`, params: [] },
+  show_config: { path: `${API}/show_config`, params: [] },
+  status: { path: `${API}/status`, params: [] },
+  count: { path: `${API}/count`, params: [] },
+  profit: { path: `${API}/profit`, params: [] },
+  balance: { path: `${API}/balance`, params: [] },
+  daily: { path: `${API}/daily`, params: ['timescale'] },
+  performance: { path: `${API}/performance`, params: [] },
+  trades: { path: `${API}/trades`, params: ['limit', 'offset'] },
+  health: { path: `${API}/health`, params: [] },
+  locks: { path: `${API}/locks`, params: [] },
+  whitelist: { path: `${API}/whitelist`, params: [] },
+} as const satisfies Record<string, { path: string; params: readonly string[] }>;
+
+export type ReadEndpoint = keyof typeof READ_ENDPOINTS;
+
+/** The only POSTs: obtaining tokens. They change nothing on the bot. */
+const AUTH_POSTS = { login: `${API}/token/login`, refresh: `${API}/token/refresh` } as const;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+/** Decides whether a request may leave the proxy: allow-listed GET reads and the two token POSTs. */
+export function isAllowedRequest(method: string, path: string, query: Record<string, string | number> = {}): boolean {
+  if (method === 'POST') return Object.keys(query).length === 0 && Object.values(AUTH_POSTS).some((p) => p === path);
+  if (method !== 'GET') return false;
+  const endpoint = Object.values(READ_ENDPOINTS).find((e) => e.path === path);
+  if (!endpoint) return false;
+  const allowedParams: readonly string[] = endpoint.params;
+  return Object.entries(query).every(
+    ([key, value]) => allowedParams.includes(key) && Number.isInteger(Number(value)) && Number(value) >= 0
+  );
+}
+
+export interface FreqtradeClientOptions {
+  /** base URL of the bot's API server, without /api/v1 */
+  url: string;
+  username: string;
+  password: string;
+  auth: 'jwt' | 'basic';
+  timeoutMs: number;
+  now?: () => number;
+  /** renew the access token this long before it expires */
+  refreshMarginMs?: number;
+  /** called with every credential the client comes to hold (Basic header, tokens) */
+  onSecret?: (secret: string) => void;
+  /** called after every request with its outcome, for nodescope_upstream_* metrics */
+  onRequest?: (endpoint: string, seconds: number, error: string | null) => void;
+}
+
+interface Token {
+  value: string;
+  /** ms since epoch */
+  expiresAt: number;
+}
+
+export class FreqtradeClient {
+  private readonly base: string;
+  private readonly basicHeader: string;
+  private readonly now: () => number;
+  private readonly refreshMarginMs: number;
+  private access: Token | null = null;
+  private refresh: Token | null = null;
+  private renewing: Promise<void> | null = null;
+  /** counts of auth round trips, exposed for tests and health */
+  readonly authStats = { logins: 0, refreshes: 0, retriesAfter401: 0 };
+
+  constructor(private readonly options: FreqtradeClientOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+    this.basicHeader = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
+    this.now = options.now ?? Date.now;
+    this.refreshMarginMs = options.refreshMarginMs ?? 60_000;
+    options.onSecret?.(options.password);
+    options.onSecret?.(this.basicHeader.slice('Basic '.length));
+  }
+
+  ping = () => this.get<PingResponse>('ping');
+  version = () => this.get<VersionResponse>('version');
+  showConfig = () => this.get<ShowConfigResponse>('show_config');
+  status = () => this.get<OpenTradeJson[]>('status');
+  count = () => this.get<CountResponse>('count');
+  profit = () => this.get<ProfitResponse>('profit');
+  balance = () => this.get<BalanceResponse>('balance');
+  daily = (timescale: number) => this.get<DailyResponse>('daily', { timescale });
+  performance = () => this.get<PerformanceEntry[]>('performance');
+  trades = (limit: number, offset: number) => this.get<TradesPageResponse>('trades', { limit, offset });
+  health = () => this.get<HealthResponse>('health');
+  locks = () => this.get<LocksResponse>('locks');
+  whitelist = () => this.get<WhitelistResponse>('whitelist');
+
+  /** Forgets the tokens (next call logs in again). */
+  logout(): void {
+    this.access = null;
+    this.refresh = null;
+  }
+
+  get hasAccessToken(): boolean {
+    return this.access !== null;
+  }
+
+  private async get<T>(endpoint: ReadEndpoint, query: Record<string, number> = {}): Promise<T> {
+    const path = READ_ENDPOINTS[endpoint].path;
+    if (endpoint === 'ping') return (await this.call('GET', path, query, null)) as T;
+    const authorization = await this.authorization();
+    try {
+      return (await this.call('GET', path, query, authorization)) as T;
+    } catch (error) {
+      // an access token the bot no longer accepts (expired early, bot restarted with a new
+      // jwt_secret_key): get a fresh one and try exactly once more
+      if (this.options.auth === 'jwt' && error instanceof UpstreamError && error.code === 401) {
+        this.authStats.retriesAfter401++;
+        this.access = null;
+        return (await this.call('GET', path, query, await this.authorization())) as T;
+      }
+      throw error;
+    }
+  }
+
+  private async authorization(): Promise<string> {
+    if (this.options.auth === 'basic') return this.basicHeader;
+    if (!this.access || this.access.expiresAt - this.now() <= this.refreshMarginMs) {
+      this.renewing ??= this.renew().finally(() => {
+        this.renewing = null;
+      });
+      await this.renewing;
+    }
+    if (!this.access) throw new UpstreamError('freqtrade: no access token after login', 'auth', true);
+    return `Bearer ${this.access.value}`;
+  }
+
+  /** Refreshes with the refresh token while it is valid, else (or when refused) logs in. */
+  private async renew(): Promise<void> {
+    if (this.refresh && this.refresh.expiresAt - this.now() > this.refreshMarginMs) {
+      try {
+        this.authStats.refreshes++;
+        const body = (await this.call('POST', AUTH_POSTS.refresh, {}, `Bearer ${this.refresh.value}`)) as TokenRefreshResponse;
+        this.access = this.token(body.access_token, 15 * 60_000);
+        return;
+      } catch (error) {
+        if (!(error instanceof UpstreamError && error.code === 401)) throw error;
+        this.refresh = null;
+      }
+    }
+    this.authStats.logins++;
+    let body: TokenLoginResponse;
+    try {
+      body = (await this.call('POST', AUTH_POSTS.login, {}, this.basicHeader)) as TokenLoginResponse;
+    } catch (error) {
+      if (error instanceof UpstreamError && error.code === 401) {
+        throw new UpstreamError('freqtrade: login refused (HTTP 401): check username and password', 401, false);
+      }
+      throw error;
+    }
+    if (typeof body?.access_token !== 'string' || typeof body.refresh_token !== 'string') {
+      throw new UpstreamError('freqtrade: login answer has no access_token/refresh_token', 'auth', false);
+    }
+    this.access = this.token(body.access_token, 15 * 60_000);
+    this.refresh = this.token(body.refresh_token, 30 * 24 * 3_600_000);
+  }
+
+  private token(value: string, fallbackTtlMs: number): Token {
+    this.options.onSecret?.(value);
+    return { value, expiresAt: jwtExpiry(value) ?? this.now() + fallbackTtlMs };
+  }
+
+  /**
+   * Sends one request. The allow-list check comes first, so a refused call never opens a
+   * socket. Error messages name the path and status, never a header or a token.
+   */
+  async call(method: HttpMethod, path: string, query: Record<string, number | string>, authorization: string | null): Promise<unknown> {
+    if (!isAllowedRequest(method, path, query)) {
+      throw new UpstreamError(`freqtrade: ${method} ${path} refused: not an allow-listed read-only call`, 'not-allowed', false);
+    }
+    const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const url = `${this.base}${path}${search ? `?${search}` : ''}`;
+    const label = path.slice(API.length + 1);
+    const started = performance.now();
+    let failure: string | null = null;
+    try {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
+          redirect: 'error',
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+      } catch (error) {
+        failure = 'network';
+        throw new UpstreamError(`freqtrade ${method} ${path}: ${describeNetworkError(error, this.options.timeoutMs)}`, 'network', true);
+      }
+      const text = await response.text().catch(() => '');
+      if (!response.ok) {
+        failure = `http_${response.status}`;
+        const detail = errorDetail(text);
+        throw new UpstreamError(
+          `freqtrade ${method} ${path}: HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
+          response.status,
+          response.status >= 500 || response.status === 429
+        );
+      }
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        failure = 'malformed';
+        throw new UpstreamError(`freqtrade ${method} ${path}: answer is not JSON (${text.length} bytes)`, 'malformed', true);
+      }
+    } finally {
+      this.options.onRequest?.(label, (performance.now() - started) / 1000, failure);
+    }
+  }
+}
+
+/** `exp` of a JWT (ms), or null when the token is not a readable JWT. */
+export function jwtExpiry(token: string): number | null {
+  const payload = token.split('.')[1];
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Freqtrade answers errors as {detail} (FastAPI) or {error} (RPCException -> 502). */
+function errorDetail(text: string): string {
+  try {
+    const body = JSON.parse(text) as { detail?: unknown; error?: unknown };
+    const detail = typeof body.error === 'string' ? body.error : typeof body.detail === 'string' ? body.detail : '';
+    return detail.slice(0, 300);
+  } catch {
+    return '';
+  }
+}
+
+function describeNetworkError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : 'request failed');
+}
