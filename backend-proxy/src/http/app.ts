@@ -131,6 +131,9 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, statusCode: 404 })
   );
 
+  // JSON only: a text/plain body is a client mistake, answered with 415 rather than parsed
+  app.removeContentTypeParser('text/plain');
+
   healthRoutes(app, sources);
   queryRoutes(app, {
     sources,
