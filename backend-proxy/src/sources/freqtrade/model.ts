@@ -1,0 +1,319 @@
+// Pure logic of the Freqtrade source: the bot's polled state, the incremental closed-trade
+// book, drawdown from closed trades, the one-row bot summary. No I/O here.
+import type {
+  BalanceResponse,
+  CountResponse,
+  DailyResponse,
+  HealthResponse,
+  LocksResponse,
+  OpenTradeJson,
+  PerformanceEntry,
+  ProfitResponse,
+  ShowConfigResponse,
+  TradeJson,
+  WhitelistResponse,
+} from './api.js';
+
+/** What one poll learned; an endpoint that failed keeps null and its error. */
+export interface BotSnapshot {
+  /** ms of the poll */
+  at: number;
+  config: ShowConfigResponse | null;
+  status: OpenTradeJson[] | null;
+  count: CountResponse | null;
+  profit: ProfitResponse | null;
+  balance: BalanceResponse | null;
+  daily: DailyResponse | null;
+  performance: PerformanceEntry[] | null;
+  health: HealthResponse | null;
+  locks: LocksResponse | null;
+  whitelist: WhitelistResponse | null;
+  /** endpoint -> scrubbed error message */
+  errors: Record<string, string>;
+}
+
+export function emptySnapshot(at: number): BotSnapshot {
+  return {
+    at,
+    config: null,
+    status: null,
+    count: null,
+    profit: null,
+    balance: null,
+    daily: null,
+    performance: null,
+    health: null,
+    locks: null,
+    whitelist: null,
+    errors: {},
+  };
+}
+
+/** Seconds since the bot's main loop last ran (`last_process_ts` is in seconds), null if unknown. */
+export function heartbeatAgeSeconds(health: HealthResponse | null, now: number): number | null {
+  const ts = health?.last_process_ts;
+  if (typeof ts !== 'number' || !Number.isFinite(ts)) return null;
+  return Math.max(0, Math.round(now / 1000 - ts));
+}
+
+export type BotCondition = { status: 'ok' | 'degraded'; message: string };
+
+/**
+ * What the bot says about itself while answering: stopped or reloading, a stuck loop, or some
+ * endpoints failing (an exchange error on /balance) make the source degraded, not down.
+ */
+export function botCondition(snapshot: BotSnapshot, now: number, staleSeconds: number): BotCondition {
+  const state = snapshot.config?.state;
+  if (state && state !== 'running') return { status: 'degraded', message: `bot state is ${state}` };
+  const age = heartbeatAgeSeconds(snapshot.health, now);
+  if (age !== null && age > staleSeconds) return { status: 'degraded', message: `stale heartbeat: last process ${age} s ago` };
+  const failed = Object.entries(snapshot.errors).filter(([endpoint]) => !(endpoint === 'count' && state !== 'running'));
+  if (failed.length > 0) {
+    const [endpoint, message] = failed[0] as [string, string];
+    return { status: 'degraded', message: `${endpoint}: ${message}` };
+  }
+  return { status: 'ok', message: 'ok' };
+}
+
+export interface BotRow {
+  source: string;
+  bot: string;
+  up: boolean;
+  state: string;
+  runmode: string;
+  strategy: string;
+  exchange: string;
+  dry_run: boolean | null;
+  trading_mode: string;
+  stake_currency: string;
+  timeframe: string;
+  version: string;
+  open_trades: number | null;
+  /** null when unlimited (-1) or unknown */
+  max_open_trades: number | null;
+  closed_trades: number | null;
+  profit_closed_abs: number | null;
+  profit_all_abs: number | null;
+  profit_all_ratio: number | null;
+  winrate: number | null;
+  heartbeat_age: number | null;
+  last_process: number | null;
+  message: string;
+}
+
+/** One row per bot for the `bots` query. `up` is false when the last poll could not reach it. */
+export function botRow(
+  sourceId: string,
+  name: string,
+  snapshot: BotSnapshot | null,
+  up: boolean,
+  now: number,
+  message: string
+): BotRow {
+  const config = snapshot?.config ?? null;
+  const maxOpen = snapshot?.count?.max ?? config?.max_open_trades ?? null;
+  const lastProcessTs = snapshot?.health?.last_process_ts;
+  return {
+    source: sourceId,
+    bot: config?.bot_name || name,
+    up,
+    state: up ? config?.state || 'unknown' : 'unreachable',
+    runmode: config?.runmode ?? '',
+    strategy: config?.strategy ?? '',
+    exchange: config?.exchange ?? '',
+    dry_run: config ? config.dry_run : null,
+    trading_mode: config?.trading_mode ?? '',
+    stake_currency: config?.stake_currency ?? '',
+    timeframe: config?.timeframe ?? '',
+    version: config?.version ?? '',
+    open_trades: snapshot?.count?.current ?? snapshot?.status?.length ?? null,
+    max_open_trades: maxOpen === null || maxOpen < 0 ? null : maxOpen,
+    closed_trades: snapshot?.profit?.closed_trade_count ?? null,
+    profit_closed_abs: snapshot?.profit?.profit_closed_coin ?? null,
+    profit_all_abs: snapshot?.profit?.profit_all_coin ?? null,
+    profit_all_ratio: snapshot?.profit?.profit_all_ratio ?? null,
+    winrate: snapshot?.profit ? winrate(snapshot.profit) : null,
+    heartbeat_age: snapshot ? heartbeatAgeSeconds(snapshot.health, now) : null,
+    last_process: typeof lastProcessTs === 'number' ? lastProcessTs * 1000 : null,
+    message,
+  };
+}
+
+/** Older bots have no `winrate`; derive it from the win/loss counts then. */
+export function winrate(profit: ProfitResponse): number {
+  if (typeof profit.winrate === 'number') return profit.winrate;
+  const decided = profit.winning_trades + profit.losing_trades;
+  return decided > 0 ? profit.winning_trades / decided : 0;
+}
+
+export interface DrawdownPoint {
+  /** close time (ms) */
+  time: number;
+  /** cumulative closed profit, stake currency */
+  cumulative: number;
+  /** highest cumulative profit so far (starts at 0: the starting balance) */
+  peak: number;
+  /** peak - cumulative (>= 0), stake currency */
+  drawdownAbs: number;
+  /** drawdown relative to the peak balance (starting balance + peak), null without a starting balance */
+  drawdownRatio: number | null;
+}
+
+export interface Drawdown {
+  series: DrawdownPoint[];
+  maxAbs: number;
+  maxRatio: number | null;
+  /** time of the peak before the deepest trough, and of the trough; null when no drawdown */
+  peakTime: number | null;
+  troughTime: number | null;
+  currentAbs: number;
+  currentRatio: number | null;
+}
+
+/**
+ * Drawdown of the account from closed trades, in close order. Unlike Freqtrade's
+ * calculate_max_drawdown (whose running high starts at the first trade's result), the peak
+ * starts at the starting balance, so losing first trades count as drawdown as an account sees it.
+ */
+export function computeDrawdown(closed: readonly TradeJson[], startingBalance: number | null): Drawdown {
+  const sorted = closed
+    .filter((t) => typeof t.close_timestamp === 'number')
+    .sort((a, b) => (a.close_timestamp as number) - (b.close_timestamp as number) || a.trade_id - b.trade_id);
+  const series: DrawdownPoint[] = [];
+  let cumulative = 0;
+  let peak = 0;
+  let peakTime: number | null = null;
+  let best = { abs: 0, ratio: null as number | null, peakTime: null as number | null, troughTime: null as number | null };
+  for (const trade of sorted) {
+    const time = trade.close_timestamp as number;
+    cumulative += trade.close_profit_abs ?? trade.profit_abs ?? 0;
+    if (cumulative > peak) {
+      peak = cumulative;
+      peakTime = time;
+    }
+    const drawdownAbs = peak - cumulative;
+    const drawdownRatio = startingBalance && startingBalance > 0 ? drawdownAbs / (startingBalance + peak) : null;
+    series.push({ time, cumulative, peak, drawdownAbs, drawdownRatio });
+    if (drawdownAbs > best.abs) best = { abs: drawdownAbs, ratio: drawdownRatio, peakTime: peakTime ?? sorted[0]?.open_timestamp ?? null, troughTime: time };
+  }
+  const last = series.at(-1);
+  return {
+    series,
+    maxAbs: best.abs,
+    maxRatio: startingBalance && startingBalance > 0 ? (best.ratio ?? 0) : null,
+    peakTime: best.troughTime === null ? null : best.peakTime,
+    troughTime: best.troughTime,
+    currentAbs: last?.drawdownAbs ?? 0,
+    currentRatio: startingBalance && startingBalance > 0 ? (last?.drawdownRatio ?? 0) : null,
+  };
+}
+
+/**
+ * Closed trades of one bot, kept in the bot's own order (by trade id, as /api/v1/trades pages
+ * them) and fetched incrementally: a trade that closes gets inserted at its id's position, so
+ * everything from the lowest id still open at the last poll onwards is fetched again.
+ */
+export class ClosedTradeBook {
+  private trades: TradeJson[] = [];
+  /** oldest trades dropped to respect maxTrades (they never change on the bot) */
+  private dropped = 0;
+  private droppedMaxId = 0;
+
+  constructor(private readonly maxTrades: number) {}
+
+  get size(): number {
+    return this.trades.length;
+  }
+
+  /** Trades the bot has closed as far as the book knows (including dropped ones). */
+  get knownTotal(): number {
+    return this.dropped + this.trades.length;
+  }
+
+  all(): readonly TradeJson[] {
+    return this.trades;
+  }
+
+  ids(): Set<number> {
+    return new Set(this.trades.map((t) => t.trade_id));
+  }
+
+  /** The bot-side offset from which the closed list may have changed since the last sync. */
+  resyncOffset(lowestOpenId: number | null): number {
+    if (lowestOpenId === null) return this.knownTotal;
+    if (this.dropped > 0 && lowestOpenId <= this.droppedMaxId) return 0;
+    const below = this.trades.filter((t) => t.trade_id < lowestOpenId).length;
+    return this.dropped + below;
+  }
+
+  /**
+   * Replaces everything from `offset` with `fetched` (the bot's trades from that offset to the end).
+   * Returns the trades not seen before, or null when the result does not add up to `total`
+   * (trades deleted or inserted before the offset): the caller then syncs again from 0.
+   */
+  replaceFrom(offset: number, fetched: readonly TradeJson[], total: number): TradeJson[] | null {
+    if (offset !== 0 && offset < this.dropped) return null;
+    const previous = this.ids();
+    const droppedMaxId = this.droppedMaxId;
+    const keep = offset === 0 ? [] : this.trades.slice(0, offset - this.dropped);
+    const dropped = offset === 0 ? 0 : this.dropped;
+    const next = [...keep, ...fetched];
+    if (dropped + next.length !== total) return null;
+    this.trades = next;
+    this.dropped = dropped;
+    if (offset === 0) this.droppedMaxId = 0;
+    this.trim();
+    // trades dropped earlier and fetched again by a full resync are not new
+    return fetched.filter((t) => !previous.has(t.trade_id) && t.trade_id > droppedMaxId);
+  }
+
+  private trim(): void {
+    const excess = this.trades.length - this.maxTrades;
+    if (excess <= 0) return;
+    const removed = this.trades.splice(0, excess);
+    this.dropped += excess;
+    this.droppedMaxId = Math.max(this.droppedMaxId, ...removed.map((t) => t.trade_id));
+  }
+}
+
+/** Lowest id among open trades, or null when none are open. */
+export function lowestOpenId(...lists: Array<readonly OpenTradeJson[] | null | undefined>): number | null {
+  let lowest: number | null = null;
+  for (const list of lists) for (const t of list ?? []) lowest = lowest === null ? t.trade_id : Math.min(lowest, t.trade_id);
+  return lowest;
+}
+
+/** Midnight UTC (ms) of a /daily `date` ("YYYY-MM-DD"), NaN when malformed. */
+export function dayStart(date: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : Number.NaN;
+}
+
+/** Pairs known to the bot: its whitelist, then any other pair it has traded, sorted. */
+export function knownPairs(snapshot: BotSnapshot | null, closed: readonly TradeJson[]): string[] {
+  const pairs = new Set<string>(snapshot?.whitelist?.whitelist ?? []);
+  for (const t of snapshot?.status ?? []) pairs.add(t.pair);
+  for (const t of closed) pairs.add(t.pair);
+  return [...pairs].sort();
+}
+
+export interface TradeMark {
+  time: number;
+  kind: 'entry' | 'exit';
+  trade: TradeJson;
+}
+
+/** Entries and exits that fall inside a time range, oldest first. */
+export function tradeMarks(trades: readonly TradeJson[], range: { from: number; to: number }): TradeMark[] {
+  const marks: TradeMark[] = [];
+  const seen = new Set<number>();
+  for (const trade of trades) {
+    if (seen.has(trade.trade_id)) continue;
+    seen.add(trade.trade_id);
+    if (trade.open_timestamp >= range.from && trade.open_timestamp <= range.to) {
+      marks.push({ time: trade.open_timestamp, kind: 'entry', trade });
+    }
+    const close = trade.close_timestamp;
+    if (typeof close === 'number' && close >= range.from && close <= range.to) marks.push({ time: close, kind: 'exit', trade });
+  }
+  return marks.sort((a, b) => a.time - b.time || (a.kind === 'entry' ? -1 : 1));
+}
