@@ -20,11 +20,15 @@ export const bitcoinConfigSchema = sourceBase.extend({
       timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
       /** largest JSON-RPC batch sent at once (bitcoind serves a batch on one work-queue slot) */
       maxBatch: z.number().int().min(1).max(5_000).default(500),
+      /** retries of a busy (503) or restarting node before a call fails */
+      retries: z.number().int().min(0).max(10).default(3),
+      /** how long the circuit stays open after repeated failures before one probe call */
+      circuitOpenMs: z.number().int().min(50).max(600_000).default(5_000),
     })
     .refine((rpc) => (rpc.user === undefined) === (rpc.password === undefined), {
       message: 'user and password go together (or leave both out to use the cookie file)',
     })
-    .default({ timeoutMs: 10_000, maxBatch: 500 }),
+    .default({ timeoutMs: 10_000, maxBatch: 500, retries: 3, circuitOpenMs: 5_000 }),
   zmq: z
     .strictObject({
       /** zmqpubsequence endpoint, e.g. tcp://127.0.0.1:28332 */
@@ -41,9 +45,9 @@ export const bitcoinConfigSchema = sourceBase.extend({
     })
     .optional(),
   /** how often chain/mempool/network state is polled */
-  pollSeconds: z.number().min(1).max(3_600).default(5),
+  pollSeconds: z.number().min(0.1).max(3_600).default(5),
   /** slow loop: peers, blocks.recent, fee estimates */
-  slowPollSeconds: z.number().min(1).max(3_600).default(30),
+  slowPollSeconds: z.number().min(0.1).max(3_600).default(30),
   /** upper bound of transactions kept in the compact mempool */
   mempoolCap: z.number().int().min(1_000).max(10_000_000).default(1_000_000),
   /** samples kept per history ring */

@@ -1,0 +1,275 @@
+// The RPC client against a minimal HTTP endpoint on 127.0.0.1 that answers the way Bitcoin
+// Core 28's httprpc.cpp does (401 without body, 503 "Work queue depth exceeded", JSON-RPC 2.0
+// error objects, batches). The full simulator tests live in test/bitcoin*.test.ts.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamHealth } from '../../core/circuit.js';
+import { SecretScrubber } from '../../core/logger.js';
+import { BitcoinRpc, MethodNotAllowedError, READ_ONLY_METHODS, resolveRpcTarget, RpcError } from './client.js';
+
+type Handler = (body: unknown, req: IncomingMessage, res: ServerResponse) => void;
+
+let server: Server;
+let url: string;
+let handler: Handler;
+const bodies: unknown[] = [];
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'nodescope-rpc-'));
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as unknown;
+      bodies.push(body);
+      handler(body, req, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  bodies.length = 0;
+});
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** Answers each call with `answer(method, params)` in JSON-RPC 2.0 form. */
+function jsonRpc(answer: (method: string, params: unknown[]) => unknown): Handler {
+  return (body, _req, res) => {
+    const one = (call: { id: unknown; method: string; params: unknown[] }) => {
+      try {
+        return { jsonrpc: '2.0', id: call.id, result: answer(call.method, call.params) };
+      } catch (error) {
+        return { jsonrpc: '2.0', id: call.id, error: error as object };
+      }
+    };
+    reply(res, 200, Array.isArray(body) ? body.map(one) : one(body as never));
+  };
+}
+
+function client(extra: Partial<ConstructorParameters<typeof BitcoinRpc>[0]> = {}) {
+  const secrets = new SecretScrubber();
+  const health = new UpstreamHealth('test rpc', { failureThreshold: 3, openMs: 60_000 });
+  const rpc = new BitcoinRpc({
+    sourceId: 'btc',
+    target: resolveRpcTarget('regtest', { url, user: 'alice', password: 'correct-horse', timeoutMs: 2_000, maxBatch: 3, retries: 3, circuitOpenMs: 1_000 }),
+    timeoutMs: 2_000,
+    maxBatch: 3,
+    retryBaseMs: 1,
+    health,
+    secrets,
+    ...extra,
+  });
+  return { rpc, health, secrets };
+}
+
+describe('resolveRpcTarget', () => {
+  it.each([
+    ['mainnet', 'http://127.0.0.1:8332/', '/home/u/.bitcoin/.cookie'],
+    ['testnet', 'http://127.0.0.1:18332/', '/home/u/.bitcoin/testnet3/.cookie'],
+    ['testnet4', 'http://127.0.0.1:48332/', '/home/u/.bitcoin/testnet4/.cookie'],
+    ['signet', 'http://127.0.0.1:38332/', '/home/u/.bitcoin/signet/.cookie'],
+    ['regtest', 'http://127.0.0.1:18443/', '/home/u/.bitcoin/regtest/.cookie'],
+  ] as const)('%s defaults to %s and %s', (network, expectedUrl, cookie) => {
+    const target = resolveRpcTarget(network, { datadir: '/home/u/.bitcoin', timeoutMs: 1_000, maxBatch: 1, retries: 0, circuitOpenMs: 100 });
+    expect(target.url.toString()).toBe(expectedUrl);
+    expect(target.auth).toEqual({ kind: 'cookie', file: cookie });
+  });
+
+  it('takes credentials out of the URL', () => {
+    const target = resolveRpcTarget('mainnet', { url: 'http://bob:s3cret-pass@10.0.0.2:8332', timeoutMs: 1_000, maxBatch: 1, retries: 0, circuitOpenMs: 100 });
+    expect(target.url.toString()).toBe('http://10.0.0.2:8332/');
+    expect(target.auth).toEqual({ kind: 'password', user: 'bob', password: 's3cret-pass' });
+  });
+
+  it('an explicit cookie file wins over the datadir', () => {
+    const target = resolveRpcTarget('signet', { cookieFile: '/srv/btc/.cookie', datadir: '/x', timeoutMs: 1_000, maxBatch: 1, retries: 0, circuitOpenMs: 100 });
+    expect(target.auth).toEqual({ kind: 'cookie', file: '/srv/btc/.cookie' });
+  });
+});
+
+describe('allow-list', () => {
+  it.each(['sendtoaddress', 'stop', 'setban', 'invalidateblock', 'dumpprivkey', 'walletpassphrase', 'sendrawtransaction', 'addnode', 'submitblock', 'importdescriptors', 'getbalance'])(
+    'refuses %s before any request leaves',
+    async (method) => {
+      handler = jsonRpc(() => null);
+      const { rpc } = client();
+      await expect(rpc.call(method)).rejects.toBeInstanceOf(MethodNotAllowedError);
+      await expect(rpc.batch([{ method: 'getblockcount' }, { method }])).rejects.toBeInstanceOf(MethodNotAllowedError);
+      expect(bodies).toHaveLength(0);
+      rpc.close();
+    }
+  );
+
+  it('holds only read-only methods', () => {
+    for (const method of READ_ONLY_METHODS) expect(method).toMatch(/^(get|list|estimate|uptime)/);
+  });
+});
+
+describe('BitcoinRpc', () => {
+  it('sends JSON-RPC 2.0 with basic auth and maps results', async () => {
+    let auth = '';
+    handler = (body, req, res) => {
+      auth = req.headers.authorization ?? '';
+      jsonRpc(() => 870_000)(body, req, res);
+    };
+    const { rpc, health } = client();
+    expect(await rpc.call('getblockcount')).toBe(870_000);
+    expect(bodies[0]).toMatchObject({ jsonrpc: '2.0', method: 'getblockcount', params: [] });
+    expect(auth).toBe(`Basic ${Buffer.from('alice:correct-horse').toString('base64')}`);
+    expect(health.snapshot().status).toBe('ok');
+    rpc.close();
+  });
+
+  it('splits batches at maxBatch and keeps per-item errors', async () => {
+    handler = jsonRpc((method, params) => {
+      if (method === 'getblockhash' && params[0] === 99) throw { code: -8, message: 'Block height out of range' };
+      return `hash-${String(params[0])}`;
+    });
+    const { rpc } = client();
+    const calls = [1, 2, 3, 4, 99, 6, 7].map((h) => ({ method: 'getblockhash', params: [h] }));
+    const out = await rpc.batch(calls);
+    expect(bodies).toHaveLength(3); // 3 + 3 + 1
+    expect((bodies as unknown[][]).map((b) => b.length)).toEqual([3, 3, 1]);
+    expect(out.filter((o) => o.ok)).toHaveLength(6);
+    const bad = out[4]!;
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.error).toBeInstanceOf(RpcError);
+      expect(bad.error.code).toBe(-8);
+      expect(bad.error.message).toContain('Block height out of range');
+    }
+    rpc.close();
+  });
+
+  it('reports -28 warm-up as status starting with the node message, not as a failure', async () => {
+    handler = jsonRpc(() => {
+      throw { code: -28, message: 'Loading block index…' };
+    });
+    const { rpc, health } = client();
+    await expect(rpc.call('getblockchaininfo')).rejects.toMatchObject({ code: -28 });
+    const snap = health.snapshot();
+    expect(snap.status).toBe('starting');
+    expect(snap.message).toContain('Loading block index');
+    expect(snap.circuit).toBe('closed');
+    handler = jsonRpc(() => 1);
+    await rpc.call('getblockcount');
+    expect(health.snapshot().status).toBe('ok');
+    rpc.close();
+  });
+
+  it('backs off and retries a 503 work-queue overflow', async () => {
+    let busy = 2;
+    handler = (body, req, res) => {
+      if (busy-- > 0) {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('Work queue depth exceeded');
+        return;
+      }
+      jsonRpc(() => 5)(body, req, res);
+    };
+    const { rpc, health } = client();
+    expect(await rpc.call('getconnectioncount')).toBe(5);
+    expect(bodies).toHaveLength(3);
+    expect(health.snapshot().status).toBe('ok');
+    rpc.close();
+  });
+
+  it('gives up on a persistent 503 and reports it', async () => {
+    handler = (_body, _req, res) => {
+      res.writeHead(503);
+      res.end('Work queue depth exceeded');
+    };
+    const { rpc, health } = client();
+    await expect(rpc.call('getconnectioncount')).rejects.toMatchObject({ code: 503 });
+    expect(bodies).toHaveLength(4); // first try + 3 retries
+    expect(health.snapshot().status).toBe('degraded');
+    expect(health.snapshot().message).toContain('work queue');
+    rpc.close();
+  });
+
+  it('re-reads a rewritten cookie after a 401 and never leaks it', async () => {
+    const cookieFile = join(dir, '.cookie');
+    let expected = '__cookie__:first0123456789abcdef';
+    await writeFile(cookieFile, expected);
+    handler = (body, req, res) => {
+      if (req.headers.authorization !== `Basic ${Buffer.from(expected).toString('base64')}`) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="jsonrpc"' });
+        res.end();
+        return;
+      }
+      jsonRpc(() => 'ok')(body, req, res);
+    };
+    const { rpc, secrets } = client({ target: { url: new URL(url), auth: { kind: 'cookie', file: cookieFile } } });
+    expect(await rpc.call('uptime')).toBe('ok');
+    // the node restarts and writes a new cookie
+    expected = '__cookie__:second9876543210fedcba';
+    await writeFile(cookieFile, expected);
+    expect(await rpc.call('uptime')).toBe('ok');
+    expect(secrets.scrub('first0123456789abcdef second9876543210fedcba')).not.toMatch(/first|second/);
+    // a wrong cookie that stays wrong fails with a clear message that holds no secret
+    expected = '__cookie__:third-never-written';
+    const error = (await rpc.call('uptime').catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain('401');
+    expect(error.message).not.toContain('second9876543210fedcba');
+    rpc.close();
+  });
+
+  it('a missing cookie file is a clear error naming the file', async () => {
+    const { rpc } = client({ target: { url: new URL(url), auth: { kind: 'cookie', file: join(dir, 'nope', '.cookie') } }, retries: 0 });
+    await expect(rpc.call('uptime')).rejects.toThrow(/cannot read RPC cookie file .*nope.*ENOENT/);
+    rpc.close();
+  });
+
+  it('times out a slow node and opens the circuit after repeated failures', async () => {
+    handler = () => {
+      /* never answers */
+    };
+    const { rpc, health } = client({ timeoutMs: 100 });
+    for (let i = 0; i < 3; i++) await expect(rpc.call('uptime')).rejects.toThrow(/timeout after 100 ms/);
+    expect(health.snapshot().status).toBe('down');
+    const sent = bodies.length;
+    await expect(rpc.call('uptime')).rejects.toThrow(/circuit open/);
+    expect(bodies.length).toBe(sent); // failed fast, nothing sent
+    rpc.close();
+    server.closeAllConnections();
+  });
+
+  it('a refused connection is an upstream error naming only the host', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const { rpc } = client({
+      target: { url: new URL(`http://127.0.0.1:${port}`), auth: { kind: 'password', user: 'alice', password: 'correct-horse' } },
+      retries: 1,
+    });
+    const error = (await rpc.call('uptime').catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).not.toContain('correct-horse');
+    rpc.close();
+  });
+
+  it('maps a legacy JSON-RPC 1.0 style error reply (HTTP 500 with error object)', async () => {
+    handler = (body, _req, res) => reply(res, 500, { result: null, error: { code: -5, message: 'Block not found' }, id: (body as { id: number }).id });
+    const { rpc } = client();
+    await expect(rpc.call('getblockheader', ['00'])).rejects.toMatchObject({ code: -5 });
+    rpc.close();
+  });
+});

@@ -1,0 +1,384 @@
+// JSON-RPC over HTTP to bitcoind: I/O only. The read-only allow-list is checked here, before
+// any socket is opened, so no query, param or future code path can reach a wallet or admin call.
+import { Buffer } from 'node:buffer';
+import { readFile } from 'node:fs/promises';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { CircuitOpenError, UpstreamHealth } from '../../core/circuit.js';
+import type { SecretScrubber } from '../../core/logger.js';
+import type { SelfMetrics } from '../../core/metrics.js';
+import { withRetry } from '../../core/retry.js';
+import { QueryInputError, UpstreamError } from '../types.js';
+import type { BitcoinNetwork, BitcoinSourceConfig } from './config.js';
+
+/**
+ * Every RPC the proxy may send. All are read-only in Bitcoin Core 28: no wallet, no
+ * `setban`/`addnode`/`stop`/`invalidateblock`, nothing that broadcasts or changes state.
+ */
+export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
+  'getblockchaininfo',
+  'getnetworkinfo',
+  'getmempoolinfo',
+  'getnettotals',
+  'getpeerinfo',
+  'getconnectioncount',
+  'getblockcount',
+  'getbestblockhash',
+  'getblockhash',
+  'getblockheader',
+  'getblock',
+  'getblockstats',
+  'getchaintips',
+  'getchaintxstats',
+  'getdifficulty',
+  'getnetworkhashps',
+  'getmininginfo',
+  'estimatesmartfee',
+  'getrawmempool',
+  'getmempoolentry',
+  'getmempoolancestors',
+  'getmempooldescendants',
+  'getzmqnotifications',
+  'getmemoryinfo',
+  'getrpcinfo',
+  'getindexinfo',
+  'getdeploymentinfo',
+  'listbanned',
+  'uptime',
+]);
+
+/** A method outside the allow-list was asked for: refused locally, never sent. */
+export class MethodNotAllowedError extends QueryInputError {
+  override name = 'MethodNotAllowedError';
+  constructor(readonly method: string) {
+    super(`RPC method "${method}" is not on the read-only allow-list`);
+  }
+}
+
+/** Bitcoin Core's RPC error codes the client treats specially (src/rpc/protocol.h). */
+export const RPC_IN_WARMUP = -28;
+export const RPC_METHOD_NOT_FOUND = -32601;
+
+export class RpcError extends UpstreamError {
+  override name = 'RpcError';
+  constructor(
+    message: string,
+    code: number | string,
+    /** the node's own message, without the method prefix */
+    readonly detail: string = message
+  ) {
+    super(message, code, false);
+  }
+}
+
+export interface RpcCall {
+  method: string;
+  params?: unknown[];
+}
+
+/** One answer of a batch: a result, or the node's error for that item alone. */
+export type RpcOutcome<T = unknown> = { ok: true; result: T } | { ok: false; error: RpcError };
+
+const NETWORK_SUBDIR: Record<BitcoinNetwork, string> = {
+  mainnet: '',
+  testnet: 'testnet3',
+  testnet4: 'testnet4',
+  signet: 'signet',
+  regtest: 'regtest',
+};
+
+const DEFAULT_RPC_PORT: Record<BitcoinNetwork, number> = {
+  mainnet: 8332,
+  testnet: 18332,
+  testnet4: 48332,
+  signet: 38332,
+  regtest: 18443,
+};
+
+/** The chain name getblockchaininfo reports for each configured network. */
+export const CHAIN_NAME: Record<BitcoinNetwork, string> = {
+  mainnet: 'main',
+  testnet: 'test',
+  testnet4: 'testnet4',
+  signet: 'signet',
+  regtest: 'regtest',
+};
+
+export type RpcAuth = { kind: 'cookie'; file: string } | { kind: 'password'; user: string; password: string };
+
+export interface RpcTarget {
+  url: URL;
+  auth: RpcAuth;
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
+/** Where to connect and how to authenticate, with bitcoind's defaults per network. */
+export function resolveRpcTarget(network: BitcoinNetwork, rpc: BitcoinSourceConfig['rpc']): RpcTarget {
+  const url = new URL(rpc.url ?? `http://127.0.0.1:${DEFAULT_RPC_PORT[network]}`);
+  let auth: RpcAuth;
+  if (rpc.user !== undefined && rpc.password !== undefined) {
+    auth = { kind: 'password', user: rpc.user, password: rpc.password };
+  } else if (url.username || url.password) {
+    auth = { kind: 'password', user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  } else {
+    const datadir = expandHome(rpc.datadir ?? '~/.bitcoin');
+    const file = rpc.cookieFile ? expandHome(rpc.cookieFile) : join(datadir, NETWORK_SUBDIR[network], '.cookie');
+    auth = { kind: 'cookie', file };
+  }
+  // credentials never travel in the URL (they would end up in error messages)
+  url.username = '';
+  url.password = '';
+  return { url, auth };
+}
+
+export interface BitcoinRpcOptions {
+  sourceId: string;
+  target: RpcTarget;
+  timeoutMs: number;
+  maxBatch: number;
+  retries?: number;
+  retryBaseMs?: number;
+  health: UpstreamHealth;
+  secrets: SecretScrubber;
+  self?: SelfMetrics;
+  logger?: Logger;
+}
+
+interface HttpReply {
+  status: number;
+  body: string;
+}
+
+/** Errors worth another try: a busy or restarting node, not a wrong method or bad params. */
+function isRetryable(error: unknown): boolean {
+  return error instanceof UpstreamError && error.retryable && !(error instanceof CircuitOpenError);
+}
+
+export class BitcoinRpc {
+  private readonly agent: Agent;
+  private readonly isHttps: boolean;
+  private authHeader: string | null = null;
+  private nextId = 1;
+  /** the node's own warm-up message while it answers -28, else null */
+  warmup: string | null = null;
+
+  constructor(private readonly options: BitcoinRpcOptions) {
+    this.isHttps = options.target.url.protocol === 'https:';
+    // bitcoind serves -rpcthreads (4) at once; more sockets only fill its work queue
+    this.agent = this.isHttps
+      ? new HttpsAgent({ keepAlive: true, maxSockets: 4 })
+      : new Agent({ keepAlive: true, maxSockets: 4 });
+    if (options.target.auth.kind === 'password') {
+      const { user, password } = options.target.auth;
+      this.setAuth(`${user}:${password}`);
+      options.secrets.add(password);
+    }
+  }
+
+  get health(): UpstreamHealth {
+    return this.options.health;
+  }
+
+  /** Calls one method; throws RpcError with the node's code on a JSON-RPC error. */
+  async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    assertAllowed(method);
+    const [outcome] = await this.send([{ method, params }], method);
+    if (!outcome) throw new UpstreamError(`${method}: empty reply`);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result as T;
+  }
+
+  /**
+   * Sends calls as JSON-RPC batches of at most `maxBatch` (bitcoind runs one batch on one
+   * work-queue slot); each item answers alone, so one bad item does not fail the others.
+   */
+  async batch<T = unknown>(calls: RpcCall[]): Promise<Array<RpcOutcome<T>>> {
+    for (const call of calls) assertAllowed(call.method);
+    const out: Array<RpcOutcome<T>> = [];
+    for (let start = 0; start < calls.length; start += this.options.maxBatch) {
+      const chunk = calls.slice(start, start + this.options.maxBatch);
+      out.push(...((await this.send(chunk, 'batch')) as Array<RpcOutcome<T>>));
+    }
+    return out;
+  }
+
+  /** Like batch, but throws the first item error (for calls that only make sense together). */
+  async batchAll<T extends unknown[]>(calls: RpcCall[]): Promise<T> {
+    const outcomes = await this.batch(calls);
+    return outcomes.map((o) => {
+      if (!o.ok) throw o.error;
+      return o.result;
+    }) as T;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async send(calls: RpcCall[], label: string): Promise<RpcOutcome[]> {
+    const started = performance.now();
+    const single = label !== 'batch';
+    try {
+      const outcomes = await this.options.health.call(() =>
+        withRetry(() => this.post(calls, single), {
+          retries: this.options.retries ?? 3,
+          baseMs: this.options.retryBaseMs ?? 100,
+          maxMs: 2_000,
+          retryable: isRetryable,
+        })
+      );
+      this.observe(label, started);
+      const warming = outcomes.find((o) => !o.ok && o.error.code === RPC_IN_WARMUP);
+      if (warming && !warming.ok) {
+        // the node is up and says why it cannot answer yet: a status, not a failure
+        this.warmup = warming.error.detail;
+        this.options.health.report('starting', `node warming up: ${warming.error.detail}`);
+      } else if (this.warmup !== null) {
+        this.warmup = null;
+        this.options.health.report(null);
+      }
+      return outcomes;
+    } catch (error) {
+      this.observe(label, started);
+      this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: 'rpc', reason: reasonOf(error) });
+      throw error;
+    }
+  }
+
+  private observe(label: string, started: number): void {
+    this.options.self?.upstreamLatency.observe(
+      { source: this.options.sourceId, upstream: 'rpc', method: label },
+      (performance.now() - started) / 1_000
+    );
+  }
+
+  private async post(calls: RpcCall[], single: boolean): Promise<RpcOutcome[]> {
+    const ids = calls.map(() => this.nextId++);
+    const payload = calls.map((c, i) => ({ jsonrpc: '2.0', id: ids[i], method: c.method, params: c.params ?? [] }));
+    const body = JSON.stringify(single ? payload[0] : payload);
+    let reply = await this.http(body, false);
+    if (reply.status === 401 && this.options.target.auth.kind === 'cookie') {
+      // bitcoind writes a new cookie on every start: read it again and retry once
+      reply = await this.http(body, true);
+    }
+    return parseReply(reply, ids, calls);
+  }
+
+  private async authorization(forceReload: boolean): Promise<string> {
+    if (this.authHeader && !forceReload) return this.authHeader;
+    const auth = this.options.target.auth;
+    if (auth.kind === 'password') return this.authHeader!;
+    let cookie: string;
+    try {
+      cookie = (await readFile(auth.file, 'utf8')).trim();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      // ENOENT while bitcoind starts (the cookie is written once the RPC server is up)
+      throw new UpstreamError(`cannot read RPC cookie file ${auth.file} (${code})`, 'cookie', code === 'ENOENT');
+    }
+    const colon = cookie.indexOf(':');
+    if (colon < 0) throw new UpstreamError(`RPC cookie file ${auth.file} is not "user:password"`, 'cookie', false);
+    this.options.secrets.add(cookie.slice(colon + 1), cookie);
+    this.setAuth(cookie);
+    return this.authHeader!;
+  }
+
+  private setAuth(userPassword: string): void {
+    const encoded = Buffer.from(userPassword).toString('base64');
+    this.options.secrets.add(encoded);
+    this.authHeader = `Basic ${encoded}`;
+  }
+
+  private async http(body: string, reloadAuth: boolean): Promise<HttpReply> {
+    const authorization = await this.authorization(reloadAuth);
+    const url = this.options.target.url;
+    const request = this.isHttps ? httpsRequest : httpRequest;
+    const timeoutMs = this.options.timeoutMs;
+    return new Promise<HttpReply>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization,
+          },
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', (error) => reject(networkError(error, url)));
+        }
+      );
+      req.setTimeout(timeoutMs, () => {
+        req.destroy(new UpstreamError(`RPC timeout after ${timeoutMs} ms (${url.host})`, 'timeout', false));
+      });
+      req.on('error', (error) => reject(error instanceof UpstreamError ? error : networkError(error, url)));
+      req.end(body);
+    });
+  }
+}
+
+function assertAllowed(method: string): void {
+  if (!READ_ONLY_METHODS.has(method)) throw new MethodNotAllowedError(method);
+}
+
+function networkError(error: Error, url: URL): UpstreamError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'network';
+  // refused/reset: the node is restarting or down; worth a short retry
+  const retryable = ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(code);
+  return new UpstreamError(`RPC connection to ${url.host} failed (${code})`, code, retryable);
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof CircuitOpenError) return 'circuit_open';
+  if (error instanceof UpstreamError && error.code !== undefined) return String(error.code);
+  return 'error';
+}
+
+interface JsonRpcReply {
+  id?: unknown;
+  result?: unknown;
+  error?: { code?: unknown; message?: unknown } | null;
+}
+
+function parseReply(reply: HttpReply, ids: number[], calls: RpcCall[]): RpcOutcome[] {
+  if (reply.status === 401) {
+    throw new UpstreamError('RPC authentication failed (401): check rpc user/password or the cookie file', 401, false);
+  }
+  if (reply.status === 403) throw new UpstreamError('RPC access forbidden (403): check rpcallowip', 403, false);
+  if (reply.status === 503) {
+    // "Work queue depth exceeded": bitcoind is busy, back off and try again
+    throw new UpstreamError('RPC work queue full (503)', 503, true);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(reply.body);
+  } catch {
+    throw new UpstreamError(`RPC reply is not JSON (HTTP ${reply.status})`, reply.status, reply.status >= 500);
+  }
+  const items: JsonRpcReply[] = Array.isArray(parsed) ? (parsed as JsonRpcReply[]) : [parsed as JsonRpcReply];
+  const byId = new Map<unknown, JsonRpcReply>();
+  for (const item of items) if (item && typeof item === 'object') byId.set(item.id, item);
+  return ids.map((id, i) => {
+    // a JSON-RPC 1.0-style error reply to a single call may come back with id null
+    const item = byId.get(id) ?? (items.length === 1 && ids.length === 1 ? items[0] : undefined);
+    const method = calls[i]?.method ?? '?';
+    if (!item) return { ok: false, error: new RpcError(`${method}: no reply for this call`, 'missing') };
+    if (item.error) {
+      const code = typeof item.error.code === 'number' ? item.error.code : 'rpc';
+      const message = typeof item.error.message === 'string' ? item.error.message : 'unknown error';
+      return { ok: false, error: new RpcError(`${method}: ${message} (code ${code})`, code, message) };
+    }
+    return { ok: true, result: item.result };
+  });
+}

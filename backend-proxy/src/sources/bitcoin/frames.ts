@@ -1,0 +1,115 @@
+// Model -> DataFrameJSON, with the shared field names and Grafana units set on every field.
+import {
+  BLOCK_FIELDS,
+  CHAIN_FIELDS,
+  FEE_ESTIMATE_FIELDS,
+  MEMPOOL_SUMMARY_FIELDS,
+  PEER_FIELDS,
+  TRAFFIC_FIELDS,
+  UNITS,
+  toFrame,
+  type DataFrameJSON,
+} from '@nodescope/shared';
+import type { ChainInfo, FeeEstimateRow, MempoolSample, PeerRow, RateSeries, RecentBlock } from './model.js';
+
+export function chainInfoFrames(rows: Array<ChainInfo & { time: number }>): DataFrameJSON {
+  const col = <K extends keyof ChainInfo | 'time'>(key: K) => rows.map((r) => r[key]);
+  return toFrame('chain.info', [
+    { name: CHAIN_FIELDS.time, type: 'time', values: col('time') },
+    { name: CHAIN_FIELDS.chain, type: 'string', values: col('chain') },
+    { name: CHAIN_FIELDS.blocks, type: 'number', values: col('blocks'), unit: UNITS.none },
+    { name: CHAIN_FIELDS.headers, type: 'number', values: col('headers'), unit: UNITS.none },
+    { name: CHAIN_FIELDS.bestBlockHash, type: 'string', values: col('bestBlockHash') },
+    {
+      name: CHAIN_FIELDS.verificationProgress,
+      type: 'number',
+      values: col('verificationProgress'),
+      unit: UNITS.percentUnit,
+      config: { min: 0, max: 1 },
+    },
+    { name: CHAIN_FIELDS.initialBlockDownload, type: 'boolean', values: col('initialBlockDownload') },
+    { name: CHAIN_FIELDS.sizeOnDisk, type: 'number', values: col('sizeOnDisk'), unit: UNITS.bytes },
+    { name: CHAIN_FIELDS.pruned, type: 'boolean', values: col('pruned') },
+    { name: CHAIN_FIELDS.difficulty, type: 'number', values: col('difficulty'), unit: UNITS.short },
+    { name: CHAIN_FIELDS.networkHashps, type: 'number', values: col('networkHashps'), unit: UNITS.hashesPerSecond },
+    { name: CHAIN_FIELDS.warnings, type: 'string', values: col('warnings') },
+    { name: CHAIN_FIELDS.tipTime, type: 'time', values: col('tipTime'), unit: UNITS.dateTime },
+    { name: CHAIN_FIELDS.tipAgeSeconds, type: 'number', values: col('tipAgeSeconds'), unit: UNITS.seconds },
+  ]);
+}
+
+export function recentBlocksFrame(blocks: RecentBlock[]): DataFrameJSON {
+  const pct = (i: number) => blocks.map((b) => b.feeRatePercentiles[i] ?? null);
+  return toFrame('blocks.recent', [
+    { name: BLOCK_FIELDS.time, type: 'time', values: blocks.map((b) => b.time) },
+    { name: BLOCK_FIELDS.height, type: 'number', values: blocks.map((b) => b.height), unit: UNITS.none },
+    { name: BLOCK_FIELDS.hash, type: 'string', values: blocks.map((b) => b.hash) },
+    { name: BLOCK_FIELDS.txCount, type: 'number', values: blocks.map((b) => b.txCount), unit: UNITS.short },
+    { name: BLOCK_FIELDS.size, type: 'number', values: blocks.map((b) => b.size), unit: UNITS.bytes },
+    { name: BLOCK_FIELDS.weight, type: 'number', values: blocks.map((b) => b.weight), unit: UNITS.short },
+    { name: BLOCK_FIELDS.totalFees, type: 'number', values: blocks.map((b) => b.totalFeesBtc), unit: UNITS.btc },
+    { name: BLOCK_FIELDS.avgFeeRate, type: 'number', values: blocks.map((b) => b.avgFeeRate), unit: UNITS.satPerVByte },
+    { name: BLOCK_FIELDS.feeRateP10, type: 'number', values: pct(0), unit: UNITS.satPerVByte },
+    { name: BLOCK_FIELDS.feeRateP25, type: 'number', values: pct(1), unit: UNITS.satPerVByte },
+    { name: BLOCK_FIELDS.feeRateP50, type: 'number', values: pct(2), unit: UNITS.satPerVByte },
+    { name: BLOCK_FIELDS.feeRateP75, type: 'number', values: pct(3), unit: UNITS.satPerVByte },
+    { name: BLOCK_FIELDS.feeRateP90, type: 'number', values: pct(4), unit: UNITS.satPerVByte },
+  ]);
+}
+
+export function trafficFrame(series: RateSeries): DataFrameJSON {
+  return toFrame('network.traffic', [
+    { name: TRAFFIC_FIELDS.time, type: 'time', values: series.time },
+    { name: TRAFFIC_FIELDS.bytesIn, type: 'number', values: series.bytesInPerSecond, unit: UNITS.bytesPerSecond },
+    { name: TRAFFIC_FIELDS.bytesOut, type: 'number', values: series.bytesOutPerSecond, unit: UNITS.bytesPerSecond },
+  ]);
+}
+
+export function peersFrame(rows: PeerRow[]): DataFrameJSON {
+  const col = <K extends keyof PeerRow>(key: K) => rows.map((r) => r[key]);
+  return toFrame(
+    'network.peers',
+    [
+      { name: PEER_FIELDS.id, type: 'number', values: col('id'), unit: UNITS.none },
+      { name: PEER_FIELDS.address, type: 'string', values: col('address') },
+      { name: PEER_FIELDS.network, type: 'string', values: col('network') },
+      { name: PEER_FIELDS.direction, type: 'string', values: col('direction') },
+      { name: PEER_FIELDS.connectionType, type: 'string', values: col('connectionType') },
+      { name: PEER_FIELDS.userAgent, type: 'string', values: col('userAgent') },
+      { name: PEER_FIELDS.version, type: 'number', values: col('version'), unit: UNITS.none },
+      { name: PEER_FIELDS.pingMs, type: 'number', values: col('pingMs'), unit: UNITS.ms },
+      { name: PEER_FIELDS.bytesSent, type: 'number', values: col('bytesSent'), unit: UNITS.bytes },
+      { name: PEER_FIELDS.bytesRecv, type: 'number', values: col('bytesRecv'), unit: UNITS.bytes },
+      { name: PEER_FIELDS.syncedHeight, type: 'number', values: col('syncedHeight'), unit: UNITS.none },
+      { name: PEER_FIELDS.connectedAt, type: 'time', values: col('connectedAt'), unit: UNITS.dateTime },
+      { name: PEER_FIELDS.connectedSeconds, type: 'number', values: col('connectedSeconds'), unit: UNITS.seconds },
+    ],
+    { preferredVisualisationType: 'table' }
+  );
+}
+
+export function mempoolSummaryFrame(samples: MempoolSample[]): DataFrameJSON {
+  const col = <K extends keyof MempoolSample>(key: K) => samples.map((s) => s[key]);
+  return toFrame('mempool.summary', [
+    { name: MEMPOOL_SUMMARY_FIELDS.time, type: 'time', values: col('t') },
+    { name: MEMPOOL_SUMMARY_FIELDS.size, type: 'number', values: col('size'), unit: UNITS.short },
+    { name: MEMPOOL_SUMMARY_FIELDS.bytes, type: 'number', values: col('bytes'), unit: UNITS.bytes },
+    { name: MEMPOOL_SUMMARY_FIELDS.usage, type: 'number', values: col('usage'), unit: UNITS.bytes },
+    { name: MEMPOOL_SUMMARY_FIELDS.maxMempool, type: 'number', values: col('maxmempool'), unit: UNITS.bytes },
+    { name: MEMPOOL_SUMMARY_FIELDS.minFee, type: 'number', values: col('minFee'), unit: UNITS.satPerVByte },
+    { name: MEMPOOL_SUMMARY_FIELDS.totalFee, type: 'number', values: col('totalFee'), unit: UNITS.btc },
+  ]);
+}
+
+export function feeEstimatesFrame(rows: FeeEstimateRow[]): DataFrameJSON {
+  return toFrame('fees.estimates', [
+    { name: FEE_ESTIMATE_FIELDS.target, type: 'number', values: rows.map((r) => r.target), unit: UNITS.none },
+    { name: FEE_ESTIMATE_FIELDS.economical, type: 'number', values: rows.map((r) => r.economical), unit: UNITS.satPerVByte },
+    {
+      name: FEE_ESTIMATE_FIELDS.conservative,
+      type: 'number',
+      values: rows.map((r) => r.conservative),
+      unit: UNITS.satPerVByte,
+    },
+  ]);
+}

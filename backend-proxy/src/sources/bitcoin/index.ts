@@ -1,0 +1,153 @@
+// Wiring only: client + state + frames + metrics into a Source. The meaning lives in model.ts,
+// the shapes in frames.ts, the I/O in client.ts.
+import type { SourceContext } from '../../core/context.js';
+import { combineHealth, UpstreamHealth } from '../../core/circuit.js';
+import { QueryInputError, type Annotation, type QueryInput, type Source, type SourceHealth } from '../types.js';
+import { BitcoinRpc, resolveRpcTarget } from './client.js';
+import type { BitcoinSourceConfig } from './config.js';
+import {
+  chainInfoFrames,
+  feeEstimatesFrame,
+  mempoolSummaryFrame,
+  peersFrame,
+  recentBlocksFrame,
+  trafficFrame,
+} from './frames.js';
+import { BitcoinMetrics } from './metrics.js';
+import { DIFFICULTY_PERIOD, downsample, MAX_RECENT_BLOCKS, reorgText, trafficRates, type MempoolSample } from './model.js';
+import { BitcoinState } from './state.js';
+
+export function createBitcoinSource(config: BitcoinSourceConfig, context: SourceContext): Source {
+  const rpcHealth = new UpstreamHealth(`${config.id} rpc`, { failureThreshold: 3, openMs: config.rpc.circuitOpenMs });
+  const rpc = new BitcoinRpc({
+    sourceId: config.id,
+    target: resolveRpcTarget(config.network, config.rpc),
+    timeoutMs: config.rpc.timeoutMs,
+    maxBatch: config.rpc.maxBatch,
+    retries: config.rpc.retries,
+    health: rpcHealth,
+    secrets: context.secrets,
+    self: context.self,
+    logger: context.logger,
+  });
+  const state = new BitcoinState(config, rpc, context, new BitcoinMetrics(context.metrics, config.id));
+
+  return {
+    id: config.id,
+    kind: 'bitcoin',
+    name: config.name ?? config.id,
+    network: config.network,
+    queries: {
+      'chain.info': async () => [chainInfoFrames([await state.readChainInfo()])],
+      'blocks.recent': async ({ params }) => [recentBlocksFrame(await state.readRecentBlocks(blockCount(params)))],
+      'network.peers': async () => [peersFrame(await state.readPeers())],
+      'network.traffic': async (input) => {
+        const fresh = await state.readNetTotals();
+        const samples = state.rings.traffic.toArray();
+        if (fresh.t > (samples[samples.length - 1]?.t ?? 0)) samples.push(fresh);
+        const rates = trafficRates(samples, input.range);
+        const thin = downsample({ time: rates.time, values: [rates.bytesInPerSecond, rates.bytesOutPerSecond] }, input.maxDataPoints);
+        return [trafficFrame({ time: thin.time, bytesInPerSecond: thin.values[0]!, bytesOutPerSecond: thin.values[1]! })];
+      },
+      'mempool.summary': async (input) => [mempoolSummaryFrame(await mempoolSeries(state, input))],
+      'fees.estimates': async () => [feeEstimatesFrame(await state.readFeeEstimates())],
+    },
+    variables: {
+      peers: async () => (await state.readPeers()).map((p) => ({ text: `${p.address} (${p.userAgent})`, value: p.address })),
+      peerNetworks: async () =>
+        [...new Set((await state.readPeers()).map((p) => p.network))].sort().map((n) => ({ text: n, value: n })),
+      feeTargets: async () => [1, 2, 3, 6, 12, 24, 144].map((n) => ({ text: `${n} blocks`, value: String(n) })),
+    },
+    annotations: {
+      blocks: async (range) => blockAnnotations(state, range, false),
+      difficulty: async (range) => blockAnnotations(state, range, true),
+      reorgs: async (range) =>
+        state.rings.reorgs
+          .toArray()
+          .filter((r) => r.detectedAt >= range.from && r.detectedAt <= range.to)
+          .map((r) => ({
+            time: r.detectedAt,
+            title: `Reorg (depth ${r.depth})`,
+            text: reorgText(r),
+            tags: ['bitcoin', 'reorg', config.id],
+          })),
+    },
+    streams: {
+      'chain.info': (emit) =>
+        state.onTick((event) => {
+          if (event === 'mempool') return;
+          state.readChainInfo().then((row) => emit(chainInfoFrames([row])), () => undefined);
+        }),
+      'mempool.summary': (emit) =>
+        state.onTick((event) => {
+          const last = state.rings.mempool.last();
+          if (event === 'mempool' && last) emit(mempoolSummaryFrame([last]));
+        }),
+    },
+    health: () => health(rpcHealth, state),
+    start: async () => state.start(),
+    stop: async () => {
+      await state.stop();
+      rpc.close();
+    },
+  };
+}
+
+function health(rpcHealth: UpstreamHealth, state: BitcoinState): SourceHealth {
+  const main = rpcHealth.snapshot();
+  const others: Record<string, SourceHealth> = {};
+  if (state.networkMismatch) {
+    others.network = { status: 'degraded', message: state.networkMismatch, lastSuccess: main.lastSuccess };
+  }
+  return combineHealth(main, others);
+}
+
+function blockCount(params: QueryInput['params']): number {
+  const raw = params.count;
+  if (raw === undefined || raw === '') return 10;
+  const count = typeof raw === 'string' ? Number(raw) : raw;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_RECENT_BLOCKS) {
+    throw new QueryInputError(`blocks.recent: count must be an integer from 1 to ${MAX_RECENT_BLOCKS}`);
+  }
+  return count;
+}
+
+/** History from the ring within the range, then the current reading when the range reaches now. */
+async function mempoolSeries(state: BitcoinState, input: QueryInput): Promise<MempoolSample[]> {
+  const { from, to } = input.range;
+  const rows = state.rings.mempool.toArray().filter((s) => s.t >= from && s.t <= to);
+  const lastT = rows[rows.length - 1]?.t ?? 0;
+  if (to >= Date.now() - 60_000 || rows.length === 0) {
+    const current = await state.readMempool();
+    if (current.t > lastT) rows.push(current);
+  }
+  if (rows.length <= input.maxDataPoints || input.maxDataPoints <= 0) return rows;
+  // thin a long range evenly; keep the newest row
+  const step = rows.length / input.maxDataPoints;
+  const out: MempoolSample[] = [];
+  for (let i = rows.length - 1; i >= 0 && out.length < input.maxDataPoints; i -= step) out.push(rows[Math.floor(i)]!);
+  return out.reverse();
+}
+
+function blockAnnotations(state: BitcoinState, range: { from: number; to: number }, retargetsOnly: boolean): Annotation[] {
+  const id = state.config.id;
+  return state.rings.blocks
+    .toArray()
+    .filter((b) => b.time * 1_000 >= range.from && b.time * 1_000 <= range.to)
+    .filter((b) => !retargetsOnly || b.height % DIFFICULTY_PERIOD === 0)
+    .map((b) =>
+      retargetsOnly
+        ? {
+            time: b.time * 1_000,
+            title: `Difficulty adjustment at ${b.height}`,
+            text: `difficulty ${b.difficulty} from block ${b.height} ${b.hash}`,
+            tags: ['bitcoin', 'difficulty', id],
+          }
+        : {
+            time: b.time * 1_000,
+            title: `Block ${b.height}`,
+            text: `block ${b.height} ${b.hash}, ${b.nTx} transactions`,
+            tags: ['bitcoin', 'block', id],
+          }
+    );
+}

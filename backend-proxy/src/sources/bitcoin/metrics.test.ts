@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { MetricFactory } from '../../core/metrics.js';
+import { BitcoinMetrics, hashpsMetricName } from './metrics.js';
+
+describe('bitcoin metrics', () => {
+  it('names hash-rate gauges as the exporter does', () => {
+    expect(hashpsMetricName(120)).toBe('bitcoin_hashps');
+    expect(hashpsMetricName(1)).toBe('bitcoin_hashps_1');
+    expect(hashpsMetricName(-1)).toBe('bitcoin_hashps_neg1');
+  });
+
+  it('publishes exporter names with a source label per source', async () => {
+    const factory = new MetricFactory();
+    const a = new BitcoinMetrics(factory, 'btc-a');
+    const b = new BitcoinMetrics(factory, 'btc-b');
+    a.mempool({ loaded: true, size: 5, bytes: 1_000, usage: 4_000, maxmempool: 300_000_000, mempoolminfee: 0.00001, minrelaytxfee: 0.00001 });
+    b.mempool({ loaded: true, size: 7, bytes: 2_000, usage: 8_000, maxmempool: 300_000_000, mempoolminfee: 0.00002, minrelaytxfee: 0.00001 });
+    a.smartFee(2, 0.00012);
+    a.networkHashps(-1, 5e20);
+    a.latestBlock({ height: 9, total_size: 100, total_weight: 400, txs: 3, totalfee: 50_000_000, ins: 4, outs: 5, total_out: 200_000_000 });
+    a.network({ version: 280000, subversion: '/Satoshi:28.0.0/', protocolversion: 70016, connections: 10, connections_in: 2, connections_out: 8, networkactive: true, warnings: ['x'] });
+    a.banned([{ address: '1.2.3.4/32', ban_created: 10, banned_until: 20 }]);
+    const text = await factory.registry.metrics();
+    expect(text).toContain('bitcoin_mempool_size{source="btc-a"} 5');
+    expect(text).toContain('bitcoin_mempool_size{source="btc-b"} 7');
+    expect(text).toContain('bitcoin_mempool_minfee{source="btc-b"} 0.00002');
+    expect(text).toContain('bitcoin_est_smart_fee_2{source="btc-a"} 0.00012');
+    expect(text).toContain('bitcoin_hashps_neg1{source="btc-a"} 500000000000000000000');
+    expect(text).toContain('bitcoin_latest_block_fee{source="btc-a"} 0.5');
+    expect(text).toContain('bitcoin_latest_block_value{source="btc-a"} 2');
+    expect(text).toContain('bitcoin_conn_in{source="btc-a"} 2');
+    expect(text).toContain('bitcoin_server_version{source="btc-a"} 280000');
+    expect(text).toContain('bitcoin_warnings_total{source="btc-a"} 1');
+    expect(text).toContain('bitcoin_ban_created{source="btc-a",address="1.2.3.4/32",reason="manually added"} 10');
+    // a lifted ban disappears
+    a.banned([]);
+    expect(await factory.registry.metrics()).not.toContain('bitcoin_ban_created{source="btc-a"');
+    // a target that loses its estimate is removed rather than left stale
+    a.smartFee(2, undefined);
+    expect(await factory.registry.metrics()).not.toContain('bitcoin_est_smart_fee_2{source="btc-a"}');
+  });
+});

@@ -1,0 +1,381 @@
+// The running state of one bitcoin source: reads (cached and coalesced), the fast and slow poll
+// loops that fill the history rings and metrics, and tip tracking (new blocks, reorgs).
+import type { Logger } from 'pino';
+import type { SourceContext } from '../../core/context.js';
+import type { HistoryRing } from '../../core/history.js';
+import type { BitcoinRpc } from './client.js';
+import { CHAIN_NAME } from './client.js';
+import type { BitcoinSourceConfig } from './config.js';
+import { HASHPS_BLOCKS, SMART_FEE_METRIC_TARGETS, type BitcoinMetrics } from './metrics.js';
+import {
+  BLOCK_STATS_FIELDS,
+  FEE_MODES,
+  FEE_TARGETS,
+  mergeBlocks,
+  recentHeights,
+  reconcileTip,
+  reorgsFromChainTips,
+  reorgText,
+  toChainInfo,
+  toFeeEstimates,
+  toMempoolSample,
+  toPeerRow,
+  toRecentBlock,
+  type BanEntry,
+  type BlockchainInfo,
+  type BlockHeader,
+  type BlockRecord,
+  type BlockStats,
+  type ChainInfo,
+  type ChainTip,
+  type FeeEstimateRow,
+  type MemoryInfo,
+  type MempoolInfo,
+  type MempoolSample,
+  type NetTotals,
+  type NetworkInfo,
+  type PeerInfo,
+  type PeerRow,
+  type RecentBlock,
+  type ReorgRecord,
+  type SmartFee,
+  type TrafficSample,
+} from './model.js';
+
+/** Cache lifetimes: short enough to look live, long enough that a dashboard refresh coalesces. */
+const TTL = {
+  chain: 1_000,
+  mempool: 1_000,
+  netTotals: 1_000,
+  peers: 2_000,
+  blocks: 10_000,
+  fees: 10_000,
+} as const;
+
+/** Blocks remembered for annotations and reorg detection. */
+const BLOCKS_KEPT = 1_000;
+/** Longest walk back from a new tip before giving up on connecting it to known blocks. */
+const MAX_WALK = 100;
+
+export interface BitcoinRings {
+  traffic: HistoryRing<TrafficSample>;
+  mempool: HistoryRing<MempoolSample>;
+  blocks: HistoryRing<BlockRecord>;
+  reorgs: HistoryRing<ReorgRecord>;
+}
+
+export type TickListener = (event: 'chain' | 'mempool' | 'block', at: number) => void;
+
+export class BitcoinState {
+  readonly rings: BitcoinRings;
+  private readonly log: Logger;
+  private fastTimer: NodeJS.Timeout | undefined;
+  private slowTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private tipHash: string | null = null;
+  private tipWork: Promise<void> = Promise.resolve();
+  private seenForks: Set<string> | null = null;
+  private lastPollFailed = false;
+  /** set when the node's chain is not the configured network */
+  networkMismatch: string | null = null;
+  latestChain: { info: BlockchainInfo; at: number } | null = null;
+  private readonly listeners = new Set<TickListener>();
+
+  constructor(
+    readonly config: BitcoinSourceConfig,
+    readonly rpc: BitcoinRpc,
+    private readonly context: SourceContext,
+    readonly metrics: BitcoinMetrics
+  ) {
+    const size = config.historySize;
+    const id = config.id;
+    this.rings = {
+      traffic: context.history.ring<TrafficSample>(`${id}:traffic`, size),
+      mempool: context.history.ring<MempoolSample>(`${id}:mempool`, size),
+      blocks: context.history.ring<BlockRecord>(`${id}:blocks`, BLOCKS_KEPT),
+      reorgs: context.history.ring<ReorgRecord>(`${id}:reorgs`, 200),
+    };
+    this.log = context.logger.child({ source: id, kind: 'bitcoin' });
+  }
+
+  onTick(listener: TickListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: 'chain' | 'mempool' | 'block'): void {
+    const at = this.context.now();
+    for (const listener of this.listeners) {
+      try {
+        listener(event, at);
+      } catch (error) {
+        this.log.warn({ err: error }, 'stream listener failed');
+      }
+    }
+  }
+
+  private cached<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    return this.context.cache.get(`${this.config.id}:${key}`, ttlMs, load);
+  }
+
+  // ---- reads used by queries (cached and coalesced) ----
+
+  readChainInfo(): Promise<ChainInfo & { time: number }> {
+    return this.cached('chain.info', TTL.chain, async () => {
+      const [info, hashps] = await this.rpc.batchAll<[BlockchainInfo, number]>([
+        { method: 'getblockchaininfo' },
+        { method: 'getnetworkhashps', params: [120] },
+      ]);
+      this.observeChain(info);
+      let tipTime = info.time;
+      if (tipTime === undefined) {
+        tipTime = (await this.rpc.call<BlockHeader>('getblockheader', [info.bestblockhash, true])).time;
+      }
+      const now = this.context.now();
+      return { time: now, ...toChainInfo(info, hashps, tipTime, now) };
+    });
+  }
+
+  readRecentBlocks(count: number): Promise<RecentBlock[]> {
+    return this.cached(`blocks.recent:${count}`, TTL.blocks, async () => {
+      const tip = await this.rpc.call<number>('getblockcount');
+      const heights = recentHeights(tip, count);
+      const stats = await this.rpc.batchAll<BlockStats[]>(
+        heights.map((h) => ({ method: 'getblockstats', params: [h, [...BLOCK_STATS_FIELDS]] }))
+      );
+      return stats.map(toRecentBlock);
+    });
+  }
+
+  readPeers(): Promise<PeerRow[]> {
+    return this.cached('peers', TTL.peers, async () => {
+      const peers = await this.rpc.call<PeerInfo[]>('getpeerinfo');
+      const now = this.context.now();
+      return peers.map((p) => toPeerRow(p, now));
+    });
+  }
+
+  readMempool(): Promise<MempoolSample> {
+    return this.cached('mempool.summary', TTL.mempool, async () => {
+      const info = await this.rpc.call<MempoolInfo>('getmempoolinfo');
+      return toMempoolSample(info, this.context.now());
+    });
+  }
+
+  readNetTotals(): Promise<TrafficSample> {
+    return this.cached('nettotals', TTL.netTotals, async () => {
+      const totals = await this.rpc.call<NetTotals>('getnettotals');
+      return { t: this.context.now(), recv: totals.totalbytesrecv, sent: totals.totalbytessent };
+    });
+  }
+
+  readFeeEstimates(): Promise<FeeEstimateRow[]> {
+    return this.cached('fees.estimates', TTL.fees, async () => {
+      const calls = FEE_MODES.flatMap((mode) =>
+        FEE_TARGETS.map((target) => ({ method: 'estimatesmartfee', params: [target, mode] }))
+      );
+      const answers = await this.rpc.batchAll<SmartFee[]>(calls);
+      const n = FEE_TARGETS.length;
+      return toFeeEstimates(FEE_TARGETS, answers.slice(0, n), answers.slice(n));
+    });
+  }
+
+  // ---- poll loops ----
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.scheduleFast(0);
+    this.scheduleSlow(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.fastTimer);
+    clearTimeout(this.slowTimer);
+    await this.tipWork.catch(() => undefined);
+  }
+
+  private scheduleFast(delayMs: number): void {
+    if (!this.running) return;
+    this.fastTimer = setTimeout(() => {
+      void this.pollFast().finally(() => this.scheduleFast(this.config.pollSeconds * 1_000));
+    }, delayMs);
+    this.fastTimer.unref();
+  }
+
+  private scheduleSlow(delayMs: number): void {
+    if (!this.running) return;
+    this.slowTimer = setTimeout(() => {
+      void this.pollSlow().finally(() => this.scheduleSlow(this.config.slowPollSeconds * 1_000));
+    }, delayMs);
+    this.slowTimer.unref();
+  }
+
+  /** Fast loop: chain, mempool and traffic samples into the rings and gauges, tip tracking. */
+  async pollFast(): Promise<void> {
+    try {
+      const [chain, mempool, totals, network, uptime] = await this.rpc.batch([
+        { method: 'getblockchaininfo' },
+        { method: 'getmempoolinfo' },
+        { method: 'getnettotals' },
+        { method: 'getnetworkinfo' },
+        { method: 'uptime' },
+      ]);
+      const now = this.context.now();
+      if (mempool?.ok) {
+        const info = mempool.result as MempoolInfo;
+        this.rings.mempool.push(toMempoolSample(info, now));
+        this.metrics.mempool(info);
+        this.context.cache.delete(`${this.config.id}:mempool.summary`);
+        this.emit('mempool');
+      }
+      if (totals?.ok) {
+        const t = totals.result as NetTotals;
+        this.rings.traffic.push({ t: now, recv: t.totalbytesrecv, sent: t.totalbytessent });
+        this.metrics.netTotals(t);
+      }
+      if (network?.ok) this.metrics.network(network.result as NetworkInfo);
+      if (uptime?.ok) this.metrics.uptime(uptime.result as number);
+      if (chain?.ok) {
+        const info = chain.result as BlockchainInfo;
+        this.observeChain(info);
+        this.metrics.chain(info);
+        this.emit('chain');
+      }
+      this.pollSucceeded();
+    } catch (error) {
+      this.pollFailed(error);
+    }
+  }
+
+  /** Slow loop: peers count, fee gauges, hash rates, chain tips, memory, bans, latest block. */
+  async pollSlow(): Promise<void> {
+    const height = this.latestChain?.info.blocks;
+    try {
+      const calls = [
+        { method: 'getchaintips' },
+        { method: 'getchaintxstats' },
+        { method: 'getmemoryinfo', params: ['stats'] },
+        { method: 'getrpcinfo' },
+        { method: 'listbanned' },
+        ...HASHPS_BLOCKS.map((n) => ({ method: 'getnetworkhashps', params: [n] })),
+        ...SMART_FEE_METRIC_TARGETS.map((n) => ({ method: 'estimatesmartfee', params: [n, 'ECONOMICAL'] })),
+        ...(height === undefined
+          ? []
+          : [{ method: 'getblockstats', params: [height, ['height', 'total_size', 'total_weight', 'txs', 'totalfee', 'ins', 'outs', 'total_out']] }]),
+      ];
+      const out = await this.rpc.batch(calls);
+      const ok = <T>(i: number): T | undefined => {
+        const o = out[i];
+        return o?.ok ? (o.result as T) : undefined;
+      };
+      const tips = ok<ChainTip[]>(0);
+      if (tips) {
+        this.metrics.chainTips(tips.length);
+        this.checkChainTips(tips);
+      }
+      const txstats = ok<{ txcount: number }>(1);
+      if (txstats) this.metrics.txCount(txstats.txcount);
+      const memory = ok<MemoryInfo>(2);
+      if (memory) this.metrics.memory(memory);
+      const rpcinfo = ok<{ active_commands: unknown[] }>(3);
+      if (rpcinfo) this.metrics.rpcActive(rpcinfo.active_commands.length);
+      const bans = ok<BanEntry[]>(4);
+      if (bans) this.metrics.banned(bans);
+      let i = 5;
+      for (const n of HASHPS_BLOCKS) {
+        const value = ok<number>(i++);
+        if (value !== undefined) this.metrics.networkHashps(n, value);
+      }
+      for (const n of SMART_FEE_METRIC_TARGETS) {
+        const fee = ok<SmartFee>(i++);
+        if (fee) this.metrics.smartFee(n, fee.feerate);
+      }
+      const stats = height === undefined ? undefined : ok<BlockStats>(i);
+      if (stats) this.metrics.latestBlock(stats);
+      this.pollSucceeded();
+    } catch (error) {
+      this.pollFailed(error);
+    }
+  }
+
+  private pollSucceeded(): void {
+    if (this.lastPollFailed) this.log.info('bitcoind answers again');
+    this.lastPollFailed = false;
+  }
+
+  private pollFailed(error: unknown): void {
+    // log the first failure of a run at warn, repeats at debug: a down node must not flood logs
+    const message = error instanceof Error ? error.message : String(error);
+    if (!this.lastPollFailed) this.log.warn({ error: message }, 'bitcoind poll failed');
+    else this.log.debug({ error: message }, 'bitcoind poll failed');
+    this.lastPollFailed = true;
+  }
+
+  /** Every fresh getblockchaininfo passes here: network check and tip tracking. */
+  private observeChain(info: BlockchainInfo): void {
+    const at = this.context.now();
+    this.latestChain = { info, at };
+    const expected = CHAIN_NAME[this.config.network];
+    this.networkMismatch =
+      info.chain === expected ? null : `configured network ${this.config.network} but the node runs chain "${info.chain}"`;
+    if (info.bestblockhash !== this.tipHash) {
+      const hash = info.bestblockhash;
+      this.tipHash = hash;
+      // one tip change at a time, in order
+      this.tipWork = this.tipWork.then(() => this.followTip(hash)).catch((error: unknown) => {
+        this.tipHash = null; // try again on the next poll
+        this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'tip tracking failed');
+      });
+    }
+  }
+
+  /** Walks back from a new tip to a known block: new blocks become annotations, replaced ones a reorg. */
+  private async followTip(hash: string): Promise<void> {
+    const known = this.rings.blocks.toArray();
+    const knownAt = new Map(known.map((b) => [b.height, b.hash]));
+    const tip = await this.rpc.call<BlockHeader>('getblockheader', [hash, true]);
+    const walked: BlockHeader[] = [];
+    let connected = knownAt.get(tip.height) === tip.hash;
+    if (connected && known[known.length - 1]?.hash === tip.hash) return; // nothing new
+    let header: BlockHeader | undefined = connected ? undefined : tip;
+    const limit = known.length === 0 ? 1 : MAX_WALK;
+    while (header && walked.length < limit) {
+      walked.push(header);
+      const parent = header.previousblockhash;
+      if (parent === undefined) break;
+      if (knownAt.get(header.height - 1) === parent) {
+        connected = true;
+        break;
+      }
+      if (walked.length >= limit) break;
+      header = await this.rpc.call<BlockHeader>('getblockheader', [parent, true]);
+    }
+    const now = this.context.now();
+    const change = reconcileTip(known, tip, walked, connected, now);
+    this.rings.blocks.load(mergeBlocks(known, tip, change, BLOCKS_KEPT));
+    if (change.reorg) this.recordReorg(change.reorg);
+    if (change.added.length > 0 || change.reorg) {
+      this.context.cache.delete(`${this.config.id}:blocks.recent`);
+      this.context.cache.delete(`${this.config.id}:chain.info`);
+      this.emit('block');
+    }
+  }
+
+  private recordReorg(reorg: ReorgRecord): void {
+    this.seenForks?.add(reorg.oldTip);
+    this.rings.reorgs.push(reorg);
+    this.log.warn({ depth: reorg.depth, oldTip: reorg.oldTip, newTip: reorg.newTip }, reorgText(reorg));
+  }
+
+  private checkChainTips(tips: ChainTip[]): void {
+    if (this.seenForks === null) {
+      // the first look is a baseline: forks that existed before we started are old news
+      this.seenForks = new Set(this.rings.reorgs.toArray().map((r) => r.oldTip));
+      for (const tip of tips) if (tip.status === 'valid-fork') this.seenForks.add(tip.hash);
+      return;
+    }
+    for (const reorg of reorgsFromChainTips(tips, this.seenForks, this.context.now())) this.recordReorg(reorg);
+  }
+}

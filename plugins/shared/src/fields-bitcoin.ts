@@ -1,0 +1,121 @@
+// Frame field names of the bitcoin source. The proxy's sources/bitcoin/frames.ts writes these
+// constants and panels (mempool, peer map) read them: a rename is a compile error on both
+// sides. Units are given beside each name (Grafana unit ids from units.ts).
+
+/** `chain.info`: one row (and appended rows on its stream). */
+export const CHAIN_FIELDS = {
+  time: 'time', // ms, when the row was read
+  chain: 'chain', // main | test | testnet4 | signet | regtest
+  blocks: 'blocks', // height of the validated tip
+  headers: 'headers',
+  bestBlockHash: 'bestBlockHash',
+  verificationProgress: 'verificationProgress', // percentunit (0..1)
+  initialBlockDownload: 'initialBlockDownload', // boolean
+  sizeOnDisk: 'sizeOnDisk', // decbytes
+  pruned: 'pruned', // boolean
+  difficulty: 'difficulty',
+  networkHashps: 'networkHashps', // Hs, getnetworkhashps over 120 blocks
+  warnings: 'warnings',
+  tipTime: 'tipTime', // ms, block time of the tip
+  tipAgeSeconds: 'tipAgeSeconds', // s
+} as const;
+
+/** `blocks.recent`: one row per block, oldest first. */
+export const BLOCK_FIELDS = {
+  time: 'time', // ms, block time
+  height: 'height',
+  hash: 'hash',
+  txCount: 'txCount',
+  size: 'size', // decbytes
+  weight: 'weight', // weight units
+  totalFees: 'totalFees', // currencyBTC
+  avgFeeRate: 'avgFeeRate', // sat/vB
+  feeRateP10: 'feeRateP10', // sat/vB
+  feeRateP25: 'feeRateP25',
+  feeRateP50: 'feeRateP50',
+  feeRateP75: 'feeRateP75',
+  feeRateP90: 'feeRateP90',
+} as const;
+
+/** `network.traffic`: time series. */
+export const TRAFFIC_FIELDS = {
+  time: 'time',
+  bytesIn: 'bytesIn', // Bps
+  bytesOut: 'bytesOut', // Bps
+} as const;
+
+/** `network.peers`: one row per peer. */
+export const PEER_FIELDS = {
+  id: 'id',
+  address: 'address',
+  network: 'network', // ipv4 | ipv6 | onion | i2p | cjdns | not_publicly_routable
+  direction: 'direction', // inbound | outbound
+  connectionType: 'connectionType', // outbound-full-relay | block-relay-only | inbound | manual | feeler | addr-fetch
+  userAgent: 'userAgent',
+  version: 'version',
+  pingMs: 'pingMs', // ms
+  bytesSent: 'bytesSent', // decbytes
+  bytesRecv: 'bytesRecv', // decbytes
+  syncedHeight: 'syncedHeight',
+  connectedAt: 'connectedAt', // ms
+  connectedSeconds: 'connectedSeconds', // s
+} as const;
+
+/** `mempool.summary`: time series (history ring + the current reading). */
+export const MEMPOOL_SUMMARY_FIELDS = {
+  time: 'time',
+  size: 'size', // transactions
+  bytes: 'bytes', // decbytes (sum of vsize)
+  usage: 'usage', // decbytes (memory)
+  maxMempool: 'maxMempool', // decbytes
+  minFee: 'minFee', // sat/vB
+  totalFee: 'totalFee', // currencyBTC
+} as const;
+
+/** `fees.estimates`: one row per confirmation target. */
+export const FEE_ESTIMATE_FIELDS = {
+  target: 'target', // blocks
+  economical: 'economical', // sat/vB
+  conservative: 'conservative', // sat/vB
+} as const;
+
+/** `mempool.histogram`: long frame, one row per (time, band). */
+export const HISTOGRAM_FIELDS = {
+  time: 'time',
+  band: 'band', // label like `10-12` or `2000+` (feeBandLabel)
+  bandFloor: 'bandFloor', // sat/vB, lower edge
+  vsize: 'vsize', // vbytes in the band
+  count: 'count', // transactions in the band
+} as const;
+
+/** `mempool.blocks`: one row per projected block, then one tail row. */
+export const PROJECTED_BLOCK_FIELDS = {
+  index: 'index', // 0 = next block; the tail row has index = number of full blocks
+  tail: 'tail', // boolean, true for the rest of the mempool
+  txCount: 'txCount',
+  vsize: 'vsize', // vbytes
+  totalFees: 'totalFees', // currencyBTC
+  medianFee: 'medianFee', // sat/vB
+  feeMin: 'feeMin', // sat/vB; feeMin..feeMax is the 7-point range
+  feeP10: 'feeP10',
+  feeP25: 'feeP25',
+  feeP50: 'feeP50',
+  feeP75: 'feeP75',
+  feeP90: 'feeP90',
+  feeMax: 'feeMax',
+} as const;
+
+/** `zmq.status`: one row. */
+export const ZMQ_FIELDS = {
+  mode: 'mode', // zmq | polling
+  connected: 'connected', // boolean
+  endpoint: 'endpoint',
+  messages: 'messages',
+  gaps: 'gaps',
+  resyncs: 'resyncs',
+  lastMessage: 'lastMessage', // ms
+  lastResync: 'lastResync', // ms
+  lastResyncMs: 'lastResyncMs', // ms, duration
+  mempoolTxs: 'mempoolTxs',
+  mempoolBytesPerTx: 'mempoolBytesPerTx', // bytes of the compact store per transaction
+} as const;
