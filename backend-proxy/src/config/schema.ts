@@ -23,6 +23,8 @@ export const configSchema = z
         maxQueries: z.number().int().min(1).max(1_000).default(100),
         /** TTL of cached query results */
         cacheTtlMs: z.number().int().min(0).max(600_000).default(1_000),
+        /** off disables every cache and coalescing (query results and upstream reads): a baseline for benchmarks, not for production */
+        cache: z.enum(['on', 'off']).default('on'),
         /** `site` label on every series of /metrics, for many proxies behind one Prometheus/VictoriaMetrics */
         site: z.string().min(1).max(100).optional(),
       })
@@ -34,6 +36,7 @@ export const configSchema = z
         logLevel: 'info',
         maxQueries: 100,
         cacheTtlMs: 1_000,
+        cache: 'on',
       }),
     sources: z.array(sourceConfigSchema).default([]),
     outputs: z

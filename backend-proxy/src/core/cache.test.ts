@@ -45,4 +45,11 @@ describe('CoalescingCache', () => {
     // the newest entries survive
     expect(await cache.get('k49', 60_000, async () => -1)).toBe(49);
   });
+
+  it('loads every time when turned off', async () => {
+    const cache = new CoalescingCache(10, Date.now, false);
+    let loads = 0;
+    await Promise.all([1, 2, 3].map(() => cache.get('k', 60_000, async () => ++loads)));
+    expect(loads).toBe(3);
+  });
 });

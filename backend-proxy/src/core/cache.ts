@@ -19,11 +19,17 @@ export class CoalescingCache {
 
   constructor(
     private readonly maxEntries = 10_000,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** off: every get() loads (no TTL reuse, no coalescing); for measuring what the cache buys */
+    private readonly enabled = true
   ) {}
 
   /** Returns a fresh cached value, joins an in-flight load, or starts `load`. */
   get<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    if (!this.enabled) {
+      this.stats.misses++;
+      return load();
+    }
     const entry = this.entries.get(key);
     if (entry && entry.expires > this.now()) {
       this.stats.hits++;

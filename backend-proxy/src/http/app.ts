@@ -54,7 +54,7 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
   const metrics = new MetricFactory();
   if (config.server.site) metrics.registry.setDefaultLabels({ site: config.server.site });
   const self = selfMetrics(metrics);
-  const cache = new CoalescingCache();
+  const cache = new CoalescingCache(10_000, now, config.server.cache === 'on');
   const history = new HistoryStore({
     ...(config.server.historyFile ? { file: config.server.historyFile } : {}),
     snapshotMs: config.server.snapshotSeconds * 1_000,
