@@ -4,12 +4,14 @@
 import type { SourceConfig } from '../config/schema.js';
 import type { SourceContext } from '../core/context.js';
 import { createBitcoinSource } from './bitcoin/index.js';
+import { createFreqtradeSource } from './freqtrade/index.js';
 import type { Source, SourceFactory } from './types.js';
 
 type Factories = { [K in SourceConfig['kind']]: SourceFactory<Extract<SourceConfig, { kind: K }>> };
 
 const FACTORIES: Factories = {
   bitcoin: createBitcoinSource,
+  freqtrade: createFreqtradeSource,
 };
 
 export function createSource(config: SourceConfig, context: SourceContext): Source {
