@@ -2,10 +2,11 @@
 // second interface drifts. Each kind's schema lives beside its source.
 import { z } from 'zod';
 import { bitcoinConfigSchema } from '../sources/bitcoin/config.js';
+import { cgminerConfigSchema } from '../sources/cgminer/config.js';
 import { freqtradeConfigSchema } from '../sources/freqtrade/config.js';
 import { secret } from './common.js';
 
-export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, freqtradeConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, freqtradeConfigSchema]);
 
 export const configSchema = z
   .strictObject({

@@ -5,6 +5,7 @@ import type { SourceConfig } from '../config/schema.js';
 import type { SourceContext } from '../core/context.js';
 import { createBitcoinSource } from './bitcoin/index.js';
 import { createFreqtradeSource } from './freqtrade/index.js';
+import { createCgminerSource } from './cgminer/index.js';
 import type { Source, SourceFactory } from './types.js';
 
 type Factories = { [K in SourceConfig['kind']]: SourceFactory<Extract<SourceConfig, { kind: K }>> };
@@ -12,6 +13,7 @@ type Factories = { [K in SourceConfig['kind']]: SourceFactory<Extract<SourceConf
 const FACTORIES: Factories = {
   bitcoin: createBitcoinSource,
   freqtrade: createFreqtradeSource,
+  cgminer: createCgminerSource,
 };
 
 export function createSource(config: SourceConfig, context: SourceContext): Source {

@@ -148,6 +148,7 @@ describe('miner spec table', () => {
     ['M30S+', 'Whatsminer M30S+'],
     ['WhatsMiner M30S++_V10', 'Whatsminer M30S++'],
     ['M50', 'Whatsminer M50'],
+    ['M30S+ VE40', 'Whatsminer M30S+'],
     ['Antminer S9', 'Antminer S9'],
     ['Antminer Z9-Mini', undefined],
     ['', undefined],

@@ -210,10 +210,10 @@ export function findMinerSpec(model: string | null | undefined): MinerSpec | und
   for (const spec of MINER_SPECS) {
     const specKey = normaliseModel(spec.model);
     // whole-model match: the reported key equals the spec key or goes on with a hashrate
-    // ("s19pro110t") or a Whatsminer hardware revision ("m30s++v10"), never with more of
+    // ("s19pro110t") or a Whatsminer hardware revision ("m30s++v10", "m30s+ve40"), never with more of
     // another model's name ("s19xphyd" is not an "s19xp")
     const rest = key.slice(specKey.length);
-    if (key.startsWith(specKey) && (rest === '' || /^(\d|v\d)/.test(rest))) {
+    if (key.startsWith(specKey) && (rest === '' || /^(\d|v[a-z]{0,2}\d)/.test(rest))) {
       if (specKey.length > bestLength) {
         best = spec;
         bestLength = specKey.length;

@@ -1,0 +1,381 @@
+// Reply documents of the four firmware families the fleet simulator imitates, shaped after
+// captured replies (check_cgminer's ReplyExamples.hs for Antminer S9/S15/Z9-Mini stats and
+// Whatsminer summary; Braiins OS API docs for temps/fans/tunerstatus; cgminer API-README for
+// the STATUS envelope and its codes). Faults change the numbers here and the bytes in fleet.ts.
+
+export type SimFlavour = 'cgminer' | 'bmminer' | 'braiins' | 'whatsminer';
+
+export const SIM_FAULTS = ['offline', 'hot', 'fan0', 'rejects', 'hashdrop', 'brokenJson', 'garbage', 'slow', 'poolSwitch'] as const;
+export type SimFault = (typeof SIM_FAULTS)[number];
+
+export interface SimMinerState {
+  name: string;
+  flavour: SimFlavour;
+  model: string;
+  /** nominal TH/s */
+  terahash: number;
+  /** W reported by firmware that measures power (braiins, whatsminer) */
+  watts: number;
+  boards: number;
+  fanCount: number;
+  startedAt: number;
+  accepted: number;
+  rejected: number;
+  stale: number;
+  hardwareErrors: number;
+  polls: number;
+  faults: Set<SimFault>;
+}
+
+const DESCRIPTION: Record<SimFlavour, string> = {
+  cgminer: 'cgminer 4.11.1',
+  bmminer: 'cgminer 4.9.0',
+  braiins: 'BOSer boser-buildroot 0.1.0-0ce150e9',
+  whatsminer: 'btminer',
+};
+
+/** cgminer API-README message codes used here. */
+export const STATUS_CODES = {
+  version: [22, 'CGMiner versions'],
+  summary: [11, 'Summary'],
+  pools: [7, '2 Pool(s)'],
+  devs: [9, '3 ASC(s)'],
+  edevs: [9, '3 ASC(s)'],
+  stats: [70, 'CGMiner stats'],
+  devdetails: [69, 'Device Details'],
+  temps: [201, '3 Temp(s)'],
+  fans: [202, '4 Fan(s)'],
+  tunerstatus: [203, 'Tuner Status'],
+  invalid: [14, 'Invalid command'],
+  denied: [45, "Access denied to '%s' command"],
+} as const;
+
+export const PRIVILEGED_ANSWERED = new Set([
+  'restart', 'quit', 'addpool', 'removepool', 'switchpool', 'enablepool', 'disablepool', 'poolpriority', 'poolquota',
+  'save', 'pgaenable', 'pgadisable', 'pgaset', 'pgarestart', 'ascenable', 'ascdisable', 'ascset', 'gpuenable',
+  'gpudisable', 'gpurestart', 'setconfig', 'zero', 'debug', 'hotplug', 'failover-only', 'lockstats', 'privileged',
+  'reboot', 'power_off', 'power_on', 'update_pools', 'set_led', 'set_target_freq', 'update_firmware',
+]);
+
+function status(state: SimMinerState, letter: 'S' | 'E', code: number, msg: string, now: number) {
+  return [{ STATUS: letter, When: Math.floor(now / 1000), Code: code, Msg: msg, Description: DESCRIPTION[state.flavour] }];
+}
+
+/** Current 5 s hashrate in TH/s, with the hashdrop fault and a small deterministic wobble. */
+function currentTh(state: SimMinerState): number {
+  const wobble = 1 + 0.01 * Math.sin(state.polls);
+  return state.terahash * wobble * (state.faults.has('hashdrop') ? 0.3 : 1);
+}
+
+function boardTh(state: SimMinerState, board: number): number {
+  // hashdrop: the last board is dead, the others slow down
+  if (state.faults.has('hashdrop') && board === state.boards - 1) return 0;
+  const share = currentTh(state) / (state.faults.has('hashdrop') ? Math.max(1, state.boards - 1) : state.boards);
+  return share;
+}
+
+function temps(state: SimMinerState, board: number): { pcb: number; chip: number } {
+  const hot = state.faults.has('hot') && board === 0 ? 32 : 0;
+  return { pcb: 58 + board + hot, chip: 72 + board * 2 + hot };
+}
+
+function fanRpm(state: SimMinerState, fan: number): number {
+  if (state.faults.has('fan0') && fan === 0) return 0;
+  return 5400 + fan * 60;
+}
+
+function elapsed(state: SimMinerState, now: number): number {
+  return Math.max(1, Math.floor((now - state.startedAt) / 1000));
+}
+
+/** Advances share counters once per poll (on `summary`). */
+export function advance(state: SimMinerState): void {
+  state.polls++;
+  if (state.faults.has('hashdrop')) state.accepted += 3;
+  else state.accepted += 10;
+  state.rejected += state.faults.has('rejects') ? 25 : state.polls % 20 === 0 ? 1 : 0;
+  state.hardwareErrors += state.polls % 7 === 0 ? 1 : 0;
+}
+
+function pools(state: SimMinerState, now: number) {
+  const switched = state.faults.has('poolSwitch');
+  const list = [
+    { url: 'stratum+tcp://btc.pool-a.example:3333', user: `farm.${state.name}` },
+    { url: 'stratum+tcp://btc.pool-b.example:443', user: `farm.${state.name}` },
+  ];
+  return list.map((pool, index) => {
+    const active = switched ? index === 1 : index === 0;
+    const accepted = active ? state.accepted : 0;
+    return {
+      POOL: index,
+      URL: pool.url,
+      Status: switched && index === 0 ? 'Dead' : 'Alive',
+      Priority: index,
+      Quota: 1,
+      'Long Poll': 'N',
+      Getworks: state.polls * 4,
+      Accepted: accepted,
+      Rejected: active ? state.rejected : 0,
+      Works: accepted * 4,
+      Discarded: 0,
+      Stale: 0,
+      'Get Failures': 0,
+      'Remote Failures': 0,
+      User: pool.user,
+      'Last Share Time': active ? Math.floor(now / 1000) - 2 : 0,
+      'Diff1 Shares': accepted * 65536,
+      'Proxy Type': '',
+      Proxy: '',
+      'Difficulty Accepted': accepted * 65536,
+      'Difficulty Rejected': active ? state.rejected * 65536 : 0,
+      'Difficulty Stale': 0,
+      'Last Share Difficulty': 65536,
+      'Has Stratum': true,
+      'Stratum Active': active,
+      'Stratum URL': pool.url.replace(/^stratum\+tcp:\/\//, '').replace(/:\d+$/, ''),
+      'Stratum Difficulty': 65536,
+      'Has GBT': false,
+      'Best Share': 1_234_567,
+      'Pool Rejected%': 0,
+      'Pool Stale%': 0,
+      'Bad Work': 0,
+      'Current Block Height': 870_000,
+      'Current Block Version': 536_870_912,
+    };
+  });
+}
+
+function summaryRow(state: SimMinerState, now: number): Record<string, unknown> {
+  const th = currentTh(state);
+  const base: Record<string, unknown> = {
+    Elapsed: elapsed(state, now),
+    'Found Blocks': 0,
+    Getworks: state.polls * 4,
+    Accepted: state.accepted,
+    Rejected: state.rejected,
+    'Hardware Errors': state.hardwareErrors,
+    Utility: 12.5,
+    Discarded: state.polls * 8,
+    Stale: state.stale,
+    'Get Failures': 0,
+    'Local Work': state.polls * 1000,
+    'Remote Failures': 0,
+    'Network Blocks': 12,
+    'Work Utility': 1_234_567.8,
+    'Difficulty Accepted': state.accepted * 65536,
+    'Difficulty Rejected': state.rejected * 65536,
+    'Difficulty Stale': 0,
+    'Best Share': 1_234_567,
+    'Device Hardware%': 0.0005,
+    'Device Rejected%': 0.1,
+    'Pool Rejected%': 0.1,
+    'Pool Stale%': 0,
+    'Last getwork': Math.floor(now / 1000),
+  };
+  switch (state.flavour) {
+    case 'bmminer':
+      // bmminer prints the 5 s rate as a string (captured S9/S15 replies)
+      return { Elapsed: base.Elapsed, 'GHS 5s': (th * 1000).toFixed(2), 'GHS av': Number((state.terahash * 1000).toFixed(2)), ...base };
+    case 'whatsminer':
+      return {
+        Elapsed: base.Elapsed,
+        'MHS av': Number((state.terahash * 1e6).toFixed(2)),
+        'MHS 5s': Number((th * 1e6).toFixed(2)),
+        'MHS 1m': Number((th * 1e6).toFixed(2)),
+        'MHS 5m': Number((th * 1e6).toFixed(2)),
+        'MHS 15m': Number((th * 1e6).toFixed(2)),
+        ...base,
+        Temperature: temps(state, 0).pcb,
+        freq_avg: 539,
+        'Fan Speed In': fanRpm(state, 0),
+        'Fan Speed Out': fanRpm(state, 1),
+        Voltage: 1170,
+        Power: state.watts,
+        Power_RT: state.watts,
+        Uptime: base.Elapsed,
+        'Chip Data': 'K88Z008-2109 BINV01-195001D',
+        'Power Fanspeed': 11010,
+        'Error Code Count': 0,
+      };
+    default:
+      return { Elapsed: base.Elapsed, 'MHS av': Number((state.terahash * 1e6).toFixed(2)), 'MHS 5s': Number((th * 1e6).toFixed(2)), 'MHS 1m': Number((th * 1e6).toFixed(2)), ...base };
+  }
+}
+
+function bmminerStats(state: SimMinerState, now: number): Record<string, unknown> {
+  const th = currentTh(state);
+  const row: Record<string, unknown> = {
+    STATS: 0,
+    ID: 'BTM_SOC0',
+    Elapsed: elapsed(state, now),
+    Calls: 0,
+    Wait: 0,
+    Max: 0,
+    Min: 99999999,
+    'GHS 5s': (th * 1000).toFixed(2),
+    'GHS av': Number((state.terahash * 1000).toFixed(2)),
+    rate_30m: Number((state.terahash * 1000).toFixed(2)),
+    Mode: 2,
+    miner_count: state.boards,
+    frequency: 525,
+    fan_num: state.fanCount,
+  };
+  for (let f = 0; f < state.fanCount; f++) row[`fan${f + 1}`] = fanRpm(state, f);
+  row.temp_num = state.boards;
+  for (let b = 0; b < state.boards; b++) {
+    const t = temps(state, b);
+    row[`temp${b + 1}`] = t.pcb;
+    row[`temp2_${b + 1}`] = t.chip;
+    row[`temp_pcb${b + 1}`] = `${t.pcb - 18}-${t.pcb - 16}-${t.pcb - 1}-${t.pcb}`;
+    row[`temp_chip${b + 1}`] = `${t.chip - 17}-${t.chip - 15}-${t.chip - 1}-${t.chip}`;
+  }
+  row.total_rateideal = state.terahash * 1000;
+  row.rate_unit = 'GH/s';
+  row.total_freqavg = 525;
+  row.total_acn = state.boards * 76;
+  row.total_rate = Number((th * 1000).toFixed(2));
+  row.temp_max = Math.max(...Array.from({ length: state.boards }, (_, b) => temps(state, b).pcb));
+  row['Device Hardware%'] = 0.0005;
+  row.no_matching_work = state.hardwareErrors;
+  for (let b = 0; b < state.boards; b++) {
+    const dead = boardTh(state, b) === 0;
+    row[`chain_acn${b + 1}`] = dead ? 0 : 76;
+    row[`chain_acs${b + 1}`] = dead ? '' : ' oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooo';
+    row[`chain_hw${b + 1}`] = Math.floor(state.hardwareErrors / state.boards);
+    row[`chain_rate${b + 1}`] = (boardTh(state, b) * 1000).toFixed(2);
+    row[`chain_rateideal${b + 1}`] = Number(((state.terahash * 1000) / state.boards).toFixed(2));
+  }
+  row.miner_version = 'uart_trans.1.3';
+  row.miner_id = '812c1d0c69208814';
+  return row;
+}
+
+function devsRows(state: SimMinerState): Array<Record<string, unknown>> {
+  return Array.from({ length: state.boards }, (_, b) => {
+    const th = boardTh(state, b);
+    const t = temps(state, b);
+    const base: Record<string, unknown> = {
+      ASC: b,
+      Name: state.flavour === 'whatsminer' ? 'SM' : state.flavour === 'braiins' ? '' : 'AVA10',
+      ID: state.flavour === 'braiins' ? b + 6 : b,
+      Enabled: 'Y',
+      Status: th > 0 ? 'Alive' : 'Dead',
+      Temperature: t.pcb,
+      'MHS av': Number(((state.terahash / state.boards) * 1e6).toFixed(2)),
+      'MHS 5s': Number((th * 1e6).toFixed(2)),
+      'MHS 1m': Number((th * 1e6).toFixed(2)),
+      Accepted: Math.floor(state.accepted / state.boards),
+      Rejected: Math.floor(state.rejected / state.boards),
+      'Hardware Errors': Math.floor(state.hardwareErrors / state.boards),
+      Utility: 4.1,
+      'Last Share Pool': 0,
+      'Device Elapsed': 100,
+    };
+    if (state.flavour === 'whatsminer') {
+      return {
+        ...base,
+        Slot: b,
+        'Chip Frequency': 539,
+        'Upfreq Complete': 1,
+        'Effective Chips': th > 0 ? 148 : 0,
+        'PCB SN': `HEM1E${b}A200820`,
+        'Chip Temp Min': t.chip - 10,
+        'Chip Temp Max': t.chip + 2,
+        'Chip Temp Avg': t.chip,
+      };
+    }
+    return base;
+  });
+}
+
+/** The document one command answers with (STATUS envelope included). */
+export function replyFor(state: SimMinerState, command: string, now: number): Record<string, unknown> {
+  const env = (code: number, msg: string) => ({ STATUS: status(state, 'S', code, msg, now) });
+  switch (command) {
+    case 'version': {
+      const versions: Record<SimFlavour, Record<string, unknown>> = {
+        cgminer: { CGMiner: '4.11.1', API: '3.7' },
+        bmminer: { BMMiner: '1.0.0', API: '3.1', Miner: 'uart_trans.1.3', CompileTime: 'Fri Jul 14 19:00:00 CST 2023', Type: state.model },
+        braiins: { API: '3.7', BOSer: 'boser-buildroot 0.1.0-0ce150e9' },
+        whatsminer: { BTMiner: '2.0.5', API: '3.1', Miner: '20230911.12.Rel' },
+      };
+      return { ...env(22, state.flavour === 'braiins' ? 'BOSer versions' : 'CGMiner versions'), VERSION: [versions[state.flavour]], id: 1 };
+    }
+    case 'devdetails':
+      return {
+        ...env(69, 'Device Details'),
+        DEVDETAILS: Array.from({ length: state.boards }, (_, b) => ({
+          DEVDETAILS: b,
+          Name: state.flavour === 'whatsminer' ? 'SM' : '',
+          ID: b,
+          Driver: state.flavour === 'whatsminer' ? 'bitmicro' : state.flavour === 'braiins' ? 'BitmainS19' : 'avalon',
+          Kernel: '',
+          Model: state.model,
+          'Device Path': '',
+        })),
+        id: 1,
+      };
+    case 'summary':
+      return { ...env(11, 'Summary'), SUMMARY: [summaryRow(state, now)], id: 1 };
+    case 'pools':
+      return { ...env(7, '2 Pool(s)'), POOLS: pools(state, now), id: 1 };
+    case 'devs':
+    case 'edevs':
+      if (state.flavour === 'bmminer') return { STATUS: status(state, 'E', 10, 'No ASCs', now), id: 1 };
+      return { ...env(9, `${state.boards} ASC(s)`), DEVS: devsRows(state), id: 1 };
+    case 'stats':
+      if (state.flavour === 'bmminer') {
+        return {
+          ...env(70, 'CGMiner stats'),
+          STATS: [{ BMMiner: '1.0.0', Miner: 'uart_trans.1.3', CompileTime: 'Fri Jul 14 19:00:00 CST 2023', Type: state.model }, bmminerStats(state, now)],
+          id: 1,
+        };
+      }
+      return { ...env(70, 'CGMiner stats'), STATS: [{ STATS: 0, ID: 'POOL0', Elapsed: elapsed(state, now), Calls: 0, Wait: 0, Max: 0, Min: 99999999 }], id: 1 };
+    case 'temps':
+      if (state.flavour !== 'braiins') break;
+      return {
+        ...env(201, `${state.boards} Temp(s)`),
+        TEMPS: Array.from({ length: state.boards }, (_, b) => ({ TEMP: b, ID: b + 6, Board: temps(state, b).pcb + 0.5, Chip: temps(state, b).chip + 0.25 })),
+        id: 1,
+      };
+    case 'fans':
+      if (state.flavour !== 'braiins') break;
+      return {
+        ...env(202, `${state.fanCount} Fan(s)`),
+        FANS: Array.from({ length: state.fanCount }, (_, f) => ({ FAN: f, ID: f, RPM: fanRpm(state, f), Speed: fanRpm(state, f) === 0 ? 0 : 32 })),
+        id: 1,
+      };
+    case 'tunerstatus':
+      if (state.flavour !== 'braiins') break;
+      return {
+        ...env(203, 'Tuner Status'),
+        TUNERSTATUS: [
+          {
+            ApproximateChainPowerConsumption: state.watts - 75,
+            ApproximateMinerPowerConsumption: state.watts,
+            DynamicPowerScaling: 'Disabled',
+            PowerLimit: state.watts + 50,
+            TunerChainStatus: Array.from({ length: state.boards }, (_, b) => ({
+              ApproximatePowerConsumptionWatt: Math.round((state.watts - 75) / state.boards),
+              HashchainIndex: b + 6,
+              Iteration: 0,
+              LoadedProfileCreatedOn: 1595938289,
+              PowerLimitWatt: Math.round(state.watts / state.boards),
+              StageElapsed: 78,
+              Status: 'Stable',
+              TunerRunning: false,
+              TuningElapsed: 98,
+            })),
+          },
+        ],
+        id: 1,
+      };
+    default:
+      break;
+  }
+  if (PRIVILEGED_ANSWERED.has(command)) {
+    return { STATUS: status(state, 'E', 45, `Access denied to '${command}' command`, now), id: 1 };
+  }
+  return { STATUS: status(state, 'E', 14, 'Invalid command', now), id: 1 };
+}

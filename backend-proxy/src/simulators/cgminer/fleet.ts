@@ -1,0 +1,255 @@
+// A fleet of simulated CGMiner-API miners in one process: one TCP listener per miner, either
+// many ports on 127.0.0.1 or one port on many 127.x.y.z addresses (Linux routes all of 127/8
+// to lo). Each reply ends with a NUL and the connection closes, as cgminer does. Every
+// command received is counted, privileged ones included, so tests can prove from this side
+// that none ever arrives.
+import { createServer, type Server, type Socket } from 'node:net';
+import { advance, replyFor, type SimFault, type SimFlavour, type SimMinerState } from './flavours.js';
+
+export interface FleetOptions {
+  /** number of miners (ignored when `hosts` is given: one miner per host) */
+  count?: number;
+  /** flavours assigned round-robin; default all four */
+  flavours?: SimFlavour[];
+  models?: Partial<Record<SimFlavour, { model: string; terahash: number; watts: number }>>;
+  /** listen address for the many-ports layout; default 127.0.0.1 */
+  host?: string;
+  /** one miner per address, all on `port` (0 = one free port found for all) */
+  hosts?: string[];
+  port?: number;
+  /** delay of the `slow` fault */
+  slowMs?: number;
+  now?: () => number;
+}
+
+export interface SimMiner {
+  index: number;
+  name: string;
+  host: string;
+  port: number;
+  flavour: SimFlavour;
+  model: string;
+  state: SimMinerState;
+  /** command -> times received (privileged and unknown commands included) */
+  received: Map<string, number>;
+}
+
+export interface CgminerFleet {
+  miners: SimMiner[];
+  setFault(miner: number | string, fault: SimFault, on?: boolean): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** all commands received by all miners */
+  commandCounts(): Record<string, number>;
+  /** connections accepted so far */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MODELS: Record<SimFlavour, { model: string; terahash: number; watts: number }> = {
+  cgminer: { model: 'Avalon 1066', terahash: 50, watts: 3250 },
+  bmminer: { model: 'Antminer S19 Pro', terahash: 110, watts: 3250 },
+  braiins: { model: 'Antminer S19j Pro', terahash: 100, watts: 2950 },
+  whatsminer: { model: 'M30S+', terahash: 100, watts: 3400 },
+};
+
+/** The defects each family's firmware is known for (see sources/cgminer/repair.ts). */
+function breakJson(flavour: SimFlavour, text: string): string {
+  switch (flavour) {
+    case 'bmminer':
+      // Antminer Z9-Mini/DR5: no comma between the version object and the stats object;
+      // and the `[,{` bmminer sends at the start of an array
+      return text.replace('},{"STATS":0', '}{"STATS":0').replace('"POOLS":[{', '"POOLS":[,{');
+    case 'whatsminer':
+      // btminer: trailing comma, raw newlines and a stray control byte
+      return text
+        .replace('"Error Code Count":0}', '"Error Code Count":0,}')
+        .replace('"Accepted":', '\n"Accepted":')
+        .replace('"Pool Stale%"', '\u0001"Pool Stale%"')
+        .replace(/"PCB SN":"HEM1E0/, '"PCB SN":"HEM1E0\n');
+    case 'cgminer':
+      // printf of a division by zero right after start
+      return text.replace(/"Work Utility":[0-9.]+/, '"Work Utility":inf').replace(/"Utility":[0-9.]+/, '"Utility":-nan');
+    case 'braiins':
+      return text.replace(/"Utility":[0-9.]+/, '"Utility":nan').replace(/,"id":1}/, ',"id":1,}');
+  }
+}
+
+export async function startCgminerFleet(options: FleetOptions = {}): Promise<CgminerFleet> {
+  const flavours = options.flavours ?? (['cgminer', 'bmminer', 'braiins', 'whatsminer'] as SimFlavour[]);
+  const now = options.now ?? Date.now;
+  const slowMs = options.slowMs ?? 2_000;
+  const layout = options.hosts
+    ? options.hosts.map((host) => ({ host, port: options.port ?? 0 }))
+    : Array.from({ length: options.count ?? 10 }, () => ({ host: options.host ?? '127.0.0.1', port: 0 }));
+
+  const miners: SimMiner[] = [];
+  const servers = new Map<SimMiner, Server>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let connections = 0;
+
+  const handle = (miner: SimMiner, socket: Socket): void => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let buffer = '';
+    let answered = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (answered) return;
+      buffer += chunk.toString('utf8');
+      const request = parseRequest(buffer);
+      if (!request) {
+        if (buffer.length > 64 * 1024) socket.destroy();
+        return;
+      }
+      answered = true;
+      const commands = request.split('+').map((c) => c.trim().split('|')[0] ?? '');
+      for (const command of commands) miner.received.set(command, (miner.received.get(command) ?? 0) + 1);
+      if (commands.includes('summary')) advance(miner.state);
+      const at = now();
+      let document: Record<string, unknown>;
+      if (commands.length === 1) {
+        document = replyFor(miner.state, commands[0]!, at);
+      } else {
+        const replies = commands.map((c) => replyFor(miner.state, c, at));
+        const refused = replies.find((r) => {
+          const s = (r.STATUS as Array<{ STATUS: string }>)[0];
+          return s?.STATUS === 'E';
+        });
+        // cgminer answers a multi-command with one bad member by one error for all
+        document = refused ?? Object.fromEntries([...commands.map((c, i) => [c, [replies[i]]]), ['id', 1]]);
+      }
+      let text = JSON.stringify(document);
+      const faults = miner.state.faults;
+      if (faults.has('brokenJson')) text = breakJson(miner.flavour, text);
+      const send = (): void => {
+        if (socket.destroyed) return;
+        if (faults.has('garbage')) {
+          // cut mid-document and close: nothing can repair this
+          socket.end(text.slice(0, Math.floor(text.length / 2)));
+          return;
+        }
+        socket.end(Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from([0])]));
+      };
+      if (faults.has('slow')) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          send();
+        }, slowMs);
+        timers.add(timer);
+      } else send();
+    });
+  };
+
+  const listen = (miner: SimMiner, port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const server = createServer((socket) => handle(miner, socket));
+      server.once('error', reject);
+      server.listen({ host: miner.host, port, backlog: 511 }, () => {
+        server.off('error', reject);
+        servers.set(miner, server);
+        resolve((server.address() as { port: number }).port);
+      });
+    });
+
+  const startedAt = now();
+  let sharedPort = options.hosts ? (options.port ?? 0) : 0;
+  for (const [index, slot] of layout.entries()) {
+    const flavour = flavours[index % flavours.length]!;
+    const spec = { ...DEFAULT_MODELS[flavour], ...(options.models?.[flavour] ?? {}) };
+    const name = `${flavour}-${String(index + 1).padStart(4, '0')}`;
+    const miner: SimMiner = {
+      index,
+      name,
+      host: slot.host,
+      port: 0,
+      flavour,
+      model: spec.model,
+      received: new Map(),
+      state: {
+        name,
+        flavour,
+        model: spec.model,
+        terahash: spec.terahash,
+        watts: spec.watts,
+        boards: 3,
+        fanCount: flavour === 'whatsminer' ? 2 : 4,
+        startedAt: startedAt - 3_600_000 - index * 1000,
+        accepted: 1000 + index,
+        rejected: 2,
+        stale: 0,
+        hardwareErrors: 5,
+        polls: 0,
+        faults: new Set(),
+      },
+    };
+    miner.port = await listen(miner, options.hosts ? sharedPort : 0);
+    if (options.hosts && sharedPort === 0) sharedPort = miner.port;
+    miners.push(miner);
+  }
+
+  const find = (key: number | string): SimMiner => {
+    const miner = typeof key === 'number' ? miners[key] : miners.find((m) => m.name === key || `${m.host}:${m.port}` === key);
+    if (!miner) throw new Error(`no simulated miner ${key}`);
+    return miner;
+  };
+
+  const closeServer = (miner: SimMiner): Promise<void> =>
+    new Promise((resolve) => {
+      const server = servers.get(miner);
+      servers.delete(miner);
+      if (!server) return resolve();
+      server.close(() => resolve());
+    });
+
+  const setFault = async (key: number | string, fault: SimFault, on = true): Promise<void> => {
+    const miner = find(key);
+    if (fault === 'offline') {
+      // offline = nothing listens: connection refused, as with a miner powered off
+      if (on && servers.has(miner)) await closeServer(miner);
+      if (!on && !servers.has(miner)) await listen(miner, miner.port);
+    }
+    if (on) miner.state.faults.add(fault);
+    else miner.state.faults.delete(fault);
+  };
+
+  return {
+    miners,
+    get connections() {
+      return connections;
+    },
+    setFault,
+    async clearFaults() {
+      for (const miner of miners) {
+        if (miner.state.faults.has('offline')) await setFault(miner.index, 'offline', false);
+        miner.state.faults.clear();
+      }
+    },
+    commandCounts() {
+      const counts: Record<string, number> = {};
+      for (const miner of miners) for (const [command, n] of miner.received) counts[command] = (counts[command] ?? 0) + n;
+      return counts;
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(miners.map((m) => closeServer(m)));
+    },
+  };
+}
+
+/** The command text of a complete request (JSON `{"command":…}` or plain `cmd|param`), or null while incomplete. */
+function parseRequest(buffer: string): string | null {
+  const text = buffer.replace(/\u0000/g, '').trim();
+  if (text.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(text) as { command?: unknown; parameter?: unknown };
+      const command = typeof parsed.command === 'string' ? parsed.command : '';
+      return parsed.parameter !== undefined ? `${command}|${String(parsed.parameter)}` : command;
+    } catch {
+      return null;
+    }
+  }
+  return text.length > 0 ? text : null;
+}

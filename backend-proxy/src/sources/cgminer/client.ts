@@ -1,0 +1,176 @@
+// CGMiner API over TCP: one command per connection (the miner closes after replying), JSON
+// request `{"command":"summary+pools"}`, reply terminated by a NUL byte or by the close.
+// Read-only allow-list checked before the socket opens. I/O only: parsing lives in repair.ts
+// and model.ts.
+import { connect, type Socket } from 'node:net';
+import { UpstreamError } from '../types.js';
+import { assertReadOnly, type ReadOnlyCommand } from './commands.js';
+import { MinerJsonError, parseMinerJson, type RepairKind } from './repair.js';
+
+export interface MinerEndpoint {
+  host: string;
+  port: number;
+}
+
+export interface ClientOptions {
+  /** connect must finish within this */
+  connectTimeoutMs: number;
+  /** whole exchange (connect + reply) must finish within this */
+  timeoutMs: number;
+  /** a reply larger than this is cut off and refused (bounded memory on a broken miner) */
+  maxBytes?: number;
+}
+
+export interface StatusEntry {
+  STATUS?: string;
+  When?: number;
+  Code?: number;
+  Msg?: unknown;
+  Description?: string;
+}
+
+/** One command's reply: `STATUS` plus its data arrays (`SUMMARY`, `POOLS`, `STATS` …). */
+export type ReplyDocument = Record<string, unknown> & { STATUS?: StatusEntry[] | StatusEntry | string };
+
+export interface CommandResult {
+  documents: Partial<Record<ReadOnlyCommand, ReplyDocument>>;
+  repairs: RepairKind[];
+  bytes: number;
+}
+
+/** The miner answered with an E/F STATUS (invalid command, access denied, no devices …). */
+export class CgminerStatusError extends UpstreamError {
+  override name = 'CgminerStatusError';
+  constructor(
+    message: string,
+    readonly statusCode: number | undefined,
+    readonly statusLetter: string
+  ) {
+    super(message, statusCode, false);
+  }
+}
+
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Sends read-only commands as one `+`-joined request and returns each command's document. */
+export async function sendCommands(
+  endpoint: MinerEndpoint,
+  commands: readonly string[],
+  options: ClientOptions
+): Promise<CommandResult> {
+  assertReadOnly(commands); // before any socket exists
+  const raw = await exchange(endpoint, JSON.stringify({ command: commands.join('+') }), options);
+  let parsed: ReturnType<typeof parseMinerJson>;
+  try {
+    parsed = parseMinerJson(raw.text);
+  } catch (error) {
+    if (error instanceof MinerJsonError) throw new UpstreamError(error.message, 'bad-json');
+    throw error;
+  }
+  const documents = splitDocuments(parsed.value, commands as readonly ReadOnlyCommand[]);
+  for (const [command, document] of Object.entries(documents)) checkStatus(command, document);
+  return { documents, repairs: parsed.repairs, bytes: raw.bytes };
+}
+
+/** Maps a (possibly multi-command or concatenated) reply to one document per command. */
+export function splitDocuments(
+  value: unknown,
+  commands: readonly ReadOnlyCommand[]
+): Partial<Record<ReadOnlyCommand, ReplyDocument>> {
+  const out: Partial<Record<ReadOnlyCommand, ReplyDocument>> = {};
+  if (Array.isArray(value)) {
+    // concatenated top-level documents, one per command in order
+    value.forEach((doc, index) => {
+      const command = commands[index];
+      if (command && isObject(doc)) out[command] = doc as ReplyDocument;
+    });
+    return out;
+  }
+  if (!isObject(value)) throw new UpstreamError('miner reply is not a JSON object', 'bad-json');
+  if (commands.length === 1 || 'STATUS' in value) {
+    // single command, or a multi-command refused as a whole (one STATUS for all)
+    for (const command of commands) out[command] = value as ReplyDocument;
+    return out;
+  }
+  // cgminer multi-command: {"summary":[{STATUS…,SUMMARY…}],"pools":[{…}],"id":1}
+  for (const command of commands) {
+    const entry = (value as Record<string, unknown>)[command];
+    const doc = Array.isArray(entry) ? entry[0] : entry;
+    if (isObject(doc)) out[command] = doc as ReplyDocument;
+  }
+  return out;
+}
+
+function checkStatus(command: string, document: ReplyDocument): void {
+  const status = Array.isArray(document.STATUS) ? document.STATUS[0] : document.STATUS;
+  // btminer's own commands send STATUS as a bare letter with Code/Msg beside it
+  const letter = typeof status === 'string' ? status : status?.STATUS;
+  const code = typeof status === 'string' ? asNumber(document.Code) : status?.Code;
+  const msg = typeof status === 'string' ? document.Msg : status?.Msg;
+  if (letter === 'E' || letter === 'F') {
+    const text = typeof msg === 'string' ? msg.slice(0, 200) : 'error';
+    throw new CgminerStatusError(`${command}: miner replied ${letter}${code !== undefined ? ` code ${code}` : ''}: ${text}`, code, letter);
+  }
+}
+
+function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One request/reply on a fresh connection. */
+function exchange(endpoint: MinerEndpoint, request: string, options: ClientOptions): Promise<{ text: string; bytes: number }> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    let connected = false;
+    const socket: Socket = connect({ host: endpoint.host, port: endpoint.port });
+    const where = `${endpoint.host}:${endpoint.port}`;
+
+    const finish = (error: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(connectTimer);
+      clearTimeout(totalTimer);
+      socket.destroy();
+      if (error) reject(error);
+      else resolve({ text: Buffer.concat(chunks).toString('utf8'), bytes });
+    };
+    const connectTimer = setTimeout(() => {
+      if (!connected) finish(new UpstreamError(`${where}: connect timeout after ${options.connectTimeoutMs} ms`, 'timeout'));
+    }, options.connectTimeoutMs);
+    const totalTimer = setTimeout(
+      () => finish(new UpstreamError(`${where}: no complete reply within ${options.timeoutMs} ms`, 'timeout')),
+      options.timeoutMs
+    );
+
+    socket.once('connect', () => {
+      connected = true;
+      socket.write(request);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      const nul = chunk.indexOf(0);
+      const part = nul >= 0 ? chunk.subarray(0, nul) : chunk;
+      bytes += part.length;
+      if (bytes > maxBytes) {
+        finish(new UpstreamError(`${where}: reply larger than ${maxBytes} bytes`, 'too-large'));
+        return;
+      }
+      chunks.push(part);
+      if (nul >= 0) finish(null); // the NUL ends the reply; the miner closes next
+    });
+    socket.once('end', () => {
+      if (bytes === 0) finish(new UpstreamError(`${where}: connection closed without a reply`, 'empty'));
+      else finish(null);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? 'error';
+      finish(new UpstreamError(`${where}: ${code === 'ECONNREFUSED' ? 'connection refused' : code}`, code));
+    });
+  });
+}

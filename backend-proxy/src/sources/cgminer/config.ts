@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { sourceBase } from '../../config/common.js';
+import { parseCidr } from './discovery.js';
+
+const host = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-zA-Z0-9.:_-]+$/, 'a host name or IP address');
+
+export const minerEntrySchema = z.strictObject({
+  host,
+  port: z.number().int().min(1).max(65_535).default(4028),
+  /** shown in tables, variables and metric labels; defaults to host:port */
+  name: z.string().min(1).max(100).optional(),
+  /** model hint for the power table when the firmware does not say (e.g. S19 Pro) */
+  model: z.string().min(1).max(100).optional(),
+  /** wall power when neither the firmware nor the model table knows it */
+  powerWatts: z.number().min(0).max(100_000).optional(),
+});
+
+export const cgminerConfigSchema = sourceBase.extend({
+  kind: z.literal('cgminer'),
+  miners: z.array(minerEntrySchema).max(100_000).default([]),
+  /** scan a configured CIDR for miners (only configured ranges are ever scanned) */
+  discover: z
+    .strictObject({
+      cidr: z.union([z.string(), z.array(z.string()).min(1)]).refine(
+        (value) => (Array.isArray(value) ? value : [value]).every((c) => parseCidr(c) !== null),
+        'an IPv4 CIDR such as 192.168.1.0/24 (prefix /16 or longer)'
+      ),
+      port: z.number().int().min(1).max(65_535).default(4028),
+      /** rescan period; 0 = only at start */
+      everySeconds: z.number().min(0).max(86_400).default(3_600),
+      timeoutMs: z.number().int().min(50).max(30_000).default(1_500),
+      concurrency: z.number().int().min(1).max(4_096).default(256),
+    })
+    .optional(),
+  pollSeconds: z.number().min(1).max(3_600).default(30),
+  /** miners polled at once */
+  concurrency: z.number().int().min(1).max(4_096).default(64),
+  /** per-miner timeout of one command exchange */
+  timeoutMs: z.number().int().min(50).max(60_000).default(5_000),
+  connectTimeoutMs: z.number().int().min(50).max(30_000).default(2_000),
+  /** random delay added before each miner's poll, as a share of the poll period (spreads load) */
+  jitter: z.number().min(0).max(0.5).default(0.1),
+  /** samples kept per miner history ring */
+  historySize: z.number().int().min(10).max(100_000).default(720),
+});
+
+export type CgminerSourceConfig = z.infer<typeof cgminerConfigSchema>;
+export type MinerEntry = z.infer<typeof minerEntrySchema>;

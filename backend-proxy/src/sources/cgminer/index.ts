@@ -1,0 +1,225 @@
+// cgminer source: wiring only. Client I/O in client.ts, meaning in model.ts, the fleet and its
+// poll loop in poller.ts, frames and metrics beside them.
+import type { DataFrameJSON, PowerSource } from '@nodescope/shared';
+import type { SourceContext } from '../../core/context.js';
+import { QueryInputError, type Annotation, type QueryInput, type Source, type SourceHealth, type StreamEmit } from '../types.js';
+import type { CgminerSourceConfig } from './config.js';
+import { scanRanges, type DiscoveryProgress } from './discovery.js';
+import { devicesFrames, fleetSummaryFrame, minerHistoryFrame, minersFrame, poolsFrame } from './frames.js';
+import { createMiningMetrics } from './metrics.js';
+import { FleetPoller, type MinerRecord } from './poller.js';
+
+/** What the profitability source reads of a fleet (see `fleetSnapshot`). */
+export interface FleetMinerView {
+  name: string;
+  status: 'online' | 'offline' | 'unknown';
+  model: string | null;
+  /** H/s, 5 s rate; 0 when offline, null when never seen */
+  hashrate: number | null;
+  hashrateAvg: number | null;
+  powerWatts: number;
+  powerSource: PowerSource;
+  powerNote: string;
+}
+
+export interface CgminerSource extends Source {
+  readonly kind: 'cgminer';
+  readonly fleet: {
+    miners(): FleetMinerView[];
+    /** runs one poll cycle now (joins a running one) */
+    pollNow(): Promise<void>;
+    /** runs discovery now over the configured ranges */
+    discoverNow(): Promise<void>;
+    readonly progress: Readonly<DiscoveryProgress>;
+    readonly poller: FleetPoller;
+  };
+}
+
+/** The fleet view of a cgminer source found through `context.lookup`, or undefined for any other source. */
+export function fleetSnapshot(source: Source | undefined): FleetMinerView[] | undefined {
+  if (!source || source.kind !== 'cgminer' || !('fleet' in source)) return undefined;
+  return (source as CgminerSource).fleet.miners();
+}
+
+function minerParam(input: QueryInput): string {
+  const value = input.params.miner;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new QueryInputError('parameter "miner" is required (a miner name or host:port from the miners table)');
+  }
+  return value.trim();
+}
+
+export function createCgminerSource(config: CgminerSourceConfig, context: SourceContext): CgminerSource {
+  const metrics = createMiningMetrics(context.metrics, config.id);
+  const progress: DiscoveryProgress = { running: false, scanned: 0, total: 0, found: 0, startedAt: null, finishedAt: null };
+  const client = { connectTimeoutMs: config.connectTimeoutMs, timeoutMs: config.timeoutMs };
+  const poller = new FleetPoller({
+    sourceId: config.id,
+    client,
+    concurrency: config.concurrency,
+    jitterMs: config.jitter * config.pollSeconds * 1000,
+    historySize: config.historySize,
+    history: context.history,
+    now: context.now,
+    hooks: { onRepairs: (kinds) => metrics.repaired(kinds), onError: (reason) => metrics.pollError(reason) },
+  });
+  for (const miner of config.miners) poller.add(miner);
+
+  const subscribers = { summary: new Set<StreamEmit>(), miners: new Set<StreamEmit>() };
+  let pollTimer: NodeJS.Timeout | undefined;
+  let discoverTimer: NodeJS.Timeout | undefined;
+  let discovery: Promise<void> | null = null;
+  let stopped = false;
+
+  const records = (): MinerRecord[] => [...poller.miners.values()];
+  const findMiner = (input: QueryInput): MinerRecord => {
+    const key = minerParam(input);
+    const record = poller.find(key);
+    if (!record) throw new QueryInputError(`unknown miner "${key.slice(0, 100)}" in source ${config.id}`);
+    return record;
+  };
+  const summary = (): DataFrameJSON => fleetSummaryFrame(records(), progress, poller.lastCycle, context.now());
+
+  const pollNow = async (): Promise<void> => {
+    await poller.pollAll();
+    const all = records();
+    metrics.update(all, progress, poller.lastCycle);
+    if (subscribers.summary.size > 0) {
+      const frame = summary();
+      for (const emit of subscribers.summary) emit(frame);
+    }
+    if (subscribers.miners.size > 0) {
+      const frame = minersFrame(all);
+      for (const emit of subscribers.miners) emit(frame);
+    }
+  };
+
+  const discoverNow = (): Promise<void> => {
+    const discover = config.discover;
+    if (!discover) return Promise.resolve();
+    if (!discovery) {
+      const cidrs = Array.isArray(discover.cidr) ? discover.cidr : [discover.cidr];
+      discovery = scanRanges(cidrs, discover.port, {
+        concurrency: discover.concurrency,
+        client: { connectTimeoutMs: discover.timeoutMs, timeoutMs: Math.max(discover.timeoutMs, config.timeoutMs) },
+        progress,
+        now: context.now,
+      })
+        .then((found) => {
+          for (const miner of found) poller.add({ host: miner.host, port: miner.port, discovered: true, identity: miner });
+          context.logger.info({ source: config.id, found: found.length, scanned: progress.scanned }, 'cgminer discovery finished');
+        })
+        .catch((error: unknown) => context.logger.warn({ source: config.id, err: error }, 'cgminer discovery failed'))
+        .finally(() => {
+          discovery = null;
+        });
+    }
+    return discovery;
+  };
+
+  const schedulePoll = (): void => {
+    if (stopped) return;
+    pollTimer = setTimeout(() => {
+      pollNow()
+        .catch((error: unknown) => context.logger.warn({ source: config.id, err: error }, 'cgminer poll cycle failed'))
+        .finally(schedulePoll);
+    }, config.pollSeconds * 1000);
+    pollTimer.unref();
+  };
+
+  const health = (): SourceHealth => {
+    const all = records();
+    const lastSuccess = all.reduce<number | null>((max, r) => (r.lastSeen !== null && (max === null || r.lastSeen > max) ? r.lastSeen : max), null);
+    const online = all.filter((r) => r.status === 'online').length;
+    const offline = all.filter((r) => r.status === 'offline').length;
+    if (all.length === 0) {
+      return { status: progress.running ? 'starting' : 'degraded', message: progress.running ? 'discovery running' : 'no miners configured or found', lastSuccess };
+    }
+    if (online === 0 && offline === 0) return { status: 'starting', message: 'first poll pending', lastSuccess };
+    if (online === 0) return { status: 'down', message: `all ${offline} miners offline`, lastSuccess };
+    if (offline > 0) return { status: 'degraded', message: `${offline} of ${all.length} miners offline`, lastSuccess };
+    return { status: 'ok', message: `${online} miners online`, lastSuccess };
+  };
+
+  const annotations = async (range: { from: number; to: number }): Promise<Annotation[]> =>
+    poller.events
+      .filter((e) => e.time >= range.from && e.time <= range.to)
+      .map((e) => ({
+        time: e.time,
+        title: e.kind === 'pool' ? `${e.miner}: pool switch` : `${e.miner} ${e.kind}`,
+        text: e.text,
+        tags: ['cgminer', e.kind, e.miner],
+      }));
+
+  return {
+    id: config.id,
+    kind: 'cgminer',
+    name: config.name ?? config.id,
+    queries: {
+      'fleet.summary': async () => [summary()],
+      miners: async (input) => {
+        const status = input.params.status;
+        const all = records();
+        const chosen = typeof status === 'string' && status !== '' && status !== 'all' ? all.filter((r) => r.status === status) : all;
+        return [minersFrame(chosen)];
+      },
+      'miner.devices': async (input) => devicesFrames(findMiner(input)),
+      'miner.pools': async (input) => [poolsFrame(findMiner(input))],
+      'miner.history': async (input) => [minerHistoryFrame(findMiner(input), input.range, input.maxDataPoints)],
+    },
+    variables: {
+      miners: async () => records().map((r) => ({ text: r.name, value: r.name })),
+      pools: async () => {
+        const urls = new Set<string>();
+        for (const r of records()) for (const p of r.snapshot?.pools ?? []) if (p.url) urls.add(p.url);
+        return [...urls].sort().map((url) => ({ text: url, value: url }));
+      },
+    },
+    annotations: { 'miner.status': annotations },
+    streams: {
+      'fleet.summary': (emit) => {
+        subscribers.summary.add(emit);
+        return () => subscribers.summary.delete(emit);
+      },
+      miners: (emit) => {
+        subscribers.miners.add(emit);
+        return () => subscribers.miners.delete(emit);
+      },
+    },
+    health,
+    async start() {
+      stopped = false;
+      void discoverNow().then(() => (config.miners.length === 0 ? pollNow().catch(() => undefined) : undefined));
+      if (config.discover && config.discover.everySeconds > 0) {
+        discoverTimer = setInterval(() => void discoverNow(), config.discover.everySeconds * 1000);
+        discoverTimer.unref();
+      }
+      void pollNow().catch((error: unknown) => context.logger.warn({ source: config.id, err: error }, 'cgminer first poll failed'));
+      schedulePoll();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(pollTimer);
+      clearInterval(discoverTimer);
+      subscribers.summary.clear();
+      subscribers.miners.clear();
+    },
+    fleet: {
+      miners: () =>
+        records().map((r) => ({
+          name: r.name,
+          status: r.status,
+          model: r.configModel ?? r.identity?.model ?? null,
+          hashrate: r.status === 'online' ? (r.snapshot?.hashrate ?? null) : r.snapshot ? 0 : null,
+          hashrateAvg: r.snapshot?.hashrateAvg ?? null,
+          powerWatts: r.power.watts,
+          powerSource: r.power.source,
+          powerNote: r.power.note,
+        })),
+      pollNow,
+      discoverNow,
+      progress,
+      poller,
+    },
+  };
+}

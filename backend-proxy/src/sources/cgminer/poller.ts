@@ -1,0 +1,212 @@
+// The fleet: configured + discovered miners, polled with bounded concurrency, a per-miner
+// timeout and jitter. Keeps online/offline with since-times, a history ring per miner and a
+// bounded event list (offline/online, pool switches) for annotations.
+import { resolvePower, type PowerSource } from '@nodescope/shared';
+import type { HistoryRing, HistoryStore } from '../../core/history.js';
+import { UpstreamError } from '../types.js';
+import { CgminerStatusError, sendCommands, type ClientOptions, type ReplyDocument } from './client.js';
+import type { ReadOnlyCommand } from './commands.js';
+import { mapLimit } from './limit.js';
+import { activePool, identify, maxTemperature, POLL_PLAN, toSnapshot, type Identity, type MinerSnapshot } from './model.js';
+import type { RepairKind } from './repair.js';
+
+export type MinerStatus = 'online' | 'offline' | 'unknown';
+
+export interface MinerSample {
+  t: number;
+  hashrate: number | null;
+  maxTemp: number | null;
+  fanMin: number | null;
+  /** rejected shares since the previous sample */
+  rejected: number | null;
+  online: boolean;
+}
+
+export interface MinerRecord {
+  key: string;
+  name: string;
+  host: string;
+  port: number;
+  configModel: string | null;
+  configWatts: number | null;
+  discovered: boolean;
+  identity: Identity | null;
+  status: MinerStatus;
+  since: number | null;
+  lastSeen: number | null;
+  lastError: string | null;
+  snapshot: MinerSnapshot | null;
+  power: { watts: number; source: PowerSource; note: string };
+  history: HistoryRing<MinerSample>;
+}
+
+export interface FleetEvent {
+  time: number;
+  miner: string;
+  kind: 'offline' | 'online' | 'pool';
+  text: string;
+}
+
+export interface PollHooks {
+  onRepairs?: (repairs: RepairKind[]) => void;
+  onError?: (reason: string) => void;
+}
+
+export interface PollerOptions {
+  sourceId: string;
+  client: ClientOptions;
+  concurrency: number;
+  /** max random delay before each miner's poll, ms */
+  jitterMs: number;
+  historySize: number;
+  history: HistoryStore;
+  now: () => number;
+  random?: () => number;
+  hooks?: PollHooks;
+}
+
+const MAX_EVENTS = 2_000;
+
+export class FleetPoller {
+  readonly miners = new Map<string, MinerRecord>();
+  readonly events: FleetEvent[] = [];
+  lastCycle: { at: number; durationMs: number } | null = null;
+  private cycle: Promise<void> | null = null;
+
+  constructor(private readonly options: PollerOptions) {}
+
+  /** Adds a miner (configured or discovered); an existing key keeps its state. */
+  add(entry: { host: string; port: number; name?: string; model?: string; powerWatts?: number; discovered?: boolean; identity?: Identity }): MinerRecord {
+    const key = `${entry.host}:${entry.port}`;
+    const existing = this.miners.get(key);
+    if (existing) {
+      if (entry.identity && !existing.identity) existing.identity = entry.identity;
+      return existing;
+    }
+    const record: MinerRecord = {
+      key,
+      name: entry.name ?? key,
+      host: entry.host,
+      port: entry.port,
+      configModel: entry.model ?? null,
+      configWatts: entry.powerWatts ?? null,
+      discovered: entry.discovered ?? false,
+      identity: entry.identity ?? null,
+      status: 'unknown',
+      since: null,
+      lastSeen: null,
+      lastError: null,
+      snapshot: null,
+      power: resolvePower({ model: entry.model, configWatts: entry.powerWatts }),
+      history: this.options.history.ring<MinerSample>(`cgminer:${this.options.sourceId}:${key}`, this.options.historySize),
+    };
+    this.miners.set(key, record);
+    return record;
+  }
+
+  find(nameOrKey: string): MinerRecord | undefined {
+    const byKey = this.miners.get(nameOrKey);
+    if (byKey) return byKey;
+    for (const record of this.miners.values()) if (record.name === nameOrKey) return record;
+    return undefined;
+  }
+
+  /** One poll cycle over every miner; concurrent callers share the running cycle. */
+  pollAll(): Promise<void> {
+    if (!this.cycle) {
+      const started = this.options.now();
+      const startedHr = performance.now();
+      this.cycle = mapLimit([...this.miners.values()], this.options.concurrency, (record) => this.pollOne(record))
+        .then(() => {
+          this.lastCycle = { at: started, durationMs: performance.now() - startedHr };
+        })
+        .finally(() => {
+          this.cycle = null;
+        });
+    }
+    return this.cycle;
+  }
+
+  async pollOne(record: MinerRecord): Promise<void> {
+    const jitter = this.options.jitterMs > 0 ? Math.floor((this.options.random ?? Math.random)() * this.options.jitterMs) : 0;
+    if (jitter > 0) await new Promise((resolve) => setTimeout(resolve, jitter));
+    const endpoint = { host: record.host, port: record.port };
+    try {
+      if (!record.identity) {
+        const version = await this.send(endpoint, ['version']);
+        const details = await this.send(endpoint, ['devdetails']).catch(() => undefined);
+        record.identity = identify(version.version, details?.devdetails);
+      }
+      const plan = POLL_PLAN[record.identity.flavour];
+      let documents: Partial<Record<ReadOnlyCommand, ReplyDocument>> = {};
+      if (plan.multi) {
+        documents = await this.send(endpoint, plan.commands);
+      } else {
+        for (const command of plan.commands) Object.assign(documents, await this.send(endpoint, [command]));
+      }
+      this.record(record, toSnapshot(record.identity.flavour, documents));
+    } catch (error) {
+      this.fail(record, error);
+    }
+  }
+
+  private async send(endpoint: { host: string; port: number }, commands: ReadOnlyCommand[]) {
+    const result = await sendCommands(endpoint, commands, this.options.client);
+    if (result.repairs.length > 0) this.options.hooks?.onRepairs?.(result.repairs);
+    return result.documents;
+  }
+
+  private record(record: MinerRecord, snapshot: MinerSnapshot): void {
+    const now = this.options.now();
+    const previous = record.snapshot;
+    const wasPool = previous ? activePool(previous)?.url : undefined;
+    const nowPool = activePool(snapshot)?.url;
+    if (wasPool && nowPool && wasPool !== nowPool) {
+      this.event({ time: now, miner: record.name, kind: 'pool', text: `pool switch: ${wasPool} -> ${nowPool}` });
+    }
+    if (record.status !== 'online') {
+      if (record.status === 'offline') this.event({ time: now, miner: record.name, kind: 'online', text: `${record.name} back online` });
+      record.status = 'online';
+      record.since = now;
+    }
+    record.snapshot = snapshot;
+    record.lastSeen = now;
+    record.lastError = null;
+    record.power = resolvePower({
+      measuredWatts: snapshot.measuredWatts,
+      model: record.configModel ?? record.identity?.model,
+      configWatts: record.configWatts,
+    });
+    const fanMin = snapshot.fans.length > 0 ? Math.min(...snapshot.fans) : null;
+    record.history.push({
+      t: now,
+      hashrate: snapshot.hashrate,
+      maxTemp: maxTemperature(snapshot),
+      fanMin,
+      rejected: previous ? Math.max(0, snapshot.rejected - previous.rejected) : null,
+      online: true,
+    });
+  }
+
+  private fail(record: MinerRecord, error: unknown): void {
+    const now = this.options.now();
+    const message = error instanceof Error ? error.message : String(error);
+    record.lastError = message;
+    const reachable = error instanceof CgminerStatusError || (error instanceof UpstreamError && (error.code === 'bad-json' || error.code === 'too-large'));
+    this.options.hooks?.onError?.(error instanceof UpstreamError ? String(error.code ?? 'error') : 'error');
+    if (reachable) return; // it answered: not offline, but this sample is lost
+    if (record.status !== 'offline') {
+      if (record.status === 'online') this.event({ time: now, miner: record.name, kind: 'offline', text: `${record.name} offline: ${message}` });
+      record.status = 'offline';
+      record.since = now;
+      // firmware may be swapped while a miner is down: identify it again when it returns
+      record.identity = null;
+    }
+    record.history.push({ t: now, hashrate: 0, maxTemp: null, fanMin: null, rejected: null, online: false });
+  }
+
+  private event(event: FleetEvent): void {
+    this.events.push(event);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+  }
+}
