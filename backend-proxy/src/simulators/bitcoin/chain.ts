@@ -1,0 +1,383 @@
+import { createHash } from 'node:crypto';
+import { Mempool, type MempoolTx, type TxShape, CHAIN_LIMIT, finishShape, sampleFeeRate, sampleShape } from './mempool.js';
+import { type NetworkParams, blockWork, subsidySats } from './network.js';
+import { Rng, subSeed } from './rng.js';
+
+export interface Block {
+  hash: string;
+  height: number;
+  version: number;
+  merkleroot: string;
+  time: number;
+  nonce: number;
+  bits: number;
+  prevHash: string | null;
+  /** coinbase first */
+  txs: TxShape[];
+  size: number;
+  strippedsize: number;
+  weight: number;
+}
+
+export type SequenceEvent =
+  | { label: 'A' | 'R'; hash: string; mempoolSequence: number }
+  | { label: 'C' | 'D'; hash: string };
+
+export interface StaleTip {
+  hash: string;
+  height: number;
+  branchlen: number;
+}
+
+/** Core's default -blockmaxweight */
+const BLOCK_MAX_WEIGHT = 3_996_000;
+
+export interface SimNodeOptions {
+  params: NetworkParams;
+  seed: number;
+  initialHeight: number;
+  now?: () => number;
+  onEvent?: (event: SequenceEvent) => void;
+}
+
+/**
+ * Chain + mempool state of the simulated node. Blocks below the initial tip are synthesized
+ * on demand from the seed (same seed, same history); blocks mined later are stored.
+ */
+export class SimNode {
+  readonly params: NetworkParams;
+  readonly seed: number;
+  readonly mempool = new Mempool();
+  readonly rng: Rng;
+  readonly initialHeight: number;
+  readonly startTime: number;
+  onEvent: (event: SequenceEvent) => void;
+  private readonly now: () => number;
+  /** active chain above (or replacing) the synthesized history */
+  private readonly activeOverride = new Map<number, string>();
+  private readonly stored = new Map<string, Block>();
+  private readonly historicalIndex = new Map<string, number>();
+  private readonly historicalCache = new Map<string, Block>();
+  private tip: number;
+  readonly staleTips: StaleTip[] = [];
+  /** recent mempool txids, to pick CPFP parents from without scanning the map */
+  private recent: string[] = [];
+  minedWithTxs = 0;
+  private readonly work: bigint;
+
+  constructor(options: SimNodeOptions) {
+    this.params = options.params;
+    this.seed = options.seed;
+    this.now = options.now ?? Date.now;
+    this.onEvent = options.onEvent ?? (() => {});
+    this.rng = new Rng(subSeed(options.seed, 0x51ed));
+    this.initialHeight = options.initialHeight;
+    this.tip = options.initialHeight;
+    this.startTime = Math.floor(this.now() / 1000);
+    this.work = blockWork(this.params.bits);
+  }
+
+  nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  tipHeight(): number {
+    return this.tip;
+  }
+
+  tipHash(): string {
+    return this.hashAt(this.tip) as string;
+  }
+
+  /** hash of the active block at this height */
+  hashAt(height: number): string | undefined {
+    if (height < 0 || height > this.tip) return undefined;
+    return this.activeOverride.get(height) ?? this.historicalHash(height);
+  }
+
+  heightOf(hash: string): number | undefined {
+    return this.stored.get(hash)?.height ?? this.historicalIndex.get(hash);
+  }
+
+  isActive(hash: string): boolean {
+    const height = this.heightOf(hash);
+    return height !== undefined && this.hashAt(height) === hash;
+  }
+
+  blockByHash(hash: string): Block | undefined {
+    const stored = this.stored.get(hash);
+    if (stored) return stored;
+    const height = this.historicalIndex.get(hash);
+    if (height === undefined) return undefined;
+    return this.historicalBlock(height);
+  }
+
+  blockAt(height: number): Block | undefined {
+    const hash = this.hashAt(height);
+    return hash === undefined ? undefined : this.blockByHash(hash);
+  }
+
+  chainwork(height: number): bigint {
+    return this.params.chainworkBase + BigInt(height + 1) * this.work;
+  }
+
+  blockTime(height: number): number {
+    const hash = this.hashAt(height);
+    const stored = hash === undefined ? undefined : this.stored.get(hash);
+    return stored ? stored.time : this.historicalTime(height);
+  }
+
+  /** GetMedianTimePast over the active chain */
+  medianTime(height: number): number {
+    const times: number[] = [];
+    for (let h = height; h > height - 11 && h >= 0; h--) times.push(this.blockTime(h));
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)] as number;
+  }
+
+  // ---- synthesized history ------------------------------------------------------------------
+
+  private historicalHash(height: number): string {
+    const rng = new Rng(subSeed(this.seed, height * 2 + 1));
+    const hash = this.blockHashFrom(rng);
+    this.historicalIndex.set(hash, height);
+    return hash;
+  }
+
+  private historicalTime(height: number): number {
+    const spacing = this.params.historySpacing;
+    const jitter = spacing > 1 ? Math.round((new Rng(subSeed(this.seed, height * 2 + 1)).next() - 0.5) * 240) : 0;
+    return this.startTime - 300 - (this.initialHeight - height) * spacing + jitter;
+  }
+
+  private historicalBlock(height: number): Block {
+    const hash = this.historicalHash(height);
+    const cached = this.historicalCache.get(hash);
+    if (cached) return cached;
+    const rng = new Rng(subSeed(this.seed, height * 2 + 2));
+    const count = this.params.chain === 'regtest' ? 0 : this.params.chain === 'main' ? rng.int(2200, 4200) : rng.int(5, 400);
+    const txs: TxShape[] = [];
+    let weight = 0;
+    for (let i = 0; i < count; i++) {
+      const shape = finishShape(rng, sampleShape(rng, sampleFeeRate(rng)));
+      if (weight + shape.weight > BLOCK_MAX_WEIGHT - 2000) break;
+      weight += shape.weight;
+      txs.push(shape);
+    }
+    const block = this.assemble(rng, height, this.hashAt(height - 1) ?? null, this.historicalTime(height), txs, hash);
+    if (this.historicalCache.size > 64) {
+      const first = this.historicalCache.keys().next().value;
+      if (first !== undefined) this.historicalCache.delete(first);
+    }
+    this.historicalCache.set(hash, block);
+    return block;
+  }
+
+  private blockHashFrom(rng: Rng): string {
+    const zeros = this.params.hashZeros;
+    if (zeros === 0) {
+      // regtest target 0x7fffff..: the first nibble is below 8
+      return rng.int(0, 7).toString(16) + rng.hex(32).slice(1);
+    }
+    // the digit right after the zeros is small on a real chain, as the target allows
+    return '0'.repeat(zeros) + rng.int(1, 3).toString(16) + rng.hex(32).slice(zeros + 1);
+  }
+
+  private assemble(rng: Rng, height: number, prevHash: string | null, time: number, txs: TxShape[], hash: string): Block {
+    const fees = txs.reduce((sum, tx) => sum + tx.fee, 0);
+    const coinbase: TxShape = {
+      txid: rng.hex(32),
+      wtxid: '0'.repeat(64),
+      size: 250,
+      weight: 892,
+      vsize: 223,
+      fee: 0,
+      nIn: 1,
+      nOut: 2,
+      outValue: subsidySats(height, this.params.halvingInterval) + fees,
+      segwit: true,
+    };
+    const all = [coinbase, ...txs];
+    const header = 80 + varintSize(all.length);
+    let size = header;
+    let stripped = header;
+    for (const tx of all) {
+      size += tx.size;
+      stripped += (tx.weight - tx.size) / 3;
+    }
+    stripped = Math.round(stripped);
+    const versions = this.params.chain === 'regtest' ? [0x20000000] : [0x20000000, 0x2000e000, 0x3fffe000, 0x20800000, 0x2a000000];
+    return {
+      hash,
+      height,
+      version: rng.pick(versions),
+      merkleroot: merkleRoot(all.map((t) => t.txid)),
+      time,
+      nonce: rng.int(0, 0xffffffff),
+      bits: this.params.bits,
+      prevHash,
+      txs: all,
+      size,
+      strippedsize: stripped,
+      weight: stripped * 3 + size,
+    };
+  }
+
+  // ---- mempool activity -----------------------------------------------------------------------
+
+  /** new transactions from the generator; some spend mempool parents (CPFP) */
+  addTransactions(count: number): string[] {
+    const txids: string[] = [];
+    const now = this.nowSeconds();
+    for (let i = 0; i < count; i++) {
+      const tx = this.generateTx(now);
+      this.acceptToMempool(tx);
+      txids.push(tx.txid);
+    }
+    return txids;
+  }
+
+  private acceptToMempool(tx: MempoolTx): void {
+    const sequence = this.mempool.add(tx);
+    this.recent.push(tx.txid);
+    if (this.recent.length > 1024) this.recent = this.recent.slice(-512);
+    this.onEvent({ label: 'A', hash: tx.txid, mempoolSequence: sequence });
+  }
+
+  private generateTx(now: number): MempoolTx {
+    const rng = this.rng;
+    const parent = rng.chance(0.08) ? this.pickParent() : undefined;
+    // a child that pays for its parent has a clearly higher rate (CPFP)
+    const feeRate = parent ? Math.max(sampleFeeRate(rng), rng.range(15, 150)) : sampleFeeRate(rng);
+    const shape = finishShape(rng, sampleShape(rng, feeRate));
+    return {
+      ...shape,
+      time: now,
+      height: this.tip,
+      parents: new Set(parent ? [parent] : []),
+      children: new Set(),
+    };
+  }
+
+  private pickParent(): string | undefined {
+    for (let attempt = 0; attempt < 4 && this.recent.length > 0; attempt++) {
+      const txid = this.rng.pick(this.recent);
+      if (!this.mempool.entries.has(txid)) continue;
+      const ancestors = this.mempool.ancestors(txid);
+      if (ancestors.length + 2 > CHAIN_LIMIT) continue;
+      if (this.mempool.descendants(txid).length + 2 > CHAIN_LIMIT) continue;
+      if (ancestors.some((a) => this.mempool.descendants(a.txid).length + 2 > CHAIN_LIMIT)) continue;
+      return txid;
+    }
+    return undefined;
+  }
+
+  /** eviction / replacement: R for the transaction and each descendant, as removeRecursive does */
+  removeTransaction(txid: string): string[] {
+    if (!this.mempool.entries.has(txid)) throw new Error(`transaction ${txid} is not in the mempool`);
+    const removed = [txid, ...this.mempool.descendants(txid).map((d) => d.txid)];
+    for (const id of removed) {
+      const sequence = this.mempool.remove(id);
+      if (sequence !== undefined) this.onEvent({ label: 'R', hash: id, mempoolSequence: sequence });
+    }
+    return removed;
+  }
+
+  // ---- blocks ---------------------------------------------------------------------------------
+
+  /** mine on the tip: best ancestor-fee-rate packages, confirmed txs leave without R */
+  mineBlock(): string {
+    const block = this.connectNewBlock();
+    this.onEvent({ label: 'C', hash: block.hash });
+    return block.hash;
+  }
+
+  private connectNewBlock(): Block {
+    const height = this.tip + 1;
+    const chosen = this.mempool.selectForBlock(BLOCK_MAX_WEIGHT - 892);
+    // removeForBlock: the sequence moves once per confirmed tx, but nothing is published
+    for (const tx of chosen) this.mempool.remove(tx.txid);
+    if (chosen.length > 0) this.minedWithTxs++;
+    const time = Math.max(this.nowSeconds(), this.medianTime(this.tip) + 1);
+    const block = this.assemble(this.rng, height, this.tipHash(), time, chosen.map(stripEntry), this.blockHashFrom(this.rng));
+    this.stored.set(block.hash, block);
+    this.activeOverride.set(height, block.hash);
+    this.tip = height;
+    return block;
+  }
+
+  /**
+   * Replace the last `depth` blocks by depth+1 new ones. Published in bitcoind's order: D for
+   * each disconnected block, then A for transactions that return to the mempool
+   * (MaybeUpdateMempoolForReorg runs before the BlockConnected signals), then C for each new block.
+   */
+  reorg(depth: number): string[] {
+    if (!Number.isInteger(depth) || depth < 1 || depth > this.tip) throw new Error(`reorg depth must be 1..${this.tip}`);
+    const oldTip = { hash: this.tipHash(), height: this.tip };
+    const disconnected: TxShape[][] = [];
+    for (let i = 0; i < depth; i++) {
+      const block = this.blockAt(this.tip) as Block;
+      // keep the stale block reachable by hash (getblock shows confirmations -1)
+      this.stored.set(block.hash, block);
+      disconnected.unshift(block.txs.slice(1));
+      this.activeOverride.delete(this.tip);
+      this.tip--;
+      this.onEvent({ label: 'D', hash: block.hash });
+    }
+    const connected: Block[] = [];
+    for (let i = 0; i < depth + 1; i++) connected.push(this.connectNewBlock());
+    const now = this.nowSeconds();
+    for (const txs of disconnected) {
+      for (const shape of txs) {
+        if (this.mempool.entries.has(shape.txid)) continue;
+        this.acceptToMempool({ ...shape, time: now, height: this.tip, parents: new Set(), children: new Set() });
+      }
+    }
+    for (const block of connected) this.onEvent({ label: 'C', hash: block.hash });
+    this.staleTips.push({ hash: oldTip.hash, height: oldTip.height, branchlen: depth });
+    return connected.map((b) => b.hash);
+  }
+
+  /** the mempool after a restart (mempool.dat): same entries, sequence starting again at 1 */
+  reloadMempool(): void {
+    const saved = [...this.mempool.entries.values()];
+    this.mempool.entries.clear();
+    this.mempool.totalFee = 0;
+    this.mempool.totalVsize = 0;
+    this.mempool.sequence = 1;
+    for (const tx of saved) {
+      this.acceptToMempool({ ...tx, parents: new Set([...tx.parents].filter((p) => this.mempool.entries.has(p))), children: new Set() });
+    }
+  }
+}
+
+function stripEntry(tx: MempoolTx): TxShape {
+  return {
+    txid: tx.txid, wtxid: tx.wtxid, size: tx.size, weight: tx.weight, vsize: tx.vsize, fee: tx.fee,
+    nIn: tx.nIn, nOut: tx.nOut, outValue: tx.outValue, segwit: tx.segwit,
+  };
+}
+
+function varintSize(n: number): number {
+  return n < 0xfd ? 1 : n <= 0xffff ? 3 : 5;
+}
+
+/** merkle root of txids given in RPC (display) byte order, returned the same way */
+export function merkleRoot(txids: string[]): string {
+  if (txids.length === 0) return '0'.repeat(64);
+  let level: Buffer[] = txids.map((id) => Buffer.from(id, 'hex').reverse());
+  while (level.length > 1) {
+    const next: Buffer[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const left = level[i] as Buffer;
+      const right = level[i + 1] ?? left;
+      next.push(sha256d(Buffer.concat([left, right])));
+    }
+    level = next;
+  }
+  return Buffer.from(level[0] as Buffer).reverse().toString('hex');
+}
+
+function sha256d(data: Buffer): Buffer {
+  return createHash('sha256').update(createHash('sha256').update(data).digest()).digest();
+}

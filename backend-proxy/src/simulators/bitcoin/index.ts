@@ -1,0 +1,314 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { SimNode } from './chain.js';
+import { type ControlServer, startControlServer } from './control.js';
+import { type ReceivedRequest, RpcHttpServer } from './http.js';
+import { NETWORKS, type SimNetwork } from './network.js';
+import { createPeers } from './peers.js';
+import { type RpcContext, executeRpc } from './rpc.js';
+import { SequencePublisher } from './zmq.js';
+
+export type { SimNetwork } from './network.js';
+export type { ReceivedRequest } from './http.js';
+export { encodeSequenceBody } from './zmq.js';
+
+export interface BitcoinSimulatorOptions {
+  network?: SimNetwork;
+  /** temp dir created (and removed on close) when omitted */
+  datadir?: string;
+  host?: string;
+  /** RPC port, 0 = ephemeral */
+  port?: number;
+  auth?: 'cookie' | { user: string; password: string };
+  /** zmqpubsequence on tcp://127.0.0.1:<port>; null = no ZMQ, 0 = pick a free port */
+  zmqPort?: number | null;
+  seed?: number;
+  initialHeight?: number;
+  initialMempool?: number;
+  /** load mode: transactions added per second by the generator */
+  txPerSecond?: number;
+  /** auto-mining interval, 0 = manual only */
+  blockIntervalMs?: number;
+  peers?: number;
+  /** HTTP control endpoint for the demo (POST /fault, /mine, /reorg?depth=, /restart); off when omitted */
+  controlPort?: number;
+  /** how long RPC and ZMQ stay down during restart() (default 150 ms) */
+  restartDownMs?: number;
+  /** how long the node answers -28 after restart() (default 300 ms) */
+  warmupMs?: number;
+  /** bitcoind waits 250 ms before answering a wrong password */
+  authFailureDelayMs?: number;
+  /** indexes getindexinfo reports (default: txindex on mainnet, none elsewhere) */
+  indexes?: string[];
+  /** 'auto': regtest needs 3 mined blocks with transactions first, as a fresh regtest node does */
+  feeEstimates?: 'auto' | 'always' | 'never';
+}
+
+export type BitcoinFault =
+  | { kind: 'down' }
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'warmup'; message?: string }
+  | { kind: 'workQueue' }
+  | { kind: 'zmqSilent' }
+  | { kind: 'zmqDrop'; count: number };
+
+export interface MempoolEntrySnapshot {
+  vsize: number;
+  /** BTC */
+  fee: number;
+  time: number;
+  ancestorsize: number;
+  /** BTC */
+  ancestorfees: number;
+  descendantsize: number;
+  /** BTC */
+  descendantfees: number;
+  depends: string[];
+}
+
+export interface BitcoinSimulator {
+  rpcUrl: string;
+  zmqSequenceEndpoint: string | null;
+  datadir: string;
+  cookieFile: string | null;
+  /** every JSON-RPC method name that reached the server, in order (also refused ones) */
+  received: string[];
+  /** the same with what the server did with each */
+  receivedRequests: ReceivedRequest[];
+  controlUrl: string | null;
+  network: SimNetwork;
+  addTransactions(count: number): string[];
+  removeTransaction(txid: string): void;
+  mineBlock(): string;
+  reorg(depth: number): string[];
+  setFault(fault: BitcoinFault | null): void;
+  currentFault(): BitcoinFault | null;
+  restart(): Promise<void>;
+  mempoolTxids(): string[];
+  mempoolEntries(): Map<string, MempoolEntrySnapshot>;
+  /** next mempool sequence, as getrawmempool(false, true) reports it */
+  mempoolSequence(): number;
+  tipHeight(): number;
+  tipHash(): string;
+  /** current "user:password" (the cookie's content in cookie mode) */
+  credentials(): string;
+  /** ZMQ messages handed to the socket since the last (re)start */
+  zmqPublished(): number;
+  close(): Promise<void>;
+}
+
+const WARMUP_STEPS = ['Loading block index…', 'Verifying blocks…'];
+
+export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {}): Promise<BitcoinSimulator> {
+  const network = options.network ?? 'regtest';
+  const params = NETWORKS[network];
+  const host = options.host ?? '127.0.0.1';
+  const seed = options.seed ?? 1;
+  const ownsDatadir = options.datadir === undefined;
+  const datadir = options.datadir ?? (await mkdtemp(path.join(os.tmpdir(), 'nodescope-btcsim-')));
+  const netDir = path.join(datadir, params.subdir);
+  await mkdir(netDir, { recursive: true });
+  const cookieMode = options.auth === undefined || options.auth === 'cookie';
+  const cookieFile = cookieMode ? path.join(netDir, '.cookie') : null;
+  const staticAuth = typeof options.auth === 'object' ? `${options.auth.user}:${options.auth.password}` : null;
+  let credentials = staticAuth ?? '';
+
+  let fault: BitcoinFault | null = null;
+  let warmup: string | null = null;
+  let startTime = Math.floor(Date.now() / 1000);
+  const received: string[] = [];
+  const receivedRequests: ReceivedRequest[] = [];
+  const zmq = options.zmqPort === undefined || options.zmqPort === null ? null : new SequencePublisher();
+  let zmqPort = options.zmqPort ?? 0;
+
+  const node = new SimNode({ params, seed, initialHeight: options.initialHeight ?? params.defaultInitialHeight, onEvent: (e) => zmq?.publish(e) });
+  const peers = createPeers(options.peers ?? 12, seed, params.p2pPort, startTime);
+  const feeMode = options.feeEstimates ?? 'auto';
+  const ctx: RpcContext = {
+    node,
+    network,
+    params,
+    peers,
+    startTime: () => startTime,
+    datadir,
+    zmqEndpoint: () => (zmq ? zmq.endpoint : null),
+    indexes: options.indexes ?? (network === 'mainnet' ? ['txindex'] : []),
+    feeEstimatesReady: () => feeMode === 'always' || (feeMode === 'auto' && (network !== 'regtest' || node.minedWithTxs >= 3)),
+    nowMs: () => Date.now(),
+  };
+
+  const writeCookie = async () => {
+    if (!cookieFile) return;
+    credentials = `__cookie__:${randomBytes(32).toString('hex')}`;
+    // written to .cookie.tmp and renamed, readable by the owner only, as bitcoind does
+    const tmp = `${cookieFile}.tmp`;
+    await writeFile(tmp, credentials, { mode: 0o600 });
+    await rename(tmp, cookieFile);
+  };
+  const deleteCookie = async () => {
+    if (cookieFile) await rm(cookieFile, { force: true });
+  };
+
+  const rpc = new RpcHttpServer(host, {
+    credentials: () => credentials,
+    execute: (method, p) => executeRpc(method, p, ctx),
+    warmupMessage: () => (fault?.kind === 'warmup' ? (fault.message ?? 'Loading block index…') : warmup),
+    delayMs: () => (fault?.kind === 'slow' ? fault.delayMs : 0),
+    workQueueFull: () => fault?.kind === 'workQueue',
+    authFailureDelayMs: options.authFailureDelayMs ?? 250,
+    onReceived: (request) => {
+      received.push(request.method);
+      receivedRequests.push(request);
+    },
+  });
+
+  await writeCookie();
+  const rpcPort = await rpc.listen(options.port ?? 0);
+  if (zmq) {
+    const endpoint = await zmq.bind(zmqPort, '127.0.0.1');
+    zmqPort = Number(endpoint.split(':').pop());
+  }
+  if (options.initialMempool) seedInitialMempool(node, options.initialMempool);
+
+  let restarting = false;
+  let closed = false;
+
+  // load mode and auto-mining
+  const timers: NodeJS.Timeout[] = [];
+  const rate = options.txPerSecond ?? 0;
+  if (rate > 0) {
+    const tickMs = 50;
+    let carry = 0;
+    let last = Date.now();
+    timers.push(
+      setInterval(() => {
+        const now = Date.now();
+        carry += ((now - last) / 1000) * rate;
+        last = now;
+        const count = Math.floor(carry);
+        carry -= count;
+        if (count > 0 && fault?.kind !== 'down' && !restarting) node.addTransactions(count);
+      }, tickMs),
+    );
+  }
+  if ((options.blockIntervalMs ?? 0) > 0) {
+    timers.push(setInterval(() => {
+      if (fault?.kind !== 'down' && !restarting) node.mineBlock();
+    }, options.blockIntervalMs));
+  }
+
+  const applyFault = async (next: BitcoinFault | null) => {
+    const wasDown = fault?.kind === 'down';
+    fault = next;
+    if (zmq) zmq.silent = next?.kind === 'zmqSilent';
+    if (next?.kind === 'zmqDrop') zmq?.drop(next.count);
+    if (next?.kind === 'down' && !wasDown) await rpc.close();
+    if (next?.kind !== 'down' && wasDown && !restarting && !closed) await rpc.listen(rpcPort);
+  };
+  let faultChain: Promise<void> = Promise.resolve();
+
+  const simulator: BitcoinSimulator = {
+    rpcUrl: `http://${host}:${rpcPort}/`,
+    zmqSequenceEndpoint: zmq ? `tcp://127.0.0.1:${zmqPort}` : null,
+    datadir,
+    cookieFile,
+    received,
+    receivedRequests,
+    controlUrl: null,
+    network,
+    addTransactions: (count) => node.addTransactions(count),
+    removeTransaction: (txid) => {
+      node.removeTransaction(txid);
+    },
+    mineBlock: () => node.mineBlock(),
+    reorg: (depth) => node.reorg(depth),
+    setFault: (next) => {
+      faultChain = faultChain.then(() => applyFault(next));
+    },
+    currentFault: () => fault,
+    async restart() {
+      await faultChain;
+      restarting = true;
+      try {
+        await rpc.close();
+        await zmq?.close();
+        await deleteCookie();
+        await sleep(options.restartDownMs ?? 150);
+        startTime = Math.floor(Date.now() / 1000);
+        await writeCookie();
+        if (zmq) await zmq.bind(zmqPort, '127.0.0.1');
+        const warmupMs = options.warmupMs ?? 300;
+        warmup = WARMUP_STEPS[0] as string;
+        await rpc.listen(rpcPort);
+        await sleep(warmupMs / 2);
+        warmup = WARMUP_STEPS[1] as string;
+        await sleep(warmupMs / 2);
+        // mempool.dat is loaded again: same transactions, sequence from 1, an A for each
+        node.reloadMempool();
+        warmup = null;
+        if (fault?.kind === 'down') await rpc.close();
+      } finally {
+        restarting = false;
+      }
+    },
+    mempoolTxids: () => [...node.mempool.entries.keys()],
+    mempoolEntries: () => {
+      const out = new Map<string, MempoolEntrySnapshot>();
+      for (const tx of node.mempool.entries.values()) {
+        const anc = node.mempool.ancestorStats(tx.txid);
+        const desc = node.mempool.descendantStats(tx.txid);
+        out.set(tx.txid, {
+          vsize: tx.vsize,
+          fee: tx.fee / 1e8,
+          time: tx.time,
+          ancestorsize: anc.vsize,
+          ancestorfees: anc.fees / 1e8,
+          descendantsize: desc.vsize,
+          descendantfees: desc.fees / 1e8,
+          depends: [...tx.parents],
+        });
+      }
+      return out;
+    },
+    mempoolSequence: () => node.mempool.sequence,
+    tipHeight: () => node.tipHeight(),
+    tipHash: () => node.tipHash(),
+    credentials: () => credentials,
+    zmqPublished: () => zmq?.published ?? 0,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearInterval(t);
+      await faultChain.catch(() => {});
+      await control?.close();
+      await rpc.close();
+      await zmq?.close();
+      await deleteCookie();
+      if (ownsDatadir) await rm(datadir, { recursive: true, force: true });
+    },
+  };
+
+  let control: ControlServer | null = null;
+  if (options.controlPort !== undefined) {
+    control = await startControlServer(simulator, options.controlPort, host);
+    simulator.controlUrl = control.url;
+  }
+  return simulator;
+}
+
+/** a mempool that has been filling for a while: entry times spread over the last hour */
+function seedInitialMempool(node: SimNode, count: number): void {
+  node.addTransactions(count);
+  const now = node.nowSeconds();
+  let i = 0;
+  for (const tx of node.mempool.entries.values()) {
+    tx.time = now - Math.floor(((count - i) / count) * 3600);
+    i++;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,89 @@
+export type SimNetwork = 'mainnet' | 'testnet' | 'testnet4' | 'signet' | 'regtest';
+
+export interface NetworkParams {
+  /** `chain` as getblockchaininfo reports it */
+  chain: 'main' | 'test' | 'testnet4' | 'signet' | 'regtest';
+  /** datadir sub-directory bitcoind uses for this network ('' for mainnet) */
+  subdir: string;
+  rpcPort: number;
+  p2pPort: number;
+  zmqPortHint: number;
+  /** compact target of the simulated tip (difficulty derives from it) */
+  bits: number;
+  defaultInitialHeight: number;
+  halvingInterval: number;
+  /** leading zero hex digits of block hashes, so they look like the real network's */
+  hashZeros: number;
+  /** seconds between blocks of the pre-generated history */
+  historySpacing: number;
+  /** chainwork (hex) at height 0 of the simulated history, so mainnet looks mature */
+  chainworkBase: bigint;
+  buried: Record<'bip34' | 'bip66' | 'bip65' | 'csv' | 'segwit' | 'taproot', number>;
+}
+
+export const NETWORKS: Record<SimNetwork, NetworkParams> = {
+  mainnet: {
+    chain: 'main', subdir: '', rpcPort: 8332, p2pPort: 8333, zmqPortHint: 28332,
+    bits: 0x17030ecd, defaultInitialHeight: 840_000, halvingInterval: 210_000, hashZeros: 19,
+    historySpacing: 600, chainworkBase: 0n,
+    buried: { bip34: 227_931, bip66: 363_725, bip65: 388_381, csv: 419_328, segwit: 481_824, taproot: 709_632 },
+  },
+  testnet: {
+    chain: 'test', subdir: 'testnet3', rpcPort: 18332, p2pPort: 18333, zmqPortHint: 28332,
+    bits: 0x1903a30c, defaultInitialHeight: 2_900_000, halvingInterval: 210_000, hashZeros: 8,
+    historySpacing: 600, chainworkBase: 0n,
+    buried: { bip34: 21_111, bip66: 330_776, bip65: 581_885, csv: 770_112, segwit: 834_624, taproot: 0 },
+  },
+  testnet4: {
+    chain: 'testnet4', subdir: 'testnet4', rpcPort: 48332, p2pPort: 48333, zmqPortHint: 28332,
+    bits: 0x1d00ffff, defaultInitialHeight: 60_000, halvingInterval: 210_000, hashZeros: 8,
+    historySpacing: 600, chainworkBase: 0n,
+    buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 1, taproot: 1 },
+  },
+  signet: {
+    chain: 'signet', subdir: 'signet', rpcPort: 38332, p2pPort: 38333, zmqPortHint: 28332,
+    bits: 0x1e0377ae, defaultInitialHeight: 220_000, halvingInterval: 210_000, hashZeros: 5,
+    historySpacing: 600, chainworkBase: 0n,
+    buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 1, taproot: 1 },
+  },
+  regtest: {
+    chain: 'regtest', subdir: 'regtest', rpcPort: 18443, p2pPort: 18444, zmqPortHint: 28332,
+    bits: 0x207fffff, defaultInitialHeight: 200, halvingInterval: 150, hashZeros: 0,
+    historySpacing: 1, chainworkBase: 0n,
+    buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 0, taproot: 0 },
+  },
+};
+
+/** target from compact bits (consensus arith_uint256::SetCompact) */
+export function targetFromBits(bits: number): bigint {
+  const exponent = bits >>> 24;
+  const mantissa = BigInt(bits & 0x007fffff);
+  return exponent <= 3 ? mantissa >> BigInt(8 * (3 - exponent)) : mantissa << BigInt(8 * (exponent - 3));
+}
+
+/** GetDifficulty() from rpc/blockchain.cpp */
+export function difficultyFromBits(bits: number): number {
+  let shift = (bits >>> 24) & 0xff;
+  let diff = 0x0000ffff / (bits & 0x00ffffff);
+  while (shift < 29) {
+    diff *= 256;
+    shift++;
+  }
+  while (shift > 29) {
+    diff /= 256;
+    shift--;
+  }
+  return diff;
+}
+
+/** GetBlockProof(): work of one block at this target */
+export function blockWork(bits: number): bigint {
+  const target = targetFromBits(bits);
+  return (1n << 256n) / (target + 1n);
+}
+
+export function subsidySats(height: number, halvingInterval: number): number {
+  const halvings = Math.floor(height / halvingInterval);
+  if (halvings >= 64) return 0;
+  return Math.floor(50 * 1e8 / 2 ** halvings);
+}

@@ -1,0 +1,66 @@
+/** Small seeded PRNG (mulberry32) so a given seed replays the same chain, mempool and peers. */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0 || 0x9e3779b9;
+  }
+
+  /** uniform in [0, 1) */
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(minInclusive: number, maxInclusive: number): number {
+    return minInclusive + Math.floor(this.next() * (maxInclusive - minInclusive + 1));
+  }
+
+  range(min: number, max: number): number {
+    return min + this.next() * (max - min);
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[Math.floor(this.next() * items.length)];
+    if (item === undefined) throw new Error('pick from an empty list');
+    return item;
+  }
+
+  /** standard normal via Box-Muller */
+  normal(): number {
+    const u = Math.max(this.next(), 1e-12);
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** lowercase hex string of `bytes` random bytes */
+  hex(bytes: number): string {
+    let out = '';
+    for (let i = 0; i < bytes; i++) out += HEX_BYTES[Math.floor(this.next() * 256)];
+    return out;
+  }
+
+  /** RFC 4648 base32 lowercase, as used by onion v3 and I2P b32 names */
+  base32(chars: number): string {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+    let out = '';
+    for (let i = 0; i < chars; i++) out += alphabet[Math.floor(this.next() * 32)];
+    return out;
+  }
+}
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** derive an independent seed for a sub-stream (per height, per peer, ...) */
+export function subSeed(seed: number, salt: number): number {
+  let h = (seed ^ Math.imul(salt + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}

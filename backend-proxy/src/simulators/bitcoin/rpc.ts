@@ -1,0 +1,729 @@
+import path from 'node:path';
+import type { Block, SimNode } from './chain.js';
+import { RPC, RpcError } from './errors.js';
+import type { MempoolTx } from './mempool.js';
+import { type NetworkParams, type SimNetwork, difficultyFromBits, subsidySats } from './network.js';
+import { type SimPeer, peerPing, peerTraffic } from './peers.js';
+import { Rng, subSeed } from './rng.js';
+import { Amount, btc, btcPerKvB } from './univalue.js';
+
+export interface RpcContext {
+  node: SimNode;
+  network: SimNetwork;
+  params: NetworkParams;
+  peers: SimPeer[];
+  /** unix seconds of the last (re)start */
+  startTime: () => number;
+  datadir: string;
+  zmqEndpoint: () => string | null;
+  indexes: string[];
+  feeEstimatesReady: () => boolean;
+  nowMs: () => number;
+}
+
+type ArgType = 'number' | 'string' | 'bool' | 'array' | 'object' | 'hash_or_height' | 'verbosity';
+
+interface ArgSpec {
+  name: string;
+  type: ArgType;
+  required?: boolean;
+}
+
+interface MethodSpec {
+  args: ArgSpec[];
+  summary: string;
+  run: (args: unknown[], ctx: RpcContext) => unknown;
+}
+
+const MIN_RELAY_SAT_VB = 1;
+const MAX_MEMPOOL_BYTES = 300_000_000;
+
+/**
+ * The read-only RPC surface. Everything else (wallet, generate*, sendrawtransaction, stop, ...)
+ * is simply not registered, so bitcoind's own -32601 "Method not found" answers it.
+ */
+export const METHODS: Record<string, MethodSpec> = {
+  getblockchaininfo: { args: [], summary: 'Returns an object containing various state info regarding blockchain processing.', run: (_a, ctx) => blockchainInfo(ctx) },
+  getnetworkinfo: { args: [], summary: 'Returns an object containing various state info regarding P2P networking.', run: (_a, ctx) => networkInfo(ctx) },
+  getmempoolinfo: { args: [], summary: 'Returns details on the active state of the TX memory pool.', run: (_a, ctx) => mempoolInfo(ctx) },
+  getmininginfo: {
+    args: [],
+    summary: 'Returns a json object containing mining-related information.',
+    run: (_a, ctx) => ({
+      blocks: ctx.node.tipHeight(),
+      difficulty: difficultyFromBits(ctx.params.bits),
+      networkhashps: networkHashPs(ctx, 120, -1),
+      pooledtx: ctx.node.mempool.size,
+      chain: ctx.params.chain,
+      warnings: [],
+    }),
+  },
+  getpeerinfo: { args: [], summary: 'Returns data about each connected network peer as a json array of objects.', run: (_a, ctx) => ctx.peers.map((p) => peerInfo(p, ctx)) },
+  getnettotals: { args: [], summary: 'Returns information about network traffic, including bytes in, bytes out, and current system time.', run: (_a, ctx) => netTotals(ctx) },
+  getconnectioncount: { args: [], summary: 'Returns the number of connections to other nodes.', run: (_a, ctx) => ctx.peers.length },
+  getblockcount: { args: [], summary: 'Returns the height of the most-work fully-validated chain.', run: (_a, ctx) => ctx.node.tipHeight() },
+  getbestblockhash: { args: [], summary: 'Returns the hash of the best (tip) block in the most-work fully-validated chain.', run: (_a, ctx) => ctx.node.tipHash() },
+  getdifficulty: { args: [], summary: 'Returns the proof-of-work difficulty as a multiple of the minimum difficulty.', run: (_a, ctx) => difficultyFromBits(ctx.params.bits) },
+  uptime: { args: [], summary: 'Returns the total uptime of the server.', run: (_a, ctx) => Math.max(0, Math.floor(ctx.nowMs() / 1000) - ctx.startTime()) },
+  getblockhash: {
+    args: [{ name: 'height', type: 'number', required: true }],
+    summary: 'Returns hash of block in best-block-chain at height provided.',
+    run: ([height], ctx) => {
+      const hash = ctx.node.hashAt(height as number);
+      if (hash === undefined) throw new RpcError(RPC.INVALID_PARAMETER, 'Block height out of range');
+      return hash;
+    },
+  },
+  getblockheader: {
+    args: [{ name: 'blockhash', type: 'string', required: true }, { name: 'verbose', type: 'bool' }],
+    summary: "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.",
+    run: ([hash, verbose], ctx) => {
+      const block = requireBlock(ctx, parseHash(hash as string, 'hash'));
+      return verbose === false ? serializeHeader(block) : headerJson(block, ctx);
+    },
+  },
+  getblock: {
+    args: [{ name: 'blockhash', type: 'string', required: true }, { name: 'verbosity', type: 'verbosity' }],
+    summary: "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.",
+    run: ([hash, verbosity], ctx) => {
+      const block = requireBlock(ctx, parseHash(hash as string, 'blockhash'));
+      let level = 1;
+      if (typeof verbosity === 'boolean') level = verbosity ? 1 : 0;
+      else if (typeof verbosity === 'number') level = verbosity;
+      if (level <= 0) return serializeBlock(block);
+      const json = { ...headerJson(block, ctx), strippedsize: block.strippedsize, size: block.size, weight: block.weight } as Record<string, unknown>;
+      // tx comes after the header fields, as blockToJSON orders it
+      json.tx = level === 1 ? block.txs.map((t) => t.txid) : block.txs.map((t, i) => txJson(block, i, t, ctx));
+      return json;
+    },
+  },
+  getblockstats: {
+    args: [{ name: 'hash_or_height', type: 'hash_or_height', required: true }, { name: 'stats', type: 'array' }],
+    summary: 'Compute per block statistics for a given window. All amounts are in satoshis.',
+    run: ([target, stats], ctx) => blockStats(ctx, target as string | number, stats as unknown[] | undefined),
+  },
+  getchaintips: {
+    args: [],
+    summary: 'Return information about all known tips in the block tree, including the main chain as well as orphaned branches.',
+    run: (_a, ctx) => [
+      { height: ctx.node.tipHeight(), hash: ctx.node.tipHash(), branchlen: 0, status: 'active' },
+      ...ctx.node.staleTips.map((t) => ({ height: t.height, hash: t.hash, branchlen: t.branchlen, status: 'valid-fork' })),
+    ],
+  },
+  getnetworkhashps: {
+    args: [{ name: 'nblocks', type: 'number' }, { name: 'height', type: 'number' }],
+    summary: 'Returns the estimated network hashes per second based on the last n blocks.',
+    run: ([nblocks, height], ctx) => {
+      const tip = ctx.node.tipHeight();
+      const h = height === undefined ? -1 : (height as number);
+      if (h >= 0 && h > tip) throw new RpcError(RPC.INVALID_PARAMETER, 'Block does not exist at specified height');
+      return networkHashPs(ctx, nblocks === undefined ? 120 : (nblocks as number), h);
+    },
+  },
+  estimatesmartfee: {
+    args: [{ name: 'conf_target', type: 'number', required: true }, { name: 'estimate_mode', type: 'string' }],
+    summary: 'Estimates the approximate fee per kilobyte needed for a transaction to begin confirmation within conf_target blocks if possible.',
+    run: ([target, mode], ctx) => estimateSmartFee(ctx, target as number, (mode as string | undefined) ?? 'unset'),
+  },
+  getrawmempool: {
+    args: [{ name: 'verbose', type: 'bool' }, { name: 'mempool_sequence', type: 'bool' }],
+    summary: 'Returns all transaction ids in memory pool as a json array of string transaction ids.',
+    run: ([verbose, withSequence], ctx) => {
+      const pool = ctx.node.mempool;
+      if (verbose === true) {
+        if (withSequence === true) throw new RpcError(RPC.INVALID_PARAMETER, 'Verbose results cannot contain mempool sequence values.');
+        const out: Record<string, unknown> = {};
+        for (const tx of pool.entries.values()) out[tx.txid] = entryJson(tx, ctx);
+        return out;
+      }
+      const txids = [...pool.entries.keys()];
+      return withSequence === true ? { txids, mempool_sequence: pool.sequence } : txids;
+    },
+  },
+  getmempoolentry: {
+    args: [{ name: 'txid', type: 'string', required: true }],
+    summary: 'Returns mempool data for given transaction',
+    run: ([txid], ctx) => entryJson(requireMempoolTx(ctx, txid as string), ctx),
+  },
+  getmempoolancestors: {
+    args: [{ name: 'txid', type: 'string', required: true }, { name: 'verbose', type: 'bool' }],
+    summary: 'If txid is in the mempool, returns all in-mempool ancestors.',
+    run: ([txid, verbose], ctx) => relatives(ctx, ctx.node.mempool.ancestors(requireMempoolTx(ctx, txid as string).txid), verbose === true),
+  },
+  getmempooldescendants: {
+    args: [{ name: 'txid', type: 'string', required: true }, { name: 'verbose', type: 'bool' }],
+    summary: 'If txid is in the mempool, returns all in-mempool descendants.',
+    run: ([txid, verbose], ctx) => relatives(ctx, ctx.node.mempool.descendants(requireMempoolTx(ctx, txid as string).txid), verbose === true),
+  },
+  getzmqnotifications: {
+    args: [],
+    summary: 'Returns information about the active ZeroMQ notifications.',
+    run: (_a, ctx) => {
+      const address = ctx.zmqEndpoint();
+      return address ? [{ type: 'pubsequence', address, hwm: 1000 }] : [];
+    },
+  },
+  getindexinfo: {
+    args: [{ name: 'index_name', type: 'string' }],
+    summary: 'Returns the status of one or all available indices currently running in the node.',
+    run: ([name], ctx) => {
+      const out: Record<string, unknown> = {};
+      for (const index of ctx.indexes) {
+        if (name !== undefined && name !== index) continue;
+        out[index] = { synced: true, best_block_height: ctx.node.tipHeight() };
+      }
+      return out;
+    },
+  },
+  getdeploymentinfo: {
+    args: [{ name: 'blockhash', type: 'string' }],
+    summary: 'Returns an object containing various state info regarding deployments of consensus changes.',
+    run: ([hash], ctx) => {
+      const height = hash === undefined ? ctx.node.tipHeight() : requireBlock(ctx, parseHash(hash as string, 'blockhash')).height;
+      return deploymentInfo(ctx, height);
+    },
+  },
+  getmemoryinfo: {
+    args: [{ name: 'mode', type: 'string' }],
+    summary: 'Returns an object containing information about memory usage.',
+    run: ([mode]) => {
+      const m = (mode as string | undefined) ?? 'stats';
+      if (m === 'stats') return { locked: { used: 65_632, free: 196_512, total: 262_144, locked: 262_144, chunks_used: 2_051, chunks_free: 2 } };
+      if (m === 'mallocinfo') return '<malloc version="1">\n<heap nr="0">\n<sizes>\n</sizes>\n<total type="fast" count="0" size="0"/>\n<total type="rest" count="1" size="1024"/>\n<system type="current" size="135168"/>\n<system type="max" size="135168"/>\n<aspace type="total" size="135168"/>\n<aspace type="mprotect" size="135168"/>\n</heap>\n</malloc>\n';
+      throw new RpcError(RPC.INVALID_PARAMETER, `unknown mode ${m}`);
+    },
+  },
+  getrpcinfo: {
+    args: [],
+    summary: 'Returns details of the RPC server.',
+    run: (_a, ctx) => ({
+      active_commands: [{ method: 'getrpcinfo', duration: 27 }],
+      logpath: path.join(ctx.datadir, ctx.params.subdir, 'debug.log'),
+    }),
+  },
+};
+
+// ---- request plumbing ---------------------------------------------------------------------------
+
+const TYPE_NAMES: Record<string, string> = { number: 'number', string: 'string', boolean: 'bool', object: 'object' };
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return TYPE_NAMES[typeof value] ?? 'object';
+}
+
+function matches(type: ArgType, value: unknown): boolean {
+  switch (type) {
+    case 'number':
+      return typeof value === 'number';
+    case 'string':
+      return typeof value === 'string';
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return typeName(value) === 'object';
+    case 'hash_or_height':
+      return typeof value === 'number' || typeof value === 'string';
+    case 'verbosity':
+      return typeof value === 'number' || typeof value === 'boolean';
+  }
+}
+
+function expectedName(type: ArgType): string {
+  return type === 'hash_or_height' ? 'string or number' : type === 'verbosity' ? 'number' : type;
+}
+
+function helpText(method: string, spec: MethodSpec): string {
+  const args = spec.args.map((a) => (a.required ? `"${a.name}"` : `( ${a.name} )`)).join(' ');
+  return `${method}${args ? ` ${args}` : ''}\n\n${spec.summary}\n`;
+}
+
+/** turn positional or named params into positional values, as RPCHelpMan/transformNamedArguments do */
+function positional(method: string, spec: MethodSpec, params: unknown): unknown[] {
+  if (Array.isArray(params)) return params;
+  if (params === undefined || params === null) return [];
+  const named = params as Record<string, unknown>;
+  const out: unknown[] = Array.isArray(named.args) ? [...named.args] : [];
+  for (const key of Object.keys(named)) {
+    if (key === 'args') continue;
+    const index = spec.args.findIndex((a) => a.name === key || (key === 'verbose' && a.name === 'verbosity') || (key === 'hash' && a.name === 'blockhash'));
+    if (index < 0) throw new RpcError(RPC.INVALID_PARAMETER, `Unknown named parameter ${key}`);
+    if (index < out.length && out[index] !== undefined) throw new RpcError(RPC.INVALID_PARAMETER, `Parameter ${key} specified twice both as positional and named argument`);
+    while (out.length <= index) out.push(undefined);
+    out[index] = named[key];
+  }
+  void method;
+  return out;
+}
+
+export function isKnownMethod(method: string): boolean {
+  return Object.prototype.hasOwnProperty.call(METHODS, method);
+}
+
+/** tableRPC.execute for one request; throws RpcError */
+export function executeRpc(method: string, params: unknown, ctx: RpcContext): unknown {
+  if (!isKnownMethod(method)) throw new RpcError(RPC.METHOD_NOT_FOUND, 'Method not found');
+  const spec = METHODS[method] as MethodSpec;
+  const args = positional(method, spec, params).map((v) => (v === null ? undefined : v));
+  while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+  const required = spec.args.filter((a) => a.required).length;
+  if (args.length > spec.args.length || spec.args.slice(0, required).some((_a, i) => args[i] === undefined)) {
+    // RPCHelpMan throws its help text as std::runtime_error, which becomes RPC_MISC_ERROR
+    throw new RpcError(RPC.MISC_ERROR, helpText(method, spec));
+  }
+  const mismatches: string[] = [];
+  spec.args.forEach((arg, i) => {
+    const value = args[i];
+    if (value !== undefined && !matches(arg.type, value)) {
+      mismatches.push(`    "Position ${i + 1} (${arg.name})": "JSON value of type ${typeName(value)} is not of expected type ${expectedName(arg.type)}"`);
+    }
+  });
+  if (mismatches.length > 0) throw new RpcError(RPC.TYPE_ERROR, `Wrong type passed:\n{\n${mismatches.join(',\n')}\n}`);
+  return spec.run(args, ctx);
+}
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+function parseHash(value: string, name: string): string {
+  if (value.length !== 64) throw new RpcError(RPC.INVALID_PARAMETER, `${name} must be of length 64 (not ${value.length}, for '${value}')`);
+  if (!/^[0-9a-fA-F]{64}$/.test(value)) throw new RpcError(RPC.INVALID_PARAMETER, `${name} must be hexadecimal string (not '${value}')`);
+  return value.toLowerCase();
+}
+
+function requireBlock(ctx: RpcContext, hash: string): Block {
+  const block = ctx.node.blockByHash(hash);
+  if (!block) throw new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'Block not found');
+  return block;
+}
+
+function requireMempoolTx(ctx: RpcContext, txid: string): MempoolTx {
+  const tx = ctx.node.mempool.entries.get(parseHash(txid, 'txid'));
+  if (!tx) throw new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'Transaction not in mempool');
+  return tx;
+}
+
+function confirmations(block: Block, ctx: RpcContext): number {
+  return ctx.node.isActive(block.hash) ? ctx.node.tipHeight() - block.height + 1 : -1;
+}
+
+function headerJson(block: Block, ctx: RpcContext): Record<string, unknown> {
+  const active = ctx.node.isActive(block.hash);
+  const next = active ? ctx.node.hashAt(block.height + 1) : undefined;
+  const json: Record<string, unknown> = {
+    hash: block.hash,
+    confirmations: confirmations(block, ctx),
+    height: block.height,
+    version: block.version,
+    versionHex: block.version.toString(16).padStart(8, '0'),
+    merkleroot: block.merkleroot,
+    time: block.time,
+    mediantime: active ? ctx.node.medianTime(block.height) : block.time,
+    nonce: block.nonce,
+    bits: block.bits.toString(16).padStart(8, '0'),
+    difficulty: difficultyFromBits(block.bits),
+    chainwork: ctx.node.chainwork(block.height).toString(16).padStart(64, '0'),
+    nTx: block.txs.length,
+  };
+  if (block.prevHash) json.previousblockhash = block.prevHash;
+  if (next) json.nextblockhash = next;
+  return json;
+}
+
+function le32(n: number): string {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0);
+  return b.toString('hex');
+}
+
+const reverseHex = (hex: string): string => Buffer.from(hex, 'hex').reverse().toString('hex');
+
+function serializeHeader(block: Block): string {
+  return le32(block.version) + reverseHex(block.prevHash ?? '0'.repeat(64)) + reverseHex(block.merkleroot) + le32(block.time) + le32(block.bits) + le32(block.nonce);
+}
+
+function varint(n: number): string {
+  if (n < 0xfd) return n.toString(16).padStart(2, '0');
+  if (n <= 0xffff) {
+    const b = Buffer.alloc(3);
+    b[0] = 0xfd;
+    b.writeUInt16LE(n, 1);
+    return b.toString('hex');
+  }
+  const b = Buffer.alloc(5);
+  b[0] = 0xfe;
+  b.writeUInt32LE(n, 1);
+  return b.toString('hex');
+}
+
+/** stand-in transaction bytes of the right length (the simulator keeps no scripts) */
+function txBytes(txid: string, size: number): string {
+  const unit = txid.repeat(Math.ceil((size * 2) / 64) + 1);
+  return unit.slice(0, size * 2);
+}
+
+function serializeBlock(block: Block): string {
+  return serializeHeader(block) + varint(block.txs.length) + block.txs.map((t) => txBytes(t.txid, t.size)).join('');
+}
+
+function txJson(block: Block, index: number, tx: Block['txs'][number], ctx: RpcContext): Record<string, unknown> {
+  const coinbase = index === 0;
+  const vin = coinbase
+    ? [{ coinbase: `03${le32(block.height).slice(0, 6)}0004${block.hash.slice(0, 8)}`, txinwitness: ['0'.repeat(64)], sequence: 4294967295 }]
+    : Array.from({ length: tx.nIn }, (_v, n) => ({
+        txid: reverseHex(tx.txid).slice(0, 56) + n.toString(16).padStart(8, '0'),
+        vout: n % 3,
+        scriptSig: { asm: '', hex: '' },
+        ...(tx.segwit ? { txinwitness: [`30440220${tx.txid.slice(0, 56)}01`, `02${tx.txid.slice(0, 64)}`] } : {}),
+        sequence: 4294967293,
+      }));
+  const each = Math.floor(tx.outValue / tx.nOut);
+  const vout = Array.from({ length: tx.nOut }, (_v, n) => ({
+    value: btc(n === tx.nOut - 1 ? tx.outValue - each * (tx.nOut - 1) : each),
+    n,
+    scriptPubKey: { asm: `0 ${tx.txid.slice(n, n + 40)}`, desc: `addr(${tx.txid.slice(n, n + 40)})`, hex: `0014${tx.txid.slice(n, n + 40)}`, type: 'witness_v0_keyhash' },
+  }));
+  void ctx;
+  return {
+    txid: tx.txid,
+    hash: tx.segwit ? tx.wtxid : tx.txid,
+    version: 2,
+    size: tx.size,
+    vsize: tx.vsize,
+    weight: tx.weight,
+    locktime: coinbase ? 0 : block.height - 1,
+    vin,
+    vout,
+    ...(coinbase ? {} : { fee: btc(tx.fee) }),
+    hex: txBytes(tx.txid, tx.size),
+  };
+}
+
+function entryJson(tx: MempoolTx, ctx: RpcContext): Record<string, unknown> {
+  const pool = ctx.node.mempool;
+  const anc = pool.ancestorStats(tx.txid);
+  const desc = pool.descendantStats(tx.txid);
+  return {
+    vsize: tx.vsize,
+    weight: tx.weight,
+    time: tx.time,
+    height: tx.height,
+    descendantcount: desc.count,
+    descendantsize: desc.vsize,
+    ancestorcount: anc.count,
+    ancestorsize: anc.vsize,
+    wtxid: tx.wtxid,
+    fees: { base: btc(tx.fee), modified: btc(tx.fee), ancestor: btc(anc.fees), descendant: btc(desc.fees) },
+    depends: [...tx.parents],
+    spentby: [...tx.children],
+    'bip125-replaceable': false,
+    unbroadcast: false,
+  };
+}
+
+function relatives(ctx: RpcContext, txs: MempoolTx[], verbose: boolean): unknown {
+  if (!verbose) return txs.map((t) => t.txid);
+  const out: Record<string, unknown> = {};
+  for (const tx of txs) out[tx.txid] = entryJson(tx, ctx);
+  return out;
+}
+
+function sizeOnDisk(ctx: RpcContext): number {
+  const height = ctx.node.tipHeight();
+  return ctx.params.chain === 'main' ? Math.round(height * 770_000) : Math.round(height * 2_400 + 40_000);
+}
+
+function blockchainInfo(ctx: RpcContext): Record<string, unknown> {
+  const node = ctx.node;
+  const tip = node.tipHeight();
+  const tipTime = node.blockTime(tip);
+  const behindSeconds = Math.max(0, Math.floor(ctx.nowMs() / 1000) - tipTime);
+  return {
+    chain: ctx.params.chain,
+    blocks: tip,
+    headers: tip,
+    bestblockhash: node.tipHash(),
+    difficulty: difficultyFromBits(ctx.params.bits),
+    time: tipTime,
+    mediantime: node.medianTime(tip),
+    verificationprogress: ctx.params.chain === 'regtest' ? 1 : Math.min(1, 1 - behindSeconds * 2.2e-9 - 1.1e-7),
+    initialblockdownload: false,
+    chainwork: node.chainwork(tip).toString(16).padStart(64, '0'),
+    size_on_disk: sizeOnDisk(ctx),
+    pruned: false,
+    warnings: [],
+  };
+}
+
+function networkInfo(ctx: RpcContext): Record<string, unknown> {
+  const inbound = ctx.peers.filter((p) => p.inbound).length;
+  const reach = (name: string, proxy = '') => ({ name, limited: false, reachable: true, proxy, proxy_randomize_credentials: proxy !== '' });
+  return {
+    version: 280000,
+    subversion: '/Satoshi:28.0.0/',
+    protocolversion: 70016,
+    localservices: '0000000000000c09',
+    localservicesnames: ['NETWORK', 'WITNESS', 'NETWORK_LIMITED', 'P2P_V2'],
+    localrelay: true,
+    timeoffset: 0,
+    networkactive: true,
+    connections: ctx.peers.length,
+    connections_in: inbound,
+    connections_out: ctx.peers.length - inbound,
+    networks: [reach('ipv4'), reach('ipv6'), reach('onion', '127.0.0.1:9050'), reach('i2p'), reach('cjdns')],
+    relayfee: btcPerKvB(MIN_RELAY_SAT_VB),
+    incrementalfee: btcPerKvB(MIN_RELAY_SAT_VB),
+    localaddresses: [{ address: `${new Rng(subSeed(ctx.node.seed, 0x0ca1)).base32(56)}.onion`, port: ctx.params.p2pPort, score: 4 }],
+    warnings: [],
+  };
+}
+
+function mempoolInfo(ctx: RpcContext): Record<string, unknown> {
+  const pool = ctx.node.mempool;
+  return {
+    loaded: true,
+    size: pool.size,
+    bytes: pool.totalVsize,
+    usage: pool.usage(),
+    total_fee: btc(pool.totalFee),
+    maxmempool: MAX_MEMPOOL_BYTES,
+    mempoolminfee: btcPerKvB(MIN_RELAY_SAT_VB),
+    minrelaytxfee: btcPerKvB(MIN_RELAY_SAT_VB),
+    incrementalrelayfee: btcPerKvB(MIN_RELAY_SAT_VB),
+    unbroadcastcount: 0,
+    fullrbf: true,
+  };
+}
+
+function peerInfo(peer: SimPeer, ctx: RpcContext): Record<string, unknown> {
+  const nowMs = ctx.nowMs();
+  const now = Math.floor(nowMs / 1000);
+  const traffic = peerTraffic(peer, nowMs);
+  const ping = peerPing(peer, nowMs);
+  const tip = ctx.node.tipHeight();
+  const synced = tip - peer.lag;
+  const info: Record<string, unknown> = {
+    id: peer.id,
+    addr: peer.addr,
+    addrbind: peer.addrbind,
+    network: peer.network,
+  };
+  if (peer.mappedAs !== undefined) info.mapped_as = peer.mappedAs;
+  Object.assign(info, {
+    services: peer.services,
+    servicesnames: peer.servicesnames,
+    relaytxes: peer.relaytxes,
+    lastsend: now - (peer.id % 3),
+    lastrecv: now - (peer.id % 4),
+    last_transaction: peer.relaytxes ? now - (peer.id % 5) : 0,
+    last_block: ctx.node.blockTime(tip),
+    bytessent: traffic.bytessent,
+    bytesrecv: traffic.bytesrecv,
+    conntime: peer.conntime,
+    timeoffset: 0,
+    pingtime: ping,
+    minping: Math.round(peer.basePingMs * 850) / 1e6,
+    version: peer.version,
+    subver: peer.subver,
+    inbound: peer.inbound,
+    bip152_hb_to: peer.id === 0,
+    bip152_hb_from: peer.id === 1,
+    startingheight: Math.max(0, ctx.node.initialHeight - 2),
+    presynced_headers: -1,
+    synced_headers: synced,
+    synced_blocks: synced,
+    inflight: [],
+    addr_relay_enabled: peer.connectionType !== 'block-relay-only',
+    addr_processed: 40 + peer.id * 13,
+    addr_rate_limited: 0,
+    permissions: [],
+    minfeefilter: new Amount(Math.round(peer.minfeefilter * 1e8)),
+    bytessent_per_msg: { addrv2: Math.floor(traffic.bytessent * 0.02), headers: Math.floor(traffic.bytessent * 0.08), inv: Math.floor(traffic.bytessent * 0.6), ping: Math.floor(traffic.bytessent * 0.01), pong: Math.floor(traffic.bytessent * 0.01), tx: Math.floor(traffic.bytessent * 0.28) },
+    bytesrecv_per_msg: { cmpctblock: Math.floor(traffic.bytesrecv * 0.1), inv: Math.floor(traffic.bytesrecv * 0.5), ping: Math.floor(traffic.bytesrecv * 0.01), pong: Math.floor(traffic.bytesrecv * 0.01), tx: Math.floor(traffic.bytesrecv * 0.38) },
+    connection_type: peer.connectionType,
+    transport_protocol_type: peer.transport,
+    session_id: peer.sessionId,
+  });
+  return info;
+}
+
+function netTotals(ctx: RpcContext): Record<string, unknown> {
+  const nowMs = ctx.nowMs();
+  // bytes of connections that closed before the current ones, so totals exceed the per-peer sum
+  const closedSeconds = Math.max(0, nowMs / 1000 - ctx.startTime());
+  let recv = 1_200_000 + Math.floor(closedSeconds * 1_500);
+  let sent = 900_000 + Math.floor(closedSeconds * 1_100);
+  for (const peer of ctx.peers) {
+    const traffic = peerTraffic(peer, nowMs);
+    recv += traffic.bytesrecv;
+    sent += traffic.bytessent;
+  }
+  return {
+    totalbytesrecv: recv,
+    totalbytessent: sent,
+    timemillis: Math.floor(nowMs),
+    uploadtarget: { timeframe: 86400, target: 0, target_reached: false, serve_historical_blocks: true, bytes_left_in_cycle: 0, time_left_in_cycle: 0 },
+  };
+}
+
+function networkHashPs(ctx: RpcContext, nblocks: number, height: number): number {
+  const node = ctx.node;
+  const end = height < 0 || height > node.tipHeight() ? node.tipHeight() : height;
+  if (end === 0) return 0;
+  let lookup = nblocks <= 0 ? (end % 2016) + 1 : nblocks;
+  if (lookup > end) lookup = end;
+  const start = end - lookup;
+  const timeDiff = node.blockTime(end) - node.blockTime(start);
+  if (timeDiff <= 0) return 0;
+  const work = node.chainwork(end) - node.chainwork(start);
+  return Number(work) / timeDiff;
+}
+
+function deploymentInfo(ctx: RpcContext, height: number): Record<string, unknown> {
+  const deployments: Record<string, unknown> = {};
+  for (const [name, at] of Object.entries(ctx.params.buried)) {
+    deployments[name] = { type: 'buried', active: height + 1 >= at, height: at };
+  }
+  if (ctx.params.chain === 'regtest') {
+    deployments.testdummy = {
+      type: 'bip9',
+      active: false,
+      bip9: { bit: 28, start_time: 0, timeout: 9223372036854775807n, min_activation_height: 0, status: 'started', since: 144, status_next: 'started', statistics: { period: 144, threshold: 108, elapsed: (height + 1) % 144, count: 0, possible: true } },
+    };
+  }
+  return { hash: ctx.node.hashAt(height), height, deployments };
+}
+
+// ---- fees ---------------------------------------------------------------------------------------
+
+function estimateSmartFee(ctx: RpcContext, target: number, mode: string): Record<string, unknown> {
+  const normalized = mode.toLowerCase();
+  if (!['unset', 'economical', 'conservative'].includes(normalized)) {
+    throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid estimate_mode parameter, must be one of: "unset", "economical", "conservative"');
+  }
+  if (!Number.isInteger(target) || target < 1 || target > 1008) throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid conf_target, must be between 1 and 1008');
+  // estimateSmartFee treats a target of 1 as 2
+  const blocks = Math.max(2, target);
+  if (!ctx.feeEstimatesReady()) return { errors: ['Insufficient data or no feerate found'], blocks };
+  // Core 28: "unset" means conservative
+  const conservative = normalized !== 'economical';
+  const rate = Math.max(MIN_RELAY_SAT_VB, mempoolRateAt(ctx, blocks) * (conservative ? 1.08 : 1));
+  return { feerate: btcPerKvB(Math.round(rate * 1000) / 1000), blocks };
+}
+
+/** fee rate of the transaction sitting at the end of the next `blocks` blocks (by vsize) */
+function mempoolRateAt(ctx: RpcContext, blocks: number): number {
+  const rates: Array<{ rate: number; vsize: number }> = [];
+  for (const tx of ctx.node.mempool.entries.values()) rates.push({ rate: tx.fee / tx.vsize, vsize: tx.vsize });
+  rates.sort((a, b) => b.rate - a.rate);
+  const budget = blocks * 950_000;
+  let used = 0;
+  for (const r of rates) {
+    used += r.vsize;
+    if (used >= budget) return r.rate;
+  }
+  return MIN_RELAY_SAT_VB;
+}
+
+// ---- getblockstats --------------------------------------------------------------------------------
+
+const STAT_NAMES = [
+  'avgfee', 'avgfeerate', 'avgtxsize', 'blockhash', 'feerate_percentiles', 'height', 'ins', 'maxfee', 'maxfeerate', 'maxtxsize',
+  'medianfee', 'mediantime', 'mintxsize', 'minfee', 'minfeerate', 'outs', 'subsidy', 'swtotal_size', 'swtotal_weight', 'swtxs',
+  'time', 'total_out', 'total_size', 'total_weight', 'totalfee', 'txs', 'utxo_increase', 'utxo_size_inc', 'utxo_increase_actual',
+  'utxo_size_inc_actual',
+] as const;
+
+function blockStats(ctx: RpcContext, target: string | number, stats: unknown[] | undefined): Record<string, unknown> {
+  const node = ctx.node;
+  let block: Block;
+  if (typeof target === 'number') {
+    const tip = node.tipHeight();
+    if (target < 0) throw new RpcError(RPC.INVALID_PARAMETER, `Target block height ${target} is negative`);
+    if (target > tip) throw new RpcError(RPC.INVALID_PARAMETER, `Target block height ${target} after current tip ${tip}`);
+    block = node.blockAt(target) as Block;
+  } else {
+    block = requireBlock(ctx, parseHash(target, 'hash_or_height'));
+  }
+  const selected = new Set<string>();
+  for (const s of stats ?? []) {
+    if (typeof s !== 'string' || !(STAT_NAMES as readonly string[]).includes(s)) throw new RpcError(RPC.INVALID_PARAMETER, `Invalid selected statistic '${String(s)}'`);
+    selected.add(s);
+  }
+  const txs = block.txs.slice(1);
+  const fees = txs.map((t) => t.fee).sort((a, b) => a - b);
+  const rates: Array<[number, number]> = txs.map((t) => [Math.floor((t.fee * 4) / t.weight), t.weight]);
+  const totalSize = txs.reduce((s, t) => s + t.size, 0);
+  const totalWeight = txs.reduce((s, t) => s + t.weight, 0);
+  const totalFee = fees.reduce((s, f) => s + f, 0);
+  const ins = txs.reduce((s, t) => s + t.nIn, 0);
+  const outs = block.txs.reduce((s, t) => s + t.nOut, 0);
+  const sw = txs.filter((t) => t.segwit);
+  const sizes = txs.map((t) => t.size);
+  const rateValues = rates.map((r) => r[0]);
+  const n = txs.length;
+  const utxoSizeInc = outs * 75 - ins * 72;
+  const all: Record<string, unknown> = {
+    avgfee: n ? Math.floor(totalFee / n) : 0,
+    avgfeerate: totalWeight ? Math.floor((totalFee * 4) / totalWeight) : 0,
+    avgtxsize: n ? Math.floor(totalSize / n) : 0,
+    blockhash: block.hash,
+    feerate_percentiles: percentilesByWeight(rates, totalWeight),
+    height: block.height,
+    ins,
+    maxfee: n ? Math.max(...fees) : 0,
+    maxfeerate: n ? Math.max(...rateValues) : 0,
+    maxtxsize: n ? Math.max(...sizes) : 0,
+    medianfee: truncatedMedian(fees),
+    mediantime: node.isActive(block.hash) ? node.medianTime(block.height) : block.time,
+    mintxsize: n ? Math.min(...sizes) : 0,
+    minfee: n ? Math.min(...fees) : 0,
+    minfeerate: n ? Math.min(...rateValues) : 0,
+    outs,
+    subsidy: subsidySats(block.height, ctx.params.halvingInterval),
+    swtotal_size: sw.reduce((s, t) => s + t.size, 0),
+    swtotal_weight: sw.reduce((s, t) => s + t.weight, 0),
+    swtxs: sw.length,
+    time: block.time,
+    total_out: txs.reduce((s, t) => s + t.outValue, 0),
+    total_size: totalSize,
+    total_weight: totalWeight,
+    totalfee: totalFee,
+    txs: block.txs.length,
+    utxo_increase: outs - ins,
+    utxo_size_inc: utxoSizeInc,
+    // the coinbase's witness commitment (OP_RETURN) never enters the UTXO set
+    utxo_increase_actual: outs - ins - 1,
+    utxo_size_inc_actual: utxoSizeInc - 75,
+  };
+  if (selected.size === 0) return all;
+  const out: Record<string, unknown> = {};
+  for (const name of STAT_NAMES) if (selected.has(name)) out[name] = all[name];
+  return out;
+}
+
+/** CalculatePercentilesByWeight from rpc/blockchain.cpp: 10th, 25th, 50th, 75th, 90th by weight */
+export function percentilesByWeight(scores: Array<[number, number]>, totalWeight: number): number[] {
+  const result = [0, 0, 0, 0, 0];
+  if (scores.length === 0) return result;
+  const sorted = [...scores].sort((a, b) => a[0] - b[0]);
+  const weights = [totalWeight / 10, totalWeight / 4, totalWeight / 2, (totalWeight * 3) / 4, (totalWeight * 9) / 10];
+  let next = 0;
+  let cumulative = 0;
+  for (const [rate, weight] of sorted) {
+    cumulative += weight;
+    while (next < 5 && cumulative >= (weights[next] as number)) result[next++] = rate;
+  }
+  for (let i = next; i < 5; i++) result[i] = (sorted[sorted.length - 1] as [number, number])[0];
+  return result;
+}
+
+/** CalculateTruncatedMedian */
+function truncatedMedian(sorted: number[]): number {
+  const size = sorted.length;
+  if (size === 0) return 0;
+  if (size % 2 === 0) return Math.floor(((sorted[size / 2 - 1] as number) + (sorted[size / 2] as number)) / 2);
+  return sorted[Math.floor(size / 2)] as number;
+}

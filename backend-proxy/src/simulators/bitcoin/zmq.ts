@@ -1,0 +1,85 @@
+import { Publisher } from 'zeromq';
+import type { SequenceEvent } from './chain.js';
+
+/** bitcoind's default -zmqpubsequencehwm */
+export const ZMQ_HWM = 1000;
+
+/**
+ * zmqpubsequence as CZMQPublishSequenceNotifier sends it: three frames
+ *   "sequence" | 32-byte hash + label [+ 8-byte LE mempool sequence for A/R] | 4-byte LE counter
+ * The hash bytes go out reversed from uint256's internal order, i.e. in the order RPC prints them
+ * (interface_zmq.py reads body[:32].hex() and compares it with the RPC txid).
+ */
+export function encodeSequenceBody(event: SequenceEvent): Buffer {
+  const withSequence = event.label === 'A' || event.label === 'R';
+  const body = Buffer.alloc(withSequence ? 41 : 33);
+  Buffer.from(event.hash, 'hex').copy(body, 0);
+  body[32] = event.label.charCodeAt(0);
+  if (withSequence) body.writeBigUInt64LE(BigInt(event.mempoolSequence), 33);
+  return body;
+}
+
+export class SequencePublisher {
+  private socket: Publisher | null = null;
+  /** per-notifier message counter (nSequence), starts at 0 for every (re)start */
+  private counter = 0;
+  private chain: Promise<void> = Promise.resolve();
+  silent = false;
+  private dropRemaining = 0;
+  published = 0;
+  endpoint = '';
+
+  async bind(port: number, host = '127.0.0.1'): Promise<string> {
+    const socket = new Publisher({ sendHighWaterMark: ZMQ_HWM, linger: 0 });
+    const address = `tcp://${host}:${port === 0 ? '*' : port}`;
+    // a port freed a moment ago (restart) can still be busy for a short while
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await socket.bind(address);
+        break;
+      } catch (error) {
+        if (attempt >= 40) {
+          socket.close();
+          throw error;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    this.socket = socket;
+    this.counter = 0;
+    this.endpoint = socket.lastEndpoint ?? address;
+    return this.endpoint;
+  }
+
+  /** drop the next `count` messages; their counter values are used up, so subscribers see a gap */
+  drop(count: number): void {
+    this.dropRemaining = Math.max(0, Math.floor(count));
+  }
+
+  publish(event: SequenceEvent): void {
+    if (!this.socket) return;
+    const counter = this.counter;
+    this.counter = (this.counter + 1) >>> 0;
+    // a silent or lossy path still uses up counter values, as lost messages do
+    if (this.silent) return;
+    if (this.dropRemaining > 0) {
+      this.dropRemaining--;
+      return;
+    }
+    const seq = Buffer.alloc(4);
+    seq.writeUInt32LE(counter);
+    const frames = [Buffer.from('sequence'), encodeSequenceBody(event), seq];
+    const socket = this.socket;
+    this.published++;
+    // zeromq.js allows one send at a time per socket: keep them in order on one chain
+    this.chain = this.chain.then(() => socket.send(frames)).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket) return;
+    await this.chain;
+    socket.close();
+  }
+}
