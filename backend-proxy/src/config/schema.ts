@@ -2,11 +2,13 @@
 // second interface drifts. Each kind's schema lives beside its source.
 import { z } from 'zod';
 import { bitcoinConfigSchema } from '../sources/bitcoin/config.js';
-import { cgminerConfigSchema } from '../sources/cgminer/config.js';
 import { freqtradeConfigSchema } from '../sources/freqtrade/config.js';
+import { cgminerConfigSchema } from '../sources/cgminer/config.js';
+import { stacksConfigSchema } from '../sources/stacks/config.js';
 import { secret } from './common.js';
+import { influxOutputSchema } from '../outputs/influxConfig.js';
 
-export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, freqtradeConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, freqtradeConfigSchema, stacksConfigSchema]);
 
 export const configSchema = z
   .strictObject({
@@ -43,16 +45,7 @@ export const configSchema = z
     sources: z.array(sourceConfigSchema).default([]),
     outputs: z
       .strictObject({
-        influx: z
-          .strictObject({
-            url: z.url(),
-            /** v1 database or v2 bucket */
-            db: z.string().optional(),
-            bucket: z.string().optional(),
-            org: z.string().optional(),
-            token: secret('outputs.influx.token').optional(),
-          })
-          .optional(),
+        influx: influxOutputSchema.optional(),
         loki: z.strictObject({ url: z.url(), tenant: z.string().optional() }).optional(),
       })
       .optional(),

@@ -118,6 +118,6 @@ describe('prom-client registry to lines', () => {
   });
 
   it('gives nothing for a metric without samples', () => {
-    expect(metricsToLines([{ name: 'x', help: 'h', type: 'gauge' as never, aggregator: 'sum', values: [] }], 1)).toEqual([]);
+    expect(metricsToLines([{ name: 'x', help: 'h', type: 'gauge', aggregator: 'sum', values: [] } as never], 1)).toEqual([]);
   });
 });
