@@ -23,6 +23,45 @@ export default defineConfig({
       {
         test: { name: 'shared', root: here('./plugins/shared'), environment: 'node', include: ['src/**/*.test.ts'] },
       },
+      {
+        // plugin code (datasource, app, panels) in jsdom with Testing Library
+        resolve: { alias: { '@nodescope/shared': shared } },
+        test: {
+          name: 'plugins',
+          root: here('./plugins'),
+          environment: 'jsdom',
+          include: ['datasource/src/**/*.test.{ts,tsx}', 'app/src/**/*.test.{ts,tsx}', 'panels/*/src/**/*.test.{ts,tsx}'],
+          setupFiles: [here('./plugins/vitest.setup.ts')],
+          server: { deps: { inline: [/@grafana\//] } },
+          css: false,
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // the browser harness: builds the plugins' host page, starts the real proxy, drives Chromium
+        resolve: { alias: { '@nodescope/shared': shared } },
+        test: {
+          name: 'e2e',
+          root: here('./e2e'),
+          environment: 'node',
+          include: ['tests/**/*.test.ts', 'harness/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Grafana/Prometheus provisioning: file validation, promtool, real prometheus vs the proxy
+        resolve: { alias: { '@nodescope/shared': shared } },
+        test: {
+          name: 'provisioning',
+          root: here('./provisioning'),
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,306 @@
+// The alert catalog: one list, two outputs. `npx node provisioning/build/write.ts` turns
+// it into the Prometheus/vmalert rules file (prometheus/nodescope-rules.yml) and Grafana's
+// file-provisioned alert rules (alerting/nodescope-rules.yaml), so the two never drift; a test
+// regenerates both and compares them with the committed files.
+//
+// Each rule is "a PromQL query whose value is compared with a threshold": Prometheus gets
+// `(query) > threshold`, Grafana gets query A (instant) + a threshold expression C, so the
+// threshold stays a number a user can edit in Grafana's rule editor (seed 003's per-rule
+// thresholds). Every query keeps the `source` label (and `miner`/`board`/… where the metric has
+// them), which is what notification policies group by.
+
+export type Severity = 'critical' | 'warning' | 'info';
+export type Domain = 'bitcoin' | 'electrum' | 'stacks' | 'geth' | 'mining' | 'profitability' | 'freqtrade' | 'nodescope';
+
+export interface AlertRule {
+  /** Prometheus alertname, Grafana rule title */
+  alert: string;
+  domain: Domain;
+  /** PromQL; its value is what the threshold compares */
+  query: string;
+  op: '>' | '<';
+  threshold: number;
+  /** how long the condition must hold before firing (Prometheus `for`, Grafana `for`) */
+  for: string;
+  severity: Severity;
+  /** one line; `{{source}}`, `{{value}}` (humanized), `{{percent}}` (value as %), `{{label:NAME}}` */
+  summary: string;
+  description: string;
+  /** dashboard uid the notification links to */
+  dashboard: string;
+}
+
+/** Rule groups and their evaluation interval (Grafana needs a multiple of 10 s). */
+export const GROUPS: Record<Domain, { interval: string; folder: string }> = {
+  bitcoin: { interval: '1m', folder: 'nodescope' },
+  electrum: { interval: '1m', folder: 'nodescope' },
+  stacks: { interval: '1m', folder: 'nodescope' },
+  geth: { interval: '1m', folder: 'nodescope' },
+  mining: { interval: '1m', folder: 'nodescope' },
+  profitability: { interval: '5m', folder: 'nodescope' },
+  freqtrade: { interval: '1m', folder: 'nodescope' },
+  nodescope: { interval: '30s', folder: 'nodescope' },
+};
+
+export const RULES: AlertRule[] = [
+  // --- Bitcoin Core ----------------------------------------------------------------------------
+  {
+    alert: 'BitcoinHeadStale',
+    domain: 'bitcoin',
+    // compares with the height an hour ago; right after Prometheus starts there is no sample an
+    // hour back, so the rule stays quiet instead of firing on a short history
+    query: 'bitcoin_blocks - bitcoin_blocks offset 1h',
+    op: '<',
+    threshold: 1,
+    for: '15m',
+    severity: 'warning',
+    summary: '{{source}}: no new block for more than 75 minutes',
+    description:
+      'bitcoin_blocks has not increased in the last hour (and for 15 more minutes). Blocks come every ~10 min on mainnet; a gap this long is rare (~1 in 8000) and usually means the node stopped syncing: check peers, disk space and the debug.log.',
+    dashboard: 'nodescope-bitcoin',
+  },
+  {
+    alert: 'BitcoinPeersLow',
+    domain: 'bitcoin',
+    query: 'bitcoin_peers',
+    op: '<',
+    threshold: 4,
+    for: '10m',
+    severity: 'warning',
+    summary: '{{source}}: only {{value}} peers connected',
+    description: 'Fewer than 4 peers for 10 minutes. Check the network, the firewall (port 8333 inbound) and `-maxconnections`.',
+    dashboard: 'nodescope-bitcoin-peers',
+  },
+  {
+    alert: 'BitcoinNoPeers',
+    domain: 'bitcoin',
+    query: 'bitcoin_peers',
+    op: '<',
+    threshold: 1,
+    for: '5m',
+    severity: 'critical',
+    summary: '{{source}}: no peers connected',
+    description: 'The node has had no connection for 5 minutes: it sees no new blocks or transactions.',
+    dashboard: 'nodescope-bitcoin-peers',
+  },
+  {
+    alert: 'BitcoinIbdStalled',
+    domain: 'bitcoin',
+    // during initial block download there is always a next block to verify: no progress in
+    // 30 minutes while verification is below 99.99 % means IBD is stuck
+    query: '(bitcoin_blocks - bitcoin_blocks offset 30m) and on (source) (bitcoin_verification_progress < 0.9999)',
+    op: '<',
+    threshold: 1,
+    for: '10m',
+    severity: 'critical',
+    summary: '{{source}}: initial block download stalled (no block verified in 40 minutes)',
+    description:
+      'verificationprogress is below 0.9999 and the height has not moved. Typical causes: disk full, too little dbcache/memory, no peers serving blocks, or a corrupted block database (restart with -reindex-chainstate).',
+    dashboard: 'nodescope-bitcoin',
+  },
+  {
+    alert: 'BitcoinMempoolNearLimit',
+    domain: 'bitcoin',
+    // 90 % of bitcoind's default -maxmempool=300 (MB): at the limit bitcoind evicts the cheapest
+    // transactions and raises mempoolminfee. Change 300e6 if your node sets -maxmempool.
+    query: 'bitcoin_mempool_usage / 300e6',
+    op: '>',
+    threshold: 0.9,
+    for: '10m',
+    severity: 'warning',
+    summary: '{{source}}: mempool memory at {{percent}} of the 300 MB default limit',
+    description:
+      'Mempool memory usage is above 90 % of -maxmempool (300 MB default). bitcoind now evicts low-fee transactions and its mempoolminfee rises; fee estimates and the mempool panels reflect only the kept part.',
+    dashboard: 'nodescope-mempool',
+  },
+  // --- mining fleet (CGMiner API) --------------------------------------------------------------
+  {
+    alert: 'MinerOffline',
+    domain: 'mining',
+    query: 'mining_up',
+    op: '<',
+    threshold: 1,
+    for: '5m',
+    severity: 'critical',
+    summary: '{{source}}: miner {{label:miner}} is offline',
+    description: 'The miner has not answered the CGMiner API for 5 minutes (powered off, network, crashed cgminer/bmminer, or its API port closed).',
+    dashboard: 'nodescope-mining-fleet',
+  },
+  {
+    alert: 'MinerBoardHot',
+    domain: 'mining',
+    query: 'mining_temperature_celsius',
+    op: '>',
+    threshold: 85,
+    for: '5m',
+    severity: 'warning',
+    summary: '{{source}}: miner {{label:miner}} board {{label:board}} at {{value}} °C',
+    description: 'A hash board has been above 85 °C for 5 minutes. Check intake temperature, airflow and dust; most firmware throttles or shuts down near 95 °C.',
+    dashboard: 'nodescope-mining-fleet',
+  },
+  {
+    alert: 'MinerBoardCritical',
+    domain: 'mining',
+    query: 'mining_temperature_celsius',
+    op: '>',
+    threshold: 95,
+    for: '2m',
+    severity: 'critical',
+    summary: '{{source}}: miner {{label:miner}} board {{label:board}} at {{value}} °C',
+    description: 'A hash board has been above 95 °C for 2 minutes: the firmware is about to shut it down, and chips age fast at this temperature.',
+    dashboard: 'nodescope-mining-fleet',
+  },
+  {
+    alert: 'MinerFanStopped',
+    domain: 'mining',
+    // only miners that answer: an offline miner reports no fans (MinerOffline covers it)
+    query: 'mining_fan_rpm and on (source, miner) (mining_up == 1)',
+    op: '<',
+    threshold: 1,
+    for: '2m',
+    severity: 'critical',
+    summary: '{{source}}: miner {{label:miner}} fan {{label:fan}} stopped',
+    description: 'A fan of a running miner reports 0 RPM. Boards overheat within minutes without it.',
+    dashboard: 'nodescope-mining-fleet',
+  },
+  {
+    alert: 'MinerRejectRateHigh',
+    domain: 'mining',
+    query:
+      'sum by (source, miner) (rate(mining_shares_rejected_total[15m])) / (sum by (source, miner) (rate(mining_shares_accepted_total[15m])) + sum by (source, miner) (rate(mining_shares_rejected_total[15m])))',
+    op: '>',
+    threshold: 0.05,
+    for: '15m',
+    severity: 'warning',
+    summary: '{{source}}: miner {{label:miner}} rejects {{percent}} of its shares',
+    description: 'More than 5 % of shares were rejected over 15 minutes: stale work (latency to the pool), wrong difficulty, or failing hash boards.',
+    dashboard: 'nodescope-mining-fleet',
+  },
+  {
+    alert: 'FleetHashrateDrop',
+    domain: 'mining',
+    // drop relative to the best fleet hashrate of the last hour
+    query: '1 - mining_fleet_hashrate_hashes_per_second / max_over_time(mining_fleet_hashrate_hashes_per_second[1h])',
+    op: '>',
+    threshold: 0.2,
+    for: '10m',
+    severity: 'critical',
+    summary: '{{source}}: fleet hashrate {{percent}} below its last-hour peak',
+    description: 'The fleet hashrate fell by more than 20 % against its best value of the last hour and stayed there for 10 minutes. See which miners went offline or slowed down.',
+    dashboard: 'nodescope-mining-fleet',
+  },
+  // --- Stacks ----------------------------------------------------------------------------------
+  {
+    alert: 'StacksTipStalled',
+    domain: 'stacks',
+    query: 'stacks_info_tip_age_seconds',
+    op: '>',
+    threshold: 1800,
+    for: '5m',
+    severity: 'warning',
+    summary: '{{source}}: Stacks tip unchanged for {{value}} s',
+    description: 'The Stacks tip height has not moved for more than 30 minutes. Nakamoto blocks come every few seconds; check the node log, its bitcoin backend and its neighbors.',
+    dashboard: 'nodescope-stacks',
+  },
+  {
+    alert: 'StacksBurnHeightBehind',
+    domain: 'stacks',
+    query: 'stacks_burn_block_lag',
+    op: '>',
+    threshold: 2,
+    for: '10m',
+    severity: 'warning',
+    summary: '{{source}}: burn block height {{value}} blocks behind Bitcoin',
+    description: "The node's burn_block_height trails the configured Bitcoin source by more than 2 blocks for 10 minutes: its bitcoin backend (RPC) is slow or stuck.",
+    dashboard: 'nodescope-stacks',
+  },
+  {
+    alert: 'StacksSignerBehind',
+    domain: 'stacks',
+    // the signer reports the node height it last saw; a dead signer's mirrored series stop
+    // moving, so a dead or stuck signer both show up as a growing gap
+    query: 'max by (source) (stacks_info_stacks_tip_height) - max by (source) (stacks_signer_stacks_node_height)',
+    op: '>',
+    threshold: 10,
+    for: '10m',
+    severity: 'critical',
+    summary: '{{source}}: signer {{value}} blocks behind the node (down or stuck)',
+    description: 'The signer has not followed the Stacks tip for 10 minutes: the signer process or its metrics endpoint is down, or it lost its node connection. A signer that misses blocks misses rewards.',
+    dashboard: 'nodescope-stacks',
+  },
+  // --- Freqtrade -------------------------------------------------------------------------------
+  {
+    alert: 'FreqtradeBotDown',
+    domain: 'freqtrade',
+    query: 'freqtrade_build_info',
+    op: '<',
+    threshold: 1,
+    for: '5m',
+    severity: 'critical',
+    summary: '{{source}}: Freqtrade API unreachable',
+    description: "The bot's REST API has not answered for 5 minutes (process down, wrong credentials, or network).",
+    dashboard: 'nodescope-freqtrade',
+  },
+  {
+    alert: 'FreqtradeBotStopped',
+    domain: 'freqtrade',
+    // state: stopped 0, running 1, stop_buy 2, unknown -1
+    query: 'freqtrade_state',
+    op: '<',
+    threshold: 1,
+    for: '5m',
+    severity: 'warning',
+    summary: '{{source}}: bot {{label:strategy}} is {{label:text}}',
+    description: 'The bot answers but is not running (stopped, or in an unknown state). It opens no trades and does not manage open ones.',
+    dashboard: 'nodescope-freqtrade',
+  },
+  {
+    alert: 'FreqtradeHeartbeatStale',
+    domain: 'freqtrade',
+    query: 'freqtrade_heartbeat_age_seconds',
+    op: '>',
+    threshold: 300,
+    for: '2m',
+    severity: 'critical',
+    summary: "{{source}}: bot's main loop last ran {{value}} s ago",
+    description: "Freqtrade's /health last_process is older than 5 minutes: the main loop is hung (exchange timeouts, a stuck strategy) while the API still answers.",
+    dashboard: 'nodescope-freqtrade',
+  },
+  {
+    alert: 'FreqtradeDrawdownHigh',
+    domain: 'freqtrade',
+    query: 'freqtrade_drawdown_current_ratio',
+    op: '>',
+    threshold: 0.2,
+    for: '5m',
+    severity: 'warning',
+    summary: '{{source}}: drawdown {{percent}} below the peak balance',
+    description: 'The current drawdown of closed-trade profit exceeds 20 % of the peak balance.',
+    dashboard: 'nodescope-freqtrade',
+  },
+  // --- the proxy itself ------------------------------------------------------------------------
+  {
+    alert: 'NodescopeSourceDown',
+    domain: 'nodescope',
+    query: 'nodescope_source_up',
+    op: '<',
+    threshold: 1,
+    for: '5m',
+    severity: 'critical',
+    summary: 'nodescope: source {{source}} is down',
+    description: 'The proxy cannot reach this upstream (see /api/health for the message). Its panels show errors and its other alerts cannot fire.',
+    dashboard: 'nodescope-proxy',
+  },
+  {
+    alert: 'NodescopeProxyDown',
+    domain: 'nodescope',
+    query: 'up{job="nodescope"}',
+    op: '<',
+    threshold: 1,
+    for: '2m',
+    severity: 'critical',
+    summary: 'nodescope proxy {{label:instance}} not scraped',
+    description: "Prometheus cannot scrape the proxy's /metrics: every nodescope alert is blind until it is back.",
+    dashboard: 'nodescope-proxy',
+  },
+];
