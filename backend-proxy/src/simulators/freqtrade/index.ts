@@ -49,6 +49,8 @@ export interface FreqtradeSimulator {
   password: string;
   bot: SimulatedBot;
   received: ReceivedRequest[];
+  /** every token this bot has issued (tests scan outputs for them) */
+  issuedTokens: string[];
   /** number of received requests to a path (any method unless given) */
   count(path: string, method?: string): number;
   setFault(fault: FreqtradeFault, active?: boolean): void;
@@ -86,6 +88,7 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
   let jwtSecret = randomBytes(24).toString('hex');
   const faults = new Set<FreqtradeFault>();
   const received: ReceivedRequest[] = [];
+  const issuedTokens: string[] = [];
   const sockets = new Set<Socket>();
 
   const bot = new SimulatedBot(
@@ -123,7 +126,9 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
       JSON.stringify({ identity: { u: username }, exp: iat + (type === 'access' ? accessTtl : refreshTtl), iat, type })
     );
     const signature = createHmac('sha256', jwtSecret).update(`${header}.${payload}`).digest('base64url');
-    return `${header}.${payload}.${signature}`;
+    const token = `${header}.${payload}.${signature}`;
+    issuedTokens.push(token);
+    return token;
   }
 
   /** get_user_from_token: signature, exp (PyJWT: expired when exp <= now) and token type. */
@@ -309,6 +314,7 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
     password,
     bot,
     received,
+    issuedTokens,
     count: (path, method) =>
       received.filter((r) => (r.path === path || r.path === `${API}/${path}`) && (!method || r.method === method)).length,
     setFault(fault, active = true) {

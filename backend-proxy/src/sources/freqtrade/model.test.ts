@@ -90,6 +90,8 @@ describe('ClosedTradeBook', () => {
     book.replaceFrom(0, [1, 2, 3].map((id) => closed(id, id, 1)), 3);
     expect(book.replaceFrom(3, [closed(5, 5, 1)], 5)).toBeNull();
     expect(book.size).toBe(3); // unchanged
+    // right total but a repeated id: the offset was wrong
+    expect(book.replaceFrom(2, [closed(3, 3, 1), closed(3, 3, 1)], 4)).toBeNull();
   });
 
   it('drops the oldest trades beyond maxTrades and keeps bot-side offsets right', () => {

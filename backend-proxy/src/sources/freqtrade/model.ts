@@ -259,6 +259,8 @@ export class ClosedTradeBook {
     const dropped = offset === 0 ? 0 : this.dropped;
     const next = [...keep, ...fetched];
     if (dropped + next.length !== total) return null;
+    // the bot pages by id: a repeated or out-of-order id means the offset was wrong
+    for (let i = 1; i < next.length; i++) if ((next[i] as TradeJson).trade_id <= (next[i - 1] as TradeJson).trade_id) return null;
     this.trades = next;
     this.dropped = dropped;
     if (offset === 0) this.droppedMaxId = 0;
