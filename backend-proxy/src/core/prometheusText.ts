@@ -231,6 +231,9 @@ export interface MirrorOptions {
   include?: (name: string) => boolean;
   /** added to every sample besides `source` (config `labels`, e.g. site) */
   extraLabels?: Record<string, string>;
+  /** the `source` label value when it differs from the key the families are tracked under
+   * (one source mirroring two endpoints, e.g. a Stacks node and its signer) */
+  sourceLabel?: string;
 }
 
 const mirrored = new WeakMap<Registry, Map<string, Set<string>>>();
@@ -260,7 +263,7 @@ export function mirrorFamilies(registry: Registry, sourceId: string, families: M
       family.samples.map((sample) => {
         const labels: Record<string, string> = {};
         for (const [key, value] of Object.entries(sample.labels)) labels[key === 'source' ? 'exported_source' : key] = value;
-        return { metricName: prefix + sample.name, labels: { ...labels, ...(options.extraLabels ?? {}), source: sourceId }, value: sample.value };
+        return { metricName: prefix + sample.name, labels: { ...labels, ...(options.extraLabels ?? {}), source: options.sourceLabel ?? sourceId }, value: sample.value };
       })
     );
     current.add(name);

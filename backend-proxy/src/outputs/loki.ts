@@ -61,11 +61,18 @@ export class LokiPusher {
   /** entries at the head of the queue that are being sent right now: trim() must not drop them */
   private inFlight = 0;
   readonly pushUrl: string;
+  private readonly basicAuth: string | null = null;
   readonly stats: LokiStats = { pending: 0, sent: 0, batches: 0, failures: 0, dropped: 0, lastError: null, lastSuccess: null };
   private readonly now: () => number;
 
   constructor(private readonly options: LokiPusherOptions) {
     const url = new URL(options.url);
+    // fetch refuses user:password@ URLs and repeats the URL in its error: use a header instead
+    if (url.username || url.password) {
+      this.basicAuth = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+      url.username = '';
+      url.password = '';
+    }
     if (!/\/push\/?$/.test(url.pathname)) url.pathname = `${url.pathname.replace(/\/$/, '')}/loki/api/v1/push`;
     this.pushUrl = url.toString();
     this.now = options.now ?? Date.now;
@@ -160,6 +167,7 @@ export class LokiPusher {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.tenant) headers['x-scope-orgid'] = this.options.tenant;
     if (this.options.bearerToken) headers.authorization = `Bearer ${this.options.bearerToken}`;
+    else if (this.basicAuth) headers.authorization = `Basic ${this.basicAuth}`;
     try {
       const response = await fetch(this.pushUrl, {
         method: 'POST',

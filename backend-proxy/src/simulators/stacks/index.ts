@@ -1,0 +1,328 @@
+// A Stacks node (RPC :20443 style + Prometheus :9153 style), a stacks-signer metrics endpoint
+// (:30001 style) and a log writer, faithful to stacks-core's shapes:
+//   /v2/info      RPCPeerInfoData   (stackslib/src/net/api/getinfo.rs)
+//   /v2/neighbors RPCNeighborsInfo  (stackslib/src/net/api/getneighbors.rs): bootstrap/sample/inbound/outbound
+//   /v3/health    RPCGetHealthResponse (stackslib/src/net/api/gethealth.rs; absent on older nodes -> 404)
+//   metrics       stacks_node_* (stackslib/src/monitoring/prometheus.rs), stacks_signer_*
+//                 (stacks-signer/src/monitoring/prometheus.rs), Rust prometheus TextEncoder layout
+//   log lines     stacks-common/src/util/log.rs: LEVEL [secs.micros] [file:line] [thread] msg, k: v
+// No timers: tests move the chain with advance() and write log lines explicitly.
+import { appendFile, rename, truncate, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { delay, fakeHex, sendJson, sendText, ToggleServer } from './toggleServer.js';
+
+export type StacksFault = 'none' | 'down' | 'slow' | 'stalled' | 'zero-peers' | 'burn-behind' | 'malformed' | 'no-health';
+export type StacksTarget = 'rpc' | 'metrics' | 'signer';
+
+export interface StacksSimulatorOptions {
+  now?: () => number;
+  stacksTipHeight?: number;
+  burnBlockHeight?: number;
+  tenureHeight?: number;
+  inbound?: number;
+  outbound?: number;
+  serverVersion?: string;
+  /** 1 mainnet, 2147483648 testnet */
+  networkId?: number;
+  /** where appendLog() writes; no log writing without it */
+  logFile?: string;
+  /** fixed ports for the demo (0 = ephemeral, the default) */
+  ports?: { rpc?: number; metrics?: number; signer?: number };
+}
+
+export interface ReceivedRequest {
+  target: StacksTarget;
+  method: string;
+  path: string;
+}
+
+export interface StacksSimulator {
+  rpcUrl: string;
+  metricsUrl: string;
+  signerMetricsUrl: string;
+  logFile: string | undefined;
+  state: StacksState;
+  received: ReceivedRequest[];
+  setFault(fault: StacksFault, options?: { target?: StacksTarget | 'all'; delayMs?: number; lag?: number }): Promise<void>;
+  advance(blocks?: { stacks?: number; burn?: number; tenure?: boolean }): void;
+  appendLog(lines?: number | string[]): Promise<string[]>;
+  rotateLog(): Promise<void>;
+  truncateLog(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StacksState {
+  stacksTipHeight: number;
+  burnBlockHeight: number;
+  tenureHeight: number;
+  inbound: number;
+  outbound: number;
+  rewardCycle: number;
+  signer: { proposals: number; accepted: number; rejected: number; validationsOk: number; validationsRejected: number; preCommits: number; balance: number; nonce: number };
+  rpcRequests: number;
+  warnings: number;
+  errors: number;
+}
+
+const MAINNET_PARENT = 3652501241; // 0xD9B4BEF9, Bitcoin mainnet magic
+
+export async function startStacksSimulator(options: StacksSimulatorOptions = {}): Promise<StacksSimulator> {
+  const now = options.now ?? Date.now;
+  const state: StacksState = {
+    stacksTipHeight: options.stacksTipHeight ?? 171_000,
+    burnBlockHeight: options.burnBlockHeight ?? 870_000,
+    tenureHeight: options.tenureHeight ?? 95_000,
+    inbound: options.inbound ?? 6,
+    outbound: options.outbound ?? 8,
+    rewardCycle: 105,
+    signer: { proposals: 120, accepted: 117, rejected: 3, validationsOk: 118, validationsRejected: 2, preCommits: 117, balance: 250_000_000, nonce: 42 },
+    rpcRequests: 0,
+    warnings: 0,
+    errors: 0,
+  };
+  const faults: Record<StacksTarget, { fault: StacksFault; delayMs: number }> = {
+    rpc: { fault: 'none', delayMs: 0 },
+    metrics: { fault: 'none', delayMs: 0 },
+    signer: { fault: 'none', delayMs: 0 },
+  };
+  let stalled = false;
+  let zeroPeers = false;
+  let burnLag = 0;
+  let healthEndpoint = true;
+  const received: ReceivedRequest[] = [];
+  const serverVersion =
+    options.serverVersion ?? 'stacks-node 3.1.0.0.5 (release/3.1.0.0.5:d37e4e1, release build, linux [x86_64])';
+  const networkId = options.networkId ?? 1;
+
+  const reportedBurn = () => state.burnBlockHeight - burnLag;
+
+  const before = async (target: StacksTarget, req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    received.push({ target, method: req.method ?? '', path: req.url ?? '' });
+    const { fault, delayMs } = faults[target];
+    if (fault === 'slow') await delay(delayMs);
+    if (req.method !== 'GET') {
+      sendText(res, 405, 'Method not allowed', 'text/plain');
+      return false;
+    }
+    return true;
+  };
+
+  const neighbor = (i: number, direction: string) => ({
+    network_id: networkId,
+    peer_version: 402_653_196,
+    ip: `10.${direction === 'inbound' ? 1 : 2}.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+    port: 20444,
+    public_key_hash: fakeHex(`${direction}${i}`, 40),
+    authenticated: true,
+    stackerdbs: ['SP000000000000000000002Q6VF78.signers-0-0', 'SP000000000000000000002Q6VF78.signers-1-0'],
+    ...(direction === 'inbound' || direction === 'outbound' ? { age: 30 + i * 7 } : {}),
+  });
+
+  const rpc = new ToggleServer(async (req, res) => {
+    if (!(await before('rpc', req, res))) return;
+    state.rpcRequests++;
+    const path = (req.url ?? '').split('?')[0];
+    if (faults.rpc.fault === 'malformed' && path !== '/v3/health') {
+      sendText(res, 200, '{"peer_version": 402653196, "burn_block_height": ', 'application/json');
+      return;
+    }
+    if (path === '/v2/info') {
+      sendJson(res, 200, {
+        peer_version: 402_653_196,
+        pox_consensus: fakeHex(`pox${reportedBurn()}`, 40),
+        burn_block_height: reportedBurn(),
+        stable_pox_consensus: fakeHex(`pox${reportedBurn() - 7}`, 40),
+        stable_burn_block_height: reportedBurn() - 7,
+        server_version: serverVersion,
+        network_id: networkId,
+        parent_network_id: MAINNET_PARENT,
+        stacks_tip_height: state.stacksTipHeight,
+        stacks_tip: fakeHex(`tip${state.stacksTipHeight}`, 64),
+        stacks_tip_consensus_hash: fakeHex(`ch${state.tenureHeight}`, 40),
+        genesis_chainstate_hash: '74237aa39aa50a83de11a4f53e9d3bb7d43461d1de9873f402e5453ae60bc59b',
+        unanchored_tip: null,
+        unanchored_seq: null,
+        tenure_height: state.tenureHeight,
+        exit_at_block_height: null,
+        is_fully_synced: true,
+        node_public_key: `02${fakeHex('node-key', 64)}`,
+        node_public_key_hash: fakeHex('node-key-hash', 40),
+        last_pox_anchor: { anchor_block_hash: fakeHex(`anchor${state.rewardCycle}`, 64), anchor_block_txid: fakeHex(`anchortx${state.rewardCycle}`, 64) },
+        stackerdbs: ['SP000000000000000000002Q6VF78.signers-0-0'],
+      });
+    } else if (path === '/v2/neighbors') {
+      const inbound = zeroPeers ? 0 : state.inbound;
+      const outbound = zeroPeers ? 0 : state.outbound;
+      sendJson(res, 200, {
+        bootstrap: [neighbor(0, 'bootstrap')],
+        sample: zeroPeers ? [] : Array.from({ length: Math.min(4, outbound) }, (_, i) => neighbor(i, 'sample')),
+        inbound: Array.from({ length: inbound }, (_, i) => neighbor(i, 'inbound')),
+        outbound: Array.from({ length: outbound }, (_, i) => neighbor(i, 'outbound')),
+      });
+    } else if (path === '/v3/health' && healthEndpoint) {
+      const best = zeroPeers ? 0 : state.stacksTipHeight + (stalled ? 25 : 0);
+      sendJson(res, 200, {
+        difference_from_max_peer: Math.max(0, best - state.stacksTipHeight),
+        max_stacks_height_of_neighbors: best,
+        max_stacks_neighbor_address: zeroPeers ? null : '10.2.0.1:20444',
+        node_stacks_tip_height: state.stacksTipHeight,
+      });
+    } else {
+      sendText(res, 404, 'Not found', 'text/plain');
+    }
+  });
+
+  const nodeMetrics = new ToggleServer(async (req, res) => {
+    if (!(await before('metrics', req, res))) return;
+    if (faults.metrics.fault === 'malformed') {
+      sendText(res, 200, '# TYPE stacks_node_stacks_tip_height gauge\nstacks_node_stacks_tip_height{ 171000\n');
+      return;
+    }
+    const peersIn = zeroPeers ? 0 : state.inbound;
+    const peersOut = zeroPeers ? 0 : state.outbound;
+    sendText(
+      res,
+      200,
+      [
+        family('stacks_node_active_miners_total', 'Total number of active miners', 'gauge', [['', 3]]),
+        family('stacks_node_burn_block_height', 'Burnchain tip height', 'gauge', [['', reportedBurn()]]),
+        family('stacks_node_errors_emitted_total', 'Total number of error logs emitted by node', 'counter', [['', state.errors]]),
+        family('stacks_node_mempool_outstanding_txs', 'Number of still-unprocessed transactions received by this node since it started', 'gauge', [['{handler="all"}', 37]]),
+        family('stacks_node_neighbors_inbound', 'Total count of current known inbound neighbors', 'gauge', [['', peersIn]]),
+        family('stacks_node_neighbors_outbound', 'Total count of current known outbound neighbors', 'gauge', [['', peersOut]]),
+        family('stacks_node_rpc_call_latencies_histogram', 'Time (seconds) measuring RPC calls latency', 'histogram', [
+          ['_bucket{path="/v2/info",le="0.005"}', Math.floor(state.rpcRequests * 0.8)],
+          ['_bucket{path="/v2/info",le="0.01"}', Math.floor(state.rpcRequests * 0.95)],
+          ['_bucket{path="/v2/info",le="+Inf"}', state.rpcRequests],
+          ['_sum{path="/v2/info"}', state.rpcRequests * 0.004],
+          ['_count{path="/v2/info"}', state.rpcRequests],
+        ]),
+        family('stacks_node_rpc_requests_total', 'Total number of RPC requests made.', 'counter', [['{handler="all"}', state.rpcRequests]]),
+        family('stacks_node_stacks_tip_height', 'Stacks chain tip height', 'gauge', [['', state.stacksTipHeight]]),
+        family('stacks_node_stx_blocks_processed_total', 'Total number of stacks blocks processed', 'counter', [['', state.stacksTipHeight - 170_000]]),
+        family('stacks_node_warning_emitted_total', 'Total number of warning logs emitted by node', 'counter', [['', state.warnings]]),
+      ].join('')
+    );
+  });
+
+  const signerMetrics = new ToggleServer(async (req, res) => {
+    if (!(await before('signer', req, res))) return;
+    if (faults.signer.fault === 'malformed') {
+      sendText(res, 200, '<html><body>502 Bad Gateway</body></html>\n', 'text/html');
+      return;
+    }
+    const s = state.signer;
+    sendText(
+      res,
+      200,
+      [
+        family('stacks_signer_block_pre_commits_sent', 'The number of block pre-commits sent by the signer', 'counter', [['', s.preCommits]]),
+        family('stacks_signer_block_proposals_received', 'The number of block proposals received by the signer', 'counter', [['', s.proposals]]),
+        family('stacks_signer_block_responses_sent', "The number of block responses sent. `response_type` is either 'accepted' or 'rejected'", 'counter', [
+          ['{response_type="accepted"}', s.accepted],
+          ['{response_type="rejected"}', s.rejected],
+        ]),
+        family('stacks_signer_block_validation_responses', "The number of block validation responses. `response_type` is either 'accepted' or 'rejected'", 'counter', [
+          ['{response_type="accepted"}', s.validationsOk],
+          ['{response_type="rejected"}', s.validationsRejected],
+        ]),
+        family('stacks_signer_current_reward_cycle', 'The current reward cycle', 'gauge', [['', state.rewardCycle]]),
+        family('stacks_signer_nonce', 'The current nonce of the signer', 'gauge', [['', s.nonce]]),
+        family('stacks_signer_stacks_node_height', 'The current height of the Stacks node', 'gauge', [['', state.stacksTipHeight]]),
+        family('stacks_signer_stx_balance', 'The current STX balance of the signer', 'gauge', [['', s.balance]]),
+      ].join('')
+    );
+  });
+
+  await rpc.listen(options.ports?.rpc ?? 0);
+  await nodeMetrics.listen(options.ports?.metrics ?? 0);
+  await signerMetrics.listen(options.ports?.signer ?? 0);
+  const servers: Record<StacksTarget, ToggleServer> = { rpc, metrics: nodeMetrics, signer: signerMetrics };
+
+  let logSeq = 0;
+  const logFile = options.logFile;
+  const logLine = (): string => {
+    const t = now();
+    const stamp = `${Math.floor(t / 1000)}.${String((t % 1000) * 1000 + (logSeq % 1000)).padStart(6, '0')}`;
+    const n = logSeq++;
+    const kinds = [
+      `INFO [${stamp}] [stackslib/src/chainstate/nakamoto/mod.rs:2110] [chains-coordinator-0.0.0.0:20443] Advanced to new tip!, stacks_block_height: ${state.stacksTipHeight}, burn_height: ${state.burnBlockHeight}`,
+      `INFO [${stamp}] [stackslib/src/net/relay.rs:990] [relayer-http://0.0.0.0:20443] Processing newly received Stacks blocks, height: ${state.stacksTipHeight}`,
+      `DEBG [${stamp}] [stackslib/src/net/p2p.rs:5120] [p2p-(0.0.0.0:20444,0.0.0.0:20443)] Handle HTTPRequest, verb: GET, path: /v2/info, query:`,
+      `WARN [${stamp}] [stackslib/src/net/neighbors/walk.rs:1460] [p2p-(0.0.0.0:20444,0.0.0.0:20443)] Failed to connect to peer, peer: 10.2.0.${(n % 250) + 1}:20444, err: "connection refused"`,
+      `INFO [${stamp}] [stacks-signer/src/v0/signer.rs:530] [signer-runloop] Block proposal received, signer_signature_hash: ${fakeHex(`sig${n}`, 64)}, burn_height: ${state.burnBlockHeight}`,
+      `ERRO [${stamp}] [stackslib/src/burnchains/bitcoin/indexer.rs:640] [chains-coordinator-0.0.0.0:20443] Failed to sync burnchain, burn_block_height: ${state.burnBlockHeight}, err: "timed out"`,
+    ];
+    const line = kinds[n % kinds.length] ?? '';
+    if (line.startsWith('WARN')) state.warnings++;
+    if (line.startsWith('ERRO')) state.errors++;
+    return line;
+  };
+
+  return {
+    rpcUrl: rpc.url(),
+    metricsUrl: nodeMetrics.url('/metrics'),
+    signerMetricsUrl: signerMetrics.url('/metrics'),
+    logFile,
+    state,
+    received,
+    async setFault(fault, opts = {}) {
+      const targets: StacksTarget[] = opts.target === undefined || opts.target === 'all' ? ['rpc', 'metrics', 'signer'] : [opts.target];
+      if (fault === 'none') {
+        stalled = false;
+        zeroPeers = false;
+        burnLag = 0;
+        healthEndpoint = true;
+      }
+      if (fault === 'stalled') stalled = true;
+      if (fault === 'zero-peers') zeroPeers = true;
+      if (fault === 'burn-behind') burnLag = opts.lag ?? 6;
+      if (fault === 'no-health') healthEndpoint = false;
+      for (const target of targets) {
+        faults[target] = { fault, delayMs: opts.delayMs ?? 2_000 };
+        if (fault === 'down') await servers[target].close();
+        else if (!servers[target].listening) await servers[target].listen();
+      }
+    },
+    advance(blocks = {}) {
+      const stacks = blocks.stacks ?? 1;
+      const burn = blocks.burn ?? 0;
+      if (!stalled) state.stacksTipHeight += stacks;
+      state.burnBlockHeight += burn;
+      if (blocks.tenure || burn > 0) state.tenureHeight += blocks.tenure ? 1 : burn;
+      if (!stalled) {
+        state.signer.proposals += stacks;
+        state.signer.accepted += stacks;
+        state.signer.validationsOk += stacks;
+        state.signer.preCommits += stacks;
+      }
+    },
+    async appendLog(lines = 1) {
+      if (!logFile) throw new Error('startStacksSimulator: no logFile option');
+      const text = typeof lines === 'number' ? Array.from({ length: lines }, logLine) : lines;
+      await appendFile(logFile, text.map((l) => `${l}\n`).join(''));
+      return text;
+    },
+    async rotateLog() {
+      if (!logFile) throw new Error('startStacksSimulator: no logFile option');
+      await rename(logFile, `${logFile}.1`);
+      await writeFile(logFile, '');
+    },
+    async truncateLog() {
+      if (!logFile) throw new Error('startStacksSimulator: no logFile option');
+      await truncate(logFile, 0);
+    },
+    async close() {
+      await Promise.all([rpc.close(), nodeMetrics.close(), signerMetrics.close()]);
+    },
+  };
+}
+
+/** One family in the layout of the Rust prometheus crate's TextEncoder. */
+function family(name: string, help: string, type: string, samples: Array<[string, number]>): string {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
+  for (const [suffix, value] of samples) {
+    lines.push(`${name}${suffix} ${value}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,411 @@
+// Stacks node + signer + log file: wiring only; the meaning lives in model.ts, logParse.ts and frames.ts.
+import { frameColumn, type DataFrameJSON } from '@nodescope/shared';
+import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
+import type { SourceContext } from '../../core/context.js';
+import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, type MetricFamily } from '../../core/prometheusText.js';
+import { LokiPusher } from '../../outputs/loki.js';
+import { QueryInputError, type QueryInput, type Source, type SourceHealth, type StreamEmit } from '../types.js';
+import { fetchMetricsText, StacksRpcClient, urlSecrets, type HttpGetOptions } from './client.js';
+import type { StacksSourceConfig } from './config.js';
+import { logsFrame, neighborsFrame, nodeInfoFrame, signerFrame, type StoredLogLine } from './frames.js';
+import { LOG_SEVERITIES, parseStacksLogLine, type LogSeverity } from './logParse.js';
+import { LogFollower } from './logTail.js';
+import { stacksMetrics } from './metrics.js';
+import {
+  burnLag,
+  looksLikeSigner,
+  neighborCounts,
+  NEIGHBOR_DIRECTIONS,
+  parseHealth,
+  parseInfo,
+  parseNeighbors,
+  signerStatus,
+  TipTracker,
+  type BurnLag,
+  type NeighborRow,
+  type StacksHealth,
+  type StacksInfo,
+} from './model.js';
+
+const MAX_LOG_LIMIT = 5_000;
+
+/** A Source plus `refresh()`: one poll of every endpoint now (what the timer does every pollSeconds). */
+export type StacksSource = Source & { refresh(): Promise<void> };
+
+export function createStacksSource(config: StacksSourceConfig, context: SourceContext): StacksSource {
+  const { id } = config;
+  const now = context.now;
+  const log = context.logger.child({ source: id, kind: 'stacks' });
+  for (const url of [config.rpcUrl, config.metricsUrl, config.signer?.metricsUrl, config.loki?.url]) context.secrets.add(...urlSecrets(url));
+  const circuit = { failureThreshold: 3, openMs: Math.max(5_000, config.pollSeconds * 1_000), now };
+  const rpcHealth = new UpstreamHealth('stacks rpc', circuit);
+  const metricsHealth = new UpstreamHealth('stacks metrics', circuit);
+  const signerHealth = new UpstreamHealth('stacks-signer metrics', circuit);
+  const logHealth = new UpstreamHealth('log file', { failureThreshold: 1, openMs: 1_000, now });
+  const http = (upstream: string): HttpGetOptions => ({ timeoutMs: config.timeoutMs, sourceId: id, upstream, self: context.self });
+  const rpc = new StacksRpcClient(config.rpcUrl, http('stacks-rpc'));
+  const metrics = stacksMetrics(context.metrics, id);
+  const tracker = new TipTracker();
+  const ttl = Math.max(500, Math.floor((config.pollSeconds * 1_000) / 2));
+
+  let lastInfo: StacksInfo | null = null;
+  let lastNeighbors: NeighborRow[] | null = null;
+  let lastLag: BurnLag = burnLag(0, null);
+  let lastSignerFamilies: Map<string, MetricFamily> | null = null;
+  let healthEndpoint: 'unknown' | 'present' | 'absent' = 'unknown';
+
+  // --- node RPC ----------------------------------------------------------------------------
+  const loadInfo = () =>
+    context.cache.get(`stacks:${id}:info`, ttl, async () => {
+      const info = parseInfo(await rpcHealth.call(() => rpc.get('/v2/info')));
+      tracker.observe(info, now());
+      lastInfo = info;
+      metrics.info(info, tracker.tipAgeMs(now()));
+      return info;
+    });
+
+  const loadHealth = () =>
+    context.cache.get(`stacks:${id}:health`, ttl, async (): Promise<StacksHealth | null> => {
+      if (healthEndpoint === 'absent') return null;
+      const body = await rpcHealth.call(() => rpc.get('/v3/health'));
+      if (body === null) {
+        healthEndpoint = 'absent'; // pre-3.1 node: no /v3/health, not an error
+        return null;
+      }
+      healthEndpoint = 'present';
+      const health = parseHealth(body);
+      metrics.health(health);
+      return health;
+    });
+
+  const loadNeighbors = () =>
+    context.cache.get(`stacks:${id}:neighbors`, ttl, async () => {
+      const rows = parseNeighbors(await rpcHealth.call(() => rpc.get('/v2/neighbors')));
+      lastNeighbors = rows;
+      metrics.neighbors(neighborCounts(rows));
+      return rows;
+    });
+
+  // --- metrics endpoints -------------------------------------------------------------------
+  const loadNodeMetrics = () =>
+    context.cache.get(`stacks:${id}:node-metrics`, ttl, async () => {
+      const url = config.metricsUrl;
+      if (!url) return null;
+      try {
+        const families = await metricsHealth.call(async () => parsePrometheusText(await fetchMetricsText(url, http('stacks-metrics'))));
+        mirrorFamilies(context.metrics.registry, id, families, { include: (n) => n.startsWith('stacks_') });
+        return familiesByName(families);
+      } catch (error) {
+        clearMirror(context.metrics.registry, id);
+        throw error;
+      }
+    });
+
+  const loadSignerMetrics = () =>
+    context.cache.get(`stacks:${id}:signer-metrics`, ttl, async () => {
+      const url = config.signer?.metricsUrl;
+      if (!url) throw new QueryInputError(`source ${id} has no signer.metricsUrl configured`);
+      const families = await signerHealth.call(async () => {
+        const parsed = parsePrometheusText(await fetchMetricsText(url, http('stacks-signer-metrics')));
+        if (!looksLikeSigner(parsed)) throw new Error('the signer endpoint exposes no stacks_signer_* metric (wrong port?)');
+        return parsed;
+      });
+      lastSignerFamilies = familiesByName(families);
+      mirrorSigner(families);
+      return lastSignerFamilies;
+    });
+
+  // Signer families are mirrored under the source id too (one `source` label per configured
+  // source), tracked apart from the node's so each endpoint's refresh replaces only its own.
+  const signerMirrorKey = `${id}#signer`;
+  const mirrorSigner = (families: MetricFamily[]) => {
+    mirrorFamilies(context.metrics.registry, signerMirrorKey, families, {
+      include: (n) => n.startsWith('stacks_signer_'),
+      sourceLabel: id,
+    });
+  };
+
+  // --- bitcoin source for the burn-height lag -----------------------------------------------
+  const loadLag = async (info: StacksInfo): Promise<BurnLag> => {
+    if (!config.bitcoinSource) return (lastLag = burnLag(info.burn_block_height, null));
+    const bitcoin = context.lookup(config.bitcoinSource);
+    const handler = bitcoin?.queries['chain.info'];
+    if (!bitcoin || !handler) {
+      return (lastLag = burnLag(info.burn_block_height, null, `bitcoin source "${config.bitcoinSource}" is not configured or serves no chain.info`));
+    }
+    try {
+      const t = now();
+      const frames = await handler({ params: {}, range: { from: t - 60_000, to: t }, intervalMs: 1_000, maxDataPoints: 1 });
+      const height = bitcoinHeight(frames);
+      return (lastLag = burnLag(info.burn_block_height, height, height === null ? `bitcoin source "${config.bitcoinSource}" gave no height` : null));
+    } catch (error) {
+      return (lastLag = burnLag(info.burn_block_height, null, `bitcoin source "${config.bitcoinSource}": ${(error as Error).message}`));
+    }
+  };
+
+  // --- logs --------------------------------------------------------------------------------
+  const ring: StoredLogLine[] = [];
+  let lineSeq = 0;
+  const logSubscribers = new Set<(lines: StoredLogLine[]) => void>();
+  const loki = config.loki
+    ? new LokiPusher({
+        url: config.loki.url,
+        tenant: config.loki.tenant,
+        spoolFile: config.loki.spoolFile,
+        batchMaxLines: config.loki.batchMaxLines,
+        batchMaxWaitMs: config.loki.batchMaxWaitMs,
+        maxPending: config.loki.maxPending,
+        now,
+        onError: (message) => log.warn({ loki: message }, 'loki push problem'),
+      })
+    : null;
+  let backfilling = true;
+
+  const ingest = (raw: string[]) => {
+    const stored: StoredLogLine[] = raw.map((text) => {
+      const parsed = parseStacksLogLine(text);
+      return { ...parsed, id: `${id}-${++lineSeq}`, at: parsed.time ?? now() };
+    });
+    for (const line of stored) {
+      ring.push(line);
+      metrics.logLine(line.severity);
+    }
+    if (ring.length > config.logs.maxLines) ring.splice(0, ring.length - config.logs.maxLines);
+    // lines read back from before start were pushed by the previous run, if by anyone
+    if (loki && !backfilling) {
+      loki.push(
+        stored.map((l) => ({
+          labels: { source: id, kind: 'stacks', level: l.severity },
+          time: l.at,
+          nanos: l.micros * 1_000,
+          line: l.raw,
+        }))
+      );
+    }
+    for (const subscriber of logSubscribers) subscriber(stored);
+  };
+  const follower = config.logFile
+    ? new LogFollower(config.logFile, {
+        onLines: ingest,
+        backfillBytes: config.logs.backfillBytes,
+        onError: (error) => logHealth.failure(error),
+      })
+    : null;
+
+  const pollLogs = async (): Promise<number> => {
+    if (!follower) return 0;
+    try {
+      const count = await follower.poll();
+      if (follower.stats.lastError) logHealth.failure(new Error(follower.stats.lastError));
+      else logHealth.success();
+      return count;
+    } finally {
+      backfilling = false;
+      metrics.follower(follower.stats.rotations, follower.stats.truncations);
+      if (loki) metrics.loki(loki.stats);
+    }
+  };
+
+  // --- polling -------------------------------------------------------------------------------
+  let timer: NodeJS.Timeout | undefined;
+  const infoSubscribers = new Set<StreamEmit>();
+  const refresh = async () => {
+    const tasks: Array<Promise<unknown>> = [
+      loadInfo().then(async (info) => {
+        const [health] = await Promise.all([loadHealth().catch(() => null), loadLag(info)]);
+        metrics.lag(lastLag);
+        if (infoSubscribers.size > 0) {
+          const frame = infoFrame(info, health);
+          for (const emit of infoSubscribers) emit(frame);
+        }
+      }),
+      loadNeighbors(),
+    ];
+    if (config.metricsUrl) tasks.push(loadNodeMetrics());
+    if (config.signer) tasks.push(loadSignerMetrics());
+    const results = await Promise.allSettled(tasks);
+    for (const result of results) if (result.status === 'rejected') log.debug({ err: String(result.reason) }, 'poll failed');
+    if (loki) metrics.loki(loki.stats);
+  };
+
+  const infoFrame = (info: StacksInfo, health: StacksHealth | null): DataFrameJSON => {
+    const counts = lastNeighbors ? neighborCounts(lastNeighbors) : null;
+    return nodeInfoFrame(info, health, lastLag, tracker.tipAgeMs(now()), counts);
+  };
+
+  metrics.initLevels(LOG_SEVERITIES);
+
+  return {
+    refresh,
+    id,
+    kind: 'stacks',
+    name: config.name ?? id,
+    network: config.network,
+    queries: {
+      'node.info': async () => {
+        const info = await loadInfo();
+        const [health] = await Promise.all([loadHealth().catch(() => null), loadLag(info)]);
+        metrics.lag(lastLag);
+        return [infoFrame(info, health)];
+      },
+      'node.neighbors': async (input) => {
+        const direction = stringParam(input, 'direction');
+        if (direction !== undefined && !(NEIGHBOR_DIRECTIONS as readonly string[]).includes(direction)) {
+          throw new QueryInputError(`direction must be one of ${NEIGHBOR_DIRECTIONS.join(', ')}`);
+        }
+        const rows = await loadNeighbors();
+        return [neighborsFrame(direction ? rows.filter((r) => r.direction === direction) : rows)];
+      },
+      'signer.status': async () => {
+        const families = await loadSignerMetrics();
+        return [signerFrame(signerStatus(families), lastInfo?.stacks_tip_height ?? null)];
+      },
+      logs: async (input) => {
+        if (!follower) throw new QueryInputError(`source ${id} has no logFile configured`);
+        await pollLogs();
+        return [logsFrame(selectLogs(ring, input), id)];
+      },
+    },
+    variables: {
+      components: async () =>
+        [...new Set(ring.map((l) => l.component).filter((c): c is string => c !== null))].sort().map((c) => ({ text: c, value: c })),
+      levels: async () => LOG_SEVERITIES.map((l) => ({ text: l, value: l })),
+    },
+    annotations: {
+      tenures: async (range) =>
+        tracker.tenures
+          .filter((t) => t.time >= range.from && t.time <= range.to)
+          .map((t) => ({
+            time: t.time,
+            title: `Tenure ${t.tenureHeight}`,
+            text: `tenure change seen at burn height ${t.burnHeight}, stacks height ${t.stacksHeight}`,
+            tags: ['stacks', 'tenure', id],
+          })),
+    },
+    streams: {
+      logs: (emit, params) => {
+        const filter = (lines: StoredLogLine[]) =>
+          selectLogs(lines, { params, range: { from: 0, to: Number.MAX_SAFE_INTEGER }, intervalMs: 1_000, maxDataPoints: MAX_LOG_LIMIT });
+        const subscriber = (lines: StoredLogLine[]) => {
+          const selected = filter(lines);
+          if (selected.length > 0) emit(logsFrame(selected, id));
+        };
+        logSubscribers.add(subscriber);
+        return () => logSubscribers.delete(subscriber);
+      },
+      'node.info': (emit) => {
+        infoSubscribers.add(emit);
+        return () => infoSubscribers.delete(emit);
+      },
+    },
+    health(): SourceHealth {
+      const t = now();
+      const tipAge = tracker.tipAgeMs(t);
+      if (lastInfo && tipAge !== null && tipAge > config.stallSeconds * 1_000) {
+        rpcHealth.report('degraded', `stacks tip ${lastInfo.stacks_tip_height} unchanged for ${Math.round(tipAge / 1000)} s`);
+      } else if (lastLag.lag !== null && lastLag.lag > config.maxBurnLag) {
+        rpcHealth.report('degraded', `burn block height ${lastInfo?.burn_block_height ?? '?'} is ${lastLag.lag} blocks behind bitcoin`);
+      } else if (lastNeighbors && lastNeighbors.filter((r) => r.direction === 'inbound' || r.direction === 'outbound').length === 0) {
+        rpcHealth.report('degraded', 'no connected neighbors');
+      } else if (lastInfo && lastInfo.is_fully_synced === false) {
+        rpcHealth.report('degraded', 'node is not fully synced (initial block download)');
+      } else rpcHealth.report(null);
+      const others: Record<string, SourceHealth> = {};
+      if (config.metricsUrl) others.metrics = metricsHealth.snapshot();
+      if (config.signer) others.signer = signerHealth.snapshot();
+      if (follower) others.logs = logHealth.snapshot();
+      if (loki) {
+        others.loki = {
+          status: loki.stats.lastError ? 'degraded' : 'ok',
+          message: loki.stats.lastError ?? `${loki.stats.sent} lines pushed, ${loki.pending} pending`,
+          lastSuccess: loki.stats.lastSuccess,
+        };
+      }
+      return combineHealth(rpcHealth.snapshot(), others);
+    },
+    async start() {
+      await loki?.start();
+      await pollLogs().catch((error: unknown) => log.warn({ err: String(error) }, 'log file not readable yet'));
+      follower?.start(config.logs.pollMs);
+      await refresh().catch(() => undefined);
+      timer = setInterval(() => void refresh().catch(() => undefined), config.pollSeconds * 1_000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await follower?.stop();
+      await loki?.stop();
+      clearMirror(context.metrics.registry, id);
+      clearMirror(context.metrics.registry, signerMirrorKey);
+    },
+  };
+}
+
+/** The height of a bitcoin source's chain.info frame (`blocks`, as getblockchaininfo names it). */
+export function bitcoinHeight(frames: DataFrameJSON[]): number | null {
+  for (const frame of frames) {
+    for (const name of ['blocks', 'height']) {
+      const column = frameColumn<number | null>(frame, name);
+      const value = column?.[column.length - 1];
+      if (typeof value === 'number' && Number.isFinite(value)) return value;
+    }
+  }
+  return null;
+}
+
+function stringParam(input: QueryInput, name: string): string | undefined {
+  const value = input.params[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new QueryInputError(`${name} must be a string`);
+  return value;
+}
+
+/** logs query params: level (one or several severities), search (substring), component, limit. */
+export function selectLogs(lines: StoredLogLine[], input: QueryInput): StoredLogLine[] {
+  const { params, range } = input;
+  const levelParam = params.level;
+  const levels =
+    levelParam === undefined || levelParam === ''
+      ? null
+      : new Set((Array.isArray(levelParam) ? levelParam : String(levelParam).split(',')).map((l) => normalizeLevel(l)));
+  const search = params.search === undefined ? '' : String(params.search).toLowerCase();
+  const component = params.component === undefined || params.component === '' ? null : String(params.component);
+  const limitParam = params.limit ?? 1_000;
+  const limit = Number(limitParam);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_LIMIT) throw new QueryInputError(`limit must be an integer from 1 to ${MAX_LOG_LIMIT}`);
+  const selected: StoredLogLine[] = [];
+  // newest first until the limit, then back to time order
+  for (let i = lines.length - 1; i >= 0 && selected.length < limit; i--) {
+    const line = lines[i];
+    if (!line) continue;
+    if (line.at < range.from || line.at > range.to) continue;
+    if (levels && !levels.has(line.severity)) continue;
+    if (component && line.component !== component) continue;
+    if (search && !line.raw.toLowerCase().includes(search)) continue;
+    selected.push(line);
+  }
+  return selected.reverse();
+}
+
+const LEVEL_ALIASES: Record<string, LogSeverity> = {
+  crit: 'critical',
+  critical: 'critical',
+  erro: 'error',
+  error: 'error',
+  err: 'error',
+  warn: 'warning',
+  warning: 'warning',
+  info: 'info',
+  debg: 'debug',
+  debug: 'debug',
+  trce: 'trace',
+  trace: 'trace',
+  unknown: 'unknown',
+};
+
+function normalizeLevel(level: string): LogSeverity {
+  const severity = LEVEL_ALIASES[level.trim().toLowerCase()];
+  if (!severity) throw new QueryInputError(`unknown level "${level}" (use ${LOG_SEVERITIES.join(', ')} or CRIT/ERRO/WARN/INFO/DEBG/TRCE)`);
+  return severity;
+}
