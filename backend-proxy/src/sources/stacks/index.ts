@@ -30,7 +30,13 @@ import {
 const MAX_LOG_LIMIT = 5_000;
 
 /** A Source plus `refresh()`: one poll of every endpoint now (what the timer does every pollSeconds). */
-export type StacksSource = Source & { refresh(): Promise<void> };
+export type StacksSource = Source & {
+  refresh(): Promise<void>;
+  /** reads new log lines now (the follower also polls every logs.pollMs) */
+  pollLogs(): Promise<number>;
+  /** pushes queued lines to Loki now; true when none is left (false without Loki) */
+  flushLoki(): Promise<boolean>;
+};
 
 export function createStacksSource(config: StacksSourceConfig, context: SourceContext): StacksSource {
   const { id } = config;
@@ -237,6 +243,8 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
 
   return {
     refresh,
+    pollLogs,
+    flushLoki: async () => (loki ? loki.flush() : false),
     id,
     kind: 'stacks',
     name: config.name ?? id,
