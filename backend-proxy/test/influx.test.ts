@@ -7,7 +7,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../src/config/schema.js';
 import { createLogger, SecretScrubber } from '../src/core/logger.js';
+import { buildApp } from '../src/http/app.js';
 import { MetricFactory } from '../src/core/metrics.js';
 import { startInfluxWriter } from '../src/outputs/influx.js';
 import { influxOutputSchema } from '../src/outputs/influxConfig.js';
@@ -187,5 +189,21 @@ describe.skipIf(!hasInfluxd)('Influx writer against a real influxd (v1 API)', ()
       expect.arrayContaining(['nodescope_influx_pending_lines', 'nodescope_influx_lines_written_total', 'nodescope_influx_write_failures_total'])
     );
     await writer2.stop();
+  });
+
+  it('is started and stopped by the proxy app when outputs.influx is configured (token never logged)', async () => {
+    const logs = new LogCapture();
+    const token = 'influx-token-9c2e41';
+    const config = configSchema.parse({
+      server: { port: 0, site: 'lab-7' },
+      outputs: { influx: { url: influxd.url, db: 'nodescope', username: 'proxy', token, intervalSeconds: 60 } },
+    });
+    const proxy = await buildApp(config, { logDestination: logs });
+    await proxy.start();
+    await proxy.close(); // the onClose hook snapshots once more and flushes
+    const result = await influxd.query(`SELECT value FROM nodescope_influx_pending_lines WHERE site = 'lab-7'`);
+    expect(result.results[0]!.series![0]!.values.length).toBeGreaterThan(0);
+    expect(logs.text).toContain('influx writer started');
+    expect(logs.text).not.toContain(token);
   });
 });

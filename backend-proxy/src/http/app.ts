@@ -10,6 +10,7 @@ import type { SourceContext } from '../core/context.js';
 import { HistoryStore } from '../core/history.js';
 import { createLogger, SecretScrubber } from '../core/logger.js';
 import { MetricFactory, selfMetrics } from '../core/metrics.js';
+import { startInfluxWriter, type InfluxWriterHandle } from '../outputs/influx.js';
 import { createSource } from '../sources/registry.js';
 import type { Source } from '../sources/types.js';
 import { HttpError } from './errors.js';
@@ -150,7 +151,10 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
   metricsRoutes(app, { sources, metrics, self, cache });
 
   let started = false;
+  let influx: InfluxWriterHandle | null = null;
   app.addHook('onClose', async () => {
+    // first, so its last snapshot still sees the sources; pending lines stay in its queue file
+    await influx?.stop().catch((error: unknown) => logger.error({ err: error }, 'influx writer stop failed'));
     await Promise.allSettled([...sources.values()].map((source) => source.stop()));
     await history.stop().catch((error: unknown) => logger.error({ err: error }, 'final history snapshot failed'));
   });
@@ -168,6 +172,15 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
         )
       );
       history.start();
+      const influxConfig = config.outputs?.influx;
+      if (influxConfig) {
+        influx = await startInfluxWriter(influxConfig, { registry: metrics.registry, logger, secrets, metrics, now }).catch(
+          (error: unknown) => {
+            logger.error({ err: error }, 'influx writer failed to start');
+            return null;
+          }
+        );
+      }
     },
     close: () => app.close(),
   };
