@@ -319,7 +319,8 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
     health: sourceHealth,
     poll,
     async start() {
-      await poll();
+      // the first poll runs in the background: an unreachable bot must not hold up the proxy
+      void poll();
       timer = setInterval(() => void poll(), pollMs);
       timer.unref();
     },
