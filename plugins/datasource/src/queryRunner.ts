@@ -26,8 +26,11 @@ export function runQueries(api: ProxyClient, request: DataQueryRequest<Nodescope
   const expanded: Expanded[] = request.targets
     .map((target) => migrateQuery(target))
     .filter(isRunnable)
-    .map((target) => interpolateQuery(target, request.scopedVars, replace))
-    .flatMap((target) => expandSourceIds(target.sourceId, request.scopedVars, replace).map((sourceId) => ({ target, sourceId })));
+    // expand the raw source id: once interpolated, a multi-value variable is no longer a list
+    .flatMap((raw) => {
+      const target = interpolateQuery(raw, request.scopedVars, replace);
+      return expandSourceIds(raw.sourceId, request.scopedVars, replace).map((sourceId) => ({ target, sourceId }));
+    });
 
   const plain = expanded.filter((e) => e.target.queryType !== 'annotations' && !e.target.live);
   const annotations = expanded.filter((e) => e.target.queryType === 'annotations');

@@ -7,6 +7,8 @@ type Props = DataSourcePluginOptionsEditorProps<NodescopeOptions, NodescopeSecur
 
 export function proxyUrlProblem(url: string | undefined): string | undefined {
   if (!url) return 'The proxy URL is required';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^https?:\/\//i.test(url)) return 'Use an http:// or https:// URL';
+  if (!/^https?:\/\//i.test(url)) return 'Start with http:// or https://';
   try {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'Use an http:// or https:// URL';

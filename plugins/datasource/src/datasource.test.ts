@@ -1,0 +1,168 @@
+import type { DataQuery } from '@grafana/schema';
+import { dateTime, type DataQueryRequest, type DataQueryResponse, LoadingState } from '@grafana/data';
+import { toFrame } from '@nodescope/shared';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EventSourceLike } from './api';
+import { NodescopeDataSource } from './datasource';
+import { fakeBackendSrv, fakeTemplateSrv, instanceSettings, SOURCES } from './testing';
+import type { NodescopeQuery, NodescopeVariableQuery } from './types';
+
+const FROM = 1_700_000_000_000;
+function request<Q extends DataQuery>(targets: Q[]): DataQueryRequest<Q> {
+  return {
+    requestId: 'r1',
+    interval: '1m',
+    intervalMs: 60_000,
+    maxDataPoints: 500,
+    range: { from: dateTime(FROM), to: dateTime(FROM + 3_600_000), raw: { from: 'now-1h', to: 'now' } },
+    scopedVars: {},
+    targets,
+    timezone: 'utc',
+    app: 'dashboard',
+    startTime: 0,
+  } as DataQueryRequest<Q>;
+}
+
+const chainFrame = (height: number) =>
+  toFrame('chain', [
+    { name: 'time', type: 'time', values: [FROM + height] },
+    { name: 'blocks', type: 'number', values: [height] },
+  ]);
+
+describe('NodescopeDataSource', () => {
+  beforeEach(() => fakeTemplateSrv({ node: ['btc-main', 'btc-b'], pair: ['ETH/USDT'] }));
+
+  it('posts interpolated, expanded queries to the proxy route and shapes the frames', async () => {
+    const { requests } = fakeBackendSrv({
+      'POST /api/query': (req) => {
+        const body = req.data as { queries: Array<{ refId: string }> };
+        return { results: Object.fromEntries(body.queries.map((q, i) => [q.refId, { frames: [chainFrame(100 + i)] }])) };
+      },
+    });
+    const ds = new NodescopeDataSource(instanceSettings());
+    const response = await lastValueFrom(
+      ds.query(
+        request<NodescopeQuery>([
+          { refId: 'A', schemaVersion: 1, sourceId: '$node', query: 'chain.info' },
+          { refId: 'B', schemaVersion: 1, sourceId: 'bot-1', query: 'trades', params: { pair: '$pair' } },
+          { refId: 'C', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info', hide: true },
+        ])
+      )
+    );
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.url).toBe('/api/datasources/proxy/uid/nodescope/api/query');
+    expect(requests[0]!.data).toEqual({
+      queries: [
+        { refId: 'A', sourceId: 'btc-main', query: 'chain.info' },
+        { refId: 'A·btc-b', sourceId: 'btc-b', query: 'chain.info' },
+        { refId: 'B', sourceId: 'bot-1', query: 'trades', params: { pair: 'ETH/USDT' } },
+      ],
+      range: { from: FROM, to: FROM + 3_600_000 },
+      intervalMs: 60_000,
+      maxDataPoints: 500,
+    });
+    expect(response.data.map((f) => f.refId)).toEqual(['A', 'A', 'B']);
+    expect(response.state).toBe(LoadingState.Done);
+  });
+
+  it('reports a failed request per query with the proxy message', async () => {
+    fakeBackendSrv({
+      'POST /api/query': () => {
+        throw { status: 401, data: { error: 'invalid API key' } };
+      },
+    });
+    const ds = new NodescopeDataSource(instanceSettings());
+    const response = await lastValueFrom(ds.query(request<NodescopeQuery>([{ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info' }])));
+    expect(response.state).toBe(LoadingState.Error);
+    expect(response.errors).toEqual([{ refId: 'A', message: 'btc-main chain.info: invalid API key (HTTP 401)' }]);
+  });
+
+  it('tests the datasource through /api/health', async () => {
+    fakeBackendSrv({
+      'GET /api/health': () => ({ status: 'ok', sources: [{ id: 'btc-main', kind: 'bitcoin', status: 'ok', message: '', lastSuccess: 1 }] }),
+    });
+    const result = await new NodescopeDataSource(instanceSettings()).testDatasource();
+    expect(result).toMatchObject({ status: 'success', message: 'nodescope proxy: 1 source (1 ok)' });
+  });
+
+  it('explains an unreachable proxy on Save & test', async () => {
+    fakeBackendSrv({});
+    fakeBackendSrv({
+      'GET /api/health': () => {
+        throw { status: 502, statusText: 'Bad Gateway', data: {} };
+      },
+    });
+    const result = await new NodescopeDataSource(instanceSettings()).testDatasource();
+    expect(result.status).toBe('error');
+    expect(result.message).toContain('HTTP 502 Bad Gateway');
+    expect(result.message).toContain('is the proxy running');
+  });
+
+  it('lists variable values as text/value frames', async () => {
+    const { requests } = fakeBackendSrv({ 'GET /api/variables': () => ({ values: [{ text: 'rig-1 (S19)', value: 'rig-1' }] }) });
+    const ds = new NodescopeDataSource(instanceSettings());
+    const response = await firstValueFrom(
+      (ds.variables as unknown as { query: (r: DataQueryRequest<NodescopeVariableQuery>) => import('rxjs').Observable<DataQueryResponse> }).query(
+        request<NodescopeVariableQuery>([{ refId: 'v', schemaVersion: 1, name: 'miners', sourceId: '$node' }])
+      )
+    );
+    expect(requests[0]!.params).toEqual({ name: 'miners', sourceId: '{btc-main,btc-b}' });
+    expect(response.data[0].fields.map((f: { name: string; values: unknown[] }) => [f.name, f.values])).toEqual([
+      ['text', ['rig-1 (S19)']],
+      ['value', ['rig-1']],
+    ]);
+  });
+
+  it('runs annotation queries against /api/annotations with the dashboard range', async () => {
+    const { requests } = fakeBackendSrv({
+      'GET /api/annotations': () => ({ annotations: [{ time: FROM + 5, title: 'Block 840000', text: '3050 tx', tags: ['block'] }] }),
+    });
+    const ds = new NodescopeDataSource(instanceSettings());
+    const response = await lastValueFrom(
+      ds.query(request<NodescopeQuery>([{ refId: 'Anno', schemaVersion: 1, queryType: 'annotations', sourceId: 'btc-main', query: '', annotationType: 'blocks' }]))
+    );
+    expect(requests[0]!.params).toEqual({ sourceId: 'btc-main', type: 'blocks', from: FROM, to: FROM + 3_600_000 });
+    expect(response.data[0].fields.find((f: { name: string }) => f.name === 'title').values).toEqual(['Block 840000']);
+  });
+
+  it('streams live queries: seeds a ring buffer, appends SSE frames, drops the oldest rows', async () => {
+    fakeBackendSrv({ 'POST /api/query': () => ({ results: { A: { frames: [chainFrame(1)] } } }) });
+    const opened: FakeEventSource[] = [];
+    const ds = new NodescopeDataSource(instanceSettings(), (url) => {
+      const source = new FakeEventSource(url);
+      opened.push(source);
+      return source;
+    });
+    const responses: DataQueryResponse[] = [];
+    const req = request<NodescopeQuery>([{ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info', live: true }]);
+    req.maxDataPoints = 10;
+    const subscription = ds.query(req).subscribe((r) => responses.push(r));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(opened[0]!.url).toBe('/api/datasources/proxy/uid/nodescope/api/stream?sourceId=btc-main&query=chain.info');
+    for (let height = 2; height <= 12; height++) opened[0]!.emit('frame', JSON.stringify(chainFrame(height)));
+    const last = responses.at(-1)!;
+    expect(last.state).toBe(LoadingState.Streaming);
+    expect(last.key).toBe('nodescope-live-A-btc-main');
+    expect(Array.from(last.data[0].fields[1].values)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    subscription.unsubscribe();
+    expect(opened[0]!.closed).toBe(true);
+  });
+});
+
+class FakeEventSource implements EventSourceLike {
+  readyState = 1;
+  closed = false;
+  onerror: ((event: Event) => void) | null = null;
+  private listeners = new Map<string, Array<(event: MessageEvent) => void>>();
+  constructor(readonly url: string) {}
+  addEventListener(type: string, listener: (event: MessageEvent) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  emit(type: string, data: string) {
+    for (const listener of this.listeners.get(type) ?? []) listener({ data } as MessageEvent);
+  }
+  close() {
+    this.closed = true;
+  }
+}
