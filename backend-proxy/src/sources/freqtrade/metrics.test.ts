@@ -30,7 +30,7 @@ describe('FreqtradeMetrics', () => {
     let text = await factory.registry.metrics();
     expect(text).toContain('freqtrade_trade_open_current{source="bot-1",cluster="cluster-a",strategy="A",version="1"} 2');
 
-    snap.config = { ...snap.config, strategy: 'B' } as never;
+    snap.config = { strategy: 'B', version: '1', state: 'running', max_open_trades: 3, runmode: 'live' } as never;
     snap.count = null; // /count failed this time
     metrics.update(true, snap, null, 0);
     text = await factory.registry.metrics();
