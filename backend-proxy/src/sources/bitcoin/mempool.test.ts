@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import { FEE_BAND_EDGES, feeBandIndex } from '@nodescope/shared';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BLOCK_VSIZE, effectiveFeeRates, feeHistogram, projectBlocks } from './feerates.js';
+import { CompactMempool, type MempoolEntryInput } from './mempool.js';
+
+const txid = (n: number) => createHash('sha256').update(`tx${n}`).digest('hex');
+
+describe('CompactMempool', () => {
+  it('adds, finds, removes and lists txids like a Set', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 300 })), { maxLength: 2_000 }), (ops) => {
+        const store = new CompactMempool(10_000, 16);
+        const model = new Set<string>();
+        for (const [add, n] of ops) {
+          const id = txid(n);
+          if (add) {
+            expect(store.add({ txid: id, vsize: 100 + n, fee: 1_000 + n, time: n })).toBe(!model.has(id));
+            model.add(id);
+          } else {
+            expect(store.remove(id)).toBe(model.has(id));
+            model.delete(id);
+          }
+        }
+        expect(store.size).toBe(model.size);
+        expect(new Set(store.txidList())).toEqual(model);
+        for (const id of model) expect(store.has(id)).toBe(true);
+      }),
+      { numRuns: 60 }
+    );
+  });
+
+  it('refuses malformed txids and counts transactions beyond the cap', () => {
+    const store = new CompactMempool(1_000, 16);
+    expect(store.add({ txid: 'xyz', vsize: 1, fee: 1, time: 0 })).toBe(false);
+    for (let i = 0; i < 1_005; i++) store.add({ txid: txid(i), vsize: 100, fee: 100, time: 0 });
+    expect(store.size).toBe(1_000);
+    expect(store.refused).toBe(5);
+  });
+
+  it('parent edges survive unordered fills and vanish when the parent leaves (slot reuse is safe)', () => {
+    const store = new CompactMempool(1_000, 16);
+    store.addEntries([
+      { txid: txid(2), vsize: 100, fee: 100, time: 0, depends: [txid(1)] },
+      { txid: txid(1), vsize: 100, fee: 100, time: 0 },
+    ]);
+    let view = store.view();
+    const child = [...view.slots].find((s) => view.txid(s) === txid(2))!;
+    expect(view.parents(child).map((p) => view.txid(p))).toEqual([txid(1)]);
+    store.remove(txid(1));
+    store.add({ txid: txid(3), vsize: 100, fee: 100, time: 0 }); // reuses the parent's slot
+    view = store.view();
+    expect(view.parents(child)).toEqual([]);
+  });
+
+  it('keeps 300,000 transactions in at most 128 bytes each, index included', () => {
+    const store = new CompactMempool(1_000_000);
+    const batch: MempoolEntryInput[] = [];
+    for (let i = 0; i < 300_000; i++) {
+      // one in five spends an earlier unconfirmed transaction
+      batch.push({ txid: txid(i), vsize: 140 + (i % 500), fee: 200 + i, time: i, depends: i % 5 === 0 && i > 0 ? [txid(i - 1)] : [] });
+    }
+    store.addEntries(batch);
+    expect(store.size).toBe(300_000);
+    expect(store.bytesPerTx).toBeLessThanOrEqual(128);
+  });
+});
+
+// ---- an independent, straightforward computation of the same rule, on plain objects ----
+
+interface PlainTx {
+  txid: string;
+  vsize: number;
+  fee: number;
+  depends: string[];
+}
+
+function plainRates(txs: PlainTx[]): Map<string, number> {
+  const byId = new Map(txs.map((t) => [t.txid, t]));
+  const closure = (start: string, next: (t: PlainTx) => string[]): Set<string> => {
+    const seen = new Set<string>();
+    const visit = (id: string) => {
+      for (const n of next(byId.get(id)!)) {
+        if (byId.has(n) && !seen.has(n) && n !== start) {
+          seen.add(n);
+          visit(n);
+        }
+      }
+    };
+    visit(start);
+    return seen;
+  };
+  const childrenOf = (t: PlainTx) => txs.filter((c) => c.depends.includes(t.txid)).map((c) => c.txid);
+  const sum = (ids: Set<string>, t: PlainTx) => {
+    let fee = t.fee;
+    let vsize = t.vsize;
+    for (const id of ids) {
+      fee += byId.get(id)!.fee;
+      vsize += byId.get(id)!.vsize;
+    }
+    return fee / vsize;
+  };
+  const out = new Map<string, number>();
+  for (const t of txs) {
+    const own = t.fee / t.vsize;
+    const ancestors = closure(t.txid, (x) => x.depends);
+    const descendants = closure(t.txid, childrenOf);
+    let rate = ancestors.size > 0 ? Math.min(own, sum(ancestors, t)) : own;
+    if (descendants.size > 0) rate = Math.max(rate, sum(descendants, t));
+    out.set(t.txid, rate);
+  }
+  return out;
+}
+
+function randomMempool(seed: number, n: number): PlainTx[] {
+  let x = seed;
+  const rnd = () => {
+    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return x / 2_147_483_648;
+  };
+  const txs: PlainTx[] = [];
+  for (let i = 0; i < n; i++) {
+    const vsize = 110 + Math.floor(rnd() * 800);
+    const rate = rnd() < 0.1 ? 1 : Math.exp(rnd() * 5);
+    const depends: string[] = [];
+    if (i > 0 && rnd() < 0.25) depends.push(txs[Math.floor(rnd() * i)]!.txid);
+    if (i > 1 && rnd() < 0.05) depends.push(txs[Math.floor(rnd() * i)]!.txid);
+    txs.push({ txid: txid(seed * 100_000 + i), vsize, fee: Math.round(vsize * rate), depends: [...new Set(depends)] });
+  }
+  return txs;
+}
+
+describe('effective fee rates, histogram and projected blocks', () => {
+  it('CPFP: a child pulls its parent up, a cheap child stays down', () => {
+    const store = new CompactMempool(100, 16);
+    store.addEntries([
+      { txid: txid(1), vsize: 200, fee: 200, time: 0 }, // 1 sat/vB parent
+      { txid: txid(2), vsize: 200, fee: 10_000, time: 0, depends: [txid(1)] }, // 50 sat/vB child
+      { txid: txid(3), vsize: 100, fee: 5_000, time: 0 }, // 50 sat/vB parent
+      { txid: txid(4), vsize: 100, fee: 100, time: 0, depends: [txid(3)] }, // 1 sat/vB child
+    ]);
+    const view = store.view();
+    const rates = effectiveFeeRates(view);
+    const rateOf = (n: number) => rates[[...view.slots].find((s) => view.txid(s) === txid(n))!]!;
+    expect(rateOf(1)).toBeCloseTo(25.5);
+    expect(rateOf(2)).toBeCloseTo(25.5);
+    expect(rateOf(3)).toBeCloseTo(50);
+    expect(rateOf(4)).toBeCloseTo(1);
+  });
+
+  it.each([1, 2, 3])('matches a straightforward computation on random mempool %i', (seed) => {
+    const txs = randomMempool(seed, 3_000);
+    const store = new CompactMempool(10_000);
+    store.addEntries(txs.map((t) => ({ ...t, time: 0 })));
+    const view = store.view();
+    const rates = effectiveFeeRates(view);
+    const expected = plainRates(txs);
+    for (const slot of view.slots) expect(rates[slot]).toBeCloseTo(expected.get(view.txid(slot))!, 9);
+
+    // histogram: sum vsize per band of the plain rates
+    const vsize = new Array<number>(FEE_BAND_EDGES.length).fill(0);
+    const count = new Array<number>(FEE_BAND_EDGES.length).fill(0);
+    for (const t of txs) {
+      const band = feeBandIndex(expected.get(t.txid)!);
+      vsize[band]! += t.vsize;
+      count[band]!++;
+    }
+    expect(feeHistogram(view, rates)).toEqual({ vsize, count });
+
+    // projected blocks: sort plain objects by rate, cut at the block size
+    const sorted = [...txs].sort((a, b) => expected.get(b.txid)! - expected.get(a.txid)!);
+    const blocks: PlainTx[][] = [];
+    let current: PlainTx[] = [];
+    let used = 0;
+    for (const t of sorted) {
+      if (blocks.length < 8 && current.length > 0 && used + t.vsize > BLOCK_VSIZE) {
+        blocks.push(current);
+        current = [];
+        used = 0;
+      }
+      current.push(t);
+      used += t.vsize;
+    }
+    if (current.length > 0) blocks.push(current);
+    const projected = projectBlocks(view, rates);
+    expect(projected.map((b) => b.txCount)).toEqual(blocks.map((b) => b.length));
+    projected.forEach((block, i) => {
+      const plain = blocks[i]!;
+      expect(block.vsize).toBe(plain.reduce((s, t) => s + t.vsize, 0));
+      expect(block.totalFees).toBe(plain.reduce((s, t) => s + t.fee, 0));
+      const r = plain.map((t) => expected.get(t.txid)!).sort((a, b) => a - b);
+      expect(block.feeRange[0]).toBeCloseTo(r[0]!, 9);
+      expect(block.feeRange[6]).toBeCloseTo(r[r.length - 1]!, 9);
+      expect(block.medianFee).toBeCloseTo(r[Math.floor(0.5 * (r.length - 1) + 0.5)]!, 9);
+      expect(block.tail).toBe(i === 8);
+    });
+  });
+
+  it('a big mempool gives 8 full blocks and a tail', () => {
+    const store = new CompactMempool(100_000);
+    const entries: MempoolEntryInput[] = [];
+    for (let i = 0; i < 40_000; i++) entries.push({ txid: txid(i), vsize: 250, fee: 250 * (1 + (i % 100)), time: 0 });
+    store.addEntries(entries);
+    const view = store.view();
+    const blocks = projectBlocks(view, effectiveFeeRates(view));
+    expect(blocks).toHaveLength(9);
+    expect(blocks.slice(0, 8).every((b) => b.vsize === BLOCK_VSIZE && !b.tail)).toBe(true);
+    expect(blocks[8]!.tail).toBe(true);
+    expect(blocks[8]!.txCount).toBe(40_000 - 8 * 4_000);
+    // blocks are ordered by fee: each block's lowest rate is >= the next block's highest
+    for (let i = 1; i < blocks.length; i++) expect(blocks[i - 1]!.feeRange[0]).toBeGreaterThanOrEqual(blocks[i]!.feeRange[6]);
+  });
+});

@@ -1,0 +1,352 @@
+// Compact in-memory mempool: one packed record per transaction in typed arrays (struct of
+// arrays), an open-addressing txid index and a pooled parent-edge list. No verbose JSON is
+// kept. Per transaction: txid 32 B + vsize 4 + fee 8 + time 4 + generation 4 + first edge 4
+// + index 2 x 4 B at load <= 0.5 = 64 B, plus 12 B per in-mempool parent; arrays grow by
+// doubling, so the allocated figure stays under ~128 B/tx.
+
+const EMPTY = -1;
+const TOMBSTONE = -2;
+const NO_EDGE = -1;
+
+export interface MempoolEntryInput {
+  txid: string;
+  vsize: number;
+  /** base fee, sat */
+  fee: number;
+  /** entry time, s */
+  time: number;
+  /** txids of in-mempool parents (getmempoolentry `depends`) */
+  depends?: string[];
+}
+
+const HEX = new Map<string, number>();
+for (let i = 0; i < 256; i++) HEX.set(i.toString(16).padStart(2, '0'), i);
+
+function hexInto(hex: string, out: Uint8Array, offset: number): boolean {
+  if (hex.length !== 64) return false;
+  for (let i = 0; i < 32; i++) {
+    const byte = HEX.get(hex.slice(i * 2, i * 2 + 2).toLowerCase());
+    if (byte === undefined) return false;
+    out[offset + i] = byte;
+  }
+  return true;
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+function bytesToHex(bytes: Uint8Array, offset: number): string {
+  let s = '';
+  for (let i = 0; i < 32; i++) {
+    const b = bytes[offset + i]!;
+    s += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
+  }
+  return s;
+}
+
+export class CompactMempool {
+  private capacity: number;
+  private txids: Uint8Array;
+  private vsizes: Uint32Array;
+  private fees: Float64Array;
+  private times: Uint32Array;
+  /** bumped each time a slot is reused, so stale parent edges to it are ignored */
+  private generations: Uint32Array;
+  private firstEdge: Int32Array;
+  private freeSlots: number[] = [];
+  /** slots ever used (live ones have vsize > 0) */
+  private highWater = 0;
+  private count = 0;
+
+  private table: Int32Array;
+  private tombstones = 0;
+
+  private edgeParent: Int32Array;
+  private edgeGen: Uint32Array;
+  private edgeNext: Int32Array;
+  private edgeFree = NO_EDGE;
+  private edgeHigh = 0;
+
+  private readonly scratch = new Uint8Array(32);
+  /** transactions refused because the cap was reached */
+  refused = 0;
+
+  constructor(
+    readonly maxTransactions: number,
+    initialCapacity = 1_024
+  ) {
+    this.capacity = Math.max(16, Math.min(initialCapacity, maxTransactions));
+    this.txids = new Uint8Array(this.capacity * 32);
+    this.vsizes = new Uint32Array(this.capacity);
+    this.fees = new Float64Array(this.capacity);
+    this.times = new Uint32Array(this.capacity);
+    this.generations = new Uint32Array(this.capacity);
+    this.firstEdge = new Int32Array(this.capacity).fill(NO_EDGE);
+    this.table = new Int32Array(tableSizeFor(this.capacity)).fill(EMPTY);
+    const edges = Math.max(16, this.capacity >> 2);
+    this.edgeParent = new Int32Array(edges);
+    this.edgeGen = new Uint32Array(edges);
+    this.edgeNext = new Int32Array(edges);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes held by the store's arrays (what `bytesPerTx` divides). */
+  get allocatedBytes(): number {
+    return (
+      this.txids.byteLength +
+      this.vsizes.byteLength +
+      this.fees.byteLength +
+      this.times.byteLength +
+      this.generations.byteLength +
+      this.firstEdge.byteLength +
+      this.table.byteLength +
+      this.edgeParent.byteLength +
+      this.edgeGen.byteLength +
+      this.edgeNext.byteLength +
+      this.freeSlots.length * 8
+    );
+  }
+
+  get bytesPerTx(): number {
+    return this.count === 0 ? 0 : this.allocatedBytes / this.count;
+  }
+
+  has(txid: string): boolean {
+    return this.find(txid) >= 0;
+  }
+
+  /** Adds entries, then links parents (so an unordered initial fill still gets its edges). */
+  addEntries(entries: MempoolEntryInput[]): number {
+    let added = 0;
+    const slots: number[] = [];
+    for (const entry of entries) {
+      const slot = this.insert(entry);
+      slots.push(slot);
+      if (slot >= 0) added++;
+    }
+    entries.forEach((entry, i) => {
+      const slot = slots[i]!;
+      if (slot >= 0 && entry.depends && entry.depends.length > 0) this.link(slot, entry.depends);
+    });
+    return added;
+  }
+
+  /** Links entries already in the store to their in-mempool parents (after a fill in several parts). */
+  linkParents(entries: MempoolEntryInput[]): void {
+    for (const entry of entries) {
+      const slot = this.find(entry.txid);
+      if (slot >= 0 && entry.depends && entry.depends.length > 0) this.link(slot, entry.depends);
+    }
+  }
+
+  add(entry: MempoolEntryInput): boolean {
+    return this.addEntries([entry]) === 1;
+  }
+
+  remove(txid: string): boolean {
+    const at = this.findTableIndex(txid);
+    if (at < 0) return false;
+    const slot = this.table[at]!;
+    this.table[at] = TOMBSTONE;
+    this.tombstones++;
+    this.vsizes[slot] = 0;
+    this.fees[slot] = 0;
+    this.generations[slot] = (this.generations[slot]! + 1) >>> 0;
+    // give the slot's own parent edges back to the pool
+    let edge = this.firstEdge[slot]!;
+    while (edge !== NO_EDGE) {
+      const next = this.edgeNext[edge]!;
+      this.edgeNext[edge] = this.edgeFree;
+      this.edgeFree = edge;
+      edge = next;
+    }
+    this.firstEdge[slot] = NO_EDGE;
+    this.freeSlots.push(slot);
+    this.count--;
+    if (this.tombstones > this.table.length >> 2) this.rehash(this.table.length);
+    return true;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.highWater = 0;
+    this.freeSlots = [];
+    this.vsizes.fill(0);
+    this.firstEdge.fill(NO_EDGE);
+    this.table.fill(EMPTY);
+    this.tombstones = 0;
+    this.edgeFree = NO_EDGE;
+    this.edgeHigh = 0;
+  }
+
+  txidList(): string[] {
+    const out: string[] = [];
+    for (let slot = 0; slot < this.highWater; slot++) if (this.vsizes[slot]! > 0) out.push(bytesToHex(this.txids, slot * 32));
+    return out;
+  }
+
+  /** A read-only view for fee computations: live slots and their packed fields. */
+  view(): MempoolView {
+    const live: number[] = [];
+    for (let slot = 0; slot < this.highWater; slot++) if (this.vsizes[slot]! > 0) live.push(slot);
+    return {
+      slots: Int32Array.from(live),
+      vsize: (slot) => this.vsizes[slot]!,
+      fee: (slot) => this.fees[slot]!,
+      time: (slot) => this.times[slot]!,
+      txid: (slot) => bytesToHex(this.txids, slot * 32),
+      parents: (slot) => {
+        const out: number[] = [];
+        for (let e = this.firstEdge[slot]!; e !== NO_EDGE; e = this.edgeNext[e]!) {
+          const parent = this.edgeParent[e]!;
+          if (this.vsizes[parent]! > 0 && this.generations[parent] === this.edgeGen[e]) out.push(parent);
+        }
+        return out;
+      },
+      slotLimit: this.highWater,
+    };
+  }
+
+  // ---- internals ----
+
+  private insert(entry: MempoolEntryInput): number {
+    if (!hexInto(entry.txid, this.scratch, 0)) return -1;
+    if (this.findScratch() >= 0) return -1;
+    if (this.count >= this.maxTransactions) {
+      this.refused++;
+      return -1;
+    }
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      if (this.highWater >= this.capacity) this.grow();
+      slot = this.highWater++;
+    }
+    this.txids.set(this.scratch, slot * 32);
+    // a transaction always has vsize >= 1; 0 marks a free slot
+    this.vsizes[slot] = Math.max(1, Math.round(entry.vsize));
+    this.fees[slot] = entry.fee;
+    this.times[slot] = entry.time >>> 0;
+    this.firstEdge[slot] = NO_EDGE;
+    this.count++;
+    if ((this.count + this.tombstones) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    this.tableInsert(slot);
+    return slot;
+  }
+
+  private link(slot: number, depends: string[]): void {
+    for (const parentTxid of depends) {
+      const parent = this.find(parentTxid);
+      if (parent < 0) continue;
+      let edge = this.edgeFree;
+      if (edge !== NO_EDGE) this.edgeFree = this.edgeNext[edge]!;
+      else {
+        if (this.edgeHigh >= this.edgeParent.length) this.growEdges();
+        edge = this.edgeHigh++;
+      }
+      this.edgeParent[edge] = parent;
+      this.edgeGen[edge] = this.generations[parent]!;
+      this.edgeNext[edge] = this.firstEdge[slot]!;
+      this.firstEdge[slot] = edge;
+    }
+  }
+
+  private hashAt(bytes: Uint8Array, offset: number): number {
+    // txids are hash outputs: four of their bytes are already uniformly spread
+    return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
+  }
+
+  private find(txid: string): number {
+    const at = this.findTableIndex(txid);
+    return at < 0 ? -1 : this.table[at]!;
+  }
+
+  private findTableIndex(txid: string): number {
+    if (!hexInto(txid, this.scratch, 0)) return -1;
+    return this.findScratchIndex();
+  }
+
+  private findScratch(): number {
+    const at = this.findScratchIndex();
+    return at < 0 ? -1 : this.table[at]!;
+  }
+
+  private findScratchIndex(): number {
+    const mask = this.table.length - 1;
+    let i = this.hashAt(this.scratch, 0) & mask;
+    for (;;) {
+      const slot = this.table[i]!;
+      if (slot === EMPTY) return -1;
+      if (slot >= 0 && this.sameTxid(slot)) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private sameTxid(slot: number): boolean {
+    const base = slot * 32;
+    for (let k = 0; k < 32; k++) if (this.txids[base + k] !== this.scratch[k]) return false;
+    return true;
+  }
+
+  private tableInsert(slot: number): void {
+    const mask = this.table.length - 1;
+    let i = this.hashAt(this.txids, slot * 32) & mask;
+    while (this.table[i]! >= 0) i = (i + 1) & mask;
+    if (this.table[i] === TOMBSTONE) this.tombstones--;
+    this.table[i] = slot;
+  }
+
+  private rehash(size: number): void {
+    this.table = new Int32Array(size).fill(EMPTY);
+    this.tombstones = 0;
+    for (let slot = 0; slot < this.highWater; slot++) if (this.vsizes[slot]! > 0) this.tableInsert(slot);
+  }
+
+  private grow(): void {
+    const capacity = Math.min(this.maxTransactions + 1, this.capacity * 2);
+    const widen = <T extends Uint8Array | Uint32Array | Float64Array | Int32Array>(old: T, make: (n: number) => T, per = 1): T => {
+      const next = make(capacity * per);
+      next.set(old);
+      return next;
+    };
+    this.txids = widen(this.txids, (n) => new Uint8Array(n), 32);
+    this.vsizes = widen(this.vsizes, (n) => new Uint32Array(n));
+    this.fees = widen(this.fees, (n) => new Float64Array(n));
+    this.times = widen(this.times, (n) => new Uint32Array(n));
+    this.generations = widen(this.generations, (n) => new Uint32Array(n));
+    const firstEdge = new Int32Array(capacity).fill(NO_EDGE);
+    firstEdge.set(this.firstEdge);
+    this.firstEdge = firstEdge;
+    this.capacity = capacity;
+  }
+
+  private growEdges(): void {
+    const size = this.edgeParent.length * 2;
+    const parent = new Int32Array(size);
+    parent.set(this.edgeParent);
+    const gen = new Uint32Array(size);
+    gen.set(this.edgeGen);
+    const next = new Int32Array(size);
+    next.set(this.edgeNext);
+    this.edgeParent = parent;
+    this.edgeGen = gen;
+    this.edgeNext = next;
+  }
+}
+
+function tableSizeFor(capacity: number): number {
+  let size = 16;
+  while (size < capacity * 2) size *= 2;
+  return size;
+}
+
+export interface MempoolView {
+  slots: Int32Array;
+  vsize(slot: number): number;
+  fee(slot: number): number;
+  time(slot: number): number;
+  txid(slot: number): string;
+  parents(slot: number): number[];
+  /** slots are below this */
+  slotLimit: number;
+}
