@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { bitcoinConfigSchema } from '../sources/bitcoin/config.js';
 import { freqtradeConfigSchema } from '../sources/freqtrade/config.js';
 import { cgminerConfigSchema } from '../sources/cgminer/config.js';
+import { profitabilityConfigSchema } from '../sources/profitability/config.js';
 import { stacksConfigSchema } from '../sources/stacks/config.js';
 import { secret } from './common.js';
 import { influxOutputSchema } from '../outputs/influxConfig.js';
 
-export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, freqtradeConfigSchema, stacksConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema]);
 
 export const configSchema = z
   .strictObject({

@@ -6,6 +6,7 @@ import type { SourceContext } from '../core/context.js';
 import { createBitcoinSource } from './bitcoin/index.js';
 import { createFreqtradeSource } from './freqtrade/index.js';
 import { createCgminerSource } from './cgminer/index.js';
+import { createProfitabilitySource } from './profitability/index.js';
 import type { Source, SourceFactory } from './types.js';
 
 type Factories = { [K in SourceConfig['kind']]: SourceFactory<Extract<SourceConfig, { kind: K }>> };
@@ -14,6 +15,7 @@ const FACTORIES: Factories = {
   bitcoin: createBitcoinSource,
   freqtrade: createFreqtradeSource,
   cgminer: createCgminerSource,
+  profitability: createProfitabilitySource,
 };
 
 export function createSource(config: SourceConfig, context: SourceContext): Source {

@@ -1,0 +1,314 @@
+// Profitability source against the price/difficulty API simulator (real HTTP on loopback) and
+// the cgminer fleet simulator (real TCP). The clock is injected, so cache expiry is tested
+// without waiting; numbers are checked against the worked example in
+// plugins/shared/src/profitability.test.ts (computed by hand with bc).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { frameColumn, MARKET_FIELDS, PROFIT_FIELDS, WHATIF_FIELDS, type DataFrameJSON } from '@nodescope/shared';
+import { startMarketSimulator, type MarketApi, type MarketSimulator } from '../src/simulators/market/index.js';
+import { startCgminerFleet, type CgminerFleet } from '../src/simulators/cgminer/fleet.js';
+import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
+import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
+import { chainInfoFrames, recentBlocksFrame } from '../src/sources/bitcoin/frames.js';
+import { profitabilityConfigSchema } from '../src/sources/profitability/config.js';
+import { createProfitabilitySource } from '../src/sources/profitability/index.js';
+import { QueryInputError, type QueryInput, type Source } from '../src/sources/types.js';
+import { createTestContext } from './helpers.js';
+
+const MIN = 60_000;
+// the worked example: D = 1e14, subsidy 3.125 (height 870,000) + fees 0.125 BTC (12.5e6 sats), 100,000 USD/BTC
+const MARKET = { priceUsd: 100_000, difficulty: 1e14, height: 870_000, feesPerBlockSats: 12_500_000, difficultyChangePercent: 1.85 };
+// BTC/day of 100 TH/s at 2 % pool fee, by hand: 275184 / 2^32
+const BTC_PER_DAY_100TH = 0.000064071267843;
+
+const input = (params: QueryInput['params'] = {}): QueryInput => ({ params, range: { from: 0, to: 9e15 }, intervalMs: 1000, maxDataPoints: 500 });
+const value = (frame: DataFrameJSON, field: string): unknown => frameColumn(frame, field)?.[0];
+
+let sim: MarketSimulator;
+beforeAll(async () => {
+  sim = await startMarketSimulator({ state: MARKET, slowMs: 2_000 });
+});
+afterAll(async () => {
+  await sim.close();
+});
+afterEach(() => {
+  for (const api of ['coingecko', 'coincap', 'mempool', 'blockchainInfo'] as MarketApi[]) sim.setFault(api, 'ok');
+});
+
+function build(extra: Record<string, unknown> = {}, sources: Record<string, Source> = {}) {
+  let clock = 1_700_000_000_000;
+  const context = createTestContext({ now: () => clock });
+  for (const [id, source] of Object.entries(sources)) context.sources.set(id, source);
+  const config = profitabilityConfigSchema.parse({
+    id: 'profit',
+    kind: 'profitability',
+    electricityPerKwh: 0.08,
+    poolFeePercent: 2,
+    priceApis: { coingecko: sim.url, coincap: sim.url },
+    difficultyApis: { mempool: sim.url, blockchainInfo: sim.url },
+    timeoutMs: 300,
+    ...extra,
+  });
+  const source = createProfitabilitySource(config, context);
+  return { source, context, advance: (ms: number) => (clock += ms) };
+}
+
+function counts(): Record<MarketApi, number> {
+  return { ...sim.requests };
+}
+
+describe('price: CoinGecko, then CoinCap, 5-minute cache, stale when all fail', () => {
+  it('uses CoinGecko first, caches for 5 min, refetches after', async () => {
+    const { source, advance } = build();
+    const before = counts();
+    const [m1] = await source.queries.market!(input());
+    expect(value(m1!, MARKET_FIELDS.price)).toBe(100_000);
+    expect(value(m1!, MARKET_FIELDS.priceSource)).toBe('coingecko');
+    expect(sim.requests.coingecko - before.coingecko).toBe(1);
+    advance(5 * MIN - 1);
+    await source.queries.market!(input());
+    expect(sim.requests.coingecko - before.coingecko).toBe(1); // still cached
+    advance(2);
+    await source.queries.market!(input());
+    expect(sim.requests.coingecko - before.coingecko).toBe(2); // expired -> refetched
+    expect(sim.requests.coincap - before.coincap).toBe(0);
+  });
+
+  it.each(['ratelimit', 'error500', 'malformed', 'down', 'slow'] as const)('CoinGecko %s -> CoinCap', async (fault) => {
+    const { source } = build();
+    sim.setFault('coingecko', fault);
+    const before = counts();
+    const [m] = await source.queries.market!(input());
+    expect(value(m!, MARKET_FIELDS.priceSource)).toBe('coincap');
+    expect(value(m!, MARKET_FIELDS.price)).toBe(100_000);
+    expect(sim.requests.coingecko - before.coingecko).toBe(1);
+    expect(sim.requests.coincap - before.coincap).toBe(1);
+  });
+
+  it('both failing: the last good price is served as stale with a notice; none at all is an error', async () => {
+    const { source, advance, context } = build();
+    await source.queries.market!(input());
+    advance(6 * MIN);
+    sim.setFault('coingecko', 'error500');
+    sim.setFault('coincap', 'ratelimit');
+    const [m] = await source.queries.market!(input());
+    expect(value(m!, MARKET_FIELDS.priceSource)).toBe('stale:coingecko');
+    expect(m!.schema.meta?.notices?.[0]?.text).toMatch(/price is 6 min old .*coingecko: HTTP 500.*coincap: HTTP 429 \(rate limited\)/);
+    expect(source.health().status).toBe('degraded');
+    expect(await context.metrics.registry.metrics()).toMatch(/profitability_market_fetch_errors_total\{source="profit",api="coincap"\} 1/);
+
+    const fresh = build();
+    await expect(fresh.source.queries.market!(input())).rejects.toThrow(/no BTC price available/);
+    expect(fresh.source.health().status).toBe('down');
+  });
+
+  it('CoinCap is skipped for a non-USD currency (it quotes USD only)', async () => {
+    const { source } = build({ currency: 'EUR' });
+    sim.setFault('coingecko', 'error500');
+    const before = counts();
+    await expect(source.queries.market!(input())).rejects.toThrow(/coingecko: HTTP 500/);
+    expect(sim.requests.coincap - before.coincap).toBe(0);
+    sim.setFault('coingecko', 'ok');
+    const [m] = await source.queries.market!(input());
+    expect(value(m!, MARKET_FIELDS.price)).toBe(92_000);
+    expect(m!.schema.fields.find((f) => f.name === MARKET_FIELDS.price)?.config?.unit).toBe('currencyEUR');
+  });
+});
+
+describe('difficulty: own bitcoin source, then mempool.space, then blockchain.info, 30-minute cache', () => {
+  function fakeNode(options: { fail?: boolean } = {}): Source {
+    // frames built by the bitcoin source's own frames.ts, as its chain.info / blocks.recent return them
+    const chain = chainInfoFrames([
+      {
+        time: 1, chain: 'main', blocks: 870_100, headers: 870_100, bestBlockHash: '00'.repeat(32), verificationProgress: 1,
+        initialBlockDownload: false, sizeOnDisk: 1, pruned: false, difficulty: 2e14, networkHashps: 1, warnings: '', tipTime: 1, tipAgeSeconds: 1,
+      },
+    ]);
+    const blocks = recentBlocksFrame(
+      [0.1, 0.2, 0.3].map((fees, i) => ({
+        height: 870_098 + i, hash: 'h', time: i, txCount: 1, size: 1, weight: 1, totalFeesBtc: fees, avgFeeRate: 1,
+        feeRatePercentiles: [1, 1, 1, 1, 1] as [number, number, number, number, number],
+      }))
+    );
+    return {
+      id: 'btc', kind: 'bitcoin', name: 'btc',
+      queries: {
+        'chain.info': async () => {
+          if (options.fail) throw new Error('rpc down');
+          return [chain];
+        },
+        'blocks.recent': async (q) => {
+          expect(q.params.count).toBe(144);
+          return [blocks];
+        },
+      },
+      health: () => ({ status: 'ok', message: '', lastSuccess: null }),
+      start: async () => undefined,
+      stop: async () => undefined,
+    };
+  }
+
+  it('the own node first: difficulty, height and average fees of its recent blocks', async () => {
+    const { source } = build({ bitcoinSource: 'btc' }, { btc: fakeNode() });
+    const before = counts();
+    const [m] = await source.queries.market!(input());
+    expect(value(m!, MARKET_FIELDS.difficultySource)).toBe('bitcoin:btc');
+    expect(value(m!, MARKET_FIELDS.difficulty)).toBe(2e14);
+    expect(value(m!, MARKET_FIELDS.height)).toBe(870_100);
+    expect(value(m!, MARKET_FIELDS.feesPerBlock) as number).toBeCloseTo(0.2, 12); // (0.1+0.2+0.3)/3
+    expect(value(m!, MARKET_FIELDS.blockReward) as number).toBeCloseTo(3.325, 12);
+    expect(sim.requests.mempool - before.mempool).toBe(0);
+  });
+
+  it('node failing or absent -> mempool.space (height, currentDifficulty, estimate, reward-stats fees)', async () => {
+    for (const sources of [{ btc: fakeNode({ fail: true }) }, {}]) {
+      const { source } = build({ bitcoinSource: 'btc' }, sources);
+      const [m] = await source.queries.market!(input());
+      expect(value(m!, MARKET_FIELDS.difficultySource)).toBe('mempool');
+      expect(value(m!, MARKET_FIELDS.difficulty)).toBe(1e14);
+      expect(value(m!, MARKET_FIELDS.difficultyChangePercent)).toBe(1.85);
+      expect(value(m!, MARKET_FIELDS.feesPerBlock) as number).toBeCloseTo(0.125, 12);
+    }
+  });
+
+  it('mempool.space down -> blockchain.info; cached 30 min, then refetched', async () => {
+    const { source, advance } = build();
+    sim.setFault('mempool', 'down');
+    const before = counts();
+    const [m] = await source.queries.market!(input());
+    expect(value(m!, MARKET_FIELDS.difficultySource)).toBe('blockchainInfo');
+    expect(value(m!, MARKET_FIELDS.difficulty)).toBe(1e14);
+    expect(value(m!, MARKET_FIELDS.feesSource)).toBe('none'); // its fee source, mempool, is down too
+    expect(value(m!, MARKET_FIELDS.blockReward)).toBe(3.125);
+    const biCalls = sim.requests.blockchainInfo - before.blockchainInfo;
+    expect(biCalls).toBe(2); // getdifficulty + getblockcount
+    advance(29 * MIN);
+    await source.queries.market!(input());
+    expect(sim.requests.blockchainInfo - before.blockchainInfo).toBe(2);
+    advance(2 * MIN);
+    sim.setFault('mempool', 'ok');
+    const [m2] = await source.queries.market!(input());
+    expect(value(m2!, MARKET_FIELDS.difficultySource)).toBe('mempool');
+  });
+
+  it('market frame: hashprice, countdowns and units from the worked example market', async () => {
+    const { source } = build();
+    const [m] = await source.queries.market!(input());
+    // 1e12 · 86400 · 3.25 / (1e14 · 2^32) · 100000 = 0.0653788447 USD per TH/s per day (bc)
+    expect(value(m!, MARKET_FIELDS.hashprice) as number).toBeCloseTo(0.0653788447, 9);
+    expect(value(m!, MARKET_FIELDS.blocksToRetarget)).toBe(912);
+    expect(value(m!, MARKET_FIELDS.blocksToHalving)).toBe(180_000);
+    expect(value(m!, MARKET_FIELDS.daysToHalving)).toBe(1250);
+    expect(m!.schema.fields.find((f) => f.name === MARKET_FIELDS.price)?.config?.unit).toBe('currencyUSD');
+    expect(m!.schema.fields.find((f) => f.name === MARKET_FIELDS.networkHashrate)?.config?.unit).toBe('Hs');
+  });
+});
+
+describe('per-miner and fleet profitability from a simulated fleet', () => {
+  let fleet: CgminerFleet;
+  let farm: CgminerSource;
+
+  beforeAll(async () => {
+    fleet = await startCgminerFleet({ count: 2, flavours: ['bmminer', 'whatsminer'] });
+    const context = createTestContext();
+    farm = createCgminerSource(
+      cgminerConfigSchema.parse({ id: 'farm', kind: 'cgminer', miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })), jitter: 0, timeoutMs: 500 }),
+      context
+    ) as CgminerSource;
+    await farm.fleet.pollNow();
+  });
+  afterAll(async () => {
+    await farm.stop();
+    await fleet.close();
+  });
+
+  it('prices each miner with its hashrate and power (model table for the S19 Pro, measured for the Whatsminer)', async () => {
+    const { source, context } = build({ fleets: ['farm'] }, { farm });
+    const [miners, fleets] = await source.queries.miners!(input());
+    const names = frameColumn<string>(miners!, PROFIT_FIELDS.miner)!;
+    const hashrates = frameColumn<number>(miners!, PROFIT_FIELDS.hashrate)!;
+    const watts = frameColumn<number>(miners!, PROFIT_FIELDS.powerWatts)!;
+    expect(frameColumn(miners!, PROFIT_FIELDS.powerSource)).toEqual(['model', 'measured']);
+    expect(watts).toEqual([3250, 3400]);
+    names.forEach((_, i) => {
+      const h = hashrates[i]!;
+      // BTC/day scales linearly from the hand-checked 100 TH/s figure
+      const btc = (BTC_PER_DAY_100TH * h) / 1e14;
+      const cost = ((watts[i]! * 24) / 1000) * 0.08;
+      expect(frameColumn<number>(miners!, PROFIT_FIELDS.btcPerDay)![i]).toBeCloseTo(btc, 14);
+      expect(frameColumn<number>(miners!, PROFIT_FIELDS.revenuePerDay)![i]).toBeCloseTo(btc * 100_000, 9);
+      expect(frameColumn<number>(miners!, PROFIT_FIELDS.costPerDay)![i]).toBeCloseTo(cost, 9);
+      expect(frameColumn<number>(miners!, PROFIT_FIELDS.profitPerDay)![i]).toBeCloseTo(btc * 100_000 - cost, 9);
+    });
+    const totalH = hashrates.reduce((a, b) => a + b, 0);
+    expect(frameColumn<number>(fleets!, PROFIT_FIELDS.btcPerDay)![0]).toBeCloseTo((BTC_PER_DAY_100TH * totalH) / 1e14, 14);
+    expect(frameColumn<number>(fleets!, PROFIT_FIELDS.costPerDay)![0]).toBeCloseTo(((3250 + 3400) * 24 * 0.08) / 1000, 9);
+    expect(await context.metrics.registry.metrics()).toMatch(/profitability_fleet_profit_per_day\{source="profit",fleet="farm",currency="usd"\} -?\d/);
+  });
+
+  it('an offline miner earns and costs nothing; an unknown fleet id is a notice', async () => {
+    await fleet.setFault(0, 'offline');
+    await farm.fleet.pollNow();
+    const { source } = build({ fleets: ['farm', 'nope'] }, { farm });
+    const [miners] = await source.queries.miners!(input());
+    expect(frameColumn(miners!, PROFIT_FIELDS.status)).toEqual(['offline', 'online']);
+    expect(frameColumn<number>(miners!, PROFIT_FIELDS.revenuePerDay)![0]).toBe(0);
+    expect(frameColumn<number>(miners!, PROFIT_FIELDS.costPerDay)![0]).toBe(0);
+    expect(miners!.schema.meta?.notices?.map((n) => n.text)).toContain('fleet "nope" is not a configured cgminer source');
+    await fleet.setFault(0, 'offline', false);
+  });
+
+  it('fleet.history keeps one sample per tick, times from the injected clock', async () => {
+    const { source, advance } = build({ fleets: ['farm'] }, { farm });
+    const [first] = await source.queries['fleet.history']!(input());
+    advance(5 * MIN);
+    await source.queries['fleet.history']!(input()); // a non-empty ring is not resampled by a query
+    const [again] = await source.queries['fleet.history']!(input());
+    expect(frameColumn(first!, 'time')).toEqual([1_700_000_000_000]);
+    expect(frameColumn(again!, 'time')).toEqual([1_700_000_000_000]);
+  });
+});
+
+describe('whatif', () => {
+  it('100 TH/s at 32.5 J/TH and 0.08 USD/kWh is the worked example: profit 0.1671267843 USD/day', async () => {
+    const { source } = build();
+    const [row, sweep] = await source.queries.whatif!(input({ hashrateTh: 100, joulesPerTh: 32.5, electricityPerKwh: '0.08' }));
+    expect(value(row!, WHATIF_FIELDS.powerWatts) as number).toBeCloseTo(3250, 9);
+    expect(value(row!, WHATIF_FIELDS.btcPerDay) as number).toBeCloseTo(BTC_PER_DAY_100TH, 15);
+    expect(value(row!, WHATIF_FIELDS.profitPerDay) as number).toBeCloseTo(0.1671267843, 9);
+    expect(value(row!, WHATIF_FIELDS.breakEvenPerKwh) as number).toBeCloseTo(0.0821426511, 9);
+    const kwh = frameColumn<number>(sweep!, WHATIF_FIELDS.electricityPerKwh)!;
+    const profit = frameColumn<number>(sweep!, WHATIF_FIELDS.profitPerDay)!;
+    expect(kwh[0]).toBe(0);
+    expect(profit[0]).toBeCloseTo(6.4071267843, 9); // free power: profit = revenue
+    expect(profit.at(-1)!).toBeLessThan(0);
+  });
+
+  it('fully specified inputs need no network', async () => {
+    const { source } = build({ priceApis: {}, difficultyApis: {} });
+    const [row] = await source.queries.whatif!(input({ hashrateTh: 100, joulesPerTh: 32.5, price: 100_000, difficulty: 1e14, feesPerBlock: 0.125 }));
+    expect(value(row!, WHATIF_FIELDS.profitPerDay) as number).toBeCloseTo(0.1671267843, 9);
+  });
+
+  it.each([
+    [{ hashrateTh: -1 }, /hashrateTh must be a number from 0/],
+    [{ joulesPerTh: 'abc' }, /joulesPerTh must be a number/],
+    [{ electricityPerKwh: 11 }, /electricityPerKwh must be a number from 0 to 10/],
+    [{ poolFeePercent: 101 }, /poolFeePercent/],
+  ])('bad params %o are client errors', async (params, message) => {
+    const { source } = build();
+    const error = await source.queries.whatif!(input(params as QueryInput['params'])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryInputError);
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
+it('config: fields as ARCHITECTURE.md shows them, with defaults', () => {
+  const config = profitabilityConfigSchema.parse({
+    id: 'profit', kind: 'profitability', fleets: ['farm-a'], bitcoinSource: 'btc-main', electricityPerKwh: 0.08, currency: 'usd', poolFeePercent: 2,
+    priceApis: { coingecko: 'https://api.coingecko.com', coincap: 'https://api.coincap.io' },
+    difficultyApis: { mempool: 'https://mempool.space', blockchainInfo: 'https://blockchain.info' },
+  });
+  expect(config).toMatchObject({ priceTtlSeconds: 300, difficultyTtlSeconds: 1800 });
+  expect(() => profitabilityConfigSchema.parse({ id: 'p', kind: 'profitability', electricityPerKwh: 0.08, priceApis: { coingecko: 'ftp://x' } })).toThrow();
+  expect(() => profitabilityConfigSchema.parse({ id: 'p', kind: 'profitability' })).toThrow(/electricityPerKwh/);
+});
