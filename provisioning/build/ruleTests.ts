@@ -155,6 +155,23 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'fleet and miner below break-even; stale market data',
+    series: {
+      'profitability_fleet_profit_per_day{source="profit",fleet="farm-a",currency="usd"}': '120x10 -12.5x50',
+      'profitability_miner_profit_per_day{source="profit",fleet="farm-a",miner="rig-7",currency="usd"}': '3x10 -1.25x80',
+      'profitability_miner_profit_per_day{source="profit",fleet="farm-a",miner="rig-1",currency="usd"}': '8x90',
+      'profitability_market_stale{source="profit"}': '0x10 1x40',
+    },
+    checks: [
+      { at: 35, alert: 'FleetBelowBreakEven', firing: [] },
+      { at: 45, alert: 'FleetBelowBreakEven', firing: [{ labels: { source: 'profit', fleet: 'farm-a', currency: 'usd' }, value: -12.5 }] },
+      { at: 60, alert: 'MinerBelowBreakEven', firing: [] },
+      { at: 75, alert: 'MinerBelowBreakEven', firing: [{ labels: { source: 'profit', fleet: 'farm-a', miner: 'rig-7', currency: 'usd' }, value: -1.25 }] },
+      { at: 35, alert: 'ProfitabilityMarketStale', firing: [] },
+      { at: 45, alert: 'ProfitabilityMarketStale', firing: [{ labels: { source: 'profit' }, value: 1 }] },
+    ],
+  },
+  {
     name: 'freqtrade API down',
     series: { [botSeries('freqtrade_build_info')]: '1x5 0x10' },
     checks: [

@@ -32,14 +32,14 @@ export interface AlertRule {
 
 /** Rule groups and their evaluation interval (Grafana needs a multiple of 10 s). */
 export const GROUPS: Record<Domain, { interval: string; folder: string }> = {
-  bitcoin: { interval: '1m', folder: 'nodescope' },
-  electrum: { interval: '1m', folder: 'nodescope' },
-  stacks: { interval: '1m', folder: 'nodescope' },
-  geth: { interval: '1m', folder: 'nodescope' },
-  mining: { interval: '1m', folder: 'nodescope' },
-  profitability: { interval: '5m', folder: 'nodescope' },
-  freqtrade: { interval: '1m', folder: 'nodescope' },
-  nodescope: { interval: '30s', folder: 'nodescope' },
+  bitcoin: { interval: '1m', folder: 'nodescope alerts' },
+  electrum: { interval: '1m', folder: 'nodescope alerts' },
+  stacks: { interval: '1m', folder: 'nodescope alerts' },
+  geth: { interval: '1m', folder: 'nodescope alerts' },
+  mining: { interval: '1m', folder: 'nodescope alerts' },
+  profitability: { interval: '5m', folder: 'nodescope alerts' },
+  freqtrade: { interval: '1m', folder: 'nodescope alerts' },
+  nodescope: { interval: '30s', folder: 'nodescope alerts' },
 };
 
 export const RULES: AlertRule[] = [
@@ -227,6 +227,44 @@ export const RULES: AlertRule[] = [
     summary: '{{source}}: signer {{value}} blocks behind the node (down or stuck)',
     description: 'The signer has not followed the Stacks tip for 10 minutes: the signer process or its metrics endpoint is down, or it lost its node connection. A signer that misses blocks misses rewards.',
     dashboard: 'nodescope-stacks',
+  },
+  // --- mining profitability -------------------------------------------------------------------
+  {
+    alert: 'FleetBelowBreakEven',
+    domain: 'profitability',
+    query: 'profitability_fleet_profit_per_day',
+    op: '<',
+    threshold: 0,
+    for: '30m',
+    severity: 'warning',
+    summary: '{{source}}: fleet {{label:fleet}} loses {{value}} {{label:currency}} per day',
+    description:
+      'At the current price, difficulty, fees and electricity rate the fleet earns less than its power costs. Check the break-even $/kWh on the profitability dashboard; consider curtailing the least efficient miners.',
+    dashboard: 'nodescope-profitability',
+  },
+  {
+    alert: 'MinerBelowBreakEven',
+    domain: 'profitability',
+    query: 'profitability_miner_profit_per_day',
+    op: '<',
+    threshold: 0,
+    for: '1h',
+    severity: 'info',
+    summary: '{{source}}: miner {{label:miner}} loses {{value}} {{label:currency}} per day',
+    description: 'This miner costs more in electricity than it earns (typically an old model or a degraded one running at reduced hashrate).',
+    dashboard: 'nodescope-profitability',
+  },
+  {
+    alert: 'ProfitabilityMarketStale',
+    domain: 'profitability',
+    query: 'profitability_market_stale',
+    op: '>',
+    threshold: 0,
+    for: '30m',
+    severity: 'warning',
+    summary: '{{source}}: price or difficulty data stale for 30 minutes',
+    description: 'Every configured price/difficulty API failed for 30 minutes; profitability figures use the last known values.',
+    dashboard: 'nodescope-profitability',
   },
   // --- Freqtrade -------------------------------------------------------------------------------
   {

@@ -1,0 +1,352 @@
+// Every provisioning file checked against what Grafana parses (grafanaSchema.ts mirrors Grafana's
+// Go structures), and every reference checked against what exists: datasource uids against the
+// provisioned datasources, panel types against core Grafana and our plugins, nodescope queries
+// against the shared catalog, Prometheus/InfluxDB names against the metrics the proxy registers.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { QUERIES_BY_KIND, type SourceKind } from '@nodescope/shared';
+import { RULES } from '../build/rules.ts';
+import { codeMetricNames, influxMeasurements, promqlMetrics } from './codeNames.ts';
+import {
+  ALERTING_FILE_KEYS,
+  BUILTIN_DATASOURCES,
+  checkContactPoints,
+  checkDashboardProviderFile,
+  checkDatasourceFile,
+  checkDatasourceSet,
+  checkPluginFile,
+  checkPolicies,
+  checkRuleGroups,
+  CORE_PANELS,
+  DASHBOARD_SCHEMA_VERSION,
+  EXPR_UIDS,
+  expandEnv,
+  isObj,
+  route,
+  validUid,
+  type Problems,
+  type ProvisionedDatasource,
+  type ProvisionedRule,
+  type Route,
+} from './grafanaSchema.ts';
+import { PROVISIONING, REPO } from './paths.ts';
+
+type Obj = Record<string, unknown>;
+const read = (path: string) => readFileSync(join(PROVISIONING, path), 'utf8');
+const yamlFiles = (dir: string) =>
+  readdirSync(join(PROVISIONING, dir))
+    .filter((n) => /\.ya?ml$/.test(n))
+    .map((n) => `${dir}/${n}`);
+
+/** The environment the README documents; contact points must be complete with it. */
+export const EXAMPLE_ENV: Record<string, string> = {
+  NODESCOPE_PROXY_URL: 'http://nodescope-proxy:8787',
+  NODESCOPE_API_KEY: 'change-me',
+  PROMETHEUS_URL: 'http://prometheus:9090',
+  INFLUX_URL: 'http://influxdb:8086',
+  INFLUX_DB: 'nodescope',
+  INFLUX_TOKEN: 'token',
+  ALERT_EMAIL_TO: 'ops@example.com',
+  ALERT_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XXXX',
+  ALERT_TELEGRAM_BOT_TOKEN: '123456:ABC',
+  ALERT_TELEGRAM_CHAT_ID: '-100123',
+  ALERT_DISCORD_WEBHOOK_URL: 'https://discord.com/api/webhooks/1/x',
+  ALERT_TEAMS_WEBHOOK_URL: 'https://example.webhook.office.com/webhookb2/x',
+  ALERT_WEBHOOK_URL: 'https://alerts.example.com/nodescope',
+  ALERT_WEBHOOK_TOKEN: 'secret',
+};
+
+// --- load everything once ------------------------------------------------------------------------
+
+const problems: Record<string, Problems> = {};
+const note = (area: string) => (problems[area] ??= []);
+
+const datasources: ProvisionedDatasource[] = [];
+for (const file of yamlFiles('datasources')) datasources.push(...checkDatasourceFile(file, parse(read(file)), note('datasources')));
+checkDatasourceSet(datasources, note('datasources'));
+const dsByUid = new Map(datasources.map((d) => [d.uid, d]));
+
+const apps: string[] = [];
+for (const file of yamlFiles('plugins')) apps.push(...checkPluginFile(file, parse(read(file)), note('plugins')));
+
+const providers = yamlFiles('dashboards').flatMap((file) => checkDashboardProviderFile(file, parse(read(file)), note('providers')));
+
+// alerting: every file at the top level, YAML or JSON (both parsed as YAML), merged
+const alertingEntries = readdirSync(join(PROVISIONING, 'alerting'));
+const alertingDocs = alertingEntries.filter((n) => /\.(ya?ml|json)$/.test(n)).map((n) => ({ file: `alerting/${n}`, doc: parse(read(`alerting/${n}`)) as Obj }));
+const contactPointNames: string[] = [];
+const rules: ProvisionedRule[] = [];
+const policyRoots: Route[] = [];
+const templates: Array<{ name: string; template: string }> = [];
+for (const { file, doc } of alertingDocs) {
+  const p = note('alerting');
+  if (!isObj(doc)) {
+    p.push(`${file}: not a mapping`);
+    continue;
+  }
+  for (const key of Object.keys(doc)) if (!ALERTING_FILE_KEYS.includes(key)) p.push(`${file}: unknown top-level key ${key}`);
+  if (doc.apiVersion !== 1) p.push(`${file}: apiVersion must be 1`);
+  if (doc.groups) rules.push(...checkRuleGroups(file, doc.groups, p));
+  if (doc.contactPoints) contactPointNames.push(...checkContactPoints(file, doc.contactPoints, EXAMPLE_ENV, p));
+  if (Array.isArray(doc.templates))
+    for (const t of doc.templates) {
+      if (!isObj(t) || typeof t.name !== 'string' || typeof t.template !== 'string') p.push(`${file}: template needs name and template`);
+      else templates.push({ name: t.name, template: t.template });
+    }
+}
+for (const { file, doc } of alertingDocs) if (isObj(doc) && doc.policies) policyRoots.push(...checkPolicies(file, doc.policies, contactPointNames, note('alerting')));
+
+// dashboards: the JSON files in the folders the providers point at
+interface DashboardFile {
+  file: string;
+  json: Obj;
+}
+const dashboards: DashboardFile[] = [];
+for (const dir of ['nodescope', 'prometheus', 'influxdb']) {
+  for (const name of readdirSync(join(PROVISIONING, 'dashboards', dir))) {
+    dashboards.push({ file: `dashboards/${dir}/${name}`, json: JSON.parse(read(`dashboards/${dir}/${name}`)) as Obj });
+  }
+}
+
+function pluginIds(type: string): string[] {
+  const ids: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name === 'plugin.json') {
+        const json = JSON.parse(readFileSync(path, 'utf8')) as { id?: string; type?: string };
+        if (json.type === type && json.id) ids.push(json.id);
+      }
+    }
+  };
+  walk(join(REPO, 'plugins'));
+  return ids;
+}
+
+const METRICS = codeMetricNames();
+
+// --- tests ---------------------------------------------------------------------------------------
+
+describe('provisioning files parse as Grafana reads them', () => {
+  it.each(['datasources', 'plugins', 'providers', 'alerting'])('%s: no problems', (area) => {
+    expect(problems[area] ?? []).toEqual([]);
+  });
+
+  it('the nodescope, Prometheus and InfluxDB datasources are provisioned with fixed uids', () => {
+    expect(dsByUid.get('nodescope')?.type).toBe('nodescope-crypto-datasource');
+    expect(dsByUid.get('nodescope-prometheus')?.type).toBe('prometheus');
+    expect(dsByUid.get('nodescope-influxdb')?.type).toBe('influxdb');
+  });
+
+  it('the nodescope datasource takes the proxy URL and API key from the environment, where the plugin route reads them', () => {
+    const ds = dsByUid.get('nodescope')!.raw;
+    const route = (JSON.parse(readFileSync(join(REPO, 'plugins/datasource/src/plugin.json'), 'utf8')) as { routes: Array<{ url: string; headers: Array<{ content: string }> }> }).routes[0]!;
+    const jsonKey = /\.JsonData\.(\w+)/.exec(route.url)![1]!;
+    const secureKey = /\.SecureJsonData\.(\w+)/.exec(route.headers[0]!.content)![1]!;
+    expect(expandEnv(String((ds.jsonData as Obj)[jsonKey]), EXAMPLE_ENV)).toBe(EXAMPLE_ENV.NODESCOPE_PROXY_URL);
+    expect(expandEnv(String((ds.secureJsonData as Obj)[secureKey]), EXAMPLE_ENV)).toBe(EXAMPLE_ENV.NODESCOPE_API_KEY);
+  });
+
+  it('env interpolation follows os.ExpandEnv ($$ is a literal dollar)', () => {
+    expect(expandEnv('a $X ${Y} $$Z', { X: '1', Y: '2', Z: 'no' })).toBe('a 1 2 $Z');
+    expect(expandEnv('${UNSET}', {})).toBe('');
+  });
+
+  it('the provisioned app is our app plugin', () => {
+    expect(apps).toEqual(pluginIds('app'));
+    expect(apps).toContain('nodescope-suite-app');
+  });
+
+  it('alerting/ holds only YAML/JSON files and no sub-folders (anything else stops Grafana)', () => {
+    for (const name of alertingEntries) {
+      expect(statSync(join(PROVISIONING, 'alerting', name)).isFile(), name).toBe(true);
+      expect(name, name).toMatch(/\.(ya?ml|json)$/);
+    }
+  });
+
+  it('every provider path ends in a dashboards/ folder that holds JSON', () => {
+    expect(providers.map((p) => basename(p.path)).sort()).toEqual(['influxdb', 'nodescope', 'prometheus']);
+  });
+});
+
+describe('alert rules', () => {
+  it('every catalog rule is provisioned once, with a unique uid and title per folder', () => {
+    expect(rules.map((r) => r.title).sort()).toEqual(RULES.map((r) => r.alert).sort());
+    expect(new Set(rules.map((r) => r.uid)).size).toBe(rules.length);
+    expect(new Set(rules.map((r) => `${r.folder}/${r.title}`)).size).toBe(rules.length);
+  });
+
+  it('rules query the provisioned Prometheus datasource (or server-side expressions)', () => {
+    for (const rule of rules) {
+      for (const uid of rule.datasourceUids) {
+        if (EXPR_UIDS.includes(uid)) continue;
+        expect(dsByUid.get(uid)?.type, `${rule.title}: ${uid}`).toBe('prometheus');
+      }
+    }
+  });
+
+  it('group intervals are multiples of 10 s and labels carry no unescaped $ (labels are env-expanded)', () => {
+    for (const rule of rules) {
+      expect(rule.intervalMs % 10_000, rule.group).toBe(0);
+      for (const value of Object.values(rule.labels)) expect(value.replace(/\$\$/g, '')).not.toContain('$');
+    }
+  });
+
+  it('every metric a rule reads is one the proxy exposes', () => {
+    const unknown = rules.flatMap((r) => r.queries.flatMap((q) => (typeof q.model.expr === 'string' ? promqlMetrics(q.model.expr) : [])).filter((m) => !METRICS.has(m)).map((m) => `${r.title}: ${m}`));
+    expect(unknown).toEqual([]);
+  });
+
+  it('every domain of the issue has rules', () => {
+    const domains = new Set(RULES.map((r) => r.domain));
+    for (const d of ['bitcoin', 'stacks', 'mining', 'profitability', 'freqtrade', 'nodescope']) expect(domains, d).toContain(d);
+  });
+
+  it('routing: every rule reaches e-mail, criticals also Telegram and the webhook, with the severity cooldown', () => {
+    expect(policyRoots).toHaveLength(1);
+    const root = policyRoots[0]!;
+    expect(root.group_by).toEqual(['source', 'severity']);
+    const cooldown = { critical: '1h', warning: '4h', info: '12h' };
+    for (const rule of RULES) {
+      const reached = route(root, { alertname: rule.alert, severity: rule.severity, domain: rule.domain, source: 'x' });
+      const receivers = reached.map((r) => r.receiver);
+      expect(receivers, rule.alert).toContain('nodescope-email');
+      expect(reached.find((r) => r.receiver === 'nodescope-email')!.repeat, rule.alert).toBe(cooldown[rule.severity]);
+      if (rule.severity === 'critical') expect(receivers, rule.alert).toEqual(expect.arrayContaining(['nodescope-telegram', 'nodescope-webhook', 'nodescope-slack']));
+      else expect(receivers, rule.alert).not.toContain('nodescope-telegram');
+    }
+  });
+
+  it('all six integrations exist, none suppresses resolved notifications, and the templates they use are defined', () => {
+    const docs = alertingDocs.flatMap(({ doc }) => (Array.isArray(doc.contactPoints) ? doc.contactPoints : [])) as Array<{ receivers: Obj[] }>;
+    const receivers = docs.flatMap((cp) => cp.receivers);
+    expect(new Set(receivers.map((r) => r.type))).toEqual(new Set(['email', 'slack', 'telegram', 'discord', 'teams', 'webhook']));
+    for (const r of receivers) expect(r.disableResolveMessage).toBe(false);
+    const defined = new Set(templates.flatMap((t) => [...t.template.matchAll(/define "([^"]+)"/g)].map((m) => m[1]!)));
+    const used = new Set(JSON.stringify(docs).match(/template \\"([^\\]+)\\"/g)?.map((m) => m.replace(/template \\"|\\"/g, '')) ?? []);
+    expect(used.size).toBeGreaterThan(0);
+    for (const name of used) expect(defined, name).toContain(name);
+  });
+
+  it('the checks catch mistakes (a broken rule group is reported)', () => {
+    const p: Problems = [];
+    checkRuleGroups('x', [{ name: 'g', folder: 'f', interval: '15s', rules: [{ uid: 'has space', title: 't', condition: 'Z', data: [{ refId: 'A', datasourceUid: '__expr__', relativeTimeRange: { from: 1.5, to: 0 }, model: { type: 'threshold', expression: 'A', conditions: [] } }], labels: { a: 1 } }] }], p);
+    expect(p.join('\n')).toMatch(/multiple of 10s/);
+    expect(p.join('\n')).toMatch(/not a valid Grafana uid/);
+    expect(p.join('\n')).toMatch(/condition "Z"/);
+    expect(p.join('\n')).toMatch(/integer seconds/);
+    expect(p.join('\n')).toMatch(/exactly one condition/);
+    expect(p.join('\n')).toMatch(/labels.a: expected a string/);
+    const c: Problems = [];
+    checkContactPoints('x', [{ name: 'n', receivers: [{ uid: 'u', type: 'telegram', settings: { bottoken: '${UNSET}', chatid: '1' } }] }], {}, c);
+    expect(c.join('\n')).toMatch(/bottoken is empty/);
+  });
+});
+
+describe('dashboards', () => {
+  const panelTypes = new Set([...CORE_PANELS, ...pluginIds('panel')]);
+
+  const panelsOf = (json: Obj): Obj[] =>
+    ((json.panels as Obj[]) ?? []).flatMap((p) => [p, ...(((p.panels as Obj[] | undefined) ?? []) as Obj[])]);
+
+  it('there is a dashboard for every domain, and a Prometheus and InfluxDB variant where seeds used them', () => {
+    const uids = dashboards.map((d) => d.json.uid);
+    for (const uid of [
+      'nodescope-home', 'nodescope-bitcoin', 'nodescope-mempool', 'nodescope-bitcoin-peers', 'nodescope-electrum', 'nodescope-stacks',
+      'nodescope-geth', 'nodescope-mining-fleet', 'nodescope-profitability', 'nodescope-freqtrade', 'nodescope-proxy',
+      'nodescope-prom-bitcoin', 'nodescope-prom-stacks', 'nodescope-prom-mining', 'nodescope-prom-freqtrade', 'nodescope-influx-bitcoin',
+    ])
+      expect(uids).toContain(uid);
+    expect(new Set(uids).size).toBe(uids.length);
+  });
+
+  it.each(dashboards.map((d) => [d.file, d] as const))('%s: model, panels, datasources, variables', (_file, { json }) => {
+    const p: Problems = [];
+    if (typeof json.title !== 'string' || json.title === '') p.push('title is empty (ErrDashboardTitleEmpty)');
+    if (!validUid(json.uid)) p.push('uid invalid');
+    if (json.schemaVersion !== DASHBOARD_SCHEMA_VERSION) p.push(`schemaVersion ${String(json.schemaVersion)}`);
+    if ('id' in json && json.id !== null) p.push('a provisioned dashboard must not carry a database id');
+    const variables = ((json.templating as Obj).list as Obj[]) ?? [];
+    const varNames = new Set(variables.map((v) => String(v.name)));
+    const builtinVars = new Set(['__interval', '__rate_interval', '__range', 'timeFilter', '__timeFilter', 'tag_source', '__all', '__interval_ms']);
+    const refsOk = (text: string, where: string) => {
+      for (const m of text.matchAll(/\$(\w+)|\$\{(\w+)(?::\w+)?\}/g)) {
+        const name = (m[1] ?? m[2])!;
+        if (!varNames.has(name) && !builtinVars.has(name)) p.push(`${where}: variable $${name} is not defined`);
+      }
+    };
+    const dsOk = (ds: unknown, where: string) => {
+      if (!isObj(ds)) return void p.push(`${where}: datasource must be {type, uid}`);
+      const uid = String(ds.uid);
+      if (BUILTIN_DATASOURCES.includes(uid)) return;
+      const provisioned = dsByUid.get(uid);
+      if (!provisioned) p.push(`${where}: datasource uid ${uid} is not provisioned`);
+      else if (provisioned.type !== ds.type) p.push(`${where}: datasource ${uid} is ${provisioned.type}, not ${String(ds.type)}`);
+    };
+    // which source kind each nodescope source variable lists
+    const kindOf = new Map<string, SourceKind>();
+    for (const v of variables) {
+      if (isObj(v.datasource)) dsOk(v.datasource, `variable ${String(v.name)}`);
+      if (isObj(v.query) && v.query.name === 'sources' && typeof v.query.kind === 'string') kindOf.set(String(v.name), v.query.kind as SourceKind);
+      refsOk(JSON.stringify(v.query ?? ''), `variable ${String(v.name)}`);
+      if (isObj(v.query) && typeof v.query.query === 'string') for (const m of promqlMetrics(String(v.query.query).replace(/^label_values\((.*),\s*\w+\)$/, '$1'))) if (!METRICS.has(m)) p.push(`variable ${String(v.name)}: metric ${m} unknown`);
+      if (typeof v.query === 'string') for (const m of influxMeasurements(v.query)) if (!METRICS.has(m)) p.push(`variable ${String(v.name)}: measurement ${m} unknown`);
+    }
+    const ids = new Set<number>();
+    const cells = new Set<string>();
+    for (const panel of panelsOf(json)) {
+      const where = `panel "${String(panel.title)}"`;
+      if (!panelTypes.has(String(panel.type))) p.push(`${where}: panel type ${String(panel.type)} exists neither in core Grafana nor in our plugins`);
+      if (typeof panel.id !== 'number' || ids.has(panel.id)) p.push(`${where}: id missing or duplicated`);
+      ids.add(panel.id as number);
+      const g = panel.gridPos as { x: number; y: number; w: number; h: number };
+      if (!g || g.x < 0 || g.w < 1 || g.x + g.w > 24 || g.h < 1) p.push(`${where}: gridPos outside the 24-column grid`);
+      else
+        for (let x = g.x; x < g.x + g.w; x++)
+          for (let y = g.y; y < g.y + g.h; y++) {
+            if (cells.has(`${x},${y}`)) p.push(`${where}: overlaps another panel at ${x},${y}`);
+            cells.add(`${x},${y}`);
+          }
+      refsOk(String(panel.title), where);
+      if (panel.type === 'row') continue;
+      if (panel.datasource !== undefined) dsOk(panel.datasource, where);
+      for (const t of (panel.transformations as Obj[] | undefined) ?? []) if (t.id === 'formatTime') p.push(`${where}: formatTime is migrated away (schema 43); use convertFieldType`);
+      const targets = (panel.targets as Obj[]) ?? [];
+      if (targets.length === 0) p.push(`${where}: no queries`);
+      for (const t of targets) {
+        const tw = `${where} ${String(t.refId)}`;
+        dsOk(t.datasource, tw);
+        const ds = t.datasource as Obj;
+        refsOk(JSON.stringify({ ...t, datasource: undefined }), tw);
+        if (ds.type === 'nodescope-crypto-datasource') {
+          if (t.schemaVersion !== 1) p.push(`${tw}: schemaVersion must be the datasource's QUERY_SCHEMA_VERSION 1`);
+          const variable = /^\$(\w+)$/.exec(String(t.sourceId))?.[1];
+          const kind = variable ? kindOf.get(variable) : undefined;
+          if (!kind) p.push(`${tw}: sourceId ${String(t.sourceId)} is not a source variable of a known kind`);
+          else if (!(QUERIES_BY_KIND[kind] as readonly string[]).includes(String(t.query))) p.push(`${tw}: ${String(t.query)} is not a ${kind} query of the catalog`);
+        } else if (ds.type === 'prometheus') {
+          for (const m of promqlMetrics(String(t.expr))) if (!METRICS.has(m)) p.push(`${tw}: metric ${m} is not exposed by the proxy`);
+        } else if (ds.type === 'influxdb') {
+          const measurements = influxMeasurements(String(t.query));
+          if (measurements.length === 0) p.push(`${tw}: no measurement`);
+          for (const m of measurements) if (!METRICS.has(m)) p.push(`${tw}: measurement ${m} is not written by the proxy`);
+        }
+      }
+    }
+    for (const anno of (((json.annotations as Obj).list as Obj[]) ?? [])) {
+      dsOk(anno.datasource, `annotation ${String(anno.name)}`);
+      if (isObj(anno.target)) refsOk(JSON.stringify(anno.target), `annotation ${String(anno.name)}`);
+    }
+    expect(p).toEqual([]);
+  });
+
+  it('the checks catch mistakes (an unknown metric and a function name are told apart)', () => {
+    expect(promqlMetrics('histogram_quantile(0.95, sum by (le, source) (rate(x_bucket{a="b"}[5m]))) / on (source) y offset 1h > 1e15')).toEqual(['x_bucket', 'y']);
+    expect(METRICS.has('bitcoin_blocks')).toBe(true);
+    expect(METRICS.has('bitcoin_blockz')).toBe(false);
+  });
+});
