@@ -152,10 +152,10 @@ describe('bitcoin source queries against the simulator', () => {
     expect(frameColumn<number>(fees, FEE_ESTIMATE_FIELDS.conservative)!.every((v) => v > 0)).toBe(true);
 
     // traffic rates need two samples of the growing counters: the poll loop provides them
-    const traffic = await waitFor(async () => {
+    const traffic = (await waitFor(async () => {
       const frame = await query(source, 'network.traffic');
       return frameLength(frame) >= 2 ? frame : null;
-    }, 'traffic samples');
+    }, 'traffic samples'))!;
     expect(frameColumn<number>(traffic, TRAFFIC_FIELDS.bytesIn)!.every((v) => v >= 0)).toBe(true);
     expect(frameColumn<number>(traffic, TRAFFIC_FIELDS.bytesOut)!.some((v) => v > 0)).toBe(true);
 
@@ -254,10 +254,10 @@ describe('bitcoin source faults', () => {
     const h = await harness({}, {}, { rpc: { timeoutMs: 300 } });
     await waitFor(() => h.source.health().status === 'ok', 'healthy first');
     h.sim.setFault(fault);
-    const seen = await waitFor(() => {
+    const seen = (await waitFor(() => {
       const health = h.source.health();
       return statuses.includes(health.status) ? health : null;
-    }, `${fault.kind} visible in health`);
+    }, `${fault.kind} visible in health`))!;
     expect(seen.message).toMatch(message);
     h.sim.setFault(null);
     await waitFor(() => h.source.health().status === 'ok', `recovery after ${fault.kind}`);
@@ -345,7 +345,7 @@ describe('bitcoin source tip tracking, history and metrics', () => {
     const oldHeight = h.sim.tipHeight();
     h.sim.reorg(2);
     const newTip = h.sim.tipHash();
-    const reorg = await waitFor(async () => (await h.source.annotations!.reorgs!({ from: 0, to: Date.now() + 1_000 }))[0], 'reorg annotated');
+    const reorg = (await waitFor(async () => (await h.source.annotations!.reorgs!({ from: 0, to: Date.now() + 1_000 }))[0], 'reorg annotated'))!;
     expect(reorg.title).toContain('depth 2');
     expect(reorg.text).toContain(oldTip);
     expect(reorg.text).toContain(String(oldHeight));
