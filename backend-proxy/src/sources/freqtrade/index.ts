@@ -176,7 +176,8 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
 
   /** Polls when the last attempt is older than pollSeconds, so a query never reads stale state. */
   async function fresh(): Promise<BotSnapshot> {
-    if (now() - lastAttempt >= pollMs || !snapshot) await poll();
+    // a poll in flight (started by a concurrent query) is awaited, never read half-way
+    if (polling || now() - lastAttempt >= pollMs || !snapshot) await poll();
     if (!up || !snapshot) throw new UpstreamError(`freqtrade ${id} unreachable: ${lastError}`, 'down', true);
     return snapshot;
   }
@@ -276,8 +277,10 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
 
   function subscribe(kind: keyof typeof listeners): StreamSubscribe {
     return (emitFrame: StreamEmit, streamParams) => {
-      const p = params({ params: streamParams } as QueryInput, { pair: { kind: 'string' } });
-      const listener: Listener = { emit: emitFrame, pair: p.pair as string | undefined };
+      // the SSE route has already answered 200 when it subscribes: a throw here would reach
+      // nobody, so only a string `pair` filters and anything else is ignored
+      const pair = typeof streamParams?.pair === 'string' && streamParams.pair.length > 0 ? streamParams.pair : undefined;
+      const listener: Listener = { emit: emitFrame, pair };
       listeners[kind].add(listener);
       return () => listeners[kind].delete(listener);
     };
