@@ -62,6 +62,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // deployment: compose file vs the compose-spec schema, k8s manifests, the scale-out path
+        resolve: { alias: { '@nodescope/shared': shared } },
+        test: {
+          name: 'deploy',
+          root: here('./deploy'),
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });
