@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { frameColumn, type DataFrameJSON } from '@nodescope/shared';
 import { parseConfig } from '../src/config/load.js';
 import { startServer } from '../src/http/server.js';
-import { startFreqtradeSimulator, type FreqtradeSimulator } from '../src/simulators/freqtrade/index.js';
+import { startFreqtradeSimulator } from '../src/simulators/freqtrade/index.js';
 import type { FreqtradeSourceConfig } from '../src/sources/freqtrade/config.js';
 import { createFreqtradeSource, type FreqtradeSource } from '../src/sources/freqtrade/index.js';
 import { LogCapture, waitFor } from './helpers.js';
@@ -14,6 +14,7 @@ const API_KEY = 'proxy-api-key-0123456789';
 const clock = { t: Date.UTC(2026, 10, 23, 12, 0, 0) };
 const now = () => clock.t;
 const closers: Array<() => Promise<void>> = [];
+type Results = { results: Record<string, { frames: DataFrameJSON[]; error?: string }> };
 
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
@@ -49,7 +50,7 @@ sources:
     });
     const text = await res.text();
     bodies.push(text);
-    return { status: res.status, text, json: () => JSON.parse(text) as Record<string, any> };
+    return { status: res.status, text, json: <T = Record<string, unknown>>() => JSON.parse(text) as T };
   };
   const query = (queries: Array<{ refId: string; sourceId: string; query: string; params?: object }>) =>
     call('/api/query', { queries, range: { from: clock.t - 30 * 86_400_000, to: clock.t }, intervalMs: 60_000, maxDataPoints: 500 });
@@ -65,7 +66,7 @@ describe('freqtrade behind the proxy', () => {
     const names = ['bots', 'profit', 'trades', 'open.trades', 'performance', 'balance', 'daily', 'health'];
     const all = await query(names.flatMap((q) => ['bot-a', 'bot-b'].map((id) => ({ refId: `${id}:${q}`, sourceId: id, query: q }))));
     expect(all.status).toBe(200);
-    const results = all.json().results as Record<string, { frames: DataFrameJSON[]; error?: string }>;
+    const results = all.json<Results>().results;
     for (const [refId, result] of Object.entries(results)) {
       expect(result.error, refId).toBeUndefined();
       expect(result.frames.length, refId).toBeGreaterThan(0);
@@ -79,7 +80,7 @@ describe('freqtrade behind the proxy', () => {
       { refId: 'a', sourceId: 'bot-a', query: 'trades' },
       { refId: 'b', sourceId: 'bot-b', query: 'trades' },
       { refId: 'rowA', sourceId: 'bot-a', query: 'bots' },
-    ])).json().results as Record<string, { frames: DataFrameJSON[]; error?: string }>;
+    ])).json<Results>().results;
     expect(partial.a?.error).toMatch(/bot-a unreachable/);
     expect(partial.b?.error).toBeUndefined();
     expect(frameColumn(partial.rowA?.frames[0] as DataFrameJSON, 'state')).toEqual(['unreachable']);
@@ -90,8 +91,8 @@ describe('freqtrade behind the proxy', () => {
     simB.setFault('exchange-error');
     clock.t += 20_000;
     await query([{ refId: 'x', sourceId: 'bot-b', query: 'bots' }]);
-    const health = (await call('/api/health')).json();
-    const byId = Object.fromEntries((health.sources as Array<{ id: string; status: string }>).map((s) => [s.id, s.status]));
+    const health = (await call('/api/health')).json<{ sources: Array<{ id: string; status: string }> }>();
+    const byId = Object.fromEntries(health.sources.map((s) => [s.id, s.status]));
     expect(byId).toEqual({ 'bot-a': 'ok', 'bot-b': 'degraded' });
 
     const pairs = (await call('/api/variables?sourceId=bot-a&name=pairs')).json();
@@ -100,8 +101,8 @@ describe('freqtrade behind the proxy', () => {
     expect(marks.status).toBe(200);
     expect(marks.text).toContain('"exit"');
 
-    const bad = (await query([{ refId: 'bad', sourceId: 'bot-a', query: 'trades', params: { limit: -1 } }])).json();
-    expect(bad.results.bad.error).toMatch(/limit/);
+    const bad = (await query([{ refId: 'bad', sourceId: 'bot-a', query: 'trades', params: { limit: -1 } }])).json<Results>();
+    expect(bad.results.bad?.error).toMatch(/limit/);
 
     expect((await call('/api/sources')).text).toContain('"kind":"freqtrade"');
   });
