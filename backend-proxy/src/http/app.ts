@@ -1,7 +1,7 @@
 // Builds the proxy: shared services, one Source per config entry, and the HTTP routes. It does
 // not listen (server.ts does), so tests can use inject() or one ephemeral port.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { collectSecrets } from '../config/load.js';
 import type { ProxyConfig, SourceConfig } from '../config/schema.js';
@@ -89,7 +89,8 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // one line per response is written by the onResponse hook below, at a level by status
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: true,

@@ -13,7 +13,8 @@ export async function startServer(
   const address = proxy.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  proxy.context.logger.info(`listening on ${url}`);
+  // written whatever the configured level: scripts and operators wait for this line
+  proxy.context.logger.child({}, { level: 'info' }).info(`listening on ${url}`);
 
   if (options.handleSignals) {
     let closing = false;

@@ -1,0 +1,139 @@
+// /api/query throughput and latency with the cache on, beside the same proxy with every cache
+// and all coalescing off (each request reaching bitcoind), and how many RPC calls 100 identical
+// concurrent queries cause. Load comes from autocannon in this process; the proxy runs alone in
+// its own process, the bitcoind simulator in this one.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { startBitcoinSimulator } from '../src/simulators/bitcoin/index.js';
+import { ratio, type BenchResult } from './lib.js';
+import { startProxyProcess } from './proxyProcess.js';
+
+const API_KEY = 'bench-api-key-0123456789';
+const CONCURRENCY = [1, 16, 64] as const;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+
+interface LoadFigures {
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, body: string, connections: number): Promise<LoadFigures> {
+  const result = await autocannon({
+    url: `${url}/api/query`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body,
+    connections,
+    duration: SECONDS,
+  });
+  return {
+    connections,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** Waits until a counter has not moved for 500 ms (at most 15 s). */
+async function settled(count: () => number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let last = -1;
+  while (Date.now() < deadline) {
+    const now = count();
+    if (now === last) return;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+export async function runQueryBench(): Promise<BenchResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'nodescope-bench-'));
+  const simulator = await startBitcoinSimulator({ network: 'regtest', initialMempool: 2_000, seed: 7 });
+  const proxyConfig = (cache: 'on' | 'off') => ({
+    server: { host: '127.0.0.1', port: 0, apiKey: API_KEY, logLevel: 'warn', cache, cacheTtlMs: 60_000 },
+    sources: [
+      {
+        id: 'btc',
+        kind: 'bitcoin',
+        network: 'regtest',
+        rpc: { url: simulator.rpcUrl, cookieFile: simulator.cookieFile ?? undefined },
+        // no background polling: every upstream call in the run is caused by the load
+        pollSeconds: 3_600,
+        slowPollSeconds: 3_600,
+      },
+    ],
+  });
+  const body = JSON.stringify({
+    queries: [{ refId: 'A', sourceId: 'btc', query: 'chain.info' }],
+    range: { from: 1_700_000_000_000, to: 1_700_003_600_000 },
+  });
+  const figures: Record<'on' | 'off', LoadFigures[]> = { on: [], off: [] };
+  const coalesced: Record<'on' | 'off', number> = { on: 0, off: 0 };
+  try {
+    for (const mode of ['on', 'off'] as const) {
+      const proxy = await startProxyProcess(proxyConfig(mode), dir, `proxy-cache-${mode}`);
+      try {
+        // 100 identical concurrent queries once start-up polling has settled: how many RPC
+        // calls reach bitcoind
+        await settled(() => simulator.received.length);
+        const before = simulator.received.length;
+        await Promise.all(
+          Array.from({ length: 100 }, () =>
+            fetch(`${proxy.url}/api/query`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+              body,
+            }).then((r) => r.arrayBuffer())
+          )
+        );
+        coalesced[mode] = simulator.received.length - before;
+        for (const connections of CONCURRENCY) figures[mode].push(await load(proxy.url, body, connections));
+      } finally {
+        await proxy.stop();
+      }
+    }
+  } finally {
+    await simulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  const table = Object.fromEntries(
+    (['on', 'off'] as const).map((mode) => [mode === 'on' ? 'cached' : 'uncached', figures[mode]])
+  );
+  const at64 = (mode: 'on' | 'off') => figures[mode].find((f) => f.connections === 64)!;
+  // chain.info is one batch of two methods (getblockchaininfo + getnetworkhashps)
+  return [
+    {
+      name: 'query.cached_p99_ms',
+      value: at64('on').p99,
+      unit: 'ms',
+      goal: '<= 5 ms at concurrency 64',
+      baseline: { what: 'cache off (every request to bitcoind)', value: at64('off').p99 },
+      ratio: ratio(at64('on').p99, at64('off').p99, true),
+      details: table,
+    },
+    {
+      name: 'query.cached_throughput_rps',
+      value: at64('on').rps,
+      unit: 'req/s',
+      goal: '>= 10,000 req/s at concurrency 64',
+      baseline: { what: 'cache off (every request to bitcoind)', value: at64('off').rps },
+      ratio: ratio(at64('on').rps, at64('off').rps, false),
+      details: table,
+    },
+    {
+      name: 'query.coalesced_upstream_calls',
+      value: coalesced.on,
+      unit: 'RPC methods',
+      goal: '100 identical concurrent queries -> 1 upstream call (2 methods in one batch)',
+      baseline: { what: 'cache and coalescing off', value: coalesced.off },
+      ratio: ratio(coalesced.on, coalesced.off, true),
+    },
+  ];
+}
