@@ -23,6 +23,8 @@ export interface RpcServerHooks {
   /** current injected delay and work-queue state */
   delayMs: () => number;
   workQueueFull: () => boolean;
+  /** refuse at once (the listener is being closed) */
+  isDown: () => boolean;
   authFailureDelayMs: number;
   onReceived: (request: ReceivedRequest) => void;
 }
@@ -176,6 +178,10 @@ export class RpcHttpServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.hooks.isDown()) {
+      req.socket.destroy();
+      return;
+    }
     const body = await readBody(req);
     if (body === null) {
       textReply(res, 413, '');

@@ -44,6 +44,8 @@ export interface BitcoinSimulatorOptions {
   indexes?: string[];
   /** 'auto': regtest needs 3 mined blocks with transactions first, as a fresh regtest node does */
   feeEstimates?: 'auto' | 'always' | 'never';
+  /** clock in ms (tests inject one to move time without waiting) */
+  now?: () => number;
 }
 
 export type BitcoinFault =
@@ -84,6 +86,8 @@ export interface BitcoinSimulator {
   mineBlock(): string;
   reorg(depth: number): string[];
   setFault(fault: BitcoinFault | null): void;
+  /** resolves once the listener follows the current fault (down closes it, clearing reopens it) */
+  faultApplied(): Promise<void>;
   currentFault(): BitcoinFault | null;
   restart(): Promise<void>;
   mempoolTxids(): string[];
@@ -117,13 +121,14 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
 
   let fault: BitcoinFault | null = null;
   let warmup: string | null = null;
-  let startTime = Math.floor(Date.now() / 1000);
+  const now = options.now ?? Date.now;
+  let startTime = Math.floor(now() / 1000);
   const received: string[] = [];
   const receivedRequests: ReceivedRequest[] = [];
   const zmq = options.zmqPort === undefined || options.zmqPort === null ? null : new SequencePublisher();
   let zmqPort = options.zmqPort ?? 0;
 
-  const node = new SimNode({ params, seed, initialHeight: options.initialHeight ?? params.defaultInitialHeight, onEvent: (e) => zmq?.publish(e) });
+  const node = new SimNode({ params, seed, initialHeight: options.initialHeight ?? params.defaultInitialHeight, now, onEvent: (e) => zmq?.publish(e) });
   const peers = createPeers(options.peers ?? 12, seed, params.p2pPort, startTime);
   const feeMode = options.feeEstimates ?? 'auto';
   const ctx: RpcContext = {
@@ -136,7 +141,7 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     zmqEndpoint: () => (zmq ? zmq.endpoint : null),
     indexes: options.indexes ?? (network === 'mainnet' ? ['txindex'] : []),
     feeEstimatesReady: () => feeMode === 'always' || (feeMode === 'auto' && (network !== 'regtest' || node.minedWithTxs >= 3)),
-    nowMs: () => Date.now(),
+    nowMs: now,
   };
 
   const writeCookie = async () => {
@@ -157,6 +162,7 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     warmupMessage: () => (fault?.kind === 'warmup' ? (fault.message ?? 'Loading block index…') : warmup),
     delayMs: () => (fault?.kind === 'slow' ? fault.delayMs : 0),
     workQueueFull: () => fault?.kind === 'workQueue',
+    isDown: () => fault?.kind === 'down',
     authFailureDelayMs: options.authFailureDelayMs ?? 250,
     onReceived: (request) => {
       received.push(request.method);
@@ -184,9 +190,9 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     let last = Date.now();
     timers.push(
       setInterval(() => {
-        const now = Date.now();
-        carry += ((now - last) / 1000) * rate;
-        last = now;
+        const t = Date.now();
+        carry += ((t - last) / 1000) * rate;
+        last = t;
         const count = Math.floor(carry);
         carry -= count;
         if (count > 0 && fault?.kind !== 'down' && !restarting) node.addTransactions(count);
@@ -199,13 +205,11 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     }, options.blockIntervalMs));
   }
 
-  const applyFault = async (next: BitcoinFault | null) => {
-    const wasDown = fault?.kind === 'down';
-    fault = next;
-    if (zmq) zmq.silent = next?.kind === 'zmqSilent';
-    if (next?.kind === 'zmqDrop') zmq?.drop(next.count);
-    if (next?.kind === 'down' && !wasDown) await rpc.close();
-    if (next?.kind !== 'down' && wasDown && !restarting && !closed) await rpc.listen(rpcPort);
+  // listener changes are asynchronous; everything else takes effect at once
+  const applyListener = async () => {
+    if (closed || restarting) return;
+    if (fault?.kind === 'down' && rpc.listening) await rpc.close();
+    else if (fault?.kind !== 'down' && !rpc.listening) await rpc.listen(rpcPort);
   };
   let faultChain: Promise<void> = Promise.resolve();
 
@@ -225,8 +229,12 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     mineBlock: () => node.mineBlock(),
     reorg: (depth) => node.reorg(depth),
     setFault: (next) => {
-      faultChain = faultChain.then(() => applyFault(next));
+      fault = next;
+      if (zmq) zmq.silent = next?.kind === 'zmqSilent';
+      if (next?.kind === 'zmqDrop') zmq?.drop(next.count);
+      faultChain = faultChain.then(applyListener, applyListener);
     },
+    faultApplied: () => faultChain,
     currentFault: () => fault,
     async restart() {
       await faultChain;
@@ -236,7 +244,7 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
         await zmq?.close();
         await deleteCookie();
         await sleep(options.restartDownMs ?? 150);
-        startTime = Math.floor(Date.now() / 1000);
+        startTime = Math.floor(now() / 1000);
         await writeCookie();
         if (zmq) await zmq.bind(zmqPort, '127.0.0.1');
         const warmupMs = options.warmupMs ?? 300;

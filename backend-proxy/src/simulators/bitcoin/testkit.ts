@@ -56,9 +56,16 @@ export function decodeSequence(frames: Buffer[]): SequenceMessage {
   };
 }
 
-/** a subscriber that has provably joined: it keeps probing until a message arrives */
+/**
+ * A subscriber that has provably joined. It keeps one receive pending at all times (a background
+ * loop into a queue): zeromq.js can miss messages that arrive after a reconnect when reads are
+ * only issued with timeouts in between.
+ */
 export class SequenceSubscriber {
-  readonly socket = new Subscriber({ receiveTimeout: 5000, linger: 0 });
+  readonly socket = new Subscriber({ linger: 0 });
+  private readonly queue: SequenceMessage[] = [];
+  private waiter: (() => void) | null = null;
+  private closed = false;
 
   private constructor() {}
 
@@ -66,11 +73,11 @@ export class SequenceSubscriber {
     const sub = new SequenceSubscriber();
     sub.socket.connect(sim.zmqSequenceEndpoint as string);
     sub.socket.subscribe('sequence');
+    void sub.pump();
     // slow joiner: publish probe transactions until one arrives, then drain
     for (let attempt = 0; attempt < 100; attempt++) {
       sim.addTransactions(1);
-      const got = await sub.tryReceive(100);
-      if (got) {
+      if (await sub.tryReceive(100)) {
         await sub.drain();
         return sub;
       }
@@ -78,14 +85,32 @@ export class SequenceSubscriber {
     throw new Error('subscriber never received a message');
   }
 
-  async tryReceive(timeoutMs: number): Promise<SequenceMessage | null> {
-    this.socket.receiveTimeout = timeoutMs;
+  private async pump(): Promise<void> {
     try {
-      return decodeSequence((await this.socket.receive()) as Buffer[]);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'EAGAIN') return null;
-      throw error;
+      for await (const frames of this.socket) {
+        this.queue.push(decodeSequence(frames as Buffer[]));
+        this.waiter?.();
+      }
+    } catch {
+      // socket closed
     }
+  }
+
+  async tryReceive(timeoutMs: number): Promise<SequenceMessage | null> {
+    if (this.queue.length === 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.waiter = null;
+          resolve();
+        }, timeoutMs);
+        this.waiter = () => {
+          clearTimeout(timer);
+          this.waiter = null;
+          resolve();
+        };
+      });
+    }
+    return this.queue.shift() ?? null;
   }
 
   async receive(): Promise<SequenceMessage> {
@@ -100,7 +125,7 @@ export class SequenceSubscriber {
     return out;
   }
 
-  /** read everything already queued */
+  /** read everything already queued or arriving within 50 ms */
   async drain(): Promise<SequenceMessage[]> {
     const out: SequenceMessage[] = [];
     for (;;) {
@@ -111,6 +136,7 @@ export class SequenceSubscriber {
   }
 
   close(): void {
+    this.closed = true;
     this.socket.close();
   }
 }

@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BitcoinSimulator, startBitcoinSimulator } from './index.js';
+import { rpc } from './testkit.js';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
+  let sim: BitcoinSimulator;
+  let clock = Date.UTC(2026, 10, 23, 12, 0, 0);
+  beforeAll(async () => {
+    sim = await startBitcoinSimulator({ network: 'mainnet', seed: 42, initialMempool: 800, now: () => clock });
+  });
+  afterAll(() => sim.close());
+
+  it('getblockchaininfo has Core 28 fields, warnings as an array', async () => {
+    const info = await rpc<Record<string, unknown>>(sim, 'getblockchaininfo');
+    expect(Object.keys(info)).toEqual(['chain', 'blocks', 'headers', 'bestblockhash', 'difficulty', 'time', 'mediantime', 'verificationprogress', 'initialblockdownload', 'chainwork', 'size_on_disk', 'pruned', 'warnings']);
+    expect(info.chain).toBe('main');
+    expect(info.blocks).toBe(840_000);
+    expect(info.bestblockhash).toMatch(/^0{19}[1-3][0-9a-f]{44}$/);
+    expect(info.chainwork).toMatch(HEX64);
+    expect(info.warnings).toEqual([]);
+    expect(info.verificationprogress as number).toBeGreaterThan(0.999);
+    expect(info.verificationprogress as number).toBeLessThanOrEqual(1);
+  });
+
+  it('links blocks: previousblockhash, nextblockhash, confirmations, median time', async () => {
+    const tip = await rpc<string>(sim, 'getbestblockhash');
+    const header = await rpc<Record<string, unknown>>(sim, 'getblockheader', [tip]);
+    expect(header.confirmations).toBe(1);
+    expect(header.nextblockhash).toBeUndefined();
+    const prev = await rpc<Record<string, unknown>>(sim, 'getblockheader', [header.previousblockhash]);
+    expect(prev.height).toBe(839_999);
+    expect(prev.nextblockhash).toBe(tip);
+    expect(prev.confirmations).toBe(2);
+    expect(await rpc(sim, 'getblockhash', [839_999])).toBe(header.previousblockhash);
+    expect(header.mediantime as number).toBeLessThanOrEqual(header.time as number + 7200);
+    expect(header.bits).toBe('17030ecd');
+    expect(header.difficulty as number).toBeGreaterThan(1e13);
+  });
+
+  it('serializes an 80-byte header whose prev-hash field is the reversed previousblockhash', async () => {
+    const tip = await rpc<string>(sim, 'getbestblockhash');
+    const hex = await rpc<string>(sim, 'getblockheader', [tip, false]);
+    const header = await rpc<Record<string, string>>(sim, 'getblockheader', [tip]);
+    expect(hex).toHaveLength(160);
+    expect(Buffer.from(hex.slice(8, 72), 'hex').reverse().toString('hex')).toBe(header.previousblockhash);
+    expect(Buffer.from(hex.slice(72, 136), 'hex').reverse().toString('hex')).toBe(header.merkleroot);
+  });
+
+  it('getblock: verbosity 0 hex, 1 txids, 2 transaction objects; unknown hash -5', async () => {
+    const hash = sim.mineBlock();
+    const v1 = await rpc<Record<string, unknown>>(sim, 'getblock', [hash]);
+    const txids = v1.tx as string[];
+    expect(txids.length).toBe(v1.nTx);
+    expect(txids.every((t) => HEX64.test(t))).toBe(true);
+    expect(v1.weight).toBe((v1.strippedsize as number) * 3 + (v1.size as number));
+    expect(v1.weight as number).toBeLessThanOrEqual(4_000_000);
+    const raw = await rpc<string>(sim, 'getblock', [hash, 0]);
+    expect(raw.length).toBe((v1.size as number) * 2);
+    const v2 = await rpc<Record<string, unknown>>(sim, 'getblock', [hash, 2]);
+    const [coinbase, first] = v2.tx as Array<Record<string, unknown>>;
+    expect(coinbase?.txid).toBe(txids[0]);
+    expect(coinbase?.fee).toBeUndefined();
+    expect(first).toMatchObject({ txid: txids[1], version: 2 });
+    expect(typeof first?.fee).toBe('number');
+    expect(await rpc(sim, 'getblock', [hash, false])).toBe(raw);
+    await expect(rpc(sim, 'getblock', ['00'.repeat(32)])).rejects.toMatchObject({ code: -5, message: 'Block not found' });
+    await expect(rpc(sim, 'getblock', ['xyz'])).rejects.toMatchObject({ code: -8, message: "blockhash must be of length 64 (not 3, for 'xyz')" });
+  });
+
+  it('getblockstats: all fields, fee-rate percentiles ordered, selected stats only, bad stat -8', async () => {
+    const height = sim.tipHeight();
+    const stats = await rpc<Record<string, unknown>>(sim, 'getblockstats', [height]);
+    for (const key of ['avgfee', 'avgfeerate', 'avgtxsize', 'blockhash', 'feerate_percentiles', 'height', 'ins', 'maxfee', 'maxfeerate', 'maxtxsize', 'medianfee', 'mediantime', 'mintxsize', 'minfee', 'minfeerate', 'outs', 'subsidy', 'swtotal_size', 'swtotal_weight', 'swtxs', 'time', 'total_out', 'total_size', 'total_weight', 'totalfee', 'txs', 'utxo_increase', 'utxo_size_inc', 'utxo_increase_actual', 'utxo_size_inc_actual']) {
+      expect(stats, key).toHaveProperty(key);
+    }
+    const p = stats.feerate_percentiles as number[];
+    expect(p).toHaveLength(5);
+    expect([...p].sort((a, b) => a - b)).toEqual(p);
+    expect(stats.subsidy).toBe(312_500_000);
+    const block = await rpc<{ tx: string[]; hash: string }>(sim, 'getblock', [stats.blockhash]);
+    expect(stats.txs).toBe(block.tx.length);
+    // totals come from the same transactions the block lists: compare with getblock verbosity 2
+    const v2 = await rpc<{ tx: Array<{ fee?: number; size: number; weight: number }> }>(sim, 'getblock', [stats.blockhash, 2]);
+    const fees = v2.tx.slice(1).reduce((s, t) => s + Math.round((t.fee ?? 0) * 1e8), 0);
+    expect(stats.totalfee).toBe(fees);
+    expect(stats.total_weight).toBe(v2.tx.slice(1).reduce((s, t) => s + t.weight, 0));
+    expect(await rpc(sim, 'getblockstats', [block.hash, ['txs', 'height']])).toEqual({ height, txs: block.tx.length });
+    await expect(rpc(sim, 'getblockstats', [height, ['nope']])).rejects.toMatchObject({ code: -8, message: "Invalid selected statistic 'nope'" });
+    await expect(rpc(sim, 'getblockstats', [height + 5])).rejects.toMatchObject({ code: -8, message: `Target block height ${height + 5} after current tip ${height}` });
+  });
+
+  it('getrawmempool: list, verbose map, {txids, mempool_sequence}, and the -8 for both flags', async () => {
+    const list = await rpc<string[]>(sim, 'getrawmempool');
+    expect(list.sort()).toEqual(sim.mempoolTxids().sort());
+    const withSeq = await rpc<{ txids: string[]; mempool_sequence: number }>(sim, 'getrawmempool', [false, true]);
+    expect(withSeq.mempool_sequence).toBe(sim.mempoolSequence());
+    expect(withSeq.txids).toHaveLength(list.length);
+    const verbose = await rpc<Record<string, { vsize: number }>>(sim, 'getrawmempool', [true]);
+    expect(Object.keys(verbose)).toHaveLength(list.length);
+    await expect(rpc(sim, 'getrawmempool', [true, true])).rejects.toMatchObject({ code: -8, message: 'Verbose results cannot contain mempool sequence values.' });
+  });
+
+  it('getmempoolinfo agrees with the mempool', async () => {
+    const info = await rpc<Record<string, unknown>>(sim, 'getmempoolinfo');
+    const entries = [...sim.mempoolEntries().values()];
+    expect(info.size).toBe(entries.length);
+    expect(info.bytes).toBe(entries.reduce((s, e) => s + e.vsize, 0));
+    expect(info.total_fee).toBeCloseTo(entries.reduce((s, e) => s + e.fee, 0), 8);
+    expect(info).toMatchObject({ loaded: true, maxmempool: 300_000_000, mempoolminfee: 0.00001, minrelaytxfee: 0.00001, fullrbf: true });
+  });
+
+  it('estimatesmartfee: targets 1..1008, blocks >= 2, lower rate for longer targets, mode checked', async () => {
+    const fast = await rpc<{ feerate: number; blocks: number }>(sim, 'estimatesmartfee', [1]);
+    expect(fast.blocks).toBe(2);
+    const slow = await rpc<{ feerate: number; blocks: number }>(sim, 'estimatesmartfee', [144, 'ECONOMICAL']);
+    expect(slow.blocks).toBe(144);
+    expect(slow.feerate).toBeLessThanOrEqual(fast.feerate);
+    expect(slow.feerate).toBeGreaterThanOrEqual(0.00001);
+    const conservative = await rpc<{ feerate: number }>(sim, 'estimatesmartfee', [6, 'conservative']);
+    const economical = await rpc<{ feerate: number }>(sim, 'estimatesmartfee', [6, 'economical']);
+    expect(conservative.feerate).toBeGreaterThanOrEqual(economical.feerate);
+    await expect(rpc(sim, 'estimatesmartfee', [0])).rejects.toMatchObject({ code: -8, message: 'Invalid conf_target, must be between 1 and 1008' });
+    await expect(rpc(sim, 'estimatesmartfee', [6, 'fast'])).rejects.toMatchObject({ code: -8 });
+  });
+
+  it('getpeerinfo: every network type, Core 28 fields, traffic that grows with time', async () => {
+    const peers = await rpc<Array<Record<string, any>>>(sim, 'getpeerinfo');
+    expect(peers).toHaveLength(12);
+    expect(new Set(peers.map((p) => p.network))).toEqual(new Set(['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns', 'not_publicly_routable']));
+    for (const p of peers) {
+      for (const key of ['id', 'addr', 'network', 'services', 'bytessent', 'bytesrecv', 'conntime', 'pingtime', 'version', 'subver', 'inbound', 'synced_headers', 'synced_blocks', 'connection_type', 'transport_protocol_type']) expect(p, key).toHaveProperty(key);
+    }
+    expect(peers.find((p) => p.network === 'onion')?.addr).toMatch(/^[a-z2-7]{56}\.onion:8333$/);
+    expect(peers.find((p) => p.network === 'i2p')?.addr).toMatch(/^[a-z2-7]{52}\.b32\.i2p:0$/);
+    expect(peers.find((p) => p.network === 'cjdns')?.addr).toMatch(/^\[fc[0-9a-f]{2}:/);
+    expect(peers.filter((p) => p.network === 'not_publicly_routable').map((p) => p.addr).join(' ')).toMatch(/(10\.|192\.168\.)/);
+    expect(peers.some((p) => p.inbound)).toBe(true);
+    const totals1 = await rpc<{ totalbytesrecv: number; totalbytessent: number }>(sim, 'getnettotals');
+    clock += 10_000;
+    const peers2 = await rpc<Array<Record<string, any>>>(sim, 'getpeerinfo');
+    const totals2 = await rpc<{ totalbytesrecv: number; totalbytessent: number; timemillis: number }>(sim, 'getnettotals');
+    expect(totals2.totalbytesrecv).toBeGreaterThan(totals1.totalbytesrecv);
+    expect(totals2.totalbytessent).toBeGreaterThan(totals1.totalbytessent);
+    expect(totals2.timemillis).toBe(clock);
+    expect(peers2[0]?.bytessent).toBeGreaterThan(peers[0]?.bytessent);
+    const sum = peers2.reduce((s, p) => s + p.bytesrecv, 0);
+    expect(totals2.totalbytesrecv).toBeGreaterThanOrEqual(sum);
+  });
+
+  it('small status methods', async () => {
+    const net = await rpc<Record<string, unknown>>(sim, 'getnetworkinfo');
+    expect(net).toMatchObject({ version: 280000, subversion: '/Satoshi:28.0.0/', connections: 12, relayfee: 0.00001, warnings: [] });
+    expect(await rpc(sim, 'getconnectioncount')).toBe(12);
+    expect(await rpc(sim, 'getblockcount')).toBe(sim.tipHeight());
+    expect(await rpc(sim, 'getdifficulty')).toBeGreaterThan(1e13);
+    expect(await rpc<number>(sim, 'getnetworkhashps')).toBeGreaterThan(1e20);
+    expect(await rpc<number>(sim, 'getnetworkhashps', [0])).toBeGreaterThan(0);
+    const mining = await rpc<Record<string, unknown>>(sim, 'getmininginfo');
+    expect(mining).toMatchObject({ blocks: sim.tipHeight(), chain: 'main', pooledtx: sim.mempoolTxids().length });
+    expect(await rpc(sim, 'uptime')).toBeGreaterThanOrEqual(0);
+    expect(await rpc(sim, 'getindexinfo')).toEqual({ txindex: { synced: true, best_block_height: sim.tipHeight() } });
+    expect(await rpc(sim, 'getindexinfo', ['coinstatsindex'])).toEqual({});
+    expect(await rpc(sim, 'getzmqnotifications')).toEqual([]);
+    const deployments = await rpc<{ deployments: Record<string, { active: boolean; height: number }> }>(sim, 'getdeploymentinfo');
+    expect(deployments.deployments.taproot).toMatchObject({ type: 'buried', active: true, height: 709_632 });
+    expect(await rpc(sim, 'getmemoryinfo')).toHaveProperty('locked.used');
+    expect(await rpc(sim, 'getmemoryinfo', ['mallocinfo'])).toMatch(/^<malloc/);
+    await expect(rpc(sim, 'getmemoryinfo', ['bogus'])).rejects.toMatchObject({ code: -8, message: 'unknown mode bogus' });
+    const rpcInfo = await rpc<{ active_commands: Array<{ method: string }>; logpath: string }>(sim, 'getrpcinfo');
+    expect(rpcInfo.active_commands[0]?.method).toBe('getrpcinfo');
+    expect(rpcInfo.logpath.endsWith('/debug.log')).toBe(true);
+  });
+
+  it('reorg leaves a valid-fork tip in getchaintips and stale blocks at -1 confirmations', async () => {
+    const oldTip = sim.tipHash();
+    const oldHeight = sim.tipHeight();
+    const hashes = sim.reorg(2);
+    expect(hashes).toHaveLength(3);
+    expect(sim.tipHeight()).toBe(oldHeight + 1);
+    const tips = await rpc<Array<Record<string, unknown>>>(sim, 'getchaintips');
+    expect(tips[0]).toEqual({ height: oldHeight + 1, hash: hashes[2], branchlen: 0, status: 'active' });
+    expect(tips).toContainEqual({ height: oldHeight, hash: oldTip, branchlen: 2, status: 'valid-fork' });
+    expect((await rpc<Record<string, unknown>>(sim, 'getblockheader', [oldTip])).confirmations).toBe(-1);
+    expect(await rpc(sim, 'getblockhash', [oldHeight])).toBe(hashes[1]);
+  });
+});
+
+describe('bitcoind simulator: generated mempool', () => {
+  let sim: BitcoinSimulator;
+  beforeAll(async () => {
+    sim = await startBitcoinSimulator({ seed: 11, initialMempool: 3000 });
+  });
+  afterAll(() => sim.close());
+
+  it('getmempoolentry: Core field order, fees in BTC, ancestor/descendant packages with CPFP links', async () => {
+    const entries = sim.mempoolEntries();
+    const child = [...entries].find(([, e]) => e.depends.length > 0);
+    expect(child, 'the generator makes some CPFP children').toBeDefined();
+    const [childId, childEntry] = child as [string, { depends: string[] }];
+    const parentId = childEntry.depends[0] as string;
+    const e = await rpc<Record<string, any>>(sim, 'getmempoolentry', [childId]);
+    expect(Object.keys(e)).toEqual(['vsize', 'weight', 'time', 'height', 'descendantcount', 'descendantsize', 'ancestorcount', 'ancestorsize', 'wtxid', 'fees', 'depends', 'spentby', 'bip125-replaceable', 'unbroadcast']);
+    expect(Object.keys(e.fees)).toEqual(['base', 'modified', 'ancestor', 'descendant']);
+    expect(e.depends).toContain(parentId);
+    expect(e.ancestorcount).toBeGreaterThanOrEqual(2);
+    const parent = await rpc<Record<string, any>>(sim, 'getmempoolentry', [parentId]);
+    expect(parent.spentby).toContain(childId);
+    expect(e.ancestorsize).toBe(e.vsize + (await rpc<Array<Record<string, any>>>(sim, 'getmempoolancestors', [childId, true]).then((m) => Object.values(m).reduce((s, a) => s + a.vsize, 0))));
+    expect(Math.round(e.fees.ancestor * 1e8)).toBeGreaterThan(Math.round(e.fees.base * 1e8));
+    expect(e.vsize).toBe(Math.ceil(e.weight / 4));
+    await expect(rpc(sim, 'getmempoolentry', ['ab'.repeat(32)])).rejects.toMatchObject({ code: -5, message: 'Transaction not in mempool' });
+  });
+
+  it('has a realistic fee-rate mix: most below 5 sat/vB, a body to 50, a tail beyond 200', () => {
+    const rates = [...sim.mempoolEntries().values()].filter((e) => e.depends.length === 0).map((e) => (e.fee * 1e8) / e.vsize);
+    const share = (lo: number, hi: number) => rates.filter((r) => r >= lo && r < hi).length / rates.length;
+    expect(share(1, 5)).toBeGreaterThan(0.3);
+    expect(share(5, 50)).toBeGreaterThan(0.25);
+    expect(share(200, Infinity)).toBeGreaterThan(0.005);
+    expect(Math.min(...rates)).toBeGreaterThanOrEqual(1);
+    const sizes = [...sim.mempoolEntries().values()].map((e) => e.vsize);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(100);
+    expect(Math.max(...sizes)).toBeGreaterThan(1500);
+  });
+
+});
+
+describe('bitcoind simulator: regtest fee estimation', () => {
+  it('reports insufficient data until blocks with transactions were mined', async () => {
+    const sim = await startBitcoinSimulator({ seed: 3 });
+    try {
+      expect(await rpc(sim, 'estimatesmartfee', [6])).toEqual({ errors: ['Insufficient data or no feerate found'], blocks: 6 });
+      for (let i = 0; i < 3; i++) {
+        sim.addTransactions(20);
+        sim.mineBlock();
+      }
+      const estimate = await rpc<{ feerate: number; blocks: number }>(sim, 'estimatesmartfee', [6]);
+      expect(estimate.feerate).toBeGreaterThanOrEqual(0.00001);
+      expect(estimate.blocks).toBe(6);
+    } finally {
+      await sim.close();
+    }
+  });
+});
