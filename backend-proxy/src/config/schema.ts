@@ -6,10 +6,11 @@ import { freqtradeConfigSchema } from '../sources/freqtrade/config.js';
 import { cgminerConfigSchema } from '../sources/cgminer/config.js';
 import { profitabilityConfigSchema } from '../sources/profitability/config.js';
 import { stacksConfigSchema } from '../sources/stacks/config.js';
+import { gethConfigSchema } from '../sources/geth/config.js';
 import { secret } from './common.js';
 import { influxOutputSchema } from '../outputs/influxConfig.js';
 
-export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema, gethConfigSchema]);
 
 export const configSchema = z
   .strictObject({

@@ -227,6 +227,8 @@ export class MirroredFamily {
 export interface MirrorOptions {
   /** prepended to every family name (geth's bare `chain_head_block` becomes `geth_chain_head_block`) */
   prefix?: string;
+  /** renames families and their samples (wins over prefix) */
+  rename?: (name: string) => string;
   /** which families to mirror (by upstream name) */
   include?: (name: string) => boolean;
   /** added to every sample besides `source` (config `labels`, e.g. site) */
@@ -249,9 +251,10 @@ export function mirrorFamilies(registry: Registry, sourceId: string, families: M
   const previous = perSource.get(sourceId) ?? new Set<string>();
   const current = new Set<string>();
   const prefix = options.prefix ?? '';
+  const rename = options.rename ?? ((n: string) => prefix + n);
   for (const family of families) {
     if (options.include && !options.include(family.name)) continue;
-    const name = prefix + family.name;
+    const name = rename(family.name);
     let target = registry.getSingleMetric(name) as unknown;
     if (!target) {
       target = new MirroredFamily(name, family.help || `${family.name} as exposed by the upstream`, family.type);
@@ -263,7 +266,7 @@ export function mirrorFamilies(registry: Registry, sourceId: string, families: M
       family.samples.map((sample) => {
         const labels: Record<string, string> = {};
         for (const [key, value] of Object.entries(sample.labels)) labels[key === 'source' ? 'exported_source' : key] = value;
-        return { metricName: prefix + sample.name, labels: { ...labels, ...(options.extraLabels ?? {}), source: options.sourceLabel ?? sourceId }, value: sample.value };
+        return { metricName: rename(sample.name), labels: { ...labels, ...(options.extraLabels ?? {}), source: options.sourceLabel ?? sourceId }, value: sample.value };
       })
     );
     current.add(name);

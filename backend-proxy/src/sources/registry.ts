@@ -7,6 +7,8 @@ import { createBitcoinSource } from './bitcoin/index.js';
 import { createFreqtradeSource } from './freqtrade/index.js';
 import { createCgminerSource } from './cgminer/index.js';
 import { createProfitabilitySource } from './profitability/index.js';
+import { createStacksSource } from './stacks/index.js';
+import { createGethSource } from './geth/index.js';
 import type { Source, SourceFactory } from './types.js';
 
 type Factories = { [K in SourceConfig['kind']]: SourceFactory<Extract<SourceConfig, { kind: K }>> };
@@ -16,6 +18,8 @@ const FACTORIES: Factories = {
   freqtrade: createFreqtradeSource,
   cgminer: createCgminerSource,
   profitability: createProfitabilitySource,
+  stacks: createStacksSource,
+  geth: createGethSource,
 };
 
 export function createSource(config: SourceConfig, context: SourceContext): Source {

@@ -1,0 +1,256 @@
+// Geth: wiring only; the meaning lives in model.ts and frames.ts.
+import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
+import type { SourceContext } from '../../core/context.js';
+import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, sampleValue, type MetricFamily } from '../../core/prometheusText.js';
+import { fetchMetricsText, urlSecrets } from '../stacks/client.js';
+import { QueryInputError, UpstreamError, type QueryInput, type Source, type SourceHealth } from '../types.js';
+import { GethRpcClient, GethRpcError } from './client.js';
+import type { GethSourceConfig } from './config.js';
+import { chainHeadFrame, feeHistoryFrame, peersSummaryFrame, peersTableFrame, syncFrame, txpoolFrame } from './frames.js';
+import { gethMetrics, includeGethFamily, renameGethFamily } from './metrics.js';
+import {
+  headAgeSeconds,
+  judgeNode,
+  parseAdminPeers,
+  parseBlock,
+  parseFeeHistory,
+  parseSyncing,
+  parseTxpoolStatus,
+  quantity,
+  weiToGwei,
+  type HeadBlock,
+  type NodeVerdict,
+} from './model.js';
+
+export type GethSource = Source & { refresh(): Promise<void> };
+
+const MAX_FEE_BLOCKS = 1_024; // geth caps eth_feeHistory at 1024 blocks
+const DEFAULT_PERCENTILES = [10, 50, 90];
+
+export function createGethSource(config: GethSourceConfig, context: SourceContext): GethSource {
+  const { id } = config;
+  const now = context.now;
+  const log = context.logger.child({ source: id, kind: 'geth' });
+  for (const url of [config.rpcUrl, config.metricsUrl]) context.secrets.add(...urlSecrets(url));
+  const circuit = { failureThreshold: 3, openMs: Math.max(5_000, config.pollSeconds * 1_000), now };
+  const rpcHealth = new UpstreamHealth('geth rpc', circuit);
+  const metricsHealth = new UpstreamHealth('geth metrics', circuit);
+  const rpc = new GethRpcClient({ url: config.rpcUrl, timeoutMs: config.timeoutMs, sourceId: id, allowAdmin: config.adminPeers, self: context.self });
+  const metrics = gethMetrics(context.metrics, id);
+  const ttl = Math.max(500, Math.floor((config.pollSeconds * 1_000) / 2));
+  const cached = <T>(key: string, load: () => Promise<T>, ttlMs = ttl) => context.cache.get(`geth:${id}:${key}`, ttlMs, load);
+  const call = <T>(fn: () => Promise<T>) => rpcHealth.call(fn);
+
+  let lastVerdict: NodeVerdict | null = null;
+  let lastFamilies: Map<string, MetricFamily> | null = null;
+  const stalls: Array<{ from: number; to: number | null; block: number }> = [];
+
+  const loadHead = () =>
+    cached('head', async () => {
+      const head = parseBlock(await call(() => rpc.call('eth_getBlockByNumber', ['latest', false])));
+      const age = headAgeSeconds(head, now());
+      trackStall(head, age);
+      metrics.head(head, age);
+      return head;
+    });
+  const loadBasics = () =>
+    cached(
+      'basics',
+      async () => {
+        const [clientVersion, chainId, networkId] = await call(() => rpc.batch([{ method: 'web3_clientVersion' }, { method: 'eth_chainId' }, { method: 'net_version' }]));
+        return { clientVersion: String(clientVersion), chainId: quantity(chainId, 'eth_chainId'), networkId: String(networkId) };
+      },
+      60_000
+    );
+  const loadPeers = () =>
+    cached('peers', async () => {
+      const peers = quantity(await call(() => rpc.call('net_peerCount')), 'net_peerCount');
+      metrics.peers(peers);
+      return peers;
+    });
+  const loadSync = () =>
+    cached('sync', async () => {
+      const sync = parseSyncing(await call(() => rpc.call('eth_syncing')));
+      metrics.sync(sync);
+      return sync;
+    });
+  const loadTxpool = () =>
+    cached('txpool', async () => {
+      try {
+        const status = parseTxpoolStatus(await call(() => rpc.call('txpool_status')));
+        metrics.txpool(status);
+        return status;
+      } catch (error) {
+        if (error instanceof GethRpcError && error.rpcCode === -32601) {
+          throw new UpstreamError(`geth serves no txpool namespace over HTTP: add txpool to --http.api`, -32601, false);
+        }
+        throw error;
+      }
+    });
+  const loadMetrics = () =>
+    cached('metrics', async () => {
+      const url = config.metricsUrl;
+      if (!url) return null;
+      try {
+        const families = await metricsHealth.call(async () =>
+          parsePrometheusText(await fetchMetricsText(url, { timeoutMs: config.timeoutMs, sourceId: id, upstream: 'geth-metrics', self: context.self }))
+        );
+        mirrorFamilies(context.metrics.registry, id, families, { include: includeGethFamily, rename: renameGethFamily });
+        lastFamilies = familiesByName(families);
+        return lastFamilies;
+      } catch (error) {
+        clearMirror(context.metrics.registry, id);
+        lastFamilies = null;
+        throw error;
+      }
+    });
+
+  const trackStall = (head: HeadBlock, age: number) => {
+    const open = stalls[stalls.length - 1];
+    const stalled = age > config.headStallSeconds;
+    if (stalled && (!open || open.to !== null)) {
+      stalls.push({ from: head.timestamp * 1000 + config.headStallSeconds * 1000, to: null, block: head.number });
+      if (stalls.length > 500) stalls.shift();
+    } else if (!stalled && open && open.to === null) {
+      open.to = now();
+    }
+  };
+
+  const judge = async (): Promise<NodeVerdict> => {
+    // the head first: after an outage it is the one probe the half-open circuit lets through
+    const head = await loadHead();
+    const [peers, sync] = await settled([loadPeers(), loadSync()] as const);
+    lastVerdict = judgeNode(sync, headAgeSeconds(head, now()), peers, config);
+    metrics.healthy(lastVerdict.healthy);
+    return lastVerdict;
+  };
+
+  const metricValue = (name: string) => (lastFamilies ? (sampleValue(lastFamilies, name) ?? null) : null);
+
+  const refresh = async () => {
+    const results = [await Promise.allSettled([judge()]), await Promise.allSettled([loadTxpool(), ...(config.metricsUrl ? [loadMetrics()] : [])])].flat();
+    for (const result of results) if (result.status === 'rejected') log.debug({ err: String(result.reason) }, 'poll failed');
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+
+  return {
+    refresh,
+    id,
+    kind: 'geth',
+    name: config.name ?? id,
+    network: config.network,
+    queries: {
+      'chain.head': async () => {
+        const head = await loadHead();
+        const [basics, peers, sync] = await Promise.all([loadBasics().catch(() => null), loadPeers().catch(() => null), loadSync().catch(() => null)]);
+        // (each catches its own error, so none is left running unseen)
+        return [
+          chainHeadFrame(head, headAgeSeconds(head, now()), {
+            clientVersion: basics?.clientVersion ?? null,
+            chainId: basics?.chainId ?? null,
+            networkId: basics?.networkId ?? null,
+            peers,
+            syncing: sync?.syncing ?? null,
+          }),
+        ];
+      },
+      'network.peers': async () => {
+        const peers = await loadPeers();
+        if (config.metricsUrl) await loadMetrics().catch(() => null);
+        const inbound = metricValue('p2p_peers_inbound');
+        const outbound = metricValue('p2p_peers_outbound');
+        if (!config.adminPeers) return [peersSummaryFrame(peers, inbound, outbound, null)];
+        try {
+          const list = parseAdminPeers(await cached('admin-peers', () => call(() => rpc.call('admin_peers'))));
+          return [peersSummaryFrame(peers, inbound, outbound, null), peersTableFrame(list)];
+        } catch (error) {
+          if (error instanceof GethRpcError && error.rpcCode === -32601) {
+            return [peersSummaryFrame(peers, inbound, outbound, 'admin_peers is not available over HTTP (add admin to --http.api to list peers); showing net_peerCount only')];
+          }
+          throw error;
+        }
+      },
+      'txpool.status': async () => {
+        const status = await loadTxpool();
+        if (config.metricsUrl) await loadMetrics().catch(() => null);
+        return [txpoolFrame(status, { local: metricValue('txpool_local'), slots: metricValue('txpool_slots') })];
+      },
+      'fees.history': async (input) => {
+        const { blocks, percentiles } = feeParams(input);
+        const [history, gasPrice] = await cached(`fees:${blocks}:${percentiles.join(',')}`, () =>
+          call(() =>
+            rpc.batch([
+              { method: 'eth_feeHistory', params: [`0x${blocks.toString(16)}`, 'latest', percentiles] },
+              { method: 'eth_gasPrice' },
+            ])
+          )
+        );
+        const { rows, nextBaseFeeGwei } = parseFeeHistory(history, percentiles);
+        const gasPriceGwei = weiToGwei(gasPrice, 'eth_gasPrice');
+        metrics.gasPrice(gasPriceGwei);
+        return [feeHistoryFrame(rows, percentiles, gasPriceGwei, nextBaseFeeGwei)];
+      },
+      'sync.status': async () => {
+        const sync = await loadSync();
+        const [head, peers] = await Promise.all([loadHead().catch(() => null), loadPeers().catch(() => null)]); // each catches its own error
+        const verdict = head && peers !== null ? judgeNode(sync, headAgeSeconds(head, now()), peers, config) : null;
+        if (verdict) lastVerdict = verdict;
+        return [syncFrame(sync, head ? headAgeSeconds(head, now()) : null, peers, verdict)];
+      },
+    },
+    annotations: {
+      // head stalls: from when the head got older than headStallSeconds until a new block came
+      stalls: async (range) =>
+        stalls
+          .filter((s) => s.from <= range.to && (s.to ?? now()) >= range.from)
+          .map((s) => ({
+            time: s.from,
+            ...(s.to !== null ? { timeEnd: s.to } : {}),
+            title: `Head stalled at block ${s.block}`,
+            text: s.to === null ? 'still stalled' : `new blocks again after ${Math.round((s.to - s.from) / 1000)} s`,
+            tags: ['geth', 'stall', id],
+          })),
+    },
+    health(): SourceHealth {
+      if (lastVerdict && !lastVerdict.healthy) rpcHealth.report('degraded', lastVerdict.reason);
+      else rpcHealth.report(null);
+      const others: Record<string, SourceHealth> = {};
+      if (config.metricsUrl) others.metrics = metricsHealth.snapshot();
+      return combineHealth(rpcHealth.snapshot(), others);
+    },
+    async start() {
+      await refresh().catch(() => undefined);
+      timer = setInterval(() => void refresh().catch(() => undefined), config.pollSeconds * 1_000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      clearMirror(context.metrics.registry, id);
+    },
+  };
+}
+
+/** Like Promise.all, but waits for every promise before throwing the first error (no call left running unseen). */
+async function settled<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+function feeParams(input: QueryInput): { blocks: number; percentiles: number[] } {
+  const blocks = Number(input.params.blocks ?? 20);
+  if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_FEE_BLOCKS) throw new QueryInputError(`blocks must be an integer from 1 to ${MAX_FEE_BLOCKS}`);
+  const raw = input.params.percentiles;
+  const list = raw === undefined || raw === '' ? DEFAULT_PERCENTILES : (Array.isArray(raw) ? raw : String(raw).split(',')).map((p) => Number(p));
+  if (list.length === 0 || list.length > 10) throw new QueryInputError('percentiles: give 1 to 10 values');
+  // geth rejects percentiles that are not monotonically increasing or outside 0..100
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i] ?? Number.NaN;
+    if (!Number.isFinite(p) || p < 0 || p > 100) throw new QueryInputError(`percentiles must be numbers from 0 to 100, got ${String(raw)}`);
+    if (i > 0 && p <= (list[i - 1] ?? 0)) throw new QueryInputError('percentiles must be strictly increasing');
+  }
+  return { blocks, percentiles: list };
+}

@@ -1,0 +1,277 @@
+// The geth source against the geth simulator over real sockets on 127.0.0.1: every query, every
+// fault visible in health() and its recovery, and the allow-list proven from the simulator side.
+import { frameColumn, type DataFrameJSON } from '@nodescope/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CoalescingCache } from '../src/core/cache.js';
+import { GethRpcClient } from '../src/sources/geth/client.js';
+import { gethConfigSchema } from '../src/sources/geth/config.js';
+import { createGethSource, type GethSource } from '../src/sources/geth/index.js';
+import { startGethSimulator, type GethSimulator } from '../src/simulators/geth/index.js';
+import { QueryInputError, type QueryInput } from '../src/sources/types.js';
+import { createTestContext, type TestContext } from './helpers.js';
+
+let sim: GethSimulator;
+let ctx: TestContext;
+let clock: number;
+let source: GethSource | undefined;
+
+const input = (params: QueryInput['params'] = {}): QueryInput => ({
+  params,
+  range: { from: clock - 3_600_000, to: clock + 3_600_000 },
+  intervalMs: 1_000,
+  maxDataPoints: 1_000,
+});
+const value = (frame: DataFrameJSON | undefined, name: string): unknown => (frame ? frameColumn(frame, name)?.[0] : undefined);
+
+function build(overrides: Record<string, unknown> = {}): GethSource {
+  source = createGethSource(
+    gethConfigSchema.parse({ id: 'geth-1', kind: 'geth', rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, timeoutMs: 1_000, ...overrides }),
+    ctx
+  );
+  return source;
+}
+const fresh = () => ctx.cache.delete('geth:geth-1:');
+
+beforeEach(async () => {
+  clock = 1_800_000_000_000;
+  sim = await startGethSimulator({ now: () => clock });
+  ctx = createTestContext({ now: () => clock });
+  ctx.cache = new CoalescingCache(10_000, () => clock);
+});
+afterEach(async () => {
+  await source?.stop();
+  source = undefined;
+  await sim.close();
+});
+
+describe('geth source: queries', () => {
+  it('chain.head: latest block with head age, client, chain id, peers', async () => {
+    const s = build();
+    clock += 7_000;
+    const [frame] = await s.queries['chain.head']!(input());
+    expect(value(frame, 'number')).toBe(21_000_000);
+    expect(value(frame, 'time')).toBe(1_800_000_000_000);
+    expect(value(frame, 'head_age')).toBe(7);
+    expect(value(frame, 'gas_limit')).toBe(30_000_000);
+    expect(value(frame, 'base_fee')).toBeCloseTo(7.412345678 + (21_000_000 % 7) * 0.001, 9);
+    expect(value(frame, 'client_version')).toMatch(/^Geth\/v1\.14/);
+    expect(value(frame, 'chain_id')).toBe(1);
+    expect(value(frame, 'network_id')).toBe('1');
+    expect(value(frame, 'peers')).toBe(50);
+    expect(value(frame, 'syncing')).toBe(false);
+    const units = Object.fromEntries(frame!.schema.fields.map((f) => [f.name, f.config?.unit]));
+    expect(units).toMatchObject({ head_age: 's', gas_used_ratio: 'percentunit', base_fee: 'suffix: gwei', size: 'decbytes' });
+  });
+
+  it('network.peers: net_peerCount plus inbound/outbound from the metrics endpoint', async () => {
+    const s = build();
+    const frames = await s.queries['network.peers']!(input());
+    expect(frames).toHaveLength(1);
+    expect(value(frames[0], 'peers')).toBe(50);
+    expect(value(frames[0], 'inbound')).toBe(16);
+    expect(value(frames[0], 'outbound')).toBe(34);
+  });
+
+  it('network.peers with adminPeers: falls back with a notice when admin is off, lists peers when on', async () => {
+    const s = build({ adminPeers: true });
+    const [summary, table] = await s.queries['network.peers']!(input());
+    expect(table).toBeUndefined();
+    expect(summary?.schema.meta?.notices?.[0]?.text).toMatch(/admin_peers is not available/);
+    await s.stop();
+    await sim.close();
+    sim = await startGethSimulator({ now: () => clock, namespaces: ['eth', 'net', 'web3', 'txpool', 'admin'], peers: 4 });
+    const withAdmin = build({ adminPeers: true });
+    const frames = await withAdmin.queries['network.peers']!(input());
+    expect(frameColumn(frames[1]!, 'remote_address')).toEqual(['10.3.0.1:30303', '10.3.0.2:30303', '10.3.0.3:30303', '10.3.0.4:30303']);
+    expect(frameColumn(frames[1]!, 'inbound')).toEqual([true, false, false, true]);
+    expect(frameColumn(frames[1]!, 'eth_version')).toEqual([68, 68, 68, 68]);
+  });
+
+  it('txpool.status: pending/queued from txpool_status, local/slots from metrics', async () => {
+    const s = build();
+    const [frame] = await s.queries['txpool.status']!(input());
+    expect(value(frame, 'pending')).toBe(5_123);
+    expect(value(frame, 'queued')).toBe(311);
+    expect(value(frame, 'total')).toBe(5_434);
+    expect(value(frame, 'local')).toBe(2);
+    expect(value(frame, 'slots')).toBe(5_434);
+  });
+
+  it('txpool.status says how to fix a node without the txpool namespace', async () => {
+    await sim.close();
+    sim = await startGethSimulator({ now: () => clock, namespaces: ['eth', 'net', 'web3'] });
+    const s = build();
+    await expect(s.queries['txpool.status']!(input())).rejects.toThrow(/add txpool to --http.api/);
+  });
+
+  it('fees.history: per-block base fee, gas used ratio and reward percentiles in gwei', async () => {
+    const s = build();
+    const [frame] = await s.queries['fees.history']!(input({ blocks: 4, percentiles: '25,75' }));
+    expect(frameColumn(frame!, 'block')).toEqual([20_999_997, 20_999_998, 20_999_999, 21_000_000]);
+    expect(frame!.schema.fields.map((f) => f.name)).toEqual(['block', 'base_fee', 'gas_used_ratio', 'reward_p25', 'reward_p75', 'blob_base_fee']);
+    expect(frameColumn<number>(frame!, 'gas_used_ratio')!.every((r) => r > 0 && r < 1)).toBe(true);
+    expect(frameColumn<number>(frame!, 'reward_p25')![0]).toBeCloseTo(0.26 + (20_999_997 % 13) * 0.001, 9);
+    expect(frame!.schema.meta?.custom).toMatchObject({ gasPriceGwei: 8.412345678 });
+    const [defaults] = await s.queries['fees.history']!(input());
+    expect(frameColumn(defaults!, 'block')).toHaveLength(20);
+    expect(defaults!.schema.fields.map((f) => f.name)).toContain('reward_p90');
+  });
+
+  it.each([
+    [{ blocks: 0 }, /blocks must be/],
+    [{ blocks: 2_000 }, /blocks must be/],
+    [{ blocks: 'x' }, /blocks must be/],
+    [{ percentiles: '90,10' }, /strictly increasing/],
+    [{ percentiles: '101' }, /0 to 100/],
+    [{ percentiles: 'a,b' }, /0 to 100/],
+  ])('fees.history rejects %j as a client error', async (params, message) => {
+    const s = build();
+    await expect(s.queries['fees.history']!(input(params as QueryInput['params']))).rejects.toThrow(QueryInputError);
+    await expect(s.queries['fees.history']!(input(params as QueryInput['params']))).rejects.toThrow(message);
+  });
+
+  it('sync.status: synced, fresh head, peers -> healthy', async () => {
+    const s = build();
+    const [frame] = await s.queries['sync.status']!(input());
+    expect(value(frame, 'syncing')).toBe(false);
+    expect(value(frame, 'healthy')).toBe(true);
+    expect(value(frame, 'reason')).toBe('following the chain');
+    expect(value(frame, 'progress')).toBe(1);
+  });
+
+  it('re-exposes geth metrics under geth_ with a source label, plus geth_rpc_* values', async () => {
+    const s = build();
+    await s.start();
+    const text = await ctx.metrics.registry.metrics();
+    expect(text).toContain('geth_chain_head_block{source="geth-1"} 21000000');
+    expect(text).toContain('geth_p2p_peers_inbound{source="geth-1"} 16');
+    expect(text).toContain('geth_txpool_pending{source="geth-1"} 5123');
+    expect(text).toContain('geth_eth_db_chaindata_disk_size{source="geth-1"} 987654321012');
+    expect(text).toContain('geth_info{arch="amd64",commit="293a300d",os="linux",protocol_versions="68",version="1.14.12-stable",source="geth-1"} 1');
+    expect(text).not.toContain('goroutines'); // not on the mirrored list
+    expect(text).toContain('geth_rpc_head_block{source="geth-1"} 21000000');
+    expect(text).toContain('geth_rpc_txpool_transactions{source="geth-1",state="queued"} 311');
+    expect(text).toContain('geth_rpc_healthy{source="geth-1"} 1');
+    expect(s.health().status).toBe('ok');
+  });
+});
+
+describe('geth source: faults and recovery', () => {
+  it('down -> down with an open circuit, then ok after recovery', async () => {
+    const s = build();
+    await s.refresh();
+    await sim.setFault('down', { target: 'rpc' });
+    for (let i = 0; i < 3; i++) {
+      fresh();
+      await expect(s.queries['chain.head']!(input())).rejects.toThrow(/geth eth_getBlockByNumber/);
+    }
+    expect(s.health()).toMatchObject({ status: 'down', circuit: 'open' });
+    await sim.setFault('none');
+    clock += 60_000;
+    sim.advance();
+    fresh();
+    await s.refresh();
+    expect(s.health()).toMatchObject({ status: 'ok' });
+  });
+
+  it('stalled head with eth_syncing=false -> degraded (post-Merge stall), stall annotation, recovery', async () => {
+    const s = build({ headStallSeconds: 60 });
+    await s.refresh();
+    await sim.setFault('stalled');
+    clock += 90_000;
+    sim.advance(); // ignored: the tip is stalled
+    fresh();
+    await s.refresh();
+    expect(s.health()).toMatchObject({ status: 'degraded', message: expect.stringMatching(/head is 90 s old/) });
+    const [syncFrame] = await s.queries['sync.status']!(input());
+    expect(value(syncFrame, 'syncing')).toBe(false);
+    expect(value(syncFrame, 'healthy')).toBe(false);
+    expect(await ctx.metrics.registry.metrics()).toContain('geth_rpc_healthy{source="geth-1"} 0');
+
+    await sim.setFault('none');
+    clock += 10_000;
+    sim.advance();
+    fresh();
+    await s.refresh();
+    expect(s.health().status).toBe('ok');
+    const stalls = await s.annotations!.stalls!({ from: clock - 600_000, to: clock });
+    expect(stalls).toEqual([
+      expect.objectContaining({ time: 1_800_000_060_000, timeEnd: clock, title: 'Head stalled at block 21000000', tags: ['geth', 'stall', 'geth-1'] }),
+    ]);
+  });
+
+  it('syncing -> degraded with the remaining blocks', async () => {
+    const s = build();
+    await sim.setFault('syncing', { behind: 1_234 });
+    const [frame] = await s.queries['sync.status']!(input());
+    expect(value(frame, 'syncing')).toBe(true);
+    expect(value(frame, 'remaining_blocks')).toBe(1_234);
+    expect(value(frame, 'highest_block')).toBe(21_001_234);
+    expect(s.health()).toMatchObject({ status: 'degraded', message: 'syncing: 1234 blocks to go' });
+  });
+
+  it('zero peers -> degraded', async () => {
+    const s = build();
+    await sim.setFault('zero-peers');
+    await s.refresh();
+    expect(s.health()).toMatchObject({ status: 'degraded', message: '0 peers (minimum 1)' });
+  });
+
+  it('malformed JSON-RPC reply -> clear error', async () => {
+    const s = build();
+    await sim.setFault('malformed', { target: 'rpc' });
+    await expect(s.queries['chain.head']!(input())).rejects.toThrow(/malformed JSON/);
+  });
+
+  it('malformed metrics -> metrics component degraded, mirrored series withdrawn', async () => {
+    const s = build();
+    await s.refresh();
+    expect(await ctx.metrics.registry.metrics()).toContain('geth_chain_head_block{source="geth-1"}');
+    await sim.setFault('malformed', { target: 'metrics' });
+    fresh();
+    await s.refresh();
+    expect(s.health().components?.metrics).toMatchObject({ status: 'degraded', message: expect.stringMatching(/bad value "0x1406f40"/) });
+    expect(await ctx.metrics.registry.metrics()).not.toContain('geth_chain_head_block{source="geth-1"}');
+  });
+
+  it('slow node -> timeout', async () => {
+    const s = build({ timeoutMs: 150 });
+    await sim.setFault('slow', { target: 'rpc', delayMs: 1_000 });
+    await expect(s.queries['chain.head']!(input())).rejects.toThrow(/timeout/);
+  });
+});
+
+describe('geth source: read-only allow-list', () => {
+  it('non-allow-listed methods never leave the proxy (checked from the simulator side)', async () => {
+    const client = new GethRpcClient({ url: sim.rpcUrl, timeoutMs: 1_000, sourceId: 'geth-1', allowAdmin: false });
+    for (const method of ['eth_sendRawTransaction', 'admin_addPeer', 'miner_start', 'personal_unlockAccount', 'debug_setHead', 'admin_peers']) {
+      await expect(client.call(method as 'eth_chainId')).rejects.toThrow(/not on the read-only allow-list/);
+    }
+    // a batch with one forbidden member is refused whole
+    await expect(client.batch([{ method: 'eth_chainId' }, { method: 'eth_sendRawTransaction' as 'eth_chainId', params: ['0x00'] }])).rejects.toThrow(
+      /allow-list/
+    );
+    expect(sim.received).toEqual([]);
+
+    const s = build();
+    await s.start();
+    for (const query of Object.keys(s.queries)) await s.queries[query]!(input());
+    await s.annotations!.stalls!({ from: 0, to: clock });
+    expect(new Set(sim.received)).toEqual(
+      new Set(['eth_getBlockByNumber', 'net_peerCount', 'eth_syncing', 'txpool_status', 'web3_clientVersion', 'eth_chainId', 'net_version', 'eth_feeHistory', 'eth_gasPrice'])
+    );
+  });
+
+  it('the simulator answers like geth for a disabled namespace and bad requests', async () => {
+    const post = async (body: string, type = 'application/json') =>
+      fetch(sim.rpcUrl, { method: 'POST', headers: { 'content-type': type }, body }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    expect(JSON.parse((await post('{"jsonrpc":"2.0","id":7,"method":"admin_peers","params":[]}')).text)).toEqual({
+      jsonrpc: '2.0',
+      id: 7,
+      error: { code: -32601, message: 'the method admin_peers does not exist/is not available' },
+    });
+    expect(JSON.parse((await post('{"jsonrpc":')).text)).toMatchObject({ error: { code: -32700 } });
+    expect(JSON.parse((await post('[{"id":1}]')).text)).toEqual([{ jsonrpc: '2.0', id: 1, error: { code: -32600, message: 'invalid request' } }]);
+    expect((await post('{}', 'text/plain')).status).toBe(415);
+  });
+});
