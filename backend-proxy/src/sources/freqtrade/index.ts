@@ -205,7 +205,10 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
     }
   }
 
-  const sourceHealth = (): SourceHealth => upstream.snapshot();
+  const sourceHealth = (): SourceHealth => {
+    const health = upstream.snapshot();
+    return { ...health, message: secrets.scrub(health.message) };
+  };
 
   const queries: Record<string, QueryHandler> = {
     bots: async (input) => {
