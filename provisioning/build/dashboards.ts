@@ -520,7 +520,7 @@ const promMining: DashboardSpec = {
       w: 24,
       h: 8,
       unit: 'Hs',
-      targets: [pq('A', 'mining_hashrate_hashes_per_second{source=~"$source", miner=~"$miner", window="5s"}', '{{miner}}')],
+      targets: [pq('A', 'mining_hashrate_hashes_per_second{source=~"$source", miner=~"$miner"}', '{{miner}}')],
     },
     {
       type: 'timeseries',
@@ -529,9 +529,9 @@ const promMining: DashboardSpec = {
       h: 8,
       unit: 'celsius',
       thresholds: TEMP,
-      targets: [pq('A', 'max by (source, miner) (mining_temperature_celsius{source=~"$source", miner=~"$miner"})', '{{miner}}')],
+      targets: [pq('A', 'mining_temperature_max_celsius{source=~"$source", miner=~"$miner"}', '{{miner}}')],
     },
-    { type: 'timeseries', title: 'Slowest fan per miner', w: 12, h: 8, unit: 'rotrpm', targets: [pq('A', 'min by (source, miner) (mining_fan_rpm{source=~"$source", miner=~"$miner"})', '{{miner}}')] },
+    { type: 'timeseries', title: 'Slowest fan per miner', w: 12, h: 8, unit: 'rotrpm', targets: [pq('A', 'mining_fan_min_rpm{source=~"$source", miner=~"$miner"}', '{{miner}}')] },
     {
       type: 'timeseries',
       title: 'Reject rate',
@@ -559,10 +559,10 @@ const promMining: DashboardSpec = {
     },
     {
       type: 'table',
-      title: 'Pools',
+      title: 'Active pool and pools alive',
       w: 24,
       h: 8,
-      targets: [pqi('A', 'mining_pool_up{source=~"$source", miner=~"$miner"}')],
+      targets: [pqi('A', 'mining_pool_active_info{source=~"$source", miner=~"$miner"}'), pqi('B', 'mining_pools_alive{source=~"$source", miner=~"$miner"}')],
       transformations: [{ id: 'organize', options: { excludeByName: { Time: true, __name__: true } } }],
     },
   ],

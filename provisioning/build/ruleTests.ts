@@ -87,25 +87,25 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'board hot (warning) then critical',
-    series: { 'mining_temperature_celsius{source="farm-a",miner="rig-1",board="0"}': '70x5 90x10 97x10' },
+    series: { 'mining_temperature_max_celsius{source="farm-a",miner="rig-1"}': '70x5 90x10 97x10' },
     checks: [
       { at: 9, alert: 'MinerBoardHot', firing: [] },
-      { at: 14, alert: 'MinerBoardHot', firing: [{ labels: { ...farm, miner: 'rig-1', board: '0' }, value: 90 }] },
+      { at: 14, alert: 'MinerBoardHot', firing: [{ labels: { ...farm, miner: 'rig-1' }, value: 90 }] },
       { at: 14, alert: 'MinerBoardCritical', firing: [] },
-      { at: 20, alert: 'MinerBoardCritical', firing: [{ labels: { ...farm, miner: 'rig-1', board: '0' }, value: 97 }] },
+      { at: 20, alert: 'MinerBoardCritical', firing: [{ labels: { ...farm, miner: 'rig-1' }, value: 97 }] },
     ],
   },
   {
     name: 'fan stopped on a running miner; an offline miner is left to MinerOffline',
     series: {
-      'mining_fan_rpm{source="farm-a",miner="rig-1",fan="0"}': '6000x5 0x10',
+      'mining_fan_min_rpm{source="farm-a",miner="rig-1"}': '6000x5 0x10',
       'mining_up{source="farm-a",miner="rig-1"}': '1x15',
-      'mining_fan_rpm{source="farm-a",miner="rig-2",fan="0"}': '0x15',
+      'mining_fan_min_rpm{source="farm-a",miner="rig-2"}': '0x15',
       'mining_up{source="farm-a",miner="rig-2"}': '0x15',
     },
     checks: [
       { at: 7, alert: 'MinerFanStopped', firing: [] },
-      { at: 10, alert: 'MinerFanStopped', firing: [{ labels: { ...farm, miner: 'rig-1', fan: '0' }, value: 0 }] },
+      { at: 10, alert: 'MinerFanStopped', firing: [{ labels: { ...farm, miner: 'rig-1' }, value: 0 }] },
     ],
   },
   {

@@ -1,0 +1,235 @@
+// Debian's real Prometheus scrapes a real proxy (built in-process with startServer) that reads
+// the bitcoind and CGMiner-fleet simulators over real sockets; faults are injected in the
+// simulators and the catalog's alerts must fire, then resolve, through Prometheus' own
+// /api/v1/alerts. The rules are the catalog's, with every duration divided by TIME_SCALE
+// (`for: 5m` -> 2500ms, `[1h]` -> 30s) so a run takes seconds; promtool.test.ts checks the
+// real durations.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { configSchema } from '../../backend-proxy/src/config/schema.ts';
+import { startServer } from '../../backend-proxy/src/http/server.ts';
+import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
+import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
+import { prometheusExpr } from '../build/alerts.ts';
+import { RULES } from '../build/rules.ts';
+import { PROMETHEUS } from './paths.ts';
+
+export const TIME_SCALE = 120;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `5m` -> `2500ms` at TIME_SCALE 120 (never below 1 s: one scrape/eval step). */
+export function scaleDuration(text: string): string {
+  const ms = [...text.matchAll(/(\d+)(ms|s|m|h|d)/g)].reduce((sum, m) => sum + Number(m[1]) * UNIT_MS[m[2]!]!, 0);
+  return `${Math.max(1_000, Math.round(ms / TIME_SCALE))}ms`;
+}
+
+export function scaledRulesYaml(): string {
+  const groups = new Map<string, unknown[]>();
+  for (const rule of RULES) {
+    const expr = prometheusExpr(rule)
+      .replace(/\[(\d+(?:ms|s|m|h|d))\]/g, (_, d: string) => `[${scaleDuration(d)}]`)
+      .replace(/offset (\d+(?:ms|s|m|h|d))/g, (_, d: string) => `offset ${scaleDuration(d)}`);
+    const list = groups.get(rule.domain) ?? [];
+    list.push({ alert: rule.alert, expr, for: scaleDuration(rule.for), labels: { severity: rule.severity, domain: rule.domain } });
+    groups.set(rule.domain, list);
+  }
+  return stringify({ groups: [...groups].map(([name, rules]) => ({ name, interval: '1s', rules })) });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface PromAlert {
+  labels: Record<string, string>;
+  state: 'pending' | 'firing';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
+  let bitcoin: BitcoinSimulator;
+  let fleet: CgminerFleet;
+  let proxy: Awaited<ReturnType<typeof startServer>> | null = null;
+  let prometheus: ChildProcess;
+  let promUrl = '';
+  let promLog = '';
+  const work = mkdtempSync(join(tmpdir(), 'nodescope-prometheus-'));
+
+  async function alerts(): Promise<PromAlert[]> {
+    const response = await fetch(`${promUrl}/api/v1/alerts`);
+    const body = (await response.json()) as { data: { alerts: PromAlert[] } };
+    return body.data.alerts;
+  }
+
+  async function instant(query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+    const body = (await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as {
+      data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    };
+    return body.data.result;
+  }
+
+  const firing = (list: PromAlert[], name: string, labels: Record<string, string> = {}) =>
+    list.some((a) => a.state === 'firing' && a.labels.alertname === name && Object.entries(labels).every(([k, v]) => a.labels[k] === v));
+
+  /** Polls Prometheus until `done` holds (bounded; the failure message shows what was firing). */
+  async function waitFor(what: string, done: (list: PromAlert[]) => boolean, timeoutMs = 40_000): Promise<PromAlert[]> {
+    const deadline = Date.now() + timeoutMs;
+    let last: PromAlert[] = [];
+    while (Date.now() < deadline) {
+      last = await alerts();
+      if (done(last)) return last;
+      await sleep(500);
+    }
+    const seen = last.map((a) => `${a.labels.alertname}{${Object.entries(a.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}=${v}`).join(',')}} ${a.state}`);
+    const series = await instant('{__name__=~"mining_up|mining_temperature_max_celsius|mining_fan_min_rpm|mining_fleet_hashrate_hashes_per_second|nodescope_source_up"}');
+    throw new Error(
+      `timed out waiting for ${what}; alerts: ${JSON.stringify(seen)}\nseries: ${JSON.stringify(series)}\nprometheus log tail: ${promLog.slice(-1500)}`
+    );
+  }
+
+  beforeAll(async () => {
+    bitcoin = await startBitcoinSimulator({ network: 'regtest', seed: 3, peers: 9, initialMempool: 50, feeEstimates: 'always', zmqPort: null });
+    fleet = await startCgminerFleet({ count: 5, slowMs: 500 });
+    const config = configSchema.parse({
+      server: { host: '127.0.0.1', port: 0, logLevel: 'silent' },
+      sources: [
+        {
+          id: 'btc',
+          kind: 'bitcoin',
+          network: 'regtest',
+          rpc: { url: bitcoin.rpcUrl, cookieFile: bitcoin.cookieFile, timeoutMs: 500, retries: 0, circuitOpenMs: 200 },
+          pollSeconds: 0.5,
+          slowPollSeconds: 5,
+        },
+        {
+          id: 'farm',
+          kind: 'cgminer',
+          miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name, powerWatts: 3000 })),
+          pollSeconds: 1,
+          timeoutMs: 400,
+          connectTimeoutMs: 300,
+          jitter: 0,
+        },
+      ],
+    });
+    proxy = await startServer(config, { port: 0 });
+    const target = new URL(proxy.url).host;
+
+    writeFileSync(join(work, 'rules.yml'), scaledRulesYaml());
+    writeFileSync(
+      join(work, 'prometheus.yml'),
+      stringify({
+        global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
+        rule_files: ['rules.yml'],
+        scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [target] }] }],
+      })
+    );
+    const port = await freePort();
+    promUrl = `http://127.0.0.1:${port}`;
+    prometheus = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(work, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(work, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--storage.tsdb.retention.time=1h',
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] }
+    );
+    prometheus.stdout!.on('data', (b: Buffer) => (promLog += b.toString()));
+    prometheus.stderr!.on('data', (b: Buffer) => (promLog += b.toString()));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (prometheus.exitCode !== null) throw new Error(`prometheus exited: ${promLog}`);
+      const ready = await fetch(`${promUrl}/-/ready`).then((r) => r.ok, () => false);
+      if (ready) break;
+      if (Date.now() > deadline) throw new Error(`prometheus not ready: ${promLog}`);
+      await sleep(200);
+    }
+  });
+
+  afterAll(async () => {
+    prometheus?.kill('SIGTERM');
+    await proxy?.close().catch(() => undefined);
+    await fleet?.close();
+    await bitcoin?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('loads every catalog rule', async () => {
+    const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> } };
+    const loaded = body.data.groups.flatMap((g) => g.rules);
+    expect(loaded.map((r) => r.name).sort()).toEqual(RULES.map((r) => r.alert).sort());
+  });
+
+  it('a healthy stack fires nothing of what the faults will trigger', async () => {
+    // wait until the proxy is scraped and has polled both upstreams
+    await waitFor('first scrape with miners up', () => true);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if ((await instant('count(mining_up == 1) and count(nodescope_source_up == 1) >= 2')).length > 0) break;
+      if (Date.now() > deadline) throw new Error(`proxy series never appeared in Prometheus: ${promLog}`);
+      await sleep(300);
+    }
+    const list = await alerts();
+    for (const name of ['MinerOffline', 'MinerBoardHot', 'MinerFanStopped', 'NodescopeSourceDown', 'NodescopeProxyDown']) expect(firing(list, name), name).toBe(false);
+  });
+
+  it('miner faults fire MinerOffline, MinerBoardHot/Critical, MinerFanStopped, MinerRejectRateHigh and FleetHashrateDrop, scoped to the miner', async () => {
+    const [offline, hot, fan, rejects] = [fleet.miners[1]!, fleet.miners[2]!, fleet.miners[3]!, fleet.miners[4]!];
+    await fleet.setFault(offline.name, 'offline');
+    await fleet.setFault(hot.name, 'hot');
+    await fleet.setFault(fan.name, 'fan0');
+    await fleet.setFault(rejects.name, 'rejects');
+    const list = await waitFor('miner alerts', (l) =>
+      firing(l, 'MinerOffline', { source: 'farm', miner: offline.name, severity: 'critical' }) &&
+      firing(l, 'MinerBoardHot', { source: 'farm', miner: hot.name, severity: 'warning' }) &&
+      firing(l, 'MinerBoardCritical', { source: 'farm', miner: hot.name, severity: 'critical' }) &&
+      firing(l, 'MinerFanStopped', { source: 'farm', miner: fan.name }) &&
+      firing(l, 'MinerRejectRateHigh', { source: 'farm', miner: rejects.name, severity: 'warning' }) &&
+      firing(l, 'FleetHashrateDrop', { source: 'farm' })
+    );
+    // scope: only the faulted miners
+    const healthy = fleet.miners[0]!.name;
+    expect(list.filter((a) => a.labels.miner === healthy)).toEqual([]);
+    expect(list.filter((a) => a.labels.alertname === 'MinerOffline').map((a) => a.labels.miner)).toEqual([offline.name]);
+  });
+
+  it('clearing the faults resolves them (auto-resolve)', async () => {
+    await fleet.clearFaults();
+    await waitFor('miner alerts resolved', (l) =>
+      !l.some((a) => ['MinerOffline', 'MinerBoardHot', 'MinerBoardCritical', 'MinerFanStopped', 'MinerRejectRateHigh'].includes(a.labels.alertname!))
+    );
+  });
+
+  it('bitcoind down fires NodescopeSourceDown for that source, and it resolves when the node is back', async () => {
+    bitcoin.setFault({ kind: 'down' });
+    await bitcoin.faultApplied();
+    await waitFor('NodescopeSourceDown', (l) => firing(l, 'NodescopeSourceDown', { source: 'btc', severity: 'critical' }));
+    expect((await alerts()).some((a) => a.labels.alertname === 'NodescopeSourceDown' && a.labels.source === 'farm')).toBe(false);
+    bitcoin.setFault(null);
+    await bitcoin.faultApplied();
+    await waitFor('NodescopeSourceDown resolved', (l) => !l.some((a) => a.labels.alertname === 'NodescopeSourceDown'));
+  });
+
+  it('a stopped proxy fires NodescopeProxyDown', async () => {
+    await proxy!.close();
+    proxy = null;
+    await waitFor('NodescopeProxyDown', (l) => firing(l, 'NodescopeProxyDown', { job: 'nodescope', severity: 'critical' }));
+  });
+});
