@@ -168,7 +168,8 @@ Try:
 
 /** The harness lives in the e2e workspace; it runs when the plugins have been built. */
 async function startHarness(proxyUrl: string): Promise<ChildProcess | null> {
-  const script = join(root, 'e2e', 'harness', 'serve.mjs');
+  // TypeScript run directly: Node 22 strips types
+  const script = join(root, 'e2e', 'harness', 'cli.ts');
   const built = join(root, 'plugins', 'app', 'dist', 'module.js');
   if (!existsSync(script) || !existsSync(built)) return null;
   const child = spawn(process.execPath, [script, '--port', String(HARNESS_PORT), '--proxy', proxyUrl], {
