@@ -154,7 +154,8 @@ describe('cgminer source over TCP', () => {
     const rejected = frameColumn<number | null>(history!, 'rejected')!;
     expect(rejected.at(-1)).toBe(25);
     const metrics = await context.metrics.registry.metrics();
-    expect(metrics).toMatch(new RegExp(`mining_fan_rpm\\{source="farm",miner="${br.name}",fan="0"\\} 0`));
+    expect(metrics).toMatch(new RegExp(`mining_fan_min_rpm\\{source="farm",miner="${br.name}"\\} 0`));
+    expect(metrics).toMatch(new RegExp(`mining_temperature_max_celsius\\{source="farm",miner="${bm.name}"\\} 10\\d`));
     expect(metrics).toMatch(new RegExp(`mining_up\\{source="farm",miner="${bm.name}"\\} 1`));
     expect(metrics).toMatch(/mining_shares_rejected_total\{source="farm",miner="whatsminer-0004"\} \d+/);
   });

@@ -160,7 +160,7 @@ describe('difficulty: own bitcoin source, then mempool.space, then blockchain.in
   });
 
   it('node failing or absent -> mempool.space (height, currentDifficulty, estimate, reward-stats fees)', async () => {
-    for (const sources of [{ btc: fakeNode({ fail: true }) }, {}]) {
+    for (const sources of [{ btc: fakeNode({ fail: true }) }, {}] as Array<Record<string, Source>>) {
       const { source } = build({ bitcoinSource: 'btc' }, sources);
       const [m] = await source.queries.market!(input());
       expect(value(m!, MARKET_FIELDS.difficultySource)).toBe('mempool');

@@ -19,6 +19,8 @@ export interface FleetOptions {
   port?: number;
   /** delay of the `slow` fault */
   slowMs?: number;
+  /** delay of every reply: a miner's own answer time plus the LAN (0 = answer at once) */
+  latencyMs?: number;
   now?: () => number;
 }
 
@@ -78,6 +80,7 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
   const flavours = options.flavours ?? (['cgminer', 'bmminer', 'braiins', 'whatsminer'] as SimFlavour[]);
   const now = options.now ?? Date.now;
   const slowMs = options.slowMs ?? 2_000;
+  const latencyMs = options.latencyMs ?? 0;
   const layout = options.hosts
     ? options.hosts.map((host) => ({ host, port: options.port ?? 0 }))
     : Array.from({ length: options.count ?? 10 }, () => ({ host: options.host ?? '127.0.0.1', port: 0 }));
@@ -132,11 +135,12 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
         }
         socket.end(Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from([0])]));
       };
-      if (faults.has('slow')) {
+      const delay = faults.has('slow') ? slowMs : latencyMs;
+      if (delay > 0) {
         const timer = setTimeout(() => {
           timers.delete(timer);
           send();
-        }, slowMs);
+        }, delay);
         timers.add(timer);
       } else send();
     });

@@ -44,6 +44,12 @@ export const cgminerConfigSchema = sourceBase.extend({
   connectTimeoutMs: z.number().int().min(50).max(30_000).default(2_000),
   /** random delay added before each miner's poll, as a share of the poll period (spreads load) */
   jitter: z.number().min(0).max(0.5).default(0.1),
+  /**
+   * per-miner series on /metrics: `fleet` = up + hashrate per miner (large fleets, cheap
+   * scrapes), `miner` = also temperature, fans, power, shares, pools, identity, `boards` = also
+   * per-board temperatures, per-fan speeds and per-pool status
+   */
+  metricsDetail: z.enum(['fleet', 'miner', 'boards']).default('miner'),
   /** samples kept per miner history ring */
   historySize: z.number().int().min(10).max(100_000).default(720),
 });

@@ -50,7 +50,7 @@ function minerParam(input: QueryInput): string {
 }
 
 export function createCgminerSource(config: CgminerSourceConfig, context: SourceContext): CgminerSource {
-  const metrics = createMiningMetrics(context.metrics, config.id);
+  const metrics = createMiningMetrics(context.metrics, config.id, config.metricsDetail);
   const progress: DiscoveryProgress = { running: false, scanned: 0, total: 0, found: 0, startedAt: null, finishedAt: null };
   const client = { connectTimeoutMs: config.connectTimeoutMs, timeoutMs: config.timeoutMs };
   const poller = new FleetPoller({

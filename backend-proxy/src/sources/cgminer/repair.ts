@@ -195,6 +195,14 @@ export class MinerJsonError extends Error {
 
 /** Repairs and parses one reply; several concatenated documents come back as an array. */
 export function parseMinerJson(raw: string): { value: unknown; repairs: RepairKind[]; documents: number } {
+  // most replies are valid JSON: skip the repair scan for them (every defect above makes
+  // JSON.parse fail, so a reply that parses needed no repair)
+  const trimmed = raw.endsWith('\u0000') ? raw.replace(/\u0000+$/, '') : raw;
+  try {
+    return { value: JSON.parse(trimmed), repairs: trimmed.length === raw.length ? [] : ['nul'], documents: 1 };
+  } catch {
+    // fall through to the repair pass
+  }
   const repaired = repairJson(raw);
   try {
     return { value: JSON.parse(repaired.text), repairs: repaired.repairs, documents: repaired.documents };
