@@ -359,6 +359,27 @@ describe('faults', () => {
     expect(source.health().message).toMatch(/^balance: /);
   });
 
+  it('malformed answer: /profit breaks alone, the rest answers', async () => {
+    const { source, sim } = await bot();
+    sim.setFault('malformed');
+    await expect(run(source, 'profit')).rejects.toThrow(/profit: freqtrade GET \/api\/v1\/profit: answer is not JSON/);
+    expect(col((await run(source, 'bots'))[0], 'up')).toEqual([true]);
+    expect(frameLength((await run(source, 'trades'))[0] as DataFrameJSON)).toBe(40);
+    expect(source.health()).toMatchObject({ status: 'degraded' });
+  });
+
+  it('hung bot: requests time out (bounded by timeoutMs) and the bot counts as unreachable', async () => {
+    const sim = await startFreqtradeSimulator({ now, password: 'hang-password-1' });
+    sims.push(sim);
+    const source = createFreqtradeSource(
+      freqtradeConfigSchema.parse({ id: 'slow', kind: 'freqtrade', url: sim.url, username: sim.username, password: sim.password, auth: 'basic', timeoutMs: 300 }),
+      createTestContext({ now })
+    );
+    sources.push(source);
+    sim.setFault('hang');
+    await expect(run(source, 'profit')).rejects.toThrow(/unreachable: freqtrade GET \/api\/v1\/show_config: timed out after 300 ms/);
+  });
+
   it('live bot (not dry run): runmode live, no simulated-balance note', async () => {
     const { source } = await bot({ dryRun: false });
     const [row] = await run(source, 'bots');

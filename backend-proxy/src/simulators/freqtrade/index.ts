@@ -17,7 +17,11 @@ export type FreqtradeFault =
   /** the bot's loop is stuck: last_process stops moving */
   | 'stale-heartbeat'
   /** the bot restarted with a new jwt_secret_key: every issued token now gets 401 */
-  | 'reject-tokens';
+  | 'reject-tokens'
+  /** /profit answers 200 with a truncated JSON body */
+  | 'malformed'
+  /** every private read is accepted but never answered */
+  | 'hang';
 
 export interface FreqtradeSimulatorOptions extends Partial<BotOptions> {
   port?: number;
@@ -224,7 +228,13 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
     if (WRITE_ROUTES.has(key)) return send(res, 200, { status: `simulated ${path.slice(API.length + 1)}` });
     if (method !== 'GET') return send(res, knownGet(path) ? 405 : 404, { detail: knownGet(path) ? 'Method Not Allowed' : 'Not Found' });
 
+    if (faults.has('hang')) return; // the socket stays open until the client gives up
     const params = url.searchParams;
+    if (faults.has('malformed') && path === `${API}/profit`) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(bot.profit()).slice(0, 40));
+      return;
+    }
     switch (path) {
       case `${API}/version`:
         return send(res, 200, { version: '2024.10' });

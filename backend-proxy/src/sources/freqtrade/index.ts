@@ -125,6 +125,9 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
         const snap = emptySnapshot(now());
         // show_config is the liveness probe: when it fails the bot counts as unreachable
         snap.config = await client.showConfig();
+        if (typeof snap.config?.state !== 'string' || typeof snap.config.bot_name !== 'string') {
+          throw new UpstreamError('freqtrade show_config: unexpected answer shape', 'malformed', true);
+        }
         const reads = {
           status: client.status,
           count: client.count,
@@ -136,7 +139,9 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
           locks: client.locks,
           whitelist: client.whitelist,
         } as const;
-        const results = await Promise.allSettled(Object.values(reads).map((read) => read()));
+        const results = await Promise.allSettled(
+          Object.entries(reads).map(async ([key, read]) => checkShape(key, await read()))
+        );
         Object.keys(reads).forEach((key, index) => {
           const result = results[index] as PromiseSettledResult<unknown>;
           if (result.status === 'fulfilled') (snap as unknown as Record<string, unknown>)[key] = result.value;
@@ -338,6 +343,27 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
     },
   };
   return source;
+}
+
+/** The containers frames iterate must be there; a bot answering otherwise is malformed. */
+const SHAPES: Record<string, (body: Record<string, unknown>) => boolean> = {
+  status: (b) => Array.isArray(b),
+  performance: (b) => Array.isArray(b),
+  balance: (b) => Array.isArray(b.currencies) && typeof b.total === 'number',
+  daily: (b) => Array.isArray(b.data),
+  profit: (b) => typeof b.profit_all_coin === 'number' && typeof b.closed_trade_count === 'number',
+  count: (b) => typeof b.current === 'number' && typeof b.max === 'number',
+  locks: (b) => Array.isArray(b.locks),
+  whitelist: (b) => Array.isArray(b.whitelist),
+  health: (b) => typeof b === 'object' && b !== null && !Array.isArray(b),
+};
+
+function checkShape<T>(endpoint: string, body: T): T {
+  const check = SHAPES[endpoint];
+  if (check && (body === null || typeof body !== 'object' || !check(body as Record<string, unknown>))) {
+    throw new UpstreamError(`freqtrade ${endpoint}: unexpected answer shape`, 'malformed', true);
+  }
+  return body;
 }
 
 interface Listener {
