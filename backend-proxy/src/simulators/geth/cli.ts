@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Starts the geth JSON-RPC + metrics simulator for the demo, prints one JSON line with its URLs,
+// and serves a control API: GET /state, POST /fault {fault, target?, delayMs?, behind?},
+// POST /mine?count=.
+import { parseArgs } from 'node:util';
+import { intParam, startControlServer } from '../stacks/toggleServer.js';
+import { startGethSimulator, type GethFault, type GethTarget } from './index.js';
+
+const USAGE = `geth simulator (HTTP JSON-RPC + /debug/metrics/prometheus)
+
+  --rpc-port N  --metrics-port N  --control-port N   (0 = any)
+  --namespaces eth,net,web3,txpool   (geth's --http.api; add admin to serve admin_peers)
+  --block-interval-ms N              mine a block every N ms (default 12000; 0 = only via control API)
+`;
+
+const FAULTS: GethFault[] = ['none', 'down', 'slow', 'stalled', 'malformed', 'zero-peers', 'syncing'];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      'rpc-port': { type: 'string' }, 'metrics-port': { type: 'string' }, 'control-port': { type: 'string' },
+      namespaces: { type: 'string' }, 'block-interval-ms': { type: 'string' }, help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const args = new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const sim = await startGethSimulator({
+    namespaces: values.namespaces?.split(',').map((n) => n.trim()).filter(Boolean),
+    ports: { rpc: intParam(args, 'rpc-port', 0, 65_535), metrics: intParam(args, 'metrics-port', 0, 65_535) },
+  });
+  const control = await startControlServer(
+    {
+      state: () => ({ ...sim.state, baseFeeWei: String(sim.state.baseFeeWei), gasPriceWei: String(sim.state.gasPriceWei), rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl }),
+      post: {
+        fault: async (_q, body) => {
+          const fault = String(body.fault ?? 'none') as GethFault;
+          if (!FAULTS.includes(fault)) throw new Error(`fault must be one of ${FAULTS.join(', ')}`);
+          const target = body.target === undefined ? 'all' : (String(body.target) as GethTarget | 'all');
+          await sim.setFault(fault, { target, delayMs: Number(body.delayMs ?? 2_000), behind: Number(body.behind ?? 5_000) });
+          return { fault, target };
+        },
+        mine: async (q) => {
+          sim.advance(intParam(q, 'count', 1));
+          return { head: sim.state.headNumber };
+        },
+      },
+    },
+    intParam(args, 'control-port', 0, 65_535)
+  );
+  const interval = intParam(args, 'block-interval-ms', 12_000, 3_600_000);
+  const timer = interval > 0 ? setInterval(() => sim.advance(1), interval) : undefined;
+  process.stdout.write(`${JSON.stringify({ rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, control: control.url() })}\n`);
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    void Promise.all([sim.close(), control.close()]).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) void main();

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// Starts the Stacks node + signer + log simulator for the demo, prints one JSON line with its
+// URLs, and serves a control API: GET /state, POST /fault {fault, target?, delayMs?, lag?},
+// POST /advance?stacks=&burn=&tenure=1, POST /log?count=, POST /rotate, POST /truncate.
+import { parseArgs } from 'node:util';
+import { startStacksSimulator, type StacksFault, type StacksTarget } from './index.js';
+import { intParam, startControlServer } from './toggleServer.js';
+
+const USAGE = `stacks node/signer simulator
+
+  --rpc-port N  --metrics-port N  --signer-port N  --control-port N   (0 = any)
+  --log-file PATH           file the simulated node logs to (created if missing)
+  --block-interval-ms N     advance the Stacks tip every N ms (0 = only via control API)
+  --burn-every N            one Bitcoin block every N Stacks blocks (default 10)
+  --log-lines-per-block N   log lines written per Stacks block (default 3)
+`;
+
+const FAULTS: StacksFault[] = ['none', 'down', 'slow', 'stalled', 'zero-peers', 'burn-behind', 'malformed', 'no-health'];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      'rpc-port': { type: 'string' }, 'metrics-port': { type: 'string' }, 'signer-port': { type: 'string' },
+      'control-port': { type: 'string' }, 'log-file': { type: 'string' }, 'block-interval-ms': { type: 'string' },
+      'burn-every': { type: 'string' }, 'log-lines-per-block': { type: 'string' }, help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const args = new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const logFile = values['log-file'];
+  if (logFile) await import('node:fs/promises').then((fs) => fs.appendFile(logFile, ''));
+  const sim = await startStacksSimulator({
+    logFile,
+    ports: { rpc: intParam(args, 'rpc-port', 0, 65_535), metrics: intParam(args, 'metrics-port', 0, 65_535), signer: intParam(args, 'signer-port', 0, 65_535) },
+  });
+  const burnEvery = Math.max(1, intParam(args, 'burn-every', 10));
+  const linesPerBlock = intParam(args, 'log-lines-per-block', 3);
+  let blocks = 0;
+  const step = async (stacks: number) => {
+    for (let i = 0; i < stacks; i++) {
+      blocks++;
+      sim.advance({ stacks: 1, burn: blocks % burnEvery === 0 ? 1 : 0 });
+      if (logFile && linesPerBlock > 0) await sim.appendLog(linesPerBlock);
+    }
+  };
+  const control = await startControlServer(
+    {
+      state: () => ({ ...sim.state, rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, signerMetricsUrl: sim.signerMetricsUrl, logFile: sim.logFile }),
+      post: {
+        fault: async (_q, body) => {
+          const fault = String(body.fault ?? 'none') as StacksFault;
+          if (!FAULTS.includes(fault)) throw new Error(`fault must be one of ${FAULTS.join(', ')}`);
+          const target = body.target === undefined ? 'all' : (String(body.target) as StacksTarget | 'all');
+          await sim.setFault(fault, { target, delayMs: Number(body.delayMs ?? 2_000), lag: Number(body.lag ?? 6) });
+          return { fault, target };
+        },
+        advance: async (q) => {
+          sim.advance({ stacks: intParam(q, 'stacks', 1), burn: intParam(q, 'burn', 0), tenure: q.get('tenure') === '1' });
+          return sim.state;
+        },
+        log: async (q) => ({ lines: await sim.appendLog(intParam(q, 'count', 1)) }),
+        rotate: async () => sim.rotateLog(),
+        truncate: async () => sim.truncateLog(),
+      },
+    },
+    intParam(args, 'control-port', 0, 65_535)
+  );
+  const interval = intParam(args, 'block-interval-ms', 0, 3_600_000);
+  const timer = interval > 0 ? setInterval(() => void step(1), interval) : undefined;
+  process.stdout.write(
+    `${JSON.stringify({ rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, signerMetricsUrl: sim.signerMetricsUrl, logFile: sim.logFile ?? null, control: control.url() })}\n`
+  );
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    void Promise.all([sim.close(), control.close()]).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) void main();
