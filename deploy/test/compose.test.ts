@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../backend-proxy/src/config/load.js';
@@ -78,6 +78,8 @@ const services = compose.services;
 describe('docker-compose.yml', () => {
   it('is valid against the compose-spec JSON schema', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
+    // CommonJS module: the plugin is module.exports (ESM default) and also its .default (types)
+    const addFormats = ((formats as unknown as { default?: unknown }).default ?? formats) as (ajv: Ajv) => Ajv;
     addFormats(ajv);
     const validate = ajv.compile(composeSchema());
     const ok = validate(compose);

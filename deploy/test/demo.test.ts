@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../backend-proxy/src/config/load.js';
 import { startServer } from '../../backend-proxy/src/http/server.js';
-// @ts-expect-error plain JS launcher without type declarations
 import { DEMO_PORTS, MINER_BASE_PORT, startDemoSimulators } from '../compose/simulators.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,14 +26,14 @@ describe('compose demo profile: simulators launcher + proxy.demo.yaml', () => {
   let proxy: Awaited<ReturnType<typeof startServer>>;
 
   beforeAll(async () => {
-    demo = await startDemoSimulators({
+    demo = (await startDemoSimulators({
       load: (path: string) => import(/* @vite-ignore */ `${root}backend-proxy/src/simulators/${path.replace(/\.js$/, '.ts')}`),
       bind: '127.0.0.1',
       fixedPorts: false,
       btcPassword: 'demo-bitcoin-rpc-pass',
       ftPassword: 'demo-freqtrade-pass',
       miners: 4,
-    });
+    })) as typeof demo;
     let text = readFileSync(`${root}deploy/compose/proxy.demo.yaml`, 'utf8');
     for (const { fixed, port } of Object.values(demo.published)) {
       text = text.replace(new RegExp(`(?<=[:\\s])${fixed}\\b`, 'g'), String(port));
