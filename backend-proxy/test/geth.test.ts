@@ -241,6 +241,24 @@ describe('geth source: faults and recovery', () => {
   });
 });
 
+describe('geth source: secrets', () => {
+  it('credentials in the configured URL never reach health, errors or logs', async () => {
+    const url = new URL(sim.rpcUrl);
+    url.username = 'rpcuser';
+    url.password = 'geth-secret-pass-42';
+    const s = build({ rpcUrl: url.toString() });
+    const [frame] = await s.queries['chain.head']!(input()); // sent as Basic auth: the simulator ignores it
+    expect(value(frame, 'number')).toBe(21_000_000);
+    await sim.setFault('down', { target: 'rpc' });
+    fresh();
+    const error = await s.queries['chain.head']!(input()).catch((e: Error) => e);
+    ctx.logger.error({ err: String(error), health: s.health() }, 'geth failed');
+    expect(String(error)).not.toContain('geth-secret-pass-42');
+    expect(JSON.stringify(s.health())).not.toContain('geth-secret-pass-42');
+    expect(ctx.logs.text).not.toContain('geth-secret-pass-42');
+  });
+});
+
 describe('geth source: read-only allow-list', () => {
   it('non-allow-listed methods never leave the proxy (checked from the simulator side)', async () => {
     const client = new GethRpcClient({ url: sim.rpcUrl, timeoutMs: 1_000, sourceId: 'geth-1', allowAdmin: false });

@@ -93,6 +93,29 @@ describe('stacks and geth through the proxy', () => {
     ]);
   });
 
+  it('streams new log lines over /api/stream (SSE), filtered by params', async () => {
+    const { proxy, stacks } = await setup();
+    const controller = new AbortController();
+    const params = encodeURIComponent(JSON.stringify({ level: 'error' }));
+    const res = await fetch(`${proxy.url}/api/stream?sourceId=stx-1&query=logs&params=${params}`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+      signal: controller.signal,
+    });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    await stacks.appendLog(6); // one ERRO line among six
+    let text = '';
+    while (!text.includes('event: frame')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const data = JSON.parse(text.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as { schema: { name: string }; data: { values: unknown[][] } };
+    expect(data.schema.name).toBe('logs');
+    expect(data.data.values[2]).toEqual(['error']);
+  });
+
   it('a stacks config with a wrong field names it', () => {
     expect(() => parseConfig('sources:\n  - { id: stx-1, kind: stacks, rpcUrl: ftp://x }\n', 'bad.yaml', {})).toThrow(/sources\[0\]\.rpcUrl|sources\.0\.rpcUrl/);
     expect(() => parseConfig('sources:\n  - { id: g, kind: geth, adminPeers: yes-please }\n', 'bad.yaml', {})).toThrow(/adminPeers/);
