@@ -620,6 +620,37 @@ const promStacks: DashboardSpec = {
   ],
 };
 
+const promGeth: DashboardSpec = {
+  uid: 'nodescope-prom-geth',
+  title: 'nodescope - Geth (Prometheus)',
+  description: "geth_rpc_* read by the proxy over JSON-RPC, plus geth's own metrics mirrored as geth_*",
+  tags: ['geth', 'ethereum', 'prometheus'],
+  variables: [promLabelVariable('source', 'Geth node', 'geth_rpc_head_block', 'source')],
+  panels: [
+    { type: 'stat', title: 'Head', w: 6, h: 4, decimals: 0, targets: [pq('A', `geth_rpc_head_block${S}`)] },
+    {
+      type: 'stat',
+      title: 'Head age',
+      w: 6,
+      h: 4,
+      unit: 's',
+      targets: [pq('A', `geth_rpc_head_age_seconds${S}`)],
+      thresholds: [
+        [null, 'green'],
+        [36, 'orange'],
+        [120, 'red'],
+      ],
+    },
+    { type: 'stat', title: 'Peers', w: 6, h: 4, targets: [pq('A', `geth_rpc_peers${S}`)], thresholds: [[null, 'red'], [5, 'orange'], [10, 'green']] },
+    { type: 'stat', title: 'Syncing', w: 6, h: 4, targets: [pq('A', `geth_rpc_syncing${S}`)], thresholds: [[null, 'green'], [1, 'orange']] },
+    { type: 'timeseries', title: 'Blocks per minute', w: 12, h: 8, targets: [pq('A', `rate(geth_rpc_head_block${S}[5m]) * 60`)] },
+    { type: 'timeseries', title: 'Txpool', w: 12, h: 8, targets: [pq('A', `geth_rpc_txpool_transactions${S}`, '{{source}} {{state}}')] },
+    { type: 'timeseries', title: 'Base fee and gas price', w: 12, h: 8, unit: 'none', targets: [pq('A', `geth_rpc_base_fee_gwei${S}`, '{{source}} base fee (gwei)'), pq('B', `geth_rpc_gas_price_gwei${S}`, '{{source}} gas price (gwei)')] },
+    { type: 'timeseries', title: 'Peers (geth p2p)', w: 12, h: 8, targets: [pq('A', `geth_p2p_peers${S}`)] },
+    { type: 'timeseries', title: 'Sync remaining blocks', w: 24, h: 7, targets: [pq('A', `geth_rpc_sync_remaining_blocks${S}`)] },
+  ],
+};
+
 const promFreqtrade: DashboardSpec = {
   uid: 'nodescope-prom-freqtrade',
   title: 'nodescope - Freqtrade (Prometheus)',
@@ -717,7 +748,7 @@ const influxBitcoin: DashboardSpec = {
 
 export const DASHBOARDS: Record<'nodescope' | 'prometheus' | 'influxdb', DashboardSpec[]> = {
   nodescope: [home, bitcoin, mempool, peers, electrum, stacks, geth, miningFleet, profitability, freqtrade, proxy],
-  prometheus: [promBitcoin, promMining, promStacks, promFreqtrade],
+  prometheus: [promBitcoin, promMining, promStacks, promGeth, promFreqtrade],
   influxdb: [influxBitcoin],
 };
 

@@ -74,6 +74,45 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'bitcoin ZMQ disconnected, then connected but silent',
+    series: {
+      'bitcoin_zmq_connected{source="btc-main"}': '1x5 0x10 1x30',
+      'bitcoin_zmq_silent{source="btc-main"}': '0x16 1x30',
+    },
+    checks: [
+      { at: 9, alert: 'BitcoinZmqDown', firing: [] },
+      { at: 13, alert: 'BitcoinZmqDown', firing: [{ labels: btc, value: 0 }] },
+      { at: 20, alert: 'BitcoinZmqDown', firing: [] },
+      { at: 24, alert: 'BitcoinZmqSilent', firing: [] },
+      { at: 30, alert: 'BitcoinZmqSilent', firing: [{ labels: btc, value: 1 }] },
+    ],
+  },
+  {
+    name: 'geth head stale and peers low',
+    series: {
+      'geth_rpc_head_age_seconds{source="geth-1"}': '12x5 0+60x20',
+      'geth_rpc_peers{source="geth-1"}': '30x5 3x20',
+    },
+    checks: [
+      { at: 8, alert: 'GethHeadStale', firing: [] },
+      { at: 12, alert: 'GethHeadStale', firing: [{ labels: { source: 'geth-1' }, value: 360 }] },
+      { at: 12, alert: 'GethPeersLow', firing: [] },
+      { at: 20, alert: 'GethPeersLow', firing: [{ labels: { source: 'geth-1' }, value: 3 }] },
+    ],
+  },
+  {
+    name: 'geth txpool spike against the last hour (a small pool tripling is ignored)',
+    series: {
+      'geth_rpc_txpool_transactions{source="geth-1",state="pending"}': '2000x60 9000x30',
+      'geth_rpc_txpool_transactions{source="geth-1",state="queued"}': '500x90',
+      'geth_rpc_txpool_transactions{source="geth-2",state="pending"}': '100x60 400x30',
+    },
+    checks: [
+      { at: 65, alert: 'GethTxpoolSpike', firing: [] },
+      { at: 75, alert: 'GethTxpoolSpike', firing: [{ labels: { source: 'geth-1' }, value: 4.5 }] },
+    ],
+  },
+  {
     name: 'miner offline, auto-resolves when it answers again',
     series: {
       'mining_up{source="farm-a",miner="rig-1"}': '1x5 0x10 1x10',

@@ -113,6 +113,33 @@ export const RULES: AlertRule[] = [
       'Mempool memory usage is above 90 % of -maxmempool (300 MB default). bitcoind now evicts low-fee transactions and its mempoolminfee rises; fee estimates and the mempool panels reflect only the kept part.',
     dashboard: 'nodescope-mempool',
   },
+  {
+    alert: 'BitcoinZmqDown',
+    domain: 'bitcoin',
+    // only sources with zmq configured have the series
+    query: 'bitcoin_zmq_connected',
+    op: '<',
+    threshold: 1,
+    for: '5m',
+    severity: 'warning',
+    summary: '{{source}}: ZMQ sequence socket disconnected',
+    description:
+      'The proxy lost its zmqpubsequence connection for 5 minutes and follows the mempool by polling (slower, heavier on the node). Check -zmqpubsequence and that the port is reachable.',
+    dashboard: 'nodescope-bitcoin',
+  },
+  {
+    alert: 'BitcoinZmqSilent',
+    domain: 'bitcoin',
+    query: 'bitcoin_zmq_silent',
+    op: '>',
+    threshold: 0,
+    for: '10m',
+    severity: 'warning',
+    summary: '{{source}}: ZMQ connected but silent while the mempool changes',
+    description:
+      'The socket is connected but bitcoind publishes nothing although its mempool changes: usually -zmqpubsequence points at another address, or a proxy/NAT in between drops the stream.',
+    dashboard: 'nodescope-bitcoin',
+  },
   // --- mining fleet (CGMiner API) --------------------------------------------------------------
   {
     alert: 'MinerOffline',
@@ -228,6 +255,46 @@ export const RULES: AlertRule[] = [
     summary: '{{source}}: signer {{value}} blocks behind the node (down or stuck)',
     description: 'The signer has not followed the Stacks tip for 10 minutes: the signer process or its metrics endpoint is down, or it lost its node connection. A signer that misses blocks misses rewards.',
     dashboard: 'nodescope-stacks',
+  },
+  // --- Geth ------------------------------------------------------------------------------------
+  {
+    alert: 'GethHeadStale',
+    domain: 'geth',
+    query: 'geth_rpc_head_age_seconds',
+    op: '>',
+    threshold: 120,
+    for: '3m',
+    severity: 'critical',
+    summary: '{{source}}: latest block is {{value}} s old',
+    description: 'No new head for more than 2 minutes (10 slots) for 3 more minutes: geth stopped following the chain (consensus client down or out of sync, no peers, disk).',
+    dashboard: 'nodescope-geth',
+  },
+  {
+    alert: 'GethPeersLow',
+    domain: 'geth',
+    query: 'geth_rpc_peers',
+    op: '<',
+    threshold: 5,
+    for: '10m',
+    severity: 'warning',
+    summary: '{{source}}: only {{value}} peers',
+    description: 'Fewer than 5 peers for 10 minutes (geth keeps up to --maxpeers, 50 by default). Check port 30303 TCP/UDP and the NAT setting.',
+    dashboard: 'nodescope-geth',
+  },
+  {
+    alert: 'GethTxpoolSpike',
+    domain: 'geth',
+    // pending transactions against their average over the hour before the last 15 minutes (so
+    // the spike does not raise its own baseline); pools under 1000 pending are ignored
+    query:
+      'sum by (source) (geth_rpc_txpool_transactions{state="pending"}) / avg_over_time((sum by (source) (geth_rpc_txpool_transactions{state="pending"}))[1h:1m] offset 15m) and on (source) (sum by (source) (geth_rpc_txpool_transactions{state="pending"}) > 1000)',
+    op: '>',
+    threshold: 3,
+    for: '10m',
+    severity: 'warning',
+    summary: '{{source}}: txpool pending at {{value}}x its average of the hour before',
+    description: 'Pending transactions tripled against the last hour and stayed there for 10 minutes: a spam wave, a gas-price spike, or the node no longer sees blocks that would drain the pool.',
+    dashboard: 'nodescope-geth',
   },
   // --- mining profitability -------------------------------------------------------------------
   {

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashpsMetricName, HASHPS_BLOCKS, SMART_FEE_METRIC_TARGETS } from '../../backend-proxy/src/sources/bitcoin/metrics.ts';
+import { includeGethFamily, renameGethFamily } from '../../backend-proxy/src/sources/geth/metrics.ts';
 import { REPO } from './paths.ts';
 
 function tsFiles(dir: string): string[] {
@@ -34,21 +35,19 @@ export function codeMetricNames(): Set<string> {
   }
   for (const blocks of HASHPS_BLOCKS) names.add(hashpsMetricName(blocks));
   for (const target of SMART_FEE_METRIC_TARGETS) names.add(`bitcoin_est_smart_fee_${target}`);
-  // families the proxy mirrors as the upstream exposes them (simulators are protocol-faithful)
-  for (const dir of ['stacks', 'geth']) {
-    let files: string[] = [];
-    try {
-      files = tsFiles(join(REPO, 'backend-proxy/src/simulators', dir));
-    } catch {
-      continue;
+  // families the proxy mirrors as the upstream exposes them (simulators are protocol-faithful):
+  // stacks_node_*/stacks_signer_* keep their names, geth's get the geth_ prefix
+  for (const file of tsFiles(join(REPO, 'backend-proxy/src/simulators/stacks'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/family\(\s*'([a-z_:][a-z0-9_:]*)',\s*'[^']*',\s*'(\w+)'/g)) {
+      names.add(m[1]!);
+      if (m[2] === 'histogram' || m[2] === 'summary') histograms.add(m[1]!);
     }
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/family\(\s*'([a-z_:][a-z0-9_:]*)',\s*'[^']*',\s*'(\w+)'/g)) {
-        names.add(m[1]!);
-        if (m[2] === 'histogram' || m[2] === 'summary') histograms.add(m[1]!);
-      }
-    }
+  }
+  for (const file of tsFiles(join(REPO, 'backend-proxy/src/simulators/geth'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:gauge|counter|family)\(\s*'([a-z_:][a-z0-9_:]*)'/g)) if (includeGethFamily(m[1]!)) names.add(renameGethFamily(m[1]!));
+    for (const m of text.matchAll(/# TYPE ([a-z_:][a-z0-9_:]*) /g)) if (includeGethFamily(m[1]!)) names.add(renameGethFamily(m[1]!));
   }
   for (const h of histograms) for (const suffix of ['_bucket', '_sum', '_count']) names.add(h + suffix);
   return names;

@@ -203,7 +203,7 @@ describe('alert rules', () => {
 
   it('every domain of the issue has rules', () => {
     const domains = new Set(RULES.map((r) => r.domain));
-    for (const d of ['bitcoin', 'stacks', 'mining', 'profitability', 'freqtrade', 'nodescope']) expect(domains, d).toContain(d);
+    for (const d of ['bitcoin', 'stacks', 'geth', 'mining', 'profitability', 'freqtrade', 'nodescope']) expect(domains, d).toContain(d);
   });
 
   it('routing: every rule reaches e-mail, criticals also Telegram and the webhook, with the severity cooldown', () => {
@@ -258,7 +258,8 @@ describe('dashboards', () => {
     for (const uid of [
       'nodescope-home', 'nodescope-bitcoin', 'nodescope-mempool', 'nodescope-bitcoin-peers', 'nodescope-electrum', 'nodescope-stacks',
       'nodescope-geth', 'nodescope-mining-fleet', 'nodescope-profitability', 'nodescope-freqtrade', 'nodescope-proxy',
-      'nodescope-prom-bitcoin', 'nodescope-prom-stacks', 'nodescope-prom-mining', 'nodescope-prom-freqtrade', 'nodescope-influx-bitcoin',
+      'nodescope-prom-bitcoin', 'nodescope-prom-stacks', 'nodescope-prom-geth', 'nodescope-prom-mining', 'nodescope-prom-freqtrade',
+      'nodescope-influx-bitcoin',
     ])
       expect(uids).toContain(uid);
     expect(new Set(uids).size).toBe(uids.length);
