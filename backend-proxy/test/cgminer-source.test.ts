@@ -1,0 +1,130 @@
+// cgminer source wiring beyond the poll itself: metric detail levels, pool-switch series,
+// streams, history rings snapshotted and restored, the simulators' control CLIs.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frameColumn, type DataFrameJSON } from '@nodescope/shared';
+import { startFleetControl } from '../src/simulators/cgminer/cli.js';
+import { startCgminerFleet, type CgminerFleet } from '../src/simulators/cgminer/fleet.js';
+import { startMarketControl } from '../src/simulators/market/cli.js';
+import { startMarketSimulator } from '../src/simulators/market/index.js';
+import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
+import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
+import type { QueryInput } from '../src/sources/types.js';
+import { createTestContext, tempDir } from './helpers.js';
+
+const query = (params: QueryInput['params'] = {}): QueryInput => ({ params, range: { from: 0, to: Date.now() + 60_000 }, intervalMs: 1000, maxDataPoints: 1000 });
+
+let fleet: CgminerFleet;
+beforeAll(async () => {
+  fleet = await startCgminerFleet({ count: 2, flavours: ['bmminer', 'braiins'] });
+});
+afterAll(async () => {
+  await fleet.close();
+});
+
+function build(extra: Record<string, unknown> = {}, context = createTestContext()) {
+  const config = cgminerConfigSchema.parse({
+    id: 'farm',
+    kind: 'cgminer',
+    miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })),
+    timeoutMs: 500,
+    jitter: 0,
+    ...extra,
+  });
+  return { source: createCgminerSource(config, context) as CgminerSource, context };
+}
+
+describe('metricsDetail', () => {
+  it.each([
+    ['fleet', ['mining_up', 'mining_hashrate_hashes_per_second'], ['mining_temperature_max_celsius', 'mining_board_temperature_celsius']],
+    ['miner', ['mining_temperature_max_celsius', 'mining_fan_min_rpm', 'mining_power_watts', 'mining_info'], ['mining_board_temperature_celsius', 'mining_fan_rpm{']],
+    ['boards', ['mining_board_temperature_celsius', 'mining_fan_rpm{', 'mining_pool_up'], []],
+  ])('%s', async (detail, present, absent) => {
+    const { source, context } = build({ metricsDetail: detail });
+    await source.fleet.pollNow();
+    const text = await context.metrics.registry.metrics();
+    for (const name of present) expect(text).toMatch(new RegExp(`^${name.replace('{', '\\{')}.*source="farm"`, 'm'));
+    for (const name of absent) expect(text).not.toMatch(new RegExp(`^${name.replace('{', '\\{')}`, 'm'));
+    expect(text).toMatch(/mining_fleet_miners\{source="farm",status="online"\} 2/);
+  });
+});
+
+it('a pool switch replaces the mining_pool_active_info series instead of leaving the old one', async () => {
+  const { source, context } = build();
+  await source.fleet.pollNow();
+  await fleet.setFault(0, 'poolSwitch');
+  try {
+    await source.fleet.pollNow();
+    const lines = (await context.metrics.registry.metrics()).split('\n').filter((l) => l.startsWith('mining_pool_active_info') && l.includes('bmminer-0001'));
+    expect(lines).toEqual(['mining_pool_active_info{source="farm",miner="bmminer-0001",pool="stratum+tcp://btc.pool-b.example:443"} 1']);
+  } finally {
+    await fleet.setFault(0, 'poolSwitch', false);
+  }
+});
+
+it('streams fleet.summary and miners after each poll cycle, and stop unsubscribes', async () => {
+  const { source } = build();
+  const got: DataFrameJSON[] = [];
+  const stop = source.streams!['fleet.summary']!((frame) => got.push(frame), {});
+  const stopMiners = source.streams!.miners!((frame) => got.push(frame), {});
+  await source.fleet.pollNow();
+  expect(got.map((f) => f.schema.name)).toEqual(['fleet.summary', 'miners']);
+  stop();
+  stopMiners();
+  await source.fleet.pollNow();
+  expect(got).toHaveLength(2);
+});
+
+it('miner history rings are snapshotted to disk and come back after a restart', async () => {
+  const dir = await tempDir();
+  try {
+    const file = join(dir.path, 'history.json');
+    const first = build({}, createTestContext({ historyFile: file }));
+    await first.source.fleet.pollNow();
+    await first.source.fleet.pollNow();
+    await first.context.history.snapshot();
+
+    const context = createTestContext({ historyFile: file });
+    await context.history.restore();
+    const second = build({}, context);
+    const [history] = await second.source.queries['miner.history']!(query({ miner: fleet.miners[0]!.name }));
+    expect(frameColumn(history!, 'time')).toHaveLength(2);
+    expect((frameColumn<number>(history!, 'hashrate') ?? [])[0]).toBeGreaterThan(100e12);
+  } finally {
+    await dir.remove();
+  }
+});
+
+it('the fleet control API sets faults and reports received commands', async () => {
+  const control = await startFleetControl(fleet);
+  try {
+    const response = await fetch(`${control.url}/faults`, { method: 'POST', body: JSON.stringify({ miner: 'braiins-0002', fault: 'fan0' }) });
+    expect(response.status).toBe(200);
+    expect(fleet.miners[1]!.state.faults.has('fan0')).toBe(true);
+    const bad = await fetch(`${control.url}/faults`, { method: 'POST', body: JSON.stringify({ miner: 'braiins-0002', fault: 'explode' }) });
+    expect(bad.status).toBe(400);
+    const miners = (await (await fetch(`${control.url}/miners`)).json()) as Array<{ name: string; faults: string[] }>;
+    expect(miners[1]).toMatchObject({ name: 'braiins-0002', faults: ['fan0'] });
+  } finally {
+    await fleet.setFault(1, 'fan0', false);
+    await control.close();
+  }
+});
+
+it('the market control API sets faults and market state', async () => {
+  const sim = await startMarketSimulator();
+  const control = await startMarketControl(sim);
+  try {
+    await fetch(`${control.url}/fault`, { method: 'POST', body: JSON.stringify({ api: 'coingecko', fault: 'ratelimit' }) });
+    const limited = await fetch(`${sim.url}/api/v3/simple/price?ids=bitcoin&vs_currencies=usd`);
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { status: { error_code: number } }).status.error_code).toBe(429);
+    await fetch(`${control.url}/fault`, { method: 'POST', body: JSON.stringify({ api: 'coingecko', fault: 'ok' }) });
+    await fetch(`${control.url}/state`, { method: 'POST', body: JSON.stringify({ priceUsd: 50_000 }) });
+    expect(await (await fetch(`${sim.url}/api/v3/simple/price?ids=bitcoin&vs_currencies=usd,eur`)).json()).toEqual({ bitcoin: { usd: 50_000, eur: 46_000 } });
+    expect(await (await fetch(`${sim.url}/q/getblockcount`)).text()).toBe('870000');
+  } finally {
+    await control.close();
+    await sim.close();
+  }
+});
