@@ -270,6 +270,24 @@ describe('paging of /api/v1/trades', () => {
     expect(frameLength(frame as DataFrameJSON)).toBe(39);
     expect(sim.received.filter((r) => r.path === '/api/v1/trades' && r.search.endsWith('offset=0'))).toHaveLength(2);
   });
+
+  it('a failing trades sync keeps the known trades and says so in a frame notice', async () => {
+    const { source, sim } = await bot({ pageSize: 10 });
+    await source.poll();
+    // the bot's /trades breaks (the simulator answers an exception as FastAPI does: 500)
+    const tradesPage = sim.bot.tradesPage.bind(sim.bot);
+    sim.bot.tradesPage = () => {
+      throw new Error('database is locked');
+    };
+    tick();
+    const [frame] = await run(source, 'trades');
+    expect(frameLength(frame as DataFrameJSON)).toBe(40);
+    expect(frame?.schema.meta?.notices?.[0]?.text).toMatch(/closed trades may be incomplete: .*HTTP 500/);
+    sim.bot.tradesPage = tradesPage;
+    tick();
+    const [healed] = await run(source, 'trades');
+    expect(healed?.schema.meta).toBeUndefined();
+  });
 });
 
 describe('streams', () => {

@@ -16,6 +16,7 @@ describe('freqtradeConfigSchema', () => {
   it.each([
     [{ password: 'short' }, 'password'],
     [{ url: 'ftp://127.0.0.1' }, 'url'],
+    [{ url: 'http://freqtrader:hunter22@127.0.0.1:8080' }, 'url'],
     [{ tradesPageSize: 1000 }, 'tradesPageSize'],
     [{ auth: 'apikey' }, 'auth'],
     [{ forceexit: true }, ''],

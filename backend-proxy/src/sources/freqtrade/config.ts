@@ -5,7 +5,9 @@ import { secret, sourceBase } from '../../config/common.js';
 export const freqtradeConfigSchema = sourceBase.extend({
   kind: z.literal('freqtrade'),
   /** the bot's api_server listen address, e.g. http://127.0.0.1:8080 (no /api/v1 suffix) */
-  url: z.url({ protocol: /^https?$/ }),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => !/^https?:\/\/[^/]*@/i.test(url), 'put credentials in username/password, not in the URL'),
   /** api_server.username */
   username: z.string().min(1),
   /** api_server.password; keep it in an env var: password: ${FT_PASS} */

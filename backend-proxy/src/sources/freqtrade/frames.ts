@@ -113,8 +113,11 @@ export function equityFrame(drawdown: Drawdown, stake: string, range: { from: nu
   ]);
 }
 
-export function tradesFrame(trades: readonly TradeJson[], stake: string): DataFrameJSON {
+export function tradesFrame(trades: readonly TradeJson[], stake: string, staleReason?: string): DataFrameJSON {
   const unit = stakeUnit(stake);
+  const meta = staleReason
+    ? { notices: [{ severity: 'warning' as const, text: `closed trades may be incomplete: ${staleReason}` }] }
+    : undefined;
   return toFrame(FREQTRADE_FRAMES.trades, [
     time('close_time', trades.map((t) => t.close_timestamp)),
     time('open_time', trades.map((t) => t.open_timestamp)),
@@ -134,7 +137,7 @@ export function tradesFrame(trades: readonly TradeJson[], stake: string): DataFr
     ),
     str('enter_tag', trades.map((t) => t.enter_tag)),
     str('exit_reason', trades.map((t) => t.exit_reason)),
-  ]);
+  ], meta);
 }
 
 export function openTradesFrame(trades: readonly OpenTradeJson[], stake: string, now: number): DataFrameJSON {

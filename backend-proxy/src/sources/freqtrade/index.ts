@@ -238,7 +238,7 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
         .all()
         .filter((t) => (t.close_timestamp ?? 0) >= input.range.from && (t.close_timestamp ?? 0) <= input.range.to)
         .filter((t) => !p.pair || t.pair === p.pair);
-      return [tradesFrame(sortByClose(inRange).slice(-limit), stake())];
+      return [tradesFrame(sortByClose(inRange).slice(-limit), stake(), snap.errors.trades)];
     },
     'open.trades': async (input) => {
       const p = params(input, { pair: { kind: 'string' } });
