@@ -184,6 +184,9 @@ describe('cgminer source over TCP', () => {
   it('bad query params are client errors', async () => {
     await expect(source.queries['miner.devices']!(query())).rejects.toThrow(QueryInputError);
     await expect(source.queries['miner.pools']!(query({ miner: 'no-such-rig' }))).rejects.toThrow(/unknown miner "no-such-rig"/);
+    await expect(source.queries.miners!(query({ status: 'sleeping' }))).rejects.toThrow(QueryInputError);
+    const [online] = await source.queries.miners!(query({ status: 'online' }));
+    expect(frameColumn(online!, MINER_FIELDS.status)!.every((s) => s === 'online')).toBe(true);
     const vars = await source.variables!.miners!({});
     expect(vars.map((v) => v.value)).toEqual(fleet.miners.map((m) => m.name));
   });

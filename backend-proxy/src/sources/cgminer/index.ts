@@ -158,9 +158,12 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     queries: {
       'fleet.summary': async () => [summary()],
       miners: async (input) => {
-        const status = input.params.status;
+        const status = input.params.status ?? 'all';
+        if (typeof status !== 'string' || !['all', '', 'online', 'offline', 'unknown'].includes(status)) {
+          throw new QueryInputError('parameter "status" must be online, offline, unknown or all');
+        }
         const all = records();
-        const chosen = typeof status === 'string' && status !== '' && status !== 'all' ? all.filter((r) => r.status === status) : all;
+        const chosen = status !== '' && status !== 'all' ? all.filter((r) => r.status === status) : all;
         return [minersFrame(chosen)];
       },
       'miner.devices': async (input) => devicesFrames(findMiner(input)),

@@ -56,7 +56,7 @@ export interface PollerOptions {
   sourceId: string;
   client: ClientOptions;
   concurrency: number;
-  /** max random delay before each miner's poll, ms */
+  /** miners' start times are spread over this many ms per cycle */
   jitterMs: number;
   historySize: number;
   history: HistoryStore;
@@ -111,12 +111,26 @@ export class FleetPoller {
     return undefined;
   }
 
-  /** One poll cycle over every miner; concurrent callers share the running cycle. */
+  /**
+   * One poll cycle over every miner; concurrent callers share the running cycle. Jitter
+   * spreads the miners' start times over `jitterMs` (random offsets, polled in offset order);
+   * a worker waits only when it is ahead of that spread, so jitter never holds a slot idle
+   * while other miners are due.
+   */
   pollAll(): Promise<void> {
     if (!this.cycle) {
       const started = this.options.now();
       const startedHr = performance.now();
-      this.cycle = mapLimit([...this.miners.values()], this.options.concurrency, (record) => this.pollOne(record))
+      const random = this.options.random ?? Math.random;
+      const jitterMs = this.options.jitterMs;
+      const plan = [...this.miners.values()]
+        .map((record) => ({ record, offset: jitterMs > 0 ? random() * jitterMs : 0 }))
+        .sort((a, b) => a.offset - b.offset);
+      this.cycle = mapLimit(plan, this.options.concurrency, async ({ record, offset }) => {
+        const wait = startedHr + offset - performance.now();
+        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+        await this.pollOne(record);
+      })
         .then(() => {
           this.lastCycle = { at: started, durationMs: performance.now() - startedHr };
         })
@@ -128,8 +142,6 @@ export class FleetPoller {
   }
 
   async pollOne(record: MinerRecord): Promise<void> {
-    const jitter = this.options.jitterMs > 0 ? Math.floor((this.options.random ?? Math.random)() * this.options.jitterMs) : 0;
-    if (jitter > 0) await new Promise((resolve) => setTimeout(resolve, jitter));
     const endpoint = { host: record.host, port: record.port };
     try {
       if (!record.identity) {
