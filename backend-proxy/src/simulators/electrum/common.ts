@@ -1,0 +1,135 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** what the Electrum simulators need from a node: its tip and mempool */
+export interface ChainView {
+  tipHeight(): number;
+  tipHash(): string;
+  mempoolEntries?(): Map<string, { vsize: number; fee: number }>;
+  network?: string;
+}
+
+export type ElectrumFault = { kind: 'down' } | { kind: 'http500' } | null;
+
+export interface ElectrumSimulatorBase {
+  url: string;
+  /** index height = node tip - lag, never below 0 */
+  setLag(blocks: number): void;
+  /** freeze the index at its current height (a stuck indexer), or release it */
+  setStalled(stalled: boolean): void;
+  indexHeight(): number;
+  setFault(fault: ElectrumFault): void;
+  /** resolves once the listener follows the current fault */
+  faultApplied(): Promise<void>;
+  /** number of scrapes served */
+  requests(): number;
+  close(): Promise<void>;
+}
+
+export interface ElectrumSimulatorOptions {
+  bitcoin: ChainView;
+  host?: string;
+  port?: number;
+  lagBlocks?: number;
+  /** connected Electrum clients (Fulcrum reports them; electrs has no such metric) */
+  clients?: number;
+  seed?: number;
+  now?: () => number;
+}
+
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** an http listener that can be dropped and reopened on the same port (fault 'down') */
+export class Listener {
+  private server: http.Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(
+    private readonly host: string,
+    private readonly handler: Handler,
+  ) {}
+
+  get listening(): boolean {
+    return this.server !== null;
+  }
+
+  async listen(port: number): Promise<number> {
+    const server = http.createServer(this.handler);
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.host, () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
+  }
+}
+
+/** shared lag / stall / fault plumbing of both simulators */
+export class IndexState {
+  lag: number;
+  stalledAt: number | null = null;
+  fault: ElectrumFault = null;
+  served = 0;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly bitcoin: ChainView,
+    lag: number,
+  ) {
+    this.lag = Math.max(0, lag);
+  }
+
+  height(): number {
+    if (this.stalledAt !== null) return this.stalledAt;
+    return Math.max(0, this.bitcoin.tipHeight() - this.lag);
+  }
+
+  base(listener: Listener, url: string): ElectrumSimulatorBase {
+    return {
+      url,
+      setLag: (blocks) => {
+        this.lag = Math.max(0, Math.floor(blocks));
+      },
+      setStalled: (stalled) => {
+        this.stalledAt = stalled ? this.height() : null;
+      },
+      indexHeight: () => this.height(),
+      setFault: (fault) => {
+        this.fault = fault;
+        this.chain = this.chain.then(async () => {
+          if (this.fault?.kind === 'down' && listener.listening) await listener.close();
+          else if (this.fault?.kind !== 'down' && !listener.listening) await listener.listen(listener.port);
+        });
+      },
+      faultApplied: () => this.chain,
+      requests: () => this.served,
+      close: async () => {
+        await this.chain.catch(() => {});
+        await listener.close();
+      },
+    };
+  }
+}
+
+/** deterministic per-name rate so counters grow with time at a stable pace */
+export function rateFor(name: string, min: number, max: number, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return min + (h / 4294967296) * (max - min);
+}
