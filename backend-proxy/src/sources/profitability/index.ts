@@ -206,7 +206,8 @@ export function createProfitabilitySource(
     },
     health,
     async start() {
-      void sampleNow().catch((error: unknown) => context.logger.warn({ source: config.id, err: error }, 'profitability first sample failed'));
+      // the first sample waits one period: at start the fleets have not been polled yet, and
+      // a zero there would read as a dip in fleet.history
       schedule();
     },
     async stop() {
