@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { startServer } from '../src/http/server.js';
+import { startBitcoinSimulator } from '../src/simulators/bitcoin/index.js';
 import { startGethSimulator } from '../src/simulators/geth/index.js';
 import { startStacksSimulator } from '../src/simulators/stacks/index.js';
 import { LogCapture, tempDir, waitFor } from './helpers.js';
@@ -114,6 +115,36 @@ describe('stacks and geth through the proxy', () => {
     const data = JSON.parse(text.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as { schema: { name: string }; data: { values: unknown[][] } };
     expect(data.schema.name).toBe('logs');
     expect(data.data.values[2]).toEqual(['error']);
+  });
+
+  it('measures the burn height lag against a real bitcoin source (bitcoind simulator)', async () => {
+    const bitcoin = await startBitcoinSimulator({ network: 'regtest', seed: 11, initialHeight: 870_003, zmqPort: null });
+    closers.push(bitcoin.close);
+    const stacks = await startStacksSimulator({ burnBlockHeight: 870_000 });
+    closers.push(stacks.close);
+    const config = parseConfig(
+      `server: { port: 0, apiKey: ${API_KEY} }
+sources:
+  - { id: btc-main, kind: bitcoin, network: regtest, rpc: { url: ${bitcoin.rpcUrl}, cookieFile: ${bitcoin.cookieFile} } }
+  - { id: stx-1, kind: stacks, rpcUrl: ${stacks.rpcUrl}, bitcoinSource: btc-main, maxBurnLag: 2 }`,
+      'test.yaml',
+      {}
+    );
+    const proxy = await startServer(config, { port: 0, logDestination: new LogCapture() });
+    closers.push(() => proxy.close());
+    const res = await fetch(`${proxy.url}/api/query`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ queries: [{ refId: 'A', sourceId: 'stx-1', query: 'node.info' }] }),
+    });
+    const frame = ((await res.json()) as { results: { A: { frames: Array<{ schema: { fields: Array<{ name: string }> }; data: { values: unknown[][] } }> } } }).results.A.frames[0]!;
+    const column = (name: string) => frame.data.values[frame.schema.fields.findIndex((f) => f.name === name)]?.[0];
+    expect(column('bitcoin_height')).toBe(870_003);
+    expect(column('burn_block_lag')).toBe(3);
+    const health = (await (await fetch(`${proxy.url}/api/health`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as {
+      sources: Array<{ id: string; status: string; message: string }>;
+    };
+    expect(health.sources.find((s) => s.id === 'stx-1')).toMatchObject({ status: 'degraded', message: expect.stringMatching(/3 blocks behind bitcoin/) });
   });
 
   it('a stacks config with a wrong field names it', () => {

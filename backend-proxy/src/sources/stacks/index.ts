@@ -239,7 +239,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     return nodeInfoFrame(info, health, lastLag, tracker.tipAgeMs(now()), counts);
   };
 
-  metrics.initLevels(LOG_SEVERITIES);
+  if (follower) metrics.initLevels(LOG_SEVERITIES);
 
   return {
     refresh,
