@@ -8,66 +8,23 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from './config/load.js';
 import { startServer } from './http/server.js';
-import { startBitcoinSimulator } from './simulators/bitcoin/index.js';
-import { startCgminerFleet } from './simulators/cgminer/fleet.js';
-import { startFreqtradeSimulator } from './simulators/freqtrade/index.js';
-import { startMarketSimulator } from './simulators/market/index.js';
-import { startStacksSimulator } from './simulators/stacks/index.js';
+import { startSimulatedStack } from './simulators/stack.js';
 
 const root = resolve(process.env.NODESCOPE_DEMO_ROOT ?? process.cwd());
 const dir = join(root, '.demo');
 const PROXY_PORT = Number(process.env.NODESCOPE_DEMO_PORT ?? 8787);
 const HARNESS_PORT = Number(process.env.NODESCOPE_HARNESS_PORT ?? 3000);
 const API_KEY = process.env.NODESCOPE_API_KEY ?? 'demo-api-key-change-me';
-const FREQTRADE_PASSWORD = 'demo-freqtrade-password';
 
 async function main(): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const closers: Array<() => Promise<unknown> | void> = [];
 
-  // Bitcoin Core: mainnet-like chain, a live mempool at roughly mainnet's rate, a block every 2 min
-  const bitcoin = await startBitcoinSimulator({
-    network: 'mainnet',
-    datadir: join(dir, 'bitcoind'),
-    zmqPort: 0,
-    seed: 21,
-    initialMempool: 25_000,
-    txPerSecond: 7,
-    blockIntervalMs: 120_000,
-    peers: 24,
-    controlPort: 0,
-  });
-  closers.push(() => bitcoin.close());
-
-  const fleet = await startCgminerFleet({ count: 12, latencyMs: 5 });
-  closers.push(() => fleet.close());
-  // a farm is never all green: one hot board, one miner with a fan stopped
-  await fleet.setFault(3, 'hot');
-  await fleet.setFault(7, 'fan0');
-
-  const market = await startMarketSimulator();
-  closers.push(() => market.close());
-
-  const stacks = await startStacksSimulator({ logFile: join(dir, 'stacks-node.log') });
-  closers.push(() => stacks.close());
-  const stacksTimer = setInterval(() => {
-    stacks.advance({ stacks: 1, burn: Math.random() < 0.2 ? 1 : 0 });
-    void stacks.appendLog(3);
-  }, 5_000);
-  closers.push(() => clearInterval(stacksTimer));
-
-  const bots = await Promise.all(
-    ['momentum', 'grid'].map((name, index) =>
-      startFreqtradeSimulator({
-        seed: index + 1,
-        botName: name,
-        password: FREQTRADE_PASSWORD,
-        autoStepMs: 10_000,
-      })
-    )
-  );
-  for (const bot of bots) closers.push(() => bot.close());
+  const stack = await startSimulatedStack({ dir, profile: 'demo' });
+  closers.push(() => stack.close());
+  const ticker = setInterval(() => stack.tick(), 5_000);
+  closers.push(() => clearInterval(ticker));
 
   const config = {
     server: {
@@ -77,61 +34,13 @@ async function main(): Promise<void> {
       historyFile: join(dir, 'history.json'),
       logLevel: 'info',
     },
-    sources: [
-      {
-        id: 'btc-main',
-        name: 'Bitcoin Core (simulated mainnet)',
-        kind: 'bitcoin',
-        network: 'mainnet',
-        rpc: { url: bitcoin.rpcUrl, cookieFile: bitcoin.cookieFile ?? undefined },
-        ...(bitcoin.zmqSequenceEndpoint ? { zmq: { sequence: bitcoin.zmqSequenceEndpoint } } : {}),
-      },
-      {
-        id: 'stx-1',
-        name: 'Stacks node',
-        kind: 'stacks',
-        rpcUrl: stacks.rpcUrl,
-        metricsUrl: stacks.metricsUrl,
-        signer: { metricsUrl: stacks.signerMetricsUrl },
-        logFile: stacks.logFile,
-        bitcoinSource: 'btc-main',
-      },
-      {
-        id: 'farm-a',
-        name: 'Farm A',
-        kind: 'cgminer',
-        miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name, model: m.model })),
-        pollSeconds: 10,
-      },
-      {
-        id: 'profit',
-        name: 'Profitability',
-        kind: 'profitability',
-        fleets: ['farm-a'],
-        bitcoinSource: 'btc-main',
-        electricityPerKwh: 0.07,
-        currency: 'usd',
-        poolFeePercent: 2,
-        priceApis: { coingecko: market.url, coincap: market.url },
-        difficultyApis: { mempool: market.url, blockchainInfo: market.url },
-        sampleSeconds: 30,
-      },
-      ...bots.map((bot, index) => ({
-        id: `bot-${index + 1}`,
-        name: `Freqtrade ${['momentum', 'grid'][index]}`,
-        kind: 'freqtrade',
-        url: bot.url,
-        username: bot.username,
-        password: '${FREQTRADE_PASSWORD}',
-      })),
-    ],
+    sources: stack.sources,
   };
   const configFile = join(dir, 'proxy.yaml');
   await writeFile(configFile, `# written by npm run demo: the simulators' addresses change every run\n${stringify(config)}`);
-  const proxy = await startServer(
-    await loadConfig(configFile, { ...process.env, NODESCOPE_API_KEY: API_KEY, FREQTRADE_PASSWORD }),
-    { handleSignals: false }
-  );
+  const proxy = await startServer(await loadConfig(configFile, { ...process.env, ...stack.env, NODESCOPE_API_KEY: API_KEY }), {
+    handleSignals: false,
+  });
   closers.push(() => proxy.close());
 
   const harness = await startHarness(proxy.url);
@@ -143,7 +52,7 @@ nodescope demo is running (Ctrl-C stops it)
 
   proxy       ${proxy.url}      config: ${configFile}
   API key     ${API_KEY}
-  harness     ${harness ? `http://127.0.0.1:${HARNESS_PORT}/   (the plugins as Grafana loads them)` : 'not started (build the plugins: npm run build)'}
+  harness     ${harness ? `http://127.0.0.1:${HARNESS_PORT}/?scenario=config-editor   (the plugins as Grafana loads them)` : 'not started (build the plugins: npm run build)'}
 
 Try:
   ${curl} ${proxy.url}/api/health

@@ -27,6 +27,8 @@ export interface AppOptions {
   now?: () => number;
   /** builds a source from its config entry; the registry by default */
   createSource?: (config: SourceConfig, context: SourceContext) => Source;
+  /** longest start() waits for sources before the server may listen (default 2 s) */
+  startWaitMs?: number;
 }
 
 export interface ProxyApp {
@@ -167,11 +169,17 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
     async start() {
       if (started) return;
       started = true;
-      await Promise.all(
+      const starting = Promise.all(
         [...sources.values()].map((source) =>
           source.start().catch((error: unknown) => logger.error({ err: error, source: source.id }, 'source failed to start'))
         )
       );
+      // a slow upstream (a 300k-transaction mempool fill, a miner scan) must not hold up
+      // listening: sources report 'starting' in /api/health until they are ready
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.startWaitMs ?? 2_000)));
+      await Promise.race([starting, waited]);
+      clearTimeout(timer);
       history.start();
       const influxConfig = config.outputs?.influx;
       if (influxConfig) {

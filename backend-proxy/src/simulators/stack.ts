@@ -1,0 +1,172 @@
+// A simulator of every upstream kind plus the proxy config that points at them: what the demo
+// runs, and what whole-proxy tests (fuzzing, secrets, faults) run against. Every credential here
+// is a known value, so tests can scan everything the proxy emits for it.
+import { join } from 'node:path';
+import { startBitcoinSimulator, type BitcoinSimulator } from './bitcoin/index.js';
+import { startCgminerFleet, type CgminerFleet } from './cgminer/fleet.js';
+import { startFreqtradeSimulator, type FreqtradeSimulator } from './freqtrade/index.js';
+import { startGethSimulator, type GethSimulator } from './geth/index.js';
+import { startMarketSimulator, type MarketSimulator } from './market/index.js';
+import { startStacksSimulator, type StacksSimulator } from './stacks/index.js';
+
+export interface SimulatedStackOptions {
+  /** folder for the bitcoind datadir and the Stacks log (must exist) */
+  dir: string;
+  /** demo: mainnet-like load and block times; test: small and quiet */
+  profile: 'demo' | 'test';
+  /** bitcoind auth: the cookie file (default) or a fixed user/password */
+  bitcoinAuth?: 'cookie' | 'password';
+  miners?: number;
+  bots?: number;
+}
+
+export interface SimulatedStack {
+  bitcoin: BitcoinSimulator;
+  fleet: CgminerFleet;
+  market: MarketSimulator;
+  stacks: StacksSimulator;
+  geth: GethSimulator;
+  bots: FreqtradeSimulator[];
+  /** the `sources` array of a proxy config (secrets as ${ENV} references, see `env`) */
+  sources: Array<Record<string, unknown>>;
+  /** the environment those references need */
+  env: Record<string, string>;
+  /** every credential in play, to scan outputs for */
+  secrets: string[];
+  /** advances the chains that do not move by themselves (Stacks, Geth) */
+  tick(): void;
+  close(): Promise<void>;
+}
+
+export const STACK_SECRETS = {
+  bitcoinRpcPassword: 'sim-bitcoin-rpc-password-7f3a',
+  freqtradePassword: 'sim-freqtrade-password-91c2',
+} as const;
+
+export async function startSimulatedStack(options: SimulatedStackOptions): Promise<SimulatedStack> {
+  const demo = options.profile === 'demo';
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    const bitcoin = await startBitcoinSimulator({
+      network: demo ? 'mainnet' : 'regtest',
+      datadir: join(options.dir, 'bitcoind'),
+      zmqPort: 0,
+      seed: 21,
+      initialMempool: demo ? 25_000 : 300,
+      txPerSecond: demo ? 7 : 0,
+      blockIntervalMs: demo ? 120_000 : 0,
+      peers: 24,
+      ...(options.bitcoinAuth === 'password'
+        ? { auth: { user: 'nodescope', password: STACK_SECRETS.bitcoinRpcPassword } }
+        : {}),
+      ...(demo ? { controlPort: 0 } : {}),
+    });
+    closers.push(() => bitcoin.close());
+
+    const fleet = await startCgminerFleet({ count: options.miners ?? (demo ? 12 : 4), latencyMs: demo ? 5 : 0 });
+    closers.push(() => fleet.close());
+    if (demo) {
+      // a farm is never all green: one hot board, one miner with a stopped fan
+      await fleet.setFault(3, 'hot');
+      await fleet.setFault(7, 'fan0');
+    }
+
+    const market = await startMarketSimulator();
+    closers.push(() => market.close());
+
+    const stacks = await startStacksSimulator({ logFile: join(options.dir, 'stacks-node.log') });
+    closers.push(() => stacks.close());
+
+    const geth = await startGethSimulator();
+    closers.push(() => geth.close());
+
+    const botNames = ['momentum', 'grid', 'scalper'].slice(0, options.bots ?? 2);
+    const bots = await Promise.all(
+      botNames.map((name, index) =>
+        startFreqtradeSimulator({
+          seed: index + 1,
+          botName: name,
+          password: STACK_SECRETS.freqtradePassword,
+          ...(demo ? { autoStepMs: 10_000 } : {}),
+        })
+      )
+    );
+    for (const bot of bots) closers.push(() => bot.close());
+
+    const sources: Array<Record<string, unknown>> = [
+      {
+        id: 'btc-main',
+        name: demo ? 'Bitcoin Core (simulated mainnet)' : 'Bitcoin Core',
+        kind: 'bitcoin',
+        network: demo ? 'mainnet' : 'regtest',
+        rpc:
+          options.bitcoinAuth === 'password'
+            ? { url: bitcoin.rpcUrl, user: 'nodescope', password: '${BITCOIN_RPC_PASSWORD}' }
+            : { url: bitcoin.rpcUrl, cookieFile: bitcoin.cookieFile ?? undefined },
+        ...(bitcoin.zmqSequenceEndpoint ? { zmq: { sequence: bitcoin.zmqSequenceEndpoint } } : {}),
+      },
+      {
+        id: 'stx-1',
+        name: 'Stacks node',
+        kind: 'stacks',
+        rpcUrl: stacks.rpcUrl,
+        metricsUrl: stacks.metricsUrl,
+        signer: { metricsUrl: stacks.signerMetricsUrl },
+        logFile: stacks.logFile,
+        bitcoinSource: 'btc-main',
+      },
+      { id: 'geth-1', name: 'Geth', kind: 'geth', rpcUrl: geth.rpcUrl, metricsUrl: geth.metricsUrl },
+      {
+        id: 'farm-a',
+        name: 'Farm A',
+        kind: 'cgminer',
+        miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name, model: m.model })),
+        pollSeconds: demo ? 10 : 2,
+      },
+      {
+        id: 'profit',
+        name: 'Profitability',
+        kind: 'profitability',
+        fleets: ['farm-a'],
+        bitcoinSource: 'btc-main',
+        electricityPerKwh: 0.07,
+        currency: 'usd',
+        poolFeePercent: 2,
+        priceApis: { coingecko: market.url, coincap: market.url },
+        difficultyApis: { mempool: market.url, blockchainInfo: market.url },
+        sampleSeconds: demo ? 30 : 5,
+      },
+      ...bots.map((bot, index) => ({
+        id: `bot-${index + 1}`,
+        name: `Freqtrade ${botNames[index]}`,
+        kind: 'freqtrade',
+        url: bot.url,
+        username: bot.username,
+        password: '${FREQTRADE_PASSWORD}',
+      })),
+    ];
+
+    return {
+      bitcoin,
+      fleet,
+      market,
+      stacks,
+      geth,
+      bots,
+      sources,
+      env: { BITCOIN_RPC_PASSWORD: STACK_SECRETS.bitcoinRpcPassword, FREQTRADE_PASSWORD: STACK_SECRETS.freqtradePassword },
+      secrets: Object.values(STACK_SECRETS),
+      tick() {
+        stacks.advance({ stacks: 1, burn: Math.random() < 0.2 ? 1 : 0 });
+        void stacks.appendLog(3);
+        geth.advance(1);
+      },
+      async close() {
+        await Promise.allSettled(closers.reverse().map((close) => close()));
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled(closers.reverse().map((close) => close()));
+    throw error;
+  }
+}
