@@ -61,6 +61,15 @@ describe('FreqtradeClient auth', () => {
     expect(client.authStats.retriesAfter401).toBe(0);
   });
 
+  it("counts token lifetime on its own clock when the bot's clock is off by an hour", async () => {
+    const clock = { t: T0 };
+    sim = await startFreqtradeSimulator({ now: () => clock.t - 3_600_000, password: 'correct horse battery' });
+    const client = new FreqtradeClient({ url: sim.url, username: sim.username, password: sim.password, auth: 'jwt', timeoutMs: 5_000, now: () => clock.t });
+    await client.count();
+    await client.count();
+    expect(sim.count('token/login') + sim.count('token/refresh')).toBe(1);
+  });
+
   it('logs in again when the refresh token has expired too', async () => {
     const { client, sim, clock } = await setup('jwt');
     await client.count();

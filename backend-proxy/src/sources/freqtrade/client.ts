@@ -186,7 +186,10 @@ export class FreqtradeClient {
 
   private token(value: string, fallbackTtlMs: number): Token {
     this.options.onSecret?.(value);
-    return { value, expiresAt: jwtExpiry(value) ?? this.now() + fallbackTtlMs };
+    // lifetime (exp - iat) counted on our clock, so a bot whose clock is off does not make
+    // every token look expired (or valid for too long)
+    const lifetime = jwtLifetimeMs(value);
+    return { value, expiresAt: this.now() + (lifetime ?? fallbackTtlMs) };
   }
 
   /**
@@ -237,16 +240,27 @@ export class FreqtradeClient {
   }
 }
 
-/** `exp` of a JWT (ms), or null when the token is not a readable JWT. */
-export function jwtExpiry(token: string): number | null {
+function jwtClaims(token: string): { exp?: unknown; iat?: unknown } | null {
   const payload = token.split('.')[1];
   if (!payload) return null;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    return typeof claims === 'object' && claims !== null ? (claims as { exp?: unknown; iat?: unknown }) : null;
   } catch {
     return null;
   }
+}
+
+/** `exp` of a JWT (ms), or null when the token is not a readable JWT. */
+export function jwtExpiry(token: string): number | null {
+  const claims = jwtClaims(token);
+  return typeof claims?.exp === 'number' ? claims.exp * 1000 : null;
+}
+
+/** `exp - iat` of a JWT (ms), or null when either is missing. */
+export function jwtLifetimeMs(token: string): number | null {
+  const claims = jwtClaims(token);
+  return typeof claims?.exp === 'number' && typeof claims.iat === 'number' ? (claims.exp - claims.iat) * 1000 : null;
 }
 
 /** Freqtrade answers errors as {detail} (FastAPI) or {error} (RPCException -> 502). */
