@@ -12,7 +12,7 @@ export function describeHealth(health: HealthResponse): TestDataSourceResponse {
     .map((status) => `${counts[status]} ${status}`)
     .join(', ');
   const n = health.sources.length;
-  const lines = health.sources.map((s) => `${s.id} (${s.kind}): ${s.status}${s.message ? ` — ${s.message}` : ''}`);
+  const lines = health.sources.map((s) => `${s.id} (${s.kind}): ${s.status}${s.message && s.message !== s.status ? ` — ${s.message}` : ''}`);
   if (n === 0) {
     return { status: 'error', message: 'Connected to the nodescope proxy, but it has no sources configured' };
   }

@@ -1,0 +1,303 @@
+// The harness page: loads a scenario, loads the plugin's built module.js through SystemJS with
+// the host's shared modules, and mounts its editors the way Grafana's pages do. Status goes to
+// document.body.dataset so tests can wait on it.
+import {
+  createTheme,
+  type DataFrame,
+  type DataQuery,
+  type DataQueryError,
+  type DataQueryRequest,
+  type DataQueryResponse,
+  type DataSourceApi,
+  type DataSourceInstanceSettings,
+  type DataSourcePlugin,
+  type DataSourcePluginMeta,
+  type DataSourceSettings,
+  dateTime,
+  LoadingState,
+  type TestDataSourceResponse,
+  ThemeContext,
+} from '@grafana/data';
+import { Alert, Button, GlobalStyles, Stack, Text } from '@grafana/ui';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { Observable } from 'rxjs';
+import { ExploreResults, type ResultsState } from './ExploreResults';
+import { importPluginModule } from './sharedModules';
+import { installBackendSrv, installTemplateSrv } from './services';
+import type { Scenario } from '../scenario';
+// Grafana's app bundles uPlot's stylesheet; without it the graph's canvas is not positioned
+import uplotCss from 'uplot/dist/uPlot.min.css';
+
+const uplotStyle = document.createElement('style');
+uplotStyle.textContent = uplotCss;
+document.head.appendChild(uplotStyle);
+
+const status = (key: string, value: string) => {
+  document.body.dataset[key] = value;
+};
+
+async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+interface Loaded {
+  scenario: Scenario;
+  plugin: DataSourcePlugin<DataSourceApi>;
+  meta: DataSourcePluginMeta;
+  settings: DataSourceSettings;
+}
+
+async function load(name: string): Promise<Loaded> {
+  const scenario = await getJson<Scenario>(`/scenarios/${encodeURIComponent(name)}.json`);
+  installBackendSrv();
+  installTemplateSrv(scenario.variables ?? {});
+  const base = `/public/plugins/${scenario.pluginPath ?? scenario.pluginId}`;
+  const meta = await getJson<DataSourcePluginMeta>(`${base}/plugin.json`);
+  meta.baseUrl = base.slice(1);
+  meta.module = `${base.slice(1)}/module.js`;
+  const exports = await importPluginModule(`${base}/module.js`);
+  const plugin = exports.plugin as DataSourcePlugin<DataSourceApi>;
+  if (!plugin || typeof plugin !== 'object' || !('DataSourceClass' in plugin)) throw new Error(`${base}/module.js does not export a DataSourcePlugin`);
+  plugin.meta = meta;
+  const settings = await getJson<DataSourceSettings>(`/api/datasources/uid/${scenario.datasourceUid}`);
+  return { scenario, plugin, meta, settings };
+}
+
+function instanceSettings(settings: DataSourceSettings, meta: DataSourcePluginMeta): DataSourceInstanceSettings {
+  return {
+    id: settings.id,
+    uid: settings.uid,
+    type: settings.type,
+    name: settings.name,
+    meta,
+    url: `/api/datasources/proxy/uid/${settings.uid}`,
+    access: 'proxy',
+    jsonData: settings.jsonData,
+    readOnly: false,
+  } as DataSourceInstanceSettings;
+}
+
+function queryRequest<Q extends DataQuery>(targets: Q[], scenario: Scenario): DataQueryRequest<Q> {
+  const to = Date.now();
+  const from = to - (scenario.rangeMinutes ?? 60) * 60_000;
+  return {
+    requestId: `harness-${Math.random().toString(36).slice(2)}`,
+    interval: '15s',
+    intervalMs: 15_000,
+    maxDataPoints: 1_000,
+    range: { from: dateTime(from), to: dateTime(to), raw: { from: 'now-1h', to: 'now' } },
+    scopedVars: {},
+    targets,
+    timezone: 'utc',
+    app: 'explore',
+    startTime: Date.now(),
+  } as DataQueryRequest<Q>;
+}
+
+/** Combines responses the way Grafana's runRequest does: the latest packet per key wins. */
+function useQueryRunner() {
+  const [results, setResults] = useState<ResultsState>({ state: LoadingState.NotStarted, frames: [], errors: [] });
+  const subscription = useRef<{ unsubscribe(): void }>();
+  const run = useCallback((observable: Observable<DataQueryResponse>) => {
+    subscription.current?.unsubscribe();
+    status('results', 'loading');
+    const packets = new Map<string, DataQueryResponse>();
+    setResults({ state: LoadingState.Loading, frames: [], errors: [] });
+    subscription.current = observable.subscribe({
+      next: (response) => {
+        packets.set(response.key ?? 'A', response);
+        const all = [...packets.values()];
+        const frames: DataFrame[] = all.flatMap((p) => p.data as DataFrame[]);
+        const errors: DataQueryError[] = all.flatMap((p) => p.errors ?? (p.error ? [p.error] : []));
+        const state = all.some((p) => p.state === LoadingState.Streaming) ? LoadingState.Streaming : errors.length > 0 && frames.length === 0 ? LoadingState.Error : LoadingState.Done;
+        setResults({ state, frames, errors });
+        status('frames', String(frames.length));
+        status('errors', String(errors.length));
+        status('results', state === LoadingState.Streaming ? 'streaming' : state === LoadingState.Error ? 'error' : 'done');
+      },
+      error: (error: unknown) => {
+        setResults({ state: LoadingState.Error, frames: [], errors: [{ message: String((error as Error)?.message ?? error) }] });
+        status('results', 'error');
+      },
+    });
+  }, []);
+  useEffect(() => () => subscription.current?.unsubscribe(), []);
+  return { results, run };
+}
+
+function Page({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <div style={{ padding: 24, maxWidth: 1240 }}>
+      <Stack direction="column" gap={2}>
+        <Text element="h2">{title}</Text>
+        {children}
+      </Stack>
+    </div>
+  );
+}
+
+/** Grafana's data source settings page: the plugin's ConfigEditor, then Save & test. */
+function ConfigView({ loaded }: { loaded: Loaded }) {
+  const { plugin, meta } = loaded;
+  const [options, setOptions] = useState<DataSourceSettings>(loaded.settings);
+  const [test, setTest] = useState<TestDataSourceResponse & { running?: boolean }>();
+  const ConfigEditor = plugin.components.ConfigEditor!;
+  const saveAndTest = async () => {
+    setTest({ status: 'info', message: 'Testing…', running: true } as never);
+    status('test', 'running');
+    // what Grafana's PUT /api/datasources/uid/:uid does: store jsonData, encrypt secureJsonData
+    const saved = await getJson<DataSourceSettings>(`/api/datasources/uid/${options.uid}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonData: options.jsonData, secureJsonData: options.secureJsonData ?? {} }),
+    });
+    setOptions(saved);
+    try {
+      const ds = new plugin.DataSourceClass(instanceSettings(saved, meta));
+      const result = await ds.testDatasource();
+      setTest(result);
+      status('test', result.status);
+    } catch (error) {
+      setTest({ status: 'error', message: String((error as Error)?.message ?? error) });
+      status('test', 'error');
+    }
+  };
+  const details = test?.details as { message?: string; verboseMessage?: string } | undefined;
+  return (
+    <Page title={`Data sources › ${options.name}`}>
+      <Text color="secondary">Type: {meta.name} ({meta.id})</Text>
+      <ConfigEditor options={options} onOptionsChange={setOptions} />
+      {test && !test.running && (
+        <Alert severity={test.status === 'success' ? 'success' : test.status === 'error' ? 'error' : 'info'} title={test.message} data-testid="test-result">
+          {details?.message && <div>{details.message}</div>}
+          {details?.verboseMessage && (
+            <details open>
+              <summary>Details</summary>
+              <pre data-testid="test-details" style={{ whiteSpace: 'pre-wrap' }}>{details.verboseMessage}</pre>
+            </details>
+          )}
+        </Alert>
+      )}
+      <Stack direction="row" gap={1}>
+        <Button onClick={saveAndTest} disabled={test?.running}>
+          Save &amp; test
+        </Button>
+      </Stack>
+    </Page>
+  );
+}
+
+/** Explore: the plugin's QueryEditor above an Explore-like result view. */
+function QueryView({ loaded }: { loaded: Loaded }) {
+  const { plugin, meta, scenario, settings } = loaded;
+  const ds = useMemo(() => new plugin.DataSourceClass(instanceSettings(settings, meta)), [plugin, meta, settings]);
+  const [query, setQuery] = useState<DataQuery>({ refId: 'A', ...(ds.getDefaultQuery?.('explore' as never) ?? {}), ...(scenario.query ?? {}) } as DataQuery);
+  const latest = useRef(query);
+  latest.current = query;
+  const { results, run } = useQueryRunner();
+  const QueryEditor = plugin.components.QueryEditor!;
+  const runQuery = useCallback(() => {
+    // onRunQuery comes right after onChange: read the query after React applied it
+    setTimeout(() => run(ds.query(queryRequest([latest.current], scenario)) as Observable<DataQueryResponse>), 0);
+  }, [ds, run, scenario]);
+  useEffect(() => {
+    if (scenario.runOnLoad) runQuery();
+  }, [runQuery, scenario.runOnLoad]);
+  return (
+    <Page title={`Explore › ${settings.name}`}>
+      <div style={{ border: `1px solid rgba(128,128,128,0.3)`, borderRadius: 4, padding: 12 }}>
+        <QueryEditor datasource={ds} query={query} onChange={(q: DataQuery) => setQuery(q)} onRunQuery={runQuery} app={'explore' as never} />
+      </div>
+      <Stack direction="row" gap={1}>
+        <Button icon="sync" onClick={runQuery}>
+          Run query
+        </Button>
+      </Stack>
+      <div data-testid="explore-results">
+        <ExploreResults results={results} width={1180} />
+      </div>
+    </Page>
+  );
+}
+
+/** Variable editor (dashboard settings › variables) with a preview of the values. */
+function VariableView({ loaded }: { loaded: Loaded }) {
+  const { plugin, meta, scenario, settings } = loaded;
+  const ds = useMemo(() => new plugin.DataSourceClass(instanceSettings(settings, meta)), [plugin, meta, settings]);
+  const support = ds.variables as unknown as { editor: React.ComponentType<any>; query(r: DataQueryRequest<any>): Observable<DataQueryResponse> };
+  const [query, setQuery] = useState<any>({ refId: 'variable', ...(scenario.variableQuery ?? {}) });
+  const [values, setValues] = useState<Array<{ text: string; value: string }>>([]);
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    status('results', 'loading');
+    const sub = support.query(queryRequest([query], scenario)).subscribe((response) => {
+      const frame = response.data[0] as DataFrame | undefined;
+      const text = frame?.fields.find((f) => f.name === 'text');
+      const value = frame?.fields.find((f) => f.name === 'value');
+      setValues(text ? text.values.map((t, i) => ({ text: String(t), value: String(value?.values[i] ?? t) })) : []);
+      setError(response.errors?.[0]?.message);
+      status('results', response.errors?.length ? 'error' : 'done');
+      status('frames', String(text?.values.length ?? 0));
+    });
+    return () => sub.unsubscribe();
+  }, [query, scenario, support]);
+  const Editor = support.editor;
+  return (
+    <Page title="Variables › Query options">
+      <Editor datasource={ds} query={query} onChange={setQuery} onRunQuery={() => {}} />
+      {error && <Alert severity="error" title="Variable query failed">{error}</Alert>}
+      <Text element="h5">Preview of values</Text>
+      <Stack direction="row" gap={1} wrap="wrap">
+        {values.map((v) => (
+          <span key={v.value} data-testid="variable-value" style={{ padding: '2px 8px', borderRadius: 2, background: 'rgba(128,128,128,0.2)' }}>
+            {v.text}
+          </span>
+        ))}
+      </Stack>
+    </Page>
+  );
+}
+
+function App({ loaded }: { loaded: Loaded }) {
+  switch (loaded.scenario.view) {
+    case 'config':
+      return <ConfigView loaded={loaded} />;
+    case 'query':
+      return <QueryView loaded={loaded} />;
+    case 'variable':
+      return <VariableView loaded={loaded} />;
+    default:
+      throw new Error(`unknown view ${String(loaded.scenario.view)}`);
+  }
+}
+
+async function main() {
+  const params = new URLSearchParams(window.location.search);
+  const name = params.get('scenario') ?? 'config-editor';
+  const container = document.getElementById('root')!;
+  const root = createRoot(container);
+  try {
+    const loaded = await load(name);
+    const mode = (params.get('theme') ?? loaded.scenario.theme ?? 'dark') === 'light' ? 'light' : 'dark';
+    const theme = createTheme({ colors: { mode } });
+    document.body.style.background = theme.colors.background.primary;
+    root.render(
+      <ThemeContext.Provider value={theme}>
+        <GlobalStyles />
+        <App loaded={loaded} />
+      </ThemeContext.Provider>
+    );
+    // a frame later, so the editor has mounted
+    requestAnimationFrame(() => status('status', 'rendered'));
+  } catch (error) {
+    console.error(error);
+    container.textContent = `harness error: ${(error as Error)?.stack ?? String(error)}`;
+    status('status', 'error');
+    status('error', String((error as Error)?.message ?? error));
+  }
+}
+
+void main();

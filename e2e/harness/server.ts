@@ -1,0 +1,316 @@
+// The harness server: serves the host page, the plugins' dist folders at /public/plugins/<id>/
+// as Grafana does, the scenarios, and Grafana's data source proxy
+// (/api/datasources/proxy/uid/<uid>/<route>) forwarding to a running nodescope proxy with the
+// route's headers rendered from jsonData/secureJsonData on the server side, so the API key
+// stays out of the browser here too.
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOST_BUNDLE } from './build-host.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(here, '../..');
+const SCENARIOS = path.resolve(here, '../scenarios');
+const INTER_FONTS = path.join(REPO, 'node_modules/inter-ui/web');
+// @grafana/ui's Icon fetches public/build/img/icons/<set>/<name>.svg; the npm package ships them
+const ICONS = path.join(REPO, 'node_modules/@grafana/ui/dist/public/img/icons');
+const SPINNER_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M12 2a10 10 0 1 0 10 10h-2a8 8 0 1 1-8-8z"/></svg>';
+export const GRAFANA_VERSION = '12.4.10';
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.md': 'text/markdown; charset=utf-8',
+  '.css': 'text/css',
+  '.html': 'text/html; charset=utf-8',
+};
+
+export interface HarnessServerOptions {
+  /** where the harness's data source proxy forwards to, e.g. http://127.0.0.1:8787 */
+  proxyUrl: string;
+  /** the proxy's API key; held server side as secureJsonData, like Grafana */
+  apiKey?: string;
+  port?: number;
+  host?: string;
+  /** uid of the provisioned nodescope data source */
+  datasourceUid?: string;
+}
+
+export interface HarnessServer {
+  url: string;
+  /** requests the data source proxy forwarded, with the headers it set (tests check the key injection) */
+  forwarded: Array<{ method: string; url: string; authorization?: string }>;
+  close(): Promise<void>;
+}
+
+interface PluginJson {
+  id: string;
+  type: string;
+  routes?: Array<{ path: string; url?: string; method?: string; headers?: Array<{ name: string; content: string }> }>;
+}
+
+interface StoredDatasource {
+  id: number;
+  uid: string;
+  orgId: number;
+  name: string;
+  type: string;
+  typeName: string;
+  access: 'proxy';
+  url: string;
+  basicAuth: boolean;
+  isDefault: boolean;
+  readOnly: boolean;
+  withCredentials: boolean;
+  jsonData: Record<string, unknown>;
+  secureJsonData: Record<string, string>;
+}
+
+/** Every built plugin under plugins/: standalone dists, panels, and the app (nested ones are served through it). */
+export function discoverPlugins(root = path.join(REPO, 'plugins')): Map<string, { dir: string; json: PluginJson }> {
+  const found = new Map<string, { dir: string; json: PluginJson }>();
+  const candidates: string[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    candidates.push(path.join(root, entry.name, 'dist'));
+    if (entry.name === 'panels') {
+      for (const panel of readdirSync(path.join(root, 'panels'), { withFileTypes: true })) {
+        if (panel.isDirectory()) candidates.push(path.join(root, 'panels', panel.name, 'dist'));
+      }
+    }
+  }
+  for (const dir of candidates) {
+    const file = path.join(dir, 'plugin.json');
+    if (!existsSync(file)) continue;
+    const json = JSON.parse(readFileSync(file, 'utf8')) as PluginJson;
+    found.set(json.id, { dir, json });
+  }
+  return found;
+}
+
+/** Grafana's route templating (pkg/api/pluginproxy/utils.go) for the keys nodescope uses. */
+export function renderRouteTemplate(template: string, data: { JsonData: Record<string, unknown>; SecureJsonData: Record<string, string> }): string {
+  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_whole, scope: 'JsonData' | 'SecureJsonData', key: string) => {
+    const value = data[scope][key];
+    return value === undefined || value === null ? '' : String(value);
+  });
+}
+
+function bootData(theme: 'dark' | 'light', appUrl: string) {
+  return {
+    settings: {
+      appUrl,
+      appSubUrl: '',
+      buildInfo: { version: GRAFANA_VERSION, commit: 'harness', env: 'production', edition: 'Open Source', latestVersion: '', hasUpdate: false, hideVersion: false },
+      featureToggles: {},
+      datasources: {},
+      panels: {},
+      apps: {},
+      defaultDatasource: 'nodescope',
+      bootData: {},
+    },
+    user: {
+      id: 1,
+      login: 'admin',
+      name: 'admin',
+      isSignedIn: true,
+      orgId: 1,
+      orgName: 'Main Org.',
+      orgRole: 'Admin',
+      isGrafanaAdmin: true,
+      theme,
+      lightTheme: theme === 'light',
+      timezone: 'utc',
+      weekStart: 'monday',
+      locale: 'en-US',
+      language: 'en-US',
+      regionalFormat: 'en-US',
+      helpFlags1: 0,
+      hasEditPermissionInFolders: true,
+    },
+    navTree: [],
+  };
+}
+
+function indexHtml(theme: 'dark' | 'light', appUrl: string): string {
+  // @grafana/runtime reads window.grafanaBootData when it is first imported
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>nodescope plugin harness</title>
+<script>window.grafanaBootData = ${JSON.stringify(bootData(theme, appUrl))}; window.public_cdn_path = '/public/';</script>
+</head><body class="theme-${theme}"><div id="root"></div><script src="/host.js"></script></body></html>`;
+}
+
+function sendFile(res: ServerResponse, file: string): void {
+  if (!existsSync(file) || !statSync(file).isFile()) return sendJson(res, 404, { message: `not found: ${path.basename(file)}` });
+  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+  createReadStream(file).pipe(res);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function inside(base: string, relative: string): string | undefined {
+  const full = path.resolve(base, `.${path.posix.normalize(`/${relative}`)}`);
+  return full.startsWith(base) ? full : undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'cookie', 'authorization', 'proxy-authorization', 'te', 'trailer', 'content-length']);
+
+export async function startHarnessServer(options: HarnessServerOptions): Promise<HarnessServer> {
+  const uid = options.datasourceUid ?? 'nodescope';
+  const forwarded: HarnessServer['forwarded'] = [];
+  // provisioned like provisioning/datasources: the proxy URL and key of the running proxy
+  const datasources = new Map<string, StoredDatasource>([
+    [
+      uid,
+      {
+        id: 1,
+        uid,
+        orgId: 1,
+        name: 'nodescope',
+        type: 'nodescope-crypto-datasource',
+        typeName: 'nodescope',
+        access: 'proxy',
+        url: '',
+        basicAuth: false,
+        isDefault: true,
+        readOnly: false,
+        withCredentials: false,
+        jsonData: { proxyUrl: options.proxyUrl },
+        secureJsonData: options.apiKey ? { apiKey: options.apiKey } : {},
+      },
+    ],
+  ]);
+  const publicView = (ds: StoredDatasource) => {
+    const { secureJsonData, ...rest } = ds;
+    return { ...rest, secureJsonFields: Object.fromEntries(Object.keys(secureJsonData).filter((k) => secureJsonData[k]).map((k) => [k, true])) };
+  };
+
+  const proxy = async (req: IncomingMessage, res: ServerResponse, dsUid: string, rest: string, search: string) => {
+    const ds = datasources.get(dsUid);
+    if (!ds) return sendJson(res, 404, { message: 'Data source not found' });
+    const plugin = discoverPlugins().get(ds.type);
+    const route = plugin?.json.routes?.find((r) => rest === r.path || rest.startsWith(`${r.path}/`));
+    if (!route?.url) return sendJson(res, 404, { message: `no plugin route matches ${rest}` });
+    const method = req.method ?? 'GET';
+    if (route.method && !route.method.split(',').map((m) => m.trim().toUpperCase()).includes(method)) {
+      return sendJson(res, 405, { message: `route ${route.path} does not allow ${method}` });
+    }
+    const data = { JsonData: ds.jsonData, SecureJsonData: ds.secureJsonData };
+    const target = new URL(renderRouteTemplate(route.url, data) + rest.slice(route.path.length) + search);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers[name] = value;
+    }
+    for (const header of route.headers ?? []) headers[header.name.toLowerCase()] = renderRouteTemplate(header.content, data);
+    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+    if (body) headers['content-length'] = String(body.length);
+    forwarded.push({ method, url: target.pathname + target.search, authorization: headers.authorization });
+    const client = target.protocol === 'https:' ? https : http;
+    const upstream = client.request(target, { method, headers }, (upstreamRes) => {
+      const out: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(upstreamRes.headers)) {
+        if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+      }
+      res.writeHead(upstreamRes.statusCode ?? 502, out);
+      res.flushHeaders();
+      upstreamRes.pipe(res);
+    });
+    // Grafana answers 502 Bad Gateway when the upstream cannot be reached
+    upstream.on('error', (error) => {
+      if (!res.headersSent) sendJson(res, 502, { message: 'Bad Gateway', error: error.message });
+      else res.end();
+    });
+    req.on('close', () => upstream.destroy());
+    upstream.end(body);
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://harness');
+    const p = decodeURIComponent(url.pathname);
+    const handle = async () => {
+      const proxyMatch = /^\/api\/datasources\/proxy\/uid\/([^/]+)\/(.*)$/.exec(url.pathname);
+      if (proxyMatch) return proxy(req, res, proxyMatch[1]!, proxyMatch[2]!, url.search);
+      const dsMatch = /^\/api\/datasources\/uid\/([^/]+)$/.exec(p);
+      if (dsMatch) {
+        const ds = datasources.get(dsMatch[1]!);
+        if (!ds) return sendJson(res, 404, { message: 'Data source not found' });
+        if (req.method === 'PUT' || req.method === 'POST') {
+          const update = JSON.parse((await readBody(req)).toString() || '{}') as { jsonData?: Record<string, unknown>; secureJsonData?: Record<string, string> };
+          if (update.jsonData) ds.jsonData = update.jsonData;
+          // Grafana keeps a stored secret unless the form sends a new value or resets it
+          for (const [key, value] of Object.entries(update.secureJsonData ?? {})) {
+            if (value) ds.secureJsonData[key] = value;
+            else delete ds.secureJsonData[key];
+          }
+        }
+        return sendJson(res, 200, publicView(ds));
+      }
+      if (p === '/' || p === '/index.html') {
+        const theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
+        res.writeHead(200, { 'content-type': TYPES['.html']! });
+        return res.end(indexHtml(theme, `http://${req.headers.host ?? 'localhost'}/`));
+      }
+      if (p === '/host.js' || p === '/host.js.map') return sendFile(res, p.endsWith('.map') ? `${HOST_BUNDLE}.map` : HOST_BUNDLE);
+      if (p.startsWith('/scenarios/')) {
+        const file = inside(SCENARIOS, p.slice('/scenarios/'.length));
+        return file ? sendFile(res, file) : sendJson(res, 400, { message: 'bad path' });
+      }
+      if (p.startsWith('/public/fonts/inter/')) {
+        const file = inside(INTER_FONTS, p.slice('/public/fonts/inter/'.length));
+        return file ? sendFile(res, file) : sendJson(res, 400, { message: 'bad path' });
+      }
+      if (p === '/public/build/img/icons/unicons/spinner.svg' && !existsSync(path.join(ICONS, 'unicons/spinner.svg'))) {
+        // the one icon Grafana ships outside the npm package (loading states)
+        res.writeHead(200, { 'content-type': TYPES['.svg']! });
+        return res.end(SPINNER_SVG);
+      }
+      if (p.startsWith('/public/build/img/icons/')) {
+        const file = inside(ICONS, p.slice('/public/build/img/icons/'.length));
+        return file ? sendFile(res, file) : sendJson(res, 400, { message: 'bad path' });
+      }
+      const pluginMatch = /^\/public\/plugins\/([^/]+)\/(.+)$/.exec(p);
+      if (pluginMatch) {
+        const plugin = discoverPlugins().get(pluginMatch[1]!);
+        if (!plugin) return sendJson(res, 404, { message: `plugin ${pluginMatch[1]} is not built` });
+        const file = inside(plugin.dir, pluginMatch[2]!);
+        return file ? sendFile(res, file) : sendJson(res, 400, { message: 'bad path' });
+      }
+      return sendJson(res, 404, { message: `not found: ${p}` });
+    };
+    handle().catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { message: String(error) });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
+    forwarded,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

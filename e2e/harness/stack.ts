@@ -1,0 +1,54 @@
+// What the harness tests run against: the real nodescope proxy (buildApp from backend-proxy)
+// on 127.0.0.1 with a protocol-faithful bitcoind simulator behind it, plus one source whose
+// node is down, and the harness server in front.
+import { buildApp, type ProxyApp } from '../../backend-proxy/src/http/app.ts';
+import { configSchema } from '../../backend-proxy/src/config/schema.ts';
+import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
+import { type HarnessServer, startHarnessServer } from './server.ts';
+import type { AddressInfo } from 'node:net';
+
+export const TEST_API_KEY = 'harness-api-key-5f1d0c';
+
+export interface Stack {
+  proxyUrl: string;
+  harness: HarnessServer;
+  bitcoin: BitcoinSimulator;
+  proxy: ProxyApp;
+  close(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const bitcoin = await startBitcoinSimulator({ network: 'regtest', seed: 8, initialMempool: 400, peers: 8, feeEstimates: 'always', txPerSecond: 40 });
+  const config = configSchema.parse({
+    server: { host: '127.0.0.1', port: 0, apiKey: TEST_API_KEY, logLevel: 'warn' },
+    sources: [
+      {
+        id: 'btc-main',
+        name: 'btc-main',
+        kind: 'bitcoin',
+        network: 'regtest',
+        rpc: { url: bitcoin.rpcUrl, ...(bitcoin.cookieFile ? { cookieFile: bitcoin.cookieFile } : {}), retries: 0, timeoutMs: 2_000 },
+        ...(bitcoin.zmqSequenceEndpoint ? { zmq: { sequence: bitcoin.zmqSequenceEndpoint } } : {}),
+        pollSeconds: 1,
+      },
+      // nothing listens on port 9: Save & test must show this source as down
+      { id: 'btc-offline', name: 'btc-offline', kind: 'bitcoin', network: 'signet', rpc: { url: 'http://127.0.0.1:9', user: 'u', password: 'offline-password', retries: 0, timeoutMs: 1_000, circuitOpenMs: 60_000 }, pollSeconds: 30 },
+    ],
+  });
+  const proxy = await buildApp(config, { logDestination: { write: () => {} } });
+  await proxy.start();
+  await proxy.app.listen({ host: '127.0.0.1', port: 0 });
+  const proxyUrl = `http://127.0.0.1:${(proxy.app.server.address() as AddressInfo).port}`;
+  const harness = await startHarnessServer({ proxyUrl, apiKey: TEST_API_KEY });
+  return {
+    proxyUrl,
+    harness,
+    bitcoin,
+    proxy,
+    async close() {
+      await harness.close();
+      await proxy.close();
+      await bitcoin.close();
+    },
+  };
+}

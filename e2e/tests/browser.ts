@@ -1,0 +1,53 @@
+// Debian's Chromium driven by playwright-core (Playwright's own browser download cannot work here).
+import { type Browser, chromium, type Page } from 'playwright-core';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
+  });
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** uncaught page errors and console errors, checked at the end of each test */
+  problems: string[];
+}
+
+export async function openScenario(browser: Browser, baseUrl: string, scenario: string, theme: 'dark' | 'light'): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    // failed requests are reported with their URL below; the data source proxy's 4xx are answers under test
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    // Roboto (Grafana's code font) is not on npm; the browser falls back to its monospace font
+    if (url.pathname.startsWith('/public/fonts/roboto/')) return;
+    if (response.status() >= 400 && !url.pathname.startsWith('/api/datasources/proxy/')) problems.push(`HTTP ${response.status()} ${url.pathname}`);
+  });
+  await page.goto(`${baseUrl}/?scenario=${scenario}&theme=${theme}`);
+  await page.waitForFunction(() => document.body.dataset.status !== undefined, null, { timeout: 60_000 });
+  const status = await page.evaluate(() => document.body.dataset.status);
+  if (status !== 'rendered') throw new Error(`scenario ${scenario} did not render: ${await page.evaluate(() => document.body.dataset.error)}\n${problems.join('\n')}`);
+  return { page, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Opens a Grafana Select by its input id, types to filter, and picks the option with this text. */
+export async function pickOption(page: Page, inputId: string, text: string): Promise<void> {
+  const input = page.locator(`#${inputId}`);
+  await input.click();
+  await input.fill(text);
+  await page.getByRole('option', { name: text, exact: false }).first().click();
+}

@@ -1,0 +1,99 @@
+// The plugins as Grafana loads them: the built module.js through SystemJS with host-provided
+// @grafana/*, React and rxjs, against the real proxy and a bitcoind simulator. Clicks through
+// the editors as a user would and saves screenshots (both themes) to e2e/screenshots/.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHost } from '../harness/build-host.ts';
+import { type Stack, startStack, TEST_API_KEY } from '../harness/stack.ts';
+import { ensurePluginsBuilt } from './plugins.ts';
+import { launchChromium, openScenario, pickOption, screenshot } from './browser.ts';
+
+const THEMES = ['dark', 'light'] as const;
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  await Promise.all([ensurePluginsBuilt(), buildHost()]);
+  stack = await startStack();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe.each(THEMES)('harness (%s theme)', (theme) => {
+  it('ConfigEditor: entering the proxy URL and key, Save & test lists every source with its status', async () => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'config-editor', theme);
+    const url = page.locator('#nodescope-proxy-url');
+    await expect.poll(() => url.inputValue()).toBe(stack.proxyUrl);
+
+    // a wrong key first: the proxy refuses it and the page says why
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.locator('#nodescope-api-key').fill('wrong-key-123456');
+    await page.getByRole('button', { name: 'Save & test' }).click();
+    await page.waitForFunction(() => document.body.dataset.test === 'error');
+    await expect.poll(() => page.getByTestId('test-result').innerText()).toContain('refused the API key');
+
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.locator('#nodescope-api-key').fill(TEST_API_KEY);
+    await page.getByRole('button', { name: 'Save & test' }).click();
+    await page.waitForFunction(() => document.body.dataset.test === 'success');
+    const result = await page.getByTestId('test-result').innerText();
+    expect(result).toContain('nodescope proxy: 2 sources');
+    expect(result).toMatch(/btc-main \(bitcoin\): ok/);
+    expect(result).toMatch(/btc-offline \(bitcoin\): (down|degraded)/);
+    // the key went to the proxy only as the server-side header, never in a browser-visible form
+    expect(await page.locator('#nodescope-api-key').inputValue()).toBe('configured');
+    expect(stack.harness.forwarded.some((f) => f.authorization === `Bearer ${TEST_API_KEY}`)).toBe(true);
+    await screenshot(page, `config-editor-${theme}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('QueryEditor: picking a source and a query shows the frames in an Explore-like view', async () => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'query-editor', theme);
+    await pickOption(page, 'nodescope-source', 'btc-main');
+    await pickOption(page, 'nodescope-query', 'fees.estimates');
+    await page.waitForFunction(() => document.body.dataset.results === 'done' || document.body.dataset.results === 'error');
+    expect(await page.evaluate(() => document.body.dataset.results)).toBe('done');
+    const frames = page.getByTestId('result-frame');
+    expect(await frames.count()).toBeGreaterThan(0);
+    await screenshot(page, `query-editor-${theme}`);
+
+    // the picker only offers queries of the source's kind
+    await page.locator('#nodescope-query').click();
+    await page.locator('#nodescope-query').fill('fleet');
+    expect(await page.getByRole('option', { name: 'fleet.summary' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('Explore: a saved query through a template variable runs on load and renders a table', async () => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'explore-mempool', theme);
+    await page.waitForFunction(() => document.body.dataset.results === 'done' || document.body.dataset.results === 'error');
+    expect(await page.evaluate(() => document.body.dataset.results)).toBe('done');
+    expect(Number(await page.evaluate(() => document.body.dataset.frames))).toBeGreaterThan(0);
+    expect(await page.getByRole('table').count()).toBeGreaterThan(0);
+    // mempool.summary is a time series: Explore draws it (uPlot canvas) above the table
+    expect(await page.getByTestId('result-graph').locator('canvas').count()).toBeGreaterThan(0);
+    await screenshot(page, `explore-${theme}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('harness: variables', () => {
+  it('lists the bitcoin sources for a template variable', async () => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'variables-sources', 'dark');
+    await page.waitForFunction(() => document.body.dataset.results === 'done');
+    const values = await page.getByTestId('variable-value').allInnerTexts();
+    expect(values.sort()).toEqual(['btc-main', 'btc-offline']);
+    await screenshot(page, 'variables-dark');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
