@@ -9,6 +9,9 @@ import { startCgminerFleet, type CgminerFleet } from '../src/simulators/cgminer/
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
 import { chainInfoFrames, recentBlocksFrame } from '../src/sources/bitcoin/frames.js';
+import { startBitcoinSimulator } from '../src/simulators/bitcoin/index.js';
+import { bitcoinConfigSchema } from '../src/sources/bitcoin/config.js';
+import { createBitcoinSource } from '../src/sources/bitcoin/index.js';
 import { profitabilityConfigSchema } from '../src/sources/profitability/config.js';
 import { createProfitabilitySource } from '../src/sources/profitability/index.js';
 import { QueryInputError, type QueryInput, type Source } from '../src/sources/types.js';
@@ -157,6 +160,31 @@ describe('difficulty: own bitcoin source, then mempool.space, then blockchain.in
     expect(value(m!, MARKET_FIELDS.feesPerBlock) as number).toBeCloseTo(0.2, 12); // (0.1+0.2+0.3)/3
     expect(value(m!, MARKET_FIELDS.blockReward) as number).toBeCloseTo(3.325, 12);
     expect(sim.requests.mempool - before.mempool).toBe(0);
+  });
+
+  it('through the real bitcoin source and its simulator (RPC over HTTP): chain.info + blocks.recent of 144 blocks', async () => {
+    const btcSim = await startBitcoinSimulator({ network: 'regtest', seed: 3, initialMempool: 50, peers: 2 });
+    const ctx = createTestContext();
+    const btc = createBitcoinSource(
+      bitcoinConfigSchema.parse({ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: { url: btcSim.rpcUrl, cookieFile: btcSim.cookieFile, timeoutMs: 2_000 } }),
+      ctx
+    );
+    try {
+      const [chain] = await btc.queries['chain.info']!(input());
+      const [blocks] = await btc.queries['blocks.recent']!(input({ count: 144 }));
+      const fees = frameColumn<number>(blocks!, 'totalFees')!;
+      const { source } = build({ bitcoinSource: 'btc' }, { btc });
+      const before = counts();
+      const [m] = await source.queries.market!(input());
+      expect(value(m!, MARKET_FIELDS.difficultySource)).toBe('bitcoin:btc');
+      expect(value(m!, MARKET_FIELDS.difficulty)).toBe(frameColumn(chain!, 'difficulty')!.at(-1));
+      expect(value(m!, MARKET_FIELDS.height)).toBe(frameColumn(chain!, 'blocks')!.at(-1));
+      expect(value(m!, MARKET_FIELDS.feesPerBlock) as number).toBeCloseTo(fees.reduce((a, b) => a + b, 0) / fees.length, 12);
+      expect(sim.requests.mempool - before.mempool).toBe(0);
+    } finally {
+      await btc.stop();
+      await btcSim.close();
+    }
   });
 
   it('node failing or absent -> mempool.space (height, currentDifficulty, estimate, reward-stats fees)', async () => {
