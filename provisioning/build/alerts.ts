@@ -119,3 +119,23 @@ export function grafanaRules(): string {
     stringify({ apiVersion: 1, groups }, { lineWidth: 0 })
   );
 }
+
+/** The README's alert table (between the alerts:begin/alerts:end markers). */
+export function alertTable(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = RULES.map(
+    (r) => `| ${r.alert} | ${r.domain} | ${r.severity} | \`${cell(r.query)}\` ${r.op} ${r.threshold} | ${r.for} | ${cell(r.summary.replace(/\{\{(label:)?([a-z]+)\}\}/g, '{$2}'))} |`
+  );
+  return ['| alert | domain | severity | condition | for | summary |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+const BEGIN = '<!-- alerts:begin (generated) -->';
+const END = '<!-- alerts:end -->';
+
+/** README text with the generated alert table in place. */
+export function readmeWithAlertTable(readme: string): string {
+  const start = readme.indexOf(BEGIN);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error('provisioning/README.md lost its alerts:begin/alerts:end markers');
+  return `${readme.slice(0, start + BEGIN.length)}\n${alertTable()}\n${readme.slice(end)}`;
+}

@@ -1,5 +1,8 @@
 // Every generated provisioning file, path (relative to provisioning/) -> text.
-import { grafanaRules, prometheusRules } from './alerts.ts';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { grafanaRules, prometheusRules, readmeWithAlertTable } from './alerts.ts';
 import { dashboardFiles } from './dashboards.ts';
 import { promtoolTests } from './ruleTests.ts';
 
@@ -9,5 +12,7 @@ export function generatedFiles(): Record<string, string> {
     'prometheus/nodescope-rules.test.yml': promtoolTests(),
     'alerting/nodescope-rules.yaml': grafanaRules(),
     ...dashboardFiles(),
+    // hand-written README with the generated alert table
+    'README.md': readmeWithAlertTable(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../README.md'), 'utf8')),
   };
 }
