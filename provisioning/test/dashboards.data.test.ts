@@ -20,6 +20,7 @@ import { startStacksSimulator } from '../../backend-proxy/src/simulators/stacks/
 import { DASHBOARDS } from '../build/dashboards.ts';
 import { dashboard, type Json } from '../build/grafana.ts';
 import { PROMETHEUS, REPO } from './paths.ts';
+import { freePort as influxPort, hasInfluxd, Influxd } from '../../backend-proxy/test/influxd.ts';
 
 type Closer = { close(): Promise<void> };
 type Obj = Record<string, unknown>;
@@ -62,6 +63,7 @@ describe('every dashboard query returns data against the demo stack', () => {
   let promLog = '';
   let vars: Record<string, string | string[]> = {};
   let electrumConfig: Obj = {};
+  let influxd: Influxd | undefined;
   const work = mkdtempSync(join(tmpdir(), 'nodescope-dashdata-'));
 
   beforeAll(async () => {
@@ -90,8 +92,16 @@ describe('every dashboard query returns data against the demo stack', () => {
     const market = await startMarketSimulator();
     closers.push(market);
 
+    // the proxy's InfluxDB writer into Debian's influxd 1.x, for the InfluxDB dashboard
+    if (hasInfluxd) {
+      influxd = new Influxd(work, await influxPort(), await influxPort());
+      await influxd.start();
+      await influxd.query('CREATE DATABASE nodescope');
+    }
+
     const config = configSchema.parse({
       server: { host: '127.0.0.1', port: 0, logLevel: 'silent' },
+      ...(influxd ? { outputs: { influx: { url: influxd.url, db: 'nodescope', intervalSeconds: 1 } } } : {}),
       sources: [
         {
           id: 'btc',
@@ -165,6 +175,7 @@ describe('every dashboard query returns data against the demo stack', () => {
   afterAll(async () => {
     prometheus?.kill('SIGTERM');
     for (const c of closers) await c.close().catch(() => undefined);
+    await influxd?.stop();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -243,6 +254,32 @@ describe('every dashboard query returns data against the demo stack', () => {
           const where = `${String(json.uid)} "${String(panel.title)}": ${expr}`;
           if (body.status !== 'success') problems.push(`${where}: ${body.error}`);
           else if ((body.data?.result.length ?? 0) === 0 && !MAY_BE_EMPTY.some((re) => re.test(expr))) problems.push(`${where}: empty`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it.skipIf(!hasInfluxd)('every InfluxDB dashboard query returns series from what the proxy wrote', async () => {
+    const problems: string[] = [];
+    const run = async (q: string) => (await influxd!.query(q)).results[0] ?? {};
+    // a few write intervals, so derivative() has two points per series
+    const deadline = Date.now() + 20_000;
+    while (((await run('SELECT count("value") FROM "bitcoin_blocks"')).series?.[0]?.values[0]?.[1] as number | undefined ?? 0) < 3) {
+      if (Date.now() > deadline) throw new Error(`the proxy wrote nothing to influxd: ${influxd!.output.slice(-800)}`);
+      await sleep(500);
+    }
+    for (const spec of DASHBOARDS.influxdb) {
+      const json = dashboard(spec);
+      for (const v of ((json.templating as Obj).list as Obj[]) ?? []) {
+        const result = await run(String(v.query));
+        if (result.error || !result.series?.length) problems.push(`variable ${String(v.name)}: ${result.error ?? 'no values'}`);
+      }
+      for (const panel of panels(json)) {
+        for (const t of (panel.targets as Obj[]) ?? []) {
+          const q = String(t.query).replace(/\$timeFilter/g, 'time > now() - 1h').replace(/\$__interval/g, '1s').replace(/\$source/g, '.*');
+          const result = await run(q);
+          if (result.error || !result.series?.length) problems.push(`"${String(panel.title)}": ${q}: ${result.error ?? 'no series'}`);
         }
       }
     }
