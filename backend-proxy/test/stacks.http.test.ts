@@ -60,7 +60,7 @@ describe('stacks and geth through the proxy', () => {
       const { body } = await query('stx-1', 'logs', { level: 'warning' });
       return body.results.A.frames[0]?.data.values[0]?.length === 1 ? body : null;
     }, 'the warning line');
-    expect(logs.results.A.frames[0]?.schema.meta).toMatchObject({ type: 'log-lines', preferredVisualisationType: 'logs' });
+    expect(logs!.results.A.frames[0]?.schema.meta).toMatchObject({ type: 'log-lines', preferredVisualisationType: 'logs' });
 
     for (const q of ['chain.head', 'network.peers', 'txpool.status', 'fees.history', 'sync.status']) {
       const { status, body } = await query('geth-1', q);
@@ -86,7 +86,7 @@ describe('stacks and geth through the proxy', () => {
     }, 'mirrored series on /metrics');
     expect(text).toContain('stacks_node_stacks_tip_height{source="stx-1"} 171000');
     expect(text).toContain('geth_rpc_head_block{source="geth-1"} 21000000');
-    expect(text).toContain('stacks_log_lines_total{source="stx-1",level="info"}');
+    expect(text).toContain('stacks_log_lines_total{source="stx-1",service="node",level="info"}');
     const health = (await (await call('/api/health')).json()) as { sources: Array<{ id: string; status: string }> };
     expect(health.sources.map((s) => [s.id, s.status]).sort()).toEqual([
       ['geth-1', 'ok'],

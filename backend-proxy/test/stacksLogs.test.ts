@@ -83,6 +83,7 @@ describe('stacks logs', () => {
     expect(frameColumn(frame, 'burn_height')?.[0]).toBe(870_000);
     expect(frameColumn<Record<string, string>>(frame, 'labels')?.[0]).toEqual({
       source: 'stx-1',
+      service: 'node',
       level: 'info',
       component: 'nakamoto',
       thread: 'chains-coordinator-0.0.0.0:20443',
@@ -127,8 +128,8 @@ describe('stacks logs', () => {
       'after truncation',
     ]);
     const metrics = await ctx.metrics.registry.metrics();
-    expect(metrics).toContain('stacks_log_rotations{source="stx-1",kind="rotation"} 1');
-    expect(metrics).toContain('stacks_log_rotations{source="stx-1",kind="truncation"} 1');
+    expect(metrics).toContain('stacks_log_rotations{source="stx-1",service="node",kind="rotation"} 1');
+    expect(metrics).toContain('stacks_log_rotations{source="stx-1",service="node",kind="truncation"} 1');
     expect(s.health().components?.logs?.status).toBe('ok');
   });
 
@@ -143,11 +144,11 @@ describe('stacks logs', () => {
     await sim.appendLog(12);
     await s.pollLogs();
     const text = await ctx.metrics.registry.metrics();
-    expect(text).toContain('stacks_log_lines_total{source="stx-1",level="info"} 6');
-    expect(text).toContain('stacks_log_lines_total{source="stx-1",level="warning"} 2');
-    expect(text).toContain('stacks_log_lines_total{source="stx-1",level="error"} 2');
-    expect(text).toContain('stacks_log_lines_total{source="stx-1",level="debug"} 2');
-    expect(text).toContain('stacks_log_lines_total{source="stx-1",level="critical"} 0');
+    expect(text).toContain('stacks_log_lines_total{source="stx-1",service="node",level="info"} 6');
+    expect(text).toContain('stacks_log_lines_total{source="stx-1",service="node",level="warning"} 2');
+    expect(text).toContain('stacks_log_lines_total{source="stx-1",service="node",level="error"} 2');
+    expect(text).toContain('stacks_log_lines_total{source="stx-1",service="node",level="debug"} 2');
+    expect(text).toContain('stacks_log_lines_total{source="stx-1",service="node",level="critical"} 0');
   });
 
   it('streams new lines as log frames, filtered by the subscription params', async () => {
@@ -198,6 +199,21 @@ describe('stacks logs', () => {
     expect(s.health().components?.loki?.status).toBe('ok');
     await s.refresh();
     expect(await ctx.metrics.registry.metrics()).toContain('stacks_loki_sent_lines{source="stx-1"} 123');
+  });
+
+  it('follows the signer log beside the node log, told apart by service', async () => {
+    const signerLog = join(dir.path, 'signer.log');
+    await writeFile(signerLog, '');
+    const s = await build({ signer: { logFile: signerLog } });
+    await sim.appendLog(2);
+    await writeFile(signerLog, 'INFO [1800000000.000009] [stacks-signer/src/v0/signer.rs:530] [signer-runloop] Block proposal received, burn_height: 870000\n', { flag: 'a' });
+    const signerOnly = await logs(s, { service: 'signer' });
+    expect(frameColumn<Record<string, string>>(signerOnly, 'labels')?.map((l) => [l.service, l.component])).toEqual([['signer', 'signer']]);
+    expect(frameLength(await logs(s, { service: 'node' }))).toBe(2);
+    expect(frameLength(await logs(s))).toBe(3);
+    await expect(s.queries.logs!(input({ service: 'miner' }))).rejects.toThrow(QueryInputError);
+    expect(await ctx.metrics.registry.metrics()).toContain('stacks_log_lines_total{source="stx-1",service="signer",level="info"} 1');
+    expect(s.health().components?.['signer-logs']?.status).toBe('ok');
   });
 
   it('logs without a logFile configured is a client error', async () => {

@@ -10,7 +10,14 @@ export const stacksConfigSchema = sourceBase.extend({
   rpcUrl: httpUrl.default('http://127.0.0.1:20443'),
   /** the node's Prometheus endpoint (prometheus_bind), e.g. http://127.0.0.1:9153/metrics */
   metricsUrl: httpUrl.optional(),
-  signer: z.strictObject({ metricsUrl: httpUrl }).optional(),
+  signer: z
+    .strictObject({
+      /** the signer's Prometheus endpoint (metrics_endpoint), e.g. http://127.0.0.1:30001/metrics */
+      metricsUrl: httpUrl.optional(),
+      /** the signer's log file (same stacks-common format as the node's) */
+      logFile: z.string().min(1).optional(),
+    })
+    .optional(),
   /** the node's (or signer's) log file, followed like tail -F */
   logFile: z.string().min(1).optional(),
   /** id of a configured bitcoin source: burn block height lag is measured against it */

@@ -97,8 +97,12 @@ export function signerFrame(status: SignerStatus, nodeTipHeight: number | null):
   return frame;
 }
 
+export type LogService = 'node' | 'signer';
+
 export interface StoredLogLine extends StacksLogLine {
   id: string;
+  /** which log file the line came from */
+  service: LogService;
   /** time used for display and filtering: the line's own, or when we read it */
   at: number;
 }
@@ -122,6 +126,7 @@ export function logsFrame(lines: StoredLogLine[], sourceId: string): DataFrameJS
         type: 'other',
         values: lines.map((l) => ({
           source: sourceId,
+          service: l.service,
           level: l.severity,
           ...(l.component ? { component: l.component } : {}),
           ...(l.thread ? { thread: l.thread } : {}),

@@ -7,7 +7,7 @@ import { LokiPusher } from '../../outputs/loki.js';
 import { QueryInputError, type QueryInput, type Source, type SourceHealth, type StreamEmit } from '../types.js';
 import { fetchMetricsText, StacksRpcClient, urlSecrets, type HttpGetOptions } from './client.js';
 import type { StacksSourceConfig } from './config.js';
-import { logsFrame, neighborsFrame, nodeInfoFrame, signerFrame, type StoredLogLine } from './frames.js';
+import { logsFrame, neighborsFrame, nodeInfoFrame, signerFrame, type LogService, type StoredLogLine } from './frames.js';
 import { LOG_SEVERITIES, parseStacksLogLine, type LogSeverity } from './logParse.js';
 import { LogFollower } from './logTail.js';
 import { stacksMetrics } from './metrics.js';
@@ -47,7 +47,6 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
   const rpcHealth = new UpstreamHealth('stacks rpc', circuit);
   const metricsHealth = new UpstreamHealth('stacks metrics', circuit);
   const signerHealth = new UpstreamHealth('stacks-signer metrics', circuit);
-  const logHealth = new UpstreamHealth('log file', { failureThreshold: 1, openMs: 1_000, now });
   const http = (upstream: string): HttpGetOptions => ({ timeoutMs: config.timeoutMs, sourceId: id, upstream, self: context.self });
   const rpc = new StacksRpcClient(config.rpcUrl, http('stacks-rpc'));
   const metrics = stacksMetrics(context.metrics, id);
@@ -165,23 +164,21 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         onError: (message) => log.warn({ loki: message }, 'loki push problem'),
       })
     : null;
-  let backfilling = true;
-
-  const ingest = (raw: string[]) => {
+  const ingest = (service: LogService, raw: string[], backfill: boolean) => {
     const stored: StoredLogLine[] = raw.map((text) => {
       const parsed = parseStacksLogLine(text);
-      return { ...parsed, id: `${id}-${++lineSeq}`, at: parsed.time ?? now() };
+      return { ...parsed, id: `${id}-${++lineSeq}`, at: parsed.time ?? now(), service };
     });
     for (const line of stored) {
       ring.push(line);
-      metrics.logLine(line.severity);
+      metrics.logLine(service, line.severity);
     }
     if (ring.length > config.logs.maxLines) ring.splice(0, ring.length - config.logs.maxLines);
     // lines read back from before start were pushed by the previous run, if by anyone
-    if (loki && !backfilling) {
+    if (loki && !backfill) {
       loki.push(
         stored.map((l) => ({
-          labels: { source: id, kind: 'stacks', level: l.severity },
+          labels: { source: id, kind: 'stacks', service, level: l.severity },
           time: l.at,
           nanos: l.micros * 1_000,
           line: l.raw,
@@ -190,26 +187,42 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     }
     for (const subscriber of logSubscribers) subscriber(stored);
   };
-  const follower = config.logFile
-    ? new LogFollower(config.logFile, {
-        onLines: ingest,
+
+  // the node's log and the signer's (same stacks-common format), each followed on its own
+  const followers = (
+    [
+      ['node', config.logFile],
+      ['signer', config.signer?.logFile],
+    ] as const
+  )
+    .filter((entry): entry is readonly [LogService, string] => typeof entry[1] === 'string')
+    .map(([service, path]) => {
+      const health = new UpstreamHealth(`${service} log file`, { failureThreshold: 1, openMs: 1_000, now });
+      let backfill = true;
+      const follower: LogFollower = new LogFollower(path, {
+        onLines: (lines) => ingest(service, lines, backfill),
         backfillBytes: config.logs.backfillBytes,
-        onError: (error) => logHealth.failure(error),
-      })
-    : null;
+        onError: (error) => health.failure(error),
+      });
+      const poll = async (): Promise<number> => {
+        try {
+          const count = await follower.poll();
+          if (follower.stats.lastError) health.failure(new Error(follower.stats.lastError));
+          else health.success();
+          return count;
+        } finally {
+          backfill = false;
+          metrics.follower(service, follower.stats.rotations, follower.stats.truncations);
+        }
+      };
+      return { service, follower, health, poll };
+    });
 
   const pollLogs = async (): Promise<number> => {
-    if (!follower) return 0;
-    try {
-      const count = await follower.poll();
-      if (follower.stats.lastError) logHealth.failure(new Error(follower.stats.lastError));
-      else logHealth.success();
-      return count;
-    } finally {
-      backfilling = false;
-      metrics.follower(follower.stats.rotations, follower.stats.truncations);
-      if (loki) metrics.loki(loki.stats);
-    }
+    let count = 0;
+    for (const f of followers) count += await f.poll();
+    if (loki) metrics.loki(loki.stats);
+    return count;
   };
 
   // --- polling -------------------------------------------------------------------------------
@@ -228,7 +241,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
       loadNeighbors(),
     ];
     if (config.metricsUrl) tasks.push(loadNodeMetrics());
-    if (config.signer) tasks.push(loadSignerMetrics());
+    if (config.signer?.metricsUrl) tasks.push(loadSignerMetrics());
     const results = await Promise.allSettled(tasks);
     for (const result of results) if (result.status === 'rejected') log.debug({ err: String(result.reason) }, 'poll failed');
     if (loki) metrics.loki(loki.stats);
@@ -239,7 +252,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     return nodeInfoFrame(info, health, lastLag, tracker.tipAgeMs(now()), counts);
   };
 
-  if (follower) metrics.initLevels(LOG_SEVERITIES);
+  for (const f of followers) metrics.initLevels(f.service, LOG_SEVERITIES);
 
   return {
     refresh,
@@ -269,7 +282,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         return [signerFrame(signerStatus(families), lastInfo?.stacks_tip_height ?? null)];
       },
       logs: async (input) => {
-        if (!follower) throw new QueryInputError(`source ${id} has no logFile configured`);
+        if (followers.length === 0) throw new QueryInputError(`source ${id} has no logFile (or signer.logFile) configured`);
         await pollLogs();
         return [logsFrame(selectLogs(ring, input), id)];
       },
@@ -320,8 +333,8 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
       } else rpcHealth.report(null);
       const others: Record<string, SourceHealth> = {};
       if (config.metricsUrl) others.metrics = metricsHealth.snapshot();
-      if (config.signer) others.signer = signerHealth.snapshot();
-      if (follower) others.logs = logHealth.snapshot();
+      if (config.signer?.metricsUrl) others.signer = signerHealth.snapshot();
+      for (const f of followers) others[f.service === 'node' ? 'logs' : 'signer-logs'] = f.health.snapshot();
       if (loki) {
         others.loki = {
           status: loki.stats.lastError ? 'degraded' : 'ok',
@@ -334,7 +347,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     async start() {
       await loki?.start();
       await pollLogs().catch((error: unknown) => log.warn({ err: String(error) }, 'log file not readable yet'));
-      follower?.start(config.logs.pollMs);
+      for (const f of followers) f.follower.start(config.logs.pollMs);
       await refresh().catch(() => undefined);
       timer = setInterval(() => void refresh().catch(() => undefined), config.pollSeconds * 1_000);
       timer.unref();
@@ -342,7 +355,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await follower?.stop();
+      for (const f of followers) await f.follower.stop();
       await loki?.stop();
       clearMirror(context.metrics.registry, id);
       clearMirror(context.metrics.registry, signerMirrorKey);
@@ -369,7 +382,7 @@ function stringParam(input: QueryInput, name: string): string | undefined {
   return value;
 }
 
-/** logs query params: level (one or several severities), search (substring), component, limit. */
+/** logs query params: level (one or several severities), search (substring), component, service (node|signer), limit. */
 export function selectLogs(lines: StoredLogLine[], input: QueryInput): StoredLogLine[] {
   const { params, range } = input;
   const levelParam = params.level;
@@ -379,6 +392,8 @@ export function selectLogs(lines: StoredLogLine[], input: QueryInput): StoredLog
       : new Set((Array.isArray(levelParam) ? levelParam : String(levelParam).split(',')).map((l) => normalizeLevel(l)));
   const search = params.search === undefined ? '' : String(params.search).toLowerCase();
   const component = params.component === undefined || params.component === '' ? null : String(params.component);
+  const service = params.service === undefined || params.service === '' ? null : String(params.service);
+  if (service !== null && service !== 'node' && service !== 'signer') throw new QueryInputError('service must be node or signer');
   const limitParam = params.limit ?? 1_000;
   const limit = Number(limitParam);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_LIMIT) throw new QueryInputError(`limit must be an integer from 1 to ${MAX_LOG_LIMIT}`);
@@ -390,6 +405,7 @@ export function selectLogs(lines: StoredLogLine[], input: QueryInput): StoredLog
     if (line.at < range.from || line.at > range.to) continue;
     if (levels && !levels.has(line.severity)) continue;
     if (component && line.component !== component) continue;
+    if (service && line.service !== service) continue;
     if (search && !line.raw.toLowerCase().includes(search)) continue;
     selected.push(line);
   }

@@ -15,8 +15,8 @@ export function stacksMetrics(factory: MetricFactory, source: string) {
     burnLag: factory.gauge('stacks_burn_block_lag', "Blocks between the bitcoin source's height and the node's burn_block_height"),
     neighbors: factory.gauge('stacks_info_neighbors', 'Neighbors listed by /v2/neighbors', ['direction']),
     maxPeerGap: factory.gauge('stacks_info_difference_from_max_peer', 'difference_from_max_peer from /v3/health'),
-    logLines: factory.counter('stacks_log_lines_total', 'Log lines read from the node log file, by level', ['level']),
-    logRotations: factory.gauge('stacks_log_rotations', 'Rotations and truncations of the followed log file seen since start', ['kind']),
+    logLines: factory.counter('stacks_log_lines_total', 'Log lines read from the node / signer log file, by level', ['service', 'level']),
+    logRotations: factory.gauge('stacks_log_rotations', 'Rotations and truncations of a followed log file seen since start', ['service', 'kind']),
     lokiPending: factory.gauge('stacks_loki_pending_lines', 'Log lines waiting to be pushed to Loki'),
     lokiSent: factory.gauge('stacks_loki_sent_lines', 'Log lines accepted by Loki since start'),
     lokiDropped: factory.gauge('stacks_loki_dropped_lines', 'Log lines dropped (Loki refused them or the queue was full)'),
@@ -40,15 +40,15 @@ export function stacksMetrics(factory: MetricFactory, source: string) {
       if (health) g.maxPeerGap.set({ source }, health.difference_from_max_peer);
     },
     /** zero every level so a rate() has a series before the first line of that level */
-    initLevels(levels: readonly LogSeverity[]) {
-      for (const level of levels) g.logLines.inc({ source, level }, 0);
+    initLevels(service: string, levels: readonly LogSeverity[]) {
+      for (const level of levels) g.logLines.inc({ source, service, level }, 0);
     },
-    logLine(level: LogSeverity, count = 1) {
-      g.logLines.inc({ source, level }, count);
+    logLine(service: string, level: LogSeverity, count = 1) {
+      g.logLines.inc({ source, service, level }, count);
     },
-    follower(rotations: number, truncations: number) {
-      g.logRotations.set({ source, kind: 'rotation' }, rotations);
-      g.logRotations.set({ source, kind: 'truncation' }, truncations);
+    follower(service: string, rotations: number, truncations: number) {
+      g.logRotations.set({ source, service, kind: 'rotation' }, rotations);
+      g.logRotations.set({ source, service, kind: 'truncation' }, truncations);
     },
     loki(stats: { pending: number; sent: number; dropped: number }) {
       g.lokiPending.set({ source }, stats.pending);
