@@ -1,9 +1,6 @@
 // The Influx writer against Debian's real InfluxDB (influxd 1.6, v1 write API): write, read back
 // through /query, then an outage (influxd stopped) while the proxy keeps collecting, a proxy
 // restart in the middle of it (queue file), influxd back: every point arrives, none twice.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,86 +10,8 @@ import { buildApp } from '../src/http/app.js';
 import { MetricFactory } from '../src/core/metrics.js';
 import { startInfluxWriter } from '../src/outputs/influx.js';
 import { influxOutputSchema } from '../src/outputs/influxConfig.js';
-import { LogCapture, tempDir, waitFor } from './helpers.js';
-
-const hasInfluxd = spawnSync('influxd', ['version'], { stdio: 'ignore' }).status === 0;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** influxd on 127.0.0.1 with every directory under `dir`, no usage reporting, no self-monitoring. */
-class Influxd {
-  private child: ChildProcess | null = null;
-  output = '';
-  constructor(
-    private readonly dir: string,
-    readonly httpPort: number,
-    private readonly rpcPort: number
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.httpPort}`;
-  }
-
-  async start(): Promise<void> {
-    const config = join(this.dir, 'influxdb.conf');
-    await writeFile(
-      config,
-      [
-        'reporting-disabled = true',
-        `bind-address = "127.0.0.1:${this.rpcPort}"`,
-        '[meta]',
-        `  dir = "${join(this.dir, 'meta')}"`,
-        '[data]',
-        `  dir = "${join(this.dir, 'data')}"`,
-        `  wal-dir = "${join(this.dir, 'wal')}"`,
-        '  query-log-enabled = false',
-        '[http]',
-        `  bind-address = "127.0.0.1:${this.httpPort}"`,
-        '  log-enabled = false',
-        '[monitor]',
-        '  store-enabled = false',
-        '[continuous_queries]',
-        '  enabled = false',
-        '',
-      ].join('\n')
-    );
-    const child = spawn('influxd', ['-config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`influxd exited: ${this.output.slice(-500)}`);
-        return (await fetch(`${this.url}/ping`).catch(() => null))?.status === 204;
-      },
-      'influxd /ping',
-      15_000,
-      50
-    );
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    await exited;
-    this.child = null;
-  }
-
-  async query(q: string): Promise<{ results: Array<{ series?: Array<{ name: string; columns: string[]; values: unknown[][] }>; error?: string }> }> {
-    const params = new URLSearchParams({ db: 'nodescope', q, epoch: 'ms' });
-    const response = await fetch(`${this.url}/query?${params}`, { method: 'POST' });
-    expect(response.status).toBe(200);
-    return (await response.json()) as never;
-  }
-}
+import { LogCapture, tempDir } from './helpers.js';
+import { freePort, hasInfluxd, Influxd } from './influxd.js';
 
 describe.skipIf(!hasInfluxd)('Influx writer against a real influxd (v1 API)', () => {
   let influxd: Influxd;
