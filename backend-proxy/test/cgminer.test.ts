@@ -272,6 +272,25 @@ describe('discovery on a loopback CIDR', () => {
   });
 });
 
+it('a reply without NUL on a connection left open is taken at the deadline; a cut one is refused', async () => {
+  const { createServer } = await import('node:net');
+  const bodies = [
+    '{"STATUS":[{"STATUS":"S","When":1,"Code":22,"Msg":"CGMiner versions","Description":"cgminer 4.11.1"}],"VERSION":[{"CGMiner":"4.11.1","API":"3.7"}],"id":1}',
+    '{"STATUS":[{"STATUS":"S","When":1,"Code":22,"Msg":"CGMiner versions"',
+  ];
+  let next = 0;
+  const server = createServer((socket) => socket.once('data', () => socket.write(bodies[next++]!))); // never ends, never NUL
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const endpoint = { host: '127.0.0.1', port: (server.address() as { port: number }).port };
+  try {
+    const ok = await sendCommands(endpoint, ['version'], { connectTimeoutMs: 300, timeoutMs: 200 });
+    expect(ok.documents.version?.VERSION).toEqual([{ CGMiner: '4.11.1', API: '3.7' }]);
+    await expect(sendCommands(endpoint, ['version'], { connectTimeoutMs: 300, timeoutMs: 200 })).rejects.toThrow(/unrepairable JSON/);
+  } finally {
+    server.close();
+  }
+});
+
 it('connection refused is an UpstreamError naming the address', async () => {
   const fleet = await startCgminerFleet({ count: 1 });
   const { host, port } = fleet.miners[0]!;
