@@ -17,26 +17,21 @@ export interface ParamSpec {
 const count = (placeholder: string, tooltip: string): ParamSpec => ({ key: 'count', label: 'Count', type: 'number', placeholder, tooltip });
 const miner: ParamSpec = { key: 'miner', label: 'Miner', type: 'string', placeholder: 'rig-1 or $miner', variable: 'miners' };
 
+// Names and values follow what each source reads (backend-proxy/src/sources/<kind>/index.ts);
+// freqtrade refuses params it does not know, so nothing is sent that a source would not read.
 export const QUERY_PARAMS: Partial<Record<SourceKind, Record<string, ParamSpec[]>>> = {
   bitcoin: {
     'blocks.recent': [count('10', 'number of most recent blocks')],
-    'mempool.histogram': [
-      { key: 'metric', label: 'Measure', type: 'select', options: ['vsize', 'count', 'fees'], tooltip: 'what each fee band holds' },
-      { key: 'merge', label: 'Band merge', type: 'number', placeholder: '1', tooltip: 'merge this many adjacent fee bands into one' },
-    ],
-    'mempool.blocks': [count('8', 'number of projected blocks')],
-    'fees.estimates': [
-      { key: 'targets', label: 'Fee targets', type: 'list', placeholder: '1,3,6,144', tooltip: 'confirmation targets in blocks' },
-      { key: 'mode', label: 'Mode', type: 'select', options: ['economical', 'conservative'] },
-    ],
-    'network.peers': [{ key: 'network', label: 'Network', type: 'select', options: ['', 'ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'] }],
   },
   stacks: {
     logs: [
-      { key: 'level', label: 'Level', type: 'select', options: ['', 'error', 'warn', 'info', 'debug'] },
+      { key: 'level', label: 'Level', type: 'list', placeholder: 'error,warn', tooltip: 'one or several severities' },
       { key: 'search', label: 'Search', type: 'string', placeholder: 'text in the line' },
+      { key: 'service', label: 'Service', type: 'select', options: ['', 'node', 'signer'] },
+      { key: 'component', label: 'Component', type: 'string', placeholder: 'e.g. chainstate' },
       { key: 'limit', label: 'Limit', type: 'number', placeholder: '1000' },
     ],
+    'node.neighbors': [{ key: 'direction', label: 'Direction', type: 'select', options: ['', 'inbound', 'outbound'] }],
   },
   geth: {
     'fees.history': [
@@ -45,24 +40,26 @@ export const QUERY_PARAMS: Partial<Record<SourceKind, Record<string, ParamSpec[]
     ],
   },
   cgminer: {
-    miners: [{ key: 'status', label: 'Status', type: 'select', options: ['', 'up', 'down'] }],
+    miners: [{ key: 'status', label: 'Status', type: 'select', options: ['all', 'online', 'offline', 'unknown'] }],
     'miner.devices': [miner],
     'miner.pools': [miner],
     'miner.history': [miner],
   },
   profitability: {
-    miners: [miner],
     whatif: [
       { key: 'hashrateTh', label: 'Hashrate (TH/s)', type: 'number', placeholder: '110' },
-      { key: 'efficiencyJth', label: 'Efficiency (J/TH)', type: 'number', placeholder: '29.5' },
-      { key: 'electricityPerKwh', label: 'Electricity ($/kWh)', type: 'number', placeholder: '0.08' },
-      { key: 'poolFeePercent', label: 'Pool fee (%)', type: 'number', placeholder: '2' },
+      { key: 'joulesPerTh', label: 'Efficiency (J/TH)', type: 'number', placeholder: '29.5' },
+      { key: 'electricityPerKwh', label: 'Electricity ($/kWh)', type: 'number', placeholder: 'from config' },
+      { key: 'poolFeePercent', label: 'Pool fee (%)', type: 'number', placeholder: 'from config' },
+      { key: 'price', label: 'BTC price', type: 'number', placeholder: 'market' },
+      { key: 'difficulty', label: 'Difficulty', type: 'number', placeholder: 'network' },
+      { key: 'feesPerBlock', label: 'Fees per block (BTC)', type: 'number', placeholder: 'recent blocks' },
     ],
   },
   freqtrade: {
     trades: [
       { key: 'pair', label: 'Pair', type: 'string', placeholder: 'BTC/USDT or $pair', variable: 'pairs' },
-      count('100', 'number of most recent trades'),
+      { key: 'limit', label: 'Limit', type: 'number', placeholder: '500', tooltip: 'number of most recent trades' },
     ],
     'open.trades': [{ key: 'pair', label: 'Pair', type: 'string', placeholder: 'BTC/USDT or $pair', variable: 'pairs' }],
     daily: [{ key: 'days', label: 'Days', type: 'number', placeholder: '30' }],

@@ -44,12 +44,12 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
-  it('shows the params of the chosen query and sends typed lists', async () => {
-    const { onChange } = setup({ sourceId: 'btc-main', query: 'fees.estimates' });
-    const targets = await screen.findByPlaceholderText('1,3,6,144');
-    fireEvent.change(targets, { target: { value: '2, 6 ,144' } });
-    fireEvent.blur(targets);
-    expect(onChange.mock.lastCall![0].params).toEqual({ targets: ['2', '6', '144'] });
+  it('shows the params of the chosen query (Stacks logs) and sends typed lists', async () => {
+    const { onChange } = setup({ sourceId: 'stx-1', query: 'logs' });
+    const levels = await screen.findByPlaceholderText('error,warn');
+    fireEvent.change(levels, { target: { value: 'error, warn ,' } });
+    fireEvent.blur(levels);
+    expect(onChange.mock.lastCall![0].params).toEqual({ level: ['error', 'warn'] });
   });
 
   it('offers Live only for queries the kind can stream', async () => {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { formatParamValue, paramsFor, parseParamInput } from './queryParams';
+
+describe('parseParamInput', () => {
+  it.each([
+    [{ type: 'number' as const }, ' 25 ', 25],
+    [{ type: 'number' as const }, '$count', '$count'],
+    [{ type: 'number' as const }, '', undefined],
+    [{ type: 'list' as const }, 'error, warn,,info ', ['error', 'warn', 'info']],
+    [{ type: 'string' as const }, ' BTC/USDT ', 'BTC/USDT'],
+    [{ type: 'boolean' as const }, 'true', true],
+  ])('%j %j -> %j', (spec, text, value) => {
+    expect(parseParamInput(spec, text)).toEqual(value);
+  });
+
+  it('round-trips lists through the text input', () => {
+    expect(formatParamValue(parseParamInput({ type: 'list' }, '10,50,90'))).toBe('10,50,90');
+  });
+});
+
+describe('paramsFor', () => {
+  it('lists what each query reads and nothing for the others', () => {
+    expect(paramsFor('cgminer', 'miner.pools').map((p) => p.key)).toEqual(['miner']);
+    expect(paramsFor('freqtrade', 'trades').map((p) => p.key)).toEqual(['pair', 'limit']);
+    expect(paramsFor('bitcoin', 'chain.info')).toEqual([]);
+    expect(paramsFor(undefined, 'logs')).toEqual([]);
+  });
+});
