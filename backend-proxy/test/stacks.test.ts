@@ -219,11 +219,17 @@ describe('stacks source: faults and recovery', () => {
     expect(await ctx.metrics.registry.metrics()).not.toContain('stacks_node_stacks_tip_height{source="stx-1"}');
   });
 
-  it('signer endpoint answering HTML -> signer component degraded', async () => {
+  it('signer endpoint answering HTML -> signer component degraded, its series withdrawn', async () => {
     const s = build();
+    await s.refresh();
+    expect(await ctx.metrics.registry.metrics()).toContain('stacks_signer_nonce{source="stx-1"} 42');
     await sim.setFault('malformed', { target: 'signer' });
-    await expect(s.queries['signer.status']!(input())).rejects.toThrow();
+    ctx.cache.delete('stacks:stx-1:');
+    await expect(s.queries['signer.status']!(input())).rejects.toThrow(/metrics text line 1/);
     expect(s.health().components?.signer?.status).toBe('degraded');
+    const text = await ctx.metrics.registry.metrics();
+    expect(text).not.toContain('stacks_signer_nonce{source="stx-1"}');
+    expect(text).toContain('stacks_node_stacks_tip_height{source="stx-1"}'); // the node's own series stay
   });
 
   it('slow node -> timeout reported', async () => {

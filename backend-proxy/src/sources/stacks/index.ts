@@ -110,11 +110,17 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     context.cache.get(`stacks:${id}:signer-metrics`, ttl, async () => {
       const url = config.signer?.metricsUrl;
       if (!url) throw new QueryInputError(`source ${id} has no signer.metricsUrl configured`);
-      const families = await signerHealth.call(async () => {
-        const parsed = parsePrometheusText(await fetchMetricsText(url, http('stacks-signer-metrics')));
-        if (!looksLikeSigner(parsed)) throw new Error('the signer endpoint exposes no stacks_signer_* metric (wrong port?)');
-        return parsed;
-      });
+      let families: MetricFamily[];
+      try {
+        families = await signerHealth.call(async () => {
+          const parsed = parsePrometheusText(await fetchMetricsText(url, http('stacks-signer-metrics')));
+          if (!looksLikeSigner(parsed)) throw new Error('the signer endpoint exposes no stacks_signer_* metric (wrong port?)');
+          return parsed;
+        });
+      } catch (error) {
+        clearMirror(context.metrics.registry, signerMirrorKey); // stale signer values would mislead alerts
+        throw error;
+      }
       lastSignerFamilies = familiesByName(families);
       mirrorSigner(families);
       return lastSignerFamilies;
