@@ -85,6 +85,19 @@ describe('LogFollower', () => {
     expect(f.stats.truncations).toBe(1);
   });
 
+  it('notices a truncation refilled past the old offset before the next poll', async () => {
+    await writeFile(file, '');
+    const f = follow();
+    await f.poll();
+    await appendFile(file, 'INFO [1700000000.000001] old line\n');
+    await f.poll();
+    await truncate(file, 0);
+    await appendFile(file, 'INFO [1700000001.000001] new line one, longer than before\nINFO [1700000001.000002] new two\n');
+    await f.poll();
+    expect(got).toEqual(['INFO [1700000000.000001] old line', 'INFO [1700000001.000001] new line one, longer than before', 'INFO [1700000001.000002] new two']);
+    expect(f.stats.truncations).toBe(1);
+  });
+
   it('waits for a missing file and reports it, then follows it from its start once created', async () => {
     const f = follow();
     expect(await f.poll()).toBe(0);

@@ -2,7 +2,8 @@
 // to `onLines`. Rotation (the path now names another inode: logrotate's rename + create) is
 // handled by draining the old file to its end before opening the new one, so no line written
 // just before the rotation is lost; truncation (copytruncate, `> file`) by restarting at 0 when
-// the file became shorter than our offset. Polling instead of fs.watch: inotify misses renames on
+// the file became shorter than our offset, or its first bytes changed (a truncate followed by
+// more writes than we had read before our next poll). Polling instead of fs.watch: inotify misses renames on
 // some filesystems (NFS, Docker bind mounts) and tests can drive `poll()` without timers.
 import { open, stat, type FileHandle } from 'node:fs/promises';
 
@@ -28,12 +29,15 @@ export interface LogFollowerStats {
 }
 
 const CHUNK = 64 * 1024;
+/** bytes at the start of the file remembered to notice a truncate-and-refill between two polls */
+const HEAD_BYTES = 256;
 
 export class LogFollower {
   private handle: FileHandle | null = null;
   private inode = -1;
   private offset = 0;
   private partial: Buffer = Buffer.alloc(0);
+  private head: Buffer = Buffer.alloc(0);
   private firstOpen = true;
   private running: Promise<number> | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -94,6 +98,7 @@ export class LogFollower {
       this.inode = current.ino;
       this.stats.open = true;
       this.partial = Buffer.alloc(0);
+      this.head = Buffer.alloc(0);
       this.offset = 0;
       if (this.firstOpen && (this.options.startAt ?? 'end') === 'end') {
         const backfill = this.options.backfillBytes ?? 0;
@@ -112,10 +117,11 @@ export class LogFollower {
     const handle = this.handle;
     if (!handle) return 0;
     const { size } = await handle.stat();
-    if (size < this.offset) {
+    if (size < this.offset || !(await this.sameHead(handle, size))) {
       this.stats.truncations++;
       this.offset = 0;
       this.partial = Buffer.alloc(0);
+      this.head = Buffer.alloc(0);
     }
     let delivered = 0;
     const buffer = Buffer.allocUnsafe(CHUNK);
@@ -124,6 +130,12 @@ export class LogFollower {
       if (bytesRead === 0) break;
       this.offset += bytesRead;
       delivered += this.consume(buffer.subarray(0, bytesRead));
+    }
+    if (this.head.length < HEAD_BYTES && size > this.head.length) {
+      const length = Math.min(HEAD_BYTES, size);
+      const head = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(head, 0, length, 0);
+      this.head = head.subarray(0, bytesRead);
     }
     if (final && this.partial.length > 0) {
       delivered += this.emit([this.partial.toString('utf8')]);
@@ -158,6 +170,14 @@ export class LogFollower {
       this.options.onLines(kept);
     }
     return kept.length;
+  }
+
+  private async sameHead(handle: FileHandle, size: number): Promise<boolean> {
+    if (this.head.length === 0) return true;
+    if (size < this.head.length) return false;
+    const now = Buffer.alloc(this.head.length);
+    const { bytesRead } = await handle.read(now, 0, this.head.length, 0);
+    return bytesRead === this.head.length && now.equals(this.head);
   }
 
   /** After a backfill seek, drop the (probably partial) first line. */
