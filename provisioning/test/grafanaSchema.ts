@@ -215,6 +215,10 @@ export function checkRuleGroups(file: string, groups: unknown, problems: Problem
       if (rule.for !== undefined && parseDuration(rule.for) === null) problems.push(`${rw}: for "${String(rule.for)}" is not a duration`);
       stringMap(`${rw}.labels`, rule.labels, problems);
       stringMap(`${rw}.annotations`, rule.annotations, problems);
+      // rules_types.go: annotations go through ValueWithBracedVars (${VAR} is env-expanded,
+      // {{ $labels.x }} is kept); labels through Value() (every $ is expanded)
+      if (isObj(rule.annotations))
+        for (const [k, v] of Object.entries(rule.annotations)) if (typeof v === 'string' && v.includes('${')) problems.push(`${rw}.annotations.${k}: \${...} would be replaced from the environment`);
       if ((rule.dashboardUid ?? rule.dasboardUid) !== undefined && rule.panelId === undefined) problems.push(`${rw}: dashboardUid needs panelId`);
       const data = rule.data;
       if (!Array.isArray(data) || data.length === 0) return;
