@@ -62,7 +62,7 @@ export function expandEnv(text: string, env: Record<string, string>): string {
 const DATASOURCE_FILE_KEYS = ['apiVersion', 'datasources', 'deleteDatasources', 'prune'];
 const DATASOURCE_KEYS = [
   'orgId', 'orgName', 'version', 'name', 'type', 'access', 'url', 'user', 'database', 'basicAuth', 'basicAuthUser',
-  'withCredentials', 'isDefault', 'correlations', 'jsonData', 'secureJsonData', 'editable', 'uid', 'isPrunable',
+  'withCredentials', 'isDefault', 'correlations', 'jsonData', 'secureJsonData', 'editable', 'uid',
 ];
 
 export interface ProvisionedDatasource {
