@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, SecretScrubber } from '../core/logger.js';
 import { MetricFactory } from '../core/metrics.js';
@@ -16,6 +17,7 @@ interface Received {
   query: URLSearchParams;
   authorization: string | undefined;
   contentType: string | undefined;
+  contentEncoding: string | undefined;
   lines: string[];
 }
 
@@ -36,7 +38,10 @@ async function startReceiver() {
           query: url.searchParams,
           authorization: request.headers.authorization,
           contentType: request.headers['content-type'],
-          lines: Buffer.concat(chunks).toString('utf8').split('\n'),
+          contentEncoding: request.headers['content-encoding'],
+          lines: (request.headers['content-encoding'] === 'gzip' ? gunzipSync(Buffer.concat(chunks)) : Buffer.concat(chunks))
+            .toString('utf8')
+            .split('\n'),
         });
       }
       const status = next?.status ?? 204;
@@ -99,7 +104,16 @@ describe('InfluxWriter wire format', () => {
     expect(Object.fromEntries(request!.query)).toEqual({ db: 'nodescope', rp: 'autogen', precision: 'ms' });
     expect(request!.authorization).toBe(`Basic ${Buffer.from(`proxy:${TOKEN}`).toString('base64')}`);
     expect(request!.contentType).toMatch(/^text\/plain/);
+    expect(request!.contentEncoding).toBeUndefined();
     expect(request!.lines).toEqual(lines(0, 2));
+  });
+
+  it('gzips the body when asked (Content-Encoding: gzip)', async () => {
+    const { writer: w } = writer({ gzip: true });
+    w.add(lines(0, 3));
+    expect(await w.flush()).toBe(true);
+    expect(receiver.received[0]!.contentEncoding).toBe('gzip');
+    expect(receiver.lines()).toEqual(lines(0, 3));
   });
 
   it('v2: POST /api/v2/write?org=&bucket=&precision=ms with Authorization: Token, keeping a base path', async () => {

@@ -22,6 +22,8 @@
 // not Debian's influxdb 1.6 or other pure v1 servers, and its retry buffer lives in memory and
 // drops lines after maxRetries/maxRetryTime: it cannot meet "nothing lost across a restart".
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { writeAtomically } from '../core/history.js';
@@ -30,6 +32,8 @@ import type { MetricFactory } from '../core/metrics.js';
 import { backoffDelay } from '../core/retry.js';
 import { influxApi, type InfluxOutputConfig } from './influxConfig.js';
 import { registryToLines } from './lineProtocol.js';
+
+const gzip = promisify(gzipCallback);
 
 export interface InfluxWriterOptions {
   url: string;
@@ -44,6 +48,8 @@ export interface InfluxWriterOptions {
   maxPendingLines: number;
   queueFile?: string | undefined;
   timeoutMs: number;
+  /** Content-Encoding: gzip */
+  gzip?: boolean;
   retryBaseMs?: number;
   retryMaxMs: number;
   now?: () => number;
@@ -250,15 +256,16 @@ export class InfluxWriter {
 
   private async send(batch: Batch): Promise<Outcome> {
     try {
+      const text = batch.lines.join('\n');
       const response = await fetch(this.writeUrl, {
         method: 'POST',
-        headers: this.headers,
-        body: batch.lines.join('\n'),
+        headers: this.options.gzip ? { ...this.headers, 'content-encoding': 'gzip' } : this.headers,
+        body: this.options.gzip ? await gzip(text) : text,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      const text = await response.text().catch(() => '');
+      const answer = await response.text().catch(() => '');
       if (response.ok) return { kind: 'sent' };
-      const message = this.scrub(`influx write ${response.status}: ${text.trim().slice(0, 300)}`);
+      const message = this.scrub(`influx write ${response.status}: ${answer.trim().slice(0, 300)}`);
       if (response.status === 413) {
         if (batch.lines.length > 1) return { kind: 'split' };
         return { kind: 'refused', message };
@@ -388,6 +395,7 @@ export async function startInfluxWriter(config: InfluxOutputConfig, deps: Influx
     maxPendingLines: config.maxPendingLines,
     queueFile: config.queueFile,
     timeoutMs: config.timeoutSeconds * 1_000,
+    gzip: config.gzip,
     retryMaxMs: config.retryMaxSeconds * 1_000,
     now,
     ...(deps.random ? { random: deps.random } : {}),

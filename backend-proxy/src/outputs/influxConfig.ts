@@ -29,6 +29,8 @@ export const influxOutputSchema = z
     maxPendingLines: z.number().int().min(1).max(10_000_000).default(500_000),
     /** pending batches are kept here (atomic write), so an outage or a restart loses nothing; memory only when unset */
     queueFile: z.string().min(1).optional(),
+    /** gzip request bodies (Content-Encoding: gzip; InfluxDB 1.x and 2.x accept it): ~10x fewer bytes */
+    gzip: z.boolean().default(true),
     timeoutSeconds: z.number().min(1).max(300).default(10),
     /** longest wait between two retries (backoff doubles from 1 s up to this, with full jitter) */
     retryMaxSeconds: z.number().min(1).max(3_600).default(60),
