@@ -153,15 +153,23 @@ describe('docker-compose.yml', () => {
     for (const id of ids) expect(allowed, `plugin ${id}`).toContain(id);
   });
 
-  it('gives Grafana every variable provisioning/datasources reads', () => {
-    const dir = join(root, 'provisioning/datasources');
+  it('gives Grafana every variable its provisioning files read (datasources, alerting, plugins, dashboards)', () => {
     const used = new Set<string>();
-    for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) {
-      const content = readFileSync(join(dir, file), 'utf8').replace(/^\s*#.*$/gm, '');
-      for (const match of content.matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)) used.add(match[1]!);
+    for (const sub of ['datasources', 'alerting', 'plugins', 'dashboards']) {
+      const dir = join(root, 'provisioning', sub);
+      if (!existsSync(dir)) continue;
+      for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) {
+        const content = readFileSync(join(dir, file), 'utf8').replace(/^\s*#.*$/gm, '');
+        for (const match of content.matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)) used.add(match[1]!);
+      }
     }
     expect(used.size).toBeGreaterThan(0);
-    for (const name of used) expect(Object.keys(services.grafana!.environment!), name).toContain(name);
+    const environment = services.grafana!.environment!;
+    for (const name of used) {
+      expect(Object.keys(environment), name).toContain(name);
+      // contact points are validated at start-up: those must not be empty with .env.example
+      if (name.startsWith('ALERT_')) expect(environment[name], name).not.toBe('');
+    }
   });
 
   it('builds the proxy from backend-proxy/Dockerfile: multi-stage node:22-slim, non-root, /healthz healthcheck', () => {
