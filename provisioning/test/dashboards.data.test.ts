@@ -215,13 +215,30 @@ describe('every dashboard query returns data against the demo stack', () => {
         body: JSON.stringify({ queries, range: { from: now - 6 * 3_600_000, to: now + 60_000 }, intervalMs: 15_000, maxDataPoints: 1_000 }),
       });
       const body = (await res.json()) as { results: Record<string, { frames?: Frame[]; error?: string }> };
+      const fieldNames = new Set<string>();
       for (const q of queries) {
         const result = body.results?.[String(q.refId)];
         const where = `"${String(panel.title)}" ${String(q.query)}`;
         if (!result) problems.push(`${where}: no result (HTTP ${res.status})`);
         else if (result.error) problems.push(`${where}: ${result.error}`);
         else if (!result.frames?.some((f) => f.schema.fields.length > 0 && (f.data.values[0]?.length ?? 0) > 0)) problems.push(`${where}: no rows`);
+        for (const f of result?.frames ?? []) for (const field of f.schema.fields) fieldNames.add(field.name);
       }
+      // the field names the panel's options pick must be in the frames (catches renamed fields)
+      const names = [...fieldNames];
+      const where = `"${String(panel.title)}"`;
+      const regex = (text: string) => new RegExp(/^\/(.*)\/$/.exec(text)?.[1] ?? `^${text}$`);
+      const picked = ((panel.options as Obj | undefined)?.reduceOptions as Obj | undefined)?.fields;
+      if (typeof picked === 'string' && picked !== '' && !names.some((n) => regex(picked).test(n))) problems.push(`${where}: stat fields ${picked} match none of ${names.join(',')}`);
+      for (const t of (panel.transformations as Obj[] | undefined) ?? []) {
+        const options = t.options as Obj;
+        const include = options.include as { names?: string[]; pattern?: string } | undefined;
+        for (const n of include?.names ?? []) if (!fieldNames.has(n)) problems.push(`${where}: ${String(t.id)} names missing field ${n}`);
+        if (include?.pattern && !names.some((n) => new RegExp(include.pattern!).test(n))) problems.push(`${where}: ${String(t.id)} pattern ${include.pattern} matches nothing`);
+        if (t.id === 'groupBy') for (const n of Object.keys(options.fields as Obj)) if (!fieldNames.has(n)) problems.push(`${where}: groupBy field ${n} missing`);
+      }
+      for (const o of ((panel.fieldConfig as Obj).overrides as Array<{ matcher: { id: string; options: string } }>) ?? [])
+        if (o.matcher.id === 'byName' && !fieldNames.has(o.matcher.options)) problems.push(`${where}: override for missing field ${o.matcher.options}`);
     }
     expect(problems).toEqual([]);
   });
