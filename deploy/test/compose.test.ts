@@ -172,6 +172,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it("mounts provisioning/ where the dashboard providers' paths expect the JSON", () => {
+    const mount = services.grafana!.volumes!.find((v) => v.startsWith('./provisioning:'))!.split(':')[1]!;
+    const dir = join(root, 'provisioning/dashboards');
+    const providers = readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .flatMap((f) => (parse(readFileSync(join(dir, f), 'utf8')) as { providers: Array<{ options: { path: string } }> }).providers);
+    expect(providers.length).toBeGreaterThan(0);
+    for (const provider of providers) {
+      expect(provider.options.path.startsWith(`${mount}/`), provider.options.path).toBe(true);
+      expect(existsSync(join(root, 'provisioning', provider.options.path.slice(mount.length + 1))), provider.options.path).toBe(true);
+    }
+  });
+
   it('builds the proxy from backend-proxy/Dockerfile: multi-stage node:22-slim, non-root, /healthz healthcheck', () => {
     for (const name of ['nodescope-proxy', 'proxy-site-a', 'proxy-site-b', 'simulators']) {
       expect(services[name]!.build).toEqual({ context: '.', dockerfile: 'backend-proxy/Dockerfile' });
