@@ -5,7 +5,11 @@ import { buildApp, type ProxyApp } from '../../backend-proxy/src/http/app.ts';
 import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
 import { type HarnessServer, startHarnessServer } from './server.ts';
+import { startStacksSimulator, type StacksSimulator } from '../../backend-proxy/src/simulators/stacks/index.ts';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export const TEST_API_KEY = 'harness-api-key-5f1d0c';
 
@@ -13,12 +17,17 @@ export interface Stack {
   proxyUrl: string;
   harness: HarnessServer;
   bitcoin: BitcoinSimulator;
+  stacks: StacksSimulator;
   proxy: ProxyApp;
   close(): Promise<void>;
 }
 
 export async function startStack(): Promise<Stack> {
   const bitcoin = await startBitcoinSimulator({ network: 'regtest', seed: 8, initialMempool: 400, peers: 8, feeEstimates: 'always', txPerSecond: 40 });
+  const dir = await mkdtemp(path.join(tmpdir(), 'nodescope-harness-'));
+  const logFile = path.join(dir, 'stacks-node.log');
+  await writeFile(logFile, '');
+  const stacks = await startStacksSimulator({ logFile });
   const config = configSchema.parse({
     server: { host: '127.0.0.1', port: 0, apiKey: TEST_API_KEY, logLevel: 'warn' },
     sources: [
@@ -31,12 +40,24 @@ export async function startStack(): Promise<Stack> {
         ...(bitcoin.zmqSequenceEndpoint ? { zmq: { sequence: bitcoin.zmqSequenceEndpoint } } : {}),
         pollSeconds: 1,
       },
+      {
+        id: 'stx-1',
+        name: 'stx-1',
+        kind: 'stacks',
+        rpcUrl: stacks.rpcUrl,
+        metricsUrl: stacks.metricsUrl,
+        signer: { metricsUrl: stacks.signerMetricsUrl },
+        logFile,
+        logs: { pollMs: 50, backfillBytes: 0 },
+      },
       // nothing listens on port 9: Save & test must show this source as down
       { id: 'btc-offline', name: 'btc-offline', kind: 'bitcoin', network: 'signet', rpc: { url: 'http://127.0.0.1:9', user: 'u', password: 'offline-password', retries: 0, timeoutMs: 1_000, circuitOpenMs: 60_000 }, pollSeconds: 30 },
     ],
   });
   const proxy = await buildApp(config, { logDestination: { write: () => {} } });
   await proxy.start();
+  // node log lines for the logs view (the source follows the file like tail -F)
+  await stacks.appendLog(60);
   await proxy.app.listen({ host: '127.0.0.1', port: 0 });
   const proxyUrl = `http://127.0.0.1:${(proxy.app.server.address() as AddressInfo).port}`;
   const harness = await startHarnessServer({ proxyUrl, apiKey: TEST_API_KEY });
@@ -44,11 +65,14 @@ export async function startStack(): Promise<Stack> {
     proxyUrl,
     harness,
     bitcoin,
+    stacks,
     proxy,
     async close() {
       await harness.close();
       await proxy.close();
       await bitcoin.close();
+      await stacks.close();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -42,7 +42,8 @@ describe.each(THEMES)('harness (%s theme)', (theme) => {
     await page.getByRole('button', { name: 'Save & test' }).click();
     await page.waitForFunction(() => document.body.dataset.test === 'success');
     const result = await page.getByTestId('test-result').innerText();
-    expect(result).toContain('nodescope proxy: 2 sources');
+    expect(result).toContain('nodescope proxy: 3 sources');
+    expect(result).toMatch(/stx-1 \(stacks\): (ok|degraded)/);
     expect(result).toMatch(/btc-main \(bitcoin\): ok/);
     expect(result).toMatch(/btc-offline \(bitcoin\): (down|degraded)/);
     // the key went to the proxy only as the server-side header, never in a browser-visible form
@@ -81,6 +82,41 @@ describe.each(THEMES)('harness (%s theme)', (theme) => {
     // mempool.summary is a time series: Explore draws it (uPlot canvas) above the table
     expect(await page.getByTestId('result-graph').locator('canvas').count()).toBeGreaterThan(0);
     await screenshot(page, `explore-${theme}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('harness: live and logs', () => {
+  it('Live: a streamable query switches to Grafana streaming frames and keeps growing over SSE', async () => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'query-editor', 'dark');
+    await pickOption(page, 'nodescope-source', 'btc-main');
+    await pickOption(page, 'nodescope-query', 'mempool.summary');
+    await page.waitForFunction(() => document.body.dataset.results === 'done');
+    await page.locator('#nodescope-live').check({ force: true });
+    await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 20_000 });
+    const rows = () => page.getByTestId('result-frame').first().getAttribute('data-rows').then(Number);
+    const first = await rows();
+    // the simulator adds transactions every second; the proxy streams each mempool tick
+    await expect.poll(rows, { timeout: 20_000 }).toBeGreaterThan(first);
+    expect(stack.harness.forwarded.some((f) => f.url.startsWith('/api/stream?sourceId=btc-main&query=mempool.summary'))).toBe(true);
+    await screenshot(page, 'live-dark');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it.each(THEMES)('Explore: Stacks node logs go to the logs view (%s)', async (theme) => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'explore-logs', theme);
+    // the source tails the log file: run again until the appended lines are in
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Run query' }).click();
+        await page.waitForFunction(() => document.body.dataset.results === 'done' || document.body.dataset.results === 'error');
+        return page.getByTestId('log-row').count();
+      }, { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    expect(await page.getByTestId('logs-view').count()).toBe(1);
+    await screenshot(page, `explore-logs-${theme}`);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -201,6 +201,7 @@ function QueryView({ loaded }: { loaded: Loaded }) {
   const QueryEditor = plugin.components.QueryEditor!;
   const runQuery = useCallback(() => {
     // onRunQuery comes right after onChange: read the query after React applied it
+    status('results', 'loading');
     setTimeout(() => run(ds.query(queryRequest([latest.current], scenario)) as Observable<DataQueryResponse>), 0);
   }, [ds, run, scenario]);
   useEffect(() => {
