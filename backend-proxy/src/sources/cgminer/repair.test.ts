@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MinerJsonError, parseMinerJson, repairJson } from './repair.js';
 
@@ -89,5 +90,33 @@ describe('repairJson: captured firmware defects', () => {
 
   it('a truncated reply is refused with a clear error, not guessed', () => {
     expect(() => parseMinerJson('{"STATUS":[{"STATUS":"S","Code":11}],"SUMMARY":[{"Elapsed":5,"MHS')).toThrow(MinerJsonError);
+  });
+});
+
+describe('repairJson properties (fast-check)', () => {
+  // JSON values without -0 (JSON.stringify(-0) is "0") and with finite numbers only
+  const json = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+
+  it('valid JSON comes back unchanged', () => {
+    fc.assert(
+      fc.property(json, (value) => {
+        const result = repairJson(JSON.stringify(value));
+        expect(result.repairs).toEqual([]);
+        expect(JSON.parse(result.text)).toEqual(value);
+      }),
+      { numRuns: 300 }
+    );
+  });
+
+  it('trailing commas before every closer and `}{` between array objects are repaired to the same value', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), fc.boolean())), { minLength: 1, maxLength: 5 }), (objects) => {
+        const text = JSON.stringify({ STATS: objects });
+        // only structural characters outside strings are touched: build the broken text from parts
+        const broken = `{"STATS":[${objects.map((o) => `${JSON.stringify(o).slice(0, -1)}${Object.keys(o).length > 0 ? ',' : ''}}`).join('')},]}`;
+        expect(parseMinerJson(broken).value).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 200 }
+    );
   });
 });
