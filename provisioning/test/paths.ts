@@ -11,8 +11,9 @@ function binary(name: string): string {
     const candidate = join(dir, name);
     if (dir && existsSync(candidate)) return candidate;
   }
-  throw new Error(`${name} not found: install Debian's prometheus package (scripts/system-deps.sh does)`);
+  throw new Error(`${name} not found: install Debian's prometheus / victoria-metrics packages (scripts/system-deps.sh does)`);
 }
 
 export const PROMTOOL = binary('promtool');
 export const PROMETHEUS = binary('prometheus');
+export const VMALERT = binary('vmalert');

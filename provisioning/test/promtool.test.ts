@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { RULES } from '../build/rules.ts';
 import { SCENARIOS, untestedAlerts } from '../build/ruleTests.ts';
-import { PROVISIONING, PROMTOOL } from './paths.ts';
+import { PROVISIONING, PROMTOOL, VMALERT } from './paths.ts';
 
 const run = promisify(execFile);
 const rulesFile = join(PROVISIONING, 'prometheus/nodescope-rules.yml');
@@ -17,9 +17,9 @@ const testsFile = join(PROVISIONING, 'prometheus/nodescope-rules.test.yml');
 const work = mkdtempSync(join(tmpdir(), 'nodescope-promtool-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function promtool(args: string[], cwd: string): Promise<{ code: number; out: string }> {
+async function promtool(args: string[], cwd: string, binary = PROMTOOL): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run(PROMTOOL, args, { cwd, timeout: 30_000 });
+    const { stdout, stderr } = await run(binary, args, { cwd, timeout: 30_000 });
     return { code: 0, out: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -61,6 +61,16 @@ describe('promtool', () => {
     const result = await promtool(['test', 'rules', 'wrong.test.yml'], work);
     expect(result.code).not.toBe(0);
     expect(result.out).toContain('FAILED');
+  });
+
+  it('vmalert (VictoriaMetrics) parses the same rules file (-dryRun), and rejects a broken one', async () => {
+    const ok = await promtool([`-rule=${rulesFile}`, '-dryRun'], PROVISIONING, VMALERT);
+    expect(ok.code, ok.out.slice(-500)).toBe(0);
+    const file = join(work, 'vm-broken.yml');
+    writeFileSync(file, readFileSync(rulesFile, 'utf8').replace('(bitcoin_peers) < 4', '(bitcoin_peers < 4'));
+    const bad = await promtool([`-rule=${file}`, '-dryRun'], work, VMALERT);
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toContain('BitcoinPeersLow');
   });
 
   it('every alert of the catalog is tested firing, and every scenario has a quiet check too', () => {
