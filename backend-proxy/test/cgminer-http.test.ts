@@ -20,7 +20,7 @@ beforeAll(async () => {
   const yaml = `
 server: { host: 127.0.0.1, port: 0, logLevel: warn }
 sources:
-  - { id: farm-a, kind: cgminer, miners: [${miners}], pollSeconds: 30, concurrency: 8, timeoutMs: 800, jitter: 0 }
+  - { id: farm-a, kind: cgminer, miners: [${miners}], pollSeconds: 30, concurrency: 8, timeoutMs: 2000, jitter: 0 }
   - { id: profit, kind: profitability, fleets: [farm-a], electricityPerKwh: 0.08, currency: usd, poolFeePercent: 2,
       priceApis: { coingecko: ${market.url}, coincap: ${market.url} },
       difficultyApis: { mempool: ${market.url}, blockchainInfo: ${market.url} } }

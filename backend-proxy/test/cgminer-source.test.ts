@@ -27,7 +27,7 @@ function build(extra: Record<string, unknown> = {}, context = createTestContext(
     id: 'farm',
     kind: 'cgminer',
     miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })),
-    timeoutMs: 500,
+    timeoutMs: 2_000,
     jitter: 0,
     ...extra,
   });

@@ -38,8 +38,9 @@ function build(fleet: CgminerFleet, extra: Record<string, unknown> = {}) {
       // the stock cgminer rig reports a model the power table does not know: config power applies
       ...(m.flavour === 'cgminer' ? { powerWatts: 1200 } : {}),
     })),
-    timeoutMs: 400,
-    connectTimeoutMs: 300,
+    // generous: the suite shares the machine; only the slow fault (3 s) must exceed it
+    timeoutMs: 1_000,
+    connectTimeoutMs: 1_000,
     jitter: 0,
     concurrency: 8,
     ...extra,
@@ -54,7 +55,7 @@ describe('cgminer source over TCP', () => {
   let context: ReturnType<typeof createTestContext>;
 
   beforeAll(async () => {
-    fleet = await startCgminerFleet({ count: 4, slowMs: 1_500 });
+    fleet = await startCgminerFleet({ count: 4, slowMs: 3_000 });
     ({ source, context } = build(fleet));
   });
   afterEach(async () => {
@@ -166,7 +167,7 @@ describe('cgminer source over TCP', () => {
     await source.fleet.pollNow();
     const [table] = await source.queries.miners!(query());
     expect(row(table!, slow.name)).toMatchObject({ status: 'offline' });
-    expect(row(table!, slow.name).error).toMatch(/no complete reply within 400 ms/);
+    expect(row(table!, slow.name).error).toMatch(/no complete reply within 1000 ms/);
     expect(row(table!, fleet.miners[0]!.name).status).toBe('online');
   });
 
@@ -193,7 +194,7 @@ describe('cgminer source over TCP', () => {
 
   it('the STATUS envelope: an E reply becomes a CgminerStatusError with its code', async () => {
     const bm = fleet.miners[1]!; // bmminer has no ASC devices: cgminer code 10 "No ASCs"
-    const error = await sendCommands(bm, ['devs'], { connectTimeoutMs: 300, timeoutMs: 400 }).catch((e: unknown) => e);
+    const error = await sendCommands(bm, ['devs'], { connectTimeoutMs: 2_000, timeoutMs: 2_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CgminerStatusError);
     expect((error as CgminerStatusError).statusCode).toBe(10);
   });
@@ -241,8 +242,8 @@ describe('discovery on a loopback CIDR', () => {
     const config = cgminerConfigSchema.parse({
       id: 'scan',
       kind: 'cgminer',
-      discover: { cidr: '127.77.0.0/28', port, timeoutMs: 300, concurrency: 4, everySeconds: 0 },
-      timeoutMs: 400,
+      discover: { cidr: '127.77.0.0/28', port, timeoutMs: 1_500, concurrency: 4, everySeconds: 0 },
+      timeoutMs: 2_000,
       jitter: 0,
     });
     const source = createCgminerSource(config, context) as CgminerSource;
@@ -283,9 +284,9 @@ it('a reply without NUL on a connection left open is taken at the deadline; a cu
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
   const endpoint = { host: '127.0.0.1', port: (server.address() as { port: number }).port };
   try {
-    const ok = await sendCommands(endpoint, ['version'], { connectTimeoutMs: 300, timeoutMs: 200 });
+    const ok = await sendCommands(endpoint, ['version'], { connectTimeoutMs: 1_000, timeoutMs: 500 });
     expect(ok.documents.version?.VERSION).toEqual([{ CGMiner: '4.11.1', API: '3.7' }]);
-    await expect(sendCommands(endpoint, ['version'], { connectTimeoutMs: 300, timeoutMs: 200 })).rejects.toThrow(/unrepairable JSON/);
+    await expect(sendCommands(endpoint, ['version'], { connectTimeoutMs: 1_000, timeoutMs: 500 })).rejects.toThrow(/unrepairable JSON/);
   } finally {
     server.close();
   }

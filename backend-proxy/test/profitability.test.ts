@@ -28,7 +28,7 @@ const value = (frame: DataFrameJSON, field: string): unknown => frameColumn(fram
 
 let sim: MarketSimulator;
 beforeAll(async () => {
-  sim = await startMarketSimulator({ state: MARKET, slowMs: 2_000 });
+  sim = await startMarketSimulator({ state: MARKET, slowMs: 3_000 });
 });
 afterAll(async () => {
   await sim.close();
@@ -48,7 +48,7 @@ function build(extra: Record<string, unknown> = {}, sources: Record<string, Sour
     poolFeePercent: 2,
     priceApis: { coingecko: sim.url, coincap: sim.url },
     difficultyApis: { mempool: sim.url, blockchainInfo: sim.url },
-    timeoutMs: 300,
+    timeoutMs: 1_000,
     ...extra,
   });
   const source = createProfitabilitySource(config, context);
@@ -239,7 +239,7 @@ describe('per-miner and fleet profitability from a simulated fleet', () => {
     fleet = await startCgminerFleet({ count: 2, flavours: ['bmminer', 'whatsminer'] });
     const context = createTestContext();
     farm = createCgminerSource(
-      cgminerConfigSchema.parse({ id: 'farm', kind: 'cgminer', miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })), jitter: 0, timeoutMs: 500 }),
+      cgminerConfigSchema.parse({ id: 'farm', kind: 'cgminer', miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })), jitter: 0, timeoutMs: 2_000 }),
       context
     ) as CgminerSource;
     await farm.fleet.pollNow();
