@@ -243,7 +243,16 @@ const stacks: DashboardSpec = {
   panels: [
     row('Node'),
     { type: 'table', title: 'Node info', w: 24, h: 5, targets: [nq('A', '$stacks', 'node.info')] },
-    { type: 'timeseries', title: 'Tip and burn heights', w: 12, h: 8, targets: [nq('A', '$stacks', 'node.info')] },
+    { type: 'stat', title: 'Tip and burn heights', w: 8, h: 8, decimals: 0, targets: [nq('A', '$stacks', 'node.info')], options: statFields('/^(stacks_tip_height|burn_block_height)$/', { graphMode: 'none' }) },
+    {
+      type: 'stat',
+      title: 'Tip age / burn lag',
+      w: 4,
+      h: 8,
+      targets: [nq('A', '$stacks', 'node.info')],
+      options: statFields('/^(tip_age|burn_block_lag)$/', { graphMode: 'none' }),
+      overrides: [{ matcher: { id: 'byName', options: 'tip_age' }, properties: [{ id: 'unit', value: 's' }] }],
+    },
     { type: 'table', title: 'Neighbors', w: 12, h: 8, targets: [nq('A', '$stacks', 'node.neighbors')] },
     row('Signer'),
     { type: 'table', title: 'Signer', w: 24, h: 6, targets: [nq('A', '$stacks', 'signer.status')] },
@@ -262,8 +271,17 @@ const geth: DashboardSpec = {
   panels: [
     { type: 'table', title: 'Head', w: 12, h: 5, targets: [nq('A', '$geth', 'chain.head')] },
     { type: 'table', title: 'Sync', w: 12, h: 5, targets: [nq('A', '$geth', 'sync.status')] },
-    { type: 'timeseries', title: 'Txpool', w: 12, h: 8, targets: [nq('A', '$geth', 'txpool.status')] },
-    { type: 'timeseries', title: 'Fee history', w: 12, h: 8, targets: [nq('A', '$geth', 'fees.history')] },
+    { type: 'bargauge', title: 'Txpool', w: 12, h: 8, targets: [nq('A', '$geth', 'txpool.status')], options: { ...statFields('/^(pending|queued|local)$/'), displayMode: 'gradient', orientation: 'horizontal' } },
+    {
+      // one row per block: block number on the x axis
+      type: 'barchart',
+      title: 'Fee history (base fee per block, gwei)',
+      w: 12,
+      h: 8,
+      targets: [nq('A', '$geth', 'fees.history', { blocks: 20 })],
+      options: { orientation: 'vertical', xField: 'block', showValue: 'never', stacking: 'none', legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, xTickLabelSpacing: 100 },
+      transformations: [{ id: 'filterFieldsByName', options: { include: { names: ['block', 'base_fee'] } } }],
+    },
     { type: 'table', title: 'Peers', w: 24, h: 9, targets: [nq('A', '$geth', 'network.peers')] },
   ],
 };

@@ -47,7 +47,7 @@ async function freePort(): Promise<number> {
 }
 
 interface Frame {
-  schema: { fields: Array<{ name: string }> };
+  schema: { fields: Array<{ name: string; type?: string }> };
   data: { values: unknown[][] };
 }
 
@@ -216,14 +216,21 @@ describe('every dashboard query returns data against the demo stack', () => {
       });
       const body = (await res.json()) as { results: Record<string, { frames?: Frame[]; error?: string }> };
       const fieldNames = new Set<string>();
+      let timeField = false;
       for (const q of queries) {
         const result = body.results?.[String(q.refId)];
         const where = `"${String(panel.title)}" ${String(q.query)}`;
         if (!result) problems.push(`${where}: no result (HTTP ${res.status})`);
         else if (result.error) problems.push(`${where}: ${result.error}`);
         else if (!result.frames?.some((f) => f.schema.fields.length > 0 && (f.data.values[0]?.length ?? 0) > 0)) problems.push(`${where}: no rows`);
-        for (const f of result?.frames ?? []) for (const field of f.schema.fields) fieldNames.add(field.name);
+        for (const f of result?.frames ?? [])
+          for (const field of f.schema.fields) {
+            fieldNames.add(field.name);
+            if (field.type === 'time' && (f.data.values[0]?.length ?? 0) > 0) timeField = true;
+          }
       }
+      // a time series panel needs a time field, or Grafana shows "Data does not have a time field"
+      if ((panel.type === 'timeseries' || panel.type === 'state-timeline') && !timeField) problems.push(`"${String(panel.title)}": ${String(panel.type)} panel but no time field in the frames`);
       // the field names the panel's options pick must be in the frames (catches renamed fields)
       const names = [...fieldNames];
       const where = `"${String(panel.title)}"`;
