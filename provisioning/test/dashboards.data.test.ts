@@ -274,10 +274,13 @@ describe('every dashboard query returns data against the demo stack', () => {
           if ((t.datasource as Obj).type !== 'prometheus') continue;
           const expr = String(t.expr).replace(/\$(\w+)/g, (whole, name: string) => exprVars[name] ?? whole);
           const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-          const body = (await res.json()) as { status: string; error?: string; data?: { result: unknown[] } };
+          const body = (await res.json()) as { status: string; error?: string; data?: { result: Array<{ metric: Record<string, string> }> } };
           const where = `${String(json.uid)} "${String(panel.title)}": ${expr}`;
           if (body.status !== 'success') problems.push(`${where}: ${body.error}`);
           else if ((body.data?.result.length ?? 0) === 0 && !MAY_BE_EMPTY.some((re) => re.test(expr))) problems.push(`${where}: empty`);
+          // every {{label}} of the legend is a label of the series (else the legend shows it raw)
+          for (const m of String(t.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g))
+            for (const series of body.data?.result ?? []) if (!(m[1]! in series.metric)) problems.push(`${where}: legend {{${m[1]}}} is not a label of ${JSON.stringify(series.metric)}`);
         }
       }
     }
