@@ -34,22 +34,9 @@ const DESCRIPTION: Record<SimFlavour, string> = {
   whatsminer: 'btminer',
 };
 
-/** cgminer API-README message codes used here. */
-export const STATUS_CODES = {
-  version: [22, 'CGMiner versions'],
-  summary: [11, 'Summary'],
-  pools: [7, '2 Pool(s)'],
-  devs: [9, '3 ASC(s)'],
-  edevs: [9, '3 ASC(s)'],
-  stats: [70, 'CGMiner stats'],
-  devdetails: [69, 'Device Details'],
-  temps: [201, '3 Temp(s)'],
-  fans: [202, '4 Fan(s)'],
-  tunerstatus: [203, 'Tuner Status'],
-  invalid: [14, 'Invalid command'],
-  denied: [45, "Access denied to '%s' command"],
-} as const;
-
+// STATUS codes as cgminer's api.c numbers them: 7 pools, 9 devs, 10 no devices, 11 summary,
+// 14 invalid command, 22 version, 45 access denied, 69 devdetails, 70 stats; Braiins OS adds
+// 201 temps, 202 fans, 203 tuner status.
 export const PRIVILEGED_ANSWERED = new Set([
   'restart', 'quit', 'addpool', 'removepool', 'switchpool', 'enablepool', 'disablepool', 'poolpriority', 'poolquota',
   'save', 'pgaenable', 'pgadisable', 'pgaset', 'pgarestart', 'ascenable', 'ascdisable', 'ascset', 'gpuenable',
