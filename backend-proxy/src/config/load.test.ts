@@ -54,4 +54,18 @@ sources:
       'p',
     ]);
   });
+
+  it('gives outputs.loki to log-shipping sources that name no target, one spool file each', () => {
+    const config = parseConfig(
+      `outputs: { loki: { url: "http://127.0.0.1:3100", spoolFile: /var/lib/nodescope/loki.spool } }
+sources:
+  - { id: stx-a, kind: stacks, logFile: /var/log/a.log }
+  - { id: stx-b, kind: stacks, logFile: /var/log/b.log, loki: { url: "http://10.0.0.9:3100" } }`,
+      'p.yaml',
+      {}
+    );
+    const [a, b] = config.sources;
+    expect(a?.kind === 'stacks' && a.loki).toMatchObject({ url: 'http://127.0.0.1:3100', spoolFile: '/var/lib/nodescope/loki.spool.stx-a', batchMaxLines: 500 });
+    expect(b?.kind === 'stacks' && b.loki).toMatchObject({ url: 'http://10.0.0.9:3100' });
+  });
 });

@@ -5,7 +5,7 @@ import { bitcoinConfigSchema } from '../sources/bitcoin/config.js';
 import { freqtradeConfigSchema } from '../sources/freqtrade/config.js';
 import { cgminerConfigSchema } from '../sources/cgminer/config.js';
 import { profitabilityConfigSchema } from '../sources/profitability/config.js';
-import { stacksConfigSchema } from '../sources/stacks/config.js';
+import { lokiPushSchema, stacksConfigSchema } from '../sources/stacks/config.js';
 import { gethConfigSchema } from '../sources/geth/config.js';
 import { secret } from './common.js';
 import { influxOutputSchema } from '../outputs/influxConfig.js';
@@ -48,7 +48,8 @@ export const configSchema = z
     outputs: z
       .strictObject({
         influx: influxOutputSchema.optional(),
-        loki: z.strictObject({ url: z.url(), tenant: z.string().optional() }).optional(),
+        /** default Loki target for every source that ships logs and names none of its own */
+        loki: lokiPushSchema.optional(),
       })
       .optional(),
   })
@@ -64,6 +65,18 @@ export const configSchema = z
         });
       } else seen.set(source.id, index);
     });
+  })
+  .transform((config) => {
+    // outputs.loki is the default for sources that ship logs without a target of their own;
+    // each gets its own spool file so two sources never share one
+    const loki = config.outputs?.loki;
+    if (!loki) return config;
+    const sources = config.sources.map((source) =>
+      source.kind === 'stacks' && !source.loki
+        ? { ...source, loki: { ...loki, ...(loki.spoolFile ? { spoolFile: `${loki.spoolFile}.${source.id}` } : {}) } }
+        : source
+    );
+    return { ...config, sources };
   });
 
 export type ProxyConfig = z.infer<typeof configSchema>;

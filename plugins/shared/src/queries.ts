@@ -62,7 +62,7 @@ export const STREAMABLE_QUERIES: Partial<Record<SourceKind, readonly string[]>> 
 export const ANNOTATION_TYPES = {
   bitcoin: ['blocks', 'reorgs', 'difficulty'],
   stacks: ['tenures'],
-  geth: ['blocks'],
+  geth: ['stalls'],
   cgminer: ['miner.status'],
   profitability: ['difficulty', 'halving'],
   freqtrade: ['trades'],

@@ -3,6 +3,17 @@ import { sourceBase } from '../../config/common.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
+/** Loki push API target (VictoriaLogs accepts the same); also the shape of `outputs.loki` */
+export const lokiPushSchema = z.strictObject({
+  url: httpUrl,
+  tenant: z.string().min(1).optional(),
+  /** undelivered lines survive a proxy restart here */
+  spoolFile: z.string().min(1).optional(),
+  batchMaxLines: z.number().int().min(1).max(10_000).default(500),
+  batchMaxWaitMs: z.number().int().min(0).max(60_000).default(1_000),
+  maxPending: z.number().int().min(100).max(10_000_000).default(100_000),
+});
+
 export const stacksConfigSchema = sourceBase.extend({
   kind: z.literal('stacks'),
   network: z.enum(['mainnet', 'testnet', 'devnet']).default('mainnet'),
@@ -38,16 +49,7 @@ export const stacksConfigSchema = sourceBase.extend({
     })
     .default({ maxLines: 5_000, pollMs: 500, backfillBytes: 256 * 1024 }),
   /** push parsed lines to Loki / VictoriaLogs (the Loki push API) */
-  loki: z
-    .strictObject({
-      url: httpUrl,
-      tenant: z.string().min(1).optional(),
-      /** undelivered lines survive a proxy restart here */
-      spoolFile: z.string().min(1).optional(),
-      batchMaxLines: z.number().int().min(1).max(10_000).default(500),
-      batchMaxWaitMs: z.number().int().min(0).max(60_000).default(1_000),
-      maxPending: z.number().int().min(100).max(10_000_000).default(100_000),
-    })
+  loki: lokiPushSchema
     .optional(),
 });
 

@@ -1,0 +1,44 @@
+// The shared vocabulary (plugins/shared/src/queries.ts) is what the query editor offers; every
+// source kind must serve exactly that, so no editor choice leads to "has no query".
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ANNOTATION_TYPES, QUERIES_BY_KIND, SOURCE_KINDS, STREAMABLE_QUERIES } from '@nodescope/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { parseConfig } from '../src/config/load.js';
+import { startSimulatedStack, type SimulatedStack } from '../src/simulators/stack.js';
+import { createSource } from '../src/sources/registry.js';
+import type { Source } from '../src/sources/types.js';
+import { createTestContext } from './helpers.js';
+
+let stack: SimulatedStack;
+let dir: string;
+const byKind = new Map<string, Source>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'nodescope-catalog-'));
+  stack = await startSimulatedStack({ dir, profile: 'test' });
+  const config = parseConfig(stringify({ sources: stack.sources }), 'catalog.yaml', stack.env);
+  const context = createTestContext();
+  // built, never started: only the declared surface is compared
+  for (const sourceConfig of config.sources) if (!byKind.has(sourceConfig.kind)) byKind.set(sourceConfig.kind, createSource(sourceConfig, context));
+}, 30_000);
+
+afterAll(async () => {
+  await stack?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('every kind serves the shared catalog', () => {
+  it('has a source of every kind in the simulated stack', () => {
+    expect([...byKind.keys()].sort()).toEqual([...SOURCE_KINDS].sort());
+  });
+
+  it.each(SOURCE_KINDS)('%s: queries, annotation types and streams match plugins/shared', (kind) => {
+    const source = byKind.get(kind)!;
+    expect(Object.keys(source.queries).sort()).toEqual([...QUERIES_BY_KIND[kind]].sort());
+    expect(Object.keys(source.annotations ?? {}).sort()).toEqual([...ANNOTATION_TYPES[kind]].sort());
+    expect(Object.keys(source.streams ?? {}).sort()).toEqual([...(STREAMABLE_QUERIES[kind] ?? [])].sort());
+  });
+});
