@@ -251,6 +251,21 @@ describe('queue file', () => {
     expect(JSON.parse(await readFile(queueFile, 'utf8'))).toEqual({ version: 1, batches: [] });
   });
 
+  it('writes the file at most once per minSaveIntervalMs, and at once on close()', async () => {
+    const queueFile = join(dir, 'throttled.json');
+    const { writer: w } = writer({ queueFile, minSaveIntervalMs: 60_000 });
+    w.add(lines(0, 1)); // first write goes at once
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    w.add(lines(1, 1));
+    w.add(lines(2, 1)); // these wait for the interval
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const early = JSON.parse(await readFile(queueFile, 'utf8')) as { batches: string[][] };
+    expect(early.batches.flat()).toEqual(lines(0, 1));
+    await w.close(); // does not wait the minute out
+    const final = JSON.parse(await readFile(queueFile, 'utf8')) as { batches: string[][] };
+    expect(final.batches.flat()).toEqual(lines(0, 3));
+  });
+
   it('ignores an unreadable queue file with a message', async () => {
     const queueFile = join(dir, 'q.json');
     await writeFile(queueFile, '{not json');
@@ -273,7 +288,16 @@ describe('startInfluxWriter (registry snapshots)', () => {
     const config = influxOutputSchema.parse({ url: receiver.url, bucket: 'b', org: 'o', token: TOKEN, batchSize: 100 });
     // the server echoes the request's credentials in its error, as some proxies in front of InfluxDB do
     receiver.script.push({ status: 401, body: `{"error":"unauthorized: Token ${TOKEN}"}` });
-    const handle = await startInfluxWriter(config, { registry: metrics.registry, logger, secrets, metrics, now: () => clock, timers: false });
+    let refreshed = 0;
+    const handle = await startInfluxWriter(config, {
+      registry: metrics.registry,
+      logger,
+      secrets,
+      metrics,
+      now: () => clock,
+      timers: false,
+      beforeCollect: () => void refreshed++,
+    });
     expect(await handle.flush()).toBe(false);
     clock += 10_000;
     peers.set({ source: 'btc-main' }, 9);
@@ -283,6 +307,7 @@ describe('startInfluxWriter (registry snapshots)', () => {
     expect(written).toContain('bitcoin_peers,site=lab,source=btc-main value=8 1700000000000');
     expect(written).toContain('bitcoin_peers,site=lab,source=btc-main value=9 1700000010000');
     expect(written).toContain('nodescope_influx_write_failures_total,site=lab,source=proxy value=1 1700000010000');
+    expect(refreshed).toBe(2);
     await handle.stop();
     const text = logs.join('');
     expect(text).toContain('unauthorized');

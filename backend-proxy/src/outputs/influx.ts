@@ -50,6 +50,8 @@ export interface InfluxWriterOptions {
   timeoutMs: number;
   /** Content-Encoding: gzip */
   gzip?: boolean;
+  /** shortest time between two queue-file writes (real time; default 1 s) */
+  minSaveIntervalMs?: number;
   retryBaseMs?: number;
   retryMaxMs: number;
   now?: () => number;
@@ -103,6 +105,8 @@ export class InfluxWriter {
   private retryTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
   private saveQueued = false;
+  private lastSaveAt = 0;
+  private wakeSave: (() => void) | null = null;
   private closed = false;
   private readonly now: () => number;
   private readonly headers: Record<string, string>;
@@ -194,6 +198,7 @@ export class InfluxWriter {
     this.retryTimer = undefined;
     await this.flushing?.catch(() => undefined);
     this.save();
+    this.wakeSave?.(); // a throttled write goes now
     await this.saving;
   }
 
@@ -318,13 +323,30 @@ export class InfluxWriter {
     this.stats.pendingLines = this.queue.reduce((n, batch) => n + batch.lines.length, 0);
   }
 
-  /** Writes the queue file; requests during a write coalesce into one more write. */
+  /**
+   * Writes the queue file; requests during a write coalesce into one more write, at most one per
+   * `minSaveIntervalMs` (a large backlog going out batch by batch is not rewritten per batch).
+   * close() writes at once. A crash can then re-send up to that long of delivered batches: InfluxDB
+   * stores a point with the same series and timestamp once, so that costs nothing.
+   */
   private save(): void {
     const file = this.options.queueFile;
     if (!file || this.saveQueued) return;
     this.saveQueued = true;
     this.saving = this.saving.then(async () => {
+      const wait = this.lastSaveAt + (this.options.minSaveIntervalMs ?? 1_000) - Date.now();
+      if (wait > 0 && !this.closed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.wakeSave = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeSave = null;
+      }
       this.saveQueued = false;
+      this.lastSaveAt = Date.now();
       const body: QueueFile = { version: 1, batches: this.queue.map((batch) => batch.lines) };
       try {
         await writeAtomically(file, JSON.stringify(body));
@@ -364,6 +386,11 @@ export interface InfluxWriterDeps {
   random?: () => number;
   /** false in tests that call collect()/flush() themselves */
   timers?: boolean;
+  /**
+   * runs before each snapshot: refreshes values that are otherwise set only when /metrics is
+   * scraped (e.g. nodescope_source_up / nodescope_source_status)
+   */
+  beforeCollect?: () => void;
 }
 
 export interface InfluxWriterHandle {
@@ -435,6 +462,11 @@ export async function startInfluxWriter(config: InfluxOutputConfig, deps: Influx
   logger.info({ url: writer.writeUrl, api, intervalSeconds: config.intervalSeconds }, 'influx writer started');
 
   const collect = async (): Promise<number> => {
+    try {
+      deps.beforeCollect?.();
+    } catch (error) {
+      logger.error({ err: error }, 'influx beforeCollect failed');
+    }
     updateSelfMetrics();
     const lines = await registryToLines(deps.registry, now());
     writer.add(lines);
