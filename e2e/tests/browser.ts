@@ -41,6 +41,8 @@ export async function openScenario(browser: Browser, baseUrl: string, scenario: 
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
+  // no hover state in the picture
+  await page.mouse.move(1270, 850);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 

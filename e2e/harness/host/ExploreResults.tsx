@@ -65,7 +65,12 @@ export function ExploreResults({ results, width }: { results: ResultsState; widt
       for (const field of frame.fields) if (field.type === FieldType.time) field.config.custom = { ...field.config.custom, width: 210 };
     }
     for (const frame of graphable) {
-      for (const field of frame.fields) if (field.type === FieldType.number) field.state = { ...field.state, seriesIndex: seriesIndex++ };
+      for (const field of frame.fields) {
+        if (field.type !== FieldType.number) continue;
+        field.state = { ...field.state, seriesIndex: seriesIndex++ };
+        // the npm @grafana/data ships an empty field config registry, so defaults do not carry the colour mode
+        field.config.color = { mode: FieldColorModeId.PaletteClassic };
+      }
     }
     return graphable;
   }, [frames]);
