@@ -190,41 +190,36 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
     for (const name of ['MinerOffline', 'MinerBoardHot', 'MinerFanStopped', 'NodescopeSourceDown', 'NodescopeProxyDown']) expect(firing(list, name), name).toBe(false);
   });
 
-  it('miner faults fire MinerOffline, MinerBoardHot/Critical, MinerFanStopped, MinerRejectRateHigh and FleetHashrateDrop, scoped to the miner', async () => {
+  it('faults fire MinerOffline, MinerBoardHot/Critical, MinerFanStopped, MinerRejectRateHigh, FleetHashrateDrop and NodescopeSourceDown, scoped to what broke', async () => {
     const [offline, hot, fan, rejects] = [fleet.miners[1]!, fleet.miners[2]!, fleet.miners[3]!, fleet.miners[4]!];
     await fleet.setFault(offline.name, 'offline');
     await fleet.setFault(hot.name, 'hot');
     await fleet.setFault(fan.name, 'fan0');
     await fleet.setFault(rejects.name, 'rejects');
-    const list = await waitFor('miner alerts', (l) =>
+    bitcoin.setFault({ kind: 'down' });
+    await bitcoin.faultApplied();
+    const list = await waitFor('fault alerts', (l) =>
       firing(l, 'MinerOffline', { source: 'farm', miner: offline.name, severity: 'critical' }) &&
       firing(l, 'MinerBoardHot', { source: 'farm', miner: hot.name, severity: 'warning' }) &&
       firing(l, 'MinerBoardCritical', { source: 'farm', miner: hot.name, severity: 'critical' }) &&
       firing(l, 'MinerFanStopped', { source: 'farm', miner: fan.name }) &&
       firing(l, 'MinerRejectRateHigh', { source: 'farm', miner: rejects.name, severity: 'warning' }) &&
-      firing(l, 'FleetHashrateDrop', { source: 'farm' })
+      firing(l, 'FleetHashrateDrop', { source: 'farm' }) &&
+      firing(l, 'NodescopeSourceDown', { source: 'btc', severity: 'critical' })
     );
-    // scope: only the faulted miners
+    // scope: only the faulted miners, only the source that is down
     const healthy = fleet.miners[0]!.name;
     expect(list.filter((a) => a.labels.miner === healthy)).toEqual([]);
     expect(list.filter((a) => a.labels.alertname === 'MinerOffline').map((a) => a.labels.miner)).toEqual([offline.name]);
+    expect(list.filter((a) => a.labels.alertname === 'NodescopeSourceDown').map((a) => a.labels.source)).toEqual(['btc']);
   });
 
   it('clearing the faults resolves them (auto-resolve)', async () => {
     await fleet.clearFaults();
-    await waitFor('miner alerts resolved', (l) =>
-      !l.some((a) => ['MinerOffline', 'MinerBoardHot', 'MinerBoardCritical', 'MinerFanStopped', 'MinerRejectRateHigh'].includes(a.labels.alertname!))
-    );
-  });
-
-  it('bitcoind down fires NodescopeSourceDown for that source, and it resolves when the node is back', async () => {
-    bitcoin.setFault({ kind: 'down' });
-    await bitcoin.faultApplied();
-    await waitFor('NodescopeSourceDown', (l) => firing(l, 'NodescopeSourceDown', { source: 'btc', severity: 'critical' }));
-    expect((await alerts()).some((a) => a.labels.alertname === 'NodescopeSourceDown' && a.labels.source === 'farm')).toBe(false);
     bitcoin.setFault(null);
     await bitcoin.faultApplied();
-    await waitFor('NodescopeSourceDown resolved', (l) => !l.some((a) => a.labels.alertname === 'NodescopeSourceDown'));
+    const resolving = ['MinerOffline', 'MinerBoardHot', 'MinerBoardCritical', 'MinerFanStopped', 'MinerRejectRateHigh', 'NodescopeSourceDown'];
+    await waitFor('fault alerts resolved', (l) => !l.some((a) => resolving.includes(a.labels.alertname!)));
   });
 
   it('a stopped proxy fires NodescopeProxyDown', async () => {
