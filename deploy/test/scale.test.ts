@@ -106,6 +106,7 @@ describe.skipIf(!available)('scale-out: two proxies -> Prometheus remote_write -
       '-retentionPeriod=1',
       // answer with samples as soon as they are stored (default hides the last 30 s)
       '-search.latencyOffset=0s',
+      '-search.disableCache',
       '-loggerLevel=ERROR',
     ]);
     await waitFor(async () => (await fetch(`${vmUrl}/health`)).ok, 'victoria-metrics /health', 15_000);
