@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Mempool, type MempoolTx, type TxShape, CHAIN_LIMIT, finishShape, sampleFeeRate, sampleShape } from './mempool.js';
+import { Mempool, type MempoolTx, type TxShape, CHAIN_LIMIT, NO_LINKS, finishShape, sampleFeeRate, sampleShape } from './mempool.js';
 import { type NetworkParams, blockWork, subsidySats } from './network.js';
 import { Rng, subSeed } from './rng.js';
 
@@ -254,8 +254,8 @@ export class SimNode {
       ...shape,
       time: now,
       height: this.tip,
-      parents: new Set(parent ? [parent] : []),
-      children: new Set(),
+      parents: parent ? [parent] : NO_LINKS,
+      children: NO_LINKS,
     };
   }
 
@@ -330,7 +330,7 @@ export class SimNode {
     for (const txs of disconnected) {
       for (const shape of txs) {
         if (this.mempool.entries.has(shape.txid)) continue;
-        this.acceptToMempool({ ...shape, time: now, height: this.tip, parents: new Set(), children: new Set() });
+        this.acceptToMempool({ ...shape, time: now, height: this.tip, parents: NO_LINKS, children: NO_LINKS });
       }
     }
     for (const block of connected) this.onEvent({ label: 'C', hash: block.hash });
@@ -346,7 +346,8 @@ export class SimNode {
     this.mempool.totalVsize = 0;
     this.mempool.sequence = 1;
     for (const tx of saved) {
-      this.acceptToMempool({ ...tx, parents: new Set([...tx.parents].filter((p) => this.mempool.entries.has(p))), children: new Set() });
+      const parents = tx.parents.filter((p) => this.mempool.entries.has(p));
+      this.acceptToMempool({ ...tx, parents: parents.length === 0 ? NO_LINKS : parents, children: NO_LINKS });
     }
   }
 }

@@ -22,8 +22,17 @@ export interface MempoolTx extends TxShape {
   time: number;
   /** chain height when the transaction entered */
   height: number;
-  parents: Set<string>;
-  children: Set<string>;
+  /** in-mempool parents (depends); arrays, shared empty, because most transactions have none */
+  parents: readonly string[];
+  children: readonly string[];
+}
+
+/** the shared empty link list (never mutated: links are replaced, not pushed) */
+export const NO_LINKS: readonly string[] = Object.freeze([] as string[]);
+
+function without(list: readonly string[], id: string): readonly string[] {
+  if (list.length === 1) return list[0] === id ? NO_LINKS : list;
+  return list.filter((x) => x !== id);
 }
 
 export interface PackageStats {
@@ -53,7 +62,10 @@ export class Mempool {
   /** add and return the mempool sequence this addition consumed */
   add(tx: MempoolTx): number {
     this.entries.set(tx.txid, tx);
-    for (const parent of tx.parents) this.entries.get(parent)?.children.add(tx.txid);
+    for (const id of tx.parents) {
+      const parent = this.entries.get(id);
+      if (parent && !parent.children.includes(tx.txid)) parent.children = [...parent.children, tx.txid];
+    }
     this.totalVsize += tx.vsize;
     this.totalFee += tx.fee;
     return this.sequence++;
@@ -64,8 +76,14 @@ export class Mempool {
     const tx = this.entries.get(txid);
     if (!tx) return undefined;
     this.entries.delete(txid);
-    for (const parent of tx.parents) this.entries.get(parent)?.children.delete(txid);
-    for (const child of tx.children) this.entries.get(child)?.parents.delete(txid);
+    for (const id of tx.parents) {
+      const parent = this.entries.get(id);
+      if (parent) parent.children = without(parent.children, txid);
+    }
+    for (const id of tx.children) {
+      const child = this.entries.get(id);
+      if (child) child.parents = without(child.parents, txid);
+    }
     this.totalVsize -= tx.vsize;
     this.totalFee -= tx.fee;
     return this.sequence++;
@@ -100,7 +118,7 @@ export class Mempool {
     return stats;
   }
 
-  private walk(txid: string, next: (tx: MempoolTx) => Set<string>): MempoolTx[] {
+  private walk(txid: string, next: (tx: MempoolTx) => readonly string[]): MempoolTx[] {
     const start = this.entries.get(txid);
     if (!start) return [];
     const seen = new Set<string>([txid]);
@@ -121,7 +139,7 @@ export class Mempool {
   /** dynamic memory estimate in the spirit of DynamicMemoryUsage(): entries, links, indexes */
   usage(): number {
     let links = 0;
-    for (const tx of this.entries.values()) links += tx.parents.size + tx.children.size;
+    for (const tx of this.entries.values()) links += tx.parents.length + tx.children.length;
     return Math.round(this.totalVsize * 1.9 + this.entries.size * 560 + links * 48);
   }
 
@@ -132,7 +150,7 @@ export class Mempool {
   selectForBlock(maxWeight: number): MempoolTx[] {
     const scored: Array<{ tx: MempoolTx; score: number }> = [];
     for (const tx of this.entries.values()) {
-      if (tx.parents.size === 0) {
+      if (tx.parents.length === 0) {
         scored.push({ tx, score: tx.fee / tx.vsize });
       } else {
         const pkg = this.ancestorStats(tx.txid);
@@ -146,7 +164,7 @@ export class Mempool {
     let failures = 0;
     for (const { tx } of scored) {
       if (included.has(tx.txid)) continue;
-      const pkg = tx.parents.size === 0 ? [] : this.ancestors(tx.txid).filter((a) => !included.has(a.txid));
+      const pkg = tx.parents.length === 0 ? [] : this.ancestors(tx.txid).filter((a) => !included.has(a.txid));
       let pkgWeight = tx.weight;
       for (const a of pkg) pkgWeight += a.weight;
       if (weight + pkgWeight > maxWeight) {

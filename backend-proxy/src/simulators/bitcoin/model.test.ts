@@ -6,7 +6,7 @@ import { percentilesByWeight } from './rpc.js';
 import { formatAmount, writeUniValue, btc } from './univalue.js';
 
 function tx(txid: string, vsize: number, fee: number, parents: string[] = []): MempoolTx {
-  return { txid, wtxid: txid, size: vsize, weight: vsize * 4, vsize, fee, nIn: 1, nOut: 2, outValue: 1e6, segwit: false, time: 0, height: 0, parents: new Set(parents), children: new Set() };
+  return { txid, wtxid: txid, size: vsize, weight: vsize * 4, vsize, fee, nIn: 1, nOut: 2, outValue: 1e6, segwit: false, time: 0, height: 0, parents, children: [] };
 }
 
 describe('mempool model', () => {
@@ -26,7 +26,7 @@ describe('mempool model', () => {
     pool.add(tx('g', 100, 1_000, ['c']));
     expect(pool.ancestorStats('g')).toEqual({ count: 3, vsize: 400, fees: 6_200 });
     expect(pool.descendantStats('p')).toEqual({ count: 3, vsize: 400, fees: 6_200 });
-    expect(pool.entries.get('p')?.children).toEqual(new Set(['c']));
+    expect(pool.entries.get('p')?.children).toEqual(['c']);
   });
 
   it('selects by ancestor fee rate (CPFP pulls the parent in) and keeps parents before children', () => {
