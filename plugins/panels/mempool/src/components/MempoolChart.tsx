@@ -1,0 +1,183 @@
+import { css } from '@emotion/css';
+import { dateTimeFormat, type DisplayProcessor, formattedValueToString, type GrafanaTheme2, type Threshold } from '@grafana/data';
+import { useStyles2, useTheme2 } from '@grafana/ui';
+import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { nearestRow, pickRows, stackRows, timeTicks, yScale } from '../chart';
+import { signalDrawn } from '../drawn';
+import { type MempoolHistogram, totals } from '../histogram';
+import type { MempoolScale } from '../types';
+
+interface Props {
+  histogram: MempoolHistogram;
+  width: number;
+  height: number;
+  scale: MempoolScale;
+  display: DisplayProcessor;
+  thresholds: Threshold[];
+  timeZone?: string;
+}
+
+const MARGIN = { left: 68, right: 10, top: 10, bottom: 24 };
+
+export function MempoolChart({ histogram, width, height, scale, display, thresholds, timeZone }: Props) {
+  const theme = useTheme2();
+  const styles = useStyles2(getStyles);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState<{ x: number; row: number } | undefined>();
+  const plotWidth = Math.max(10, width - MARGIN.left - MARGIN.right);
+  const plotHeight = Math.max(10, height - MARGIN.top - MARGIN.bottom);
+
+  const geometry = useMemo(() => {
+    const total = totals(histogram);
+    const rows = pickRows(total, plotWidth);
+    const tops = stackRows(histogram, rows);
+    let peak = 0;
+    for (let j = 0; j < rows.length; j++) peak = Math.max(peak, total[rows[j]!]!);
+    for (const t of thresholds) if (Number.isFinite(t.value) && t.value > peak && t.value < peak * 1.5) peak = t.value;
+    return { total, rows, tops, y: yScale(peak, scale, Math.max(2, Math.floor(plotHeight / 50))) };
+  }, [histogram, plotWidth, plotHeight, scale, thresholds]);
+
+  const from = histogram.times[0] ?? 0;
+  const to = histogram.times[histogram.times.length - 1] ?? from + 1;
+  const xOf = (t: number) => MARGIN.left + (to > from ? ((t - from) / (to - from)) * plotWidth : plotWidth / 2);
+  const yOf = (v: number) => MARGIN.top + plotHeight * (1 - geometry.y.norm(v));
+  const format = (v: number) => formattedValueToString(display(v));
+
+  useLayoutEffect(() => {
+    const element = canvas.current;
+    const ctx = element?.getContext('2d');
+    if (!element || !ctx) return signalDrawn(element?.parentElement ?? null);
+    const ratio = window.devicePixelRatio || 1;
+    element.width = Math.round(width * ratio);
+    element.height = Math.round(height * ratio);
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    ctx.font = `${theme.typography.bodySmall.fontSize} ${theme.typography.fontFamily}`;
+
+    // grid + y labels
+    ctx.strokeStyle = theme.colors.border.weak;
+    ctx.fillStyle = theme.colors.text.secondary;
+    ctx.lineWidth = 1;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const tick of geometry.y.ticks) {
+      const y = Math.round(yOf(tick)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(MARGIN.left, y);
+      ctx.lineTo(MARGIN.left + plotWidth, y);
+      ctx.stroke();
+      ctx.fillText(format(tick), MARGIN.left - 8, y);
+    }
+    // x labels
+    const { ticks, format: timeFormat } = timeTicks(from, to, plotWidth);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of ticks) {
+      const x = Math.round(xOf(t)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(x, MARGIN.top);
+      ctx.lineTo(x, MARGIN.top + plotHeight);
+      ctx.stroke();
+      ctx.fillText(dateTimeFormat(t, { format: timeFormat, timeZone }), x, MARGIN.top + plotHeight + 6);
+    }
+
+    // bands, low fee at the bottom: each one a polygon between its top and the one below
+    const { rows, tops } = geometry;
+    const xs = new Float64Array(rows.length);
+    for (let j = 0; j < rows.length; j++) xs[j] = xOf(histogram.times[rows[j]!]!);
+    const bottom = yOf(geometry.y.min);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(MARGIN.left, MARGIN.top, plotWidth, plotHeight);
+    ctx.clip();
+    histogram.bands.forEach((band, b) => {
+      const top = tops[b]!;
+      const below = b > 0 ? tops[b - 1]! : undefined;
+      ctx.beginPath();
+      ctx.moveTo(xs[0]!, yOf(top[0]!));
+      for (let j = 1; j < rows.length; j++) ctx.lineTo(xs[j]!, yOf(top[j]!));
+      for (let j = rows.length - 1; j >= 0; j--) ctx.lineTo(xs[j]!, below ? yOf(below[j]!) : bottom);
+      ctx.closePath();
+      ctx.fillStyle = band.color;
+      ctx.fill();
+    });
+    ctx.restore();
+
+    // thresholds (not the base step) as dashed lines in their colours
+    ctx.setLineDash([6, 4]);
+    for (const t of thresholds) {
+      if (!Number.isFinite(t.value) || t.value <= geometry.y.min || t.value > geometry.y.max) continue;
+      const y = Math.round(yOf(t.value)) + 0.5;
+      ctx.strokeStyle = theme.visualization.getColorByName(t.color);
+      ctx.beginPath();
+      ctx.moveTo(MARGIN.left, y);
+      ctx.lineTo(MARGIN.left + plotWidth, y);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    signalDrawn(element.parentElement);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [geometry, width, height, theme, thresholds, timeZone]);
+
+  const onMove = (event: React.MouseEvent<HTMLDivElement>) => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    const x = event.clientX - rect.left;
+    if (x < MARGIN.left || x > MARGIN.left + plotWidth) return setHover(undefined);
+    const time = from + ((x - MARGIN.left) / plotWidth) * (to - from);
+    const row = nearestRow(histogram.times, time);
+    setHover(row >= 0 ? { x: xOf(histogram.times[row]!), row } : undefined);
+  };
+
+  const tooltip = hover ? (
+    <div
+      className={styles.tooltip}
+      data-testid="mempool-tooltip"
+      style={hover.x > width / 2 ? { right: width - hover.x + 12, top: MARGIN.top } : { left: hover.x + 12, top: MARGIN.top }}
+    >
+      <div className={styles.tooltipHead}>
+        <span>{dateTimeFormat(histogram.times[hover.row]!, { format: 'YYYY-MM-DD HH:mm', timeZone })}</span>
+        <strong>{format(geometry.total[hover.row]!)}</strong>
+      </div>
+      {histogram.bands
+        .map((band) => ({ band, value: band.values[hover.row]! }))
+        .filter((b) => b.value > 0)
+        .reverse()
+        .map(({ band, value }) => (
+          <div key={band.label} className={styles.tooltipRow}>
+            <span className={styles.swatch} style={{ background: band.color }} />
+            <span className={styles.fee}>{band.label} sat/vB</span>
+            <span>{format(value)}</span>
+          </div>
+        ))}
+    </div>
+  ) : null;
+
+  return (
+    <div className={styles.wrap} style={{ width, height }} onMouseMove={onMove} onMouseLeave={() => setHover(undefined)} data-testid="mempool-chart">
+      <canvas ref={canvas} style={{ width, height }} />
+      {hover && <div className={styles.crosshair} style={{ left: hover.x, top: MARGIN.top, height: plotHeight }} />}
+      {tooltip}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  wrap: css({ position: 'relative' }),
+  crosshair: css({ position: 'absolute', width: 1, background: theme.colors.text.primary, opacity: 0.6, pointerEvents: 'none' }),
+  tooltip: css({
+    position: 'absolute',
+    zIndex: 2,
+    pointerEvents: 'none',
+    minWidth: 220,
+    padding: theme.spacing(1),
+    background: theme.colors.background.elevated,
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    boxShadow: theme.shadows.z3,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  tooltipHead: css({ display: 'flex', justifyContent: 'space-between', gap: theme.spacing(2), marginBottom: theme.spacing(0.5), color: theme.colors.text.secondary }),
+  tooltipRow: css({ display: 'grid', gridTemplateColumns: '10px 1fr auto', alignItems: 'center', gap: theme.spacing(1), lineHeight: 1.5 }),
+  swatch: css({ width: 10, height: 10, borderRadius: 2 }),
+  fee: css({ color: theme.colors.text.secondary }),
+});
