@@ -119,6 +119,8 @@ export const MARKET_FIELDS = {
 /** profitability `miners` (per miner) and its second frame `fleets` (per fleet total). */
 export const PROFIT_FIELDS = {
   fleet: 'fleet',
+  miners: 'miners', // fleets frame only: miners in the fleet
+  online: 'online', // fleets frame only: miners online
   miner: 'miner',
   model: 'model',
   status: 'status',

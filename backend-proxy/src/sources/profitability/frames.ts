@@ -109,8 +109,8 @@ export function minersProfitFrames(rows: MinerProfit[], fleets: FleetProfit[], c
       MINING_FRAMES.profitFleets,
       [
         { name: p.fleet, type: 'string', values: fleets.map((f) => f.fleet) },
-        { name: 'miners', type: 'number', values: fleets.map((f) => f.miners) },
-        { name: 'online', type: 'number', values: fleets.map((f) => f.online) },
+        { name: p.miners, type: 'number', values: fleets.map((f) => f.miners) },
+        { name: p.online, type: 'number', values: fleets.map((f) => f.online) },
         { name: p.hashrate, type: 'number', unit: UNITS.hashesPerSecond, values: fleets.map((f) => f.hashrate) },
         { name: p.powerWatts, type: 'number', unit: UNITS.watt, values: fleets.map((f) => f.powerWatts) },
         ...resultFields(fleets, currency),
