@@ -79,13 +79,17 @@ export const FEE_ESTIMATE_FIELDS = {
   conservative: 'conservative', // sat/vB
 } as const;
 
-/** `mempool.histogram`: long frame, one row per (time, band). */
+/**
+ * `mempool.histogram`: wide time series, `time` then one number field per fee band (band order
+ * of FEE_BAND_EDGES), each named by its band label (`feeBandLabel(i)`, e.g. `10-12`, `2000+`)
+ * and carrying `labels: { band }` like the Prometheus series `bitcoin_mempool_fee_band_vsize`.
+ * Two frames: `mempool.histogram` (vsize, vbytes) and `mempool.histogram.count` (transactions).
+ */
 export const HISTOGRAM_FIELDS = {
   time: 'time',
-  band: 'band', // label like `10-12` or `2000+` (feeBandLabel)
-  bandFloor: 'bandFloor', // sat/vB, lower edge
-  vsize: 'vsize', // vbytes in the band
-  count: 'count', // transactions in the band
+  bandLabel: 'band', // the label key on every band field
+  vsizeFrame: 'mempool.histogram',
+  countFrame: 'mempool.histogram.count',
 } as const;
 
 /** `mempool.blocks`: one row per projected block, then one tail row. */
@@ -93,7 +97,7 @@ export const PROJECTED_BLOCK_FIELDS = {
   index: 'index', // 0 = next block; the tail row has index = number of full blocks
   tail: 'tail', // boolean, true for the rest of the mempool
   txCount: 'txCount',
-  vsize: 'vsize', // vbytes
+  vsize: 'vsize', // si:vB (vbytes)
   totalFees: 'totalFees', // currencyBTC
   medianFee: 'medianFee', // sat/vB
   feeMin: 'feeMin', // sat/vB; feeMin..feeMax is the 7-point range
@@ -118,4 +122,6 @@ export const ZMQ_FIELDS = {
   lastResyncMs: 'lastResyncMs', // ms, duration
   mempoolTxs: 'mempoolTxs',
   mempoolBytesPerTx: 'mempoolBytesPerTx', // bytes of the compact store per transaction
+  silent: 'silent', // boolean: ZMQ quiet while the node's mempool changed (polling meanwhile)
+  synced: 'synced', // boolean: the mempool has been filled at least once
 } as const;

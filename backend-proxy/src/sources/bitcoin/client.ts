@@ -301,6 +301,13 @@ export class BitcoinRpc {
     const request = this.isHttps ? httpsRequest : httpRequest;
     const timeoutMs = this.options.timeoutMs;
     return new Promise<HttpReply>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        fn();
+      };
       const req = request(
         url,
         {
@@ -315,14 +322,22 @@ export class BitcoinRpc {
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', (error) => reject(networkError(error, url)));
+          res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })));
+          res.on('error', (error) => settle(() => reject(networkError(error, url))));
+          // a node that stops mid-reply closes the socket without 'end' or 'error'
+          res.on('close', () => {
+            if (!res.complete) settle(() => reject(new UpstreamError(`RPC connection to ${url.host} closed mid-reply`, 'ECONNRESET', true)));
+          });
         }
       );
-      req.setTimeout(timeoutMs, () => {
-        req.destroy(new UpstreamError(`RPC timeout after ${timeoutMs} ms (${url.host})`, 'timeout', false));
-      });
-      req.on('error', (error) => reject(error instanceof UpstreamError ? error : networkError(error, url)));
+      // one deadline for the whole call, including the wait for a pooled socket
+      const deadline = setTimeout(() => {
+        const error = new UpstreamError(`RPC timeout after ${timeoutMs} ms (${url.host})`, 'timeout', false);
+        settle(() => reject(error));
+        req.destroy(error);
+      }, timeoutMs);
+      req.on('error', (error) => settle(() => reject(error instanceof UpstreamError ? error : networkError(error, url))));
+      req.on('close', () => settle(() => reject(new UpstreamError(`RPC connection to ${url.host} closed`, 'ECONNRESET', true))));
       req.end(body);
     });
   }

@@ -52,6 +52,10 @@ export const bitcoinConfigSchema = sourceBase.extend({
   mempoolCap: z.number().int().min(1_000).max(10_000_000).default(1_000_000),
   /** samples kept per history ring */
   historySize: z.number().int().min(10).max(100_000).default(2_880),
+  /** one mempool.histogram row per interval into its history ring */
+  histogramIntervalSeconds: z.number().min(0.1).max(3_600).default(60),
+  /** rows kept in the histogram ring (1440 one-minute rows = 24 h) */
+  histogramSize: z.number().int().min(10).max(100_000).default(1_440),
   geoip: z
     .strictObject({ cityDb: z.string().min(1).optional(), asnDb: z.string().min(1).optional() })
     .optional(),

@@ -2,15 +2,27 @@
 import {
   BLOCK_FIELDS,
   CHAIN_FIELDS,
+  FEE_BAND_EDGES,
   FEE_ESTIMATE_FIELDS,
+  feeBandLabel,
+  HISTOGRAM_FIELDS,
   MEMPOOL_SUMMARY_FIELDS,
   PEER_FIELDS,
+  PROJECTED_BLOCK_FIELDS,
   TRAFFIC_FIELDS,
   UNITS,
+  ZMQ_FIELDS,
   toFrame,
   type DataFrameJSON,
+  type FieldInput,
 } from '@nodescope/shared';
+import type { ProjectedBlock } from './feerates.js';
+import type { ZmqStatus } from './mempoolSync.js';
 import type { ChainInfo, FeeEstimateRow, MempoolSample, PeerRow, RateSeries, RecentBlock } from './model.js';
+import { SATS_PER_BTC } from './model.js';
+
+/** vbytes with SI prefixes (kvB, MvB): Grafana's custom `si:` unit. */
+export const VBYTES_UNIT = 'si:vB';
 
 export function chainInfoFrames(rows: Array<ChainInfo & { time: number }>): DataFrameJSON {
   const col = <K extends keyof ChainInfo | 'time'>(key: K) => rows.map((r) => r[key]);
@@ -111,5 +123,75 @@ export function feeEstimatesFrame(rows: FeeEstimateRow[]): DataFrameJSON {
       values: rows.map((r) => r.conservative),
       unit: UNITS.satPerVByte,
     },
+  ]);
+}
+
+export interface HistogramRow {
+  t: number;
+  /** per band, FEE_BAND_EDGES order */
+  vsize: number[];
+  count: number[];
+}
+
+/** Wide frames: time, then one field per fee band (see HISTOGRAM_FIELDS). */
+export function histogramFrames(rows: HistogramRow[]): DataFrameJSON[] {
+  const wide = (name: string, pick: (r: HistogramRow) => number[], unit: string) => {
+    const fields: FieldInput[] = [{ name: HISTOGRAM_FIELDS.time, type: 'time', values: rows.map((r) => r.t) }];
+    FEE_BAND_EDGES.forEach((_edge, band) => {
+      const label = feeBandLabel(band);
+      fields.push({
+        name: label,
+        type: 'number',
+        values: rows.map((r) => pick(r)[band] ?? 0),
+        unit,
+        labels: { [HISTOGRAM_FIELDS.bandLabel]: label },
+        config: { displayNameFromDS: `${label} sat/vB` },
+      });
+    });
+    return toFrame(name, fields);
+  };
+  return [wide(HISTOGRAM_FIELDS.vsizeFrame, (r) => r.vsize, VBYTES_UNIT), wide(HISTOGRAM_FIELDS.countFrame, (r) => r.count, UNITS.short)];
+}
+
+export function projectedBlocksFrame(blocks: ProjectedBlock[]): DataFrameJSON {
+  const range = (i: number) => blocks.map((b) => b.feeRange[i]);
+  const F = PROJECTED_BLOCK_FIELDS;
+  return toFrame(
+    'mempool.blocks',
+    [
+      { name: F.index, type: 'number', values: blocks.map((b) => b.index), unit: UNITS.none },
+      { name: F.tail, type: 'boolean', values: blocks.map((b) => b.tail) },
+      { name: F.txCount, type: 'number', values: blocks.map((b) => b.txCount), unit: UNITS.short },
+      { name: F.vsize, type: 'number', values: blocks.map((b) => b.vsize), unit: VBYTES_UNIT },
+      { name: F.totalFees, type: 'number', values: blocks.map((b) => b.totalFees / SATS_PER_BTC), unit: UNITS.btc },
+      { name: F.medianFee, type: 'number', values: blocks.map((b) => b.medianFee), unit: UNITS.satPerVByte },
+      { name: F.feeMin, type: 'number', values: range(0), unit: UNITS.satPerVByte },
+      { name: F.feeP10, type: 'number', values: range(1), unit: UNITS.satPerVByte },
+      { name: F.feeP25, type: 'number', values: range(2), unit: UNITS.satPerVByte },
+      { name: F.feeP50, type: 'number', values: range(3), unit: UNITS.satPerVByte },
+      { name: F.feeP75, type: 'number', values: range(4), unit: UNITS.satPerVByte },
+      { name: F.feeP90, type: 'number', values: range(5), unit: UNITS.satPerVByte },
+      { name: F.feeMax, type: 'number', values: range(6), unit: UNITS.satPerVByte },
+    ],
+    { preferredVisualisationType: 'table' }
+  );
+}
+
+export function zmqStatusFrame(status: ZmqStatus): DataFrameJSON {
+  const F = ZMQ_FIELDS;
+  return toFrame('zmq.status', [
+    { name: F.mode, type: 'string', values: [status.mode] },
+    { name: F.connected, type: 'boolean', values: [status.connected] },
+    { name: F.endpoint, type: 'string', values: [status.endpoint ?? ''] },
+    { name: F.messages, type: 'number', values: [status.messages], unit: UNITS.short },
+    { name: F.gaps, type: 'number', values: [status.gaps], unit: UNITS.short },
+    { name: F.resyncs, type: 'number', values: [status.resyncs], unit: UNITS.short },
+    { name: F.lastMessage, type: 'time', values: [status.lastMessage], unit: UNITS.dateTime },
+    { name: F.lastResync, type: 'time', values: [status.lastResync], unit: UNITS.dateTime },
+    { name: F.lastResyncMs, type: 'number', values: [status.lastResyncMs], unit: UNITS.ms },
+    { name: F.mempoolTxs, type: 'number', values: [status.mempoolTxs], unit: UNITS.short },
+    { name: F.mempoolBytesPerTx, type: 'number', values: [Math.round(status.bytesPerTx * 10) / 10], unit: UNITS.bytesIEC },
+    { name: F.silent, type: 'boolean', values: [status.silent] },
+    { name: F.synced, type: 'boolean', values: [status.synced] },
   ]);
 }

@@ -2,20 +2,31 @@
 // the shapes in frames.ts, the I/O in client.ts.
 import type { SourceContext } from '../../core/context.js';
 import { combineHealth, UpstreamHealth } from '../../core/circuit.js';
-import { QueryInputError, type Annotation, type QueryInput, type Source, type SourceHealth } from '../types.js';
+import { QueryInputError, UpstreamError, type Annotation, type QueryInput, type Source, type SourceHealth } from '../types.js';
 import { BitcoinRpc, resolveRpcTarget } from './client.js';
 import type { BitcoinSourceConfig } from './config.js';
 import {
   chainInfoFrames,
   feeEstimatesFrame,
+  histogramFrames,
   mempoolSummaryFrame,
   peersFrame,
+  projectedBlocksFrame,
   recentBlocksFrame,
   trafficFrame,
+  zmqStatusFrame,
+  type HistogramRow,
 } from './frames.js';
 import { BitcoinMetrics } from './metrics.js';
 import { DIFFICULTY_PERIOD, downsample, MAX_RECENT_BLOCKS, reorgText, trafficRates, type MempoolSample } from './model.js';
 import { BitcoinState } from './state.js';
+
+const internals = new WeakMap<Source, BitcoinState>();
+
+/** The running state behind a bitcoin source (tests compare its compact mempool with the node's). */
+export function bitcoinSourceState(source: Source): BitcoinState | undefined {
+  return internals.get(source);
+}
 
 export function createBitcoinSource(config: BitcoinSourceConfig, context: SourceContext): Source {
   const rpcHealth = new UpstreamHealth(`${config.id} rpc`, { failureThreshold: 3, openMs: config.rpc.circuitOpenMs });
@@ -32,7 +43,7 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
   });
   const state = new BitcoinState(config, rpc, context, new BitcoinMetrics(context.metrics, config.id));
 
-  return {
+  const source: Source = {
     id: config.id,
     kind: 'bitcoin',
     name: config.name ?? config.id,
@@ -51,6 +62,9 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
       },
       'mempool.summary': async (input) => [mempoolSummaryFrame(await mempoolSeries(state, input))],
       'fees.estimates': async () => [feeEstimatesFrame(await state.readFeeEstimates())],
+      'mempool.histogram': async (input) => histogramFrames(histogramSeries(state, input)),
+      'mempool.blocks': async () => [projectedBlocksFrame(liveMempool(state).blocks)],
+      'zmq.status': async () => [zmqStatusFrame(state.mempool.status())],
     },
     variables: {
       peers: async () => (await state.readPeers()).map((p) => ({ text: `${p.address} (${p.userAgent})`, value: p.address })),
@@ -83,6 +97,18 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
           const last = state.rings.mempool.last();
           if (event === 'mempool' && last) emit(mempoolSummaryFrame([last]));
         }),
+      'mempool.histogram': (emit) =>
+        state.onTick((event) => {
+          if (event === 'live') emit(histogramFrames([state.liveHistogram()])[0]!);
+        }),
+      'mempool.blocks': (emit) =>
+        state.onTick((event) => {
+          if (event === 'live') emit(projectedBlocksFrame(state.mempool.analysis().blocks));
+        }),
+      'zmq.status': (emit) =>
+        state.onTick((event) => {
+          if (event === 'live' || event === 'mempool') emit(zmqStatusFrame(state.mempool.status()));
+        }),
     },
     health: () => health(rpcHealth, state),
     start: async () => state.start(),
@@ -91,15 +117,41 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
       rpc.close();
     },
   };
+  internals.set(source, state);
+  return source;
 }
 
 function health(rpcHealth: UpstreamHealth, state: BitcoinState): SourceHealth {
   const main = rpcHealth.snapshot();
-  const others: Record<string, SourceHealth> = {};
+  const others: Record<string, SourceHealth> = { mempool: state.mempool.health() };
   if (state.networkMismatch) {
     others.network = { status: 'degraded', message: state.networkMismatch, lastSuccess: main.lastSuccess };
   }
   return combineHealth(main, others);
+}
+
+/** The compact mempool's analysis; an error until the first fill so a panel does not show an empty mempool as real. */
+function liveMempool(state: BitcoinState) {
+  const status = state.mempool.status();
+  if (!status.synced) throw new UpstreamError(`mempool not loaded yet${status.lastError ? `: ${status.lastError}` : ''}`, 'mempool', true);
+  return state.mempool.analysis();
+}
+
+/** Rows of the 1-minute ring within the range, then the live row when the range reaches now. */
+function histogramSeries(state: BitcoinState, input: QueryInput): HistogramRow[] {
+  const { from, to } = input.range;
+  const rows = state.rings.histogram.toArray().filter((r) => r.t >= from && r.t <= to);
+  if (to >= Date.now() - 60_000) {
+    liveMempool(state);
+    rows.push(state.liveHistogram());
+  }
+  if (input.maxDataPoints > 0 && rows.length > input.maxDataPoints) {
+    const step = rows.length / input.maxDataPoints;
+    const out: HistogramRow[] = [];
+    for (let i = rows.length - 1; i >= 0 && out.length < input.maxDataPoints; i -= step) out.push(rows[Math.floor(i)]!);
+    return out.reverse();
+  }
+  return rows;
 }
 
 function blockCount(params: QueryInput['params']): number {

@@ -19,15 +19,20 @@ export interface MempoolEntryInput {
   depends?: string[];
 }
 
-const HEX = new Map<string, number>();
-for (let i = 0; i < 256; i++) HEX.set(i.toString(16).padStart(2, '0'), i);
+/** hex digit value by char code, -1 for anything else */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
 
 function hexInto(hex: string, out: Uint8Array, offset: number): boolean {
   if (hex.length !== 64) return false;
   for (let i = 0; i < 32; i++) {
-    const byte = HEX.get(hex.slice(i * 2, i * 2 + 2).toLowerCase());
-    if (byte === undefined) return false;
-    out[offset + i] = byte;
+    const hi = HEX_VALUE[hex.charCodeAt(i * 2) & 127]!;
+    const lo = HEX_VALUE[hex.charCodeAt(i * 2 + 1) & 127]!;
+    if (hi < 0 || lo < 0 || hex.charCodeAt(i * 2) > 127 || hex.charCodeAt(i * 2 + 1) > 127) return false;
+    out[offset + i] = (hi << 4) | lo;
   }
   return true;
 }

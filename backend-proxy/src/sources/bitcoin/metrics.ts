@@ -2,8 +2,11 @@
 // bitcoin-prometheus-exporter (bitcoind-monitor.py), so its dashboards and alerts keep working;
 // every series carries `source`. Fee rates stay in BTC/kvB and values in BTC there, as the
 // exporter publishes them.
-import type { Gauge } from 'prom-client';
+import { FEE_BAND_EDGES, feeBandLabel } from '@nodescope/shared';
+import type { Counter, Gauge } from 'prom-client';
 import type { MetricFactory } from '../../core/metrics.js';
+import type { FeeHistogram } from './feerates.js';
+import type { ZmqStatus } from './mempoolSync.js';
 import type { BanEntry, BlockchainInfo, BlockStats, MemoryInfo, MempoolInfo, NetTotals, NetworkInfo } from './model.js';
 import { SATS_PER_BTC } from './model.js';
 
@@ -29,6 +32,20 @@ export class BitcoinMetrics {
   private readonly bannedUntil: Gauge<'source' | 'address' | 'reason'>;
   private readonly warnings;
   private bans: Array<{ address: string; reason: string }> = [];
+  private readonly bandVsize: Gauge<'source' | 'band'>;
+  private readonly bandTxs: Gauge<'source' | 'band'>;
+  private readonly zmq: {
+    messages: Counter<'source'>;
+    gaps: Counter<'source'>;
+    resyncs: Counter<'source' | 'reason'>;
+    connected: G;
+    silent: G;
+    lastMessage: G;
+    resyncSeconds: G;
+    trackedTxs: G;
+    bytesPerTx: G;
+    refused: G;
+  };
 
   constructor(
     private readonly factory: MetricFactory,
@@ -76,6 +93,53 @@ export class BitcoinMetrics {
     this.bannedUntil = factory.gauge('bitcoin_banned_until', 'Time the ban expires', ['address', 'reason']);
     // the exporter's Counter('bitcoin_warnings'): Python's client exposes it as bitcoin_warnings_total
     this.warnings = factory.counter('bitcoin_warnings_total', 'Number of network or blockchain warnings detected');
+    // nodescope's own series (no exporter equivalent): the live mempool and its ZMQ feed
+    this.bandVsize = factory.gauge('bitcoin_mempool_fee_band_vsize', 'Mempool vbytes per effective fee-rate band (sat/vB, mempool.space edges)', ['band']);
+    this.bandTxs = factory.gauge('bitcoin_mempool_fee_band_txs', 'Mempool transactions per effective fee-rate band (sat/vB)', ['band']);
+    this.zmq = {
+      messages: factory.counter('bitcoin_zmq_messages_total', 'ZMQ sequence messages received'),
+      gaps: factory.counter('bitcoin_zmq_gaps_total', 'ZMQ message counter gaps (lost messages or node restarts)'),
+      resyncs: factory.counter('bitcoin_zmq_resyncs_total', 'Mempool resyncs from RPC', ['reason']),
+      connected: gauge('bitcoin_zmq_connected', '1 while the ZMQ sequence socket is connected'),
+      silent: gauge('bitcoin_zmq_silent', '1 while ZMQ is quiet but the node mempool changes (polling meanwhile)'),
+      lastMessage: gauge('bitcoin_zmq_last_message_timestamp_seconds', 'Time of the last ZMQ sequence message'),
+      resyncSeconds: gauge('bitcoin_zmq_resync_duration_seconds', 'Duration of the last mempool resync'),
+      trackedTxs: gauge('bitcoin_mempool_tracked_txs', 'Transactions in the proxy\'s compact mempool'),
+      bytesPerTx: gauge('bitcoin_mempool_tracked_bytes_per_tx', 'Memory of the compact mempool per transaction, bytes'),
+      refused: gauge('bitcoin_mempool_tracked_refused', 'Transactions not tracked because mempoolCap was reached'),
+    };
+  }
+
+  feeBands(histogram: FeeHistogram): void {
+    FEE_BAND_EDGES.forEach((_edge, i) => {
+      const labels = { ...this.labels, band: feeBandLabel(i) };
+      this.bandVsize.set(labels, histogram.vsize[i] ?? 0);
+      this.bandTxs.set(labels, histogram.count[i] ?? 0);
+    });
+  }
+
+  zmqMessage(): void {
+    this.zmq.messages.inc(this.labels);
+  }
+
+  zmqGap(): void {
+    this.zmq.gaps.inc(this.labels);
+  }
+
+  zmqResync(reason: string, ms: number): void {
+    // reasons are a small fixed set, except counter gaps which carry numbers: fold those
+    const label = reason.startsWith('message counter gap') ? 'gap' : reason;
+    this.zmq.resyncs.inc({ ...this.labels, reason: label });
+    this.zmq.resyncSeconds.set(this.labels, ms / 1_000);
+  }
+
+  zmqStatus(status: ZmqStatus): void {
+    this.zmq.connected.set(this.labels, status.connected ? 1 : 0);
+    this.zmq.silent.set(this.labels, status.silent ? 1 : 0);
+    if (status.lastMessage !== null) this.zmq.lastMessage.set(this.labels, status.lastMessage / 1_000);
+    this.zmq.trackedTxs.set(this.labels, status.mempoolTxs);
+    this.zmq.bytesPerTx.set(this.labels, status.bytesPerTx);
+    this.zmq.refused.set(this.labels, status.refused);
   }
 
   private set(key: string, value: number | undefined): void {

@@ -6,6 +6,8 @@ import type { HistoryRing } from '../../core/history.js';
 import type { BitcoinRpc } from './client.js';
 import { CHAIN_NAME } from './client.js';
 import type { BitcoinSourceConfig } from './config.js';
+import type { HistogramRow } from './frames.js';
+import { MempoolSync } from './mempoolSync.js';
 import { HASHPS_BLOCKS, SMART_FEE_METRIC_TARGETS, type BitcoinMetrics } from './metrics.js';
 import {
   BLOCK_STATS_FIELDS,
@@ -62,15 +64,25 @@ export interface BitcoinRings {
   mempool: HistoryRing<MempoolSample>;
   blocks: HistoryRing<BlockRecord>;
   reorgs: HistoryRing<ReorgRecord>;
+  histogram: HistoryRing<HistogramRow>;
 }
 
-export type TickListener = (event: 'chain' | 'mempool' | 'block', at: number) => void;
+/** chain/mempool: a fast poll read them; block: the tip moved; live: the compact mempool changed */
+export type TickEvent = 'chain' | 'mempool' | 'block' | 'live';
+export type TickListener = (event: TickEvent, at: number) => void;
+
+/** Live stream frames at most this often. */
+const LIVE_MS = 1_000;
 
 export class BitcoinState {
   readonly rings: BitcoinRings;
   private readonly log: Logger;
   private fastTimer: NodeJS.Timeout | undefined;
   private slowTimer: NodeJS.Timeout | undefined;
+  private histogramTimer: NodeJS.Timeout | undefined;
+  private liveTimer: NodeJS.Timeout | undefined;
+  private liveDirty = false;
+  readonly mempool: MempoolSync;
   private running = false;
   private tipHash: string | null = null;
   private tipWork: Promise<void> = Promise.resolve();
@@ -94,8 +106,43 @@ export class BitcoinState {
       mempool: context.history.ring<MempoolSample>(`${id}:mempool`, size),
       blocks: context.history.ring<BlockRecord>(`${id}:blocks`, BLOCKS_KEPT),
       reorgs: context.history.ring<ReorgRecord>(`${id}:reorgs`, 200),
+      histogram: context.history.ring<HistogramRow>(`${id}:histogram`, config.histogramSize),
     };
     this.log = context.logger.child({ source: id, kind: 'bitcoin' });
+    this.mempool = new MempoolSync({
+      endpoint: config.zmq?.sequence ?? null,
+      cap: config.mempoolCap,
+      pollMs: config.pollSeconds * 1_000,
+      maxBatch: config.rpc.maxBatch,
+      rpc,
+      logger: this.log,
+      now: context.now,
+      onChange: () => {
+        this.liveDirty = true;
+      },
+      onResync: (reason, ms) => metrics.zmqResync(reason, ms),
+      onMessage: () => metrics.zmqMessage(),
+      onGap: () => metrics.zmqGap(),
+    });
+  }
+
+  /** The live histogram row (and the fee-band gauges refreshed from it). */
+  liveHistogram(): HistogramRow {
+    const analysis = this.mempool.analysis();
+    this.metrics.feeBands(analysis.histogram);
+    return { t: this.context.now(), vsize: analysis.histogram.vsize, count: analysis.histogram.count };
+  }
+
+  private recordHistogram(): void {
+    if (!this.mempool.status().synced) return;
+    this.rings.histogram.push(this.liveHistogram());
+  }
+
+  private liveTick(): void {
+    this.metrics.zmqStatus(this.mempool.status());
+    if (!this.liveDirty) return;
+    this.liveDirty = false;
+    if (this.listeners.size > 0) this.emit('live');
   }
 
   onTick(listener: TickListener): () => void {
@@ -103,7 +150,7 @@ export class BitcoinState {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(event: 'chain' | 'mempool' | 'block'): void {
+  private emit(event: TickEvent): void {
     const at = this.context.now();
     for (const listener of this.listeners) {
       try {
@@ -187,12 +234,20 @@ export class BitcoinState {
     this.running = true;
     this.scheduleFast(0);
     this.scheduleSlow(0);
+    this.mempool.start();
+    this.histogramTimer = setInterval(() => this.recordHistogram(), this.config.histogramIntervalSeconds * 1_000);
+    this.histogramTimer.unref();
+    this.liveTimer = setInterval(() => this.liveTick(), Math.min(LIVE_MS, this.config.pollSeconds * 1_000));
+    this.liveTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.fastTimer);
     clearTimeout(this.slowTimer);
+    clearInterval(this.histogramTimer);
+    clearInterval(this.liveTimer);
+    await this.mempool.stop();
     await this.tipWork.catch(() => undefined);
   }
 
@@ -227,6 +282,7 @@ export class BitcoinState {
         const info = mempool.result as MempoolInfo;
         this.rings.mempool.push(toMempoolSample(info, now));
         this.metrics.mempool(info);
+        this.mempool.observeNodeMempool(info.size);
         this.context.cache.delete(`${this.config.id}:mempool.summary`);
         this.emit('mempool');
       }

@@ -1,0 +1,401 @@
+// Keeps the compact mempool equal to the node's: initial fill and resync with
+// `getrawmempool false true` + batched `getmempoolentry`, then ZMQ `sequence` events applied
+// one after another in arrival (= mempool-sequence) order. Without ZMQ, or while ZMQ is quiet,
+// it polls and diffs instead.
+//
+// Sequence rule: getrawmempool's `mempool_sequence` is the *next* sequence number (Core's
+// CTxMemPool::GetSequence), so an A/R event with sequence < snapshot is already in the
+// snapshot and one with sequence >= snapshot still has to be applied (interface_zmq.py).
+import type { Logger } from 'pino';
+import type { SourceHealth } from '../types.js';
+import { RpcError, type BitcoinRpc } from './client.js';
+import { effectiveFeeRates, feeHistogram, projectBlocks, type FeeHistogram, type ProjectedBlock } from './feerates.js';
+import { CompactMempool, type MempoolEntryInput } from './mempool.js';
+import { SequenceSubscriber, type SequenceMessage } from './zmq.js';
+
+/** getmempoolentry as Core 28 answers it (fields nodescope reads). */
+export interface MempoolEntryRpc {
+  vsize: number;
+  time: number;
+  fees: { base: number; modified?: number; ancestor?: number; descendant?: number };
+  depends?: string[];
+  /** removed in Core 23 (-deprecatedrpc=fees); read only when `fees` is missing */
+  fee?: number;
+}
+
+const RPC_INVALID_ADDRESS_OR_KEY = -5; // "Transaction not in mempool"
+/** events held while a resync runs; beyond this the queue is dropped and a resync covers it */
+const MAX_QUEUE = 500_000;
+
+export function toEntryInput(txid: string, entry: MempoolEntryRpc): MempoolEntryInput {
+  const feeBtc = entry.fees?.base ?? entry.fee ?? 0;
+  return { txid, vsize: entry.vsize, fee: Math.round(feeBtc * 1e8), time: entry.time, depends: entry.depends ?? [] };
+}
+
+export interface ZmqStatus {
+  mode: 'zmq' | 'polling';
+  endpoint: string | null;
+  connected: boolean;
+  /** ZMQ endpoint configured but no message for a while and the node's mempool differs */
+  silent: boolean;
+  synced: boolean;
+  syncing: boolean;
+  messages: number;
+  malformed: number;
+  gaps: number;
+  resyncs: number;
+  lastMessage: number | null;
+  lastResync: number | null;
+  lastResyncMs: number | null;
+  lastResyncReason: string | null;
+  lastError: string | null;
+  mempoolTxs: number;
+  bytesPerTx: number;
+  refused: number;
+}
+
+export interface MempoolAnalysis {
+  at: number;
+  version: number;
+  histogram: FeeHistogram;
+  blocks: ProjectedBlock[];
+}
+
+export interface MempoolSyncOptions {
+  endpoint: string | null;
+  cap: number;
+  pollMs: number;
+  maxBatch: number;
+  rpc: BitcoinRpc;
+  logger: Logger;
+  now: () => number;
+  /** called after every change of the store (throttled by the caller) */
+  onChange?: () => void;
+  onResync?: (reason: string, ms: number, txs: number) => void;
+  onMessage?: (message: SequenceMessage) => void;
+  onGap?: () => void;
+}
+
+export class MempoolSync {
+  readonly store: CompactMempool;
+  /** bumped on every change of the store */
+  version = 0;
+  private readonly subscriber: SequenceSubscriber | null;
+  private queue: SequenceMessage[] = [];
+  private resyncReason: string | null = 'initial fill';
+  private fullResync = false;
+  private draining = false;
+  private running = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private lastCounter: number | null = null;
+  /** set by a disconnect: the first message after it starts a resync (the node may have restarted) */
+  private reconnected = false;
+  private snapshotSequence: number | null = null;
+  private polledSequence: number | null = null;
+  private cachedAnalysis: MempoolAnalysis | null = null;
+  private readonly status_: ZmqStatus;
+
+  constructor(private readonly options: MempoolSyncOptions) {
+    this.store = new CompactMempool(options.cap);
+    this.subscriber = options.endpoint
+      ? new SequenceSubscriber(options.endpoint, {
+          message: (m) => this.onMessage(m),
+          connected: () => this.onConnected(),
+          disconnected: () => this.onDisconnected(),
+          malformed: () => this.status_.malformed++,
+        })
+      : null;
+    this.status_ = {
+      mode: options.endpoint ? 'zmq' : 'polling',
+      endpoint: options.endpoint,
+      connected: false,
+      silent: false,
+      synced: false,
+      syncing: false,
+      messages: 0,
+      malformed: 0,
+      gaps: 0,
+      resyncs: 0,
+      lastMessage: null,
+      lastResync: null,
+      lastResyncMs: null,
+      lastResyncReason: null,
+      lastError: null,
+      mempoolTxs: 0,
+      bytesPerTx: 0,
+      refused: 0,
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.subscriber?.start();
+    this.pollTimer = setInterval(() => this.onPollTick(), this.options.pollMs);
+    this.pollTimer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.retryTimer);
+    await this.subscriber?.stop();
+  }
+
+  status(): ZmqStatus {
+    return { ...this.status_, mempoolTxs: this.store.size, bytesPerTx: this.store.bytesPerTx, refused: this.store.refused };
+  }
+
+  health(): SourceHealth {
+    const s = this.status();
+    const lastSuccess = s.lastResync;
+    if (!s.synced) return { status: 'starting', message: s.lastError ?? 'mempool not filled yet', lastSuccess };
+    if (s.mode === 'zmq' && !s.connected) return { status: 'degraded', message: `ZMQ ${s.endpoint} disconnected; polling`, lastSuccess };
+    if (s.silent) return { status: 'degraded', message: `ZMQ ${s.endpoint} silent; polling`, lastSuccess };
+    if (s.refused > 0) return { status: 'degraded', message: `mempool cap ${this.options.cap} reached; ${s.refused} transactions not tracked`, lastSuccess };
+    if (s.lastError) return { status: 'degraded', message: s.lastError, lastSuccess };
+    return { status: 'ok', message: s.mode === 'zmq' ? 'ZMQ live' : 'polling (no ZMQ endpoint configured)', lastSuccess };
+  }
+
+  /** Histogram and projected blocks, recomputed at most every 200 ms when the store changed. */
+  analysis(): MempoolAnalysis {
+    const now = this.options.now();
+    const cached = this.cachedAnalysis;
+    if (cached && (cached.version === this.version || now - cached.at < 200)) return cached;
+    const view = this.store.view();
+    const rates = effectiveFeeRates(view);
+    this.cachedAnalysis = { at: now, version: this.version, histogram: feeHistogram(view, rates), blocks: projectBlocks(view, rates) };
+    return this.cachedAnalysis;
+  }
+
+  /** The fast poll saw the node's mempool size: a quiet ZMQ with a different size means lost events. */
+  observeNodeMempool(size: number): void {
+    if (this.status_.mode !== 'zmq' || !this.status_.synced || this.status_.syncing || this.queue.length > 0) return;
+    const quietMs = this.options.now() - (this.status_.lastMessage ?? this.status_.lastResync ?? 0);
+    if (quietMs >= Math.max(3 * this.options.pollMs, 1_000) && size !== this.store.size) {
+      if (!this.status_.silent) this.options.logger.warn({ endpoint: this.status_.endpoint }, 'ZMQ quiet while the mempool changed: polling until it speaks again');
+      this.status_.silent = true;
+      this.requestResync('ZMQ silent');
+    }
+  }
+
+  requestResync(reason: string, full = false): void {
+    // a routine poll never hides a real reason (gap, restart, reorg) in status and metrics
+    if (this.resyncReason === null || this.resyncReason === 'poll') this.resyncReason = reason;
+    this.fullResync ||= full;
+    this.kick();
+  }
+
+  // ---- events ----
+
+  private onMessage(message: SequenceMessage): void {
+    const s = this.status_;
+    s.messages++;
+    s.lastMessage = this.options.now();
+    s.connected = true;
+    if (s.silent) {
+      s.silent = false;
+      this.requestResync('ZMQ speaks again');
+    }
+    this.options.onMessage?.(message);
+    if (this.reconnected) {
+      this.reconnected = false;
+      this.lastCounter = null;
+      this.requestResync('ZMQ reconnected');
+    }
+    if (this.lastCounter !== null && message.counter !== ((this.lastCounter + 1) >>> 0)) {
+      s.gaps++;
+      this.options.onGap?.();
+      const reason = message.counter === 0 ? 'node restarted (message counter reset)' : `message counter gap ${this.lastCounter} -> ${message.counter}`;
+      this.options.logger.warn({ endpoint: s.endpoint }, `ZMQ ${reason}: resync`);
+      this.requestResync(reason);
+    }
+    this.lastCounter = message.counter;
+    if (this.queue.length >= MAX_QUEUE) {
+      this.queue = [];
+      this.requestResync('event queue overflow');
+    }
+    this.queue.push(message);
+    this.kick();
+  }
+
+  private onConnected(): void {
+    this.status_.connected = true;
+    this.requestResync('ZMQ connected');
+  }
+
+  private onDisconnected(): void {
+    this.status_.connected = false;
+    this.reconnected = true;
+    this.options.logger.warn({ endpoint: this.status_.endpoint }, 'ZMQ disconnected');
+  }
+
+  private onPollTick(): void {
+    // polling mode: diff every poll; ZMQ mode: only while it is silent or disconnected
+    if (this.status_.mode === 'polling' || this.status_.silent || !this.status_.connected) this.requestResync('poll');
+  }
+
+  // ---- the serial worker ----
+
+  private kick(): void {
+    // while a failed step waits for its retry, new events only queue up
+    if (!this.running || this.draining || this.retryTimer !== undefined) return;
+    this.draining = true;
+    void this.drain().finally(() => {
+      this.draining = false;
+      if (this.running && this.retryTimer === undefined && (this.resyncReason !== null || this.queue.length > 0)) this.kick();
+    });
+  }
+
+  private retryLater(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.status_.lastError !== message) this.options.logger.warn({ error: message }, 'mempool sync failed; will retry');
+    this.status_.lastError = message;
+    this.resyncReason ??= 'retry after error';
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.kick();
+    }, Math.min(Math.max(this.options.pollMs, 100), 5_000));
+    this.retryTimer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.running) {
+        if (this.resyncReason !== null) {
+          await this.resync();
+          continue;
+        }
+        const head = this.queue[0];
+        if (!head) return;
+        if (head.label === 'A') await this.applyAdds();
+        else {
+          this.queue.shift();
+          if (head.label === 'R') this.applyRemove(head);
+          else if (head.label === 'C') await this.applyBlock(head.hash);
+          // a disconnected block puts its transactions back: rebuild from scratch
+          else this.requestResync('block disconnected (reorg)', true);
+        }
+      }
+    } catch (error) {
+      this.retryLater(error);
+    }
+  }
+
+  private isStale(message: SequenceMessage): boolean {
+    return this.snapshotSequence !== null && message.mempoolSequence !== undefined && message.mempoolSequence < this.snapshotSequence;
+  }
+
+  private async applyAdds(): Promise<void> {
+    const batch: SequenceMessage[] = [];
+    while (batch.length < this.options.maxBatch && this.queue[0]?.label === 'A') batch.push(this.queue.shift()!);
+    const wanted = batch.filter((m) => !this.isStale(m) && !this.store.has(m.hash)).map((m) => m.hash);
+    if (wanted.length === 0) return;
+    try {
+      const entries = await this.fetchEntries(wanted);
+      this.store.addEntries(entries);
+      this.changed();
+    } catch (error) {
+      // the events are gone from the queue: only a resync can make up for them now
+      this.resyncReason ??= 'entries could not be fetched';
+      throw error;
+    }
+  }
+
+  private applyRemove(message: SequenceMessage): void {
+    if (this.isStale(message)) return;
+    if (this.store.remove(message.hash)) this.changed();
+  }
+
+  private async applyBlock(hash: string): Promise<void> {
+    let block: { tx: string[] };
+    try {
+      block = await this.options.rpc.call<{ tx: string[] }>('getblock', [hash, 1]);
+    } catch (error) {
+      this.resyncReason ??= 'connected block could not be read';
+      throw error;
+    }
+    let removed = 0;
+    for (const txid of block.tx) if (this.store.remove(txid)) removed++;
+    if (removed > 0) this.changed();
+  }
+
+  /** getmempoolentry in batches; a transaction gone meanwhile (-5) is skipped. */
+  private async fetchEntries(txids: string[]): Promise<MempoolEntryInput[]> {
+    const out: MempoolEntryInput[] = [];
+    const outcomes = await this.options.rpc.batch<MempoolEntryRpc>(txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] })));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) out.push(toEntryInput(txids[i]!, outcome.result));
+      else if (!(outcome.error instanceof RpcError && outcome.error.code === RPC_INVALID_ADDRESS_OR_KEY)) throw outcome.error;
+    });
+    return out;
+  }
+
+  private async resync(): Promise<void> {
+    const reason = this.resyncReason ?? 'resync';
+    const full = this.fullResync;
+    const started = performance.now();
+    this.status_.syncing = true;
+    // everything received so far happened before the snapshot below: it is in the snapshot.
+    // A reason raised from here on (a gap, a reconnect) asks for another resync after this one.
+    this.queue = [];
+    this.resyncReason = null;
+    this.fullResync = false;
+    try {
+      const snapshot = await this.options.rpc.call<{ txids: string[]; mempool_sequence: number }>('getrawmempool', [false, true]);
+      this.status_.lastError = null;
+      if (reason === 'poll' && !full && snapshot.mempool_sequence === this.polledSequence && this.status_.synced) {
+        return; // nothing changed since the last poll
+      }
+      if (full) this.store.clear();
+      const present = new Set(snapshot.txids);
+      let changed = full;
+      for (const txid of this.store.txidList()) {
+        if (!present.has(txid)) changed = this.store.remove(txid) || changed;
+      }
+      const missing = snapshot.txids.filter((txid) => !this.store.has(txid));
+      if (missing.length > 1_000) this.options.logger.info({ missing: missing.length, reason }, 'mempool resync: fetching entries');
+      // parents may arrive in a later batch than their children: link after all are in
+      const pendingLinks: MempoolEntryInput[] = [];
+      for (let i = 0; i < missing.length; i += this.options.maxBatch * 4) {
+        const entries = await this.fetchEntries(missing.slice(i, i + this.options.maxBatch * 4));
+        this.store.addEntries(entries.map((e) => ({ ...e, depends: [] })));
+        for (const e of entries) if (e.depends && e.depends.length > 0) pendingLinks.push(e);
+        changed = changed || entries.length > 0;
+      }
+      this.store.linkParents(pendingLinks);
+      this.snapshotSequence = snapshot.mempool_sequence;
+      this.polledSequence = snapshot.mempool_sequence;
+      const ms = Math.round(performance.now() - started);
+      const s = this.status_;
+      s.synced = true;
+      s.lastError = null;
+      if (reason !== 'poll') {
+        s.resyncs++;
+        s.lastResync = this.options.now();
+        s.lastResyncMs = ms;
+        s.lastResyncReason = reason;
+        this.options.logger.info({ reason, txs: this.store.size, ms }, 'mempool resynced');
+        this.options.onResync?.(reason, ms, this.store.size);
+      } else if (s.lastResync === null) {
+        s.lastResync = this.options.now();
+        s.lastResyncMs = ms;
+      }
+      if (changed) this.changed();
+    } catch (error) {
+      this.resyncReason ??= reason;
+      this.fullResync ||= full;
+      throw error;
+    } finally {
+      this.status_.syncing = false;
+    }
+  }
+
+  private changed(): void {
+    this.version++;
+    this.options.onChange?.();
+  }
+}
