@@ -7,7 +7,7 @@ import { startFreqtradeSimulator, type FreqtradeSimulator, type FreqtradeSimulat
 import { freqtradeConfigSchema } from '../src/sources/freqtrade/config.js';
 import { createFreqtradeSource, type FreqtradeSource } from '../src/sources/freqtrade/index.js';
 import { QueryInputError, UpstreamError, type QueryInput } from '../src/sources/types.js';
-import { createTestContext, type TestContext } from './helpers.js';
+import { createTestContext, waitFor, type TestContext } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const DAY = 86_400_000;
@@ -23,7 +23,16 @@ afterEach(async () => {
   clock.t = T0;
 });
 
-async function bot(options: FreqtradeSimulatorOptions & { id?: string; auth?: 'jwt' | 'basic'; pageSize?: number; context?: TestContext } = {}) {
+type BotOptions = FreqtradeSimulatorOptions & {
+  id?: string;
+  auth?: 'jwt' | 'basic';
+  pageSize?: number;
+  context?: TestContext;
+  websocket?: boolean;
+  sourceWsToken?: string;
+};
+
+async function bot(options: BotOptions = {}) {
   const sim = await startFreqtradeSimulator({ now, password: `pw-${options.id ?? 'bot-1'}-s3cret!`, ...options });
   sims.push(sim);
   const context = options.context ?? createTestContext({ now });
@@ -37,6 +46,8 @@ async function bot(options: FreqtradeSimulatorOptions & { id?: string; auth?: 'j
     pollSeconds: 15,
     timeoutMs: 5_000,
     tradesPageSize: options.pageSize ?? 500,
+    websocket: options.websocket ?? false,
+    ...(options.sourceWsToken ? { wsToken: options.sourceWsToken } : {}),
   });
   const source = createFreqtradeSource(config, context);
   sources.push(source);
@@ -514,5 +525,39 @@ describe('security', () => {
       expect(ok, request).toBe(true);
     }
     expect(seen.size).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe('message websocket (optional)', () => {
+  it('a fill message from the bot triggers a poll at once, so the trades stream follows without waiting', async () => {
+    const { source, sim, context } = await bot({ websocket: true });
+    await source.start();
+    await waitFor(() => sim.sockets === 1 && source.health().status === 'ok', 'the websocket and the first poll');
+    const frames: DataFrameJSON[] = [];
+    const stop = source.streams?.trades?.((f) => frames.push(f), {});
+    const polls = sim.count('show_config');
+    const { closed } = sim.step(); // the shared clock does not move: only the websocket can cause this poll
+    await waitFor(() => frames.length > 0, 'a trades frame after exit_fill');
+    expect(col(frames[0], 'trade_id')).toEqual([closed?.id]);
+    expect(sim.count('show_config')).toBeGreaterThan(polls);
+    expect(sim.received.filter((r) => r.path === '/api/v1/message/ws').map((r) => r.search)).toEqual(['?token=[token]']);
+    expect(source.health().components?.websocket?.status).toBe('ok');
+    stop?.();
+    for (const token of sim.issuedTokens) expect(context.logs.text).not.toContain(token);
+  });
+
+  it('accepts a ws_token; a refused token degrades the websocket component only', async () => {
+    const good = await bot({ id: 'ws-good', auth: 'basic', websocket: true, wsToken: 'ws-token-abcdefgh', sourceWsToken: 'ws-token-abcdefgh' });
+    await good.source.start();
+    await waitFor(() => good.sim.sockets === 1, 'a websocket with ws_token');
+
+    const bad = await bot({ id: 'ws-bad', auth: 'basic', websocket: true, wsToken: 'ws-token-abcdefgh', sourceWsToken: 'ws-token-WRONG-123' });
+    await bad.source.start();
+    await waitFor(() => /HTTP 403/.test(bad.source.health().components?.websocket?.message ?? ''), 'the 403 on the websocket');
+    await waitFor(() => bad.source.health().lastSuccess !== null, 'the first REST poll');
+    expect(bad.source.health()).toMatchObject({ status: 'degraded', message: 'websocket: HTTP 403 instead of an upgrade' });
+    expect(col((await run(bad.source, 'bots'))[0], 'up')).toEqual([true]);
+    expect(bad.context.logs.text).not.toContain('ws-token-WRONG-123');
+    expect(bad.sim.sockets).toBe(0);
   });
 });

@@ -7,7 +7,8 @@ import { createHmac, timingSafeEqual, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { BotState } from '../../sources/freqtrade/api.js';
-import { SimulatedBot, type BotOptions } from './bot.js';
+import { FrameParser, OPCODE, acceptKey, encodeFrame } from '../../sources/freqtrade/wsframe.js';
+import { SimulatedBot, printDate, type BotOptions, type SimTrade } from './bot.js';
 
 export type FreqtradeFault =
   /** every connection is reset before an answer */
@@ -37,6 +38,8 @@ export interface FreqtradeSimulatorOptions extends Partial<BotOptions> {
   control?: boolean;
   /** calls step() on this interval (demo only) */
   autoStepMs?: number;
+  /** api_server.ws_token accepted by the message websocket (a JWT access token always is) */
+  wsToken?: string;
 }
 
 export interface ReceivedRequest {
@@ -60,7 +63,10 @@ export interface FreqtradeSimulator {
   setFault(fault: FreqtradeFault, active?: boolean): void;
   clearFaults(): void;
   setState(state: BotState): void;
+  /** one trading step; entry_fill/exit_fill go out to message-websocket subscribers */
   step(): ReturnType<SimulatedBot['step']>;
+  /** open message-websocket connections */
+  readonly sockets: number;
   close(): Promise<void>;
 }
 
@@ -193,7 +199,7 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
       if (path === '/_sim/fault' && input.fault) simulator.setFault(input.fault, input.active ?? true);
       else if (path === '/_sim/clear') simulator.clearFaults();
       else if (path === '/_sim/state' && input.state) setState(input.state);
-      else if (path === '/_sim/step') bot.step();
+      else if (path === '/_sim/step') step();
       else return send(res, 404, { detail: 'Not Found' });
       return send(res, 200, { ok: true, faults: [...faults], state: bot.state });
     }
@@ -276,6 +282,67 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
     }
   }
 
+  /** message-websocket channels and their subscriptions (RPCMessageType values) */
+  const channels = new Map<Socket, Set<string>>();
+
+  function fillMessage(type: 'entry_fill' | 'exit_fill', trade: SimTrade): Record<string, unknown> {
+    const [base = '', quote = ''] = trade.pair.split('/');
+    const common = {
+      type,
+      trade_id: trade.id,
+      buy_tag: trade.enterTag,
+      enter_tag: trade.enterTag,
+      exchange: bot.options.exchange,
+      pair: trade.pair,
+      base_currency: base,
+      quote_currency: quote,
+      leverage: 1,
+      direction: 'Long',
+      limit: type === 'entry_fill' ? trade.openRate : trade.closeRate,
+      open_rate: trade.openRate,
+      order_type: 'limit',
+      stake_amount: trade.stake,
+      stake_currency: bot.options.stakeCurrency,
+      fiat_currency: 'USD',
+      amount: trade.amount,
+      open_date: printDate(trade.openMs),
+      current_rate: type === 'entry_fill' ? trade.openRate : trade.closeRate,
+      sub_trade: false,
+    };
+    if (type === 'entry_fill') return common;
+    const ratio = (trade.closeRate as number) / trade.openRate - 1;
+    return {
+      ...common,
+      close_rate: trade.closeRate,
+      profit_amount: trade.stake * ratio,
+      profit_ratio: ratio,
+      gain: ratio >= 0 ? 'profit' : 'loss',
+      exit_reason: trade.exitReason,
+      close_date: printDate(trade.closeMs as number),
+      order_rate: trade.closeRate,
+      final_profit_ratio: ratio,
+      is_final_exit: true,
+      cumulative_profit: trade.stake * ratio,
+    };
+  }
+
+  function publish(message: Record<string, unknown>): void {
+    const frame = encodeFrame(OPCODE.text, Buffer.from(JSON.stringify(message)), false);
+    for (const [socket, topics] of channels) if (topics.has(String(message.type))) socket.write(frame);
+  }
+
+  function step(): ReturnType<SimulatedBot['step']> {
+    const result = bot.step();
+    if (result.closed) publish(fillMessage('exit_fill', result.closed));
+    if (result.opened) publish(fillMessage('entry_fill', result.opened));
+    return result;
+  }
+
+  const RPC_MESSAGE_TYPES = new Set([
+    'status', 'warning', 'exception', 'startup', 'entry', 'entry_fill', 'entry_cancel', 'exit', 'exit_fill',
+    'exit_cancel', 'protection_trigger', 'protection_trigger_global', 'strategy_msg', 'whitelist', 'analyzed_df', 'new_candle',
+  ]);
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const auth = req.headers.authorization ?? '';
@@ -309,12 +376,66 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
+  // validate_ws_token: ws_token or a JWT access token in ?token=; a refused socket is closed
+  // before accept, which uvicorn answers with HTTP 403
+  server.on('upgrade', (req, socket: Socket, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const token = url.searchParams.get('token') ?? '';
+    received.push({ method: 'GET', path: url.pathname, search: token ? '?token=[token]' : '', auth: 'none' });
+    const key = req.headers['sec-websocket-key'];
+    if (faults.has('down')) return void socket.destroy();
+    if (url.pathname !== `${API}/message/ws` || typeof key !== 'string') {
+      return void socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+    }
+    const valid = (options.wsToken !== undefined && safeEqual(token, options.wsToken)) || verify(token, 'access');
+    if (!valid) return void socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: ${acceptKey(key)}\r\n\r\n`
+    );
+    const topics = new Set<string>();
+    channels.set(socket, topics);
+    const parser = new FrameParser(64 * 1024);
+    const onData = (chunk: Buffer) => {
+      let frames;
+      try {
+        frames = parser.push(chunk);
+      } catch {
+        return void socket.destroy();
+      }
+      for (const frame of frames) {
+        if (frame.opcode === OPCODE.close) {
+          socket.end(encodeFrame(OPCODE.close, frame.payload.subarray(0, 2), false));
+          return;
+        }
+        if (frame.opcode === OPCODE.ping) socket.write(encodeFrame(OPCODE.pong, frame.payload, false));
+        if (frame.opcode !== OPCODE.text) continue;
+        try {
+          const request = JSON.parse(frame.payload.toString('utf8')) as { type?: string; data?: unknown };
+          // _process_consumer_request: subscriptions are set only when every topic is valid; no answer
+          if (request.type === 'subscribe' && Array.isArray(request.data) && request.data.length > 0) {
+            if (request.data.every((t) => typeof t === 'string' && RPC_MESSAGE_TYPES.has(t))) {
+              topics.clear();
+              for (const t of request.data as string[]) topics.add(t);
+            }
+          } else if (request.type === 'whitelist') {
+            socket.write(encodeFrame(OPCODE.text, Buffer.from(JSON.stringify({ type: 'whitelist', data: bot.whitelist().whitelist })), false));
+          }
+        } catch {
+          // invalid requests are logged and ignored by the bot
+        }
+      }
+    };
+    socket.on('data', onData);
+    socket.on('close', () => channels.delete(socket));
+    socket.on('error', () => channels.delete(socket));
+    if (head.length > 0) onData(head);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const timer = options.autoStepMs ? setInterval(() => bot.step(), options.autoStepMs) : undefined;
+  const timer = options.autoStepMs ? setInterval(() => step(), options.autoStepMs) : undefined;
   timer?.unref();
 
   const simulator: FreqtradeSimulator = {
@@ -333,13 +454,17 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
       if (fault === 'reject-tokens' && active) jwtSecret = randomBytes(24).toString('hex');
       if (fault === 'stale-heartbeat') bot.frozenHeartbeat = active ? now() - 15 * 60_000 : bot.state === 'running' ? null : now();
       if (fault === 'reject-tokens') faults.delete('reject-tokens'); // one-shot: the secret stays rotated
+      if (fault === 'down' && active) for (const socket of channels.keys()) socket.destroy();
     },
     clearFaults() {
       for (const fault of [...faults]) simulator.setFault(fault, false);
       if (bot.state === 'running') bot.frozenHeartbeat = null;
     },
     setState,
-    step: () => bot.step(),
+    step,
+    get sockets() {
+      return channels.size;
+    },
     close: async () => {
       if (timer) clearInterval(timer);
       for (const socket of sockets) socket.destroy();

@@ -41,6 +41,9 @@ export const READ_ENDPOINTS = {
 
 export type ReadEndpoint = keyof typeof READ_ENDPOINTS;
 
+/** The message websocket (a GET upgrade); it only pushes, and the source only subscribes. */
+export const MESSAGE_SOCKET_PATH = `${API}/message/ws`;
+
 /** The only POSTs: obtaining tokens. They change nothing on the bot. */
 const AUTH_POSTS = { login: `${API}/token/login`, refresh: `${API}/token/refresh` } as const;
 
@@ -122,6 +125,12 @@ export class FreqtradeClient {
 
   get hasAccessToken(): boolean {
     return this.access !== null;
+  }
+
+  /** A valid access token (logging in or refreshing as needed), for the message websocket. */
+  async accessToken(): Promise<string> {
+    if (this.options.auth !== 'jwt') throw new UpstreamError('freqtrade: no access token in basic auth mode', 'auth', false);
+    return (await this.authorization()).slice('Bearer '.length);
   }
 
   private async get<T>(endpoint: ReadEndpoint, query: Record<string, number> = {}): Promise<T> {

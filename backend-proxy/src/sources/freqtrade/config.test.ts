@@ -20,6 +20,7 @@ describe('freqtradeConfigSchema', () => {
     [{ tradesPageSize: 1000 }, 'tradesPageSize'],
     [{ auth: 'apikey' }, 'auth'],
     [{ forceexit: true }, ''],
+    [{ auth: 'basic', websocket: true }, 'websocket'],
   ])('rejects %j naming the field', (patch, path) => {
     const result = freqtradeConfigSchema.safeParse({
       id: 'bot-1',

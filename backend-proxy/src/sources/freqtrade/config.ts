@@ -25,8 +25,18 @@ export const freqtradeConfigSchema = sourceBase.extend({
   dailyDays: z.number().int().min(1).max(365).default(30),
   /** last_process older than this makes the source degraded (the bot's loop is stuck) */
   heartbeatStaleSeconds: z.number().min(10).max(86_400).default(180),
+  /**
+   * also listen on the bot's message websocket (/api/v1/message/ws): a fill message triggers
+   * a poll at once, so trade streams follow within a round trip (polling stays the source of truth)
+   */
+  websocket: z.boolean().default(false),
+  /** api_server.ws_token; without it the JWT access token is used (needs auth: jwt) */
+  wsToken: secret('wsToken').optional(),
   /** ftmetric's `cluster` label; defaults to the source id */
   cluster: z.string().min(1).max(200).optional(),
+}).refine((c) => !c.websocket || c.auth === 'jwt' || c.wsToken !== undefined, {
+  message: 'websocket needs auth: jwt or a wsToken (the message websocket takes a token, not Basic)',
+  path: ['websocket'],
 });
 
 export type FreqtradeSourceConfig = z.infer<typeof freqtradeConfigSchema>;

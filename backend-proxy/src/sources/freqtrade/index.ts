@@ -2,7 +2,7 @@
 // the liveness probe, then the other reads, then an incremental sync of closed trades);
 // queries, variables, annotations, streams and metrics read from it. The logic lives in
 // model.ts and frames.ts, the I/O in client.ts.
-import { UpstreamHealth } from '../../core/circuit.js';
+import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import {
   QueryInputError,
@@ -29,6 +29,7 @@ import {
   profitFrame,
   tradesFrame,
 } from './frames.js';
+import { FILL_MESSAGES, FreqtradeMessageSocket } from './messageSocket.js';
 import { FreqtradeMetrics } from './metrics.js';
 import {
   ClosedTradeBook,
@@ -210,9 +211,36 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
     }
   }
 
+  let lastFillMessage: number | null = null;
+  const messageSocket = config.websocket
+    ? new FreqtradeMessageSocket({
+        url: config.url,
+        token: async () => config.wsToken ?? client.accessToken(),
+        timeoutMs: config.timeoutMs,
+        onMessage: (type) => {
+          if (!(FILL_MESSAGES as readonly string[]).includes(type)) return;
+          lastFillMessage = now();
+          void poll();
+        },
+        onState: (connected, error) => {
+          if (connected) log.info('freqtrade message websocket connected');
+          else log.warn({ err: secrets.scrub(error ?? '') }, 'freqtrade message websocket disconnected');
+        },
+      })
+    : null;
+  if (config.wsToken) secrets.add(config.wsToken);
+
   const sourceHealth = (): SourceHealth => {
     const health = upstream.snapshot();
-    return { ...health, message: secrets.scrub(health.message) };
+    const main = { ...health, message: secrets.scrub(health.message) };
+    if (!messageSocket) return main;
+    return combineHealth(main, {
+      websocket: {
+        status: messageSocket.connected ? 'ok' : 'degraded',
+        message: messageSocket.connected ? 'connected' : secrets.scrub(messageSocket.lastError ?? 'disconnected'),
+        lastSuccess: lastFillMessage,
+      },
+    });
   };
 
   const queries: Record<string, QueryHandler> = {
@@ -334,8 +362,10 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
       void poll();
       timer = setInterval(() => void poll(), pollMs);
       timer.unref();
+      messageSocket?.start();
     },
     async stop() {
+      messageSocket?.stop();
       if (timer) clearInterval(timer);
       timer = undefined;
       await polling?.catch(() => undefined);
