@@ -3,6 +3,9 @@ import type { SequenceEvent } from './chain.js';
 
 /** bitcoind's default -zmqpubsequencehwm */
 export const ZMQ_HWM = 1000;
+/** messages queued in the simulator before the socket takes them */
+const MAX_QUEUED = 200_000;
+const EMPTY: Buffer[] = [];
 
 /**
  * zmqpubsequence as CZMQPublishSequenceNotifier sends it: three frames
@@ -23,7 +26,10 @@ export class SequencePublisher {
   private socket: Publisher | null = null;
   /** per-notifier message counter (nSequence), starts at 0 for every (re)start */
   private counter = 0;
-  private chain: Promise<void> = Promise.resolve();
+  /** frames waiting for the socket; zeromq.js takes one send at a time */
+  private queue: Buffer[][] = [];
+  private head = 0;
+  private pumping: Promise<void> | null = null;
   silent = false;
   private dropRemaining = 0;
   published = 0;
@@ -69,17 +75,38 @@ export class SequencePublisher {
     const seq = Buffer.alloc(4);
     seq.writeUInt32LE(counter);
     const frames = [Buffer.from('sequence'), encodeSequenceBody(event), seq];
-    const socket = this.socket;
+    // far more queued than any HWM allows: drop as an overflowing bitcoind socket would
+    if (this.queue.length - this.head >= MAX_QUEUED) return;
     this.published++;
-    // zeromq.js allows one send at a time per socket: keep them in order on one chain
-    this.chain = this.chain.then(() => socket.send(frames)).catch(() => {});
+    this.queue.push(frames);
+    this.pumping ??= this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.head < this.queue.length && this.socket) {
+        const frames = this.queue[this.head] as Buffer[];
+        this.queue[this.head++] = EMPTY;
+        if (this.head > 4096 && this.head * 2 > this.queue.length) {
+          this.queue = this.queue.slice(this.head);
+          this.head = 0;
+        }
+        await this.socket.send(frames);
+      }
+    } catch {
+      // socket closed underneath: the rest is lost, as with linger 0
+    } finally {
+      this.queue = [];
+      this.head = 0;
+      this.pumping = null;
+    }
   }
 
   async close(): Promise<void> {
     const socket = this.socket;
     this.socket = null;
     if (!socket) return;
-    await this.chain;
+    await this.pumping;
     socket.close();
   }
 }
