@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFreqtradeSimulator, type FreqtradeSimulator } from '../../simulators/freqtrade/index.js';
 import { UpstreamError } from '../types.js';
-import { FreqtradeClient, isAllowedRequest, jwtExpiry } from './client.js';
+import { FreqtradeClient, isAllowedRequest, isAllowedUpgrade, jwtExpiry } from './client.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 let sim: FreqtradeSimulator | undefined;
@@ -164,6 +164,9 @@ describe('allow-list', () => {
     expect(isAllowedRequest('POST', '/api/v1/token/refresh')).toBe(true);
     expect(isAllowedRequest('POST', '/api/v1/status')).toBe(false);
     expect(isAllowedRequest('GET', '/api/v1/token/login')).toBe(false);
+    expect(isAllowedRequest('GET', '/api/v1/message/ws')).toBe(false); // only as an upgrade
+    expect(isAllowedUpgrade('/api/v1/message/ws')).toBe(true);
+    expect(isAllowedUpgrade('/api/v1/forceexit')).toBe(false);
   });
 
   it('reads exp from a JWT and returns null for anything else', () => {

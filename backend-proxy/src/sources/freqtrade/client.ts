@@ -61,6 +61,11 @@ export function isAllowedRequest(method: string, path: string, query: Record<str
   );
 }
 
+/** The one websocket upgrade allowed: the message stream, which the proxy only subscribes to. */
+export function isAllowedUpgrade(path: string): boolean {
+  return path === MESSAGE_SOCKET_PATH;
+}
+
 export interface FreqtradeClientOptions {
   /** base URL of the bot's API server, without /api/v1 */
   url: string;

@@ -7,7 +7,7 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { backoffDelay } from '../../core/retry.js';
-import { MESSAGE_SOCKET_PATH } from './client.js';
+import { MESSAGE_SOCKET_PATH, isAllowedUpgrade } from './client.js';
 import { FrameParser, OPCODE, acceptKey, encodeFrame } from './wsframe.js';
 
 /** RPCMessageType values the source listens to. */
@@ -78,6 +78,7 @@ export class FreqtradeMessageSocket {
       return;
     }
     if (this.stopped) return;
+    if (!isAllowedUpgrade(MESSAGE_SOCKET_PATH)) return this.fail('refused: not an allow-listed upgrade');
     const base = new URL(this.options.url);
     const key = randomBytes(16).toString('base64');
     const request = (base.protocol === 'https:' ? httpsRequest : httpRequest)({
