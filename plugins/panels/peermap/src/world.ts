@@ -1,0 +1,40 @@
+// The offline world: Natural Earth 1:110m countries from world-atlas (bundled, no tile server),
+// turned into GeoJSON once and into canvas paths per panel size.
+import { geoNaturalEarth1, geoPath, type GeoProjection } from 'd3-geo';
+import type { FeatureCollection, MultiLineString } from 'geojson';
+import { feature, mesh } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import countries110m from 'world-atlas/countries-110m.json';
+
+const topology = countries110m as unknown as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
+let world: { land: FeatureCollection; borders: MultiLineString } | undefined;
+
+function loadWorld() {
+  world ??= {
+    land: feature(topology, topology.objects.land) as unknown as FeatureCollection,
+    borders: mesh(topology, topology.objects.countries, (a, b) => a !== b),
+  };
+  return world;
+}
+
+export interface WorldPaths {
+  projection: GeoProjection;
+  sphere: string;
+  land: string;
+  borders: string;
+  graticule?: string;
+}
+
+/** Projection fitted to the size and the SVG path strings of sphere, land and borders. */
+export function worldPaths(width: number, height: number): WorldPaths {
+  const { land, borders } = loadWorld();
+  const projection = geoNaturalEarth1().fitExtent(
+    [
+      [4, 4],
+      [Math.max(8, width - 4), Math.max(8, height - 4)],
+    ],
+    { type: 'Sphere' }
+  );
+  const path = geoPath(projection);
+  return { projection, sphere: path({ type: 'Sphere' }) ?? '', land: path(land) ?? '', borders: path(borders) ?? '' };
+}
