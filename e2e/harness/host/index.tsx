@@ -228,8 +228,12 @@ function QueryView({ loaded }: { loaded: Loaded }) {
 function VariableView({ loaded }: { loaded: Loaded }) {
   const { plugin, meta, scenario, settings } = loaded;
   const ds = useMemo(() => new plugin.DataSourceClass(instanceSettings(settings, meta)), [plugin, meta, settings]);
-  const support = ds.variables as unknown as { editor: React.ComponentType<any>; query(r: DataQueryRequest<any>): Observable<DataQueryResponse> };
-  const [query, setQuery] = useState<any>({ refId: 'variable', ...(scenario.variableQuery ?? {}) });
+  // CustomVariableSupport: its own editor and query()
+  const support = ds.variables as unknown as {
+    editor: React.ComponentType<{ datasource: DataSourceApi; query: DataQuery; onChange(query: DataQuery): void; onRunQuery(): void }>;
+    query(request: DataQueryRequest<DataQuery>): Observable<DataQueryResponse>;
+  };
+  const [query, setQuery] = useState<DataQuery>({ refId: 'variable', ...(scenario.variableQuery ?? {}) });
   const [values, setValues] = useState<Array<{ text: string; value: string }>>([]);
   const [error, setError] = useState<string>();
   useEffect(() => {

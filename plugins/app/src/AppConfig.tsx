@@ -1,8 +1,9 @@
 import type { AppPluginMeta, PluginConfigPageProps } from '@grafana/data';
 import { Stack, Text, TextLink } from '@grafana/ui';
 import React from 'react';
+import type { AppSettings } from './types';
 
-type Props = PluginConfigPageProps<AppPluginMeta<{}>>;
+type Props = PluginConfigPageProps<AppPluginMeta<AppSettings>>;
 
 /** The app has no settings of its own: it says what it brings and where to configure it. */
 export function AppConfig({ plugin }: Props) {

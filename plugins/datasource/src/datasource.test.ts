@@ -1,11 +1,11 @@
 import type { DataQuery } from '@grafana/schema';
 import { dateTime, type DataQueryRequest, type DataQueryResponse, LoadingState } from '@grafana/data';
 import { toFrame } from '@nodescope/shared';
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventSourceLike } from './api';
 import { NodescopeDataSource } from './datasource';
-import { fakeBackendSrv, fakeTemplateSrv, instanceSettings, SOURCES } from './testing';
+import { fakeBackendSrv, fakeTemplateSrv, instanceSettings } from './testing';
 import type { NodescopeQuery, NodescopeVariableQuery } from './types';
 
 const FROM = 1_700_000_000_000;

@@ -3,7 +3,7 @@
 import type { ScopedVars } from '@grafana/data';
 import type { NodescopeQuery, ParamValue } from './types';
 
-export type Replace = (target?: string, scopedVars?: ScopedVars, format?: string | Function) => string;
+export type Replace = (target?: string, scopedVars?: ScopedVars, format?: string | ((value: unknown) => string)) => string;
 
 function interpolateParam(value: ParamValue, replace: Replace, scopedVars: ScopedVars): ParamValue {
   if (typeof value === 'string') return replace(value, scopedVars);

@@ -4,10 +4,10 @@ import { SOURCE_KINDS, type SourceKind } from '@nodescope/shared';
 import React, { useMemo } from 'react';
 import type { NodescopeDataSource } from '../datasource';
 import { migrateVariableQuery } from '../migrations';
-import { type NodescopeOptions, type NodescopeVariableQuery, VARIABLE_NAMES } from '../types';
+import { type NodescopeOptions, type NodescopeQuery, type NodescopeVariableQuery, VARIABLE_NAMES } from '../types';
 import { sourceLabel, useSources, variableOptions } from './useSources';
 
-type Props = QueryEditorProps<NodescopeDataSource, any, NodescopeOptions, NodescopeVariableQuery>;
+type Props = QueryEditorProps<NodescopeDataSource, NodescopeQuery, NodescopeOptions, NodescopeVariableQuery>;
 
 const DESCRIPTIONS: Record<string, string> = {
   sources: 'configured sources, optionally of one kind',
