@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { startElectrsSimulator, startFulcrumSimulator } from '../electrum/index.js';
 import { type BitcoinSimulatorOptions, startBitcoinSimulator } from './index.js';
 import type { SimNetwork } from './network.js';
 
@@ -11,6 +12,9 @@ const USAGE = `bitcoind simulator (Bitcoin Core 28 JSON-RPC + zmqpubsequence)
   --auth user:password    (default: cookie file in the datadir)
   --seed N  --initial-height N  --initial-mempool N  --peers N
   --tx-per-second N       --block-interval-ms N        --warmup-ms N
+  --electrs-port N        electrs-style Prometheus metrics tracking this node (0 = any)
+  --fulcrum-port N        Fulcrum-style /stats JSON tracking this node (0 = any)
+  --electrum-lag N        blocks the Electrum index stays behind the node (default 0)
 `;
 
 function int(value: string | undefined, name: string): number | undefined {
@@ -20,7 +24,14 @@ function int(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-export function optionsFromArgs(argv: string[]): BitcoinSimulatorOptions {
+export interface CliOptions {
+  simulator: BitcoinSimulatorOptions;
+  electrsPort?: number;
+  fulcrumPort?: number;
+  electrumLag: number;
+}
+
+export function optionsFromArgs(argv: string[]): CliOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -28,6 +39,7 @@ export function optionsFromArgs(argv: string[]): BitcoinSimulatorOptions {
       'zmq-port': { type: 'string' }, 'control-port': { type: 'string' }, auth: { type: 'string' }, seed: { type: 'string' },
       'initial-height': { type: 'string' }, 'initial-mempool': { type: 'string' }, peers: { type: 'string' },
       'tx-per-second': { type: 'string' }, 'block-interval-ms': { type: 'string' }, 'warmup-ms': { type: 'string' },
+      'electrs-port': { type: 'string' }, 'fulcrum-port': { type: 'string' }, 'electrum-lag': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -61,24 +73,34 @@ export function optionsFromArgs(argv: string[]): BitcoinSimulatorOptions {
     warmupMs: int(values['warmup-ms'], 'warmup-ms'),
   };
   for (const key of Object.keys(options) as Array<keyof BitcoinSimulatorOptions>) if (options[key] === undefined) delete options[key];
-  return options;
+  const cli: CliOptions = { simulator: options, electrumLag: int(values['electrum-lag'], 'electrum-lag') ?? 0 };
+  const electrsPort = int(values['electrs-port'], 'electrs-port');
+  const fulcrumPort = int(values['fulcrum-port'], 'fulcrum-port');
+  if (electrsPort !== undefined) cli.electrsPort = electrsPort;
+  if (fulcrumPort !== undefined) cli.fulcrumPort = fulcrumPort;
+  return cli;
 }
 
 async function main(): Promise<void> {
-  let options: BitcoinSimulatorOptions;
+  let options: CliOptions;
   try {
     options = optionsFromArgs(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     process.exit(2);
   }
-  const sim = await startBitcoinSimulator(options);
+  const sim = await startBitcoinSimulator(options.simulator);
+  const host = options.simulator.host;
+  const electrs = options.electrsPort === undefined ? null : await startElectrsSimulator({ bitcoin: sim, port: options.electrsPort, lagBlocks: options.electrumLag, ...(host ? { host } : {}) });
+  const fulcrum = options.fulcrumPort === undefined ? null : await startFulcrumSimulator({ bitcoin: sim, port: options.fulcrumPort, lagBlocks: options.electrumLag, ...(host ? { host } : {}) });
   // one JSON line the demo script can read; the cookie's content is never printed
   process.stdout.write(
-    `${JSON.stringify({ rpcUrl: sim.rpcUrl, zmqSequence: sim.zmqSequenceEndpoint, cookieFile: sim.cookieFile, datadir: sim.datadir, network: sim.network, control: sim.controlUrl })}\n`,
+    `${JSON.stringify({ rpcUrl: sim.rpcUrl, zmqSequence: sim.zmqSequenceEndpoint, cookieFile: sim.cookieFile, datadir: sim.datadir, network: sim.network, control: sim.controlUrl, electrsMetrics: electrs?.metricsUrl ?? null, fulcrumStats: fulcrum?.statsUrl ?? null })}\n`,
   );
   const stop = () => {
-    void sim.close().then(() => process.exit(0));
+    void Promise.all([electrs?.close(), fulcrum?.close()])
+      .then(() => sim.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
