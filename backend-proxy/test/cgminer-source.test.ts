@@ -95,6 +95,28 @@ it('miner history rings are snapshotted to disk and come back after a restart', 
   }
 });
 
+it('firmware that refuses `version+devdetails` is identified with the commands one by one', async () => {
+  const picky = await startCgminerFleet({ count: 2, flavours: ['whatsminer', 'bmminer'], noMultiCommand: ['whatsminer'] });
+  const context = createTestContext();
+  const source = createCgminerSource(
+    cgminerConfigSchema.parse({ id: 'picky', kind: 'cgminer', miners: picky.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })), jitter: 0, timeoutMs: 2_000 }),
+    context
+  ) as CgminerSource;
+  try {
+    await source.fleet.pollNow();
+    const [table] = await source.queries.miners!(query());
+    expect(frameColumn(table!, 'flavour')).toEqual(['whatsminer', 'bmminer']);
+    expect(frameColumn(table!, 'model')).toEqual(['M30S+', 'Antminer S19 Pro']);
+    expect(frameColumn(table!, 'status')).toEqual(['online', 'online']);
+    // whatsminer: one refused `+` try, then version and devdetails alone; bmminer: the `+` form only
+    expect(picky.miners[0]!.received.get('version')).toBe(2);
+    expect(picky.miners[1]!.received.get('version')).toBe(1);
+  } finally {
+    await source.stop();
+    await picky.close();
+  }
+});
+
 it('the fleet control API sets faults and reports received commands', async () => {
   const control = await startFleetControl(fleet);
   try {

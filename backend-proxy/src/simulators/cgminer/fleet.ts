@@ -21,6 +21,8 @@ export interface FleetOptions {
   slowMs?: number;
   /** delay of every reply: a miner's own answer time plus the LAN (0 = answer at once) */
   latencyMs?: number;
+  /** families whose firmware does not split `a+b` requests: they answer 14 Invalid command */
+  noMultiCommand?: SimFlavour[];
   now?: () => number;
 }
 
@@ -114,6 +116,8 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
       let document: Record<string, unknown>;
       if (commands.length === 1) {
         document = replyFor(miner.state, commands[0]!, at);
+      } else if (options.noMultiCommand?.includes(miner.flavour)) {
+        document = replyFor(miner.state, request, at); // the whole `a+b` is one unknown command
       } else {
         const replies = commands.map((c) => replyFor(miner.state, c, at));
         const refused = replies.find((r) => {

@@ -1,9 +1,31 @@
 // Discovery: scan configured IPv4 CIDRs on one port with bounded concurrency, identify each
 // answering miner via `version` (+ `devdetails` for the model). Only configured ranges are
 // scanned (no SSRF through queries); progress is readable while a scan runs.
+import { UpstreamError } from '../types.js';
+import { CgminerStatusError, sendCommands, type ClientOptions, type MinerEndpoint, type ReplyDocument } from './client.js';
+import type { ReadOnlyCommand } from './commands.js';
 import { mapLimit } from './limit.js';
-import { sendCommands, type ClientOptions, type MinerEndpoint } from './client.js';
 import { identify, type Identity } from './model.js';
+
+type Send = (commands: ReadOnlyCommand[]) => Promise<Partial<Record<ReadOnlyCommand, ReplyDocument>>>;
+
+/**
+ * Identifies a miner with `version+devdetails` on one connection; firmware that refuses or
+ * garbles the `+` form gets the two commands one by one. A miner that does not answer at all
+ * throws (the caller decides: not a miner, or offline).
+ */
+export async function identifyMiner(send: Send): Promise<Identity> {
+  try {
+    const both = await send(['version', 'devdetails']);
+    if (Array.isArray(both.version?.VERSION)) return identify(both.version, both.devdetails);
+  } catch (error) {
+    const answered = error instanceof CgminerStatusError || (error instanceof UpstreamError && error.code === 'bad-json');
+    if (!answered) throw error;
+  }
+  const version = await send(['version']);
+  const details = await send(['devdetails']).catch(() => undefined);
+  return identify(version.version, details?.devdetails);
+}
 
 export interface Cidr {
   base: number;
@@ -64,9 +86,8 @@ export async function scanRanges(
     await mapLimit(hosts, options.concurrency, async (host) => {
       try {
         const endpoint = { host, port };
-        const version = await sendCommands(endpoint, ['version'], options.client);
-        const details = await sendCommands(endpoint, ['devdetails'], options.client).catch(() => undefined);
-        found.push({ ...endpoint, ...identify(version.documents.version, details?.documents.devdetails) });
+        const identity = await identifyMiner(async (commands) => (await sendCommands(endpoint, commands, options.client)).documents);
+        found.push({ ...endpoint, ...identity });
         progress.found++;
       } catch {
         // nothing listening, or not a CGMiner API: not a miner

@@ -7,7 +7,8 @@ import { UpstreamError } from '../types.js';
 import { CgminerStatusError, sendCommands, type ClientOptions, type ReplyDocument } from './client.js';
 import type { ReadOnlyCommand } from './commands.js';
 import { mapLimit } from './limit.js';
-import { activePool, identify, maxTemperature, POLL_PLAN, toSnapshot, type Identity, type MinerSnapshot } from './model.js';
+import { identifyMiner } from './discovery.js';
+import { activePool, maxTemperature, POLL_PLAN, toSnapshot, type Identity, type MinerSnapshot } from './model.js';
 import type { RepairKind } from './repair.js';
 
 export type MinerStatus = 'online' | 'offline' | 'unknown';
@@ -144,11 +145,7 @@ export class FleetPoller {
   async pollOne(record: MinerRecord): Promise<void> {
     const endpoint = { host: record.host, port: record.port };
     try {
-      if (!record.identity) {
-        const version = await this.send(endpoint, ['version']);
-        const details = await this.send(endpoint, ['devdetails']).catch(() => undefined);
-        record.identity = identify(version.version, details?.devdetails);
-      }
+      record.identity ??= await identifyMiner((commands) => this.send(endpoint, commands));
       const plan = POLL_PLAN[record.identity.flavour];
       let documents: Partial<Record<ReadOnlyCommand, ReplyDocument>> = {};
       if (plan.multi) {
