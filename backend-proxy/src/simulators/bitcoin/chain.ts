@@ -95,6 +95,11 @@ export class SimNode {
     return this.activeOverride.get(height) ?? this.historicalHash(height);
   }
 
+  /** whether the active block at this height was mined (or replaced) in this run */
+  isMinedHere(height: number): boolean {
+    return this.activeOverride.has(height);
+  }
+
   heightOf(hash: string): number | undefined {
     return this.stored.get(hash)?.height ?? this.historicalIndex.get(hash);
   }

@@ -173,6 +173,22 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     expect(rpcInfo.logpath.endsWith('/debug.log')).toBe(true);
   });
 
+  it('getchaintxstats and listbanned', async () => {
+    const stats = await rpc<Record<string, number | string>>(sim, 'getchaintxstats');
+    expect(Object.keys(stats)).toEqual(['time', 'txcount', 'window_final_block_hash', 'window_final_block_height', 'window_block_count', 'window_tx_count', 'window_interval', 'txrate']);
+    expect(stats.window_block_count).toBe(4320);
+    expect(stats.window_final_block_hash).toBe(sim.tipHash());
+    expect(stats.txcount as number).toBeGreaterThan(stats.window_tx_count as number);
+    expect(stats.txrate as number).toBeGreaterThan(0);
+    const before = await rpc<{ txcount: number }>(sim, 'getchaintxstats', [0]);
+    sim.addTransactions(20);
+    const block = await rpc<{ nTx: number }>(sim, 'getblock', [sim.mineBlock()]);
+    expect((await rpc<{ txcount: number }>(sim, 'getchaintxstats', [0])).txcount).toBe(before.txcount + block.nTx);
+    await expect(rpc(sim, 'getchaintxstats', [-1])).rejects.toMatchObject({ code: -8 });
+    const bans = await rpc<Array<Record<string, unknown>>>(sim, 'listbanned');
+    expect(Object.keys(bans[0] ?? {})).toEqual(['address', 'ban_created', 'banned_until', 'ban_duration', 'time_remaining']);
+  });
+
   it('reorg leaves a valid-fork tip in getchaintips and stale blocks at -1 confirmations', async () => {
     const oldTip = sim.tipHash();
     const oldHeight = sim.tipHeight();

@@ -183,6 +183,21 @@ export const METHODS: Record<string, MethodSpec> = {
       return deploymentInfo(ctx, height);
     },
   },
+  getchaintxstats: {
+    args: [{ name: 'nblocks', type: 'number' }, { name: 'blockhash', type: 'string' }],
+    summary: 'Compute statistics about the total number and rate of transactions in the chain.',
+    run: ([nblocks, hash], ctx) => chainTxStats(ctx, nblocks as number | undefined, hash as string | undefined),
+  },
+  listbanned: {
+    args: [],
+    summary: 'List all manually banned IPs/Subnets.',
+    run: (_a, ctx) => {
+      // one ban set an hour before start, as `setban 203.0.113.7 add` would leave it
+      const created = ctx.startTime() - 3600;
+      const now = Math.floor(ctx.nowMs() / 1000);
+      return [{ address: '203.0.113.7/32', ban_created: created, banned_until: created + 86400, ban_duration: 86400, time_remaining: Math.max(0, created + 86400 - now) }];
+    },
+  },
   getmemoryinfo: {
     args: [{ name: 'mode', type: 'string' }],
     summary: 'Returns an object containing information about memory usage.',
@@ -594,6 +609,52 @@ function deploymentInfo(ctx: RpcContext, height: number): Record<string, unknown
     };
   }
   return { hash: ctx.node.hashAt(height), height, deployments };
+}
+
+/** average transactions per block of the synthesized history, for nChainTx */
+const HISTORY_TX_PER_BLOCK: Record<string, number> = { main: 1190, test: 120, testnet4: 60, signet: 40, regtest: 1 };
+
+function chainTxCount(ctx: RpcContext, height: number): number {
+  const node = ctx.node;
+  const avg = HISTORY_TX_PER_BLOCK[ctx.params.chain] ?? 1;
+  let count = (height + 1) * avg;
+  // blocks mined (or replaced) in this run carry their real transaction counts
+  for (let h = Math.max(node.initialHeight - 64, 0); h <= height; h++) {
+    if (h <= node.initialHeight && !node.isMinedHere(h)) continue;
+    count += (node.blockAt(h)?.txs.length ?? avg) - avg;
+  }
+  return count;
+}
+
+function chainTxStats(ctx: RpcContext, nblocks: number | undefined, hash: string | undefined): Record<string, unknown> {
+  const node = ctx.node;
+  let height = node.tipHeight();
+  if (hash !== undefined) {
+    const block = requireBlock(ctx, parseHash(hash, 'blockhash'));
+    if (!node.isActive(block.hash)) throw new RpcError(RPC.INVALID_PARAMETER, 'Block is not in main chain');
+    height = block.height;
+  }
+  const oneMonth = (30 * 24 * 60 * 60) / 600;
+  let blockcount = nblocks === undefined ? Math.max(0, Math.min(oneMonth, height - 1)) : nblocks;
+  if (blockcount < 0 || (blockcount > 0 && blockcount >= height)) throw new RpcError(RPC.INVALID_PARAMETER, "Invalid block count: should be between 0 and the block's height - 1");
+  blockcount = Math.floor(blockcount);
+  const txcount = chainTxCount(ctx, height);
+  const out: Record<string, unknown> = {
+    time: node.blockTime(height),
+    txcount,
+    window_final_block_hash: node.hashAt(height),
+    window_final_block_height: height,
+    window_block_count: blockcount,
+  };
+  if (blockcount > 0) {
+    const start = height - blockcount;
+    const windowTx = txcount - chainTxCount(ctx, start);
+    const interval = node.medianTime(height) - node.medianTime(start);
+    out.window_tx_count = windowTx;
+    out.window_interval = interval;
+    if (interval > 0) out.txrate = windowTx / interval;
+  }
+  return out;
 }
 
 // ---- fees ---------------------------------------------------------------------------------------
