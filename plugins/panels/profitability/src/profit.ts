@@ -1,0 +1,192 @@
+// Frames of the profitability source -> what the panel shows, and the what-if recomputation in
+// the browser with the same pure functions the proxy uses (@nodescope/shared profitability.ts).
+import { type DataFrame, type Field, FieldType } from '@grafana/data';
+import {
+  halvingInfo,
+  hashpricePerThDay,
+  MARKET_FIELDS as M,
+  MINING_FRAMES,
+  PROFIT_FIELDS as P,
+  PROFIT_HISTORY_FIELDS as H,
+  type ProfitResult,
+  profitability,
+  retargetInfo,
+  whatIf,
+} from '@nodescope/shared';
+import type { MinerSort } from './types';
+
+export interface Market {
+  price: number;
+  currency: string;
+  difficulty: number;
+  blockReward: number;
+  height: number | null;
+  electricityPerKwh: number;
+  poolFeePercent: number;
+  daysToHalving: number | null;
+  blocksToHalving: number | null;
+  daysToRetarget: number | null;
+  blocksToRetarget: number | null;
+  difficultyChangePercent: number | null;
+  priceSource: string;
+  /** the price field: its unit (currencyUSD …) and decimals format money */
+  priceField?: Field;
+}
+
+export interface MinerInput {
+  fleet: string;
+  miner: string;
+  model: string;
+  status: string;
+  hashrate: number;
+  powerWatts: number;
+}
+
+export interface WhatIfSettings {
+  electricityPerKwh: number;
+  poolFeePercent: number;
+  /** null: each miner's own power; a number: power = J/TH × TH/s for every miner */
+  joulesPerTh: number | null;
+}
+
+export interface MinerProfit extends MinerInput {
+  result: ProfitResult;
+}
+
+export interface FleetProfit {
+  miners: MinerProfit[];
+  hashrate: number;
+  powerWatts: number;
+  btcPerDay: number;
+  revenuePerDay: number;
+  costPerDay: number;
+  profitPerDay: number;
+  marginPercent: number | null;
+  breakEvenPerKwh: number | null;
+  breakEvenPrice: number | null;
+  joulesPerTh: number | null;
+  /** currency per TH/s per day */
+  hashprice: number;
+}
+
+export interface HistoryPoint {
+  time: number;
+  revenue: number;
+  cost: number;
+  profit: number;
+}
+
+const byName = (frame: DataFrame, name: string) => frame.fields.find((f) => f.name === name);
+const first = (frame: DataFrame, name: string): unknown => byName(frame, name)?.values[frame.length - 1];
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function isMarket(frame: DataFrame) {
+  return frame.name === MINING_FRAMES.market || (Boolean(byName(frame, M.hashprice)) && Boolean(byName(frame, M.difficulty)));
+}
+
+function isMinerTable(frame: DataFrame) {
+  return frame.name === MINING_FRAMES.profitMiners || (Boolean(byName(frame, P.miner)) && Boolean(byName(frame, P.hashrate)));
+}
+
+export function readMarket(frames: DataFrame[]): Market | undefined {
+  const frame = frames.find(isMarket);
+  if (!frame || frame.length === 0) return undefined;
+  const price = num(first(frame, M.price));
+  const difficulty = num(first(frame, M.difficulty));
+  const blockReward = num(first(frame, M.blockReward));
+  if (price === null || difficulty === null || difficulty <= 0 || blockReward === null) return undefined;
+  const height = num(first(frame, M.height));
+  const halving = height !== null ? halvingInfo(height) : undefined;
+  const retarget = height !== null ? retargetInfo(height) : undefined;
+  return {
+    price,
+    currency: String(first(frame, M.currency) ?? 'usd'),
+    difficulty,
+    blockReward,
+    height,
+    electricityPerKwh: num(first(frame, M.electricityPerKwh)) ?? 0,
+    poolFeePercent: num(first(frame, M.poolFeePercent)) ?? 0,
+    daysToHalving: num(first(frame, M.daysToHalving)) ?? halving?.daysToHalving ?? null,
+    blocksToHalving: num(first(frame, M.blocksToHalving)) ?? halving?.blocksToHalving ?? null,
+    daysToRetarget: num(first(frame, M.daysToRetarget)) ?? retarget?.daysToRetarget ?? null,
+    blocksToRetarget: num(first(frame, M.blocksToRetarget)) ?? retarget?.blocksToRetarget ?? null,
+    difficultyChangePercent: num(first(frame, M.difficultyChangePercent)),
+    priceSource: String(first(frame, M.priceSource) ?? ''),
+    priceField: byName(frame, M.price),
+  };
+}
+
+export function readMiners(frames: DataFrame[]): MinerInput[] | undefined {
+  const frame = frames.find(isMinerTable);
+  if (!frame) return undefined;
+  const col = (name: string) => byName(frame, name);
+  const [fleet, miner, model, status, hashrate, power] = [P.fleet, P.miner, P.model, P.status, P.hashrate, P.powerWatts].map(col);
+  const rows: MinerInput[] = [];
+  for (let i = 0; i < frame.length; i++) {
+    rows.push({
+      fleet: String(fleet?.values[i] ?? ''),
+      miner: String(miner?.values[i] ?? `miner ${i + 1}`),
+      model: String(model?.values[i] ?? ''),
+      // without a status column every row counts as hashing
+      status: String(status?.values[i] ?? 'online'),
+      hashrate: num(hashrate?.values[i]) ?? 0,
+      powerWatts: num(power?.values[i]) ?? 0,
+    });
+  }
+  return rows;
+}
+
+export function readHistory(frames: DataFrame[]): HistoryPoint[] {
+  const frame = frames.find((f) => f.name === MINING_FRAMES.fleetHistory || (Boolean(byName(f, H.profitPerDay)) && f.fields.some((x) => x.type === FieldType.time)));
+  if (!frame) return [];
+  const time = frame.fields.find((f) => f.type === FieldType.time);
+  const [revenue, cost, profit] = [H.revenuePerDay, H.costPerDay, H.profitPerDay].map((n) => byName(frame, n));
+  const out: HistoryPoint[] = [];
+  for (let i = 0; i < frame.length; i++) {
+    const t = num(time?.values[i]);
+    const r = num(revenue?.values[i]);
+    const c = num(cost?.values[i]);
+    if (t === null || r === null || c === null) continue;
+    out.push({ time: t, revenue: r, cost: c, profit: num(profit?.values[i]) ?? r - c });
+  }
+  return out;
+}
+
+/** Per-miner and fleet P&L for the given what-if settings (the proxy's maths, in the browser). */
+export function computeFleet(market: Market, miners: MinerInput[], settings: WhatIfSettings): FleetProfit {
+  const common = { difficulty: market.difficulty, blockReward: market.blockReward, price: market.price, electricityPerKwh: settings.electricityPerKwh, poolFeePercent: settings.poolFeePercent };
+  const rows: MinerProfit[] = miners.map((m) => {
+    // as the proxy's compute.ts: only an online miner earns, and only it is billed
+    const online = m.status === 'online';
+    const hashrate = online ? m.hashrate : 0;
+    if (settings.joulesPerTh !== null) {
+      const r = whatIf({ ...common, hashrate, joulesPerTh: settings.joulesPerTh });
+      return { ...m, powerWatts: r.powerWatts, result: r };
+    }
+    return { ...m, result: profitability({ ...common, hashrate, powerWatts: online ? m.powerWatts : 0 }) };
+  });
+  const hashrate = rows.reduce((s, r) => s + (r.status === 'online' ? r.hashrate : 0), 0);
+  const powerWatts = rows.reduce((s, r) => s + (r.status === 'online' ? r.powerWatts : 0), 0);
+  const fleet = profitability({ ...common, hashrate, powerWatts });
+  return {
+    miners: rows,
+    hashrate,
+    powerWatts,
+    btcPerDay: fleet.btcPerDay,
+    revenuePerDay: fleet.revenuePerDay,
+    costPerDay: fleet.costPerDay,
+    profitPerDay: fleet.profitPerDay,
+    marginPercent: fleet.marginPercent,
+    breakEvenPerKwh: fleet.breakEvenPerKwh,
+    breakEvenPrice: fleet.breakEvenPrice,
+    joulesPerTh: fleet.joulesPerTh,
+    hashprice: hashpricePerThDay(market.difficulty, market.blockReward, market.price),
+  };
+}
+
+export function sortMiners(rows: MinerProfit[], sort: MinerSort): MinerProfit[] {
+  const copy = [...rows];
+  if (sort === 'name') return copy.sort((a, b) => a.miner.localeCompare(b.miner, 'en', { numeric: true }));
+  const sign = sort === 'profit-asc' ? 1 : -1;
+  return copy.sort((a, b) => sign * (a.result.profitPerDay - b.result.profitPerDay));
+}
