@@ -143,6 +143,10 @@ export class SimNode {
   // ---- synthesized history ------------------------------------------------------------------
 
   private historicalHash(height: number): string {
+    if (height === 0) {
+      this.historicalIndex.set(this.params.genesis.hash, 0);
+      return this.params.genesis.hash;
+    }
     const rng = new Rng(subSeed(this.seed, height * 2 + 1));
     const hash = this.blockHashFrom(rng);
     this.historicalIndex.set(hash, height);
@@ -150,6 +154,7 @@ export class SimNode {
   }
 
   private historicalTime(height: number): number {
+    if (height === 0) return this.params.genesis.time;
     const spacing = this.params.historySpacing;
     const jitter = spacing > 1 ? Math.round((new Rng(subSeed(this.seed, height * 2 + 1)).next() - 0.5) * 240) : 0;
     return this.startTime - 300 - (this.initialHeight - height) * spacing + jitter;
@@ -159,6 +164,7 @@ export class SimNode {
     const hash = this.historicalHash(height);
     const cached = this.historicalCache.get(hash);
     if (cached) return cached;
+    if (height === 0) return this.genesisBlock();
     const rng = new Rng(subSeed(this.seed, height * 2 + 2));
     const count = this.params.chain === 'regtest' ? 0 : this.params.chain === 'main' ? rng.int(2200, 4200) : rng.int(5, 400);
     const txs: TxShape[] = [];
@@ -176,6 +182,13 @@ export class SimNode {
     }
     this.historicalCache.set(hash, block);
     return block;
+  }
+
+  private genesisBlock(): Block {
+    const g = this.params.genesis;
+    // the genesis coinbase: one input, one 50 BTC output, no witness; its txid is the merkle root
+    const coinbase: TxShape = { txid: g.merkleroot, wtxid: g.merkleroot, size: 204, weight: 816, vsize: 204, fee: 0, nIn: 1, nOut: 1, outValue: 5_000_000_000, segwit: false };
+    return { hash: g.hash, height: 0, version: 1, merkleroot: g.merkleroot, time: g.time, nonce: g.nonce, bits: g.bits, prevHash: null, txs: [coinbase], size: 285, strippedsize: 285, weight: 1140 };
   }
 
   private blockHashFrom(rng: Rng): string {

@@ -107,6 +107,39 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
     expect((reply.json as unknown[])[1]).toEqual({ result: null, error: { code: -32600, message: 'Invalid Request object' }, id: 9 });
   });
 
+  it("matches Core 28's interface_rpc.py cases", async () => {
+    // regtest genesis, as getblockhash(0) answers on every regtest node
+    const genesis = '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206';
+    expect(await rpc(sim, 'getblockhash', [0])).toBe(genesis);
+    const empty = await postRaw(sim, '');
+    expect(empty.status).toBe(500);
+    expect(empty.json).toEqual({ result: null, error: { code: -32700, message: 'Parse error' }, id: null });
+    const numericVersion = await postRaw(sim, '{"jsonrpc":2,"method":"getblockcount"}');
+    expect(numericVersion.status).toBe(400);
+    expect(numericVersion.json).toEqual({ result: null, error: { code: -32600, message: 'jsonrpc field must be a string' } });
+    const nullId = await postRaw(sim, '{"jsonrpc":"2.0","id":null,"method":"getblockcount"}');
+    expect(nullId.status).toBe(200);
+    expect(nullId.json).toEqual({ jsonrpc: '2.0', result: 200, id: null });
+    const batch = await postRaw(
+      sim,
+      JSON.stringify([
+        { method: 'getblockcount' },
+        { version: '1.1', method: 'invalidmethod', id: 2 },
+        { jsonrpc: '1.0', method: 'getblockhash', params: [0], id: 3 },
+        { pizza: 'sausage', id: 4 },
+        { jsonrpc: '2.1', method: 'getblockcount', id: 5 },
+      ]),
+    );
+    expect(batch.status).toBe(200);
+    expect(batch.json).toEqual([
+      { result: 200, error: null },
+      { result: null, error: { code: -32601, message: 'Method not found' }, id: 2 },
+      { result: genesis, error: null, id: 3 },
+      { result: null, error: { code: -32600, message: 'Missing method' }, id: 4 },
+      { result: null, error: { code: -32600, message: 'JSON-RPC version not supported' }, id: 5 },
+    ]);
+  });
+
   it('accepts named parameters, including args', async () => {
     const hash = await rpc<string>(sim, 'getblockhash', { height: 1 });
     expect(await rpc(sim, 'getblockhash', [1])).toBe(hash);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BitcoinSimulator, startBitcoinSimulator } from './index.js';
 import { rpc } from './testkit.js';
@@ -22,6 +23,19 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     expect(info.warnings).toEqual([]);
     expect(info.verificationprogress as number).toBeGreaterThan(0.999);
     expect(info.verificationprogress as number).toBeLessThanOrEqual(1);
+  });
+
+  it('starts from the real mainnet genesis block', async () => {
+    const hash = await rpc<string>(sim, 'getblockhash', [0]);
+    expect(hash).toBe('000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f');
+    const block = await rpc<Record<string, unknown>>(sim, 'getblock', [hash]);
+    expect(block).toMatchObject({ height: 0, time: 1231006505, nonce: 2083236893, bits: '1d00ffff', difficulty: 1, merkleroot: '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b', size: 285, nTx: 1 });
+    expect(block.previousblockhash).toBeUndefined();
+    // the serialized header is the real one: its double SHA-256, reversed, is the genesis hash
+    const header = Buffer.from(await rpc<string>(sim, 'getblockheader', [hash, false]), 'hex');
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest();
+    expect(Buffer.from(sha(sha(header))).reverse().toString('hex')).toBe(hash);
+    expect((await rpc<Record<string, unknown>>(sim, 'getblockheader', [await rpc(sim, 'getblockhash', [1])])).previousblockhash).toBe(hash);
   });
 
   it('links blocks: previousblockhash, nextblockhash, confirmations, median time', async () => {

@@ -19,7 +19,11 @@ export interface NetworkParams {
   /** chainwork (hex) at height 0 of the simulated history, so mainnet looks mature */
   chainworkBase: bigint;
   buried: Record<'bip34' | 'bip66' | 'bip65' | 'csv' | 'segwit' | 'taproot', number>;
+  /** the real genesis block of the network (chainparams.cpp) */
+  genesis: { hash: string; time: number; nonce: number; bits: number; merkleroot: string };
 }
+
+const SATOSHI_MERKLE = '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b';
 
 export const NETWORKS: Record<SimNetwork, NetworkParams> = {
   mainnet: {
@@ -27,30 +31,35 @@ export const NETWORKS: Record<SimNetwork, NetworkParams> = {
     bits: 0x17030ecd, defaultInitialHeight: 840_000, halvingInterval: 210_000, hashZeros: 19,
     historySpacing: 600, chainworkBase: 0n,
     buried: { bip34: 227_931, bip66: 363_725, bip65: 388_381, csv: 419_328, segwit: 481_824, taproot: 709_632 },
+    genesis: { hash: '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f', time: 1231006505, nonce: 2083236893, bits: 0x1d00ffff, merkleroot: SATOSHI_MERKLE },
   },
   testnet: {
     chain: 'test', subdir: 'testnet3', rpcPort: 18332, p2pPort: 18333, zmqPortHint: 28332,
     bits: 0x1903a30c, defaultInitialHeight: 2_900_000, halvingInterval: 210_000, hashZeros: 8,
     historySpacing: 600, chainworkBase: 0n,
     buried: { bip34: 21_111, bip66: 330_776, bip65: 581_885, csv: 770_112, segwit: 834_624, taproot: 0 },
+    genesis: { hash: '000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943', time: 1296688602, nonce: 414098458, bits: 0x1d00ffff, merkleroot: SATOSHI_MERKLE },
   },
   testnet4: {
     chain: 'testnet4', subdir: 'testnet4', rpcPort: 48332, p2pPort: 48333, zmqPortHint: 28332,
     bits: 0x1d00ffff, defaultInitialHeight: 60_000, halvingInterval: 210_000, hashZeros: 8,
     historySpacing: 600, chainworkBase: 0n,
     buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 1, taproot: 1 },
+    genesis: { hash: '00000000da84f2bafbbc53dee25a72ae507ff4914b867c565be350b0da8bf043', time: 1714777860, nonce: 393743547, bits: 0x1d00ffff, merkleroot: '7aa0a7ae1e223414cb807e40cd57e667b718e42aaf9306db9102fe28912b7b4e' },
   },
   signet: {
     chain: 'signet', subdir: 'signet', rpcPort: 38332, p2pPort: 38333, zmqPortHint: 28332,
     bits: 0x1e0377ae, defaultInitialHeight: 220_000, halvingInterval: 210_000, hashZeros: 5,
     historySpacing: 600, chainworkBase: 0n,
     buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 1, taproot: 1 },
+    genesis: { hash: '00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6', time: 1598918400, nonce: 52613770, bits: 0x1e0377ae, merkleroot: SATOSHI_MERKLE },
   },
   regtest: {
     chain: 'regtest', subdir: 'regtest', rpcPort: 18443, p2pPort: 18444, zmqPortHint: 28332,
     bits: 0x207fffff, defaultInitialHeight: 200, halvingInterval: 150, hashZeros: 0,
     historySpacing: 1, chainworkBase: 0n,
     buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 0, taproot: 0 },
+    genesis: { hash: '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206', time: 1296688602, nonce: 2, bits: 0x207fffff, merkleroot: SATOSHI_MERKLE },
   },
 };
 

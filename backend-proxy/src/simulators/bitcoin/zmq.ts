@@ -107,6 +107,9 @@ export class SequencePublisher {
     this.socket = null;
     if (!socket) return;
     await this.pumping;
+    // close() alone leaves the listener to libzmq's I/O thread, which can hold the port for
+    // seconds while a subscriber is connected; unbind releases it before a restart re-binds
+    await socket.unbind(this.endpoint).catch(() => undefined);
     socket.close();
   }
 }
