@@ -2,7 +2,7 @@
 export interface Scenario {
   name: string;
   description?: string;
-  view: 'config' | 'query' | 'variable';
+  view: 'config' | 'query' | 'variable' | 'annotation';
   /** id of the datasource plugin */
   pluginId: string;
   /** where it is served below /public/plugins/, when nested in the app (e.g. nodescope-suite-app/datasource) */

@@ -58,6 +58,8 @@ export async function startStack(): Promise<Stack> {
   await proxy.start();
   // node log lines for the logs view (the source follows the file like tail -F)
   await stacks.appendLog(60);
+  // a few fresh blocks for the annotation editor (block events)
+  for (let i = 0; i < 3; i++) bitcoin.mineBlock();
   await proxy.app.listen({ host: '127.0.0.1', port: 0 });
   const proxyUrl = `http://127.0.0.1:${(proxy.app.server.address() as AddressInfo).port}`;
   const harness = await startHarnessServer({ proxyUrl, apiKey: TEST_API_KEY });

@@ -43,6 +43,9 @@ export async function openScenario(browser: Browser, baseUrl: string, scenario: 
 export async function screenshot(page: Page, name: string): Promise<void> {
   // no hover state in the picture
   await page.mouse.move(1270, 850);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  // let Grafana's 0.2 s hover/focus transitions finish so the picture shows resting colours
+  await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 

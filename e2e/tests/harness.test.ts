@@ -122,6 +122,25 @@ describe('harness: live and logs', () => {
   });
 });
 
+describe('harness: annotations', () => {
+  it('the annotation editor picks a source and an event type and lists the blocks', async () => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'annotations-blocks', 'dark');
+    await pickOption(page, 'nodescope-annotation-source', 'btc-main');
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Run query' }).click();
+        await page.waitForFunction(() => document.body.dataset.results === 'done' || document.body.dataset.results === 'error');
+        return page.getByTestId('annotation-event').count();
+      }, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('annotation-event').first().innerText()).toMatch(/Block \d+|block/i);
+    await screenshot(page, 'annotations-dark');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('harness: variables', () => {
   it('lists the bitcoin sources for a template variable', async () => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'variables-sources', 'dark');

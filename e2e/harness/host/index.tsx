@@ -2,6 +2,8 @@
 // the host's shared modules, and mounts its editors the way Grafana's pages do. Status goes to
 // document.body.dataset so tests can wait on it.
 import {
+  type AnnotationQuery,
+  type AnnotationSupport,
   createTheme,
   type DataFrame,
   type DataQuery,
@@ -14,6 +16,7 @@ import {
   type DataSourcePluginMeta,
   type DataSourceSettings,
   dateTime,
+  dateTimeFormat,
   LoadingState,
   type TestDataSourceResponse,
   ThemeContext,
@@ -266,6 +269,61 @@ function VariableView({ loaded }: { loaded: Loaded }) {
   );
 }
 
+/** Dashboard settings › annotations: the datasource's annotation editor, then the events it finds. */
+function AnnotationView({ loaded }: { loaded: Loaded }) {
+  const { plugin, meta, scenario, settings } = loaded;
+  const ds = useMemo(() => new plugin.DataSourceClass(instanceSettings(settings, meta)), [plugin, meta, settings]);
+  const support = ds.annotations as AnnotationSupport<DataQuery>;
+  const [target, setTarget] = useState<DataQuery>(() => ({ refId: 'Anno', ...(support.getDefaultQuery?.() ?? {}), ...(scenario.query ?? {}) }) as DataQuery);
+  const latest = useRef(target);
+  latest.current = target;
+  const { results, run } = useQueryRunner();
+  const runQuery = useCallback(() => {
+    status('results', 'loading');
+    setTimeout(() => {
+      // what Grafana's standard annotation support does before it calls query()
+      const annotation = { name: 'nodescope', enable: true, iconColor: 'red', target: latest.current } as AnnotationQuery<DataQuery>;
+      const prepared = support.prepareQuery ? support.prepareQuery(annotation) : latest.current;
+      if (prepared) run(ds.query(queryRequest([prepared], scenario)) as Observable<DataQueryResponse>);
+    }, 0);
+  }, [ds, run, scenario, support]);
+  const Editor = support.QueryEditor!;
+  const events = results.frames.flatMap((frame) => {
+    const field = (name: string) => frame.fields.find((f) => f.name === name);
+    return Array.from({ length: frame.length }, (_, i) => ({
+      time: field('time')?.values[i] as number,
+      title: String(field('title')?.values[i] ?? ''),
+      text: String(field('text')?.values[i] ?? ''),
+      tags: (field('tags')?.values[i] as string[] | undefined) ?? [],
+    }));
+  });
+  return (
+    <Page title="Annotations › nodescope">
+      <Editor datasource={ds} query={target} onChange={setTarget} onRunQuery={runQuery} />
+      <Stack direction="row" gap={1}>
+        <Button icon="sync" onClick={runQuery}>
+          Run query
+        </Button>
+      </Stack>
+      {results.errors.map((error, i) => (
+        <Alert key={i} severity="error" title="Annotation query failed">
+          {error.message}
+        </Alert>
+      ))}
+      <Stack direction="column" gap={0.5}>
+        {events.map((event, i) => (
+          <div key={i} data-testid="annotation-event" style={{ display: 'flex', gap: 12, borderLeft: '3px solid #f2495c', padding: '2px 8px' }}>
+            <Text color="secondary">{dateTimeFormat(event.time, { timeZone: 'utc' })}</Text>
+            <Text weight="medium">{event.title}</Text>
+            <Text color="secondary">{event.text}</Text>
+            <Text color="secondary">{event.tags.join(', ')}</Text>
+          </div>
+        ))}
+      </Stack>
+    </Page>
+  );
+}
+
 function App({ loaded }: { loaded: Loaded }) {
   switch (loaded.scenario.view) {
     case 'config':
@@ -274,6 +332,8 @@ function App({ loaded }: { loaded: Loaded }) {
       return <QueryView loaded={loaded} />;
     case 'variable':
       return <VariableView loaded={loaded} />;
+    case 'annotation':
+      return <AnnotationView loaded={loaded} />;
     default:
       throw new Error(`unknown view ${String(loaded.scenario.view)}`);
   }

@@ -1,0 +1,19 @@
+// One panel case, stored as JSON in e2e/panels/scenarios/<name>.json.
+export interface PanelScenario {
+  name: string;
+  description?: string;
+  /** panel plugin id; served from its standalone dist or, with pluginPath, nested in the app */
+  pluginId: string;
+  pluginPath?: string;
+  title: string;
+  /** a named dataset from demoData.ts */
+  dataset: string;
+  /** how the query ended: Done (default) or Error with this message */
+  error?: string;
+  options?: Record<string, unknown>;
+  fieldConfig?: { defaults?: Record<string, unknown>; overrides?: unknown[] };
+  /** an older saved panel: runs the plugin's migration handler first */
+  pluginVersion?: string;
+  width: number;
+  height: number;
+}
