@@ -317,7 +317,13 @@ describe('bitcoin source security', () => {
     await h.sim.restart();
     h.sim.setFault({ kind: 'down' });
     await waitFor(() => h.source.health().status !== 'ok', 'down seen');
-    texts.push(((await query(h.source, 'chain.info').catch((e: unknown) => e)) as Error).message);
+    // a query the cache cannot answer, so it meets the fault
+    const failed = await query(h.source, 'blocks.recent', { count: 3 }).then(
+      () => null,
+      (e: unknown) => e as Error
+    );
+    expect(failed).toBeInstanceOf(Error);
+    texts.push(failed!.message);
     texts.push(JSON.stringify(h.source.health()));
     h.sim.setFault(null);
     await waitFor(() => h.source.health().status === 'ok', 'recovered');

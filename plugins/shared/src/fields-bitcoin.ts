@@ -59,6 +59,14 @@ export const PEER_FIELDS = {
   syncedHeight: 'syncedHeight',
   connectedAt: 'connectedAt', // ms
   connectedSeconds: 'connectedSeconds', // s
+  // offline geolocation (config geoip.cityDb / geoip.asnDb); null for onion, i2p, cjdns and
+  // private/local addresses, which are never looked up, and when no database is configured
+  lat: 'lat',
+  lon: 'lon',
+  country: 'country', // ISO 3166 alpha-2
+  city: 'city',
+  asn: 'asn',
+  org: 'org', // AS organisation
 } as const;
 
 /** `mempool.summary`: time series (history ring + the current reading). */

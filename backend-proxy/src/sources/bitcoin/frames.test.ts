@@ -70,12 +70,21 @@ describe('bitcoin frames', () => {
         syncedHeight: null,
         connectedAt: 5,
         connectedSeconds: 6,
+        lat: 50.1,
+        lon: 8.7,
+        country: 'DE',
+        city: 'Frankfurt am Main',
+        asn: 24940,
+        org: 'Hetzner Online GmbH',
       },
     ]);
     expect(frame.schema.meta?.preferredVisualisationType).toBe('table');
     expect(unitOf(frame, PEER_FIELDS.pingMs)).toBe('ms');
     expect(unitOf(frame, PEER_FIELDS.bytesRecv)).toBe('decbytes');
     expect(frameColumn(frame, PEER_FIELDS.syncedHeight)).toEqual([null]);
+    expect(frameColumn(frame, PEER_FIELDS.lat)).toEqual([50.1]);
+    expect(frameColumn(frame, PEER_FIELDS.asn)).toEqual([24940]);
+    expect(frameColumn(frame, PEER_FIELDS.org)).toEqual(['Hetzner Online GmbH']);
   });
 
   it('every numeric field of every frame has a unit', () => {

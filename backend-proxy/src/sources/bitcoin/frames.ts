@@ -95,6 +95,12 @@ export function peersFrame(rows: PeerRow[]): DataFrameJSON {
       { name: PEER_FIELDS.syncedHeight, type: 'number', values: col('syncedHeight'), unit: UNITS.none },
       { name: PEER_FIELDS.connectedAt, type: 'time', values: col('connectedAt'), unit: UNITS.dateTime },
       { name: PEER_FIELDS.connectedSeconds, type: 'number', values: col('connectedSeconds'), unit: UNITS.seconds },
+      { name: PEER_FIELDS.lat, type: 'number', values: col('lat'), unit: UNITS.none },
+      { name: PEER_FIELDS.lon, type: 'number', values: col('lon'), unit: UNITS.none },
+      { name: PEER_FIELDS.country, type: 'string', values: col('country') },
+      { name: PEER_FIELDS.city, type: 'string', values: col('city') },
+      { name: PEER_FIELDS.asn, type: 'number', values: col('asn'), unit: UNITS.none },
+      { name: PEER_FIELDS.org, type: 'string', values: col('org') },
     ],
     { preferredVisualisationType: 'table' }
   );

@@ -124,6 +124,7 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
 function health(rpcHealth: UpstreamHealth, state: BitcoinState): SourceHealth {
   const main = rpcHealth.snapshot();
   const others: Record<string, SourceHealth> = { mempool: state.mempool.health() };
+  if (state.geoError) others.geoip = { status: 'degraded', message: state.geoError, lastSuccess: null };
   if (state.networkMismatch) {
     others.network = { status: 'degraded', message: state.networkMismatch, lastSuccess: main.lastSuccess };
   }

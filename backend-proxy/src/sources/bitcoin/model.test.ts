@@ -181,6 +181,12 @@ describe('peers', () => {
       syncedHeight: 870_000,
       connectedAt: 1_731_390_000_000,
       connectedSeconds: 3_600,
+      lat: null,
+      lon: null,
+      country: null,
+      city: null,
+      asn: null,
+      org: null,
     });
   });
 

@@ -285,7 +285,17 @@ export interface PeerRow {
   syncedHeight: number | null;
   connectedAt: number;
   connectedSeconds: number;
+  lat: number | null;
+  lon: number | null;
+  country: string | null;
+  city: string | null;
+  asn: number | null;
+  org: string | null;
 }
+
+/** Geolocation columns of a peer row (geo.ts fills them; null when not looked up). */
+export type PeerGeoColumns = Pick<PeerRow, 'lat' | 'lon' | 'country' | 'city' | 'asn' | 'org'>;
+const NO_PEER_GEO: PeerGeoColumns = { lat: null, lon: null, country: null, city: null, asn: null, org: null };
 
 /** Network of an address when an old node does not report it (Core < 21). */
 export function networkOfAddress(addr: string): string {
@@ -296,7 +306,7 @@ export function networkOfAddress(addr: string): string {
   return 'ipv4';
 }
 
-export function toPeerRow(peer: PeerInfo, now: number): PeerRow {
+export function toPeerRow(peer: PeerInfo, now: number, geo: PeerGeoColumns = NO_PEER_GEO): PeerRow {
   return {
     id: peer.id,
     address: peer.addr,
@@ -311,6 +321,7 @@ export function toPeerRow(peer: PeerInfo, now: number): PeerRow {
     syncedHeight: peer.synced_blocks === undefined || peer.synced_blocks < 0 ? null : peer.synced_blocks,
     connectedAt: peer.conntime * 1_000,
     connectedSeconds: Math.max(0, Math.round(now / 1_000 - peer.conntime)),
+    ...geo,
   };
 }
 

@@ -7,6 +7,7 @@ import type { BitcoinRpc } from './client.js';
 import { CHAIN_NAME } from './client.js';
 import type { BitcoinSourceConfig } from './config.js';
 import type { HistogramRow } from './frames.js';
+import { GeoLookup, NO_GEO } from './geo.js';
 import { MempoolSync } from './mempoolSync.js';
 import { HASHPS_BLOCKS, SMART_FEE_METRIC_TARGETS, type BitcoinMetrics } from './metrics.js';
 import {
@@ -92,6 +93,9 @@ export class BitcoinState {
   networkMismatch: string | null = null;
   latestChain: { info: BlockchainInfo; at: number } | null = null;
   private readonly listeners = new Set<TickListener>();
+  private geoLookup: Promise<GeoLookup | null> | null = null;
+  /** set when a configured geolocation database could not be read */
+  geoError: string | null = null;
 
   constructor(
     readonly config: BitcoinSourceConfig,
@@ -198,8 +202,21 @@ export class BitcoinState {
     return this.cached('peers', TTL.peers, async () => {
       const peers = await this.rpc.call<PeerInfo[]>('getpeerinfo');
       const now = this.context.now();
-      return peers.map((p) => toPeerRow(p, now));
+      const geo = await this.geo();
+      return peers.map((p) => toPeerRow(p, now, geo ? geo.lookup(p.addr, p.network) : NO_GEO));
     });
+  }
+
+  /** The geolocation databases, opened once on first use; null when none is configured or readable. */
+  geo(): Promise<GeoLookup | null> {
+    const files = this.config.geoip;
+    if (!files?.cityDb && !files?.asnDb) return Promise.resolve(null);
+    this.geoLookup ??= GeoLookup.open(files).catch((error: unknown) => {
+      this.geoError = `geoip database not readable: ${error instanceof Error ? error.message : String(error)}`;
+      this.log.warn({ cityDb: files.cityDb, asnDb: files.asnDb }, this.geoError);
+      return null;
+    });
+    return this.geoLookup;
   }
 
   readMempool(): Promise<MempoolSample> {
