@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Mempool, type MempoolTx, type TxShape, CHAIN_LIMIT, NO_LINKS, finishShape, sampleFeeRate, sampleShape } from './mempool.js';
-import { type NetworkParams, blockWork, subsidySats } from './network.js';
+import { type NetworkParams, blockWork, subsidySats, targetFromBits } from './network.js';
 import { Rng, subSeed } from './rng.js';
 
 export interface Block {
@@ -64,6 +64,8 @@ export class SimNode {
   private recent: string[] = [];
   minedWithTxs = 0;
   private readonly work: bigint;
+  /** regtest's target is so easy that blocks here carry real proof of work */
+  private readonly regtestHistory: Block[] | null = null;
 
   constructor(options: SimNodeOptions) {
     this.params = options.params;
@@ -75,6 +77,24 @@ export class SimNode {
     this.tip = options.initialHeight;
     this.startTime = Math.floor(this.now() / 1000);
     this.work = blockWork(this.params.bits);
+    if (this.provable()) {
+      const history: Block[] = [];
+      for (let h = 0; h <= this.initialHeight; h++) {
+        if (h === 0) {
+          history.push(this.genesisBlock());
+          continue;
+        }
+        const rng = new Rng(subSeed(this.seed, h * 2 + 2));
+        history.push(this.assemble(rng, h, (history[h - 1] as Block).hash, this.historicalTime(h), [], null));
+      }
+      this.regtestHistory = history;
+      for (const block of history) this.historicalIndex.set(block.hash, block.height);
+    }
+  }
+
+  /** real proof of work is affordable on regtest (about two header hashes per block) */
+  private provable(): boolean {
+    return this.params.chain === 'regtest' && this.initialHeight <= 50_000;
   }
 
   nowSeconds(): number {
@@ -143,6 +163,8 @@ export class SimNode {
   // ---- synthesized history ------------------------------------------------------------------
 
   private historicalHash(height: number): string {
+    const proven = this.regtestHistory?.[height];
+    if (proven) return proven.hash;
     if (height === 0) {
       this.historicalIndex.set(this.params.genesis.hash, 0);
       return this.params.genesis.hash;
@@ -161,6 +183,8 @@ export class SimNode {
   }
 
   private historicalBlock(height: number): Block {
+    const proven = this.regtestHistory?.[height];
+    if (proven) return proven;
     const hash = this.historicalHash(height);
     const cached = this.historicalCache.get(hash);
     if (cached) return cached;
@@ -201,7 +225,8 @@ export class SimNode {
     return '0'.repeat(zeros) + rng.int(1, 3).toString(16) + rng.hex(32).slice(zeros + 1);
   }
 
-  private assemble(rng: Rng, height: number, prevHash: string | null, time: number, txs: TxShape[], hash: string): Block {
+  /** `hash` null: mine it (regtest) or draw a network-looking one */
+  private assemble(rng: Rng, height: number, prevHash: string | null, time: number, txs: TxShape[], hash: string | null): Block {
     const fees = txs.reduce((sum, tx) => sum + tx.fee, 0);
     const coinbase: TxShape = {
       txid: rng.hex(32),
@@ -225,8 +250,8 @@ export class SimNode {
     }
     stripped = Math.round(stripped);
     const versions = this.params.chain === 'regtest' ? [0x20000000] : [0x20000000, 0x2000e000, 0x3fffe000, 0x20800000, 0x2a000000];
-    return {
-      hash,
+    const block: Block = {
+      hash: hash ?? '',
       height,
       version: rng.pick(versions),
       merkleroot: merkleRoot(all.map((t) => t.txid)),
@@ -239,6 +264,11 @@ export class SimNode {
       strippedsize: stripped,
       weight: stripped * 3 + size,
     };
+    if (hash === null) {
+      if (this.provable()) mineHeader(block);
+      else block.hash = this.blockHashFrom(rng);
+    }
+    return block;
   }
 
   // ---- mempool activity -----------------------------------------------------------------------
@@ -317,7 +347,7 @@ export class SimNode {
     for (const tx of chosen) this.mempool.remove(tx.txid);
     if (chosen.length > 0) this.minedWithTxs++;
     const time = Math.max(this.nowSeconds(), this.medianTime(this.tip) + 1);
-    const block = this.assemble(this.rng, height, this.tipHash(), time, chosen.map(stripEntry), this.blockHashFrom(this.rng));
+    const block = this.assemble(this.rng, height, this.tipHash(), time, chosen.map(stripEntry), null);
     this.stored.set(block.hash, block);
     this.activeOverride.set(height, block.hash);
     this.tip = height;
@@ -375,6 +405,36 @@ function stripEntry(tx: MempoolTx): TxShape {
     txid: tx.txid, wtxid: tx.wtxid, size: tx.size, weight: tx.weight, vsize: tx.vsize, fee: tx.fee,
     nIn: tx.nIn, nOut: tx.nOut, outValue: tx.outValue, segwit: tx.segwit,
   };
+}
+
+/** the 80-byte header as serialized on the wire */
+export function headerBytes(block: Pick<Block, 'version' | 'prevHash' | 'merkleroot' | 'time' | 'bits' | 'nonce'>): Buffer {
+  const out = Buffer.alloc(80);
+  out.writeUInt32LE(block.version >>> 0, 0);
+  Buffer.from(block.prevHash ?? '0'.repeat(64), 'hex').reverse().copy(out, 4);
+  Buffer.from(block.merkleroot, 'hex').reverse().copy(out, 36);
+  out.writeUInt32LE(block.time >>> 0, 68);
+  out.writeUInt32LE(block.bits >>> 0, 72);
+  out.writeUInt32LE(block.nonce >>> 0, 76);
+  return out;
+}
+
+/** block hash in RPC byte order: SHA256d of the header, reversed */
+export function headerHash(block: Parameters<typeof headerBytes>[0]): string {
+  return sha256d(headerBytes(block)).reverse().toString('hex');
+}
+
+/** roll the nonce until the header meets its target (regtest: about one try in two) */
+function mineHeader(block: Block): void {
+  const target = targetFromBits(block.bits);
+  for (;;) {
+    const hash = headerHash(block);
+    if (BigInt(`0x${hash}`) <= target) {
+      block.hash = hash;
+      return;
+    }
+    block.nonce = (block.nonce + 1) >>> 0;
+  }
 }
 
 function varintSize(n: number): number {

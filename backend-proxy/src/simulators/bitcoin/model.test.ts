@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SimNode, merkleRoot } from './chain.js';
+import { SimNode, headerHash, merkleRoot } from './chain.js';
 import { Mempool, type MempoolTx } from './mempool.js';
-import { NETWORKS, difficultyFromBits, subsidySats } from './network.js';
+import { NETWORKS, difficultyFromBits, subsidySats, targetFromBits } from './network.js';
 import { percentilesByWeight } from './rpc.js';
 import { formatAmount, writeUniValue, btc } from './univalue.js';
 
@@ -58,6 +58,19 @@ describe('chain model', () => {
       const hash = node.mineBlock();
       const block = node.blockByHash(hash);
       expect(block?.time).toBeGreaterThan(node.medianTime((block?.height as number) - 1));
+    }
+  });
+
+  it('gives regtest blocks real proof of work: each hash is the header hash and meets the target', () => {
+    const node = new SimNode({ params: NETWORKS.regtest, seed: 4, initialHeight: 50, now: () => 1.7e12 });
+    node.addTransactions(30);
+    node.mineBlock();
+    node.reorg(2);
+    for (let h = 0; h <= node.tipHeight(); h++) {
+      const block = node.blockAt(h) as NonNullable<ReturnType<SimNode['blockAt']>>;
+      expect(headerHash(block), `height ${h}`).toBe(block.hash);
+      expect(BigInt(`0x${block.hash}`) <= targetFromBits(0x207fffff)).toBe(true);
+      if (h > 0) expect(block.prevHash).toBe(node.hashAt(h - 1));
     }
   });
 

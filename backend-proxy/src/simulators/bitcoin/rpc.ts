@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Block, SimNode } from './chain.js';
+import { type Block, type SimNode, headerBytes } from './chain.js';
 import { RPC, RpcError } from './errors.js';
 import type { MempoolTx } from './mempool.js';
 import { type NetworkParams, type SimNetwork, difficultyFromBits, subsidySats } from './network.js';
@@ -356,7 +356,7 @@ function le32(n: number): string {
 const reverseHex = (hex: string): string => Buffer.from(hex, 'hex').reverse().toString('hex');
 
 function serializeHeader(block: Block): string {
-  return le32(block.version) + reverseHex(block.prevHash ?? '0'.repeat(64)) + reverseHex(block.merkleroot) + le32(block.time) + le32(block.bits) + le32(block.nonce);
+  return headerBytes(block).toString('hex');
 }
 
 function varint(n: number): string {
