@@ -9,4 +9,9 @@ export interface NestedPlugin {
   type: 'datasource' | 'panel';
 }
 
-export const NESTED_PLUGINS: NestedPlugin[] = [{ dir: 'datasource', path: 'datasource', type: 'datasource' }];
+export const NESTED_PLUGINS: NestedPlugin[] = [
+  { dir: 'datasource', path: 'datasource', type: 'datasource' },
+  { dir: 'panels/mempool', path: 'panels/mempool', type: 'panel' },
+  { dir: 'panels/peermap', path: 'panels/peermap', type: 'panel' },
+  { dir: 'panels/profitability', path: 'panels/profitability', type: 'panel' },
+];
