@@ -1,10 +1,12 @@
 // npm run bench: every benchmark in turn; figures printed beside their baselines and written
 // to bench/results/<name>.json. Select some with BENCH=query,fleet.
 import { formatResult, machine, saveResult, type BenchResult } from './lib.js';
+import { runFleetBench } from './fleet.js';
 import { runQueryBench } from './query.js';
 
 const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   query: runQueryBench,
+  fleet: runFleetBench,
 };
 
 const selected = process.env.BENCH ? process.env.BENCH.split(',') : Object.keys(BENCHES);

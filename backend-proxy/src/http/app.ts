@@ -151,7 +151,7 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
   variableRoutes(app, sources);
   annotationRoutes(app, sources);
   streamRoutes(app, sources, (text) => secrets.scrub(text));
-  metricsRoutes(app, { sources, metrics, self, cache });
+  const refreshDerivedMetrics = metricsRoutes(app, { sources, metrics, self, cache });
 
   let started = false;
   let influx: InfluxWriterHandle | null = null;
@@ -183,7 +183,14 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
       history.start();
       const influxConfig = config.outputs?.influx;
       if (influxConfig) {
-        influx = await startInfluxWriter(influxConfig, { registry: metrics.registry, logger, secrets, metrics, now }).catch(
+        influx = await startInfluxWriter(influxConfig, {
+          registry: metrics.registry,
+          logger,
+          secrets,
+          metrics,
+          now,
+          beforeCollect: refreshDerivedMetrics,
+        }).catch(
           (error: unknown) => {
             logger.error({ err: error }, 'influx writer failed to start');
             return null;

@@ -5,10 +5,14 @@ import type { Source, SourceStatus } from '../../sources/types.js';
 
 const STATUS_VALUE: Record<SourceStatus, number> = { ok: 0, starting: 1, degraded: 2, down: 3 };
 
+/**
+ * Serves /metrics and returns the refresh that sets the derived series (source status, cache
+ * counters), so other readers of the registry (the Influx writer) see them too.
+ */
 export function metricsRoutes(
   app: FastifyInstance,
   deps: { sources: ReadonlyMap<string, Source>; metrics: MetricFactory; self: SelfMetrics; cache: CoalescingCache }
-): void {
+): () => void {
   const counters = {
     hits: deps.metrics.counter('nodescope_cache_hits_total', 'Query results served from the TTL cache'),
     misses: deps.metrics.counter('nodescope_cache_misses_total', 'Query results loaded from upstream'),
@@ -17,7 +21,7 @@ export function metricsRoutes(
   // the cache counts plain numbers on its hot path; the counters catch up at scrape time
   const reported: CacheStats = { hits: 0, misses: 0, coalesced: 0 };
 
-  app.get('/metrics', async (_request, reply) => {
+  const refresh = () => {
     for (const source of deps.sources.values()) {
       const { status } = source.health();
       deps.self.sourceStatus.set({ source: source.id }, STATUS_VALUE[status]);
@@ -28,7 +32,12 @@ export function metricsRoutes(
       if (delta > 0) counters[key].inc({ source: 'proxy' }, delta);
       reported[key] = deps.cache.stats[key];
     }
+  };
+
+  app.get('/metrics', async (_request, reply) => {
+    refresh();
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
+  return refresh;
 }
