@@ -33,7 +33,7 @@ export function random(seed: number): () => number {
 
 const BANDS = FEE_BAND_EDGES.length;
 // vbytes per minute arriving in each band: most traffic at 2-20 sat/vB, a long thin tail above
-const RAW_ARRIVAL = FEE_BAND_EDGES.map((lower) => 1 / (1 + Math.abs(Math.log2((lower + 1) / 5)) ** 2.2));
+const RAW_ARRIVAL = FEE_BAND_EDGES.map((lower) => 1 / (1 + Math.abs(Math.log2((lower + 1) / 9)) ** 1.8));
 const RAW_SUM = RAW_ARRIVAL.reduce((s, v) => s + v, 0);
 // about one block's worth (1 MvB) per 10 minutes on average, more by day than by night
 const ARRIVAL = RAW_ARRIVAL.map((v) => (v / RAW_SUM) * 112_000);
@@ -59,7 +59,13 @@ export function simulateMempool(points: number, stepMs: number, end: number, see
     const t = end - (points - 1 - i) * stepMs;
     const hour = new Date(t).getUTCHours();
     const daily = 1 + 0.45 * Math.sin(((hour - 8) / 24) * Math.PI * 2);
-    for (let b = 0; b < BANDS; b++) state[b]! += ARRIVAL[b]! * stepMinutes * daily * (0.6 + 0.8 * rnd());
+    // an afternoon rush (an exchange consolidating, a mint): extra transactions at 20-150 sat/vB
+    const rush = hour >= 13 && hour < 16 ? 1 : 0;
+    for (let b = 0; b < BANDS; b++) {
+      const lower = FEE_BAND_EDGES[b]!;
+      const extra = rush && lower >= 15 && lower < 150 ? 45_000 / 12 : 0;
+      state[b]! += (ARRIVAL[b]! * daily * (0.6 + 0.8 * rnd()) + extra * (0.5 + rnd())) * stepMinutes;
+    }
     nextBlock -= stepMinutes;
     while (nextBlock <= 0) {
       let room = 1_000_000;
@@ -154,7 +160,7 @@ export function projectedBlocksFrame(final: number[]): DataFrameJSON {
       { name: B.feeP50, type: 'number', values: rows.map(median), unit: 'sat/vB' },
       { name: B.feeP75, type: 'number', values: rows.map(median), unit: 'sat/vB' },
       { name: B.feeP90, type: 'number', values: rows.map((r) => Math.max(...r.fees)), unit: 'sat/vB' },
-      { name: B.feeMax, type: 'number', values: rows.map((r) => Math.max(...r.fees) * 1.6), unit: 'sat/vB' },
+      { name: B.feeMax, type: 'number', values: rows.map((r) => Math.max(...r.fees) * 1.15), unit: 'sat/vB' },
     ],
     { preferredVisualisationType: 'table' }
   );

@@ -12,7 +12,7 @@ import type { MempoolOptions } from './types';
 
 const BLOCKS_HEIGHT = 146;
 const LEGEND_BOTTOM_HEIGHT = 44;
-const LEGEND_RIGHT_WIDTH = 76;
+const LEGEND_RIGHT_WIDTH = 92;
 
 export function MempoolPanel({ data, options, width, height, timeZone }: PanelProps<MempoolOptions>) {
   const theme = useTheme2();

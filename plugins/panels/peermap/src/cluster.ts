@@ -59,3 +59,35 @@ export function dominant(categories: number[]): number {
   for (let i = 1; i < categories.length; i++) if (categories[i]! > categories[best]!) best = i;
   return best;
 }
+
+/**
+ * Grid cells can leave two clusters overlapping across a cell edge; merge any two whose discs
+ * overlap, biggest first, until none do (a few passes at most).
+ */
+export function mergeOverlapping(clusters: Cluster[], radius: (count: number) => number): Cluster[] {
+  let current = clusters;
+  for (let pass = 0; pass < 4; pass++) {
+    const sorted = [...current].sort((a, b) => b.members.length - a.members.length);
+    const gone = new Uint8Array(sorted.length);
+    let merged = false;
+    for (let i = 0; i < sorted.length; i++) {
+      if (gone[i]) continue;
+      const a = sorted[i]!;
+      for (let j = i + 1; j < sorted.length; j++) {
+        if (gone[j]) continue;
+        const b = sorted[j]!;
+        if (Math.hypot(a.x - b.x, a.y - b.y) >= radius(a.members.length) + radius(b.members.length)) continue;
+        const n = a.members.length + b.members.length;
+        a.x = (a.x * a.members.length + b.x * b.members.length) / n;
+        a.y = (a.y * a.members.length + b.y * b.members.length) / n;
+        a.members = a.members.concat(b.members);
+        a.categories = a.categories.map((c, k) => c + (b.categories[k] ?? 0));
+        gone[j] = 1;
+        merged = true;
+      }
+    }
+    current = sorted.filter((_c, i) => !gone[i]);
+    if (!merged) break;
+  }
+  return current;
+}

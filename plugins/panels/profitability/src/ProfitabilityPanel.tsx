@@ -127,7 +127,7 @@ function fleetJoulesPerTh(hashrate: number, miners: Array<{ status: string; powe
 
 const getStyles = (theme: GrafanaTheme2) => ({
   panel: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1.5), height: '100%', overflow: 'auto' }),
-  kpis: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(158px, 1fr))', gap: theme.spacing(1) }),
+  kpis: css({ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(140px, 1fr))', gap: theme.spacing(1) }),
   bodyWide: css({ display: 'flex', gap: theme.spacing(2), flex: '1 1 auto', minHeight: 0 }),
   bodyNarrow: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
   bars: css({ flex: '1 1 auto', minWidth: 0, overflowY: 'auto' }),

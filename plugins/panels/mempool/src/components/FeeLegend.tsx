@@ -30,7 +30,7 @@ export function FeeLegend({ bands, placement, height }: Props) {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   legend: css({ fontSize: 11, color: theme.colors.text.secondary, fontVariantNumeric: 'tabular-nums' }),
-  right: css({ display: 'flex', flexDirection: 'column', width: 76, padding: theme.spacing(0, 0.5, 0.5, 1), overflow: 'hidden' }),
+  right: css({ display: 'flex', flexDirection: 'column', width: 92, padding: theme.spacing(0, 0.5, 0.5, 1), overflow: 'hidden' }),
   bottom: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.25, 1), padding: theme.spacing(0.5, 1, 0, 8.5) }),
   title: css({ fontWeight: theme.typography.fontWeightMedium, paddingBottom: 2 }),
   cellRight: css({ display: 'flex', alignItems: 'center', gap: 6, flex: '1 1 0', minHeight: 2, lineHeight: 1 }),

@@ -78,7 +78,10 @@ export function MempoolChart({ histogram, width, height, scale, display, thresho
       ctx.moveTo(x, MARGIN.top);
       ctx.lineTo(x, MARGIN.top + plotHeight);
       ctx.stroke();
-      ctx.fillText(dateTimeFormat(t, { format: timeFormat, timeZone }), x, MARGIN.top + plotHeight + 6);
+      const label = dateTimeFormat(t, { format: timeFormat, timeZone });
+      // keep the edge labels inside the panel
+      const half = ctx.measureText(label).width / 2;
+      ctx.fillText(label, Math.min(Math.max(x, MARGIN.left + half), MARGIN.left + plotWidth - half), MARGIN.top + plotHeight + 6);
     }
 
     // bands, low fee at the bottom: each one a polygon between its top and the one below

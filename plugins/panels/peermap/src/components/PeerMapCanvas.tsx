@@ -2,7 +2,7 @@ import { css } from '@emotion/css';
 import { type DisplayProcessor, formattedValueToString, type GrafanaTheme2 } from '@grafana/data';
 import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
 import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { type Cluster, clusterPoints, clusterRadius, dominant } from '../cluster';
+import { type Cluster, clusterPoints, clusterRadius, dominant, mergeOverlapping } from '../cluster';
 import type { Palette } from '../colors';
 import { signalDrawn } from '../drawn';
 import type { Peer } from '../peers';
@@ -73,7 +73,8 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
       sx[i] = projected.x[i]! * view.k + view.x;
       sy[i] = projected.y[i]! * view.k + view.y;
     }
-    return clusterPoints({ x: sx, y: sy, category: projected.category }, cell, palette.names.length, cluster);
+    const grid = clusterPoints({ x: sx, y: sy, category: projected.category }, cell, palette.names.length, cluster);
+    return cluster ? mergeOverlapping(grid, (count) => clusterRadius(count, 4) + 1) : grid;
   }, [projected, view, cell, cluster, palette]);
 
   useLayoutEffect(() => {
@@ -210,9 +211,9 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
     >
       <canvas ref={canvas} style={{ width, height, cursor: drag.current ? 'grabbing' : 'grab' }} />
       <div className={styles.zoom}>
-        <IconButton name="plus" tooltip="Zoom in" onClick={() => zoomAt(width / 2, height / 2, 1.5)} />
-        <IconButton name="minus" tooltip="Zoom out" onClick={() => zoomAt(width / 2, height / 2, 1 / 1.5)} />
-        <IconButton name="expand-arrows" tooltip="Reset view" onClick={() => setView({ k: 1, x: 0, y: 0 })} />
+        <IconButton name="search-plus" tooltip="Zoom in" onClick={() => zoomAt(width / 2, height / 2, 1.5)} />
+        <IconButton name="search-minus" tooltip="Zoom out" onClick={() => zoomAt(width / 2, height / 2, 1 / 1.5)} />
+        <IconButton name="home-alt" tooltip="Reset view" onClick={() => setView({ k: 1, x: 0, y: 0 })} />
       </div>
       {hover && <PeerTooltip cluster={hover.cluster} peers={peers} palette={palette} x={hover.x} y={hover.y} width={width} formatPing={formatPing} formatBytes={formatBytes} />}
     </div>

@@ -15,7 +15,8 @@ export function MinerBars({ miners, money, max }: { miners: MinerProfit[]; money
     <div className={styles.list} data-testid="miner-bars">
       {shown.map((m) => {
         const value = m.result.profitPerDay;
-        const display = money(value);
+        const offline = m.status !== 'online';
+        const display = offline ? { ...money(value), color: undefined } : money(value);
         const share = (Math.abs(value) / extent) * (hasLoss ? (value < 0 ? zero : 100 - zero) : 100);
         return (
           <div key={`${m.fleet}/${m.miner}`} className={styles.row} data-testid="miner-bar" title={`${m.miner} ${m.model}: ${formattedValueToString(display)} per day`}>
@@ -34,8 +35,8 @@ export function MinerBars({ miners, money, max }: { miners: MinerProfit[]; money
                 }}
               />
             </div>
-            <div className={styles.value} style={{ color: display.color }}>
-              {formattedValueToString(display)}
+            <div className={styles.value} style={display.color ? { color: display.color } : undefined}>
+              {offline ? m.status : formattedValueToString(display)}
             </div>
           </div>
         );
@@ -54,6 +55,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
   track: css({ position: 'relative', height: 12, background: theme.colors.background.secondary, borderRadius: 2 }),
   zero: css({ position: 'absolute', top: -2, bottom: -2, width: 1, background: theme.colors.text.secondary }),
   bar: css({ position: 'absolute', top: 0, bottom: 0, borderRadius: 2, minWidth: 1 }),
-  value: css({ textAlign: 'right', fontWeight: theme.typography.fontWeightMedium }),
+  value: css({ textAlign: 'right', fontWeight: theme.typography.fontWeightMedium, color: theme.colors.text.secondary }),
   more: css({ color: theme.colors.text.secondary, paddingTop: 2 }),
 });

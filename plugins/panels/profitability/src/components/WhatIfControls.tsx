@@ -84,7 +84,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     alignItems: 'center',
     gap: theme.spacing(1),
     color: theme.colors.text.secondary,
-    input: { accentColor: theme.colors.primary.main, width: '100%' },
+    input: { accentColor: theme.colors.primary.main, colorScheme: theme.isDark ? 'dark' : 'light', width: '100%' },
     b: { color: theme.colors.text.primary, fontWeight: theme.typography.fontWeightMedium, textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
   }),
 });

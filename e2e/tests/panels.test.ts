@@ -1,0 +1,166 @@
+// The three panel plugins as Grafana loads them (built module.js through SystemJS, host-provided
+// @grafana/*, React), rendered in Chromium with demo-like frames in both themes: nodescope frames,
+// Prometheus frames, empty and error states, a migrated old panel, and the copy nested in the app.
+// Screenshots go to e2e/screenshots/panel-*.png.
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPanelHost } from '../panels/build.ts';
+import { ensurePanelsBuilt } from '../panels/plugins.ts';
+import { type PanelHarnessServer, startPanelHarness } from '../panels/server.ts';
+import { launchChromium, SCREENSHOTS } from './browser.ts';
+
+const THEMES = ['dark', 'light'] as const;
+let server: PanelHarnessServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  await Promise.all([ensurePanelsBuilt({ app: true }), buildPanelHost()]);
+  server = await startPanelHarness();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(scenario: string, theme: 'dark' | 'light'): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith('/public/fonts/roboto/')) problems.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
+  });
+  await page.goto(`${server.url}/?scenario=${scenario}&theme=${theme}`);
+  await page.waitForFunction(() => document.body.dataset.status !== undefined, null, { timeout: 60_000 });
+  const status = await page.evaluate(() => document.body.dataset.status);
+  if (status !== 'rendered') throw new Error(`${scenario}: ${await page.evaluate(() => document.body.dataset.error)}\n${problems.join('\n')}`);
+  return { page, problems };
+}
+
+const drawn = (page: Page) => page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-drawn-count]')?.dataset.drawnCount ?? 0) > 0, null, { timeout: 30_000 });
+
+async function shot(page: Page, name: string) {
+  await page.mouse.move(1275, 715);
+  await page.locator('[data-testid="panel-frame"]').screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+describe.each(THEMES)('panels (%s theme)', (theme) => {
+  it('mempool: nodescope frames -> 39 bands, projected blocks, threshold, tooltip per band', async () => {
+    const { page, problems } = await open('mempool', theme);
+    await drawn(page);
+    const panel = page.getByTestId('mempool-panel');
+    expect(await panel.getAttribute('data-origin')).toBe('nodescope');
+    expect(await panel.getAttribute('data-kind')).toBe('vsize');
+    expect(await page.getByTestId('projected-block').count()).toBe(8);
+    expect(await page.getByTestId('mempool-legend').locator('[title$="sat/vB"]').count()).toBe(39);
+    await shot(page, `panel-mempool-${theme}`);
+    const box = (await page.getByTestId('mempool-chart').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+    const tooltip = page.getByTestId('mempool-tooltip');
+    await expect.poll(() => tooltip.innerText()).toMatch(/sat\/vB/);
+    expect(await tooltip.innerText()).toMatch(/\d+(\.\d+)? [kM]vB/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `panel-mempool-tooltip-${theme}.png`) });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('mempool: Prometheus series (one frame per band label), log scale, merged bands', async () => {
+    const { page, problems } = await open('mempool-prometheus', theme);
+    await drawn(page);
+    const panel = page.getByTestId('mempool-panel');
+    expect(await panel.getAttribute('data-origin')).toBe('prometheus');
+    expect(await page.getByTestId('mempool-legend').locator('[title$="sat/vB"]').count()).toBe(13);
+    expect(await page.getByTestId('projected-blocks').count()).toBe(0);
+    await shot(page, `panel-mempool-prometheus-${theme}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it.each([
+    ['mempool-empty', 'panel-empty', 'No fee histogram in the data'],
+    ['mempool-error', 'panel-error', 'ECONNREFUSED'],
+    ['peermap-empty', 'panel-empty', 'No peer table in the data'],
+    ['profitability-empty', 'panel-empty', 'No market data'],
+  ])('%s: says what is missing', async (scenario, testId, text) => {
+    const { page, problems } = await open(scenario, theme);
+    await expect.poll(() => page.getByTestId(testId).innerText()).toContain(text);
+    await shot(page, `panel-${scenario}-${theme}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('peer map: placed peers clustered on the offline map, unplaceable counted, zoom splits clusters', async () => {
+    const { page, problems } = await open('peermap', theme);
+    await drawn(page);
+    const panel = page.getByTestId('peermap-panel');
+    const placed = Number(await panel.getAttribute('data-placed'));
+    const unplaced = Number(await panel.getAttribute('data-unplaced'));
+    expect(placed + unplaced).toBe(420);
+    expect(unplaced).toBeGreaterThan(20);
+    expect(await page.getByTestId('unplaced').innerText()).toContain(String(unplaced));
+    const canvas = page.getByTestId('peermap-canvas');
+    const before = Number(await canvas.getAttribute('data-clusters'));
+    expect(before).toBeLessThan(placed);
+    await shot(page, `panel-peermap-${theme}`);
+    const box = (await canvas.boundingBox())!;
+    // Europe, zoomed in: clusters split
+    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.3);
+    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -200);
+    await expect.poll(async () => Number(await canvas.getAttribute('data-zoom'))).toBeGreaterThan(2);
+    expect(Number(await canvas.getAttribute('data-clusters'))).not.toBe(before);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('peer map: colour by network, size by traffic, hover shows a peer', async () => {
+    const { page, problems } = await open('peermap-network', theme);
+    await drawn(page);
+    const canvas = page.getByTestId('peermap-canvas');
+    expect(Number(await canvas.getAttribute('data-clusters'))).toBe(Number(await page.getByTestId('peermap-panel').getAttribute('data-placed')));
+    await shot(page, `panel-peermap-network-${theme}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('profitability: fleet P&L, sorted miner bars, halving and retarget, what-if recomputes in the browser', async () => {
+    const { page, problems } = await open('profitability', theme);
+    await drawn(page);
+    expect(await page.getByTestId('miner-bar').count()).toBe(15);
+    const first = await page.getByTestId('miner-bar').first().innerText();
+    expect(first).toContain('rig-01');
+    expect(await page.getByTestId('kpi-halving').innerText()).toMatch(/days/);
+    await shot(page, `panel-profitability-${theme}`);
+    const profit = () => page.getByTestId('kpi-profit').innerText();
+    const before = await profit();
+    await page.getByLabel('Electricity price per kWh').fill('0.02');
+    await expect.poll(profit).not.toBe(before);
+    expect(await profit()).toContain('what if');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('panels: migration and app bundling', () => {
+  it('a 0.0.x saved mempool panel is migrated by the plugin handler', async () => {
+    const { page, problems } = await open('mempool-migrated', 'dark');
+    await drawn(page);
+    const options = JSON.parse((await page.evaluate(() => document.body.dataset.options))!);
+    expect(options).toMatchObject({ schemaVersion: 1, scale: 'log', bandGrouping: 'coarse', maxBlocks: 4 });
+    expect(await page.getByTestId('projected-block').count()).toBe(4);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('the mempool panel nested in nodescope-suite-app renders from the app dist', async () => {
+    const { page, problems } = await open('mempool-app', 'dark');
+    await drawn(page);
+    expect(await page.getByTestId('mempool-panel').count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
