@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Mempool, type MempoolTx, type TxShape, CHAIN_LIMIT, NO_LINKS, finishShape, sampleFeeRate, sampleShape } from './mempool.js';
+import {
+  Mempool,
+  type MempoolTx,
+  type TxShape,
+  CHAIN_LIMIT,
+  NO_LINKS,
+  finishShape,
+  sampleFeeRate,
+  sampleShape,
+} from './mempool.js';
 import { type NetworkParams, blockWork, subsidySats, targetFromBits } from './network.js';
 import { Rng, subSeed } from './rng.js';
 
@@ -20,8 +29,7 @@ export interface Block {
 }
 
 export type SequenceEvent =
-  | { label: 'A' | 'R'; hash: string; mempoolSequence: number }
-  | { label: 'C' | 'D'; hash: string };
+  { label: 'A' | 'R'; hash: string; mempoolSequence: number } | { label: 'C' | 'D'; hash: string };
 
 export interface StaleTip {
   hash: string;
@@ -190,7 +198,8 @@ export class SimNode {
     if (cached) return cached;
     if (height === 0) return this.genesisBlock();
     const rng = new Rng(subSeed(this.seed, height * 2 + 2));
-    const count = this.params.chain === 'regtest' ? 0 : this.params.chain === 'main' ? rng.int(2200, 4200) : rng.int(5, 400);
+    const count =
+      this.params.chain === 'regtest' ? 0 : this.params.chain === 'main' ? rng.int(2200, 4200) : rng.int(5, 400);
     const txs: TxShape[] = [];
     let weight = 0;
     for (let i = 0; i < count; i++) {
@@ -211,8 +220,32 @@ export class SimNode {
   private genesisBlock(): Block {
     const g = this.params.genesis;
     // the genesis coinbase: one input, one 50 BTC output, no witness; its txid is the merkle root
-    const coinbase: TxShape = { txid: g.merkleroot, wtxid: g.merkleroot, size: 204, weight: 816, vsize: 204, fee: 0, nIn: 1, nOut: 1, outValue: 5_000_000_000, segwit: false };
-    return { hash: g.hash, height: 0, version: 1, merkleroot: g.merkleroot, time: g.time, nonce: g.nonce, bits: g.bits, prevHash: null, txs: [coinbase], size: 285, strippedsize: 285, weight: 1140 };
+    const coinbase: TxShape = {
+      txid: g.merkleroot,
+      wtxid: g.merkleroot,
+      size: 204,
+      weight: 816,
+      vsize: 204,
+      fee: 0,
+      nIn: 1,
+      nOut: 1,
+      outValue: 5_000_000_000,
+      segwit: false,
+    };
+    return {
+      hash: g.hash,
+      height: 0,
+      version: 1,
+      merkleroot: g.merkleroot,
+      time: g.time,
+      nonce: g.nonce,
+      bits: g.bits,
+      prevHash: null,
+      txs: [coinbase],
+      size: 285,
+      strippedsize: 285,
+      weight: 1140,
+    };
   }
 
   private blockHashFrom(rng: Rng): string {
@@ -226,7 +259,14 @@ export class SimNode {
   }
 
   /** `hash` null: mine it (regtest) or draw a network-looking one */
-  private assemble(rng: Rng, height: number, prevHash: string | null, time: number, txs: TxShape[], hash: string | null): Block {
+  private assemble(
+    rng: Rng,
+    height: number,
+    prevHash: string | null,
+    time: number,
+    txs: TxShape[],
+    hash: string | null
+  ): Block {
     const fees = txs.reduce((sum, tx) => sum + tx.fee, 0);
     const coinbase: TxShape = {
       txid: rng.hex(32),
@@ -249,7 +289,8 @@ export class SimNode {
       stripped += (tx.weight - tx.size) / 3;
     }
     stripped = Math.round(stripped);
-    const versions = this.params.chain === 'regtest' ? [0x20000000] : [0x20000000, 0x2000e000, 0x3fffe000, 0x20800000, 0x2a000000];
+    const versions =
+      this.params.chain === 'regtest' ? [0x20000000] : [0x20000000, 0x2000e000, 0x3fffe000, 0x20800000, 0x2a000000];
     const block: Block = {
       hash: hash ?? '',
       height,
@@ -360,7 +401,8 @@ export class SimNode {
    * (MaybeUpdateMempoolForReorg runs before the BlockConnected signals), then C for each new block.
    */
   reorg(depth: number): string[] {
-    if (!Number.isInteger(depth) || depth < 1 || depth > this.tip) throw new Error(`reorg depth must be 1..${this.tip}`);
+    if (!Number.isInteger(depth) || depth < 1 || depth > this.tip)
+      throw new Error(`reorg depth must be 1..${this.tip}`);
     const oldTip = { hash: this.tipHash(), height: this.tip };
     const disconnected: TxShape[][] = [];
     for (let i = 0; i < depth; i++) {
@@ -402,16 +444,28 @@ export class SimNode {
 
 function stripEntry(tx: MempoolTx): TxShape {
   return {
-    txid: tx.txid, wtxid: tx.wtxid, size: tx.size, weight: tx.weight, vsize: tx.vsize, fee: tx.fee,
-    nIn: tx.nIn, nOut: tx.nOut, outValue: tx.outValue, segwit: tx.segwit,
+    txid: tx.txid,
+    wtxid: tx.wtxid,
+    size: tx.size,
+    weight: tx.weight,
+    vsize: tx.vsize,
+    fee: tx.fee,
+    nIn: tx.nIn,
+    nOut: tx.nOut,
+    outValue: tx.outValue,
+    segwit: tx.segwit,
   };
 }
 
 /** the 80-byte header as serialized on the wire */
-export function headerBytes(block: Pick<Block, 'version' | 'prevHash' | 'merkleroot' | 'time' | 'bits' | 'nonce'>): Buffer {
+export function headerBytes(
+  block: Pick<Block, 'version' | 'prevHash' | 'merkleroot' | 'time' | 'bits' | 'nonce'>
+): Buffer {
   const out = Buffer.alloc(80);
   out.writeUInt32LE(block.version >>> 0, 0);
-  Buffer.from(block.prevHash ?? '0'.repeat(64), 'hex').reverse().copy(out, 4);
+  Buffer.from(block.prevHash ?? '0'.repeat(64), 'hex')
+    .reverse()
+    .copy(out, 4);
   Buffer.from(block.merkleroot, 'hex').reverse().copy(out, 36);
   out.writeUInt32LE(block.time >>> 0, 68);
   out.writeUInt32LE(block.bits >>> 0, 72);
@@ -454,7 +508,9 @@ export function merkleRoot(txids: string[]): string {
     }
     level = next;
   }
-  return Buffer.from(level[0] as Buffer).reverse().toString('hex');
+  return Buffer.from(level[0] as Buffer)
+    .reverse()
+    .toString('hex');
 }
 
 function sha256d(data: Buffer): Buffer {

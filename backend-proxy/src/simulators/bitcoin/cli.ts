@@ -35,11 +35,23 @@ export function optionsFromArgs(argv: string[]): CliOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      network: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, datadir: { type: 'string' },
-      'zmq-port': { type: 'string' }, 'control-port': { type: 'string' }, auth: { type: 'string' }, seed: { type: 'string' },
-      'initial-height': { type: 'string' }, 'initial-mempool': { type: 'string' }, peers: { type: 'string' },
-      'tx-per-second': { type: 'string' }, 'block-interval-ms': { type: 'string' }, 'warmup-ms': { type: 'string' },
-      'electrs-port': { type: 'string' }, 'fulcrum-port': { type: 'string' }, 'electrum-lag': { type: 'string' },
+      network: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      datadir: { type: 'string' },
+      'zmq-port': { type: 'string' },
+      'control-port': { type: 'string' },
+      auth: { type: 'string' },
+      seed: { type: 'string' },
+      'initial-height': { type: 'string' },
+      'initial-mempool': { type: 'string' },
+      peers: { type: 'string' },
+      'tx-per-second': { type: 'string' },
+      'block-interval-ms': { type: 'string' },
+      'warmup-ms': { type: 'string' },
+      'electrs-port': { type: 'string' },
+      'fulcrum-port': { type: 'string' },
+      'electrum-lag': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -49,7 +61,8 @@ export function optionsFromArgs(argv: string[]): CliOptions {
     process.exit(0);
   }
   const networks = ['mainnet', 'testnet', 'testnet4', 'signet', 'regtest'];
-  if (values.network !== undefined && !networks.includes(values.network)) throw new Error(`--network must be one of ${networks.join(', ')}`);
+  if (values.network !== undefined && !networks.includes(values.network))
+    throw new Error(`--network must be one of ${networks.join(', ')}`);
   let auth: BitcoinSimulatorOptions['auth'];
   if (values.auth !== undefined) {
     const colon = values.auth.indexOf(':');
@@ -72,7 +85,8 @@ export function optionsFromArgs(argv: string[]): CliOptions {
     blockIntervalMs: int(values['block-interval-ms'], 'block-interval-ms'),
     warmupMs: int(values['warmup-ms'], 'warmup-ms'),
   };
-  for (const key of Object.keys(options) as Array<keyof BitcoinSimulatorOptions>) if (options[key] === undefined) delete options[key];
+  for (const key of Object.keys(options) as Array<keyof BitcoinSimulatorOptions>)
+    if (options[key] === undefined) delete options[key];
   const cli: CliOptions = { simulator: options, electrumLag: int(values['electrum-lag'], 'electrum-lag') ?? 0 };
   const electrsPort = int(values['electrs-port'], 'electrs-port');
   const fulcrumPort = int(values['fulcrum-port'], 'fulcrum-port');
@@ -91,11 +105,27 @@ async function main(): Promise<void> {
   }
   const sim = await startBitcoinSimulator(options.simulator);
   const host = options.simulator.host;
-  const electrs = options.electrsPort === undefined ? null : await startElectrsSimulator({ bitcoin: sim, port: options.electrsPort, lagBlocks: options.electrumLag, ...(host ? { host } : {}) });
-  const fulcrum = options.fulcrumPort === undefined ? null : await startFulcrumSimulator({ bitcoin: sim, port: options.fulcrumPort, lagBlocks: options.electrumLag, ...(host ? { host } : {}) });
+  const electrs =
+    options.electrsPort === undefined
+      ? null
+      : await startElectrsSimulator({
+          bitcoin: sim,
+          port: options.electrsPort,
+          lagBlocks: options.electrumLag,
+          ...(host ? { host } : {}),
+        });
+  const fulcrum =
+    options.fulcrumPort === undefined
+      ? null
+      : await startFulcrumSimulator({
+          bitcoin: sim,
+          port: options.fulcrumPort,
+          lagBlocks: options.electrumLag,
+          ...(host ? { host } : {}),
+        });
   // one JSON line the demo script can read; the cookie's content is never printed
   process.stdout.write(
-    `${JSON.stringify({ rpcUrl: sim.rpcUrl, zmqSequence: sim.zmqSequenceEndpoint, cookieFile: sim.cookieFile, datadir: sim.datadir, network: sim.network, control: sim.controlUrl, electrsMetrics: electrs?.metricsUrl ?? null, fulcrumStats: fulcrum?.statsUrl ?? null })}\n`,
+    `${JSON.stringify({ rpcUrl: sim.rpcUrl, zmqSequence: sim.zmqSequenceEndpoint, cookieFile: sim.cookieFile, datadir: sim.datadir, network: sim.network, control: sim.controlUrl, electrsMetrics: electrs?.metricsUrl ?? null, fulcrumStats: fulcrum?.statsUrl ?? null })}\n`
   );
   const stop = () => {
     void Promise.all([electrs?.close(), fulcrum?.close()])

@@ -14,7 +14,8 @@ export function parseFault(body: unknown): BitcoinFault | null {
   if (body === null || typeof body !== 'object') throw new Error('body must be a JSON object');
   const raw = body as Record<string, unknown>;
   if (raw.kind === undefined || raw.kind === null || raw.kind === 'none') return null;
-  if (typeof raw.kind !== 'string' || !FAULT_KINDS.has(raw.kind)) throw new Error(`unknown fault kind ${String(raw.kind)}`);
+  if (typeof raw.kind !== 'string' || !FAULT_KINDS.has(raw.kind))
+    throw new Error(`unknown fault kind ${String(raw.kind)}`);
   if (raw.kind === 'slow') {
     if (typeof raw.delayMs !== 'number' || raw.delayMs < 0) throw new Error('slow needs delayMs >= 0');
     return { kind: 'slow', delayMs: raw.delayMs };
@@ -23,7 +24,8 @@ export function parseFault(body: unknown): BitcoinFault | null {
     if (typeof raw.count !== 'number' || raw.count < 1) throw new Error('zmqDrop needs count >= 1');
     return { kind: 'zmqDrop', count: raw.count };
   }
-  if (raw.kind === 'warmup') return typeof raw.message === 'string' ? { kind: 'warmup', message: raw.message } : { kind: 'warmup' };
+  if (raw.kind === 'warmup')
+    return typeof raw.message === 'string' ? { kind: 'warmup', message: raw.message } : { kind: 'warmup' };
   return { kind: raw.kind } as BitcoinFault;
 }
 
@@ -33,7 +35,9 @@ export function parseFault(body: unknown): BitcoinFault | null {
  */
 export async function startControlServer(sim: BitcoinSimulator, port: number, host: string): Promise<ControlServer> {
   const server = http.createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => send(res, 400, { error: error instanceof Error ? error.message : String(error) }));
+    void handle(req, res).catch((error: unknown) =>
+      send(res, 400, { error: error instanceof Error ? error.message : String(error) })
+    );
   });
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://control');
@@ -41,11 +45,20 @@ export async function startControlServer(sim: BitcoinSimulator, port: number, ho
     const int = (name: string, fallback: number) => {
       const raw = url.searchParams.get(name);
       const value = raw === null ? fallback : Number(raw);
-      if (!Number.isInteger(value) || value < 1 || value > 100_000) throw new Error(`${name} must be an integer 1..100000`);
+      if (!Number.isInteger(value) || value < 1 || value > 100_000)
+        throw new Error(`${name} must be an integer 1..100000`);
       return value;
     };
     if (req.method === 'GET' && url.pathname === '/state') {
-      return send(res, 200, { tipHeight: sim.tipHeight(), tipHash: sim.tipHash(), mempoolSize: sim.mempoolTxids().length, mempoolSequence: sim.mempoolSequence(), fault: sim.currentFault(), rpcUrl: sim.rpcUrl, zmq: sim.zmqSequenceEndpoint });
+      return send(res, 200, {
+        tipHeight: sim.tipHeight(),
+        tipHash: sim.tipHash(),
+        mempoolSize: sim.mempoolTxids().length,
+        mempoolSequence: sim.mempoolSequence(),
+        fault: sim.currentFault(),
+        rpcUrl: sim.rpcUrl,
+        zmq: sim.zmqSequenceEndpoint,
+      });
     }
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only (GET /state)' });
     switch (url.pathname) {

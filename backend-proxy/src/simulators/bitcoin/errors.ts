@@ -16,7 +16,7 @@ export const RPC = {
 export class RpcError extends Error {
   constructor(
     readonly code: number,
-    message: string,
+    message: string
   ) {
     super(message);
   }

@@ -21,7 +21,9 @@ describe('bitcoind simulator: injected faults', () => {
   it('slow: delays every answer', async () => {
     sim.setFault({ kind: 'slow', delayMs: 5_000 });
     // a client deadline far below the delay gives up; the answer itself is intact afterwards
-    await expect(postRaw(sim, '{"method":"getblockcount","id":1}', { signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    await expect(
+      postRaw(sim, '{"method":"getblockcount","id":1}', { signal: AbortSignal.timeout(100) })
+    ).rejects.toThrow();
     sim.setFault({ kind: 'slow', delayMs: 1 });
     expect(await rpc(sim, 'getblockcount')).toBe(200);
     sim.setFault(null);
@@ -68,7 +70,10 @@ describe('bitcoind simulator: control endpoint', () => {
     const sim = await startBitcoinSimulator({ seed: 4, controlPort: 0, warmupMs: 20, restartDownMs: 10 });
     try {
       const post = async (route: string, body?: unknown) => {
-        const response = await fetch(new URL(route, sim.controlUrl as string), { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+        const response = await fetch(new URL(route, sim.controlUrl as string), {
+          method: 'POST',
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       };
       expect((await post('/transactions?count=5')).body.txids).toHaveLength(5);
@@ -100,7 +105,8 @@ describe('bitcoind simulator: load mode and auto-mining', () => {
     try {
       const start = sim.tipHeight();
       // wait for observable progress, not for a time
-      for (let i = 0; i < 200 && (sim.mempoolSequence() < 200 || sim.tipHeight() < start + 1); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 200 && (sim.mempoolSequence() < 200 || sim.tipHeight() < start + 1); i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(sim.mempoolSequence()).toBeGreaterThanOrEqual(200);
       expect(sim.tipHeight()).toBeGreaterThan(start);
     } finally {

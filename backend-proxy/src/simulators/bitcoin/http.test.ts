@@ -58,7 +58,11 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
     expect(reply.status).toBe(500);
     expect(reply.json).toEqual({ result: null, error: { code: -32700, message: 'Parse error' }, id: null });
     const scalar = await postRaw(sim, '42');
-    expect(scalar.json).toEqual({ result: null, error: { code: -32700, message: 'Top-level object parse error' }, id: null });
+    expect(scalar.json).toEqual({
+      result: null,
+      error: { code: -32700, message: 'Top-level object parse error' },
+      id: null,
+    });
   });
 
   it('reports invalid requests as -32600 with HTTP 400', async () => {
@@ -70,7 +74,11 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
     expect((badVersion.json as { error: { message: string } }).error.message).toBe('JSON-RPC version not supported');
     const badParams = await postRaw(sim, '{"jsonrpc":"2.0","id":5,"method":"getblockcount","params":"x"}');
     expect(badParams.status).toBe(400);
-    expect(badParams.json).toEqual({ jsonrpc: '2.0', error: { code: -32600, message: 'Params must be an array or object' }, id: 5 });
+    expect(badParams.json).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32600, message: 'Params must be an array or object' },
+      id: 5,
+    });
   });
 
   it('runs batch elements independently and always answers 200', async () => {
@@ -82,7 +90,7 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
         { jsonrpc: '2.0', method: 'getblockhash', params: [0], id: 3 },
         { jsonrpc: '2.0', method: 'getblockcount' },
         { jsonrpc: '2.0', method: 'getblockhash', params: ['zero'], id: 4 },
-      ]),
+      ])
     );
     expect(reply.status).toBe(200);
     const items = reply.json as Array<Record<string, unknown>>;
@@ -95,7 +103,10 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
   });
 
   it('answers an all-notification batch with 204 and an empty batch with []', async () => {
-    const notes = await postRaw(sim, '[{"jsonrpc":"2.0","method":"getblockcount"},{"jsonrpc":"2.0","method":"uptime"}]');
+    const notes = await postRaw(
+      sim,
+      '[{"jsonrpc":"2.0","method":"getblockcount"},{"jsonrpc":"2.0","method":"uptime"}]'
+    );
     expect(notes.status).toBe(204);
     const empty = await postRaw(sim, '[]');
     expect(empty.status).toBe(200);
@@ -104,7 +115,11 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
 
   it('keeps the previous element id for a non-object batch element, as bitcoind reuses its request object', async () => {
     const reply = await postRaw(sim, '[{"method":"getblockcount","id":9},5]');
-    expect((reply.json as unknown[])[1]).toEqual({ result: null, error: { code: -32600, message: 'Invalid Request object' }, id: 9 });
+    expect((reply.json as unknown[])[1]).toEqual({
+      result: null,
+      error: { code: -32600, message: 'Invalid Request object' },
+      id: 9,
+    });
   });
 
   it("matches Core 28's interface_rpc.py cases", async () => {
@@ -116,7 +131,10 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
     expect(empty.json).toEqual({ result: null, error: { code: -32700, message: 'Parse error' }, id: null });
     const numericVersion = await postRaw(sim, '{"jsonrpc":2,"method":"getblockcount"}');
     expect(numericVersion.status).toBe(400);
-    expect(numericVersion.json).toEqual({ result: null, error: { code: -32600, message: 'jsonrpc field must be a string' } });
+    expect(numericVersion.json).toEqual({
+      result: null,
+      error: { code: -32600, message: 'jsonrpc field must be a string' },
+    });
     const nullId = await postRaw(sim, '{"jsonrpc":"2.0","id":null,"method":"getblockcount"}');
     expect(nullId.status).toBe(200);
     expect(nullId.json).toEqual({ jsonrpc: '2.0', result: 200, id: null });
@@ -128,7 +146,7 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
         { jsonrpc: '1.0', method: 'getblockhash', params: [0], id: 3 },
         { pizza: 'sausage', id: 4 },
         { jsonrpc: '2.1', method: 'getblockcount', id: 5 },
-      ]),
+      ])
     );
     expect(batch.status).toBe(200);
     expect(batch.json).toEqual([
@@ -144,16 +162,32 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
     const hash = await rpc<string>(sim, 'getblockhash', { height: 1 });
     expect(await rpc(sim, 'getblockhash', [1])).toBe(hash);
     expect(await rpc(sim, 'getblockhash', { args: [1] })).toBe(hash);
-    await expect(rpc(sim, 'getblockhash', { depth: 1 })).rejects.toMatchObject({ code: -8, message: 'Unknown named parameter depth' });
+    await expect(rpc(sim, 'getblockhash', { depth: 1 })).rejects.toMatchObject({
+      code: -8,
+      message: 'Unknown named parameter depth',
+    });
   });
 
   it('answers missing or extra arguments with the help text as -1', async () => {
-    await expect(rpc(sim, 'getblockhash', [])).rejects.toMatchObject({ code: -1, message: expect.stringContaining('getblockhash "height"') });
+    await expect(rpc(sim, 'getblockhash', [])).rejects.toMatchObject({
+      code: -1,
+      message: expect.stringContaining('getblockhash "height"'),
+    });
     await expect(rpc(sim, 'getblockcount', [1])).rejects.toMatchObject({ code: -1 });
   });
 
   it('never serves wallet, mining or admin writes', async () => {
-    for (const method of ['stop', 'sendrawtransaction', 'generatetoaddress', 'getbalance', 'sendtoaddress', 'setban', 'invalidateblock', 'submitblock', 'prioritisetransaction']) {
+    for (const method of [
+      'stop',
+      'sendrawtransaction',
+      'generatetoaddress',
+      'getbalance',
+      'sendtoaddress',
+      'setban',
+      'invalidateblock',
+      'submitblock',
+      'prioritisetransaction',
+    ]) {
       const reply = await postRaw(sim, JSON.stringify({ method, id: method, params: [] }));
       expect(reply.status, method).toBe(404);
       expect((reply.json as { error: { code: number } }).error.code).toBe(-32601);
@@ -177,7 +211,11 @@ describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
       expect(reply.headers.get('www-authenticate')).toBe('Basic realm="jsonrpc"');
     }
     // the refused requests are logged as arrived, but were not executed
-    expect(sim.receivedRequests.slice(before).map((r) => r.outcome)).toEqual(['unauthorized', 'unauthorized', 'unauthorized']);
+    expect(sim.receivedRequests.slice(before).map((r) => r.outcome)).toEqual([
+      'unauthorized',
+      'unauthorized',
+      'unauthorized',
+    ]);
   });
 
   it('records every method name that arrived, unknown ones included', async () => {

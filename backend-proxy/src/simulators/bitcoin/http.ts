@@ -44,7 +44,13 @@ interface ParsedRequest {
 }
 
 /** JSONRPCReplyObj from rpc/request.cpp */
-function replyObject(result: unknown, error: RpcError | null, id: unknown, hasId: boolean, version: JsonRpcVersion): Record<string, unknown> {
+function replyObject(
+  result: unknown,
+  error: RpcError | null,
+  id: unknown,
+  hasId: boolean,
+  version: JsonRpcVersion
+): Record<string, unknown> {
   const reply: Record<string, unknown> = {};
   if (version === '2.0') reply.jsonrpc = '2.0';
   if (error === null) {
@@ -63,7 +69,8 @@ function replyObject(result: unknown, error: RpcError | null, id: unknown, hasId
  * non-object element keeps the previous element's id and version: `state` carries them.
  */
 function parseRequest(value: unknown, state: { id: unknown; hasId: boolean; version: JsonRpcVersion }): ParsedRequest {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new RpcError(RPC.INVALID_REQUEST, 'Invalid Request object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new RpcError(RPC.INVALID_REQUEST, 'Invalid Request object');
   const request = value as Record<string, unknown>;
   if ('id' in request) {
     state.id = request.id;
@@ -83,7 +90,8 @@ function parseRequest(value: unknown, state: { id: unknown; hasId: boolean; vers
   if (method === undefined || method === null) throw new RpcError(RPC.INVALID_REQUEST, 'Missing method');
   if (typeof method !== 'string') throw new RpcError(RPC.INVALID_REQUEST, 'Method must be a string');
   const params = request.params;
-  if (params !== undefined && params !== null && typeof params !== 'object') throw new RpcError(RPC.INVALID_REQUEST, 'Params must be an array or object');
+  if (params !== undefined && params !== null && typeof params !== 'object')
+    throw new RpcError(RPC.INVALID_REQUEST, 'Params must be an array or object');
   return { id: state.id, hasId: state.hasId, version: state.version, method, params: params ?? [] };
 }
 
@@ -104,7 +112,10 @@ function methodsIn(body: string): Array<{ method: string; version: JsonRpcVersio
     const value = JSON.parse(body) as unknown;
     const items = Array.isArray(value) ? value : [value];
     return items
-      .filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && typeof (r as Record<string, unknown>).method === 'string')
+      .filter(
+        (r): r is Record<string, unknown> =>
+          r !== null && typeof r === 'object' && typeof (r as Record<string, unknown>).method === 'string'
+      )
       .map((r) => ({ method: r.method as string, version: r.jsonrpc === '2.0' ? '2.0' : '1.0' }));
   } catch {
     return [];
@@ -128,7 +139,7 @@ export class RpcHttpServer {
 
   constructor(
     private readonly host: string,
-    private readonly hooks: RpcServerHooks,
+    private readonly hooks: RpcServerHooks
   ) {}
 
   get listening(): boolean {
@@ -208,7 +219,11 @@ export class RpcHttpServer {
       for (const m of methodsIn(body)) this.hooks.onReceived({ ...m, outcome: 'unauthorized' });
       // bitcoind sleeps 250 ms to deter brute-forcing, but only for a wrong password
       if (auth !== undefined && this.hooks.authFailureDelayMs > 0) await sleep(this.hooks.authFailureDelayMs);
-      res.writeHead(401, { 'WWW-Authenticate': WWW_AUTHENTICATE, 'Content-Type': LIBEVENT_CONTENT_TYPE, 'Content-Length': '0' });
+      res.writeHead(401, {
+        'WWW-Authenticate': WWW_AUTHENTICATE,
+        'Content-Type': LIBEVENT_CONTENT_TYPE,
+        'Content-Length': '0',
+      });
       res.end();
       return;
     }
@@ -273,7 +288,11 @@ export class RpcHttpServer {
   /** JSONRPCExec */
   private execute(request: ParsedRequest, catchErrors: boolean): Record<string, unknown> {
     const warmup = this.hooks.warmupMessage();
-    this.hooks.onReceived({ method: request.method, version: request.version, outcome: warmup === null ? 'executed' : 'warmup' });
+    this.hooks.onReceived({
+      method: request.method,
+      version: request.version,
+      outcome: warmup === null ? 'executed' : 'warmup',
+    });
     try {
       // CRPCTable::execute answers -28 before it even looks the method up
       if (warmup !== null) throw new RpcError(RPC.IN_WARMUP, warmup);
@@ -287,8 +306,14 @@ export class RpcHttpServer {
 }
 
 /** JSONErrorReply */
-function errorReply(error: RpcError, state: { id: unknown; hasId: boolean; version: JsonRpcVersion }): { status: number; text: string } {
-  return { status: errorStatus(error), text: `${writeUniValue(replyObject(null, error, state.id, state.hasId, state.version))}\n` };
+function errorReply(
+  error: RpcError,
+  state: { id: unknown; hasId: boolean; version: JsonRpcVersion }
+): { status: number; text: string } {
+  return {
+    status: errorStatus(error),
+    text: `${writeUniValue(replyObject(null, error, state.id, state.hasId, state.version))}\n`,
+  };
 }
 
 function textReply(res: http.ServerResponse, status: number, text: string): void {

@@ -128,7 +128,13 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
   const zmq = options.zmqPort === undefined || options.zmqPort === null ? null : new SequencePublisher();
   let zmqPort = options.zmqPort ?? 0;
 
-  const node = new SimNode({ params, seed, initialHeight: options.initialHeight ?? params.defaultInitialHeight, now, onEvent: (e) => zmq?.publish(e) });
+  const node = new SimNode({
+    params,
+    seed,
+    initialHeight: options.initialHeight ?? params.defaultInitialHeight,
+    now,
+    onEvent: (e) => zmq?.publish(e),
+  });
   const peers = createPeers(options.peers ?? 12, seed, params.p2pPort, startTime);
   const feeMode = options.feeEstimates ?? 'auto';
   const ctx: RpcContext = {
@@ -140,7 +146,8 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     datadir,
     zmqEndpoint: () => (zmq ? zmq.endpoint : null),
     indexes: options.indexes ?? (network === 'mainnet' ? ['txindex'] : []),
-    feeEstimatesReady: () => feeMode === 'always' || (feeMode === 'auto' && (network !== 'regtest' || node.minedWithTxs >= 3)),
+    feeEstimatesReady: () =>
+      feeMode === 'always' || (feeMode === 'auto' && (network !== 'regtest' || node.minedWithTxs >= 3)),
     nowMs: now,
   };
 
@@ -196,13 +203,15 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
         const count = Math.floor(carry);
         carry -= count;
         if (count > 0 && fault?.kind !== 'down' && !restarting) node.addTransactions(count);
-      }, tickMs),
+      }, tickMs)
     );
   }
   if ((options.blockIntervalMs ?? 0) > 0) {
-    timers.push(setInterval(() => {
-      if (fault?.kind !== 'down' && !restarting) node.mineBlock();
-    }, options.blockIntervalMs));
+    timers.push(
+      setInterval(() => {
+        if (fault?.kind !== 'down' && !restarting) node.mineBlock();
+      }, options.blockIntervalMs)
+    );
   }
 
   // listener changes are asynchronous; everything else takes effect at once

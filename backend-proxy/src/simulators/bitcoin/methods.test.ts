@@ -5,6 +5,25 @@ import { rpc } from './testkit.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+interface PeerJson {
+  network: string;
+  addr: string;
+  inbound: boolean;
+  bytessent: number;
+  bytesrecv: number;
+  [key: string]: unknown;
+}
+interface EntryJson {
+  vsize: number;
+  weight: number;
+  ancestorcount: number;
+  ancestorsize: number;
+  depends: string[];
+  spentby: string[];
+  fees: { base: number; modified: number; ancestor: number; descendant: number };
+  [key: string]: unknown;
+}
+
 describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
   let sim: BitcoinSimulator;
   let clock = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -15,7 +34,21 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
 
   it('getblockchaininfo has Core 28 fields, warnings as an array', async () => {
     const info = await rpc<Record<string, unknown>>(sim, 'getblockchaininfo');
-    expect(Object.keys(info)).toEqual(['chain', 'blocks', 'headers', 'bestblockhash', 'difficulty', 'time', 'mediantime', 'verificationprogress', 'initialblockdownload', 'chainwork', 'size_on_disk', 'pruned', 'warnings']);
+    expect(Object.keys(info)).toEqual([
+      'chain',
+      'blocks',
+      'headers',
+      'bestblockhash',
+      'difficulty',
+      'time',
+      'mediantime',
+      'verificationprogress',
+      'initialblockdownload',
+      'chainwork',
+      'size_on_disk',
+      'pruned',
+      'warnings',
+    ]);
     expect(info.chain).toBe('main');
     expect(info.blocks).toBe(840_000);
     expect(info.bestblockhash).toMatch(/^0{19}[1-3][0-9a-f]{44}$/);
@@ -29,13 +62,29 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     const hash = await rpc<string>(sim, 'getblockhash', [0]);
     expect(hash).toBe('000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f');
     const block = await rpc<Record<string, unknown>>(sim, 'getblock', [hash]);
-    expect(block).toMatchObject({ height: 0, time: 1231006505, nonce: 2083236893, bits: '1d00ffff', difficulty: 1, merkleroot: '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b', size: 285, nTx: 1 });
+    expect(block).toMatchObject({
+      height: 0,
+      time: 1231006505,
+      nonce: 2083236893,
+      bits: '1d00ffff',
+      difficulty: 1,
+      merkleroot: '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b',
+      size: 285,
+      nTx: 1,
+    });
     expect(block.previousblockhash).toBeUndefined();
     // the serialized header is the real one: its double SHA-256, reversed, is the genesis hash
     const header = Buffer.from(await rpc<string>(sim, 'getblockheader', [hash, false]), 'hex');
     const sha = (b: Buffer) => createHash('sha256').update(b).digest();
-    expect(Buffer.from(sha(sha(header))).reverse().toString('hex')).toBe(hash);
-    expect((await rpc<Record<string, unknown>>(sim, 'getblockheader', [await rpc(sim, 'getblockhash', [1])])).previousblockhash).toBe(hash);
+    expect(
+      Buffer.from(sha(sha(header)))
+        .reverse()
+        .toString('hex')
+    ).toBe(hash);
+    expect(
+      (await rpc<Record<string, unknown>>(sim, 'getblockheader', [await rpc(sim, 'getblockhash', [1])]))
+        .previousblockhash
+    ).toBe(hash);
   });
 
   it('links blocks: previousblockhash, nextblockhash, confirmations, median time', async () => {
@@ -48,7 +97,7 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     expect(prev.nextblockhash).toBe(tip);
     expect(prev.confirmations).toBe(2);
     expect(await rpc(sim, 'getblockhash', [839_999])).toBe(header.previousblockhash);
-    expect(header.mediantime as number).toBeLessThanOrEqual(header.time as number + 7200);
+    expect(header.mediantime as number).toBeLessThanOrEqual((header.time as number) + 7200);
     expect(header.bits).toBe('17030ecd');
     expect(header.difficulty as number).toBeGreaterThan(1e13);
   });
@@ -79,14 +128,51 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     expect(first).toMatchObject({ txid: txids[1], version: 2 });
     expect(typeof first?.fee).toBe('number');
     expect(await rpc(sim, 'getblock', [hash, false])).toBe(raw);
-    await expect(rpc(sim, 'getblock', ['00'.repeat(32)])).rejects.toMatchObject({ code: -5, message: 'Block not found' });
-    await expect(rpc(sim, 'getblock', ['xyz'])).rejects.toMatchObject({ code: -8, message: "blockhash must be of length 64 (not 3, for 'xyz')" });
+    await expect(rpc(sim, 'getblock', ['00'.repeat(32)])).rejects.toMatchObject({
+      code: -5,
+      message: 'Block not found',
+    });
+    await expect(rpc(sim, 'getblock', ['xyz'])).rejects.toMatchObject({
+      code: -8,
+      message: "blockhash must be of length 64 (not 3, for 'xyz')",
+    });
   });
 
   it('getblockstats: all fields, fee-rate percentiles ordered, selected stats only, bad stat -8', async () => {
     const height = sim.tipHeight();
     const stats = await rpc<Record<string, unknown>>(sim, 'getblockstats', [height]);
-    for (const key of ['avgfee', 'avgfeerate', 'avgtxsize', 'blockhash', 'feerate_percentiles', 'height', 'ins', 'maxfee', 'maxfeerate', 'maxtxsize', 'medianfee', 'mediantime', 'mintxsize', 'minfee', 'minfeerate', 'outs', 'subsidy', 'swtotal_size', 'swtotal_weight', 'swtxs', 'time', 'total_out', 'total_size', 'total_weight', 'totalfee', 'txs', 'utxo_increase', 'utxo_size_inc', 'utxo_increase_actual', 'utxo_size_inc_actual']) {
+    for (const key of [
+      'avgfee',
+      'avgfeerate',
+      'avgtxsize',
+      'blockhash',
+      'feerate_percentiles',
+      'height',
+      'ins',
+      'maxfee',
+      'maxfeerate',
+      'maxtxsize',
+      'medianfee',
+      'mediantime',
+      'mintxsize',
+      'minfee',
+      'minfeerate',
+      'outs',
+      'subsidy',
+      'swtotal_size',
+      'swtotal_weight',
+      'swtxs',
+      'time',
+      'total_out',
+      'total_size',
+      'total_weight',
+      'totalfee',
+      'txs',
+      'utxo_increase',
+      'utxo_size_inc',
+      'utxo_increase_actual',
+      'utxo_size_inc_actual',
+    ]) {
       expect(stats, key).toHaveProperty(key);
     }
     const p = stats.feerate_percentiles as number[];
@@ -96,13 +182,22 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     const block = await rpc<{ tx: string[]; hash: string }>(sim, 'getblock', [stats.blockhash]);
     expect(stats.txs).toBe(block.tx.length);
     // totals come from the same transactions the block lists: compare with getblock verbosity 2
-    const v2 = await rpc<{ tx: Array<{ fee?: number; size: number; weight: number }> }>(sim, 'getblock', [stats.blockhash, 2]);
+    const v2 = await rpc<{ tx: Array<{ fee?: number; size: number; weight: number }> }>(sim, 'getblock', [
+      stats.blockhash,
+      2,
+    ]);
     const fees = v2.tx.slice(1).reduce((s, t) => s + Math.round((t.fee ?? 0) * 1e8), 0);
     expect(stats.totalfee).toBe(fees);
     expect(stats.total_weight).toBe(v2.tx.slice(1).reduce((s, t) => s + t.weight, 0));
     expect(await rpc(sim, 'getblockstats', [block.hash, ['txs', 'height']])).toEqual({ height, txs: block.tx.length });
-    await expect(rpc(sim, 'getblockstats', [height, ['nope']])).rejects.toMatchObject({ code: -8, message: "Invalid selected statistic 'nope'" });
-    await expect(rpc(sim, 'getblockstats', [height + 5])).rejects.toMatchObject({ code: -8, message: `Target block height ${height + 5} after current tip ${height}` });
+    await expect(rpc(sim, 'getblockstats', [height, ['nope']])).rejects.toMatchObject({
+      code: -8,
+      message: "Invalid selected statistic 'nope'",
+    });
+    await expect(rpc(sim, 'getblockstats', [height + 5])).rejects.toMatchObject({
+      code: -8,
+      message: `Target block height ${height + 5} after current tip ${height}`,
+    });
   });
 
   it('getrawmempool: list, verbose map, {txids, mempool_sequence}, and the -8 for both flags', async () => {
@@ -113,7 +208,10 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     expect(withSeq.txids).toHaveLength(list.length);
     const verbose = await rpc<Record<string, { vsize: number }>>(sim, 'getrawmempool', [true]);
     expect(Object.keys(verbose)).toHaveLength(list.length);
-    await expect(rpc(sim, 'getrawmempool', [true, true])).rejects.toMatchObject({ code: -8, message: 'Verbose results cannot contain mempool sequence values.' });
+    await expect(rpc(sim, 'getrawmempool', [true, true])).rejects.toMatchObject({
+      code: -8,
+      message: 'Verbose results cannot contain mempool sequence values.',
+    });
   });
 
   it('getmempoolinfo agrees with the mempool', async () => {
@@ -121,8 +219,17 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     const entries = [...sim.mempoolEntries().values()];
     expect(info.size).toBe(entries.length);
     expect(info.bytes).toBe(entries.reduce((s, e) => s + e.vsize, 0));
-    expect(info.total_fee).toBeCloseTo(entries.reduce((s, e) => s + e.fee, 0), 8);
-    expect(info).toMatchObject({ loaded: true, maxmempool: 300_000_000, mempoolminfee: 0.00001, minrelaytxfee: 0.00001, fullrbf: true });
+    expect(info.total_fee).toBeCloseTo(
+      entries.reduce((s, e) => s + e.fee, 0),
+      8
+    );
+    expect(info).toMatchObject({
+      loaded: true,
+      maxmempool: 300_000_000,
+      mempoolminfee: 0.00001,
+      minrelaytxfee: 0.00001,
+      fullrbf: true,
+    });
   });
 
   it('estimatesmartfee: targets 1..1008, blocks >= 2, lower rate for longer targets, mode checked', async () => {
@@ -135,37 +242,73 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     const conservative = await rpc<{ feerate: number }>(sim, 'estimatesmartfee', [6, 'conservative']);
     const economical = await rpc<{ feerate: number }>(sim, 'estimatesmartfee', [6, 'economical']);
     expect(conservative.feerate).toBeGreaterThanOrEqual(economical.feerate);
-    await expect(rpc(sim, 'estimatesmartfee', [0])).rejects.toMatchObject({ code: -8, message: 'Invalid conf_target, must be between 1 and 1008' });
+    await expect(rpc(sim, 'estimatesmartfee', [0])).rejects.toMatchObject({
+      code: -8,
+      message: 'Invalid conf_target, must be between 1 and 1008',
+    });
     await expect(rpc(sim, 'estimatesmartfee', [6, 'fast'])).rejects.toMatchObject({ code: -8 });
   });
 
   it('getpeerinfo: every network type, Core 28 fields, traffic that grows with time', async () => {
-    const peers = await rpc<Array<Record<string, any>>>(sim, 'getpeerinfo');
+    const peers = await rpc<PeerJson[]>(sim, 'getpeerinfo');
     expect(peers).toHaveLength(12);
-    expect(new Set(peers.map((p) => p.network))).toEqual(new Set(['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns', 'not_publicly_routable']));
+    expect(new Set(peers.map((p) => p.network))).toEqual(
+      new Set(['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns', 'not_publicly_routable'])
+    );
     for (const p of peers) {
-      for (const key of ['id', 'addr', 'network', 'services', 'bytessent', 'bytesrecv', 'conntime', 'pingtime', 'version', 'subver', 'inbound', 'synced_headers', 'synced_blocks', 'connection_type', 'transport_protocol_type']) expect(p, key).toHaveProperty(key);
+      for (const key of [
+        'id',
+        'addr',
+        'network',
+        'services',
+        'bytessent',
+        'bytesrecv',
+        'conntime',
+        'pingtime',
+        'version',
+        'subver',
+        'inbound',
+        'synced_headers',
+        'synced_blocks',
+        'connection_type',
+        'transport_protocol_type',
+      ])
+        expect(p, key).toHaveProperty(key);
     }
     expect(peers.find((p) => p.network === 'onion')?.addr).toMatch(/^[a-z2-7]{56}\.onion:8333$/);
     expect(peers.find((p) => p.network === 'i2p')?.addr).toMatch(/^[a-z2-7]{52}\.b32\.i2p:0$/);
     expect(peers.find((p) => p.network === 'cjdns')?.addr).toMatch(/^\[fc[0-9a-f]{2}:/);
-    expect(peers.filter((p) => p.network === 'not_publicly_routable').map((p) => p.addr).join(' ')).toMatch(/(10\.|192\.168\.)/);
+    expect(
+      peers
+        .filter((p) => p.network === 'not_publicly_routable')
+        .map((p) => p.addr)
+        .join(' ')
+    ).toMatch(/(10\.|192\.168\.)/);
     expect(peers.some((p) => p.inbound)).toBe(true);
     const totals1 = await rpc<{ totalbytesrecv: number; totalbytessent: number }>(sim, 'getnettotals');
     clock += 10_000;
-    const peers2 = await rpc<Array<Record<string, any>>>(sim, 'getpeerinfo');
-    const totals2 = await rpc<{ totalbytesrecv: number; totalbytessent: number; timemillis: number }>(sim, 'getnettotals');
+    const peers2 = await rpc<PeerJson[]>(sim, 'getpeerinfo');
+    const totals2 = await rpc<{ totalbytesrecv: number; totalbytessent: number; timemillis: number }>(
+      sim,
+      'getnettotals'
+    );
     expect(totals2.totalbytesrecv).toBeGreaterThan(totals1.totalbytesrecv);
     expect(totals2.totalbytessent).toBeGreaterThan(totals1.totalbytessent);
     expect(totals2.timemillis).toBe(clock);
-    expect(peers2[0]?.bytessent).toBeGreaterThan(peers[0]?.bytessent);
+    expect(peers2[0]?.bytessent).toBeGreaterThan(peers[0]?.bytessent ?? Infinity);
     const sum = peers2.reduce((s, p) => s + p.bytesrecv, 0);
     expect(totals2.totalbytesrecv).toBeGreaterThanOrEqual(sum);
   });
 
   it('small status methods', async () => {
     const net = await rpc<Record<string, unknown>>(sim, 'getnetworkinfo');
-    expect(net).toMatchObject({ version: 280000, subversion: '/Satoshi:28.0.0/', connections: 12, relayfee: 0.00001, warnings: [] });
+    expect(net).toMatchObject({
+      version: 280000,
+      subversion: '/Satoshi:28.0.0/',
+      connections: 12,
+      relayfee: 0.00001,
+      warnings: [],
+    });
     expect(await rpc(sim, 'getconnectioncount')).toBe(12);
     expect(await rpc(sim, 'getblockcount')).toBe(sim.tipHeight());
     expect(await rpc(sim, 'getdifficulty')).toBeGreaterThan(1e13);
@@ -177,11 +320,17 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     expect(await rpc(sim, 'getindexinfo')).toEqual({ txindex: { synced: true, best_block_height: sim.tipHeight() } });
     expect(await rpc(sim, 'getindexinfo', ['coinstatsindex'])).toEqual({});
     expect(await rpc(sim, 'getzmqnotifications')).toEqual([]);
-    const deployments = await rpc<{ deployments: Record<string, { active: boolean; height: number }> }>(sim, 'getdeploymentinfo');
+    const deployments = await rpc<{ deployments: Record<string, { active: boolean; height: number }> }>(
+      sim,
+      'getdeploymentinfo'
+    );
     expect(deployments.deployments.taproot).toMatchObject({ type: 'buried', active: true, height: 709_632 });
     expect(await rpc(sim, 'getmemoryinfo')).toHaveProperty('locked.used');
     expect(await rpc(sim, 'getmemoryinfo', ['mallocinfo'])).toMatch(/^<malloc/);
-    await expect(rpc(sim, 'getmemoryinfo', ['bogus'])).rejects.toMatchObject({ code: -8, message: 'unknown mode bogus' });
+    await expect(rpc(sim, 'getmemoryinfo', ['bogus'])).rejects.toMatchObject({
+      code: -8,
+      message: 'unknown mode bogus',
+    });
     const rpcInfo = await rpc<{ active_commands: Array<{ method: string }>; logpath: string }>(sim, 'getrpcinfo');
     expect(rpcInfo.active_commands[0]?.method).toBe('getrpcinfo');
     expect(rpcInfo.logpath.endsWith('/debug.log')).toBe(true);
@@ -189,7 +338,16 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
 
   it('getchaintxstats and listbanned', async () => {
     const stats = await rpc<Record<string, number | string>>(sim, 'getchaintxstats');
-    expect(Object.keys(stats)).toEqual(['time', 'txcount', 'window_final_block_hash', 'window_final_block_height', 'window_block_count', 'window_tx_count', 'window_interval', 'txrate']);
+    expect(Object.keys(stats)).toEqual([
+      'time',
+      'txcount',
+      'window_final_block_hash',
+      'window_final_block_height',
+      'window_block_count',
+      'window_tx_count',
+      'window_interval',
+      'txrate',
+    ]);
     expect(stats.window_block_count).toBe(4320);
     expect(stats.window_final_block_hash).toBe(sim.tipHash());
     expect(stats.txcount as number).toBeGreaterThan(stats.window_tx_count as number);
@@ -200,7 +358,13 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     expect((await rpc<{ txcount: number }>(sim, 'getchaintxstats', [0])).txcount).toBe(before.txcount + block.nTx);
     await expect(rpc(sim, 'getchaintxstats', [-1])).rejects.toMatchObject({ code: -8 });
     const bans = await rpc<Array<Record<string, unknown>>>(sim, 'listbanned');
-    expect(Object.keys(bans[0] ?? {})).toEqual(['address', 'ban_created', 'banned_until', 'ban_duration', 'time_remaining']);
+    expect(Object.keys(bans[0] ?? {})).toEqual([
+      'address',
+      'ban_created',
+      'banned_until',
+      'ban_duration',
+      'time_remaining',
+    ]);
   });
 
   it('reorg leaves a valid-fork tip in getchaintips and stale blocks at -1 confirmations', async () => {
@@ -230,21 +394,46 @@ describe('bitcoind simulator: generated mempool', () => {
     expect(child, 'the generator makes some CPFP children').toBeDefined();
     const [childId, childEntry] = child as [string, { depends: string[] }];
     const parentId = childEntry.depends[0] as string;
-    const e = await rpc<Record<string, any>>(sim, 'getmempoolentry', [childId]);
-    expect(Object.keys(e)).toEqual(['vsize', 'weight', 'time', 'height', 'descendantcount', 'descendantsize', 'ancestorcount', 'ancestorsize', 'wtxid', 'fees', 'depends', 'spentby', 'bip125-replaceable', 'unbroadcast']);
+    const e = await rpc<EntryJson>(sim, 'getmempoolentry', [childId]);
+    expect(Object.keys(e)).toEqual([
+      'vsize',
+      'weight',
+      'time',
+      'height',
+      'descendantcount',
+      'descendantsize',
+      'ancestorcount',
+      'ancestorsize',
+      'wtxid',
+      'fees',
+      'depends',
+      'spentby',
+      'bip125-replaceable',
+      'unbroadcast',
+    ]);
     expect(Object.keys(e.fees)).toEqual(['base', 'modified', 'ancestor', 'descendant']);
     expect(e.depends).toContain(parentId);
     expect(e.ancestorcount).toBeGreaterThanOrEqual(2);
-    const parent = await rpc<Record<string, any>>(sim, 'getmempoolentry', [parentId]);
+    const parent = await rpc<EntryJson>(sim, 'getmempoolentry', [parentId]);
     expect(parent.spentby).toContain(childId);
-    expect(e.ancestorsize).toBe(e.vsize + (await rpc<Array<Record<string, any>>>(sim, 'getmempoolancestors', [childId, true]).then((m) => Object.values(m).reduce((s, a) => s + a.vsize, 0))));
+    expect(e.ancestorsize).toBe(
+      e.vsize +
+        (await rpc<Record<string, EntryJson>>(sim, 'getmempoolancestors', [childId, true]).then((m) =>
+          Object.values(m).reduce((s, a) => s + a.vsize, 0)
+        ))
+    );
     expect(Math.round(e.fees.ancestor * 1e8)).toBeGreaterThan(Math.round(e.fees.base * 1e8));
     expect(e.vsize).toBe(Math.ceil(e.weight / 4));
-    await expect(rpc(sim, 'getmempoolentry', ['ab'.repeat(32)])).rejects.toMatchObject({ code: -5, message: 'Transaction not in mempool' });
+    await expect(rpc(sim, 'getmempoolentry', ['ab'.repeat(32)])).rejects.toMatchObject({
+      code: -5,
+      message: 'Transaction not in mempool',
+    });
   });
 
   it('has a realistic fee-rate mix: most below 5 sat/vB, a body to 50, a tail beyond 200', () => {
-    const rates = [...sim.mempoolEntries().values()].filter((e) => e.depends.length === 0).map((e) => (e.fee * 1e8) / e.vsize);
+    const rates = [...sim.mempoolEntries().values()]
+      .filter((e) => e.depends.length === 0)
+      .map((e) => (e.fee * 1e8) / e.vsize);
     const share = (lo: number, hi: number) => rates.filter((r) => r >= lo && r < hi).length / rates.length;
     expect(share(1, 5)).toBeGreaterThan(0.3);
     expect(share(5, 50)).toBeGreaterThan(0.25);
@@ -254,14 +443,16 @@ describe('bitcoind simulator: generated mempool', () => {
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(100);
     expect(Math.max(...sizes)).toBeGreaterThan(1500);
   });
-
 });
 
 describe('bitcoind simulator: regtest fee estimation', () => {
   it('reports insufficient data until blocks with transactions were mined', async () => {
     const sim = await startBitcoinSimulator({ seed: 3 });
     try {
-      expect(await rpc(sim, 'estimatesmartfee', [6])).toEqual({ errors: ['Insufficient data or no feerate found'], blocks: 6 });
+      expect(await rpc(sim, 'estimatesmartfee', [6])).toEqual({
+        errors: ['Insufficient data or no feerate found'],
+        blocks: 6,
+      });
       for (let i = 0; i < 3; i++) {
         sim.addTransactions(20);
         sim.mineBlock();

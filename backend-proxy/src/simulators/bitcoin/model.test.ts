@@ -6,7 +6,22 @@ import { percentilesByWeight } from './rpc.js';
 import { formatAmount, writeUniValue, btc } from './univalue.js';
 
 function tx(txid: string, vsize: number, fee: number, parents: string[] = []): MempoolTx {
-  return { txid, wtxid: txid, size: vsize, weight: vsize * 4, vsize, fee, nIn: 1, nOut: 2, outValue: 1e6, segwit: false, time: 0, height: 0, parents, children: [] };
+  return {
+    txid,
+    wtxid: txid,
+    size: vsize,
+    weight: vsize * 4,
+    vsize,
+    fee,
+    nIn: 1,
+    nOut: 2,
+    outValue: 1e6,
+    segwit: false,
+    time: 0,
+    height: 0,
+    parents,
+    children: [],
+  };
 }
 
 describe('mempool model', () => {
@@ -81,7 +96,7 @@ describe('chain model', () => {
         'fff2525b8931402dd09222c50775608f75787bd2b87e56995a7bdd30f79702c4',
         '6359f0868171b1d194cbee1af2f16ea598ae8fad666d9b012c8ed2b79a236ec4',
         'e9a66845e05d5abc0ad04ec80f774a7e585c6e8db975962d069a522137b80c1d',
-      ]),
+      ])
     ).toBe('f3e94742aca4b5ef85488dc37c06c3282295ffec960994b2c0d5ac2a25a95766');
   });
 
@@ -99,14 +114,22 @@ describe('UniValue output', () => {
     expect(formatAmount(10)).toBe('0.00000010');
     expect(formatAmount(2_100_000_000_000_000)).toBe('21000000.00000000');
     expect(formatAmount(-5)).toBe('-0.00000005');
-    expect(writeUniValue({ fee: btc(10), list: [1, 'a', null, true] })).toBe('{"fee":0.00000010,"list":[1,"a",null,true]}');
+    expect(writeUniValue({ fee: btc(10), list: [1, 'a', null, true] })).toBe(
+      '{"fee":0.00000010,"list":[1,"a",null,true]}'
+    );
   });
 });
 
 describe('getblockstats percentiles', () => {
   it('follows CalculatePercentilesByWeight', () => {
     // weights 1..5 at rates 10..50: cumulative 1,3,6,10,15 of total 15
-    const scores: Array<[number, number]> = [[30, 3], [10, 1], [50, 5], [20, 2], [40, 4]];
+    const scores: Array<[number, number]> = [
+      [30, 3],
+      [10, 1],
+      [50, 5],
+      [20, 2],
+      [40, 4],
+    ];
     expect(percentilesByWeight(scores, 15)).toEqual([20, 30, 40, 50, 50]);
     expect(percentilesByWeight([], 0)).toEqual([0, 0, 0, 0, 0]);
   });

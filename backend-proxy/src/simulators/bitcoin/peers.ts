@@ -29,17 +29,70 @@ export interface SimPeer {
 }
 
 // Public addresses inside well-known hosting ranges, so offline geolocation finds them.
-const PUBLIC_V4 = ['95.216.', '144.76.', '5.9.', '88.99.', '138.68.', '51.15.', '104.248.', '34.105.', '3.120.', '185.180.', '62.210.', '178.63.', '159.89.', '18.197.'];
+const PUBLIC_V4 = [
+  '95.216.',
+  '144.76.',
+  '5.9.',
+  '88.99.',
+  '138.68.',
+  '51.15.',
+  '104.248.',
+  '34.105.',
+  '3.120.',
+  '185.180.',
+  '62.210.',
+  '178.63.',
+  '159.89.',
+  '18.197.',
+];
 const PUBLIC_V6 = ['2a01:4f8:', '2001:41d0:', '2604:a880:', '2a03:b0c0:', '2600:1f18:'];
 const AS_BY_PREFIX: Record<string, number> = {
-  '95.216.': 24940, '144.76.': 24940, '5.9.': 24940, '88.99.': 24940, '178.63.': 24940, '138.68.': 14061, '104.248.': 14061,
-  '159.89.': 14061, '51.15.': 12876, '62.210.': 12876, '34.105.': 396982, '3.120.': 16509, '18.197.': 16509, '185.180.': 60068,
-  '2a01:4f8:': 24940, '2001:41d0:': 16276, '2604:a880:': 14061, '2a03:b0c0:': 14061, '2600:1f18:': 14618,
+  '95.216.': 24940,
+  '144.76.': 24940,
+  '5.9.': 24940,
+  '88.99.': 24940,
+  '178.63.': 24940,
+  '138.68.': 14061,
+  '104.248.': 14061,
+  '159.89.': 14061,
+  '51.15.': 12876,
+  '62.210.': 12876,
+  '34.105.': 396982,
+  '3.120.': 16509,
+  '18.197.': 16509,
+  '185.180.': 60068,
+  '2a01:4f8:': 24940,
+  '2001:41d0:': 16276,
+  '2604:a880:': 14061,
+  '2a03:b0c0:': 14061,
+  '2600:1f18:': 14618,
 };
-const SUBVERSIONS = ['/Satoshi:28.0.0/', '/Satoshi:27.1.0/', '/Satoshi:27.0.0/', '/Satoshi:26.1.0/', '/Satoshi:28.1.0/', '/Satoshi:25.0.0/', '/Satoshi:27.1.0(Knots)/', '/btcwire:0.5.0/btcd:0.24.2/'];
+const SUBVERSIONS = [
+  '/Satoshi:28.0.0/',
+  '/Satoshi:27.1.0/',
+  '/Satoshi:27.0.0/',
+  '/Satoshi:26.1.0/',
+  '/Satoshi:28.1.0/',
+  '/Satoshi:25.0.0/',
+  '/Satoshi:27.1.0(Knots)/',
+  '/btcwire:0.5.0/btcd:0.24.2/',
+];
 
 /** the mix the brief asks for: IPv4, IPv6, onion v3, I2P, CJDNS and private addresses */
-const LAYOUT: PeerNetwork[] = ['ipv4', 'ipv4', 'ipv6', 'onion', 'ipv4', 'i2p', 'cjdns', 'not_publicly_routable', 'ipv4', 'onion', 'ipv6', 'not_publicly_routable'];
+const LAYOUT: PeerNetwork[] = [
+  'ipv4',
+  'ipv4',
+  'ipv6',
+  'onion',
+  'ipv4',
+  'i2p',
+  'cjdns',
+  'not_publicly_routable',
+  'ipv4',
+  'onion',
+  'ipv6',
+  'not_publicly_routable',
+];
 
 export function createPeers(count: number, seed: number, port: number, now: number): SimPeer[] {
   const peers: SimPeer[] = [];
@@ -74,7 +127,10 @@ export function createPeers(count: number, seed: number, port: number, now: numb
         addr = `[fc${rng.hex(1)}:${rng.hex(2)}:${rng.hex(2)}:${rng.hex(2)}:${rng.hex(2)}:${rng.hex(2)}:${rng.hex(2)}:${rng.hex(2)}]:${port}`;
         break;
       default:
-        addr = i % 2 === 0 ? `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}:${port}` : `192.168.${rng.int(0, 255)}.${rng.int(2, 254)}:${port}`;
+        addr =
+          i % 2 === 0
+            ? `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}:${port}`
+            : `192.168.${rng.int(0, 255)}.${rng.int(2, 254)}:${port}`;
     }
     const connectionType: SimPeer['connectionType'] = inbound
       ? 'inbound'
@@ -87,14 +143,19 @@ export function createPeers(count: number, seed: number, port: number, now: numb
     peers.push({
       id: i,
       addr,
-      addrbind: network === 'onion' || network === 'i2p' ? '127.0.0.1:' + (network === 'onion' ? 9050 : 7656) : `192.168.1.20:${inbound ? port : rng.int(40000, 60000)}`,
+      addrbind:
+        network === 'onion' || network === 'i2p'
+          ? '127.0.0.1:' + (network === 'onion' ? 9050 : 7656)
+          : `192.168.1.20:${inbound ? port : rng.int(40000, 60000)}`,
       network,
       inbound,
       connectionType,
       subver: rng.pick(SUBVERSIONS),
       version: 70016,
       services: v2 ? '0000000000000c09' : '0000000000000409',
-      servicesnames: v2 ? ['NETWORK', 'WITNESS', 'NETWORK_LIMITED', 'P2P_V2'] : ['NETWORK', 'WITNESS', 'NETWORK_LIMITED'],
+      servicesnames: v2
+        ? ['NETWORK', 'WITNESS', 'NETWORK_LIMITED', 'P2P_V2']
+        : ['NETWORK', 'WITNESS', 'NETWORK_LIMITED'],
       transport: v2 ? 'v2' : 'v1',
       sessionId: v2 ? rng.hex(32) : '',
       conntime: now - rng.int(60, 6 * 86400),

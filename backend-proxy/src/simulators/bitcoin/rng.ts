@@ -56,7 +56,6 @@ export class Rng {
   }
 }
 
-
 /** derive an independent seed for a sub-stream (per height, per peer, ...) */
 export function subSeed(seed: number, salt: number): number {
   let h = (seed ^ Math.imul(salt + 0x7f4a7c15, 0x85ebca6b)) >>> 0;

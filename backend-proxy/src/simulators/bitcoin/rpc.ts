@@ -43,9 +43,21 @@ const MAX_MEMPOOL_BYTES = 300_000_000;
  * is simply not registered, so bitcoind's own -32601 "Method not found" answers it.
  */
 export const METHODS: Record<string, MethodSpec> = {
-  getblockchaininfo: { args: [], summary: 'Returns an object containing various state info regarding blockchain processing.', run: (_a, ctx) => blockchainInfo(ctx) },
-  getnetworkinfo: { args: [], summary: 'Returns an object containing various state info regarding P2P networking.', run: (_a, ctx) => networkInfo(ctx) },
-  getmempoolinfo: { args: [], summary: 'Returns details on the active state of the TX memory pool.', run: (_a, ctx) => mempoolInfo(ctx) },
+  getblockchaininfo: {
+    args: [],
+    summary: 'Returns an object containing various state info regarding blockchain processing.',
+    run: (_a, ctx) => blockchainInfo(ctx),
+  },
+  getnetworkinfo: {
+    args: [],
+    summary: 'Returns an object containing various state info regarding P2P networking.',
+    run: (_a, ctx) => networkInfo(ctx),
+  },
+  getmempoolinfo: {
+    args: [],
+    summary: 'Returns details on the active state of the TX memory pool.',
+    run: (_a, ctx) => mempoolInfo(ctx),
+  },
   getmininginfo: {
     args: [],
     summary: 'Returns a json object containing mining-related information.',
@@ -58,13 +70,41 @@ export const METHODS: Record<string, MethodSpec> = {
       warnings: [],
     }),
   },
-  getpeerinfo: { args: [], summary: 'Returns data about each connected network peer as a json array of objects.', run: (_a, ctx) => ctx.peers.map((p) => peerInfo(p, ctx)) },
-  getnettotals: { args: [], summary: 'Returns information about network traffic, including bytes in, bytes out, and current system time.', run: (_a, ctx) => netTotals(ctx) },
-  getconnectioncount: { args: [], summary: 'Returns the number of connections to other nodes.', run: (_a, ctx) => ctx.peers.length },
-  getblockcount: { args: [], summary: 'Returns the height of the most-work fully-validated chain.', run: (_a, ctx) => ctx.node.tipHeight() },
-  getbestblockhash: { args: [], summary: 'Returns the hash of the best (tip) block in the most-work fully-validated chain.', run: (_a, ctx) => ctx.node.tipHash() },
-  getdifficulty: { args: [], summary: 'Returns the proof-of-work difficulty as a multiple of the minimum difficulty.', run: (_a, ctx) => difficultyFromBits(ctx.params.bits) },
-  uptime: { args: [], summary: 'Returns the total uptime of the server.', run: (_a, ctx) => Math.max(0, Math.floor(ctx.nowMs() / 1000) - ctx.startTime()) },
+  getpeerinfo: {
+    args: [],
+    summary: 'Returns data about each connected network peer as a json array of objects.',
+    run: (_a, ctx) => ctx.peers.map((p) => peerInfo(p, ctx)),
+  },
+  getnettotals: {
+    args: [],
+    summary: 'Returns information about network traffic, including bytes in, bytes out, and current system time.',
+    run: (_a, ctx) => netTotals(ctx),
+  },
+  getconnectioncount: {
+    args: [],
+    summary: 'Returns the number of connections to other nodes.',
+    run: (_a, ctx) => ctx.peers.length,
+  },
+  getblockcount: {
+    args: [],
+    summary: 'Returns the height of the most-work fully-validated chain.',
+    run: (_a, ctx) => ctx.node.tipHeight(),
+  },
+  getbestblockhash: {
+    args: [],
+    summary: 'Returns the hash of the best (tip) block in the most-work fully-validated chain.',
+    run: (_a, ctx) => ctx.node.tipHash(),
+  },
+  getdifficulty: {
+    args: [],
+    summary: 'Returns the proof-of-work difficulty as a multiple of the minimum difficulty.',
+    run: (_a, ctx) => difficultyFromBits(ctx.params.bits),
+  },
+  uptime: {
+    args: [],
+    summary: 'Returns the total uptime of the server.',
+    run: (_a, ctx) => Math.max(0, Math.floor(ctx.nowMs() / 1000) - ctx.startTime()),
+  },
   getblockhash: {
     args: [{ name: 'height', type: 'number', required: true }],
     summary: 'Returns hash of block in best-block-chain at height provided.',
@@ -75,7 +115,10 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getblockheader: {
-    args: [{ name: 'blockhash', type: 'string', required: true }, { name: 'verbose', type: 'bool' }],
+    args: [
+      { name: 'blockhash', type: 'string', required: true },
+      { name: 'verbose', type: 'bool' },
+    ],
     summary: "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.",
     run: ([hash, verbose], ctx) => {
       const block = requireBlock(ctx, parseHash(hash as string, 'hash'));
@@ -83,7 +126,10 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getblock: {
-    args: [{ name: 'blockhash', type: 'string', required: true }, { name: 'verbosity', type: 'verbosity' }],
+    args: [
+      { name: 'blockhash', type: 'string', required: true },
+      { name: 'verbosity', type: 'verbosity' },
+    ],
     summary: "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.",
     run: ([hash, verbosity], ctx) => {
       const block = requireBlock(ctx, parseHash(hash as string, 'blockhash'));
@@ -91,27 +137,44 @@ export const METHODS: Record<string, MethodSpec> = {
       if (typeof verbosity === 'boolean') level = verbosity ? 1 : 0;
       else if (typeof verbosity === 'number') level = verbosity;
       if (level <= 0) return serializeBlock(block);
-      const json = { ...headerJson(block, ctx), strippedsize: block.strippedsize, size: block.size, weight: block.weight } as Record<string, unknown>;
+      const json = {
+        ...headerJson(block, ctx),
+        strippedsize: block.strippedsize,
+        size: block.size,
+        weight: block.weight,
+      } as Record<string, unknown>;
       // tx comes after the header fields, as blockToJSON orders it
       json.tx = level === 1 ? block.txs.map((t) => t.txid) : block.txs.map((t, i) => txJson(block, i, t, ctx));
       return json;
     },
   },
   getblockstats: {
-    args: [{ name: 'hash_or_height', type: 'hash_or_height', required: true }, { name: 'stats', type: 'array' }],
+    args: [
+      { name: 'hash_or_height', type: 'hash_or_height', required: true },
+      { name: 'stats', type: 'array' },
+    ],
     summary: 'Compute per block statistics for a given window. All amounts are in satoshis.',
     run: ([target, stats], ctx) => blockStats(ctx, target as string | number, stats as unknown[] | undefined),
   },
   getchaintips: {
     args: [],
-    summary: 'Return information about all known tips in the block tree, including the main chain as well as orphaned branches.',
+    summary:
+      'Return information about all known tips in the block tree, including the main chain as well as orphaned branches.',
     run: (_a, ctx) => [
       { height: ctx.node.tipHeight(), hash: ctx.node.tipHash(), branchlen: 0, status: 'active' },
-      ...ctx.node.staleTips.map((t) => ({ height: t.height, hash: t.hash, branchlen: t.branchlen, status: 'valid-fork' })),
+      ...ctx.node.staleTips.map((t) => ({
+        height: t.height,
+        hash: t.hash,
+        branchlen: t.branchlen,
+        status: 'valid-fork',
+      })),
     ],
   },
   getnetworkhashps: {
-    args: [{ name: 'nblocks', type: 'number' }, { name: 'height', type: 'number' }],
+    args: [
+      { name: 'nblocks', type: 'number' },
+      { name: 'height', type: 'number' },
+    ],
     summary: 'Returns the estimated network hashes per second based on the last n blocks.',
     run: ([nblocks, height], ctx) => {
       const tip = ctx.node.tipHeight();
@@ -121,17 +184,25 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   estimatesmartfee: {
-    args: [{ name: 'conf_target', type: 'number', required: true }, { name: 'estimate_mode', type: 'string' }],
-    summary: 'Estimates the approximate fee per kilobyte needed for a transaction to begin confirmation within conf_target blocks if possible.',
+    args: [
+      { name: 'conf_target', type: 'number', required: true },
+      { name: 'estimate_mode', type: 'string' },
+    ],
+    summary:
+      'Estimates the approximate fee per kilobyte needed for a transaction to begin confirmation within conf_target blocks if possible.',
     run: ([target, mode], ctx) => estimateSmartFee(ctx, target as number, (mode as string | undefined) ?? 'unset'),
   },
   getrawmempool: {
-    args: [{ name: 'verbose', type: 'bool' }, { name: 'mempool_sequence', type: 'bool' }],
+    args: [
+      { name: 'verbose', type: 'bool' },
+      { name: 'mempool_sequence', type: 'bool' },
+    ],
     summary: 'Returns all transaction ids in memory pool as a json array of string transaction ids.',
     run: ([verbose, withSequence], ctx) => {
       const pool = ctx.node.mempool;
       if (verbose === true) {
-        if (withSequence === true) throw new RpcError(RPC.INVALID_PARAMETER, 'Verbose results cannot contain mempool sequence values.');
+        if (withSequence === true)
+          throw new RpcError(RPC.INVALID_PARAMETER, 'Verbose results cannot contain mempool sequence values.');
         const out: Record<string, unknown> = {};
         for (const tx of pool.entries.values()) out[tx.txid] = entryJson(tx, ctx);
         return out;
@@ -146,14 +217,22 @@ export const METHODS: Record<string, MethodSpec> = {
     run: ([txid], ctx) => entryJson(requireMempoolTx(ctx, txid as string), ctx),
   },
   getmempoolancestors: {
-    args: [{ name: 'txid', type: 'string', required: true }, { name: 'verbose', type: 'bool' }],
+    args: [
+      { name: 'txid', type: 'string', required: true },
+      { name: 'verbose', type: 'bool' },
+    ],
     summary: 'If txid is in the mempool, returns all in-mempool ancestors.',
-    run: ([txid, verbose], ctx) => relatives(ctx, ctx.node.mempool.ancestors(requireMempoolTx(ctx, txid as string).txid), verbose === true),
+    run: ([txid, verbose], ctx) =>
+      relatives(ctx, ctx.node.mempool.ancestors(requireMempoolTx(ctx, txid as string).txid), verbose === true),
   },
   getmempooldescendants: {
-    args: [{ name: 'txid', type: 'string', required: true }, { name: 'verbose', type: 'bool' }],
+    args: [
+      { name: 'txid', type: 'string', required: true },
+      { name: 'verbose', type: 'bool' },
+    ],
     summary: 'If txid is in the mempool, returns all in-mempool descendants.',
-    run: ([txid, verbose], ctx) => relatives(ctx, ctx.node.mempool.descendants(requireMempoolTx(ctx, txid as string).txid), verbose === true),
+    run: ([txid, verbose], ctx) =>
+      relatives(ctx, ctx.node.mempool.descendants(requireMempoolTx(ctx, txid as string).txid), verbose === true),
   },
   getzmqnotifications: {
     args: [],
@@ -179,12 +258,16 @@ export const METHODS: Record<string, MethodSpec> = {
     args: [{ name: 'blockhash', type: 'string' }],
     summary: 'Returns an object containing various state info regarding deployments of consensus changes.',
     run: ([hash], ctx) => {
-      const height = hash === undefined ? ctx.node.tipHeight() : requireBlock(ctx, parseHash(hash as string, 'blockhash')).height;
+      const height =
+        hash === undefined ? ctx.node.tipHeight() : requireBlock(ctx, parseHash(hash as string, 'blockhash')).height;
       return deploymentInfo(ctx, height);
     },
   },
   getchaintxstats: {
-    args: [{ name: 'nblocks', type: 'number' }, { name: 'blockhash', type: 'string' }],
+    args: [
+      { name: 'nblocks', type: 'number' },
+      { name: 'blockhash', type: 'string' },
+    ],
     summary: 'Compute statistics about the total number and rate of transactions in the chain.',
     run: ([nblocks, hash], ctx) => chainTxStats(ctx, nblocks as number | undefined, hash as string | undefined),
   },
@@ -195,7 +278,15 @@ export const METHODS: Record<string, MethodSpec> = {
       // one ban set an hour before start, as `setban 203.0.113.7 add` would leave it
       const created = ctx.startTime() - 3600;
       const now = Math.floor(ctx.nowMs() / 1000);
-      return [{ address: '203.0.113.7/32', ban_created: created, banned_until: created + 86400, ban_duration: 86400, time_remaining: Math.max(0, created + 86400 - now) }];
+      return [
+        {
+          address: '203.0.113.7/32',
+          ban_created: created,
+          banned_until: created + 86400,
+          ban_duration: 86400,
+          time_remaining: Math.max(0, created + 86400 - now),
+        },
+      ];
     },
   },
   getmemoryinfo: {
@@ -203,8 +294,12 @@ export const METHODS: Record<string, MethodSpec> = {
     summary: 'Returns an object containing information about memory usage.',
     run: ([mode]) => {
       const m = (mode as string | undefined) ?? 'stats';
-      if (m === 'stats') return { locked: { used: 65_632, free: 196_512, total: 262_144, locked: 262_144, chunks_used: 2_051, chunks_free: 2 } };
-      if (m === 'mallocinfo') return '<malloc version="1">\n<heap nr="0">\n<sizes>\n</sizes>\n<total type="fast" count="0" size="0"/>\n<total type="rest" count="1" size="1024"/>\n<system type="current" size="135168"/>\n<system type="max" size="135168"/>\n<aspace type="total" size="135168"/>\n<aspace type="mprotect" size="135168"/>\n</heap>\n</malloc>\n';
+      if (m === 'stats')
+        return {
+          locked: { used: 65_632, free: 196_512, total: 262_144, locked: 262_144, chunks_used: 2_051, chunks_free: 2 },
+        };
+      if (m === 'mallocinfo')
+        return '<malloc version="1">\n<heap nr="0">\n<sizes>\n</sizes>\n<total type="fast" count="0" size="0"/>\n<total type="rest" count="1" size="1024"/>\n<system type="current" size="135168"/>\n<system type="max" size="135168"/>\n<aspace type="total" size="135168"/>\n<aspace type="mprotect" size="135168"/>\n</heap>\n</malloc>\n';
       throw new RpcError(RPC.INVALID_PARAMETER, `unknown mode ${m}`);
     },
   },
@@ -264,9 +359,16 @@ function positional(method: string, spec: MethodSpec, params: unknown): unknown[
   const out: unknown[] = Array.isArray(named.args) ? [...named.args] : [];
   for (const key of Object.keys(named)) {
     if (key === 'args') continue;
-    const index = spec.args.findIndex((a) => a.name === key || (key === 'verbose' && a.name === 'verbosity') || (key === 'hash' && a.name === 'blockhash'));
+    const index = spec.args.findIndex(
+      (a) =>
+        a.name === key || (key === 'verbose' && a.name === 'verbosity') || (key === 'hash' && a.name === 'blockhash')
+    );
     if (index < 0) throw new RpcError(RPC.INVALID_PARAMETER, `Unknown named parameter ${key}`);
-    if (index < out.length && out[index] !== undefined) throw new RpcError(RPC.INVALID_PARAMETER, `Parameter ${key} specified twice both as positional and named argument`);
+    if (index < out.length && out[index] !== undefined)
+      throw new RpcError(
+        RPC.INVALID_PARAMETER,
+        `Parameter ${key} specified twice both as positional and named argument`
+      );
     while (out.length <= index) out.push(undefined);
     out[index] = named[key];
   }
@@ -293,7 +395,9 @@ export function executeRpc(method: string, params: unknown, ctx: RpcContext): un
   spec.args.forEach((arg, i) => {
     const value = args[i];
     if (value !== undefined && !matches(arg.type, value)) {
-      mismatches.push(`    "Position ${i + 1} (${arg.name})": "JSON value of type ${typeName(value)} is not of expected type ${expectedName(arg.type)}"`);
+      mismatches.push(
+        `    "Position ${i + 1} (${arg.name})": "JSON value of type ${typeName(value)} is not of expected type ${expectedName(arg.type)}"`
+      );
     }
   });
   if (mismatches.length > 0) throw new RpcError(RPC.TYPE_ERROR, `Wrong type passed:\n{\n${mismatches.join(',\n')}\n}`);
@@ -303,8 +407,10 @@ export function executeRpc(method: string, params: unknown, ctx: RpcContext): un
 // ---- helpers ------------------------------------------------------------------------------------
 
 function parseHash(value: string, name: string): string {
-  if (value.length !== 64) throw new RpcError(RPC.INVALID_PARAMETER, `${name} must be of length 64 (not ${value.length}, for '${value}')`);
-  if (!/^[0-9a-fA-F]{64}$/.test(value)) throw new RpcError(RPC.INVALID_PARAMETER, `${name} must be hexadecimal string (not '${value}')`);
+  if (value.length !== 64)
+    throw new RpcError(RPC.INVALID_PARAMETER, `${name} must be of length 64 (not ${value.length}, for '${value}')`);
+  if (!/^[0-9a-fA-F]{64}$/.test(value))
+    throw new RpcError(RPC.INVALID_PARAMETER, `${name} must be hexadecimal string (not '${value}')`);
   return value.toLowerCase();
 }
 
@@ -386,7 +492,13 @@ function serializeBlock(block: Block): string {
 function txJson(block: Block, index: number, tx: Block['txs'][number], ctx: RpcContext): Record<string, unknown> {
   const coinbase = index === 0;
   const vin = coinbase
-    ? [{ coinbase: `03${le32(block.height).slice(0, 6)}0004${block.hash.slice(0, 8)}`, txinwitness: ['0'.repeat(64)], sequence: 4294967295 }]
+    ? [
+        {
+          coinbase: `03${le32(block.height).slice(0, 6)}0004${block.hash.slice(0, 8)}`,
+          txinwitness: ['0'.repeat(64)],
+          sequence: 4294967295,
+        },
+      ]
     : Array.from({ length: tx.nIn }, (_v, n) => ({
         txid: reverseHex(tx.txid).slice(0, 56) + n.toString(16).padStart(8, '0'),
         vout: n % 3,
@@ -398,7 +510,12 @@ function txJson(block: Block, index: number, tx: Block['txs'][number], ctx: RpcC
   const vout = Array.from({ length: tx.nOut }, (_v, n) => ({
     value: btc(n === tx.nOut - 1 ? tx.outValue - each * (tx.nOut - 1) : each),
     n,
-    scriptPubKey: { asm: `0 ${tx.txid.slice(n, n + 40)}`, desc: `addr(${tx.txid.slice(n, n + 40)})`, hex: `0014${tx.txid.slice(n, n + 40)}`, type: 'witness_v0_keyhash' },
+    scriptPubKey: {
+      asm: `0 ${tx.txid.slice(n, n + 40)}`,
+      desc: `addr(${tx.txid.slice(n, n + 40)})`,
+      hex: `0014${tx.txid.slice(n, n + 40)}`,
+      type: 'witness_v0_keyhash',
+    },
   }));
   void ctx;
   return {
@@ -474,7 +591,13 @@ function blockchainInfo(ctx: RpcContext): Record<string, unknown> {
 
 function networkInfo(ctx: RpcContext): Record<string, unknown> {
   const inbound = ctx.peers.filter((p) => p.inbound).length;
-  const reach = (name: string, proxy = '') => ({ name, limited: false, reachable: true, proxy, proxy_randomize_credentials: proxy !== '' });
+  const reach = (name: string, proxy = '') => ({
+    name,
+    limited: false,
+    reachable: true,
+    proxy,
+    proxy_randomize_credentials: proxy !== '',
+  });
   return {
     version: 280000,
     subversion: '/Satoshi:28.0.0/',
@@ -490,7 +613,9 @@ function networkInfo(ctx: RpcContext): Record<string, unknown> {
     networks: [reach('ipv4'), reach('ipv6'), reach('onion', '127.0.0.1:9050'), reach('i2p'), reach('cjdns')],
     relayfee: btcPerKvB(MIN_RELAY_SAT_VB),
     incrementalfee: btcPerKvB(MIN_RELAY_SAT_VB),
-    localaddresses: [{ address: `${new Rng(subSeed(ctx.node.seed, 0x0ca1)).base32(56)}.onion`, port: ctx.params.p2pPort, score: 4 }],
+    localaddresses: [
+      { address: `${new Rng(subSeed(ctx.node.seed, 0x0ca1)).base32(56)}.onion`, port: ctx.params.p2pPort, score: 4 },
+    ],
     warnings: [],
   };
 }
@@ -555,8 +680,21 @@ function peerInfo(peer: SimPeer, ctx: RpcContext): Record<string, unknown> {
     addr_rate_limited: 0,
     permissions: [],
     minfeefilter: new Amount(Math.round(peer.minfeefilter * 1e8)),
-    bytessent_per_msg: { addrv2: Math.floor(traffic.bytessent * 0.02), headers: Math.floor(traffic.bytessent * 0.08), inv: Math.floor(traffic.bytessent * 0.6), ping: Math.floor(traffic.bytessent * 0.01), pong: Math.floor(traffic.bytessent * 0.01), tx: Math.floor(traffic.bytessent * 0.28) },
-    bytesrecv_per_msg: { cmpctblock: Math.floor(traffic.bytesrecv * 0.1), inv: Math.floor(traffic.bytesrecv * 0.5), ping: Math.floor(traffic.bytesrecv * 0.01), pong: Math.floor(traffic.bytesrecv * 0.01), tx: Math.floor(traffic.bytesrecv * 0.38) },
+    bytessent_per_msg: {
+      addrv2: Math.floor(traffic.bytessent * 0.02),
+      headers: Math.floor(traffic.bytessent * 0.08),
+      inv: Math.floor(traffic.bytessent * 0.6),
+      ping: Math.floor(traffic.bytessent * 0.01),
+      pong: Math.floor(traffic.bytessent * 0.01),
+      tx: Math.floor(traffic.bytessent * 0.28),
+    },
+    bytesrecv_per_msg: {
+      cmpctblock: Math.floor(traffic.bytesrecv * 0.1),
+      inv: Math.floor(traffic.bytesrecv * 0.5),
+      ping: Math.floor(traffic.bytesrecv * 0.01),
+      pong: Math.floor(traffic.bytesrecv * 0.01),
+      tx: Math.floor(traffic.bytesrecv * 0.38),
+    },
     connection_type: peer.connectionType,
     transport_protocol_type: peer.transport,
     session_id: peer.sessionId,
@@ -579,7 +717,14 @@ function netTotals(ctx: RpcContext): Record<string, unknown> {
     totalbytesrecv: recv,
     totalbytessent: sent,
     timemillis: Math.floor(nowMs),
-    uploadtarget: { timeframe: 86400, target: 0, target_reached: false, serve_historical_blocks: true, bytes_left_in_cycle: 0, time_left_in_cycle: 0 },
+    uploadtarget: {
+      timeframe: 86400,
+      target: 0,
+      target_reached: false,
+      serve_historical_blocks: true,
+      bytes_left_in_cycle: 0,
+      time_left_in_cycle: 0,
+    },
   };
 }
 
@@ -605,7 +750,16 @@ function deploymentInfo(ctx: RpcContext, height: number): Record<string, unknown
     deployments.testdummy = {
       type: 'bip9',
       active: false,
-      bip9: { bit: 28, start_time: 0, timeout: 9223372036854775807n, min_activation_height: 0, status: 'started', since: 144, status_next: 'started', statistics: { period: 144, threshold: 108, elapsed: (height + 1) % 144, count: 0, possible: true } },
+      bip9: {
+        bit: 28,
+        start_time: 0,
+        timeout: 9223372036854775807n,
+        min_activation_height: 0,
+        status: 'started',
+        since: 144,
+        status_next: 'started',
+        statistics: { period: 144, threshold: 108, elapsed: (height + 1) % 144, count: 0, possible: true },
+      },
     };
   }
   return { hash: ctx.node.hashAt(height), height, deployments };
@@ -636,7 +790,8 @@ function chainTxStats(ctx: RpcContext, nblocks: number | undefined, hash: string
   }
   const oneMonth = (30 * 24 * 60 * 60) / 600;
   let blockcount = nblocks === undefined ? Math.max(0, Math.min(oneMonth, height - 1)) : nblocks;
-  if (blockcount < 0 || (blockcount > 0 && blockcount >= height)) throw new RpcError(RPC.INVALID_PARAMETER, "Invalid block count: should be between 0 and the block's height - 1");
+  if (blockcount < 0 || (blockcount > 0 && blockcount >= height))
+    throw new RpcError(RPC.INVALID_PARAMETER, "Invalid block count: should be between 0 and the block's height - 1");
   blockcount = Math.floor(blockcount);
   const txcount = chainTxCount(ctx, height);
   const out: Record<string, unknown> = {
@@ -662,9 +817,13 @@ function chainTxStats(ctx: RpcContext, nblocks: number | undefined, hash: string
 function estimateSmartFee(ctx: RpcContext, target: number, mode: string): Record<string, unknown> {
   const normalized = mode.toLowerCase();
   if (!['unset', 'economical', 'conservative'].includes(normalized)) {
-    throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid estimate_mode parameter, must be one of: "unset", "economical", "conservative"');
+    throw new RpcError(
+      RPC.INVALID_PARAMETER,
+      'Invalid estimate_mode parameter, must be one of: "unset", "economical", "conservative"'
+    );
   }
-  if (!Number.isInteger(target) || target < 1 || target > 1008) throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid conf_target, must be between 1 and 1008');
+  if (!Number.isInteger(target) || target < 1 || target > 1008)
+    throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid conf_target, must be between 1 and 1008');
   // estimateSmartFee treats a target of 1 as 2
   const blocks = Math.max(2, target);
   if (!ctx.feeEstimatesReady()) return { errors: ['Insufficient data or no feerate found'], blocks };
@@ -691,9 +850,35 @@ function mempoolRateAt(ctx: RpcContext, blocks: number): number {
 // ---- getblockstats --------------------------------------------------------------------------------
 
 const STAT_NAMES = [
-  'avgfee', 'avgfeerate', 'avgtxsize', 'blockhash', 'feerate_percentiles', 'height', 'ins', 'maxfee', 'maxfeerate', 'maxtxsize',
-  'medianfee', 'mediantime', 'mintxsize', 'minfee', 'minfeerate', 'outs', 'subsidy', 'swtotal_size', 'swtotal_weight', 'swtxs',
-  'time', 'total_out', 'total_size', 'total_weight', 'totalfee', 'txs', 'utxo_increase', 'utxo_size_inc', 'utxo_increase_actual',
+  'avgfee',
+  'avgfeerate',
+  'avgtxsize',
+  'blockhash',
+  'feerate_percentiles',
+  'height',
+  'ins',
+  'maxfee',
+  'maxfeerate',
+  'maxtxsize',
+  'medianfee',
+  'mediantime',
+  'mintxsize',
+  'minfee',
+  'minfeerate',
+  'outs',
+  'subsidy',
+  'swtotal_size',
+  'swtotal_weight',
+  'swtxs',
+  'time',
+  'total_out',
+  'total_size',
+  'total_weight',
+  'totalfee',
+  'txs',
+  'utxo_increase',
+  'utxo_size_inc',
+  'utxo_increase_actual',
   'utxo_size_inc_actual',
 ] as const;
 
@@ -703,14 +888,16 @@ function blockStats(ctx: RpcContext, target: string | number, stats: unknown[] |
   if (typeof target === 'number') {
     const tip = node.tipHeight();
     if (target < 0) throw new RpcError(RPC.INVALID_PARAMETER, `Target block height ${target} is negative`);
-    if (target > tip) throw new RpcError(RPC.INVALID_PARAMETER, `Target block height ${target} after current tip ${tip}`);
+    if (target > tip)
+      throw new RpcError(RPC.INVALID_PARAMETER, `Target block height ${target} after current tip ${tip}`);
     block = node.blockAt(target) as Block;
   } else {
     block = requireBlock(ctx, parseHash(target, 'hash_or_height'));
   }
   const selected = new Set<string>();
   for (const s of stats ?? []) {
-    if (typeof s !== 'string' || !(STAT_NAMES as readonly string[]).includes(s)) throw new RpcError(RPC.INVALID_PARAMETER, `Invalid selected statistic '${String(s)}'`);
+    if (typeof s !== 'string' || !(STAT_NAMES as readonly string[]).includes(s))
+      throw new RpcError(RPC.INVALID_PARAMETER, `Invalid selected statistic '${String(s)}'`);
     selected.add(s);
   }
   const txs = block.txs.slice(1);

@@ -10,13 +10,22 @@ export interface RawReply {
   json: unknown;
 }
 
-export async function postRaw(sim: BitcoinSimulator, body: string, options: { auth?: string | null; method?: string; path?: string; signal?: AbortSignal } = {}): Promise<RawReply> {
+export async function postRaw(
+  sim: BitcoinSimulator,
+  body: string,
+  options: { auth?: string | null; method?: string; path?: string; signal?: AbortSignal } = {}
+): Promise<RawReply> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const auth = options.auth === undefined ? sim.credentials() : options.auth;
   if (auth !== null) headers.authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
   const url = new URL(options.path ?? '/', sim.rpcUrl);
   const method = options.method ?? 'POST';
-  const response = await fetch(url, { method, headers, ...(method === 'GET' ? {} : { body }), ...(options.signal ? { signal: options.signal } : {}) });
+  const response = await fetch(url, {
+    method,
+    headers,
+    ...(method === 'GET' ? {} : { body }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const text = await response.text();
   let json: unknown;
   try {
@@ -28,7 +37,11 @@ export async function postRaw(sim: BitcoinSimulator, body: string, options: { au
 }
 
 /** one JSON-RPC 1.0-style call; returns the result or throws the error object */
-export async function rpc<T = unknown>(sim: BitcoinSimulator, method: string, params: unknown[] | Record<string, unknown> = []): Promise<T> {
+export async function rpc<T = unknown>(
+  sim: BitcoinSimulator,
+  method: string,
+  params: unknown[] | Record<string, unknown> = []
+): Promise<T> {
   const reply = await postRaw(sim, JSON.stringify({ jsonrpc: '1.0', id: 'test', method, params }));
   const body = reply.json as { result: T; error: { code: number; message: string } | null };
   if (body.error) throw Object.assign(new Error(body.error.message), { code: body.error.code, status: reply.status });

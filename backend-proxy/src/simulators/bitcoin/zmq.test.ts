@@ -33,7 +33,9 @@ describe('bitcoind simulator: zmqpubsequence over a real socket', () => {
 
   it('announces the endpoint in getzmqnotifications', async () => {
     expect(sim.zmqSequenceEndpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
-    expect(await rpc(sim, 'getzmqnotifications')).toEqual([{ type: 'pubsequence', address: sim.zmqSequenceEndpoint, hwm: 1000 }]);
+    expect(await rpc(sim, 'getzmqnotifications')).toEqual([
+      { type: 'pubsequence', address: sim.zmqSequenceEndpoint, hwm: 1000 },
+    ]);
   });
 
   it('publishes A for each new transaction: topic, 41-byte body, txid as getrawmempool shows it, consecutive counters', async () => {
@@ -44,7 +46,11 @@ describe('bitcoind simulator: zmqpubsequence over a real socket', () => {
     expect(messages.map((m) => m.bodyLength)).toEqual([41, 41, 41]);
     expect(messages.map((m) => m.label)).toEqual(['A', 'A', 'A']);
     expect(messages.map((m) => m.hash)).toEqual(txids);
-    expect(messages.map((m) => m.mempoolSequence)).toEqual([before.mempool_sequence, before.mempool_sequence + 1, before.mempool_sequence + 2]);
+    expect(messages.map((m) => m.mempoolSequence)).toEqual([
+      before.mempool_sequence,
+      before.mempool_sequence + 1,
+      before.mempool_sequence + 2,
+    ]);
     const counters = messages.map((m) => m.counter);
     expect(counters).toEqual([counters[0], (counters[0] as number) + 1, (counters[0] as number) + 2]);
     const pool = await rpc<{ txids: string[]; mempool_sequence: number }>(sim, 'getrawmempool', [false, true]);
@@ -62,14 +68,20 @@ describe('bitcoind simulator: zmqpubsequence over a real socket', () => {
     const confirmed = block.tx.slice(1);
     expect(confirmed.length).toBeGreaterThan(0);
     expect(confirmed.every((t) => before.txids.includes(t))).toBe(true);
-    expect(messages[1]).toMatchObject({ label: 'A', hash: next, mempoolSequence: before.mempool_sequence + confirmed.length });
+    expect(messages[1]).toMatchObject({
+      label: 'A',
+      hash: next,
+      mempoolSequence: before.mempool_sequence + confirmed.length,
+    });
     expect(messages[1]?.counter).toBe((messages[0]?.counter as number) + 1);
     expect(await sub.drain()).toEqual([]);
   });
 
   it('publishes R for an evicted transaction and each descendant', async () => {
     const entries = sim.mempoolEntries();
-    const parent = [...entries].find(([txid]) => [...entries.values()].some((e) => e.depends.includes(txid)))?.[0] ?? sim.mempoolTxids()[0];
+    const parent =
+      [...entries].find(([txid]) => [...entries.values()].some((e) => e.depends.includes(txid)))?.[0] ??
+      sim.mempoolTxids()[0];
     const seq = sim.mempoolSequence();
     sim.removeTransaction(parent as string);
     const messages = await sub.drain();
@@ -129,7 +141,14 @@ describe('bitcoind simulator: zmqpubsequence over a real socket', () => {
 
 describe('bitcoind simulator: restart', () => {
   it('rewrites the cookie, answers -28 while warming up, restarts counters and the mempool sequence, keeps the mempool', async () => {
-    const sim = await startBitcoinSimulator({ seed: 9, zmqPort: 0, initialMempool: 25, warmupMs: 800, restartDownMs: 100, authFailureDelayMs: 0 });
+    const sim = await startBitcoinSimulator({
+      seed: 9,
+      zmqPort: 0,
+      initialMempool: 25,
+      warmupMs: 800,
+      restartDownMs: 100,
+      authFailureDelayMs: 0,
+    });
     const sub = await SequenceSubscriber.connect(sim);
     try {
       const oldCookie = sim.credentials();

@@ -47,7 +47,7 @@ export class Listener {
 
   constructor(
     private readonly host: string,
-    private readonly handler: Handler,
+    private readonly handler: Handler
   ) {}
 
   get listening(): boolean {
@@ -90,7 +90,7 @@ export class IndexState {
 
   constructor(
     private readonly bitcoin: ChainView,
-    lag: number,
+    lag: number
   ) {
     this.lag = Math.max(0, lag);
   }

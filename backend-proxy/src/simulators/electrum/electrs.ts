@@ -4,7 +4,10 @@ import { type ElectrumSimulatorBase, type ElectrumSimulatorOptions, IndexState, 
 const TEXT_FORMAT = 'text/plain; version=0.0.4';
 
 /** metrics::default_duration_buckets() in electrs 0.10 */
-const DURATION_BUCKETS = [1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1, 2e-1, 5e-1, 1, 2, 5, 10, 20, 50, 100];
+const DURATION_BUCKETS = [
+  1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1, 2e-1, 5e-1, 1, 2, 5,
+  10, 20, 50, 100,
+];
 
 /** Electrum protocol methods clients call most, with a typical duration in seconds */
 const RPC_METHODS: Array<[string, number]> = [
@@ -27,7 +30,12 @@ const INDEX_STEPS: Array<[string, number]> = [
   ['write', 0.03],
 ];
 
-const DB_PROPERTIES = ['rocksdb.estimate-live-data-size', 'rocksdb.total-sst-files-size', 'rocksdb.estimate-num-keys', 'rocksdb.num-running-compactions'];
+const DB_PROPERTIES = [
+  'rocksdb.estimate-live-data-size',
+  'rocksdb.total-sst-files-size',
+  'rocksdb.estimate-num-keys',
+  'rocksdb.num-running-compactions',
+];
 const COLUMN_FAMILIES = ['config', 'headers', 'txid', 'funding', 'spending'];
 
 export interface ElectrsSimulator extends ElectrumSimulatorBase {
@@ -51,7 +59,9 @@ function cdf(le: number, typical: number): number {
 function erf(x: number): number {
   // Abramowitz-Stegun 7.1.26
   const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return x >= 0 ? y : -y;
 }
 
@@ -82,7 +92,12 @@ export function feeRateBin(feeSats: number, vsize: number): number {
   return rate < 1 ? 64 : 63 - Math.floor(Math.log2(rate));
 }
 
-export function renderElectrsMetrics(state: IndexState, options: ElectrumSimulatorOptions, startMs: number, nowMs: number): string {
+export function renderElectrsMetrics(
+  state: IndexState,
+  options: ElectrumSimulatorOptions,
+  startMs: number,
+  nowMs: number
+): string {
   const seed = options.seed ?? 1;
   const elapsed = Math.max(0, (nowMs - startMs) / 1000);
   const height = state.height();
@@ -90,14 +105,32 @@ export function renderElectrsMetrics(state: IndexState, options: ElectrumSimulat
   lines.push('# HELP electrs_index_db_properties Index DB properties', '# TYPE electrs_index_db_properties gauge');
   for (const property of DB_PROPERTIES) {
     for (const cf of COLUMN_FAMILIES) {
-      const base = property.includes('compactions') ? 0 : Math.round(height * rateFor(`${property}:${cf}`, 10, 60_000, seed));
+      const base = property.includes('compactions')
+        ? 0
+        : Math.round(height * rateFor(`${property}:${cf}`, 10, 60_000, seed));
       lines.push(`electrs_index_db_properties{name="${property}:${cf}"} ${base}`);
     }
   }
-  lines.push('# HELP electrs_index_height Indexed block height', '# TYPE electrs_index_height gauge', `electrs_index_height{type="tip"} ${height}`);
-  lines.push('# HELP electrs_index_update_duration Index update duration (in seconds)', '# TYPE electrs_index_update_duration histogram');
+  lines.push(
+    '# HELP electrs_index_height Indexed block height',
+    '# TYPE electrs_index_height gauge',
+    `electrs_index_height{type="tip"} ${height}`
+  );
+  lines.push(
+    '# HELP electrs_index_update_duration Index update duration (in seconds)',
+    '# TYPE electrs_index_update_duration histogram'
+  );
   const blocksIndexed = height + 1;
-  histogram(lines, 'electrs_index_update_duration', 'step', INDEX_STEPS.map(([step, typical]) => [step, step === 'headers' ? Math.floor(elapsed / 5) + 1 : blocksIndexed, typical]));
+  histogram(
+    lines,
+    'electrs_index_update_duration',
+    'step',
+    INDEX_STEPS.map(([step, typical]) => [
+      step,
+      step === 'headers' ? Math.floor(elapsed / 5) + 1 : blocksIndexed,
+      typical,
+    ])
+  );
   // mempool fee histogram from the node's mempool: bin = leading zeros of the u64 fee rate
   const vsize = new Array<number>(65).fill(0);
   const count = new Array<number>(65).fill(0);
@@ -107,15 +140,40 @@ export function renderElectrsMetrics(state: IndexState, options: ElectrumSimulat
     count[bin] = (count[bin] as number) + 1;
   }
   // all 65 bins are set on every update; the encoder lists them by label, i.e. lowest rate first
-  lines.push('# HELP electrs_mempool_txs_count Total number of mempool transactions', '# TYPE electrs_mempool_txs_count gauge');
-  for (let bin = 64; bin >= 0; bin--) lines.push(`electrs_mempool_txs_count{fee_rate="${feeRateLabel(bin)}"} ${count[bin]}`);
-  lines.push('# HELP electrs_mempool_txs_vsize Total vsize of mempool transactions (in bytes)', '# TYPE electrs_mempool_txs_vsize gauge');
-  for (let bin = 64; bin >= 0; bin--) lines.push(`electrs_mempool_txs_vsize{fee_rate="${feeRateLabel(bin)}"} ${vsize[bin]}`);
+  lines.push(
+    '# HELP electrs_mempool_txs_count Total number of mempool transactions',
+    '# TYPE electrs_mempool_txs_count gauge'
+  );
+  for (let bin = 64; bin >= 0; bin--)
+    lines.push(`electrs_mempool_txs_count{fee_rate="${feeRateLabel(bin)}"} ${count[bin]}`);
+  lines.push(
+    '# HELP electrs_mempool_txs_vsize Total vsize of mempool transactions (in bytes)',
+    '# TYPE electrs_mempool_txs_vsize gauge'
+  );
+  for (let bin = 64; bin >= 0; bin--)
+    lines.push(`electrs_mempool_txs_vsize{fee_rate="${feeRateLabel(bin)}"} ${vsize[bin]}`);
   lines.push('# HELP electrs_rpc_duration RPC duration (in seconds)', '# TYPE electrs_rpc_duration histogram');
   const clients = options.clients ?? 8;
-  histogram(lines, 'electrs_rpc_duration', 'method', RPC_METHODS.map(([method, typical]) => [method, Math.floor(elapsed * clients * rateFor(method, 0.02, 0.6, seed)), typical]));
-  lines.push('# HELP electrs_server_loop_duration server loop duration', '# TYPE electrs_server_loop_duration histogram');
-  histogram(lines, 'electrs_server_loop_duration', 'step', [['handle', Math.floor(elapsed * 3), 0.002], ['notify', Math.floor(elapsed / 10), 0.0005], ['select', Math.floor(elapsed * 3), 0.3], ['sync', Math.floor(elapsed / 10), 0.05]]);
+  histogram(
+    lines,
+    'electrs_rpc_duration',
+    'method',
+    RPC_METHODS.map(([method, typical]) => [
+      method,
+      Math.floor(elapsed * clients * rateFor(method, 0.02, 0.6, seed)),
+      typical,
+    ])
+  );
+  lines.push(
+    '# HELP electrs_server_loop_duration server loop duration',
+    '# TYPE electrs_server_loop_duration histogram'
+  );
+  histogram(lines, 'electrs_server_loop_duration', 'step', [
+    ['handle', Math.floor(elapsed * 3), 0.002],
+    ['notify', Math.floor(elapsed / 10), 0.0005],
+    ['select', Math.floor(elapsed * 3), 0.3],
+    ['sync', Math.floor(elapsed / 10), 0.05],
+  ]);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,12 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MetricFamily, familiesByName, parsePrometheusText, sampleValue } from '../../core/prometheusText.js';
 import { type BitcoinSimulator, startBitcoinSimulator } from '../bitcoin/index.js';
-import { type ElectrsSimulator, type FulcrumSimulator, feeRateBin, startElectrsSimulator, startFulcrumSimulator } from './index.js';
+import {
+  type ElectrsSimulator,
+  type FulcrumSimulator,
+  feeRateBin,
+  startElectrsSimulator,
+  startFulcrumSimulator,
+} from './index.js';
+
+/** the parts of Fulcrum's /stats these tests read */
+interface FulcrumStats {
+  Controller: { Chain: string; 'Chain tip': string; 'Header count': number };
+  Config: { rpcpassword: string };
+  'Server Manager': {
+    'number of clients': number;
+    Servers: Record<string, { numClients: number; clients: Array<Record<string, { nRequestsRcv: number }>> }>;
+  };
+  [key: string]: unknown;
+}
 
 /** a histogram's _count/_sum sample lives in the family of its base name */
-function histogramSample(families: Map<string, MetricFamily>, sampleName: string, match: Record<string, string>): number | undefined {
+function histogramSample(
+  families: Map<string, MetricFamily>,
+  sampleName: string,
+  match: Record<string, string>
+): number | undefined {
   const base = sampleName.replace(/_(count|sum)$/, '');
-  return families.get(base)?.samples.find((s) => s.name === sampleName && Object.entries(match).every(([k, v]) => s.labels[k] === v))?.value;
+  return families
+    .get(base)
+    ?.samples.find((s) => s.name === sampleName && Object.entries(match).every(([k, v]) => s.labels[k] === v))?.value;
 }
 
 describe('electrs simulator', () => {
@@ -30,7 +53,15 @@ describe('electrs simulator', () => {
 
   it('exposes electrs 0.10 metric names in valid Prometheus text, on any path like tiny_http', async () => {
     const families = await scrape();
-    for (const name of ['electrs_index_height', 'electrs_index_update_duration', 'electrs_index_db_properties', 'electrs_rpc_duration', 'electrs_mempool_txs_count', 'electrs_mempool_txs_vsize', 'electrs_server_loop_duration']) {
+    for (const name of [
+      'electrs_index_height',
+      'electrs_index_update_duration',
+      'electrs_index_db_properties',
+      'electrs_rpc_duration',
+      'electrs_mempool_txs_count',
+      'electrs_mempool_txs_vsize',
+      'electrs_server_loop_duration',
+    ]) {
       expect(families.has(name), name).toBe(true);
     }
     expect(families.get('electrs_rpc_duration')?.type).toBe('histogram');
@@ -57,11 +88,15 @@ describe('electrs simulator', () => {
     const second = await scrape();
     const ping2 = histogramSample(second, 'electrs_rpc_duration_count', { method: 'server.ping' }) as number;
     expect(ping2).toBeGreaterThan(ping1);
-    const buckets = (second.get('electrs_rpc_duration')?.samples ?? []).filter((s) => s.name === 'electrs_rpc_duration_bucket' && s.labels.method === 'blockchain.scripthash.get_history');
+    const buckets = (second.get('electrs_rpc_duration')?.samples ?? []).filter(
+      (s) => s.name === 'electrs_rpc_duration_bucket' && s.labels.method === 'blockchain.scripthash.get_history'
+    );
     expect(buckets.at(-1)?.labels.le).toBe('+Inf');
     const values = buckets.map((b) => b.value);
     expect([...values].sort((a, b) => a - b)).toEqual(values);
-    expect(values.at(-1)).toBe(histogramSample(second, 'electrs_rpc_duration_count', { method: 'blockchain.scripthash.get_history' }));
+    expect(values.at(-1)).toBe(
+      histogramSample(second, 'electrs_rpc_duration_count', { method: 'blockchain.scripthash.get_history' })
+    );
   });
 
   it('bins the node mempool by power-of-two fee rate with electrs labels', async () => {
@@ -74,7 +109,9 @@ describe('electrs simulator', () => {
     expect(total).toBe(bitcoin.mempoolTxids().length);
     const vsize = (families.get('electrs_mempool_txs_vsize')?.samples ?? []).reduce((s, c) => s + c.value, 0);
     expect(vsize).toBe([...bitcoin.mempoolEntries().values()].reduce((s, e) => s + e.vsize, 0));
-    expect([feeRateBin(150, 150), feeRateBin(299, 150), feeRateBin(300, 150), feeRateBin(100, 150)]).toEqual([63, 63, 62, 64]);
+    expect([feeRateBin(150, 150), feeRateBin(299, 150), feeRateBin(300, 150), feeRateBin(100, 150)]).toEqual([
+      63, 63, 62, 64,
+    ]);
   });
 
   it('goes down and comes back; http500 answers an error', async () => {
@@ -106,13 +143,23 @@ describe('Fulcrum simulator', () => {
     const response = await fetch(fulcrum.statsUrl);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    return (await response.json()) as Record<string, any>;
+    return (await response.json()) as FulcrumStats;
   };
 
   it('answers /stats with Fulcrum sections in sorted key order', async () => {
     const body = await stats();
     expect(Object.keys(body)).toEqual([...Object.keys(body)].sort());
-    for (const key of ['Bitcoin Daemon', 'Config', 'Controller', 'Memory Usage', 'Misc', 'Server Manager', 'Storage', 'SubsMgr']) expect(body, key).toHaveProperty([key]);
+    for (const key of [
+      'Bitcoin Daemon',
+      'Config',
+      'Controller',
+      'Memory Usage',
+      'Misc',
+      'Server Manager',
+      'Storage',
+      'SubsMgr',
+    ])
+      expect(body, key).toHaveProperty([key]);
     expect(body.Controller.Chain).toBe('signet');
     expect(body.Config.rpcpassword).toBe('<hidden>');
   });
@@ -122,7 +169,7 @@ describe('Fulcrum simulator', () => {
     fulcrum.setLag(0);
     bitcoin.mineBlock();
     const body = await stats();
-    expect(body.Controller['Header count'] - 1).toBe(bitcoin.tipHeight());
+    expect(Number(body.Controller['Header count']) - 1).toBe(bitcoin.tipHeight());
     expect(body.Controller['Chain tip']).toBe(bitcoin.tipHash());
   });
 
@@ -131,9 +178,12 @@ describe('Fulcrum simulator', () => {
     const manager = first['Server Manager'];
     expect(manager['number of clients']).toBe(5);
     const server = manager.Servers['TcpSrv 0.0.0.0:50001'];
-    expect(server.numClients).toBe(5);
-    const requests = (s: Record<string, any>) =>
-      (s['Server Manager'].Servers['TcpSrv 0.0.0.0:50001'].clients as Array<Record<string, { nRequestsRcv: number }>>).reduce((sum, c) => sum + (Object.values(c)[0]?.nRequestsRcv ?? 0), 0);
+    expect(server?.numClients).toBe(5);
+    const requests = (s: FulcrumStats) =>
+      (s['Server Manager'].Servers['TcpSrv 0.0.0.0:50001']?.clients ?? []).reduce(
+        (sum, c) => sum + (Object.values(c)[0]?.nRequestsRcv ?? 0),
+        0
+      );
     clock += 30_000;
     expect(requests(await stats())).toBeGreaterThan(requests(first));
   });
@@ -141,6 +191,8 @@ describe('Fulcrum simulator', () => {
   it('answers other paths with its 404 text', async () => {
     const response = await fetch(new URL('/metrics', fulcrum.url));
     expect(response.status).toBe(404);
-    expect(await response.text()).toBe('Error: Unknown endpoint. /stats & /debug are the only valid endpoint I understand.\r\n');
+    expect(await response.text()).toBe(
+      'Error: Unknown endpoint. /stats & /debug are the only valid endpoint I understand.\r\n'
+    );
   });
 });

@@ -9,18 +9,35 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value as Record<string, unknown>).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value as Record<string, unknown>).sort())
+    out[key] = sortKeys((value as Record<string, unknown>)[key]);
   return out;
 }
 
-const USER_AGENTS = ['Electrum 4.5.5', 'Electrum 4.5.8', 'Sparrow 2.0.0', 'electrum-client 0.19', 'BlueWallet', 'Electrum 4.4.6'];
+const USER_AGENTS = [
+  'Electrum 4.5.5',
+  'Electrum 4.5.8',
+  'Sparrow 2.0.0',
+  'electrum-client 0.19',
+  'BlueWallet',
+  'Electrum 4.4.6',
+];
 
 /** the shape of Fulcrum's GET /stats (Controller::stats: Bitcoin Daemon, Controller, Server Manager, ...) */
-export function renderFulcrumStats(state: IndexState, options: ElectrumSimulatorOptions, startMs: number, nowMs: number, port: number): unknown {
+export function renderFulcrumStats(
+  state: IndexState,
+  options: ElectrumSimulatorOptions,
+  startMs: number,
+  nowMs: number,
+  port: number
+): unknown {
   const seed = options.seed ?? 1;
   const elapsed = Math.max(0, (nowMs - startMs) / 1000);
   const height = state.height();
-  const chain = { mainnet: 'main', testnet: 'test', testnet4: 'testnet4', signet: 'signet', regtest: 'regtest' }[options.bitcoin.network ?? 'mainnet'] ?? 'main';
+  const chain =
+    { mainnet: 'main', testnet: 'test', testnet4: 'testnet4', signet: 'signet', regtest: 'regtest' }[
+      options.bitcoin.network ?? 'mainnet'
+    ] ?? 'main';
   const clientCount = options.clients ?? 8;
   const clients: unknown[] = [];
   let requestsTotal = 0;
@@ -53,7 +70,14 @@ export function renderFulcrumStats(state: IndexState, options: ElectrumSimulator
         nTxBroadcastErrors: 0,
         nTxBytesSent: 0,
         nTxSent: 0,
-        perIPData: { extantBatchRequestCosts: 0, isWhiteListed: false, nBitcoinDRequests: Math.floor(requests / 4), nClients: 1, nExtantBatchRequests: 0, nSubscriptions: 10 + i * 3 },
+        perIPData: {
+          extantBatchRequestCosts: 0,
+          isWhiteListed: false,
+          nBitcoinDRequests: Math.floor(requests / 4),
+          nClients: 1,
+          nExtantBatchRequests: 0,
+          nSubscriptions: 10 + i * 3,
+        },
         readBytesAvailable: 0,
         remote: `10.0.${i}.${20 + i}:${50_000 + i}`,
         userAgent: USER_AGENTS[i % USER_AGENTS.length],
@@ -67,25 +91,74 @@ export function renderFulcrumStats(state: IndexState, options: ElectrumSimulator
     'Bitcoin Daemon': {
       activeTimers: {},
       'bitcoind info': {
-        hasDSProofRPC: false, hasEstimateSmartFee: true, hasSubmitPackageRPC: true, isBU: false, isBchd: false, isCore: true, isFlowee: false, isLTC: false,
-        isTwoArgEstimateSmartFee: true, isZeroArgEstimateFee: false, lacksGetZmqNotifications: false, relayfee: 1e-5,
-        sendRawTransactionRequiresMaxBurnAmount: true, subversion: '/Satoshi:28.0.0/', version: '28.0.0', warnings: '', zmqNotifications: [],
+        hasDSProofRPC: false,
+        hasEstimateSmartFee: true,
+        hasSubmitPackageRPC: true,
+        isBU: false,
+        isBchd: false,
+        isCore: true,
+        isFlowee: false,
+        isLTC: false,
+        isTwoArgEstimateSmartFee: true,
+        isZeroArgEstimateFee: false,
+        lacksGetZmqNotifications: false,
+        relayfee: 1e-5,
+        sendRawTransactionRequiresMaxBurnAmount: true,
+        subversion: '/Satoshi:28.0.0/',
+        version: '28.0.0',
+        warnings: '',
+        zmqNotifications: [],
       },
       'extant request contexts': 0,
       'request context table size': 0,
       'request timeout count': 0,
       'request zombie count': 0,
-      'rpc clients': [{ 'BitcoinD.1': { activeTimers: {}, connectedTime: Math.round((elapsed + 5) * 1000) / 1000, id: 1, nBytesReceived: Math.floor(elapsed * 9_000), nBytesSent: Math.floor(elapsed * 700), nRequestsSent: Math.floor(elapsed * 3) } }],
+      'rpc clients': [
+        {
+          'BitcoinD.1': {
+            activeTimers: {},
+            connectedTime: Math.round((elapsed + 5) * 1000) / 1000,
+            id: 1,
+            nBytesReceived: Math.floor(elapsed * 9_000),
+            nBytesSent: Math.floor(elapsed * 700),
+            nRequestsSent: Math.floor(elapsed * 3),
+          },
+        },
+      ],
     },
     // Options::toMap; credentials are shown as <hidden> by Fulcrum itself
     Config: {
-      admin: [], banner: null, bitcoind: '127.0.0.1:8332', 'bitcoind-tls': false, cert: null, checkdb: false, datadir: '/var/lib/fulcrum', debug: false, donation: null,
-      'hasIPv6 listener': false, key: null, peering: true, peering_announce_self: true, peering_enforce_unique_ip: true, polltime: 2, rpccookie: null,
-      rpcpassword: '<hidden>', rpcuser: '<hidden>', ssl: [], stats: [`127.0.0.1:${port}`], tcp: [`0.0.0.0:50001`], trace: false, ws: [], wss: [],
+      admin: [],
+      banner: null,
+      bitcoind: '127.0.0.1:8332',
+      'bitcoind-tls': false,
+      cert: null,
+      checkdb: false,
+      datadir: '/var/lib/fulcrum',
+      debug: false,
+      donation: null,
+      'hasIPv6 listener': false,
+      key: null,
+      peering: true,
+      peering_announce_self: true,
+      peering_enforce_unique_ip: true,
+      polltime: 2,
+      rpccookie: null,
+      rpcpassword: '<hidden>',
+      rpcuser: '<hidden>',
+      ssl: [],
+      stats: [`127.0.0.1:${port}`],
+      tcp: [`0.0.0.0:50001`],
+      trace: false,
+      ws: [],
+      wss: [],
     },
     Controller: {
       Chain: chain,
-      'Chain tip': options.bitcoin.tipHeight() - height === 0 ? options.bitcoin.tipHash() : `${'0'.repeat(8)}${height.toString(16).padStart(56, '0')}`,
+      'Chain tip':
+        options.bitcoin.tipHeight() - height === 0
+          ? options.bitcoin.tipHash()
+          : `${'0'.repeat(8)}${height.toString(16).padStart(56, '0')}`,
       Coin: 'BTC',
       'Header count': height + 1,
       StateMachine: null,
@@ -99,7 +172,13 @@ export function renderFulcrumStats(state: IndexState, options: ElectrumSimulator
     },
     Jemalloc: {},
     'Memory Usage': { 'physical kB': 2_480_512, 'virtual kB': 6_210_048 },
-    Misc: { 'Job Queue (Thread Pool)': { 'Num. active jobs': 0, 'Num. threads': 4, 'Total jobs run': Math.floor(elapsed * 20) } },
+    Misc: {
+      'Job Queue (Thread Pool)': {
+        'Num. active jobs': 0,
+        'Num. threads': 4,
+        'Total jobs run': Math.floor(elapsed * 20),
+      },
+    },
     'Server Manager': {
       PeerMgr: null,
       Servers: { 'TcpSrv 0.0.0.0:50001': { clients, numClients: clientCount } },
@@ -113,7 +192,11 @@ export function renderFulcrumStats(state: IndexState, options: ElectrumSimulator
       'transactions sent (bytes)': 0,
     },
     Storage: { caches: {}, 'merge calls (headers)': height, 'merge calls (scripthash_history)': requestsTotal },
-    SubsMgr: { 'Num. active client subscriptions': subs, 'Num. unique scripthashes subscribed (including zombies)': subs, activeTimers: {} },
+    SubsMgr: {
+      'Num. active client subscriptions': subs,
+      'Num. unique scripthashes subscribed (including zombies)': subs,
+      activeTimers: {},
+    },
     'SubsMgr (DSPs)': { 'Num. active client subscriptions': 0, activeTimers: {} },
     'SubsMgr (Txs)': { 'Num. active client subscriptions': 0, activeTimers: {} },
     simdjson: {},
@@ -138,11 +221,16 @@ export async function startFulcrumSimulator(options: ElectrumSimulatorOptions): 
       return;
     }
     if (path !== '/stats') {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Error: Unknown endpoint. /stats & /debug are the only valid endpoint I understand.\r\n');
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('Error: Unknown endpoint. /stats & /debug are the only valid endpoint I understand.\r\n');
       return;
     }
     const body = `${JSON.stringify(renderFulcrumStats(state, options, startMs, now(), port), null, 4)}\r\n`;
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+    });
     res.end(body);
   });
   port = await listener.listen(options.port ?? 0);
