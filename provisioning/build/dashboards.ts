@@ -214,9 +214,40 @@ const electrum: DashboardSpec = {
   tags: ['bitcoin', 'electrum'],
   variables: nodeVars(),
   panels: [
-    { type: 'stat', title: 'Node height', w: 6, h: 4, decimals: 0, targets: [nq('A', '$node', 'chain.info')], options: statFields('/^blocks$/') },
-    { type: 'table', title: 'Electrum server', w: 18, h: 4, targets: [nq('A', '$node', 'electrum.stats')] },
-    { type: 'timeseries', title: 'Electrum statistics', w: 24, h: 9, targets: [nq('A', '$node', 'electrum.stats')] },
+    { type: 'stat', title: 'Index / node height', w: 8, h: 4, decimals: 0, targets: [nq('A', '$node', 'electrum.stats')], options: statFields('/^(indexHeight|nodeHeight)$/', { graphMode: 'none' }) },
+    {
+      type: 'stat',
+      title: 'Index lag (blocks)',
+      w: 5,
+      h: 4,
+      decimals: 0,
+      targets: [nq('A', '$node', 'electrum.stats')],
+      options: statFields('/^lagBlocks$/', { graphMode: 'none' }),
+      thresholds: [
+        [null, 'green'],
+        [1, 'orange'],
+        [3, 'red'],
+      ],
+    },
+    { type: 'stat', title: 'Requests/s', w: 5, h: 4, unit: 'reqps', targets: [nq('A', '$node', 'electrum.stats')], options: statFields('/^requestsPerSecond$/') },
+    { type: 'stat', title: 'Clients (Fulcrum)', w: 6, h: 4, targets: [nq('A', '$node', 'electrum.stats')], options: statFields('/^clients$/', { graphMode: 'none' }) },
+    { type: 'table', title: 'Electrum server', w: 24, h: 4, targets: [nq('A', '$node', 'electrum.stats')] },
+    // history of the same values from Prometheus (the datasource serves the current reading)
+    {
+      type: 'timeseries',
+      title: 'Index lag over time (Prometheus)',
+      w: 12,
+      h: 8,
+      targets: [pq('A', 'electrum_index_lag_blocks{source=~"$node"}', '{{source}} {{kind}}')],
+    },
+    {
+      type: 'timeseries',
+      title: 'Requests/s over time (Prometheus)',
+      w: 12,
+      h: 8,
+      unit: 'reqps',
+      targets: [pq('A', 'electrum_requests_per_second{source=~"$node"}', '{{source}} {{kind}}')],
+    },
   ],
 };
 
@@ -505,6 +536,17 @@ const promBitcoin: DashboardSpec = {
     },
     { type: 'timeseries', title: 'Network hashrate', w: 12, h: 8, unit: 'Hs', targets: [pq('A', `bitcoin_hashps${S}`)] },
     { type: 'timeseries', title: 'Difficulty', w: 12, h: 8, targets: [pq('A', `bitcoin_difficulty${S}`)] },
+    { type: 'timeseries', title: 'Electrum index lag (blocks)', w: 12, h: 8, targets: [pq('A', `electrum_index_lag_blocks${S}`, '{{source}} {{kind}}')] },
+    {
+      type: 'timeseries',
+      title: 'ZMQ connected',
+      w: 12,
+      h: 8,
+      targets: [pq('A', `bitcoin_zmq_connected${S}`)],
+      custom: { drawStyle: 'line', lineInterpolation: 'stepAfter' },
+      min: 0,
+      max: 1,
+    },
   ],
 };
 

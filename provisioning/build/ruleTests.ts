@@ -113,6 +113,19 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'electrum index lagging, then the server down',
+    series: {
+      'electrum_index_lag_blocks{source="btc-main",kind="electrs"}': '0x5 5x20',
+      'electrum_up{source="btc-main",kind="electrs"}': '1x25 0x10',
+    },
+    checks: [
+      { at: 12, alert: 'ElectrumIndexLagging', firing: [] },
+      { at: 20, alert: 'ElectrumIndexLagging', firing: [{ labels: { ...btc, kind: 'electrs' }, value: 5 }] },
+      { at: 28, alert: 'ElectrumDown', firing: [] },
+      { at: 33, alert: 'ElectrumDown', firing: [{ labels: { ...btc, kind: 'electrs' }, value: 0 }] },
+    ],
+  },
+  {
     name: 'miner offline, auto-resolves when it answers again',
     series: {
       'mining_up{source="farm-a",miner="rig-1"}': '1x5 0x10 1x10',

@@ -140,6 +140,32 @@ export const RULES: AlertRule[] = [
       'The socket is connected but bitcoind publishes nothing although its mempool changes: usually -zmqpubsequence points at another address, or a proxy/NAT in between drops the stream.',
     dashboard: 'nodescope-bitcoin',
   },
+  // --- Electrum server (Electrs / Fulcrum) -----------------------------------------------------
+  {
+    alert: 'ElectrumIndexLagging',
+    domain: 'electrum',
+    query: 'electrum_index_lag_blocks',
+    op: '>',
+    threshold: 2,
+    for: '10m',
+    severity: 'warning',
+    summary: '{{source}}: {{label:kind}} index {{value}} blocks behind the node',
+    description:
+      'The Electrum server has not indexed the latest blocks for 10 minutes: wallets see stale balances and history. Check its log, disk and its RPC access to bitcoind.',
+    dashboard: 'nodescope-electrum',
+  },
+  {
+    alert: 'ElectrumDown',
+    domain: 'electrum',
+    query: 'electrum_up',
+    op: '<',
+    threshold: 1,
+    for: '5m',
+    severity: 'critical',
+    summary: '{{source}}: {{label:kind}} not answering',
+    description: "The Electrum server's metrics/stats endpoint has not answered for 5 minutes: the server is down or restarting (a full re-index takes hours).",
+    dashboard: 'nodescope-electrum',
+  },
   // --- mining fleet (CGMiner API) --------------------------------------------------------------
   {
     alert: 'MinerOffline',
