@@ -63,7 +63,7 @@ export function simulateMempool(points: number, stepMs: number, end: number, see
     const rush = hour >= 13 && hour < 16 ? 1 : 0;
     for (let b = 0; b < BANDS; b++) {
       const lower = FEE_BAND_EDGES[b]!;
-      const extra = rush && lower >= 15 && lower < 150 ? 45_000 / 12 : 0;
+      const extra = rush && lower >= 15 && lower < 150 ? 160_000 / 10 : 0;
       state[b]! += (ARRIVAL[b]! * daily * (0.6 + 0.8 * rnd()) + extra * (0.5 + rnd())) * stepMinutes;
     }
     nextBlock -= stepMinutes;

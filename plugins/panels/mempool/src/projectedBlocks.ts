@@ -61,5 +61,5 @@ export function blocksOfSpace(block: ProjectedBlock): number {
 export function etaText(block: ProjectedBlock): string {
   const minutes = (block.index + 1) * 10;
   if (block.tail) return `${blocksOfSpace(block)} blocks more`;
-  return minutes < 60 ? `In ~${minutes} minutes` : `In ~${Math.round(minutes / 60)} hour${minutes >= 90 ? 's' : ''}`;
+  return minutes < 120 ? `In ~${minutes} minutes` : `In ~${Math.round(minutes / 60)} hours`;
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { nearestRow, pickRows, timeTicks, yScale } from './chart';
+
+describe('pickRows', () => {
+  it('keeps every row when they fit', () => {
+    expect(Array.from(pickRows(Float64Array.from([1, 2, 3]), 100))).toEqual([0, 1, 2]);
+  });
+
+  it('keeps the peak of each pixel bucket when there are more rows than pixels', () => {
+    const total = Float64Array.from({ length: 8640 }, (_v, i) => (i === 4321 ? 1e9 : i % 7));
+    const rows = pickRows(total, 500);
+    expect(rows.length).toBe(1000);
+    expect(Array.from(rows)).toContain(4321);
+    expect(rows[0]).toBeGreaterThanOrEqual(0);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!).toBeGreaterThan(rows[i - 1]!);
+  });
+});
+
+describe('yScale', () => {
+  it.each([
+    [63e6, 'linear', 0, 80e6],
+    [55e6, 'linear', 0, 60e6],
+    [1, 'linear', 0, 1],
+    [0, 'linear', 0, 1],
+    [63e6, 'log', 1e4, 1e8],
+  ] as const)('peak %d on a %s scale spans %d..%d', (peak, scale, min, max) => {
+    const y = yScale(peak, scale);
+    expect(y.min).toBe(min);
+    expect(y.max).toBeCloseTo(max);
+    expect(y.norm(y.max)).toBeCloseTo(1);
+    expect(y.norm(y.min)).toBe(0);
+  });
+
+  it('log ticks are decades', () => {
+    expect(yScale(5e7, 'log').ticks).toEqual([1e4, 1e5, 1e6, 1e7, 1e8]);
+  });
+});
+
+describe('timeTicks', () => {
+  it.each([
+    [3_600_000, 600, 'HH:mm'],
+    [24 * 3_600_000, 1100, 'HH:mm'],
+    [30 * 24 * 3_600_000, 1100, 'MM/DD'],
+  ])('span %d ms over %d px uses %s', (span, px, format) => {
+    const from = Date.UTC(2026, 0, 1);
+    const { ticks, format: f } = timeTicks(from, from + span, px);
+    expect(f).toBe(format);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(ticks.length).toBeLessThanOrEqual(Math.floor(px / 110) + 1);
+  });
+});
+
+describe('nearestRow', () => {
+  const times = Float64Array.from([0, 10, 20, 30]);
+  it.each([
+    [-5, 0],
+    [4, 0],
+    [6, 1],
+    [25, 2],
+    [99, 3],
+  ])('time %d -> row %d', (t, row) => {
+    expect(nearestRow(times, t)).toBe(row);
+  });
+});
