@@ -4,6 +4,7 @@ import type { SourceContext } from '../../core/context.js';
 import { combineHealth, UpstreamHealth } from '../../core/circuit.js';
 import { QueryInputError, UpstreamError, type Annotation, type QueryInput, type Source, type SourceHealth } from '../types.js';
 import { BitcoinRpc, resolveRpcTarget } from './client.js';
+import { electrumFrame, ElectrumMonitor } from './electrum.js';
 import type { BitcoinSourceConfig } from './config.js';
 import {
   chainInfoFrames,
@@ -42,6 +43,9 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
     logger: context.logger,
   });
   const state = new BitcoinState(config, rpc, context, new BitcoinMetrics(context.metrics, config.id));
+  const electrum = config.electrum
+    ? new ElectrumMonitor(config.electrum, config.id, context, async () => (await state.readChainInfo()).blocks, config.rpc.timeoutMs)
+    : null;
 
   const source: Source = {
     id: config.id,
@@ -65,6 +69,12 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
       'mempool.histogram': async (input) => histogramFrames(histogramSeries(state, input)),
       'mempool.blocks': async () => [projectedBlocksFrame(liveMempool(state).blocks)],
       'zmq.status': async () => [zmqStatusFrame(state.mempool.status())],
+      'electrum.stats': async () => {
+        if (!electrum) {
+          throw new QueryInputError(`source "${config.id}" has no Electrum server configured (electrum: { kind: electrs, metricsUrl } or { kind: fulcrum, statsUrl })`);
+        }
+        return [electrumFrame(await electrum.read())];
+      },
     },
     variables: {
       peers: async () => (await state.readPeers()).map((p) => ({ text: `${p.address} (${p.userAgent})`, value: p.address })),
@@ -110,9 +120,13 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
           if (event === 'live' || event === 'mempool') emit(zmqStatusFrame(state.mempool.status()));
         }),
     },
-    health: () => health(rpcHealth, state),
-    start: async () => state.start(),
+    health: () => health(rpcHealth, state, electrum),
+    start: async () => {
+      electrum?.start(config.pollSeconds * 1_000);
+      await state.start();
+    },
     stop: async () => {
+      electrum?.stop();
       await state.stop();
       rpc.close();
     },
@@ -121,9 +135,10 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
   return source;
 }
 
-function health(rpcHealth: UpstreamHealth, state: BitcoinState): SourceHealth {
+function health(rpcHealth: UpstreamHealth, state: BitcoinState, electrum: ElectrumMonitor | null): SourceHealth {
   const main = rpcHealth.snapshot();
   const others: Record<string, SourceHealth> = { mempool: state.mempool.health() };
+  if (electrum) others.electrum = electrum.snapshot();
   if (state.geoError) others.geoip = { status: 'degraded', message: state.geoError, lastSuccess: null };
   if (state.networkMismatch) {
     others.network = { status: 'degraded', message: state.networkMismatch, lastSuccess: main.lastSuccess };
