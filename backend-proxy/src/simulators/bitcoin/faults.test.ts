@@ -65,6 +65,31 @@ describe('bitcoind simulator: injected faults', () => {
   });
 });
 
+describe('bitcoind simulator: a real work queue', () => {
+  it('answers 503 to requests beyond threads + queue depth while slow ones are in flight', async () => {
+    const sim = await startBitcoinSimulator({ seed: 6, rpcWorkQueue: { threads: 1, depth: 1 } });
+    try {
+      sim.setFault({ kind: 'slow', delayMs: 60_000 });
+      // two requests occupy the thread and the queue slot...
+      const stuck = [
+        postRaw(sim, '{"method":"getblockcount","id":1}'),
+        postRaw(sim, '{"method":"getblockcount","id":2}'),
+      ];
+      const settled = Promise.allSettled(stuck);
+      for (let i = 0; i < 500 && sim.rpcInFlight() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(sim.rpcInFlight()).toBe(2);
+      // ...so the next ones are refused at once
+      const refused = await postRaw(sim, '{"method":"getblockcount","id":3}');
+      expect(refused.status).toBe(503);
+      expect(refused.text).toBe('Work queue depth exceeded');
+      await sim.close();
+      expect((await settled).every((r) => r.status === 'rejected')).toBe(true);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe('bitcoind simulator: control endpoint', () => {
   it('drives faults, blocks, reorgs and restarts over HTTP', async () => {
     const sim = await startBitcoinSimulator({ seed: 4, controlPort: 0, warmupMs: 20, restartDownMs: 10 });

@@ -23,6 +23,8 @@ export interface RpcServerHooks {
   /** current injected delay and work-queue state */
   delayMs: () => number;
   workQueueFull: () => boolean;
+  /** -rpcthreads + -rpcworkqueue: requests beyond this many in flight get 503 (unset: unlimited) */
+  maxInFlight?: number;
   /** refuse at once (the listener is being closed) */
   isDown: () => boolean;
   authFailureDelayMs: number;
@@ -135,6 +137,7 @@ function checkAuth(header: string, expected: string): boolean {
 export class RpcHttpServer {
   private server: http.Server | null = null;
   private readonly sockets = new Set<Socket>();
+  inFlight = 0;
   port = 0;
 
   constructor(
@@ -198,10 +201,13 @@ export class RpcHttpServer {
       textReply(res, 413, '');
       return;
     }
+    this.inFlight++;
+    res.on('close', () => this.inFlight--);
     const url = req.url ?? '/';
     const pathOnly = url.split('?')[0] ?? '/';
     // the work queue is checked before any handler runs (http_request_cb)
-    if (this.hooks.workQueueFull()) {
+    const limit = this.hooks.maxInFlight;
+    if (this.hooks.workQueueFull() || (limit !== undefined && this.inFlight > limit)) {
       for (const m of methodsIn(body)) this.hooks.onReceived({ ...m, outcome: 'work-queue' });
       textReply(res, 503, 'Work queue depth exceeded');
       return;
@@ -337,6 +343,7 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
   });
 }
 
+/** unref'd: a delayed answer must not keep a closed simulator's process alive */
 function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  return new Promise((r) => setTimeout(r, ms).unref());
 }

@@ -44,6 +44,11 @@ export interface BitcoinSimulatorOptions {
   indexes?: string[];
   /** 'auto': regtest needs 3 mined blocks with transactions first, as a fresh regtest node does */
   feeEstimates?: 'auto' | 'always' | 'never';
+  /**
+   * bitcoind's -rpcthreads and -rpcworkqueue (Core 28 defaults: 4 and 16). When set, requests
+   * beyond threads + queue in flight (e.g. under the slow fault) get the 503 work-queue answer.
+   */
+  rpcWorkQueue?: { threads: number; depth: number };
   /** clock in ms (tests inject one to move time without waiting) */
   now?: () => number;
 }
@@ -98,6 +103,8 @@ export interface BitcoinSimulator {
   tipHash(): string;
   /** current "user:password" (the cookie's content in cookie mode) */
   credentials(): string;
+  /** HTTP requests currently being served (past body read, before the answer) */
+  rpcInFlight(): number;
   /** ZMQ messages handed to the socket since the last (re)start */
   zmqPublished(): number;
   close(): Promise<void>;
@@ -169,6 +176,7 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     warmupMessage: () => (fault?.kind === 'warmup' ? (fault.message ?? 'Loading block index…') : warmup),
     delayMs: () => (fault?.kind === 'slow' ? fault.delayMs : 0),
     workQueueFull: () => fault?.kind === 'workQueue',
+    ...(options.rpcWorkQueue ? { maxInFlight: options.rpcWorkQueue.threads + options.rpcWorkQueue.depth } : {}),
     isDown: () => fault?.kind === 'down',
     authFailureDelayMs: options.authFailureDelayMs ?? 250,
     onReceived: (request) => {
@@ -294,6 +302,7 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     tipHash: () => node.tipHash(),
     credentials: () => credentials,
     zmqPublished: () => zmq?.published ?? 0,
+    rpcInFlight: () => rpc.inFlight,
     async close() {
       if (closed) return;
       closed = true;
