@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOST_BUNDLE } from './build-host.ts';
+import { buildHost, HOST_BUNDLE } from './build-host.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '../..');
@@ -42,6 +42,8 @@ export interface HarnessServerOptions {
   host?: string;
   /** uid of the provisioned nodescope data source */
   datasourceUid?: string;
+  /** build the host bundle first when it is missing or older than its sources (default true) */
+  buildHost?: boolean;
 }
 
 export interface HarnessServer {
@@ -173,6 +175,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'cookie', 'authorization', 'proxy-authorization', 'te', 'trailer', 'content-length']);
 
 export async function startHarnessServer(options: HarnessServerOptions): Promise<HarnessServer> {
+  if (options.buildHost !== false) await buildHost();
   const uid = options.datasourceUid ?? 'nodescope';
   const forwarded: HarnessServer['forwarded'] = [];
   // provisioned like provisioning/datasources: the proxy URL and key of the running proxy
@@ -268,6 +271,10 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
         return res.end(indexHtml(theme, `http://${req.headers.host ?? 'localhost'}/`));
       }
       if (p === '/host.js' || p === '/host.js.map') return sendFile(res, p.endsWith('.map') ? `${HOST_BUNDLE}.map` : HOST_BUNDLE);
+      if (p === '/scenarios/' || p === '/scenarios') {
+        const names = readdirSync(SCENARIOS).filter((f) => f.endsWith('.json'));
+        return sendJson(res, 200, names.map((f) => JSON.parse(readFileSync(path.join(SCENARIOS, f), 'utf8')) as { name: string; description?: string }).map(({ name, description }) => ({ name, description })));
+      }
       if (p.startsWith('/scenarios/')) {
         const file = inside(SCENARIOS, p.slice('/scenarios/'.length));
         return file ? sendFile(res, file) : sendJson(res, 400, { message: 'bad path' });

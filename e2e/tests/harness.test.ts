@@ -141,6 +141,17 @@ describe('harness: annotations', () => {
   });
 });
 
+describe('harness: landing page', () => {
+  it('lists every scenario (what `npm run demo` opens)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.harness.url}/`);
+    await page.waitForFunction(() => document.body.dataset.status === 'rendered');
+    const text = await page.locator('#root').innerText();
+    for (const name of ['config-editor', 'query-editor', 'explore-mempool', 'explore-logs', 'variables-sources', 'annotations-blocks']) expect(text).toContain(name);
+    await page.close();
+  });
+});
+
 describe('harness: variables', () => {
   it('lists the bitcoin sources for a template variable', async () => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'variables-sources', 'dark');

@@ -339,11 +339,40 @@ function App({ loaded }: { loaded: Loaded }) {
   }
 }
 
+/** The landing page: every scenario, in both themes. */
+function ScenarioList({ scenarios }: { scenarios: Array<{ name: string; description?: string }> }) {
+  return (
+    <Page title="nodescope plugin harness">
+      <Text color="secondary">The nodescope plugins loaded the way Grafana loads them, against the running proxy.</Text>
+      {scenarios.map((s) => (
+        <div key={s.name}>
+          <Text element="h5">{s.name}</Text>
+          <Text color="secondary">{s.description ?? ''}</Text>{' '}
+          <a href={`/?scenario=${s.name}&theme=dark`}>dark</a> · <a href={`/?scenario=${s.name}&theme=light`}>light</a>
+        </div>
+      ))}
+    </Page>
+  );
+}
+
 async function main() {
   const params = new URLSearchParams(window.location.search);
-  const name = params.get('scenario') ?? 'config-editor';
+  const name = params.get('scenario');
   const container = document.getElementById('root')!;
   const root = createRoot(container);
+  if (!name) {
+    const theme = createTheme({ colors: { mode: params.get('theme') === 'light' ? 'light' : 'dark' } });
+    document.body.style.background = theme.colors.background.primary;
+    const scenarios = await getJson<Array<{ name: string; description?: string }>>('/scenarios/');
+    root.render(
+      <ThemeContext.Provider value={theme}>
+        <GlobalStyles />
+        <ScenarioList scenarios={scenarios} />
+      </ThemeContext.Provider>
+    );
+    status('status', 'rendered');
+    return;
+  }
   try {
     const loaded = await load(name);
     const mode = (params.get('theme') ?? loaded.scenario.theme ?? 'dark') === 'light' ? 'light' : 'dark';
