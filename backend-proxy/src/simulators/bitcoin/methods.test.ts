@@ -242,6 +242,8 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     const conservative = await rpc<{ feerate: number }>(sim, 'estimatesmartfee', [6, 'conservative']);
     const economical = await rpc<{ feerate: number }>(sim, 'estimatesmartfee', [6, 'economical']);
     expect(conservative.feerate).toBeGreaterThanOrEqual(economical.feerate);
+    // Core 28 made economical the default mode
+    expect(await rpc(sim, 'estimatesmartfee', [6])).toEqual(economical);
     await expect(rpc(sim, 'estimatesmartfee', [0])).rejects.toMatchObject({
       code: -8,
       message: 'Invalid conf_target, must be between 1 and 1008',
@@ -302,6 +304,24 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
 
   it('small status methods', async () => {
     const net = await rpc<Record<string, unknown>>(sim, 'getnetworkinfo');
+    expect(Object.keys(net)).toEqual([
+      'version',
+      'subversion',
+      'protocolversion',
+      'localservices',
+      'localservicesnames',
+      'localrelay',
+      'timeoffset',
+      'connections',
+      'connections_in',
+      'connections_out',
+      'networkactive',
+      'networks',
+      'relayfee',
+      'incrementalfee',
+      'localaddresses',
+      'warnings',
+    ]);
     expect(net).toMatchObject({
       version: 280000,
       subversion: '/Satoshi:28.0.0/',

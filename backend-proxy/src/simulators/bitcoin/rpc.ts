@@ -606,10 +606,10 @@ function networkInfo(ctx: RpcContext): Record<string, unknown> {
     localservicesnames: ['NETWORK', 'WITNESS', 'NETWORK_LIMITED', 'P2P_V2'],
     localrelay: true,
     timeoffset: 0,
-    networkactive: true,
     connections: ctx.peers.length,
     connections_in: inbound,
     connections_out: ctx.peers.length - inbound,
+    networkactive: true,
     networks: [reach('ipv4'), reach('ipv6'), reach('onion', '127.0.0.1:9050'), reach('i2p'), reach('cjdns')],
     relayfee: btcPerKvB(MIN_RELAY_SAT_VB),
     incrementalfee: btcPerKvB(MIN_RELAY_SAT_VB),
@@ -827,8 +827,8 @@ function estimateSmartFee(ctx: RpcContext, target: number, mode: string): Record
   // estimateSmartFee treats a target of 1 as 2
   const blocks = Math.max(2, target);
   if (!ctx.feeEstimatesReady()) return { errors: ['Insufficient data or no feerate found'], blocks };
-  // Core 28: "unset" means conservative
-  const conservative = normalized !== 'economical';
+  // Core 28 made economical the default: "unset" means economical
+  const conservative = normalized === 'conservative';
   const rate = Math.max(MIN_RELAY_SAT_VB, mempoolRateAt(ctx, blocks) * (conservative ? 1.08 : 1));
   return { feerate: btcPerKvB(Math.round(rate * 1000) / 1000), blocks };
 }
