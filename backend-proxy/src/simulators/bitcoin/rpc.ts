@@ -744,7 +744,7 @@ function networkHashPs(ctx: RpcContext, nblocks: number, height: number): number
 function deploymentInfo(ctx: RpcContext, height: number): Record<string, unknown> {
   const deployments: Record<string, unknown> = {};
   for (const [name, at] of Object.entries(ctx.params.buried)) {
-    deployments[name] = { type: 'buried', active: height + 1 >= at, height: at };
+    deployments[name] = { type: 'buried', height: at, active: height + 1 >= at };
   }
   if (ctx.params.chain === 'regtest') {
     deployments.testdummy = {
