@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { startBitcoinSimulator, type BitcoinSimulator } from './bitcoin/index.js';
 import { startCgminerFleet, type CgminerFleet } from './cgminer/fleet.js';
+import { startElectrsSimulator, type ElectrsSimulator } from './electrum/index.js';
 import { startFreqtradeSimulator, type FreqtradeSimulator } from './freqtrade/index.js';
 import { startGethSimulator, type GethSimulator } from './geth/index.js';
 import { startMarketSimulator, type MarketSimulator } from './market/index.js';
@@ -22,6 +23,7 @@ export interface SimulatedStackOptions {
 
 export interface SimulatedStack {
   bitcoin: BitcoinSimulator;
+  electrs: ElectrsSimulator;
   fleet: CgminerFleet;
   market: MarketSimulator;
   stacks: StacksSimulator;
@@ -62,6 +64,9 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
       ...(demo ? { controlPort: 0 } : {}),
     });
     closers.push(() => bitcoin.close());
+
+    const electrs = await startElectrsSimulator({ bitcoin, lagBlocks: 0, clients: 6 });
+    closers.push(() => electrs.close());
 
     const fleet = await startCgminerFleet({ count: options.miners ?? (demo ? 12 : 4), latencyMs: demo ? 5 : 0 });
     closers.push(() => fleet.close());
@@ -104,6 +109,7 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
             ? { url: bitcoin.rpcUrl, user: 'nodescope', password: '${BITCOIN_RPC_PASSWORD}' }
             : { url: bitcoin.rpcUrl, cookieFile: bitcoin.cookieFile ?? undefined },
         ...(bitcoin.zmqSequenceEndpoint ? { zmq: { sequence: bitcoin.zmqSequenceEndpoint } } : {}),
+        electrum: { kind: 'electrs', metricsUrl: electrs.url },
       },
       {
         id: 'stx-1',
@@ -148,6 +154,7 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
 
     return {
       bitcoin,
+      electrs,
       fleet,
       market,
       stacks,
