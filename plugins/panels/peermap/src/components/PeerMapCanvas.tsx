@@ -37,10 +37,9 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
   const [hover, setHover] = useState<{ cluster: Cluster; x: number; y: number } | undefined>();
   const drag = useRef<{ x: number; y: number; view: View } | undefined>();
 
-  const world = useMemo(() => {
-    const paths = worldPaths(width, height);
-    return { ...paths, sphere2d: new Path2D(paths.sphere), land2d: new Path2D(paths.land), borders2d: new Path2D(paths.borders) };
-  }, [width, height]);
+  const world = useMemo(() => worldPaths(width, height), [width, height]);
+  // canvas paths are built once per size, at the first draw (jsdom has no Path2D)
+  const shapes = useRef<{ for: unknown; sphere: Path2D; land: Path2D; borders: Path2D }>();
 
   // projected once per size; zoom and pan only scale and shift these
   const projected = useMemo(() => {
@@ -86,19 +85,21 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
     element.height = Math.round(height * ratio);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
+    if (shapes.current?.for !== world) shapes.current = { for: world, sphere: new Path2D(world.sphere), land: new Path2D(world.land), borders: new Path2D(world.borders) };
+    const shape = shapes.current;
     ctx.save();
     ctx.translate(view.x, view.y);
     ctx.scale(view.k, view.k);
     ctx.fillStyle = theme.isDark ? '#161a24' : '#e9eef6';
-    ctx.fill(world.sphere2d);
+    ctx.fill(shape.sphere);
     ctx.fillStyle = theme.isDark ? '#2c3242' : '#c9d1de';
-    ctx.fill(world.land2d);
+    ctx.fill(shape.land);
     ctx.lineWidth = 0.5 / view.k;
     ctx.strokeStyle = theme.isDark ? '#434a5c' : '#f7f9fc';
-    ctx.stroke(world.borders2d);
+    ctx.stroke(shape.borders);
     ctx.strokeStyle = theme.colors.border.medium;
     ctx.lineWidth = 1 / view.k;
-    ctx.stroke(world.sphere2d);
+    ctx.stroke(shape.sphere);
     ctx.restore();
 
     ctx.lineWidth = 1.5;

@@ -1,0 +1,82 @@
+import { createTheme, type DataFrame, dateTime, EventBusSrv, LoadingState, type PanelProps } from '@grafana/data';
+import { ThemeContext } from '@grafana/ui';
+import { cleanup, render, screen } from '@testing-library/react';
+import React from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PeerMapPanel } from './PeerMapPanel';
+import { peersFrame, SAMPLE } from './testing';
+import { DEFAULT_PEERMAP_OPTIONS, type PeerMapOptions } from './types';
+
+afterEach(cleanup);
+
+function renderPanel(series: DataFrame[], options: Partial<PeerMapOptions> = {}, extra: object = {}, mode: 'dark' | 'light' = 'dark', width = 900) {
+  const range = { from: dateTime(0), to: dateTime(1), raw: { from: 'now-1h', to: 'now' } };
+  const props = {
+    id: 1,
+    data: { state: LoadingState.Done, series, timeRange: range, ...extra },
+    timeRange: range,
+    timeZone: 'utc',
+    options: { ...DEFAULT_PEERMAP_OPTIONS, ...options },
+    fieldConfig: { defaults: {}, overrides: [] },
+    width,
+    height: 450,
+    eventBus: new EventBusSrv(),
+    onOptionsChange: () => {},
+    replaceVariables: (v: string) => v,
+  } as unknown as PanelProps<PeerMapOptions>;
+  return render(
+    <ThemeContext.Provider value={createTheme({ colors: { mode } })}>
+      <PeerMapPanel {...props} />
+    </ThemeContext.Provider>
+  );
+}
+
+describe('PeerMapPanel', () => {
+  it.each(['dark', 'light'] as const)('maps placed peers and lists the unplaceable ones (%s)', (mode) => {
+    renderPanel([peersFrame(SAMPLE)], {}, {}, mode);
+    const panel = screen.getByTestId('peermap-panel');
+    expect(panel.dataset.placed).toBe('3');
+    expect(panel.dataset.unplaced).toBe('5');
+    expect(screen.getByText('Tor (onion)')).toBeInTheDocument();
+    expect(screen.getByText('Private')).toBeInTheDocument();
+    expect(screen.getByTestId('unplaced')).toHaveTextContent('Not placeable · 5');
+    // Frankfurt's two peers share a cluster, Ashburn stands alone
+    expect(screen.getByTestId('peermap-canvas').dataset.clusters).toBe('2');
+    expect(Number(screen.getByTestId('peermap-canvas').dataset.drawnCount)).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['clustering off', { cluster: false }, '3'],
+    ['clustering on', { cluster: true }, '2'],
+  ])('options: %s', (_name, options, clusters) => {
+    renderPanel([peersFrame(SAMPLE)], options);
+    expect(screen.getByTestId('peermap-canvas').dataset.clusters).toBe(clusters);
+  });
+
+  it('colour by network lists networks in the side legend', () => {
+    renderPanel([peersFrame(SAMPLE)], { colorBy: 'network' });
+    expect(screen.getByText('ipv4')).toBeInTheDocument();
+    expect(screen.getByText('ipv6')).toBeInTheDocument();
+  });
+
+  it('hides the side column when asked or when the panel is narrow', () => {
+    renderPanel([peersFrame(SAMPLE)], { showSide: false });
+    expect(screen.queryByTestId('unplaced')).toBeNull();
+    cleanup();
+    renderPanel([peersFrame(SAMPLE)], {}, {}, 'dark', 400);
+    expect(screen.queryByTestId('unplaced')).toBeNull();
+  });
+
+  it.each([
+    ['no frames', [], 'No peer table in the data'],
+    ['an empty peer table', [peersFrame([])], 'No peers'],
+  ])('empty state: %s', (_name, series, text) => {
+    renderPanel(series as DataFrame[]);
+    expect(screen.getByTestId('panel-empty')).toHaveTextContent(text);
+  });
+
+  it('shows the query error', () => {
+    renderPanel([], {}, { state: LoadingState.Error, errors: [{ message: 'getpeerinfo timed out' }] });
+    expect(screen.getByRole('alert')).toHaveTextContent('getpeerinfo timed out');
+  });
+});
