@@ -850,36 +850,10 @@ function mempoolRateAt(ctx: RpcContext, blocks: number): number {
 // ---- getblockstats --------------------------------------------------------------------------------
 
 const STAT_NAMES = [
-  'avgfee',
-  'avgfeerate',
-  'avgtxsize',
-  'blockhash',
-  'feerate_percentiles',
-  'height',
-  'ins',
-  'maxfee',
-  'maxfeerate',
-  'maxtxsize',
-  'medianfee',
-  'mediantime',
-  'mintxsize',
-  'minfee',
-  'minfeerate',
-  'outs',
-  'subsidy',
-  'swtotal_size',
-  'swtotal_weight',
-  'swtxs',
-  'time',
-  'total_out',
-  'total_size',
-  'total_weight',
-  'totalfee',
-  'txs',
-  'utxo_increase',
-  'utxo_size_inc',
-  'utxo_increase_actual',
-  'utxo_size_inc_actual',
+  'avgfee', 'avgfeerate', 'avgtxsize', 'blockhash', 'feerate_percentiles', 'height', 'ins', 'maxfee', 'maxfeerate', 'maxtxsize',
+  'medianfee', 'mediantime', 'mediantxsize', 'minfee', 'minfeerate', 'mintxsize', 'outs', 'subsidy', 'swtotal_size',
+  'swtotal_weight', 'swtxs', 'time', 'total_out', 'total_size', 'total_weight', 'totalfee', 'txs', 'utxo_increase',
+  'utxo_size_inc', 'utxo_increase_actual', 'utxo_size_inc_actual',
 ] as const;
 
 function blockStats(ctx: RpcContext, target: string | number, stats: unknown[] | undefined): Record<string, unknown> {
@@ -946,9 +920,10 @@ function blockStats(ctx: RpcContext, target: string | number, stats: unknown[] |
     utxo_increase_actual: outs - ins - 1,
     utxo_size_inc_actual: utxoSizeInc - 75,
   };
-  if (selected.size === 0) return all;
+  all.mediantxsize = truncatedMedian([...sizes].sort((a, b) => a - b));
+  // keys in Core's order (alphabetical, as blockstats pushes them)
   const out: Record<string, unknown> = {};
-  for (const name of STAT_NAMES) if (selected.has(name)) out[name] = all[name];
+  for (const name of STAT_NAMES) if (selected.size === 0 || selected.has(name)) out[name] = all[name];
   return out;
 }
 
