@@ -266,7 +266,7 @@ describe('every dashboard query returns data against the demo stack', () => {
       await sleep(500);
     }
     const problems: string[] = [];
-    const exprVars: Record<string, string> = { source: '.*', miner: '.*', __rate_interval: '10s', __interval: '1s', __range: '1m' };
+    const exprVars: Record<string, string> = { source: '.*', miner: '.*', node: SOURCE_VARS.node!, __rate_interval: '10s', __interval: '1s', __range: '1m' };
     const specs = [...DASHBOARDS.prometheus, ...DASHBOARDS.nodescope].map((s) => dashboard(s));
     for (const json of specs) {
       for (const panel of panels(json)) {

@@ -15,6 +15,7 @@ import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startServer } from '../../backend-proxy/src/http/server.ts';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
 import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
+import { startElectrsSimulator, type ElectrsSimulator } from '../../backend-proxy/src/simulators/electrum/index.ts';
 import { prometheusExpr } from '../build/alerts.ts';
 import { RULES } from '../build/rules.ts';
 import { PROMETHEUS } from './paths.ts';
@@ -63,6 +64,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
   let bitcoin: BitcoinSimulator;
   let fleet: CgminerFleet;
+  let electrs: ElectrsSimulator;
   let proxy: Awaited<ReturnType<typeof startServer>> | null = null;
   let prometheus: ChildProcess;
   let promUrl = '';
@@ -104,6 +106,7 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
   beforeAll(async () => {
     bitcoin = await startBitcoinSimulator({ network: 'regtest', seed: 3, peers: 9, initialMempool: 50, feeEstimates: 'always', zmqPort: null });
     fleet = await startCgminerFleet({ count: 5, slowMs: 500 });
+    electrs = await startElectrsSimulator({ bitcoin });
     const config = configSchema.parse({
       server: { host: '127.0.0.1', port: 0, logLevel: 'silent' },
       sources: [
@@ -114,6 +117,7 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
           rpc: { url: bitcoin.rpcUrl, cookieFile: bitcoin.cookieFile, timeoutMs: 500, retries: 0, circuitOpenMs: 200 },
           pollSeconds: 0.5,
           slowPollSeconds: 5,
+          electrum: { kind: 'electrs', metricsUrl: electrs.metricsUrl },
         },
         {
           id: 'farm',
@@ -167,6 +171,7 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
     prometheus?.kill('SIGTERM');
     await proxy?.close().catch(() => undefined);
     await fleet?.close();
+    await electrs?.close();
     await bitcoin?.close();
     rmSync(work, { recursive: true, force: true });
   });
@@ -187,15 +192,19 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
       await sleep(300);
     }
     const list = await alerts();
-    for (const name of ['MinerOffline', 'MinerBoardHot', 'MinerFanStopped', 'NodescopeSourceDown', 'NodescopeProxyDown']) expect(firing(list, name), name).toBe(false);
+    for (const name of ['MinerOffline', 'MinerBoardHot', 'MinerFanStopped', 'ElectrumIndexLagging', 'ElectrumDown', 'NodescopeSourceDown', 'NodescopeProxyDown'])
+      expect(firing(list, name), name).toBe(false);
   });
 
-  it('faults fire MinerOffline, MinerBoardHot/Critical, MinerFanStopped, MinerRejectRateHigh, FleetHashrateDrop and NodescopeSourceDown, scoped to what broke', async () => {
+  it('faults fire MinerOffline, MinerBoardHot/Critical, MinerFanStopped, MinerRejectRateHigh, FleetHashrateDrop, ElectrumIndexLagging and NodescopeSourceDown, scoped to what broke', async () => {
     const [offline, hot, fan, rejects] = [fleet.miners[1]!, fleet.miners[2]!, fleet.miners[3]!, fleet.miners[4]!];
     await fleet.setFault(offline.name, 'offline');
     await fleet.setFault(hot.name, 'hot');
     await fleet.setFault(fan.name, 'fan0');
     await fleet.setFault(rejects.name, 'rejects');
+    // the index falls behind first (the proxy needs the node's height to see the lag), then the node goes down
+    electrs.setLag(6);
+    await waitFor('ElectrumIndexLagging', (l) => firing(l, 'ElectrumIndexLagging', { source: 'btc', kind: 'electrs', severity: 'warning' }));
     bitcoin.setFault({ kind: 'down' });
     await bitcoin.faultApplied();
     const list = await waitFor('fault alerts', (l) =>
@@ -216,9 +225,10 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
 
   it('clearing the faults resolves them (auto-resolve)', async () => {
     await fleet.clearFaults();
+    electrs.setLag(0);
     bitcoin.setFault(null);
     await bitcoin.faultApplied();
-    const resolving = ['MinerOffline', 'MinerBoardHot', 'MinerBoardCritical', 'MinerFanStopped', 'MinerRejectRateHigh', 'NodescopeSourceDown'];
+    const resolving = ['MinerOffline', 'MinerBoardHot', 'MinerBoardCritical', 'MinerFanStopped', 'MinerRejectRateHigh', 'ElectrumIndexLagging', 'NodescopeSourceDown'];
     await waitFor('fault alerts resolved', (l) => !l.some((a) => resolving.includes(a.labels.alertname!)));
   });
 
