@@ -101,6 +101,8 @@ export interface BitcoinSimulator {
   mempoolSequence(): number;
   tipHeight(): number;
   tipHash(): string;
+  /** hash of the active block at a height (undefined above the tip) */
+  hashAt(height: number): string | undefined;
   /** current "user:password" (the cookie's content in cookie mode) */
   credentials(): string;
   /** HTTP requests currently being served (past body read, before the answer) */
@@ -300,6 +302,7 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     mempoolSequence: () => node.mempool.sequence,
     tipHeight: () => node.tipHeight(),
     tipHash: () => node.tipHash(),
+    hashAt: (height) => node.hashAt(height),
     credentials: () => credentials,
     zmqPublished: () => zmq?.published ?? 0,
     rpcInFlight: () => rpc.inFlight,

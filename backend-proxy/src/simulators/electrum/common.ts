@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface ChainView {
   tipHeight(): number;
   tipHash(): string;
+  hashAt?(height: number): string | undefined;
   mempoolEntries?(): Map<string, { vsize: number; fee: number }>;
   network?: string;
 }

@@ -165,7 +165,9 @@ describe('Fulcrum simulator', () => {
   });
 
   it('reports index height (Header count - 1) behind the node by the lag, and follows blocks', async () => {
-    expect((await stats()).Controller['Header count']).toBe(bitcoin.tipHeight() - 1 + 1);
+    const lagging = await stats();
+    expect(lagging.Controller['Header count']).toBe(bitcoin.tipHeight() - 1 + 1);
+    expect(lagging.Controller['Chain tip']).toBe(bitcoin.hashAt(bitcoin.tipHeight() - 1));
     fulcrum.setLag(0);
     bitcoin.mineBlock();
     const body = await stats();

@@ -156,9 +156,7 @@ export function renderFulcrumStats(
     Controller: {
       Chain: chain,
       'Chain tip':
-        options.bitcoin.tipHeight() - height === 0
-          ? options.bitcoin.tipHash()
-          : `${'0'.repeat(8)}${height.toString(16).padStart(56, '0')}`,
+        options.bitcoin.hashAt?.(height) ?? (height === options.bitcoin.tipHeight() ? options.bitcoin.tipHash() : null),
       Coin: 'BTC',
       'Header count': height + 1,
       StateMachine: null,
