@@ -291,6 +291,18 @@ describe('live mempool over ZMQ', () => {
   });
 });
 
+describe('live mempool: loss right after subscribing', () => {
+  it('the mempool sequence catches lost messages the counter cannot (no earlier message)', async () => {
+    const h = await harness({ initialMempool: 0 });
+    await converge(h, 'empty mempool');
+    expect(bitcoinSourceState(h.source)!.mempool.status().messages).toBe(0);
+    await fault(h, { kind: 'zmqDrop', count: 3 });
+    h.sim.addTransactions(10);
+    await waitFor(() => bitcoinSourceState(h.source)!.mempool.status().gaps > 0 || null, 'sequence gap noticed');
+    await converge(h, 'lost first messages');
+  });
+});
+
 describe('live mempool without ZMQ', () => {
   it('polls and diffs', async () => {
     const h = await harness({}, false);

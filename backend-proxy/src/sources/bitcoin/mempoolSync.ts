@@ -19,6 +19,8 @@ export interface MempoolEntryRpc {
   time: number;
   fees: { base: number; modified?: number; ancestor?: number; descendant?: number };
   depends?: string[];
+  /** in-mempool children */
+  spentby?: string[];
   /** removed in Core 23 (-deprecatedrpc=fees); read only when `fees` is missing */
   fee?: number;
 }
@@ -83,7 +85,6 @@ export class MempoolSync {
   private readonly subscriber: SequenceSubscriber | null;
   private queue: SequenceMessage[] = [];
   private resyncReason: string | null = 'initial fill';
-  private fullResync = false;
   private draining = false;
   private running = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -91,6 +92,10 @@ export class MempoolSync {
   private lastCounter: number | null = null;
   /** set by a disconnect: the first message after it starts a resync (the node may have restarted) */
   private reconnected = false;
+  /** mempool sequence the next A/R must carry unless a block came between (blocks consume sequence numbers silently) */
+  private expectedSequence: number | null = null;
+  private blockSinceExpected = false;
+  private lastSeenSequence: number | null = null;
   private snapshotSequence: number | null = null;
   private polledSequence: number | null = null;
   private cachedAnalysis: MempoolAnalysis | null = null;
@@ -181,10 +186,9 @@ export class MempoolSync {
     }
   }
 
-  requestResync(reason: string, full = false): void {
+  requestResync(reason: string): void {
     // a routine poll never hides a real reason (gap, restart, reorg) in status and metrics
     if (this.resyncReason === null || this.resyncReason === 'poll') this.resyncReason = reason;
-    this.fullResync ||= full;
     this.kick();
   }
 
@@ -200,6 +204,11 @@ export class MempoolSync {
       this.requestResync('ZMQ speaks again');
     }
     this.options.onMessage?.(message);
+    if (this.reconnected || (message.counter === 0 && this.lastCounter !== null)) {
+      // a new publisher (node restart): its sequences start again, old expectations are void
+      this.expectedSequence = null;
+      this.lastSeenSequence = null;
+    }
     if (this.reconnected) {
       this.reconnected = false;
       this.lastCounter = null;
@@ -213,12 +222,36 @@ export class MempoolSync {
       this.requestResync(reason);
     }
     this.lastCounter = message.counter;
+    this.checkMempoolSequence(message);
     if (this.queue.length >= MAX_QUEUE) {
       this.queue = [];
       this.requestResync('event queue overflow');
     }
     this.queue.push(message);
     this.kick();
+  }
+
+  /**
+   * A second gap detector that also works for the first message after a subscribe, where the
+   * counter has nothing to compare with: A/R sequences are consecutive except across a block.
+   */
+  private checkMempoolSequence(message: SequenceMessage): void {
+    if (message.mempoolSequence === undefined) {
+      this.blockSinceExpected = true;
+      return;
+    }
+    const seq = message.mempoolSequence;
+    if (this.expectedSequence !== null && !this.blockSinceExpected && seq > this.expectedSequence) {
+      this.status_.gaps++;
+      this.options.onGap?.();
+      this.options.logger.warn({ endpoint: this.status_.endpoint }, `ZMQ mempool sequence gap ${this.expectedSequence} -> ${seq}: resync`);
+      this.requestResync('mempool sequence gap');
+    }
+    if (this.expectedSequence === null || seq >= this.expectedSequence || this.blockSinceExpected) {
+      this.expectedSequence = seq + 1;
+      this.blockSinceExpected = false;
+    }
+    this.lastSeenSequence = seq;
   }
 
   private onConnected(): void {
@@ -276,8 +309,8 @@ export class MempoolSync {
           this.queue.shift();
           if (head.label === 'R') this.applyRemove(head);
           else if (head.label === 'C') await this.applyBlock(head.hash);
-          // a disconnected block puts its transactions back: rebuild from scratch
-          else this.requestResync('block disconnected (reorg)', true);
+          // a disconnected block puts its transactions back (as parents of what stayed)
+          else this.requestResync('block disconnected (reorg)');
         }
       }
     } catch (error) {
@@ -324,11 +357,15 @@ export class MempoolSync {
   }
 
   /** getmempoolentry in batches; a transaction gone meanwhile (-5) is skipped. */
-  private async fetchEntries(txids: string[]): Promise<MempoolEntryInput[]> {
+  private async fetchEntries(txids: string[], childLinks?: Array<{ parent: string; children: string[] }>): Promise<MempoolEntryInput[]> {
     const out: MempoolEntryInput[] = [];
     const outcomes = await this.options.rpc.batch<MempoolEntryRpc>(txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] })));
     outcomes.forEach((outcome, i) => {
-      if (outcome.ok) out.push(toEntryInput(txids[i]!, outcome.result));
+      if (outcome.ok) {
+        out.push(toEntryInput(txids[i]!, outcome.result));
+        const children = outcome.result.spentby;
+        if (childLinks && children && children.length > 0) childLinks.push({ parent: txids[i]!, children });
+      }
       else if (!(outcome.error instanceof RpcError && outcome.error.code === RPC_INVALID_ADDRESS_OR_KEY)) throw outcome.error;
     });
     return out;
@@ -336,23 +373,20 @@ export class MempoolSync {
 
   private async resync(): Promise<void> {
     const reason = this.resyncReason ?? 'resync';
-    const full = this.fullResync;
     const started = performance.now();
     this.status_.syncing = true;
     // everything received so far happened before the snapshot below: it is in the snapshot.
     // A reason raised from here on (a gap, a reconnect) asks for another resync after this one.
     this.queue = [];
     this.resyncReason = null;
-    this.fullResync = false;
     try {
       const snapshot = await this.options.rpc.call<{ txids: string[]; mempool_sequence: number }>('getrawmempool', [false, true]);
       this.status_.lastError = null;
-      if (reason === 'poll' && !full && snapshot.mempool_sequence === this.polledSequence && this.status_.synced) {
+      if (reason === 'poll' && snapshot.mempool_sequence === this.polledSequence && this.status_.synced) {
         return; // nothing changed since the last poll
       }
-      if (full) this.store.clear();
       const present = new Set(snapshot.txids);
-      let changed = full;
+      let changed = false;
       for (const txid of this.store.txidList()) {
         if (!present.has(txid)) changed = this.store.remove(txid) || changed;
       }
@@ -360,15 +394,27 @@ export class MempoolSync {
       if (missing.length > 1_000) this.options.logger.info({ missing: missing.length, reason }, 'mempool resync: fetching entries');
       // parents may arrive in a later batch than their children: link after all are in
       const pendingLinks: MempoolEntryInput[] = [];
+      const childLinks: Array<{ parent: string; children: string[] }> = [];
       for (let i = 0; i < missing.length; i += this.options.maxBatch * 4) {
-        const entries = await this.fetchEntries(missing.slice(i, i + this.options.maxBatch * 4));
+        const entries = await this.fetchEntries(missing.slice(i, i + this.options.maxBatch * 4), childLinks);
         this.store.addEntries(entries.map((e) => ({ ...e, depends: [] })));
         for (const e of entries) if (e.depends && e.depends.length > 0) pendingLinks.push(e);
         changed = changed || entries.length > 0;
       }
       this.store.linkParents(pendingLinks);
+      // a parent that came back (reorg, replacement) is linked to children we already held;
+      // children fetched now linked themselves through `depends`
+      const fetched = new Set(missing);
+      for (const { parent, children } of childLinks) {
+        const held = children.filter((child) => !fetched.has(child));
+        if (held.length > 0) this.store.linkParents(held.map((child) => ({ txid: child, vsize: 0, fee: 0, time: 0, depends: [parent] })));
+      }
       this.snapshotSequence = snapshot.mempool_sequence;
       this.polledSequence = snapshot.mempool_sequence;
+      // events that arrived during the resync may already be past the snapshot
+      const seen = this.lastSeenSequence;
+      this.expectedSequence = seen !== null && seen + 1 > snapshot.mempool_sequence && seen < snapshot.mempool_sequence + MAX_QUEUE ? seen + 1 : snapshot.mempool_sequence;
+      this.blockSinceExpected = false;
       const ms = Math.round(performance.now() - started);
       const s = this.status_;
       s.synced = true;
@@ -387,7 +433,6 @@ export class MempoolSync {
       if (changed) this.changed();
     } catch (error) {
       this.resyncReason ??= reason;
-      this.fullResync ||= full;
       throw error;
     } finally {
       this.status_.syncing = false;
