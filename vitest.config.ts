@@ -74,6 +74,10 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // catalog distribution: packaging, the plugin-validator rules on the zips, plugin-e2e specs typecheck + lint
+        test: { name: 'catalog', root: here('./plugins/tools'), environment: 'node', include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
+      },
     ],
   },
 });
