@@ -1,0 +1,95 @@
+import { createTheme, type DataFrame, dateTime, EventBusSrv, LoadingState, type PanelProps } from '@grafana/data';
+import { ThemeContext } from '@grafana/ui';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import React from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProfitabilityPanel } from './ProfitabilityPanel';
+import { historyFrame, marketFrame, minersFrame } from './testing';
+import { DEFAULT_PROFITABILITY_OPTIONS, type ProfitabilityOptions } from './types';
+
+afterEach(cleanup);
+
+function renderPanel(series: DataFrame[], options: Partial<ProfitabilityOptions> = {}, extra: object = {}, mode: 'dark' | 'light' = 'dark') {
+  const range = { from: dateTime(0), to: dateTime(1), raw: { from: 'now-7d', to: 'now' } };
+  const props = {
+    id: 1,
+    data: { state: LoadingState.Done, series, timeRange: range, ...extra },
+    timeRange: range,
+    timeZone: 'utc',
+    options: { ...DEFAULT_PROFITABILITY_OPTIONS, ...options },
+    fieldConfig: { defaults: {}, overrides: [] },
+    width: 1100,
+    height: 600,
+    eventBus: new EventBusSrv(),
+    onOptionsChange: () => {},
+    replaceVariables: (v: string) => v,
+  } as unknown as PanelProps<ProfitabilityOptions>;
+  return render(
+    <ThemeContext.Provider value={createTheme({ colors: { mode } })}>
+      <ProfitabilityPanel {...props} />
+    </ThemeContext.Provider>
+  );
+}
+
+const all = () => [marketFrame(), minersFrame(), historyFrame()];
+
+describe('ProfitabilityPanel', () => {
+  it.each(['dark', 'light'] as const)('shows fleet P&L, sorted miner bars, halving and retarget (%s)', (mode) => {
+    renderPanel(all(), {}, {}, mode);
+    expect(screen.getAllByTestId('miner-bar').map((b) => b.textContent)).toEqual([
+      expect.stringContaining('rig-1'),
+      expect.stringContaining('rig-4'),
+      expect.stringContaining('rig-2'),
+      expect.stringContaining('rig-3'),
+    ]);
+    expect(screen.getByTestId('kpi-halving')).toHaveTextContent('1,166 days');
+    expect(screen.getByTestId('kpi-retarget')).toHaveTextContent('2.5 days');
+    expect(screen.getByTestId('kpi-retarget')).toHaveTextContent('-1.50 %');
+    // hashprice per PH/s per day: 0.0629 $/TH -> $62.86
+    expect(screen.getByTestId('kpi-hashprice')).toHaveTextContent('$62.86');
+    expect(screen.getByTestId('history-chart')).toBeInTheDocument();
+    expect(screen.getByTestId('kpi-profit')).toHaveTextContent('$');
+  });
+
+  it('what-if: moving the electricity slider recomputes profit in the browser', () => {
+    renderPanel(all());
+    const before = screen.getByTestId('kpi-profit').textContent;
+    fireEvent.change(screen.getByLabelText('Electricity price per kWh'), { target: { value: '0.02' } });
+    expect(screen.getByTestId('kpi-profit').textContent).not.toBe(before);
+    expect(screen.getByTestId('kpi-profit')).toHaveTextContent('what if');
+    expect(screen.getByTestId('kpi-cost')).toHaveTextContent('$0.020/kWh');
+    fireEvent.click(screen.getByRole('button', { name: /reset/i }));
+    expect(screen.getByTestId('kpi-profit').textContent).toBe(before);
+  });
+
+  it('uses the panel option as the starting electricity price', () => {
+    renderPanel(all(), { electricityPerKwh: 0.05 });
+    expect(screen.getByTestId('kpi-cost')).toHaveTextContent('$0.050/kWh');
+  });
+
+  it.each([
+    ['no what-if', { showWhatIf: false }, 'whatif', 0],
+    ['no history', { showHistory: false }, 'history-chart', 0],
+    ['two miners at most', { maxMiners: 2 }, 'miner-bar', 2],
+  ])('options: %s', (_name, options, testId, count) => {
+    renderPanel(all(), options);
+    expect(screen.queryAllByTestId(testId)).toHaveLength(count);
+  });
+
+  it('market only: market figures, and a hint for miners', () => {
+    renderPanel([marketFrame()]);
+    expect(screen.getByTestId('kpi-hashprice')).toBeInTheDocument();
+    expect(screen.queryByTestId('kpi-profit')).toBeNull();
+    expect(screen.getByText(/No miners in the data/)).toBeInTheDocument();
+  });
+
+  it('empty state names the queries', () => {
+    renderPanel([]);
+    expect(screen.getByTestId('panel-empty')).toHaveTextContent('No market data');
+  });
+
+  it('shows the query error', () => {
+    renderPanel([], {}, { state: LoadingState.Error, errors: [{ message: 'price APIs unreachable' }] });
+    expect(screen.getByRole('alert')).toHaveTextContent('price APIs unreachable');
+  });
+});
