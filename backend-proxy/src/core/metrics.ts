@@ -1,6 +1,7 @@
 // prom-client metrics shared by all sources of one registry. Several sources of one kind share
 // a metric and differ by the `source` label, so metrics are got-or-created by name.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { prerenderedFamily, type PrerenderedFamily, type PrerenderedType } from './exposition.js';
 
 export class MetricFactory {
   constructor(readonly registry: Registry = new Registry()) {}
@@ -23,6 +24,14 @@ export class MetricFactory {
       name,
       () => new Histogram({ name, help, labelNames: withSource(labelNames), buckets, registers: [this.registry] })
     );
+  }
+
+  /**
+   * A family whose series a source sets in bulk after each poll and that /metrics writes from
+   * cached lines (core/exposition.ts): for per-miner series, thousands per source.
+   */
+  prerendered(name: string, help: string, type: PrerenderedType = 'gauge'): PrerenderedFamily {
+    return prerenderedFamily(this.registry, name, help, type);
   }
 
   private getOrCreate<M>(name: string, create: () => M): M {

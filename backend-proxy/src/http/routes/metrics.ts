@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CoalescingCache, CacheStats } from '../../core/cache.js';
+import { renderExposition } from '../../core/exposition.js';
 import type { MetricFactory, SelfMetrics } from '../../core/metrics.js';
 import type { Source, SourceStatus } from '../../sources/types.js';
 
@@ -37,7 +38,8 @@ export function metricsRoutes(
   app.get('/metrics', async (_request, reply) => {
     refresh();
     reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+    // per-miner families come pre-rendered from their last poll (core/exposition.ts)
+    return renderExposition(deps.metrics.registry);
   });
   return refresh;
 }

@@ -83,7 +83,8 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
   const pollNow = async (): Promise<void> => {
     await poller.pollAll();
     const all = records();
-    metrics.update(all, progress, poller.lastCycle);
+    // a cycle that ends after stop() must not bring back the series stop() removed
+    if (!stopped) metrics.update(all, progress, poller.lastCycle);
     if (subscribers.summary.size > 0) {
       const frame = summary();
       for (const emit of subscribers.summary) emit(frame);
@@ -204,6 +205,7 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
       stopped = true;
       clearTimeout(pollTimer);
       clearInterval(discoverTimer);
+      metrics.clear();
       subscribers.summary.clear();
       subscribers.miners.clear();
     },
