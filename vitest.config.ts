@@ -63,6 +63,10 @@ export default defineConfig({
         },
       },
       {
+        // repository-wide checks vitest does not make itself: typecheck of every workspace, eslint
+        test: { name: 'repo', root: here('./test/repo'), environment: 'node', include: ['**/*.test.ts'], testTimeout: 240_000 },
+      },
+      {
         // deployment: compose file vs the compose-spec schema, k8s manifests, the scale-out path
         resolve: { alias: { '@nodescope/shared': shared } },
         test: {
