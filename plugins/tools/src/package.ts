@@ -50,7 +50,9 @@ function entryDate(metadata: DistMetadata): Date {
   const epoch = Number(process.env.SOURCE_DATE_EPOCH);
   if (Number.isFinite(epoch) && epoch > 315532800) return new Date(epoch * 1000);
   const updated = metadata.info?.updated;
-  return updated && /^\d{4}-\d{2}-\d{2}$/.test(updated) ? new Date(`${updated}T00:00:00Z`) : new Date('2020-01-01T00:00:00Z');
+  return updated && /^\d{4}-\d{2}-\d{2}$/.test(updated)
+    ? new Date(`${updated}T00:00:00Z`)
+    : new Date('2020-01-01T00:00:00Z');
 }
 
 /** The zip bytes for a built dist: `<id>/<file>` entries, unix modes kept (executables stay 0755). */
@@ -60,7 +62,10 @@ export function zipPluginDist(distDir: string, id: string): Uint8Array {
   const entries: Zippable = {};
   for (const file of distFiles(distDir)) {
     // os 3 = unix: the high 16 bits of the external attributes hold st_mode
-    entries[`${id}/${file.relative}`] = [readFileSync(path.join(distDir, file.relative)), { mtime, os: 3, attrs: ((0o100000 | file.mode) << 16) >>> 0 }];
+    entries[`${id}/${file.relative}`] = [
+      readFileSync(path.join(distDir, file.relative)),
+      { mtime, os: 3, attrs: ((0o100000 | file.mode) << 16) >>> 0 },
+    ];
   }
   return zipSync(entries, { level: 9 });
 }
@@ -72,12 +77,18 @@ export function digest(algorithm: 'sha1' | 'md5' | 'sha256', data: Uint8Array): 
 /** Refuses a dist whose plugin.json does not match the workspace: a stale or foreign build. */
 export function checkDist(plugin: CatalogPlugin): DistMetadata {
   for (const required of ['plugin.json', 'module.js']) {
-    if (!existsSync(path.join(plugin.distDir, required))) throw new Error(`${plugin.workspace}: dist/${required} is missing; build it first (npm run build -w ${plugin.workspace})`);
+    if (!existsSync(path.join(plugin.distDir, required)))
+      throw new Error(
+        `${plugin.workspace}: dist/${required} is missing; build it first (npm run build -w ${plugin.workspace})`
+      );
   }
   const metadata = readDistMetadata(plugin.distDir);
-  if (metadata.id !== plugin.id) throw new Error(`${plugin.workspace}: dist/plugin.json has id ${metadata.id}, src/plugin.json has ${plugin.id}`);
+  if (metadata.id !== plugin.id)
+    throw new Error(`${plugin.workspace}: dist/plugin.json has id ${metadata.id}, src/plugin.json has ${plugin.id}`);
   if (metadata.info?.version !== plugin.version) {
-    throw new Error(`${plugin.workspace}: dist/plugin.json version ${metadata.info?.version} is not package.json's ${plugin.version}; rebuild it`);
+    throw new Error(
+      `${plugin.workspace}: dist/plugin.json version ${metadata.info?.version} is not package.json's ${plugin.version}; rebuild it`
+    );
   }
   return metadata;
 }
@@ -97,7 +108,8 @@ export function packagePlugin(plugin: CatalogPlugin, outDir: string): PackagedPl
 
 /** Builds a workspace when its dist is missing (or always with force). A signed dist is never rebuilt unasked. */
 export function ensureBuilt(plugin: CatalogPlugin, force = false): void {
-  const built = existsSync(path.join(plugin.distDir, 'plugin.json')) && existsSync(path.join(plugin.distDir, 'module.js'));
+  const built =
+    existsSync(path.join(plugin.distDir, 'plugin.json')) && existsSync(path.join(plugin.distDir, 'module.js'));
   if (built && !force) return;
   const result = spawnSync('npm', ['run', 'build', '-w', plugin.workspace], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`npm run build -w ${plugin.workspace} failed`);
@@ -112,7 +124,9 @@ export interface PackageOptions {
 
 export function packageAll(options: PackageOptions = {}): PackagedPlugin[] {
   const outDir = path.resolve(REPO_ROOT, options.outDir ?? 'dist-packages');
-  const plugins = (options.plugins ?? catalogPlugins()).filter((plugin) => !options.only?.length || options.only.includes(plugin.id));
+  const plugins = (options.plugins ?? catalogPlugins()).filter(
+    (plugin) => !options.only?.length || options.only.includes(plugin.id)
+  );
   for (const plugin of plugins) ensureBuilt(plugin, options.build);
   return plugins.map((plugin) => packagePlugin(plugin, outDir));
 }

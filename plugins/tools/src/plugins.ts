@@ -25,7 +25,9 @@ function readJson<T>(file: string): T {
 export function catalogPlugins(root = REPO_ROOT): CatalogPlugin[] {
   const { workspaces = [] } = readJson<{ workspaces?: string[] }>(path.join(root, 'package.json'));
   return workspaces
-    .filter((workspace) => workspace.startsWith('plugins/') && existsSync(path.join(root, workspace, 'src/plugin.json')))
+    .filter(
+      (workspace) => workspace.startsWith('plugins/') && existsSync(path.join(root, workspace, 'src/plugin.json'))
+    )
     .map((workspace) => {
       const dir = path.join(root, workspace);
       const pluginJson = readJson<{ id: string; type: string }>(path.join(dir, 'src/plugin.json'));

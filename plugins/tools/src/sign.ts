@@ -4,15 +4,31 @@
 // Sign after `npm run build` and before `npm run package` (package never rebuilds a dist that
 // exists, so the signature survives). The app's signature covers its nested plugins.
 //   node plugins/tools/src/sign.ts [--only <id>] [--rootUrls https://grafana.example.com] [--signatureType private]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { checkDist } from './package.ts';
 import { catalogPlugins, REPO_ROOT } from './plugins.ts';
 
-const signPluginBin = path.join(path.dirname(createRequire(import.meta.url).resolve('@grafana/sign-plugin/package.json')), 'dist/bin/run.js');
+const signPluginBin = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@grafana/sign-plugin/package.json')),
+  'dist/bin/run.js'
+);
 
-function main(argv: string[]): number {
+/** Runs @grafana/sign-plugin on one dist; GRAFANA_COM_URL in env points it at another grafana.com API. */
+export function signDist(distDir: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const child = spawn(process.execPath, [signPluginBin, '--distDir', distDir, ...args], {
+    cwd: path.dirname(distDir),
+    stdio: 'inherit',
+    env,
+  });
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
   const only: string[] = [];
   const passThrough: string[] = [];
   for (let index = 0; index < argv.length; index++) {
@@ -20,22 +36,27 @@ function main(argv: string[]): number {
     if (arg === '--only') only.push(argv[++index] ?? '');
     else if (arg === '--rootUrls' || arg === '--signatureType') passThrough.push(arg, argv[++index] ?? '');
     else {
-      process.stderr.write(`unknown argument ${arg}; usage: sign.ts [--only plugin-id] [--rootUrls url,url] [--signatureType private|community|commercial]\n`);
+      process.stderr.write(
+        `unknown argument ${arg}; usage: sign.ts [--only plugin-id] [--rootUrls url,url] [--signatureType private|community|commercial]\n`
+      );
       return 2;
     }
   }
   if (!process.env.GRAFANA_ACCESS_POLICY_TOKEN) {
-    process.stderr.write('GRAFANA_ACCESS_POLICY_TOKEN is not set: create an access policy token with the plugins:write scope on grafana.com (My Account > Access Policies)\n');
+    process.stderr.write(
+      'GRAFANA_ACCESS_POLICY_TOKEN is not set: create an access policy token with the plugins:write scope on grafana.com (My Account > Access Policies)\n'
+    );
     return 1;
   }
   const plugins = catalogPlugins().filter((plugin) => only.length === 0 || only.includes(plugin.id));
   for (const plugin of plugins) {
     checkDist(plugin);
     process.stdout.write(`signing ${plugin.id} ${plugin.version} (${path.relative(REPO_ROOT, plugin.distDir)})\n`);
-    const result = spawnSync(process.execPath, [signPluginBin, '--distDir', plugin.distDir, ...passThrough], { cwd: plugin.dir, stdio: 'inherit' });
-    if (result.status !== 0) return result.status ?? 1;
+    const status = await signDist(plugin.distDir, passThrough);
+    if (status !== 0) return status;
   }
   return 0;
 }
 
-process.exit(main(process.argv.slice(2)));
+if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename)
+  process.exit(await main(process.argv.slice(2)));

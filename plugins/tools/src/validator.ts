@@ -47,14 +47,66 @@ const PLUGIN_TYPES = ['app', 'datasource', 'panel', 'renderer'];
 const VERSION_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const UPDATED_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const ROOT_KEYS = new Set([
-  '$schema', 'id', 'type', 'name', 'info', 'dependencies', 'includes', 'routes', 'alerting', 'annotations', 'autoEnabled',
-  'backend', 'builtIn', 'category', 'enterpriseFeatures', 'executable', 'hideFromList', 'logs', 'metrics', 'mixed',
-  'multiValueFilterOperators', 'pascalName', 'preload', 'queryOptions', 'skipDataQuery', 'state', 'streaming', 'suggestions',
-  'tracing', 'docsPath', 'languages', 'iam', 'roles', 'extensions', 'buildMode',
+  '$schema',
+  'id',
+  'type',
+  'name',
+  'info',
+  'dependencies',
+  'includes',
+  'routes',
+  'alerting',
+  'annotations',
+  'autoEnabled',
+  'backend',
+  'builtIn',
+  'category',
+  'enterpriseFeatures',
+  'executable',
+  'hideFromList',
+  'logs',
+  'metrics',
+  'mixed',
+  'multiValueFilterOperators',
+  'pascalName',
+  'preload',
+  'queryOptions',
+  'skipDataQuery',
+  'state',
+  'streaming',
+  'suggestions',
+  'tracing',
+  'docsPath',
+  'languages',
+  'iam',
+  'roles',
+  'extensions',
+  'buildMode',
 ]);
-const INFO_KEYS = new Set(['author', 'build', 'description', 'keywords', 'links', 'logos', 'screenshots', 'updated', 'version']);
+const INFO_KEYS = new Set([
+  'author',
+  'build',
+  'description',
+  'keywords',
+  'links',
+  'logos',
+  'screenshots',
+  'updated',
+  'version',
+]);
 const INCLUDE_TYPES = ['dashboard', 'page', 'panel', 'datasource'];
-const INCLUDE_KEYS = new Set(['uid', 'type', 'name', 'component', 'role', 'action', 'path', 'addToNav', 'defaultNav', 'icon']);
+const INCLUDE_KEYS = new Set([
+  'uid',
+  'type',
+  'name',
+  'component',
+  'role',
+  'action',
+  'path',
+  'addToNav',
+  'defaultNav',
+  'icon',
+]);
 const LINK_TARGETS = ['_blank', '_self', '_parent', '_top'];
 
 interface Metadata {
@@ -79,7 +131,8 @@ interface Metadata {
   [key: string]: unknown;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function isAbsoluteUrl(value: unknown): boolean {
   if (typeof value !== 'string') return false;
@@ -94,37 +147,71 @@ function isAbsoluteUrl(value: unknown): boolean {
 /** The schema's checks (metadatavalid: invalid-metadata), one message per violation. */
 export function schemaViolations(metadata: Metadata): string[] {
   const problems: string[] = [];
-  for (const key of ['type', 'name', 'id', 'info', 'dependencies']) if (!(key in metadata)) problems.push(`missing required property ${key}`);
-  for (const key of Object.keys(metadata)) if (!ROOT_KEYS.has(key)) problems.push(`additional property ${key} is not allowed`);
-  if ('id' in metadata && (typeof metadata.id !== 'string' || !ID_PATTERN.test(metadata.id))) problems.push(`id ${JSON.stringify(metadata.id)} does not match ${ID_PATTERN}`);
-  if ('type' in metadata && !PLUGIN_TYPES.includes(metadata.type as string)) problems.push(`type ${JSON.stringify(metadata.type)} is not one of ${PLUGIN_TYPES.join(', ')}`);
+  for (const key of ['type', 'name', 'id', 'info', 'dependencies'])
+    if (!(key in metadata)) problems.push(`missing required property ${key}`);
+  for (const key of Object.keys(metadata))
+    if (!ROOT_KEYS.has(key)) problems.push(`additional property ${key} is not allowed`);
+  if ('id' in metadata && (typeof metadata.id !== 'string' || !ID_PATTERN.test(metadata.id)))
+    problems.push(`id ${JSON.stringify(metadata.id)} does not match ${ID_PATTERN}`);
+  if ('type' in metadata && !PLUGIN_TYPES.includes(metadata.type as string))
+    problems.push(`type ${JSON.stringify(metadata.type)} is not one of ${PLUGIN_TYPES.join(', ')}`);
   if ('name' in metadata && typeof metadata.name !== 'string') problems.push('name must be a string');
-  for (const flag of ['backend', 'alerting', 'metrics', 'annotations', 'logs', 'streaming', 'tracing', 'autoEnabled', 'preload', 'skipDataQuery']) {
+  for (const flag of [
+    'backend',
+    'alerting',
+    'metrics',
+    'annotations',
+    'logs',
+    'streaming',
+    'tracing',
+    'autoEnabled',
+    'preload',
+    'skipDataQuery',
+  ]) {
     if (flag in metadata && typeof metadata[flag] !== 'boolean') problems.push(`${flag} must be a boolean`);
   }
   const info = metadata.info;
   if ('info' in metadata) {
     if (!isObject(info)) problems.push('info must be an object');
     else {
-      for (const key of ['logos', 'version', 'updated', 'keywords']) if (!(key in info)) problems.push(`info: missing required property ${key}`);
-      for (const key of Object.keys(info)) if (!INFO_KEYS.has(key)) problems.push(`info: additional property ${key} is not allowed`);
-      if ('keywords' in info && (!Array.isArray(info.keywords) || info.keywords.length < 1 || info.keywords.some((k) => typeof k !== 'string'))) {
+      for (const key of ['logos', 'version', 'updated', 'keywords'])
+        if (!(key in info)) problems.push(`info: missing required property ${key}`);
+      for (const key of Object.keys(info))
+        if (!INFO_KEYS.has(key)) problems.push(`info: additional property ${key} is not allowed`);
+      if (
+        'keywords' in info &&
+        (!Array.isArray(info.keywords) || info.keywords.length < 1 || info.keywords.some((k) => typeof k !== 'string'))
+      ) {
         problems.push('info.keywords must be a non-empty array of strings');
       }
-      if ('version' in info && (typeof info.version !== 'string' || !(VERSION_PATTERN.test(info.version) || info.version === '%VERSION%'))) {
+      if (
+        'version' in info &&
+        (typeof info.version !== 'string' || !(VERSION_PATTERN.test(info.version) || info.version === '%VERSION%'))
+      ) {
         problems.push(`info.version ${JSON.stringify(info.version)} is not x.y.z`);
       }
-      if ('updated' in info && (typeof info.updated !== 'string' || !(UPDATED_PATTERN.test(info.updated) || info.updated === '%TODAY%'))) {
+      if (
+        'updated' in info &&
+        (typeof info.updated !== 'string' || !(UPDATED_PATTERN.test(info.updated) || info.updated === '%TODAY%'))
+      ) {
         problems.push(`info.updated ${JSON.stringify(info.updated)} is not YYYY-MM-DD`);
       }
-      if ('logos' in info && (!isObject(info.logos) || !('small' in info.logos) || !('large' in info.logos))) problems.push('info.logos needs small and large');
+      if ('logos' in info && (!isObject(info.logos) || !('small' in info.logos) || !('large' in info.logos)))
+        problems.push('info.logos needs small and large');
       if ('author' in info) {
         const author = info.author;
         if (!isObject(author)) problems.push('info.author must be an object');
         else {
-          for (const key of Object.keys(author)) if (!['name', 'email', 'url'].includes(key)) problems.push(`info.author: additional property ${key} is not allowed`);
-          if ('url' in author && !isAbsoluteUrl(author.url)) problems.push(`info.author.url ${JSON.stringify(author.url)} is not a URI`);
-          if ('email' in author && (typeof author.email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(author.email))) problems.push('info.author.email is not an email');
+          for (const key of Object.keys(author))
+            if (!['name', 'email', 'url'].includes(key))
+              problems.push(`info.author: additional property ${key} is not allowed`);
+          if ('url' in author && !isAbsoluteUrl(author.url))
+            problems.push(`info.author.url ${JSON.stringify(author.url)} is not a URI`);
+          if (
+            'email' in author &&
+            (typeof author.email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(author.email))
+          )
+            problems.push('info.author.email is not an email');
         }
       }
       if ('links' in info) {
@@ -132,10 +219,14 @@ export function schemaViolations(metadata: Metadata): string[] {
         else
           info.links.forEach((link: unknown, index) => {
             if (!isObject(link)) return problems.push(`info.links[${index}] must be an object`);
-            for (const key of Object.keys(link)) if (!['name', 'url', 'target'].includes(key)) problems.push(`info.links[${index}]: additional property ${key} is not allowed`);
+            for (const key of Object.keys(link))
+              if (!['name', 'url', 'target'].includes(key))
+                problems.push(`info.links[${index}]: additional property ${key} is not allowed`);
             if (typeof link.name !== 'string' || !link.name) problems.push(`info.links[${index}].name is missing`);
-            if (!isAbsoluteUrl(link.url)) problems.push(`info.links[${index}].url ${JSON.stringify(link.url)} is not a URI`);
-            if ('target' in link && !LINK_TARGETS.includes(link.target as string)) problems.push(`info.links[${index}].target is not one of ${LINK_TARGETS.join(', ')}`);
+            if (!isAbsoluteUrl(link.url))
+              problems.push(`info.links[${index}].url ${JSON.stringify(link.url)} is not a URI`);
+            if ('target' in link && !LINK_TARGETS.includes(link.target as string))
+              problems.push(`info.links[${index}].target is not one of ${LINK_TARGETS.join(', ')}`);
           });
       }
       if ('screenshots' in info) {
@@ -143,7 +234,9 @@ export function schemaViolations(metadata: Metadata): string[] {
         else
           info.screenshots.forEach((shot: unknown, index) => {
             if (!isObject(shot)) return problems.push(`info.screenshots[${index}] must be an object`);
-            for (const key of Object.keys(shot)) if (!['name', 'path'].includes(key)) problems.push(`info.screenshots[${index}]: additional property ${key} is not allowed`);
+            for (const key of Object.keys(shot))
+              if (!['name', 'path'].includes(key))
+                problems.push(`info.screenshots[${index}]: additional property ${key} is not allowed`);
           });
       }
     }
@@ -152,13 +245,16 @@ export function schemaViolations(metadata: Metadata): string[] {
     const dependencies = metadata.dependencies;
     if (!isObject(dependencies)) problems.push('dependencies must be an object');
     else {
-      if (!('grafanaDependency' in dependencies)) problems.push('dependencies: missing required property grafanaDependency');
+      if (!('grafanaDependency' in dependencies))
+        problems.push('dependencies: missing required property grafanaDependency');
       if ('plugins' in dependencies) {
         if (!Array.isArray(dependencies.plugins)) problems.push('dependencies.plugins must be an array');
         else
           dependencies.plugins.forEach((dependency: unknown, index) => {
             if (!isObject(dependency)) return problems.push(`dependencies.plugins[${index}] must be an object`);
-            for (const key of ['id', 'name', 'type']) if (!(key in dependency)) problems.push(`dependencies.plugins[${index}]: missing required property ${key}`);
+            for (const key of ['id', 'name', 'type'])
+              if (!(key in dependency))
+                problems.push(`dependencies.plugins[${index}]: missing required property ${key}`);
           });
       }
     }
@@ -168,16 +264,22 @@ export function schemaViolations(metadata: Metadata): string[] {
     else
       metadata.includes.forEach((include: unknown, index) => {
         if (!isObject(include)) return problems.push(`includes[${index}] must be an object`);
-        if (!INCLUDE_TYPES.includes(include.type as string)) problems.push(`includes[${index}].type ${JSON.stringify(include.type)} is not one of ${INCLUDE_TYPES.join(', ')}`);
-        for (const key of Object.keys(include)) if (!INCLUDE_KEYS.has(key)) problems.push(`includes[${index}]: additional property ${key} is not allowed`);
-        if ('role' in include && !['Admin', 'Editor', 'Viewer'].includes(include.role as string)) problems.push(`includes[${index}].role is not Admin, Editor or Viewer`);
+        if (!INCLUDE_TYPES.includes(include.type as string))
+          problems.push(
+            `includes[${index}].type ${JSON.stringify(include.type)} is not one of ${INCLUDE_TYPES.join(', ')}`
+          );
+        for (const key of Object.keys(include))
+          if (!INCLUDE_KEYS.has(key)) problems.push(`includes[${index}]: additional property ${key} is not allowed`);
+        if ('role' in include && !['Admin', 'Editor', 'Viewer'].includes(include.role as string))
+          problems.push(`includes[${index}].role is not Admin, Editor or Viewer`);
       });
   }
   if ('routes' in metadata) {
     if (!Array.isArray(metadata.routes)) problems.push('routes must be an array');
     else
       (metadata.routes as unknown[]).forEach((route, index) => {
-        if (!isObject(route) || typeof route.path !== 'string' || route.path === '') problems.push(`routes[${index}].path is required`);
+        if (!isObject(route) || typeof route.path !== 'string' || route.path === '')
+          problems.push(`routes[${index}].path is required`);
       });
   }
   return problems;
@@ -185,15 +287,21 @@ export function schemaViolations(metadata: Metadata): string[] {
 
 // --- grafanaDependency: a semver constraint as Masterminds/semver parses it --------------------
 
-const COMPARATOR = /^(=|!=|>=|<=|>|<|~>|~|\^)?\s*v?(\d+|[xX*])(\.(\d+|[xX*]))?(\.(\d+|[xX*]))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const COMPARATOR =
+  /^(=|!=|>=|<=|>|<|~>|~|\^)?\s*v?(\d+|[xX*])(\.(\d+|[xX*]))?(\.(\d+|[xX*]))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 export function isValidGrafanaDependency(range: unknown): boolean {
   if (typeof range !== 'string' || range.trim() === '') return false;
   return range.split('||').every((group) => {
     // a hyphen range `1.2 - 1.4` or comparators separated by spaces or commas
     const parts = group.trim().split(/\s+-\s+/);
-    if (parts.length === 2) return parts.every((part) => COMPARATOR.test(part.trim()) && !/^[=<>!~^]/.test(part.trim()));
-    const comparators = group.trim().replace(/([=<>!~^]+)\s+/g, '$1').split(/[\s,]+/).filter(Boolean);
+    if (parts.length === 2)
+      return parts.every((part) => COMPARATOR.test(part.trim()) && !/^[=<>!~^]/.test(part.trim()));
+    const comparators = group
+      .trim()
+      .replace(/([=<>!~^]+)\s+/g, '$1')
+      .split(/[\s,]+/)
+      .filter(Boolean);
     return comparators.length > 0 && comparators.every((comparator) => COMPARATOR.test(comparator));
   });
 }
@@ -208,10 +316,35 @@ export function imageType(data: Uint8Array): 'png' | 'jpeg' | 'gif' | 'svg' | un
   return undefined;
 }
 
-const EXTENSION_TYPES: Record<string, string> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.gif': 'gif', '.svg': 'svg' };
+const EXTENSION_TYPES: Record<string, string> = {
+  '.png': 'png',
+  '.jpg': 'jpeg',
+  '.jpeg': 'jpeg',
+  '.gif': 'gif',
+  '.svg': 'svg',
+};
 
 // pkg/svgvalidate: these elements anywhere, or any attribute starting with `on`, make an SVG unsafe
-const SVG_FORBIDDEN_ELEMENTS = new Set(['annotation-xml', 'audio', 'colgroup', 'iframe', 'math', 'mi', 'mn', 'mo', 'ms', 'mtext', 'noembed', 'noframes', 'noscript', 'plaintext', 'script', 'template', 'thead', 'xmp']);
+const SVG_FORBIDDEN_ELEMENTS = new Set([
+  'annotation-xml',
+  'audio',
+  'colgroup',
+  'iframe',
+  'math',
+  'mi',
+  'mn',
+  'mo',
+  'ms',
+  'mtext',
+  'noembed',
+  'noframes',
+  'noscript',
+  'plaintext',
+  'script',
+  'template',
+  'thead',
+  'xmp',
+]);
 
 export function unsafeSvgReason(svg: string): string | undefined {
   const withoutComments = svg.replace(/<!--[\s\S]*?-->/g, '').replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
@@ -229,12 +362,19 @@ export function unsafeSvgReason(svg: string): string | undefined {
 /** Detects the licence the way go-license-detector would for the texts the catalog accepts. */
 export function detectLicense(licence: string): string | undefined {
   const normalised = licence.replace(/\s+/g, ' ');
-  if (/Apache License,? Version 2\.0/i.test(normalised) && /TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION/i.test(normalised)) return 'Apache-2.0';
+  if (
+    /Apache License,? Version 2\.0/i.test(normalised) &&
+    /TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION/i.test(normalised)
+  )
+    return 'Apache-2.0';
   if (/GNU AFFERO GENERAL PUBLIC LICENSE Version 3/i.test(normalised)) return 'AGPL-3.0';
   if (/GNU LESSER GENERAL PUBLIC LICENSE Version 3/i.test(normalised)) return 'LGPL-3.0';
   if (/GNU GENERAL PUBLIC LICENSE Version 3/i.test(normalised)) return 'GPL-3.0';
   if (/Permission is hereby granted, free of charge, to any person obtaining a copy/i.test(normalised)) return 'MIT';
-  if (/Redistribution and use in source and binary forms, with or without modification, are permitted/i.test(normalised)) return 'BSD';
+  if (
+    /Redistribution and use in source and binary forms, with or without modification, are permitted/i.test(normalised)
+  )
+    return 'BSD';
   return undefined;
 }
 
@@ -251,10 +391,30 @@ interface CodeRule {
 
 /** Patterns that survive bundling, checked in every module.js. */
 export const BUNDLE_RULES: CodeRule[] = [
-  { rule: 'api-ds-query-endpoint', severity: 'error', pattern: /\/api\/ds\/query/, message: 'calls /api/ds/query directly; use DataSourceWithBackend / getBackendSrv through the datasource' },
-  { rule: 'detect-invalid-window-properties', severity: 'error', pattern: /window\.(grafanaBootData|grafanaRuntime|__grafanaSceneContext)\b/, message: 'reads a restricted window property' },
-  { rule: 'detect-topnav-toggle', severity: 'error', pattern: /featureToggles\.topnav\b/, message: 'uses the removed topnav feature toggle' },
-  { rule: 'detect-old-react-internals', severity: 'warning', pattern: /__SECRET_INTERNALS_DO_NOT_USE_OR_YOU_WILL_BE_FIRED/, message: "uses React's internals" },
+  {
+    rule: 'api-ds-query-endpoint',
+    severity: 'error',
+    pattern: /\/api\/ds\/query/,
+    message: 'calls /api/ds/query directly; use DataSourceWithBackend / getBackendSrv through the datasource',
+  },
+  {
+    rule: 'detect-invalid-window-properties',
+    severity: 'error',
+    pattern: /window\.(grafanaBootData|grafanaRuntime|__grafanaSceneContext)\b/,
+    message: 'reads a restricted window property',
+  },
+  {
+    rule: 'detect-topnav-toggle',
+    severity: 'error',
+    pattern: /featureToggles\.topnav\b/,
+    message: 'uses the removed topnav feature toggle',
+  },
+  {
+    rule: 'detect-old-react-internals',
+    severity: 'warning',
+    pattern: /__SECRET_INTERNALS_DO_NOT_USE_OR_YOU_WILL_BE_FIRED/,
+    message: "uses React's internals",
+  },
 ];
 
 /** nodescope: a `process.env` left in a browser bundle is either dead Node code or a crash in Grafana. */
@@ -263,13 +423,45 @@ const PROCESS_ENV = /\bprocess\.env\b/;
 /** Source rules (coderules runs semgrep over src/**, tests excluded). */
 export const SOURCE_RULES: CodeRule[] = [
   ...BUNDLE_RULES.filter((rule) => rule.rule !== 'detect-old-react-internals'),
-  { rule: 'detect-console-logs', severity: 'warning', pattern: /\bconsole\.(log|info|table|debug|clear|count|countReset|dir|dirxml|group|groupEnd|time|timeEnd|timeLog|trace)\s*\(/, message: 'logs to the console' },
-  { rule: 'no-direct-css-imports', severity: 'error', pattern: /import\s+['"][^'"]+\.(css|scss|less)['"]|import\s*\{[^}]*\bGlobal\b[^}]*\}\s*from\s*['"]@emotion\/react['"]/, message: 'imports CSS directly or emotion Global' },
-  { rule: 'native-browser-dialogs', severity: 'error', pattern: /(?<![\w.$])(window\.)?(alert|confirm|prompt)\s*\(/, message: 'uses alert/confirm/prompt' },
-  { rule: 'window-open-without-noopener', severity: 'error', pattern: /window\.open\s*\((?![^)]*noopener)[^)]*\)/, message: 'window.open without noopener' },
-  { rule: 'direct-window-location', severity: 'warning', pattern: /window\.location\b/, message: 'reads window.location; use locationService' },
+  {
+    rule: 'detect-console-logs',
+    severity: 'warning',
+    pattern:
+      /\bconsole\.(log|info|table|debug|clear|count|countReset|dir|dirxml|group|groupEnd|time|timeEnd|timeLog|trace)\s*\(/,
+    message: 'logs to the console',
+  },
+  {
+    rule: 'no-direct-css-imports',
+    severity: 'error',
+    pattern:
+      /import\s+['"][^'"]+\.(css|scss|less)['"]|import\s*\{[^}]*\bGlobal\b[^}]*\}\s*from\s*['"]@emotion\/react['"]/,
+    message: 'imports CSS directly or emotion Global',
+  },
+  {
+    rule: 'native-browser-dialogs',
+    severity: 'error',
+    pattern: /(?<![\w.$])(window\.)?(alert|confirm|prompt)\s*\(/,
+    message: 'uses alert/confirm/prompt',
+  },
+  {
+    rule: 'window-open-without-noopener',
+    severity: 'error',
+    pattern: /window\.open\s*\((?![^)]*noopener)[^)]*\)/,
+    message: 'window.open without noopener',
+  },
+  {
+    rule: 'direct-window-location',
+    severity: 'warning',
+    pattern: /window\.location\b/,
+    message: 'reads window.location; use locationService',
+  },
   { rule: 'ts-ignore', severity: 'warning', pattern: /@ts-ignore/, message: 'uses @ts-ignore' },
-  { rule: 'deprecated-gf-form', severity: 'warning', pattern: /['"\s]gf-form[\w-]*['"\s]/, message: 'uses the deprecated gf-form CSS classes' },
+  {
+    rule: 'deprecated-gf-form',
+    severity: 'warning',
+    pattern: /['"\s]gf-form[\w-]*['"\s]/,
+    message: 'uses the deprecated gf-form CSS classes',
+  },
 ];
 
 export function checkSourceFile(file: string, code: string): Finding[] {
@@ -278,9 +470,20 @@ export function checkSourceFile(file: string, code: string): Finding[] {
     if (pattern.test(code)) findings.push({ analyzer: 'coderules', rule, severity, message: `${file}: ${message}` });
   }
   if (/extends\s+DataSourceWithBackend\b/.test(code) && /\btestDatasource\s*\(/.test(code)) {
-    findings.push({ analyzer: 'coderules', rule: 'backend-datasource-testdatasource', severity: 'error', message: `${file}: a DataSourceWithBackend subclass defines testDatasource()` });
+    findings.push({
+      analyzer: 'coderules',
+      rule: 'backend-datasource-testdatasource',
+      severity: 'error',
+      message: `${file}: a DataSourceWithBackend subclass defines testDatasource()`,
+    });
   }
-  if (PROCESS_ENV.test(code)) findings.push({ analyzer: 'nodescope', rule: 'process-env', severity: 'error', message: `${file}: reads process.env in plugin code` });
+  if (PROCESS_ENV.test(code))
+    findings.push({
+      analyzer: 'nodescope',
+      rule: 'process-env',
+      severity: 'error',
+      message: `${file}: reads process.env in plugin code`,
+    });
   return findings;
 }
 
@@ -291,7 +494,11 @@ export function validateSourceDir(sourceDir: string): Finding[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.(ts|tsx)$/.test(entry.name) && !/\.(test|spec)\.tsx?$/.test(entry.name) && entry.name !== 'testing.ts') {
+      else if (
+        /\.(ts|tsx)$/.test(entry.name) &&
+        !/\.(test|spec)\.tsx?$/.test(entry.name) &&
+        entry.name !== 'testing.ts'
+      ) {
         findings.push(...checkSourceFile(path.relative(sourceDir, full), readFileSync(full, 'utf8')));
       }
     }
@@ -304,9 +511,23 @@ export function validateSourceDir(sourceDir: string): Finding[] {
 
 function manifestFindings(files: ArchiveFiles, metadata: Metadata): Finding[] {
   const raw = files.get('MANIFEST.txt');
-  const finding = (rule: string, severity: Severity, message: string): Finding => ({ analyzer: 'manifest', rule, severity, message });
-  if (!raw) return [finding('unsigned-plugin', 'warning', 'unsigned plugin: no MANIFEST.txt (run npm run sign before npm run package)')];
-  const body = /-----BEGIN PGP SIGNED MESSAGE-----[\s\S]*?\n\n([\s\S]*?)\n-----BEGIN PGP SIGNATURE-----/.exec(text(raw))?.[1];
+  const finding = (rule: string, severity: Severity, message: string): Finding => ({
+    analyzer: 'manifest',
+    rule,
+    severity,
+    message,
+  });
+  if (!raw)
+    return [
+      finding(
+        'unsigned-plugin',
+        'warning',
+        'unsigned plugin: no MANIFEST.txt (run npm run sign before npm run package)'
+      ),
+    ];
+  const body = /-----BEGIN PGP SIGNED MESSAGE-----[\s\S]*?\n\n([\s\S]*?)\n-----BEGIN PGP SIGNATURE-----/.exec(
+    text(raw)
+  )?.[1];
   let manifest: { plugin?: string; version?: string; files?: Record<string, string> } | undefined;
   try {
     manifest = body ? JSON.parse(body) : undefined;
@@ -316,15 +537,23 @@ function manifestFindings(files: ArchiveFiles, metadata: Metadata): Finding[] {
   if (!manifest) return [finding('wrong-manifest', 'error', 'MANIFEST.txt is not a signed JSON manifest')];
   const findings: Finding[] = [];
   if (manifest.plugin !== metadata.id || manifest.version !== metadata.info?.version) {
-    findings.push(finding('wrong-manifest', 'error', `MANIFEST.txt is for ${manifest.plugin} ${manifest.version}, not ${String(metadata.id)} ${String(metadata.info?.version)}`));
+    findings.push(
+      finding(
+        'wrong-manifest',
+        'error',
+        `MANIFEST.txt is for ${manifest.plugin} ${manifest.version}, not ${String(metadata.id)} ${String(metadata.info?.version)}`
+      )
+    );
   }
   const listed = manifest.files ?? {};
-  if (Object.keys(listed).length === 0) findings.push(finding('empty-manifest', 'error', 'MANIFEST.txt lists no files'));
+  if (Object.keys(listed).length === 0)
+    findings.push(finding('empty-manifest', 'error', 'MANIFEST.txt lists no files'));
   for (const [file, data] of files) {
     if (file === 'MANIFEST.txt') continue;
     const sha = listed[file];
     if (sha === undefined) findings.push(finding('undeclared-files', 'error', `${file} is not in MANIFEST.txt`));
-    else if (createHash('sha256').update(data).digest('hex') !== sha) findings.push(finding('invalid-sha-sum', 'error', `${file}: sha256 differs from MANIFEST.txt`));
+    else if (createHash('sha256').update(data).digest('hex') !== sha)
+      findings.push(finding('invalid-sha-sum', 'error', `${file}: sha256 differs from MANIFEST.txt`));
   }
   return findings;
 }
@@ -335,23 +564,40 @@ const BUILD_VARIABLES = /%(VERSION|TODAY|PLUGIN_ID)%/;
 
 export function validateArchive(archive: ArchiveFiles, options: ValidateOptions = {}): Finding[] {
   const findings: Finding[] = [];
-  const report = (analyzer: string, rule: string, severity: Severity, message: string) => findings.push({ analyzer, rule, severity, message });
+  const report = (analyzer: string, rule: string, severity: Severity, message: string) =>
+    findings.push({ analyzer, rule, severity, message });
 
   // archive: exactly one top-level directory
   const topLevel = new Set([...archive.keys()].map((name) => name.split('/')[0]!));
-  if (archive.size === 0) return report('archive', 'empty-archive', 'error', 'Archive is empty'), findings;
-  if (topLevel.size !== 1) return report('archive', 'more-than-one-dir', 'error', `Archive should contain only one directory named after plugin id. Found ${topLevel.size}: ${[...topLevel].join(', ')}`), findings;
+  if (archive.size === 0) return (report('archive', 'empty-archive', 'error', 'Archive is empty'), findings);
+  if (topLevel.size !== 1)
+    return (
+      report(
+        'archive',
+        'more-than-one-dir',
+        'error',
+        `Archive should contain only one directory named after plugin id. Found ${topLevel.size}: ${[...topLevel].join(', ')}`
+      ),
+      findings
+    );
   const rootName = [...topLevel][0]!;
-  if (archive.has(rootName)) return report('archive', 'no-root-dir', 'error', 'Archive should contain a single root directory. Found a file instead'), findings;
+  if (archive.has(rootName))
+    return (
+      report('archive', 'no-root-dir', 'error', 'Archive should contain a single root directory. Found a file instead'),
+      findings
+    );
   let prefix = `${rootName}/`;
   if ([...archive.keys()].some((name) => name.startsWith(`${rootName}/dist/`))) {
     report('archive', 'dist', 'error', 'dist should be renamed to plugin id and moved to root');
     prefix = `${rootName}/dist/`;
   }
-  const files: ArchiveFiles = new Map([...archive].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data]));
+  const files: ArchiveFiles = new Map(
+    [...archive].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data])
+  );
 
   // metadata + nestedmetadata
-  if (!files.has('plugin.json')) return report('metadata', 'missing-metadata', 'error', 'missing plugin.json'), findings;
+  if (!files.has('plugin.json'))
+    return (report('metadata', 'missing-metadata', 'error', 'missing plugin.json'), findings);
   const metadataMap = new Map<string, Metadata>();
   for (const [name, data] of files) {
     if (name !== 'plugin.json' && !name.endsWith('/plugin.json')) continue;
@@ -369,41 +615,98 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
   for (const [name, metadata] of metadataMap) {
     const base = name === 'plugin.json' ? '' : name.slice(0, -'plugin.json'.length);
     const where = name;
-    for (const problem of schemaViolations(metadata)) report('metadatavalid', 'invalid-metadata', 'error', `${where}: ${problem}`);
+    for (const problem of schemaViolations(metadata))
+      report('metadatavalid', 'invalid-metadata', 'error', `${where}: ${problem}`);
     if (typeof metadata.id === 'string' && typeof metadata.type === 'string') {
-      if (metadata.id.split('-').pop() !== metadata.type) report('typesuffix', 'plugin-type-suffix', 'error', `${where}: id ${metadata.id} should end with -${metadata.type}`);
-      if (metadata.id.split('-').length < 3) report('pluginname', 'invalid-id-format', 'warning', `${where}: id ${metadata.id} should be org-name-type`);
+      if (metadata.id.split('-').pop() !== metadata.type)
+        report(
+          'typesuffix',
+          'plugin-type-suffix',
+          'error',
+          `${where}: id ${metadata.id} should end with -${metadata.type}`
+        );
+      if (metadata.id.split('-').length < 3)
+        report('pluginname', 'invalid-id-format', 'warning', `${where}: id ${metadata.id} should be org-name-type`);
     }
-    if (metadata.name === metadata.id) report('pluginname', 'human-friendly-name', 'error', `${where}: name equals id ${String(metadata.id)}`);
+    if (metadata.name === metadata.id)
+      report('pluginname', 'human-friendly-name', 'error', `${where}: name equals id ${String(metadata.id)}`);
 
     // logos + metadatapaths + screenshots
     const logos = metadata.info?.logos;
-    if (!logos || !logos.small || !logos.large) report('logos', 'logos', 'error', `${where}: info.logos.small and info.logos.large must be set`);
-    const screenshots = Array.isArray(metadata.info?.screenshots) ? (metadata.info.screenshots as Array<{ name?: unknown; path?: unknown }>) : [];
+    if (!logos || !logos.small || !logos.large)
+      report('logos', 'logos', 'error', `${where}: info.logos.small and info.logos.large must be set`);
+    const screenshots = Array.isArray(metadata.info?.screenshots)
+      ? (metadata.info.screenshots as Array<{ name?: unknown; path?: unknown }>)
+      : [];
     if (name === 'plugin.json' && (screenshots.length === 0 || screenshots.some((shot) => !shot.path))) {
-      report('screenshots', 'screenshots', 'warning', `${where}: declare at least one screenshot (info.screenshots) with a path`);
+      report(
+        'screenshots',
+        'screenshots',
+        'warning',
+        `${where}: declare at least one screenshot (info.screenshots) with a path`
+      );
     }
-    const paths = [logos?.small, logos?.large, ...screenshots.map((shot) => shot.path)].filter((value): value is string => typeof value === 'string' && value !== '');
+    const paths = [logos?.small, logos?.large, ...screenshots.map((shot) => shot.path)].filter(
+      (value): value is string => typeof value === 'string' && value !== ''
+    );
     for (const relative of paths) {
-      if (isAbsoluteUrl(relative) || /^[a-z]+:/i.test(relative)) report('metadatapaths', 'path-relative-to-metadata', 'error', `${where}: path should be relative to plugin.json: ${relative}`);
-      else if (relative.startsWith('.') || relative.startsWith('/')) report('metadatapaths', 'invalid-relative-path', 'error', `${where}: relative path should not start with '.' or '/': ${relative}`);
-      else if (!files.has(base + relative)) report('metadatapaths', 'path-not-exists', 'error', `${where}: ${relative} does not exist in the archive`);
+      if (isAbsoluteUrl(relative) || /^[a-z]+:/i.test(relative))
+        report(
+          'metadatapaths',
+          'path-relative-to-metadata',
+          'error',
+          `${where}: path should be relative to plugin.json: ${relative}`
+        );
+      else if (relative.startsWith('.') || relative.startsWith('/'))
+        report(
+          'metadatapaths',
+          'invalid-relative-path',
+          'error',
+          `${where}: relative path should not start with '.' or '/': ${relative}`
+        );
+      else if (!files.has(base + relative))
+        report('metadatapaths', 'path-not-exists', 'error', `${where}: ${relative} does not exist in the archive`);
     }
     for (const shot of screenshots) {
       if (typeof shot.path !== 'string' || !files.has(base + shot.path)) continue;
       const detected = imageType(files.get(base + shot.path)!);
       const expected = EXTENSION_TYPES[path.extname(shot.path).toLowerCase()];
-      if (!detected || detected !== expected) report('screenshots', 'screenshots-image-type', 'error', `${where}: ${shot.path} is ${detected ?? 'not an image'}, its extension says ${expected ?? 'unknown'}`);
+      if (!detected || detected !== expected)
+        report(
+          'screenshots',
+          'screenshots-image-type',
+          'error',
+          `${where}: ${shot.path} is ${detected ?? 'not an image'}, its extension says ${expected ?? 'unknown'}`
+        );
     }
 
     // grafanadependency + restrictivedep
     const dependency = metadata.dependencies?.grafanaDependency;
-    if (!isValidGrafanaDependency(dependency)) report('grafanadependency', 'invalid-grafana-dependency', 'error', `${where}: grafanaDependency ${JSON.stringify(dependency)} is not a semver range`);
-    else if (/^\s*=?\s*\d+\.\d+\.x\s*$/i.test(dependency as string)) report('restrictivedep', 'depends-on-patch-releases', 'warning', `${where}: ${String(dependency)} only allows patch releases`);
-    else if (/^\s*=?\s*\d+\.\d+\.\d+\s*$/.test(dependency as string)) report('restrictivedep', 'depends-on-single-release', 'warning', `${where}: ${String(dependency)} allows one release only`);
+    if (!isValidGrafanaDependency(dependency))
+      report(
+        'grafanadependency',
+        'invalid-grafana-dependency',
+        'error',
+        `${where}: grafanaDependency ${JSON.stringify(dependency)} is not a semver range`
+      );
+    else if (/^\s*=?\s*\d+\.\d+\.x\s*$/i.test(dependency as string))
+      report(
+        'restrictivedep',
+        'depends-on-patch-releases',
+        'warning',
+        `${where}: ${String(dependency)} only allows patch releases`
+      );
+    else if (/^\s*=?\s*\d+\.\d+\.\d+\s*$/.test(dependency as string))
+      report(
+        'restrictivedep',
+        'depends-on-single-release',
+        'warning',
+        `${where}: ${String(dependency)} allows one release only`
+      );
 
     // version (its semver part; "higher than published" needs grafana.com)
-    if (typeof metadata.info?.version === 'string' && !VERSION_PATTERN.test(metadata.info.version)) report('version', 'wrong-plugin-version', 'error', `${where}: version ${metadata.info.version} is not semver`);
+    if (typeof metadata.info?.version === 'string' && !VERSION_PATTERN.test(metadata.info.version))
+      report('version', 'wrong-plugin-version', 'error', `${where}: version ${metadata.info.version} is not semver`);
 
     // modulejs + jssourcemap, for the root and each nested plugin
     const moduleJs = files.get(`${base}module.js`);
@@ -414,50 +717,112 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
       else {
         try {
           const map = JSON.parse(text(sourceMap)) as { version?: number; mappings?: unknown; sources?: unknown };
-          if (map.version !== 3 || typeof map.mappings !== 'string' || !Array.isArray(map.sources) || map.sources.length === 0) throw new Error('not a v3 source map with sources');
+          if (
+            map.version !== 3 ||
+            typeof map.mappings !== 'string' ||
+            !Array.isArray(map.sources) ||
+            map.sources.length === 0
+          )
+            throw new Error('not a v3 source map with sources');
         } catch (error) {
           report('jssourcemap', 'js-map-invalid', 'error', `${base}module.js.map: ${(error as Error).message}`);
         }
       }
       const code = text(moduleJs);
-      if (TRACKING_SERVERS.some((server) => code.includes(server))) report('trackingscripts', 'tracking-scripts', 'error', `${base}module.js: should not include tracking scripts`);
-      for (const { rule, severity, pattern, message } of BUNDLE_RULES) if (pattern.test(code)) report('coderules', rule, severity, `${base}module.js ${message}`);
-      if (PROCESS_ENV.test(code)) report('nodescope', 'process-env', 'error', `${base}module.js still reads process.env (define it at build time)`);
+      if (TRACKING_SERVERS.some((server) => code.includes(server)))
+        report('trackingscripts', 'tracking-scripts', 'error', `${base}module.js: should not include tracking scripts`);
+      for (const { rule, severity, pattern, message } of BUNDLE_RULES)
+        if (pattern.test(code)) report('coderules', rule, severity, `${base}module.js ${message}`);
+      if (PROCESS_ENV.test(code))
+        report(
+          'nodescope',
+          'process-env',
+          'error',
+          `${base}module.js still reads process.env (define it at build time)`
+        );
     }
 
     // backendbinary: the capability flags agree with the files
     const executables = [...files.keys()].filter((file) => file.startsWith(base) && /(^|\/)gpx_[^/]*$/.test(file));
     if (metadata.backend === true) {
-      if (typeof metadata.executable !== 'string' || !metadata.executable) report('backendbinary', 'backend-binary-mission', 'error', `${where}: backend is true but executable is not set`);
-      else if (!files.has(`${base}${metadata.executable}_linux_amd64`)) report('backendbinary', 'backend-binary-not-linux-amd64', 'error', `${where}: ${metadata.executable}_linux_amd64 is missing`);
+      if (typeof metadata.executable !== 'string' || !metadata.executable)
+        report(
+          'backendbinary',
+          'backend-binary-mission',
+          'error',
+          `${where}: backend is true but executable is not set`
+        );
+      else if (!files.has(`${base}${metadata.executable}_linux_amd64`))
+        report(
+          'backendbinary',
+          'backend-binary-not-linux-amd64',
+          'error',
+          `${where}: ${metadata.executable}_linux_amd64 is missing`
+        );
     } else {
-      if (metadata.executable !== undefined || executables.length > 0) report('backendbinary', 'backend-found-but-not-declared', 'error', `${where}: backend is not true but an executable is ${metadata.executable !== undefined ? 'declared' : `shipped (${executables.join(', ')})`}`);
-      if (metadata.alerting === true) report('backendbinary', 'alerting-found-but-backend-false', 'error', `${where}: alerting needs backend: true`);
+      if (metadata.executable !== undefined || executables.length > 0)
+        report(
+          'backendbinary',
+          'backend-found-but-not-declared',
+          'error',
+          `${where}: backend is not true but an executable is ${metadata.executable !== undefined ? 'declared' : `shipped (${executables.join(', ')})`}`
+        );
+      if (metadata.alerting === true)
+        report('backendbinary', 'alerting-found-but-backend-false', 'error', `${where}: alerting needs backend: true`);
     }
 
     // nodescope: the build replaced its template variables
-    if (BUILD_VARIABLES.test(text(files.get(name)))) report('nodescope', 'build-variables-left', 'error', `${where} still holds %VERSION%, %TODAY% or %PLUGIN_ID%`);
+    if (BUILD_VARIABLES.test(text(files.get(name))))
+      report('nodescope', 'build-variables-left', 'error', `${where} still holds %VERSION%, %TODAY% or %PLUGIN_ID%`);
   }
 
   // discoverability + pluginname on the root
-  if (typeof root.info?.description !== 'string' || root.info.description.trim() === '') report('discoverability', 'empty-description', 'warning', 'plugin.json: info.description is empty');
-  if (!Array.isArray(root.info?.keywords) || root.info.keywords.length === 0) report('discoverability', 'empty-keywords', 'warning', 'plugin.json: info.keywords is empty');
+  if (typeof root.info?.description !== 'string' || root.info.description.trim() === '')
+    report('discoverability', 'empty-description', 'warning', 'plugin.json: info.description is empty');
+  if (!Array.isArray(root.info?.keywords) || root.info.keywords.length === 0)
+    report('discoverability', 'empty-keywords', 'warning', 'plugin.json: info.keywords is empty');
 
   // archivename
-  if (typeof root.id === 'string' && rootName !== root.id) report('archivename', 'no-ident-root-dir', 'error', `the archive's root directory ${rootName} should be named ${root.id}`);
+  if (typeof root.id === 'string' && rootName !== root.id)
+    report(
+      'archivename',
+      'no-ident-root-dir',
+      'error',
+      `the archive's root directory ${rootName} should be named ${root.id}`
+    );
 
   // includesnested
   const nested = [...metadataMap.keys()].filter((name) => name !== 'plugin.json');
-  if (nested.length > 0 && root.type !== 'app') report('includesnested', 'nested-plugin-id-in-non-app', 'error', `only app plugins may contain nested plugins (${nested.join(', ')})`);
+  if (nested.length > 0 && root.type !== 'app')
+    report(
+      'includesnested',
+      'nested-plugin-id-in-non-app',
+      'error',
+      `only app plugins may contain nested plugins (${nested.join(', ')})`
+    );
   const includes = Array.isArray(root.includes) ? (root.includes as Array<{ path?: unknown; type?: unknown }>) : [];
   for (const name of nested) {
     const include = includes.find((candidate) => candidate.path === name);
-    if (!include) report('includesnested', 'nested-plugins-not-declared', 'error', `Nested plugin ${name} is not declared in plugin.json includes`);
-    else if (!include.type) report('includesnested', 'nested-plugin-missing-type', 'error', `Nested plugin ${name} is missing type`);
-    else if (include.type !== metadataMap.get(name)!.type) report('includesnested', 'nested-plugin-type-missmatch', 'error', `Nested plugin ${name} is declared as ${String(include.type)} but is a ${String(metadataMap.get(name)!.type)}`);
+    if (!include)
+      report(
+        'includesnested',
+        'nested-plugins-not-declared',
+        'error',
+        `Nested plugin ${name} is not declared in plugin.json includes`
+      );
+    else if (!include.type)
+      report('includesnested', 'nested-plugin-missing-type', 'error', `Nested plugin ${name} is missing type`);
+    else if (include.type !== metadataMap.get(name)!.type)
+      report(
+        'includesnested',
+        'nested-plugin-type-missmatch',
+        'error',
+        `Nested plugin ${name} is declared as ${String(include.type)} but is a ${String(metadataMap.get(name)!.type)}`
+      );
   }
   for (const include of includes) {
-    if (include.type === 'dashboard' && typeof include.path === 'string' && !files.has(include.path)) report('metadatapaths', 'path-not-exists', 'error', `plugin.json: dashboard ${include.path} does not exist`);
+    if (include.type === 'dashboard' && typeof include.path === 'string' && !files.has(include.path))
+      report('metadatapaths', 'path-not-exists', 'error', `plugin.json: dashboard ${include.path} does not exist`);
   }
 
   // readme, templatereadme, jargon, brokenlinks (format only: no HTTP here)
@@ -465,25 +830,48 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
   if (readme.trim() === '') report('readme', 'missing-readme', 'error', 'README.md is missing or empty');
   else {
     if (/<!--/.test(readme)) report('readme', 'readme-comment', 'warning', 'README.md contains HTML comments');
-    if (/^# Grafana (Panel|Data Source|Data Source Backend) Plugin Template/.test(readme)) report('templatereadme', 'template-readme', 'error', 'README.md: uses README from template');
-    if (/\b(yarn|nodejs)\b/i.test(readme)) report('jargon', 'developer-jargon', 'warning', 'README.md talks about yarn or nodejs; move developer notes elsewhere');
+    if (/^# Grafana (Panel|Data Source|Data Source Backend) Plugin Template/.test(readme))
+      report('templatereadme', 'template-readme', 'error', 'README.md: uses README from template');
+    if (/\b(yarn|nodejs)\b/i.test(readme))
+      report(
+        'jargon',
+        'developer-jargon',
+        'warning',
+        'README.md talks about yarn or nodejs; move developer notes elsewhere'
+      );
     for (const match of readme.matchAll(/\[.+?\]\((.+?)\)/g)) {
       const target = (match[1] ?? '').trim().split(/\s+/)[0] ?? '';
       if (target.startsWith('#') || target.startsWith('mailto:')) continue;
-      if (!/^https?:\/\//.test(target)) report('brokenlinks', 'relative-link', 'error', `README.md: convert relative link to absolute: ${target}`);
-      else if (!isAbsoluteUrl(target)) report('brokenlinks', 'broken-link', 'warning', `README.md: malformed link ${target}`);
+      if (!/^https?:\/\//.test(target))
+        report('brokenlinks', 'relative-link', 'error', `README.md: convert relative link to absolute: ${target}`);
+      else if (!isAbsoluteUrl(target))
+        report('brokenlinks', 'broken-link', 'warning', `README.md: malformed link ${target}`);
     }
-    if (BUILD_VARIABLES.test(readme)) report('nodescope', 'build-variables-left', 'error', 'README.md still holds %VERSION%, %TODAY% or %PLUGIN_ID%');
+    if (BUILD_VARIABLES.test(readme))
+      report('nodescope', 'build-variables-left', 'error', 'README.md still holds %VERSION%, %TODAY% or %PLUGIN_ID%');
   }
 
   // changelog, license
-  if (text(files.get('CHANGELOG.md')).trim() === '') report('changelog', 'missing-changelog', 'warning', 'CHANGELOG.md is missing or empty');
+  if (text(files.get('CHANGELOG.md')).trim() === '')
+    report('changelog', 'missing-changelog', 'warning', 'CHANGELOG.md is missing or empty');
   const licenceFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE'].find((candidate) => files.has(candidate));
   if (!licenceFile) report('license', 'license-not-provided', 'error', 'no LICENSE file in the archive');
   else {
     const licence = text(files.get(licenceFile));
-    if (!detectLicense(licence)) report('license', 'license-not-valid', 'error', `${licenceFile} is not BSD, MIT, Apache-2.0, LGPL-3.0, GPL-3.0 or AGPL-3.0`);
-    else if (/\{yyyy\}|\{name of copyright owner\}/.test(licence)) report('license', 'license-with-generic-text', 'warning', `${licenceFile} still has the {yyyy} / {name of copyright owner} placeholders`);
+    if (!detectLicense(licence))
+      report(
+        'license',
+        'license-not-valid',
+        'error',
+        `${licenceFile} is not BSD, MIT, Apache-2.0, LGPL-3.0, GPL-3.0 or AGPL-3.0`
+      );
+    else if (/\{yyyy\}|\{name of copyright owner\}/.test(licence))
+      report(
+        'license',
+        'license-with-generic-text',
+        'warning',
+        `${licenceFile} still has the {yyyy} / {name of copyright owner} placeholders`
+      );
   }
 
   // unsafesvg: every svg in the archive
@@ -499,10 +887,20 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
   // packagejson + nodescope zip naming
   const version = root.info?.version;
   if (options.packageVersion !== undefined && version !== options.packageVersion) {
-    report('packagejson', 'packagecode-version-mismatch', 'error', `plugin.json version ${String(version)} is not package.json's ${options.packageVersion}`);
+    report(
+      'packagejson',
+      'packagecode-version-mismatch',
+      'error',
+      `plugin.json version ${String(version)} is not package.json's ${options.packageVersion}`
+    );
   }
   if (options.zipName !== undefined && options.zipName !== `${String(root.id)}-${String(version)}.zip`) {
-    report('nodescope', 'zip-name', 'error', `${options.zipName} should be named ${String(root.id)}-${String(version)}.zip`);
+    report(
+      'nodescope',
+      'zip-name',
+      'error',
+      `${options.zipName} should be named ${String(root.id)}-${String(version)}.zip`
+    );
   }
   return findings;
 }
@@ -510,5 +908,7 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
 export const errorsOf = (findings: Finding[]): Finding[] => findings.filter((finding) => finding.severity === 'error');
 
 export function formatFindings(findings: Finding[]): string {
-  return findings.map((finding) => `${finding.severity.padEnd(7)} ${finding.analyzer}/${finding.rule}: ${finding.message}`).join('\n');
+  return findings
+    .map((finding) => `${finding.severity.padEnd(7)} ${finding.analyzer}/${finding.rule}: ${finding.message}`)
+    .join('\n');
 }

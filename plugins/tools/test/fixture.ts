@@ -8,17 +8,33 @@ import type { ArchiveFiles } from '../src/validator.ts';
 export const FIXTURE_ID = 'nodescope-fixture-app';
 export const FIXTURE_VERSION = '1.2.3';
 
-const encode = (value: string | object) => new Uint8Array(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value, null, 2)));
+const encode = (value: string | object) =>
+  new Uint8Array(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value, null, 2)));
 
 // 1x1 PNG
-export const PNG = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
-export const LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="10" fill="#f7931a"/></svg>';
-const MODULE = 'define(["react","@grafana/data"],(e,t)=>(()=>{"use strict";return{plugin:new t.AppPlugin}})());\n//# sourceMappingURL=module.js.map\n';
-const SOURCE_MAP = { version: 3, file: 'module.js', sources: ['webpack://fixture/./module.ts'], sourcesContent: ['export const plugin = new AppPlugin();'], names: [], mappings: 'AAAA' };
+export const PNG = new Uint8Array(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+    'base64'
+  )
+);
+export const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="10" fill="#f7931a"/></svg>';
+const MODULE =
+  'define(["react","@grafana/data"],(e,t)=>(()=>{"use strict";return{plugin:new t.AppPlugin}})());\n//# sourceMappingURL=module.js.map\n';
+const SOURCE_MAP = {
+  version: 3,
+  file: 'module.js',
+  sources: ['webpack://fixture/./module.ts'],
+  sourcesContent: ['export const plugin = new AppPlugin();'],
+  names: [],
+  mappings: 'AAAA',
+};
 
 export function appMetadata(): Record<string, unknown> {
   return {
-    $schema: 'https://raw.githubusercontent.com/grafana/grafana/main/docs/sources/developers/plugins/plugin.schema.json',
+    $schema:
+      'https://raw.githubusercontent.com/grafana/grafana/main/docs/sources/developers/plugins/plugin.schema.json',
     type: 'app',
     name: 'nodescope fixture',
     id: FIXTURE_ID,
@@ -65,7 +81,9 @@ export function fixtureArchive(): ArchiveFiles {
     'plugin.json': encode(appMetadata()),
     'module.js': encode(MODULE),
     'module.js.map': encode(SOURCE_MAP),
-    'README.md': encode('# nodescope fixture\n\nSee [the docs](https://github.com/nodescope/nodescope#readme).\n\n![Overview](https://raw.githubusercontent.com/nodescope/nodescope/main/e2e/screenshots/explore-dark.png)\n'),
+    'README.md': encode(
+      '# nodescope fixture\n\nSee [the docs](https://github.com/nodescope/nodescope#readme).\n\n![Overview](https://raw.githubusercontent.com/nodescope/nodescope/main/e2e/screenshots/explore-dark.png)\n'
+    ),
     'CHANGELOG.md': encode('# Changelog\n\n## 1.2.3\n\n- First release.\n'),
     LICENSE: new Uint8Array(licence),
     'img/logo.svg': encode(LOGO),
@@ -79,9 +97,12 @@ export function fixtureArchive(): ArchiveFiles {
 }
 
 export const asText = (data: Uint8Array | undefined) => Buffer.from(data ?? new Uint8Array()).toString('utf8');
-export const setText = (archive: ArchiveFiles, file: string, value: string) => archive.set(`${FIXTURE_ID}/${file}`, encode(value));
+export const setText = (archive: ArchiveFiles, file: string, value: string) =>
+  archive.set(`${FIXTURE_ID}/${file}`, encode(value));
 
-export function editJson(archive: ArchiveFiles, file: string, edit: (json: Record<string, any>) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+// the damage functions reach deep into plugin.json; `any` keeps each one a one-liner
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function editJson(archive: ArchiveFiles, file: string, edit: (json: Record<string, any>) => void): void {
   const key = `${FIXTURE_ID}/${file}`;
   const json = JSON.parse(asText(archive.get(key))) as Record<string, unknown>;
   edit(json);
