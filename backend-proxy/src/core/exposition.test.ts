@@ -37,8 +37,16 @@ describe('PrerenderedFamily', () => {
     const ours = new MetricFactory();
     const theirs = new Registry();
     const family = ours.prerendered('x_info', 'a "help" with \\ and\nnewline');
-    const gauge = new Gauge({ name: 'x_info', help: 'a "help" with \\ and\nnewline', labelNames: ['source', 'miner'], registers: [theirs] });
-    family.set('s', AWKWARD.map((miner, i) => ({ labels: { miner }, value: i })));
+    const gauge = new Gauge({
+      name: 'x_info',
+      help: 'a "help" with \\ and\nnewline',
+      labelNames: ['source', 'miner'],
+      registers: [theirs],
+    });
+    family.set(
+      's',
+      AWKWARD.map((miner, i) => ({ labels: { miner }, value: i }))
+    );
     AWKWARD.forEach((miner, i) => gauge.set({ source: 's', miner }, i));
     const text = await renderExposition(ours.registry);
     expect(text).toBe(await theirs.metrics());
@@ -52,15 +60,9 @@ describe('PrerenderedFamily', () => {
   });
 
   it('writes special values the way the format spells them', () => {
-    expect([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e21, 0.1, -3].map(formatSampleValue)).toEqual([
-      'NaN',
-      '+Inf',
-      '-Inf',
-      '0',
-      '1e+21',
-      '0.1',
-      '-3',
-    ]);
+    expect(
+      [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e21, 0.1, -3].map(formatSampleValue)
+    ).toEqual(['NaN', '+Inf', '-Inf', '0', '1e+21', '0.1', '-3']);
   });
 
   it('replaces a source series set: a miner that disappears loses its series, other sources keep theirs', async () => {
@@ -89,7 +91,12 @@ describe('PrerenderedFamily', () => {
     const ours = new MetricFactory();
     const theirs = new Registry();
     const family = ours.prerendered('mining_power_watts', 'power');
-    const gauge = new Gauge({ name: 'mining_power_watts', help: 'power', labelNames: ['source', 'miner', 'power_source'], registers: [theirs] });
+    const gauge = new Gauge({
+      name: 'mining_power_watts',
+      help: 'power',
+      labelNames: ['source', 'miner', 'power_source'],
+      registers: [theirs],
+    });
     family.set('farm', [{ labels: { miner: 'm1', power_source: 'measured' }, value: 1400 }]);
     gauge.set({ source: 'farm', miner: 'm1', power_source: 'measured' }, 1400);
     for (const site of ['eu "1"', 'us-2']) {
@@ -97,7 +104,9 @@ describe('PrerenderedFamily', () => {
       theirs.setDefaultLabels({ site });
       expect(await renderExposition(ours.registry)).toBe(await theirs.metrics());
     }
-    expect(await renderExposition(ours.registry)).toContain('mining_power_watts{source="farm",miner="m1",power_source="measured",site="us-2"} 1400');
+    expect(await renderExposition(ours.registry)).toContain(
+      'mining_power_watts{source="farm",miner="m1",power_source="measured",site="us-2"} 1400'
+    );
   });
 
   it('renders a mixed registry exactly as registry.metrics() does, in registration order', async () => {
@@ -108,7 +117,10 @@ describe('PrerenderedFamily', () => {
     factory.histogram('nodescope_query_seconds', 'q', ['query']).observe({ source: 'proxy', query: 'miners' }, 0.02);
     const empty = factory.prerendered('mining_pool_active_info', 'no samples yet');
     factory.counter('mining_poll_errors_total', 'errors', ['reason']).inc({ source: 'farm', reason: 'timeout' });
-    counter.set('farm', AWKWARD.map((miner, i) => ({ labels: { miner }, value: i * 10 })));
+    counter.set(
+      'farm',
+      AWKWARD.map((miner, i) => ({ labels: { miner }, value: i * 10 }))
+    );
     expect(empty.sourceIds).toEqual([]);
     // registry.metrics() formats pre-rendered families through their get(): the slow path agrees
     expect(await renderExposition(factory.registry)).toBe(await factory.registry.metrics());

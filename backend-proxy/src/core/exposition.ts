@@ -67,7 +67,11 @@ export class PrerenderedFamily {
   set(sourceId: string, samples: readonly FamilySample[]): void {
     if (!this.bySource.has(sourceId)) this.sortedIds = null;
     const defaults = defaultLabelsOf(this.registry);
-    this.bySource.set(sourceId, { samples, text: this.format(sourceId, samples, defaults), defaultsKey: JSON.stringify(defaults) });
+    this.bySource.set(sourceId, {
+      samples,
+      text: this.format(sourceId, samples, defaults),
+      defaultsKey: JSON.stringify(defaults),
+    });
   }
 
   /** Drops every series of a source (it stopped: stale values would mislead alerts). */
@@ -101,7 +105,8 @@ export class PrerenderedFamily {
   async get() {
     const values: Array<{ labels: Record<string, string>; value: number }> = [];
     for (const id of this.sourceIds) {
-      for (const sample of this.bySource.get(id)!.samples) values.push({ labels: { source: id, ...sample.labels }, value: sample.value });
+      for (const sample of this.bySource.get(id)!.samples)
+        values.push({ labels: { source: id, ...sample.labels }, value: sample.value });
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
@@ -120,7 +125,8 @@ export class PrerenderedFamily {
       let line = head;
       for (const key in labels) if (key !== 'source') line += `,${key}="${escapeLabelValue(labels[key]!)}"`;
       // as prom-client: default labels after the series' own, unless the series has that label
-      for (const [key, defaultValue] of defaultEntries) if (!(key in labels)) line += `,${key}="${escapeLabelValue(defaultValue)}"`;
+      for (const [key, defaultValue] of defaultEntries)
+        if (!(key in labels)) line += `,${key}="${escapeLabelValue(defaultValue)}"`;
       lines[i] = `${line}} ${formatSampleValue(value)}`;
     }
     return lines.join('\n');
@@ -128,10 +134,18 @@ export class PrerenderedFamily {
 }
 
 /** Get-or-create of a pre-rendered family on a registry (several sources of one kind share it). */
-export function prerenderedFamily(registry: Registry, name: string, help: string, type: PrerenderedType): PrerenderedFamily {
+export function prerenderedFamily(
+  registry: Registry,
+  name: string,
+  help: string,
+  type: PrerenderedType
+): PrerenderedFamily {
   const existing = registry.getSingleMetric(name) as unknown;
   if (existing instanceof PrerenderedFamily) return existing;
-  if (existing) throw new Error(`metric ${name} is already registered as a prom-client ${String((existing as { type?: string }).type)}`);
+  if (existing)
+    throw new Error(
+      `metric ${name} is already registered as a prom-client ${String((existing as { type?: string }).type)}`
+    );
   const family = new PrerenderedFamily(name, help, type, registry);
   registry.registerMetric(family as never);
   return family;
@@ -146,7 +160,11 @@ export async function renderExposition(registry: Registry): Promise<string> {
   // public in prom-client's JavaScript (Registry#getMetricsAsString), absent from its typings
   const formatter = registry as unknown as { getMetricsAsString(metric: unknown): Promise<string> };
   const parts = await Promise.all(
-    registry.getMetricsAsArray().map((metric: unknown) => (metric instanceof PrerenderedFamily ? metric.text() : formatter.getMetricsAsString(metric)))
+    registry
+      .getMetricsAsArray()
+      .map((metric: unknown) =>
+        metric instanceof PrerenderedFamily ? metric.text() : formatter.getMetricsAsString(metric)
+      )
   );
   return `${parts.join('\n\n')}\n`;
 }
