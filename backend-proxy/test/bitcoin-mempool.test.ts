@@ -375,7 +375,7 @@ describe('mempool queries, metrics and streams', () => {
   it('streams live histogram, projected blocks and status frames', async () => {
     const h = await harness();
     await converge(h, 'stream');
-    const frames: Record<string, DataFrameJSON[]> = { 'mempool.histogram': [], 'mempool.blocks': [], 'zmq.status': [], 'chain.info': [] };
+    const frames: Record<string, DataFrameJSON[]> = { 'mempool.histogram': [], 'mempool.blocks': [], 'zmq.status': [], 'chain.info': [], 'mempool.summary': [] };
     const stops = Object.keys(frames).map((name) => h.source.streams![name]!((f) => frames[name]!.push(f), {}));
     cleanups.push(() => stops.forEach((stop) => stop()));
     h.sim.addTransactions(10);
