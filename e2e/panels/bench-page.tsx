@@ -102,6 +102,10 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
   const measure = async (render: (key: number) => React.ReactNode, key: number) => {
     root.render(null);
     await nextPaint();
+    // collect the previous run's garbage outside the timed region (bench.ts starts Chromium with
+    // --expose-gc), so neither renderer pays for the other's allocations
+    (window as unknown as { gc?: () => void }).gc?.();
+    await nextPaint();
     const start = performance.now();
     let drawn = -1;
     const drawnAt = new Promise<void>((resolve) =>
@@ -125,12 +129,17 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
     return { drawn, painted: performance.now() - start };
   };
   const warmup = 2;
+  const phases: Array<{ parse: number; overrides: number }> = [];
+  (window as unknown as { __phases: unknown }).__phases = phases;
   for (let i = 0; i < iterations + warmup; i++) {
     const panel = await measure(
       (key) => {
         // data arrival: the JSON as the datasource received it, through Grafana's frame path
+        const t0 = performance.now();
         const frames = json.map((j) => dataFrameFromJSON(j as never));
+        const t1 = performance.now();
         const data = panelData(processFrames(frames, loaded.plugin, state.fieldConfig, theme));
+        phases.push({ parse: t1 - t0, overrides: performance.now() - t1 });
         return <PanelView key={key} loaded={loaded} state={state} data={data} width={WIDTH} height={HEIGHT} title="bench" theme={theme} />;
       },
       i

@@ -4,12 +4,12 @@ import type { MempoolHistogram } from './histogram';
 import type { MempoolScale } from './types';
 
 /**
- * Rows to draw: all of them when they fit, else per pixel bucket the row with the largest total
- * (keeps the peaks a mempool chart is read for, and every band of one row stays consistent).
+ * Rows to draw: all of them when they fit, else per pixel the row with the largest total (keeps
+ * the peaks a mempool chart is read for, and every band of one row stays consistent).
  */
 export function pickRows(total: Float64Array, pixels: number): Int32Array {
   const n = total.length;
-  const buckets = Math.max(1, Math.floor(pixels * 2));
+  const buckets = Math.max(1, Math.floor(pixels));
   if (n <= buckets) return Int32Array.from({ length: n }, (_v, i) => i);
   const rows = new Int32Array(buckets);
   let count = 0;

@@ -25,8 +25,21 @@ export interface WorldPaths {
   graticule?: string;
 }
 
+// a dashboard re-mounts panels often at the same few sizes: keep the last paths per size
+const cache = new Map<string, WorldPaths>();
+
 /** Projection fitted to the size and the SVG path strings of sphere, land and borders. */
 export function worldPaths(width: number, height: number): WorldPaths {
+  const key = `${width}x${height}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const paths = computeWorldPaths(width, height);
+  cache.set(key, paths);
+  if (cache.size > 8) cache.delete(cache.keys().next().value!);
+  return paths;
+}
+
+function computeWorldPaths(width: number, height: number): WorldPaths {
   const { land, borders } = loadWorld();
   const projection = geoNaturalEarth1().fitExtent(
     [

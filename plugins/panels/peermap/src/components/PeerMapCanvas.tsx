@@ -7,7 +7,7 @@ import type { Palette } from '../colors';
 import { signalDrawn } from '../drawn';
 import type { Peer } from '../peers';
 import type { SizeBy } from '../types';
-import { worldPaths } from '../world';
+import { type WorldPaths, worldPaths } from '../world';
 
 interface Props {
   peers: Peer[];
@@ -29,6 +29,18 @@ interface View {
 
 const MAX_ZOOM = 24;
 
+// canvas paths per projected world, built at the first draw (jsdom has no Path2D) and shared by
+// every panel of that size
+const shapeCache = new WeakMap<WorldPaths, { sphere: Path2D; land: Path2D; borders: Path2D }>();
+function canvasShapes(world: WorldPaths) {
+  let shapes = shapeCache.get(world);
+  if (!shapes) {
+    shapes = { sphere: new Path2D(world.sphere), land: new Path2D(world.land), borders: new Path2D(world.borders) };
+    shapeCache.set(world, shapes);
+  }
+  return shapes;
+}
+
 export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, clusterRadius: cell, formatPing, formatBytes }: Props) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
@@ -38,8 +50,7 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
   const drag = useRef<{ x: number; y: number; view: View } | undefined>();
 
   const world = useMemo(() => worldPaths(width, height), [width, height]);
-  // canvas paths are built once per size, at the first draw (jsdom has no Path2D)
-  const shapes = useRef<{ for: unknown; sphere: Path2D; land: Path2D; borders: Path2D }>();
+
 
   // projected once per size; zoom and pan only scale and shift these
   const projected = useMemo(() => {
@@ -85,8 +96,7 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
     element.height = Math.round(height * ratio);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    if (shapes.current?.for !== world) shapes.current = { for: world, sphere: new Path2D(world.sphere), land: new Path2D(world.land), borders: new Path2D(world.borders) };
-    const shape = shapes.current;
+    const shape = canvasShapes(world);
     ctx.save();
     ctx.translate(view.x, view.y);
     ctx.scale(view.k, view.k);

@@ -1,0 +1,66 @@
+// `npm run bench -w e2e`: render speed of the mempool panel (8,640 points x 39 bands) and the peer
+// map (10,000 peers) in Debian's Chromium through the panel harness, beside a naive SVG rendering
+// of the same data in the same page. Times run from data arrival (the frames' JSON, before
+// dataFrameFromJSON) to the panel's drawn signal, and to the next painted frame. Figures go to
+// backend-proxy/bench/results/panel.*_render_ms.json in the format of backend-proxy/bench/lib.ts.
+import { parseArgs } from 'node:util';
+import { formatResult, percentile, ratio, saveResult } from '../../backend-proxy/bench/lib.ts';
+import { chromium } from 'playwright-core';
+import { CHROMIUM } from '../tests/browser.ts';
+import type { BenchFigures } from './bench-page.tsx';
+import { buildPanelHost } from './build.ts';
+import { ensurePanelsBuilt } from './plugins.ts';
+import { startPanelHarness } from './server.ts';
+
+const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' } } });
+const iterations = Number(values.iterations);
+
+await Promise.all([ensurePanelsBuilt(), buildPanelHost()]);
+const server = await startPanelHarness();
+// the harness's Chromium flags, plus --expose-gc so the page can collect between timed runs
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage', '--js-flags=--expose-gc'],
+});
+const median = (list: number[]) => percentile([...list].sort((a, b) => a - b), 50);
+const p95 = (list: number[]) => percentile([...list].sort((a, b) => a - b), 95);
+const round = (n: number) => Math.round(n * 10) / 10;
+
+try {
+  for (const [kind, name, what] of [
+    ['mempool', 'panel.mempool_render_ms', '8,640 points x 39 fee bands'],
+    ['peermap', 'panel.peermap_render_ms', '10,000 peers'],
+  ] as const) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/?bench=${kind}&iterations=${iterations}&theme=dark`);
+    await page.waitForFunction(() => document.body.dataset.status === 'bench-done' || document.body.dataset.status === 'error', null, { timeout: 600_000 });
+    if ((await page.evaluate(() => document.body.dataset.status)) !== 'bench-done') throw new Error(`${kind} bench failed: ${errors.join('; ')}`);
+    const figures = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as BenchFigures;
+    await page.close();
+    const value = round(median(figures.panel.paintedMs));
+    const baseline = round(median(figures.baseline.paintedMs));
+    const stored = await saveResult({
+      name,
+      value,
+      unit: 'ms',
+      goal: '<= 100 ms',
+      baseline: { what: `naive SVG of the same ${what} (every point as SVG, same page)`, value: baseline },
+      ratio: ratio(value, baseline, true),
+      details: {
+        data: what,
+        iterations: figures.iterations,
+        measure: 'median ms from the frames JSON (before dataFrameFromJSON) to the next painted frame after the drawn signal; fresh mount each iteration, garbage collected before each timed run, 2 warm-ups dropped',
+        panel: { paintedMedian: value, paintedP95: round(p95(figures.panel.paintedMs)), drawnSignalMedian: round(median(figures.panel.drawnMs)), drawnSignalP95: round(p95(figures.panel.drawnMs)) },
+        baseline: { paintedMedian: baseline, paintedP95: round(p95(figures.baseline.paintedMs)), drawnSignalMedian: round(median(figures.baseline.drawnMs)) },
+        browser: browser.version(),
+        size: '1200 x 560 px panel, deviceScaleFactor 1',
+      },
+    });
+    console.log(formatResult(stored));
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
