@@ -1,0 +1,27 @@
+// Applies the plugin-validator rules (validator.ts) to built zips, e.g. after `npm run package`:
+//   node plugins/tools/src/validate.ts dist-packages/*.zip
+// Prints every finding; exits 1 when any is an error. The version is checked against the
+// package.json of the workspace that owns the plugin id.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { catalogPlugins } from './plugins.ts';
+import { errorsOf, formatFindings, readZip, validateArchive } from './validator.ts';
+
+const zips = process.argv.slice(2).filter((file) => file.endsWith('.zip'));
+if (zips.length === 0) {
+  process.stderr.write('usage: validate.ts <plugin zip>...\n');
+  process.exit(2);
+}
+const plugins = catalogPlugins();
+let failed = false;
+for (const zip of zips) {
+  const files = readZip(readFileSync(zip));
+  const id = [...files.keys()][0]?.split('/')[0];
+  const owner = plugins.find((plugin) => plugin.id === id);
+  const findings = validateArchive(files, { zipName: path.basename(zip), packageVersion: owner?.version });
+  const errors = errorsOf(findings).length;
+  failed ||= errors > 0;
+  process.stdout.write(`${path.basename(zip)}: ${errors} errors, ${findings.length - errors} other findings\n`);
+  if (findings.length > 0) process.stdout.write(`${formatFindings(findings)}\n`);
+}
+process.exit(failed ? 1 : 0);
