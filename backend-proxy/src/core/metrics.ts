@@ -1,5 +1,6 @@
 // prom-client metrics shared by all sources of one registry. Several sources of one kind share
 // a metric and differ by the `source` label, so metrics are got-or-created by name.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { prerenderedFamily, type PrerenderedFamily, type PrerenderedType } from './exposition.js';
 
@@ -7,11 +8,17 @@ export class MetricFactory {
   constructor(readonly registry: Registry = new Registry()) {}
 
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L | 'source'> {
-    return this.getOrCreate(name, () => new Gauge({ name, help, labelNames: withSource(labelNames), registers: [this.registry] }));
+    return this.getOrCreate(
+      name,
+      () => new Gauge({ name, help, labelNames: withSource(labelNames), registers: [this.registry] })
+    );
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L | 'source'> {
-    return this.getOrCreate(name, () => new Counter({ name, help, labelNames: withSource(labelNames), registers: [this.registry] }));
+    return this.getOrCreate(
+      name,
+      () => new Counter({ name, help, labelNames: withSource(labelNames), registers: [this.registry] })
+    );
   }
 
   histogram<L extends string>(
@@ -46,12 +53,64 @@ function withSource<L extends string>(labelNames: readonly L[]): Array<L | 'sour
 /** The proxy's own `nodescope_*` metrics, used by clients and the HTTP layer. */
 export function selfMetrics(factory: MetricFactory) {
   return {
-    upstreamLatency: factory.histogram('nodescope_upstream_request_seconds', 'Latency of upstream calls', ['upstream', 'method']),
+    upstreamLatency: factory.histogram('nodescope_upstream_request_seconds', 'Latency of upstream calls', [
+      'upstream',
+      'method',
+    ]),
     upstreamErrors: factory.counter('nodescope_upstream_errors_total', 'Failed upstream calls', ['upstream', 'reason']),
     queryDuration: factory.histogram('nodescope_query_seconds', 'Time to answer one query of /api/query', ['query']),
     queryErrors: factory.counter('nodescope_query_errors_total', 'Queries answered with an error', ['query']),
-    sourceUp: factory.gauge('nodescope_source_up', '1 when the source status is ok or degraded, 0 when down or starting'),
+    sourceUp: factory.gauge(
+      'nodescope_source_up',
+      '1 when the source status is ok or degraded, 0 when down or starting'
+    ),
     sourceStatus: factory.gauge('nodescope_source_status', 'Source status: 0 ok, 1 starting, 2 degraded, 3 down'),
+    eventLoopLag: eventLoopLagGauge(factory.registry),
   };
+}
+
+// Event-loop delay of the process over the last completed window (perf_hooks, 10 ms resolution).
+// A window rather than "since the last scrape": Prometheus, the Influx writer and the soak bench
+// all read the registry, and none of them should reset what the others see.
+const LAG_WINDOW_MS = 5_000;
+let lagMonitor: { histogram: IntervalHistogram; last: { mean: number; p99: number; max: number } } | null = null;
+
+function eventLoopLag(): { mean: number; p99: number; max: number } {
+  if (!lagMonitor) {
+    const histogram = monitorEventLoopDelay({ resolution: 10 });
+    histogram.enable();
+    const monitor = { histogram, last: { mean: 0, p99: 0, max: 0 } };
+    const roll = setInterval(() => {
+      // ns -> s; an empty window (no samples yet) reads as 0
+      const n = histogram.count > 0;
+      monitor.last = {
+        mean: n ? histogram.mean / 1e9 : 0,
+        p99: n ? histogram.percentile(99) / 1e9 : 0,
+        max: n ? histogram.max / 1e9 : 0,
+      };
+      histogram.reset();
+    }, LAG_WINDOW_MS);
+    roll.unref();
+    lagMonitor = monitor;
+  }
+  return lagMonitor.last;
+}
+
+function eventLoopLagGauge(registry: Registry): Gauge<'stat'> {
+  const name = 'nodescope_event_loop_lag_seconds';
+  const existing = registry.getSingleMetric(name) as Gauge<'stat'> | undefined;
+  if (existing) return existing;
+  return new Gauge({
+    name,
+    help: `Event-loop delay of the proxy process over the last ${LAG_WINDOW_MS / 1000} s window (stat: mean, p99, max)`,
+    labelNames: ['stat'],
+    registers: [registry],
+    collect() {
+      const lag = eventLoopLag();
+      this.set({ stat: 'mean' }, lag.mean);
+      this.set({ stat: 'p99' }, lag.p99);
+      this.set({ stat: 'max' }, lag.max);
+    },
+  });
 }
 export type SelfMetrics = ReturnType<typeof selfMetrics>;
