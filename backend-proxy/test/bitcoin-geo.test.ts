@@ -63,10 +63,15 @@ describe('classifyPeerAddress', () => {
 
 describe('GeoLookup', () => {
   it('the test writer produces databases a MaxMind reader accepts', () => {
-    const db = buildMmdb('GeoLite2-ASN', [['1.2.3.0/24', { autonomous_system_number: 64500, autonomous_system_organization: 'Example' }]]);
+    const db = buildMmdb('GeoLite2-ASN', [
+      ['1.2.3.0/24', { autonomous_system_number: 64500, autonomous_system_organization: 'Example' }],
+    ]);
     const reader = new Reader(db);
     expect(reader.metadata.databaseType).toBe('GeoLite2-ASN');
-    expect(reader.get('1.2.3.77')).toEqual({ autonomous_system_number: 64500, autonomous_system_organization: 'Example' });
+    expect(reader.get('1.2.3.77')).toEqual({
+      autonomous_system_number: 64500,
+      autonomous_system_organization: 'Example',
+    });
     expect(reader.get('1.2.4.1')).toBeNull();
   });
 
@@ -81,7 +86,14 @@ describe('GeoLookup', () => {
       org: 'Hetzner Online GmbH',
     });
     expect(geo.lookup('[2001:41d0:8:1::5]:8333', 'ipv6')).toMatchObject({ country: 'FR', city: 'Roubaix', asn: 16276 });
-    expect(geo.lookup('8.8.8.8:8333', 'ipv4')).toEqual({ lat: null, lon: null, country: null, city: null, asn: null, org: null });
+    expect(geo.lookup('8.8.8.8:8333', 'ipv4')).toEqual({
+      lat: null,
+      lon: null,
+      country: null,
+      city: null,
+      asn: null,
+      org: null,
+    });
     for (const [addr, network] of [
       ['10.0.0.1:8333', 'not_publicly_routable'],
       ['192.168.0.2:8333', undefined],
@@ -104,12 +116,23 @@ describe('network.peers with geolocation', () => {
     cleanups.push(() => sim.close());
     const ctx = createTestContext();
     const source = createBitcoinSource(
-      bitcoinConfigSchema.parse({ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: { url: sim.rpcUrl, cookieFile: sim.cookieFile }, geoip: files }),
+      bitcoinConfigSchema.parse({
+        id: 'btc',
+        kind: 'bitcoin',
+        network: 'regtest',
+        rpc: { url: sim.rpcUrl, cookieFile: sim.cookieFile },
+        geoip: files,
+      }),
       ctx
     );
     cleanups.push(() => source.stop());
     const now = Date.now();
-    const [frame] = await source.queries['network.peers']!({ params: {}, range: { from: now - 1_000, to: now }, intervalMs: 1_000, maxDataPoints: 100 });
+    const [frame] = await source.queries['network.peers']!({
+      params: {},
+      range: { from: now - 1_000, to: now },
+      intervalMs: 1_000,
+      maxDataPoints: 100,
+    });
     const networks = frameColumn<string>(frame!, PEER_FIELDS.network)!;
     const addresses = frameColumn<string>(frame!, PEER_FIELDS.address)!;
     const countries = frameColumn<string | null>(frame!, PEER_FIELDS.country)!;
@@ -136,12 +159,23 @@ describe('network.peers with geolocation', () => {
     cleanups.push(() => sim.close());
     const ctx = createTestContext();
     const source = createBitcoinSource(
-      bitcoinConfigSchema.parse({ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: { url: sim.rpcUrl, cookieFile: sim.cookieFile }, geoip: { cityDb: '/nonexistent/city.mmdb' } }),
+      bitcoinConfigSchema.parse({
+        id: 'btc',
+        kind: 'bitcoin',
+        network: 'regtest',
+        rpc: { url: sim.rpcUrl, cookieFile: sim.cookieFile },
+        geoip: { cityDb: '/nonexistent/city.mmdb' },
+      }),
       ctx
     );
     cleanups.push(() => source.stop());
     const now = Date.now();
-    const [frame] = await source.queries['network.peers']!({ params: {}, range: { from: now - 1_000, to: now }, intervalMs: 1_000, maxDataPoints: 100 });
+    const [frame] = await source.queries['network.peers']!({
+      params: {},
+      range: { from: now - 1_000, to: now },
+      intervalMs: 1_000,
+      maxDataPoints: 100,
+    });
     expect(frameColumn(frame!, PEER_FIELDS.country)!.every((c) => c === null)).toBe(true);
     expect(source.health().components?.geoip?.message).toMatch(/geoip database not readable/);
   });

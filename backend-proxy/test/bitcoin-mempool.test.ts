@@ -13,7 +13,12 @@ import {
   type DataFrameJSON,
 } from '@nodescope/shared';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startBitcoinSimulator, type BitcoinFault, type BitcoinSimulator, type BitcoinSimulatorOptions } from '../src/simulators/bitcoin/index.js';
+import {
+  startBitcoinSimulator,
+  type BitcoinFault,
+  type BitcoinSimulator,
+  type BitcoinSimulatorOptions,
+} from '../src/simulators/bitcoin/index.js';
 import { bitcoinConfigSchema } from '../src/sources/bitcoin/config.js';
 import { bitcoinSourceState, createBitcoinSource } from '../src/sources/bitcoin/index.js';
 import type { QueryInput, Source } from '../src/sources/types.js';
@@ -35,7 +40,11 @@ interface Harness {
   source: Source;
 }
 
-async function harness(simOptions: BitcoinSimulatorOptions = {}, zmq = true, config: Record<string, unknown> = {}): Promise<Harness> {
+async function harness(
+  simOptions: BitcoinSimulatorOptions = {},
+  zmq = true,
+  config: Record<string, unknown> = {}
+): Promise<Harness> {
   const sim = await startBitcoinSimulator({
     network: 'regtest',
     seed: 21,
@@ -77,13 +86,19 @@ interface PlainTx {
 }
 
 function plainMempool(sim: BitcoinSimulator): PlainTx[] {
-  return [...sim.mempoolEntries()].map(([txid, e]) => ({ txid, vsize: e.vsize, fee: Math.round(e.fee * 1e8), depends: e.depends }));
+  return [...sim.mempoolEntries()].map(([txid, e]) => ({
+    txid,
+    vsize: e.vsize,
+    fee: Math.round(e.fee * 1e8),
+    depends: e.depends,
+  }));
 }
 
 function plainRates(txs: PlainTx[]): Map<string, number> {
   const byId = new Map(txs.map((t) => [t.txid, t]));
   const children = new Map<string, string[]>();
-  for (const t of txs) for (const p of t.depends) if (byId.has(p)) children.set(p, [...(children.get(p) ?? []), t.txid]);
+  for (const t of txs)
+    for (const p of t.depends) if (byId.has(p)) children.set(p, [...(children.get(p) ?? []), t.txid]);
   const reach = (start: string, next: (id: string) => string[]) => {
     const seen = new Set<string>();
     const stack = [...next(start)];
@@ -122,7 +137,10 @@ function plainHistogram(txs: PlainTx[], rates: Map<string, number>): number[] {
   return vsize;
 }
 
-function plainBlocks(txs: PlainTx[], rates: Map<string, number>): Array<{ txCount: number; vsize: number; fees: number }> {
+function plainBlocks(
+  txs: PlainTx[],
+  rates: Map<string, number>
+): Array<{ txCount: number; vsize: number; fees: number }> {
   const sorted = [...txs].sort((a, b) => rates.get(b.txid)! - rates.get(a.txid)!);
   const blocks: PlainTx[][] = [];
   let current: PlainTx[] = [];
@@ -137,7 +155,11 @@ function plainBlocks(txs: PlainTx[], rates: Map<string, number>): Array<{ txCoun
     used += t.vsize;
   }
   if (current.length > 0) blocks.push(current);
-  return blocks.map((b) => ({ txCount: b.length, vsize: b.reduce((s, t) => s + t.vsize, 0), fees: b.reduce((s, t) => s + t.fee, 0) }));
+  return blocks.map((b) => ({
+    txCount: b.length,
+    vsize: b.reduce((s, t) => s + t.vsize, 0),
+    fees: b.reduce((s, t) => s + t.fee, 0),
+  }));
 }
 
 function input(): QueryInput {
@@ -186,7 +208,10 @@ async function converge(h: Harness, what: string): Promise<number> {
 
 async function fault(h: Harness, next: BitcoinFault | null): Promise<void> {
   h.sim.setFault(next);
-  await waitFor(() => (h.sim.currentFault()?.kind ?? null) === (next?.kind ?? null), `fault ${next?.kind ?? 'cleared'} applied`);
+  await waitFor(
+    () => (h.sim.currentFault()?.kind ?? null) === (next?.kind ?? null),
+    `fault ${next?.kind ?? 'cleared'} applied`
+  );
 }
 
 // First in the file on purpose: in one process, a second simulator restart() with a ZMQ
@@ -244,11 +269,16 @@ describe('live mempool over ZMQ', () => {
         await fault(h, { kind: 'zmqSilent' });
         h.sim.addTransactions(30);
         // the node keeps changing while nothing arrives: the proxy must call ZMQ silent
-        await waitFor(() => {
-          if (/silent/.test(h.source.health().components?.mempool?.message ?? '')) return true;
-          h.sim.addTransactions(1);
-          return null;
-        }, 'ZMQ reported silent', 10_000, 200);
+        await waitFor(
+          () => {
+            if (/silent/.test(h.source.health().components?.mempool?.message ?? '')) return true;
+            h.sim.addTransactions(1);
+            return null;
+          },
+          'ZMQ reported silent',
+          10_000,
+          200
+        );
         await converge(h, 'while silent (polling)');
         await fault(h, null);
         h.sim.addTransactions(10);
@@ -361,7 +391,10 @@ describe('mempool queries, metrics and streams', () => {
     await converge(h, 'metrics after adds');
     const txs = plainMempool(h.sim);
     const expected = plainHistogram(txs, plainRates(txs));
-    await waitFor(async () => (await h.ctx.metrics.registry.metrics()).includes('bitcoin_zmq_connected{source="btc"} 1'), 'zmq gauges');
+    await waitFor(
+      async () => (await h.ctx.metrics.registry.metrics()).includes('bitcoin_zmq_connected{source="btc"} 1'),
+      'zmq gauges'
+    );
     await run(h.source, 'mempool.histogram'); // refreshes the band gauges from the live row
     const text = await h.ctx.metrics.registry.metrics();
     FEE_BAND_EDGES.forEach((_e, i) => {
@@ -375,7 +408,13 @@ describe('mempool queries, metrics and streams', () => {
   it('streams live histogram, projected blocks and status frames', async () => {
     const h = await harness();
     await converge(h, 'stream');
-    const frames: Record<string, DataFrameJSON[]> = { 'mempool.histogram': [], 'mempool.blocks': [], 'zmq.status': [], 'chain.info': [], 'mempool.summary': [] };
+    const frames: Record<string, DataFrameJSON[]> = {
+      'mempool.histogram': [],
+      'mempool.blocks': [],
+      'zmq.status': [],
+      'chain.info': [],
+      'mempool.summary': [],
+    };
     const stops = Object.keys(frames).map((name) => h.source.streams![name]!((f) => frames[name]!.push(f), {}));
     cleanups.push(() => stops.forEach((stop) => stop()));
     h.sim.addTransactions(10);

@@ -128,7 +128,10 @@ export function buildMmdb(databaseType: string, records: Array<[cidr: string, va
     ['node_count', encode(count)],
     ['record_size', uint16(24)],
   ];
-  const metadata = Buffer.concat([controlByte(7, metaEntries.length), ...metaEntries.flatMap(([k, v]) => [encode(k), v])]);
+  const metadata = Buffer.concat([
+    controlByte(7, metaEntries.length),
+    ...metaEntries.flatMap(([k, v]) => [encode(k), v]),
+  ]);
   return Buffer.concat([
     tree,
     Buffer.alloc(16),
@@ -174,7 +177,13 @@ export function simulatorGeoDatabases(): { city: Buffer; asn: Buffer } {
     ['2600:1f18::/32', awsDE, 14618, 'Amazon.com, Inc.'],
   ];
   return {
-    city: buildMmdb('GeoLite2-City', v4.map(([cidr, value]) => [cidr, value])),
-    asn: buildMmdb('GeoLite2-ASN', v4.map(([cidr, , asn, org]) => [cidr, { autonomous_system_number: asn, autonomous_system_organization: org }])),
+    city: buildMmdb(
+      'GeoLite2-City',
+      v4.map(([cidr, value]) => [cidr, value])
+    ),
+    asn: buildMmdb(
+      'GeoLite2-ASN',
+      v4.map(([cidr, , asn, org]) => [cidr, { autonomous_system_number: asn, autonomous_system_organization: org }])
+    ),
   };
 }

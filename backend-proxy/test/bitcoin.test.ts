@@ -17,7 +17,11 @@ import {
 } from '@nodescope/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamHealth } from '../src/core/circuit.js';
-import { startBitcoinSimulator, type BitcoinSimulator, type BitcoinSimulatorOptions } from '../src/simulators/bitcoin/index.js';
+import {
+  startBitcoinSimulator,
+  type BitcoinSimulator,
+  type BitcoinSimulatorOptions,
+} from '../src/simulators/bitcoin/index.js';
 import { BitcoinRpc, MethodNotAllowedError, resolveRpcTarget } from '../src/sources/bitcoin/client.js';
 import { bitcoinConfigSchema } from '../src/sources/bitcoin/config.js';
 import { createBitcoinSource } from '../src/sources/bitcoin/index.js';
@@ -42,10 +46,20 @@ async function harness(
   config: Record<string, unknown> = {},
   options: { start?: boolean; ctx?: TestContext; rpc?: Record<string, unknown> } = {}
 ): Promise<Harness> {
-  const sim = await startBitcoinSimulator({ network: 'regtest', seed: 7, initialMempool: 300, peers: 9, feeEstimates: 'always', ...simOptions });
+  const sim = await startBitcoinSimulator({
+    network: 'regtest',
+    seed: 7,
+    initialMempool: 300,
+    peers: 9,
+    feeEstimates: 'always',
+    ...simOptions,
+  });
   cleanups.push(() => sim.close());
   const ctx = options.ctx ?? createTestContext();
-  const auth = typeof simOptions.auth === 'object' ? { user: simOptions.auth.user, password: simOptions.auth.password } : { cookieFile: sim.cookieFile };
+  const auth =
+    typeof simOptions.auth === 'object'
+      ? { user: simOptions.auth.user, password: simOptions.auth.password }
+      : { cookieFile: sim.cookieFile };
   const parsed = bitcoinConfigSchema.parse({
     id: 'btc',
     kind: 'bitcoin',
@@ -134,7 +148,9 @@ describe('bitcoin source queries against the simulator', () => {
     expect(frameColumn<number>(blocks, BLOCK_FIELDS.feeRateP50)!.at(-1)).toBeGreaterThan(0);
     expect(frameColumn<number>(blocks, BLOCK_FIELDS.totalFees)!.at(-1)).toBeGreaterThan(0);
     expect(frameLength(await query(source, 'blocks.recent'))).toBe(10);
-    await expect(query(source, 'blocks.recent', { count: 145 })).rejects.toThrow(/count must be an integer from 1 to 144/);
+    await expect(query(source, 'blocks.recent', { count: 145 })).rejects.toThrow(
+      /count must be an integer from 1 to 144/
+    );
     await expect(query(source, 'blocks.recent', { count: 'lots' })).rejects.toThrow(/count/);
 
     const peers = await query(source, 'network.peers');
@@ -182,7 +198,12 @@ describe('bitcoin source queries against the simulator', () => {
     cleanups.push(() => proxy.close());
     const ctx = createTestContext();
     const source = createBitcoinSource(
-      bitcoinConfigSchema.parse({ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: { url: proxy.url, cookieFile: sim.cookieFile, maxBatch: 4 } }),
+      bitcoinConfigSchema.parse({
+        id: 'btc',
+        kind: 'bitcoin',
+        network: 'regtest',
+        rpc: { url: proxy.url, cookieFile: sim.cookieFile, maxBatch: 4 },
+      }),
       ctx
     );
     cleanups.push(() => source.stop());
@@ -219,7 +240,10 @@ describe('bitcoin source auth', () => {
     expect(frameColumn(await query(source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([sim.tipHeight()]);
     await sim.restart();
     expect(sim.credentials()).not.toBe(first);
-    await waitFor(() => source.health().status === 'ok' && source.health().lastSuccess! > Date.now() - 500, 'health ok after restart');
+    await waitFor(
+      () => source.health().status === 'ok' && source.health().lastSuccess! > Date.now() - 500,
+      'health ok after restart'
+    );
     expect(frameColumn(await query(source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([sim.tipHeight()]);
     expect(sim.receivedRequests.some((r) => r.outcome === 'unauthorized')).toBe(true); // the old cookie was refused once
     assertNoSecrets(h, [ctx.logs.text]);
@@ -229,11 +253,20 @@ describe('bitcoin source auth', () => {
     const good = await harness({ auth: { user: 'nodescope', password: 'pa55-word-long-enough' } });
     expect(frameColumn(await query(good.source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([good.sim.tipHeight()]);
 
-    const sim = await startBitcoinSimulator({ network: 'regtest', auth: { user: 'nodescope', password: 'the-real-password' }, authFailureDelayMs: 0 });
+    const sim = await startBitcoinSimulator({
+      network: 'regtest',
+      auth: { user: 'nodescope', password: 'the-real-password' },
+      authFailureDelayMs: 0,
+    });
     cleanups.push(() => sim.close());
     const ctx = createTestContext();
     const source = createBitcoinSource(
-      bitcoinConfigSchema.parse({ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: { url: sim.rpcUrl, user: 'nodescope', password: 'a-wrong-password' } }),
+      bitcoinConfigSchema.parse({
+        id: 'btc',
+        kind: 'bitcoin',
+        network: 'regtest',
+        rpc: { url: sim.rpcUrl, user: 'nodescope', password: 'a-wrong-password' },
+      }),
       ctx
     );
     cleanups.push(() => source.stop());
@@ -249,7 +282,12 @@ describe('bitcoin source faults', () => {
     ['down', { kind: 'down' } as const, ['down', 'degraded'], /ECONNREFUSED|circuit open/],
     ['slow', { kind: 'slow', delayMs: 1_500 } as const, ['down', 'degraded'], /timeout/],
     ['workQueue', { kind: 'workQueue' } as const, ['down', 'degraded'], /work queue/],
-    ['warmup', { kind: 'warmup', message: 'Loading block index…' } as const, ['starting'], /warming up: Loading block index/],
+    [
+      'warmup',
+      { kind: 'warmup', message: 'Loading block index…' } as const,
+      ['starting'],
+      /warming up: Loading block index/,
+    ],
   ])('%s shows in health and recovers by itself', async (_name, fault, statuses, message) => {
     const h = await harness({}, {}, { rpc: { timeoutMs: 300 } });
     await waitFor(() => h.source.health().status === 'ok', 'healthy first');
@@ -283,7 +321,14 @@ describe('bitcoin source security', () => {
     const ctx = createTestContext();
     const rpc = new BitcoinRpc({
       sourceId: 'btc',
-      target: resolveRpcTarget('regtest', { url: sim.rpcUrl, cookieFile: sim.cookieFile!, timeoutMs: 1_000, maxBatch: 10, retries: 0, circuitOpenMs: 100 }),
+      target: resolveRpcTarget('regtest', {
+        url: sim.rpcUrl,
+        cookieFile: sim.cookieFile!,
+        timeoutMs: 1_000,
+        maxBatch: 10,
+        retries: 0,
+        circuitOpenMs: 100,
+      }),
       timeoutMs: 1_000,
       maxBatch: 10,
       health: new UpstreamHealth('t'),
@@ -291,7 +336,15 @@ describe('bitcoin source security', () => {
     });
     cleanups.push(() => rpc.close());
     expect(await rpc.call('getblockcount')).toBe(sim.tipHeight());
-    for (const method of ['stop', 'sendtoaddress', 'setban', 'invalidateblock', 'getnewaddress', 'sendrawtransaction', 'pruneblockchain']) {
+    for (const method of [
+      'stop',
+      'sendtoaddress',
+      'setban',
+      'invalidateblock',
+      'getnewaddress',
+      'sendrawtransaction',
+      'pruneblockchain',
+    ]) {
       await expect(rpc.call(method)).rejects.toBeInstanceOf(MethodNotAllowedError);
       await expect(rpc.batch([{ method: 'uptime' }, { method }])).rejects.toBeInstanceOf(MethodNotAllowedError);
       expect(sim.received).not.toContain(method);
@@ -310,7 +363,14 @@ describe('bitcoin source security', () => {
   it('never puts a credential in frames, errors or logs', async () => {
     const h = await harness({ restartDownMs: 50, warmupMs: 100 });
     const texts: string[] = [];
-    for (const name of ['chain.info', 'blocks.recent', 'network.peers', 'network.traffic', 'mempool.summary', 'fees.estimates']) {
+    for (const name of [
+      'chain.info',
+      'blocks.recent',
+      'network.peers',
+      'network.traffic',
+      'mempool.summary',
+      'fees.estimates',
+    ]) {
       texts.push(JSON.stringify(await query(h.source, name)));
     }
     h.secrets.add(h.sim.credentials().split(':')[1]!);
@@ -341,7 +401,10 @@ describe('bitcoin source security', () => {
 describe('bitcoin source tip tracking, history and metrics', () => {
   it('annotates new blocks and reorgs with depth and old/new tips', async () => {
     const h = await harness();
-    await waitFor(async () => (await h.source.annotations!.blocks!({ from: 0, to: Date.now() + 3_600_000 })).length > 0, 'first block');
+    await waitFor(
+      async () => (await h.source.annotations!.blocks!({ from: 0, to: Date.now() + 3_600_000 })).length > 0,
+      'first block'
+    );
     const mined = h.sim.mineBlock();
     await waitFor(async () => {
       const list = await h.source.annotations!.blocks!({ from: 0, to: Date.now() + 3_600_000 });
@@ -351,7 +414,10 @@ describe('bitcoin source tip tracking, history and metrics', () => {
     const oldHeight = h.sim.tipHeight();
     h.sim.reorg(2);
     const newTip = h.sim.tipHash();
-    const reorg = (await waitFor(async () => (await h.source.annotations!.reorgs!({ from: 0, to: Date.now() + 1_000 }))[0], 'reorg annotated'))!;
+    const reorg = (await waitFor(
+      async () => (await h.source.annotations!.reorgs!({ from: 0, to: Date.now() + 1_000 }))[0],
+      'reorg annotated'
+    ))!;
     expect(reorg.title).toContain('depth 2');
     expect(reorg.text).toContain(oldTip);
     expect(reorg.text).toContain(String(oldHeight));
@@ -373,7 +439,12 @@ describe('bitcoin source tip tracking, history and metrics', () => {
     const ctx2 = createTestContext({ historyFile: file });
     await ctx2.history.restore();
     const again = createBitcoinSource(
-      bitcoinConfigSchema.parse({ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: { url: h.sim.rpcUrl, cookieFile: h.sim.cookieFile } }),
+      bitcoinConfigSchema.parse({
+        id: 'btc',
+        kind: 'bitcoin',
+        network: 'regtest',
+        rpc: { url: h.sim.rpcUrl, cookieFile: h.sim.cookieFile },
+      }),
       ctx2
     );
     cleanups.push(() => again.stop());
@@ -386,7 +457,10 @@ describe('bitcoin source tip tracking, history and metrics', () => {
 
   it('publishes exporter metrics with the source label', async () => {
     const h = await harness();
-    await waitFor(async () => (await h.ctx.metrics.registry.metrics()).includes('bitcoin_latest_block_txs{source="btc"}'), 'slow poll metrics');
+    await waitFor(
+      async () => (await h.ctx.metrics.registry.metrics()).includes('bitcoin_latest_block_txs{source="btc"}'),
+      'slow poll metrics'
+    );
     const text = await h.ctx.metrics.registry.metrics();
     const value = (name: string) => Number(new RegExp(`^${name}\\{source="btc"\\} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(value('bitcoin_blocks')).toBe(h.sim.tipHeight());
@@ -402,7 +476,15 @@ describe('bitcoin source tip tracking, history and metrics', () => {
     expect(value('bitcoin_num_chaintips')).toBeGreaterThanOrEqual(1);
     expect(value('bitcoin_server_version')).toBeGreaterThan(0);
     expect(value('bitcoin_latest_block_height')).toBe(h.sim.tipHeight());
-    for (const name of ['bitcoin_total_bytes_recv', 'bitcoin_total_bytes_sent', 'bitcoin_size_on_disk', 'bitcoin_verification_progress', 'bitcoin_meminfo_used', 'bitcoin_mempool_minfee', 'bitcoin_rpc_active']) {
+    for (const name of [
+      'bitcoin_total_bytes_recv',
+      'bitcoin_total_bytes_sent',
+      'bitcoin_size_on_disk',
+      'bitcoin_verification_progress',
+      'bitcoin_meminfo_used',
+      'bitcoin_mempool_minfee',
+      'bitcoin_rpc_active',
+    ]) {
       expect(Number.isFinite(value(name)), name).toBe(true);
     }
     expect(text).toMatch(/nodescope_upstream_request_seconds_count\{source="btc",upstream="rpc",method="batch"\} \d+/);

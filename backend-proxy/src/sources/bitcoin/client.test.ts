@@ -68,7 +68,15 @@ function client(extra: Partial<ConstructorParameters<typeof BitcoinRpc>[0]> = {}
   const health = new UpstreamHealth('test rpc', { failureThreshold: 3, openMs: 60_000 });
   const rpc = new BitcoinRpc({
     sourceId: 'btc',
-    target: resolveRpcTarget('regtest', { url, user: 'alice', password: 'correct-horse', timeoutMs: 2_000, maxBatch: 3, retries: 3, circuitOpenMs: 1_000 }),
+    target: resolveRpcTarget('regtest', {
+      url,
+      user: 'alice',
+      password: 'correct-horse',
+      timeoutMs: 2_000,
+      maxBatch: 3,
+      retries: 3,
+      circuitOpenMs: 1_000,
+    }),
     timeoutMs: 2_000,
     maxBatch: 3,
     retryBaseMs: 1,
@@ -87,35 +95,63 @@ describe('resolveRpcTarget', () => {
     ['signet', 'http://127.0.0.1:38332/', '/home/u/.bitcoin/signet/.cookie'],
     ['regtest', 'http://127.0.0.1:18443/', '/home/u/.bitcoin/regtest/.cookie'],
   ] as const)('%s defaults to %s and %s', (network, expectedUrl, cookie) => {
-    const target = resolveRpcTarget(network, { datadir: '/home/u/.bitcoin', timeoutMs: 1_000, maxBatch: 1, retries: 0, circuitOpenMs: 100 });
+    const target = resolveRpcTarget(network, {
+      datadir: '/home/u/.bitcoin',
+      timeoutMs: 1_000,
+      maxBatch: 1,
+      retries: 0,
+      circuitOpenMs: 100,
+    });
     expect(target.url.toString()).toBe(expectedUrl);
     expect(target.auth).toEqual({ kind: 'cookie', file: cookie });
   });
 
   it('takes credentials out of the URL', () => {
-    const target = resolveRpcTarget('mainnet', { url: 'http://bob:s3cret-pass@10.0.0.2:8332', timeoutMs: 1_000, maxBatch: 1, retries: 0, circuitOpenMs: 100 });
+    const target = resolveRpcTarget('mainnet', {
+      url: 'http://bob:s3cret-pass@10.0.0.2:8332',
+      timeoutMs: 1_000,
+      maxBatch: 1,
+      retries: 0,
+      circuitOpenMs: 100,
+    });
     expect(target.url.toString()).toBe('http://10.0.0.2:8332/');
     expect(target.auth).toEqual({ kind: 'password', user: 'bob', password: 's3cret-pass' });
   });
 
   it('an explicit cookie file wins over the datadir', () => {
-    const target = resolveRpcTarget('signet', { cookieFile: '/srv/btc/.cookie', datadir: '/x', timeoutMs: 1_000, maxBatch: 1, retries: 0, circuitOpenMs: 100 });
+    const target = resolveRpcTarget('signet', {
+      cookieFile: '/srv/btc/.cookie',
+      datadir: '/x',
+      timeoutMs: 1_000,
+      maxBatch: 1,
+      retries: 0,
+      circuitOpenMs: 100,
+    });
     expect(target.auth).toEqual({ kind: 'cookie', file: '/srv/btc/.cookie' });
   });
 });
 
 describe('allow-list', () => {
-  it.each(['sendtoaddress', 'stop', 'setban', 'invalidateblock', 'dumpprivkey', 'walletpassphrase', 'sendrawtransaction', 'addnode', 'submitblock', 'importdescriptors', 'getbalance'])(
-    'refuses %s before any request leaves',
-    async (method) => {
-      handler = jsonRpc(() => null);
-      const { rpc } = client();
-      await expect(rpc.call(method)).rejects.toBeInstanceOf(MethodNotAllowedError);
-      await expect(rpc.batch([{ method: 'getblockcount' }, { method }])).rejects.toBeInstanceOf(MethodNotAllowedError);
-      expect(bodies).toHaveLength(0);
-      rpc.close();
-    }
-  );
+  it.each([
+    'sendtoaddress',
+    'stop',
+    'setban',
+    'invalidateblock',
+    'dumpprivkey',
+    'walletpassphrase',
+    'sendrawtransaction',
+    'addnode',
+    'submitblock',
+    'importdescriptors',
+    'getbalance',
+  ])('refuses %s before any request leaves', async (method) => {
+    handler = jsonRpc(() => null);
+    const { rpc } = client();
+    await expect(rpc.call(method)).rejects.toBeInstanceOf(MethodNotAllowedError);
+    await expect(rpc.batch([{ method: 'getblockcount' }, { method }])).rejects.toBeInstanceOf(MethodNotAllowedError);
+    expect(bodies).toHaveLength(0);
+    rpc.close();
+  });
 
   it('holds only read-only methods', () => {
     for (const method of READ_ONLY_METHODS) expect(method).toMatch(/^(get|list|estimate|uptime)/);
@@ -232,7 +268,10 @@ describe('BitcoinRpc', () => {
   });
 
   it('a missing cookie file is a clear error naming the file', async () => {
-    const { rpc } = client({ target: { url: new URL(url), auth: { kind: 'cookie', file: join(dir, 'nope', '.cookie') } }, retries: 0 });
+    const { rpc } = client({
+      target: { url: new URL(url), auth: { kind: 'cookie', file: join(dir, 'nope', '.cookie') } },
+      retries: 0,
+    });
     await expect(rpc.call('uptime')).rejects.toThrow(/cannot read RPC cookie file .*nope.*ENOENT/);
     rpc.close();
   });
@@ -257,7 +296,10 @@ describe('BitcoinRpc', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const { rpc } = client({
-      target: { url: new URL(`http://127.0.0.1:${port}`), auth: { kind: 'password', user: 'alice', password: 'correct-horse' } },
+      target: {
+        url: new URL(`http://127.0.0.1:${port}`),
+        auth: { kind: 'password', user: 'alice', password: 'correct-horse' },
+      },
       retries: 1,
     });
     const error = (await rpc.call('uptime').catch((e: unknown) => e)) as Error;
@@ -267,7 +309,12 @@ describe('BitcoinRpc', () => {
   });
 
   it('maps a legacy JSON-RPC 1.0 style error reply (HTTP 500 with error object)', async () => {
-    handler = (body, _req, res) => reply(res, 500, { result: null, error: { code: -5, message: 'Block not found' }, id: (body as { id: number }).id });
+    handler = (body, _req, res) =>
+      reply(res, 500, {
+        result: null,
+        error: { code: -5, message: 'Block not found' },
+        id: (body as { id: number }).id,
+      });
     const { rpc } = client();
     await expect(rpc.call('getblockheader', ['00'])).rejects.toMatchObject({ code: -5 });
     rpc.close();

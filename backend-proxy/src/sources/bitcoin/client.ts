@@ -246,7 +246,11 @@ export class BitcoinRpc {
       return outcomes;
     } catch (error) {
       this.observe(label, started);
-      this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: 'rpc', reason: reasonOf(error) });
+      this.options.self?.upstreamErrors.inc({
+        source: this.options.sourceId,
+        upstream: 'rpc',
+        reason: reasonOf(error),
+      });
       throw error;
     }
   }
@@ -322,11 +326,16 @@ export class BitcoinRpc {
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })));
+          res.on('end', () =>
+            settle(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+          );
           res.on('error', (error) => settle(() => reject(networkError(error, url))));
           // a node that stops mid-reply closes the socket without 'end' or 'error'
           res.on('close', () => {
-            if (!res.complete) settle(() => reject(new UpstreamError(`RPC connection to ${url.host} closed mid-reply`, 'ECONNRESET', true)));
+            if (!res.complete)
+              settle(() =>
+                reject(new UpstreamError(`RPC connection to ${url.host} closed mid-reply`, 'ECONNRESET', true))
+              );
           });
         }
       );
@@ -336,8 +345,12 @@ export class BitcoinRpc {
         settle(() => reject(error));
         req.destroy(error);
       }, timeoutMs);
-      req.on('error', (error) => settle(() => reject(error instanceof UpstreamError ? error : networkError(error, url))));
-      req.on('close', () => settle(() => reject(new UpstreamError(`RPC connection to ${url.host} closed`, 'ECONNRESET', true))));
+      req.on('error', (error) =>
+        settle(() => reject(error instanceof UpstreamError ? error : networkError(error, url)))
+      );
+      req.on('close', () =>
+        settle(() => reject(new UpstreamError(`RPC connection to ${url.host} closed`, 'ECONNRESET', true)))
+      );
       req.end(body);
     });
   }

@@ -32,7 +32,10 @@ export const bitcoinConfigSchema = sourceBase.extend({
   zmq: z
     .strictObject({
       /** zmqpubsequence endpoint, e.g. tcp://127.0.0.1:28332 */
-      sequence: z.string().regex(/^(tcp|ipc):\/\//, 'must be a tcp:// or ipc:// endpoint').optional(),
+      sequence: z
+        .string()
+        .regex(/^(tcp|ipc):\/\//, 'must be a tcp:// or ipc:// endpoint')
+        .optional(),
     })
     .optional(),
   electrum: z
@@ -56,9 +59,7 @@ export const bitcoinConfigSchema = sourceBase.extend({
   histogramIntervalSeconds: z.number().min(0.1).max(3_600).default(60),
   /** rows kept in the histogram ring (1440 one-minute rows = 24 h) */
   histogramSize: z.number().int().min(10).max(100_000).default(1_440),
-  geoip: z
-    .strictObject({ cityDb: z.string().min(1).optional(), asnDb: z.string().min(1).optional() })
-    .optional(),
+  geoip: z.strictObject({ cityDb: z.string().min(1).optional(), asnDb: z.string().min(1).optional() }).optional(),
 });
 
 export type BitcoinSourceConfig = z.infer<typeof bitcoinConfigSchema>;

@@ -125,7 +125,13 @@ export function projectBlocks(view: MempoolView, rates: Float64Array, blocks = P
   return out;
 }
 
-function summarise(index: number, tail: boolean, members: number[], view: MempoolView, rates: Float64Array): ProjectedBlock {
+function summarise(
+  index: number,
+  tail: boolean,
+  members: number[],
+  view: MempoolView,
+  rates: Float64Array
+): ProjectedBlock {
   let vsize = 0;
   let fees = 0;
   const sorted = new Float64Array(members.length);

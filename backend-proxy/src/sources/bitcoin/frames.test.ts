@@ -1,4 +1,11 @@
-import { BLOCK_FIELDS, CHAIN_FIELDS, frameColumn, frameLength, PEER_FIELDS, type DataFrameJSON } from '@nodescope/shared';
+import {
+  BLOCK_FIELDS,
+  CHAIN_FIELDS,
+  frameColumn,
+  frameLength,
+  PEER_FIELDS,
+  type DataFrameJSON,
+} from '@nodescope/shared';
 import { describe, expect, it } from 'vitest';
 import {
   chainInfoFrames,
@@ -45,7 +52,17 @@ describe('bitcoin frames', () => {
 
   it('blocks.recent: percentiles split into sat/vB columns', () => {
     const frame = recentBlocksFrame([
-      { height: 1, hash: 'a', time: 600_000, txCount: 2, size: 300, weight: 1_200, totalFeesBtc: 0.1, avgFeeRate: 5, feeRatePercentiles: [1, 2, 3, 4, 5] },
+      {
+        height: 1,
+        hash: 'a',
+        time: 600_000,
+        txCount: 2,
+        size: 300,
+        weight: 1_200,
+        totalFeesBtc: 0.1,
+        avgFeeRate: 5,
+        feeRatePercentiles: [1, 2, 3, 4, 5],
+      },
     ]);
     expect(frameColumn(frame, BLOCK_FIELDS.feeRateP50)).toEqual([3]);
     expect(frameColumn(frame, BLOCK_FIELDS.feeRateP90)).toEqual([5]);

@@ -122,7 +122,12 @@ export function mempoolSummaryFrame(samples: MempoolSample[]): DataFrameJSON {
 export function feeEstimatesFrame(rows: FeeEstimateRow[]): DataFrameJSON {
   return toFrame('fees.estimates', [
     { name: FEE_ESTIMATE_FIELDS.target, type: 'number', values: rows.map((r) => r.target), unit: UNITS.none },
-    { name: FEE_ESTIMATE_FIELDS.economical, type: 'number', values: rows.map((r) => r.economical), unit: UNITS.satPerVByte },
+    {
+      name: FEE_ESTIMATE_FIELDS.economical,
+      type: 'number',
+      values: rows.map((r) => r.economical),
+      unit: UNITS.satPerVByte,
+    },
     {
       name: FEE_ESTIMATE_FIELDS.conservative,
       type: 'number',
@@ -156,7 +161,10 @@ export function histogramFrames(rows: HistogramRow[]): DataFrameJSON[] {
     });
     return toFrame(name, fields);
   };
-  return [wide(HISTOGRAM_FIELDS.vsizeFrame, (r) => r.vsize, VBYTES_UNIT), wide(HISTOGRAM_FIELDS.countFrame, (r) => r.count, UNITS.short)];
+  return [
+    wide(HISTOGRAM_FIELDS.vsizeFrame, (r) => r.vsize, VBYTES_UNIT),
+    wide(HISTOGRAM_FIELDS.countFrame, (r) => r.count, UNITS.short),
+  ];
 }
 
 export function projectedBlocksFrame(blocks: ProjectedBlock[]): DataFrameJSON {
@@ -196,7 +204,12 @@ export function zmqStatusFrame(status: ZmqStatus): DataFrameJSON {
     { name: F.lastResync, type: 'time', values: [status.lastResync], unit: UNITS.dateTime },
     { name: F.lastResyncMs, type: 'number', values: [status.lastResyncMs], unit: UNITS.ms },
     { name: F.mempoolTxs, type: 'number', values: [status.mempoolTxs], unit: UNITS.short },
-    { name: F.mempoolBytesPerTx, type: 'number', values: [Math.round(status.bytesPerTx * 10) / 10], unit: UNITS.bytesIEC },
+    {
+      name: F.mempoolBytesPerTx,
+      type: 'number',
+      values: [Math.round(status.bytesPerTx * 10) / 10],
+      unit: UNITS.bytesIEC,
+    },
     { name: F.silent, type: 'boolean', values: [status.silent] },
     { name: F.synced, type: 'boolean', values: [status.synced] },
   ]);

@@ -37,10 +37,12 @@ function v4Octets(ip: string): number[] {
 
 function classifyV4(ip: string): string | null {
   const [a = 0, b = 0, c = 0] = v4Octets(ip);
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)) return 'private';
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))
+    return 'private';
   if (a === 127) return 'loopback';
   if (a === 169 && b === 254) return 'link-local';
-  if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return 'documentation';
+  if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113))
+    return 'documentation';
   if (a === 0 || a >= 224 || (a === 198 && (b === 18 || b === 19))) return 'unroutable';
   return null;
 }

@@ -2,7 +2,14 @@
 // the shapes in frames.ts, the I/O in client.ts.
 import type { SourceContext } from '../../core/context.js';
 import { combineHealth, UpstreamHealth } from '../../core/circuit.js';
-import { QueryInputError, UpstreamError, type Annotation, type QueryInput, type Source, type SourceHealth } from '../types.js';
+import {
+  QueryInputError,
+  UpstreamError,
+  type Annotation,
+  type QueryInput,
+  type Source,
+  type SourceHealth,
+} from '../types.js';
 import { BitcoinRpc, resolveRpcTarget } from './client.js';
 import { electrumFrame, ElectrumMonitor } from './electrum.js';
 import type { BitcoinSourceConfig } from './config.js';
@@ -19,7 +26,14 @@ import {
   type HistogramRow,
 } from './frames.js';
 import { BitcoinMetrics } from './metrics.js';
-import { DIFFICULTY_PERIOD, downsample, MAX_RECENT_BLOCKS, reorgText, trafficRates, type MempoolSample } from './model.js';
+import {
+  DIFFICULTY_PERIOD,
+  downsample,
+  MAX_RECENT_BLOCKS,
+  reorgText,
+  trafficRates,
+  type MempoolSample,
+} from './model.js';
 import { BitcoinState } from './state.js';
 
 const internals = new WeakMap<Source, BitcoinState>();
@@ -44,7 +58,13 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
   });
   const state = new BitcoinState(config, rpc, context, new BitcoinMetrics(context.metrics, config.id));
   const electrum = config.electrum
-    ? new ElectrumMonitor(config.electrum, config.id, context, async () => (await state.readChainInfo()).blocks, config.rpc.timeoutMs)
+    ? new ElectrumMonitor(
+        config.electrum,
+        config.id,
+        context,
+        async () => (await state.readChainInfo()).blocks,
+        config.rpc.timeoutMs
+      )
     : null;
 
   const source: Source = {
@@ -61,8 +81,13 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
         const samples = state.rings.traffic.toArray();
         if (fresh.t > (samples[samples.length - 1]?.t ?? 0)) samples.push(fresh);
         const rates = trafficRates(samples, input.range);
-        const thin = downsample({ time: rates.time, values: [rates.bytesInPerSecond, rates.bytesOutPerSecond] }, input.maxDataPoints);
-        return [trafficFrame({ time: thin.time, bytesInPerSecond: thin.values[0]!, bytesOutPerSecond: thin.values[1]! })];
+        const thin = downsample(
+          { time: rates.time, values: [rates.bytesInPerSecond, rates.bytesOutPerSecond] },
+          input.maxDataPoints
+        );
+        return [
+          trafficFrame({ time: thin.time, bytesInPerSecond: thin.values[0]!, bytesOutPerSecond: thin.values[1]! }),
+        ];
       },
       'mempool.summary': async (input) => [mempoolSummaryFrame(await mempoolSeries(state, input))],
       'fees.estimates': async () => [feeEstimatesFrame(await state.readFeeEstimates())],
@@ -71,13 +96,16 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
       'zmq.status': async () => [zmqStatusFrame(state.mempool.status())],
       'electrum.stats': async () => {
         if (!electrum) {
-          throw new QueryInputError(`source "${config.id}" has no Electrum server configured (electrum: { kind: electrs, metricsUrl } or { kind: fulcrum, statsUrl })`);
+          throw new QueryInputError(
+            `source "${config.id}" has no Electrum server configured (electrum: { kind: electrs, metricsUrl } or { kind: fulcrum, statsUrl })`
+          );
         }
         return [electrumFrame(await electrum.read())];
       },
     },
     variables: {
-      peers: async () => (await state.readPeers()).map((p) => ({ text: `${p.address} (${p.userAgent})`, value: p.address })),
+      peers: async () =>
+        (await state.readPeers()).map((p) => ({ text: `${p.address} (${p.userAgent})`, value: p.address })),
       peerNetworks: async () =>
         [...new Set((await state.readPeers()).map((p) => p.network))].sort().map((n) => ({ text: n, value: n })),
       feeTargets: async () => [1, 2, 3, 6, 12, 24, 144].map((n) => ({ text: `${n} blocks`, value: String(n) })),
@@ -100,7 +128,10 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
       'chain.info': (emit) =>
         state.onTick((event) => {
           if (event === 'mempool') return;
-          state.readChainInfo().then((row) => emit(chainInfoFrames([row])), () => undefined);
+          state.readChainInfo().then(
+            (row) => emit(chainInfoFrames([row])),
+            () => undefined
+          );
         }),
       'mempool.summary': (emit) =>
         state.onTick((event) => {
@@ -149,7 +180,12 @@ function health(rpcHealth: UpstreamHealth, state: BitcoinState, electrum: Electr
 /** The compact mempool's analysis; an error until the first fill so a panel does not show an empty mempool as real. */
 function liveMempool(state: BitcoinState) {
   const status = state.mempool.status();
-  if (!status.synced) throw new UpstreamError(`mempool not loaded yet${status.lastError ? `: ${status.lastError}` : ''}`, 'mempool', true);
+  if (!status.synced)
+    throw new UpstreamError(
+      `mempool not loaded yet${status.lastError ? `: ${status.lastError}` : ''}`,
+      'mempool',
+      true
+    );
   return state.mempool.analysis();
 }
 
@@ -197,7 +233,11 @@ async function mempoolSeries(state: BitcoinState, input: QueryInput): Promise<Me
   return out.reverse();
 }
 
-function blockAnnotations(state: BitcoinState, range: { from: number; to: number }, retargetsOnly: boolean): Annotation[] {
+function blockAnnotations(
+  state: BitcoinState,
+  range: { from: number; to: number },
+  retargetsOnly: boolean
+): Annotation[] {
   const id = state.config.id;
   return state.rings.blocks
     .toArray()

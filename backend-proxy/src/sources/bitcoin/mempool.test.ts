@@ -72,7 +72,13 @@ describe('CompactMempool', () => {
     const batch: MempoolEntryInput[] = [];
     for (let i = 0; i < 300_000; i++) {
       // one in five spends an earlier unconfirmed transaction
-      batch.push({ txid: fastTxid(i), vsize: 140 + (i % 500), fee: 200 + i, time: i, depends: i % 5 === 0 && i > 0 ? [fastTxid(i - 1)] : [] });
+      batch.push({
+        txid: fastTxid(i),
+        vsize: 140 + (i % 500),
+        fee: 200 + i,
+        time: i,
+        depends: i % 5 === 0 && i > 0 ? [fastTxid(i - 1)] : [],
+      });
     }
     store.addEntries(batch);
     expect(store.size).toBe(300_000);
@@ -222,6 +228,7 @@ describe('effective fee rates, histogram and projected blocks', () => {
     expect(blocks[8]!.tail).toBe(true);
     expect(blocks[8]!.txCount).toBe(40_000 - 8 * 4_000);
     // blocks are ordered by fee: each block's lowest rate is >= the next block's highest
-    for (let i = 1; i < blocks.length; i++) expect(blocks[i - 1]!.feeRange[0]).toBeGreaterThanOrEqual(blocks[i]!.feeRange[6]);
+    for (let i = 1; i < blocks.length; i++)
+      expect(blocks[i - 1]!.feeRange[0]).toBeGreaterThanOrEqual(blocks[i]!.feeRange[6]);
   });
 });

@@ -187,7 +187,8 @@ export class CompactMempool {
 
   txidList(): string[] {
     const out: string[] = [];
-    for (let slot = 0; slot < this.highWater; slot++) if (this.vsizes[slot]! > 0) out.push(bytesToHex(this.txids, slot * 32));
+    for (let slot = 0; slot < this.highWater; slot++)
+      if (this.vsizes[slot]! > 0) out.push(bytesToHex(this.txids, slot * 32));
     return out;
   }
 
@@ -309,7 +310,11 @@ export class CompactMempool {
 
   private grow(): void {
     const capacity = Math.min(this.maxTransactions + 1, this.capacity * 2);
-    const widen = <T extends Uint8Array | Uint32Array | Float64Array | Int32Array>(old: T, make: (n: number) => T, per = 1): T => {
+    const widen = <T extends Uint8Array | Uint32Array | Float64Array | Int32Array>(
+      old: T,
+      make: (n: number) => T,
+      per = 1
+    ): T => {
       const next = make(capacity * per);
       next.set(old);
       return next;

@@ -150,18 +150,33 @@ export class MempoolSync {
   }
 
   status(): ZmqStatus {
-    return { ...this.status_, mempoolTxs: this.store.size, bytesPerTx: this.store.bytesPerTx, refused: this.store.refused };
+    return {
+      ...this.status_,
+      mempoolTxs: this.store.size,
+      bytesPerTx: this.store.bytesPerTx,
+      refused: this.store.refused,
+    };
   }
 
   health(): SourceHealth {
     const s = this.status();
     const lastSuccess = s.lastResync;
     if (!s.synced) return { status: 'starting', message: s.lastError ?? 'mempool not filled yet', lastSuccess };
-    if (s.mode === 'zmq' && !s.connected) return { status: 'degraded', message: `ZMQ ${s.endpoint} disconnected; polling`, lastSuccess };
+    if (s.mode === 'zmq' && !s.connected)
+      return { status: 'degraded', message: `ZMQ ${s.endpoint} disconnected; polling`, lastSuccess };
     if (s.silent) return { status: 'degraded', message: `ZMQ ${s.endpoint} silent; polling`, lastSuccess };
-    if (s.refused > 0) return { status: 'degraded', message: `mempool cap ${this.options.cap} reached; ${s.refused} transactions not tracked`, lastSuccess };
+    if (s.refused > 0)
+      return {
+        status: 'degraded',
+        message: `mempool cap ${this.options.cap} reached; ${s.refused} transactions not tracked`,
+        lastSuccess,
+      };
     if (s.lastError) return { status: 'degraded', message: s.lastError, lastSuccess };
-    return { status: 'ok', message: s.mode === 'zmq' ? 'ZMQ live' : 'polling (no ZMQ endpoint configured)', lastSuccess };
+    return {
+      status: 'ok',
+      message: s.mode === 'zmq' ? 'ZMQ live' : 'polling (no ZMQ endpoint configured)',
+      lastSuccess,
+    };
   }
 
   /** Histogram and projected blocks, recomputed at most every 200 ms when the store changed. */
@@ -171,7 +186,12 @@ export class MempoolSync {
     if (cached && (cached.version === this.version || now - cached.at < 200)) return cached;
     const view = this.store.view();
     const rates = effectiveFeeRates(view);
-    this.cachedAnalysis = { at: now, version: this.version, histogram: feeHistogram(view, rates), blocks: projectBlocks(view, rates) };
+    this.cachedAnalysis = {
+      at: now,
+      version: this.version,
+      histogram: feeHistogram(view, rates),
+      blocks: projectBlocks(view, rates),
+    };
     return this.cachedAnalysis;
   }
 
@@ -180,7 +200,11 @@ export class MempoolSync {
     if (this.status_.mode !== 'zmq' || !this.status_.synced || this.status_.syncing || this.queue.length > 0) return;
     const quietMs = this.options.now() - (this.status_.lastMessage ?? this.status_.lastResync ?? 0);
     if (quietMs >= Math.max(3 * this.options.pollMs, 1_000) && size !== this.store.size) {
-      if (!this.status_.silent) this.options.logger.warn({ endpoint: this.status_.endpoint }, 'ZMQ quiet while the mempool changed: polling until it speaks again');
+      if (!this.status_.silent)
+        this.options.logger.warn(
+          { endpoint: this.status_.endpoint },
+          'ZMQ quiet while the mempool changed: polling until it speaks again'
+        );
       this.status_.silent = true;
       this.requestResync('ZMQ silent');
     }
@@ -214,10 +238,13 @@ export class MempoolSync {
       this.lastCounter = null;
       this.requestResync('ZMQ reconnected');
     }
-    if (this.lastCounter !== null && message.counter !== ((this.lastCounter + 1) >>> 0)) {
+    if (this.lastCounter !== null && message.counter !== (this.lastCounter + 1) >>> 0) {
       s.gaps++;
       this.options.onGap?.();
-      const reason = message.counter === 0 ? 'node restarted (message counter reset)' : `message counter gap ${this.lastCounter} -> ${message.counter}`;
+      const reason =
+        message.counter === 0
+          ? 'node restarted (message counter reset)'
+          : `message counter gap ${this.lastCounter} -> ${message.counter}`;
       this.options.logger.warn({ endpoint: s.endpoint }, `ZMQ ${reason}: resync`);
       this.requestResync(reason);
     }
@@ -244,7 +271,10 @@ export class MempoolSync {
     if (this.expectedSequence !== null && !this.blockSinceExpected && seq > this.expectedSequence) {
       this.status_.gaps++;
       this.options.onGap?.();
-      this.options.logger.warn({ endpoint: this.status_.endpoint }, `ZMQ mempool sequence gap ${this.expectedSequence} -> ${seq}: resync`);
+      this.options.logger.warn(
+        { endpoint: this.status_.endpoint },
+        `ZMQ mempool sequence gap ${this.expectedSequence} -> ${seq}: resync`
+      );
       this.requestResync('mempool sequence gap');
     }
     if (this.expectedSequence === null || seq >= this.expectedSequence || this.blockSinceExpected) {
@@ -278,20 +308,25 @@ export class MempoolSync {
     this.draining = true;
     void this.drain().finally(() => {
       this.draining = false;
-      if (this.running && this.retryTimer === undefined && (this.resyncReason !== null || this.queue.length > 0)) this.kick();
+      if (this.running && this.retryTimer === undefined && (this.resyncReason !== null || this.queue.length > 0))
+        this.kick();
     });
   }
 
   private retryLater(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    if (this.status_.lastError !== message) this.options.logger.warn({ error: message }, 'mempool sync failed; will retry');
+    if (this.status_.lastError !== message)
+      this.options.logger.warn({ error: message }, 'mempool sync failed; will retry');
     this.status_.lastError = message;
     this.resyncReason ??= 'retry after error';
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.kick();
-    }, Math.min(Math.max(this.options.pollMs, 100), 5_000));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.kick();
+      },
+      Math.min(Math.max(this.options.pollMs, 100), 5_000)
+    );
     this.retryTimer.unref();
   }
 
@@ -319,7 +354,11 @@ export class MempoolSync {
   }
 
   private isStale(message: SequenceMessage): boolean {
-    return this.snapshotSequence !== null && message.mempoolSequence !== undefined && message.mempoolSequence < this.snapshotSequence;
+    return (
+      this.snapshotSequence !== null &&
+      message.mempoolSequence !== undefined &&
+      message.mempoolSequence < this.snapshotSequence
+    );
   }
 
   private async applyAdds(): Promise<void> {
@@ -357,16 +396,21 @@ export class MempoolSync {
   }
 
   /** getmempoolentry in batches; a transaction gone meanwhile (-5) is skipped. */
-  private async fetchEntries(txids: string[], childLinks?: Array<{ parent: string; children: string[] }>): Promise<MempoolEntryInput[]> {
+  private async fetchEntries(
+    txids: string[],
+    childLinks?: Array<{ parent: string; children: string[] }>
+  ): Promise<MempoolEntryInput[]> {
     const out: MempoolEntryInput[] = [];
-    const outcomes = await this.options.rpc.batch<MempoolEntryRpc>(txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] })));
+    const outcomes = await this.options.rpc.batch<MempoolEntryRpc>(
+      txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] }))
+    );
     outcomes.forEach((outcome, i) => {
       if (outcome.ok) {
         out.push(toEntryInput(txids[i]!, outcome.result));
         const children = outcome.result.spentby;
         if (childLinks && children && children.length > 0) childLinks.push({ parent: txids[i]!, children });
-      }
-      else if (!(outcome.error instanceof RpcError && outcome.error.code === RPC_INVALID_ADDRESS_OR_KEY)) throw outcome.error;
+      } else if (!(outcome.error instanceof RpcError && outcome.error.code === RPC_INVALID_ADDRESS_OR_KEY))
+        throw outcome.error;
     });
     return out;
   }
@@ -380,7 +424,10 @@ export class MempoolSync {
     this.queue = [];
     this.resyncReason = null;
     try {
-      const snapshot = await this.options.rpc.call<{ txids: string[]; mempool_sequence: number }>('getrawmempool', [false, true]);
+      const snapshot = await this.options.rpc.call<{ txids: string[]; mempool_sequence: number }>('getrawmempool', [
+        false,
+        true,
+      ]);
       this.status_.lastError = null;
       if (reason === 'poll' && snapshot.mempool_sequence === this.polledSequence && this.status_.synced) {
         return; // nothing changed since the last poll
@@ -391,7 +438,8 @@ export class MempoolSync {
         if (!present.has(txid)) changed = this.store.remove(txid) || changed;
       }
       const missing = snapshot.txids.filter((txid) => !this.store.has(txid));
-      if (missing.length > 1_000) this.options.logger.info({ missing: missing.length, reason }, 'mempool resync: fetching entries');
+      if (missing.length > 1_000)
+        this.options.logger.info({ missing: missing.length, reason }, 'mempool resync: fetching entries');
       // parents may arrive in a later batch than their children: link after all are in
       const pendingLinks: MempoolEntryInput[] = [];
       const childLinks: Array<{ parent: string; children: string[] }> = [];
@@ -407,13 +455,17 @@ export class MempoolSync {
       const fetched = new Set(missing);
       for (const { parent, children } of childLinks) {
         const held = children.filter((child) => !fetched.has(child));
-        if (held.length > 0) this.store.linkParents(held.map((child) => ({ txid: child, vsize: 0, fee: 0, time: 0, depends: [parent] })));
+        if (held.length > 0)
+          this.store.linkParents(held.map((child) => ({ txid: child, vsize: 0, fee: 0, time: 0, depends: [parent] })));
       }
       this.snapshotSequence = snapshot.mempool_sequence;
       this.polledSequence = snapshot.mempool_sequence;
       // events that arrived during the resync may already be past the snapshot
       const seen = this.lastSeenSequence;
-      this.expectedSequence = seen !== null && seen + 1 > snapshot.mempool_sequence && seen < snapshot.mempool_sequence + MAX_QUEUE ? seen + 1 : snapshot.mempool_sequence;
+      this.expectedSequence =
+        seen !== null && seen + 1 > snapshot.mempool_sequence && seen < snapshot.mempool_sequence + MAX_QUEUE
+          ? seen + 1
+          : snapshot.mempool_sequence;
       this.blockSinceExpected = false;
       const ms = Math.round(performance.now() - started);
       const s = this.status_;

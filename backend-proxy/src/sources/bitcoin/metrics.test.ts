@@ -13,12 +13,46 @@ describe('bitcoin metrics', () => {
     const factory = new MetricFactory();
     const a = new BitcoinMetrics(factory, 'btc-a');
     const b = new BitcoinMetrics(factory, 'btc-b');
-    a.mempool({ loaded: true, size: 5, bytes: 1_000, usage: 4_000, maxmempool: 300_000_000, mempoolminfee: 0.00001, minrelaytxfee: 0.00001 });
-    b.mempool({ loaded: true, size: 7, bytes: 2_000, usage: 8_000, maxmempool: 300_000_000, mempoolminfee: 0.00002, minrelaytxfee: 0.00001 });
+    a.mempool({
+      loaded: true,
+      size: 5,
+      bytes: 1_000,
+      usage: 4_000,
+      maxmempool: 300_000_000,
+      mempoolminfee: 0.00001,
+      minrelaytxfee: 0.00001,
+    });
+    b.mempool({
+      loaded: true,
+      size: 7,
+      bytes: 2_000,
+      usage: 8_000,
+      maxmempool: 300_000_000,
+      mempoolminfee: 0.00002,
+      minrelaytxfee: 0.00001,
+    });
     a.smartFee(2, 0.00012);
     a.networkHashps(-1, 5e20);
-    a.latestBlock({ height: 9, total_size: 100, total_weight: 400, txs: 3, totalfee: 50_000_000, ins: 4, outs: 5, total_out: 200_000_000 });
-    a.network({ version: 280000, subversion: '/Satoshi:28.0.0/', protocolversion: 70016, connections: 10, connections_in: 2, connections_out: 8, networkactive: true, warnings: ['x'] });
+    a.latestBlock({
+      height: 9,
+      total_size: 100,
+      total_weight: 400,
+      txs: 3,
+      totalfee: 50_000_000,
+      ins: 4,
+      outs: 5,
+      total_out: 200_000_000,
+    });
+    a.network({
+      version: 280000,
+      subversion: '/Satoshi:28.0.0/',
+      protocolversion: 70016,
+      connections: 10,
+      connections_in: 2,
+      connections_out: 8,
+      networkactive: true,
+      warnings: ['x'],
+    });
     a.banned([{ address: '1.2.3.4/32', ban_created: 10, banned_until: 20 }]);
     const text = await factory.registry.metrics();
     expect(text).toContain('bitcoin_mempool_size{source="btc-a"} 5');

@@ -94,8 +94,16 @@ export class BitcoinMetrics {
     // the exporter's Counter('bitcoin_warnings'): Python's client exposes it as bitcoin_warnings_total
     this.warnings = factory.counter('bitcoin_warnings_total', 'Number of network or blockchain warnings detected');
     // nodescope's own series (no exporter equivalent): the live mempool and its ZMQ feed
-    this.bandVsize = factory.gauge('bitcoin_mempool_fee_band_vsize', 'Mempool vbytes per effective fee-rate band (sat/vB, mempool.space edges)', ['band']);
-    this.bandTxs = factory.gauge('bitcoin_mempool_fee_band_txs', 'Mempool transactions per effective fee-rate band (sat/vB)', ['band']);
+    this.bandVsize = factory.gauge(
+      'bitcoin_mempool_fee_band_vsize',
+      'Mempool vbytes per effective fee-rate band (sat/vB, mempool.space edges)',
+      ['band']
+    );
+    this.bandTxs = factory.gauge(
+      'bitcoin_mempool_fee_band_txs',
+      'Mempool transactions per effective fee-rate band (sat/vB)',
+      ['band']
+    );
     this.zmq = {
       messages: factory.counter('bitcoin_zmq_messages_total', 'ZMQ sequence messages received'),
       gaps: factory.counter('bitcoin_zmq_gaps_total', 'ZMQ message counter gaps (lost messages or node restarts)'),
@@ -104,7 +112,7 @@ export class BitcoinMetrics {
       silent: gauge('bitcoin_zmq_silent', '1 while ZMQ is quiet but the node mempool changes (polling meanwhile)'),
       lastMessage: gauge('bitcoin_zmq_last_message_timestamp_seconds', 'Time of the last ZMQ sequence message'),
       resyncSeconds: gauge('bitcoin_zmq_resync_duration_seconds', 'Duration of the last mempool resync'),
-      trackedTxs: gauge('bitcoin_mempool_tracked_txs', 'Transactions in the proxy\'s compact mempool'),
+      trackedTxs: gauge('bitcoin_mempool_tracked_txs', "Transactions in the proxy's compact mempool"),
       bytesPerTx: gauge('bitcoin_mempool_tracked_bytes_per_tx', 'Memory of the compact mempool per transaction, bytes'),
       refused: gauge('bitcoin_mempool_tracked_refused', 'Transactions not tracked because mempoolCap was reached'),
     };
@@ -204,7 +212,9 @@ export class BitcoinMetrics {
     this.set('rpcActive', Math.max(0, activeCommands - 1));
   }
 
-  latestBlock(stats: Pick<BlockStats, 'height' | 'total_size' | 'total_weight' | 'txs' | 'totalfee'> & Partial<BlockStats>): void {
+  latestBlock(
+    stats: Pick<BlockStats, 'height' | 'total_size' | 'total_weight' | 'txs' | 'totalfee'> & Partial<BlockStats>
+  ): void {
     this.set('latestHeight', stats.height);
     this.set('latestSize', stats.total_size);
     this.set('latestWeight', stats.total_weight);

@@ -225,8 +225,14 @@ describe('mempool and fees', () => {
   it('pairs both estimate modes per target; a target without data is null', () => {
     const rows = toFeeEstimates(
       [1, 2],
-      [{ feerate: 0.0002, blocks: 2 }, { errors: ['Insufficient data or no feerate found'], blocks: 0 }],
-      [{ feerate: 0.00025, blocks: 2 }, { feerate: 0.0001, blocks: 2 }]
+      [
+        { feerate: 0.0002, blocks: 2 },
+        { errors: ['Insufficient data or no feerate found'], blocks: 0 },
+      ],
+      [
+        { feerate: 0.00025, blocks: 2 },
+        { feerate: 0.0001, blocks: 2 },
+      ]
     );
     expect(rows).toEqual([
       { target: 1, economical: 20, conservative: 25, economicalBlocks: 2, conservativeBlocks: 2 },
@@ -236,7 +242,13 @@ describe('mempool and fees', () => {
 });
 
 describe('tip tracking', () => {
-  const block = (height: number, hash: string): BlockRecord => ({ height, hash, time: height * 600, difficulty: 1, nTx: 1 });
+  const block = (height: number, hash: string): BlockRecord => ({
+    height,
+    hash,
+    time: height * 600,
+    difficulty: 1,
+    nTx: 1,
+  });
   const header = (height: number, hash: string, prev: string): BlockHeader => ({
     height,
     hash,
@@ -300,7 +312,16 @@ describe('tip tracking', () => {
     ];
     const found = reorgsFromChainTips(tips, new Set(['old']), 5);
     expect(found).toEqual([
-      { detectedAt: 5, depth: 2, oldTip: 'a12', oldHeight: 12, newTip: 'b13', newHeight: 13, forkHeight: 10, via: 'chaintips' },
+      {
+        detectedAt: 5,
+        depth: 2,
+        oldTip: 'a12',
+        oldHeight: 12,
+        newTip: 'b13',
+        newHeight: 13,
+        forkHeight: 10,
+        via: 'chaintips',
+      },
     ]);
   });
 });

@@ -147,7 +147,12 @@ export interface ChainInfo {
   tipAgeSeconds: number;
 }
 
-export function toChainInfo(info: BlockchainInfo, networkHashps: number, tipTimeSeconds: number, now: number): ChainInfo {
+export function toChainInfo(
+  info: BlockchainInfo,
+  networkHashps: number,
+  tipTimeSeconds: number,
+  now: number
+): ChainInfo {
   return {
     chain: info.chain,
     blocks: info.blocks,
@@ -251,7 +256,10 @@ export function trafficRates(samples: TrafficSample[], range?: { from: number; t
  * Picks at most `maxPoints` rows by averaging equal runs of rows (time = the run's last time),
  * so a 24 h ring does not send 17,000 points to a 600 px panel.
  */
-export function downsample(columns: { time: number[]; values: number[][] }, maxPoints: number): { time: number[]; values: number[][] } {
+export function downsample(
+  columns: { time: number[]; values: number[][] },
+  maxPoints: number
+): { time: number[]; values: number[][] } {
   const n = columns.time.length;
   if (maxPoints <= 0 || n <= maxPoints) return columns;
   const run = Math.ceil(n / maxPoints);
@@ -366,7 +374,11 @@ export interface FeeEstimateRow {
   conservativeBlocks: number;
 }
 
-export function toFeeEstimates(targets: readonly number[], economical: SmartFee[], conservative: SmartFee[]): FeeEstimateRow[] {
+export function toFeeEstimates(
+  targets: readonly number[],
+  economical: SmartFee[],
+  conservative: SmartFee[]
+): FeeEstimateRow[] {
   return targets.map((target, i) => {
     const e = economical[i];
     const c = conservative[i];

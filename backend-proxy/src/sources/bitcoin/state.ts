@@ -336,7 +336,15 @@ export class BitcoinState {
         ...SMART_FEE_METRIC_TARGETS.map((n) => ({ method: 'estimatesmartfee', params: [n, 'ECONOMICAL'] })),
         ...(height === undefined
           ? []
-          : [{ method: 'getblockstats', params: [height, ['height', 'total_size', 'total_weight', 'txs', 'totalfee', 'ins', 'outs', 'total_out']] }]),
+          : [
+              {
+                method: 'getblockstats',
+                params: [
+                  height,
+                  ['height', 'total_size', 'total_weight', 'txs', 'totalfee', 'ins', 'outs', 'total_out'],
+                ],
+              },
+            ]),
       ];
       const out = await this.rpc.batch(calls);
       const ok = <T>(i: number): T | undefined => {
@@ -392,15 +400,19 @@ export class BitcoinState {
     this.latestChain = { info, at };
     const expected = CHAIN_NAME[this.config.network];
     this.networkMismatch =
-      info.chain === expected ? null : `configured network ${this.config.network} but the node runs chain "${info.chain}"`;
+      info.chain === expected
+        ? null
+        : `configured network ${this.config.network} but the node runs chain "${info.chain}"`;
     if (info.bestblockhash !== this.tipHash) {
       const hash = info.bestblockhash;
       this.tipHash = hash;
       // one tip change at a time, in order
-      this.tipWork = this.tipWork.then(() => this.followTip(hash)).catch((error: unknown) => {
-        this.tipHash = null; // try again on the next poll
-        this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'tip tracking failed');
-      });
+      this.tipWork = this.tipWork
+        .then(() => this.followTip(hash))
+        .catch((error: unknown) => {
+          this.tipHash = null; // try again on the next poll
+          this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'tip tracking failed');
+        });
     }
   }
 
