@@ -1,7 +1,7 @@
 // Applies the plugin-validator rules (validator.ts) to built zips, e.g. after `npm run package`:
 //   node plugins/tools/src/validate.ts dist-packages/*.zip
 // Prints every finding; exits 1 when any is an error. The version is checked against the
-// package.json of the workspace that owns the plugin id.
+// package.json of the workspace that owns the plugin id, each source map against its src/.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { catalogPlugins } from './plugins.ts';
@@ -18,7 +18,11 @@ for (const zip of zips) {
   const files = readZip(readFileSync(zip));
   const id = [...files.keys()][0]?.split('/')[0];
   const owner = plugins.find((plugin) => plugin.id === id);
-  const findings = validateArchive(files, { zipName: path.basename(zip), packageVersion: owner?.version });
+  const findings = validateArchive(files, {
+    zipName: path.basename(zip),
+    packageVersion: owner?.version,
+    sourceDirOf: (pluginId) => plugins.find((plugin) => plugin.id === pluginId)?.dir.concat('/src'),
+  });
   const errors = errorsOf(findings).length;
   failed ||= errors > 0;
   process.stdout.write(`${path.basename(zip)}: ${errors} errors, ${findings.length - errors} other findings\n`);

@@ -28,6 +28,28 @@ export interface ValidateOptions {
   zipName?: string;
   /** package.json `version` of the source (the validator's packagejson analyzer) */
   packageVersion?: string;
+  /** the src/ folder a plugin id was built from: turns on jssourcemap's js-map-no-match check */
+  sourceDirOf?: (id: string) => string | undefined;
+}
+
+/**
+ * jssourcemap's js-map-no-match: every source the map embeds from the plugin's own code must equal
+ * the file in the submitted source (webpack's context is src/, so `webpack://<id>/./x.ts` is
+ * `src/x.ts` and `./../../shared/src/y.ts` leaves it). Webpack runtime and externals are skipped.
+ */
+export function sourceMapMismatches(mapText: string, sourceDir: string): string[] {
+  const map = JSON.parse(mapText) as { sources?: string[]; sourcesContent?: Array<string | null> };
+  const problems: string[] = [];
+  (map.sources ?? []).forEach((source, index) => {
+    const relative = /^webpack:\/\/[^/]*\/(\..*)$/.exec(source)?.[1];
+    if (!relative || relative.includes('/node_modules/')) return;
+    const file = path.resolve(sourceDir, relative);
+    const embedded = map.sourcesContent?.[index];
+    if (!existsSync(file)) problems.push(`${relative} is in the source map but not in the source`);
+    else if (typeof embedded !== 'string') problems.push(`${relative} has no sourcesContent`);
+    else if (embedded !== readFileSync(file, 'utf8')) problems.push(`${relative} differs from the source`);
+  });
+  return problems;
 }
 
 export function readZip(bytes: Uint8Array): ArchiveFiles {
@@ -726,6 +748,15 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
             throw new Error('not a v3 source map with sources');
         } catch (error) {
           report('jssourcemap', 'js-map-invalid', 'error', `${base}module.js.map: ${(error as Error).message}`);
+        }
+        const sourceDir = typeof metadata.id === 'string' ? options.sourceDirOf?.(metadata.id) : undefined;
+        if (sourceDir) {
+          try {
+            for (const problem of sourceMapMismatches(text(sourceMap), sourceDir))
+              report('jssourcemap', 'js-map-no-match', 'error', `${base}module.js.map: ${problem}`);
+          } catch {
+            // an unreadable map is reported as js-map-invalid above
+          }
         }
       }
       const code = text(moduleJs);

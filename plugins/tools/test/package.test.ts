@@ -156,9 +156,11 @@ describe('the plugin-validator rules on the real zips', () => {
     '%s: no errors; the only warning is that it is unsigned',
     (_id, plugin) => {
       const name = zipName(plugin);
+      // sourceDirOf: each module.js.map (the nested ones too) must match the src/ it was built from
       const findings = validateArchive(readZip(readFileSync(path.join(outDir, name))), {
         zipName: name,
         packageVersion: plugin.version,
+        sourceDirOf: (id) => plugins.find((candidate) => candidate.id === id)?.dir.concat('/src'),
       });
       expect(errorsOf(findings), formatFindings(findings)).toEqual([]);
       expect(

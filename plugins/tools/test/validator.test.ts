@@ -1,6 +1,9 @@
 // Every rule of the Node port of grafana/plugin-validator fires on a fixture broken in exactly
 // that way, and stays quiet on the valid fixture.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   checkSourceFile,
@@ -404,5 +407,31 @@ describe('helpers', () => {
     expect(detectLicense(asText(fixtureArchive().get(`${FIXTURE_ID}/LICENSE`)))).toBe('Apache-2.0');
     expect(detectLicense('GNU AFFERO GENERAL PUBLIC LICENSE\n   Version 3, 19 November 2007')).toBe('AGPL-3.0');
     expect(detectLicense('Proprietary. Do not copy.')).toBeUndefined();
+  });
+});
+
+describe('jssourcemap against the submitted source (js-map-no-match)', () => {
+  const sourceDir = mkdtempSync(path.join(tmpdir(), 'nodescope-src-'));
+  const sourceDirOf = (id: string) => (id === FIXTURE_ID || id === 'nodescope-gauge-panel' ? sourceDir : undefined);
+
+  it('passes when every embedded source equals the file', () => {
+    writeFileSync(path.join(sourceDir, 'module.ts'), 'export const plugin = new AppPlugin();');
+    expect(rulesOf(validateArchive(fixtureArchive(), { ...GOOD_OPTIONS, sourceDirOf }))).toEqual([
+      'manifest/unsigned-plugin',
+    ]);
+  });
+
+  it('fails when the source changed after the build', () => {
+    writeFileSync(path.join(sourceDir, 'module.ts'), 'export const plugin = new AppPlugin().setRootPage(Root);');
+    expect(rulesOf(validateArchive(fixtureArchive(), { ...GOOD_OPTIONS, sourceDirOf }))).toContain(
+      'jssourcemap/js-map-no-match'
+    );
+  });
+
+  it('fails when the map names a file the source does not have', () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'nodescope-src-'));
+    expect(rulesOf(validateArchive(fixtureArchive(), { ...GOOD_OPTIONS, sourceDirOf: () => empty }))).toContain(
+      'jssourcemap/js-map-no-match'
+    );
   });
 });
