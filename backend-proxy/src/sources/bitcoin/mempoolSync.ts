@@ -238,7 +238,8 @@ export class MempoolSync {
       this.lastCounter = null;
       this.requestResync('ZMQ reconnected');
     }
-    if (this.lastCounter !== null && message.counter !== (this.lastCounter + 1) >>> 0) {
+    const counterGap = this.lastCounter !== null && message.counter !== (this.lastCounter + 1) >>> 0;
+    if (counterGap) {
       s.gaps++;
       this.options.onGap?.();
       const reason =
@@ -249,7 +250,7 @@ export class MempoolSync {
       this.requestResync(reason);
     }
     this.lastCounter = message.counter;
-    this.checkMempoolSequence(message);
+    this.checkMempoolSequence(message, counterGap);
     if (this.queue.length >= MAX_QUEUE) {
       this.queue = [];
       this.requestResync('event queue overflow');
@@ -262,13 +263,13 @@ export class MempoolSync {
    * A second gap detector that also works for the first message after a subscribe, where the
    * counter has nothing to compare with: A/R sequences are consecutive except across a block.
    */
-  private checkMempoolSequence(message: SequenceMessage): void {
+  private checkMempoolSequence(message: SequenceMessage, alreadyCounted: boolean): void {
     if (message.mempoolSequence === undefined) {
       this.blockSinceExpected = true;
       return;
     }
     const seq = message.mempoolSequence;
-    if (this.expectedSequence !== null && !this.blockSinceExpected && seq > this.expectedSequence) {
+    if (!alreadyCounted && this.expectedSequence !== null && !this.blockSinceExpected && seq > this.expectedSequence) {
       this.status_.gaps++;
       this.options.onGap?.();
       this.options.logger.warn(

@@ -54,7 +54,14 @@ export class SequenceSubscriber {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const socket = new Subscriber({ linger: 0, reconnectInterval: 100, reconnectMaxInterval: 2_000 });
+    // a deep receive queue: while the event loop is busy (a resync's JSON) messages wait here
+    // instead of being dropped at the default 1,000
+    const socket = new Subscriber({
+      linger: 0,
+      reconnectInterval: 100,
+      reconnectMaxInterval: 2_000,
+      receiveHighWaterMark: 100_000,
+    });
     this.socket = socket;
     // the observer's iterator, not events.on(): on() runs an internal loop whose rejection at
     // close time nobody can catch
