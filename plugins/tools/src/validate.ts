@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { catalogPlugins } from './plugins.ts';
-import { errorsOf, formatFindings, readZip, validateArchive } from './validator.ts';
+import { errorsOf, formatFindings, readZip, readZipModes, validateArchive } from './validator.ts';
 
 const zips = process.argv.slice(2).filter((file) => file.endsWith('.zip'));
 if (zips.length === 0) {
@@ -15,11 +15,13 @@ if (zips.length === 0) {
 const plugins = catalogPlugins();
 let failed = false;
 for (const zip of zips) {
-  const files = readZip(readFileSync(zip));
+  const bytes = readFileSync(zip);
+  const files = readZip(bytes);
   const id = [...files.keys()][0]?.split('/')[0];
   const owner = plugins.find((plugin) => plugin.id === id);
   const findings = validateArchive(files, {
     zipName: path.basename(zip),
+    modes: readZipModes(bytes),
     packageVersion: owner?.version,
     sourceDirOf: (pluginId) => plugins.find((plugin) => plugin.id === pluginId)?.dir.concat('/src'),
   });

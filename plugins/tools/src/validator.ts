@@ -28,6 +28,8 @@ export interface ValidateOptions {
   zipName?: string;
   /** package.json `version` of the source (the validator's packagejson analyzer) */
   packageVersion?: string;
+  /** unix mode of each archive entry (readZipModes): turns on the binarypermissions check */
+  modes?: Map<string, number>;
   /** the src/ folder a plugin id was built from: turns on jssourcemap's js-map-no-match check */
   sourceDirOf?: (id: string) => string | undefined;
 }
@@ -58,6 +60,24 @@ export function readZip(bytes: Uint8Array): ArchiveFiles {
     if (!name.endsWith('/')) files.set(name, data);
   }
   return files;
+}
+
+/** The unix mode of each entry, from the zip's central directory (fflate's reader does not expose it). */
+export function readZipModes(bytes: Uint8Array): Map<string, number> {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const modes = new Map<string, number>();
+  const end = view.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) return modes;
+  let offset = view.readUInt32LE(end + 16);
+  for (let count = view.readUInt16LE(end + 10); count > 0; count--) {
+    const nameLength = view.readUInt16LE(offset + 28);
+    const madeBy = view.readUInt8(offset + 5);
+    const name = view.toString('utf8', offset + 46, offset + 46 + nameLength);
+    // only unix-made entries (host 3) carry st_mode in the high 16 bits of the external attributes
+    if (madeBy === 3) modes.set(name, (view.readUInt32LE(offset + 38) >>> 16) & 0o777);
+    offset += 46 + nameLength + view.readUInt16LE(offset + 30) + view.readUInt16LE(offset + 32);
+  }
+  return modes;
 }
 
 const text = (data: Uint8Array | undefined): string => (data ? Buffer.from(data).toString('utf8') : '');
@@ -776,6 +796,28 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
     // backendbinary: the capability flags agree with the files
     const executables = [...files.keys()].filter((file) => file.startsWith(base) && /(^|\/)gpx_[^/]*$/.test(file));
     if (metadata.backend === true) {
+      // binarypermissions: some <executable>_<os>_<arch> exists, each with mode 0755
+      const executable = typeof metadata.executable === 'string' ? metadata.executable : '';
+      const binaries = executable ? [...files.keys()].filter((file) => file.startsWith(`${base}${executable}_`)) : [];
+      if (executable && binaries.length === 0) {
+        report(
+          'binarypermissions',
+          'binary-executable-found',
+          'error',
+          `${where}: no ${executable}_<os>_<arch> binary in the archive`
+        );
+      }
+      for (const binary of binaries) {
+        const mode = options.modes?.get(prefix + binary);
+        if (options.modes && mode !== 0o755) {
+          report(
+            'binarypermissions',
+            'binary-executable-permissions',
+            'error',
+            `${binary} has mode ${mode === undefined ? 'unknown' : mode.toString(8)}, not 755`
+          );
+        }
+      }
       if (typeof metadata.executable !== 'string' || !metadata.executable)
         report(
           'backendbinary',

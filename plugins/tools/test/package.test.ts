@@ -17,6 +17,7 @@ import {
   errorsOf,
   formatFindings,
   readZip,
+  readZipModes,
   validateArchive,
   validateSourceDir,
 } from '../src/validator.ts';
@@ -30,29 +31,6 @@ beforeAll(() => {
   outDir = mkdtempSync(path.join(tmpdir(), 'nodescope-packages-'));
   packaged = packageAll({ outDir, plugins });
 });
-
-/** unix mode of each entry, from the zip's central directory (fflate's reader does not expose it). */
-function entryModes(zip: Uint8Array): Map<string, number> {
-  const view = Buffer.from(zip);
-  const modes = new Map<string, number>();
-  for (
-    let offset = view.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])),
-      central = view.readUInt32LE(offset + 16),
-      count = view.readUInt16LE(offset + 10);
-    count > 0;
-    count--
-  ) {
-    const nameLength = view.readUInt16LE(central + 28);
-    const extraLength = view.readUInt16LE(central + 30);
-    const commentLength = view.readUInt16LE(central + 32);
-    modes.set(
-      view.toString('utf8', central + 46, central + 46 + nameLength),
-      (view.readUInt32LE(central + 38) >>> 16) & 0o777
-    );
-    central += 46 + nameLength + extraLength + commentLength;
-  }
-  return modes;
-}
 
 describe('npm run package', () => {
   it('finds the app, the datasource and the three panels', () => {
@@ -134,7 +112,7 @@ describe('npm run package', () => {
     chmodSync(path.join(dist, 'plugin.json'), 0o644);
     const first = zipPluginDist(dist, 'nodescope-modes-datasource');
     expect(Buffer.from(zipPluginDist(dist, 'nodescope-modes-datasource')).equals(Buffer.from(first))).toBe(true);
-    const modes = entryModes(first);
+    const modes = readZipModes(first);
     expect(modes.get('nodescope-modes-datasource/gpx_modes_linux_amd64')).toBe(0o755);
     expect(modes.get('nodescope-modes-datasource/plugin.json')).toBe(0o644);
   });

@@ -4,11 +4,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {
   checkSourceFile,
   detectLicense,
   isValidGrafanaDependency,
+  readZip,
+  readZipModes,
   unsafeSvgReason,
   validateArchive,
   type ArchiveFiles,
@@ -433,5 +436,33 @@ describe('jssourcemap against the submitted source (js-map-no-match)', () => {
     expect(rulesOf(validateArchive(fixtureArchive(), { ...GOOD_OPTIONS, sourceDirOf: () => empty }))).toContain(
       'jssourcemap/js-map-no-match'
     );
+  });
+});
+
+describe('binarypermissions (modes read from the zip itself)', () => {
+  function backendZip(mode: number, withBinary = true): Uint8Array {
+    const archive = fixtureArchive();
+    editJson(archive, 'plugin.json', (json) => Object.assign(json, { backend: true, executable: 'gpx_fixture' }));
+    const entries: Zippable = {};
+    for (const [name, data] of archive) entries[name] = [data, { os: 3, attrs: (0o100644 << 16) >>> 0 }];
+    if (withBinary)
+      entries[`${FIXTURE_ID}/gpx_fixture_linux_amd64`] = [
+        new Uint8Array([0x7f, 0x45, 0x4c, 0x46]),
+        { os: 3, attrs: ((0o100000 | mode) << 16) >>> 0 },
+      ];
+    return zipSync(entries);
+  }
+  const check = (zip: Uint8Array) =>
+    rulesOf(validateArchive(readZip(zip), { ...GOOD_OPTIONS, modes: readZipModes(zip) }));
+
+  it('a backend binary with mode 0755 passes', () => {
+    expect(readZipModes(backendZip(0o755)).get(`${FIXTURE_ID}/gpx_fixture_linux_amd64`)).toBe(0o755);
+    expect(check(backendZip(0o755))).toEqual(['manifest/unsigned-plugin']);
+  });
+  it('binarypermissions/binary-executable-permissions: one with 0644 fails', () => {
+    expect(check(backendZip(0o644))).toContain('binarypermissions/binary-executable-permissions');
+  });
+  it('binarypermissions/binary-executable-found: backend true without any binary fails', () => {
+    expect(check(backendZip(0o755, false))).toContain('binarypermissions/binary-executable-found');
   });
 });
