@@ -27,6 +27,12 @@ afterAll(async () => {
 describe.each(THEMES)('harness (%s theme)', (theme) => {
   it('ConfigEditor: entering the proxy URL and key, Save & test lists every source with its status', async () => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'config-editor', theme);
+    // nothing the browser receives may carry the key (it only sends it once, when saving)
+    const leaks: string[] = [];
+    page.on('response', async (response) => {
+      const body = await response.text().catch(() => '');
+      if (body.includes(TEST_API_KEY)) leaks.push(response.url());
+    });
     const url = page.locator('#nodescope-proxy-url');
     await expect.poll(() => url.inputValue()).toBe(stack.proxyUrl);
 
@@ -49,6 +55,7 @@ describe.each(THEMES)('harness (%s theme)', (theme) => {
     // the key went to the proxy only as the server-side header, never in a browser-visible form
     expect(await page.locator('#nodescope-api-key').inputValue()).toBe('configured');
     expect(stack.harness.forwarded.some((f) => f.authorization === `Bearer ${TEST_API_KEY}`)).toBe(true);
+    expect(leaks).toEqual([]);
     await screenshot(page, `config-editor-${theme}`);
     expect(problems).toEqual([]);
     await page.close();
