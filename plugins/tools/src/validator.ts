@@ -905,7 +905,8 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
     if (/<!--/.test(readme)) report('readme', 'readme-comment', 'warning', 'README.md contains HTML comments');
     if (/^# Grafana (Panel|Data Source|Data Source Backend) Plugin Template/.test(readme))
       report('templatereadme', 'template-readme', 'error', 'README.md: uses README from template');
-    if (/\b(yarn|nodejs)\b/i.test(readme))
+    // the validator's jargon analyzer: a plain, case-sensitive substring match
+    if (['yarn', 'nodejs'].some((word) => readme.includes(word)))
       report(
         'jargon',
         'developer-jargon',
