@@ -124,6 +124,7 @@ const ROOT_KEYS = new Set([
   'roles',
   'extensions',
   'buildMode',
+  'apiVersion',
 ]);
 const INFO_KEYS = new Set([
   'author',
@@ -148,6 +149,19 @@ const INCLUDE_KEYS = new Set([
   'addToNav',
   'defaultNav',
   'icon',
+]);
+const ROUTE_KEYS = new Set([
+  'path',
+  'method',
+  'url',
+  'reqSignedIn',
+  'reqRole',
+  'reqAction',
+  'headers',
+  'body',
+  'tokenAuth',
+  'jwtTokenAuth',
+  'urlParams',
 ]);
 const LINK_TARGETS = ['_blank', '_self', '_parent', '_top'];
 
@@ -322,6 +336,9 @@ export function schemaViolations(metadata: Metadata): string[] {
       (metadata.routes as unknown[]).forEach((route, index) => {
         if (!isObject(route) || typeof route.path !== 'string' || route.path === '')
           problems.push(`routes[${index}].path is required`);
+        if (isObject(route))
+          for (const key of Object.keys(route))
+            if (!ROUTE_KEYS.has(key)) problems.push(`routes[${index}]: additional property ${key} is not allowed`);
       });
   }
   return problems;
