@@ -194,6 +194,23 @@ describe('BitcoinRpc', () => {
     rpc.close();
   });
 
+  it('sends chunks concurrently when asked and keeps results in call order', async () => {
+    // later chunks answer first
+    handler = (body, req, res) => {
+      const calls = body as Array<{ params: number[] }>;
+      const delay = 60 - (calls[0]?.params[0] ?? 0) * 5;
+      setTimeout(() => jsonRpc((_m, params) => `hash-${String(params[0])}`)(body, req, res), Math.max(0, delay));
+    };
+    const { rpc } = client();
+    const out = await rpc.batch(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((h) => ({ method: 'getblockhash', params: [h] })),
+      { concurrency: 4 }
+    );
+    expect(bodies).toHaveLength(4);
+    expect(out.map((o) => (o.ok ? o.result : null))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((h) => `hash-${h}`));
+    rpc.close();
+  });
+
   it('reports -28 warm-up as status starting with the node message, not as a failure', async () => {
     handler = jsonRpc(() => {
       throw { code: -28, message: 'Loading block index…' };

@@ -198,14 +198,24 @@ export class BitcoinRpc {
    * Sends calls as JSON-RPC batches of at most `maxBatch` (bitcoind runs one batch on one
    * work-queue slot); each item answers alone, so one bad item does not fail the others.
    */
-  async batch<T = unknown>(calls: RpcCall[]): Promise<Array<RpcOutcome<T>>> {
+  async batch<T = unknown>(calls: RpcCall[], options: { concurrency?: number } = {}): Promise<Array<RpcOutcome<T>>> {
     for (const call of calls) assertAllowed(call.method);
-    const out: Array<RpcOutcome<T>> = [];
+    const chunks: RpcCall[][] = [];
     for (let start = 0; start < calls.length; start += this.options.maxBatch) {
-      const chunk = calls.slice(start, start + this.options.maxBatch);
-      out.push(...((await this.send(chunk, 'batch')) as Array<RpcOutcome<T>>));
+      chunks.push(calls.slice(start, start + this.options.maxBatch));
     }
-    return out;
+    // up to `concurrency` chunks in flight (bitcoind runs -rpcthreads of them at once), in order
+    const results: RpcOutcome[][] = new Array<RpcOutcome[]>(chunks.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const index = next++;
+        results[index] = await this.send(chunks[index]!, 'batch');
+      }
+    };
+    const workers = Math.max(1, Math.min(options.concurrency ?? 1, 4, chunks.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return results.flat() as Array<RpcOutcome<T>>;
   }
 
   /** Like batch, but throws the first item error (for calls that only make sense together). */

@@ -403,7 +403,8 @@ export class MempoolSync {
   ): Promise<MempoolEntryInput[]> {
     const out: MempoolEntryInput[] = [];
     const outcomes = await this.options.rpc.batch<MempoolEntryRpc>(
-      txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] }))
+      txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] })),
+      { concurrency: 4 }
     );
     outcomes.forEach((outcome, i) => {
       if (outcome.ok) {
