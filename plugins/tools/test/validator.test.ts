@@ -91,6 +91,19 @@ const BROKEN: Breakage[] = [
     (archive) => editJson(archive, 'plugin.json', (json) => void (json.info.updated = 'today')),
   ],
   [
+    'metadatavalid/invalid-metadata',
+    (archive) =>
+      editJson(
+        archive,
+        'plugin.json',
+        (json) => void (json.routes = [{ path: 'api', url: 'https://x', headers: [], secure: true }])
+      ),
+  ],
+  [
+    'metadatavalid/invalid-metadata',
+    (archive) => editJson(archive, 'plugin.json', (json) => void (json.routes = [{ url: 'https://x' }])),
+  ],
+  [
     'typesuffix/plugin-type-suffix',
     (archive) => editJson(archive, 'panels/gauge/plugin.json', (json) => void (json.id = 'nodescope-gauge-app')),
   ],
