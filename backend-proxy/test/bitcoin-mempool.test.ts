@@ -304,6 +304,15 @@ describe('live mempool over ZMQ', () => {
       },
     ],
     [
+      'slow RPC (timeouts)',
+      async (h) => {
+        await fault(h, { kind: 'slow', delayMs: 1_500 });
+        h.sim.addTransactions(15);
+        await waitFor(() => h.source.health().status !== 'ok' || null, 'slowness seen');
+        await fault(h, null);
+      },
+    ],
+    [
       'work queue full',
       async (h) => {
         await fault(h, { kind: 'workQueue' });
