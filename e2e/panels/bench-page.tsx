@@ -59,8 +59,8 @@ function NaivePeerSvg({ json }: { json: any[] }) {
   const ref = useRef<SVGSVGElement>(null);
   const frame = json[0];
   const names: string[] = frame.schema.fields.map((f: any) => f.name);
-  const lat: Array<number | null> = frame.data.values[names.indexOf('latitude')];
-  const lon: Array<number | null> = frame.data.values[names.indexOf('longitude')];
+  const lat: Array<number | null> = frame.data.values[names.indexOf('lat')];
+  const lon: Array<number | null> = frame.data.values[names.indexOf('lon')];
   const projection = geoNaturalEarth1().fitSize([WIDTH, HEIGHT], { type: 'Sphere' });
   const path = geoPath(projection);
   const circles = [];

@@ -264,11 +264,12 @@ export function peersFrame(count: number, seed = 11): DataFrameJSON {
       { name: PEER_FIELDS.pingMs, type: 'number', values: col('pingMs'), unit: 'ms' },
       { name: PEER_FIELDS.bytesSent, type: 'number', values: col('bytesSent'), unit: 'decbytes' },
       { name: PEER_FIELDS.bytesRecv, type: 'number', values: col('bytesRecv'), unit: 'decbytes' },
-      { name: 'latitude', type: 'number', values: col('latitude') },
-      { name: 'longitude', type: 'number', values: col('longitude') },
-      { name: 'city', type: 'string', values: col('city') },
-      { name: 'country', type: 'string', values: col('country') },
-      { name: 'asn', type: 'string', values: col('asn') },
+      { name: PEER_FIELDS.lat, type: 'number', values: col('latitude') },
+      { name: PEER_FIELDS.lon, type: 'number', values: col('longitude') },
+      { name: PEER_FIELDS.country, type: 'string', values: col('country') },
+      { name: PEER_FIELDS.city, type: 'string', values: col('city') },
+      { name: PEER_FIELDS.asn, type: 'number', values: rows.map((r) => (r.asn ? Number(String(r.asn).replace(/^AS(\d+).*/, '$1')) : null)) },
+      { name: PEER_FIELDS.org, type: 'string', values: rows.map((r) => (r.asn ? String(r.asn).replace(/^AS\d+ /, '') : null)) },
     ],
     { preferredVisualisationType: 'table' }
   );

@@ -123,6 +123,22 @@ describe.each(THEMES)('panels (%s theme)', (theme) => {
     const canvas = page.getByTestId('peermap-canvas');
     expect(Number(await canvas.getAttribute('data-clusters'))).toBe(Number(await page.getByTestId('peermap-panel').getAttribute('data-placed')));
     await shot(page, `panel-peermap-network-${theme}`);
+    // sweep the mouse over western Europe as a user would until a marker answers
+    const box = (await canvas.boundingBox())!;
+    const tooltip = page.getByTestId('peer-tooltip');
+    let found = false;
+    for (let dy = 0.2; dy <= 0.36 && !found; dy += 0.01) {
+      for (let dx = 0.44; dx <= 0.56 && !found; dx += 0.006) {
+        await page.mouse.move(box.x + box.width * dx, box.y + box.height * dy);
+        found = (await tooltip.count()) > 0;
+      }
+    }
+    expect(found).toBe(true);
+    const text = await tooltip.innerText();
+    expect(text).toMatch(/Network/);
+    expect(text).toMatch(/Ping/);
+    expect(text).toMatch(/AS\d+/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `panel-peermap-tooltip-${theme}.png`) });
     expect(problems).toEqual([]);
     await page.close();
   });

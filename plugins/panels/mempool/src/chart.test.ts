@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nearestRow, pickRows, timeTicks, yScale } from './chart';
+import { nearestRow, pickRows, timeTicks, tooltipRows, yScale } from './chart';
+import { readHistogram } from './histogram';
+import { nodescopeHistogram } from './testing';
 
 describe('pickRows', () => {
   it('keeps every row when they fit', () => {
@@ -60,5 +62,21 @@ describe('nearestRow', () => {
     [99, 3],
   ])('time %d -> row %d', (t, row) => {
     expect(nearestRow(times, t)).toBe(row);
+  });
+});
+
+describe('tooltipRows', () => {
+  const values = Array.from({ length: 39 }, (_v, b) => (b === 5 ? 0 : b === 10 ? 1e6 : (b + 1) * 10));
+  const h = readHistogram(nodescopeHistogram([values]))!;
+  it('lists every non-empty band, highest fee first, when they fit', () => {
+    const rows = tooltipRows(h, 0, 50);
+    expect(rows).toHaveLength(38);
+    expect(rows[0]!.label).toBe('2000+ sat/vB');
+    expect(rows.map((r) => r.label)).not.toContain('5-6 sat/vB');
+  });
+  it('keeps the biggest bands in fee order and sums the rest', () => {
+    const rows = tooltipRows(h, 0, 5);
+    expect(rows.map((r) => r.label)).toEqual(['2000+ sat/vB', '1800-2000 sat/vB', '1600-1800 sat/vB', '15-20 sat/vB', '34 smaller bands']);
+    expect(rows.reduce((s, r) => s + r.value, 0)).toBe(values.reduce((s, v) => s + v, 0));
   });
 });

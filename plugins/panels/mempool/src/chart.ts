@@ -1,6 +1,12 @@
 // Pure geometry of the stacked chart: which rows to draw at a given width, stacked tops, the y
 // scale (linear or log) and axis ticks. No canvas here, so it is tested without a browser.
 import type { MempoolHistogram } from './histogram';
+
+export interface TooltipRow {
+  label: string;
+  color: string;
+  value: number;
+}
 import type { MempoolScale } from './types';
 
 /**
@@ -100,4 +106,22 @@ export function nearestRow(times: Float64Array, time: number): number {
   }
   if (lo > 0 && Math.abs(times[lo - 1]! - time) <= Math.abs(times[lo]! - time)) return lo - 1;
   return lo;
+}
+
+/**
+ * Tooltip rows at one time, highest fee first: every non-empty band while they fit, else the
+ * biggest bands (still in fee order) and one row summing the smaller rest.
+ */
+export function tooltipRows(histogram: MempoolHistogram, row: number, maxRows: number): TooltipRow[] {
+  const rows = histogram.bands
+    .map((band) => ({ label: `${band.label} sat/vB`, color: band.color, value: band.values[row] ?? 0 }))
+    .filter((r) => r.value > 0)
+    .reverse();
+  if (rows.length <= maxRows) return rows;
+  const keep = new Set([...rows].sort((a, b) => b.value - a.value).slice(0, maxRows - 1));
+  const rest = rows.filter((r) => !keep.has(r));
+  return [
+    ...rows.filter((r) => keep.has(r)),
+    { label: `${rest.length} smaller bands`, color: 'transparent', value: rest.reduce((s, r) => s + r.value, 0) },
+  ];
 }

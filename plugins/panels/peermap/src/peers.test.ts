@@ -9,7 +9,7 @@ describe('readPeers', () => {
     const set = readPeers([peersFrame(SAMPLE)])!;
     expect(set.total).toBe(8);
     expect(set.placed.map((p) => p.address)).toEqual(['88.99.1.2:8333', '88.99.1.3:8333', '[2a01::1]:8333']);
-    expect(set.placed[0]).toMatchObject({ lat: 50.1, lon: 8.7, place: 'Frankfurt, DE', direction: 'outbound', pingMs: 22, traffic: 3000 });
+    expect(set.placed[0]).toMatchObject({ lat: 50.1, lon: 8.7, place: 'Frankfurt, DE', asn: 'AS24940 Hetzner Online GmbH', direction: 'outbound', pingMs: 22, traffic: 3000 });
     expect(set.unplaced).toEqual(
       expect.arrayContaining([
         { network: 'Tor (onion)', count: 1 },
@@ -23,7 +23,8 @@ describe('readPeers', () => {
   });
 
   it.each([
-    ['lat / lon', { lat: 'lat', lon: 'lon' }],
+    ['lat / lon (nodescope)', { lat: 'lat', lon: 'lon' }],
+    ['latitude / longitude', { lat: 'latitude', lon: 'longitude' }],
     ['Latitude / Longitude', { lat: 'Latitude', lon: 'Longitude' }],
     ['lat / lng', { lat: 'lat', lon: 'lng' }],
   ])('accepts position fields named %s', (_name, geo) => {

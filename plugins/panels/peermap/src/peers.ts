@@ -31,6 +31,7 @@ export interface PeerSet {
   trafficField?: Field;
 }
 
+// nodescope's network.peers writes PEER_FIELDS.lat / lon; other tables often spell them out
 const LAT = /^(lat|latitude)$/i;
 const LON = /^(lon|lng|long|longitude)$/i;
 
@@ -57,6 +58,12 @@ const finite = (v: unknown): number | null => {
   return typeof n === 'number' && Number.isFinite(n) ? n : null;
 };
 
+/** `AS24940 Hetzner Online GmbH` from an AS number (or text) and its organisation. */
+export function asLabel(asn: unknown, org: string): string {
+  const number = typeof asn === 'number' && Number.isFinite(asn) ? `AS${asn}` : typeof asn === 'string' ? asn : '';
+  return [number, org].filter(Boolean).join(' ');
+}
+
 export function readPeers(frames: DataFrame[]): PeerSet | undefined {
   const tables = frames.filter(isPeerTable);
   if (tables.length === 0) return undefined;
@@ -67,8 +74,8 @@ export function readPeers(frames: DataFrame[]): PeerSet | undefined {
   let trafficField: Field | undefined;
   for (const frame of tables) {
     const field = (test: RegExp | string) => frame.fields.find((f) => (typeof test === 'string' ? f.name === test : test.test(f.name)));
-    const lat = field(LAT);
-    const lon = field(LON);
+    const lat = field(PEER_FIELDS.lat) ?? field(LAT);
+    const lon = field(PEER_FIELDS.lon) ?? field(LON);
     const text = (f: Field | undefined, i: number) => (f?.values[i] == null ? '' : String(f.values[i]));
     const address = field(PEER_FIELDS.address) ?? field(/^(addr|ip|host)$/i);
     const network = field(PEER_FIELDS.network);
@@ -78,9 +85,10 @@ export function readPeers(frames: DataFrame[]): PeerSet | undefined {
     const ping = field(PEER_FIELDS.pingMs) ?? field(/^ping/i);
     const sent = field(PEER_FIELDS.bytesSent);
     const recv = field(PEER_FIELDS.bytesRecv);
-    const city = field(/^city$/i);
-    const country = field(/^(country|countryCode)$/i);
-    const asn = field(/^(asn|as|org|asOrg)$/i);
+    const city = field(PEER_FIELDS.city) ?? field(/^city$/i);
+    const country = field(PEER_FIELDS.country) ?? field(/^(country|countryCode)$/i);
+    const asn = field(PEER_FIELDS.asn) ?? field(/^as$/i);
+    const org = field(PEER_FIELDS.org) ?? field(/^(asOrg|isp)$/i);
     pingField ??= ping?.type === FieldType.number ? ping : undefined;
     trafficField ??= sent ?? recv;
     for (let i = 0; i < frame.length; i++) {
@@ -110,7 +118,7 @@ export function readPeers(frames: DataFrame[]): PeerSet | undefined {
         bytesRecv: r,
         traffic: s === null && r === null ? null : (s ?? 0) + (r ?? 0),
         place: [text(city, i), text(country, i)].filter(Boolean).join(', '),
-        asn: text(asn, i),
+        asn: asLabel(asn?.values[i], text(org, i)),
       });
     }
   }

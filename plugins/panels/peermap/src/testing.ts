@@ -13,7 +13,7 @@ export interface PeerRow {
   country?: string;
 }
 
-export function peersFrame(rows: PeerRow[], geo: { lat: string; lon: string } | null = { lat: 'latitude', lon: 'longitude' }): DataFrame {
+export function peersFrame(rows: PeerRow[], geo: { lat: string; lon: string } | null = { lat: F.lat, lon: F.lon }): DataFrame {
   return dataFrameFromJSON(
     toFrame('network.peers', [
       { name: F.id, type: 'number', values: rows.map((_r, i) => i) },
@@ -28,8 +28,10 @@ export function peersFrame(rows: PeerRow[], geo: { lat: string; lon: string } | 
         ? [
             { name: geo.lat, type: 'number' as const, values: rows.map((r) => r.lat ?? null) },
             { name: geo.lon, type: 'number' as const, values: rows.map((r) => r.lon ?? null) },
-            { name: 'city', type: 'string' as const, values: rows.map((r) => r.city ?? '') },
-            { name: 'country', type: 'string' as const, values: rows.map((r) => r.country ?? '') },
+            { name: F.city, type: 'string' as const, values: rows.map((r) => r.city ?? null) },
+            { name: F.country, type: 'string' as const, values: rows.map((r) => r.country ?? null) },
+            { name: F.asn, type: 'number' as const, values: rows.map((r) => (r.city ? 24940 : null)) },
+            { name: F.org, type: 'string' as const, values: rows.map((r) => (r.city ? 'Hetzner Online GmbH' : null)) },
           ]
         : []),
     ]) as never

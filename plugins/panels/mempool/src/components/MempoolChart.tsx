@@ -2,7 +2,7 @@ import { css } from '@emotion/css';
 import { dateTimeFormat, type DisplayProcessor, formattedValueToString, type GrafanaTheme2, type Threshold } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { nearestRow, pickRows, stackRows, timeTicks, yScale } from '../chart';
+import { nearestRow, pickRows, stackRows, timeTicks, tooltipRows, yScale } from '../chart';
 import { signalDrawn } from '../drawn';
 import { type MempoolHistogram, totals } from '../histogram';
 import type { MempoolScale } from '../types';
@@ -141,17 +141,13 @@ export function MempoolChart({ histogram, width, height, scale, display, thresho
         <span>{dateTimeFormat(histogram.times[hover.row]!, { format: 'YYYY-MM-DD HH:mm', timeZone })}</span>
         <strong>{format(geometry.total[hover.row]!)}</strong>
       </div>
-      {histogram.bands
-        .map((band) => ({ band, value: band.values[hover.row]! }))
-        .filter((b) => b.value > 0)
-        .reverse()
-        .map(({ band, value }) => (
-          <div key={band.label} className={styles.tooltipRow}>
-            <span className={styles.swatch} style={{ background: band.color }} />
-            <span className={styles.fee}>{band.label} sat/vB</span>
-            <span>{format(value)}</span>
-          </div>
-        ))}
+      {tooltipRows(histogram, hover.row, Math.max(4, Math.floor((plotHeight - 40) / 18))).map((row) => (
+        <div key={row.label} className={styles.tooltipRow}>
+          <span className={styles.swatch} style={{ background: row.color }} />
+          <span className={styles.fee}>{row.label}</span>
+          <span>{format(row.value)}</span>
+        </div>
+      ))}
     </div>
   ) : null;
 
