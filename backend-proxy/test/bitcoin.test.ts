@@ -475,6 +475,9 @@ describe('bitcoin source tip tracking, history and metrics', () => {
     expect(value('bitcoin_uptime')).toBeGreaterThanOrEqual(0);
     expect(value('bitcoin_num_chaintips')).toBeGreaterThanOrEqual(1);
     expect(value('bitcoin_server_version')).toBeGreaterThan(0);
+    expect(value('bitcoin_txcount')).toBeGreaterThan(h.sim.tipHeight());
+    expect(text).toMatch(/^bitcoin_ban_created\{source="btc",address="203\.0\.113\.7\/32",reason="[^"]+"\} \d+$/m);
+    expect(text).toMatch(/^bitcoin_banned_until\{source="btc",address="203\.0\.113\.7\/32",reason="[^"]+"\} \d+$/m);
     expect(value('bitcoin_latest_block_height')).toBe(h.sim.tipHeight());
     for (const name of [
       'bitcoin_total_bytes_recv',
