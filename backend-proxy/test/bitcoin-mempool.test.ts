@@ -214,9 +214,8 @@ async function fault(h: Harness, next: BitcoinFault | null): Promise<void> {
   );
 }
 
-// First in the file on purpose: in one process, a second simulator restart() with a ZMQ
-// subscriber attached fails to rebind its ZMQ port ("Address already in use"); reported to the
-// simulator's owner. The proxy side is what this test checks.
+// A node restart: new cookie, -28 warm-up, ZMQ publisher rebound with counters and the mempool
+// sequence starting again.
 describe('live mempool across a node restart', () => {
   it('equals the simulator again after: node restart (cookie, sequence and counter reset)', async () => {
     const h = await harness();
