@@ -57,14 +57,14 @@ describe('ProfitabilityPanel', () => {
     fireEvent.change(screen.getByLabelText('Electricity price per kWh'), { target: { value: '0.02' } });
     expect(screen.getByTestId('kpi-profit').textContent).not.toBe(before);
     expect(screen.getByTestId('kpi-profit')).toHaveTextContent('what if');
-    expect(screen.getByTestId('kpi-cost')).toHaveTextContent('$0.020/kWh');
+    expect(screen.getByTestId('kpi-cost')).toHaveTextContent('kWh at $0.020');
     fireEvent.click(screen.getByRole('button', { name: /reset/i }));
     expect(screen.getByTestId('kpi-profit').textContent).toBe(before);
   });
 
   it('uses the panel option as the starting electricity price', () => {
     renderPanel(all(), { electricityPerKwh: 0.05 });
-    expect(screen.getByTestId('kpi-cost')).toHaveTextContent('$0.050/kWh');
+    expect(screen.getByTestId('kpi-cost')).toHaveTextContent('kWh at $0.050');
   });
 
   it.each([

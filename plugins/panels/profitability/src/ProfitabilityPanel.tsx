@@ -78,8 +78,8 @@ export function ProfitabilityPanel({ data, options, width, height, timeZone }: P
           <>
             <Kpi testId="kpi-profit" label={`Profit / day${changed ? ' (what if)' : ''}`} value={text(fleet.profitPerDay)} color={money(fleet.profitPerDay).color} note={`margin ${fleet.marginPercent === null ? '—' : `${fleet.marginPercent.toFixed(1)} %`}`} />
             <Kpi testId="kpi-revenue" label="Revenue / day" value={text(fleet.revenuePerDay)} note={formattedValueToString(btc(fleet.btcPerDay, 6))} />
-            <Kpi testId="kpi-cost" label="Electricity / day" value={text(fleet.costPerDay)} note={`${fixed((fleet.powerWatts * 24) / 1000, 0)} kWh · ${symbol}${settings.electricityPerKwh.toFixed(3)}/kWh`} />
-            <Kpi testId="kpi-breakeven-kwh" label="Break-even power price" value={fleet.breakEvenPerKwh === null ? '—' : `${symbol}${fleet.breakEvenPerKwh.toFixed(3)}`} note="per kWh" />
+            <Kpi testId="kpi-cost" label="Electricity / day" value={text(fleet.costPerDay)} note={`${fixed((fleet.powerWatts * 24) / 1000, 0)} kWh at ${symbol}${settings.electricityPerKwh.toFixed(3)}`} />
+            <Kpi testId="kpi-breakeven-kwh" label="Break-even power" value={fleet.breakEvenPerKwh === null ? '—' : `${symbol}${fleet.breakEvenPerKwh.toFixed(3)}`} note="per kWh" />
             <Kpi testId="kpi-breakeven-price" label="Break-even BTC price" value={noDecimals(fleet.breakEvenPrice)} note={`now ${noDecimals(market.price)}`} />
           </>
         )}
