@@ -9,7 +9,10 @@ import { Registry } from 'prom-client';
 export type PrerenderedType = 'gauge' | 'counter';
 
 export interface FamilySample {
-  /** labels besides `source` (the family adds it), in the order they are written */
+  /**
+   * labels besides `source` (the family adds it), in the order they are written; not changed
+   * once given (the escaped text is cached per object)
+   */
   labels: Readonly<Record<string, string>>;
   value: number;
 }
@@ -26,6 +29,21 @@ const NEEDS_ESCAPE = /[\\"\n]/;
 /** Label value escaping of the text format: backslash, double quote and line feed. */
 export function escapeLabelValue(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`)) : value;
+}
+
+// `,name="value"` of a labels object, escaped once: a source passes the same object to every
+// family of one miner (and may keep it from poll to poll), so a miner's labels are escaped once
+// rather than once per series. Labels objects are read-only once given (FamilySample).
+const labelTexts = new WeakMap<object, string>();
+
+function labelText(labels: Readonly<Record<string, string>>): string {
+  let text = labelTexts.get(labels);
+  if (text === undefined) {
+    text = '';
+    for (const key in labels) if (key !== 'source') text += `,${key}="${escapeLabelValue(labels[key]!)}"`;
+    labelTexts.set(labels, text);
+  }
+  return text;
 }
 
 /** HELP text escaping: backslash and line feed. */
@@ -122,12 +140,12 @@ export class PrerenderedFamily {
     const lines: string[] = new Array<string>(samples.length);
     for (let i = 0; i < samples.length; i++) {
       const { labels, value } = samples[i]!;
-      let line = head;
-      for (const key in labels) if (key !== 'source') line += `,${key}="${escapeLabelValue(labels[key]!)}"`;
+      let line = head + labelText(labels);
       // as prom-client: default labels after the series' own, unless the series has that label
-      for (const [key, defaultValue] of defaultEntries)
+      for (const [key, defaultValue] of defaultEntries) {
         if (!(key in labels)) line += `,${key}="${escapeLabelValue(defaultValue)}"`;
-      lines[i] = `${line}} ${formatSampleValue(value)}`;
+      }
+      lines[i] = line + '} ' + formatSampleValue(value);
     }
     return lines.join('\n');
   }

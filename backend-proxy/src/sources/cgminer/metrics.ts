@@ -21,24 +21,42 @@ import type { RepairKind } from './repair.js';
  */
 export type MetricsDetail = 'fleet' | 'miner' | 'boards';
 
+type Labels = Readonly<Record<string, string>>;
+
 /**
  * What the per-miner series of one miner name hold. A value stays until the miner reports a new
- * one (a missing temperature reading keeps the last one), as prom-client series did.
+ * one (a missing temperature reading keeps the last one), as prom-client series did. Labels
+ * objects are kept from poll to poll while they do not change: the exposition escapes each once.
  */
 interface MinerSeries {
+  labels: Labels;
   up: number;
-  info?: { host: string; flavour: string; model: string; firmware: string };
+  info?: Labels;
   hashrate?: number;
   temperatureMax?: number;
   fanMin?: number;
-  power?: { source: string; watts: number };
+  power?: { labels: Labels; watts: number };
   shares?: { accepted: number; rejected: number; hardwareErrors: number };
   poolsAlive?: number;
-  poolActive?: string;
-  boardTemperature: Map<string, number>;
-  fan: Map<string, number>;
+  poolActive?: Labels;
+  boardTemperature: Map<string, FamilySample>;
+  fan: Map<string, FamilySample>;
   /** key: pool url + '\n' + priority */
-  poolUp: Map<string, { pool: string; priority: string; value: number }>;
+  poolUp: Map<string, FamilySample>;
+}
+
+/** `previous` when it holds the same labels (in the same order), else `next`. */
+function sameLabels(previous: Labels | undefined, next: Labels): Labels {
+  if (!previous) return next;
+  const keys = Object.keys(next);
+  const before = Object.keys(previous);
+  return keys.length === before.length && keys.every((key, i) => before[i] === key && previous[key] === next[key]) ? previous : next;
+}
+
+/** Sets a keyed sample's value; its labels object is made once per key. */
+function setSample(samples: Map<string, FamilySample>, key: string, labels: () => Labels, value: number): void {
+  const previous = samples.get(key);
+  samples.set(key, { labels: previous?.labels ?? labels(), value });
 }
 
 export function createMiningMetrics(factory: MetricFactory, sourceId: string, detail: MetricsDetail = 'miner') {
@@ -92,7 +110,8 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
       return;
     }
     if (r.identity) {
-      state.info = { host: r.host, flavour: r.identity.flavour, model: r.configModel ?? r.identity.model ?? '', firmware: r.identity.firmware ?? '' };
+      const info = { miner: r.name, host: r.host, flavour: r.identity.flavour, model: r.configModel ?? r.identity.model ?? '', firmware: r.identity.firmware ?? '' };
+      state.info = sameLabels(state.info, info);
     }
     const s = r.snapshot;
     if (!s) return;
@@ -101,7 +120,9 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
     if (maxTemp !== null) state.temperatureMax = maxTemp;
     if (s.fans.length > 0) state.fanMin = Math.min(...s.fans);
     // a new power_source replaces the series (no stale one with the old label)
-    if (r.power.source !== 'none') state.power = { source: r.power.source, watts: online ? r.power.watts : 0 };
+    if (r.power.source !== 'none') {
+      state.power = { labels: sameLabels(state.power?.labels, { miner: r.name, power_source: r.power.source }), watts: online ? r.power.watts : 0 };
+    }
     const last = lastCounts.get(r.key);
     if (!last || last.accepted !== s.accepted || last.rejected !== s.rejected || last.hardwareErrors !== s.hardwareErrors) {
       const shares = (state.shares ??= { accepted: 0, rejected: 0, hardwareErrors: 0 });
@@ -111,16 +132,17 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
       lastCounts.set(r.key, { accepted: s.accepted, rejected: s.rejected, hardwareErrors: s.hardwareErrors });
     }
     state.poolsAlive = s.pools.filter((p) => p.status === 'Alive').length;
-    state.poolActive = activePool(s)?.url;
+    const active = activePool(s)?.url;
+    state.poolActive = active === undefined ? undefined : sameLabels(state.poolActive, { miner: r.name, pool: active });
     if (boards) {
       for (const board of s.boards) {
         const t = board.chipTemp ?? board.boardTemp;
-        if (t !== null) state.boardTemperature.set(String(board.index), t);
+        if (t !== null) setSample(state.boardTemperature, String(board.index), () => ({ miner: r.name, board: String(board.index) }), t);
       }
-      s.fans.forEach((rpm, i) => state.fan.set(String(i), rpm));
+      s.fans.forEach((rpm, i) => setSample(state.fan, String(i), () => ({ miner: r.name, fan: String(i) }), rpm));
       for (const pool of s.pools) {
         const priority = String(pool.priority);
-        state.poolUp.set(`${pool.url}\n${priority}`, { pool: pool.url, priority, value: pool.status === 'Alive' ? 1 : 0 });
+        setSample(state.poolUp, `${pool.url}\n${priority}`, () => ({ miner: r.name, pool: pool.url, priority }), pool.status === 'Alive' ? 1 : 0);
       }
     }
   };
@@ -128,26 +150,26 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
   /** Every pre-rendered family's samples for this source, from the per-miner state. */
   const publish = (): void => {
     const out = new Map<PrerenderedFamily, FamilySample[]>(families.map((f) => [f, []]));
-    const push = (family: PrerenderedFamily, labels: Record<string, string>, value: number) => out.get(family)!.push({ labels, value });
-    for (const [miner, state] of series) {
-      const labels = { miner };
+    const push = (family: PrerenderedFamily, labels: Labels, value: number) => out.get(family)!.push({ labels, value });
+    for (const state of series.values()) {
+      const labels = state.labels;
       push(perMiner.up, labels, state.up);
-      if (state.info) push(perMiner.info, { miner, ...state.info }, 1);
+      if (state.info) push(perMiner.info, state.info, 1);
       if (state.hashrate !== undefined) push(perMiner.hashrate, labels, state.hashrate);
       if (state.temperatureMax !== undefined) push(perMiner.temperatureMax, labels, state.temperatureMax);
       if (state.fanMin !== undefined) push(perMiner.fanMin, labels, state.fanMin);
-      if (state.power) push(perMiner.power, { miner, power_source: state.power.source }, state.power.watts);
+      if (state.power) push(perMiner.power, state.power.labels, state.power.watts);
       if (state.shares) {
         push(perMiner.accepted, labels, state.shares.accepted);
         push(perMiner.rejected, labels, state.shares.rejected);
         push(perMiner.hardwareErrors, labels, state.shares.hardwareErrors);
       }
       if (state.poolsAlive !== undefined) push(perMiner.poolsAlive, labels, state.poolsAlive);
-      if (state.poolActive !== undefined) push(perMiner.poolActive, { miner, pool: state.poolActive }, 1);
+      if (state.poolActive) push(perMiner.poolActive, state.poolActive, 1);
       if (boards) {
-        for (const [board, t] of state.boardTemperature) push(boards.temperature, { miner, board }, t);
-        for (const [fan, rpm] of state.fan) push(boards.fan, { miner, fan }, rpm);
-        for (const p of state.poolUp.values()) push(boards.poolUp, { miner, pool: p.pool, priority: p.priority }, p.value);
+        for (const sample of state.boardTemperature.values()) out.get(boards.temperature)!.push(sample);
+        for (const sample of state.fan.values()) out.get(boards.fan)!.push(sample);
+        for (const sample of state.poolUp.values()) out.get(boards.poolUp)!.push(sample);
       }
     }
     for (const [family, samples] of out) family.set(source, samples);
@@ -165,12 +187,15 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
       const next = new Map<string, MinerSeries>();
       for (const r of records) {
         let state = next.get(r.name) ?? series.get(r.name);
-        state ??= { up: 0, boardTemperature: new Map(), fan: new Map(), poolUp: new Map() };
+        state ??= { labels: { miner: r.name }, up: 0, boardTemperature: new Map(), fan: new Map(), poolUp: new Map() };
         next.set(r.name, state);
         updateMiner(r, state);
       }
-      const keys = new Set(records.map((r) => r.key));
-      for (const key of lastCounts.keys()) if (!keys.has(key)) lastCounts.delete(key);
+      // counts of miners that left (only they can make the map larger than the fleet)
+      if (lastCounts.size > records.length) {
+        const keys = new Set(records.map((r) => r.key));
+        for (const key of lastCounts.keys()) if (!keys.has(key)) lastCounts.delete(key);
+      }
       series = next;
       publish();
 
