@@ -106,12 +106,19 @@ const minerRow = (result: Result, name: string, ctx: RowContext): unknown => {
   return index >= 0 ? field(result, name)[index] : undefined;
 };
 
+/** The miner's series of a `mining_*` family on /metrics. */
+const minerMetric = async (ctx: RowContext, family: string): Promise<number> => {
+  const name = ctx.stack.fleet.miners[MINER]!.name;
+  const line = (await ctx.metrics()).split('\n').find((l) => l.startsWith(`${family}{`) && l.includes(`"${name}"`));
+  return Number(line?.split(' ').pop() ?? NaN);
+};
+
 /** A value of a miner row the moment the fault goes in, to compare against. */
 const rememberMiner = async (ctx: RowContext, name: string) => {
   ctx.memo[name] = minerRow(await ctx.query('farm-a', { query: 'miners' }), name, ctx);
 };
 
-const bitcoinDown = { query: 'chain.info' };
+const CHAIN_INFO = { query: 'chain.info' };
 const PRICE_APIS = ['coingecko', 'coincap'] as const;
 
 const ROWS: FaultRow[] = [
@@ -120,7 +127,7 @@ const ROWS: FaultRow[] = [
     kind: 'bitcoin',
     source: 'btc-main',
     fault: 'down (connection refused)',
-    probe: bitcoinDown,
+    probe: CHAIN_INFO,
     inject: async ({ stack }) => {
       stack.bitcoin.setFault({ kind: 'down' });
       await stack.bitcoin.faultApplied();
@@ -137,7 +144,7 @@ const ROWS: FaultRow[] = [
     kind: 'bitcoin',
     source: 'btc-main',
     fault: 'slow (answers after the RPC timeout)',
-    probe: bitcoinDown,
+    probe: CHAIN_INFO,
     inject: ({ stack }) => stack.bitcoin.setFault({ kind: 'slow', delayMs: 1_500 }),
     clear: ({ stack }) => stack.bitcoin.setFault(null),
     health: notOk,
@@ -148,7 +155,7 @@ const ROWS: FaultRow[] = [
     kind: 'bitcoin',
     source: 'btc-main',
     fault: 'warm-up (-28 Loading block index)',
-    probe: bitcoinDown,
+    probe: CHAIN_INFO,
     inject: ({ stack }) => stack.bitcoin.setFault({ kind: 'warmup', message: 'Loading block index…' }),
     clear: ({ stack }) => stack.bitcoin.setFault(null),
     health: says(/loading block index|warm/i),
@@ -159,7 +166,7 @@ const ROWS: FaultRow[] = [
     kind: 'bitcoin',
     source: 'btc-main',
     fault: 'overload (HTTP 503 work queue depth exceeded)',
-    probe: bitcoinDown,
+    probe: CHAIN_INFO,
     inject: ({ stack }) => stack.bitcoin.setFault({ kind: 'workQueue' }),
     clear: ({ stack }) => stack.bitcoin.setFault(null),
     health: notOk,
@@ -211,7 +218,7 @@ const ROWS: FaultRow[] = [
     frames: (r, ctx) =>
       ctx.stack.bitcoin.credentials() !== ctx.memo.credentials &&
       Number(first(r, 'resyncs')) > Number(ctx.memo.resyncs),
-    recovered: async (r, ctx) => first(r, 'synced') === true && answered(await ctx.query('btc-main', bitcoinDown)),
+    recovered: async (r, ctx) => first(r, 'synced') === true && answered(await ctx.query('btc-main', CHAIN_INFO)),
     seen: 'new cookie read, `zmq.status` resync after the counter reset; RPC answers again',
   },
   {
@@ -279,16 +286,19 @@ const ROWS: FaultRow[] = [
       [
         'hot',
         'board 0 +32 °C',
-        (r: Result, c: RowContext) => Number(minerRow(r, 'maxTemp', c)) >= Number(c.memo.maxTemp) + 20,
+        async (r: Result, c: RowContext) =>
+          Number(minerRow(r, 'maxTemp', c)) >= Number(c.memo.maxTemp) + 20 &&
+          (await minerMetric(c, 'mining_temperature_max_celsius')) >= Number(c.memo.maxTemp) + 20,
         'maxTemp',
-        '`miners` maxTemp +28 °C (104 °C)',
+        '`miners` maxTemp and `mining_temperature_max_celsius` +28 °C (104 °C)',
       ],
       [
         'fan0',
         'fan 0 stopped',
-        (r: Result, c: RowContext) => minerRow(r, 'fanMin', c) === 0,
+        async (r: Result, c: RowContext) =>
+          minerRow(r, 'fanMin', c) === 0 && (await minerMetric(c, 'mining_fan_min_rpm')) === 0,
         'fanMin',
-        '`miners` fanMin=0',
+        '`miners` fanMin=0, `mining_fan_min_rpm` 0',
       ],
       [
         'rejects',

@@ -75,15 +75,20 @@ async function startProxy(
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`proxy exited with ${child.exitCode}: ${output.slice(-2_000)}`);
-      return /listening on (http:\/\/[^"\s]+)/.exec(output)?.[1];
-    },
-    'the proxy to listen',
-    20_000
+  let exited = false;
+  const exit = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => {
+      exited = true;
+      reject(new Error(`proxy exited with ${code}: ${output.slice(-2_000)}`));
+    })
   );
-  return { child, url: url!, output: () => output };
+  exit.catch(() => undefined);
+  const url = await Promise.race([
+    exit,
+    waitFor(() => exited || /listening on (http:\/\/[^"\s]+)/.exec(output)?.[1], 'the proxy to listen', 20_000),
+  ]);
+  if (typeof url !== 'string') await exit;
+  return { child, url: url as string, output: () => output };
 }
 
 async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
