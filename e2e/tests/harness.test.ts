@@ -129,6 +129,25 @@ describe('harness: live and logs', () => {
   });
 });
 
+describe('harness: errors', () => {
+  it('a bad parameter shows the proxy message on its query, and the page keeps working', async () => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'explore-error', 'dark');
+    await page.waitForFunction(() => document.body.dataset.results === 'error' || document.body.dataset.results === 'done');
+    const error = await page.getByTestId('query-error').innerText();
+    expect(error).toContain('Query A failed');
+    expect(error).toContain('btc-main: blocks.recent');
+    expect(error).toMatch(/count must be an integer/);
+    await screenshot(page, 'explore-error-dark');
+    // fixing the parameter recovers
+    await page.locator('#nodescope-param-count').fill('5');
+    await page.locator('#nodescope-param-count').blur();
+    await page.waitForFunction(() => document.body.dataset.results === 'done');
+    expect(await page.getByTestId('result-frame').first().getAttribute('data-rows')).toBe('5');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('harness: annotations', () => {
   it('the annotation editor picks a source and an event type and lists the blocks', async () => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'annotations-blocks', 'dark');

@@ -38,16 +38,24 @@ export class ProxyClient {
   }
 
   async query(body: QueryRequest, requestId?: string): Promise<Record<string, ProxyQueryResult>> {
-    const response = await lastValueFrom(
-      getBackendSrv().fetch<{ results: Record<string, ProxyQueryResult> }>({
-        url: `${this.baseUrl}/api/query`,
-        method: 'POST',
-        data: body,
-        requestId,
-        showErrorAlert: false,
-      })
-    );
-    return response.data.results ?? {};
+    try {
+      const response = await lastValueFrom(
+        getBackendSrv().fetch<{ results: Record<string, ProxyQueryResult> }>({
+          url: `${this.baseUrl}/api/query`,
+          method: 'POST',
+          data: body,
+          requestId,
+          showErrorAlert: false,
+        })
+      );
+      return response.data.results ?? {};
+    } catch (error) {
+      // the proxy answers 400 when every query was refused for its params, still with
+      // per-query errors in `results`: show those rather than a bare status
+      const results = (error as { data?: { results?: Record<string, ProxyQueryResult> } })?.data?.results;
+      if (results && typeof results === 'object') return results;
+      throw error;
+    }
   }
 
   async variables(query: Omit<NodescopeVariableQuery, 'refId' | 'schemaVersion'>): Promise<Array<{ text: string; value: string }>> {

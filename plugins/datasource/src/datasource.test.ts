@@ -78,6 +78,19 @@ describe('NodescopeDataSource', () => {
     expect(response.errors).toEqual([{ refId: 'A', message: 'btc-main chain.info: invalid API key (HTTP 401)' }]);
   });
 
+  it('shows per-query errors when the proxy refuses every query with a 400', async () => {
+    fakeBackendSrv({
+      'POST /api/query': () => {
+        throw { status: 400, data: { results: { A: { frames: [], error: 'btc-main: blocks.recent: count must be an integer from 1 to 100', status: 400 } } } };
+      },
+    });
+    const ds = new NodescopeDataSource(instanceSettings());
+    const response = await lastValueFrom(
+      ds.query(request<NodescopeQuery>([{ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'blocks.recent', params: { count: 0 } }]))
+    );
+    expect(response.errors).toEqual([{ refId: 'A', message: 'btc-main: blocks.recent: count must be an integer from 1 to 100' }]);
+  });
+
   it('tests the datasource through /api/health', async () => {
     fakeBackendSrv({
       'GET /api/health': () => ({ status: 'ok', sources: [{ id: 'btc-main', kind: 'bitcoin', status: 'ok', message: '', lastSuccess: 1 }] }),

@@ -52,7 +52,9 @@ export function shapeQueryResults(results: Record<string, ProxyQueryResult | und
       continue;
     }
     if (result.error) {
-      errors.push({ refId: target.refId, message: `${sourceId} ${target.query}: ${result.error}` });
+      // the proxy already names the source ("btc-main: …"); older or other errors get the context here
+      const message = result.error.startsWith(`${sourceId}:`) ? result.error : `${sourceId} ${target.query}: ${result.error}`;
+      errors.push({ refId: target.refId, message });
     }
     for (const json of result.frames ?? []) data.push(shapeFrame(json, target, sourceId));
   }
