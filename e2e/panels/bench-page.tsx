@@ -6,7 +6,7 @@ import { dataFrameFromJSON, type GrafanaTheme2, ThemeContext } from '@grafana/da
 import { GlobalStyles } from '@grafana/ui';
 import { geoNaturalEarth1, geoPath } from 'd3-geo';
 import React, { useLayoutEffect, useRef } from 'react';
-import type { Root } from 'react-dom/client';
+import { createRoot, type Root } from 'react-dom/client';
 import { feature } from 'topojson-client';
 import countries110m from 'world-atlas/countries-110m.json';
 import { dataset } from './demoData';
@@ -92,6 +92,14 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
   const state = await panelState(loaded.plugin, {});
   const json = dataset(kind === 'peermap' ? 'peers-bench' : 'mempool-bench', Date.UTC(2026, 10, 23, 18, 0));
   const container = document.getElementById('root')!;
+  // Grafana's global styles are mounted once, as in Grafana, not with every measured panel
+  const globals = document.createElement('div');
+  document.body.appendChild(globals);
+  createRoot(globals).render(
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+    </ThemeContext.Provider>
+  );
   const figures: BenchFigures = {
     kind,
     iterations,
@@ -118,12 +126,7 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
         { once: true }
       )
     );
-    root.render(
-      <ThemeContext.Provider value={theme}>
-        <GlobalStyles />
-        {render(key)}
-      </ThemeContext.Provider>
-    );
+    root.render(<ThemeContext.Provider value={theme}>{render(key)}</ThemeContext.Provider>);
     await drawnAt;
     await nextPaint();
     return { drawn, painted: performance.now() - start };

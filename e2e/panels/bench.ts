@@ -3,6 +3,7 @@
 // of the same data in the same page. Times run from data arrival (the frames' JSON, before
 // dataFrameFromJSON) to the panel's drawn signal, and to the next painted frame. Figures go to
 // backend-proxy/bench/results/panel.*_render_ms.json in the format of backend-proxy/bench/lib.ts.
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatResult, percentile, ratio, saveResult } from '../../backend-proxy/bench/lib.ts';
 import { chromium } from 'playwright-core';
@@ -56,6 +57,8 @@ try {
         baseline: { paintedMedian: baseline, paintedP95: round(p95(figures.baseline.paintedMs)), drawnSignalMedian: round(median(figures.baseline.drawnMs)) },
         browser: browser.version(),
         size: '1200 x 560 px panel, deviceScaleFactor 1',
+        // the machine is shared: wall-clock figures move with its load
+        loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       },
     });
     console.log(formatResult(stored));
