@@ -7,6 +7,7 @@ import { startCgminerFleet, type CgminerFleet } from './cgminer/fleet.js';
 import { startElectrsSimulator, type ElectrsSimulator } from './electrum/index.js';
 import { startFreqtradeSimulator, type FreqtradeSimulator } from './freqtrade/index.js';
 import { startGethSimulator, type GethSimulator } from './geth/index.js';
+import { writeSimulatorGeoDatabases } from './geoip/index.js';
 import { startMarketSimulator, type MarketSimulator } from './market/index.js';
 import { startStacksSimulator, type StacksSimulator } from './stacks/index.js';
 
@@ -64,6 +65,9 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
       ...(demo ? { controlPort: 0 } : {}),
     });
     closers.push(() => bitcoin.close());
+    // synthetic city + ASN databases covering the simulator's public peer ranges (our own test
+    // data, not a real GeoIP product), so the peer map has places to show
+    const geoip = await writeSimulatorGeoDatabases(options.dir);
 
     const electrs = await startElectrsSimulator({ bitcoin, lagBlocks: 0, clients: 6 });
     closers.push(() => electrs.close());
@@ -110,6 +114,7 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
             : { url: bitcoin.rpcUrl, cookieFile: bitcoin.cookieFile ?? undefined },
         ...(bitcoin.zmqSequenceEndpoint ? { zmq: { sequence: bitcoin.zmqSequenceEndpoint } } : {}),
         electrum: { kind: 'electrs', metricsUrl: electrs.url },
+        geoip,
       },
       {
         id: 'stx-1',
