@@ -16,22 +16,28 @@ const DRAWN_EVENT = 'nodescope-panel-drawn';
 const WIDTH = 1200;
 const HEIGHT = 560;
 
+/** The DataFrameJSON parts the baselines read. */
+interface FrameJson {
+  schema: { fields: Array<{ name: string }> };
+  data: { values: unknown[][] };
+}
+
 const nextPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
-function signal(element: HTMLElement | null) {
+function signal(element: Element | null) {
   element?.dispatchEvent(new CustomEvent(DRAWN_EVENT, { bubbles: true }));
 }
 
 /** Baseline: the mempool as 39 SVG paths over all 8,640 points, no decimation. */
-function NaiveMempoolSvg({ json }: { json: any[] }) {
+function NaiveMempoolSvg({ json }: { json: FrameJson[] }) {
   const ref = useRef<SVGSVGElement>(null);
-  const frame = json[0];
-  const times: number[] = frame.data.values[0];
-  const bands: number[][] = frame.data.values.slice(1);
+  const frame = json[0]!;
+  const times = frame.data.values[0] as number[];
+  const bands = frame.data.values.slice(1) as number[][];
   const cum = new Float64Array(times.length);
   let max = 0;
   const tops = bands.map((values) => {
-    const top = values.map((v, i) => (cum[i] += v));
+    const top = values.map((v, i) => (cum[i]! += v));
     return top;
   });
   for (const v of cum) max = Math.max(max, v);
@@ -52,15 +58,16 @@ function NaiveMempoolSvg({ json }: { json: any[] }) {
   );
 }
 
-const land = feature(countries110m as any, (countries110m as any).objects.land);
+const topology = countries110m as unknown as Parameters<typeof feature>[0] & { objects: { land: Parameters<typeof feature>[1] } };
+const land = feature(topology, topology.objects.land);
 
 /** Baseline: world land as an SVG path and one <circle> per peer, no clustering. */
-function NaivePeerSvg({ json }: { json: any[] }) {
+function NaivePeerSvg({ json }: { json: FrameJson[] }) {
   const ref = useRef<SVGSVGElement>(null);
-  const frame = json[0];
-  const names: string[] = frame.schema.fields.map((f: any) => f.name);
-  const lat: Array<number | null> = frame.data.values[names.indexOf('lat')];
-  const lon: Array<number | null> = frame.data.values[names.indexOf('lon')];
+  const frame = json[0]!;
+  const names = frame.schema.fields.map((f) => f.name);
+  const lat = frame.data.values[names.indexOf('lat')] as Array<number | null>;
+  const lon = frame.data.values[names.indexOf('lon')] as Array<number | null>;
   const projection = geoNaturalEarth1().fitSize([WIDTH, HEIGHT], { type: 'Sphere' });
   const path = geoPath(projection);
   const circles = [];
@@ -72,7 +79,7 @@ function NaivePeerSvg({ json }: { json: any[] }) {
   useLayoutEffect(() => signal(ref.current));
   return (
     <svg ref={ref} width={WIDTH} height={HEIGHT}>
-      <path d={path(land as any) ?? ''} fill="#2c3242" />
+      <path d={path(land as Parameters<typeof path>[0]) ?? ''} fill="#2c3242" />
       {circles}
     </svg>
   );
@@ -90,7 +97,7 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
   const pluginId = kind === 'peermap' ? 'nodescope-peermap-panel' : 'nodescope-mempool-panel';
   const loaded = await loadPanelPlugin(pluginId);
   const state = await panelState(loaded.plugin, {});
-  const json = dataset(kind === 'peermap' ? 'peers-bench' : 'mempool-bench', Date.UTC(2026, 10, 23, 18, 0));
+  const json = dataset(kind === 'peermap' ? 'peers-bench' : 'mempool-bench', Date.UTC(2026, 10, 23, 18, 0)) as unknown as FrameJson[];
   const container = document.getElementById('root')!;
   // Grafana's global styles are mounted once, as in Grafana, not with every measured panel
   const globals = document.createElement('div');
@@ -103,7 +110,7 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
   const figures: BenchFigures = {
     kind,
     iterations,
-    points: kind === 'peermap' ? (json[0] as any).data.values[0].length : (json[0] as any).data.values[0].length * ((json[0] as any).data.values.length - 1),
+    points: kind === 'peermap' ? json[0]!.data.values[0]!.length : json[0]!.data.values[0]!.length * (json[0]!.data.values.length - 1),
     panel: { drawnMs: [], paintedMs: [] },
     baseline: { drawnMs: [], paintedMs: [] },
   };
@@ -147,7 +154,7 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
       },
       i
     );
-    const baseline = await measure((key) => (kind === 'peermap' ? <NaivePeerSvg key={key} json={json as any[]} /> : <NaiveMempoolSvg key={key} json={json as any[]} />), i);
+    const baseline = await measure((key) => (kind === 'peermap' ? <NaivePeerSvg key={key} json={json} /> : <NaiveMempoolSvg key={key} json={json} />), i);
     if (i < warmup) continue;
     figures.panel.drawnMs.push(panel.drawn);
     figures.panel.paintedMs.push(panel.painted);
