@@ -52,7 +52,7 @@ nodescope demo is running (Ctrl-C stops it)
 
   proxy       ${proxy.url}      config: ${configFile}
   API key     ${API_KEY}
-  harness     ${harness ? `http://127.0.0.1:${HARNESS_PORT}/?scenario=config-editor   (the plugins as Grafana loads them)` : 'not started (build the plugins: npm run build)'}
+  harness     ${harness ? `http://127.0.0.1:${HARNESS_PORT}/   (every scenario: the plugins as Grafana loads them, with live data)` : 'not started (build the plugins: npm run build)'}
 
 Try:
   ${curl} ${proxy.url}/api/health
