@@ -146,7 +146,8 @@ async function main() {
     const loaded = await loadPanelPlugin(scenario.pluginId, scenario.pluginPath);
     const state = await panelState(loaded.plugin, scenario);
     status('options', JSON.stringify(state.options));
-    const frames = dataset(scenario.dataset, Date.UTC(2026, 10, 23, 18, 0)).map((json) => dataFrameFromJSON(json as never));
+    const json = scenario.frames ?? dataset(scenario.dataset, Date.UTC(2026, 10, 23, 18, 0));
+    const frames = json.map((frame) => dataFrameFromJSON(frame as never));
     const data = panelData(processFrames(frames, loaded.plugin, state.fieldConfig, theme), scenario.error);
     flushSync(() =>
       root.render(

@@ -8,6 +8,8 @@ export interface PanelScenario {
   title: string;
   /** a named dataset from demoData.ts */
   dataset: string;
+  /** frames to use instead of the dataset (DataFrameJSON, e.g. fetched from a running proxy) */
+  frames?: unknown[];
   /** how the query ended: Done (default) or Error with this message */
   error?: string;
   options?: Record<string, unknown>;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverPlugins, GRAFANA_VERSION } from '../harness/server.ts';
 import { PANEL_HOST_BUNDLE } from './build.ts';
+import type { PanelScenario } from './scenario.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '../..');
@@ -46,7 +47,8 @@ export interface PanelHarnessServer {
   close(): Promise<void>;
 }
 
-export async function startPanelHarness(port = 0): Promise<PanelHarnessServer> {
+/** `scenarios`: extra scenarios served from memory (e.g. with frames fetched from a live proxy). */
+export async function startPanelHarness(port = 0, scenarios: Map<string, PanelScenario> = new Map()): Promise<PanelHarnessServer> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://harness');
     const p = decodeURIComponent(url.pathname);
@@ -63,7 +65,14 @@ export async function startPanelHarness(port = 0): Promise<PanelHarnessServer> {
       return res.end(page(url.searchParams.get('theme') === 'light' ? 'light' : 'dark', `http://${req.headers.host ?? 'localhost'}/`));
     }
     if (p === '/panel-host.js' || p === '/panel-host.js.map') return send(p.endsWith('.map') ? `${PANEL_HOST_BUNDLE}.map` : PANEL_HOST_BUNDLE);
-    if (p.startsWith('/panel-scenarios/')) return send(inside(SCENARIOS, p.slice('/panel-scenarios/'.length)));
+    if (p.startsWith('/panel-scenarios/')) {
+      const extra = scenarios.get(p.slice('/panel-scenarios/'.length).replace(/\.json$/, ''));
+      if (extra) {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        return res.end(JSON.stringify(extra));
+      }
+      return send(inside(SCENARIOS, p.slice('/panel-scenarios/'.length)));
+    }
     if (p.startsWith('/public/fonts/inter/')) return send(inside(INTER_FONTS, p.slice('/public/fonts/inter/'.length)));
     if (p.startsWith('/public/build/img/icons/')) return send(inside(ICONS, p.slice('/public/build/img/icons/'.length)));
     const plugin = /^\/public\/plugins\/([^/]+)\/(.+)$/.exec(p);

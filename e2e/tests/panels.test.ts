@@ -7,22 +7,47 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPanelHost } from '../panels/build.ts';
 import { ensurePanelsBuilt } from '../panels/plugins.ts';
+import type { PanelScenario } from '../panels/scenario.ts';
 import { type PanelHarnessServer, startPanelHarness } from '../panels/server.ts';
+import { type Stack, startStack, TEST_API_KEY } from '../harness/stack.ts';
 import { launchChromium, SCREENSHOTS } from './browser.ts';
 
 const THEMES = ['dark', 'light'] as const;
 let server: PanelHarnessServer;
 let browser: Browser;
+let stack: Stack;
+// scenarios whose frames come from the real proxy in front of the bitcoind simulator
+const live = new Map<string, PanelScenario>();
+
+async function proxyFrames(query: string): Promise<unknown[]> {
+  const to = Date.now();
+  const response = await fetch(`${stack.proxyUrl}/api/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` },
+    body: JSON.stringify({ queries: [{ refId: 'A', sourceId: 'btc-main', query }], range: { from: to - 3_600_000, to }, intervalMs: 1_000, maxDataPoints: 1_000 }),
+  });
+  const body = (await response.json()) as { results: Record<string, { frames: unknown[]; error?: string }> };
+  if (body.results.A?.error) throw new Error(`${query}: ${body.results.A.error}`);
+  return body.results.A!.frames;
+}
 
 beforeAll(async () => {
   await Promise.all([ensurePanelsBuilt({ app: true }), buildPanelHost()]);
-  server = await startPanelHarness();
+  stack = await startStack();
+  // a few seconds of mempool history (the source polls every second)
+  const rows = async () => ((await proxyFrames('mempool.histogram'))[0] as { data: { values: unknown[][] } }).data.values[0]!.length;
+  for (let tries = 0; tries < 60 && (await rows()) < 4; tries++) await new Promise((resolve) => setTimeout(resolve, 500));
+  const [histogram, blocks, peers] = await Promise.all([proxyFrames('mempool.histogram'), proxyFrames('mempool.blocks'), proxyFrames('network.peers')]);
+  live.set('live-mempool', { name: 'live-mempool', pluginId: 'nodescope-mempool-panel', title: 'Mempool (live proxy, regtest simulator)', dataset: 'inline', frames: [...histogram, ...blocks], width: 1240, height: 560 });
+  live.set('live-peers', { name: 'live-peers', pluginId: 'nodescope-peermap-panel', title: 'Peers (live proxy, regtest simulator)', dataset: 'inline', frames: peers, width: 1240, height: 560 });
+  server = await startPanelHarness(0, live);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await stack?.close();
 });
 
 async function open(scenario: string, theme: 'dark' | 'light'): Promise<{ page: Page; problems: string[] }> {
@@ -44,6 +69,16 @@ async function open(scenario: string, theme: 'dark' | 'light'): Promise<{ page: 
 
 const drawn = (page: Page) => page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-drawn-count]')?.dataset.drawnCount ?? 0) > 0, null, { timeout: 30_000 });
 
+/** Alpha of the chart canvas at a fraction of its size (0 = nothing painted there). */
+const paintedAt = (page: Page, fx: number, fy: number) =>
+  page.evaluate(
+    ([x, y]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="mempool-chart"] canvas')!;
+      return canvas.getContext('2d')!.getImageData(Math.floor(canvas.width * x!), Math.floor(canvas.height * y!), 1, 1).data[3];
+    },
+    [fx, fy]
+  );
+
 async function shot(page: Page, name: string) {
   await page.mouse.move(1275, 715);
   await page.locator('[data-testid="panel-frame"]').screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
@@ -58,6 +93,7 @@ describe.each(THEMES)('panels (%s theme)', (theme) => {
     expect(await panel.getAttribute('data-kind')).toBe('vsize');
     expect(await page.getByTestId('projected-block').count()).toBe(8);
     expect(await page.getByTestId('mempool-legend').locator('[title$="sat/vB"]').count()).toBe(39);
+    expect(await paintedAt(page, 0.5, 0.9)).toBeGreaterThan(0);
     await shot(page, `panel-mempool-${theme}`);
     const box = (await page.getByTestId('mempool-chart').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
@@ -156,6 +192,35 @@ describe.each(THEMES)('panels (%s theme)', (theme) => {
     await page.getByLabel('Electricity price per kWh').fill('0.02');
     await expect.poll(profit).not.toBe(before);
     expect(await profit()).toContain('what if');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe.each(THEMES)('panels with frames from the real proxy (%s theme)', (theme) => {
+  it('mempool: mempool.histogram and mempool.blocks as the proxy returns them', async () => {
+    const { page, problems } = await open('live-mempool', theme);
+    await drawn(page);
+    const panel = page.getByTestId('mempool-panel');
+    expect(await panel.getAttribute('data-origin')).toBe('nodescope');
+    expect(await page.getByTestId('mempool-legend').locator('[title$="sat/vB"]').count()).toBe(39);
+    expect(await page.getByTestId('projected-block').count()).toBeGreaterThan(0);
+    // the fee bands are painted, not just the axes (one snapshot spans the chart)
+    expect(await paintedAt(page, 0.5, 0.9)).toBeGreaterThan(0);
+    await shot(page, `panel-mempool-live-${theme}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('peer map: network.peers without a GeoIP database puts every peer in the side count', async () => {
+    const { page, problems } = await open('live-peers', theme);
+    await drawn(page);
+    const panel = page.getByTestId('peermap-panel');
+    const rows = ((live.get('live-peers')!.frames![0] as { data: { values: unknown[][] } }).data.values[0] ?? []).length;
+    expect(rows).toBeGreaterThan(0);
+    expect(Number(await panel.getAttribute('data-placed'))).toBe(0);
+    expect(Number(await panel.getAttribute('data-unplaced'))).toBe(rows);
+    await shot(page, `panel-peermap-live-${theme}`);
     expect(problems).toEqual([]);
     await page.close();
   });

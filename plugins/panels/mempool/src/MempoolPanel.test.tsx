@@ -79,6 +79,12 @@ describe('MempoolPanel', () => {
     expect(screen.queryAllByTestId('projected-block')).toHaveLength(blockCount);
   });
 
+  it('draws a single snapshot (a fresh proxy) across the chart', () => {
+    renderPanel(nodescopeHistogram(ramp(1)));
+    expect(screen.getByTestId('mempool-panel')).toBeInTheDocument();
+    expect(Number(screen.getByTestId('mempool-chart').dataset.drawnCount)).toBeGreaterThan(0);
+  });
+
   it('says what to query when there is no histogram', () => {
     renderPanel([]);
     expect(screen.getByTestId('panel-empty')).toHaveTextContent('No fee histogram in the data');

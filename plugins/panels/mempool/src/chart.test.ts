@@ -40,6 +40,7 @@ describe('yScale', () => {
 
 describe('timeTicks', () => {
   it.each([
+    [60_000, 600, 'HH:mm:ss'],
     [3_600_000, 600, 'HH:mm'],
     [24 * 3_600_000, 1100, 'HH:mm'],
     [30 * 24 * 3_600_000, 1100, 'MM/DD'],

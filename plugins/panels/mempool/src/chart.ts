@@ -76,10 +76,11 @@ export function yScale(maxValue: number, scale: MempoolScale, tickCount = 5): YS
   return { min: 0, max: top, ticks, norm: (v) => v / top };
 }
 
+const SECOND = 1_000;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const TIME_STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 30 * DAY];
+const TIME_STEPS = [SECOND, 5 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 30 * DAY];
 
 /** Tick times on round steps, and the date format that suits the span. */
 export function timeTicks(from: number, to: number, pixels: number): { ticks: number[]; format: string } {
@@ -90,7 +91,7 @@ export function timeTicks(from: number, to: number, pixels: number): { ticks: nu
   const first = Math.ceil(from / step) * step;
   const ticks: number[] = [];
   for (let t = first; t <= to; t += step) ticks.push(t);
-  const format = step >= DAY ? 'MM/DD' : span > DAY ? 'MM/DD HH:mm' : 'HH:mm';
+  const format = step >= DAY ? 'MM/DD' : span > DAY ? 'MM/DD HH:mm' : step < MINUTE ? 'HH:mm:ss' : 'HH:mm';
   return { ticks, format };
 }
 

@@ -37,8 +37,10 @@ export function MempoolChart({ histogram, width, height, scale, display, thresho
     return { total, rows, tops, y: yScale(peak, scale, Math.max(2, Math.floor(plotHeight / 50))) };
   }, [histogram, plotWidth, plotHeight, scale, thresholds]);
 
-  const from = histogram.times[0] ?? 0;
-  const to = histogram.times[histogram.times.length - 1] ?? from + 1;
+  // a single snapshot (a fresh proxy, an instant query) is drawn across the minute before it
+  const single = histogram.times.length === 1;
+  const to = histogram.times[histogram.times.length - 1] ?? 1;
+  const from = single ? to - 60_000 : (histogram.times[0] ?? 0);
   const xOf = (t: number) => MARGIN.left + (to > from ? ((t - from) / (to - from)) * plotWidth : plotWidth / 2);
   const yOf = (v: number) => MARGIN.top + plotHeight * (1 - geometry.y.norm(v));
   const format = (v: number) => formattedValueToString(display(v));
@@ -86,20 +88,27 @@ export function MempoolChart({ histogram, width, height, scale, display, thresho
 
     // bands, low fee at the bottom: each one a polygon between its top and the one below
     const { rows, tops } = geometry;
-    const xs = new Float64Array(rows.length);
+    let xs = new Float64Array(rows.length);
     for (let j = 0; j < rows.length; j++) xs[j] = xOf(histogram.times[rows[j]!]!);
+    let drawRows = rows.length;
+    let stacked = tops;
+    if (single) {
+      xs = Float64Array.from([MARGIN.left, MARGIN.left + plotWidth]);
+      stacked = tops.map((top) => Float64Array.from([top[0]!, top[0]!]));
+      drawRows = 2;
+    }
     const bottom = yOf(geometry.y.min);
     ctx.save();
     ctx.beginPath();
     ctx.rect(MARGIN.left, MARGIN.top, plotWidth, plotHeight);
     ctx.clip();
     histogram.bands.forEach((band, b) => {
-      const top = tops[b]!;
-      const below = b > 0 ? tops[b - 1]! : undefined;
+      const top = stacked[b]!;
+      const below = b > 0 ? stacked[b - 1]! : undefined;
       ctx.beginPath();
       ctx.moveTo(xs[0]!, yOf(top[0]!));
-      for (let j = 1; j < rows.length; j++) ctx.lineTo(xs[j]!, yOf(top[j]!));
-      for (let j = rows.length - 1; j >= 0; j--) ctx.lineTo(xs[j]!, below ? yOf(below[j]!) : bottom);
+      for (let j = 1; j < drawRows; j++) ctx.lineTo(xs[j]!, yOf(top[j]!));
+      for (let j = drawRows - 1; j >= 0; j--) ctx.lineTo(xs[j]!, below ? yOf(below[j]!) : bottom);
       ctx.closePath();
       ctx.fillStyle = band.color;
       ctx.fill();
@@ -127,8 +136,8 @@ export function MempoolChart({ histogram, width, height, scale, display, thresho
     const x = event.clientX - rect.left;
     if (x < MARGIN.left || x > MARGIN.left + plotWidth) return setHover(undefined);
     const time = from + ((x - MARGIN.left) / plotWidth) * (to - from);
-    const row = nearestRow(histogram.times, time);
-    setHover(row >= 0 ? { x: xOf(histogram.times[row]!), row } : undefined);
+    const row = single ? 0 : nearestRow(histogram.times, time);
+    setHover(row >= 0 ? { x: single ? x : xOf(histogram.times[row]!), row } : undefined);
   };
 
   const tooltip = hover ? (
