@@ -145,7 +145,7 @@ const ROWS: FaultRow[] = [
     source: 'btc-main',
     fault: 'slow (answers after the RPC timeout)',
     probe: CHAIN_INFO,
-    inject: ({ stack }) => stack.bitcoin.setFault({ kind: 'slow', delayMs: 1_500 }),
+    inject: ({ stack }) => stack.bitcoin.setFault({ kind: 'slow', delayMs: 3_000 }),
     clear: ({ stack }) => stack.bitcoin.setFault(null),
     health: notOk,
     frames: failed,
@@ -388,7 +388,7 @@ const ROWS: FaultRow[] = [
     source: 'stx-1',
     fault,
     probe,
-    inject: ({ stack }) => stack.stacks.setFault(fault, { delayMs: 1_500, lag: 6 }),
+    inject: ({ stack }) => stack.stacks.setFault(fault, { delayMs: 3_000, lag: 6 }),
     clear: ({ stack }) => stack.stacks.setFault('none'),
     health,
     frames,
@@ -428,7 +428,7 @@ const ROWS: FaultRow[] = [
     source: 'geth-1',
     fault,
     probe,
-    inject: ({ stack }) => stack.geth.setFault(fault, { delayMs: 1_500, behind: 5_000 }),
+    inject: ({ stack }) => stack.geth.setFault(fault, { delayMs: 3_000, behind: 5_000 }),
     clear: ({ stack }) => stack.geth.setFault('none'),
     health,
     frames,
@@ -530,16 +530,17 @@ const OTHER_PROBES: Record<string, Probe> = {
 function fastSources(stack: SimulatedStack): Array<Record<string, unknown>> {
   const overrides: Record<string, Record<string, unknown>> = {
     bitcoin: { pollSeconds: 0.5, slowPollSeconds: 1 },
-    stacks: { pollSeconds: 1, timeoutMs: 500, stallSeconds: 10, logs: { pollMs: 100 } },
-    geth: { pollSeconds: 1, timeoutMs: 500, headStallSeconds: 12 },
-    cgminer: { pollSeconds: 1, timeoutMs: 500, connectTimeoutMs: 300 },
-    profitability: { sampleSeconds: 1, priceTtlSeconds: 1, difficultyTtlSeconds: 1, timeoutMs: 500 },
-    freqtrade: { pollSeconds: 1, timeoutMs: 500, heartbeatStaleSeconds: 60 },
+    stacks: { pollSeconds: 1, timeoutMs: 1_000, stallSeconds: 10, logs: { pollMs: 100 } },
+    geth: { pollSeconds: 1, timeoutMs: 1_000, headStallSeconds: 12 },
+    cgminer: { pollSeconds: 1, timeoutMs: 1_000, connectTimeoutMs: 500 },
+    profitability: { sampleSeconds: 1, priceTtlSeconds: 1, difficultyTtlSeconds: 1, timeoutMs: 1_000 },
+    freqtrade: { pollSeconds: 1, timeoutMs: 1_000, heartbeatStaleSeconds: 60 },
   };
   return stack.sources.map((source) => {
     const kind = String(source.kind);
     const merged: Record<string, unknown> = { ...source, ...overrides[kind] };
-    if (kind === 'bitcoin') merged.rpc = { ...(source.rpc as object), timeoutMs: 600, retries: 0, circuitOpenMs: 300 };
+    if (kind === 'bitcoin')
+      merged.rpc = { ...(source.rpc as object), timeoutMs: 1_000, retries: 0, circuitOpenMs: 300 };
     return merged;
   });
 }
