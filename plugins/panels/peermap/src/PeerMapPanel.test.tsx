@@ -40,6 +40,7 @@ describe('PeerMapPanel', () => {
     expect(screen.getByText('Tor (onion)')).toBeInTheDocument();
     expect(screen.getByText('Private')).toBeInTheDocument();
     expect(screen.getByTestId('unplaced')).toHaveTextContent('Not placeable · 5');
+    expect(screen.getByTestId('geo-hint')).toHaveTextContent('geoip.cityDb');
     // Frankfurt's two peers share a cluster, Ashburn stands alone
     expect(screen.getByTestId('peermap-canvas').dataset.clusters).toBe('2');
     expect(Number(screen.getByTestId('peermap-canvas').dataset.drawnCount)).toBeGreaterThan(0);

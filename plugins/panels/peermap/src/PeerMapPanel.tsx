@@ -77,6 +77,11 @@ export function PeerMapPanel({ data, options, width, height }: PanelProps<PeerMa
               <span>{u.count.toLocaleString('en-US')}</span>
             </div>
           ))}
+          {peers.unplaced.some((u) => u.network.endsWith('no location')) && (
+            <div className={styles.hint} data-testid="geo-hint">
+              Public peers without a location: give the nodescope proxy a GeoIP database (bitcoin source <code>geoip.cityDb</code>).
+            </div>
+          )}
         </div>
       )}
     </div>
@@ -93,4 +98,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
   name: css({ flex: 1 }),
   dot: css({ width: 9, height: 9, borderRadius: '50%' }),
   muted: css({ color: theme.colors.text.disabled }),
+  hint: css({ marginTop: theme.spacing(1.5), color: theme.colors.text.secondary, lineHeight: 1.4, code: { fontSize: 11 } }),
 });
