@@ -2,11 +2,13 @@
 // to bench/results/<name>.json. Select some with BENCH=query,fleet.
 import { formatResult, machine, saveResult, type BenchResult } from './lib.js';
 import { runFleetBench } from './fleet.js';
+import { runMempoolBench } from './mempool.js';
 import { runQueryBench } from './query.js';
 
 const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   query: runQueryBench,
   fleet: runFleetBench,
+  mempool: runMempoolBench,
 };
 
 const selected = process.env.BENCH ? process.env.BENCH.split(',') : Object.keys(BENCHES);
