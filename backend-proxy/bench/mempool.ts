@@ -237,7 +237,13 @@ async function ingestNaive(mempool: { txids: string[]; json: Map<string, string>
     await new Promise((resolve) => setTimeout(resolve, 500)); // connected and subscribed
     const started = performance.now();
     publisher.allow((allowed = WINDOW));
-    await done;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      done,
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('naive ingest did not finish in 120 s')), 120_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     return mempool.txids.length / ((performance.now() - started) / 1_000);
   } finally {
     clearInterval(live);
