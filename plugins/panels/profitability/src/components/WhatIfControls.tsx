@@ -1,6 +1,6 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Button, useStyles2 } from '@grafana/ui';
+import { Button, useStyles2, useTheme2 } from '@grafana/ui';
 import React from 'react';
 import type { WhatIfSettings } from '../profit';
 
@@ -17,6 +17,11 @@ interface Props {
 /** Electricity price, efficiency and pool fee sliders; the panel recomputes on every change. */
 export function WhatIfControls({ value, fleetJoulesPerTh, currencySymbol, changed, onChange, onReset }: Props) {
   const styles = useStyles2(getStyles);
+  const theme = useTheme2();
+  const track = (v: number, min: number, max: number) => {
+    const pct = Math.max(0, Math.min(100, ((v - min) / (max - min)) * 100));
+    return { background: `linear-gradient(to right, ${theme.colors.primary.main} ${pct}%, ${theme.colors.border.medium} ${pct}%)` };
+  };
   const jth = value.joulesPerTh ?? Math.round(fleetJoulesPerTh ?? 25);
   return (
     <div className={styles.box} data-testid="whatif">
@@ -37,6 +42,7 @@ export function WhatIfControls({ value, fleetJoulesPerTh, currencySymbol, change
           max={0.3}
           step={0.005}
           value={value.electricityPerKwh}
+          style={track(value.electricityPerKwh, 0, 0.3)}
           onChange={(e) => onChange({ ...value, electricityPerKwh: Number(e.currentTarget.value) })}
         />
         <b>
@@ -53,6 +59,7 @@ export function WhatIfControls({ value, fleetJoulesPerTh, currencySymbol, change
           max={100}
           step={0.5}
           value={jth}
+          style={track(jth, 10, 100)}
           onChange={(e) => onChange({ ...value, joulesPerTh: Number(e.currentTarget.value) })}
         />
         <b>{value.joulesPerTh === null ? `fleet ${fleetJoulesPerTh === null ? '—' : fleetJoulesPerTh.toFixed(1)}` : value.joulesPerTh.toFixed(1)} J/TH</b>
@@ -66,6 +73,7 @@ export function WhatIfControls({ value, fleetJoulesPerTh, currencySymbol, change
           max={5}
           step={0.1}
           value={value.poolFeePercent}
+          style={track(value.poolFeePercent, 0, 5)}
           onChange={(e) => onChange({ ...value, poolFeePercent: Number(e.currentTarget.value) })}
         />
         <b>{value.poolFeePercent.toFixed(1)} %</b>
@@ -84,7 +92,18 @@ const getStyles = (theme: GrafanaTheme2) => ({
     alignItems: 'center',
     gap: theme.spacing(1),
     color: theme.colors.text.secondary,
-    input: { accentColor: theme.colors.primary.main, colorScheme: theme.isDark ? 'dark' : 'light', width: '100%' },
+    // a themed track (filled up to the value by an inline gradient) and thumb, not the browser's
+    input: {
+      appearance: 'none',
+      width: '100%',
+      height: 4,
+      borderRadius: 2,
+      outline: 'none',
+      cursor: 'pointer',
+      '&::-webkit-slider-thumb': { appearance: 'none', width: 14, height: 14, borderRadius: '50%', background: theme.colors.primary.main, border: `2px solid ${theme.colors.background.primary}`, boxShadow: theme.shadows.z1 },
+      '&::-moz-range-thumb': { width: 12, height: 12, borderRadius: '50%', background: theme.colors.primary.main, border: `2px solid ${theme.colors.background.primary}` },
+      '&:focus-visible': { boxShadow: `0 0 0 2px ${theme.colors.primary.transparent}` },
+    },
     b: { color: theme.colors.text.primary, fontWeight: theme.typography.fontWeightMedium, textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
   }),
 });
