@@ -23,6 +23,8 @@ const MINERS = Number(process.env.SOAK_MINERS ?? 1_000);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? 5);
 const WARMUP_SECONDS = Math.max(30, SECONDS * 0.2);
 const MEMPOOL_TARGET = 20_000;
+/** the proxy's server.cacheTtlMs (its default when unset); 0 keeps no query results */
+const CACHE_TTL_MS = process.env.SOAK_CACHE_TTL_MS;
 
 interface Sample {
   /** seconds since start */
@@ -78,7 +80,12 @@ export async function runSoak(): Promise<BenchResult[]> {
   }, 5_000);
   const fleet = await startCgminerFleet({ count: MINERS, latencyMs: 5 });
   const config = {
-    server: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'warn',
+      ...(CACHE_TTL_MS !== undefined ? { cacheTtlMs: Number(CACHE_TTL_MS) } : {}),
+    },
     sources: [
       {
         id: 'btc-main',
@@ -196,6 +203,7 @@ export async function runSoak(): Promise<BenchResult[]> {
     warmupSeconds: WARMUP_SECONDS,
     txPerSecond: TX_PER_SECOND,
     miners: MINERS,
+    cacheTtlMs: CACHE_TTL_MS === undefined ? 'default' : Number(CACHE_TTL_MS),
     rssAfterWarmupMiB: Number(rssStart.toFixed(1)),
     rssEndMiB: Number(rssEnd.toFixed(1)),
     rssMaxMiB: Number(Math.max(...samples.map((s) => s.rssMiB)).toFixed(1)),
