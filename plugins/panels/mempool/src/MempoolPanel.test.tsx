@@ -1,6 +1,6 @@
 import { createTheme, type DataFrame, dateTime, EventBusSrv, LoadingState, type PanelProps } from '@grafana/data';
 import { ThemeContext } from '@grafana/ui';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MempoolPanel } from './MempoolPanel';
@@ -83,6 +83,21 @@ describe('MempoolPanel', () => {
     renderPanel(nodescopeHistogram(ramp(1)));
     expect(screen.getByTestId('mempool-panel')).toBeInTheDocument();
     expect(Number(screen.getByTestId('mempool-chart').dataset.drawnCount)).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['si:vB (from the frame)', undefined, undefined, /^\d+(\.\d+)? [kM]vB$/],
+    ['decbytes, 0 decimals (field config)', 'decbytes', 0, /^\d+ [kM]B$/],
+  ])('tooltip values follow the unit: %s', (_name, unit, decimals, pattern) => {
+    const frames = nodescopeHistogram(ramp(5));
+    if (unit !== undefined) for (const f of frames[0]!.fields) f.config = { ...f.config, unit, decimals };
+    renderPanel(frames);
+    fireEvent.mouseMove(screen.getByTestId('mempool-chart'), { clientX: 400, clientY: 200 });
+    const tooltip = screen.getByTestId('mempool-tooltip');
+    const values = Array.from(tooltip.querySelectorAll('div > span:last-child')).map((e) => e.textContent ?? '');
+    expect(values.length).toBeGreaterThan(5);
+    for (const v of values) expect(v).toMatch(pattern);
+    expect(tooltip).toHaveTextContent('2000+ sat/vB');
   });
 
   it('says what to query when there is no histogram', () => {

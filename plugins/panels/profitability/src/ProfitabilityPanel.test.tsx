@@ -62,6 +62,18 @@ describe('ProfitabilityPanel', () => {
     expect(screen.getByTestId('kpi-profit').textContent).toBe(before);
   });
 
+  it('money follows the profit field config: EUR, no decimals; thresholds colour the bars', () => {
+    const miners = minersFrame();
+    const profit = miners.fields.find((f) => f.name === 'profitPerDay')!;
+    profit.config = { unit: 'currencyEUR', decimals: 0, thresholds: { mode: 'absolute' as never, steps: [{ value: -Infinity, color: 'purple' }, { value: 1, color: 'blue' }] } };
+    renderPanel([marketFrame(), miners]);
+    expect(screen.getByTestId('kpi-revenue').textContent).toMatch(/€\d+$|€\d+\D/);
+    expect(screen.getByTestId('kpi-revenue').textContent).not.toMatch(/€\d+\.\d/);
+    const bars = screen.getAllByTestId('miner-bar');
+    const colour = (bar: HTMLElement) => (bar.querySelector('[style*="background"]') as HTMLElement).style.background;
+    expect(colour(bars[0]!)).not.toBe(colour(bars[bars.length - 1]!));
+  });
+
   it('uses the panel option as the starting electricity price', () => {
     renderPanel(all(), { electricityPerKwh: 0.05 });
     expect(screen.getByTestId('kpi-cost')).toHaveTextContent('kWh at $0.050');
