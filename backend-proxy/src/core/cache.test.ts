@@ -52,4 +52,14 @@ describe('CoalescingCache', () => {
     await Promise.all([1, 2, 3].map(() => cache.get('k', 60_000, async () => ++loads)));
     expect(loads).toBe(3);
   });
+
+  it('drops expired entries on time, long before it is full', async () => {
+    let now = 0;
+    const cache = new CoalescingCache(10_000, () => now);
+    for (let i = 0; i < 100; i++) await cache.get(`refresh-${i}`, 1_000, async () => i);
+    expect(cache.size).toBe(100);
+    now = 1_500;
+    await cache.get('refresh-new', 1_000, async () => 0);
+    expect(cache.size).toBe(1);
+  });
 });
