@@ -224,6 +224,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
       return { service, follower, health, poll };
     });
 
+  const logTimers: NodeJS.Timeout[] = [];
   const pollLogs = async (): Promise<number> => {
     let count = 0;
     for (const f of followers) count += await f.poll();
@@ -353,7 +354,12 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     async start() {
       await loki?.start();
       await pollLogs().catch((error: unknown) => log.warn({ err: String(error) }, 'log file not readable yet'));
-      for (const f of followers) f.follower.start(config.logs.pollMs);
+      // through the wrapper, so health recovers when a file missing at start appears later
+      for (const f of followers) {
+        const logTimer = setInterval(() => void f.poll().catch((error: unknown) => f.health.failure(error)), config.logs.pollMs);
+        logTimer.unref();
+        logTimers.push(logTimer);
+      }
       await refresh().catch(() => undefined);
       timer = setInterval(() => void refresh().catch(() => undefined), config.pollSeconds * 1_000);
       timer.unref();
@@ -361,6 +367,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      for (const logTimer of logTimers.splice(0)) clearInterval(logTimer);
       for (const f of followers) await f.follower.stop();
       await loki?.stop();
       clearMirror(context.metrics.registry, id);
