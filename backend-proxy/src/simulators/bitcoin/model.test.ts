@@ -118,6 +118,23 @@ describe('UniValue output', () => {
       '{"fee":0.00000010,"list":[1,"a",null,true]}'
     );
   });
+
+  it('writes nested amounts, exact big integers, escapes strings and skips undefined fields', () => {
+    const value = {
+      fees: { base: btc(1234), modified: btc(-5), ancestor: btc(2_100_000_000_000_000) },
+      list: [btc(0), undefined, Number.NaN, 'x'],
+      chainwork: 123456789012345678901234567890n,
+      skipped: undefined,
+      text: 'control \u0001 and "quotes"',
+    };
+    expect(writeUniValue(value)).toBe(
+      '{"fees":{"base":0.00001234,"modified":-0.00000005,"ancestor":21000000.00000000},' +
+        '"list":[0.00000000,null,null,"x"],"chainwork":123456789012345678901234567890,' +
+        '"text":"control \\u0001 and \\"quotes\\""}'
+    );
+    expect(writeUniValue(undefined)).toBe('null');
+    expect(writeUniValue([btc(1), btc(2)])).toBe('[0.00000001,0.00000002]');
+  });
 });
 
 describe('getblockstats percentiles', () => {

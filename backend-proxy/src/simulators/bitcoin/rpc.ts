@@ -5,7 +5,7 @@ import type { MempoolTx } from './mempool.js';
 import { type NetworkParams, type SimNetwork, difficultyFromBits, subsidySats } from './network.js';
 import { type SimPeer, peerPing, peerTraffic } from './peers.js';
 import { Rng, subSeed } from './rng.js';
-import { Amount, btc, btcPerKvB } from './univalue.js';
+import { btc, btcPerKvB } from './univalue.js';
 
 export interface RpcContext {
   node: SimNode;
@@ -421,7 +421,8 @@ function requireBlock(ctx: RpcContext, hash: string): Block {
 }
 
 function requireMempoolTx(ctx: RpcContext, txid: string): MempoolTx {
-  const tx = ctx.node.mempool.entries.get(parseHash(txid, 'txid'));
+  // a key of the mempool is a valid lowercase hash already: only a miss needs parsing
+  const tx = ctx.node.mempool.entries.get(txid) ?? ctx.node.mempool.entries.get(parseHash(txid, 'txid'));
   if (!tx) throw new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'Transaction not in mempool');
   return tx;
 }
@@ -535,8 +536,11 @@ function txJson(block: Block, index: number, tx: Block['txs'][number], ctx: RpcC
 
 function entryJson(tx: MempoolTx, ctx: RpcContext): Record<string, unknown> {
   const pool = ctx.node.mempool;
-  const anc = pool.ancestorStats(tx.txid);
-  const desc = pool.descendantStats(tx.txid);
+  const base = btc(tx.fee);
+  // most transactions have no relatives: their packages are themselves (no graph walk)
+  const alone = { count: 1, vsize: tx.vsize, fees: tx.fee };
+  const anc = tx.parents.length === 0 ? alone : pool.ancestorStats(tx.txid);
+  const desc = tx.children.length === 0 ? alone : pool.descendantStats(tx.txid);
   return {
     vsize: tx.vsize,
     weight: tx.weight,
@@ -547,9 +551,15 @@ function entryJson(tx: MempoolTx, ctx: RpcContext): Record<string, unknown> {
     ancestorcount: anc.count,
     ancestorsize: anc.vsize,
     wtxid: tx.wtxid,
-    fees: { base: btc(tx.fee), modified: btc(tx.fee), ancestor: btc(anc.fees), descendant: btc(desc.fees) },
-    depends: [...tx.parents],
-    spentby: [...tx.children],
+    fees: {
+      base,
+      modified: base,
+      ancestor: anc === alone ? base : btc(anc.fees),
+      descendant: desc === alone ? base : btc(desc.fees),
+    },
+    // the mempool replaces these lists rather than mutating them, so they are safe to hand out
+    depends: tx.parents,
+    spentby: tx.children,
     'bip125-replaceable': false,
     unbroadcast: false,
   };
@@ -679,7 +689,7 @@ function peerInfo(peer: SimPeer, ctx: RpcContext): Record<string, unknown> {
     addr_processed: 40 + peer.id * 13,
     addr_rate_limited: 0,
     permissions: [],
-    minfeefilter: new Amount(Math.round(peer.minfeefilter * 1e8)),
+    minfeefilter: btc(peer.minfeefilter * 1e8),
     bytessent_per_msg: {
       addrv2: Math.floor(traffic.bytessent * 0.02),
       headers: Math.floor(traffic.bytessent * 0.08),

@@ -1,16 +1,20 @@
 /**
  * JSON output the way bitcoind's UniValue writes it: compact, keys in insertion order, and
  * amounts (ValueFromAmount) always with exactly 8 decimals (0.00001000, never 1e-5).
+ *
+ * Amounts are JSON.rawJSON numbers (Node >= 21), so the engine's own JSON.stringify writes the
+ * whole reply: a 300k-entry resync used to spend most of the simulator's CPU in a hand-written
+ * serialiser.
  */
-export class Amount {
-  constructor(readonly sats: number) {}
+
+declare global {
+  interface JSON {
+    rawJSON(text: string): { readonly rawJSON: string };
+  }
 }
 
-/** BTC amount from satoshis */
-export const btc = (sats: number): Amount => new Amount(Math.round(sats));
-
-/** fee rate in sat/vB -> BTC/kvB amount, as estimatesmartfee and relayfee report it */
-export const btcPerKvB = (satPerVb: number): Amount => new Amount(Math.round(satPerVb * 1000));
+/** a pre-written JSON number, as JSON.rawJSON returns it */
+export type Amount = ReturnType<typeof JSON.rawJSON>;
 
 export function formatAmount(sats: number): string {
   const negative = sats < 0;
@@ -20,28 +24,20 @@ export function formatAmount(sats: number): string {
   return `${negative ? '-' : ''}${whole}.${String(frac).padStart(8, '0')}`;
 }
 
+/** BTC amount from satoshis */
+export const btc = (sats: number): Amount => JSON.rawJSON(formatAmount(Math.round(sats)));
+
+/** fee rate in sat/vB -> BTC/kvB amount, as estimatesmartfee and relayfee report it */
+export const btcPerKvB = (satPerVb: number): Amount => btc(satPerVb * 1000);
+
 export function writeUniValue(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (value instanceof Amount) return formatAmount(value.sats);
-  switch (typeof value) {
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'bigint':
-      return value.toString();
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'string':
-      return JSON.stringify(value);
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map(writeUniValue).join(',')}]`;
-      const parts: string[] = [];
-      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-        if (item === undefined) continue;
-        parts.push(`${JSON.stringify(key)}:${writeUniValue(item)}`);
-      }
-      return `{${parts.join(',')}}`;
-    }
-    default:
-      return 'null';
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    // BigInt has no JSON form: written as its exact digits; only then pay for a replacer
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(value, (_key, item: unknown) =>
+      typeof item === 'bigint' ? JSON.rawJSON(item.toString()) : item
+    );
   }
 }

@@ -211,6 +211,29 @@ describe('BitcoinRpc', () => {
     rpc.close();
   });
 
+  it('batchEach hands over each chunk with its offset as it arrives, and stops when the consumer throws', async () => {
+    handler = jsonRpc((_m, params) => `hash-${String(params[0])}`);
+    const { rpc } = client();
+    const calls = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((h) => ({ method: 'getblockhash', params: [h] }));
+    const seen: string[] = [];
+    await rpc.batchEach<string>(calls, { concurrency: 2 }, (outcomes, _chunk, offset) => {
+      outcomes.forEach((o, i) => {
+        expect(o.ok && o.result).toBe(`hash-${offset + i}`);
+        seen[offset + i] = o.ok ? o.result : '';
+      });
+    });
+    expect(seen).toEqual(calls.map((c) => `hash-${String(c.params[0])}`));
+
+    bodies.length = 0;
+    await expect(
+      rpc.batchEach(calls, { concurrency: 1 }, () => {
+        throw new Error('consumer refused');
+      })
+    ).rejects.toThrow('consumer refused');
+    expect(bodies).toHaveLength(1); // no chunk sent after the refusal
+    rpc.close();
+  });
+
   it('reports -28 warm-up as status starting with the node message, not as a failure', async () => {
     handler = jsonRpc(() => {
       throw { code: -28, message: 'Loading block index…' };

@@ -199,23 +199,45 @@ export class BitcoinRpc {
    * work-queue slot); each item answers alone, so one bad item does not fail the others.
    */
   async batch<T = unknown>(calls: RpcCall[], options: { concurrency?: number } = {}): Promise<Array<RpcOutcome<T>>> {
+    const results: Array<Array<RpcOutcome<T>>> = [];
+    await this.batchEach<T>(calls, options, (outcomes, chunkIndex) => {
+      results[chunkIndex] = outcomes;
+    });
+    return results.flat();
+  }
+
+  /**
+   * Like batch, but hands each chunk's outcomes to `onChunk` as soon as it arrives (in any
+   * order; `offset` is its first call's index), so a caller reading 300k mempool entries holds
+   * only the chunks in flight, and the next chunks are already on the wire while it works.
+   * An exception from `onChunk` stops further chunks and rejects.
+   */
+  async batchEach<T = unknown>(
+    calls: RpcCall[],
+    options: { concurrency?: number },
+    onChunk: (outcomes: Array<RpcOutcome<T>>, chunkIndex: number, offset: number) => void
+  ): Promise<void> {
     for (const call of calls) assertAllowed(call.method);
-    const chunks: RpcCall[][] = [];
-    for (let start = 0; start < calls.length; start += this.options.maxBatch) {
-      chunks.push(calls.slice(start, start + this.options.maxBatch));
-    }
-    // up to `concurrency` chunks in flight (bitcoind runs -rpcthreads of them at once), in order
-    const results: RpcOutcome[][] = new Array<RpcOutcome[]>(chunks.length);
+    const size = this.options.maxBatch;
+    const chunkCount = Math.ceil(calls.length / size);
+    // up to `concurrency` chunks in flight (bitcoind runs -rpcthreads of them at once)
     let next = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < chunks.length) {
+      while (next < chunkCount && !failed) {
         const index = next++;
-        results[index] = await this.send(chunks[index]!, 'batch');
+        const offset = index * size;
+        try {
+          const outcomes = await this.send(calls.slice(offset, offset + size), 'batch');
+          if (!failed) onChunk(outcomes as Array<RpcOutcome<T>>, index, offset);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     };
-    const workers = Math.max(1, Math.min(options.concurrency ?? 1, 4, chunks.length));
+    const workers = Math.max(1, Math.min(options.concurrency ?? 1, 4, chunkCount));
     await Promise.all(Array.from({ length: workers }, worker));
-    return results.flat() as Array<RpcOutcome<T>>;
   }
 
   /** Like batch, but throws the first item error (for calls that only make sense together). */
@@ -405,11 +427,21 @@ function parseReply(reply: HttpReply, ids: number[], calls: RpcCall[]): RpcOutco
     throw new UpstreamError(`RPC reply is not JSON (HTTP ${reply.status})`, reply.status, reply.status >= 500);
   }
   const items: JsonRpcReply[] = Array.isArray(parsed) ? (parsed as JsonRpcReply[]) : [parsed as JsonRpcReply];
-  const byId = new Map<unknown, JsonRpcReply>();
-  for (const item of items) if (item && typeof item === 'object') byId.set(item.id, item);
+  // bitcoind answers a batch in order; match by id only if a reply is out of place
+  let byId: Map<unknown, JsonRpcReply> | undefined;
+  const lookup = (id: number): JsonRpcReply | undefined => {
+    if (!byId) {
+      byId = new Map();
+      for (const item of items) if (item && typeof item === 'object') byId.set(item.id, item);
+    }
+    return byId.get(id);
+  };
   return ids.map((id, i) => {
+    const inPlace = items[i];
     // a JSON-RPC 1.0-style error reply to a single call may come back with id null
-    const item = byId.get(id) ?? (items.length === 1 && ids.length === 1 ? items[0] : undefined);
+    const item =
+      (inPlace && typeof inPlace === 'object' && inPlace.id === id ? inPlace : lookup(id)) ??
+      (items.length === 1 && ids.length === 1 ? items[0] : undefined);
     const method = calls[i]?.method ?? '?';
     if (!item) return { ok: false, error: new RpcError(`${method}: no reply for this call`, 'missing') };
     if (item.error) {

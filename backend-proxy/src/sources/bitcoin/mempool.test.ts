@@ -44,6 +44,26 @@ describe('CompactMempool', () => {
     );
   });
 
+  it('reconcile keeps exactly the node\'s txids and names the ones it lacks', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 400 }), { maxLength: 300 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 400 }), { maxLength: 300 }),
+        (held, node) => {
+          const store = new CompactMempool(10_000, 16);
+          for (const n of held) store.add({ txid: txid(n), vsize: 100, fee: 100, time: 0 });
+          const nodeTxids = node.map(txid);
+          const { removed, missing } = store.reconcile(nodeTxids);
+          const heldSet = new Set(held.map(txid));
+          expect(missing).toEqual(nodeTxids.filter((id) => !heldSet.has(id)));
+          expect(removed).toBe(held.filter((n) => !node.includes(n)).length);
+          expect(new Set(store.txidList())).toEqual(new Set(nodeTxids.filter((id) => heldSet.has(id))));
+        }
+      ),
+      { numRuns: 60 }
+    );
+  });
+
   it('refuses malformed txids and counts transactions beyond the cap', () => {
     const store = new CompactMempool(1_000, 16);
     expect(store.add({ txid: 'xyz', vsize: 1, fee: 1, time: 0 })).toBe(false);

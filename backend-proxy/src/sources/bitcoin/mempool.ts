@@ -137,6 +137,13 @@ export class CompactMempool {
     return added;
   }
 
+  /** Adds entries without linking their parents: a fill in parts links them all at the end. */
+  addUnlinked(entries: MempoolEntryInput[]): number {
+    let added = 0;
+    for (const entry of entries) if (this.insert(entry) >= 0) added++;
+    return added;
+  }
+
   /** Links entries already in the store to their in-mempool parents (after a fill in several parts). */
   linkParents(entries: MempoolEntryInput[]): void {
     for (const entry of entries) {
@@ -147,6 +154,25 @@ export class CompactMempool {
 
   add(entry: MempoolEntryInput): boolean {
     return this.addEntries([entry]) === 1;
+  }
+
+  /**
+   * Makes the store hold no transaction outside `txids` (the node's mempool) and returns those
+   * of `txids` it does not hold yet: one hash probe per txid, no Set of 300k strings.
+   */
+  reconcile(txids: readonly string[]): { removed: number; missing: string[] } {
+    const kept = new Uint8Array(this.highWater);
+    const missing: string[] = [];
+    for (const txid of txids) {
+      const slot = this.find(txid);
+      if (slot >= 0) kept[slot] = 1;
+      else missing.push(txid);
+    }
+    const gone: string[] = [];
+    for (let slot = 0; slot < kept.length; slot++)
+      if (kept[slot] === 0 && this.vsizes[slot]! > 0) gone.push(bytesToHex(this.txids, slot * 32));
+    for (const txid of gone) this.remove(txid);
+    return { removed: gone.length, missing };
   }
 
   remove(txid: string): boolean {

@@ -28,6 +28,8 @@ export interface MempoolEntryRpc {
 const RPC_INVALID_ADDRESS_OR_KEY = -5; // "Transaction not in mempool"
 /** events held while a resync runs; beyond this the queue is dropped and a resync covers it */
 const MAX_QUEUE = 500_000;
+/** a long fill (a 300k mempool from a busy node) says how far it got this often */
+const PROGRESS_LOG_MS = 2_000;
 
 export function toEntryInput(txid: string, entry: MempoolEntryRpc): MempoolEntryInput {
   const feeBtc = entry.fees?.base ?? entry.fee ?? 0;
@@ -397,24 +399,38 @@ export class MempoolSync {
   }
 
   /** getmempoolentry in batches; a transaction gone meanwhile (-5) is skipped. */
-  private async fetchEntries(
-    txids: string[],
-    childLinks?: Array<{ parent: string; children: string[] }>
-  ): Promise<MempoolEntryInput[]> {
+  private async fetchEntries(txids: string[]): Promise<MempoolEntryInput[]> {
     const out: MempoolEntryInput[] = [];
-    const outcomes = await this.options.rpc.batch<MempoolEntryRpc>(
-      txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] })),
-      { concurrency: 4 }
-    );
-    outcomes.forEach((outcome, i) => {
-      if (outcome.ok) {
-        out.push(toEntryInput(txids[i]!, outcome.result));
-        const children = outcome.result.spentby;
-        if (childLinks && children && children.length > 0) childLinks.push({ parent: txids[i]!, children });
-      } else if (!(outcome.error instanceof RpcError && outcome.error.code === RPC_INVALID_ADDRESS_OR_KEY))
-        throw outcome.error;
-    });
+    await this.streamEntries(txids, (entries) => out.push(...entries));
     return out;
+  }
+
+  /**
+   * getmempoolentry for many transactions, 4 batches in flight, each batch handed over as it
+   * arrives (so the node answers the next batches while this side converts the last one).
+   */
+  private async streamEntries(
+    txids: string[],
+    onEntries: (entries: MempoolEntryInput[], children: Array<{ parent: string; children: string[] }>) => void
+  ): Promise<void> {
+    await this.options.rpc.batchEach<MempoolEntryRpc>(
+      txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] })),
+      { concurrency: 4 },
+      (outcomes, _chunk, offset) => {
+        const entries: MempoolEntryInput[] = [];
+        const children: Array<{ parent: string; children: string[] }> = [];
+        outcomes.forEach((outcome, i) => {
+          const txid = txids[offset + i]!;
+          if (outcome.ok) {
+            entries.push(toEntryInput(txid, outcome.result));
+            const spentBy = outcome.result.spentby;
+            if (spentBy && spentBy.length > 0) children.push({ parent: txid, children: spentBy });
+          } else if (!(outcome.error instanceof RpcError && outcome.error.code === RPC_INVALID_ADDRESS_OR_KEY))
+            throw outcome.error;
+        });
+        onEntries(entries, children);
+      }
+    );
   }
 
   private async resync(): Promise<void> {
@@ -434,31 +450,38 @@ export class MempoolSync {
       if (reason === 'poll' && snapshot.mempool_sequence === this.polledSequence && this.status_.synced) {
         return; // nothing changed since the last poll
       }
-      const present = new Set(snapshot.txids);
-      let changed = false;
-      for (const txid of this.store.txidList()) {
-        if (!present.has(txid)) changed = this.store.remove(txid) || changed;
-      }
-      const missing = snapshot.txids.filter((txid) => !this.store.has(txid));
+      const { removed, missing } = this.store.reconcile(snapshot.txids);
+      const heldBefore = this.store.size;
+      let changed = removed > 0;
       if (missing.length > 1_000)
         this.options.logger.info({ missing: missing.length, reason }, 'mempool resync: fetching entries');
       // parents may arrive in a later batch than their children: link after all are in
       const pendingLinks: MempoolEntryInput[] = [];
       const childLinks: Array<{ parent: string; children: string[] }> = [];
-      for (let i = 0; i < missing.length; i += this.options.maxBatch * 4) {
-        const entries = await this.fetchEntries(missing.slice(i, i + this.options.maxBatch * 4), childLinks);
-        this.store.addEntries(entries.map((e) => ({ ...e, depends: [] })));
-        for (const e of entries) if (e.depends && e.depends.length > 0) pendingLinks.push(e);
+      let fetched = 0;
+      let loggedAt = performance.now();
+      await this.streamEntries(missing, (entries, children) => {
+        fetched += entries.length;
+        if (performance.now() - loggedAt >= PROGRESS_LOG_MS) {
+          loggedAt = performance.now();
+          this.options.logger.info({ fetched, missing: missing.length, reason }, 'mempool resync: progress');
+        }
+        this.store.addUnlinked(entries);
+        for (const entry of entries) if (entry.depends && entry.depends.length > 0) pendingLinks.push(entry);
+        for (const link of children) childLinks.push(link);
         changed = changed || entries.length > 0;
-      }
+      });
       this.store.linkParents(pendingLinks);
       // a parent that came back (reorg, replacement) is linked to children we already held;
       // children fetched now linked themselves through `depends`
-      const fetched = new Set(missing);
-      for (const { parent, children } of childLinks) {
-        const held = children.filter((child) => !fetched.has(child));
-        if (held.length > 0)
-          this.store.linkParents(held.map((child) => ({ txid: child, vsize: 0, fee: 0, time: 0, depends: [parent] })));
+      // (nothing to do on a fill into an empty store)
+      if (heldBefore > 0 && childLinks.length > 0) {
+        const fetchedNow = new Set(missing);
+        for (const { parent, children } of childLinks) {
+          const held = children.filter((child) => !fetchedNow.has(child));
+          if (held.length > 0)
+            this.store.linkParents(held.map((child) => ({ txid: child, vsize: 0, fee: 0, time: 0, depends: [parent] })));
+        }
       }
       this.snapshotSequence = snapshot.mempool_sequence;
       this.polledSequence = snapshot.mempool_sequence;
