@@ -119,6 +119,7 @@ const rememberMiner = async (ctx: RowContext, name: string) => {
 };
 
 const CHAIN_INFO = { query: 'chain.info' };
+const ELECTRUM_STATS = { query: 'electrum.stats' };
 const PRICE_APIS = ['coingecko', 'coincap'] as const;
 
 const ROWS: FaultRow[] = [
@@ -243,6 +244,42 @@ const ROWS: FaultRow[] = [
     },
     seen: '`reorgs` annotation; `blocks.recent` follows the new tip',
   },
+  // ---- Electrum server (electrs) beside bitcoind ----
+  ...(
+    [
+      ['down', 'connection refused', { kind: 'down' }],
+      ['http500', 'metrics endpoint answers 500', { kind: 'http500' }],
+    ] as const
+  ).map(
+    ([fault, what, electrumFault]): FaultRow => ({
+      kind: 'electrum',
+      source: 'btc-main',
+      fault: `${fault} (${what})`,
+      probe: ELECTRUM_STATS,
+      inject: async ({ stack }) => {
+        stack.electrs.setFault(electrumFault);
+        await stack.electrs.faultApplied();
+      },
+      clear: async ({ stack }) => {
+        stack.electrs.setFault(null);
+        await stack.electrs.faultApplied();
+      },
+      health: says(/electrs/),
+      frames: failed,
+      seen: 'component electrum degraded "electrs: …"; `electrum.stats` error (bitcoind queries unaffected)',
+    })
+  ),
+  {
+    kind: 'electrum',
+    source: 'btc-main',
+    fault: 'index lagging (5 blocks behind the node)',
+    probe: ELECTRUM_STATS,
+    inject: ({ stack }) => stack.electrs.setLag(5),
+    clear: ({ stack }) => stack.electrs.setLag(0),
+    health: says(/5 blocks behind/),
+    frames: (r) => Number(first(r, 'lagBlocks')) === 5,
+    seen: 'component electrum "electrs index 5 blocks behind the node"; `electrum.stats` lagBlocks 5',
+  },
   // ---- cgminer fleet (one miner of four) ----
   ...(
     [
@@ -290,7 +327,8 @@ const ROWS: FaultRow[] = [
           Number(minerRow(r, 'maxTemp', c)) >= Number(c.memo.maxTemp) + 20 &&
           (await minerMetric(c, 'mining_temperature_max_celsius')) >= Number(c.memo.maxTemp) + 20,
         'maxTemp',
-        '`miners` maxTemp and `mining_temperature_max_celsius` +28 °C (104 °C)',
+        says(/above 85 °C/),
+        'component temperature "1 miner above 85 °C"; `miners` maxTemp and `mining_temperature_max_celsius` +28 °C (104 °C)',
       ],
       [
         'fan0',
@@ -298,28 +336,32 @@ const ROWS: FaultRow[] = [
         async (r: Result, c: RowContext) =>
           minerRow(r, 'fanMin', c) === 0 && (await minerMetric(c, 'mining_fan_min_rpm')) === 0,
         'fanMin',
-        '`miners` fanMin=0, `mining_fan_min_rpm` 0',
+        says(/stopped fan/),
+        'component fans "1 miner with a stopped fan"; `miners` fanMin=0, `mining_fan_min_rpm` 0',
       ],
       [
         'rejects',
         '25 rejects per poll',
         (r: Result, c: RowContext) => Number(minerRow(r, 'rejected', c)) >= Number(c.memo.rejected) + 50,
         'rejected',
-        '`miners` rejected and rejectPercent climb',
+        says(/rejecting over 5 %/),
+        'component shares "1 miner rejecting over 5 % of shares"; `miners` rejected and rejectPercent climb',
       ],
       [
         'hashdrop',
         'one board dead, 30 % hashrate',
         (r: Result, c: RowContext) => Number(minerRow(r, 'hashrate', c)) < 0.5 * Number(c.memo.hashrate),
         'hashrate',
-        '`miners` hashrate < 50 %',
+        says(/dead hash board/),
+        'component hashboards "1 miner with a dead hash board"; `miners` hashrate < 50 %',
       ],
       [
         'poolSwitch',
         'pool 0 dead, failover to pool 1',
         (r: Result, c: RowContext) => /pool-b/.test(String(minerRow(r, 'pool', c))),
         'pool',
-        '`miners` pool = the failover pool',
+        says(/dead pool/),
+        'component pools "1 miner with a dead pool"; `miners` pool = the failover pool',
       ],
       [
         'brokenJson',
@@ -329,10 +371,11 @@ const ROWS: FaultRow[] = [
           String(minerRow(r, 'error', c)) === '' &&
           Number(c.stack.fleet.miners[MINER]!.received.get('summary') ?? 0) > Number(c.memo.summaries),
         'summaries',
+        null,
         'repaired: row stays online with values (nothing to report)',
       ],
     ] as const
-  ).map(([fault, what, frames, remember, seen]): FaultRow => ({
+  ).map(([fault, what, frames, remember, health, seen]): FaultRow => ({
     kind: 'cgminer',
     source: 'farm-a',
     fault: `${fault} (${what})`,
@@ -343,8 +386,8 @@ const ROWS: FaultRow[] = [
       await ctx.stack.fleet.setFault(MINER, fault);
     },
     clear: ({ stack }) => stack.fleet.setFault(MINER, fault, false),
-    // the miner answers: the source is healthy, the frames and /metrics carry the symptom
-    health: null,
+    // the miner answers, so the fleet is reachable; health components name what is wrong with it
+    health,
     frames,
     seen,
   })),
@@ -532,7 +575,8 @@ function fastSources(stack: SimulatedStack): Array<Record<string, unknown>> {
     bitcoin: { pollSeconds: 0.5, slowPollSeconds: 1 },
     stacks: { pollSeconds: 1, timeoutMs: 1_000, stallSeconds: 10, logs: { pollMs: 100 } },
     geth: { pollSeconds: 1, timeoutMs: 1_000, headStallSeconds: 12 },
-    cgminer: { pollSeconds: 1, timeoutMs: 1_000, connectTimeoutMs: 500 },
+    // a 5 s reject window, so a cleared reject fault leaves the window within the matrix's wait
+    cgminer: { pollSeconds: 1, timeoutMs: 1_000, connectTimeoutMs: 500, limits: { rejectWindowSeconds: 5 } },
     profitability: { sampleSeconds: 1, priceTtlSeconds: 1, difficultyTtlSeconds: 1, timeoutMs: 1_000 },
     freqtrade: { pollSeconds: 1, timeoutMs: 1_000, heartbeatStaleSeconds: 60 },
   };

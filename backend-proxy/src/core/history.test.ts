@@ -12,6 +12,19 @@ describe('HistoryRing', () => {
     expect(ring.last()).toBe(7);
     expect(ring.length).toBe(3);
   });
+  it('walks back newest first, across the wrap, and stops when asked', () => {
+    const ring = new HistoryRing<number>(4);
+    for (let i = 1; i <= 6; i++) ring.push(i);
+    const all: number[] = [];
+    ring.walkBack((n) => void all.push(n));
+    expect(all).toEqual([6, 5, 4, 3]);
+    const some: number[] = [];
+    ring.walkBack((n) => (some.push(n), n > 5));
+    expect(some).toEqual([6, 5]);
+    new HistoryRing<number>(2).walkBack(() => {
+      throw new Error('an empty ring has nothing to visit');
+    });
+  });
   it('refuses a zero capacity', () => {
     expect(() => new HistoryRing(0)).toThrow(/capacity/);
   });

@@ -34,6 +34,12 @@ export class HistoryRing<T> {
     return this.items[(this.head + this.items.length - 1) % this.items.length];
   }
 
+  /** Newest first, without copying; stop early by returning false from `visit`. */
+  walkBack(visit: (item: T) => boolean | void): void {
+    const n = this.items.length;
+    for (let k = 1; k <= n; k++) if (visit(this.items[(this.head + n - k) % n]!) === false) return;
+  }
+
   load(items: T[]): void {
     this.items = items.slice(-this.capacity);
     this.head = 0;

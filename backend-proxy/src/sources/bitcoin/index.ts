@@ -63,7 +63,8 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
         config.id,
         context,
         async () => (await state.readChainInfo()).blocks,
-        config.rpc.timeoutMs
+        config.rpc.timeoutMs,
+        config.rpc.circuitOpenMs
       )
     : null;
 

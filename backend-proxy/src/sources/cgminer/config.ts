@@ -52,6 +52,18 @@ export const cgminerConfigSchema = sourceBase.extend({
   metricsDetail: z.enum(['fleet', 'miner', 'boards']).default('miner'),
   /** samples kept per miner history ring */
   historySize: z.number().int().min(10).max(100_000).default(720),
+  /**
+   * when an answering miner counts as unwell in /api/health (the alert rules' thresholds):
+   * a board above `hotCelsius`, more than `rejectPercent` of shares rejected over
+   * `rejectWindowSeconds`
+   */
+  limits: z
+    .strictObject({
+      hotCelsius: z.number().min(30).max(150).default(85),
+      rejectPercent: z.number().min(0).max(100).default(5),
+      rejectWindowSeconds: z.number().min(1).max(86_400).default(900),
+    })
+    .default({ hotCelsius: 85, rejectPercent: 5, rejectWindowSeconds: 900 }),
 });
 
 export type CgminerSourceConfig = z.infer<typeof cgminerConfigSchema>;

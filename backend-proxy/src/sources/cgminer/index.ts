@@ -4,6 +4,7 @@ import type { DataFrameJSON, PowerSource } from '@nodescope/shared';
 import type { SourceContext } from '../../core/context.js';
 import { QueryInputError, type Annotation, type QueryInput, type Source, type SourceHealth, type StreamEmit } from '../types.js';
 import type { CgminerSourceConfig } from './config.js';
+import { DEFAULT_FLEET_LIMITS, fleetConditions, fleetHealth, type FleetLimits } from './conditions.js';
 import { scanRanges, type DiscoveryProgress } from './discovery.js';
 import { devicesFrames, fleetSummaryFrame, minerHistoryFrame, minersFrame, poolsFrame } from './frames.js';
 import { createMiningMetrics } from './metrics.js';
@@ -128,8 +129,17 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     pollTimer.unref();
   };
 
+  const limits: FleetLimits = {
+    ...DEFAULT_FLEET_LIMITS,
+    hotCelsius: config.limits.hotCelsius,
+    rejectPercent: config.limits.rejectPercent,
+    rejectWindowMs: config.limits.rejectWindowSeconds * 1000,
+  };
   const health = (): SourceHealth => {
     const all = records();
+    return fleetHealth(reachability(all), fleetConditions(all, limits, context.now()), limits);
+  };
+  const reachability = (all: MinerRecord[]): SourceHealth => {
     const lastSuccess = all.reduce<number | null>((max, r) => (r.lastSeen !== null && (max === null || r.lastSeen > max) ? r.lastSeen : max), null);
     const online = all.filter((r) => r.status === 'online').length;
     const offline = all.filter((r) => r.status === 'offline').length;

@@ -20,6 +20,8 @@ export interface MinerSample {
   fanMin: number | null;
   /** rejected shares since the previous sample */
   rejected: number | null;
+  /** accepted shares since the previous sample (absent in history written before it existed) */
+  accepted?: number | null;
   online: boolean;
 }
 
@@ -193,6 +195,7 @@ export class FleetPoller {
       maxTemp: maxTemperature(snapshot),
       fanMin,
       rejected: previous ? Math.max(0, snapshot.rejected - previous.rejected) : null,
+      accepted: previous ? Math.max(0, snapshot.accepted - previous.accepted) : null,
       online: true,
     });
   }
@@ -211,7 +214,7 @@ export class FleetPoller {
       // firmware may be swapped while a miner is down: identify it again when it returns
       record.identity = null;
     }
-    record.history.push({ t: now, hashrate: 0, maxTemp: null, fanMin: null, rejected: null, online: false });
+    record.history.push({ t: now, hashrate: 0, maxTemp: null, fanMin: null, rejected: null, accepted: null, online: false });
   }
 
   private event(event: FleetEvent): void {
