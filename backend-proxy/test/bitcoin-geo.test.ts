@@ -4,18 +4,20 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { frameColumn, PEER_FIELDS } from '@nodescope/shared';
 import { Reader } from 'mmdb-lib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startBitcoinSimulator } from '../src/simulators/bitcoin/index.js';
-import { bitcoinConfigSchema } from '../src/sources/bitcoin/config.js';
+import { describe, expect, it } from 'vitest';
 import { classifyPeerAddress, GeoLookup, hostOf } from '../src/sources/bitcoin/geo.js';
-import { bitcoinSourceState, createBitcoinSource } from '../src/sources/bitcoin/index.js';
+import { bitcoinSourceState } from '../src/sources/bitcoin/index.js';
 import { buildMmdb, simulatorGeoDatabases } from './bitcoin-mmdb.js';
-import { createTestContext, tempDir } from './helpers.js';
+import {
+  createRegtestSource,
+  NO_GEOLOCATION,
+  queryFrame,
+  simulatorRpc,
+  startRegtestSimulator,
+} from './bitcoinHarness.js';
+import { cleanupAfterEach, createTestContext, tempDir } from './helpers.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const cleanups = cleanupAfterEach();
 
 async function writeDatabases(): Promise<{ cityDb: string; asnDb: string }> {
   const dir = await tempDir('nodescope-geo-');
@@ -86,14 +88,7 @@ describe('GeoLookup', () => {
       org: 'Hetzner Online GmbH',
     });
     expect(geo.lookup('[2001:41d0:8:1::5]:8333', 'ipv6')).toMatchObject({ country: 'FR', city: 'Roubaix', asn: 16276 });
-    expect(geo.lookup('8.8.8.8:8333', 'ipv4')).toEqual({
-      lat: null,
-      lon: null,
-      country: null,
-      city: null,
-      asn: null,
-      org: null,
-    });
+    expect(geo.lookup('8.8.8.8:8333', 'ipv4')).toEqual(NO_GEOLOCATION);
     for (const [addr, network] of [
       ['10.0.0.1:8333', 'not_publicly_routable'],
       ['192.168.0.2:8333', undefined],
@@ -112,32 +107,14 @@ describe('GeoLookup', () => {
 describe('network.peers with geolocation', () => {
   it('adds lat, lon, country, city, asn and org to public peers and never looks up the others', async () => {
     const files = await writeDatabases();
-    const sim = await startBitcoinSimulator({ network: 'regtest', seed: 7, peers: 12 });
-    cleanups.push(() => sim.close());
-    const ctx = createTestContext();
-    const source = createBitcoinSource(
-      bitcoinConfigSchema.parse({
-        id: 'btc',
-        kind: 'bitcoin',
-        network: 'regtest',
-        rpc: { url: sim.rpcUrl, cookieFile: sim.cookieFile },
-        geoip: files,
-      }),
-      ctx
-    );
-    cleanups.push(() => source.stop());
-    const now = Date.now();
-    const [frame] = await source.queries['network.peers']!({
-      params: {},
-      range: { from: now - 1_000, to: now },
-      intervalMs: 1_000,
-      maxDataPoints: 100,
-    });
-    const networks = frameColumn<string>(frame!, PEER_FIELDS.network)!;
-    const addresses = frameColumn<string>(frame!, PEER_FIELDS.address)!;
-    const countries = frameColumn<string | null>(frame!, PEER_FIELDS.country)!;
-    const lats = frameColumn<number | null>(frame!, PEER_FIELDS.lat)!;
-    const asns = frameColumn<number | null>(frame!, PEER_FIELDS.asn)!;
+    const sim = await startRegtestSimulator(cleanups, { seed: 7, peers: 12 });
+    const source = createRegtestSource(cleanups, createTestContext(), simulatorRpc(sim), { geoip: files });
+    const frame = await queryFrame(source, 'network.peers');
+    const networks = frameColumn<string>(frame, PEER_FIELDS.network)!;
+    const addresses = frameColumn<string>(frame, PEER_FIELDS.address)!;
+    const countries = frameColumn<string | null>(frame, PEER_FIELDS.country)!;
+    const lats = frameColumn<number | null>(frame, PEER_FIELDS.lat)!;
+    const asns = frameColumn<number | null>(frame, PEER_FIELDS.asn)!;
     expect(new Set(networks)).toEqual(new Set(['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns', 'not_publicly_routable']));
     networks.forEach((network, i) => {
       if (network === 'ipv4' || network === 'ipv6') {
@@ -155,28 +132,12 @@ describe('network.peers with geolocation', () => {
   });
 
   it('a missing database degrades health and leaves the columns empty', async () => {
-    const sim = await startBitcoinSimulator({ network: 'regtest', seed: 7, peers: 4 });
-    cleanups.push(() => sim.close());
-    const ctx = createTestContext();
-    const source = createBitcoinSource(
-      bitcoinConfigSchema.parse({
-        id: 'btc',
-        kind: 'bitcoin',
-        network: 'regtest',
-        rpc: { url: sim.rpcUrl, cookieFile: sim.cookieFile },
-        geoip: { cityDb: '/nonexistent/city.mmdb' },
-      }),
-      ctx
-    );
-    cleanups.push(() => source.stop());
-    const now = Date.now();
-    const [frame] = await source.queries['network.peers']!({
-      params: {},
-      range: { from: now - 1_000, to: now },
-      intervalMs: 1_000,
-      maxDataPoints: 100,
+    const sim = await startRegtestSimulator(cleanups, { seed: 7, peers: 4 });
+    const source = createRegtestSource(cleanups, createTestContext(), simulatorRpc(sim), {
+      geoip: { cityDb: '/nonexistent/city.mmdb' },
     });
-    expect(frameColumn(frame!, PEER_FIELDS.country)!.every((c) => c === null)).toBe(true);
+    const frame = await queryFrame(source, 'network.peers');
+    expect(frameColumn(frame, PEER_FIELDS.country)!.every((c) => c === null)).toBe(true);
     expect(source.health().components?.geoip?.message).toMatch(/geoip database not readable/);
   });
 });

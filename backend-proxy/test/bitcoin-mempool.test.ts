@@ -3,7 +3,6 @@
 // same histogram, same projected blocks), checked against an independent plain computation.
 import {
   FEE_BAND_EDGES,
-  feeBandIndex,
   feeBandLabel,
   frameColumn,
   frameLength,
@@ -12,79 +11,41 @@ import {
   ZMQ_FIELDS,
   type DataFrameJSON,
 } from '@nodescope/shared';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  startBitcoinSimulator,
-  type BitcoinFault,
-  type BitcoinSimulator,
-  type BitcoinSimulatorOptions,
-} from '../src/simulators/bitcoin/index.js';
-import { bitcoinConfigSchema } from '../src/sources/bitcoin/config.js';
-import { bitcoinSourceState, createBitcoinSource } from '../src/sources/bitcoin/index.js';
-import type { QueryInput, Source } from '../src/sources/types.js';
-import { createTestContext, waitFor, type TestContext } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BitcoinFault, BitcoinSimulator, BitcoinSimulatorOptions } from '../src/simulators/bitcoin/index.js';
+import { bitcoinSourceState } from '../src/sources/bitcoin/index.js';
+import type { Source } from '../src/sources/types.js';
+import { queryFrames, startBitcoinHarness, type BitcoinHarness as Harness } from './bitcoinHarness.js';
+import { cleanupAfterEach, waitFor } from './helpers.js';
+import { plainBlocks, plainHistogram, plainRates, type PlainTx } from './plainMempool.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const cleanups = cleanupAfterEach();
 
 const reconvergence: string[] = [];
 afterAll(() => {
   if (reconvergence.length > 0) console.info(`mempool reconvergence after faults:\n  ${reconvergence.join('\n  ')}`);
 });
 
-interface Harness {
-  sim: BitcoinSimulator;
-  ctx: TestContext;
-  source: Source;
-}
-
-async function harness(
+function harness(
   simOptions: BitcoinSimulatorOptions = {},
   zmq = true,
   config: Record<string, unknown> = {}
 ): Promise<Harness> {
-  const sim = await startBitcoinSimulator({
-    network: 'regtest',
-    seed: 21,
-    initialMempool: 400,
-    feeEstimates: 'always',
-    restartDownMs: 100,
-    warmupMs: 200,
-    ...(zmq ? { zmqPort: 0 } : {}),
-    ...simOptions,
+  return startBitcoinHarness(cleanups, {
+    simulator: {
+      seed: 21,
+      initialMempool: 400,
+      feeEstimates: 'always',
+      restartDownMs: 100,
+      warmupMs: 200,
+      ...simOptions,
+    },
+    zmq,
+    config: { pollSeconds: 0.1, slowPollSeconds: 0.5, histogramIntervalSeconds: 0.2, ...config },
   });
-  cleanups.push(() => sim.close());
-  const ctx = createTestContext();
-  const source = createBitcoinSource(
-    bitcoinConfigSchema.parse({
-      id: 'btc',
-      kind: 'bitcoin',
-      network: 'regtest',
-      rpc: { url: sim.rpcUrl, cookieFile: sim.cookieFile, timeoutMs: 1_000, retries: 2, circuitOpenMs: 150 },
-      ...(zmq ? { zmq: { sequence: sim.zmqSequenceEndpoint } } : {}),
-      pollSeconds: 0.1,
-      slowPollSeconds: 0.5,
-      histogramIntervalSeconds: 0.2,
-      ...config,
-    }),
-    ctx
-  );
-  cleanups.push(() => source.stop());
-  await source.start();
-  return { sim, ctx, source };
 }
 
-// ---- the independent computation: plain objects, the documented rule, no shared code ----
-
-interface PlainTx {
-  txid: string;
-  vsize: number;
-  fee: number;
-  depends: string[];
-}
-
+/** The simulator's mempool as plain transactions (fees in sats) for the independent computation. */
 function plainMempool(sim: BitcoinSimulator): PlainTx[] {
   return [...sim.mempoolEntries()].map(([txid, e]) => ({
     txid,
@@ -94,82 +55,8 @@ function plainMempool(sim: BitcoinSimulator): PlainTx[] {
   }));
 }
 
-function plainRates(txs: PlainTx[]): Map<string, number> {
-  const byId = new Map(txs.map((t) => [t.txid, t]));
-  const children = new Map<string, string[]>();
-  for (const t of txs)
-    for (const p of t.depends) if (byId.has(p)) children.set(p, [...(children.get(p) ?? []), t.txid]);
-  const reach = (start: string, next: (id: string) => string[]) => {
-    const seen = new Set<string>();
-    const stack = [...next(start)];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (seen.has(id) || !byId.has(id)) continue;
-      seen.add(id);
-      stack.push(...next(id));
-    }
-    return seen;
-  };
-  const packageRate = (t: PlainTx, ids: Set<string>) => {
-    let fee = t.fee;
-    let vsize = t.vsize;
-    for (const id of ids) {
-      fee += byId.get(id)!.fee;
-      vsize += byId.get(id)!.vsize;
-    }
-    return fee / vsize;
-  };
-  const rates = new Map<string, number>();
-  for (const t of txs) {
-    const own = t.fee / t.vsize;
-    const ancestors = reach(t.txid, (id) => byId.get(id)?.depends ?? []);
-    const descendants = reach(t.txid, (id) => children.get(id) ?? []);
-    let rate = ancestors.size > 0 ? Math.min(own, packageRate(t, ancestors)) : own;
-    if (descendants.size > 0) rate = Math.max(rate, packageRate(t, descendants));
-    rates.set(t.txid, rate);
-  }
-  return rates;
-}
-
-function plainHistogram(txs: PlainTx[], rates: Map<string, number>): number[] {
-  const vsize = new Array<number>(FEE_BAND_EDGES.length).fill(0);
-  for (const t of txs) vsize[feeBandIndex(rates.get(t.txid)!)]! += t.vsize;
-  return vsize;
-}
-
-function plainBlocks(
-  txs: PlainTx[],
-  rates: Map<string, number>
-): Array<{ txCount: number; vsize: number; fees: number }> {
-  const sorted = [...txs].sort((a, b) => rates.get(b.txid)! - rates.get(a.txid)!);
-  const blocks: PlainTx[][] = [];
-  let current: PlainTx[] = [];
-  let used = 0;
-  for (const t of sorted) {
-    if (blocks.length < 8 && current.length > 0 && used + t.vsize > 1_000_000) {
-      blocks.push(current);
-      current = [];
-      used = 0;
-    }
-    current.push(t);
-    used += t.vsize;
-  }
-  if (current.length > 0) blocks.push(current);
-  return blocks.map((b) => ({
-    txCount: b.length,
-    vsize: b.reduce((s, t) => s + t.vsize, 0),
-    fees: b.reduce((s, t) => s + t.fee, 0),
-  }));
-}
-
-function input(): QueryInput {
-  const now = Date.now();
-  return { params: {}, range: { from: now - 3_600_000, to: now + 1_000 }, intervalMs: 1_000, maxDataPoints: 1_000 };
-}
-
-async function run(source: Source, name: string): Promise<DataFrameJSON[]> {
-  return source.queries[name]!(input());
-}
+// a live row is stamped as it is served, after the request's `to`
+const run = (source: Source, name: string): Promise<DataFrameJSON[]> => queryFrames(source, name, {}, 1_000);
 
 /** True when the proxy's mempool, histogram and projected blocks equal the simulator's. */
 async function equalToSimulator(h: Harness): Promise<boolean> {
@@ -183,7 +70,7 @@ async function equalToSimulator(h: Harness): Promise<boolean> {
   const txs = plainMempool(h.sim);
   const rates = plainRates(txs);
   const [histogram] = await run(h.source, 'mempool.histogram');
-  const expected = plainHistogram(txs, rates);
+  const expected = plainHistogram(txs, rates).vsize;
   const live = FEE_BAND_EDGES.map((_e, i) => frameColumn<number>(histogram!, feeBandLabel(i))!.at(-1));
   if (JSON.stringify(live) !== JSON.stringify(expected)) return false;
   const [blocks] = await run(h.source, 'mempool.blocks');
@@ -192,7 +79,7 @@ async function equalToSimulator(h: Harness): Promise<boolean> {
   const vsizes = frameColumn<number>(blocks!, PROJECTED_BLOCK_FIELDS.vsize)!;
   const fees = frameColumn<number>(blocks!, PROJECTED_BLOCK_FIELDS.totalFees)!;
   return (
-    JSON.stringify(txCounts) === JSON.stringify(plain.map((b) => b.txCount)) &&
+    JSON.stringify(txCounts) === JSON.stringify(plain.map((b) => b.txs.length)) &&
     JSON.stringify(vsizes) === JSON.stringify(plain.map((b) => b.vsize)) &&
     fees.every((f, i) => Math.round(f * 1e8) === plain[i]!.fees)
   );
@@ -398,7 +285,7 @@ describe('mempool queries, metrics and streams', () => {
     h.sim.addTransactions(5);
     await converge(h, 'metrics after adds');
     const txs = plainMempool(h.sim);
-    const expected = plainHistogram(txs, plainRates(txs));
+    const expected = plainHistogram(txs, plainRates(txs)).vsize;
     await waitFor(
       async () => (await h.ctx.metrics.registry.metrics()).includes('bitcoin_zmq_connected{source="btc"} 1'),
       'zmq gauges'

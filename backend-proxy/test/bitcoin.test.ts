@@ -13,30 +13,26 @@ import {
   MEMPOOL_SUMMARY_FIELDS,
   PEER_FIELDS,
   TRAFFIC_FIELDS,
-  type DataFrameJSON,
 } from '@nodescope/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UpstreamHealth } from '../src/core/circuit.js';
-import {
-  startBitcoinSimulator,
-  type BitcoinSimulator,
-  type BitcoinSimulatorOptions,
-} from '../src/simulators/bitcoin/index.js';
+import type { BitcoinSimulatorOptions } from '../src/simulators/bitcoin/index.js';
 import { BitcoinRpc, MethodNotAllowedError, resolveRpcTarget } from '../src/sources/bitcoin/client.js';
-import { bitcoinConfigSchema } from '../src/sources/bitcoin/config.js';
-import { createBitcoinSource } from '../src/sources/bitcoin/index.js';
-import type { QueryInput, Source } from '../src/sources/types.js';
-import { createTestContext, tempDir, waitFor, type TestContext } from './helpers.js';
+import {
+  createRegtestSource,
+  FAST_RPC,
+  queryFrame,
+  rpcPassword,
+  simulatorRpc,
+  startBitcoinHarness,
+  startRegtestSimulator,
+  type BitcoinHarness,
+} from './bitcoinHarness.js';
+import { cleanupAfterEach, createTestContext, tempDir, waitFor, type TestContext } from './helpers.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const cleanups = cleanupAfterEach();
 
-interface Harness {
-  sim: BitcoinSimulator;
-  ctx: TestContext;
-  source: Source;
+interface Harness extends BitcoinHarness {
   /** secrets the test knows (cookie contents seen so far, passwords) */
   secrets: Set<string>;
 }
@@ -46,53 +42,18 @@ async function harness(
   config: Record<string, unknown> = {},
   options: { start?: boolean; ctx?: TestContext; rpc?: Record<string, unknown> } = {}
 ): Promise<Harness> {
-  const sim = await startBitcoinSimulator({
-    network: 'regtest',
-    seed: 7,
-    initialMempool: 300,
-    peers: 9,
-    feeEstimates: 'always',
-    ...simOptions,
+  const h = await startBitcoinHarness(cleanups, {
+    simulator: { seed: 7, initialMempool: 300, peers: 9, feeEstimates: 'always', ...simOptions },
+    rpc: options.rpc,
+    config: { pollSeconds: 0.1, slowPollSeconds: 0.2, ...config },
+    ctx: options.ctx,
+    start: options.start,
   });
-  cleanups.push(() => sim.close());
-  const ctx = options.ctx ?? createTestContext();
-  const auth =
-    typeof simOptions.auth === 'object'
-      ? { user: simOptions.auth.user, password: simOptions.auth.password }
-      : { cookieFile: sim.cookieFile };
-  const parsed = bitcoinConfigSchema.parse({
-    id: 'btc',
-    kind: 'bitcoin',
-    network: 'regtest',
-    rpc: { url: sim.rpcUrl, ...auth, timeoutMs: 1_000, retries: 2, circuitOpenMs: 150, ...options.rpc },
-    pollSeconds: 0.1,
-    slowPollSeconds: 0.2,
-    ...config,
-  });
-  const source = createBitcoinSource(parsed, ctx);
-  cleanups.push(() => source.stop());
-  if (options.start !== false) await source.start();
-  const secrets = new Set<string>();
-  if (typeof simOptions.auth === 'object') secrets.add(simOptions.auth.password);
-  else secrets.add(sim.credentials().split(':')[1]!);
-  return { sim, ctx, source, secrets };
-}
-
-function input(params: QueryInput['params'] = {}, rangeMs = 3_600_000): QueryInput {
-  const now = Date.now();
-  return { params, range: { from: now - rangeMs, to: now }, intervalMs: 1_000, maxDataPoints: 1_000 };
-}
-
-async function query(source: Source, name: string, params: QueryInput['params'] = {}): Promise<DataFrameJSON> {
-  const handler = source.queries[name];
-  if (!handler) throw new Error(`no query ${name}`);
-  const frames = await handler(input(params));
-  expect(frames).toHaveLength(1);
-  return frames[0]!;
+  return { ...h, secrets: new Set([rpcPassword(h.sim)]) };
 }
 
 function assertNoSecrets(h: Harness, texts: string[]): void {
-  h.secrets.add(h.sim.credentials().split(':')[1]!);
+  h.secrets.add(rpcPassword(h.sim));
   for (const secret of h.secrets) {
     for (const text of texts) expect(text.includes(secret), `secret found in output`).toBe(false);
   }
@@ -133,50 +94,50 @@ describe('bitcoin source queries against the simulator', () => {
     const { sim, source } = h;
     sim.mineBlock(); // a block with transactions (getblockstats leaves the coinbase out of size/weight/fees)
 
-    const chain = await query(source, 'chain.info');
+    const chain = await queryFrame(source, 'chain.info');
     expect(frameColumn(chain, CHAIN_FIELDS.blocks)).toEqual([sim.tipHeight()]);
     expect(frameColumn(chain, CHAIN_FIELDS.chain)).toEqual(['regtest']);
     expect(frameColumn(chain, CHAIN_FIELDS.bestBlockHash)).toEqual([sim.tipHash()]);
     expect(frameColumn<number>(chain, CHAIN_FIELDS.networkHashps)![0]).toBeGreaterThan(0);
     expect(frameColumn<number>(chain, CHAIN_FIELDS.tipAgeSeconds)![0]).toBeGreaterThanOrEqual(0);
 
-    const blocks = await query(source, 'blocks.recent', { count: 5 });
+    const blocks = await queryFrame(source, 'blocks.recent', { count: 5 });
     expect(frameColumn(blocks, BLOCK_FIELDS.height)).toEqual([0, 1, 2, 3, 4].map((i) => sim.tipHeight() - 4 + i));
     expect(frameColumn<string>(blocks, BLOCK_FIELDS.hash)!.at(-1)).toBe(sim.tipHash());
     expect(frameColumn<number>(blocks, BLOCK_FIELDS.weight)!.at(-1)).toBeGreaterThan(0);
     expect(frameColumn<number>(blocks, BLOCK_FIELDS.txCount)!.at(-1)).toBeGreaterThan(1);
     expect(frameColumn<number>(blocks, BLOCK_FIELDS.feeRateP50)!.at(-1)).toBeGreaterThan(0);
     expect(frameColumn<number>(blocks, BLOCK_FIELDS.totalFees)!.at(-1)).toBeGreaterThan(0);
-    expect(frameLength(await query(source, 'blocks.recent'))).toBe(10);
-    await expect(query(source, 'blocks.recent', { count: 145 })).rejects.toThrow(
+    expect(frameLength(await queryFrame(source, 'blocks.recent'))).toBe(10);
+    await expect(queryFrame(source, 'blocks.recent', { count: 145 })).rejects.toThrow(
       /count must be an integer from 1 to 144/
     );
-    await expect(query(source, 'blocks.recent', { count: 'lots' })).rejects.toThrow(/count/);
+    await expect(queryFrame(source, 'blocks.recent', { count: 'lots' })).rejects.toThrow(/count/);
 
-    const peers = await query(source, 'network.peers');
+    const peers = await queryFrame(source, 'network.peers');
     expect(frameLength(peers)).toBe(9);
     expect(new Set(frameColumn<string>(peers, PEER_FIELDS.direction))).toEqual(new Set(['inbound', 'outbound']));
     expect(frameColumn<string>(peers, PEER_FIELDS.userAgent)!.every((ua) => ua.startsWith('/'))).toBe(true);
 
-    const mempool = await query(source, 'mempool.summary');
+    const mempool = await queryFrame(source, 'mempool.summary');
     expect(frameColumn<number>(mempool, MEMPOOL_SUMMARY_FIELDS.size)!.at(-1)).toBe(sim.mempoolTxids().length);
     expect(frameColumn<number>(mempool, MEMPOOL_SUMMARY_FIELDS.minFee)!.at(-1)).toBeGreaterThan(0);
 
-    const fees = await query(source, 'fees.estimates');
+    const fees = await queryFrame(source, 'fees.estimates');
     expect(frameColumn(fees, FEE_ESTIMATE_FIELDS.target)).toEqual([1, 2, 3, 6, 12, 24, 144]);
     expect(frameColumn<number>(fees, FEE_ESTIMATE_FIELDS.economical)!.every((v) => v > 0)).toBe(true);
     expect(frameColumn<number>(fees, FEE_ESTIMATE_FIELDS.conservative)!.every((v) => v > 0)).toBe(true);
 
     // traffic rates need two samples of the growing counters: the poll loop provides them
     const traffic = (await waitFor(async () => {
-      const frame = await query(source, 'network.traffic');
+      const frame = await queryFrame(source, 'network.traffic');
       return frameLength(frame) >= 2 ? frame : null;
     }, 'traffic samples'))!;
     expect(frameColumn<number>(traffic, TRAFFIC_FIELDS.bytesIn)!.every((v) => v >= 0)).toBe(true);
     expect(frameColumn<number>(traffic, TRAFFIC_FIELDS.bytesOut)!.some((v) => v > 0)).toBe(true);
 
     // the mempool series grows from the history ring
-    await waitFor(async () => frameLength(await query(source, 'mempool.summary')) >= 3, 'mempool history');
+    await waitFor(async () => frameLength(await queryFrame(source, 'mempool.summary')) >= 3, 'mempool history');
 
     const peerVars = await source.variables!.peers!({});
     expect(peerVars).toHaveLength(9);
@@ -186,91 +147,71 @@ describe('bitcoin source queries against the simulator', () => {
   it('coalesces identical concurrent queries into one upstream call', async () => {
     const { sim, source } = await harness({}, {}, { start: false });
     const before = sim.received.filter((m) => m === 'getnetworkhashps').length;
-    const results = await Promise.all(Array.from({ length: 50 }, () => query(source, 'chain.info')));
+    const results = await Promise.all(Array.from({ length: 50 }, () => queryFrame(source, 'chain.info')));
     expect(results).toHaveLength(50);
     expect(sim.received.filter((m) => m === 'getnetworkhashps').length - before).toBe(1);
   });
 
   it('sends batches and splits them at rpc.maxBatch', async () => {
-    const sim = await startBitcoinSimulator({ network: 'regtest', seed: 3, feeEstimates: 'always' });
-    cleanups.push(() => sim.close());
+    const sim = await startRegtestSimulator(cleanups, { seed: 3, feeEstimates: 'always' });
     const proxy = await countingProxy(sim.rpcUrl);
     cleanups.push(() => proxy.close());
-    const ctx = createTestContext();
-    const source = createBitcoinSource(
-      bitcoinConfigSchema.parse({
-        id: 'btc',
-        kind: 'bitcoin',
-        network: 'regtest',
-        rpc: { url: proxy.url, cookieFile: sim.cookieFile, maxBatch: 4 },
-      }),
-      ctx
-    );
-    cleanups.push(() => source.stop());
-    await query(source, 'fees.estimates'); // 14 calls
+    const source = createRegtestSource(cleanups, createTestContext(), {
+      url: proxy.url,
+      cookieFile: sim.cookieFile,
+      maxBatch: 4,
+    });
+    await queryFrame(source, 'fees.estimates'); // 14 calls
     expect(proxy.batches).toEqual([4, 4, 4, 2]);
     expect(sim.received.filter((m) => m === 'estimatesmartfee')).toHaveLength(14);
     proxy.batches.length = 0;
-    await query(source, 'blocks.recent', { count: 6 }); // getblockcount, then 6 getblockstats
+    await queryFrame(source, 'blocks.recent', { count: 6 }); // getblockcount, then 6 getblockstats
     expect(proxy.batches).toEqual([0, 4, 2]);
   });
 });
 
 describe('bitcoin source auth', () => {
   it('finds the cookie from datadir + network and follows its rotation on restart', async () => {
-    const sim = await startBitcoinSimulator({ network: 'regtest', seed: 5, restartDownMs: 100, warmupMs: 200 });
-    cleanups.push(() => sim.close());
+    const sim = await startRegtestSimulator(cleanups, { seed: 5, restartDownMs: 100, warmupMs: 200 });
     const ctx = createTestContext();
     // no cookieFile: <datadir>/regtest/.cookie
-    const source = createBitcoinSource(
-      bitcoinConfigSchema.parse({
-        id: 'btc',
-        kind: 'bitcoin',
-        network: 'regtest',
-        rpc: { url: sim.rpcUrl, datadir: sim.datadir, timeoutMs: 1_000, retries: 2, circuitOpenMs: 100 },
-        pollSeconds: 0.1,
-        slowPollSeconds: 0.2,
-      }),
-      ctx
+    const source = createRegtestSource(
+      cleanups,
+      ctx,
+      { url: sim.rpcUrl, datadir: sim.datadir, ...FAST_RPC, circuitOpenMs: 100 },
+      { pollSeconds: 0.1, slowPollSeconds: 0.2 }
     );
-    cleanups.push(() => source.stop());
-    const h: Harness = { sim, ctx, source, secrets: new Set([sim.credentials().split(':')[1]!]) };
+    const h: Harness = { sim, ctx, source, secrets: new Set([rpcPassword(sim)]) };
     await source.start();
     const first = sim.credentials();
-    expect(frameColumn(await query(source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([sim.tipHeight()]);
+    expect(frameColumn(await queryFrame(source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([sim.tipHeight()]);
     await sim.restart();
     expect(sim.credentials()).not.toBe(first);
     await waitFor(
       () => source.health().status === 'ok' && source.health().lastSuccess! > Date.now() - 500,
       'health ok after restart'
     );
-    expect(frameColumn(await query(source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([sim.tipHeight()]);
+    expect(frameColumn(await queryFrame(source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([sim.tipHeight()]);
     expect(sim.receivedRequests.some((r) => r.outcome === 'unauthorized')).toBe(true); // the old cookie was refused once
     assertNoSecrets(h, [ctx.logs.text]);
   });
 
   it('uses rpc user/password, and a wrong password is a clear 401 without the password', async () => {
     const good = await harness({ auth: { user: 'nodescope', password: 'pa55-word-long-enough' } });
-    expect(frameColumn(await query(good.source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([good.sim.tipHeight()]);
+    expect(frameColumn(await queryFrame(good.source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([
+      good.sim.tipHeight(),
+    ]);
 
-    const sim = await startBitcoinSimulator({
-      network: 'regtest',
+    const sim = await startRegtestSimulator(cleanups, {
       auth: { user: 'nodescope', password: 'the-real-password' },
       authFailureDelayMs: 0,
     });
-    cleanups.push(() => sim.close());
-    const ctx = createTestContext();
-    const source = createBitcoinSource(
-      bitcoinConfigSchema.parse({
-        id: 'btc',
-        kind: 'bitcoin',
-        network: 'regtest',
-        rpc: { url: sim.rpcUrl, user: 'nodescope', password: 'a-wrong-password' },
-      }),
-      ctx
-    );
-    cleanups.push(() => source.stop());
-    const error = (await query(source, 'chain.info').catch((e: unknown) => e)) as Error;
+    const source = createRegtestSource(cleanups, createTestContext(), {
+      url: sim.rpcUrl,
+      user: 'nodescope',
+      password: 'a-wrong-password',
+    });
+    const error = (await queryFrame(source, 'chain.info').catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/authentication failed \(401\)/);
     expect(error.message).not.toContain('a-wrong-password');
     expect(source.health().message).toMatch(/401/);
@@ -299,7 +240,7 @@ describe('bitcoin source faults', () => {
     expect(seen.message).toMatch(message);
     h.sim.setFault(null);
     await waitFor(() => h.source.health().status === 'ok', `recovery after ${fault.kind}`);
-    expect(frameColumn(await query(h.source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([h.sim.tipHeight()]);
+    expect(frameColumn(await queryFrame(h.source, 'chain.info'), CHAIN_FIELDS.blocks)).toEqual([h.sim.tipHeight()]);
     assertNoSecrets(h, [h.ctx.logs.text, seen.message]);
   });
 
@@ -307,7 +248,9 @@ describe('bitcoin source faults', () => {
     const h = await harness({}, {}, { start: false, rpc: { retries: 0 } });
     h.sim.setFault({ kind: 'warmup', message: 'Verifying blocks…' });
     await waitFor(() => h.sim.currentFault()?.kind === 'warmup', 'fault set');
-    const error = (await query(h.source, 'mempool.summary').catch((e: unknown) => e)) as Error & { code?: unknown };
+    const error = (await queryFrame(h.source, 'mempool.summary').catch((e: unknown) => e)) as Error & {
+      code?: unknown;
+    };
     expect(error.code).toBe(-28);
     expect(error.message).toContain('Verifying blocks');
     expect(h.source.health().status).toBe('starting');
@@ -316,8 +259,7 @@ describe('bitcoin source faults', () => {
 
 describe('bitcoin source security', () => {
   it('refuses non-allow-listed methods before they reach the node', async () => {
-    const sim = await startBitcoinSimulator({ network: 'regtest' });
-    cleanups.push(() => sim.close());
+    const sim = await startRegtestSimulator(cleanups);
     const ctx = createTestContext();
     const rpc = new BitcoinRpc({
       sourceId: 'btc',
@@ -354,8 +296,8 @@ describe('bitcoin source security', () => {
 
   it('ignores query params that try to name methods or upstreams', async () => {
     const h = await harness({}, {}, { start: false });
-    await query(h.source, 'chain.info', { method: 'stop', url: 'http://169.254.169.254/' });
-    await query(h.source, 'network.peers', { method: 'setban' });
+    await queryFrame(h.source, 'chain.info', { method: 'stop', url: 'http://169.254.169.254/' });
+    await queryFrame(h.source, 'network.peers', { method: 'setban' });
     expect(h.sim.received).not.toContain('stop');
     expect(h.sim.received).not.toContain('setban');
   });
@@ -371,14 +313,14 @@ describe('bitcoin source security', () => {
       'mempool.summary',
       'fees.estimates',
     ]) {
-      texts.push(JSON.stringify(await query(h.source, name)));
+      texts.push(JSON.stringify(await queryFrame(h.source, name)));
     }
-    h.secrets.add(h.sim.credentials().split(':')[1]!);
+    h.secrets.add(rpcPassword(h.sim));
     await h.sim.restart();
     h.sim.setFault({ kind: 'down' });
     await waitFor(() => h.source.health().status !== 'ok', 'down seen');
     // a query the cache cannot answer, so it meets the fault
-    const failed = await query(h.source, 'blocks.recent', { count: 3 }).then(
+    const failed = await queryFrame(h.source, 'blocks.recent', { count: 3 }).then(
       () => null,
       (e: unknown) => e as Error
     );
@@ -431,27 +373,18 @@ describe('bitcoin source tip tracking, history and metrics', () => {
     const file = join(dir.path, 'history.json');
     const ctx1 = createTestContext({ historyFile: file });
     const h = await harness({}, {}, { ctx: ctx1 });
-    await waitFor(async () => frameLength(await query(h.source, 'mempool.summary')) >= 5, 'history filled');
+    await waitFor(async () => frameLength(await queryFrame(h.source, 'mempool.summary')) >= 5, 'history filled');
     await h.source.stop();
     await ctx1.history.snapshot();
-    const saved = frameLength(await query(h.source, 'mempool.summary'));
+    const saved = frameLength(await queryFrame(h.source, 'mempool.summary'));
 
     const ctx2 = createTestContext({ historyFile: file });
     await ctx2.history.restore();
-    const again = createBitcoinSource(
-      bitcoinConfigSchema.parse({
-        id: 'btc',
-        kind: 'bitcoin',
-        network: 'regtest',
-        rpc: { url: h.sim.rpcUrl, cookieFile: h.sim.cookieFile },
-      }),
-      ctx2
-    );
-    cleanups.push(() => again.stop());
+    const again = createRegtestSource(cleanups, ctx2, simulatorRpc(h.sim));
     // not started: every row but the live one comes from the restored ring
-    const restored = await query(again, 'mempool.summary');
+    const restored = await queryFrame(again, 'mempool.summary');
     expect(frameLength(restored)).toBeGreaterThanOrEqual(saved - 1);
-    const traffic = await query(again, 'network.traffic');
+    const traffic = await queryFrame(again, 'network.traffic');
     expect(frameLength(traffic)).toBeGreaterThanOrEqual(3);
   });
 

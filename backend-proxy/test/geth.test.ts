@@ -1,47 +1,35 @@
 // The geth source against the geth simulator over real sockets on 127.0.0.1: every query, every
 // fault visible in health() and its recovery, and the allow-list proven from the simulator side.
-import { frameColumn, type DataFrameJSON } from '@nodescope/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoalescingCache } from '../src/core/cache.js';
+import { frameColumn } from '@nodescope/shared';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { GethRpcClient } from '../src/sources/geth/client.js';
 import { gethConfigSchema } from '../src/sources/geth/config.js';
 import { createGethSource, type GethSource } from '../src/sources/geth/index.js';
 import { startGethSimulator, type GethSimulator } from '../src/simulators/geth/index.js';
 import { QueryInputError, type QueryInput } from '../src/sources/types.js';
-import { createTestContext, type TestContext } from './helpers.js';
+import { cleanupAfterEach, createClockedContext, expectSeries, firstValue, inputAround, TEST_CLOCK_START, type TestContext } from './helpers.js';
 
 let sim: GethSimulator;
 let ctx: TestContext;
 let clock: number;
-let source: GethSource | undefined;
-
-const input = (params: QueryInput['params'] = {}): QueryInput => ({
-  params,
-  range: { from: clock - 3_600_000, to: clock + 3_600_000 },
-  intervalMs: 1_000,
-  maxDataPoints: 1_000,
-});
-const value = (frame: DataFrameJSON | undefined, name: string): unknown => (frame ? frameColumn(frame, name)?.[0] : undefined);
+const cleanups = cleanupAfterEach();
+const input = (params: QueryInput['params'] = {}) => inputAround(clock, params);
 
 function build(overrides: Record<string, unknown> = {}): GethSource {
-  source = createGethSource(
+  const source = createGethSource(
     gethConfigSchema.parse({ id: 'geth-1', kind: 'geth', rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, timeoutMs: 1_000, ...overrides }),
     ctx
   );
+  cleanups.push(() => source.stop());
   return source;
 }
 const fresh = () => ctx.cache.delete('geth:geth-1:');
 
 beforeEach(async () => {
-  clock = 1_800_000_000_000;
+  clock = TEST_CLOCK_START;
   sim = await startGethSimulator({ now: () => clock });
-  ctx = createTestContext({ now: () => clock });
-  ctx.cache = new CoalescingCache(10_000, () => clock);
-});
-afterEach(async () => {
-  await source?.stop();
-  source = undefined;
-  await sim.close();
+  cleanups.push(() => sim.close()); // the simulator a test ends with: some tests replace it
+  ctx = createClockedContext(() => clock);
 });
 
 describe('geth source: queries', () => {
@@ -49,16 +37,16 @@ describe('geth source: queries', () => {
     const s = build();
     clock += 7_000;
     const [frame] = await s.queries['chain.head']!(input());
-    expect(value(frame, 'number')).toBe(21_000_000);
-    expect(value(frame, 'time')).toBe(1_800_000_000_000);
-    expect(value(frame, 'head_age')).toBe(7);
-    expect(value(frame, 'gas_limit')).toBe(30_000_000);
-    expect(value(frame, 'base_fee')).toBeCloseTo(7.412345678 + (21_000_000 % 7) * 0.001, 9);
-    expect(value(frame, 'client_version')).toMatch(/^Geth\/v1\.14/);
-    expect(value(frame, 'chain_id')).toBe(1);
-    expect(value(frame, 'network_id')).toBe('1');
-    expect(value(frame, 'peers')).toBe(50);
-    expect(value(frame, 'syncing')).toBe(false);
+    expect(firstValue(frame, 'number')).toBe(21_000_000);
+    expect(firstValue(frame, 'time')).toBe(1_800_000_000_000);
+    expect(firstValue(frame, 'head_age')).toBe(7);
+    expect(firstValue(frame, 'gas_limit')).toBe(30_000_000);
+    expect(firstValue(frame, 'base_fee')).toBeCloseTo(7.412345678 + (21_000_000 % 7) * 0.001, 9);
+    expect(firstValue(frame, 'client_version')).toMatch(/^Geth\/v1\.14/);
+    expect(firstValue(frame, 'chain_id')).toBe(1);
+    expect(firstValue(frame, 'network_id')).toBe('1');
+    expect(firstValue(frame, 'peers')).toBe(50);
+    expect(firstValue(frame, 'syncing')).toBe(false);
     const units = Object.fromEntries(frame!.schema.fields.map((f) => [f.name, f.config?.unit]));
     expect(units).toMatchObject({ head_age: 's', gas_used_ratio: 'percentunit', base_fee: 'suffix: gwei', size: 'decbytes' });
   });
@@ -67,9 +55,9 @@ describe('geth source: queries', () => {
     const s = build();
     const frames = await s.queries['network.peers']!(input());
     expect(frames).toHaveLength(1);
-    expect(value(frames[0], 'peers')).toBe(50);
-    expect(value(frames[0], 'inbound')).toBe(16);
-    expect(value(frames[0], 'outbound')).toBe(34);
+    expect(firstValue(frames[0], 'peers')).toBe(50);
+    expect(firstValue(frames[0], 'inbound')).toBe(16);
+    expect(firstValue(frames[0], 'outbound')).toBe(34);
   });
 
   it('network.peers with adminPeers: falls back with a notice when admin is off, lists peers when on', async () => {
@@ -90,11 +78,11 @@ describe('geth source: queries', () => {
   it('txpool.status: pending/queued from txpool_status, local/slots from metrics', async () => {
     const s = build();
     const [frame] = await s.queries['txpool.status']!(input());
-    expect(value(frame, 'pending')).toBe(5_123);
-    expect(value(frame, 'queued')).toBe(311);
-    expect(value(frame, 'total')).toBe(5_434);
-    expect(value(frame, 'local')).toBe(2);
-    expect(value(frame, 'slots')).toBe(5_434);
+    expect(firstValue(frame, 'pending')).toBe(5_123);
+    expect(firstValue(frame, 'queued')).toBe(311);
+    expect(firstValue(frame, 'total')).toBe(5_434);
+    expect(firstValue(frame, 'local')).toBe(2);
+    expect(firstValue(frame, 'slots')).toBe(5_434);
   });
 
   it('txpool.status says how to fix a node without the txpool namespace', async () => {
@@ -133,25 +121,27 @@ describe('geth source: queries', () => {
   it('sync.status: synced, fresh head, peers -> healthy', async () => {
     const s = build();
     const [frame] = await s.queries['sync.status']!(input());
-    expect(value(frame, 'syncing')).toBe(false);
-    expect(value(frame, 'healthy')).toBe(true);
-    expect(value(frame, 'reason')).toBe('following the chain');
-    expect(value(frame, 'progress')).toBe(1);
+    expect(firstValue(frame, 'syncing')).toBe(false);
+    expect(firstValue(frame, 'healthy')).toBe(true);
+    expect(firstValue(frame, 'reason')).toBe('following the chain');
+    expect(firstValue(frame, 'progress')).toBe(1);
   });
 
   it('re-exposes geth metrics under geth_ with a source label, plus geth_rpc_* values', async () => {
     const s = build();
     await s.start();
     const text = await ctx.metrics.registry.metrics();
-    expect(text).toContain('geth_chain_head_block{source="geth-1"} 21000000');
-    expect(text).toContain('geth_p2p_peers_inbound{source="geth-1"} 16');
-    expect(text).toContain('geth_txpool_pending{source="geth-1"} 5123');
-    expect(text).toContain('geth_eth_db_chaindata_disk_size{source="geth-1"} 987654321012');
-    expect(text).toContain('geth_info{arch="amd64",commit="293a300d",os="linux",protocol_versions="68",version="1.14.12-stable",source="geth-1"} 1');
+    expectSeries(text, [
+      'geth_chain_head_block{source="geth-1"} 21000000',
+      'geth_p2p_peers_inbound{source="geth-1"} 16',
+      'geth_txpool_pending{source="geth-1"} 5123',
+      'geth_eth_db_chaindata_disk_size{source="geth-1"} 987654321012',
+      'geth_info{arch="amd64",commit="293a300d",os="linux",protocol_versions="68",version="1.14.12-stable",source="geth-1"} 1',
+      'geth_rpc_head_block{source="geth-1"} 21000000',
+      'geth_rpc_txpool_transactions{source="geth-1",state="queued"} 311',
+      'geth_rpc_healthy{source="geth-1"} 1',
+    ]);
     expect(text).not.toContain('goroutines'); // not on the mirrored list
-    expect(text).toContain('geth_rpc_head_block{source="geth-1"} 21000000');
-    expect(text).toContain('geth_rpc_txpool_transactions{source="geth-1",state="queued"} 311');
-    expect(text).toContain('geth_rpc_healthy{source="geth-1"} 1');
     expect(s.health().status).toBe('ok');
   });
 });
@@ -184,8 +174,8 @@ describe('geth source: faults and recovery', () => {
     await s.refresh();
     expect(s.health()).toMatchObject({ status: 'degraded', message: expect.stringMatching(/head is 90 s old/) });
     const [syncFrame] = await s.queries['sync.status']!(input());
-    expect(value(syncFrame, 'syncing')).toBe(false);
-    expect(value(syncFrame, 'healthy')).toBe(false);
+    expect(firstValue(syncFrame, 'syncing')).toBe(false);
+    expect(firstValue(syncFrame, 'healthy')).toBe(false);
     expect(await ctx.metrics.registry.metrics()).toContain('geth_rpc_healthy{source="geth-1"} 0');
 
     await sim.setFault('none');
@@ -204,9 +194,9 @@ describe('geth source: faults and recovery', () => {
     const s = build();
     await sim.setFault('syncing', { behind: 1_234 });
     const [frame] = await s.queries['sync.status']!(input());
-    expect(value(frame, 'syncing')).toBe(true);
-    expect(value(frame, 'remaining_blocks')).toBe(1_234);
-    expect(value(frame, 'highest_block')).toBe(21_001_234);
+    expect(firstValue(frame, 'syncing')).toBe(true);
+    expect(firstValue(frame, 'remaining_blocks')).toBe(1_234);
+    expect(firstValue(frame, 'highest_block')).toBe(21_001_234);
     expect(s.health()).toMatchObject({ status: 'degraded', message: 'syncing: 1234 blocks to go' });
   });
 
@@ -248,7 +238,7 @@ describe('geth source: secrets', () => {
     url.password = 'geth-secret-pass-42';
     const s = build({ rpcUrl: url.toString() });
     const [frame] = await s.queries['chain.head']!(input()); // sent as Basic auth: the simulator ignores it
-    expect(value(frame, 'number')).toBe(21_000_000);
+    expect(firstValue(frame, 'number')).toBe(21_000_000);
     await sim.setFault('down', { target: 'rpc' });
     fresh();
     const error = await s.queries['chain.head']!(input()).catch((e: Error) => e);

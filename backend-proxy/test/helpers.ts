@@ -1,15 +1,18 @@
-// Shared test utilities: a SourceContext without a server, captured logs, bounded waits.
+// Shared test utilities: a SourceContext without a server, captured logs, bounded waits, per-test
+// cleanups, hand-moved test clocks and query inputs.
 import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { frameColumn, type DataFrameJSON } from '@nodescope/shared';
 import type { DestinationStream } from 'pino';
+import { afterEach, expect } from 'vitest';
 import { CoalescingCache } from '../src/core/cache.js';
 import type { SourceContext } from '../src/core/context.js';
 import { HistoryStore } from '../src/core/history.js';
 import { createLogger, SecretScrubber } from '../src/core/logger.js';
 import { MetricFactory, selfMetrics } from '../src/core/metrics.js';
-import type { Source } from '../src/sources/types.js';
+import type { QueryInput, Source } from '../src/sources/types.js';
 
 /** A pino destination that keeps every line, so tests can scan logs for secrets. */
 export class LogCapture implements DestinationStream {
@@ -53,6 +56,55 @@ export function createTestContext(options: { historyFile?: string; level?: strin
     logs,
     sources,
   };
+}
+
+/**
+ * A SourceContext whose now() and cache TTLs both follow a clock the test moves by hand, so ages,
+ * stalls and cache expiry are exact rather than timed.
+ */
+export function createClockedContext(now: () => number): TestContext {
+  const ctx = createTestContext({ now });
+  ctx.cache = new CoalescingCache(10_000, now);
+  return ctx;
+}
+
+/** Where hand-moved test clocks start (2027-01-15T08:00:00Z): fixed, so ages and annotation times are exact. */
+export const TEST_CLOCK_START = 1_800_000_000_000;
+
+export const HOUR_MS = 3_600_000;
+
+/** A query over `range` with 1 s steps and at most 1,000 points. */
+export function queryInput(range: { from: number; to: number }, params: QueryInput['params'] = {}): QueryInput {
+  return { params, range, intervalMs: 1_000, maxDataPoints: 1_000 };
+}
+
+/** A query over the hour either side of `at` (a hand-moved clock's now). */
+export function inputAround(at: number, params: QueryInput['params'] = {}): QueryInput {
+  return queryInput({ from: at - HOUR_MS, to: at + HOUR_MS }, params);
+}
+
+/** The first value of column `name` (undefined when the frame or the column is missing). */
+export function firstValue(frame: DataFrameJSON | undefined, name: string): unknown {
+  return frame ? frameColumn(frame, name)?.[0] : undefined;
+}
+
+/** Asserts that every line is in a Prometheus exposition text, naming the first one missing. */
+export function expectSeries(exposition: string, lines: string[]): void {
+  for (const line of lines) expect(exposition, line).toContain(line);
+}
+
+export type CleanupList = Array<() => unknown>;
+
+/**
+ * A list of cleanups (close a simulator, stop a source) that runs after each test, last pushed first.
+ * Call it once at the top level of a test file.
+ */
+export function cleanupAfterEach(): CleanupList {
+  const cleanups: CleanupList = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()!();
+  });
+  return cleanups;
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */

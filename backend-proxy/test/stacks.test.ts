@@ -1,28 +1,19 @@
 // The Stacks source against the Stacks simulator over real sockets on 127.0.0.1: every query,
 // every fault visible in health() and its recovery, and the read-only allow-list.
-import { frameColumn, toFrame, type DataFrameJSON } from '@nodescope/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoalescingCache } from '../src/core/cache.js';
+import { frameColumn, toFrame } from '@nodescope/shared';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { stacksConfigSchema } from '../src/sources/stacks/config.js';
 import { StacksRpcClient } from '../src/sources/stacks/client.js';
 import { createStacksSource, type StacksSource } from '../src/sources/stacks/index.js';
 import { startStacksSimulator, type StacksSimulator } from '../src/simulators/stacks/index.js';
 import { QueryInputError, type QueryInput, type Source } from '../src/sources/types.js';
-import { createTestContext, type TestContext } from './helpers.js';
+import { cleanupAfterEach, createClockedContext, expectSeries, firstValue, inputAround, TEST_CLOCK_START, type TestContext } from './helpers.js';
 
 let sim: StacksSimulator;
 let ctx: TestContext;
 let clock: number;
-let source: StacksSource | undefined;
-
-const input = (params: QueryInput['params'] = {}): QueryInput => ({
-  params,
-  range: { from: clock - 3_600_000, to: clock + 3_600_000 },
-  intervalMs: 1_000,
-  maxDataPoints: 1_000,
-});
-
-const value = (frame: DataFrameJSON | undefined, name: string): unknown => (frame ? frameColumn(frame, name)?.[0] : undefined);
+const cleanups = cleanupAfterEach();
+const input = (params: QueryInput['params'] = {}) => inputAround(clock, params);
 
 function build(overrides: Record<string, unknown> = {}): StacksSource {
   const config = stacksConfigSchema.parse({
@@ -34,7 +25,8 @@ function build(overrides: Record<string, unknown> = {}): StacksSource {
     timeoutMs: 1_000,
     ...overrides,
   });
-  source = createStacksSource(config, ctx);
+  const source = createStacksSource(config, ctx);
+  cleanups.push(() => source.stop());
   return source;
 }
 
@@ -52,15 +44,10 @@ function fakeBitcoin(height: () => number): Source {
 }
 
 beforeEach(async () => {
-  clock = 1_800_000_000_000;
+  clock = TEST_CLOCK_START;
   sim = await startStacksSimulator({ now: () => clock });
-  ctx = createTestContext({ now: () => clock });
-  ctx.cache = new CoalescingCache(10_000, () => clock); // cache TTLs follow the test clock
-});
-afterEach(async () => {
-  await source?.stop();
-  source = undefined;
-  await sim.close();
+  cleanups.push(() => sim.close());
+  ctx = createClockedContext(() => clock); // cache TTLs follow the test clock
 });
 
 describe('stacks source: queries', () => {
@@ -69,14 +56,14 @@ describe('stacks source: queries', () => {
     const s = build({ bitcoinSource: 'btc-main' });
     const [frame] = await s.queries['node.info']!(input());
     expect(frame?.schema.name).toBe('node.info');
-    expect(value(frame, 'stacks_tip_height')).toBe(171_000);
-    expect(value(frame, 'burn_block_height')).toBe(870_000);
-    expect(value(frame, 'tenure_height')).toBe(95_000);
-    expect(value(frame, 'server_version')).toMatch(/^stacks-node 3\.1/);
-    expect(value(frame, 'is_fully_synced')).toBe(true);
-    expect(value(frame, 'bitcoin_height')).toBe(870_001);
-    expect(value(frame, 'burn_block_lag')).toBe(1);
-    expect(value(frame, 'difference_from_max_peer')).toBe(0);
+    expect(firstValue(frame, 'stacks_tip_height')).toBe(171_000);
+    expect(firstValue(frame, 'burn_block_height')).toBe(870_000);
+    expect(firstValue(frame, 'tenure_height')).toBe(95_000);
+    expect(firstValue(frame, 'server_version')).toMatch(/^stacks-node 3\.1/);
+    expect(firstValue(frame, 'is_fully_synced')).toBe(true);
+    expect(firstValue(frame, 'bitcoin_height')).toBe(870_001);
+    expect(firstValue(frame, 'burn_block_lag')).toBe(1);
+    expect(firstValue(frame, 'difference_from_max_peer')).toBe(0);
     const fields = Object.fromEntries(frame!.schema.fields.map((f) => [f.name, f]));
     expect(fields.tip_age?.config?.unit).toBe('s');
     expect(fields.tenure_height?.type).toBe('number');
@@ -87,7 +74,7 @@ describe('stacks source: queries', () => {
   it('node.info notes a missing bitcoin source instead of failing', async () => {
     const s = build({ bitcoinSource: 'nope' });
     const [frame] = await s.queries['node.info']!(input());
-    expect(value(frame, 'burn_block_lag')).toBeNull();
+    expect(firstValue(frame, 'burn_block_lag')).toBeNull();
     expect(frame?.schema.meta?.notices?.[0]?.text).toMatch(/bitcoin source "nope" is not configured/);
   });
 
@@ -110,13 +97,13 @@ describe('stacks source: queries', () => {
     const s = build();
     await s.queries['node.info']!(input());
     const [frame] = await s.queries['signer.status']!(input());
-    expect(value(frame, 'stacks_node_height')).toBe(171_000);
-    expect(value(frame, 'node_height_gap')).toBe(0);
-    expect(value(frame, 'current_reward_cycle')).toBe(105);
-    expect(value(frame, 'stx_balance')).toBe(250);
-    expect(value(frame, 'block_responses_accepted')).toBe(117);
-    expect(value(frame, 'block_responses_rejected')).toBe(3);
-    expect(value(frame, 'rejection_ratio')).toBeCloseTo(3 / 120);
+    expect(firstValue(frame, 'stacks_node_height')).toBe(171_000);
+    expect(firstValue(frame, 'node_height_gap')).toBe(0);
+    expect(firstValue(frame, 'current_reward_cycle')).toBe(105);
+    expect(firstValue(frame, 'stx_balance')).toBe(250);
+    expect(firstValue(frame, 'block_responses_accepted')).toBe(117);
+    expect(firstValue(frame, 'block_responses_rejected')).toBe(3);
+    expect(firstValue(frame, 'rejection_ratio')).toBeCloseTo(3 / 120);
   });
 
   it('signer.status without a signer configured is a client error', async () => {
@@ -128,13 +115,15 @@ describe('stacks source: queries', () => {
     const s = build();
     await s.start();
     const text = await ctx.metrics.registry.metrics();
-    expect(text).toContain('stacks_node_stacks_tip_height{source="stx-1"} 171000');
-    expect(text).toContain('stacks_node_rpc_requests_total{handler="all",source="stx-1"}');
-    expect(text).toContain('# TYPE stacks_node_rpc_call_latencies_histogram histogram');
-    expect(text).toContain('stacks_signer_stx_balance{source="stx-1"} 250000000');
-    expect(text).toContain('stacks_signer_block_responses_sent{response_type="rejected",source="stx-1"} 3');
-    expect(text).toContain('stacks_info_stacks_tip_height{source="stx-1"} 171000');
-    expect(text).toContain('stacks_info_neighbors{source="stx-1",direction="outbound"} 8');
+    expectSeries(text, [
+      'stacks_node_stacks_tip_height{source="stx-1"} 171000',
+      'stacks_node_rpc_requests_total{handler="all",source="stx-1"}',
+      '# TYPE stacks_node_rpc_call_latencies_histogram histogram',
+      'stacks_signer_stx_balance{source="stx-1"} 250000000',
+      'stacks_signer_block_responses_sent{response_type="rejected",source="stx-1"} 3',
+      'stacks_info_stacks_tip_height{source="stx-1"} 171000',
+      'stacks_info_neighbors{source="stx-1",direction="outbound"} 8',
+    ]);
     expect(text).not.toContain('stacks_log_lines_total{source="stx-1"'); // no logFile configured
   });
 
@@ -194,7 +183,7 @@ describe('stacks source: faults and recovery', () => {
     const s = build({ bitcoinSource: 'btc-main' });
     await sim.setFault('burn-behind', { lag: 6 });
     const [frame] = await refreshInfo(s);
-    expect(value(frame, 'burn_block_lag')).toBe(6);
+    expect(firstValue(frame, 'burn_block_lag')).toBe(6);
     expect(s.health()).toMatchObject({ status: 'degraded', message: expect.stringMatching(/6 blocks behind bitcoin/) });
     expect(await ctx.metrics.registry.metrics()).toContain('stacks_burn_block_lag{source="stx-1"} 6');
   });
@@ -243,8 +232,8 @@ describe('stacks source: faults and recovery', () => {
     const s = build();
     await sim.setFault('no-health');
     const [frame] = await refreshInfo(s);
-    expect(value(frame, 'difference_from_max_peer')).toBeNull();
-    expect(value(frame, 'stacks_tip_height')).toBe(171_000);
+    expect(firstValue(frame, 'difference_from_max_peer')).toBeNull();
+    expect(firstValue(frame, 'stacks_tip_height')).toBe(171_000);
   });
 
   it('credentials in a configured URL never reach health or logs', async () => {

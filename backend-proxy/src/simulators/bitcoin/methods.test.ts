@@ -174,40 +174,6 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
       'utxo_increase_actual',
       'utxo_size_inc_actual',
     ]);
-    for (const key of [
-      'avgfee',
-      'avgfeerate',
-      'avgtxsize',
-      'blockhash',
-      'feerate_percentiles',
-      'height',
-      'ins',
-      'maxfee',
-      'maxfeerate',
-      'maxtxsize',
-      'medianfee',
-      'mediantime',
-      'mintxsize',
-      'minfee',
-      'minfeerate',
-      'outs',
-      'subsidy',
-      'swtotal_size',
-      'swtotal_weight',
-      'swtxs',
-      'time',
-      'total_out',
-      'total_size',
-      'total_weight',
-      'totalfee',
-      'txs',
-      'utxo_increase',
-      'utxo_size_inc',
-      'utxo_increase_actual',
-      'utxo_size_inc_actual',
-    ]) {
-      expect(stats, key).toHaveProperty(key);
-    }
     const p = stats.feerate_percentiles as number[];
     expect(p).toHaveLength(5);
     expect([...p].sort((a, b) => a - b)).toEqual(p);

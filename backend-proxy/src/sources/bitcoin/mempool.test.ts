@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { FEE_BAND_EDGES, feeBandIndex } from '@nodescope/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { plainBlocks, plainHistogram, plainRates, type PlainTx } from '../../../test/plainMempool.js';
 import { BLOCK_VSIZE, effectiveFeeRates, feeHistogram, projectBlocks } from './feerates.js';
 import { CompactMempool, type MempoolEntryInput } from './mempool.js';
 
@@ -106,51 +106,7 @@ describe('CompactMempool', () => {
   });
 });
 
-// ---- an independent, straightforward computation of the same rule, on plain objects ----
-
-interface PlainTx {
-  txid: string;
-  vsize: number;
-  fee: number;
-  depends: string[];
-}
-
-function plainRates(txs: PlainTx[]): Map<string, number> {
-  const byId = new Map(txs.map((t) => [t.txid, t]));
-  const closure = (start: string, next: (t: PlainTx) => string[]): Set<string> => {
-    const seen = new Set<string>();
-    const visit = (id: string) => {
-      for (const n of next(byId.get(id)!)) {
-        if (byId.has(n) && !seen.has(n) && n !== start) {
-          seen.add(n);
-          visit(n);
-        }
-      }
-    };
-    visit(start);
-    return seen;
-  };
-  const childrenOf = (t: PlainTx) => txs.filter((c) => c.depends.includes(t.txid)).map((c) => c.txid);
-  const sum = (ids: Set<string>, t: PlainTx) => {
-    let fee = t.fee;
-    let vsize = t.vsize;
-    for (const id of ids) {
-      fee += byId.get(id)!.fee;
-      vsize += byId.get(id)!.vsize;
-    }
-    return fee / vsize;
-  };
-  const out = new Map<string, number>();
-  for (const t of txs) {
-    const own = t.fee / t.vsize;
-    const ancestors = closure(t.txid, (x) => x.depends);
-    const descendants = closure(t.txid, childrenOf);
-    let rate = ancestors.size > 0 ? Math.min(own, sum(ancestors, t)) : own;
-    if (descendants.size > 0) rate = Math.max(rate, sum(descendants, t));
-    out.set(t.txid, rate);
-  }
-  return out;
-}
+// ---- checked against the independent, straightforward computation in test/plainMempool.ts ----
 
 function randomMempool(seed: number, n: number): PlainTx[] {
   let x = seed;
@@ -197,38 +153,18 @@ describe('effective fee rates, histogram and projected blocks', () => {
     const expected = plainRates(txs);
     for (const slot of view.slots) expect(rates[slot]).toBeCloseTo(expected.get(view.txid(slot))!, 9);
 
-    // histogram: sum vsize per band of the plain rates
-    const vsize = new Array<number>(FEE_BAND_EDGES.length).fill(0);
-    const count = new Array<number>(FEE_BAND_EDGES.length).fill(0);
-    for (const t of txs) {
-      const band = feeBandIndex(expected.get(t.txid)!);
-      vsize[band]! += t.vsize;
-      count[band]!++;
-    }
-    expect(feeHistogram(view, rates)).toEqual({ vsize, count });
+    // histogram: vsize and count per band of the plain rates
+    expect(feeHistogram(view, rates)).toEqual(plainHistogram(txs, expected));
 
-    // projected blocks: sort plain objects by rate, cut at the block size
-    const sorted = [...txs].sort((a, b) => expected.get(b.txid)! - expected.get(a.txid)!);
-    const blocks: PlainTx[][] = [];
-    let current: PlainTx[] = [];
-    let used = 0;
-    for (const t of sorted) {
-      if (blocks.length < 8 && current.length > 0 && used + t.vsize > BLOCK_VSIZE) {
-        blocks.push(current);
-        current = [];
-        used = 0;
-      }
-      current.push(t);
-      used += t.vsize;
-    }
-    if (current.length > 0) blocks.push(current);
+    // projected blocks: plain objects sorted by rate, cut at the block size
+    const blocks = plainBlocks(txs, expected);
     const projected = projectBlocks(view, rates);
-    expect(projected.map((b) => b.txCount)).toEqual(blocks.map((b) => b.length));
+    expect(projected.map((b) => b.txCount)).toEqual(blocks.map((b) => b.txs.length));
     projected.forEach((block, i) => {
       const plain = blocks[i]!;
-      expect(block.vsize).toBe(plain.reduce((s, t) => s + t.vsize, 0));
-      expect(block.totalFees).toBe(plain.reduce((s, t) => s + t.fee, 0));
-      const r = plain.map((t) => expected.get(t.txid)!).sort((a, b) => a - b);
+      expect(block.vsize).toBe(plain.vsize);
+      expect(block.totalFees).toBe(plain.fees);
+      const r = plain.txs.map((t) => expected.get(t.txid)!).sort((a, b) => a - b);
       expect(block.feeRange[0]).toBeCloseTo(r[0]!, 9);
       expect(block.feeRange[6]).toBeCloseTo(r[r.length - 1]!, 9);
       expect(block.medianFee).toBeCloseTo(r[Math.floor(0.5 * (r.length - 1) + 0.5)]!, 9);

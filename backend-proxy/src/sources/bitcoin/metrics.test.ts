@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectSeries } from '../../../test/helpers.js';
 import { MetricFactory } from '../../core/metrics.js';
 import { BitcoinMetrics, hashpsMetricName } from './metrics.js';
 
@@ -55,17 +56,19 @@ describe('bitcoin metrics', () => {
     });
     a.banned([{ address: '1.2.3.4/32', ban_created: 10, banned_until: 20 }]);
     const text = await factory.registry.metrics();
-    expect(text).toContain('bitcoin_mempool_size{source="btc-a"} 5');
-    expect(text).toContain('bitcoin_mempool_size{source="btc-b"} 7');
-    expect(text).toContain('bitcoin_mempool_minfee{source="btc-b"} 0.00002');
-    expect(text).toContain('bitcoin_est_smart_fee_2{source="btc-a"} 0.00012');
-    expect(text).toContain('bitcoin_hashps_neg1{source="btc-a"} 500000000000000000000');
-    expect(text).toContain('bitcoin_latest_block_fee{source="btc-a"} 0.5');
-    expect(text).toContain('bitcoin_latest_block_value{source="btc-a"} 2');
-    expect(text).toContain('bitcoin_conn_in{source="btc-a"} 2');
-    expect(text).toContain('bitcoin_server_version{source="btc-a"} 280000');
-    expect(text).toContain('bitcoin_warnings_total{source="btc-a"} 1');
-    expect(text).toContain('bitcoin_ban_created{source="btc-a",address="1.2.3.4/32",reason="manually added"} 10');
+    expectSeries(text, [
+      'bitcoin_mempool_size{source="btc-a"} 5',
+      'bitcoin_mempool_size{source="btc-b"} 7',
+      'bitcoin_mempool_minfee{source="btc-b"} 0.00002',
+      'bitcoin_est_smart_fee_2{source="btc-a"} 0.00012',
+      'bitcoin_hashps_neg1{source="btc-a"} 500000000000000000000',
+      'bitcoin_latest_block_fee{source="btc-a"} 0.5',
+      'bitcoin_latest_block_value{source="btc-a"} 2',
+      'bitcoin_conn_in{source="btc-a"} 2',
+      'bitcoin_server_version{source="btc-a"} 280000',
+      'bitcoin_warnings_total{source="btc-a"} 1',
+      'bitcoin_ban_created{source="btc-a",address="1.2.3.4/32",reason="manually added"} 10',
+    ]);
     // a lifted ban disappears
     a.banned([]);
     expect(await factory.registry.metrics()).not.toContain('bitcoin_ban_created{source="btc-a"');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_GEOLOCATION } from '../../../test/bitcoinHarness.js';
 import {
   btcPerKvbToSatPerVb,
   downsample,
@@ -181,12 +182,7 @@ describe('peers', () => {
       syncedHeight: 870_000,
       connectedAt: 1_731_390_000_000,
       connectedSeconds: 3_600,
-      lat: null,
-      lon: null,
-      country: null,
-      city: null,
-      asn: null,
-      org: null,
+      ...NO_GEOLOCATION,
     });
   });
 
@@ -258,6 +254,8 @@ describe('tip tracking', () => {
     nTx: 1,
   });
   const known = [block(10, 'a10'), block(11, 'a11'), block(12, 'a12')];
+  // b11..b13 replace a11 and a12 on top of a10: seen by walking from the tip and in getchaintips alike
+  const forkAtA10 = { depth: 2, oldTip: 'a12', oldHeight: 12, newTip: 'b13', newHeight: 13, forkHeight: 10 };
 
   it('a block on top of the known tip is new, not a reorg', () => {
     const tip = header(13, 'a13', 'a12');
@@ -271,16 +269,7 @@ describe('tip tracking', () => {
     const tip = header(13, 'b13', 'b12');
     const walked = [tip, header(12, 'b12', 'b11'), header(11, 'b11', 'a10')];
     const change = reconcileTip(known, tip, walked, true, 1_000);
-    expect(change.reorg).toEqual({
-      detectedAt: 1_000,
-      depth: 2,
-      oldTip: 'a12',
-      oldHeight: 12,
-      newTip: 'b13',
-      newHeight: 13,
-      forkHeight: 10,
-      via: 'tip',
-    });
+    expect(change.reorg).toEqual({ ...forkAtA10, detectedAt: 1_000, via: 'tip' });
     expect(change.added.map((b) => b.hash)).toEqual(['b11', 'b12', 'b13']);
     expect(mergeBlocks(known, tip, change, 10).map((b) => b.hash)).toEqual(['a10', 'b11', 'b12', 'b13']);
     expect(reorgText(change.reorg!)).toContain('depth 2');
@@ -311,17 +300,6 @@ describe('tip tracking', () => {
       { height: 14, hash: 'h14', branchlen: 1, status: 'headers-only' },
     ];
     const found = reorgsFromChainTips(tips, new Set(['old']), 5);
-    expect(found).toEqual([
-      {
-        detectedAt: 5,
-        depth: 2,
-        oldTip: 'a12',
-        oldHeight: 12,
-        newTip: 'b13',
-        newHeight: 13,
-        forkHeight: 10,
-        via: 'chaintips',
-      },
-    ]);
+    expect(found).toEqual([{ ...forkAtA10, detectedAt: 5, via: 'chaintips' }]);
   });
 });
