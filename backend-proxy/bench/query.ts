@@ -1,8 +1,11 @@
 // /api/query throughput and latency with the cache on, beside the same proxy with every cache
 // and all coalescing off (each request reaching bitcoind), and how many RPC calls 100 identical
-// concurrent queries cause. Load comes from autocannon in this process; the proxy runs alone in
-// its own process, the bitcoind simulator in this one.
-import { mkdtemp, rm } from 'node:fs/promises';
+// concurrent queries cause. Load comes from wrk when installed (`apt-get install wrk`), else from
+// autocannon in this process; the proxy runs alone in its own process, the bitcoind simulator in
+// this one.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -22,7 +25,15 @@ interface LoadFigures {
   errors: number;
 }
 
+/** wrk (Debian's `wrk`, C, one thread) when installed: it leaves the proxy far more of the 2nd core than autocannon's JS. */
+const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((path) => existsSync(path)) ?? null;
+export const LOAD_GENERATOR = WRK ? 'wrk 1 thread' : 'autocannon (in the bench process)';
+
 async function load(url: string, body: string, connections: number): Promise<LoadFigures> {
+  return WRK ? loadWithWrk(WRK, url, body, connections) : loadWithAutocannon(url, body, connections);
+}
+
+async function loadWithAutocannon(url: string, body: string, connections: number): Promise<LoadFigures> {
   const result = await autocannon({
     url: `${url}/api/query`,
     method: 'POST',
@@ -38,6 +49,49 @@ async function load(url: string, body: string, connections: number): Promise<Loa
     p99: result.latency.p99,
     errors: result.non2xx + result.errors + result.timeouts,
   };
+}
+
+/** `12.34ms` / `850.00us` / `1.20s` -> ms */
+function wrkMs(text: string | undefined): number {
+  const match = /^([\d.]+)(us|ms|s)$/.exec(text ?? '');
+  if (!match) return NaN;
+  const value = Number(match[1]);
+  return match[2] === 'us' ? value / 1_000 : match[2] === 's' ? value * 1_000 : value;
+}
+
+async function loadWithWrk(wrk: string, url: string, body: string, connections: number): Promise<LoadFigures> {
+  const dir = await mkdtemp(join(tmpdir(), 'nodescope-wrk-'));
+  try {
+    const script = join(dir, 'post.lua');
+    await writeFile(
+      script,
+      [
+        'wrk.method = "POST"',
+        `wrk.body = ${JSON.stringify(body)}`,
+        'wrk.headers["content-type"] = "application/json"',
+        `wrk.headers["authorization"] = "Bearer ${API_KEY}"`,
+      ].join('\n')
+    );
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(
+        wrk,
+        ['-t1', `-c${connections}`, `-d${SECONDS}s`, '--latency', '-s', script, `${url}/api/query`],
+        { timeout: (SECONDS + 30) * 1_000 },
+        (error, stdout) => (error ? reject(error) : resolve(stdout))
+      );
+    });
+    const latency = (percent: string) => wrkMs(new RegExp(`^\\s*${percent}%\\s+(\\S+)`, 'm').exec(output)?.[1]);
+    const count = (pattern: RegExp) => Number(pattern.exec(output)?.[1] ?? 0);
+    return {
+      connections,
+      rps: Math.round(count(/Requests\/sec:\s+([\d.]+)/)),
+      p50: latency('50'),
+      p99: latency('99'),
+      errors: count(/Non-2xx or 3xx responses: (\d+)/) + count(/timeout (\d+)/) + count(/connect (\d+)/),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Waits until a counter has not moved for 500 ms (at most 15 s). */
@@ -116,7 +170,7 @@ export async function runQueryBench(): Promise<BenchResult[]> {
       goal: '<= 5 ms at concurrency 64',
       baseline: { what: 'cache off (every request to bitcoind)', value: at64('off').p99 },
       ratio: ratio(at64('on').p99, at64('off').p99, true),
-      details: table,
+      details: { loadGenerator: LOAD_GENERATOR, ...table },
     },
     {
       name: 'query.cached_throughput_rps',
@@ -125,7 +179,7 @@ export async function runQueryBench(): Promise<BenchResult[]> {
       goal: '>= 10,000 req/s at concurrency 64',
       baseline: { what: 'cache off (every request to bitcoind)', value: at64('off').rps },
       ratio: ratio(at64('on').rps, at64('off').rps, false),
-      details: table,
+      details: { loadGenerator: LOAD_GENERATOR, ...table },
     },
     {
       name: 'query.coalesced_upstream_calls',

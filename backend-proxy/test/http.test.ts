@@ -129,6 +129,25 @@ describe('/api/query', () => {
     expect(body.results.A?.frames[0]?.schema).toMatchObject({ name: 'chain', refId: 'A' });
   });
 
+  it('reuses a cached result for another refId under that refId, whatever characters it has', async () => {
+    const { post, source } = await started();
+    const ask = async (refId: string) => {
+      const res = await post({ queries: [{ refId, sourceId: 'btc-a', query: 'chain.info' }], range });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      return (await res.json()) as { results: Record<string, { frames: Array<{ schema: { refId: string } }> }> };
+    };
+    const first = await ask('A');
+    const odd = 'B "quoted" \\ </script> ünï';
+    const second = await ask(odd);
+    expect(source('btc-a').calls()).toBe(1); // the second answer came from the cache
+    expect(Object.keys(second.results)).toEqual([odd]);
+    expect(second.results[odd]!.frames.map((f) => f.schema.refId)).toEqual(first.results.A!.frames.map(() => odd));
+    expect({ ...second.results[odd]!.frames[0], schema: { ...second.results[odd]!.frames[0]!.schema, refId: 'A' } }).toEqual(
+      first.results.A!.frames[0]
+    );
+  });
+
   it.each([
     ['malformed JSON', '{"queries": [', 400, /JSON/],
     ['no queries', { queries: [] }, 400, /body\.queries: at least one query/],

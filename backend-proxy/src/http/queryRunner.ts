@@ -44,15 +44,40 @@ export function resolveQueries(body: QueryRequestBody, sources: ReadonlyMap<stri
   });
 }
 
-export async function runQueries(body: QueryRequestBody, deps: QueryRunnerDeps): Promise<Record<string, QueryResult>> {
+/** A cached query result: its frames, and their JSON once some request has needed it. */
+interface CachedResult {
+  frames: DataFrameJSON[];
+  /** `{"frames":[…],"status":200}` with REF_ID_MARK where the refId goes */
+  json?: string;
+  /** that JSON with the refIds asked for so far (panels use a handful: A, B, …) */
+  byRefId?: Map<string, string>;
+}
+
+const MAX_REF_IDS_KEPT = 16;
+
+// The JSON of a cached result is written once and reused by every request that hits it; only
+// the refId differs between requests, so it is written as a marker (with a per-process nonce
+// no upstream string can guess) and swapped per request.
+const REF_ID = `nodescope-refid-${Math.random().toString(36).slice(2, 12)}`;
+const REF_ID_MARK = new RegExp(`"${REF_ID}"`, 'g');
+
+export interface QueryOutcome {
+  refId: string;
+  status: number;
+  /** JSON text of this query's result: `{"frames":[…],"status":200}` or with `error` */
+  json: string;
+}
+
+/** Runs the queries and returns each result as JSON text (what /api/query sends). */
+export async function runQueriesJson(body: QueryRequestBody, deps: QueryRunnerDeps): Promise<QueryOutcome[]> {
   const resolved = resolveQueries(body, deps.sources);
   const now = deps.now();
   const range = body.range ?? { from: now - DEFAULT_RANGE_MS, to: now };
   const maxDataPoints = body.maxDataPoints ?? 1_000;
   const intervalMs = body.intervalMs ?? Math.max(1_000, Math.round((range.to - range.from) / maxDataPoints));
 
-  const results = await Promise.all(
-    resolved.map(async ({ query, source, handler }) => {
+  return Promise.all(
+    resolved.map(async ({ query, source, handler }): Promise<QueryOutcome> => {
       const input: QueryInput = { params: query.params ?? {}, range, intervalMs, maxDataPoints };
       // the key rounds the range to whole seconds so dashboards refreshed together share a result
       const key = JSON.stringify([
@@ -66,19 +91,36 @@ export async function runQueries(body: QueryRequestBody, deps: QueryRunnerDeps):
       ]);
       const stop = deps.self.queryDuration.startTimer({ source: source.id, query: query.query });
       try {
-        const frames = await deps.cache.get(key, deps.cacheTtlMs, () => handler(input));
-        const named = frames.map((frame) => ({ ...frame, schema: { ...frame.schema, refId: query.refId } }));
-        return [query.refId, { frames: named, status: 200 }] as const;
+        const cached = await deps.cache.get<CachedResult>(key, deps.cacheTtlMs, async () => ({
+          frames: await handler(input),
+        }));
+        cached.json ??= JSON.stringify({
+          frames: cached.frames.map((frame) => ({ ...frame, schema: { ...frame.schema, refId: REF_ID } })),
+          status: 200,
+        });
+        cached.byRefId ??= new Map();
+        let json = cached.byRefId.get(query.refId);
+        if (json === undefined) {
+          const refId = JSON.stringify(query.refId);
+          json = cached.json.replace(REF_ID_MARK, () => refId);
+          if (cached.byRefId.size < MAX_REF_IDS_KEPT) cached.byRefId.set(query.refId, json);
+        }
+        return { refId: query.refId, status: 200, json };
       } catch (error) {
         deps.self.queryErrors.inc({ source: source.id, query: query.query });
         if (!(error instanceof QueryInputError)) deps.onError?.(error, source.id, query.query);
         const status = error instanceof QueryInputError ? 400 : 502;
         const message = error instanceof Error ? error.message : String(error);
-        return [query.refId, { frames: [], error: `${source.id}: ${message}`, status }] as const;
+        const result: QueryResult = { frames: [], error: `${source.id}: ${message}`, status };
+        return { refId: query.refId, status, json: JSON.stringify(result) };
       } finally {
         stop();
       }
     })
   );
-  return Object.fromEntries(results);
+}
+
+/** `{"results":{"A":…,"B":…}}` from the outcomes, without parsing them again. */
+export function resultsJson(outcomes: readonly QueryOutcome[]): string {
+  return `{"results":{${outcomes.map((o) => `${JSON.stringify(o.refId)}:${o.json}`).join(',')}}}`;
 }
