@@ -24,14 +24,15 @@ const stale = (moduleJs: string, sources: string[]) => !existsSync(moduleJs) || 
 export async function ensurePanelsBuilt(options: { app?: boolean } = {}): Promise<void> {
   const run = promisify(execFile);
   const shared = path.join(REPO, 'plugins/shared/src');
+  const ui = path.join(REPO, 'plugins/ui/src');
   for (const panel of PANELS) {
     const src = path.join(REPO, 'plugins/panels', panel, 'src');
-    if (stale(path.join(REPO, 'plugins/panels', panel, 'dist/module.js'), [src, shared])) {
+    if (stale(path.join(REPO, 'plugins/panels', panel, 'dist/module.js'), [src, shared, ui])) {
       await run('npm', ['run', 'build', '-w', `plugins/panels/${panel}`], { cwd: REPO });
     }
   }
   if (options.app) {
-    const sources = [shared, path.join(REPO, 'plugins/app/src'), ...PANELS.map((p) => path.join(REPO, 'plugins/panels', p, 'src'))];
+    const sources = [shared, ui, path.join(REPO, 'plugins/app/src'), ...PANELS.map((p) => path.join(REPO, 'plugins/panels', p, 'src'))];
     if (stale(path.join(REPO, 'plugins/app/dist/panels/mempool/module.js'), sources)) await run('npm', ['run', 'build', '-w', 'plugins/app'], { cwd: REPO });
   }
 }

@@ -1,36 +1,14 @@
-import { createTheme, type DataFrame, dateTime, EventBusSrv, LoadingState, type PanelProps } from '@grafana/data';
-import { ThemeContext } from '@grafana/ui';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import React from 'react';
+import { type DataFrame, LoadingState, type PanelData } from '@grafana/data';
+import { renderGrafanaPanel } from '@nodescope/ui/testing';
+import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MempoolPanel } from './MempoolPanel';
 import { blocksFrame, nodescopeHistogram, prometheusSeries, ramp, T0 } from './testing';
 import { DEFAULT_MEMPOOL_OPTIONS, type MempoolOptions } from './types';
 
-function renderPanel(series: DataFrame[], options: Partial<MempoolOptions> = {}, extra: Partial<PanelProps<MempoolOptions>['data']> = {}, mode: 'dark' | 'light' = 'dark') {
-  const props = {
-    id: 1,
-    data: { state: LoadingState.Done, series, timeRange: { from: dateTime(T0), to: dateTime(T0 + 3_600_000), raw: { from: 'now-1h', to: 'now' } }, ...extra },
-    timeRange: { from: dateTime(T0), to: dateTime(T0 + 3_600_000), raw: { from: 'now-1h', to: 'now' } },
-    timeZone: 'utc',
-    options: { ...DEFAULT_MEMPOOL_OPTIONS, ...options },
-    fieldConfig: { defaults: {}, overrides: [] },
-    width: 900,
-    height: 500,
-    transparent: false,
-    renderCounter: 0,
-    title: 'Mempool',
-    eventBus: new EventBusSrv(),
-    onOptionsChange: () => {},
-    onFieldConfigChange: () => {},
-    replaceVariables: (v: string) => v,
-    onChangeTimeRange: () => {},
-  } as unknown as PanelProps<MempoolOptions>;
-  return render(
-    <ThemeContext.Provider value={createTheme({ colors: { mode } })}>
-      <MempoolPanel {...props} />
-    </ThemeContext.Provider>
-  );
+function renderPanel(series: DataFrame[], options: Partial<MempoolOptions> = {}, data: Partial<PanelData> = {}, mode: 'dark' | 'light' = 'dark') {
+  const range = { from: T0, to: T0 + 3_600_000 };
+  return renderGrafanaPanel(MempoolPanel, { series, options: { ...DEFAULT_MEMPOOL_OPTIONS, ...options }, width: 900, height: 500, data, mode, range });
 }
 
 const blocks = blocksFrame([

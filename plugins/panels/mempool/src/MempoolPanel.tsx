@@ -1,10 +1,10 @@
 import { css } from '@emotion/css';
 import { type GrafanaTheme2, getDisplayProcessor, LoadingState, type PanelProps, type Threshold } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
+import { PanelMessage, QueryErrorMessage } from '@nodescope/ui';
 import React, { useMemo } from 'react';
 import { FeeLegend } from './components/FeeLegend';
 import { MempoolChart } from './components/MempoolChart';
-import { PanelMessage } from './components/PanelMessage';
 import { ProjectedBlocks } from './components/ProjectedBlocks';
 import { groupBands, readHistogram } from './histogram';
 import { readProjectedBlocks } from './projectedBlocks';
@@ -36,7 +36,7 @@ export function MempoolPanel({ data, options, width, height, timeZone }: PanelPr
   );
 
   if (data.state === LoadingState.Error && !histogram) {
-    return <PanelMessage kind="error" title="Query failed" text={data.errors?.[0]?.message ?? data.error?.message ?? 'The query returned an error.'} />;
+    return <QueryErrorMessage data={data} />;
   }
   if (!histogram || histogram.times.length === 0 || !display) {
     if (blocks && blocks.length > 0) {

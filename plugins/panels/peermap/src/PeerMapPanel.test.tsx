@@ -1,7 +1,6 @@
-import { createTheme, type DataFrame, dateTime, EventBusSrv, LoadingState, type PanelProps } from '@grafana/data';
-import { ThemeContext } from '@grafana/ui';
-import { cleanup, render, screen } from '@testing-library/react';
-import React from 'react';
+import { type DataFrame, LoadingState, type PanelData } from '@grafana/data';
+import { renderGrafanaPanel } from '@nodescope/ui/testing';
+import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PeerMapPanel } from './PeerMapPanel';
 import { peersFrame, SAMPLE } from './testing';
@@ -9,26 +8,8 @@ import { DEFAULT_PEERMAP_OPTIONS, type PeerMapOptions } from './types';
 
 afterEach(cleanup);
 
-function renderPanel(series: DataFrame[], options: Partial<PeerMapOptions> = {}, extra: object = {}, mode: 'dark' | 'light' = 'dark', width = 900) {
-  const range = { from: dateTime(0), to: dateTime(1), raw: { from: 'now-1h', to: 'now' } };
-  const props = {
-    id: 1,
-    data: { state: LoadingState.Done, series, timeRange: range, ...extra },
-    timeRange: range,
-    timeZone: 'utc',
-    options: { ...DEFAULT_PEERMAP_OPTIONS, ...options },
-    fieldConfig: { defaults: {}, overrides: [] },
-    width,
-    height: 450,
-    eventBus: new EventBusSrv(),
-    onOptionsChange: () => {},
-    replaceVariables: (v: string) => v,
-  } as unknown as PanelProps<PeerMapOptions>;
-  return render(
-    <ThemeContext.Provider value={createTheme({ colors: { mode } })}>
-      <PeerMapPanel {...props} />
-    </ThemeContext.Provider>
-  );
+function renderPanel(series: DataFrame[], options: Partial<PeerMapOptions> = {}, data: Partial<PanelData> = {}, mode: 'dark' | 'light' = 'dark', width = 900) {
+  return renderGrafanaPanel(PeerMapPanel, { series, options: { ...DEFAULT_PEERMAP_OPTIONS, ...options }, width, height: 450, data, mode });
 }
 
 describe('PeerMapPanel', () => {

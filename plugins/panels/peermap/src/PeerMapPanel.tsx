@@ -1,9 +1,9 @@
 import { css } from '@emotion/css';
 import { type Field, getDisplayProcessor, type GrafanaTheme2, LoadingState, type PanelProps } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
+import { PanelMessage, QueryErrorMessage } from '@nodescope/ui';
 import React, { useMemo } from 'react';
 import { palette } from './colors';
-import { PanelMessage } from './components/PanelMessage';
 import { PeerMapCanvas } from './components/PeerMapCanvas';
 import { readPeers } from './peers';
 import type { PeerMapOptions } from './types';
@@ -22,7 +22,7 @@ export function PeerMapPanel({ data, options, width, height }: PanelProps<PeerMa
   const formatBytes = useMemo(() => display(peers?.trafficField, 'decbytes'), [peers?.trafficField, theme]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (data.state === LoadingState.Error && !peers) {
-    return <PanelMessage kind="error" title="Query failed" text={data.errors?.[0]?.message ?? data.error?.message ?? 'The query returned an error.'} />;
+    return <QueryErrorMessage data={data} />;
   }
   if (!peers || peers.total === 0) {
     return (

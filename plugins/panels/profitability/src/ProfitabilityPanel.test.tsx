@@ -1,7 +1,6 @@
-import { createTheme, type DataFrame, dateTime, EventBusSrv, LoadingState, type PanelProps } from '@grafana/data';
-import { ThemeContext } from '@grafana/ui';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import React from 'react';
+import { type DataFrame, LoadingState, type PanelData } from '@grafana/data';
+import { renderGrafanaPanel } from '@nodescope/ui/testing';
+import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProfitabilityPanel } from './ProfitabilityPanel';
 import { historyFrame, marketFrame, minersFrame } from './testing';
@@ -9,26 +8,8 @@ import { DEFAULT_PROFITABILITY_OPTIONS, type ProfitabilityOptions } from './type
 
 afterEach(cleanup);
 
-function renderPanel(series: DataFrame[], options: Partial<ProfitabilityOptions> = {}, extra: object = {}, mode: 'dark' | 'light' = 'dark') {
-  const range = { from: dateTime(0), to: dateTime(1), raw: { from: 'now-7d', to: 'now' } };
-  const props = {
-    id: 1,
-    data: { state: LoadingState.Done, series, timeRange: range, ...extra },
-    timeRange: range,
-    timeZone: 'utc',
-    options: { ...DEFAULT_PROFITABILITY_OPTIONS, ...options },
-    fieldConfig: { defaults: {}, overrides: [] },
-    width: 1100,
-    height: 600,
-    eventBus: new EventBusSrv(),
-    onOptionsChange: () => {},
-    replaceVariables: (v: string) => v,
-  } as unknown as PanelProps<ProfitabilityOptions>;
-  return render(
-    <ThemeContext.Provider value={createTheme({ colors: { mode } })}>
-      <ProfitabilityPanel {...props} />
-    </ThemeContext.Provider>
-  );
+function renderPanel(series: DataFrame[], options: Partial<ProfitabilityOptions> = {}, data: Partial<PanelData> = {}, mode: 'dark' | 'light' = 'dark') {
+  return renderGrafanaPanel(ProfitabilityPanel, { series, options: { ...DEFAULT_PROFITABILITY_OPTIONS, ...options }, width: 1100, height: 600, data, mode });
 }
 
 const all = () => [marketFrame(), minersFrame(), historyFrame()];

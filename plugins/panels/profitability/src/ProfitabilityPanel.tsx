@@ -1,14 +1,13 @@
 import { css } from '@emotion/css';
 import { type DisplayProcessor, type Field, formattedValueToString, getDisplayProcessor, getValueFormat, type GrafanaTheme2, LoadingState, type PanelProps } from '@grafana/data';
 import { currencyUnit, hashpricePerThDay, joulesPerTerahash, PROFIT_FIELDS } from '@nodescope/shared';
+import { PanelMessage, QueryErrorMessage, signalDrawn } from '@nodescope/ui';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import React, { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { HistoryChart } from './components/HistoryChart';
 import { Kpi } from './components/Kpi';
 import { MinerBars } from './components/MinerBars';
-import { PanelMessage } from './components/PanelMessage';
 import { WhatIfControls } from './components/WhatIfControls';
-import { signalDrawn } from './drawn';
 import { computeFleet, type Market, readHistory, readMarket, readMiners, sortMiners, type WhatIfSettings } from './profit';
 import type { ProfitabilityOptions } from './types';
 
@@ -51,7 +50,7 @@ export function ProfitabilityPanel({ data, options, width, height, timeZone }: P
   useLayoutEffect(() => signalDrawn(root.current));
 
   if (data.state === LoadingState.Error && !market) {
-    return <PanelMessage kind="error" title="Query failed" text={data.errors?.[0]?.message ?? data.error?.message ?? 'The query returned an error.'} />;
+    return <QueryErrorMessage data={data} />;
   }
   if (!market) {
     return (

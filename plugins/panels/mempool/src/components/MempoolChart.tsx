@@ -1,9 +1,9 @@
 import { css } from '@emotion/css';
 import { dateTimeFormat, type DisplayProcessor, formattedValueToString, type GrafanaTheme2, type Threshold } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
+import { prepareCanvas, signalDrawn } from '@nodescope/ui';
 import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { nearestRow, pickRows, stackRows, timeTicks, tooltipRows, yScale } from '../chart';
-import { signalDrawn } from '../drawn';
 import { type MempoolHistogram, totals } from '../histogram';
 import type { MempoolScale } from '../types';
 
@@ -47,13 +47,8 @@ export function MempoolChart({ histogram, width, height, scale, display, thresho
 
   useLayoutEffect(() => {
     const element = canvas.current;
-    const ctx = element?.getContext('2d');
+    const ctx = prepareCanvas(element, width, height);
     if (!element || !ctx) return signalDrawn(element?.parentElement ?? null);
-    const ratio = window.devicePixelRatio || 1;
-    element.width = Math.round(width * ratio);
-    element.height = Math.round(height * ratio);
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
     ctx.font = `${theme.typography.bodySmall.fontSize} ${theme.typography.fontFamily}`;
 
     // grid + y labels

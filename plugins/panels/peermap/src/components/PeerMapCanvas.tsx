@@ -1,10 +1,10 @@
 import { css } from '@emotion/css';
 import { type DisplayProcessor, formattedValueToString, type GrafanaTheme2 } from '@grafana/data';
 import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
+import { prepareCanvas, signalDrawn } from '@nodescope/ui';
 import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type Cluster, clusterPoints, clusterRadius, dominant, mergeOverlapping } from '../cluster';
 import type { Palette } from '../colors';
-import { signalDrawn } from '../drawn';
 import type { Peer } from '../peers';
 import type { SizeBy } from '../types';
 import { type WorldPaths, worldPaths } from '../world';
@@ -89,13 +89,8 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
 
   useLayoutEffect(() => {
     const element = canvas.current;
-    const ctx = element?.getContext('2d');
+    const ctx = prepareCanvas(element, width, height);
     if (!element || !ctx) return signalDrawn(element?.parentElement ?? null);
-    const ratio = window.devicePixelRatio || 1;
-    element.width = Math.round(width * ratio);
-    element.height = Math.round(height * ratio);
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
     const shape = canvasShapes(world);
     ctx.save();
     ctx.translate(view.x, view.y);

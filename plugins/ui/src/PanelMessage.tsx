@@ -1,5 +1,5 @@
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import type { GrafanaTheme2, PanelData } from '@grafana/data';
 import { Icon, useStyles2 } from '@grafana/ui';
 import React from 'react';
 
@@ -13,6 +13,11 @@ export function PanelMessage({ kind, title, text }: { kind: 'empty' | 'error'; t
       {text && <div className={styles.text}>{text}</div>}
     </div>
   );
+}
+
+/** The error state every panel shows when its query failed and left nothing to draw. */
+export function QueryErrorMessage({ data }: { data: PanelData }) {
+  return <PanelMessage kind="error" title="Query failed" text={data.errors?.[0]?.message ?? data.error?.message ?? 'The query returned an error.'} />;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
