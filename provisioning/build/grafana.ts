@@ -1,5 +1,6 @@
-// Small builders for Grafana dashboard JSON (schemaVersion 41): panels laid out on the 24-column
-// grid, template variables, and targets for the three datasources we provision. Pure data.
+// Grafana dashboard JSON (schemaVersion 41) from dashboard and panel specs: panels laid out on the
+// 24-column grid, each type's default options. The builders that write the specs are panels.ts,
+// targets.ts and variables.ts. Pure data.
 
 export const SCHEMA_VERSION = 41;
 
@@ -37,138 +38,6 @@ export interface PanelSpec {
   collapsed?: boolean;
 }
 
-// --- targets -----------------------------------------------------------------------------------
-
-export function nq(refId: string, sourceId: string, query: string, params?: Json, extra: Json = {}): Target {
-  return {
-    refId,
-    datasource: DS.nodescope,
-    queryType: 'query',
-    schemaVersion: QUERY_SCHEMA_VERSION,
-    sourceId,
-    query,
-    ...(params ? { params } : {}),
-    ...extra,
-  };
-}
-
-export function pq(refId: string, expr: string, legendFormat = '{{source}}', extra: Json = {}): Target {
-  return { refId, datasource: DS.prometheus, editorMode: 'code', expr, legendFormat, range: true, instant: false, ...extra };
-}
-
-/** Instant Prometheus query (tables, stats of the current value). */
-export function pqi(refId: string, expr: string, legendFormat = '{{source}}'): Target {
-  return { refId, datasource: DS.prometheus, editorMode: 'code', expr, legendFormat, range: false, instant: true, format: 'table' };
-}
-
-/** Raw InfluxQL against the writer's layout: measurement = metric name, tags = labels, field `value`. */
-export function iq(refId: string, query: string, alias = '$tag_source'): Target {
-  return { refId, datasource: DS.influxdb, rawQuery: true, resultFormat: 'time_series', query, alias };
-}
-
-/** InfluxQL for one metric, per source, on the dashboard's time range. */
-export function influxSeries(measurement: string, fn = 'last', where = `"source" =~ /^$source$/`): string {
-  return `SELECT ${fn}("value") FROM "${measurement}" WHERE ${where} AND $timeFilter GROUP BY time($__interval), "source" fill(none)`;
-}
-
-// --- template variables ------------------------------------------------------------------------
-
-export function sourcesVariable(name: string, label: string, kind: string, opts: { multi?: boolean; network?: string } = {}): Json {
-  const query: Json = { refId: `var-${name}`, schemaVersion: QUERY_SCHEMA_VERSION, name: 'sources', kind };
-  if (opts.network) query.network = opts.network;
-  return {
-    type: 'query',
-    name,
-    label,
-    datasource: DS.nodescope,
-    query,
-    definition: `sources of kind ${kind}${opts.network ? ` on ${opts.network}` : ''}`,
-    refresh: 1,
-    sort: 1,
-    multi: opts.multi ?? false,
-    includeAll: opts.multi ?? false,
-    current: {},
-    options: [],
-    hide: 0,
-  };
-}
-
-export function nodescopeVariable(name: string, label: string, variable: string, sourceId: string, extra: Json = {}): Json {
-  return {
-    type: 'query',
-    name,
-    label,
-    datasource: DS.nodescope,
-    query: { refId: `var-${name}`, schemaVersion: QUERY_SCHEMA_VERSION, name: variable, sourceId, ...extra },
-    definition: `${variable} of ${sourceId}`,
-    refresh: 1,
-    sort: 1,
-    multi: false,
-    includeAll: false,
-    current: {},
-    options: [],
-    hide: 0,
-  };
-}
-
-export function networkVariable(): Json {
-  const values = ['mainnet', 'testnet', 'testnet4', 'signet', 'regtest'];
-  return {
-    type: 'custom',
-    name: 'network',
-    label: 'Network',
-    query: values.join(','),
-    includeAll: true,
-    // "All" sends no network filter to /api/variables
-    allValue: '',
-    multi: false,
-    current: { text: 'All', value: '$__all' },
-    options: [],
-    hide: 0,
-  };
-}
-
-export function promLabelVariable(name: string, label: string, metric: string, labelName: string, opts: { multi?: boolean } = {}): Json {
-  const expr = `label_values(${metric}, ${labelName})`;
-  return {
-    type: 'query',
-    name,
-    label,
-    datasource: DS.prometheus,
-    query: { qryType: 1, query: expr, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
-    definition: expr,
-    refresh: 2,
-    sort: 1,
-    regex: '',
-    multi: opts.multi ?? true,
-    includeAll: opts.multi ?? true,
-    allValue: '.*',
-    current: {},
-    options: [],
-    hide: 0,
-  };
-}
-
-export function influxTagVariable(name: string, label: string, measurement: string, tag: string): Json {
-  const query = `SHOW TAG VALUES FROM "${measurement}" WITH KEY = "${tag}"`;
-  return {
-    type: 'query',
-    name,
-    label,
-    datasource: DS.influxdb,
-    query,
-    definition: query,
-    refresh: 2,
-    sort: 1,
-    multi: true,
-    includeAll: true,
-    allValue: '.*',
-    current: {},
-    options: [],
-    hide: 0,
-  };
-}
-
 // --- panels and layout -------------------------------------------------------------------------
 
 function panelJson(spec: PanelSpec, id: number, x: number, y: number): Json {
@@ -200,40 +69,43 @@ function panelJson(spec: PanelSpec, id: number, x: number, y: number): Json {
   };
 }
 
+/** The last non-null value of the fields matching `fields` ('' = all); `values` = one per row. */
+const lastValue = (fields = '', values = false): Json => ({ calcs: ['lastNotNull'], fields, values });
+/** A list legend under the graph. */
+export const LIST_LEGEND: Json = { displayMode: 'list', placement: 'bottom', showLegend: true };
+
 function defaultOptions(type: string): Json {
   switch (type) {
     case 'stat':
-      return {
-        reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
-        colorMode: 'value',
-        graphMode: 'area',
-        justifyMode: 'auto',
-        textMode: 'auto',
-        orientation: 'auto',
-      };
+      return { reduceOptions: lastValue(), colorMode: 'value', graphMode: 'area', justifyMode: 'auto', textMode: 'auto', orientation: 'auto' };
     case 'gauge':
     case 'bargauge':
-      return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, showThresholdLabels: false, showThresholdMarkers: true };
+      return { reduceOptions: lastValue(), showThresholdLabels: false, showThresholdMarkers: true };
     case 'timeseries':
-      return { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } };
+      return { legend: LIST_LEGEND, tooltip: { mode: 'multi', sort: 'desc' } };
     case 'table':
       return { showHeader: true, cellHeight: 'sm', footer: { show: false, reducer: ['sum'], countRows: false } };
     case 'logs':
       return { showTime: true, wrapLogMessage: true, sortOrder: 'Descending', enableLogDetails: true, dedupStrategy: 'none' };
     case 'state-timeline':
-      return { mergeValues: true, showValue: 'auto', alignValue: 'left', rowHeight: 0.9, legend: { displayMode: 'list', placement: 'bottom', showLegend: true } };
+      return { mergeValues: true, showValue: 'auto', alignValue: 'left', rowHeight: 0.9, legend: LIST_LEGEND };
     case 'barchart':
-      return { orientation: 'auto', showValue: 'auto', stacking: 'none', legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, xTickLabelSpacing: 0 };
+      return { orientation: 'auto', showValue: 'auto', stacking: 'none', legend: LIST_LEGEND, xTickLabelSpacing: 0 };
     case 'piechart':
-      return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: true }, pieType: 'donut', legend: { displayMode: 'table', placement: 'right', showLegend: true, values: ['value'] } };
+      return { reduceOptions: lastValue('', true), pieType: 'donut', legend: { displayMode: 'table', placement: 'right', showLegend: true, values: ['value'] } };
     default:
       return {};
   }
 }
 
+/** A type's default options with `changes` applied (same keys keep their place). */
+export function optionsOf(type: string, changes: Json): Json {
+  return { ...defaultOptions(type), ...changes };
+}
+
 /** Stat options showing only the fields whose names match. */
 export function statFields(fieldRegex: string, extra: Json = {}): Json {
-  return { ...defaultOptions('stat'), reduceOptions: { calcs: ['lastNotNull'], fields: fieldRegex, values: false }, ...extra };
+  return optionsOf('stat', { reduceOptions: lastValue(fieldRegex), ...extra });
 }
 
 export interface DashboardSpec {
@@ -247,6 +119,11 @@ export interface DashboardSpec {
   time?: { from: string; to: string };
   links?: Json[];
   annotations?: Json[];
+}
+
+/** A dashboard's identity: `title` is shown after "nodescope - ", `tags` after the "nodescope" tag. */
+export function dashboardInfo(uid: string, title: string, tags: string[], description: string): Pick<DashboardSpec, 'uid' | 'title' | 'tags' | 'description'> {
+  return { uid, title: `nodescope - ${title}`, tags, description };
 }
 
 /** Lays panels left to right, wrapping at 24 columns; a row panel starts a new line. */
@@ -304,24 +181,5 @@ export function dashboard(spec: DashboardSpec): Json {
     },
     links: spec.links ?? [{ type: 'dashboards', tags: ['nodescope'], asDropdown: true, title: 'nodescope', includeVars: false, keepTime: true }],
     panels,
-  };
-}
-
-/** A nodescope annotation query (blocks, reorgs, miner status, trades ...). */
-export function nodescopeAnnotation(name: string, sourceId: string, annotationType: string, color: string): Json {
-  return {
-    name,
-    datasource: DS.nodescope,
-    enable: true,
-    hide: false,
-    iconColor: color,
-    target: {
-      refId: `anno-${annotationType}`,
-      schemaVersion: QUERY_SCHEMA_VERSION,
-      queryType: 'annotations',
-      sourceId,
-      query: '',
-      annotationType,
-    },
   };
 }
