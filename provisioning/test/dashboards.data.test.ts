@@ -2,13 +2,11 @@
 // proxy (startServer) over the simulators of every upstream kind; the datasource dashboards'
 // targets go through POST /api/query as the datasource sends them, the Prometheus dashboards'
 // expressions through Debian's real Prometheus scraping that proxy.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startServer } from '../../backend-proxy/src/http/server.ts';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
@@ -19,8 +17,9 @@ import { startMarketSimulator } from '../../backend-proxy/src/simulators/market/
 import { startStacksSimulator } from '../../backend-proxy/src/simulators/stacks/index.ts';
 import { DASHBOARDS } from '../build/dashboards.ts';
 import { dashboard, type Json } from '../build/grafana.ts';
-import { PROMETHEUS, REPO } from './paths.ts';
-import { freePort as influxPort, hasInfluxd, Influxd } from '../../backend-proxy/test/influxd.ts';
+import { REPO } from './paths.ts';
+import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
+import { freePort, hasInfluxd, Influxd } from '../../backend-proxy/test/influxd.ts';
 
 type Closer = { close(): Promise<void> };
 type Obj = Record<string, unknown>;
@@ -31,20 +30,6 @@ const SOURCE_VARS: Record<string, string> = { node: 'btc', farm: 'farm', profit:
 const ELECTRUM_READY =
   existsSync(join(REPO, 'backend-proxy/src/simulators/electrum/index.ts')) &&
   readFileSync(join(REPO, 'backend-proxy/src/sources/bitcoin/index.ts'), 'utf8').includes("'electrum.stats'");
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Frame {
   schema: { fields: Array<{ name: string; type?: string }> };
@@ -58,9 +43,7 @@ function panels(json: Json): Obj[] {
 describe('every dashboard query returns data against the demo stack', () => {
   const closers: Closer[] = [];
   let proxyUrl = '';
-  let promUrl = '';
-  let prometheus: ChildProcess | undefined;
-  let promLog = '';
+  let prometheus: PrometheusServer;
   let vars: Record<string, string | string[]> = {};
   let electrumConfig: Obj = {};
   let influxd: Influxd | undefined;
@@ -94,7 +77,7 @@ describe('every dashboard query returns data against the demo stack', () => {
 
     // the proxy's InfluxDB writer into Debian's influxd 1.x, for the InfluxDB dashboard
     if (hasInfluxd) {
-      influxd = new Influxd(work, await influxPort(), await influxPort());
+      influxd = new Influxd(work, await freePort(), await freePort());
       await influxd.start();
       await influxd.query('CREATE DATABASE nodescope');
     }
@@ -154,26 +137,14 @@ describe('every dashboard query returns data against the demo stack', () => {
     vars = { ...SOURCE_VARS, network: '', miner: minerList[0]!.value, level: ['error', 'warn', 'info'], kwh: '0.08', jth: '21.5' };
 
     // Prometheus scraping the same proxy
-    const port = await freePort();
-    promUrl = `http://127.0.0.1:${port}`;
-    writeFileSync(
-      join(work, 'prometheus.yml'),
-      stringify({
-        global: { scrape_interval: '1s', scrape_timeout: '900ms' },
-        scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [new URL(proxyUrl).host] }] }],
-      })
-    );
-    prometheus = spawn(
-      PROMETHEUS,
-      [`--config.file=${join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-      { stdio: ['ignore', 'pipe', 'pipe'] }
-    );
-    prometheus.stdout!.on('data', (b: Buffer) => (promLog += b.toString()));
-    prometheus.stderr!.on('data', (b: Buffer) => (promLog += b.toString()));
+    prometheus = await startPrometheus(work, {
+      global: { scrape_interval: '1s', scrape_timeout: '900ms' },
+      scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [new URL(proxyUrl).host] }] }],
+    });
   });
 
   afterAll(async () => {
-    prometheus?.kill('SIGTERM');
+    prometheus?.stop();
     for (const c of closers) await c.close().catch(() => undefined);
     await influxd?.stop();
     rmSync(work, { recursive: true, force: true });
@@ -257,12 +228,12 @@ describe('every dashboard query returns data against the demo stack', () => {
     // three scrapes at least, so rate() windows have two samples
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const ready = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent('count_over_time(up{job="nodescope"}[1m]) >= 4')}`).then(
+      const ready = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent('count_over_time(up{job="nodescope"}[1m]) >= 4')}`).then(
         async (r) => ((await r.json()) as { data: { result: unknown[] } }).data.result.length > 0,
         () => false
       );
       if (ready) break;
-      if (Date.now() > deadline) throw new Error(`prometheus never scraped the proxy: ${promLog}`);
+      if (Date.now() > deadline) throw new Error(`prometheus never scraped the proxy: ${prometheus.log()}`);
       await sleep(500);
     }
     const problems: string[] = [];
@@ -273,7 +244,7 @@ describe('every dashboard query returns data against the demo stack', () => {
         for (const t of (panel.targets as Obj[]) ?? []) {
           if ((t.datasource as Obj).type !== 'prometheus') continue;
           const expr = String(t.expr).replace(/\$(\w+)/g, (whole, name: string) => exprVars[name] ?? whole);
-          const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+          const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
           const body = (await res.json()) as { status: string; error?: string; data?: { result: Array<{ metric: Record<string, string> }> } };
           const where = `${String(json.uid)} "${String(panel.title)}": ${expr}`;
           if (body.status !== 'success') problems.push(`${where}: ${body.error}`);

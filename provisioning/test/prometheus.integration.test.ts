@@ -4,11 +4,10 @@
 // /api/v1/alerts. The rules are the catalog's, with every duration divided by TIME_SCALE
 // (`for: 5m` -> 2500ms, `[1h]` -> 30s) so a run takes seconds; promtool.test.ts checks the
 // real durations.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { configSchema } from '../../backend-proxy/src/config/schema.ts';
@@ -18,7 +17,7 @@ import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/si
 import { startElectrsSimulator, type ElectrsSimulator } from '../../backend-proxy/src/simulators/electrum/index.ts';
 import { prometheusExpr } from '../build/alerts.ts';
 import { RULES } from '../build/rules.ts';
-import { PROMETHEUS } from './paths.ts';
+import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
 
 export const TIME_SCALE = 120;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -42,43 +41,27 @@ export function scaledRulesYaml(): string {
   return stringify({ groups: [...groups].map(([name, rules]) => ({ name, interval: '1s', rules })) });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 interface PromAlert {
   labels: Record<string, string>;
   state: 'pending' | 'firing';
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
   let bitcoin: BitcoinSimulator;
   let fleet: CgminerFleet;
   let electrs: ElectrsSimulator;
   let proxy: Awaited<ReturnType<typeof startServer>> | null = null;
-  let prometheus: ChildProcess;
-  let promUrl = '';
-  let promLog = '';
+  let prometheus: PrometheusServer;
   const work = mkdtempSync(join(tmpdir(), 'nodescope-prometheus-'));
 
   async function alerts(): Promise<PromAlert[]> {
-    const response = await fetch(`${promUrl}/api/v1/alerts`);
+    const response = await fetch(`${prometheus.url}/api/v1/alerts`);
     const body = (await response.json()) as { data: { alerts: PromAlert[] } };
     return body.data.alerts;
   }
 
   async function instant(query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-    const body = (await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as {
+    const body = (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as {
       data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
     };
     return body.data.result;
@@ -99,7 +82,7 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
     const seen = last.map((a) => `${a.labels.alertname}{${Object.entries(a.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}=${v}`).join(',')}} ${a.state}`);
     const series = await instant('{__name__=~"mining_up|mining_temperature_max_celsius|mining_fan_min_rpm|mining_fleet_hashrate_hashes_per_second|nodescope_source_up"}');
     throw new Error(
-      `timed out waiting for ${what}; alerts: ${JSON.stringify(seen)}\nseries: ${JSON.stringify(series)}\nprometheus log tail: ${promLog.slice(-1500)}`
+      `timed out waiting for ${what}; alerts: ${JSON.stringify(seen)}\nseries: ${JSON.stringify(series)}\nprometheus log tail: ${prometheus.log().slice(-1500)}`
     );
   }
 
@@ -134,41 +117,19 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
     const target = new URL(proxy.url).host;
 
     writeFileSync(join(work, 'rules.yml'), scaledRulesYaml());
-    writeFileSync(
-      join(work, 'prometheus.yml'),
-      stringify({
+    prometheus = await startPrometheus(
+      work,
+      {
         global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
         rule_files: ['rules.yml'],
         scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [target] }] }],
-      })
+      },
+      ['--storage.tsdb.retention.time=1h']
     );
-    const port = await freePort();
-    promUrl = `http://127.0.0.1:${port}`;
-    prometheus = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${join(work, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(work, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--storage.tsdb.retention.time=1h',
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] }
-    );
-    prometheus.stdout!.on('data', (b: Buffer) => (promLog += b.toString()));
-    prometheus.stderr!.on('data', (b: Buffer) => (promLog += b.toString()));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (prometheus.exitCode !== null) throw new Error(`prometheus exited: ${promLog}`);
-      const ready = await fetch(`${promUrl}/-/ready`).then((r) => r.ok, () => false);
-      if (ready) break;
-      if (Date.now() > deadline) throw new Error(`prometheus not ready: ${promLog}`);
-      await sleep(200);
-    }
   });
 
   afterAll(async () => {
-    prometheus?.kill('SIGTERM');
+    prometheus?.stop();
     await proxy?.close().catch(() => undefined);
     await fleet?.close();
     await electrs?.close();
@@ -177,7 +138,7 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
   });
 
   it('loads every catalog rule', async () => {
-    const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> } };
+    const body = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> } };
     const loaded = body.data.groups.flatMap((g) => g.rules);
     expect(loaded.map((r) => r.name).sort()).toEqual(RULES.map((r) => r.alert).sort());
   });
@@ -188,7 +149,7 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
     const deadline = Date.now() + 20_000;
     for (;;) {
       if ((await instant('count(mining_up == 1) and count(nodescope_source_up == 1) >= 2')).length > 0) break;
-      if (Date.now() > deadline) throw new Error(`proxy series never appeared in Prometheus: ${promLog}`);
+      if (Date.now() > deadline) throw new Error(`proxy series never appeared in Prometheus: ${prometheus.log()}`);
       await sleep(300);
     }
     const list = await alerts();
