@@ -1,10 +1,9 @@
 // Turns the alert catalog (rules.ts) into the Prometheus rules file and Grafana's alerting
 // provisioning file. Pure: returns YAML text; write.ts puts it on disk.
 import { stringify } from 'yaml';
-import { GROUPS, RULES, type AlertRule, type Domain } from './rules.ts';
+import { RULE_FOLDER, RULE_GROUPS, RULES, type AlertRule } from './rules.ts';
 
 export const PROMETHEUS_DS_UID = 'nodescope-prometheus';
-export const ALERT_FOLDER = 'nodescope';
 
 const HEADER = (what: string) =>
   `# GENERATED from provisioning/build/rules.ts by \`npx node provisioning/build/write.ts\` - edit the catalog, not this file.\n# ${what}\n`;
@@ -23,35 +22,35 @@ export function prometheusExpr(rule: AlertRule): string {
   return `(${rule.query}) ${rule.op} ${rule.threshold}`;
 }
 
-function byDomain(): Array<[Domain, AlertRule[]]> {
-  const out = new Map<Domain, AlertRule[]>();
-  for (const rule of RULES) {
-    const list = out.get(rule.domain) ?? [];
-    list.push(rule);
-    out.set(rule.domain, list);
-  }
-  return [...out.entries()];
+/** The labels every alert carries besides its series' own (notification policies route on them). */
+export function ruleLabels(rule: AlertRule): Record<string, string> {
+  return { severity: rule.severity, domain: rule.domain };
+}
+
+function ruleAnnotations(rule: AlertRule, engine: 'prometheus' | 'grafana'): Record<string, string> {
+  return { summary: render(rule.summary, engine), description: rule.description, dashboard: `/d/${rule.dashboard}` };
+}
+
+/** Each group with its rules as the catalog lists them (RULES, with domain and dashboard filled in). */
+export function ruleGroups(): Array<{ name: string; interval: string; rules: AlertRule[] }> {
+  return RULE_GROUPS.map(({ domain, interval }) => ({ name: `nodescope-${domain}`, interval, rules: RULES.filter((rule) => rule.domain === domain) }));
 }
 
 export function prometheusRules(): string {
-  const groups = byDomain().map(([domain, rules]) => ({
-    name: `nodescope-${domain}`,
-    interval: GROUPS[domain].interval,
+  const prometheusGroups = ruleGroups().map(({ name, interval, rules }) => ({
+    name,
+    interval,
     rules: rules.map((rule) => ({
       alert: rule.alert,
       expr: prometheusExpr(rule),
       for: rule.for,
-      labels: { severity: rule.severity, domain: rule.domain },
-      annotations: {
-        summary: render(rule.summary, 'prometheus'),
-        description: rule.description,
-        dashboard: `/d/${rule.dashboard}`,
-      },
+      labels: ruleLabels(rule),
+      annotations: ruleAnnotations(rule, 'prometheus'),
     })),
   }));
   return (
     HEADER('Prometheus / vmalert rules: `rule_files: [nodescope-rules.yml]` in prometheus.yml, or vmalert -rule=nodescope-rules.yml.') +
-    stringify({ groups }, { lineWidth: 0 })
+    stringify({ groups: prometheusGroups }, { lineWidth: 0 })
   );
 }
 
@@ -62,11 +61,11 @@ export function ruleUid(rule: AlertRule): string {
 const GRAFANA_THRESHOLD = { '>': 'gt', '<': 'lt' } as const;
 
 export function grafanaRules(): string {
-  const groups = byDomain().map(([domain, rules]) => ({
+  const grafanaGroups = ruleGroups().map(({ name, interval, rules }) => ({
     orgId: 1,
-    name: `nodescope-${domain}`,
-    folder: GROUPS[domain].folder,
-    interval: GROUPS[domain].interval,
+    name,
+    folder: RULE_FOLDER,
+    interval,
     rules: rules.map((rule) => ({
       uid: ruleUid(rule),
       title: rule.alert,
@@ -105,18 +104,14 @@ export function grafanaRules(): string {
       noDataState: 'OK',
       execErrState: 'Error',
       for: rule.for,
-      annotations: {
-        summary: render(rule.summary, 'grafana'),
-        description: rule.description,
-        dashboard: `/d/${rule.dashboard}`,
-      },
-      labels: { severity: rule.severity, domain: rule.domain },
+      annotations: ruleAnnotations(rule, 'grafana'),
+      labels: ruleLabels(rule),
       isPaused: false,
     })),
   }));
   return (
     HEADER('Grafana alert rules (file provisioning, apiVersion 1), evaluated on the Prometheus datasource uid nodescope-prometheus.') +
-    stringify({ apiVersion: 1, groups }, { lineWidth: 0 })
+    stringify({ apiVersion: 1, groups: grafanaGroups }, { lineWidth: 0 })
   );
 }
 

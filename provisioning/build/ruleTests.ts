@@ -4,6 +4,7 @@
 // Prometheus' template functions do (humanize, humanizePercentage), so promtool checks the
 // summaries too.
 import { stringify } from 'yaml';
+import { ruleLabels } from './alerts.ts';
 import { RULES, type AlertRule } from './rules.ts';
 
 interface Firing {
@@ -341,7 +342,7 @@ export function promtoolTests(rulesFile = 'nodescope-rules.yml'): string {
         eval_time: `${check.at}m`,
         alertname: check.alert,
         exp_alerts: check.firing.map((f) => ({
-          exp_labels: { ...f.labels, severity: r.severity, domain: r.domain },
+          exp_labels: { ...f.labels, ...ruleLabels(r) },
           exp_annotations: {
             summary: renderSummary(r, f.labels, f.value),
             description: r.description,

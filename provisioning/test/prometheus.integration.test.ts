@@ -15,7 +15,7 @@ import { startServer } from '../../backend-proxy/src/http/server.ts';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
 import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
 import { startElectrsSimulator, type ElectrsSimulator } from '../../backend-proxy/src/simulators/electrum/index.ts';
-import { prometheusExpr } from '../build/alerts.ts';
+import { prometheusExpr, ruleGroups, ruleLabels } from '../build/alerts.ts';
 import { RULES } from '../build/rules.ts';
 import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
 
@@ -29,16 +29,16 @@ export function scaleDuration(text: string): string {
 }
 
 export function scaledRulesYaml(): string {
-  const groups = new Map<string, unknown[]>();
-  for (const rule of RULES) {
-    const expr = prometheusExpr(rule)
+  const scale = (expr: string) =>
+    expr
       .replace(/\[(\d+(?:ms|s|m|h|d))\]/g, (_, d: string) => `[${scaleDuration(d)}]`)
       .replace(/offset (\d+(?:ms|s|m|h|d))/g, (_, d: string) => `offset ${scaleDuration(d)}`);
-    const list = groups.get(rule.domain) ?? [];
-    list.push({ alert: rule.alert, expr, for: scaleDuration(rule.for), labels: { severity: rule.severity, domain: rule.domain } });
-    groups.set(rule.domain, list);
-  }
-  return stringify({ groups: [...groups].map(([name, rules]) => ({ name, interval: '1s', rules })) });
+  const groups = ruleGroups().map(({ name, rules }) => ({
+    name,
+    interval: '1s',
+    rules: rules.map((rule) => ({ alert: rule.alert, expr: scale(prometheusExpr(rule)), for: scaleDuration(rule.for), labels: ruleLabels(rule) })),
+  }));
+  return stringify({ groups });
 }
 
 interface PromAlert {
