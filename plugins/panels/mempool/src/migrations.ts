@@ -1,7 +1,6 @@
 import type { PanelMigrationHandler } from '@grafana/data';
+import { pick, pickBoolean } from '@nodescope/ui/savedOptions';
 import { DEFAULT_MEMPOOL_OPTIONS, MEMPOOL_OPTIONS_SCHEMA, type MempoolOptions } from './types';
-
-const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(value as T) ? (value as T) : fallback);
 
 /**
  * Brings saved options to the current schema. Panels saved before `schemaVersion` existed (hand
@@ -20,8 +19,8 @@ export function migrateMempoolOptions(panel: Parameters<PanelMigrationHandler<Me
     scale: saved.logScale === true ? 'log' : pick(saved.scale, ['linear', 'log'] as const, D.scale),
     bandGrouping: saved.mergeBands === true ? 'coarse' : pick(saved.bandGrouping, ['none', 'coarse'] as const, D.bandGrouping),
     legend: saved.showLegend === false ? 'hidden' : pick(saved.legend, ['right', 'bottom', 'hidden'] as const, D.legend),
-    showThresholds: typeof saved.showThresholds === 'boolean' ? saved.showThresholds : D.showThresholds,
-    showBlocks: blocks === 0 ? false : typeof saved.showBlocks === 'boolean' ? saved.showBlocks : D.showBlocks,
+    showThresholds: pickBoolean(saved.showThresholds, D.showThresholds),
+    showBlocks: blocks === 0 ? false : pickBoolean(saved.showBlocks, D.showBlocks),
     maxBlocks: Number.isFinite(maxBlocks) && maxBlocks >= 1 ? Math.min(12, Math.round(maxBlocks)) : D.maxBlocks,
   };
 }

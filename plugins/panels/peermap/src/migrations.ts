@@ -1,7 +1,6 @@
 import type { PanelMigrationHandler } from '@grafana/data';
+import { pick, pickBoolean } from '@nodescope/ui/savedOptions';
 import { DEFAULT_PEERMAP_OPTIONS, PEERMAP_OPTIONS_SCHEMA, type PeerMapOptions } from './types';
-
-const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(value as T) ? (value as T) : fallback);
 
 /**
  * Brings saved options to the current schema. Before `schemaVersion` (0.0.x previews, hand-written
@@ -18,8 +17,8 @@ export function migratePeerMapOptions(panel: Parameters<PanelMigrationHandler<Pe
     schemaVersion: PEERMAP_OPTIONS_SCHEMA,
     colorBy: pick(saved.colorBy ?? saved.colorMode, ['direction', 'network', 'ping'] as const, D.colorBy),
     sizeBy: pick(size, ['fixed', 'ping', 'traffic'] as const, D.sizeBy),
-    cluster: typeof saved.cluster === 'boolean' ? saved.cluster : D.cluster,
+    cluster: pickBoolean(saved.cluster, D.cluster),
     clusterRadius: Number.isFinite(radius) && radius > 0 ? Math.min(80, Math.max(8, radius)) : D.clusterRadius,
-    showSide: typeof saved.showSide === 'boolean' ? saved.showSide : D.showSide,
+    showSide: pickBoolean(saved.showSide, D.showSide),
   };
 }

@@ -1,7 +1,7 @@
 import type { PanelMigrationHandler } from '@grafana/data';
+import { pick, pickBoolean } from '@nodescope/ui/savedOptions';
 import { DEFAULT_PROFITABILITY_OPTIONS, PROFITABILITY_OPTIONS_SCHEMA, type ProfitabilityOptions } from './types';
 
-const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(value as T) ? (value as T) : fallback);
 const positive = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined);
 
 /**
@@ -18,10 +18,10 @@ export function migrateProfitabilityOptions(panel: Parameters<PanelMigrationHand
   const maxMiners = Number(saved.maxMiners ?? D.maxMiners);
   const migrated: ProfitabilityOptions = {
     schemaVersion: PROFITABILITY_OPTIONS_SCHEMA,
-    showWhatIf: typeof saved.showWhatIf === 'boolean' ? saved.showWhatIf : typeof saved.whatIf === 'boolean' ? saved.whatIf : D.showWhatIf,
+    showWhatIf: pickBoolean(saved.showWhatIf, pickBoolean(saved.whatIf, D.showWhatIf)),
     sort: pick(sort, ['profit-desc', 'profit-asc', 'name'] as const, D.sort),
     maxMiners: Number.isInteger(maxMiners) && maxMiners > 0 ? Math.min(500, maxMiners) : D.maxMiners,
-    showHistory: typeof saved.showHistory === 'boolean' ? saved.showHistory : D.showHistory,
+    showHistory: pickBoolean(saved.showHistory, D.showHistory),
     hashpriceUnit: typeof saved.hashpricePerPH === 'boolean' ? (saved.hashpricePerPH ? 'PH' : 'TH') : pick(saved.hashpriceUnit, ['TH', 'PH'] as const, D.hashpriceUnit),
   };
   const electricity = positive(saved.electricityPerKwh ?? old.electricity);
