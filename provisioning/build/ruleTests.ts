@@ -12,16 +12,30 @@ interface Firing {
   value: number;
 }
 
+interface Check {
+  /** minute of the evaluation */
+  at: number;
+  alert: string;
+  /** the instances expected firing then (empty list = none) */
+  firing: Firing[];
+}
+
 interface Scenario {
   name: string;
   /** series selector -> promtool values, one sample per minute */
   series: Record<string, string>;
-  /** minute -> alert name -> alerts expected firing (empty list = none) */
-  checks: Array<{ at: number; alert: string; firing: Firing[] }>;
+  checks: Check[];
 }
+
+/** `alert` is not firing at minute `at`. */
+const quiet = (at: number, alert: string): Check => ({ at, alert, firing: [] });
+/** `alert` fires at minute `at` for one series, with `value` as the value its summary shows. */
+const fires = (at: number, alert: string, labels: Record<string, string>, value: number): Check => ({ at, alert, firing: [{ labels, value }] });
 
 const btc = { source: 'btc-main' };
 const farm = { source: 'farm-a' };
+const rig1 = { ...farm, miner: 'rig-1' };
+const electrs = { ...btc, kind: 'electrs' };
 const bot = { source: 'bot-1', cluster: 'bot-1', strategy: 'SampleStrategy', version: '2025.6' };
 const botSeries = (name: string, extra = '') =>
   `${name}{source="bot-1",cluster="bot-1",strategy="SampleStrategy",version="2025.6"${extra}}`;
@@ -33,23 +47,19 @@ export const SCENARIOS: Scenario[] = [
       'bitcoin_blocks{source="btc-main"}': '800000x100',
       'bitcoin_blocks{source="btc-moving"}': '800000+1x100',
     },
-    checks: [
-      { at: 30, alert: 'BitcoinHeadStale', firing: [] },
-      { at: 70, alert: 'BitcoinHeadStale', firing: [] },
-      { at: 80, alert: 'BitcoinHeadStale', firing: [{ labels: btc, value: 0 }] },
-    ],
+    checks: [quiet(30, 'BitcoinHeadStale'), quiet(70, 'BitcoinHeadStale'), fires(80, 'BitcoinHeadStale', btc, 0)],
   },
   {
     name: 'bitcoin peers low, then none; resolves when peers return',
     series: { 'bitcoin_peers{source="btc-main"}': '8x5 2x19 0x20 10x10' },
     checks: [
-      { at: 12, alert: 'BitcoinPeersLow', firing: [] },
-      { at: 20, alert: 'BitcoinPeersLow', firing: [{ labels: btc, value: 2 }] },
-      { at: 20, alert: 'BitcoinNoPeers', firing: [] },
-      { at: 40, alert: 'BitcoinPeersLow', firing: [{ labels: btc, value: 0 }] },
-      { at: 40, alert: 'BitcoinNoPeers', firing: [{ labels: btc, value: 0 }] },
-      { at: 50, alert: 'BitcoinPeersLow', firing: [] },
-      { at: 50, alert: 'BitcoinNoPeers', firing: [] },
+      quiet(12, 'BitcoinPeersLow'),
+      fires(20, 'BitcoinPeersLow', btc, 2),
+      quiet(20, 'BitcoinNoPeers'),
+      fires(40, 'BitcoinPeersLow', btc, 0),
+      fires(40, 'BitcoinNoPeers', btc, 0),
+      quiet(50, 'BitcoinPeersLow'),
+      quiet(50, 'BitcoinNoPeers'),
     ],
   },
   {
@@ -60,19 +70,12 @@ export const SCENARIOS: Scenario[] = [
       'bitcoin_blocks{source="btc-synced"}': '800000x100',
       'bitcoin_verification_progress{source="btc-synced"}': '0.99999x100',
     },
-    checks: [
-      { at: 60, alert: 'BitcoinIbdStalled', firing: [] },
-      { at: 75, alert: 'BitcoinIbdStalled', firing: [] },
-      { at: 85, alert: 'BitcoinIbdStalled', firing: [{ labels: { source: 'btc-ibd' }, value: 0 }] },
-    ],
+    checks: [quiet(60, 'BitcoinIbdStalled'), quiet(75, 'BitcoinIbdStalled'), fires(85, 'BitcoinIbdStalled', { source: 'btc-ibd' }, 0)],
   },
   {
     name: 'bitcoin mempool near the 300 MB limit',
     series: { 'bitcoin_mempool_usage{source="btc-main"}': '100000000x10 285000000x20' },
-    checks: [
-      { at: 15, alert: 'BitcoinMempoolNearLimit', firing: [] },
-      { at: 25, alert: 'BitcoinMempoolNearLimit', firing: [{ labels: btc, value: 0.95 }] },
-    ],
+    checks: [quiet(15, 'BitcoinMempoolNearLimit'), fires(25, 'BitcoinMempoolNearLimit', btc, 0.95)],
   },
   {
     name: 'bitcoin ZMQ disconnected, then connected but silent',
@@ -81,11 +84,11 @@ export const SCENARIOS: Scenario[] = [
       'bitcoin_zmq_silent{source="btc-main"}': '0x16 1x30',
     },
     checks: [
-      { at: 9, alert: 'BitcoinZmqDown', firing: [] },
-      { at: 13, alert: 'BitcoinZmqDown', firing: [{ labels: btc, value: 0 }] },
-      { at: 20, alert: 'BitcoinZmqDown', firing: [] },
-      { at: 24, alert: 'BitcoinZmqSilent', firing: [] },
-      { at: 30, alert: 'BitcoinZmqSilent', firing: [{ labels: btc, value: 1 }] },
+      quiet(9, 'BitcoinZmqDown'),
+      fires(13, 'BitcoinZmqDown', btc, 0),
+      quiet(20, 'BitcoinZmqDown'),
+      quiet(24, 'BitcoinZmqSilent'),
+      fires(30, 'BitcoinZmqSilent', btc, 1),
     ],
   },
   {
@@ -95,10 +98,10 @@ export const SCENARIOS: Scenario[] = [
       'geth_rpc_peers{source="geth-1"}': '30x5 3x20',
     },
     checks: [
-      { at: 8, alert: 'GethHeadStale', firing: [] },
-      { at: 12, alert: 'GethHeadStale', firing: [{ labels: { source: 'geth-1' }, value: 360 }] },
-      { at: 12, alert: 'GethPeersLow', firing: [] },
-      { at: 20, alert: 'GethPeersLow', firing: [{ labels: { source: 'geth-1' }, value: 3 }] },
+      quiet(8, 'GethHeadStale'),
+      fires(12, 'GethHeadStale', { source: 'geth-1' }, 360),
+      quiet(12, 'GethPeersLow'),
+      fires(20, 'GethPeersLow', { source: 'geth-1' }, 3),
     ],
   },
   {
@@ -108,10 +111,7 @@ export const SCENARIOS: Scenario[] = [
       'geth_rpc_txpool_transactions{source="geth-1",state="queued"}': '500x90',
       'geth_rpc_txpool_transactions{source="geth-2",state="pending"}': '100x60 400x30',
     },
-    checks: [
-      { at: 65, alert: 'GethTxpoolSpike', firing: [] },
-      { at: 75, alert: 'GethTxpoolSpike', firing: [{ labels: { source: 'geth-1' }, value: 4.5 }] },
-    ],
+    checks: [quiet(65, 'GethTxpoolSpike'), fires(75, 'GethTxpoolSpike', { source: 'geth-1' }, 4.5)],
   },
   {
     name: 'electrum index lagging, then the server down',
@@ -120,10 +120,10 @@ export const SCENARIOS: Scenario[] = [
       'electrum_up{source="btc-main",kind="electrs"}': '1x25 0x10',
     },
     checks: [
-      { at: 12, alert: 'ElectrumIndexLagging', firing: [] },
-      { at: 20, alert: 'ElectrumIndexLagging', firing: [{ labels: { ...btc, kind: 'electrs' }, value: 5 }] },
-      { at: 28, alert: 'ElectrumDown', firing: [] },
-      { at: 33, alert: 'ElectrumDown', firing: [{ labels: { ...btc, kind: 'electrs' }, value: 0 }] },
+      quiet(12, 'ElectrumIndexLagging'),
+      fires(20, 'ElectrumIndexLagging', electrs, 5),
+      quiet(28, 'ElectrumDown'),
+      fires(33, 'ElectrumDown', electrs, 0),
     ],
   },
   {
@@ -132,21 +132,12 @@ export const SCENARIOS: Scenario[] = [
       'mining_up{source="farm-a",miner="rig-1"}': '1x5 0x10 1x10',
       'mining_up{source="farm-a",miner="rig-2"}': '1x25',
     },
-    checks: [
-      { at: 9, alert: 'MinerOffline', firing: [] },
-      { at: 13, alert: 'MinerOffline', firing: [{ labels: { ...farm, miner: 'rig-1' }, value: 0 }] },
-      { at: 22, alert: 'MinerOffline', firing: [] },
-    ],
+    checks: [quiet(9, 'MinerOffline'), fires(13, 'MinerOffline', rig1, 0), quiet(22, 'MinerOffline')],
   },
   {
     name: 'board hot (warning) then critical',
     series: { 'mining_temperature_max_celsius{source="farm-a",miner="rig-1"}': '70x5 90x10 97x10' },
-    checks: [
-      { at: 9, alert: 'MinerBoardHot', firing: [] },
-      { at: 14, alert: 'MinerBoardHot', firing: [{ labels: { ...farm, miner: 'rig-1' }, value: 90 }] },
-      { at: 14, alert: 'MinerBoardCritical', firing: [] },
-      { at: 20, alert: 'MinerBoardCritical', firing: [{ labels: { ...farm, miner: 'rig-1' }, value: 97 }] },
-    ],
+    checks: [quiet(9, 'MinerBoardHot'), fires(14, 'MinerBoardHot', rig1, 90), quiet(14, 'MinerBoardCritical'), fires(20, 'MinerBoardCritical', rig1, 97)],
   },
   {
     name: 'fan stopped on a running miner; an offline miner is left to MinerOffline',
@@ -156,10 +147,7 @@ export const SCENARIOS: Scenario[] = [
       'mining_fan_min_rpm{source="farm-a",miner="rig-2"}': '0x15',
       'mining_up{source="farm-a",miner="rig-2"}': '0x15',
     },
-    checks: [
-      { at: 7, alert: 'MinerFanStopped', firing: [] },
-      { at: 10, alert: 'MinerFanStopped', firing: [{ labels: { ...farm, miner: 'rig-1' }, value: 0 }] },
-    ],
+    checks: [quiet(7, 'MinerFanStopped'), fires(10, 'MinerFanStopped', rig1, 0)],
   },
   {
     name: 'reject rate above 5 % for 15 minutes',
@@ -167,34 +155,22 @@ export const SCENARIOS: Scenario[] = [
       'mining_shares_accepted_total{source="farm-a",miner="rig-1"}': '0+100x60',
       'mining_shares_rejected_total{source="farm-a",miner="rig-1"}': '0+2x20 60+20x40',
     },
-    checks: [
-      { at: 20, alert: 'MinerRejectRateHigh', firing: [] },
-      { at: 55, alert: 'MinerRejectRateHigh', firing: [{ labels: { ...farm, miner: 'rig-1' }, value: 20 / 120 }] },
-    ],
+    checks: [quiet(20, 'MinerRejectRateHigh'), fires(55, 'MinerRejectRateHigh', rig1, 20 / 120)],
   },
   {
     name: 'fleet hashrate 30 % below its last-hour peak',
     series: { 'mining_fleet_hashrate_hashes_per_second{source="farm-a"}': '1e15x30 7e14x30' },
-    checks: [
-      { at: 35, alert: 'FleetHashrateDrop', firing: [] },
-      { at: 45, alert: 'FleetHashrateDrop', firing: [{ labels: farm, value: 1 - 7e14 / 1e15 }] },
-    ],
+    checks: [quiet(35, 'FleetHashrateDrop'), fires(45, 'FleetHashrateDrop', farm, 1 - 7e14 / 1e15)],
   },
   {
     name: 'stacks tip stalled',
     series: { 'stacks_info_tip_age_seconds{source="stx-1"}': '0+60x60' },
-    checks: [
-      { at: 33, alert: 'StacksTipStalled', firing: [] },
-      { at: 40, alert: 'StacksTipStalled', firing: [{ labels: { source: 'stx-1' }, value: 2400 }] },
-    ],
+    checks: [quiet(33, 'StacksTipStalled'), fires(40, 'StacksTipStalled', { source: 'stx-1' }, 2400)],
   },
   {
     name: 'stacks burn height behind bitcoin',
     series: { 'stacks_burn_block_lag{source="stx-1"}': '0x5 4x20' },
-    checks: [
-      { at: 12, alert: 'StacksBurnHeightBehind', firing: [] },
-      { at: 20, alert: 'StacksBurnHeightBehind', firing: [{ labels: { source: 'stx-1' }, value: 4 }] },
-    ],
+    checks: [quiet(12, 'StacksBurnHeightBehind'), fires(20, 'StacksBurnHeightBehind', { source: 'stx-1' }, 4)],
   },
   {
     name: 'stacks signer stops following the tip',
@@ -202,10 +178,7 @@ export const SCENARIOS: Scenario[] = [
       'stacks_info_stacks_tip_height{source="stx-1"}': '1000+10x40',
       'stacks_signer_stacks_node_height{source="stx-1"}': '1000+10x10 1100x30',
     },
-    checks: [
-      { at: 18, alert: 'StacksSignerBehind', firing: [] },
-      { at: 25, alert: 'StacksSignerBehind', firing: [{ labels: { source: 'stx-1' }, value: 150 }] },
-    ],
+    checks: [quiet(18, 'StacksSignerBehind'), fires(25, 'StacksSignerBehind', { source: 'stx-1' }, 150)],
   },
   {
     name: 'fleet and miner below break-even; stale market data',
@@ -216,21 +189,18 @@ export const SCENARIOS: Scenario[] = [
       'profitability_market_stale{source="profit"}': '0x10 1x40',
     },
     checks: [
-      { at: 35, alert: 'FleetBelowBreakEven', firing: [] },
-      { at: 45, alert: 'FleetBelowBreakEven', firing: [{ labels: { source: 'profit', fleet: 'farm-a', currency: 'usd' }, value: -12.5 }] },
-      { at: 60, alert: 'MinerBelowBreakEven', firing: [] },
-      { at: 75, alert: 'MinerBelowBreakEven', firing: [{ labels: { source: 'profit', fleet: 'farm-a', miner: 'rig-7', currency: 'usd' }, value: -1.25 }] },
-      { at: 35, alert: 'ProfitabilityMarketStale', firing: [] },
-      { at: 45, alert: 'ProfitabilityMarketStale', firing: [{ labels: { source: 'profit' }, value: 1 }] },
+      quiet(35, 'FleetBelowBreakEven'),
+      fires(45, 'FleetBelowBreakEven', { source: 'profit', fleet: 'farm-a', currency: 'usd' }, -12.5),
+      quiet(60, 'MinerBelowBreakEven'),
+      fires(75, 'MinerBelowBreakEven', { source: 'profit', fleet: 'farm-a', miner: 'rig-7', currency: 'usd' }, -1.25),
+      quiet(35, 'ProfitabilityMarketStale'),
+      fires(45, 'ProfitabilityMarketStale', { source: 'profit' }, 1),
     ],
   },
   {
     name: 'freqtrade API down',
     series: { [botSeries('freqtrade_build_info')]: '1x5 0x10' },
-    checks: [
-      { at: 9, alert: 'FreqtradeBotDown', firing: [] },
-      { at: 13, alert: 'FreqtradeBotDown', firing: [{ labels: bot, value: 0 }] },
-    ],
+    checks: [quiet(9, 'FreqtradeBotDown'), fires(13, 'FreqtradeBotDown', bot, 0)],
   },
   {
     name: 'freqtrade bot stopped (a running bot beside it stays quiet)',
@@ -238,42 +208,27 @@ export const SCENARIOS: Scenario[] = [
       [botSeries('freqtrade_state', ',text="stopped"')]: '0x15',
       'freqtrade_state{source="bot-2",cluster="bot-2",strategy="SampleStrategy",version="2025.6",text="running"}': '1x15',
     },
-    checks: [
-      { at: 3, alert: 'FreqtradeBotStopped', firing: [] },
-      { at: 8, alert: 'FreqtradeBotStopped', firing: [{ labels: { ...bot, text: 'stopped' }, value: 0 }] },
-    ],
+    checks: [quiet(3, 'FreqtradeBotStopped'), fires(8, 'FreqtradeBotStopped', { ...bot, text: 'stopped' }, 0)],
   },
   {
     name: 'freqtrade heartbeat stale',
     series: { [botSeries('freqtrade_heartbeat_age_seconds')]: '5x5 400x10' },
-    checks: [
-      { at: 7, alert: 'FreqtradeHeartbeatStale', firing: [] },
-      { at: 10, alert: 'FreqtradeHeartbeatStale', firing: [{ labels: bot, value: 400 }] },
-    ],
+    checks: [quiet(7, 'FreqtradeHeartbeatStale'), fires(10, 'FreqtradeHeartbeatStale', bot, 400)],
   },
   {
     name: 'freqtrade drawdown over 20 %',
     series: { [botSeries('freqtrade_drawdown_current_ratio')]: '0.05x5 0.25x10' },
-    checks: [
-      { at: 9, alert: 'FreqtradeDrawdownHigh', firing: [] },
-      { at: 13, alert: 'FreqtradeDrawdownHigh', firing: [{ labels: bot, value: 0.25 }] },
-    ],
+    checks: [quiet(9, 'FreqtradeDrawdownHigh'), fires(13, 'FreqtradeDrawdownHigh', bot, 0.25)],
   },
   {
     name: 'nodescope source down',
     series: { 'nodescope_source_up{source="btc-main"}': '1x5 0x10' },
-    checks: [
-      { at: 9, alert: 'NodescopeSourceDown', firing: [] },
-      { at: 13, alert: 'NodescopeSourceDown', firing: [{ labels: btc, value: 0 }] },
-    ],
+    checks: [quiet(9, 'NodescopeSourceDown'), fires(13, 'NodescopeSourceDown', btc, 0)],
   },
   {
     name: 'nodescope proxy not scraped',
     series: { 'up{job="nodescope",instance="127.0.0.1:8787"}': '1x5 0x10' },
-    checks: [
-      { at: 7, alert: 'NodescopeProxyDown', firing: [] },
-      { at: 10, alert: 'NodescopeProxyDown', firing: [{ labels: { job: 'nodescope', instance: '127.0.0.1:8787' }, value: 0 }] },
-    ],
+    checks: [quiet(7, 'NodescopeProxyDown'), fires(10, 'NodescopeProxyDown', { job: 'nodescope', instance: '127.0.0.1:8787' }, 0)],
   },
 ];
 
