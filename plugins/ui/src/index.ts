@@ -5,3 +5,4 @@
 export { prepareCanvas } from './canvas';
 export { DRAWN_EVENT, signalDrawn } from './drawn';
 export { PanelMessage, QueryErrorMessage } from './PanelMessage';
+export { caption, tooltipBox } from './styles';

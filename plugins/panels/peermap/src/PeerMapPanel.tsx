@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import { type Field, getDisplayProcessor, type GrafanaTheme2, LoadingState, type PanelProps } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import { PanelMessage, QueryErrorMessage } from '@nodescope/ui';
+import { caption, PanelMessage, QueryErrorMessage } from '@nodescope/ui';
 import React, { useMemo } from 'react';
 import { palette } from './colors';
 import { PeerMapCanvas } from './components/PeerMapCanvas';
@@ -93,7 +93,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   side: css({ flex: '0 0 auto', padding: theme.spacing(0.5, 1, 1, 1.5), borderLeft: `1px solid ${theme.colors.border.weak}`, fontSize: theme.typography.bodySmall.fontSize, overflowY: 'auto', fontVariantNumeric: 'tabular-nums' }),
   total: css({ color: theme.colors.text.secondary, marginBottom: theme.spacing(1) }),
   big: css({ fontSize: theme.typography.h3.fontSize, color: theme.colors.text.primary, fontWeight: theme.typography.fontWeightMedium }),
-  heading: css({ marginTop: theme.spacing(1), marginBottom: theme.spacing(0.5), color: theme.colors.text.secondary, textTransform: 'uppercase', fontSize: 10, letterSpacing: 0.5 }),
+  heading: css(caption(theme), { marginTop: theme.spacing(1), marginBottom: theme.spacing(0.5) }),
   item: css({ display: 'flex', alignItems: 'center', gap: 6, lineHeight: 1.8 }),
   name: css({ flex: 1 }),
   dot: css({ width: 9, height: 9, borderRadius: '50%' }),

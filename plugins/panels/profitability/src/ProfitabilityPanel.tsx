@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import { type DisplayProcessor, type Field, formattedValueToString, getDisplayProcessor, getValueFormat, type GrafanaTheme2, LoadingState, type PanelProps } from '@grafana/data';
 import { currencyUnit, hashpricePerThDay, joulesPerTerahash, PROFIT_FIELDS } from '@nodescope/shared';
-import { PanelMessage, QueryErrorMessage, signalDrawn } from '@nodescope/ui';
+import { caption, PanelMessage, QueryErrorMessage, signalDrawn } from '@nodescope/ui';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import React, { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { HistoryChart } from './components/HistoryChart';
@@ -131,6 +131,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
   bodyNarrow: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
   bars: css({ flex: '1 1 auto', minWidth: 0, overflowY: 'auto' }),
   side: css({ flex: '0 0 auto', display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
-  section: css({ color: theme.colors.text.secondary, textTransform: 'uppercase', fontSize: 10, letterSpacing: 0.5, marginBottom: theme.spacing(0.5) }),
+  section: css(caption(theme), { marginBottom: theme.spacing(0.5) }),
   muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
 });

@@ -53,18 +53,11 @@ export interface MinerProfit extends MinerInput {
   result: ProfitResult;
 }
 
-export interface FleetProfit {
+/** The shared profitability() of the online fleet as one machine, with its parts. */
+export interface FleetProfit extends ProfitResult {
   miners: MinerProfit[];
   hashrate: number;
   powerWatts: number;
-  btcPerDay: number;
-  revenuePerDay: number;
-  costPerDay: number;
-  profitPerDay: number;
-  marginPercent: number | null;
-  breakEvenPerKwh: number | null;
-  breakEvenPrice: number | null;
-  joulesPerTh: number | null;
   /** currency per TH/s per day */
   hashprice: number;
 }
@@ -167,19 +160,11 @@ export function computeFleet(market: Market, miners: MinerInput[], settings: Wha
   });
   const hashrate = rows.reduce((s, r) => s + (r.status === 'online' ? r.hashrate : 0), 0);
   const powerWatts = rows.reduce((s, r) => s + (r.status === 'online' ? r.powerWatts : 0), 0);
-  const fleet = profitability({ ...common, hashrate, powerWatts });
   return {
+    ...profitability({ ...common, hashrate, powerWatts }),
     miners: rows,
     hashrate,
     powerWatts,
-    btcPerDay: fleet.btcPerDay,
-    revenuePerDay: fleet.revenuePerDay,
-    costPerDay: fleet.costPerDay,
-    profitPerDay: fleet.profitPerDay,
-    marginPercent: fleet.marginPercent,
-    breakEvenPerKwh: fleet.breakEvenPerKwh,
-    breakEvenPrice: fleet.breakEvenPrice,
-    joulesPerTh: fleet.joulesPerTh,
     hashprice: hashpricePerThDay(market.difficulty, market.blockReward, market.price),
   };
 }

@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import { dateTimeFormat, type DisplayProcessor, formattedValueToString, type GrafanaTheme2, type Threshold } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
-import { prepareCanvas, signalDrawn } from '@nodescope/ui';
+import { prepareCanvas, signalDrawn, tooltipBox } from '@nodescope/ui';
 import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { nearestRow, pickRows, stackRows, timeTicks, tooltipRows, yScale } from '../chart';
 import { type MempoolHistogram, totals } from '../histogram';
@@ -167,18 +167,7 @@ export function MempoolChart({ histogram, width, height, scale, display, thresho
 const getStyles = (theme: GrafanaTheme2) => ({
   wrap: css({ position: 'relative' }),
   crosshair: css({ position: 'absolute', width: 1, background: theme.colors.text.primary, opacity: 0.6, pointerEvents: 'none' }),
-  tooltip: css({
-    position: 'absolute',
-    zIndex: 2,
-    pointerEvents: 'none',
-    minWidth: 220,
-    padding: theme.spacing(1),
-    background: theme.colors.background.elevated,
-    border: `1px solid ${theme.colors.border.weak}`,
-    borderRadius: theme.shape.radius.default,
-    boxShadow: theme.shadows.z3,
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
+  tooltip: css(tooltipBox(theme), { minWidth: 220 }),
   tooltipHead: css({ display: 'flex', justifyContent: 'space-between', gap: theme.spacing(2), marginBottom: theme.spacing(0.5), color: theme.colors.text.secondary }),
   tooltipRow: css({ display: 'grid', gridTemplateColumns: '10px 1fr auto', alignItems: 'center', gap: theme.spacing(1), lineHeight: 1.5 }),
   swatch: css({ width: 10, height: 10, borderRadius: 2 }),

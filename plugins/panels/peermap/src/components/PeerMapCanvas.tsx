@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import { type DisplayProcessor, formattedValueToString, type GrafanaTheme2 } from '@grafana/data';
 import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
-import { prepareCanvas, signalDrawn } from '@nodescope/ui';
+import { prepareCanvas, signalDrawn, tooltipBox } from '@nodescope/ui';
 import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type Cluster, clusterPoints, clusterRadius, dominant, mergeOverlapping } from '../cluster';
 import type { Palette } from '../colors';
@@ -282,7 +282,7 @@ const Row = ({ name, value }: { name: string; value: string }) => (
 const getStyles = (theme: GrafanaTheme2) => ({
   wrap: css({ position: 'relative', overflow: 'hidden', userSelect: 'none' }),
   zoom: css({ position: 'absolute', left: theme.spacing(1), top: theme.spacing(1), display: 'flex', flexDirection: 'column', gap: 2, padding: 2, background: theme.colors.background.secondary, borderRadius: theme.shape.radius.default, border: `1px solid ${theme.colors.border.weak}` }),
-  tooltip: css({ position: 'absolute', zIndex: 2, pointerEvents: 'none', maxWidth: 340, padding: theme.spacing(1), background: theme.colors.background.elevated, border: `1px solid ${theme.colors.border.weak}`, borderRadius: theme.shape.radius.default, boxShadow: theme.shadows.z3, fontSize: theme.typography.bodySmall.fontSize }),
+  tooltip: css(tooltipBox(theme), { maxWidth: 340 }),
   title: css({ fontWeight: theme.typography.fontWeightMedium, marginBottom: theme.spacing(0.5), wordBreak: 'break-all' }),
   table: css({ 'th': { color: theme.colors.text.secondary, fontWeight: 'normal', paddingRight: theme.spacing(1), textAlign: 'left', verticalAlign: 'top', whiteSpace: 'nowrap' }, 'td': { wordBreak: 'break-word' } }),
   category: css({ display: 'flex', alignItems: 'center', gap: 6 }),

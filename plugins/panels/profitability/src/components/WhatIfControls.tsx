@@ -1,6 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, useStyles2, useTheme2 } from '@grafana/ui';
+import { caption } from '@nodescope/ui';
 import React from 'react';
 import type { WhatIfSettings } from '../profit';
 
@@ -85,7 +86,7 @@ export function WhatIfControls({ value, fleetJoulesPerTh, currencySymbol, change
 const getStyles = (theme: GrafanaTheme2) => ({
   box: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(0.75), fontSize: theme.typography.bodySmall.fontSize }),
   head: css({ display: 'flex', alignItems: 'center', justifyContent: 'space-between', minHeight: 24 }),
-  title: css({ color: theme.colors.text.secondary, textTransform: 'uppercase', fontSize: 10, letterSpacing: 0.5 }),
+  title: css(caption(theme)),
   control: css({
     display: 'grid',
     gridTemplateColumns: '72px 1fr 118px',
