@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plainBlocks, plainHistogram, plainRates, type PlainTx } from '../../../test/plainMempool.js';
-import { BLOCK_VSIZE, effectiveFeeRates, feeHistogram, projectBlocks } from './feerates.js';
+import { BLOCK_VSIZE, effectiveFeeRates, feeHistogram, orderByRateDescending, projectBlocks } from './feerates.js';
 import { CompactMempool, type MempoolEntryInput } from './mempool.js';
 
 const txid = (n: number) => createHash('sha256').update(`tx${n}`).digest('hex');
@@ -170,6 +170,26 @@ describe('effective fee rates, histogram and projected blocks', () => {
       expect(block.medianFee).toBeCloseTo(r[Math.floor(0.5 * (r.length - 1) + 0.5)]!, 9);
       expect(block.tail).toBe(i === 8);
     });
+  });
+
+  it('orders slots by rate like a comparator sort: highest first, ties by slot, zero and huge rates too', () => {
+    const rate = fc.oneof(
+      fc.constantFrom(0, 1, 1.5, 2, 1e-9, 1e9, Number.MAX_VALUE),
+      fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true })
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(rate, fc.boolean()), { maxLength: 500 }), (cells) => {
+        const rates = new Float64Array(cells.length);
+        const live: number[] = [];
+        cells.forEach(([r, isLive], slot) => {
+          rates[slot] = Math.abs(r); // -0 and +0 alike
+          if (isLive) live.push(slot);
+        });
+        const expected = [...live].sort((a, b) => rates[b]! - rates[a]! || a - b);
+        expect(Array.from(orderByRateDescending(Int32Array.from(live), rates))).toEqual(expected);
+      }),
+      { numRuns: 200 }
+    );
   });
 
   it('a big mempool gives 8 full blocks and a tail', () => {

@@ -229,6 +229,8 @@ export class CompactMempool {
       time: (slot) => this.times[slot]!,
       txid: (slot) => bytesToHex(this.txids, slot * 32),
       parents: (slot) => {
+        // most transactions have no parent: no array for each of them
+        if (this.firstEdge[slot] === NO_EDGE) return NO_PARENTS;
         const out: number[] = [];
         for (let e = this.firstEdge[slot]!; e !== NO_EDGE; e = this.edgeNext[e]!) {
           const parent = this.edgeParent[e]!;
@@ -375,6 +377,9 @@ function tableSizeFor(capacity: number): number {
   while (size < capacity * 2) size *= 2;
   return size;
 }
+
+/** the parents of a transaction without any (shared: callers must not change it) */
+const NO_PARENTS: number[] = Object.freeze([]) as unknown as number[];
 
 export interface MempoolView {
   slots: Int32Array;
