@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import { DroppableListener } from '../listener.js';
 import { RPC, RpcError } from './errors.js';
 import { writeUniValue } from './univalue.js';
 
@@ -135,60 +135,39 @@ function checkAuth(header: string, expected: string): boolean {
  * bitcoind's HTTP JSON-RPC front (httpserver.cpp + httprpc.cpp of Core 28) on a node:http server.
  */
 export class RpcHttpServer {
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
+  private readonly listener: DroppableListener;
   inFlight = 0;
-  port = 0;
 
   constructor(
-    private readonly host: string,
+    host: string,
     private readonly hooks: RpcServerHooks
-  ) {}
-
-  get listening(): boolean {
-    return this.server !== null;
+  ) {
+    this.listener = new DroppableListener(
+      host,
+      (req, res) => {
+        void this.handle(req, res).catch(() => {
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      },
+      { keepAliveTimeoutMs: 30_000 }
+    );
   }
 
-  async listen(port: number): Promise<number> {
-    const server = http.createServer((req, res) => {
-      void this.handle(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-    });
-    server.keepAliveTimeout = 30_000;
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(port, this.host, () => {
-            server.off('error', reject);
-            resolve();
-          });
-        });
-        break;
-      } catch (error) {
-        if (attempt >= 40 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    this.server = server;
-    this.port = (server.address() as AddressInfo).port;
-    return this.port;
+  get listening(): boolean {
+    return this.listener.listening;
+  }
+
+  get port(): number {
+    return this.listener.port;
+  }
+
+  listen(port: number): Promise<number> {
+    return this.listener.listen(port);
   }
 
   /** stop listening and drop every open connection, as a dead process would */
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    await closed;
+  close(): Promise<void> {
+    return this.listener.close();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

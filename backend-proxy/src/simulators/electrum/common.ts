@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { DroppableListener } from '../listener.js';
 
 /** what the Electrum simulators need from a node: its tip and mempool */
 export interface ChainView {
@@ -38,49 +37,6 @@ export interface ElectrumSimulatorOptions {
   now?: () => number;
 }
 
-export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-
-/** an http listener that can be dropped and reopened on the same port (fault 'down') */
-export class Listener {
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(
-    private readonly host: string,
-    private readonly handler: Handler
-  ) {}
-
-  get listening(): boolean {
-    return this.server !== null;
-  }
-
-  async listen(port: number): Promise<number> {
-    const server = http.createServer(this.handler);
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.host, () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as AddressInfo).port;
-    return this.port;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    await closed;
-  }
-}
-
 /** shared lag / stall / fault plumbing of both simulators */
 export class IndexState {
   lag: number;
@@ -101,7 +57,7 @@ export class IndexState {
     return Math.max(0, this.bitcoin.tipHeight() - this.lag);
   }
 
-  base(listener: Listener, url: string): ElectrumSimulatorBase {
+  base(listener: DroppableListener, url: string): ElectrumSimulatorBase {
     return {
       url,
       setLag: (blocks) => {

@@ -1,4 +1,5 @@
-import { type ElectrumSimulatorBase, type ElectrumSimulatorOptions, IndexState, Listener, rateFor } from './common.js';
+import { type ElectrumSimulatorBase, type ElectrumSimulatorOptions, IndexState, rateFor } from './common.js';
+import { DroppableListener } from '../listener.js';
 
 /** electrs' Prometheus content type (rust-prometheus TEXT_FORMAT) */
 const TEXT_FORMAT = 'text/plain; version=0.0.4';
@@ -185,7 +186,7 @@ export async function startElectrsSimulator(options: ElectrumSimulatorOptions): 
   const now = options.now ?? Date.now;
   const startMs = now();
   const state = new IndexState(options.bitcoin, options.lagBlocks ?? 0);
-  const listener = new Listener(options.host ?? '127.0.0.1', (req, res) => {
+  const listener = new DroppableListener(options.host ?? '127.0.0.1', (req, res) => {
     req.resume();
     state.served++;
     if (state.fault?.kind === 'http500') {

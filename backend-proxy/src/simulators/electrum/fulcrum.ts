@@ -1,4 +1,5 @@
-import { type ElectrumSimulatorBase, type ElectrumSimulatorOptions, IndexState, Listener, rateFor } from './common.js';
+import { type ElectrumSimulatorBase, type ElectrumSimulatorOptions, IndexState, rateFor } from './common.js';
+import { DroppableListener } from '../listener.js';
 
 export interface FulcrumSimulator extends ElectrumSimulatorBase {
   statsUrl: string;
@@ -210,7 +211,7 @@ export async function startFulcrumSimulator(options: ElectrumSimulatorOptions): 
   const startMs = now();
   const state = new IndexState(options.bitcoin, options.lagBlocks ?? 0);
   let port = 0;
-  const listener = new Listener(options.host ?? '127.0.0.1', (req, res) => {
+  const listener = new DroppableListener(options.host ?? '127.0.0.1', (req, res) => {
     req.resume();
     state.served++;
     const path = (req.url ?? '/').split('?')[0];
