@@ -26,6 +26,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { importPluginModule } from '../harness/host/sharedModules';
 import { runBench } from './bench-page';
 import { dataset } from './demoData';
+import { PanelEditView } from './optionsPane';
 import { registerStandardRegistries } from './registries';
 import type { PanelScenario } from './scenario';
 
@@ -97,9 +98,23 @@ export function panelData(series: DataFrame[], error?: string): PanelData {
 const eventBus = new EventBusSrv();
 
 /** plugin.panel as Grafana mounts it: PanelChrome around, PanelContext, full PanelProps. */
-export function PanelView({ loaded, state, data, width, height, title, theme }: { loaded: LoadedPanel; state: PanelState; data: PanelData; width: number; height: number; title: string; theme: GrafanaTheme2 }) {
+export function PanelView(props: {
+  loaded: LoadedPanel;
+  state: PanelState;
+  data: PanelData;
+  width: number;
+  height: number;
+  title: string;
+  theme: GrafanaTheme2;
+  /** options held by the caller (the options pane); otherwise the panel keeps its own */
+  options?: Record<string, unknown>;
+  onOptionsChange?(options: Record<string, unknown>): void;
+}) {
+  const { loaded, state, data, width, height, title, theme } = props;
   const Panel = loaded.plugin.panel!;
-  const [options, setOptions] = React.useState(state.options);
+  const [own, setOwn] = React.useState(state.options);
+  const options = props.options ?? own;
+  const setOptions = props.onOptionsChange ?? setOwn;
   const noPadding = Boolean((loaded.plugin as unknown as { noPadding?: boolean }).noPadding);
   return (
     <PanelContextProvider value={{ eventsScope: 'panel', eventBus, theme } as never}>
@@ -154,7 +169,11 @@ async function main() {
         <ThemeContext.Provider value={theme}>
           <GlobalStyles />
           <div style={{ padding: 16 }} data-testid="panel-frame">
-            <PanelView loaded={loaded} state={state} data={data} width={scenario.width} height={scenario.height} title={scenario.title} theme={theme} />
+            {scenario.optionsPane ? (
+              <PanelEditView loaded={loaded} state={state} data={data} width={scenario.width} height={scenario.height} title={scenario.title} theme={theme} />
+            ) : (
+              <PanelView loaded={loaded} state={state} data={data} width={scenario.width} height={scenario.height} title={scenario.title} theme={theme} />
+            )}
           </div>
         </ThemeContext.Provider>
       )

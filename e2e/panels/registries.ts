@@ -1,8 +1,9 @@
 // Grafana's app fills the option-editor and field-config registries at boot
 // (public/app/core/components/OptionsUI/registry.tsx, getStandardFieldConfigs); the npm packages
-// ship them empty. The panel host registers the same ids: editors render nothing here (the
-// harness drives options through scenario JSON), field-config items carry Grafana's defaults so
-// applyFieldOverrides merges unit, decimals, thresholds … exactly as Grafana does.
+// ship them empty. The panel host registers the same ids: the option editors the panels use are
+// real controls (editors.tsx, rendered by the options pane), the others render nothing;
+// field-config items carry Grafana's defaults so applyFieldOverrides merges unit, decimals,
+// thresholds … exactly as Grafana does.
 import {
   type FieldConfigPropertyItem,
   FieldColorModeId,
@@ -10,6 +11,7 @@ import {
   standardFieldConfigEditorRegistry,
   ThresholdsMode,
 } from '@grafana/data';
+import { OPTION_EDITORS } from './editors';
 
 const Nothing = () => null;
 const EDITOR_IDS = ['text', 'number', 'slider', 'boolean', 'radio', 'select', 'multiSelect', 'color', 'unit', 'thresholds', 'mappings', 'links', 'fieldColor', 'stats-picker', 'strings', 'field-name', 'dashboard-uid', 'timezone', 'date-time', 'interval', 'slider'];
@@ -19,7 +21,7 @@ let done = false;
 export function registerStandardRegistries(): void {
   if (done) return;
   done = true;
-  standardEditorsRegistry.setInit(() => [...new Set(EDITOR_IDS)].map((id) => ({ id, name: id, editor: Nothing as never })));
+  standardEditorsRegistry.setInit(() => [...new Set(EDITOR_IDS)].map((id) => ({ id, name: id, editor: (OPTION_EDITORS[id] ?? Nothing) as never })));
   const item = (id: string, defaultValue?: unknown): FieldConfigPropertyItem =>
     ({
       id,

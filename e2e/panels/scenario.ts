@@ -16,6 +16,8 @@ export interface PanelScenario {
   fieldConfig?: { defaults?: Record<string, unknown>; overrides?: unknown[] };
   /** an older saved panel: runs the plugin's migration handler first */
   pluginVersion?: string;
+  /** panel edit: the plugin's options pane beside the panel (its editors change the panel live) */
+  optionsPane?: boolean;
   width: number;
   height: number;
 }
