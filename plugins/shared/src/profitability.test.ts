@@ -146,6 +146,10 @@ describe('miner spec table', () => {
     ['Antminer S21 Pro', 'Antminer S21 Pro'],
     ['Antminer S21', 'Antminer S21'],
     ['M30S+', 'Whatsminer M30S+'],
+    ['Antminer S19j Pro', 'Antminer S19j Pro'],
+    ['Antminer S19j', undefined],
+    ['Antminer S17 Pro', 'Antminer S17 Pro'],
+    ['M60S', 'Whatsminer M60S'],
     ['WhatsMiner M30S++_V10', 'Whatsminer M30S++'],
     ['M50', 'Whatsminer M50'],
     ['M30S+ VE40', 'Whatsminer M30S+'],
@@ -156,9 +160,11 @@ describe('miner spec table', () => {
     expect(findMinerSpec(reported)?.model).toBe(expected);
   });
 
-  it('every spec names its source and has a plausible efficiency (10..120 J/TH)', () => {
+  it('every spec quotes its own figures, cites an address or says unconfirmed, and has a plausible efficiency (10..120 J/TH)', () => {
     for (const spec of MINER_SPECS) {
-      expect(spec.source).toMatch(/spec/);
+      expect(spec.source).toContain(`${spec.terahash} TH/s`);
+      expect(spec.source).toContain(`${spec.watts} W`);
+      expect(spec.source).toMatch(/https?:\/\/|unconfirmed/);
       const jth = spec.watts / spec.terahash;
       expect(jth).toBeGreaterThan(10);
       expect(jth).toBeLessThan(120);

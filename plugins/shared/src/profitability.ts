@@ -159,35 +159,133 @@ export function whatIf(input: WhatIfInputs): ProfitResult & { powerWatts: number
   return { ...profitability({ ...input, powerWatts }), powerWatts };
 }
 
-// Nominal specs from the manufacturers' published spec sheets (Bitmain product pages for
-// Antminer, MicroBT/whatsminer.com for Whatsminer), stock firmware, normal mode, at 25 °C.
-// Real power varies ±5–10 % with temperature and PSU; firmware-measured power always wins.
+// Nominal specs as the manufacturers publish them (stock firmware, normal mode, 25 °C), one
+// variant per model: the base or most common bin (noted where several exist). Each `source`
+// says where the figures were checked (a listing or guide that quotes the spec, with its
+// address) or says "unconfirmed" for a figure no checked source quotes. Watts derived from a
+// quoted efficiency are marked "=". Real power varies ±5–10 % with temperature and PSU;
+// firmware-measured power always wins (resolvePower).
 export interface MinerSpec {
   model: string;
   /** nominal hashrate, TH/s */
   terahash: number;
   /** nominal wall power, W */
   watts: number;
+  /** the spec's figures and where they were checked, or what is unconfirmed */
   source: string;
 }
 
 export const MINER_SPECS: readonly MinerSpec[] = [
-  { model: 'Antminer S9', terahash: 13.5, watts: 1323, source: 'Bitmain Antminer S9 13.5T spec: 1323 W (0.098 J/GH)' },
-  { model: 'Antminer S17 Pro', terahash: 53, watts: 2094, source: 'Bitmain Antminer S17 Pro 53T spec: 39.5 J/TH' },
-  { model: 'Antminer S19', terahash: 95, watts: 3250, source: 'Bitmain Antminer S19 95T spec: 3250 W, 34.2 J/TH' },
-  { model: 'Antminer S19 Pro', terahash: 110, watts: 3250, source: 'Bitmain Antminer S19 Pro 110T spec: 3250 W, 29.5 J/TH' },
-  { model: 'Antminer S19j Pro', terahash: 100, watts: 3050, source: 'Bitmain Antminer S19j Pro 100T spec: 3050 W, 30.5 J/TH' },
-  { model: 'Antminer S19 XP', terahash: 140, watts: 3010, source: 'Bitmain Antminer S19 XP 140T spec: 3010 W, 21.5 J/TH' },
-  { model: 'Antminer S21', terahash: 200, watts: 3500, source: 'Bitmain Antminer S21 200T spec: 3500 W, 17.5 J/TH' },
-  { model: 'Antminer S21 Pro', terahash: 234, watts: 3510, source: 'Bitmain Antminer S21 Pro 234T spec: 3510 W, 15 J/TH' },
-  { model: 'Antminer S21 XP', terahash: 270, watts: 3645, source: 'Bitmain Antminer S21 XP 270T spec: 3645 W, 13.5 J/TH' },
-  { model: 'Whatsminer M30S', terahash: 88, watts: 3344, source: 'MicroBT Whatsminer M30S 88T spec: 38 J/TH' },
-  { model: 'Whatsminer M30S+', terahash: 100, watts: 3400, source: 'MicroBT Whatsminer M30S+ 100T spec: 34 J/TH' },
-  { model: 'Whatsminer M30S++', terahash: 112, watts: 3472, source: 'MicroBT Whatsminer M30S++ 112T spec: 31 J/TH' },
-  { model: 'Whatsminer M50', terahash: 114, watts: 3306, source: 'MicroBT Whatsminer M50 114T spec: 29 J/TH' },
-  { model: 'Whatsminer M50S', terahash: 126, watts: 3276, source: 'MicroBT Whatsminer M50S 126T spec: 26 J/TH' },
-  { model: 'Whatsminer M60', terahash: 172, watts: 3422, source: 'MicroBT Whatsminer M60 172T spec: 19.9 J/TH' },
-  { model: 'Whatsminer M60S', terahash: 186, watts: 3441, source: 'MicroBT Whatsminer M60S 186T spec: 18.5 J/TH' },
+  {
+    model: 'Antminer S9',
+    terahash: 13.5,
+    watts: 1323,
+    source:
+      'Antminer S9 13.5T: 13.5 TH/s, 98 J/TH = 1323 W (13.5 TH/s, 1323 W in https://huggingface.co/spaces/amaai-lab/MineROI-Net/blob/main/miner_specs.py; 13.5 TH/s ±5 %, 1320 W +10 % in https://www.839607.cn/btc/14275.html; D-Central lists 1400 W, https://d-central.tech/data/asic-power-requirements.json)',
+  },
+  {
+    model: 'Antminer S17 Pro',
+    terahash: 53,
+    watts: 2094,
+    source:
+      'Antminer S17 Pro 53T: 53 TH/s nameplate (https://d-central.tech/asic-troubleshooting/antminer-s17-hashboard-not-detected/); 2094 W (= 53 TH/s × 39.5 J/TH) unconfirmed: no checked source quotes its wall power (a 50 TH/s variant is listed at 1975 W)',
+  },
+  {
+    model: 'Antminer S19',
+    terahash: 95,
+    watts: 3250,
+    source:
+      'Antminer S19 95T: 95 TH/s, 3250 W, 34 W/TH (https://miningstore.com/understanding-the-bitcoin-mining-rig-market/the-definitive-guide-to-antminer-s19-series-bitcoin-miners/)',
+  },
+  {
+    model: 'Antminer S19 Pro',
+    terahash: 110,
+    watts: 3250,
+    source:
+      'Antminer S19 Pro 110T: 110 TH/s ±3 %, 3250 W ±5 % at the wall (https://blog.zeusmining.co/2022/08/Antminer-s19-pro-110t-evaluation.html; 110 TH/s, 3250 W, 29.5 W/TH in the miningstore.com S19-series guide)',
+  },
+  {
+    model: 'Antminer S19j Pro',
+    terahash: 100,
+    watts: 3050,
+    source:
+      'Antminer S19j Pro 100T (variants 96 / 100 / 104 TH/s at 2832 / 3050 / 3082 W): 100 TH/s, 3050 W (https://miningstore.com/understanding-the-bitcoin-mining-rig-market/the-definitive-guide-to-antminer-s19-series-bitcoin-miners/)',
+  },
+  {
+    model: 'Antminer S19 XP',
+    terahash: 140,
+    watts: 3010,
+    source:
+      'Antminer S19 XP 140T: 140 TH/s, 3010 W (http://miningstore.com/understanding-the-bitcoin-mining-rig-market/is-the-antminer-s19-xp-worth-it-part-1/), 21.5 W/TH (miningstore.com S19-series guide)',
+  },
+  {
+    model: 'Antminer S21',
+    terahash: 200,
+    watts: 3500,
+    source:
+      "Antminer S21 200T: 200 TH/s, 17.5 J/TH as published by Bitmain (BTCWire's S21 review, https://hackernoon.com/lang/ja/%E3%81%95%E3%81%BE%E3%81%96%E3%81%BE%E3%81%AA%E5%91%A8%E5%9B%B2%E6%B8%A9%E5%BA%A6%E3%81%A7%E3%81%AE-s21-%E3%81%AE%E3%83%91%E3%83%95%E3%82%A9%E3%83%BC%E3%83%9E%E3%83%B3%E3%82%B9%E3%82%92%E6%A4%9C%E8%A8%BC%E3%81%99%E3%82%8B-Antminer-s21-%E3%83%AC%E3%83%93%E3%83%A5%E3%83%BC) = 3500 W",
+  },
+  {
+    model: 'Antminer S21 Pro',
+    terahash: 234,
+    watts: 3510,
+    source:
+      'Antminer S21 Pro 234T: 234 TH/s (https://antminer-s21-pro-profitability.pages.dev, which quotes 3531 W); 3510 W (= 234 TH/s × 15 J/TH) unconfirmed: no checked source quotes 3510 W or 15 J/TH',
+  },
+  {
+    model: 'Antminer S21 XP',
+    terahash: 270,
+    watts: 3645,
+    source:
+      'Antminer S21 XP 270T: 270 TH/s ±3 %, 13.5 J/TH ±5 % on the wall at 25 °C (https://btcminermarketplace.com/how-to-calculate-roi-for-bitcoin-miner-s21-xp) = 3645 W',
+  },
+  {
+    model: 'Whatsminer M30S',
+    terahash: 88,
+    watts: 3344,
+    source:
+      'Whatsminer M30S 88T: 88 TH/s ±3 % nameplate, ~3344 W at the wall (https://d-central.tech/asic-troubleshooting/whatsminer-m30s-low-hashrate/)',
+  },
+  {
+    model: 'Whatsminer M30S+',
+    terahash: 100,
+    watts: 3400,
+    source:
+      'Whatsminer M30S+ 100T (bins 100–108 TH/s, https://d-central.tech/asic-troubleshooting/whatsminer-m30s-low-hashrate/): 100 TH/s; 3400 W (= 100 TH/s × 34 J/TH) unconfirmed: no checked source quotes its power',
+  },
+  {
+    model: 'Whatsminer M30S++',
+    terahash: 112,
+    watts: 3472,
+    source:
+      'Whatsminer M30S++ 112T: 112 TH/s ±5 %, 31 J/TH ±5 % (MicroBT M3X maintenance guidance, https://www.scribd.com/document/659312327/M30-Repair-Guidance-20200717) = 3472 W',
+  },
+  {
+    model: 'Whatsminer M50',
+    terahash: 114,
+    watts: 3306,
+    source:
+      'Whatsminer M50 114T: 114 TH/s, 3306 W, 29.0 J/TH (https://staging.docs.azic.pt/docs/guides/whatsminer/m50/hashboard-repair-guide)',
+  },
+  {
+    model: 'Whatsminer M50S',
+    terahash: 126,
+    watts: 3276,
+    source:
+      'Whatsminer M50S 126T: 126 TH/s, 3276 W, 26.0 J/TH (https://staging.docs.azic.pt/docs/guides/whatsminer/m50/hashboard-repair-guide; 126 TH/s nameplate also in https://d-central.tech/asic-troubleshooting/whatsminer-m50s-power-limit-triggered/)',
+  },
+  {
+    model: 'Whatsminer M60',
+    terahash: 172,
+    watts: 3422,
+    source: 'Whatsminer M60 172T: 172 TH/s, 3422 W (19.9 J/TH) unconfirmed: no checked source quotes M60 figures',
+  },
+  {
+    model: 'Whatsminer M60S',
+    terahash: 186,
+    watts: 3441,
+    source: 'Whatsminer M60S 186T: 186 TH/s, 3441 W (18.5 J/TH) unconfirmed: no checked source quotes M60S figures',
+  },
 ];
 
 function normaliseModel(text: string): string {
