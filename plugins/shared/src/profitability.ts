@@ -284,7 +284,8 @@ export const MINER_SPECS: readonly MinerSpec[] = [
     model: 'Whatsminer M60S',
     terahash: 186,
     watts: 3441,
-    source: 'Whatsminer M60S 186T: 186 TH/s, 3441 W (18.5 J/TH) unconfirmed: no checked source quotes M60S figures',
+    source:
+      'Whatsminer M60S 186T: 186 TH/s, 3441 W (18.5 J/TH) unconfirmed: no checked source quotes them; D-Central speaks of a ~172 TH/s M60S target (https://d-central.tech/asic-troubleshooting/whatsminer-m60s-hashboard-not-detected/), so the bin sold may be lower',
   },
 ];
 
