@@ -1,11 +1,14 @@
 // What the harness tests run against: the real nodescope proxy (buildApp from backend-proxy)
-// on 127.0.0.1 with a protocol-faithful bitcoind simulator behind it, plus one source whose
-// node is down, and the harness server in front.
+// on 127.0.0.1 with protocol-faithful simulators behind it (bitcoind, a Stacks node, a small
+// CGMiner-API fleet, one Freqtrade bot), plus one source whose node is down, and the harness
+// server in front.
 import { buildApp, type ProxyApp } from '../../backend-proxy/src/http/app.ts';
 import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
 import { type HarnessServer, startHarnessServer } from './server.ts';
 import { startStacksSimulator, type StacksSimulator } from '../../backend-proxy/src/simulators/stacks/index.ts';
+import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
+import { startFreqtradeSimulator, type FreqtradeSimulator } from '../../backend-proxy/src/simulators/freqtrade/index.ts';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,8 @@ export interface Stack {
   harness: HarnessServer;
   bitcoin: BitcoinSimulator;
   stacks: StacksSimulator;
+  fleet: CgminerFleet;
+  bot: FreqtradeSimulator;
   proxy: ProxyApp;
   close(): Promise<void>;
 }
@@ -28,6 +33,9 @@ export async function startStack(): Promise<Stack> {
   const logFile = path.join(dir, 'stacks-node.log');
   await writeFile(logFile, '');
   const stacks = await startStacksSimulator({ logFile });
+  // one miner of each firmware family (cgminer, bmminer, Braiins OS, btminer) and one bot
+  const fleet = await startCgminerFleet({ count: 4 });
+  const bot = await startFreqtradeSimulator({ seed: 1, botName: 'momentum' });
   const config = configSchema.parse({
     server: { host: '127.0.0.1', port: 0, apiKey: TEST_API_KEY, logLevel: 'warn' },
     sources: [
@@ -50,6 +58,8 @@ export async function startStack(): Promise<Stack> {
         logFile,
         logs: { pollMs: 50, backfillBytes: 0 },
       },
+      { id: 'farm-a', name: 'Farm A', kind: 'cgminer', miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name, model: m.model })), pollSeconds: 2 },
+      { id: 'bot-1', name: 'Freqtrade momentum', kind: 'freqtrade', url: bot.url, username: bot.username, password: bot.password, pollSeconds: 2 },
       // nothing listens on port 9: Save & test must show this source as down
       { id: 'btc-offline', name: 'btc-offline', kind: 'bitcoin', network: 'signet', rpc: { url: 'http://127.0.0.1:9', user: 'u', password: 'offline-password', retries: 0, timeoutMs: 1_000, circuitOpenMs: 60_000 }, pollSeconds: 30 },
     ],
@@ -68,12 +78,16 @@ export async function startStack(): Promise<Stack> {
     harness,
     bitcoin,
     stacks,
+    fleet,
+    bot,
     proxy,
     async close() {
       await harness.close();
       await proxy.close();
       await bitcoin.close();
       await stacks.close();
+      await fleet.close();
+      await bot.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

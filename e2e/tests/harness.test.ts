@@ -1,5 +1,6 @@
 // The plugins as Grafana loads them: the built module.js through SystemJS with host-provided
-// @grafana/*, React and rxjs, against the real proxy and a bitcoind simulator. Clicks through
+// @grafana/*, React and rxjs, against the real proxy and the simulators (bitcoind, Stacks, a
+// CGMiner fleet, a Freqtrade bot). Clicks through
 // the editors as a user would and saves screenshots (both themes) to e2e/screenshots/.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,10 +49,12 @@ describe.each(THEMES)('harness (%s theme)', (theme) => {
     await page.getByRole('button', { name: 'Save & test' }).click();
     await page.waitForFunction(() => document.body.dataset.test === 'success');
     const result = await page.getByTestId('test-result').innerText();
-    expect(result).toContain('nodescope proxy: 3 sources');
+    expect(result).toContain('nodescope proxy: 5 sources');
     expect(result).toMatch(/stx-1 \(stacks\): (ok|degraded)/);
     expect(result).toMatch(/btc-main \(bitcoin\): ok/);
     expect(result).toMatch(/btc-offline \(bitcoin\): (down|degraded)/);
+    expect(result).toMatch(/farm-a \(cgminer\): (ok|degraded)/);
+    expect(result).toMatch(/bot-1 \(freqtrade\): (ok|degraded)/);
     // the key went to the proxy only as the server-side header, never in a browser-visible form
     expect(await page.locator('#nodescope-api-key').inputValue()).toBe('configured');
     expect(stack.harness.forwarded.some((f) => f.authorization === `Bearer ${TEST_API_KEY}`)).toBe(true);
@@ -173,7 +176,7 @@ describe('harness: landing page', () => {
     await page.goto(`${stack.harness.url}/`);
     await page.waitForFunction(() => document.body.dataset.status === 'rendered');
     const text = await page.locator('#root').innerText();
-    for (const name of ['config-editor', 'query-editor', 'explore-mempool', 'explore-logs', 'variables-sources', 'annotations-blocks']) expect(text).toContain(name);
+    for (const name of ['config-editor', 'query-editor', 'explore-mempool', 'explore-logs', 'variables-sources', 'variables-fleet', 'annotations-blocks']) expect(text).toContain(name);
     await page.close();
   });
 });
@@ -185,6 +188,43 @@ describe('harness: variables', () => {
     const values = await page.getByTestId('variable-value').allInnerTexts();
     expect(values.sort()).toEqual(['btc-main', 'btc-offline']);
     await screenshot(page, 'variables-dark');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('harness: variables of a CGMiner fleet and a Freqtrade bot', () => {
+  it('the variable editor lists every source, the fleet miners and pools, the bot and its pairs as the simulators have them', async () => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'variables-fleet', 'dark');
+    const values = async () => (await page.getByTestId('variable-value').allInnerTexts()).sort();
+    await expect.poll(values).toEqual(['Farm A', 'Freqtrade momentum', 'btc-main', 'btc-offline', 'stx-1']);
+
+    // miners of the fleet: the names the simulated miners carry
+    await pickOption(page, 'nodescope-variable-name', 'miners');
+    await pickOption(page, 'nodescope-variable-source', 'Farm A');
+    const miners = stack.fleet.miners.map((m) => m.name).sort();
+    expect(miners).toEqual(['bmminer-0002', 'braiins-0003', 'cgminer-0001', 'whatsminer-0004']);
+    await expect.poll(values).toEqual(miners);
+    await screenshot(page, 'variables-miners-dark');
+
+    // pools: what the miners' `pools` replies list (known after the source's first poll)
+    await pickOption(page, 'nodescope-variable-name', 'pools');
+    await expect.poll(values, { timeout: 20_000 }).toEqual(['stratum+tcp://btc.pool-a.example:3333', 'stratum+tcp://btc.pool-b.example:443']);
+
+    // the bot by its configured bot_name, then the pairs it trades (its whitelist)
+    await pickOption(page, 'nodescope-variable-name', 'bots');
+    await pickOption(page, 'nodescope-variable-source', 'Freqtrade momentum');
+    await expect.poll(values).toEqual(['momentum']);
+    await pickOption(page, 'nodescope-variable-name', 'pairs');
+    const pairs = [...stack.bot.bot.whitelist().whitelist].sort();
+    expect(pairs.length).toBeGreaterThan(3);
+    await expect.poll(values, { timeout: 20_000 }).toEqual(pairs);
+    await screenshot(page, 'variables-pairs-dark');
+
+    // a variable the source does not serve: the proxy's message, no values
+    await pickOption(page, 'nodescope-variable-name', 'miners');
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('has no variable "miners"');
+    expect(await page.getByTestId('variable-value').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   });
