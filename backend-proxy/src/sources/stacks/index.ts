@@ -9,7 +9,7 @@ import { fetchMetricsText, StacksRpcClient, urlSecrets, type HttpGetOptions } fr
 import type { StacksSourceConfig } from './config.js';
 import { logsFrame, neighborsFrame, nodeInfoFrame, signerFrame, type LogService, type StoredLogLine } from './frames.js';
 import { LOG_SEVERITIES, parseStacksLogLine, type LogSeverity } from './logParse.js';
-import { LogFollower } from './logTail.js';
+import { LogFollower, type LogLineOrigin, type LogPosition } from './logTail.js';
 import { stacksMetrics } from './metrics.js';
 import {
   burnLag,
@@ -170,18 +170,20 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         onError: (message) => log.warn({ loki: message }, 'loki push problem'),
       })
     : null;
-  const ingest = (service: LogService, raw: string[], backfill: boolean) => {
+  const ingest = (service: LogService, raw: string[], origin: LogLineOrigin) => {
     const stored: StoredLogLine[] = raw.map((text) => {
-      const parsed = parseStacksLogLine(text);
+      const parsed = parseStacksLogLine(text, now());
       return { ...parsed, id: `${id}-${++lineSeq}`, at: parsed.time ?? now(), service };
     });
     for (const line of stored) {
       ring.push(line);
-      metrics.logLine(service, line.severity);
+      // replayed lines (before a resumed position) were counted by the run that saved it
+      if (origin !== 'replay') metrics.logLine(service, line.severity);
     }
     if (ring.length > config.logs.maxLines) ring.splice(0, ring.length - config.logs.maxLines);
+    if (origin === 'replay') return;
     // lines read back from before start were pushed by the previous run, if by anyone
-    if (loki && !backfill) {
+    if (loki && origin === 'live') {
       loki.push(
         stored.map((l) => ({
           labels: { source: id, kind: 'stacks', service, level: l.severity },
@@ -204,12 +206,23 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     .filter((entry): entry is readonly [LogService, string] => typeof entry[1] === 'string')
     .map(([service, path]) => {
       const health = new UpstreamHealth(`${service} log file`, { failureThreshold: 1, openMs: 1_000, now });
-      let backfill = true;
+      // the position is kept in the proxy's history snapshot, so a restarted proxy goes on where
+      // this run stopped instead of reading the file's tail again (lines pushed or counted twice)
+      const saved = context.history.ring<LogPosition>(`stacks:${id}:${service}:log-position`, 1);
+      const last = saved.last();
       const follower: LogFollower = new LogFollower(path, {
-        onLines: (lines) => ingest(service, lines, backfill),
+        onLines: (lines, origin) => ingest(service, lines, origin),
         backfillBytes: config.logs.backfillBytes,
+        resume: isLogPosition(last) && last.path === path ? last : null,
         onError: (error) => health.failure(error),
       });
+      const savePosition = () => {
+        const position = follower.position();
+        const previous = saved.last();
+        if (position && !(previous && previous.ino === position.ino && previous.offset === position.offset && previous.headHash === position.headHash)) {
+          saved.push(position);
+        }
+      };
       const poll = async (): Promise<number> => {
         try {
           const count = await follower.poll();
@@ -217,11 +230,11 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
           else health.success();
           return count;
         } finally {
-          backfill = false;
+          savePosition();
           metrics.follower(service, follower.stats.rotations, follower.stats.truncations);
         }
       };
-      return { service, follower, health, poll };
+      return { service, follower, health, poll, savePosition };
     });
 
   const logTimers: NodeJS.Timeout[] = [];
@@ -368,12 +381,26 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
       if (timer) clearInterval(timer);
       timer = undefined;
       for (const logTimer of logTimers.splice(0)) clearInterval(logTimer);
-      for (const f of followers) await f.follower.stop();
+      for (const f of followers) {
+        await f.follower.stop();
+        f.savePosition();
+      }
       await loki?.stop();
       clearMirror(context.metrics.registry, id);
       clearMirror(context.metrics.registry, signerMirrorKey);
     },
   };
+}
+
+/** A saved follower position as read back from a history snapshot (any JSON). */
+function isLogPosition(value: unknown): value is LogPosition {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.path === 'string' &&
+    typeof v.headHash === 'string' &&
+    ['dev', 'ino', 'offset', 'headLength'].every((key) => typeof v[key] === 'number' && Number.isSafeInteger(v[key]) && (v[key] as number) >= 0)
+  );
 }
 
 /** The height of a bitcoin source's chain.info frame (`blocks`, as getblockchaininfo names it). */

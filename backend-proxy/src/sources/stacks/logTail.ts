@@ -5,10 +5,39 @@
 // the file became shorter than our offset, or its first bytes changed (a truncate followed by
 // more writes than we had read before our next poll). Polling instead of fs.watch: inotify misses renames on
 // some filesystems (NFS, Docker bind mounts) and tests can drive `poll()` without timers.
+//
+// Across a restart of the proxy the follower resumes from a saved `LogPosition` (the file's
+// dev+inode, the offset after the last whole line handed over, a hash of its first bytes): when
+// the path still names that file, not shorter and with the same head, reading goes on at the
+// offset (the backfill before it is replayed for the view only). Otherwise the file was rotated or
+// truncated meanwhile: the rest of the old file is read if logrotate left it at `<path>.1`, and the
+// file now at the path is read from its start, since every line in it was written after the save.
+import { createHash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 
+/**
+ * Why lines are handed over: `live` lines are new; `backfill` lines were read back from before a
+ * fresh start (a previous run may have handled them); `replay` lines lie before a resumed position
+ * (a previous run did handle them: show them, do not count or push them again).
+ */
+export type LogLineOrigin = 'live' | 'backfill' | 'replay';
+
+/** Where a follower stood: enough to go on after a restart without reading a line twice. */
+export interface LogPosition {
+  path: string;
+  dev: number;
+  ino: number;
+  /** bytes up to the end of the last whole line handed over */
+  offset: number;
+  headLength: number;
+  /** sha256 (hex) of the file's first headLength bytes */
+  headHash: string;
+}
+
 export interface LogFollowerOptions {
-  onLines: (lines: string[]) => void;
+  onLines: (lines: string[], origin: LogLineOrigin) => void;
+  /** a position saved by an earlier run; used on the first open only */
+  resume?: LogPosition | null;
   /** where to begin on the first open: the end (default, like tail -F) or the start */
   startAt?: 'end' | 'start';
   /** with startAt 'end', also read this many trailing bytes once so the view is not empty */
@@ -26,6 +55,8 @@ export interface LogFollowerStats {
   rotations: number;
   truncations: number;
   lastError: string | null;
+  /** how the first open began: resumed at a saved position, or a fallback */
+  resumed: 'position' | 'rotated' | 'fresh' | null;
 }
 
 const CHUNK = 64 * 1024;
@@ -35,6 +66,8 @@ const HEAD_BYTES = 256;
 export class LogFollower {
   private handle: FileHandle | null = null;
   private inode = -1;
+  private dev = -1;
+  private origin: LogLineOrigin = 'live';
   private offset = 0;
   private partial: Buffer = Buffer.alloc(0);
   private head: Buffer = Buffer.alloc(0);
@@ -47,7 +80,7 @@ export class LogFollower {
     readonly path: string,
     private readonly options: LogFollowerOptions
   ) {
-    this.stats = { path, open: false, offset: 0, lines: 0, rotations: 0, truncations: 0, lastError: null };
+    this.stats = { path, open: false, offset: 0, lines: 0, rotations: 0, truncations: 0, lastError: null, resumed: null };
   }
 
   /** Reads whatever is new; resolves to the number of lines delivered. Concurrent calls share one pass. */
@@ -75,6 +108,19 @@ export class LogFollower {
     await this.closeHandle();
   }
 
+  /** Where reading stands (after the last whole line handed over); null before the file was opened. */
+  position(): LogPosition | null {
+    if (this.inode < 0) return null;
+    return {
+      path: this.path,
+      dev: this.dev,
+      ino: this.inode,
+      offset: this.offset - this.partial.length,
+      headLength: this.head.length,
+      headHash: sha256(this.head),
+    };
+  }
+
   private async pass(): Promise<number> {
     let delivered = 0;
     let current: Awaited<ReturnType<typeof stat>>;
@@ -94,22 +140,87 @@ export class LogFollower {
       this.stats.rotations++;
     }
     if (!this.handle) {
+      const resume = this.firstOpen ? this.options.resume : null;
+      if (resume && !(resume.dev === current.dev && resume.ino === current.ino)) delivered += await this.finishRotated(resume);
       this.handle = await open(this.path, 'r');
       this.inode = current.ino;
+      this.dev = current.dev;
       this.stats.open = true;
       this.partial = Buffer.alloc(0);
       this.head = Buffer.alloc(0);
       this.offset = 0;
-      if (this.firstOpen && (this.options.startAt ?? 'end') === 'end') {
+      if (resume) {
+        if (await this.resumable(this.handle, resume, current)) {
+          this.stats.resumed = 'position';
+          delivered += await this.replayBefore(resume.offset);
+        } else this.stats.resumed = 'rotated';
+      } else if (this.firstOpen && (this.options.startAt ?? 'end') === 'end') {
+        if (this.options.resume === null || this.options.resume === undefined) this.stats.resumed ??= 'fresh';
+        this.origin = 'backfill';
         const backfill = this.options.backfillBytes ?? 0;
         this.offset = Math.max(0, current.size - backfill);
         if (this.offset > 0) await this.skipToNextLine();
       }
       this.firstOpen = false;
     }
-    delivered += await this.drain(false);
+    try {
+      delivered += await this.drain(false);
+    } finally {
+      this.origin = 'live';
+    }
     this.stats.lastError = null;
     return delivered;
+  }
+
+  /** The saved position still names this file: same identity, not shorter, same first bytes. */
+  private async resumable(handle: FileHandle, resume: LogPosition, current: { dev: number; ino: number; size: number }): Promise<boolean> {
+    if (resume.dev !== current.dev || resume.ino !== current.ino || current.size < resume.offset || resume.offset < 0) return false;
+    if (resume.headLength > current.size) return false;
+    const head = Buffer.alloc(resume.headLength);
+    const { bytesRead } = await handle.read(head, 0, resume.headLength, 0);
+    return bytesRead === resume.headLength && sha256(head) === resume.headHash;
+  }
+
+  /** Hands over (as `replay`) up to backfillBytes of whole lines before `offset`, then stands at it. */
+  private async replayBefore(offset: number): Promise<number> {
+    const backfill = this.options.backfillBytes ?? 0;
+    let delivered = 0;
+    if (backfill > 0 && offset > 0) {
+      this.offset = Math.max(0, offset - backfill);
+      if (this.offset > 0) await this.skipToNextLine();
+      this.origin = 'replay';
+      try {
+        if (this.offset < offset) delivered += await this.readUntil(this.handle!, offset);
+        // the saved offset ends a whole line, so nothing is left partial; a cut line is dropped
+        this.partial = Buffer.alloc(0);
+      } finally {
+        this.origin = 'live';
+      }
+    }
+    this.offset = offset;
+    return delivered;
+  }
+
+  /** The saved file was rotated away while we were down: read its rest if it is still at <path>.1. */
+  private async finishRotated(resume: LogPosition): Promise<number> {
+    const rotated = `${this.path}.1`;
+    let handle: FileHandle | null = null;
+    try {
+      const old = await stat(rotated);
+      if (old.dev !== resume.dev || old.ino !== resume.ino || old.size < resume.offset) return 0;
+      handle = await open(rotated, 'r');
+      this.partial = Buffer.alloc(0);
+      this.offset = resume.offset;
+      let delivered = await this.readUntil(handle, old.size);
+      if (this.partial.length > 0) delivered += this.emit([this.partial.toString('utf8')]);
+      this.partial = Buffer.alloc(0);
+      this.stats.rotations++;
+      return delivered;
+    } catch {
+      return 0; // no rotated file beside it (or not readable): its rest is lost, the new file is read whole
+    } finally {
+      await handle?.close().catch(() => undefined);
+    }
   }
 
   /** Reads from the offset to the end of the open file; `final` also flushes an unterminated last line. */
@@ -123,14 +234,7 @@ export class LogFollower {
       this.partial = Buffer.alloc(0);
       this.head = Buffer.alloc(0);
     }
-    let delivered = 0;
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    while (this.offset < size) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, size - this.offset), this.offset);
-      if (bytesRead === 0) break;
-      this.offset += bytesRead;
-      delivered += this.consume(buffer.subarray(0, bytesRead));
-    }
+    let delivered = await this.readUntil(handle, size);
     if (this.head.length < HEAD_BYTES && size > this.head.length) {
       const length = Math.min(HEAD_BYTES, size);
       const head = Buffer.alloc(length);
@@ -142,6 +246,18 @@ export class LogFollower {
       this.partial = Buffer.alloc(0);
     }
     this.stats.offset = this.offset;
+    return delivered;
+  }
+
+  private async readUntil(handle: FileHandle, end: number): Promise<number> {
+    let delivered = 0;
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    while (this.offset < end) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, end - this.offset), this.offset);
+      if (bytesRead === 0) break;
+      this.offset += bytesRead;
+      delivered += this.consume(buffer.subarray(0, bytesRead));
+    }
     return delivered;
   }
 
@@ -167,7 +283,7 @@ export class LogFollower {
     const kept = lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0);
     if (kept.length > 0) {
       this.stats.lines += kept.length;
-      this.options.onLines(kept);
+      this.options.onLines(kept, this.origin);
     }
     return kept.length;
   }
@@ -196,4 +312,8 @@ export class LogFollower {
     this.stats.open = false;
     await handle?.close().catch(() => undefined);
   }
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
