@@ -298,3 +298,29 @@ it('connection refused is an UpstreamError naming the address', async () => {
   await fleet.close();
   await expect(sendCommands({ host, port }, ['summary'], { connectTimeoutMs: 300, timeoutMs: 400 })).rejects.toThrow(UpstreamError);
 });
+
+describe('the pools variable narrowed to some miners', () => {
+  it('lists the pools of the named miners only (one, a comma list, Grafana multi-value), the fleet for all', async () => {
+    const fleet = await startCgminerFleet({ count: 3 });
+    try {
+      // a miner that never answered has no pools to list
+      const [up, alsoUp, down] = fleet.miners;
+      await fleet.setFault(down!.index, 'offline');
+      const { source } = build(fleet);
+      await source.fleet.pollNow();
+      const pools = async (miner?: string) => (await source.variables!.pools!(miner === undefined ? {} : { miner })).map((v) => v.value);
+      const everyPool = ['stratum+tcp://btc.pool-a.example:3333', 'stratum+tcp://btc.pool-b.example:443'];
+      expect(await pools()).toEqual(everyPool);
+      expect(await pools('all')).toEqual(everyPool);
+      expect(await pools('$__all')).toEqual(everyPool);
+      expect(await pools(down!.name)).toEqual([]);
+      expect(await pools(up!.name)).toEqual(everyPool);
+      expect(await pools(`{${down!.name},${alsoUp!.name}}`)).toEqual(everyPool);
+      expect(await pools(` ${down!.name} , ${down!.name} `)).toEqual([]);
+      await expect(pools('no-such-rig')).rejects.toThrow(QueryInputError);
+      await source.stop();
+    } finally {
+      await fleet.close();
+    }
+  });
+});

@@ -42,6 +42,15 @@ export function fleetSnapshot(source: Source | undefined): FleetMinerView[] | un
   return (source as CgminerSource).fleet.miners();
 }
 
+/** Miner names from a variable parameter, or null for the whole fleet. */
+export function parseMinerSelection(selection: string | undefined): string[] | null {
+  const text = (selection ?? '').trim();
+  const inner = text.startsWith('{') && text.endsWith('}') ? text.slice(1, -1) : text;
+  const names = inner.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0 || names.some((n) => ['all', '$__all', '*', '.*'].includes(n.toLowerCase()))) return null;
+  return [...new Set(names)];
+}
+
 function minerParam(input: QueryInput): string {
   const value = input.params.miner;
   if (typeof value !== 'string' || value.trim() === '') {
@@ -78,6 +87,15 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     const record = poller.find(key);
     if (!record) throw new QueryInputError(`unknown miner "${key.slice(0, 100)}" in source ${config.id}`);
     return record;
+  };
+  const minersNamed = (selection: string | undefined): MinerRecord[] => {
+    const names = parseMinerSelection(selection);
+    if (names === null) return records();
+    return names.map((name) => {
+      const record = poller.find(name);
+      if (!record) throw new QueryInputError(`unknown miner "${name.slice(0, 100)}" in source ${config.id}`);
+      return record;
+    });
   };
   const summary = (): DataFrameJSON => fleetSummaryFrame(records(), progress, poller.lastCycle, context.now());
 
@@ -183,9 +201,11 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     },
     variables: {
       miners: async () => records().map((r) => ({ text: r.name, value: r.name })),
-      pools: async () => {
+      // `miner` narrows the list to some miners: a name, a comma list, or Grafana's multi-value
+      // `{a,b}`; empty, `all` or an All value means the whole fleet
+      pools: async (params) => {
         const urls = new Set<string>();
-        for (const r of records()) for (const p of r.snapshot?.pools ?? []) if (p.url) urls.add(p.url);
+        for (const r of minersNamed(params.miner)) for (const p of r.snapshot?.pools ?? []) if (p.url) urls.add(p.url);
         return [...urls].sort().map((url) => ({ text: url, value: url }));
       },
     },
