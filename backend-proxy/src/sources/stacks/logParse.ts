@@ -69,7 +69,6 @@ const STACKS_HEIGHT_KEYS = ['stacks_block_height', 'block_height', 'stacks_heigh
 const BURN_HEIGHT_KEYS = ['burn_block_height', 'burn_height', 'burn_header_height', 'burnchain_height', 'burn_block'];
 
 // CSI sequences (colours: ESC [ 0;90m) and the rarer two-byte escapes
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g;
 const PRETTY = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([A-Z]{4,8}) ?(.*)$/;
 const PRETTY_DEBUG = / \((ThreadId\(\d+\)), ([^()]*?):(\d+)\)$/;
