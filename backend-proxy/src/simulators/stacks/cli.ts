@@ -3,7 +3,7 @@
 // URLs, and serves a control API: GET /state, POST /fault {fault, target?, delayMs?, lag?},
 // POST /advance?stacks=&burn=&tenure=1, POST /log?count=, POST /rotate, POST /truncate.
 import { parseArgs } from 'node:util';
-import { startStacksSimulator, type StacksFault, type StacksTarget } from './index.js';
+import { startStacksSimulator, type StacksFault, type StacksLogFormatSetting, type StacksTarget } from './index.js';
 import { intParam, startControlServer } from './toggleServer.js';
 
 const USAGE = `stacks node/signer simulator
@@ -13,8 +13,10 @@ const USAGE = `stacks node/signer simulator
   --block-interval-ms N     advance the Stacks tip every N ms (0 = only via control API)
   --burn-every N            one Bitcoin block every N Stacks blocks (default 10)
   --log-lines-per-block N   log lines written per Stacks block (default 3)
+  --log-format F            text (default), json (STACKS_LOG_JSON=1), pretty or pretty-tty (STACKS_LOG_PP=1)
 `;
 
+const LOG_FORMATS: StacksLogFormatSetting[] = ['text', 'json', 'pretty', 'pretty-tty'];
 const FAULTS: StacksFault[] = ['none', 'down', 'slow', 'stalled', 'zero-peers', 'burn-behind', 'malformed', 'no-health'];
 
 async function main(): Promise<void> {
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     options: {
       'rpc-port': { type: 'string' }, 'metrics-port': { type: 'string' }, 'signer-port': { type: 'string' },
       'control-port': { type: 'string' }, 'log-file': { type: 'string' }, 'block-interval-ms': { type: 'string' },
-      'burn-every': { type: 'string' }, 'log-lines-per-block': { type: 'string' }, help: { type: 'boolean' },
+      'burn-every': { type: 'string' }, 'log-lines-per-block': { type: 'string' }, 'log-format': { type: 'string' }, help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -33,9 +35,12 @@ async function main(): Promise<void> {
   }
   const args = new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const logFile = values['log-file'];
+  const logFormat = values['log-format'] ?? 'text';
+  if (!(LOG_FORMATS as string[]).includes(logFormat)) throw new Error(`--log-format must be one of ${LOG_FORMATS.join(', ')}`);
   if (logFile) await import('node:fs/promises').then((fs) => fs.appendFile(logFile, ''));
   const sim = await startStacksSimulator({
     logFile,
+    logFormat: logFormat as StacksLogFormatSetting,
     ports: { rpc: intParam(args, 'rpc-port', 0, 65_535), metrics: intParam(args, 'metrics-port', 0, 65_535), signer: intParam(args, 'signer-port', 0, 65_535) },
   });
   const burnEvery = Math.max(1, intParam(args, 'burn-every', 10));

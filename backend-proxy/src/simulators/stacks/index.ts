@@ -26,9 +26,13 @@ export interface StacksSimulatorOptions {
   networkId?: number;
   /** where appendLog() writes; no log writing without it */
   logFile?: string;
+  /** the node's log format (stacks-common log.rs): default text, STACKS_LOG_JSON=1, STACKS_LOG_PP=1 */
+  logFormat?: StacksLogFormatSetting;
   /** fixed ports for the demo (0 = ephemeral, the default) */
   ports?: { rpc?: number; metrics?: number; signer?: number };
 }
+
+export type StacksLogFormatSetting = 'text' | 'json' | 'pretty' | 'pretty-tty';
 
 export interface ReceivedRequest {
   target: StacksTarget;
@@ -47,6 +51,8 @@ export interface StacksSimulator {
   advance(blocks?: { stacks?: number; burn?: number; tenure?: boolean }): void;
   appendLog(lines?: number | string[]): Promise<string[]>;
   rotateLog(): Promise<void>;
+  /** as if the node restarted with other log settings; later appendLog() lines use this format */
+  setLogFormat(format: StacksLogFormatSetting): void;
   truncateLog(): Promise<void>;
   close(): Promise<void>;
 }
@@ -241,22 +247,23 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
 
   let logSeq = 0;
   const logFile = options.logFile;
+  let logFormat: StacksLogFormatSetting = options.logFormat ?? 'text';
   const logLine = (): string => {
     const t = now();
-    const stamp = `${Math.floor(t / 1000)}.${String((t % 1000) * 1000 + (logSeq % 1000)).padStart(6, '0')}`;
+    const micros = (t % 1000) * 1000 + (logSeq % 1000);
     const n = logSeq++;
-    const kinds = [
-      `INFO [${stamp}] [stackslib/src/chainstate/nakamoto/mod.rs:2110] [chains-coordinator-0.0.0.0:20443] Advanced to new tip!, stacks_block_height: ${state.stacksTipHeight}, burn_height: ${state.burnBlockHeight}`,
-      `INFO [${stamp}] [stackslib/src/net/relay.rs:990] [relayer-http://0.0.0.0:20443] Processing newly received Stacks blocks, height: ${state.stacksTipHeight}`,
-      `DEBG [${stamp}] [stackslib/src/net/p2p.rs:5120] [p2p-(0.0.0.0:20444,0.0.0.0:20443)] Handle HTTPRequest, verb: GET, path: /v2/info, query:`,
-      `WARN [${stamp}] [stackslib/src/net/neighbors/walk.rs:1460] [p2p-(0.0.0.0:20444,0.0.0.0:20443)] Failed to connect to peer, peer: 10.2.0.${(n % 250) + 1}:20444, err: "connection refused"`,
-      `INFO [${stamp}] [stacks-signer/src/v0/signer.rs:530] [signer-runloop] Block proposal received, signer_signature_hash: ${fakeHex(`sig${n}`, 64)}, burn_height: ${state.burnBlockHeight}`,
-      `ERRO [${stamp}] [stackslib/src/burnchains/bitcoin/indexer.rs:640] [chains-coordinator-0.0.0.0:20443] Failed to sync burnchain, burn_block_height: ${state.burnBlockHeight}, err: "timed out"`,
+    const records: LogRecord[] = [
+      ['INFO', 'stackslib/src/chainstate/nakamoto/mod.rs', 2110, 'chains-coordinator-0.0.0.0:20443', 'Advanced to new tip!', [['stacks_block_height', state.stacksTipHeight], ['burn_height', state.burnBlockHeight]]],
+      ['INFO', 'stackslib/src/net/relay.rs', 990, 'relayer-http://0.0.0.0:20443', 'Processing newly received Stacks blocks', [['height', state.stacksTipHeight]]],
+      ['DEBG', 'stackslib/src/net/p2p.rs', 5120, 'p2p-(0.0.0.0:20444,0.0.0.0:20443)', 'Handle HTTPRequest', [['verb', 'GET'], ['path', '/v2/info'], ['query', '']]],
+      ['WARN', 'stackslib/src/net/neighbors/walk.rs', 1460, 'p2p-(0.0.0.0:20444,0.0.0.0:20443)', 'Failed to connect to peer', [['peer', `10.2.0.${(n % 250) + 1}:20444`], ['err', 'connection refused']]],
+      ['INFO', 'stacks-signer/src/v0/signer.rs', 530, 'signer-runloop', 'Block proposal received', [['signer_signature_hash', fakeHex(`sig${n}`, 64)], ['burn_height', state.burnBlockHeight]]],
+      ['ERRO', 'stackslib/src/burnchains/bitcoin/indexer.rs', 640, 'chains-coordinator-0.0.0.0:20443', 'Failed to sync burnchain', [['burn_block_height', state.burnBlockHeight], ['err', 'timed out']]],
     ];
-    const line = kinds[n % kinds.length] ?? '';
-    if (line.startsWith('WARN')) state.warnings++;
-    if (line.startsWith('ERRO')) state.errors++;
-    return line;
+    const record = records[n % records.length]!;
+    if (record[0] === 'WARN') state.warnings++;
+    if (record[0] === 'ERRO') state.errors++;
+    return renderLogRecord(record, Math.floor(t / 1000), micros, logFormat);
   };
 
   return {
@@ -303,6 +310,9 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
       await appendFile(logFile, text.map((l) => `${l}\n`).join(''));
       return text;
     },
+    setLogFormat(format) {
+      logFormat = format;
+    },
     async rotateLog() {
       if (!logFile) throw new Error('startStacksSimulator: no logFile option');
       await rename(logFile, `${logFile}.1`);
@@ -316,6 +326,33 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
       await Promise.all([rpc.close(), nodeMetrics.close(), signerMetrics.close()]);
     },
   };
+}
+
+/** level (slog short form), file, line, thread, message, key/values */
+type LogRecord = [string, string, number, string, string, Array<[string, string | number]>];
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const PRETTY_COLOURS: Record<string, string> = { CRIT: '0;91', ERRO: '0;91', WARN: '0;33', INFO: '0;94' };
+
+/**
+ * One record in the shapes of stacks-common/src/util/log.rs (stacks-core commit 0415dd9d):
+ * print_msg_header + slog_term's `, key: value` (text), slog_json's default keys plus the
+ * logger's file/line/thread (json), pretty_print_msg_header with colour codes on a tty (pretty).
+ */
+function renderLogRecord([level, file, line, thread, msg, kv]: LogRecord, seconds: number, micros: number, format: StacksLogFormatSetting): string {
+  const fraction = String(micros).padStart(6, '0');
+  if (format === 'json') {
+    const iso = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, `.${fraction}000+00:00`);
+    return JSON.stringify({ ts: iso, level, msg, thread, line, file, ...Object.fromEntries(kv) });
+  }
+  const pairs = kv.map(([k, v]) => (v === '' ? `, ${k}:` : `, ${k}: ${typeof v === 'string' && v.includes(' ') ? `"${v}"` : v}`)).join('');
+  if (format === 'text') return `${level} [${seconds}.${fraction}] [${file}:${line}] [${thread}] ${msg}${pairs}`;
+  const tty = format === 'pretty-tty';
+  const d = new Date(seconds * 1000);
+  const stamp = `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${d.toISOString().slice(11, 19)}.${fraction}`;
+  const colour = PRETTY_COLOURS[level];
+  const levelText = tty && colour ? `\x1b[${colour}m${level}\x1b[0m` : level;
+  return `${tty ? '\x1b[0;90m' : ''}${stamp} ${levelText} ${msg}${pairs}`;
 }
 
 /** One family in the layout of the Rust prometheus crate's TextEncoder. */
