@@ -120,24 +120,7 @@ function unknownLine(text: string): StacksLogLine {
 function parseTextLine(plain: string, text: string): StacksLogLine {
   const match = HEADER.exec(plain);
   const severity = match ? LEVELS[match[1] ?? ''] : undefined;
-  if (!match || !severity) {
-    return {
-      format: 'unknown',
-      time: null,
-      micros: 0,
-      severity: 'unknown',
-      level: '',
-      file: null,
-      line: null,
-      component: null,
-      thread: null,
-      message: plain,
-      fields: {},
-      blockHeight: null,
-      burnHeight: null,
-      raw: text,
-    };
-  }
+  if (!match || !severity) return unknownLine(text);
   const [, level = '', stamp = '', file = '', lineNo, thread = '', rest = ''] = match;
   const { time, micros } = parseStamp(stamp);
   const { message, fields } = splitFields(rest);
