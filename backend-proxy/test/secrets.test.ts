@@ -168,5 +168,8 @@ describe.each(['password', 'cookie'] as const)('no secret leaves the proxy (bitc
       expect(everything.includes(secret), `a response contains ${secret.slice(0, 4)}…`).toBe(false);
       expect(logs.text.includes(secret), `a log line contains ${secret.slice(0, 4)}…`).toBe(false);
     }
+    // each line names its source once (a source must not bind again what the app bound)
+    const repeated = logs.lines.filter((line) => (line.match(/"source":/g) ?? []).length > 1 || (line.match(/"kind":/g) ?? []).length > 1);
+    expect(repeated, 'log lines with "source" or "kind" twice').toEqual([]);
   }, 120_000);
 });

@@ -112,7 +112,7 @@ export class BitcoinState {
       reorgs: context.history.ring<ReorgRecord>(`${id}:reorgs`, 200),
       histogram: context.history.ring<HistogramRow>(`${id}:histogram`, config.histogramSize),
     };
-    this.log = context.logger.child({ source: id, kind: 'bitcoin' });
+    this.log = context.logger; // already bound to source and kind (http/app.ts)
     this.mempool = new MempoolSync({
       endpoint: config.zmq?.sequence ?? null,
       cap: config.mempoolCap,

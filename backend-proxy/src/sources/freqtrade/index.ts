@@ -61,7 +61,7 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
   const id = config.id;
   const name = config.name ?? config.id;
   const pollMs = config.pollSeconds * 1000;
-  const log = context.logger.child({ source: id, kind: 'freqtrade' });
+  const log = context.logger; // already bound to source and kind (http/app.ts)
   secrets.add(config.password);
 
   const client = new FreqtradeClient({

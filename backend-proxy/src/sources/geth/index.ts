@@ -30,7 +30,7 @@ const DEFAULT_PERCENTILES = [10, 50, 90];
 export function createGethSource(config: GethSourceConfig, context: SourceContext): GethSource {
   const { id } = config;
   const now = context.now;
-  const log = context.logger.child({ source: id, kind: 'geth' });
+  const log = context.logger; // already bound to source and kind (http/app.ts)
   for (const url of [config.rpcUrl, config.metricsUrl]) context.secrets.add(...urlSecrets(url));
   const circuit = { failureThreshold: 3, openMs: Math.max(5_000, config.pollSeconds * 1_000), now };
   const rpcHealth = new UpstreamHealth('geth rpc', circuit);

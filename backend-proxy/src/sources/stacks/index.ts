@@ -41,7 +41,7 @@ export type StacksSource = Source & {
 export function createStacksSource(config: StacksSourceConfig, context: SourceContext): StacksSource {
   const { id } = config;
   const now = context.now;
-  const log = context.logger.child({ source: id, kind: 'stacks' });
+  const log = context.logger; // already bound to source and kind (http/app.ts)
   for (const url of [config.rpcUrl, config.metricsUrl, config.signer?.metricsUrl, config.loki?.url]) context.secrets.add(...urlSecrets(url));
   const circuit = { failureThreshold: 3, openMs: Math.max(5_000, config.pollSeconds * 1_000), now };
   const rpcHealth = new UpstreamHealth('stacks rpc', circuit);
