@@ -82,21 +82,14 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
   let stopped = false;
 
   const records = (): MinerRecord[] => [...poller.miners.values()];
-  const findMiner = (input: QueryInput): MinerRecord => {
-    const key = minerParam(input);
+  const minerNamed = (key: string): MinerRecord => {
     const record = poller.find(key);
     if (!record) throw new QueryInputError(`unknown miner "${key.slice(0, 100)}" in source ${config.id}`);
     return record;
   };
-  const minersNamed = (selection: string | undefined): MinerRecord[] => {
-    const names = parseMinerSelection(selection);
-    if (names === null) return records();
-    return names.map((name) => {
-      const record = poller.find(name);
-      if (!record) throw new QueryInputError(`unknown miner "${name.slice(0, 100)}" in source ${config.id}`);
-      return record;
-    });
-  };
+  const findMiner = (input: QueryInput): MinerRecord => minerNamed(minerParam(input));
+  const minersNamed = (selection: string | undefined): MinerRecord[] =>
+    parseMinerSelection(selection)?.map(minerNamed) ?? records();
   const summary = (): DataFrameJSON => fleetSummaryFrame(records(), progress, poller.lastCycle, context.now());
 
   const pollNow = async (): Promise<void> => {
