@@ -1,10 +1,22 @@
 // plugin.json against grafana-reference/plugin-json.md (the schema and validator rules that can
 // be checked without the validator binary).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const json = JSON.parse(readFileSync(path.join(__dirname, 'plugin.json'), 'utf8'));
+
+/** Every plugin.json in the plugin sources (the datasource, the app and its panels). */
+function pluginJsonFiles(dir = path.resolve(__dirname, '../..')): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (['node_modules', 'dist', 'dist-packages'].includes(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...pluginJsonFiles(full));
+    else if (entry.name === 'plugin.json' && full.includes(`${path.sep}src${path.sep}`)) found.push(full);
+  }
+  return found;
+}
 
 describe('nodescope-crypto-datasource plugin.json', () => {
   it('has a catalog-shaped identity and metadata', () => {
@@ -28,14 +40,23 @@ describe('nodescope-crypto-datasource plugin.json', () => {
     }
   });
 
-  it('injects the API key server side through the data source proxy route', () => {
+  it('injects the API key server side through one data source proxy route per method', () => {
+    const route = { path: 'api', url: '{{ .JsonData.proxyUrl }}/api', headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiKey }}' }] };
+    // the client sends GET (health, sources, variables, annotations, stream) and POST (query)
     expect(json.routes).toEqual([
-      expect.objectContaining({
-        path: 'api',
-        url: '{{ .JsonData.proxyUrl }}/api',
-        headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiKey }}' }],
-      }),
+      expect.objectContaining({ ...route, method: 'GET' }),
+      expect.objectContaining({ ...route, method: 'POST' }),
     ]);
+  });
+
+  // Grafana skips a route unless route.Method is "", "*" or equal to the request method; there is
+  // no list syntax, so "GET,POST" matches nothing and the API key is never added
+  // (grafana/grafana@00d660d5083ca750731d5dcdc444a1b218f07f52:pkg/api/pluginproxy/ds_proxy.go:299).
+  it.each(pluginJsonFiles())('%s: every route method is one HTTP method, "" or "*"', (file) => {
+    const routes = (JSON.parse(readFileSync(file, 'utf8')) as { routes?: Array<{ method?: string }> }).routes ?? [];
+    for (const route of routes) {
+      expect(route.method ?? '', `${file}: route method ${route.method}`).toMatch(/^(|\*|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/);
+    }
   });
 
   it('declares what the frontend datasource does, and no backend or alerting it does not have', () => {
