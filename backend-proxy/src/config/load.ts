@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { explainIssue } from './explain.js';
 import { configSchema, type ProxyConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -74,8 +75,8 @@ export function expandEnvRefs(
   return value;
 }
 
-export function formatZodError(file: string, error: z.ZodError): string {
-  const lines = error.issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
+export function formatZodError(file: string, error: z.ZodError, input?: unknown): string {
+  const lines = error.issues.map((issue) => `  ${explainIssue(issue, input, configSchema)}`);
   return `invalid config ${file}:\n${lines.join('\n')}`;
 }
 
@@ -88,8 +89,9 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError(`${file}: not valid YAML/JSON: ${(error as Error).message}`);
   }
   if (document === null || document === undefined) document = {};
-  const result = configSchema.safeParse(expandEnvRefs(document, protectedText.refs, env, file));
-  if (!result.success) throw new ConfigError(formatZodError(file, result.error));
+  const input = expandEnvRefs(document, protectedText.refs, env, file);
+  const result = configSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(formatZodError(file, result.error, input));
   return result.data;
 }
 

@@ -8,6 +8,7 @@ import { profitabilityConfigSchema } from '../sources/profitability/config.js';
 import { lokiPushSchema, stacksConfigSchema } from '../sources/stacks/config.js';
 import { gethConfigSchema } from '../sources/geth/config.js';
 import { secret } from './common.js';
+import { didYouMean } from './explain.js';
 import { influxOutputSchema } from '../outputs/influxConfig.js';
 
 export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema, gethConfigSchema]);
@@ -20,6 +21,8 @@ export const configSchema = z
         port: z.number().int().min(0).max(65_535).default(8787),
         /** bearer key required on /api/*; leave unset only on a loopback-only proxy */
         apiKey: secret('server.apiKey').optional(),
+        /** allows listening beyond loopback without apiKey (e.g. behind an authenticating gateway) */
+        insecure: z.boolean().default(false),
         bodyLimitBytes: z.number().int().min(1_024).max(16 * 1024 * 1024).default(256 * 1024),
         /** history rings snapshot; no persistence when unset */
         historyFile: z.string().min(1).optional(),
@@ -37,6 +40,7 @@ export const configSchema = z
       .default({
         host: '127.0.0.1',
         port: 8787,
+        insecure: false,
         bodyLimitBytes: 256 * 1024,
         snapshotSeconds: 10,
         logLevel: 'info',
@@ -65,6 +69,15 @@ export const configSchema = z
         });
       } else seen.set(source.id, index);
     });
+    if (Array.isArray(config.sources)) checkCrossReferences(config.sources, ctx);
+    const { host, apiKey, insecure } = config.server ?? {};
+    if (typeof host === 'string' && !apiKey && !insecure && !isLoopbackHost(host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'apiKey'],
+        message: `listening on ${host} (beyond loopback) without an apiKey would serve every source to anyone who reaches the port: set server.apiKey (e.g. \${NODESCOPE_API_KEY}), listen on 127.0.0.1, or set server.insecure: true if something in front authenticates`,
+      });
+    }
   })
   .transform((config) => {
     // outputs.loki is the default for sources that ship logs without a target of their own;
@@ -80,4 +93,49 @@ export const configSchema = z
   });
 
 export type ProxyConfig = z.infer<typeof configSchema>;
+
+/** 127.0.0.0/8, ::1 and localhost: only processes on this host can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+type SourceEntry = z.infer<typeof sourceConfigSchema>;
+
+/** Every field that names another source must name one of the right kind. */
+function checkCrossReferences(sources: SourceEntry[], ctx: z.RefinementCtx): void {
+  // this may run after an entry failed (zod reports every issue at once): skip what is not a source
+  const valid = (source: SourceEntry | undefined): source is SourceEntry =>
+    !!source && typeof source === 'object' && typeof source.id === 'string';
+  const byId = new Map(sources.filter(valid).map((source) => [source.id, source]));
+  const check = (index: number, path: PropertyKey[], id: string, kind: SourceEntry['kind'], what: string) => {
+    const self = sources[index]!;
+    const target = byId.get(id);
+    const ofKind = sources.filter((source) => valid(source) && source.kind === kind).map((source) => source.id);
+    const known = ofKind.length ? `; ${kind} sources: ${ofKind.join(', ')}` : `; no ${kind} source is configured`;
+    if (!target) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sources', index, ...path],
+        message: `source "${self.id}" names ${what} "${id}", but no source has that id${didYouMean(id, ofKind)}${known}`,
+      });
+    } else if (target.kind !== kind) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sources', index, ...path],
+        message: `source "${self.id}" names ${what} "${id}", which is a ${target.kind} source, not ${kind}${known}`,
+      });
+    }
+  };
+  sources.forEach((source, index) => {
+    if (!valid(source)) return;
+    if (source.kind === 'profitability') {
+      (source.fleets ?? []).forEach((fleet, at) => check(index, ['fleets', at], fleet, 'cgminer', 'the fleet'));
+      if (source.bitcoinSource) check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
+    } else if (source.kind === 'stacks' && source.bitcoinSource) {
+      check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
+    }
+  });
+}
+
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
