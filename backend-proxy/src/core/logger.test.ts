@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LogCapture } from '../../test/helpers.js';
-import { createLogger, SecretScrubber } from './logger.js';
+import { UpstreamError } from '../sources/types.js';
+import { CircuitOpenError } from './circuit.js';
+import { createLogger, isExpectedFailure, SecretScrubber } from './logger.js';
 
 describe('logger', () => {
   it('redacts secret keys and scrubs secret values anywhere in a line', () => {
@@ -21,5 +23,25 @@ describe('logger', () => {
     scrubber.add('abc', '', undefined);
     expect(scrubber.size).toBe(0);
     expect(scrubber.scrub('abc')).toBe('abc');
+  });
+
+  it('logs an expected upstream failure as its cause on one line, a bug with its stack', () => {
+    const logs = new LogCapture();
+    const logger = createLogger({ scrubber: new SecretScrubber(), destination: logs });
+    class RpcError extends UpstreamError {
+      override name = 'RpcError';
+    }
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8332'), { code: 'ECONNREFUSED' });
+    logger.warn({ err: new CircuitOpenError('btc-main rpc: circuit open after 3 failures (ECONNREFUSED)') }, 'query failed');
+    logger.warn({ err: new RpcError('Loading block index', -28) }, 'query failed');
+    logger.warn({ err: refused }, 'poll failed');
+    logger.error({ err: new TypeError("Cannot read properties of undefined (reading 'x')") }, 'bug');
+    const [circuit, rpc, socket, bug] = logs.lines.map((line) => JSON.parse(line) as { err: Record<string, unknown> });
+    expect(circuit!.err).toEqual({ type: 'CircuitOpenError', message: 'btc-main rpc: circuit open after 3 failures (ECONNREFUSED)' });
+    expect(rpc!.err).toEqual({ type: 'RpcError', message: 'Loading block index', code: -28 });
+    expect(socket!.err).toEqual({ type: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:8332', code: 'ECONNREFUSED' });
+    expect(bug!.err.stack).toMatch(/TypeError: Cannot read properties/);
+    expect(isExpectedFailure(new Error('plain'))).toBe(false);
+    expect(isExpectedFailure('a string')).toBe(false);
   });
 });
