@@ -59,7 +59,7 @@ describe('stacks source: queries', () => {
     expect(firstValue(frame, 'stacks_tip_height')).toBe(171_000);
     expect(firstValue(frame, 'burn_block_height')).toBe(870_000);
     expect(firstValue(frame, 'tenure_height')).toBe(95_000);
-    expect(firstValue(frame, 'server_version')).toMatch(/^stacks-node 3\.1/);
+    expect(firstValue(frame, 'server_version')).toMatch(/^stacks-node 3\.3\.0\.0\.6 /); // the simulator is a 3.3.0.0.6 node (its /v3/health shape)
     expect(firstValue(frame, 'is_fully_synced')).toBe(true);
     expect(firstValue(frame, 'bitcoin_height')).toBe(870_001);
     expect(firstValue(frame, 'burn_block_lag')).toBe(1);

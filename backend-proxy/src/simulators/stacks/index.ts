@@ -1,10 +1,17 @@
 // A Stacks node (RPC :20443 style + Prometheus :9153 style), a stacks-signer metrics endpoint
-// (:30001 style) and a log writer, faithful to stacks-core's shapes:
-//   /v2/info      RPCPeerInfoData   (stackslib/src/net/api/getinfo.rs)
-//   /v2/neighbors RPCNeighborsInfo  (stackslib/src/net/api/getneighbors.rs): bootstrap/sample/inbound/outbound
-//   /v3/health    RPCGetHealthResponse (stackslib/src/net/api/gethealth.rs; absent on older nodes -> 404)
+// (:30001 style) and a log writer, faithful to stacks-core's shapes. By default it is a 3.3.0.0.6
+// node (stacks-network/stacks-core tag 3.3.0.0.6 = 01c97680e6d013b51a859499c90c3b89469d6854):
+//   /v2/info      RPCPeerInfoData   (stackslib/src/net/api/getinfo.rs:55-85 at 3.3.0.0.6)
+//   /v2/neighbors RPCNeighborsInfo  (stackslib/src/net/api/getneighbors.rs at 3.3.0.0.6): bootstrap/sample/inbound/outbound
+//   /v3/health    RPCGetHealthResponse, as the reported server_version had it (healthGeneration):
+//                 absent before 3.1.0.0.13 (404; no gethealth.rs at tag 3.1.0.0.12);
+//                 3.1.0.0.13-3.2.0.0.1: three fields, HTTP 500 text/plain "... unable to determine
+//                 health" without bootstrap-peer stats (@3.2.0.0.1:stackslib/src/net/api/gethealth.rs:40,246);
+//                 3.2.0.0.2+: always 200, + max_stacks_neighbor_address, 0/null without a neighbor
+//                 (@3.3.0.0.6:stackslib/src/net/api/gethealth.rs:33-39,113,120)
 //   metrics       stacks_node_* (stackslib/src/monitoring/prometheus.rs), stacks_signer_*
-//                 (stacks-signer/src/monitoring/prometheus.rs), Rust prometheus TextEncoder layout
+//                 (stacks-signer/src/monitoring/prometheus.rs), Rust prometheus TextEncoder layout;
+//                 stacks_signer_stacks_node_height refreshed as stacks-signer/src/monitoring/server.rs:118-122,174-181 does
 //   log lines     stacks-common/src/util/log.rs: LEVEL [secs.micros] [file:line] [thread] msg, k: v
 // No timers: tests move the chain with advance() and write log lines explicitly.
 import { appendFile, rename, truncate, writeFile } from 'node:fs/promises';
@@ -53,6 +60,8 @@ export interface StacksSimulator {
   rotateLog(): Promise<void>;
   /** as if the node restarted with other log settings; later appendLog() lines use this format */
   setLogFormat(format: StacksLogFormatSetting): void;
+  /** the signer's update_metrics() fails from now on (its node RPC errors): its node height freezes */
+  setSignerRefreshFails(fails: boolean): void;
   truncateLog(): Promise<void>;
   close(): Promise<void>;
 }
@@ -64,13 +73,46 @@ export interface StacksState {
   inbound: number;
   outbound: number;
   rewardCycle: number;
-  signer: { proposals: number; accepted: number; rejected: number; validationsOk: number; validationsRejected: number; preCommits: number; balance: number; nonce: number };
+  signer: {
+    proposals: number;
+    accepted: number;
+    rejected: number;
+    validationsOk: number;
+    validationsRejected: number;
+    preCommits: number;
+    balance: number;
+    nonce: number;
+    /** stacks_signer_stacks_node_height: the node's tip at the signer's last metrics refresh */
+    stacksNodeHeight: number;
+    /** when that refresh ran (ms) */
+    lastMetricsPoll: number;
+  };
   rpcRequests: number;
   warnings: number;
   errors: number;
 }
 
 const MAINNET_PARENT = 3652501241; // 0xD9B4BEF9, Bitcoin mainnet magic
+
+export const DEFAULT_SERVER_VERSION = 'stacks-node 3.3.0.0.6 (release/3.3.0.0.6:01c9768, release build, linux [x86_64])';
+/** what a node answered for /v3/health before the endpoint existed */
+export const PRE_HEALTH_SERVER_VERSION = 'stacks-node 3.1.0.0.5 (release/3.1.0.0.5:513dbc5, release build, linux [x86_64])';
+
+export type HealthGeneration = 'absent' | 'first' | 'current';
+
+/** Which /v3/health a server_version string had (tags of stacks-network/stacks-core, see the header). */
+export function healthGeneration(serverVersion: string): HealthGeneration {
+  const match = /(\d+)\.(\d+)\.(\d+)\.(\d+)(?:\.(\d+))?/.exec(serverVersion);
+  if (!match) return 'current';
+  const v = match.slice(1, 6).map((n) => Number(n ?? 0));
+  const cmp = (other: number[]) => {
+    for (let i = 0; i < 5; i++) if (v[i] !== other[i]) return v[i]! - other[i]!;
+    return 0;
+  };
+  if (cmp([3, 1, 0, 0, 13]) < 0) return 'absent';
+  if (cmp([3, 2, 0, 0, 1]) <= 0) return 'first';
+  return 'current';
+}
 
 export async function startStacksSimulator(options: StacksSimulatorOptions = {}): Promise<StacksSimulator> {
   const now = options.now ?? Date.now;
@@ -81,7 +123,19 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
     inbound: options.inbound ?? 6,
     outbound: options.outbound ?? 8,
     rewardCycle: 105,
-    signer: { proposals: 120, accepted: 117, rejected: 3, validationsOk: 118, validationsRejected: 2, preCommits: 117, balance: 250_000_000, nonce: 42 },
+    signer: {
+      proposals: 120,
+      accepted: 117,
+      rejected: 3,
+      validationsOk: 118,
+      validationsRejected: 2,
+      preCommits: 117,
+      balance: 250_000_000,
+      nonce: 42,
+      // MonitoringServer::start runs update_metrics() once before its loop (server.rs:99)
+      stacksNodeHeight: options.stacksTipHeight ?? 171_000,
+      lastMetricsPoll: now(),
+    },
     rpcRequests: 0,
     warnings: 0,
     errors: 0,
@@ -95,9 +149,10 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
   let zeroPeers = false;
   let burnLag = 0;
   let healthEndpoint = true;
+  let signerRefreshFails = false;
   const received: ReceivedRequest[] = [];
-  const serverVersion =
-    options.serverVersion ?? 'stacks-node 3.1.0.0.5 (release/3.1.0.0.5:d37e4e1, release build, linux [x86_64])';
+  // the 'no-health' fault stands for an older node, so the version it reports changes with it
+  const serverVersion = () => (healthEndpoint ? (options.serverVersion ?? DEFAULT_SERVER_VERSION) : PRE_HEALTH_SERVER_VERSION);
   const networkId = options.networkId ?? 1;
 
   const reportedBurn = () => state.burnBlockHeight - burnLag;
@@ -139,7 +194,7 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
         burn_block_height: reportedBurn(),
         stable_pox_consensus: fakeHex(`pox${reportedBurn() - 7}`, 40),
         stable_burn_block_height: reportedBurn() - 7,
-        server_version: serverVersion,
+        server_version: serverVersion(),
         network_id: networkId,
         parent_network_id: MAINNET_PARENT,
         stacks_tip_height: state.stacksTipHeight,
@@ -165,14 +220,21 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
         inbound: Array.from({ length: inbound }, (_, i) => neighbor(i, 'inbound')),
         outbound: Array.from({ length: outbound }, (_, i) => neighbor(i, 'outbound')),
       });
-    } else if (path === '/v3/health' && healthEndpoint) {
+    } else if (path === '/v3/health' && healthGeneration(serverVersion()) !== 'absent') {
       const best = zeroPeers ? 0 : state.stacksTipHeight + (stalled ? 25 : 0);
-      sendJson(res, 200, {
+      const health = {
         difference_from_max_peer: Math.max(0, best - state.stacksTipHeight),
         max_stacks_height_of_neighbors: best,
-        max_stacks_neighbor_address: zeroPeers ? null : '10.2.0.1:20444',
         node_stacks_tip_height: state.stacksTipHeight,
-      });
+      };
+      if (healthGeneration(serverVersion()) === 'current') {
+        sendJson(res, 200, { ...health, max_stacks_neighbor_address: zeroPeers ? null : '10.2.0.1:20444' });
+      } else if (zeroPeers) {
+        // no stats from any bootstrap peer (gethealth.rs:244-247 at 3.2.0.0.1): HttpServerError
+        sendText(res, 500, "Couldn't obtain stats on any bootstrap peers, unable to determine health.", 'text/plain');
+      } else {
+        sendJson(res, 200, health);
+      }
     } else {
       sendText(res, 404, 'Not found', 'text/plain');
     }
@@ -234,10 +296,16 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
         ]),
         family('stacks_signer_current_reward_cycle', 'The current reward cycle', 'gauge', [['', state.rewardCycle]]),
         family('stacks_signer_nonce', 'The current nonce of the signer', 'gauge', [['', s.nonce]]),
-        family('stacks_signer_stacks_node_height', 'The current height of the Stacks node', 'gauge', [['', state.stacksTipHeight]]),
+        family('stacks_signer_stacks_node_height', 'The current height of the Stacks node', 'gauge', [['', s.stacksNodeHeight]]),
         family('stacks_signer_stx_balance', 'The current STX balance of the signer', 'gauge', [['', s.balance]]),
       ].join('')
     );
+    // the loop's next turn: refresh_metrics() after answering, before waiting for the next
+    // request; only when more than 60 whole seconds passed (server.rs:118-122,174-179)
+    if (Math.floor((now() - s.lastMetricsPoll) / 1000) > 60) {
+      s.lastMetricsPoll = now();
+      if (!signerRefreshFails) s.stacksNodeHeight = state.stacksTipHeight;
+    }
   });
 
   await rpc.listen(options.ports?.rpc ?? 0);
@@ -312,6 +380,9 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
     },
     setLogFormat(format) {
       logFormat = format;
+    },
+    setSignerRefreshFails(fails) {
+      signerRefreshFails = fails;
     },
     async rotateLog() {
       if (!logFile) throw new Error('startStacksSimulator: no logFile option');

@@ -15,7 +15,7 @@ export interface HttpGetOptions {
 }
 
 /** GETs a URL from the server config; resolves to status + body text, or throws UpstreamError. */
-export async function httpGet(url: string, what: string, options: HttpGetOptions): Promise<{ status: number; body: string }> {
+export async function httpGet(url: string, what: string, options: HttpGetOptions): Promise<{ status: number; body: string; contentType: string }> {
   const started = performance.now();
   const labels = { source: options.sourceId, upstream: options.upstream, method: what };
   const { target, headers } = withoutCredentials(url);
@@ -23,7 +23,7 @@ export async function httpGet(url: string, what: string, options: HttpGetOptions
     const response = await fetch(target, { signal: AbortSignal.timeout(options.timeoutMs), headers });
     const body = await response.text();
     options.self?.upstreamLatency.observe(labels, (performance.now() - started) / 1000);
-    return { status: response.status, body };
+    return { status: response.status, body, contentType: response.headers.get('content-type') ?? '' };
   } catch (error) {
     const reason = errorReason(error);
     options.self?.upstreamErrors.inc({ source: options.sourceId, upstream: options.upstream, reason });
@@ -64,6 +64,15 @@ export function errorReason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * What GET /v3/health gave: the health, no such endpoint (404: before 3.1.0.0.13), or the node's
+ * own "unable to determine health" answer. stacks-core 3.1.0.0.13 to 3.2.0.0.1 answer that with
+ * HTTP 500 and a text/plain message (HttpServerError, stacks-network/stacks-core@3.2.0.0.1:
+ * stackslib/src/net/api/gethealth.rs:183,208,221,246; text/plain: stackslib/src/net/http/mod.rs:167);
+ * from 3.2.0.0.2 the endpoint always answers 200.
+ */
+export type HealthAnswer = { kind: 'absent' } | { kind: 'ok'; body: unknown } | { kind: 'unavailable'; message: string };
+
 export class StacksRpcClient {
   constructor(
     private readonly baseUrl: string,
@@ -72,13 +81,29 @@ export class StacksRpcClient {
 
   /** Returns the parsed JSON, or null when the node does not serve the path (404: an older version). */
   async get(path: StacksRpcPath): Promise<unknown> {
+    const { status, body } = await this.fetch(path);
+    if (status === 404) return null;
+    return this.parse(path, status, body);
+  }
+
+  /** GET /v3/health; the node's own 500 + message is an answer, not a failed call. */
+  async health(): Promise<HealthAnswer> {
+    const { status, body, contentType } = await this.fetch('/v3/health');
+    if (status === 404) return { kind: 'absent' };
+    if (status === 500 && /^text\/plain\b/i.test(contentType)) return { kind: 'unavailable', message: body.trim().slice(0, 300) };
+    return { kind: 'ok', body: this.parse('/v3/health', status, body) };
+  }
+
+  private async fetch(path: StacksRpcPath) {
     if (!(STACKS_RPC_PATHS as readonly string[]).includes(path)) {
       throw new UpstreamError(`stacks rpc: path ${String(path)} is not on the read-only allow-list`, 'forbidden', false);
     }
     // relative to the base so a node behind a path prefix (https://host/stacks/) keeps it
     const url = new URL(path.slice(1), this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`).toString();
-    const { status, body } = await httpGet(url, path, this.options);
-    if (status === 404) return null;
+    return httpGet(url, path, this.options);
+  }
+
+  private parse(path: StacksRpcPath, status: number, body: string): unknown {
     if (status !== 200) {
       this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: this.options.upstream, reason: `http_${status}` });
       throw new UpstreamError(`stacks rpc ${path}: HTTP ${status} ${body.slice(0, 120)}`, status);

@@ -2,15 +2,16 @@
 // the node's own docs read alike.
 import { recordFrame, toFrame, UNITS, type DataFrameJSON } from '@nodescope/shared';
 import type { StacksLogLine } from './logParse.js';
-import type { BurnLag, NeighborRow, SignerStatus, StacksHealth, StacksInfo } from './model.js';
+import type { BurnLag, HealthReading, NeighborRow, SignerLag, SignerStatus, StacksInfo } from './model.js';
 
 export function nodeInfoFrame(
   info: StacksInfo,
-  health: StacksHealth | null,
+  reading: HealthReading | null,
   lag: BurnLag,
   tipAgeMs: number | null,
   neighbors: { inbound: number; outbound: number } | null
 ): DataFrameJSON {
+  const health = reading?.kind === 'ok' ? reading.health : null;
   const frame = recordFrame(
     'node.info',
     {
@@ -30,6 +31,8 @@ export function nodeInfoFrame(
       burn_block_lag: lag.lag,
       difference_from_max_peer: health?.difference_from_max_peer ?? null,
       max_stacks_height_of_neighbors: health?.max_stacks_height_of_neighbors ?? null,
+      // the node's own reason when /v3/health could not tell (3.1.0.0.13 to 3.2.0.0.1: HTTP 500)
+      health_message: reading?.kind === 'unavailable' ? reading.message : null,
       neighbors_inbound: neighbors?.inbound ?? null,
       neighbors_outbound: neighbors?.outbound ?? null,
     },
@@ -40,7 +43,10 @@ export function nodeInfoFrame(
     if (NUMERIC_INFO_FIELDS.has(field.name)) field.type = 'number';
     if (field.name === 'is_fully_synced') field.type = 'boolean';
   }
-  if (lag.note) frame.schema.meta = { notices: [{ severity: 'warning', text: lag.note }] };
+  const notices: Array<{ severity: 'info' | 'warning'; text: string }> = [];
+  if (lag.note) notices.push({ severity: 'warning', text: lag.note });
+  if (reading?.kind === 'unavailable') notices.push({ severity: 'info', text: `the node could not determine its health (/v3/health): ${reading.message}` });
+  if (notices.length > 0) frame.schema.meta = { notices };
   return frame;
 }
 
@@ -73,15 +79,15 @@ export function neighborsFrame(rows: NeighborRow[]): DataFrameJSON {
   );
 }
 
-export function signerFrame(status: SignerStatus, nodeTipHeight: number | null): DataFrameJSON {
+export function signerFrame(status: SignerStatus, lag: SignerLag): DataFrameJSON {
   const frame = toFrame('signer.status', [
     { name: 'stacks_node_height', type: 'number', values: [status.stacksNodeHeight] },
-    // the signer's view of the node vs the node's own tip: a gap means the signer lags its node
-    {
-      name: 'node_height_gap',
-      type: 'number',
-      values: [status.stacksNodeHeight !== null && nodeTipHeight !== null ? nodeTipHeight - status.stacksNodeHeight : null],
-    },
+    // the signer refreshes its view of the node once a minute (model.ts signerLag): a block gap
+    // up to a minute of blocks is normal; behind_seconds beyond the allowance is not
+    { name: 'node_height_gap', type: 'number', values: [lag.gapBlocks] },
+    { name: 'behind_seconds', type: 'number', unit: UNITS.seconds, values: [lag.behindSeconds] },
+    { name: 'behind_allowance', type: 'number', unit: UNITS.seconds, values: [lag.allowanceSeconds] },
+    { name: 'signer_view_stale', type: 'boolean', values: [lag.stale] },
     { name: 'current_reward_cycle', type: 'number', values: [status.rewardCycle] },
     // micro-STX as the signer reports it; shown in STX
     { name: 'stx_balance', type: 'number', values: [status.stxBalance === null ? null : status.stxBalance / 1_000_000], config: { displayName: 'STX balance', decimals: 6 } },

@@ -19,11 +19,12 @@ import {
   parseHealth,
   parseInfo,
   parseNeighbors,
+  signerLag,
   signerStatus,
   TipTracker,
   type BurnLag,
+  type HealthReading,
   type NeighborRow,
-  type StacksHealth,
   type StacksInfo,
 } from './model.js';
 
@@ -70,17 +71,18 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     });
 
   const loadHealth = () =>
-    context.cache.get(`stacks:${id}:health`, ttl, async (): Promise<StacksHealth | null> => {
+    context.cache.get(`stacks:${id}:health`, ttl, async (): Promise<HealthReading | null> => {
       if (healthEndpoint === 'absent') return null;
-      const body = await rpcHealth.call(() => rpc.get('/v3/health'));
-      if (body === null) {
-        healthEndpoint = 'absent'; // pre-3.1 node: no /v3/health, not an error
+      const answer = await rpcHealth.call(() => rpc.health());
+      if (answer.kind === 'absent') {
+        healthEndpoint = 'absent'; // before 3.1.0.0.13: no /v3/health, not an error
         return null;
       }
       healthEndpoint = 'present';
-      const health = parseHealth(body);
-      metrics.health(health);
-      return health;
+      // 3.1.0.0.13-3.2.0.0.1 answer 500 + a message when they cannot tell: an answer, not a failure
+      const reading: HealthReading = answer.kind === 'unavailable' ? answer : { kind: 'ok', health: parseHealth(answer.body) };
+      metrics.health(reading);
+      return reading;
     });
 
   const loadNeighbors = () =>
@@ -119,6 +121,8 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         });
       } catch (error) {
         clearMirror(context.metrics.registry, signerMirrorKey); // stale signer values would mislead alerts
+        lastSignerFamilies = null;
+        metrics.signerLag(null);
         throw error;
       }
       lastSignerFamilies = familiesByName(families);
@@ -263,11 +267,16 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     if (config.metricsUrl) tasks.push(loadNodeMetrics());
     if (config.signer?.metricsUrl) tasks.push(loadSignerMetrics());
     const results = await Promise.allSettled(tasks);
+    if (lastSignerFamilies) metrics.signerLag(currentSignerLag(lastSignerFamilies));
     for (const result of results) if (result.status === 'rejected') log.debug({ err: String(result.reason) }, 'poll failed');
     if (loki) metrics.loki(loki.stats);
   };
 
-  const infoFrame = (info: StacksInfo, health: StacksHealth | null): DataFrameJSON => {
+  // the signer's view of the node, dated against the tip heights this source has seen
+  const currentSignerLag = (families: Map<string, MetricFamily>) =>
+    signerLag(signerStatus(families).stacksNodeHeight, tracker, lastInfo?.stacks_tip_height ?? null, now(), config.pollSeconds);
+
+  const infoFrame = (info: StacksInfo, health: HealthReading | null): DataFrameJSON => {
     const counts = lastNeighbors ? neighborCounts(lastNeighbors) : null;
     return nodeInfoFrame(info, health, lastLag, tracker.tipAgeMs(now()), counts);
   };
@@ -298,8 +307,10 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         return [neighborsFrame(direction ? rows.filter((r) => r.direction === direction) : rows)];
       },
       'signer.status': async () => {
-        const families = await loadSignerMetrics();
-        return [signerFrame(signerStatus(families), lastInfo?.stacks_tip_height ?? null)];
+        const [families] = await Promise.all([loadSignerMetrics(), loadInfo().catch(() => null)]);
+        const lag = currentSignerLag(families);
+        metrics.signerLag(lag);
+        return [signerFrame(signerStatus(families), lag)];
       },
       logs: async (input) => {
         if (followers.length === 0) throw new QueryInputError(`source ${id} has no logFile (or signer.logFile) configured`);

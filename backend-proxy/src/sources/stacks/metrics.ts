@@ -3,7 +3,7 @@
 // collide with a family the node exposes itself.
 import type { MetricFactory } from '../../core/metrics.js';
 import type { LogSeverity } from './logParse.js';
-import type { BurnLag, NeighborDirection, StacksHealth, StacksInfo } from './model.js';
+import type { BurnLag, HealthReading, NeighborDirection, SignerLag, StacksInfo } from './model.js';
 
 export function stacksMetrics(factory: MetricFactory, source: string) {
   const g = {
@@ -15,6 +15,10 @@ export function stacksMetrics(factory: MetricFactory, source: string) {
     burnLag: factory.gauge('stacks_burn_block_lag', "Blocks between the bitcoin source's height and the node's burn_block_height"),
     neighbors: factory.gauge('stacks_info_neighbors', 'Neighbors listed by /v2/neighbors', ['direction']),
     maxPeerGap: factory.gauge('stacks_info_difference_from_max_peer', 'difference_from_max_peer from /v3/health'),
+    signerBehind: factory.gauge(
+      'stacks_info_signer_behind_seconds',
+      "Seconds since the node's tip passed the height the signer reports (stacks_signer_stacks_node_height refreshes every 61 s at best)"
+    ),
     logLines: factory.counter('stacks_log_lines_total', 'Log lines read from the node / signer log file, by level', ['service', 'level']),
     logRotations: factory.gauge('stacks_log_rotations', 'Rotations and truncations of a followed log file seen since start', ['service', 'kind']),
     lokiPending: factory.gauge('stacks_loki_pending_lines', 'Log lines waiting to be pushed to Loki'),
@@ -36,8 +40,14 @@ export function stacksMetrics(factory: MetricFactory, source: string) {
     neighbors(counts: Record<NeighborDirection, number>) {
       for (const [direction, count] of Object.entries(counts)) g.neighbors.set({ source, direction }, count);
     },
-    health(health: StacksHealth | null) {
-      if (health) g.maxPeerGap.set({ source }, health.difference_from_max_peer);
+    health(reading: HealthReading | null) {
+      // no stale gap while the node says it cannot tell
+      if (reading?.kind === 'ok') g.maxPeerGap.set({ source }, reading.health.difference_from_max_peer);
+      else g.maxPeerGap.remove({ source });
+    },
+    signerLag(lag: SignerLag | null) {
+      if (lag?.behindSeconds == null) g.signerBehind.remove({ source });
+      else g.signerBehind.set({ source }, lag.behindSeconds);
     },
     /** zero every level so a rate() has a series before the first line of that level */
     initLevels(service: string, levels: readonly LogSeverity[]) {

@@ -47,6 +47,9 @@ const neighborsSchema = z.looseObject({
   outbound: z.array(neighborSchema),
 });
 
+// RPCGetHealthResponse: max_stacks_neighbor_address only from 3.2.0.0.2
+// (stacks-network/stacks-core@3.2.0.0.1:stackslib/src/net/api/gethealth.rs:40 has three fields,
+// @3.3.0.0.6:stackslib/src/net/api/gethealth.rs:33-39 adds the Option<String>)
 const healthSchema = z.looseObject({
   difference_from_max_peer: uint,
   max_stacks_height_of_neighbors: uint,
@@ -54,6 +57,9 @@ const healthSchema = z.looseObject({
   node_stacks_tip_height: uint,
 });
 export type StacksHealth = z.infer<typeof healthSchema>;
+
+/** /v3/health as read: the health, or the message of a node that could not determine it. */
+export type HealthReading = { kind: 'ok'; health: StacksHealth } | { kind: 'unavailable'; message: string };
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -149,20 +155,27 @@ export function looksLikeSigner(families: MetricFamily[]): boolean {
 
 /**
  * Remembers when the Stacks tip last moved and every tenure change seen, so a stalled tip can be
- * told from a quiet one and tenure changes can become annotations.
+ * told from a quiet one and tenure changes can become annotations. It also keeps when each height
+ * was first seen, so the signer's older view of the node can be dated (signerLag).
  */
 export class TipTracker {
   private height: number | null = null;
   private changedAt: number | null = null;
   private tenure: number | null = null;
   readonly tenures: Array<{ time: number; tenureHeight: number; burnHeight: number; stacksHeight: number }> = [];
+  private readonly seen: Array<{ height: number; at: number }> = [];
 
-  constructor(private readonly maxTenures = 500) {}
+  constructor(
+    private readonly maxTenures = 500,
+    private readonly maxSeen = 1_000
+  ) {}
 
   observe(info: StacksInfo, now: number): void {
     if (info.stacks_tip_height !== this.height) {
       this.height = info.stacks_tip_height;
       this.changedAt = now;
+      this.seen.push({ height: info.stacks_tip_height, at: now });
+      if (this.seen.length > this.maxSeen) this.seen.shift();
     }
     const tenure = info.tenure_height ?? null;
     if (tenure !== null && tenure !== this.tenure) {
@@ -178,6 +191,50 @@ export class TipTracker {
   tipAgeMs(now: number): number | null {
     return this.changedAt === null ? null : now - this.changedAt;
   }
+
+  /**
+   * When the tip was first seen above `height` (null: not above it now). When it was already above
+   * at the first observation, that observation's time: a lower bound of how long it has been.
+   */
+  passedAt(height: number): number | null {
+    if (this.height === null || this.height <= height) return null;
+    for (const entry of this.seen) if (entry.height > height) return entry.at;
+    return null;
+  }
+}
+
+/**
+ * stacks-signer refreshes stacks_signer_stacks_node_height (and its other node-derived gauges)
+ * only when more than 60 whole seconds passed since its last refresh, checked at the top of its
+ * metrics server loop, i.e. right after it answered a request: the value a scrape gets was taken
+ * at the end of an earlier request (stacks-network/stacks-core@3.3.0.0.6:
+ * stacks-signer/src/monitoring/server.rs:118-122 refresh_metrics() before recv(), :176
+ * `duration_since(last_metrics_poll).as_secs() > 60`, :186-188 the height from the node's /v2/info).
+ * With Nakamoto blocks every few seconds the signer's height therefore trails the node's tip by a
+ * minute of blocks while all is well, so a block gap says nothing; how long ago the node passed
+ * the signer's height does.
+ */
+export const SIGNER_REFRESH_SECONDS = 61;
+
+export interface SignerLag {
+  /** node tip minus the signer's reported height (normal: up to a minute of blocks) */
+  gapBlocks: number | null;
+  /** seconds since the node's tip passed the height the signer reports; 0 when not behind */
+  behindSeconds: number | null;
+  /** the most a healthy signer's view can trail: refresh period + two of our polls + RPC slack */
+  allowanceSeconds: number;
+  /** behind for longer than the signer's refresh rule allows: stuck, or its node is behind ours */
+  stale: boolean | null;
+}
+
+export function signerLag(signerHeight: number | null, tracker: TipTracker, nodeTipHeight: number | null, now: number, pollSeconds: number): SignerLag {
+  // a value served at request k was refreshed after request k-1 at the latest once 61 s passed,
+  // so it is at most 61 s + two request intervals old (our polls; other scrapers only shorten it)
+  const allowanceSeconds = SIGNER_REFRESH_SECONDS + 2 * pollSeconds + 5;
+  if (signerHeight === null || nodeTipHeight === null) return { gapBlocks: null, behindSeconds: null, allowanceSeconds, stale: null };
+  const passed = tracker.passedAt(signerHeight);
+  const behindSeconds = passed === null ? 0 : Math.max(0, (now - passed) / 1000);
+  return { gapBlocks: nodeTipHeight - signerHeight, behindSeconds, allowanceSeconds, stale: behindSeconds > allowanceSeconds };
 }
 
 export interface BurnLag {
