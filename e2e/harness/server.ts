@@ -1,15 +1,15 @@
 // The harness server: serves the host page, the plugins' dist folders at /public/plugins/<id>/
 // as Grafana does, the scenarios, and Grafana's data source proxy
-// (/api/datasources/proxy/uid/<uid>/<route>) forwarding to a running nodescope proxy with the
-// route's headers rendered from jsonData/secureJsonData on the server side, so the API key
-// stays out of the browser here too.
+// (/api/datasources/proxy/uid/<uid>/<path>, ported in dataProxy.ts) forwarding to a running
+// nodescope proxy with the matching route's headers rendered from jsonData/secureJsonData on
+// the server side, so the API key stays out of the browser here too.
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildHost, HOST_BUNDLE } from './build-host.ts';
+import { extractProxyPath, type PluginRoute, proxyRequest } from './dataProxy.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '../..');
@@ -40,6 +40,8 @@ export interface HarnessServerOptions {
   apiKey?: string;
   port?: number;
   host?: string;
+  /** the data source's own `url` (default: the proxy URL, as provisioned); "" is a data source created in the UI */
+  datasourceUrl?: string;
   /** uid of the provisioned nodescope data source */
   datasourceUid?: string;
   /** build the host bundle first when it is missing or older than its sources (default true) */
@@ -49,14 +51,14 @@ export interface HarnessServerOptions {
 export interface HarnessServer {
   url: string;
   /** requests the data source proxy forwarded, with the headers it set (tests check the key injection) */
-  forwarded: Array<{ method: string; url: string; authorization?: string }>;
+  forwarded: Array<{ method: string; url: string; authorization?: string; headers: Record<string, string> }>;
   close(): Promise<void>;
 }
 
 interface PluginJson {
   id: string;
   type: string;
-  routes?: Array<{ path: string; url?: string; method?: string; headers?: Array<{ name: string; content: string }> }>;
+  routes?: PluginRoute[];
 }
 
 interface StoredDatasource {
@@ -96,14 +98,6 @@ export function discoverPlugins(root = path.join(REPO, 'plugins')): Map<string, 
     found.set(json.id, { dir, json });
   }
   return found;
-}
-
-/** Grafana's route templating (pkg/api/pluginproxy/utils.go) for the keys nodescope uses. */
-export function renderRouteTemplate(template: string, data: { JsonData: Record<string, unknown>; SecureJsonData: Record<string, string> }): string {
-  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_whole, scope: 'JsonData' | 'SecureJsonData', key: string) => {
-    const value = data[scope][key];
-    return value === undefined || value === null ? '' : String(value);
-  });
 }
 
 function bootData(theme: 'dark' | 'light', appUrl: string) {
@@ -172,8 +166,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'cookie', 'authorization', 'proxy-authorization', 'te', 'trailer', 'content-length']);
-
 export async function startHarnessServer(options: HarnessServerOptions): Promise<HarnessServer> {
   if (options.buildHost !== false) await buildHost();
   const uid = options.datasourceUid ?? 'nodescope';
@@ -190,7 +182,8 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
         type: 'nodescope-crypto-datasource',
         typeName: 'nodescope',
         access: 'proxy',
-        url: '',
+        // as provisioning/datasources sets it; a request no plugin route matches goes here, without the key
+        url: options.datasourceUrl ?? options.proxyUrl,
         basicAuth: false,
         isDefault: true,
         readOnly: false,
@@ -205,51 +198,22 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     return { ...rest, secureJsonFields: Object.fromEntries(Object.keys(secureJsonData).filter((k) => secureJsonData[k]).map((k) => [k, true])) };
   };
 
-  const proxy = async (req: IncomingMessage, res: ServerResponse, dsUid: string, rest: string, search: string) => {
+  const proxy = (req: IncomingMessage, res: ServerResponse, dsUid: string, escapedProxyPath: string, search: string) => {
     const ds = datasources.get(dsUid);
     if (!ds) return sendJson(res, 404, { message: 'Data source not found' });
-    const plugin = discoverPlugins().get(ds.type);
-    const route = plugin?.json.routes?.find((r) => rest === r.path || rest.startsWith(`${r.path}/`));
-    if (!route?.url) return sendJson(res, 404, { message: `no plugin route matches ${rest}` });
-    const method = req.method ?? 'GET';
-    if (route.method && !route.method.split(',').map((m) => m.trim().toUpperCase()).includes(method)) {
-      return sendJson(res, 405, { message: `route ${route.path} does not allow ${method}` });
-    }
-    const data = { JsonData: ds.jsonData, SecureJsonData: ds.secureJsonData };
-    const target = new URL(renderRouteTemplate(route.url, data) + rest.slice(route.path.length) + search);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers[name] = value;
-    }
-    for (const header of route.headers ?? []) headers[header.name.toLowerCase()] = renderRouteTemplate(header.content, data);
-    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
-    if (body) headers['content-length'] = String(body.length);
-    forwarded.push({ method, url: target.pathname + target.search, authorization: headers.authorization });
-    const client = target.protocol === 'https:' ? https : http;
-    const upstream = client.request(target, { method, headers }, (upstreamRes) => {
-      const out: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(upstreamRes.headers)) {
-        if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-      }
-      res.writeHead(upstreamRes.statusCode ?? 502, out);
-      res.flushHeaders();
-      upstreamRes.pipe(res);
+    // Grafana's data proxy, ported from its source (dataProxy.ts): exact route methods, 401 → 400
+    proxyRequest(req, res, ds, escapedProxyPath, search, {
+      routes: (type) => discoverPlugins().get(type)?.json.routes ?? [],
+      onForward: ({ method, url, headers }) => forwarded.push({ method, url, authorization: headers.authorization, headers }),
     });
-    // Grafana answers 502 Bad Gateway when the upstream cannot be reached
-    upstream.on('error', (error) => {
-      if (!res.headersSent) sendJson(res, 502, { message: 'Bad Gateway', error: error.message });
-      else res.end();
-    });
-    req.on('close', () => upstream.destroy());
-    upstream.end(body);
   };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://harness');
     const p = decodeURIComponent(url.pathname);
     const handle = async () => {
-      const proxyMatch = /^\/api\/datasources\/proxy\/uid\/([^/]+)\/(.*)$/.exec(url.pathname);
-      if (proxyMatch) return proxy(req, res, proxyMatch[1]!, proxyMatch[2]!, url.search);
+      const proxyMatch = /^\/api\/datasources\/proxy\/uid\/([\w-]+)(?:\/|$)/.exec(url.pathname);
+      if (proxyMatch) return proxy(req, res, proxyMatch[1]!, extractProxyPath(url.pathname) ?? '', url.search);
       const dsMatch = /^\/api\/datasources\/uid\/([^/]+)$/.exec(p);
       if (dsMatch) {
         const ds = datasources.get(dsMatch[1]!);

@@ -93,8 +93,9 @@ export function annotationsToFrame(annotations: AnnotationJSON[], refId: string)
 /** Turns a fetch failure into the message the panel shows (the proxy's own `error` text first). */
 export function errorMessage(error: unknown): string {
   if (error && typeof error === 'object') {
-    const e = error as { data?: { error?: unknown; message?: unknown }; status?: number; statusText?: string; message?: unknown };
-    const fromBody = e.data?.error ?? e.data?.message;
+    const e = error as { data?: string | { error?: unknown; message?: unknown }; status?: number; statusText?: string; message?: unknown };
+    // a plain-text body (Grafana's own data proxy errors) is the message itself
+    const fromBody = typeof e.data === 'string' ? e.data.trim() : (e.data?.error ?? e.data?.message);
     if (typeof fromBody === 'string' && fromBody) return e.status ? `${fromBody} (HTTP ${e.status})` : fromBody;
     if (e.status) return `HTTP ${e.status}${e.statusText ? ` ${e.statusText}` : ''}`;
     if (typeof e.message === 'string') return e.message;
