@@ -1,9 +1,18 @@
 // Debian's Chromium driven by playwright-core (Playwright's own browser download cannot work here).
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../screenshots');
+/** The committed screenshots (README, plugin listings); only `npm run screenshots -w e2e` rewrites them. */
+export const COMMITTED_SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../screenshots');
+/**
+ * Where this run writes its screenshots: a test run leaves the tree clean, so pictures go to
+ * screenshots/.out/ (git-ignored by e2e/.gitignore) unless NODESCOPE_UPDATE_SCREENSHOTS=1 asks
+ * for the committed ones to be refreshed on purpose.
+ */
+export const SCREENSHOTS = process.env.NODESCOPE_UPDATE_SCREENSHOTS === '1' ? COMMITTED_SCREENSHOTS : path.join(COMMITTED_SCREENSHOTS, '.out');
+mkdirSync(SCREENSHOTS, { recursive: true });
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {

@@ -1,7 +1,8 @@
 // The plugins as Grafana loads them: the built module.js through SystemJS with host-provided
 // @grafana/*, React and rxjs, against the real proxy and the simulators (bitcoind, Stacks, a
 // CGMiner fleet, a Freqtrade bot). Clicks through
-// the editors as a user would and saves screenshots (both themes) to e2e/screenshots/.
+// the editors as a user would and saves screenshots (both themes) to e2e/screenshots/.out/
+// (`npm run screenshots -w e2e` refreshes the committed e2e/screenshots/).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHost } from '../harness/build-host.ts';

@@ -1,7 +1,8 @@
 // Panel edit: each panel beside the options pane Grafana would build from its plugin's own
 // options supplier (real Switch / RadioButtonGroup / Slider / number Input editors, grouped by
 // category, showIf applied). Changing options through those controls must re-render the panel
-// with them. Screenshots: e2e/screenshots/options-<panel>-<theme>.png.
+// with them. Screenshots: e2e/screenshots/.out/options-<panel>-<theme>.png
+// (see browser.ts SCREENSHOTS).
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 // The three panel plugins as Grafana loads them (built module.js through SystemJS, host-provided
 // @grafana/*, React), rendered in Chromium with demo-like frames in both themes: nodescope frames,
 // Prometheus frames, empty and error states, a migrated old panel, and the copy nested in the app.
-// Screenshots go to e2e/screenshots/panel-*.png.
+// Screenshots go to e2e/screenshots/.out/panel-*.png (see browser.ts SCREENSHOTS).
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
