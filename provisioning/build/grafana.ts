@@ -6,9 +6,34 @@ export const SCHEMA_VERSION = 41;
 
 export const DS = {
   nodescope: { type: 'nodescope-crypto-datasource', uid: 'nodescope' },
-  prometheus: { type: 'prometheus', uid: 'nodescope-prometheus' },
-  influxdb: { type: 'influxdb', uid: 'nodescope-influxdb' },
+  // Prometheus and InfluxDB through a datasource variable: a Grafana that already has its own
+  // Prometheus picks it in the dashboard instead of needing ours under a fixed uid
+  prometheus: { type: 'prometheus', uid: '${ds_prometheus}' },
+  influxdb: { type: 'influxdb', uid: '${ds_influxdb}' },
 } as const;
+
+/** The datasource variables behind DS.prometheus / DS.influxdb, defaulting to the provisioned uids. */
+export const DATASOURCE_VARIABLES = [
+  { name: 'ds_prometheus', label: 'Prometheus', pluginId: 'prometheus', provisionedUid: 'nodescope-prometheus' },
+  { name: 'ds_influxdb', label: 'InfluxDB', pluginId: 'influxdb', provisionedUid: 'nodescope-influxdb' },
+] as const;
+
+/** A `datasource` variable: the datasources of one plugin type; unknown `current` falls back to the default/first one. */
+function datasourceVariable(v: (typeof DATASOURCE_VARIABLES)[number]): Json {
+  return {
+    type: 'datasource',
+    name: v.name,
+    label: v.label,
+    query: v.pluginId,
+    regex: '',
+    current: { text: v.provisionedUid, value: v.provisionedUid },
+    options: [],
+    refresh: 1,
+    hide: 0,
+    includeAll: false,
+    multi: false,
+  };
+}
 
 /** The datasource query model (plugins/datasource/src/types.ts QUERY_SCHEMA_VERSION = 1). */
 export const QUERY_SCHEMA_VERSION = 1;
@@ -164,7 +189,8 @@ export function dashboard(spec: DashboardSpec): Json {
     timezone: 'browser',
     weekStart: '',
     version: 1,
-    templating: { list: spec.variables },
+    // the datasource variables the panels, queries and variables use come first
+    templating: { list: [...DATASOURCE_VARIABLES.filter((v) => JSON.stringify([spec.panels, spec.variables, spec.annotations ?? []]).includes(`\${${v.name}}`)).map(datasourceVariable), ...spec.variables] },
     annotations: {
       list: [
         {

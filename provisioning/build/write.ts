@@ -9,8 +9,8 @@ import { generatedFiles } from './files.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const files = generatedFiles();
 
-// dashboards folders hold only generated JSON: drop the ones no longer generated
-for (const dir of ['dashboards/nodescope', 'dashboards/prometheus', 'dashboards/influxdb']) {
+// dashboards and export folders hold only generated JSON: drop the ones no longer generated
+for (const dir of ['nodescope', 'prometheus', 'influxdb'].flatMap((folder) => [`dashboards/${folder}`, `export/${folder}`])) {
   let present: string[] = [];
   try {
     present = readdirSync(join(root, dir));

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { QUERIES_BY_KIND, type SourceKind } from '@nodescope/shared';
+import { alertingFiles, ALERT_VARIABLES, GENERATED_ALERTING_FILES, INTEGRATIONS } from '../build/contactPoints.ts';
 import { RULES } from '../build/rules.ts';
 import { codeMetricNames, influxMeasurements, promqlMetrics } from './codeNames.ts';
 import {
@@ -73,9 +74,13 @@ for (const file of yamlFiles('plugins')) apps.push(...checkPluginFile(file, pars
 
 const providers = yamlFiles('dashboards').flatMap((file) => checkDashboardProviderFile(file, parse(read(file)), note('providers')));
 
-// alerting: every file at the top level, YAML or JSON (both parsed as YAML), merged
-const alertingEntries = readdirSync(join(PROVISIONING, 'alerting'));
-const alertingDocs = alertingEntries.filter((n) => /\.(ya?ml|json)$/.test(n)).map((n) => ({ file: `alerting/${n}`, doc: parse(read(`alerting/${n}`)) as Obj }));
+// alerting: every committed file at the top level, YAML or JSON (both parsed as YAML), merged with
+// the contact points and policies contactPoints.ts writes when every ALERT_* variable is set
+const alertingEntries = readdirSync(join(PROVISIONING, 'alerting')).filter((n) => !GENERATED_ALERTING_FILES.includes(n));
+const alertingDocs = [
+  ...alertingEntries.filter((n) => /\.(ya?ml|json)$/.test(n)).map((n) => ({ file: `alerting/${n}`, doc: parse(read(`alerting/${n}`)) as Obj })),
+  ...Object.entries(alertingFiles(EXAMPLE_ENV)).map(([n, text]) => ({ file: `alerting/${n} (generated)`, doc: parse(text) as Obj })),
+];
 const contactPointNames: string[] = [];
 const rules: ProvisionedRule[] = [];
 const policyRoots: Route[] = [];
@@ -284,6 +289,15 @@ describe('dashboards', () => {
       if (!isObj(ds)) return void p.push(`${where}: datasource must be {type, uid}`);
       const uid = String(ds.uid);
       if (BUILTIN_DATASOURCES.includes(uid)) return;
+      // through a datasource variable: it must list datasources of this type, defaulting to a provisioned one
+      const viaVariable = /^\$\{(\w+)\}$/.exec(uid)?.[1];
+      if (viaVariable) {
+        const v = variables.find((x) => x.name === viaVariable);
+        if (v?.type !== 'datasource') return void p.push(`${where}: ${uid} is not a datasource variable`);
+        if (v.query !== ds.type) return void p.push(`${where}: $${viaVariable} lists ${String(v.query)} datasources, not ${String(ds.type)}`);
+        if (dsByUid.get(String((v.current as Obj).value))?.type !== ds.type) p.push(`${where}: $${viaVariable} defaults to no provisioned ${String(ds.type)} datasource`);
+        return;
+      }
       const provisioned = dsByUid.get(uid);
       if (!provisioned) p.push(`${where}: datasource uid ${uid} is not provisioned`);
       else if (provisioned.type !== ds.type) p.push(`${where}: datasource ${uid} is ${provisioned.type}, not ${String(ds.type)}`);
@@ -349,5 +363,146 @@ describe('dashboards', () => {
     expect(promqlMetrics('histogram_quantile(0.95, sum by (le, source) (rate(x_bucket{a="b"}[5m]))) / on (source) y offset 1h > 1e15')).toEqual(['x_bucket', 'y']);
     expect(METRICS.has('bitcoin_blocks')).toBe(true);
     expect(METRICS.has('bitcoin_blockz')).toBe(false);
+  });
+});
+
+// Port of Grafana's import template evaluator (grafana/grafana@acfb68268b9dd600459e1774d2537720a6dcf575:
+// pkg/services/dashboardimport/utils/dash_template_evaluator.go:14 varRegex `(\$\{.+?\})`, :41 Eval: every
+// __inputs entry needs a value or the import fails with ErrDashboardInputMissing; each string has its
+// ${name} replaced by the input value, unknown ${…} left as they are; __inputs is dropped).
+function importDashboard(template: Obj, values: Record<string, string>): Obj {
+  const variables = new Map<string, string>();
+  for (const input of (template.__inputs as Obj[]) ?? []) {
+    const name = String(input.name);
+    if (!(name in values)) throw new Error(`dashboard import failed: missing dashboard input variable ${name}`);
+    variables.set(`\${${name}}`, values[name]!);
+  }
+  const evalValue = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(/(\$\{.+?\})/g, (m) => variables.get(m) ?? m);
+    if (Array.isArray(v)) return v.map(evalValue);
+    if (isObj(v)) return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '__inputs').map(([k, x]) => [k, evalValue(x)]));
+    return v;
+  };
+  return evalValue(template) as Obj;
+}
+
+describe('provisioning into a Grafana you already run', () => {
+  const datasourceFiles = yamlFiles('datasources');
+  const readme = readFileSync(join(PROVISIONING, 'README.md'), 'utf8');
+
+  it('no provisioned datasource takes over the default datasource (isDefault)', () => {
+    expect(datasources.length).toBeGreaterThan(0);
+    for (const ds of datasources) expect(ds.isDefault, ds.name).toBe(false);
+  });
+
+  it('one datasource per file, each with a URL once its own variables are set, and those variables documented', () => {
+    for (const file of datasourceFiles) {
+      const doc = parse(read(file)) as { datasources: Obj[] };
+      expect(doc.datasources, file).toHaveLength(1);
+      const text = read(file).replace(/^\s*#.*$/gm, '');
+      const own = [...new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!))];
+      // only this file's variables set: an unused Prometheus or InfluxDB is never provisioned with url ""
+      const env = Object.fromEntries(own.map((name) => [name, EXAMPLE_ENV[name] ?? 'x']));
+      expect(expandEnv(String(doc.datasources[0]!.url), env), file).not.toBe('');
+      for (const name of own) expect(readme, `${file}: ${name} in the README's variable table`).toMatch(new RegExp(`\\| \`${name}\`[^\\n]*${basename(file).replace('.', '\\.')}|\`${name}\`[^\\n]*\\|[^\\n]*${basename(file).replace('.', '\\.')}`));
+    }
+    expect(datasourceFiles.length).toBe(datasources.length);
+  });
+
+  it('dashboards name Prometheus and InfluxDB only through a datasource variable (no fixed uid)', () => {
+    for (const { file, json } of dashboards) {
+      const text = JSON.stringify(json);
+      expect(text, file).not.toMatch(/"uid":"nodescope-(prometheus|influxdb)"/);
+      for (const [type, variable] of [['prometheus', 'ds_prometheus'], ['influxdb', 'ds_influxdb']] as const) {
+        if (!text.includes(`"type":"${type}"`)) continue;
+        const v = ((json.templating as Obj).list as Obj[]).find((x) => x.name === variable);
+        expect(v?.type, `${file}: $${variable}`).toBe('datasource');
+        expect(v?.query, file).toBe(type);
+      }
+    }
+  });
+
+  describe.each(dashboards.map((d) => [d.file.replace(/^dashboards\//, 'export/'), d] as const))('%s (Import / grafana.com)', (exportFile, { json }) => {
+    const exported = JSON.parse(read(exportFile)) as Obj;
+    const inputs = (exported.__inputs as Obj[]) ?? [];
+
+    it('asks for every datasource it needs, and importing with the provisioned uids gives back the provisioned dashboard', () => {
+      const declared = new Set(inputs.map((i) => `\${${String(i.name)}}`));
+      for (const m of JSON.stringify(exported).matchAll(/\$\{(DS_\w+)\}/g)) expect(declared, m[0]).toContain(m[0]);
+      for (const input of inputs) expect(['nodescope-crypto-datasource', 'prometheus', 'influxdb'], String(input.name)).toContain(input.pluginId);
+      const values = Object.fromEntries(inputs.map((i) => [String(i.name), i.pluginId === 'prometheus' ? 'nodescope-prometheus' : i.pluginId === 'influxdb' ? 'nodescope-influxdb' : 'nodescope']));
+      const imported = importDashboard(exported, values);
+      // what the exporter changes on purpose: the top-level metadata and query variables' cached values
+      const strip = (d: Obj) => {
+        const { __inputs: _i, __elements: _e, __requires: _r, id: _id, ...rest } = d;
+        const list = ((rest.templating as Obj).list as Obj[]).map((v) => (v.type === 'query' ? { ...v, options: [], current: {} } : v));
+        return { ...rest, templating: { list } };
+      };
+      expect(strip(imported)).toEqual(strip(json));
+      expect(JSON.stringify(imported)).not.toMatch(/\$\{DS_/);
+      // no datasource is left under the uid it has in our provisioning
+      for (const uid of dsByUid.keys()) expect(JSON.stringify(exported), uid).not.toContain(`"uid":"${uid}"`);
+      if (inputs.length > 0) expect(() => importDashboard(exported, {})).toThrow(/missing dashboard input variable/);
+    });
+
+    it('requires Grafana 12.4 and names the plugins it uses', () => {
+      const requires = exported.__requires as Obj[];
+      expect(requires.find((r) => r.id === 'grafana')?.version).toBe('12.4.0');
+      const types = new Set(((json.panels as Obj[]) ?? []).filter((p) => p.type !== 'row').map((p) => String(p.type)));
+      for (const type of types) expect(requires.map((r) => r.id), type).toContain(type);
+    });
+  });
+});
+
+describe('contact points: only the configured ones are written', () => {
+  const env = (names: string[]) => Object.fromEntries(names.map((n) => [n, EXAMPLE_ENV[n]!]));
+  const load = (files: Record<string, string>) => {
+    const p: Problems = [];
+    const cp = files['contact-points.yaml'] ? (parse(files['contact-points.yaml']) as Obj) : undefined;
+    const names = cp ? checkContactPoints('contact-points.yaml', cp.contactPoints, {}, []) : [];
+    return { p, cp, names };
+  };
+
+  it('no ALERT_* variable: no contact point and no policy tree (the org keeps its own)', () => {
+    expect(alertingFiles({})).toEqual({});
+    expect(alertingFiles({ ALERT_SLACK_WEBHOOK_URL: '  ' })).toEqual({});
+  });
+
+  it.each([
+    [['ALERT_EMAIL_TO']],
+    [['ALERT_SLACK_WEBHOOK_URL']],
+    [['ALERT_TELEGRAM_BOT_TOKEN', 'ALERT_TELEGRAM_CHAT_ID', 'ALERT_WEBHOOK_URL']],
+    [['ALERT_DISCORD_WEBHOOK_URL', 'ALERT_TEAMS_WEBHOOK_URL', 'ALERT_EMAIL_TO']],
+  ])('only %j set: those integrations, complete, and every rule routed to one of them', (names) => {
+    const variables = env(names);
+    const files = alertingFiles(variables);
+    const { cp } = load(files);
+    const expected = INTEGRATIONS.filter((i) => i.requires.every((r) => names.includes(r))).map((i) => i.name);
+    expect(expected.length).toBeGreaterThan(0);
+    const p: Problems = [];
+    // Grafana's required settings, checked with only these variables in its environment
+    const written = checkContactPoints('contact-points.yaml', cp!.contactPoints, variables, p);
+    expect(p).toEqual([]);
+    expect(written.sort()).toEqual(expected.sort());
+    const roots = checkPolicies('notification-policies.yaml', (parse(files['notification-policies.yaml']!) as Obj).policies, written, p);
+    expect(p).toEqual([]);
+    for (const rule of RULES) {
+      const reached = route(roots[0]!, { alertname: rule.alert, severity: rule.severity, domain: rule.domain, source: 'x' }).map((r) => r.receiver);
+      expect(reached.length, rule.alert).toBeGreaterThan(0);
+      for (const receiver of reached) expect(written, rule.alert).toContain(receiver);
+    }
+  });
+
+  it('half a Telegram configuration leaves Telegram out instead of failing Grafana', () => {
+    expect(alertingFiles(env(['ALERT_TELEGRAM_BOT_TOKEN']))).toEqual({});
+  });
+
+  it('--no-policies writes the contact points alone (an existing policy tree is not replaced)', () => {
+    expect(Object.keys(alertingFiles(EXAMPLE_ENV, { policies: false }))).toEqual(['contact-points.yaml']);
+  });
+
+  it('every ALERT_* variable is documented', () => {
+    const readme = readFileSync(join(PROVISIONING, 'README.md'), 'utf8');
+    for (const name of ALERT_VARIABLES) expect(readme, name).toContain(`\`${name}\``);
   });
 });
