@@ -268,7 +268,8 @@ describe('health, sources, variables, annotations', () => {
     const { call } = await started();
     const res = await call('/api/nothing');
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: 'no route GET /api/nothing' });
+    // the path is not echoed (a scrubbed echo would confirm a guessed secret)
+    expect(await res.json()).toMatchObject({ error: expect.stringContaining('no such route for GET') });
   });
 });
 

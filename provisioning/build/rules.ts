@@ -266,15 +266,20 @@ export const RULE_GROUPS: RuleGroup[] = [
       },
       {
         alert: 'StacksSignerBehind',
-        // the signer reports the node height it last saw; a dead signer's mirrored series stop
-        // moving, so a dead or stuck signer both show up as a growing gap
-        query: 'max by (source) (stacks_info_stacks_tip_height) - max by (source) (stacks_signer_stacks_node_height)',
+        // stacks-signer refreshes stacks_signer_stacks_node_height at most every 61 s
+        // (stacks-core@3.3.0.0.6:stacks-signer/src/monitoring/server.rs:176), so with Nakamoto's
+        // blocks every few seconds a block gap of a minute's blocks is normal. The proxy dates the
+        // signer's height against the tips it saw (sources/stacks/model.ts signerLag); a healthy
+        // signer stays within 61 s + two polls. A signer endpoint that is down removes the series:
+        // that shows as the source degraded, not here.
+        query: 'max by (source) (stacks_info_signer_behind_seconds)',
         op: '>',
-        threshold: 10,
-        for: '10m',
+        threshold: 300,
+        for: '5m',
         severity: 'critical',
-        summary: '{{source}}: signer {{value}} blocks behind the node (down or stuck)',
-        description: 'The signer has not followed the Stacks tip for 10 minutes: the signer process or its metrics endpoint is down, or it lost its node connection. A signer that misses blocks misses rewards.',
+        summary: "{{source}}: the signer's view of its node is {{value}} s old (stuck)",
+        description:
+          'The node passed the height the signer reports more than 5 minutes ago, for 5 minutes, while a healthy signer refreshes it every 61 s: its calls to its node fail, or its node is behind this one. A signer that misses blocks misses rewards.',
       },
     ],
   },

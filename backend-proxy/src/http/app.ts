@@ -12,7 +12,8 @@ import { createLogger, SecretScrubber } from '../core/logger.js';
 import { MetricFactory, selfMetrics } from '../core/metrics.js';
 import { startInfluxWriter, type InfluxWriterHandle } from '../outputs/influx.js';
 import { createSource } from '../sources/registry.js';
-import type { Source } from '../sources/types.js';
+import { QueryInputError, UpstreamError, type Source } from '../sources/types.js';
+import { ClientText, collectHosts } from './clientText.js';
 import { HttpError } from './errors.js';
 import { annotationRoutes } from './routes/annotations.js';
 import { healthRoutes } from './routes/health.js';
@@ -40,6 +41,12 @@ export interface ProxyApp {
   /** stops sources, writes a last history snapshot, closes the server */
   close(): Promise<void>;
 }
+
+/** Routes anyone may call: probes and Prometheus. Every other route needs the API key. */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/metrics']);
+
+/** A live client whose socket holds more than this unsent is too slow to keep up: dropped. */
+const STREAM_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 function digest(value: string): Buffer {
   return hash('sha256', value, 'buffer');
@@ -101,9 +108,15 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
     forceCloseConnections: true,
   });
 
+  // Default-deny: every route needs the key but those listed public. The check reads the route
+  // the router matched, never the raw target, so `/%61pi/query`, `//api/query`,
+  // `/x/../api/query` or an absolute-form `http://h/api/query` get no further than `/api/query`
+  // would; an unmatched path needs the key too, so a scan learns nothing without it.
   const apiKeyDigest = config.server.apiKey ? digest(config.server.apiKey) : null;
   app.addHook('onRequest', async (request) => {
-    if (!apiKeyDigest || !request.url.startsWith('/api/')) return;
+    if (!apiKeyDigest) return;
+    const route = request.routeOptions.url;
+    if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
     const header = request.headers.authorization;
     if (!header) throw new HttpError(401, 'missing header "Authorization: Bearer <apiKey>"');
     const match = /^Bearer\s+(.+)$/i.exec(header);
@@ -119,29 +132,41 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
     );
   });
 
-  // defence in depth: no configured or learned secret leaves in a response body
-  app.addHook('onSend', async (_request, _reply, payload) =>
-    typeof payload === 'string' && secrets.size > 0 ? secrets.scrub(payload) : payload
-  );
+  // Secrets are scrubbed where upstream data leaves (query results, variables, annotations,
+  // health, streams, /metrics), not from whole bodies: a body also echoes the request (a refId,
+  // an unknown id), and scrubbing that would answer "[redacted]" exactly when a guess is right.
+  const clientText = new ClientText(secrets, collectHosts(config.sources));
+  const scrubJson = (value: unknown) => secrets.scrub(JSON.stringify(value));
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
+    // messages built from the request (HttpError, QueryInputError, fastify's own 4xx) go back as
+    // written; an upstream's words pass ClientText; anything else is a bug, logged, not shown
+    const status =
+      error instanceof HttpError ? error.statusCode
+      : error instanceof QueryInputError ? 400
+      : error instanceof UpstreamError ? 502
+      : (error.statusCode ?? 500);
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="nodescope"');
+    if (error instanceof UpstreamError) {
+      logger.warn({ err: error, url: request.url }, 'upstream failed');
+      return reply.code(status).send({ error: clientText.upstream(error.message), statusCode: status });
+    }
     if (status >= 500) {
       logger.error({ err: error, url: request.url }, 'request failed');
       return reply.code(status).send({ error: 'internal error', statusCode: status });
     }
-    return reply.code(status).send({ error: secrets.scrub(error.message), statusCode: status });
+    return reply.code(status).send({ error: error.message, statusCode: status });
   });
 
+  // the path is not echoed: see the scrubbing note above
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, statusCode: 404 })
+    reply.code(404).send({ error: `no such route for ${request.method}; the API is under /api/ (GET /api/sources lists the sources)`, statusCode: 404 })
   );
 
   // JSON only: a text/plain body is a client mistake, answered with 415 rather than parsed
   app.removeContentTypeParser('text/plain');
 
-  healthRoutes(app, sources);
+  healthRoutes(app, sources, { scrubJson, clientText });
   queryRoutes(app, {
     sources,
     cache,
@@ -150,11 +175,13 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
     now,
     maxQueries: config.server.maxQueries,
     onError: (error, sourceId, query) => logger.warn({ err: error, source: sourceId, query }, 'query failed'),
+    scrub: (text) => secrets.scrub(text),
+    clientText,
   });
-  variableRoutes(app, sources);
-  annotationRoutes(app, sources);
-  streamRoutes(app, sources, (text) => secrets.scrub(text));
-  const refreshDerivedMetrics = metricsRoutes(app, { sources, metrics, self, cache });
+  variableRoutes(app, sources, scrubJson);
+  annotationRoutes(app, sources, scrubJson);
+  streamRoutes(app, sources, { scrub: (text) => secrets.scrub(text), logger, maxBufferedBytes: STREAM_MAX_BUFFERED_BYTES });
+  const refreshDerivedMetrics = metricsRoutes(app, { sources, metrics, self, cache, scrub: (text) => secrets.scrub(text) });
 
   let started = false;
   let influx: InfluxWriterHandle | null = null;

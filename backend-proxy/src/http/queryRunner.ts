@@ -4,8 +4,10 @@
 // inside their own query's result, so one bad upstream never blanks the other panels.
 import type { DataFrameJSON } from '@nodescope/shared';
 import type { CoalescingCache } from '../core/cache.js';
+import { own, ownNames } from '../core/lookup.js';
 import type { SelfMetrics } from '../core/metrics.js';
 import { QueryInputError, type QueryInput, type Source } from '../sources/types.js';
+import type { ClientText } from './clientText.js';
 import { HttpError } from './errors.js';
 import type { QueryRequestBody } from './schemas.js';
 
@@ -22,6 +24,10 @@ export interface QueryRunnerDeps {
   self: SelfMetrics;
   now: () => number;
   onError?: (error: unknown, sourceId: string, query: string) => void;
+  /** removes known secret values from upstream-derived text (frames) */
+  scrub?: (text: string) => string;
+  /** makes an upstream's error message fit for a browser (no secret, no node address) */
+  clientText?: ClientText;
 }
 
 const DEFAULT_RANGE_MS = 6 * 3_600_000;
@@ -32,9 +38,9 @@ export function resolveQueries(body: QueryRequestBody, sources: ReadonlyMap<stri
     if (!source) {
       throw new HttpError(400, `queries[${query.refId}]: unknown source "${query.sourceId}" (see GET /api/sources)`);
     }
-    const handler = source.queries[query.query];
+    const handler = own(source.queries, query.query);
     if (!handler) {
-      const known = Object.keys(source.queries).join(', ');
+      const known = ownNames(source.queries).join(', ');
       throw new HttpError(
         400,
         `queries[${query.refId}]: source "${source.id}" (${source.kind}) has no query "${query.query}"; it serves: ${known}`
@@ -94,10 +100,14 @@ export async function runQueriesJson(body: QueryRequestBody, deps: QueryRunnerDe
         const cached = await deps.cache.get<CachedResult>(key, deps.cacheTtlMs, async () => ({
           frames: await handler(input),
         }));
-        cached.json ??= JSON.stringify({
-          frames: cached.frames.map((frame) => ({ ...frame, schema: { ...frame.schema, refId: REF_ID } })),
-          status: 200,
-        });
+        if (cached.json === undefined) {
+          const json = JSON.stringify({
+            frames: cached.frames.map((frame) => ({ ...frame, schema: { ...frame.schema, refId: REF_ID } })),
+            status: 200,
+          });
+          // frames are upstream data; the refId (request input) is put in after scrubbing
+          cached.json = deps.scrub ? deps.scrub(json) : json;
+        }
         cached.byRefId ??= new Map();
         let json = cached.byRefId.get(query.refId);
         if (json === undefined) {
@@ -110,7 +120,9 @@ export async function runQueriesJson(body: QueryRequestBody, deps: QueryRunnerDe
         deps.self.queryErrors.inc({ source: source.id, query: query.query });
         if (!(error instanceof QueryInputError)) deps.onError?.(error, source.id, query.query);
         const status = error instanceof QueryInputError ? 400 : 502;
-        const message = error instanceof Error ? error.message : String(error);
+        const raw = error instanceof Error ? error.message : String(error);
+        // a QueryInputError speaks of the request only; anything else may carry upstream words
+        const message = status === 400 || !deps.clientText ? raw : deps.clientText.upstream(raw);
         const result: QueryResult = { frames: [], error: `${source.id}: ${message}`, status };
         return { refId: query.refId, status, json: JSON.stringify(result) };
       } finally {

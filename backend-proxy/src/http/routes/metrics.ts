@@ -12,7 +12,14 @@ const STATUS_VALUE: Record<SourceStatus, number> = { ok: 0, starting: 1, degrade
  */
 export function metricsRoutes(
   app: FastifyInstance,
-  deps: { sources: ReadonlyMap<string, Source>; metrics: MetricFactory; self: SelfMetrics; cache: CoalescingCache }
+  deps: {
+    sources: ReadonlyMap<string, Source>;
+    metrics: MetricFactory;
+    self: SelfMetrics;
+    cache: CoalescingCache;
+    /** removes known secret values (label values come from upstreams) */
+    scrub: (text: string) => string;
+  }
 ): () => void {
   const counters = {
     hits: deps.metrics.counter('nodescope_cache_hits_total', 'Query results served from the TTL cache'),
@@ -39,7 +46,7 @@ export function metricsRoutes(
     refresh();
     reply.header('content-type', deps.metrics.registry.contentType);
     // per-miner families come pre-rendered from their last poll (core/exposition.ts)
-    return renderExposition(deps.metrics.registry);
+    return deps.scrub(await renderExposition(deps.metrics.registry));
   });
   return refresh;
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { own, ownNames } from '../../core/lookup.js';
 import type { Source, VariableValue } from '../../sources/types.js';
 import { HttpError } from '../errors.js';
 import { variablesQuerySchema, zodMessage } from '../schemas.js';
 
-export function variableRoutes(app: FastifyInstance, sources: ReadonlyMap<string, Source>): void {
-  app.get('/api/variables', async (request) => {
+export function variableRoutes(app: FastifyInstance, sources: ReadonlyMap<string, Source>, scrubJson: (value: unknown) => string): void {
+  app.get('/api/variables', async (request, reply) => {
     const parsed = variablesQuerySchema.safeParse(request.query);
     if (!parsed.success) throw new HttpError(400, zodMessage(parsed.error, 'query'));
     const { name, sourceId, kind, network, ...params } = parsed.data;
@@ -14,17 +15,18 @@ export function variableRoutes(app: FastifyInstance, sources: ReadonlyMap<string
       const values: VariableValue[] = [...sources.values()]
         .filter((s) => (!kind || s.kind === kind) && (!network || s.network === network))
         .map((s) => ({ text: s.name, value: s.id }));
-      return { values };
+      return reply.type('application/json; charset=utf-8').send(scrubJson({ values }));
     }
     if (!sourceId) throw new HttpError(400, `query.sourceId: required for variable "${name}"`);
     const source = sources.get(sourceId);
     if (!source) throw new HttpError(400, `query.sourceId: unknown source "${sourceId}"`);
-    const lookup = source.variables?.[name];
+    const lookup = own(source.variables, name);
     if (!lookup) {
-      const known = ['sources', ...Object.keys(source.variables ?? {})].join(', ');
+      const known = ['sources', ...ownNames(source.variables)].join(', ');
       throw new HttpError(400, `query.name: source "${sourceId}" has no variable "${name}"; it serves: ${known}`);
     }
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    return { values: await lookup(clean) };
+    // a QueryInputError (an unknown miner) becomes a 400 in the app's error handler
+    return reply.type('application/json; charset=utf-8').send(scrubJson({ values: await lookup(clean) }));
   });
 }

@@ -141,7 +141,8 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
         }),
       'mempool.histogram': (emit) =>
         state.onTick((event) => {
-          if (event === 'live') emit(histogramFrames([state.liveHistogram()])[0]!);
+          // both frames (vsize and count): the datasource appends each to its ring by name
+          if (event === 'live') for (const frame of histogramFrames([state.liveHistogram()])) emit(frame);
         }),
       'mempool.blocks': (emit) =>
         state.onTick((event) => {

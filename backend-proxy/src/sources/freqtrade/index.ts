@@ -2,6 +2,7 @@
 // the liveness probe, then the other reads, then an incremental sync of closed trades);
 // queries, variables, annotations, streams and metrics read from it. The logic lives in
 // model.ts and frames.ts, the I/O in client.ts.
+import { own } from '../../core/lookup.js';
 import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import {
@@ -413,7 +414,7 @@ function formatRatio(ratio: number | null | undefined): string {
 function params(input: Pick<QueryInput, 'params'>, spec: ParamSpec): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(input.params ?? {})) {
-    const rule = spec[key];
+    const rule = own(spec, key);
     if (!rule) {
       const allowed = Object.keys(spec);
       throw new QueryInputError(`unknown parameter "${key}"${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (this query takes none)'}`);

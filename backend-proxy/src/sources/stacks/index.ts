@@ -1,4 +1,5 @@
 // Stacks node + signer + log file: wiring only; the meaning lives in model.ts, logParse.ts and frames.ts.
+import { own } from '../../core/lookup.js';
 import { frameColumn, type DataFrameJSON } from '@nodescope/shared';
 import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
@@ -480,7 +481,7 @@ const LEVEL_ALIASES: Record<string, LogSeverity> = {
 };
 
 function normalizeLevel(level: string): LogSeverity {
-  const severity = LEVEL_ALIASES[level.trim().toLowerCase()];
+  const severity = own(LEVEL_ALIASES, level.trim().toLowerCase());
   if (!severity) throw new QueryInputError(`unknown level "${level}" (use ${LOG_SEVERITIES.join(', ')} or CRIT/ERRO/WARN/INFO/DEBG/TRCE)`);
   return severity;
 }
