@@ -166,6 +166,17 @@ describe('provisioning files parse as Grafana reads them', () => {
     expect(apps).toContain('nodescope-suite-app');
   });
 
+  it('the app is provisioned enabled: its nested datasource and panels stay disabled until it is', () => {
+    // grafana/grafana pkg/api/frontendsettings.go, (*HTTPServer).pluginSettings: a plugin with
+    // IncludedInAppID gets Enabled = false unless the app's own setting is enabled ("app child
+    // plugins are disabled unless app is enabled"); apps/appFromConfigV0 read enabled = !disabled
+    const doc = parse(read('plugins/nodescope.yaml')) as { apps: Obj[] };
+    const app = doc.apps.find((a) => a.type === 'nodescope-suite-app')!;
+    expect(app.disabled).toBe(false);
+    const includes = (JSON.parse(readFileSync(join(REPO, 'plugins/app/src/plugin.json'), 'utf8')) as { includes: Obj[] }).includes;
+    expect(includes.filter((i) => i.type === 'datasource' || i.type === 'panel').length).toBe(4);
+  });
+
   it('alerting/ holds only YAML/JSON files and no sub-folders (anything else stops Grafana)', () => {
     for (const name of alertingEntries) {
       expect(statSync(join(PROVISIONING, 'alerting', name)).isFile(), name).toBe(true);
