@@ -101,8 +101,9 @@ export function packagePlugin(plugin: CatalogPlugin, outDir: string): PackagedPl
   const sha1 = digest('sha1', bytes);
   const md5 = digest('md5', bytes);
   writeFileSync(zip, bytes);
-  writeFileSync(`${zip}.sha1`, `${sha1}\n`);
-  writeFileSync(`${zip}.md5`, `${md5}\n`);
+  // the line sha1sum -c / md5sum -c read ("<hex>  <file name>"), checked from the zip's folder
+  writeFileSync(`${zip}.sha1`, `${sha1}  ${path.basename(zip)}\n`);
+  writeFileSync(`${zip}.md5`, `${md5}  ${path.basename(zip)}\n`);
   return { id: plugin.id, version: plugin.version, zip, sha1, md5 };
 }
 

@@ -48,8 +48,13 @@ describe('npm run package', () => {
     (_id, plugin) => {
       const zip = path.join(outDir, zipName(plugin));
       const bytes = readFileSync(zip);
-      expect(readFileSync(`${zip}.sha1`, 'utf8').trim()).toBe(createHash('sha1').update(bytes).digest('hex'));
-      expect(readFileSync(`${zip}.md5`, 'utf8').trim()).toBe(createHash('md5').update(bytes).digest('hex'));
+      const name = path.basename(zip);
+      expect(readFileSync(`${zip}.sha1`, 'utf8')).toBe(`${createHash('sha1').update(bytes).digest('hex')}  ${name}\n`);
+      expect(readFileSync(`${zip}.md5`, 'utf8')).toBe(`${createHash('md5').update(bytes).digest('hex')}  ${name}\n`);
+      // GNU coreutils reads them as written: sha1sum -c / md5sum -c from the folder print "<name>: OK"
+      for (const tool of ['sha1sum', 'md5sum']) {
+        expect(execFileSync(tool, ['-c', `${name}.${tool.replace('sum', '')}`], { cwd: outDir, encoding: 'utf8' })).toBe(`${name}: OK\n`);
+      }
       expect(packaged.find((entry) => entry.id === plugin.id)?.sha1).toBe(digest('sha1', bytes));
     }
   );
