@@ -1,7 +1,7 @@
-// Fleet benchmarks (issue 6):
+// Fleet benchmarks:
 // - fleet.poll_5000_ms: one poll cycle over 5,000 simulated miners (four firmware flavours)
-//   with the cgminer source's bounded-concurrency poller, beside a sequential poller like
-//   seed 003's (one miner after the other, same client and commands) in the same run.
+//   with the cgminer source's bounded-concurrency poller, beside a sequential poller
+//   (one miner after the other, same client and commands) in the same run.
 //   Goals: <= 5 s, >= 20x faster than sequential.
 // - metrics.render_5000_miners_ms: rendering /metrics (renderExposition, as the route does) with
 //   those 5,000 miners' mining_* series, whose per-miner families are pre-rendered once per poll
@@ -169,7 +169,7 @@ export async function runFleetBench(): Promise<BenchResult[]> {
         unit: 'ms',
         goal: '<= 5000 ms, >= 20x the sequential poller',
         baseline: {
-          what: `sequential poller (seed 003 style), same commands, ${sample.length} miners measured x${(MINERS / sample.length).toFixed(0)}`,
+          what: `sequential poller (one miner after the other), same commands, ${sample.length} miners measured x${(MINERS / sample.length).toFixed(0)}`,
           value: Math.round(sequentialMs),
         },
         ratio: ratio(pollMs, sequentialMs, true),

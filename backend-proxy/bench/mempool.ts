@@ -1,4 +1,4 @@
-// Live mempool benchmarks (issue 4 item 7), each beside a baseline measured in the same run:
+// Live mempool benchmarks, each beside a baseline measured in the same run:
 //
 // - mempool.ingest_tx_per_s: ZMQ `sequence` A events applied per second by the proxy's
 //   MempoolSync + CompactMempool, with the fee histogram (CPFP-aware, analysis()) recomputed

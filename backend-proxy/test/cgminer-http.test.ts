@@ -1,4 +1,4 @@
-// The whole path for a mining site: YAML config (as ARCHITECTURE.md shows it) -> buildApp ->
+// The whole path for a mining site: YAML config (as the README shows it) -> buildApp ->
 // cgminer + profitability sources -> fleet and market simulators, through /api/query,
 // /api/variables, /api/health and /metrics.
 import { afterAll, beforeAll, expect, it } from 'vitest';

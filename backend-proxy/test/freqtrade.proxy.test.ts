@@ -1,5 +1,5 @@
 // Two simulated bots behind the whole proxy over HTTP (real sockets): the config shape of
-// ARCHITECTURE.md with passwords from env vars, /api/query for both bots, /api/health,
+// the README with passwords from env vars, /api/query for both bots, /api/health,
 // /api/variables, /api/annotations, /api/stream, /metrics — and no credential in any answer.
 import { afterEach, describe, expect, it } from 'vitest';
 import { frameColumn, type DataFrameJSON } from '@nodescope/shared';

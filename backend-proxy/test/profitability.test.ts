@@ -330,7 +330,7 @@ describe('whatif', () => {
   });
 });
 
-it('config: fields as ARCHITECTURE.md shows them, with defaults', () => {
+it('config: fields as the README shows them, with defaults', () => {
   const config = profitabilityConfigSchema.parse({
     id: 'profit', kind: 'profitability', fleets: ['farm-a'], bitcoinSource: 'btc-main', electricityPerKwh: 0.08, currency: 'usd', poolFeePercent: 2,
     priceApis: { coingecko: 'https://api.coingecko.com', coincap: 'https://api.coincap.io' },

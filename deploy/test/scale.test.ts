@@ -1,4 +1,4 @@
-// The scale-out path of ARCHITECTURE.md with real components: two proxies (two sites, each with
+// The scale-out path of the README's "Architecture" with real components: two proxies (two sites, each with
 // its own simulated bitcoind) -> Debian's `prometheus` scraping both with the compose `scale`
 // profile's config (deploy/compose/prometheus.scale.yml, addresses swapped for 127.0.0.1) ->
 // remote_write -> Debian's `victoria-metrics`; then VictoriaMetrics' Prometheus query API returns

@@ -5,8 +5,8 @@
 //
 // Each rule is "a PromQL query whose value is compared with a threshold": Prometheus gets
 // `(query) > threshold`, Grafana gets query A (instant) + a threshold expression C, so the
-// threshold stays a number a user can edit in Grafana's rule editor (seed 003's per-rule
-// thresholds). Every query keeps the `source` label (and `miner`/`board`/… where the metric has
+// threshold stays a number a user can edit in Grafana's rule editor (a per-rule
+// threshold). Every query keeps the `source` label (and `miner`/`board`/… where the metric has
 // them), which is what notification policies group by.
 
 export type Severity = 'critical' | 'warning' | 'info';

@@ -69,7 +69,7 @@ sources:
     expect(b?.kind === 'stacks' && b.loki).toMatchObject({ url: 'http://10.0.0.9:3100' });
   });
 
-  describe('messages an operator can act on (issue 18.4)', () => {
+  describe('messages an operator can act on', () => {
     const fail = (text: string) => {
       try {
         parseConfig(text, 'proxy.yaml', {});

@@ -2,7 +2,7 @@
 // it. Each ${...} is swapped for an inert placeholder before parsing and expanded afterwards,
 // so `apiKey: ${KEY}` works inside YAML flow maps and a value's own characters (`#`, `:`,
 // quotes) can never change the document's structure. Every failure names the file and the
-// field, as seed 000's pydantic start-up check did.
+// field, before anything starts.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';

@@ -324,7 +324,7 @@ export function findMinerSpec(model: string | null | undefined): MinerSpec | und
 
 export type PowerSource = 'measured' | 'model' | 'config' | 'none';
 
-/** Power of one miner: measured by firmware, else the manufacturer table, else config (issue 6 order). */
+/** Power of one miner: measured by firmware, else the manufacturer table, else config, in that order. */
 export function resolvePower(input: {
   measuredWatts?: number | null;
   model?: string | null;

@@ -1,4 +1,4 @@
-// The query catalog of ARCHITECTURE.md: extend, never rename. The proxy validates request
+// The query catalog: extend, never rename. The proxy validates request
 // bodies with these arrays and the query editor lists them, so a rename is a compile error
 // on both sides.
 

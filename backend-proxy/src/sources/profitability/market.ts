@@ -1,8 +1,8 @@
 // Market inputs of the profitability maths: BTC price (CoinGecko, then CoinCap; 5-minute
 // cache) and difficulty / height / fees (the configured bitcoin source first, then
 // mempool.space, then blockchain.info; 30-minute cache). A failed refresh falls back to the
-// next API, and when all fail the last good value is served as stale with a notice, as
-// seed 003's engine did ("try primary -> fallback -> return None", minus the None).
+// next API, and when all fail the last good value is served as stale with a notice
+// (primary, then fallback, then the last good value rather than nothing).
 import { BLOCK_FIELDS, CHAIN_FIELDS, frameColumn, subsidyAtHeight, type DataFrameJSON } from '@nodescope/shared';
 import { UpstreamError, type QueryInput, type Source } from '../types.js';
 import type { ProfitabilitySourceConfig } from './config.js';
