@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { GethRpcClient } from '../src/sources/geth/client.js';
 import { gethConfigSchema } from '../src/sources/geth/config.js';
 import { createGethSource, type GethSource } from '../src/sources/geth/index.js';
-import { startGethSimulator, type GethSimulator } from '../src/simulators/geth/index.js';
+import { GETH_STOCK_HTTP_NAMESPACES, startGethSimulator, type GethSimulator } from '../src/simulators/geth/index.js';
 import { QueryInputError, type QueryInput } from '../src/sources/types.js';
 import { cleanupAfterEach, createClockedContext, expectSeries, firstValue, inputAround, TEST_CLOCK_START, type TestContext } from './helpers.js';
 
@@ -25,9 +25,12 @@ function build(overrides: Record<string, unknown> = {}): GethSource {
 }
 const fresh = () => ctx.cache.delete('geth:geth-1:');
 
+/** a node started with --http.api eth,net,web3,txpool, as the README asks for (stock geth has no txpool) */
+const WITH_TXPOOL = [...GETH_STOCK_HTTP_NAMESPACES, 'txpool'];
+
 beforeEach(async () => {
   clock = TEST_CLOCK_START;
-  sim = await startGethSimulator({ now: () => clock });
+  sim = await startGethSimulator({ now: () => clock, namespaces: WITH_TXPOOL });
   cleanups.push(() => sim.close()); // the simulator a test ends with: some tests replace it
   ctx = createClockedContext(() => clock);
 });
@@ -42,7 +45,7 @@ describe('geth source: queries', () => {
     expect(firstValue(frame, 'head_age')).toBe(7);
     expect(firstValue(frame, 'gas_limit')).toBe(30_000_000);
     expect(firstValue(frame, 'base_fee')).toBeCloseTo(7.412345678 + (21_000_000 % 7) * 0.001, 9);
-    expect(firstValue(frame, 'client_version')).toMatch(/^Geth\/v1\.14/);
+    expect(firstValue(frame, 'client_version')).toBe('Geth/v1.17.10-stable/linux-amd64/go1.26.8');
     expect(firstValue(frame, 'chain_id')).toBe(1);
     expect(firstValue(frame, 'network_id')).toBe('1');
     expect(firstValue(frame, 'peers')).toBe(50);
@@ -64,15 +67,20 @@ describe('geth source: queries', () => {
     const s = build({ adminPeers: true });
     const [summary, table] = await s.queries['network.peers']!(input());
     expect(table).toBeUndefined();
-    expect(summary?.schema.meta?.notices?.[0]?.text).toMatch(/admin_peers is not available/);
+    expect(summary?.schema.meta?.notices?.[0]?.text).toBe(
+      'admin_peers is not enabled over HTTP (stock geth serves eth,net,web3 only): start geth with --http.api eth,net,web3,admin to list peers; showing the peer count only'
+    );
+    // the node's "no such method" is an answer: the source stays ok and says what to add
+    expect(s.health()).toMatchObject({ status: 'ok', components: { admin_peers: { status: 'ok', message: expect.stringMatching(/--http\.api eth,net,web3,admin/) } } });
     await s.stop();
     await sim.close();
-    sim = await startGethSimulator({ now: () => clock, namespaces: ['eth', 'net', 'web3', 'txpool', 'admin'], peers: 4 });
+    sim = await startGethSimulator({ now: () => clock, namespaces: [...WITH_TXPOOL, 'admin'], peers: 4 });
+    fresh(); // same id and context: the first node's cached answers must not carry over
     const withAdmin = build({ adminPeers: true });
     const frames = await withAdmin.queries['network.peers']!(input());
     expect(frameColumn(frames[1]!, 'remote_address')).toEqual(['10.3.0.1:30303', '10.3.0.2:30303', '10.3.0.3:30303', '10.3.0.4:30303']);
     expect(frameColumn(frames[1]!, 'inbound')).toEqual([true, false, false, true]);
-    expect(frameColumn(frames[1]!, 'eth_version')).toEqual([68, 68, 68, 68]);
+    expect(frameColumn(frames[1]!, 'eth_version')).toEqual([69, 69, 69, 69]);
   });
 
   it('txpool.status: pending/queued from txpool_status, local/slots from metrics', async () => {
@@ -85,11 +93,62 @@ describe('geth source: queries', () => {
     expect(firstValue(frame, 'slots')).toBe(5_434);
   });
 
-  it('txpool.status says how to fix a node without the txpool namespace', async () => {
+  it('stock geth (no txpool over HTTP): "not enabled" with the flag, counts from the metrics endpoint, source ok', async () => {
     await sim.close();
-    sim = await startGethSimulator({ now: () => clock, namespaces: ['eth', 'net', 'web3'] });
+    sim = await startGethSimulator({ now: () => clock }); // the simulator's defaults are stock geth's
     const s = build();
-    await expect(s.queries['txpool.status']!(input())).rejects.toThrow(/add txpool to --http.api/);
+    await s.start();
+    const [frame] = await s.queries['txpool.status']!(input());
+    expect(frame!.schema.meta?.notices).toEqual([
+      {
+        severity: 'info',
+        text:
+          'txpool_status is not enabled over HTTP (stock geth serves eth,net,web3 only): start geth with --http.api eth,net,web3,txpool. ' +
+          'Meanwhile pending/queued are txpool_pending/txpool_queued from the metrics endpoint (legacy pool only, no blob transactions)',
+      },
+    ]);
+    expect(firstValue(frame, 'pending')).toBe(5_123);
+    expect(firstValue(frame, 'queued')).toBe(311);
+    // polled again and again, it never degrades the source nor opens the circuit (issue 17 item 13)
+    for (let i = 0; i < 5; i++) {
+      clock += 10_000;
+      sim.advance();
+      fresh();
+      await s.refresh();
+    }
+    expect(s.health()).toMatchObject({ status: 'ok', circuit: 'closed', components: { txpool_status: { status: 'ok' } } });
+    // found off once, asked again only after 5 minutes (a restart with --http.api is seen then)
+    expect(sim.received.filter((m) => m === 'txpool_status')).toHaveLength(1);
+    clock += 300_000;
+    fresh();
+    await s.refresh();
+    expect(sim.received.filter((m) => m === 'txpool_status')).toHaveLength(2);
+    expect(await ctx.metrics.registry.metrics()).not.toContain('nodescope_upstream_errors_total{source="geth-1"');
+  });
+
+  it('stock geth without a metrics endpoint: txpool.status has no counts, only the notice', async () => {
+    await sim.close();
+    sim = await startGethSimulator({ now: () => clock });
+    const s = build({ metricsUrl: undefined });
+    const [frame] = await s.queries['txpool.status']!(input());
+    expect(firstValue(frame, 'pending')).toBeNull();
+    expect(frame!.schema.meta?.notices?.[0]?.text).toBe(
+      'txpool_status is not enabled over HTTP (stock geth serves eth,net,web3 only): start geth with --http.api eth,net,web3,txpool'
+    );
+  });
+
+  it('a node whose --http.api leaves out net: no peer check, p2p_peers from metrics, the flag named', async () => {
+    await sim.close();
+    sim = await startGethSimulator({ now: () => clock, namespaces: ['eth', 'web3'], peers: 7 });
+    const s = build();
+    await s.refresh();
+    expect(s.health()).toMatchObject({ status: 'ok', components: { net_peerCount: { status: 'ok', message: expect.stringMatching(/--http\.api eth,net,web3$/) } } });
+    const [peers] = await s.queries['network.peers']!(input());
+    expect(firstValue(peers, 'peers')).toBe(7);
+    expect(peers!.schema.meta?.notices?.[0]?.text).toMatch(/^net_peerCount is not enabled over HTTP .*\. The count is p2p_peers from the metrics endpoint$/);
+    const [head] = await s.queries['chain.head']!(input());
+    expect(firstValue(head, 'network_id')).toBeNull();
+    expect(firstValue(head, 'client_version')).toBe('Geth/v1.17.10-stable/linux-amd64/go1.26.8');
   });
 
   it('fees.history: per-block base fee, gas used ratio and reward percentiles in gwei', async () => {
@@ -136,7 +195,8 @@ describe('geth source: queries', () => {
       'geth_p2p_peers_inbound{source="geth-1"} 16',
       'geth_txpool_pending{source="geth-1"} 5123',
       'geth_eth_db_chaindata_disk_size{source="geth-1"} 987654321012',
-      'geth_info{arch="amd64",commit="293a300d",os="linux",protocol_versions="68",version="1.14.12-stable",source="geth-1"} 1',
+      // labels as cmd/geth/config.go:266-271 (v1.17.10) sets them: arch, os, protocols, version
+      'geth_info{arch="amd64",os="linux",protocols="eth/72,eth/71,eth/70,eth/69,snap/2,snap/1",version="1.17.10-stable",source="geth-1"} 1',
       'geth_rpc_head_block{source="geth-1"} 21000000',
       'geth_rpc_txpool_transactions{source="geth-1",state="queued"} 311',
       'geth_rpc_healthy{source="geth-1"} 1',
@@ -198,6 +258,33 @@ describe('geth source: faults and recovery', () => {
     expect(firstValue(frame, 'remaining_blocks')).toBe(1_234);
     expect(firstValue(frame, 'highest_block')).toBe(21_001_234);
     expect(s.health()).toMatchObject({ status: 'degraded', message: 'syncing: 1234 blocks to go' });
+  });
+
+  it('only indexing left (eth_syncing object, currentBlock = highestBlock) -> healthy, with what remains', async () => {
+    // go-ethereum v1.17.10 interfaces.go:153-158: Done() is false while any index remains, so
+    // Syncing (internal/ethapi/api.go:165) answers the object for a node that follows the chain
+    const s = build();
+    await sim.setFault('indexing', { index: { txBlocks: 2_350_000, states: 12 } });
+    await s.refresh();
+    expect(s.health()).toMatchObject({ status: 'ok' });
+    const [frame] = await s.queries['sync.status']!(input());
+    expect(firstValue(frame, 'phase')).toBe('indexing');
+    expect(firstValue(frame, 'syncing')).toBe(false);
+    expect(firstValue(frame, 'remaining_blocks')).toBe(0);
+    expect(firstValue(frame, 'tx_index_remaining_blocks')).toBe(2_350_000);
+    expect(firstValue(frame, 'state_index_remaining')).toBe(12);
+    expect(firstValue(frame, 'trienode_index_remaining')).toBe(0);
+    expect(firstValue(frame, 'healthy')).toBe(true);
+    expect(firstValue(frame, 'reason')).toBe('following the chain; indexing: 2350000 blocks of transactions, 12 states remain');
+    const [head] = await s.queries['chain.head']!(input());
+    expect(firstValue(head, 'syncing')).toBe(false);
+    expectSeries(await ctx.metrics.registry.metrics(), [
+      'geth_rpc_syncing{source="geth-1"} 0',
+      'geth_rpc_indexing{source="geth-1"} 1',
+      'geth_rpc_index_remaining{source="geth-1",index="tx"} 2350000',
+      'geth_rpc_index_remaining{source="geth-1",index="state"} 12',
+      'geth_rpc_healthy{source="geth-1"} 1',
+    ]);
   });
 
   it('zero peers -> degraded', async () => {
@@ -281,5 +368,6 @@ describe('geth source: read-only allow-list', () => {
     expect(JSON.parse((await post('{"jsonrpc":')).text)).toMatchObject({ error: { code: -32700 } });
     expect(JSON.parse((await post('[{"id":1}]')).text)).toEqual([{ jsonrpc: '2.0', id: 1, error: { code: -32600, message: 'invalid request' } }]);
     expect((await post('{}', 'text/plain')).status).toBe(415);
+    // (test/geth.real.test.ts sends the same requests to a real geth and compares)
   });
 });

@@ -70,7 +70,8 @@ describe('every dashboard query returns data against the demo stack', () => {
     await stacks.appendLog(40);
     const bot = await startFreqtradeSimulator({ password: 'demo-password-123', botName: 'demo', seed: 3 });
     closers.push(bot);
-    const geth = await startGethSimulator({ peers: 25 });
+    // txpool enabled (--http.api eth,net,web3,txpool): the dashboards' txpool panels read txpool_status
+    const geth = await startGethSimulator({ peers: 25, namespaces: ['eth', 'net', 'web3', 'txpool'] });
     closers.push(geth);
     const market = await startMarketSimulator();
     closers.push(market);

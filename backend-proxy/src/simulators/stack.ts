@@ -6,7 +6,7 @@ import { startBitcoinSimulator, type BitcoinSimulator } from './bitcoin/index.js
 import { startCgminerFleet, type CgminerFleet } from './cgminer/fleet.js';
 import { startElectrsSimulator, type ElectrsSimulator } from './electrum/index.js';
 import { startFreqtradeSimulator, type FreqtradeSimulator } from './freqtrade/index.js';
-import { startGethSimulator, type GethSimulator } from './geth/index.js';
+import { GETH_STOCK_HTTP_NAMESPACES, startGethSimulator, type GethSimulator } from './geth/index.js';
 import { writeSimulatorGeoDatabases } from './geoip/index.js';
 import { startMarketSimulator, type MarketSimulator } from './market/index.js';
 import { startStacksSimulator, type StacksSimulator } from './stacks/index.js';
@@ -86,7 +86,8 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
     const stacks = await startStacksSimulator({ logFile: join(options.dir, 'stacks-node.log') });
     closers.push(() => stacks.close());
 
-    const geth = await startGethSimulator();
+    // a node started as the README asks (--http.api eth,net,web3,txpool); stock geth has no txpool over HTTP
+    const geth = await startGethSimulator({ namespaces: [...GETH_STOCK_HTTP_NAMESPACES, 'txpool'] });
     closers.push(() => geth.close());
 
     const botNames = ['momentum', 'grid', 'scalper'].slice(0, options.bots ?? 2);

@@ -9,11 +9,11 @@ import { startGethSimulator, type GethFault, type GethTarget } from './index.js'
 const USAGE = `geth simulator (HTTP JSON-RPC + /debug/metrics/prometheus)
 
   --rpc-port N  --metrics-port N  --control-port N   (0 = any)
-  --namespaces eth,net,web3,txpool   (geth's --http.api; add admin to serve admin_peers)
+  --namespaces eth,net,web3,txpool   (geth's --http.api; default stock geth's eth,net,web3; add admin to serve admin_peers)
   --block-interval-ms N              mine a block every N ms (default 12000; 0 = only via control API)
 `;
 
-const FAULTS: GethFault[] = ['none', 'down', 'slow', 'stalled', 'malformed', 'zero-peers', 'syncing'];
+const FAULTS: GethFault[] = ['none', 'down', 'slow', 'stalled', 'malformed', 'zero-peers', 'syncing', 'indexing'];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

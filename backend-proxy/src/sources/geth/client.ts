@@ -107,7 +107,10 @@ export class GethRpcClient {
       const response = byId.get(request.id) ?? (requests.length === 1 && responses.length === 1 ? (responses[0] as never) : undefined);
       if (!response) throw new UpstreamError(`geth ${request.method}: no response in the reply (HTTP ${status})`, 'malformed');
       if (response.error) {
-        this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: 'geth-rpc', reason: `rpc_${response.error.code ?? 'error'}` });
+        // -32601 is the node saying a namespace is not enabled (modules.ts): an answer, not an upstream error
+        if (response.error.code !== -32601) {
+          this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: 'geth-rpc', reason: `rpc_${response.error.code ?? 'error'}` });
+        }
         throw new GethRpcError(request.method, Number(response.error.code ?? -32000), String(response.error.message ?? 'error'));
       }
       if (!('result' in response)) throw new UpstreamError(`geth ${request.method}: response has neither result nor error`, 'malformed');

@@ -39,7 +39,7 @@ export function chainHeadFrame(
   ]);
 }
 
-export function peersSummaryFrame(peers: number, inbound: number | null, outbound: number | null, note: string | null): DataFrameJSON {
+export function peersSummaryFrame(peers: number | null, inbound: number | null, outbound: number | null, note: string | null): DataFrameJSON {
   const frame = toFrame('network.peers.summary', [
     one('peers', 'number', peers, UNITS.short),
     one('inbound', 'number', inbound, UNITS.short),
@@ -66,14 +66,18 @@ export function peersTableFrame(peers: AdminPeer[]): DataFrameJSON {
   );
 }
 
-export function txpoolFrame(status: TxpoolStatus, fromMetrics: { local: number | null; slots: number | null }): DataFrameJSON {
-  return toFrame('txpool.status', [
-    one('pending', 'number', status.pending, UNITS.short),
-    one('queued', 'number', status.queued, UNITS.short),
-    one('total', 'number', status.pending + status.queued, UNITS.short),
+/** status null: txpool_status is not enabled and the metrics endpoint gave no count either (note says which). */
+export function txpoolFrame(status: TxpoolStatus | null, fromMetrics: { local: number | null; slots: number | null }, note: string | null = null): DataFrameJSON {
+  const frame = toFrame('txpool.status', [
+    one('pending', 'number', status?.pending ?? null, UNITS.short),
+    one('queued', 'number', status?.queued ?? null, UNITS.short),
+    one('total', 'number', status ? status.pending + status.queued : null, UNITS.short),
+    // txpool_local is gone from geth 1.17 (legacypool.go:113-115 registers pending, queued, slots): null there
     one('local', 'number', fromMetrics.local, UNITS.short),
     one('slots', 'number', fromMetrics.slots, UNITS.short),
   ]);
+  if (note) frame.schema.meta = { notices: [{ severity: 'info', text: note }] };
+  return frame;
 }
 
 export function feeHistoryFrame(rows: FeeHistoryRow[], percentiles: number[], gasPriceGwei: number | null, nextBaseFeeGwei: number | null): DataFrameJSON {
@@ -99,12 +103,15 @@ export function feeHistoryFrame(rows: FeeHistoryRow[], percentiles: number[], ga
 
 export function syncFrame(sync: SyncState, headAge: number | null, peers: number | null, verdict: NodeVerdict | null): DataFrameJSON {
   return toFrame('sync.status', [
+    one('phase', 'string', sync.phase),
     one('syncing', 'boolean', sync.syncing),
     one('current_block', 'number', sync.currentBlock, UNITS.none),
     one('highest_block', 'number', sync.highestBlock, UNITS.none),
     one('remaining_blocks', 'number', sync.remainingBlocks, UNITS.short),
     one('progress', 'number', sync.progress, UNITS.percentUnit, { min: 0, max: 1 }),
     one('tx_index_remaining_blocks', 'number', sync.txIndexRemainingBlocks, UNITS.short),
+    one('state_index_remaining', 'number', sync.stateIndexRemaining, UNITS.short),
+    one('trienode_index_remaining', 'number', sync.trienodeIndexRemaining, UNITS.short),
     one('head_age', 'number', headAge, UNITS.seconds),
     one('peers', 'number', peers, UNITS.short),
     one('healthy', 'boolean', verdict?.healthy ?? null),

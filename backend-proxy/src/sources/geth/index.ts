@@ -4,10 +4,11 @@ import type { SourceContext } from '../../core/context.js';
 import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, sampleValue, type MetricFamily } from '../../core/prometheusText.js';
 import { fetchMetricsText, urlSecrets } from '../stacks/client.js';
 import { QueryInputError, UpstreamError, type QueryInput, type Source, type SourceHealth } from '../types.js';
-import { GethRpcClient, GethRpcError } from './client.js';
+import { GethRpcClient, type GethMethod } from './client.js';
 import type { GethSourceConfig } from './config.js';
 import { chainHeadFrame, feeHistoryFrame, peersSummaryFrame, peersTableFrame, syncFrame, txpoolFrame } from './frames.js';
 import { gethMetrics, includeGethFamily, renameGethFamily } from './metrics.js';
+import { isNotEnabled, notEnabled, type NotEnabled } from './modules.js';
 import {
   headAgeSeconds,
   judgeNode,
@@ -20,12 +21,18 @@ import {
   weiToGwei,
   type HeadBlock,
   type NodeVerdict,
+  type TxpoolStatus,
 } from './model.js';
 
 export type GethSource = Source & { refresh(): Promise<void> };
 
 const MAX_FEE_BLOCKS = 1_024; // geth caps eth_feeHistory at 1024 blocks
 const DEFAULT_PERCENTILES = [10, 50, 90];
+/** A namespace found off is asked again after this long: a node restarted with --http.api is seen. */
+const NOT_ENABLED_RECHECK_MS = 300_000;
+
+/** The answer of a method from a namespace stock geth does not serve over HTTP (modules.ts). */
+export type Optional<T> = { enabled: true; value: T } | { enabled: false; off: NotEnabled };
 
 export function createGethSource(config: GethSourceConfig, context: SourceContext): GethSource {
   const { id } = config;
@@ -44,6 +51,32 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
   let lastVerdict: NodeVerdict | null = null;
   let lastFamilies: Map<string, MetricFamily> | null = null;
   const stalls: Array<{ from: number; to: number | null; block: number }> = [];
+  /** methods the node answered -32601 for, until when to believe it */
+  const offUntil = new Map<GethMethod, { until: number; off: NotEnabled }>();
+
+  /**
+   * One call whose -32601 means "not enabled": that is an answer, so it counts as a success for
+   * the circuit and does not degrade the source; health() names the flag to add instead.
+   */
+  const optional = async <T>(method: GethMethod, parse: (raw: unknown) => T, params: unknown[] = []): Promise<Optional<T>> => {
+    const known = offUntil.get(method);
+    if (known && now() < known.until) return { enabled: false, off: known.off };
+    const answer = await call(async () => {
+      try {
+        return { raw: await rpc.call(method, params) };
+      } catch (error) {
+        if (isNotEnabled(error)) return null;
+        throw error;
+      }
+    });
+    if (answer === null) {
+      const off = notEnabled(method);
+      offUntil.set(method, { until: now() + NOT_ENABLED_RECHECK_MS, off });
+      return { enabled: false, off };
+    }
+    offUntil.delete(method);
+    return { enabled: true, value: parse(answer.raw) };
+  };
 
   const loadHead = () =>
     cached('head', async () => {
@@ -57,16 +90,27 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
     cached(
       'basics',
       async () => {
-        const [clientVersion, chainId, networkId] = await call(() => rpc.batch([{ method: 'web3_clientVersion' }, { method: 'eth_chainId' }, { method: 'net_version' }]));
-        return { clientVersion: String(clientVersion), chainId: quantity(chainId, 'eth_chainId'), networkId: String(networkId) };
+        // web3_ and net_ are stock, but an --http.api without them is possible: each on its own
+        const [clientVersion, chainId, networkId] = await Promise.all([
+          optional('web3_clientVersion', String),
+          call(() => rpc.call('eth_chainId')),
+          optional('net_version', String),
+        ]);
+        return {
+          clientVersion: clientVersion.enabled ? clientVersion.value : null,
+          chainId: quantity(chainId, 'eth_chainId'),
+          networkId: networkId.enabled ? networkId.value : null,
+        };
       },
       60_000
     );
+  /** net_peerCount, or null when the net namespace is not enabled (then the peer check is skipped) */
   const loadPeers = () =>
     cached('peers', async () => {
-      const peers = quantity(await call(() => rpc.call('net_peerCount')), 'net_peerCount');
-      metrics.peers(peers);
-      return peers;
+      const answer = await optional('net_peerCount', (raw) => quantity(raw, 'net_peerCount'));
+      if (!answer.enabled) return null;
+      metrics.peers(answer.value);
+      return answer.value;
     });
   const loadSync = () =>
     cached('sync', async () => {
@@ -76,16 +120,9 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
     });
   const loadTxpool = () =>
     cached('txpool', async () => {
-      try {
-        const status = parseTxpoolStatus(await call(() => rpc.call('txpool_status')));
-        metrics.txpool(status);
-        return status;
-      } catch (error) {
-        if (error instanceof GethRpcError && error.rpcCode === -32601) {
-          throw new UpstreamError(`geth serves no txpool namespace over HTTP: add txpool to --http.api`, -32601, false);
-        }
-        throw error;
-      }
+      const answer = await optional('txpool_status', parseTxpoolStatus);
+      if (answer.enabled) metrics.txpool(answer.value);
+      return answer;
     });
   const loadMetrics = () =>
     cached('metrics', async () => {
@@ -160,21 +197,26 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
         if (config.metricsUrl) await loadMetrics().catch(() => null);
         const inbound = metricValue('p2p_peers_inbound');
         const outbound = metricValue('p2p_peers_outbound');
-        if (!config.adminPeers) return [peersSummaryFrame(peers, inbound, outbound, null)];
-        try {
-          const list = parseAdminPeers(await cached('admin-peers', () => call(() => rpc.call('admin_peers'))));
-          return [peersSummaryFrame(peers, inbound, outbound, null), peersTableFrame(list)];
-        } catch (error) {
-          if (error instanceof GethRpcError && error.rpcCode === -32601) {
-            return [peersSummaryFrame(peers, inbound, outbound, 'admin_peers is not available over HTTP (add admin to --http.api to list peers); showing net_peerCount only')];
-          }
-          throw error;
-        }
+        // without the net namespace, geth's own p2p_peers gauge (p2p/metrics.go:40) still counts them
+        const count = peers ?? metricValue('p2p_peers');
+        const netOff = offUntil.get('net_peerCount')?.off.message;
+        const note = peers === null && netOff ? `${netOff}${count === null ? '' : '. The count is p2p_peers from the metrics endpoint'}` : null;
+        if (!config.adminPeers) return [peersSummaryFrame(count, inbound, outbound, note)];
+        const list = await cached('admin-peers', () => optional('admin_peers', parseAdminPeers));
+        if (list.enabled) return [peersSummaryFrame(count, inbound, outbound, note), peersTableFrame(list.value)];
+        return [peersSummaryFrame(count, inbound, outbound, [note, `${list.off.message} to list peers; showing the peer count only`].filter(Boolean).join('. '))];
       },
       'txpool.status': async () => {
-        const status = await loadTxpool();
+        const answer = await loadTxpool();
         if (config.metricsUrl) await loadMetrics().catch(() => null);
-        return [txpoolFrame(status, { local: metricValue('txpool_local'), slots: metricValue('txpool_slots') })];
+        const fromMetrics = { local: metricValue('txpool_local'), slots: metricValue('txpool_slots') };
+        if (answer.enabled) return [txpoolFrame(answer.value, fromMetrics)];
+        // not enabled over HTTP: geth's metrics still count the legacy pool (core/txpool/legacypool/legacypool.go:113-114)
+        const pending = metricValue('txpool_pending');
+        const queued = metricValue('txpool_queued');
+        const status: TxpoolStatus | null = pending !== null && queued !== null ? { pending, queued } : null;
+        const note = `${answer.off.message}${status ? '. Meanwhile pending/queued are txpool_pending/txpool_queued from the metrics endpoint (legacy pool only, no blob transactions)' : ''}`;
+        return [txpoolFrame(status, fromMetrics, note)];
       },
       'fees.history': async (input) => {
         const { blocks, percentiles } = feeParams(input);
@@ -193,10 +235,11 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
       },
       'sync.status': async () => {
         const sync = await loadSync();
-        const [head, peers] = await Promise.all([loadHead().catch(() => null), loadPeers().catch(() => null)]); // each catches its own error
-        const verdict = head && peers !== null ? judgeNode(sync, headAgeSeconds(head, now()), peers, config) : null;
+        // each catches its own error; a failed peer count (undefined) leaves no verdict, a disabled one (null) skips the peer check
+        const [head, peers] = await Promise.all([loadHead().catch(() => null), loadPeers().catch(() => undefined)]);
+        const verdict = head && peers !== undefined ? judgeNode(sync, headAgeSeconds(head, now()), peers, config) : null;
         if (verdict) lastVerdict = verdict;
-        return [syncFrame(sync, head ? headAgeSeconds(head, now()) : null, peers, verdict)];
+        return [syncFrame(sync, head ? headAgeSeconds(head, now()) : null, peers ?? null, verdict)];
       },
     },
     annotations: {
@@ -217,6 +260,8 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
       else rpcHealth.report(null);
       const others: Record<string, SourceHealth> = {};
       if (config.metricsUrl) others.metrics = metricsHealth.snapshot();
+      // a namespace that is not enabled is no fault: an ok component that names the flag to add
+      for (const { off } of offUntil.values()) others[off.method] = { status: 'ok', message: off.message, lastSuccess: rpcHealth.lastSuccess };
       return combineHealth(rpcHealth.snapshot(), others);
     },
     async start() {

@@ -37,8 +37,10 @@ export function gethMetrics(factory: MetricFactory, source: string) {
     baseFee: factory.gauge('geth_rpc_base_fee_gwei', 'Base fee of the latest block, gwei'),
     gasPrice: factory.gauge('geth_rpc_gas_price_gwei', 'eth_gasPrice, gwei'),
     peers: factory.gauge('geth_rpc_peers', 'net_peerCount'),
-    syncing: factory.gauge('geth_rpc_syncing', '1 while eth_syncing returns an object'),
+    syncing: factory.gauge('geth_rpc_syncing', '1 while eth_syncing reports blocks still to import (currentBlock < highestBlock)'),
     remaining: factory.gauge('geth_rpc_sync_remaining_blocks', 'highestBlock - currentBlock while syncing, else 0'),
+    indexing: factory.gauge('geth_rpc_indexing', '1 while eth_syncing reports only indexing left (transactions, state or trie node history)'),
+    indexRemaining: factory.gauge('geth_rpc_index_remaining', 'What eth_syncing says is left to index: blocks of transactions (tx), states (state), trie nodes (trienode)', ['index']),
     txpool: factory.gauge('geth_rpc_txpool_transactions', 'txpool_status', ['state']),
     healthy: factory.gauge('geth_rpc_healthy', '1 when not syncing, head fresh and enough peers'),
   };
@@ -55,8 +57,12 @@ export function gethMetrics(factory: MetricFactory, source: string) {
       g.peers.set({ source }, count);
     },
     sync(sync: SyncState) {
-      g.syncing.set({ source }, sync.syncing ? 1 : 0);
+      g.syncing.set({ source }, sync.phase === 'syncing' ? 1 : 0);
       g.remaining.set({ source }, sync.remainingBlocks ?? 0);
+      g.indexing.set({ source }, sync.phase === 'indexing' ? 1 : 0);
+      g.indexRemaining.set({ source, index: 'tx' }, sync.txIndexRemainingBlocks ?? 0);
+      g.indexRemaining.set({ source, index: 'state' }, sync.stateIndexRemaining ?? 0);
+      g.indexRemaining.set({ source, index: 'trienode' }, sync.trienodeIndexRemaining ?? 0);
     },
     txpool(status: TxpoolStatus) {
       g.txpool.set({ source, state: 'pending' }, status.pending);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headAgeSeconds, judgeNode, parseAdminPeers, parseBlock, parseFeeHistory, parseSyncing, parseTxpoolStatus, quantity, weiToGwei } from './model.js';
+import { headAgeSeconds, indexingSummary, judgeNode, parseAdminPeers, parseBlock, parseFeeHistory, parseSyncing, parseTxpoolStatus, quantity, weiToGwei } from './model.js';
 
 describe('hex quantities (execution-apis: 0x-prefixed, no leading zeros)', () => {
   it.each([
@@ -65,12 +65,36 @@ describe('parseBlock / headAgeSeconds', () => {
   });
 });
 
+// ethereum/go-ethereum@v1.17.10:internal/ethapi/api.go:161-193 (EthereumAPI.Syncing) answers false
+// when SyncProgress.Done(), else an object of 22 hex fields; interfaces.go:153-158 (Done):
+//   if CurrentBlock < HighestBlock { return false }
+//   return TxIndexRemainingBlocks == 0 && StateIndexRemaining == 0 && TrienodeIndexRemaining == 0
+// so an object with currentBlock == highestBlock means only indexing is left.
+const zeroSnap = {
+  syncedAccounts: '0x0',
+  syncedAccountBytes: '0x0',
+  syncedBytecodes: '0x0',
+  syncedBytecodeBytes: '0x0',
+  syncedStorage: '0x0',
+  syncedStorageBytes: '0x0',
+  healedTrienodes: '0x0',
+  healedTrienodeBytes: '0x0',
+  healedBytecodes: '0x0',
+  healedBytecodeBytes: '0x0',
+  healingTrienodes: '0x0',
+  healingBytecode: '0x0',
+  syncedAccessLists: '0x0',
+  totalAccessLists: '0x0',
+  trieGenProgress: '0x0',
+};
+
 describe('parseSyncing', () => {
   it('false means synced', () => {
-    expect(parseSyncing(false)).toMatchObject({ syncing: false, remainingBlocks: 0, progress: 1 });
+    expect(parseSyncing(false)).toMatchObject({ phase: 'synced', syncing: false, remainingBlocks: 0, progress: 1 });
   });
-  it('an object gives progress and remaining blocks', () => {
+  it('an object with currentBlock < highestBlock is a sync: progress and remaining blocks', () => {
     expect(parseSyncing({ startingBlock: '0x0', currentBlock: '0x3e8', highestBlock: '0x7d0', txIndexRemainingBlocks: '0x10' })).toEqual({
+      phase: 'syncing',
       syncing: true,
       startingBlock: 0,
       currentBlock: 1_000,
@@ -78,10 +102,39 @@ describe('parseSyncing', () => {
       remainingBlocks: 1_000,
       progress: 0.5,
       txIndexRemainingBlocks: 16,
+      stateIndexRemaining: null,
+      trienodeIndexRemaining: null,
     });
+  });
+  it('an object with every block imported is indexing: a node that follows the chain, with what remains', () => {
+    // head 21,000,000 (0x1406f40) imported; 2,350,000 (0x23dbb0) blocks of transactions, 5 states, 0x100 trie nodes left
+    const indexing = parseSyncing({
+      startingBlock: '0x1406f40',
+      currentBlock: '0x1406f40',
+      highestBlock: '0x1406f40',
+      ...zeroSnap,
+      txIndexFinishedBlocks: '0x1177391', // 21,000,001 - 2,350,000
+      txIndexRemainingBlocks: '0x23dbb0',
+      stateIndexRemaining: '0x5',
+      trienodeIndexRemaining: '0x100',
+    });
+    expect(indexing).toEqual({
+      phase: 'indexing',
+      syncing: false,
+      startingBlock: 21_000_000,
+      currentBlock: 21_000_000,
+      highestBlock: 21_000_000,
+      remainingBlocks: 0,
+      progress: 1,
+      txIndexRemainingBlocks: 2_350_000,
+      stateIndexRemaining: 5,
+      trienodeIndexRemaining: 256,
+    });
+    expect(indexingSummary(indexing)).toBe('indexing: 2350000 blocks of transactions, 5 states, 256 trie nodes remain');
   });
   it('rejects anything else', () => {
     expect(() => parseSyncing(true)).toThrow(/expected false or an object/);
+    expect(() => parseSyncing([])).toThrow(/expected false or an object/);
   });
 });
 
@@ -127,8 +180,14 @@ describe('parseFeeHistory', () => {
 describe('judgeNode (after the Merge eth_syncing=false alone proves nothing)', () => {
   const synced = parseSyncing(false);
   const limits = { headStallSeconds: 120, minPeers: 1 };
+  const indexing = parseSyncing({ currentBlock: '0x10', highestBlock: '0x10', txIndexRemainingBlocks: '0x0', stateIndexRemaining: '0x2a', trienodeIndexRemaining: '0x0' });
   it.each([
     [synced, 12, 30, true, 'following the chain'],
+    // issue 17 item 12: only indexing left is healthy (was "syncing: 0 blocks to go")
+    [indexing, 12, 30, true, 'following the chain; indexing: 42 states remain'],
+    [indexing, 600, 30, false, 'head is 600 s old (stalled? check the consensus client)'],
+    // peers null: net_peerCount not enabled, the peer check is skipped
+    [synced, 12, null, true, 'following the chain'],
     [synced, 600, 30, false, 'head is 600 s old (stalled? check the consensus client)'],
     [synced, 12, 0, false, '0 peers (minimum 1)'],
     [parseSyncing({ currentBlock: '0x1', highestBlock: '0x3' }), 12, 30, false, 'syncing: 2 blocks to go'],

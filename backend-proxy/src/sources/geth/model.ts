@@ -59,38 +59,85 @@ export function headAgeSeconds(head: HeadBlock, nowMs: number): number {
   return Math.max(0, nowMs / 1000 - head.timestamp);
 }
 
+/**
+ * Where the node is, as eth_syncing tells it (go-ethereum v1.17.10):
+ *  - synced:   `false`, i.e. SyncProgress.Done() (interfaces.go:153-158);
+ *  - syncing:  an object with currentBlock < highestBlock: blocks are still to be imported;
+ *  - indexing: an object although currentBlock >= highestBlock. Done() also waits for
+ *    TxIndexRemainingBlocks, StateIndexRemaining and TrienodeIndexRemaining to reach 0, so a node
+ *    following the chain answers an object while it (re)builds its transaction or history
+ *    indexes. That is a healthy node with work left, not a sync.
+ */
+export type SyncPhase = 'synced' | 'syncing' | 'indexing';
+
 export interface SyncState {
+  phase: SyncPhase;
+  /** true only while blocks are still to be imported (phase syncing) */
   syncing: boolean;
   startingBlock: number | null;
   currentBlock: number | null;
   highestBlock: number | null;
   remainingBlocks: number | null;
-  /** 0..1 */
+  /** 0..1, of the block import */
   progress: number | null;
-  /** geth reports this while (re)building the transaction index */
+  /** blocks whose transactions are not indexed yet (txIndexRemainingBlocks) */
   txIndexRemainingBlocks: number | null;
+  /** historical states not indexed yet (stateIndexRemaining, geth 1.16+) */
+  stateIndexRemaining: number | null;
+  /** historical trie nodes not indexed yet (trienodeIndexRemaining, geth 1.17+) */
+  trienodeIndexRemaining: number | null;
 }
 
-/** eth_syncing: `false`, or an object of hex quantities (startingBlock, currentBlock, highestBlock, …). */
+const optionalQuantity = (value: unknown, what: string) => (value === undefined ? null : quantity(value, what));
+
+/**
+ * eth_syncing: `false`, or an object of hex quantities. go-ethereum v1.17.10
+ * internal/ethapi/api.go:161-193 (EthereumAPI.Syncing) answers `false` when progress.Done(), else
+ * the object, whose index fields older versions lack (hence optional here).
+ */
 export function parseSyncing(value: unknown): SyncState {
   if (value === false) {
-    return { syncing: false, startingBlock: null, currentBlock: null, highestBlock: null, remainingBlocks: 0, progress: 1, txIndexRemainingBlocks: null };
+    return {
+      phase: 'synced',
+      syncing: false,
+      startingBlock: null,
+      currentBlock: null,
+      highestBlock: null,
+      remainingBlocks: 0,
+      progress: 1,
+      txIndexRemainingBlocks: null,
+      stateIndexRemaining: null,
+      trienodeIndexRemaining: null,
+    };
   }
-  if (!value || typeof value !== 'object') throw new UpstreamError('geth eth_syncing: expected false or an object', 'malformed');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UpstreamError('geth eth_syncing: expected false or an object', 'malformed');
   const s = value as Record<string, unknown>;
   const current = quantity(s.currentBlock, 'eth_syncing.currentBlock');
   const highest = quantity(s.highestBlock, 'eth_syncing.highestBlock');
-  const starting = s.startingBlock === undefined ? null : quantity(s.startingBlock, 'eth_syncing.startingBlock');
+  // Done() returns false first of all while CurrentBlock < HighestBlock (interfaces.go:154)
+  const syncing = current < highest;
   return {
-    syncing: true,
-    startingBlock: starting,
+    phase: syncing ? 'syncing' : 'indexing',
+    syncing,
+    startingBlock: optionalQuantity(s.startingBlock, 'eth_syncing.startingBlock'),
     currentBlock: current,
     highestBlock: highest,
     remainingBlocks: Math.max(0, highest - current),
     progress: highest > 0 ? Math.min(1, current / highest) : null,
-    txIndexRemainingBlocks:
-      s.txIndexRemainingBlocks === undefined ? null : quantity(s.txIndexRemainingBlocks, 'eth_syncing.txIndexRemainingBlocks'),
+    txIndexRemainingBlocks: optionalQuantity(s.txIndexRemainingBlocks, 'eth_syncing.txIndexRemainingBlocks'),
+    stateIndexRemaining: optionalQuantity(s.stateIndexRemaining, 'eth_syncing.stateIndexRemaining'),
+    trienodeIndexRemaining: optionalQuantity(s.trienodeIndexRemaining, 'eth_syncing.trienodeIndexRemaining'),
   };
+}
+
+/** "1234 blocks of transactions, 56 states remain to be indexed" (only the non-zero ones). */
+export function indexingSummary(sync: SyncState): string {
+  const parts = [
+    sync.txIndexRemainingBlocks ? `${sync.txIndexRemainingBlocks} blocks of transactions` : null,
+    sync.stateIndexRemaining ? `${sync.stateIndexRemaining} states` : null,
+    sync.trienodeIndexRemaining ? `${sync.trienodeIndexRemaining} trie nodes` : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length === 0 ? 'indexing (eth_syncing names nothing left)' : `indexing: ${parts.join(', ')} remain`;
 }
 
 export interface TxpoolStatus {
@@ -183,10 +230,13 @@ export interface NodeVerdict {
  * answers eth_syncing=false forever while its head ages, so the head's age and the peer count
  * decide as much as the sync flag.
  */
-export function judgeNode(sync: SyncState, headAge: number, peers: number, limits: { headStallSeconds: number; minPeers: number }): NodeVerdict {
-  if (sync.syncing) return { healthy: false, reason: `syncing: ${sync.remainingBlocks ?? '?'} blocks to go` };
+export function judgeNode(sync: SyncState, headAge: number, peers: number | null, limits: { headStallSeconds: number; minPeers: number }): NodeVerdict {
+  if (sync.phase === 'syncing') return { healthy: false, reason: `syncing: ${sync.remainingBlocks ?? '?'} blocks to go` };
   if (headAge > limits.headStallSeconds) return { healthy: false, reason: `head is ${Math.round(headAge)} s old (stalled? check the consensus client)` };
-  if (peers < limits.minPeers) return { healthy: false, reason: `${peers} peers (minimum ${limits.minPeers})` };
+  // null: net_peerCount is not enabled on this node, so the peer count cannot be judged
+  if (peers !== null && peers < limits.minPeers) return { healthy: false, reason: `${peers} peers (minimum ${limits.minPeers})` };
+  // indexing runs beside a node that follows the chain: healthy, with what remains said
+  if (sync.phase === 'indexing') return { healthy: true, reason: `following the chain; ${indexingSummary(sync)}` };
   return { healthy: true, reason: 'following the chain' };
 }
 
