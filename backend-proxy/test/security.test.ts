@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { recordFrame } from '@nodescope/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
+import { chargeUpstream } from '../src/core/budget.js';
 import type { SourceConfig } from '../src/config/schema.js';
 import type { SourceContext } from '../src/core/context.js';
 import { startServer } from '../src/http/server.js';
@@ -35,6 +36,11 @@ function testSource(config: SourceConfig, context: SourceContext): TestSource {
     unsubscribed: 0,
     queries: {
       'chain.info': async () => [recordFrame('chain', { height: 1 })],
+      // as a client would: one upstream call per block asked for
+      'blocks.recent': async (input) => {
+        chargeUpstream(Number(input.params.count), 'getblockstats');
+        return [recordFrame('blocks', { count: Number(input.params.count) })];
+      },
       // an upstream error that names the node's address, as bitcoind's client does
       'fees.estimates': async () => {
         throw new UpstreamError('RPC connection to 10.1.2.3:8332 failed (ECONNREFUSED); also tried http://node1.lan:8332/');
@@ -266,5 +272,22 @@ describe('smaller items (review item 5)', () => {
     );
     expect(source().unsubscribed).toBe(1);
     slow.destroy();
+  });
+});
+
+describe('upstream work one request can cause is bounded (review item 4)', () => {
+  it('a request whose queries need more upstream calls than its budget fails its surplus queries with 429', async () => {
+    const { raw } = await started();
+    // 100 queries of 10 calls each against the default budget of 300 calls per request
+    const queries = Array.from({ length: 100 }, (_, i) => ({ refId: `Q${i}`, sourceId: 'btc-main', query: 'blocks.recent', params: { count: 10, n: i } }));
+    const res = await raw('POST', '/api/query', { body: { queries } });
+    const results = Object.values(JSON.parse(res.text).results as Record<string, { status: number; error?: string }>);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(30);
+    const refused = results.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(70);
+    expect(refused[0]!.error).toContain('more than 300 upstream calls');
+    // the budget is per request: the next one starts afresh
+    const next = await raw('POST', '/api/query', { body: { queries: [{ refId: 'A', sourceId: 'btc-main', query: 'blocks.recent', params: { count: 10 } }] } });
+    expect(JSON.parse(next.text).results.A.status).toBe(200);
   });
 });

@@ -30,6 +30,8 @@ export const configSchema = z
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
         /** max queries in one /api/query body */
         maxQueries: z.number().int().min(1).max(1_000).default(100),
+        /** upstream calls one /api request may cause (a batch counts each member); its surplus queries fail with 429 */
+        upstreamBudget: z.number().int().min(10).max(100_000).default(300),
         /** TTL of cached query results */
         cacheTtlMs: z.number().int().min(0).max(600_000).default(1_000),
         /** off disables every cache and coalescing (query results and upstream reads): a baseline for benchmarks, not for production */
@@ -45,6 +47,7 @@ export const configSchema = z
         snapshotSeconds: 10,
         logLevel: 'info',
         maxQueries: 100,
+        upstreamBudget: 300,
         cacheTtlMs: 1_000,
         cache: 'on',
       }),

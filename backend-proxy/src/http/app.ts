@@ -174,6 +174,7 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
     self,
     now,
     maxQueries: config.server.maxQueries,
+    upstreamBudget: config.server.upstreamBudget,
     onError: (error, sourceId, query) => logger.warn({ err: error, source: sourceId, query }, 'query failed'),
     scrub: (text) => secrets.scrub(text),
     clientText,

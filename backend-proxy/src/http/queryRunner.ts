@@ -4,6 +4,7 @@
 // inside their own query's result, so one bad upstream never blanks the other panels.
 import type { DataFrameJSON } from '@nodescope/shared';
 import type { CoalescingCache } from '../core/cache.js';
+import { BudgetExceededError, UpstreamBudget, withBudget } from '../core/budget.js';
 import { own, ownNames } from '../core/lookup.js';
 import type { SelfMetrics } from '../core/metrics.js';
 import { QueryInputError, type QueryInput, type Source } from '../sources/types.js';
@@ -28,6 +29,8 @@ export interface QueryRunnerDeps {
   scrub?: (text: string) => string;
   /** makes an upstream's error message fit for a browser (no secret, no node address) */
   clientText?: ClientText;
+  /** upstream calls one request may cause (unbounded when unset) */
+  upstreamBudget?: number;
 }
 
 const DEFAULT_RANGE_MS = 6 * 3_600_000;
@@ -81,8 +84,9 @@ export async function runQueriesJson(body: QueryRequestBody, deps: QueryRunnerDe
   const range = body.range ?? { from: now - DEFAULT_RANGE_MS, to: now };
   const maxDataPoints = body.maxDataPoints ?? 1_000;
   const intervalMs = body.intervalMs ?? Math.max(1_000, Math.round((range.to - range.from) / maxDataPoints));
+  const budget = new UpstreamBudget(deps.upstreamBudget ?? Number.POSITIVE_INFINITY);
 
-  return Promise.all(
+  return withBudget(budget, () => Promise.all(
     resolved.map(async ({ query, source, handler }): Promise<QueryOutcome> => {
       const input: QueryInput = { params: query.params ?? {}, range, intervalMs, maxDataPoints };
       // the key rounds the range to whole seconds so dashboards refreshed together share a result
@@ -118,18 +122,18 @@ export async function runQueriesJson(body: QueryRequestBody, deps: QueryRunnerDe
         return { refId: query.refId, status: 200, json };
       } catch (error) {
         deps.self.queryErrors.inc({ source: source.id, query: query.query });
-        if (!(error instanceof QueryInputError)) deps.onError?.(error, source.id, query.query);
-        const status = error instanceof QueryInputError ? 400 : 502;
+        if (!(error instanceof QueryInputError) && !(error instanceof BudgetExceededError)) deps.onError?.(error, source.id, query.query);
+        const status = error instanceof QueryInputError ? 400 : error instanceof BudgetExceededError ? 429 : 502;
         const raw = error instanceof Error ? error.message : String(error);
         // a QueryInputError speaks of the request only; anything else may carry upstream words
-        const message = status === 400 || !deps.clientText ? raw : deps.clientText.upstream(raw);
+        const message = status !== 502 || !deps.clientText ? raw : deps.clientText.upstream(raw);
         const result: QueryResult = { frames: [], error: `${source.id}: ${message}`, status };
         return { refId: query.refId, status, json: JSON.stringify(result) };
       } finally {
         stop();
       }
     })
-  );
+  ));
 }
 
 /** `{"results":{"A":…,"B":…}}` from the outcomes, without parsing them again. */

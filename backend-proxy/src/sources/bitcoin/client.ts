@@ -7,6 +7,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { chargeUpstream } from '../../core/budget.js';
 import { CircuitOpenError, UpstreamHealth } from '../../core/circuit.js';
 import type { SecretScrubber } from '../../core/logger.js';
 import type { SelfMetrics } from '../../core/metrics.js';
@@ -254,6 +255,9 @@ export class BitcoinRpc {
   }
 
   private async send(calls: RpcCall[], label: string): Promise<RpcOutcome[]> {
+    // before anything is counted as an upstream call: an over-budget request is the client's problem
+    // (the agent's 4 sockets are the concurrency limit: bitcoind serves -rpcthreads=4 at once)
+    chargeUpstream(calls.length, label === 'batch' ? `${calls[0]?.method ?? 'batch'} ×${calls.length}` : label);
     const started = performance.now();
     const single = label !== 'batch';
     try {
