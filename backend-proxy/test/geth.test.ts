@@ -109,7 +109,7 @@ describe('geth source: queries', () => {
     ]);
     expect(firstValue(frame, 'pending')).toBe(5_123);
     expect(firstValue(frame, 'queued')).toBe(311);
-    // polled again and again, it never degrades the source nor opens the circuit (issue 17 item 13)
+    // polled again and again, it never degrades the source nor opens the circuit
     for (let i = 0; i < 5; i++) {
       clock += 10_000;
       sim.advance();

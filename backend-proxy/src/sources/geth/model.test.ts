@@ -183,7 +183,7 @@ describe('judgeNode (after the Merge eth_syncing=false alone proves nothing)', (
   const indexing = parseSyncing({ currentBlock: '0x10', highestBlock: '0x10', txIndexRemainingBlocks: '0x0', stateIndexRemaining: '0x2a', trienodeIndexRemaining: '0x0' });
   it.each([
     [synced, 12, 30, true, 'following the chain'],
-    // issue 17 item 12: only indexing left is healthy (was "syncing: 0 blocks to go")
+    // only indexing left is healthy (was "syncing: 0 blocks to go")
     [indexing, 12, 30, true, 'following the chain; indexing: 42 states remain'],
     [indexing, 600, 30, false, 'head is 600 s old (stalled? check the consensus client)'],
     // peers null: net_peerCount not enabled, the peer check is skipped
