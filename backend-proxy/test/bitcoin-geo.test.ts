@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { frameColumn, PEER_FIELDS } from '@nodescope/shared';
 import { Reader } from 'mmdb-lib';
 import { describe, expect, it } from 'vitest';
-import { classifyPeerAddress, GeoLookup, hostOf } from '../src/sources/bitcoin/geo.js';
+import { classifyPeerAddress, defaultCountryDb, GeoLookup, hostOf } from '../src/sources/bitcoin/geo.js';
+import { COUNTRY_CENTROIDS } from '../src/sources/bitcoin/geodata/countryCentroids.js';
 import { bitcoinSourceState } from '../src/sources/bitcoin/index.js';
 import { buildMmdb, simulatorGeoDatabases } from './bitcoin-mmdb.js';
 import {
@@ -139,5 +140,63 @@ describe('network.peers with geolocation', () => {
     const frame = await queryFrame(source, 'network.peers');
     expect(frameColumn(frame, PEER_FIELDS.country)!.every((c) => c === null)).toBe(true);
     expect(source.health().components?.geoip?.message).toMatch(/geoip database not readable/);
+  });
+});
+
+// The default a fresh config gets: the country database from npm
+// (@ip-location-db/geo-whois-asn-country-mmdb@2.3.2026061719, RIR/NRO data under CC BY 4.0) and
+// each country at its Natural Earth centroid. Expected countries are the networks' registrations
+// in the RIRs' own databases (RIPE NCC's 193.0.0.0/21 in Amsterdam, LACNIC's 200.3.12.0/22 in
+// Montevideo, Google's 8.8.8.0/24 at ARIN); expected boxes are each country's extent.
+describe('default peer geolocation (no geoip in the config)', () => {
+  const within = (point: readonly [number, number] | undefined, [south, north, west, east]: number[]) =>
+    !!point && point[0] >= south! && point[0] <= north! && point[1] >= west! && point[1] <= east!;
+
+  it('ships a country database and places a country at a point inside it', async () => {
+    const file = defaultCountryDb();
+    expect(file).toMatch(/geo-whois-asn-country\.mmdb$/);
+    const geo = await GeoLookup.open({ countryDb: file });
+    for (const [addr, country, box] of [
+      ['193.0.0.1:8333', 'NL', [50.75, 53.56, 3.36, 7.23]],
+      ['200.3.14.10:8333', 'UY', [-35.0, -30.08, -58.45, -53.07]],
+      ['8.8.8.8:8333', 'US', [24.5, 49.4, -124.8, -66.9]],
+    ] as const) {
+      const found = geo.lookup(addr, 'ipv4');
+      expect(found.country, addr).toBe(country);
+      expect(within([found.lat!, found.lon!], [...box]), `${addr} at ${found.lat},${found.lon}`).toBe(true);
+      expect(found).toMatchObject({ city: null, asn: null });
+    }
+    // territories Natural Earth draws inside another country still get their own point
+    expect(within(COUNTRY_CENTROIDS.RE, [-21.4, -20.87, 55.2, 55.84])).toBe(true); // Réunion, not mainland France
+    expect(within(COUNTRY_CENTROIDS.FR, [42.3, 51.1, -4.8, 8.2])).toBe(true); // France's largest polygon
+  });
+
+  it('a fresh config places every public peer and no other', async () => {
+    const sim = await startRegtestSimulator(cleanups, { seed: 7, peers: 16 });
+    const source = createRegtestSource(cleanups, createTestContext(), simulatorRpc(sim));
+    const frame = await queryFrame(source, 'network.peers');
+    const networks = frameColumn<string>(frame, PEER_FIELDS.network)!;
+    const countries = frameColumn<string | null>(frame, PEER_FIELDS.country)!;
+    const lats = frameColumn<number | null>(frame, PEER_FIELDS.lat)!;
+    const lons = frameColumn<number | null>(frame, PEER_FIELDS.lon)!;
+    let placed = 0;
+    networks.forEach((network, i) => {
+      if (network === 'ipv4' || network === 'ipv6') {
+        expect(countries[i]).toMatch(/^[A-Z]{2}$/);
+        expect([lats[i], lons[i]]).toEqual(COUNTRY_CENTROIDS[countries[i]!]);
+        placed++;
+      } else {
+        expect([countries[i], lats[i], lons[i]]).toEqual([null, null, null]);
+      }
+    });
+    expect(placed).toBeGreaterThan(0);
+    expect(source.health().components?.geoip).toBeUndefined();
+  });
+
+  it('geoip: false turns lookups off', async () => {
+    const sim = await startRegtestSimulator(cleanups, { seed: 7, peers: 4 });
+    const source = createRegtestSource(cleanups, createTestContext(), simulatorRpc(sim), { geoip: false });
+    const frame = await queryFrame(source, 'network.peers');
+    expect(frameColumn(frame, PEER_FIELDS.lat)!.every((v) => v === null)).toBe(true);
   });
 });

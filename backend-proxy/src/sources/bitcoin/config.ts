@@ -59,7 +59,20 @@ export const bitcoinConfigSchema = sourceBase.extend({
   histogramIntervalSeconds: z.number().min(0.1).max(3_600).default(60),
   /** rows kept in the histogram ring (1440 one-minute rows = 24 h) */
   histogramSize: z.number().int().min(10).max(100_000).default(1_440),
-  geoip: z.strictObject({ cityDb: z.string().min(1).optional(), asnDb: z.string().min(1).optional() }).optional(),
+  /**
+   * peer geolocation: the bundled country database (country centroids) unless `false`; city and
+   * ASN databases (MaxMind format) are optional; `countryDb` replaces the bundled one
+   */
+  geoip: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        cityDb: z.string().min(1).optional(),
+        asnDb: z.string().min(1).optional(),
+        countryDb: z.string().min(1).optional(),
+      }),
+    ])
+    .optional(),
 });
 
 export type BitcoinSourceConfig = z.infer<typeof bitcoinConfigSchema>;

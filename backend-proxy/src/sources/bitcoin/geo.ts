@@ -1,10 +1,16 @@
-// Offline peer geolocation from MaxMind-format (mmdb) files named in the config (GeoLite2 or
-// DB-IP Lite City/ASN, read with mmdb-lib). Only public IP addresses are looked up: onion, I2P,
-// CJDNS, private, loopback, link-local and documentation ranges never are, and are labelled by
-// their network instead.
+// Offline peer geolocation from MaxMind-format (mmdb) files (read with mmdb-lib): by default a
+// country database that ships as an npm dependency (sapics' geo-whois-asn-country, data CC BY 4.0
+// by the NRO), each country placed at its centroid; optionally city and ASN databases named in
+// the config (GeoLite2 or DB-IP Lite). Only public IP addresses are looked up: onion, I2P, CJDNS,
+// private, loopback, link-local and documentation ranges never are, and are labelled by their
+// network instead.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { Reader, type AsnResponse, type CityResponse } from 'mmdb-lib';
+import { COUNTRY_CENTROIDS } from './geodata/countryCentroids.js';
 
 export interface PeerGeo {
   lat: number | null;
@@ -102,7 +108,35 @@ export function classifyPeerAddress(addr: string, network?: string): AddressClas
   return { ip: null, reason: 'unroutable' };
 }
 
-/** Reads city and ASN databases once; lookups are cached per address (bounded). */
+export const COUNTRY_DB_PACKAGE = '@ip-location-db/geo-whois-asn-country-mmdb';
+export const COUNTRY_DB_FILE = 'geo-whois-asn-country.mmdb';
+
+/**
+ * Where the default country database is: beside this module when bundled (the release bundle
+ * copies it there), else in node_modules; undefined when neither exists.
+ */
+export function defaultCountryDb(): string | undefined {
+  const beside = fileURLToPath(new URL(COUNTRY_DB_FILE, import.meta.url));
+  if (existsSync(beside)) return beside;
+  try {
+    return createRequire(import.meta.url).resolve(`${COUNTRY_DB_PACKAGE}/${COUNTRY_DB_FILE}`);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface GeoFiles {
+  cityDb?: string | undefined;
+  asnDb?: string | undefined;
+  countryDb?: string | undefined;
+}
+
+/** ip-location-db's country mmdb holds one field per network, not MaxMind's record shapes. */
+interface CountryCodeReader {
+  get(ip: string): { country_code?: string } | null;
+}
+
+/** Reads the configured databases once; lookups are cached per address (bounded). */
 export class GeoLookup {
   /** every address looked up (tests prove private ones never are) */
   readonly lookedUp = new Set<string>();
@@ -111,17 +145,22 @@ export class GeoLookup {
   private constructor(
     private readonly city: Reader<CityResponse> | null,
     private readonly asn: Reader<AsnResponse> | null,
+    private readonly country: CountryCodeReader | null,
     private readonly maxCache = 10_000
   ) {}
 
-  static async open(files: { cityDb?: string | undefined; asnDb?: string | undefined }): Promise<GeoLookup> {
+  static async open(files: GeoFiles): Promise<GeoLookup> {
     const load = async <T extends CityResponse | AsnResponse>(file: string | undefined) =>
       file ? new Reader<T>(await readFile(file)) : null;
-    return new GeoLookup(await load<CityResponse>(files.cityDb), await load<AsnResponse>(files.asnDb));
+    return new GeoLookup(
+      await load<CityResponse>(files.cityDb),
+      await load<AsnResponse>(files.asnDb),
+      (await load<CityResponse>(files.countryDb)) as CountryCodeReader | null
+    );
   }
 
   get enabled(): boolean {
-    return this.city !== null || this.asn !== null;
+    return this.city !== null || this.asn !== null || this.country !== null;
   }
 
   lookup(addr: string, network?: string): PeerGeo {
@@ -132,10 +171,14 @@ export class GeoLookup {
     this.lookedUp.add(ip);
     const city = this.city?.get(ip) ?? null;
     const asn = this.asn?.get(ip) ?? null;
+    const country = city?.country?.iso_code ?? city?.registered_country?.iso_code ?? this.country?.get(ip)?.country_code ?? null;
+    // a city database's own point when it has one; otherwise the country's centroid
+    const centroid = country ? COUNTRY_CENTROIDS[country.toUpperCase()] : undefined;
+    const located = city?.location?.latitude !== undefined && city?.location?.longitude !== undefined;
     const geo: PeerGeo = {
-      lat: city?.location?.latitude ?? null,
-      lon: city?.location?.longitude ?? null,
-      country: city?.country?.iso_code ?? city?.registered_country?.iso_code ?? null,
+      lat: located ? city!.location!.latitude : (centroid?.[0] ?? null),
+      lon: located ? city!.location!.longitude : (centroid?.[1] ?? null),
+      country,
       city: city?.city?.names?.en ?? null,
       asn: asn?.autonomous_system_number ?? null,
       org: asn?.autonomous_system_organization ?? null,

@@ -7,7 +7,7 @@ import type { BitcoinRpc } from './client.js';
 import { CHAIN_NAME } from './client.js';
 import type { BitcoinSourceConfig } from './config.js';
 import type { HistogramRow } from './frames.js';
-import { GeoLookup, NO_GEO } from './geo.js';
+import { defaultCountryDb, GeoLookup, NO_GEO } from './geo.js';
 import { MempoolSync } from './mempoolSync.js';
 import { HASHPS_BLOCKS, SMART_FEE_METRIC_TARGETS, type BitcoinMetrics } from './metrics.js';
 import {
@@ -207,13 +207,15 @@ export class BitcoinState {
     });
   }
 
-  /** The geolocation databases, opened once on first use; null when none is configured or readable. */
+  /** The geolocation databases, opened once on first use; null when turned off or not readable. */
   geo(): Promise<GeoLookup | null> {
-    const files = this.config.geoip;
-    if (!files?.cityDb && !files?.asnDb) return Promise.resolve(null);
+    const configured = this.config.geoip;
+    if (configured === false) return Promise.resolve(null);
+    const files = { ...configured, countryDb: configured?.countryDb ?? defaultCountryDb() };
+    if (!files.cityDb && !files.asnDb && !files.countryDb) return Promise.resolve(null);
     this.geoLookup ??= GeoLookup.open(files).catch((error: unknown) => {
       this.geoError = `geoip database not readable: ${error instanceof Error ? error.message : String(error)}`;
-      this.log.warn({ cityDb: files.cityDb, asnDb: files.asnDb }, this.geoError);
+      this.log.warn({ cityDb: files.cityDb, asnDb: files.asnDb, countryDb: files.countryDb }, this.geoError);
       return null;
     });
     return this.geoLookup;
