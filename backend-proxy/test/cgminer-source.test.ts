@@ -106,7 +106,7 @@ it('firmware that refuses `version+devdetails` is identified with the commands o
     await source.fleet.pollNow();
     const [table] = await source.queries.miners!(query());
     expect(frameColumn(table!, 'flavour')).toEqual(['whatsminer', 'bmminer']);
-    expect(frameColumn(table!, 'model')).toEqual(['M30S+', 'Antminer S19 Pro']);
+    expect(frameColumn(table!, 'model')).toEqual(['M30S+_VE40', 'Antminer S19 Pro']);
     expect(frameColumn(table!, 'status')).toEqual(['online', 'online']);
     // whatsminer: one refused `+` try, then version and devdetails alone; bmminer: the `+` form only
     expect(picky.miners[0]!.received.get('version')).toBe(2);

@@ -73,7 +73,8 @@ describe('cgminer source over TCP', () => {
       'cgminer-0001': { flavour: 'cgminer', model: 'Avalon 1066', powerSource: 'config', powerWatts: 1200, th: 50 },
       'bmminer-0002': { flavour: 'bmminer', model: 'Antminer S19 Pro', powerSource: 'model', powerWatts: 3250, th: 110 },
       'braiins-0003': { flavour: 'braiins', model: 'Antminer S19j Pro', powerSource: 'measured', powerWatts: 2950, th: 100 },
-      'whatsminer-0004': { flavour: 'whatsminer', model: 'M30S+', powerSource: 'measured', powerWatts: 3400, th: 100 },
+      // btminer's devdetails Model carries the hardware revision (asic-rs@fdcd101:src/factory.rs:886)
+      'whatsminer-0004': { flavour: 'whatsminer', model: 'M30S+_VE40', powerSource: 'measured', powerWatts: 3400, th: 100 },
     };
     for (const [name, want] of Object.entries(expected)) {
       const r = row(table!, name);
@@ -193,10 +194,13 @@ describe('cgminer source over TCP', () => {
   });
 
   it('the STATUS envelope: an E reply becomes a CgminerStatusError with its code', async () => {
-    const bm = fleet.miners[1]!; // bmminer has no ASC devices: cgminer code 10 "No ASCs"
-    const error = await sendCommands(bm, ['devs'], { connectTimeoutMs: 2_000, timeoutMs: 2_000 }).catch((e: unknown) => e);
+    // btminer has no `version`: {"STATUS":"E","Code":14,"Msg":"invalid cmd","Description":"whatsminer v1.1"}
+    // (the refusal issue 17 quotes; a bare STATUS letter, as btminer's own replies have)
+    const wm = fleet.miners[3]!;
+    const error = await sendCommands(wm, ['version'], { connectTimeoutMs: 2_000, timeoutMs: 2_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CgminerStatusError);
-    expect((error as CgminerStatusError).statusCode).toBe(10);
+    expect(error).toMatchObject({ statusCode: 14, statusLetter: 'E', description: 'whatsminer v1.1' });
+    expect((error as Error).message).toBe('version: miner replied E code 14: invalid cmd');
   });
 
   it('privileged or unknown commands are refused before any socket opens', async () => {

@@ -1,7 +1,21 @@
-// Reply documents of the four firmware families the fleet simulator imitates, shaped after
-// captured replies (check_cgminer's ReplyExamples.hs for Antminer S9/S15/Z9-Mini stats and
-// Whatsminer summary; Braiins OS API docs for temps/fans/tunerstatus; cgminer API-README for
-// the STATUS envelope and its codes). Faults change the numbers here and the bytes in fleet.ts.
+// Reply documents of the four firmware families the fleet simulator imitates. Each shape names
+// the capture or source it follows; the captures are kept in backend-proxy/test/fixtures/miners
+// (provenance and licence in its README) and test/cgminer-simulator-shapes.test.ts holds every
+// normal answer here against them:
+// - STATUS envelope, codes, joined `a+b` replies: ckolivas/cgminer@b8491c6:api.c (message table
+//   :500-560, join :5119-5188)
+// - bmminer: Antminer S19 Pro version/summary/stats/pools/devs, asic-rs@fdcd101
+//   asic-rs-firmwares/antminer/src/test/json/v2020/*.json; S9 SE stats, check_cgminer
+//   test/ReplyExamples.hs
+// - Braiins OS: BOSminer 0.2.0 S9 version/summary/pools/fans/temps/devs, foreman-apps@8f99ba0
+//   AntminerStatsITest.java:542-562; tunerstatus and BOSer version: BOSMiner-py README and the
+//   Braiins OS API documentation (no capture)
+// - Whatsminer btminer: summary/pools/devs/get_version/get_psu/status, asic-rs@fdcd101
+//   asic-rs-firmwares/whatsminer/src/test/json/v1/*.json; devdetails asic-rs@fdcd101
+//   src/factory.rs:886; `version` refused ("invalid cmd", "whatsminer v1.1", quoted in issue 17)
+// - cgminer (Avalon): version/devdetails/summary/devs/pools, asic-rs@fdcd101
+//   asic-rs-firmwares/avalonminer/src/test/json/*.json
+// Faults change the numbers here and the bytes in fleet.ts.
 
 export type SimFlavour = 'cgminer' | 'bmminer' | 'braiins' | 'whatsminer';
 
@@ -27,12 +41,24 @@ export interface SimMinerState {
   faults: Set<SimFault>;
 }
 
+// STATUS Description per family, as the captures carry it (btminer's cgminer-API commands say
+// "cgminer 4.9.2"; its own commands "whatsminer v1.4.0")
 const DESCRIPTION: Record<SimFlavour, string> = {
   cgminer: 'cgminer 4.11.1',
-  bmminer: 'cgminer 4.9.0',
+  bmminer: 'cgminer 1.0.0',
   braiins: 'BOSer boser-buildroot 0.1.0-0ce150e9',
-  whatsminer: 'btminer',
+  whatsminer: 'cgminer 4.9.2',
 };
+
+/** btminer's own commands answer with a bare STATUS letter and Code 131 (asic-rs v1/get_version.json). */
+function btminerReply(now: number, msg: Record<string, unknown>): Record<string, unknown> {
+  return { STATUS: 'S', When: Math.floor(now / 1000), Code: 131, Msg: msg, Description: 'whatsminer v1.4.0' };
+}
+
+/** btminer refuses what it does not know, `version` included (quoted in issue 17). */
+export function btminerRefusal(now: number): Record<string, unknown> {
+  return { STATUS: 'E', When: Math.floor(now / 1000), Code: 14, Msg: 'invalid cmd', Description: 'whatsminer v1.1' };
+}
 
 // STATUS codes as cgminer's api.c numbers them: 7 pools, 9 devs, 10 no devices, 11 summary,
 // 14 invalid command, 22 version, 45 access denied, 69 devdetails, 70 stats; Braiins OS adds
@@ -109,7 +135,9 @@ function pools(state: SimMinerState, now: number) {
       'Get Failures': 0,
       'Remote Failures': 0,
       User: pool.user,
-      'Last Share Time': active ? Math.floor(now / 1000) - 2 : 0,
+      // bmminer prints the time since the share ("0:00:03", asic-rs v2020/pools.json); cgminer,
+      // BOSminer and btminer a Unix time (asic-rs v1/pools.json, foreman-apps bOS pools)
+      'Last Share Time': state.flavour === 'bmminer' ? (active ? '0:00:02' : '0') : active ? Math.floor(now / 1000) - 2 : 0,
       'Diff1 Shares': accepted * 65536,
       'Proxy Type': '',
       Proxy: '',
@@ -217,11 +245,11 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
     row[`temp_chip${b + 1}`] = `${t.chip - 17}-${t.chip - 15}-${t.chip - 1}-${t.chip}`;
   }
   row.total_rateideal = state.terahash * 1000;
-  row.rate_unit = 'GH/s';
+  row.rate_unit = 'GH'; // asic-rs v2020/stats.json
   row.total_freqavg = 525;
   row.total_acn = state.boards * 76;
   row.total_rate = Number((th * 1000).toFixed(2));
-  row.temp_max = Math.max(...Array.from({ length: state.boards }, (_, b) => temps(state, b).pcb));
+  row.temp_max = 0; // S19 Pro stock firmware leaves it 0 (asic-rs v2020/stats.json)
   row['Device Hardware%'] = 0.0005;
   row.no_matching_work = state.hardwareErrors;
   for (let b = 0; b < state.boards; b++) {
@@ -280,24 +308,41 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
   const env = (code: number, msg: string) => ({ STATUS: status(state, 'S', code, msg, now) });
   switch (command) {
     case 'version': {
-      const versions: Record<SimFlavour, Record<string, unknown>> = {
-        cgminer: { CGMiner: '4.11.1', API: '3.7' },
-        bmminer: { BMMiner: '1.0.0', API: '3.1', Miner: 'uart_trans.1.3', CompileTime: 'Fri Jul 14 19:00:00 CST 2023', Type: state.model },
+      // btminer has no `version`
+      if (state.flavour === 'whatsminer') return btminerRefusal(now);
+      const versions: Record<Exclude<SimFlavour, 'whatsminer'>, Record<string, unknown>> = {
+        // Avalon: PROD names the model (asic-rs avalonminer/version.json)
+        cgminer: { CGMiner: '4.11.1', API: '3.7', PROD: state.model, MODEL: state.model.replace(/^Avalon\s*/i, '') },
+        // asic-rs v2020/version.json
+        bmminer: { BMMiner: '1.0.0', API: '3.1', Miner: '49.0.1.3', CompileTime: 'Tue Dec  6 16:12:30 CST 2022', Type: state.model },
+        // BOSMiner-py README capture
         braiins: { API: '3.7', BOSer: 'boser-buildroot 0.1.0-0ce150e9' },
-        whatsminer: { BTMiner: '2.0.5', API: '3.1', Miner: '20230911.12.Rel' },
       };
       return { ...env(22, state.flavour === 'braiins' ? 'BOSer versions' : 'CGMiner versions'), VERSION: [versions[state.flavour]], id: 1 };
     }
+    case 'get_version':
+      if (state.flavour !== 'whatsminer') break;
+      return btminerReply(now, { api_ver: 'whatsminer v1.4.0', fw_ver: '20210322.22.REL' });
+    case 'get_psu':
+      if (state.flavour !== 'whatsminer') break;
+      return btminerReply(now, { hw_version: '', model: 'P21-12-3600-E', name: 'P21', sw_version: '102220.009' });
+    case 'status':
+      if (state.flavour !== 'whatsminer') break;
+      return btminerReply(now, { 'Firmware Version': "'20210322.22.REL'", btmineroff: 'false' });
     case 'devdetails':
       return {
         ...env(69, 'Device Details'),
-        DEVDETAILS: Array.from({ length: state.boards }, (_, b) => ({
+        // whatsminer: Name "SM", Driver "bitmicro", Model "M30S+_VE40" (asic-rs src/factory.rs:886);
+        // Avalon: Name "AVALON", Driver "avalon", Model "" (asic-rs avalonminer/devdetails.json);
+        // Braiins: Model and Chips per board, as pyasic reads them (braiins_os.py:413-423)
+        DEVDETAILS: Array.from({ length: state.flavour === 'cgminer' ? 1 : state.boards }, (_, b) => ({
           DEVDETAILS: b,
-          Name: state.flavour === 'whatsminer' ? 'SM' : '',
-          ID: b,
+          Name: state.flavour === 'whatsminer' ? 'SM' : state.flavour === 'cgminer' ? 'AVALON' : '',
+          ID: state.flavour === 'braiins' ? b + 6 : b,
           Driver: state.flavour === 'whatsminer' ? 'bitmicro' : state.flavour === 'braiins' ? 'BitmainS19' : 'avalon',
           Kernel: '',
-          Model: state.model,
+          Model: state.flavour === 'cgminer' ? '' : state.model,
+          ...(state.flavour === 'braiins' ? { Chips: 126 } : {}),
           'Device Path': '',
         })),
         id: 1,
@@ -308,7 +353,12 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
       return { ...env(7, '2 Pool(s)'), POOLS: pools(state, now), id: 1 };
     case 'devs':
     case 'edevs':
-      if (state.flavour === 'bmminer') return { STATUS: status(state, 'E', 10, 'No ASCs', now), id: 1 };
+      if (state.flavour === 'bmminer') {
+        // stock S19 firmware lists one "BTM_SOC" device with no rates (asic-rs v2020/devs.json)
+        const device = { ASC: 0, Name: 'BTM_SOC', ID: 0, Enabled: 'Y', Status: 'Alive', Tenperature: 0.0, 'MHS av': 0.0, 'MHS 5s': 0.0, Accepted: state.accepted, Rejected: state.rejected, 'Hardware Errors': 0, Utility: 0.0 };
+        return { ...env(9, '1 ASC(s)'), DEVS: [device], id: 1 };
+      }
+      if (state.flavour === 'whatsminer' && command === 'edevs') break; // btminer v1 answers devs (asic-rs, pyasic)
       return { ...env(9, `${state.boards} ASC(s)`), DEVS: devsRows(state), id: 1 };
     case 'stats':
       if (state.flavour === 'bmminer') {
@@ -361,6 +411,7 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
     default:
       break;
   }
+  if (state.flavour === 'whatsminer') return btminerRefusal(now);
   if (PRIVILEGED_ANSWERED.has(command)) {
     return { STATUS: status(state, 'E', 45, `Access denied to '${command}' command`, now), id: 1 };
   }

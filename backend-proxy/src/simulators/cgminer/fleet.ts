@@ -53,7 +53,8 @@ const DEFAULT_MODELS: Record<SimFlavour, { model: string; terahash: number; watt
   cgminer: { model: 'Avalon 1066', terahash: 50, watts: 3250 },
   bmminer: { model: 'Antminer S19 Pro', terahash: 110, watts: 3250 },
   braiins: { model: 'Antminer S19j Pro', terahash: 100, watts: 2950 },
-  whatsminer: { model: 'M30S+', terahash: 100, watts: 3400 },
+  // devdetails Model as btminer prints it, hardware revision included (asic-rs src/factory.rs:886)
+  whatsminer: { model: 'M30S+_VE40', terahash: 100, watts: 3400 },
 };
 
 /** The defects each family's firmware is known for (see sources/cgminer/repair.ts). */
@@ -119,13 +120,10 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
       } else if (options.noMultiCommand?.includes(miner.flavour)) {
         document = replyFor(miner.state, request, at); // the whole `a+b` is one unknown command
       } else {
+        // cgminer answers each member of a joined request in its own section, an unknown one
+        // with its own "Invalid command" (ckolivas/cgminer@b8491c6:api.c:5139-5183)
         const replies = commands.map((c) => replyFor(miner.state, c, at));
-        const refused = replies.find((r) => {
-          const s = (r.STATUS as Array<{ STATUS: string }>)[0];
-          return s?.STATUS === 'E';
-        });
-        // cgminer answers a multi-command with one bad member by one error for all
-        document = refused ?? Object.fromEntries([...commands.map((c, i) => [c, [replies[i]]]), ['id', 1]]);
+        document = Object.fromEntries([...commands.map((c, i) => [c, [replies[i]]]), ['id', 1]]);
       }
       let text = JSON.stringify(document);
       const faults = miner.state.faults;

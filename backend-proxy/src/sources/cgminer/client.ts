@@ -34,6 +34,8 @@ export type ReplyDocument = Record<string, unknown> & { STATUS?: StatusEntry[] |
 
 export interface CommandResult {
   documents: Partial<Record<ReadOnlyCommand, ReplyDocument>>;
+  /** members of a `+` request the miner refused (E/F STATUS), with its message; left out of `documents` */
+  refused: Partial<Record<ReadOnlyCommand, string>>;
   repairs: RepairKind[];
   bytes: number;
 }
@@ -44,7 +46,9 @@ export class CgminerStatusError extends UpstreamError {
   constructor(
     message: string,
     readonly statusCode: number | undefined,
-    readonly statusLetter: string
+    readonly statusLetter: string,
+    /** the STATUS `Description`: btminer names itself there ("whatsminer v1.1") even when refusing */
+    readonly description = ''
   ) {
     super(message, statusCode, false);
   }
@@ -67,9 +71,23 @@ export async function sendCommands(
     if (error instanceof MinerJsonError) throw new UpstreamError(error.message, 'bad-json');
     throw error;
   }
-  const documents = splitDocuments(parsed.value, commands as readonly ReadOnlyCommand[]);
-  for (const [command, document] of Object.entries(documents)) checkStatus(command, document);
-  return { documents, repairs: parsed.repairs, bytes: raw.bytes };
+  const all = splitDocuments(parsed.value, commands as readonly ReadOnlyCommand[]);
+  // cgminer answers each member of a `+` request on its own, an unknown one with its own
+  // "Invalid command" (ckolivas/cgminer@b8491c6:api.c:5172-5180): one refused member (a
+  // Braiins `tunerstatus` older firmware lacks) must not cost the others. Only when every
+  // member was refused is the request an error.
+  const documents: Partial<Record<ReadOnlyCommand, ReplyDocument>> = {};
+  const refused: Partial<Record<ReadOnlyCommand, string>> = {};
+  let firstError: CgminerStatusError | undefined;
+  for (const [command, document] of Object.entries(all) as Array<[ReadOnlyCommand, ReplyDocument]>) {
+    const error = statusError(command, document);
+    if (error) {
+      refused[command] = error.message;
+      firstError ??= error;
+    } else documents[command] = document;
+  }
+  if (firstError && Object.keys(documents).length === 0) throw firstError;
+  return { documents, refused, repairs: parsed.repairs, bytes: raw.bytes };
 }
 
 /** Maps a (possibly multi-command or concatenated) reply to one document per command. */
@@ -101,16 +119,23 @@ export function splitDocuments(
   return out;
 }
 
-function checkStatus(command: string, document: ReplyDocument): void {
+function statusError(command: string, document: ReplyDocument): CgminerStatusError | undefined {
   const status = Array.isArray(document.STATUS) ? document.STATUS[0] : document.STATUS;
-  // btminer's own commands send STATUS as a bare letter with Code/Msg beside it
-  const letter = typeof status === 'string' ? status : status?.STATUS;
-  const code = typeof status === 'string' ? asNumber(document.Code) : status?.Code;
-  const msg = typeof status === 'string' ? document.Msg : status?.Msg;
-  if (letter === 'E' || letter === 'F') {
-    const text = typeof msg === 'string' ? msg.slice(0, 200) : 'error';
-    throw new CgminerStatusError(`${command}: miner replied ${letter}${code !== undefined ? ` code ${code}` : ''}: ${text}`, code, letter);
-  }
+  // btminer's own commands (and its refusals) send STATUS as a bare letter with Code/Msg/
+  // Description beside it: {"STATUS":"E","When":…,"Code":14,"Msg":"invalid cmd","Description":"whatsminer v1.1"}
+  const bare = typeof status === 'string';
+  const letter = bare ? status : status?.STATUS;
+  const code = bare ? asNumber(document.Code) : status?.Code;
+  const msg = bare ? document.Msg : status?.Msg;
+  const description = bare ? document.Description : status?.Description;
+  if (letter !== 'E' && letter !== 'F') return undefined;
+  const text = typeof msg === 'string' ? msg.slice(0, 200) : 'error';
+  return new CgminerStatusError(
+    `${command}: miner replied ${letter}${code !== undefined ? ` code ${code}` : ''}: ${text}`,
+    code,
+    letter,
+    typeof description === 'string' ? description.slice(0, 200) : ''
+  );
 }
 
 function asNumber(value: unknown): number | undefined {

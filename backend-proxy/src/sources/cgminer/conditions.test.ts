@@ -70,6 +70,7 @@ function miner(name: string, options: { snapshot?: MinerSnapshot | null; status?
     snapshot: options.snapshot === undefined ? snapshot() : options.snapshot,
     power: { watts: 3_250, source: 'model', note: '' },
     history,
+    fanSlotsSeen: 0,
   };
 }
 

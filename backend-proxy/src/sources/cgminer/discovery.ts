@@ -9,22 +9,60 @@ import { identify, type Identity } from './model.js';
 
 type Send = (commands: ReadOnlyCommand[]) => Promise<Partial<Record<ReadOnlyCommand, ReplyDocument>>>;
 
+/** The miner answered (with a refusal or broken JSON): it is there, just not with this command. */
+function answered(error: unknown): boolean {
+  return error instanceof CgminerStatusError || (error instanceof UpstreamError && error.code === 'bad-json');
+}
+
 /**
- * Identifies a miner with `version+devdetails` on one connection; firmware that refuses or
- * garbles the `+` form gets the two commands one by one. A miner that does not answer at all
- * throws (the caller decides: not a miner, or offline).
+ * Identifies a miner as pyasic and asic-rs do: `version` and `devdetails`
+ * (pyasic@0.79.0:pyasic/miners/factory.py:951 sends both; 256foundation/asic-rs@fdcd101:
+ * asic-rs-core/src/discovery.rs:3-10). First as one `version+devdetails` request, then one by
+ * one when the firmware refuses or garbles the `+` form. Whatsminer's btminer has no `version`:
+ * it answers `{"STATUS":"E","Code":14,"Msg":"invalid cmd","Description":"whatsminer v1.1"}`,
+ * so the refusal's Description, or `devdetails` Driver `bitmicro`
+ * (pyasic@0.79.0:pyasic/miners/factory.py:1072-1073), names it; its firmware version comes
+ * from btminer's own `get_version` (`Msg.fw_ver`, pyasic@0.79.0:pyasic/miners/factory.py:1356-1361).
+ * A miner that answers neither command throws (the caller decides: not a miner, or offline).
  */
 export async function identifyMiner(send: Send): Promise<Identity> {
+  let identity: Identity | undefined;
   try {
     const both = await send(['version', 'devdetails']);
-    if (Array.isArray(both.version?.VERSION)) return identify(both.version, both.devdetails);
+    // a member the miner refused is left out: devdetails alone (Driver `bitmicro`) still names a Whatsminer
+    if (Array.isArray(both.version?.VERSION) || Array.isArray(both.devdetails?.DEVDETAILS)) identity = identify(both.version, both.devdetails);
   } catch (error) {
-    const answered = error instanceof CgminerStatusError || (error instanceof UpstreamError && error.code === 'bad-json');
-    if (!answered) throw error;
+    if (!answered(error)) throw error;
   }
-  const version = await send(['version']);
-  const details = await send(['devdetails']).catch(() => undefined);
-  return identify(version.version, details?.devdetails);
+  if (!identity) {
+    let refusal: CgminerStatusError | undefined;
+    const version = await send(['version']).then(
+      (docs) => docs.version,
+      (error: unknown) => {
+        if (!answered(error)) throw error;
+        if (error instanceof CgminerStatusError) refusal = error;
+        return undefined;
+      }
+    );
+    const details = (await send(['devdetails']).catch(() => undefined))?.devdetails;
+    if (!version && !details) {
+      throw refusal ?? new UpstreamError('the miner answered neither version nor devdetails', 'not-a-miner');
+    }
+    identity = identify(version, details, refusal?.description);
+  }
+  if (identity.flavour === 'whatsminer' && !identity.firmware) {
+    const reply = await send(['get_version']).catch(() => undefined);
+    identity = { ...identity, firmware: btminerFirmware(reply?.get_version) };
+  }
+  return identity;
+}
+
+/** `get_version` answers `{"STATUS":"S","Code":131,"Msg":{"api_ver":…,"fw_ver":"20210322.22.REL"}}`. */
+function btminerFirmware(document: ReplyDocument | undefined): string | null {
+  const msg = document?.Msg;
+  if (typeof msg !== 'object' || msg === null) return null;
+  const version = (msg as Record<string, unknown>).fw_ver;
+  return typeof version === 'string' && version !== '' ? version.slice(0, 100) : null;
 }
 
 export interface Cidr {

@@ -9,7 +9,8 @@
 //   TEMPS (Board/Chip per hash chain), FANS (RPM), TUNERSTATUS (ApproximateMinerPowerConsumption
 //   = measured power), POOLS, DEVDETAILS (Model)
 // - Whatsminer btminer: SUMMARY (MHS, Fan Speed In/Out, Power or Power_RT = measured power,
-//   Temperature), EDEVS (per board Temperature, Chip Temp Avg, MHS), POOLS, DEVDETAILS (Model)
+//   Temperature), DEVS (per board Temperature, Chip Temp Avg, MHS), POOLS, DEVDETAILS (Model,
+//   Driver `bitmicro`); no `version` command (identified by its refusal or by devdetails)
 import type { ReplyDocument } from './client.js';
 import type { ReadOnlyCommand } from './commands.js';
 
@@ -49,6 +50,11 @@ export interface MinerSnapshot {
   boards: Board[];
   /** RPM of each fan the firmware reports as fitted */
   fans: number[];
+  /**
+   * Braiins OS only: RPM of every fan slot `fans` lists, fitted or empty (an S9 lists four,
+   * two of them empty); the poller keeps the fitted ones in `fans` (see `fittedFans`)
+   */
+  fanSlots?: number[];
   accepted: number;
   rejected: number;
   stale: number;
@@ -71,8 +77,9 @@ export const POLL_PLAN: Record<Flavour, { multi: boolean; commands: ReadOnlyComm
   cgminer: { multi: true, commands: ['summary', 'devs', 'pools'] },
   bmminer: { multi: true, commands: ['summary', 'pools', 'stats'] },
   braiins: { multi: true, commands: ['summary', 'pools', 'devs', 'temps', 'fans', 'tunerstatus'] },
-  // btminer answers one command per connection reliably; `+` is not used with it
-  whatsminer: { multi: false, commands: ['summary', 'pools', 'edevs'] },
+  // btminer answers one command per connection reliably; `+` is not used with it. `devs`, as
+  // pyasic (pyasic@0.79.0:pyasic/miners/backends/btminer.py:93-95) and asic-rs read it
+  whatsminer: { multi: false, commands: ['summary', 'pools', 'devs'] },
 };
 
 type Documents = Partial<Record<ReadOnlyCommand, ReplyDocument>>;
@@ -101,24 +108,39 @@ function statusDescription(document: ReplyDocument | undefined): string {
   return typeof status === 'object' && status ? str(status.Description) : '';
 }
 
-/** Works out the firmware family from a `version` reply (and `devdetails` when there is one). */
-export function identify(version: ReplyDocument | undefined, devdetails?: ReplyDocument): Identity {
+/** The model line of a `Type`: stock S9 bmminer sends "Antminer S9\nV1.3.58" (foreman-apps capture). */
+function modelLine(value: string | null): string | null {
+  const line = value?.split(/[\r\n]/)[0]?.trim();
+  return line ? line : null;
+}
+
+/**
+ * Works out the firmware family from a `version` reply (and `devdetails` when there is one).
+ * `refusal` is the STATUS Description of a refused `version`: btminer has no `version` and
+ * answers "invalid cmd" with Description "whatsminer v1.1".
+ */
+export function identify(version: ReplyDocument | undefined, devdetails?: ReplyDocument, refusal = ''): Identity {
   const v = rows(version, 'VERSION')[0] ?? {};
-  const description = statusDescription(version);
+  const description = statusDescription(version) || refusal;
   const details = rows(devdetails, 'DEVDETAILS')[0];
-  const detailModel = details ? str(details.Model) || null : null;
-  const type = str(v.Type) || null;
+  const detailModel = details ? modelLine(str(details.Model)) : null;
+  const driver = details ? str(details.Driver) : '';
+  const type = modelLine(str(v.Type) || null);
   if ('BOSminer' in v || 'BOSminer+' in v || 'BOSer' in v || /BOS(miner|er)/.test(description)) {
     const firmware = str(v.BOSminer ?? v['BOSminer+'] ?? v.BOSer) || description;
     return { flavour: 'braiins', model: detailModel ?? type, firmware };
   }
-  if (/btminer/i.test(description) || 'BTMiner' in v || /whatsminer/i.test(type ?? '')) {
+  // pyasic@0.79.0:pyasic/miners/factory.py:1072-1073 ("BTMINER" or "BITMICRO" in the reply);
+  // the refusal's "whatsminer v1.1" is btminer's own answer to `version`
+  if (/btminer|whatsminer/i.test(description) || 'BTMiner' in v || /bitmicro/i.test(driver) || /whatsminer/i.test(type ?? '')) {
     return { flavour: 'whatsminer', model: detailModel ?? type, firmware: str(v.Miner ?? v.BTMiner) || null };
   }
   if ('BMMiner' in v || /antminer/i.test(type ?? '')) {
     return { flavour: 'bmminer', model: type, firmware: str(v.Miner ?? v.BMMiner) || null };
   }
-  return { flavour: 'cgminer', model: detailModel ?? type, firmware: str(v.CGMiner) || null };
+  // Avalon names itself in VERSION `PROD` ("Avalon Q"), as pyasic reads it
+  // (pyasic@0.79.0:pyasic/miners/factory.py:1376-1380); its devdetails Model is ""
+  return { flavour: 'cgminer', model: detailModel ?? type ?? modelLine(str(v.PROD) || null), firmware: str(v.CGMiner) || null };
 }
 
 const RATE_UNITS: Array<[string, number]> = [
@@ -138,14 +160,25 @@ export function rateOf(row: Row | undefined, suffix: string): number | null {
   return null;
 }
 
-/** Highest number in a bmminer "60-44" / "40-60-39-59" style reading; 0 and "-" are no reading. */
+/**
+ * A sensor reading that is a temperature. Firmware fills empty and dead sensors with
+ * placeholders, not temperatures: 0 for an empty slot (every capture), −83 for a dead chip
+ * sensor on a stock S9 (`temp2_7`, foreman-apps capture), 0.0 for the Avalon Q's `Temperature`
+ * (asic-rs capture). No board runs at or below 0 °C or at 200 °C.
+ */
+export function temperature(value: unknown): number | null {
+  const n = num(value);
+  return n !== null && n > 0 && n < 200 ? n : null;
+}
+
+/** Highest temperature in a bmminer "60-44" / "40-60-39-59" style reading; 0 and "-" are no reading. */
 function maxDashed(value: unknown): number | null {
-  if (typeof value === 'number') return value > 0 ? value : null;
+  if (typeof value === 'number') return temperature(value);
   if (typeof value !== 'string') return null;
   const parts = value
     .split('-')
-    .map((p) => Number(p))
-    .filter((p) => Number.isFinite(p) && p > 0);
+    .map((p) => temperature(p))
+    .filter((p): p is number => p !== null);
   return parts.length > 0 ? Math.max(...parts) : null;
 }
 
@@ -154,8 +187,19 @@ function positive(value: unknown): number | null {
   return n !== null && n > 0 ? n : null;
 }
 
+/** Unix seconds before 2001: a firmware's "seconds since start", not a time (Avalon Q: 31279). */
+const MIN_UNIX_SECONDS = 1_000_000_000;
+
 export function parsePools(document: ReplyDocument | undefined): Pool[] {
-  const list = rows(document, 'POOLS').map((p, i) => {
+  const list = rows(document, 'POOLS')
+    // a pool whose URL is "*" (user "*", priority 998) is a firmware's hidden fee pool that
+    // reports "Stratum Active": true beside the user's pool (foreman-apps capture of an S9
+    // bmminer 2.0.0 rwglr): not one of the miner's pools
+    .filter((p) => str(p.URL).trim() !== '*')
+    // an unconfigured slot (URL "", Status "Dead": stock S9, D3, E3, L3 captures in foreman-apps)
+    // is not a dead pool
+    .filter((p) => str(p.URL ?? p['Stratum URL']).trim() !== '')
+    .map((p, i) => {
     const lastShare = num(p['Last Share Time']);
     return {
       index: num(p.POOL) ?? i,
@@ -167,15 +211,16 @@ export function parsePools(document: ReplyDocument | undefined): Pool[] {
       accepted: num(p.Accepted) ?? 0,
       rejected: num(p.Rejected) ?? 0,
       stale: num(p.Stale) ?? 0,
-      // bmminer sometimes sends "0:00:12" (time since) instead of a Unix time; that is not kept
-      lastShareTime: lastShare !== null && lastShare > 0 ? lastShare * 1000 : null,
+      // bmminer sometimes sends "0:00:12" (time since) and Avalon seconds since start instead
+      // of a Unix time; neither is kept
+      lastShareTime: lastShare !== null && lastShare >= MIN_UNIX_SECONDS ? lastShare * 1000 : null,
     };
   });
-  // firmware without `Stratum Active`: the alive pool of best priority gets the work
-  if (list.length > 0 && !list.some((p) => p.active)) {
-    const alive = list.filter((p) => p.status === 'Alive').sort((a, b) => a.priority - b.priority)[0];
-    if (alive) alive.active = true;
-  }
+  // one pool gets the work: of those saying `Stratum Active`, the best priority; firmware
+  // without the flag: the alive pool of best priority
+  const byPriority = [...list].sort((a, b) => a.priority - b.priority);
+  const active = byPriority.find((p) => p.active) ?? byPriority.find((p) => p.status === 'Alive');
+  for (const p of list) p.active = p === active;
   return list;
 }
 
@@ -189,8 +234,10 @@ function bmminerStats(document: ReplyDocument | undefined): { boards: Board[]; f
     const hasRate = rate !== undefined && rate !== '';
     if (!hasRate && !(chips !== null && chips > 0)) continue;
     const rateGh = num(rate);
-    const chipTemp = maxDashed(row[`temp_chip${n}`]) ?? positive(row[`temp2_${n}`]) ?? positive(row[`temp3_${n}`]);
-    const boardTemp = maxDashed(row[`temp_pcb${n}`]) ?? positive(row[`temp${n}`]);
+    // temp_pcbN "60-44" matches tempN 60 and temp_chipN "79-65" matches temp2_N 79 in the S9 SE
+    // capture (check_cgminer): tempN is the PCB, temp2_N the chips
+    const chipTemp = maxDashed(row[`temp_chip${n}`]) ?? temperature(row[`temp2_${n}`]) ?? temperature(row[`temp3_${n}`]);
+    const boardTemp = maxDashed(row[`temp_pcb${n}`]) ?? temperature(row[`temp${n}`]);
     boards.push({
       index: n - 1,
       hashrate: rateGh === null ? null : rateGh * 1e9,
@@ -201,25 +248,58 @@ function bmminerStats(document: ReplyDocument | undefined): { boards: Board[]; f
       status: rateGh !== null && rateGh > 0 ? 'Alive' : 'Dead',
     });
   }
+  return { boards, fans: bmminerFans(row), row };
+}
+
+/**
+ * `fan_num` fans, read from the first block of four slots (fan1-4 or fan5-8) where one
+ * turns, as pyasic does (pyasic@0.79.0:pyasic/miners/backends/bmminer.py:228-241): a stock S9
+ * says fan_num 2 with fan1-4 at 0 and its fans in fan5/fan6 (foreman-apps capture). A 0 inside
+ * that block is a stopped fan; without fan_num, the turning fans are the fitted ones.
+ */
+function bmminerFans(row: Row): number[] {
   const fanCount = num(row.fan_num);
-  const fans: number[] = [];
-  if (fanCount !== null) {
-    for (let n = 1; n <= fanCount; n++) fans.push(num(row[`fan${n}`]) ?? 0);
-  } else {
-    for (let n = 1; n <= 8; n++) {
-      const rpm = num(row[`fan${n}`]);
-      if (rpm !== null && rpm > 0) fans.push(rpm);
-    }
+  const rpm = (n: number) => num(row[`fan${n}`]) ?? 0;
+  if (fanCount === null) {
+    return Array.from({ length: 8 }, (_, i) => rpm(i + 1)).filter((r) => r > 0);
   }
-  return { boards, fans, row };
+  const offset = [1, 5].find((first) => [0, 1, 2, 3].some((i) => rpm(first + i) > 0)) ?? 1;
+  return Array.from({ length: Math.max(0, Math.min(fanCount, 16)) }, (_, i) => rpm(offset + i));
+}
+
+/**
+ * Fans fitted to a Braiins OS miner. BOSminer's `fans` lists every slot the control board has
+ * (four on an S9, two of them empty at 0 RPM: foreman-apps captures of BOSminer 0.2.0 and
+ * BOSminer+ 0.2.0), with nothing saying which are fitted. Fitted are the first
+ * `max(expected, seen)` slots: `expected` is the model's fan count (pyasic keeps that many:
+ * pyasic@0.79.0:pyasic/miners/backends/braiins_os.py:498-503), `seen` is one past the last
+ * slot ever seen turning on this miner, so a fan that stops later still counts as stopped.
+ */
+export function fittedFans(slots: readonly number[], expected: number | null, seen: number): number[] {
+  const turning = slots.reduce((last, rpm, i) => (rpm > 0 ? i + 1 : last), 0);
+  const count = Math.min(slots.length, Math.max(expected ?? 0, seen, turning));
+  return slots.slice(0, count);
+}
+
+/**
+ * Fans of an Antminer model, from pyasic's model table (pyasic@0.79.0:
+ * pyasic/miners/device/models/antminer/X9/S9.py:26, X9/T9.py:26 → 2; X17/S17.py:25,
+ * X19/S19.py:25 → 4); null when unknown or water-cooled (no fans to count).
+ */
+export function expectedFans(model: string | null | undefined): number | null {
+  const m = (model ?? '').toLowerCase();
+  if (/hyd|hydro|immersion/.test(m)) return null;
+  if (/\b[st]9/.test(m)) return 2;
+  if (/\b[st](17|19|21)/.test(m)) return 4;
+  return null;
 }
 
 function devBoards(document: ReplyDocument | undefined): Board[] {
   return rows(document, 'DEVS').map((d, i) => ({
     index: num(d.ASC ?? d.ID ?? d.PGA ?? d.GPU) ?? i,
     hashrate: rateOf(d, '5s') ?? rateOf(d, 'av'),
-    boardTemp: positive(d.Temperature),
-    chipTemp: positive(d['Chip Temp Avg'] ?? d['Chip Temp Max']),
+    boardTemp: temperature(d.Temperature),
+    chipTemp: temperature(d['Chip Temp Avg'] ?? d['Chip Temp Max']),
     chips: num(d['Effective Chips'] ?? d.Chips),
     hardwareErrors: num(d['Hardware Errors']),
     status: str(d.Status) || 'unknown',
@@ -233,6 +313,7 @@ export function toSnapshot(flavour: Flavour, documents: Documents): MinerSnapsho
   let fans: number[] = [];
   let measuredWatts: number | null = null;
   let statsRow: Row | undefined;
+  let fanSlots: number[] | undefined;
 
   switch (flavour) {
     case 'bmminer': {
@@ -248,18 +329,20 @@ export function toSnapshot(flavour: Flavour, documents: Documents): MinerSnapsho
       temps.forEach((t, i) => {
         const board = boards[i];
         if (board) {
-          board.boardTemp = positive(t.Board);
-          board.chipTemp = positive(t.Chip);
+          board.boardTemp = temperature(t.Board);
+          board.chipTemp = temperature(t.Chip);
         } else {
-          boards.push({ index: i, hashrate: null, boardTemp: positive(t.Board), chipTemp: positive(t.Chip), chips: null, hardwareErrors: null, status: 'unknown' });
+          boards.push({ index: i, hashrate: null, boardTemp: temperature(t.Board), chipTemp: temperature(t.Chip), chips: null, hardwareErrors: null, status: 'unknown' });
         }
       });
-      fans = rows(documents.fans, 'FANS').map((f) => num(f.RPM) ?? 0);
+      fanSlots = rows(documents.fans, 'FANS').map((f) => num(f.RPM) ?? 0);
+      // without what the poller knows (model, slots seen turning): the turning ones count
+      fans = fittedFans(fanSlots, null, 0);
       measuredWatts = positive(rows(documents.tunerstatus, 'TUNERSTATUS')[0]?.ApproximateMinerPowerConsumption);
       break;
     }
     case 'whatsminer': {
-      boards = devBoards(documents.edevs ?? documents.devs);
+      boards = devBoards(documents.devs ?? documents.edevs);
       if (summary) {
         fans = [num(summary['Fan Speed In']), num(summary['Fan Speed Out'])].filter((f): f is number => f !== null);
         measuredWatts = positive(summary.Power_RT) ?? positive(summary.Power);
@@ -284,6 +367,7 @@ export function toSnapshot(flavour: Flavour, documents: Documents): MinerSnapsho
     pools: parsePools(documents.pools),
     uptime: num(summary?.Elapsed ?? summary?.Uptime ?? statsRow?.Elapsed),
     measuredWatts,
+    ...(fanSlots ? { fanSlots } : {}),
   };
 }
 

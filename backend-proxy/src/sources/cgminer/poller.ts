@@ -8,7 +8,7 @@ import { CgminerStatusError, sendCommands, type ClientOptions, type ReplyDocumen
 import type { ReadOnlyCommand } from './commands.js';
 import { mapLimit } from './limit.js';
 import { identifyMiner } from './discovery.js';
-import { activePool, maxTemperature, POLL_PLAN, toSnapshot, type Identity, type MinerSnapshot } from './model.js';
+import { activePool, expectedFans, fittedFans, maxTemperature, POLL_PLAN, toSnapshot, type Identity, type MinerSnapshot } from './model.js';
 import type { RepairKind } from './repair.js';
 
 export type MinerStatus = 'online' | 'offline' | 'unknown';
@@ -41,6 +41,8 @@ export interface MinerRecord {
   snapshot: MinerSnapshot | null;
   power: { watts: number; source: PowerSource; note: string };
   history: HistoryRing<MinerSample>;
+  /** Braiins OS: one past the last fan slot seen turning (a fitted fan that stops still counts) */
+  fanSlotsSeen: number;
 }
 
 export interface FleetEvent {
@@ -102,6 +104,7 @@ export class FleetPoller {
       snapshot: null,
       power: resolvePower({ model: entry.model, configWatts: entry.powerWatts }),
       history: this.options.history.ring<MinerSample>(`cgminer:${this.options.sourceId}:${key}`, this.options.historySize),
+      fanSlotsSeen: 0,
     };
     this.miners.set(key, record);
     return record;
@@ -180,6 +183,11 @@ export class FleetPoller {
       record.status = 'online';
       record.since = now;
     }
+    if (snapshot.fanSlots) {
+      const fitted = fittedFans(snapshot.fanSlots, expectedFans(record.configModel ?? record.identity?.model), record.fanSlotsSeen);
+      record.fanSlotsSeen = Math.max(record.fanSlotsSeen, snapshot.fanSlots.reduce((last, rpm, i) => (rpm > 0 ? i + 1 : last), 0));
+      snapshot.fans = fitted;
+    }
     record.snapshot = snapshot;
     record.lastSeen = now;
     record.lastError = null;
@@ -213,6 +221,7 @@ export class FleetPoller {
       record.since = now;
       // firmware may be swapped while a miner is down: identify it again when it returns
       record.identity = null;
+      record.fanSlotsSeen = 0;
     }
     record.history.push({ t: now, hashrate: 0, maxTemp: null, fanMin: null, rejected: null, accepted: null, online: false });
   }

@@ -1,0 +1,191 @@
+// The cgminer source against replies captured from real miners (test/fixtures/miners, provenance
+// and licence in its README), replayed byte for byte by a TCP stand-in: identification, one
+// poll through the real client, repair pass and model, and what the fleet's health makes of it.
+// Every expected value is read off the capture by hand; the derivation is written beside it.
+import { afterEach, describe, expect, it } from 'vitest';
+import { HistoryStore } from '../src/core/history.js';
+import { sendCommands } from '../src/sources/cgminer/client.js';
+import { DEFAULT_FLEET_LIMITS, fleetConditions } from '../src/sources/cgminer/conditions.js';
+import { maxTemperature, activePool } from '../src/sources/cgminer/model.js';
+import { FleetPoller, type MinerRecord } from '../src/sources/cgminer/poller.js';
+import { startReplayMiner, type ReplayMiner } from './cgminerReplay.js';
+
+const running: ReplayMiner[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((m) => m.close()));
+});
+
+async function pollCapture(folder: string): Promise<{ record: MinerRecord; replay: ReplayMiner; repairs: string[] }> {
+  const replay = await startReplayMiner(folder);
+  running.push(replay);
+  const repairs: string[] = [];
+  const poller = new FleetPoller({
+    sourceId: 'captures',
+    client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 },
+    concurrency: 1,
+    jitterMs: 0,
+    historySize: 10,
+    history: new HistoryStore(),
+    now: () => 1_800_000_000_000,
+    hooks: { onRepairs: (kinds) => repairs.push(...kinds) },
+  });
+  const record = poller.add({ host: replay.host, port: replay.port, name: folder });
+  await poller.pollOne(record);
+  expect(record.lastError, `poll of ${folder}`).toBeNull();
+  expect(record.status).toBe('online');
+  return { record, replay, repairs };
+}
+
+const GH = 1e9;
+const MH = 1e6;
+
+describe('Whatsminer btminer (asic-rs v1 captures)', () => {
+  it('is identified although `version` is refused, and polled', async () => {
+    const { record, replay } = await pollCapture('whatsminer-btminer');
+    // version.reply: STATUS E "invalid cmd", Description "whatsminer v1.1"; devdetails.reply:
+    // Driver "bitmicro", Model "M30S+_VE40"; get_version.reply: Msg.fw_ver "20210322.22.REL"
+    expect(record.identity).toEqual({ flavour: 'whatsminer', model: 'M30S+_VE40', firmware: '20210322.22.REL' });
+    // btminer answers one command per connection; devs as pyasic reads it (btminer.py:93-95)
+    expect(replay.received.slice(-3)).toEqual(['summary', 'pools', 'devs']);
+    const s = record.snapshot!;
+    // summary.reply: "MHS 5s": 70668114.52, "MHS av": 67753251.19
+    expect(s.hashrate).toBeCloseTo(70668114.52 * MH, -3);
+    expect(s.hashrateAvg).toBeCloseTo(67753251.19 * MH, -3);
+    // summary.reply: "Fan Speed In": 6450, "Fan Speed Out": 6480; "Power_RT": 3427 (measured)
+    expect(s.fans).toEqual([6450, 6480]);
+    expect(s.measuredWatts).toBe(3427);
+    expect(record.power).toMatchObject({ watts: 3427, source: 'measured' });
+    // summary.reply: Accepted 2338, Rejected 0, Stale 0, "Hardware Errors" 69, Elapsed 10154
+    expect([s.accepted, s.rejected, s.stale, s.hardwareErrors, s.uptime]).toEqual([2338, 0, 0, 69, 10154]);
+    // devs.reply, per ASC 0/1/2: "MHS 5s" 20053438.74 / 25567317.81 / 24351292.28,
+    // Temperature 70.0 / 69.5 / 71.5, "Chip Temp Avg" 83.33 / 83.67 / 85.34,
+    // "Effective Chips" 105, "Hardware Errors" 15 / 47 / 7
+    expect(s.boards.map((b) => b.index)).toEqual([0, 1, 2]);
+    expect(s.boards.map((b) => b.hashrate! / MH)).toEqual([20053438.74, 25567317.81, 24351292.28].map((v) => expect.closeTo(v, 2)));
+    expect(s.boards.map((b) => b.boardTemp)).toEqual([70, 69.5, 71.5]);
+    expect(s.boards.map((b) => b.chipTemp)).toEqual([83.33, 83.67, 85.34]);
+    expect(s.boards.map((b) => b.chips)).toEqual([105, 105, 105]);
+    expect(s.boards.map((b) => b.hardwareErrors)).toEqual([15, 47, 7]);
+    expect(maxTemperature(s)).toBe(85.34);
+    // pools.reply: POOL 1 is "Stratum Active": true, Last Share Time 1761061364; 3 pools
+    expect(s.pools.map((p) => p.index)).toEqual([1, 2, 3]);
+    expect(activePool(s)).toMatchObject({ index: 1, url: 'stratum+tcp://btc.example.pool:3333', user: 'asic-rs.test', lastShareTime: 1761061364000 });
+  });
+});
+
+describe('Antminer S19 Pro stock bmminer (asic-rs v2020 captures)', () => {
+  it('reads summary, stats and pools', async () => {
+    const { record, replay } = await pollCapture('antminer-s19pro-bmminer');
+    // version.reply: BMMiner "1.0.0", Miner "49.0.1.3", Type "Antminer S19 Pro"
+    expect(record.identity).toEqual({ flavour: 'bmminer', model: 'Antminer S19 Pro', firmware: '49.0.1.3' });
+    expect(replay.received.slice(-3)).toEqual(['summary', 'pools', 'stats']);
+    const s = record.snapshot!;
+    // summary.reply: "GHS 5s": 110566.89, "GHS av": 111834.85
+    expect(s.hashrate).toBeCloseTo(110566.89 * GH, -3);
+    expect(s.hashrateAvg).toBeCloseTo(111834.85 * GH, -3);
+    // stats.reply: chain_rate1..3 "37603.30" "35536.22" "37427.38" GH/s; chain 4 empty ("" and acn 0)
+    expect(s.boards.map((b) => b.hashrate! / GH)).toEqual([37603.3, 35536.22, 37427.38].map((v) => expect.closeTo(v, 4)));
+    // temp_pcb1..3 "73-45-64-65" "47-50-65-66" "46-44-64-63" -> 73, 66, 64 (highest reading)
+    expect(s.boards.map((b) => b.boardTemp)).toEqual([73, 66, 64]);
+    // temp_chip1..3 "78-50-69-70" "52-55-70-71" "51-49-69-68" -> 78, 71, 69
+    expect(s.boards.map((b) => b.chipTemp)).toEqual([78, 71, 69]);
+    // chain_acn 114 each, chain_hw 183 195 184
+    expect(s.boards.map((b) => [b.chips, b.hardwareErrors])).toEqual([[114, 183], [114, 195], [114, 184]]);
+    // fan_num 4, fan1..4 6000 5880 5040 5040
+    expect(s.fans).toEqual([6000, 5880, 5040, 5040]);
+    // summary.reply: Accepted 4057, Rejected 11, Stale 1, "Hardware Errors" 562, Elapsed 50474
+    expect([s.accepted, s.rejected, s.stale, s.hardwareErrors, s.uptime]).toEqual([4057, 11, 1, 562, 50474]);
+    // pools.reply: POOL 0 "Stratum Active" true; "Last Share Time" "0:00:03" is no Unix time
+    expect(s.pools).toHaveLength(3);
+    expect(activePool(s)).toMatchObject({ index: 0, url: 'stratum+tcp://btc.global.luxor.tech:700', lastShareTime: null });
+    // no measured power on stock firmware: the S19 Pro's spec applies
+    expect(record.power.source).toBe('model');
+  });
+});
+
+describe('Antminer S9 stock bmminer 2.0.0 (foreman-apps capture "Antminer S9 (bad temps)")', () => {
+  it('repairs `}{`, reads the model line of a Type with a newline, skips the −83 placeholder, finds the fans in fan5/fan6', async () => {
+    const { record, repairs } = await pollCapture('antminer-s9-bmminer');
+    // version.reply: "Type":"Antminer S9\nV1.3.58", "Miner":"30.0.1.3"
+    expect(record.identity).toEqual({ flavour: 'bmminer', model: 'Antminer S9', firmware: '30.0.1.3' });
+    // stats.reply: ..."Type":"Antminer S9\nV1.3.58"}{"STATS":0,... (no comma between the objects)
+    expect(repairs).toContain('missing-comma');
+    const s = record.snapshot!;
+    // no summary was captured (the stand-in refuses it): the rate comes from STATS "GHS 5s" "13883.81"
+    expect(s.hashrate).toBeCloseTo(13883.81 * GH, -3);
+    expect(s.uptime).toBe(293628); // STATS Elapsed
+    // chains 6, 7, 8 carry the boards (chain_rate6..8 "4618.85" "4624.55" "4640.41", chain_acn 63)
+    expect(s.boards.map((b) => b.index)).toEqual([5, 6, 7]);
+    expect(s.boards.map((b) => b.hashrate! / GH)).toEqual([4618.85, 4624.55, 4640.41].map((v) => expect.closeTo(v, 4)));
+    // temp6 75, temp7 0 (no reading), temp8 73; temp2_6 62, temp2_7 -83 (dead sensor), temp2_8 62
+    expect(s.boards.map((b) => b.boardTemp)).toEqual([75, null, 73]);
+    expect(s.boards.map((b) => b.chipTemp)).toEqual([62, null, 62]);
+    expect(maxTemperature(s)).toBe(75);
+    // fan_num 2; fan1..4 0, fan5 3720, fan6 2400: the two fitted fans turn
+    expect(s.fans).toEqual([3720, 2400]);
+    // pools.reply: POOL 2 has URL "" and Status Dead: an empty slot, not a dead pool
+    expect(s.pools.map((p) => p.url)).toEqual(['stratum+tcp://ss.antpool.com:3333', 'stratum+tcp://ss.antpool.com:443']);
+    expect(activePool(s)?.index).toBe(0);
+    const found = fleetConditions([record], DEFAULT_FLEET_LIMITS, 1_800_000_000_000);
+    expect(found).toEqual({ temperature: [], fans: [], shares: [], hashboards: [], pools: [] });
+  });
+
+  it('a hidden `*` fee pool (bmminer 2.0.0 rwglr) is not one of the miner pools, nor the active one', async () => {
+    const replay = await startReplayMiner('antminer-s9pro-bmminer-rwglr');
+    running.push(replay);
+    const { documents } = await sendCommands(replay, ['pools'], { connectTimeoutMs: 2_000, timeoutMs: 2_000 });
+    const { parsePools } = await import('../src/sources/cgminer/model.js');
+    const pools = parsePools(documents.pools);
+    // pools.reply: POOL 0 antpool :3333 "Stratum Active" true; POOL 1 :443 Alive; POOL 2 :25 Dead;
+    // POOL 3 URL "*", User "*", Priority 998, "Stratum Active" true
+    expect(pools.map((p) => [p.index, p.url, p.status, p.active])).toEqual([
+      [0, 'stratum+tcp://stratum.antpool.com:3333', 'Alive', true],
+      [1, 'stratum+tcp://stratum.antpool.com:443', 'Alive', false],
+      [2, 'stratum+tcp://stratum.antpool.com:25', 'Dead', false],
+    ]);
+  });
+});
+
+describe('Braiins OS S9 (foreman-apps captures)', () => {
+  it.each([
+    // fans.reply: RPM 1560, 1560, 0, 0; temps.reply Board 53/46/52, Chip 0.0; summary "MHS 5s" 14274425.317759488
+    ['braiins-s9-bosminer', '0.2.0-d360818', [1560, 1560], [53, 46, 52], 14274425.317759488, [68, 2]],
+    // fans.reply: RPM 2820, 3780, 0, 0; temps.reply Board 75/63/70, Chip 0.0; summary "MHS 5s" 15740915.842676325
+    ['braiins-s9-bosminer-plus', '0.2.0-36c56a9363', [2820, 3780], [75, 63, 70], 15740915.842676325, [153, 0]],
+  ])('%s: two fitted fans of four slots, no false stopped fan', async (folder, firmware, fans, boardTemps, mhs5s, [accepted, rejected]) => {
+    const { record, replay } = await pollCapture(folder);
+    // version.reply: VERSION BOSminer / BOSminer+ "<firmware>"; no devdetails captured: model unknown
+    expect(record.identity).toEqual({ flavour: 'braiins', model: null, firmware });
+    // tunerstatus was not captured: the stand-in refuses that member only, the rest is read
+    expect(replay.received).toContain('tunerstatus');
+    const s = record.snapshot!;
+    expect(s.fanSlots).toHaveLength(4);
+    expect(s.fans).toEqual(fans);
+    expect(s.hashrate).toBeCloseTo(mhs5s * MH, -3);
+    expect(s.boards.map((b) => b.boardTemp)).toEqual(boardTemps);
+    // temps.reply Chip 0.0 and devs.reply Temperature 0.0 are placeholders
+    expect(s.boards.map((b) => b.chipTemp)).toEqual([null, null, null]);
+    expect([s.accepted, s.rejected]).toEqual([accepted, rejected]);
+    expect(s.measuredWatts).toBeNull();
+    const found = fleetConditions([record], DEFAULT_FLEET_LIMITS, 1_800_000_000_000);
+    expect(found.fans).toEqual([]);
+  });
+});
+
+describe('Avalon Q cgminer 4.11.1 (asic-rs captures)', () => {
+  it('reads summary, devs and pools; a 0.0 Temperature and a seconds-since-start share time are not values', async () => {
+    const { record } = await pollCapture('avalon-q-cgminer');
+    // version.reply: CGMiner "4.11.1", PROD "Avalon Q"; devdetails.reply Model ""
+    expect(record.identity).toEqual({ flavour: 'cgminer', model: 'Avalon Q', firmware: '4.11.1' });
+    const s = record.snapshot!;
+    // summary.reply: "MHS 5s": 0.0 (what the miner said at that moment), "MHS av": 44539601.86
+    expect(s.hashrate).toBe(0);
+    expect(s.hashrateAvg).toBeCloseTo(44539601.86 * MH, -3);
+    // devs.reply: one ASC, Temperature 0.0 -> no reading
+    expect(s.boards).toHaveLength(1);
+    expect(s.boards[0]).toMatchObject({ index: 0, boardTemp: null, chipTemp: null, status: 'Alive' });
+    // pools.reply: "Last Share Time": 31279 (seconds since start, Elapsed is 37714)
+    expect(activePool(s)).toMatchObject({ index: 0, url: 'stratum+tcp://pool.example.com:4444', lastShareTime: null });
+    expect([s.accepted, s.rejected, s.uptime]).toEqual([890, 2, 37714]);
+  });
+});

@@ -1,0 +1,78 @@
+// A TCP stand-in that answers with replies captured from real miners
+// (test/fixtures/miners/<folder>/<command>.reply), byte for byte, one request per connection,
+// NUL-terminated, as cgminer does. A `+` request is answered the way cgminer's api.c joins
+// replies: {"cmd1":[reply1],"cmd2":[reply2],"id":1}, a command without a capture getting its
+// own "Invalid command" (ckolivas/cgminer@b8491c6:api.c:5172-5180, the `!did` branch), so
+// one missing capture costs only that member.
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CAPTURES = fileURLToPath(new URL('./fixtures/miners/', import.meta.url));
+
+export function loadCaptures(folder: string): Map<string, string> {
+  const dir = join(CAPTURES, folder);
+  const replies = new Map<string, string>();
+  for (const file of readdirSync(dir)) {
+    if (file.endsWith('.reply')) replies.set(file.slice(0, -'.reply'.length), readFileSync(join(dir, file), 'utf8').trimEnd());
+  }
+  return replies;
+}
+
+export interface ReplayMiner {
+  host: string;
+  port: number;
+  /** every command received, in order (members of a `+` request one by one) */
+  received: string[];
+  close(): Promise<void>;
+}
+
+function invalidCommand(): string {
+  return '{"STATUS":[{"STATUS":"E","When":0,"Code":14,"Msg":"Invalid command","Description":"replay"}],"id":1}';
+}
+
+export async function startReplayMiner(folder: string, host = '127.0.0.1', port = 0): Promise<ReplayMiner> {
+  const replies = loadCaptures(folder);
+  const received: string[] = [];
+  const sockets = new Set<Socket>();
+  const answer = (request: string): string => {
+    const commands = request.split('+');
+    received.push(...commands);
+    if (commands.length === 1) return replies.get(commands[0]!) ?? invalidCommand();
+    const parts = commands.map((c) => `${JSON.stringify(c)}:[${replies.get(c) ?? invalidCommand()}]`);
+    return `{${parts.join(',')},"id":1}`;
+  };
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let buffer = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let command: string;
+      try {
+        const parsed = JSON.parse(buffer) as { command?: unknown };
+        command = typeof parsed.command === 'string' ? parsed.command : '';
+      } catch {
+        return; // incomplete request: wait for more
+      }
+      socket.end(Buffer.concat([Buffer.from(answer(command), 'utf8'), Buffer.from([0])]));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => resolve());
+  });
+  const address = server.address() as { port: number };
+  return {
+    host,
+    port: address.port,
+    received,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
