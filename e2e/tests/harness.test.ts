@@ -38,12 +38,17 @@ describe.each(THEMES)('harness (%s theme)', (theme) => {
     const url = page.locator('#nodescope-proxy-url');
     await expect.poll(() => url.inputValue()).toBe(stack.proxyUrl);
 
-    // a wrong key first: the proxy refuses it and the page says why
+    // a wrong key first: the proxy answers 401, which Grafana's data proxy turns into 400
+    // "Authentication to data source failed" (ds_proxy.go:131-147, ported in harness/dataProxy.ts);
+    // the page still says why
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.locator('#nodescope-api-key').fill('wrong-key-123456');
+    const refused = page.waitForResponse((response) => response.url().endsWith('/api/health'));
     await page.getByRole('button', { name: 'Save & test' }).click();
+    expect((await refused).status()).toBe(400);
+    expect(await (await refused).text()).toBe('Authentication to data source failed');
     await page.waitForFunction(() => document.body.dataset.test === 'error');
-    await expect.poll(() => page.getByTestId('test-result').innerText()).toContain('refused the API key');
+    await expect.poll(() => page.getByTestId('test-result').innerText()).toContain('Authentication to data source failed (HTTP 400) — the proxy refused the API key');
 
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.locator('#nodescope-api-key').fill(TEST_API_KEY);

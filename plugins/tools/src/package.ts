@@ -1,6 +1,7 @@
-// `npm run package`: one catalog zip per plugin, laid out the way grafana/plugin-validator and
-// Grafana's installer expect: a single top folder named by the plugin id holding what dist/
-// holds (the app's zip carries its nested plugins, since they live in its dist), named
+// `npm run package`: the one catalog zip nodescope ships, the app's, laid out the way
+// grafana/plugin-validator and Grafana's installer expect: a single top folder named by the
+// plugin id holding what dist/ holds (the datasource and the panels are nested in it, since they
+// live in its dist; they are never zipped on their own under the same ids), named
 // `<id>-<version>.zip`, with `.sha1` and `.md5` beside it (what grafana/plugin-actions publish).
 //   node plugins/tools/src/package.ts [--out dist-packages] [--build] [--only <id>]
 import { spawnSync } from 'node:child_process';
@@ -8,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
-import { catalogPlugins, REPO_ROOT, zipName, type CatalogPlugin } from './plugins.ts';
+import { carrierOf, catalogPlugins, REPO_ROOT, zipName, type CatalogPlugin } from './plugins.ts';
 
 export interface PackagedPlugin {
   id: string;
@@ -125,6 +126,10 @@ export interface PackageOptions {
 
 export function packageAll(options: PackageOptions = {}): PackagedPlugin[] {
   const outDir = path.resolve(REPO_ROOT, options.outDir ?? 'dist-packages');
+  for (const id of options.only ?? []) {
+    const carrier = carrierOf(id);
+    if (carrier) throw new Error(`${id} ships only inside ${carrier.id} (nested); package ${carrier.id}`);
+  }
   const plugins = (options.plugins ?? catalogPlugins()).filter(
     (plugin) => !options.only?.length || options.only.includes(plugin.id)
   );

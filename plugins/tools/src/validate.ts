@@ -4,7 +4,7 @@
 // package.json of the workspace that owns the plugin id, each source map against its src/.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { catalogPlugins } from './plugins.ts';
+import { workspacePlugins } from './plugins.ts';
 import { errorsOf, formatFindings, readZip, readZipModes, validateArchive } from './validator.ts';
 
 const zips = process.argv.slice(2).filter((file) => file.endsWith('.zip'));
@@ -12,7 +12,8 @@ if (zips.length === 0) {
   process.stderr.write('usage: validate.ts <plugin zip>...\n');
   process.exit(2);
 }
-const plugins = catalogPlugins();
+// every workspace, so that the nested plugins' source maps are checked against their src/ too
+const plugins = workspacePlugins();
 let failed = false;
 for (const zip of zips) {
   const bytes = readFileSync(zip);

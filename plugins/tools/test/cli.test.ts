@@ -1,7 +1,7 @@
 // The command lines behind `npm run package`, `npm run sign` and the release workflow's validate
 // step: exit codes and what they print.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
@@ -29,19 +29,26 @@ function node(
 const toZip = (archive: Map<string, Uint8Array>) => zipSync(Object.fromEntries(archive));
 
 describe('package.ts', () => {
-  it('writes the zip and its checksums for the plugins asked for, and prints them', async () => {
+  it('writes the zip and its checksums for the plugin asked for, and prints them', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'nodescope-cli-'));
-    const result = await node('package.ts', ['--only', 'nodescope-mempool-panel', '--out', out]);
+    const result = await node('package.ts', ['--only', 'nodescope-suite-app', '--out', out]);
     expect(result.status, result.stderr).toBe(0);
     const version = (
-      JSON.parse(readFileSync(path.join(REPO_ROOT, 'plugins/panels/mempool/package.json'), 'utf8')) as {
+      JSON.parse(readFileSync(path.join(REPO_ROOT, 'plugins/app/package.json'), 'utf8')) as {
         version: string;
       }
     ).version;
-    const zip = path.join(out, `nodescope-mempool-panel-${version}.zip`);
+    const zip = path.join(out, `nodescope-suite-app-${version}.zip`);
     for (const file of [zip, `${zip}.sha1`, `${zip}.md5`]) expect(existsSync(file), file).toBe(true);
-    expect(existsSync(path.join(out, `nodescope-suite-app-${version}.zip`))).toBe(false);
     expect(result.stdout).toContain(`sha1 ${readFileSync(`${zip}.sha1`, 'utf8').split(' ')[0]}`);
+  });
+
+  it('refuses a nested plugin on its own (it ships inside the app under the same id)', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'nodescope-cli-'));
+    const result = await node('package.ts', ['--only', 'nodescope-mempool-panel', '--out', out]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('nodescope-mempool-panel ships only inside nodescope-suite-app (nested); package nodescope-suite-app');
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('rejects an unknown argument', async () => {

@@ -1,17 +1,18 @@
 // `npm run package` on the real builds (scripts/test.sh builds every workspace first; a missing
-// dist is built here): zip layout and checksums, the app zip carrying its nested plugins, and
-// every zip passing the plugin-validator rules as the catalog will apply them.
+// dist is built here): one zip, the app's, carrying its nested plugins (no second plugin under a
+// nested id), its layout and checksums, and the plugin-validator rules as the catalog applies them.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digest, packageAll, zipPluginDist, type PackagedPlugin } from '../src/package.ts';
-import { catalogPlugins, zipName } from '../src/plugins.ts';
+import { catalogPlugins, nestedDirs, workspacePlugins, zipName } from '../src/plugins.ts';
 import { signDist } from '../src/sign.ts';
+import { NESTED_PLUGINS } from '../../app/src/nested.ts';
 import {
   detectLicense,
   errorsOf,
@@ -22,8 +23,12 @@ import {
   validateSourceDir,
 } from '../src/validator.ts';
 
+// what ships (the app) and every plugin workspace (the app and the plugins nested in it)
 const plugins = catalogPlugins();
+const workspaces = workspacePlugins();
 const app = plugins.find((plugin) => plugin.type === 'app')!;
+/** Where a nested workspace's build sits inside the app's dist (plugins/app/src/nested.ts). */
+const nestedPath = (workspace: string) => NESTED_PLUGINS.find((nested) => `plugins/${nested.dir}` === workspace)?.path;
 let outDir: string;
 let packaged: PackagedPlugin[];
 
@@ -33,14 +38,33 @@ beforeAll(() => {
 });
 
 describe('npm run package', () => {
-  it('finds the app, the datasource and the three panels', () => {
-    expect(plugins.map((plugin) => plugin.id).sort()).toEqual([
+  it('ships one plugin, the app; the datasource and the three panels only nested in it', () => {
+    expect(workspaces.map((plugin) => plugin.id).sort()).toEqual([
       'nodescope-crypto-datasource',
       'nodescope-mempool-panel',
       'nodescope-peermap-panel',
       'nodescope-profitability-panel',
       'nodescope-suite-app',
     ]);
+    expect(plugins.map((plugin) => plugin.id)).toEqual(['nodescope-suite-app']);
+    expect(nestedDirs().sort()).toEqual(['datasource', 'panels/mempool', 'panels/peermap', 'panels/profitability']);
+  });
+
+  it('writes no standalone zip under a nested id: every plugin id ships exactly once', () => {
+    const zips = readdirSync(outDir).filter((name) => name.endsWith('.zip'));
+    expect(zips).toEqual([zipName(app)]);
+    // each id appears once in what ships: the app at the top, each nested plugin once inside it
+    const ids = [...readZip(readFileSync(path.join(outDir, zipName(app))))]
+      .filter(([name]) => name.endsWith('/plugin.json'))
+      .map(([, data]) => (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id)
+      .sort();
+    expect(ids).toEqual(workspaces.map((plugin) => plugin.id).sort());
+  });
+
+  it('refuses to package a nested plugin on its own, naming the app that carries it', () => {
+    expect(() => packageAll({ outDir: mkdtempSync(path.join(tmpdir(), 'nodescope-only-')), only: ['nodescope-crypto-datasource'] })).toThrow(
+      'nodescope-crypto-datasource ships only inside nodescope-suite-app (nested); package nodescope-suite-app'
+    );
   });
 
   it.each(plugins.map((plugin) => [plugin.id, plugin] as const))(
@@ -101,7 +125,7 @@ describe('npm run package', () => {
         id: string;
       };
       expect(metadata.type).toBe(include.type);
-      expect(plugins.map((plugin) => plugin.id)).toContain(metadata.id);
+      expect(workspaces.map((plugin) => plugin.id)).toContain(metadata.id);
       expect(files.has(`${base}module.js`), `${base}module.js`).toBe(true);
     }
   });
@@ -143,7 +167,7 @@ describe('the plugin-validator rules on the real zips', () => {
       const findings = validateArchive(readZip(readFileSync(path.join(outDir, name))), {
         zipName: name,
         packageVersion: plugin.version,
-        sourceDirOf: (id) => plugins.find((candidate) => candidate.id === id)?.dir.concat('/src'),
+        sourceDirOf: (id) => workspaces.find((candidate) => candidate.id === id)?.dir.concat('/src'),
       });
       expect(errorsOf(findings), formatFindings(findings)).toEqual([]);
       expect(
@@ -153,22 +177,25 @@ describe('the plugin-validator rules on the real zips', () => {
     }
   );
 
-  it.each(plugins.map((plugin) => [plugin.id, plugin] as const))('%s: src/ passes the code rules', (_id, plugin) => {
+  it.each(workspaces.map((plugin) => [plugin.id, plugin] as const))('%s: src/ passes the code rules', (_id, plugin) => {
     const findings = validateSourceDir(path.join(plugin.dir, 'src'));
     expect(findings, formatFindings(findings)).toEqual([]);
   });
 });
 
 describe('catalog listing', () => {
-  it.each(plugins.map((plugin) => [plugin.id, plugin] as const))(
+  it.each(workspaces.map((plugin) => [plugin.id, plugin] as const))(
     '%s: Apache-2.0 in package.json and in the LICENSE it ships',
     (_id, plugin) => {
       expect(plugin.license).toBe('Apache-2.0');
-      expect(detectLicense(readFileSync(path.join(plugin.distDir, 'LICENSE'), 'utf8'))).toBe('Apache-2.0');
+      // a nested plugin's LICENSE is the one in its folder of the app's dist
+      const nested = nestedPath(plugin.workspace);
+      const distDir = nested ? path.join(app.distDir, nested) : plugin.distDir;
+      expect(detectLicense(readFileSync(path.join(distDir, 'LICENSE'), 'utf8'))).toBe('Apache-2.0');
     }
   );
 
-  it.each(plugins.map((plugin) => [plugin.id, plugin] as const))(
+  it.each(workspaces.map((plugin) => [plugin.id, plugin] as const))(
     '%s: screenshots, author and the documentation, repository, licence and issue links',
     (_id, plugin) => {
       const metadata = JSON.parse(readFileSync(path.join(plugin.dir, 'src/plugin.json'), 'utf8')) as {
@@ -248,10 +275,11 @@ describe('npm run sign', () => {
   afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
   it("sends the token and every file's sha256, writes MANIFEST.txt, and the signed zip passes the manifest rules", async () => {
-    const panel = plugins.find((plugin) => plugin.id === 'nodescope-mempool-panel')!;
+    // the shipped plugin: the app (its signature covers the nested plugins' files too)
+    const plugin = app;
     const dist = path.join(mkdtempSync(path.join(tmpdir(), 'nodescope-signed-')), 'dist');
     mkdirSync(dist);
-    cpSync(panel.distDir, dist, { recursive: true });
+    cpSync(plugin.distDir, dist, { recursive: true });
     const env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -264,21 +292,21 @@ describe('npm run sign', () => {
 
     expect(received).toHaveLength(1);
     expect(received[0]!.authorization).toBe('Bearer glc_test_token');
-    expect(received[0]!.manifest.plugin).toBe(panel.id);
-    expect(received[0]!.manifest.version).toBe(panel.version);
+    expect(received[0]!.manifest.plugin).toBe(plugin.id);
+    expect(received[0]!.manifest.version).toBe(plugin.version);
     expect(received[0]!.manifest.files['module.js']).toBe(
       createHash('sha256')
         .update(readFileSync(path.join(dist, 'module.js')))
         .digest('hex')
     );
 
-    const signed = readZip(zipPluginDist(dist, panel.id));
-    expect(signed.has(`${panel.id}/MANIFEST.txt`)).toBe(true);
+    const signed = readZip(zipPluginDist(dist, plugin.id));
+    expect(signed.has(`${plugin.id}/MANIFEST.txt`)).toBe(true);
     expect(validateArchive(signed).filter((finding) => finding.analyzer === 'manifest')).toEqual([]);
 
     // a file changed after signing is caught
     writeFileSync(path.join(dist, 'CHANGELOG.md'), '# Changelog\n\nedited after signing\n');
-    expect(validateArchive(readZip(zipPluginDist(dist, panel.id))).map((finding) => finding.rule)).toContain(
+    expect(validateArchive(readZip(zipPluginDist(dist, plugin.id))).map((finding) => finding.rule)).toContain(
       'invalid-sha-sum'
     );
   });
