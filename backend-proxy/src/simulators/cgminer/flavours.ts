@@ -189,8 +189,9 @@ function summaryRow(state: SimMinerState, now: number): Record<string, unknown> 
   };
   switch (state.flavour) {
     case 'bmminer':
-      // bmminer prints the 5 s rate as a string (captured S9/S15 replies)
-      return { Elapsed: base.Elapsed, 'GHS 5s': (th * 1000).toFixed(2), 'GHS av': Number((state.terahash * 1000).toFixed(2)), ...base };
+      // S19 Pro stock firmware: numbers (asic-rs v2020/summary.json); older S9 firmware sends
+      // "GHS 5s" as a string (foreman-apps S9 capture), which the proxy reads as well
+      return { Elapsed: base.Elapsed, 'GHS 5s': Number((th * 1000).toFixed(2)), 'GHS av': Number((state.terahash * 1000).toFixed(2)), ...base };
     case 'whatsminer':
       return {
         Elapsed: base.Elapsed,
@@ -227,7 +228,7 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
     Wait: 0,
     Max: 0,
     Min: 99999999,
-    'GHS 5s': (th * 1000).toFixed(2),
+    'GHS 5s': Number((th * 1000).toFixed(2)), // a number on the S19 Pro (asic-rs v2020/stats.json)
     'GHS av': Number((state.terahash * 1000).toFixed(2)),
     rate_30m: Number((state.terahash * 1000).toFixed(2)),
     Mode: 2,
