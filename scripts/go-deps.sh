@@ -10,7 +10,8 @@ mkdir -p "$GOBIN"
 # geth (backend-proxy/test/geth.real.test.ts runs `geth --dev`): a few minutes to build on 2 cores,
 # so only when the binary is missing or another version
 GETH_VERSION=1.17.10
-if ! "$GOBIN/geth" version 2>/dev/null | grep -qx "Version: $GETH_VERSION-stable"; then
+geth_version=$("$GOBIN/geth" version 2>/dev/null)
+if ! grep -qx "Version: $GETH_VERSION-stable" <<<"$geth_version"; then
   echo "go install geth v$GETH_VERSION into $GOBIN"
   go install "github.com/ethereum/go-ethereum/cmd/geth@v$GETH_VERSION" || { echo "geth install failed"; exit 1; }
 fi
