@@ -3,8 +3,13 @@
 // index), sent over real sockets, and each answer is checked: never a 5xx, a 4xx always
 // carries a clear message, no secret in any answer. Afterwards the simulators are asked what
 // reached them: only allow-listed read-only calls, whatever the requests said.
+// Paths are sent byte for byte (node:http, not fetch, which would normalise them) in the
+// spellings attackers use to slip past a key check: percent-encoded letters, dot segments,
+// doubled slashes, absolute-form targets; every request without the key must get 401 unless its
+// route is one of the public ones, however it was spelled.
 // NODESCOPE_FUZZ_RUNS sets the count (CI: 10,000; `npm run fuzz`: 100,000).
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_QUERY_NAMES, QUERIES_BY_KIND, type SourceKind } from '@nodescope/shared';
@@ -64,6 +69,11 @@ const HOSTILE = [
   '127.0.0.1:22',
   '__proto__',
   'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'prototype',
   '\u0000',
   "'; DROP TABLE trades; --",
   '%00',
@@ -87,6 +97,7 @@ const paramValue = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 })
 );
 const paramName = fc.oneof(
+  fc.constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'),
   fc.constantFrom('count', 'miner', 'bot', 'pair', 'targets', 'mode', 'command', 'method', 'host', 'url', 'band', 'limit', 'offset', 'level', 'search', 'cidr', 'port', 'electricityPerKwh', 'jPerTh', 'hashrate', 'poolFeePercent', 'merge'),
   fc.string({ maxLength: 70 })
 );
@@ -119,7 +130,29 @@ const queryBody = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }
 );
 
-type FuzzRequest = { method: string; path: string; body?: string; contentType?: string; auth: 'ok' | 'none' | 'wrong' | 'garbage' };
+type FuzzRequest = { method: string; path: string; body?: string; contentType?: string; auth: 'ok' | 'none' | 'wrong' | 'garbage'; public?: boolean };
+
+/** Routes anyone may call (the rest need the key, however their path is spelled). */
+const PUBLIC_PATHS = new Set(['/healthz', '/metrics']);
+
+/** The same target, spelled as attackers spell it: each keeps the route a router would match. */
+const SPELLINGS: Array<(path: string) => string> = [
+  (path) => path,
+  // percent-encode one letter of the path (the router decodes it)
+  (path) => {
+    const [route = '', query] = path.split(/(?=\?)/);
+    const i = [...route].findIndex((c, index) => index > 0 && /[a-z]/.test(c));
+    const spelled = i < 0 ? route : `${route.slice(0, i)}%${route.charCodeAt(i).toString(16)}${route.slice(i + 1)}`;
+    return query === undefined ? spelled : spelled + query;
+  },
+  (path) => `/x/..${path}`,
+  (path) => `/.${path}`,
+  (path) => `/${path}`,
+  (path) => `http://nodescope.invalid${path}`,
+  (path) => path.replace('/api/', '/api//'),
+];
+// most requests as written (so enough get past validation), one in four respelled
+const spelling = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat({ max: SPELLINGS.length - 1 }) });
 
 const search = (entries: Record<string, unknown>) =>
   new URLSearchParams(
@@ -151,7 +184,7 @@ const request: fc.Arbitrary<FuzzRequest> = fc
           .record({ sourceId: text, query: text, params: fc.oneof(text, params.map((p) => JSON.stringify(p))) }, { requiredKeys: [] })
           .map((q) => ({ method: 'GET', path: `/api/stream?${search(q)}` })),
       },
-      { weight: 1, arbitrary: fc.constantFrom('/api/health', '/api/sources', '/healthz', '/metrics').map((path) => ({ method: 'GET', path })) },
+      { weight: 1, arbitrary: fc.constantFrom('/api/health', '/api/sources', '/healthz', '/metrics').map((path) => ({ method: 'GET', path, public: PUBLIC_PATHS.has(path) })) },
       {
         weight: 1,
         arbitrary: fc
@@ -164,11 +197,13 @@ const request: fc.Arbitrary<FuzzRequest> = fc
       }
     ),
     fc.constantFrom<FuzzRequest['auth']>('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'none', 'wrong', 'garbage'),
-    fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1')
+    fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'),
+    spelling
   )
-  .map(([req, auth, contentType]): FuzzRequest => {
+  .map(([req, auth, contentType, spell]): FuzzRequest => {
     const routed: Omit<FuzzRequest, 'auth'> = req;
-    return { ...routed, auth, ...(routed.body !== undefined ? { contentType } : {}) };
+    const path = req.path.startsWith('/api/') || PUBLIC_PATHS.has(req.path) ? SPELLINGS[spell]!(req.path) : req.path;
+    return { ...routed, path, auth, ...(routed.body !== undefined ? { contentType } : {}) };
   });
 
 let stack: SimulatedStack;
@@ -206,25 +241,32 @@ function explainsItself(body: string): boolean {
   return failed.length > 0 && failed.every((r) => typeof r.error === 'string' && r.error.length >= 5);
 }
 
-async function send(req: FuzzRequest): Promise<{ status: number; text: string }> {
+/** Sends the request target verbatim; an accepted stream is answered by its status alone. */
+function send(req: FuzzRequest): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = {};
   if (req.auth === 'ok') headers.authorization = `Bearer ${API_KEY}`;
   if (req.auth === 'wrong') headers.authorization = 'Bearer not-the-key-not-the-key';
   if (req.auth === 'garbage') headers.authorization = 'Basic \u00ff\u00fe==';
   if (req.contentType) headers['content-type'] = req.contentType;
-  const controller = new AbortController();
-  const res = await fetch(`${proxy.url}${req.path}`, {
-    method: req.method,
-    headers,
-    ...(req.body !== undefined ? { body: req.body } : {}),
-    signal: controller.signal,
+  // framed as fetch frames it (node:http sends a DELETE body unframed otherwise)
+  if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+  const { port } = new URL(proxy.url);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.path, headers }, (res) => {
+      if (res.headers['content-type']?.startsWith('text/event-stream')) {
+        res.destroy();
+        resolve({ status: res.statusCode ?? 0, text: '' });
+        return;
+      }
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(req.body);
   });
-  // an accepted stream never ends: its status is the answer
-  if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
-    controller.abort();
-    return { status: res.status, text: '' };
-  }
-  return { status: res.status, text: await res.text() };
 }
 
 describe(`fuzzing every route (${RUNS.toLocaleString('en-US')} requests)`, () => {
@@ -246,6 +288,7 @@ describe(`fuzzing every route (${RUNS.toLocaleString('en-US')} requests)`, () =>
         if (status >= 400) {
           if (!explainsItself(body)) failures.push(`${where}: ${status} without a clear error: ${body.slice(0, 300)}`);
         }
+        if (req.auth !== 'ok' && !req.public && status !== 401) failures.push(`${where}: ${status} without the key`);
         for (const secret of secrets) if (body.includes(secret)) failures.push(`${where}: answer contains a secret`);
       }
     };
