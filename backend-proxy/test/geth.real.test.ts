@@ -118,7 +118,7 @@ async function sendTransfer(geth: GethDev): Promise<string> {
 }
 
 function buildSource(ctx: TestContext, geth: GethDev, overrides: Record<string, unknown> = {}): GethSource {
-  // geth --dev runs without peers (cmd/utils/flags.go:1534-1537 sets MaxPeers = 0): no peer minimum
+  // geth --dev runs without peers (ethereum/go-ethereum@v1.17.10:cmd/utils/flags.go:1534-1537 sets MaxPeers = 0): no peer minimum
   const source = createGethSource(
     gethConfigSchema.parse({ id: 'geth-dev', kind: 'geth', rpcUrl: geth.rpcUrl, ...(geth.metricsUrl ? { metricsUrl: geth.metricsUrl } : {}), minPeers: 0, timeoutMs: 5_000, ...overrides }),
     ctx
@@ -179,7 +179,7 @@ describe('real geth --dev with stock HTTP modules and --metrics', () => {
       const normal = (text: string) => text.replace(/"result":"0x[0-9a-f]+"/g, '"result":"0x…"').trim();
       expect({ what, status: simulated.status, type: simulated.type, body: normal(simulated.text) }).toEqual({ what, status: real.status, type: real.type, body: normal(real.text) });
     }
-    // an empty GET is geth's health check: 200, no body (rpc/http.go:374-378)
+    // an empty GET is geth's health check: 200, no body (ethereum/go-ethereum@v1.17.10:rpc/http.go:374-378)
     const [realGet, simGet] = await Promise.all([fetch(geth.rpcUrl), fetch(sim.rpcUrl)]);
     expect([simGet.status, await simGet.text()]).toEqual([realGet.status, await realGet.text()]);
   });
@@ -196,7 +196,7 @@ describe('real geth --dev with stock HTTP modules and --metrics', () => {
         mismatches.push(`${family.name}: ${family.type} ${labelNames(family).join(',')} vs real ${twin.type} ${labelNames(twin).join(',')}`);
     }
     expect(mismatches).toEqual([]);
-    // geth_info as real geth writes it: arch, os, protocols, version (cmd/geth/config.go:266-271)
+    // geth_info as real geth writes it: arch, os, protocols, version (ethereum/go-ethereum@v1.17.10:cmd/geth/config.go:266-271)
     const info = real.get('geth_info')!.samples[0]!.labels;
     expect(Object.keys(info).sort()).toEqual(['arch', 'os', 'protocols', 'version']);
     expect(info).toMatchObject({ version: '1.17.10-stable', protocols: GETH_PROTOCOLS });
@@ -229,7 +229,7 @@ describe('real geth --dev with stock HTTP modules and --metrics', () => {
     const latest = Number(BigInt(await geth.rpc<string>('eth_blockNumber')));
     const [head] = await s.queries['chain.head']!(input);
     expect(firstValue(head, 'number')).toBeGreaterThanOrEqual(latest - 1);
-    expect(firstValue(head, 'chain_id')).toBe(1337); // the dev chain (params/config.go AllDevChainProtocolChanges)
+    expect(firstValue(head, 'chain_id')).toBe(1337); // ethereum/go-ethereum@v1.17.10:params/config.go:81-82 (AllDevChainProtocolChanges)
     expect(firstValue(head, 'network_id')).toBe('1337');
     expect(firstValue(head, 'head_age')).toBeLessThan(30);
     const [fees] = await s.queries['fees.history']!(inputAround(Date.now(), { blocks: 4, percentiles: '25,75' }));
@@ -263,7 +263,7 @@ describe('real geth --dev with --http.api eth,net,web3,txpool,admin', () => {
   it('every method the source uses, txpool_status and admin_peers included: same shapes as real geth', async () => {
     const real = await compareEveryMethod(geth, sim);
     expect(real['txpool_status([])']).toEqual({ result: { pending: 'quantity', queued: 'quantity' } });
-    expect(real['admin_peers([])']).toEqual({ result: ['any'] }); // a dev node has no peers: entries follow p2p/peer.go:544-558
+    expect(real['admin_peers([])']).toEqual({ result: ['any'] }); // a dev node has no peers: entries follow ethereum/go-ethereum@v1.17.10:p2p/peer.go:544-558
   });
 
   it('the source reads txpool_status and admin_peers from the real node, no notice, healthy', async () => {

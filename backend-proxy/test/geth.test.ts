@@ -195,7 +195,7 @@ describe('geth source: queries', () => {
       'geth_p2p_peers_inbound{source="geth-1"} 16',
       'geth_txpool_pending{source="geth-1"} 5123',
       'geth_eth_db_chaindata_disk_size{source="geth-1"} 987654321012',
-      // labels as cmd/geth/config.go:266-271 (v1.17.10) sets them: arch, os, protocols, version
+      // labels as ethereum/go-ethereum@v1.17.10:cmd/geth/config.go:266-271 sets them: arch, os, protocols, version
       'geth_info{arch="amd64",os="linux",protocols="eth/72,eth/71,eth/70,eth/69,snap/2,snap/1",version="1.17.10-stable",source="geth-1"} 1',
       'geth_rpc_head_block{source="geth-1"} 21000000',
       'geth_rpc_txpool_transactions{source="geth-1",state="queued"} 311',
@@ -261,8 +261,9 @@ describe('geth source: faults and recovery', () => {
   });
 
   it('only indexing left (eth_syncing object, currentBlock = highestBlock) -> healthy, with what remains', async () => {
-    // go-ethereum v1.17.10 interfaces.go:153-158: Done() is false while any index remains, so
-    // Syncing (internal/ethapi/api.go:165) answers the object for a node that follows the chain
+    // ethereum/go-ethereum@v1.17.10:interfaces.go:153-158: Done() is false while any index remains,
+    // so ethereum/go-ethereum@v1.17.10:internal/ethapi/api.go:165-192 (Syncing) answers the object
+    // for a node that follows the chain
     const s = build();
     await sim.setFault('indexing', { index: { txBlocks: 2_350_000, states: 12 } });
     await s.refresh();
