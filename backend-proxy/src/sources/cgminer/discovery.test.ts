@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cidrHosts, parseCidr } from './discovery.js';
+import { CgminerStatusError, type ReplyDocument } from './client.js';
+import type { ReadOnlyCommand } from './commands.js';
+import { cidrHosts, identifyMiner, parseCidr } from './discovery.js';
 
 describe('parseCidr / cidrHosts', () => {
   it.each([
@@ -23,5 +25,46 @@ describe('parseCidr / cidrHosts', () => {
 
   it.each(['10.0.0.0', '256.0.0.0/24', '10.0.0.0/33', 'example.com/24', '10.0.0.0/24; rm -rf /', ''])('refuses %j', (text) => {
     expect(parseCidr(text)).toBeNull();
+  });
+});
+
+describe('identifyMiner', () => {
+  // btminer: `version` refused ({"STATUS":"E","Code":14,"Msg":"invalid cmd","Description":"whatsminer v1.1"},
+  // issue 17); devdetails as asic-rs@fdcd101:src/factory.rs:886; get_version as
+  // asic-rs@fdcd101:asic-rs-firmwares/whatsminer/src/test/json/v1/get_version.json
+  const DETAILS = { DEVDETAILS: [{ DEVDETAILS: 0, Name: 'SM', ID: 0, Driver: 'bitmicro', Kernel: '', Model: 'M30S+_VE40' }] };
+  const GET_VERSION = { STATUS: 'S', When: 1761064196, Code: 131, Msg: { api_ver: 'whatsminer v1.4.0', fw_ver: '20210322.22.REL' }, Description: 'whatsminer v1.4.0' };
+  const refusal = (command: string) => new CgminerStatusError(`${command}: miner replied E code 14: invalid cmd`, 14, 'E', 'whatsminer v1.1');
+
+  function btminer(joined: 'refused' | 'per-member') {
+    const sent: string[] = [];
+    const send = async (commands: ReadOnlyCommand[]): Promise<Partial<Record<ReadOnlyCommand, ReplyDocument>>> => {
+      sent.push(commands.join('+'));
+      if (commands.length > 1) {
+        if (joined === 'refused') throw refusal(commands.join('+'));
+        return { devdetails: DETAILS }; // version left out as refused
+      }
+      if (commands[0] === 'version') throw refusal('version');
+      if (commands[0] === 'devdetails') return { devdetails: DETAILS };
+      if (commands[0] === 'get_version') return { get_version: GET_VERSION as ReplyDocument };
+      throw refusal(commands[0]!);
+    };
+    return { send, sent };
+  }
+
+  it('a btminer that refuses the joined request is identified one command at a time', async () => {
+    const { send, sent } = btminer('refused');
+    expect(await identifyMiner(send)).toEqual({ flavour: 'whatsminer', model: 'M30S+_VE40', firmware: '20210322.22.REL' });
+    expect(sent).toEqual(['version+devdetails', 'version', 'devdetails', 'get_version']);
+  });
+
+  it('a btminer answering devdetails inside the joined request needs no second round', async () => {
+    const { send, sent } = btminer('per-member');
+    expect(await identifyMiner(send)).toEqual({ flavour: 'whatsminer', model: 'M30S+_VE40', firmware: '20210322.22.REL' });
+    expect(sent).toEqual(['version+devdetails', 'get_version']);
+  });
+
+  it('a device that refuses both is not identified', async () => {
+    await expect(identifyMiner(async (commands) => Promise.reject(refusal(commands.join('+'))))).rejects.toThrow(CgminerStatusError);
   });
 });

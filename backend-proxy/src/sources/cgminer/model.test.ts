@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplyDocument } from './client.js';
-import { identify, maxTemperature, parsePools, rateOf, rejectPercent, toSnapshot } from './model.js';
+import { expectedFans, fittedFans, identify, maxTemperature, parsePools, rateOf, rejectPercent, temperature, toSnapshot } from './model.js';
 
 // Cut from captured replies: Antminer S9 SE `stats` and Whatsminer `summary` from
 // check_cgminer's test/ReplyExamples.hs; Braiins OS `version`/`fans` from BOSMiner-py's README
@@ -116,5 +116,78 @@ describe('rates and pools', () => {
 
   it('bmminer "Last Share Time" as "0:00:12" is not read as a time', () => {
     expect(parsePools({ POOLS: [{ URL: 'a', 'Last Share Time': '0:00:12' }] })[0]!.lastShareTime).toBeNull();
+  });
+});
+
+describe('Whatsminer identification (issue 17 item 9)', () => {
+  // btminer's answer to `version`, as issue 17 quotes it
+  const refusal = 'whatsminer v1.1';
+  // asic-rs@fdcd101:src/factory.rs:886 (first DEVDETAILS row)
+  const details = { STATUS: [{ STATUS: 'S', Msg: 'Device Details' }], DEVDETAILS: [{ DEVDETAILS: 0, Name: 'SM', ID: 0, Driver: 'bitmicro', Kernel: '', Model: 'M30S+_VE40' }] };
+
+  it('from the refused version\'s Description', () => {
+    expect(identify(undefined, undefined, refusal)).toEqual({ flavour: 'whatsminer', model: null, firmware: null });
+  });
+
+  it('from devdetails Driver bitmicro alone (pyasic@0.79.0:pyasic/miners/factory.py:1072-1073)', () => {
+    expect(identify(undefined, details)).toEqual({ flavour: 'whatsminer', model: 'M30S+_VE40', firmware: null });
+  });
+});
+
+describe('fitted fans (issue 17 item 10)', () => {
+  it.each([
+    // foreman-apps BOSminer 0.2.0 S9 fans: RPM 1560, 1560, 0, 0; the model unknown, nothing seen before
+    [[1560, 1560, 0, 0], null, 0, [1560, 1560]],
+    // the same S9 after fan 1 stopped: slot 1 was seen turning, so it is a stopped fan, not an empty slot
+    [[1560, 0, 0, 0], null, 2, [1560, 0]],
+    // an S9 (2 fans, pyasic X9/S9.py:26) whose fans both stopped before the proxy ever saw them
+    [[0, 0, 0, 0], 2, 0, [0, 0]],
+    // an S19 (4 fans, pyasic X19/S19.py:25) with one stopped
+    [[5400, 5460, 0, 5580], 4, 0, [5400, 5460, 0, 5580]],
+  ])('slots %j, model fans %s, seen %i -> %j', (slots, expected, seen, fans) => {
+    expect(fittedFans(slots, expected, seen)).toEqual(fans);
+  });
+
+  it.each([
+    ['Antminer S9', 2],
+    ['Antminer S9j', 2],
+    ['Antminer T9+', 2],
+    ['Antminer S19j Pro', 4],
+    ['Antminer S17 Pro', 4],
+    ['Antminer S19 XP Hyd', null],
+    ['M30S+_VE40', null],
+    [null, null],
+  ])('%s has %s fans', (model, fans) => {
+    expect(expectedFans(model)).toBe(fans);
+  });
+
+  it('a Braiins snapshot without what the poller knows keeps the turning fans, and every slot in fanSlots', () => {
+    const snap = toSnapshot('braiins', { fans: { FANS: [{ FAN: 0, RPM: 2820 }, { FAN: 1, RPM: 3780 }, { FAN: 2, RPM: 0 }, { FAN: 3, RPM: 0 }] } });
+    expect(snap.fans).toEqual([2820, 3780]);
+    expect(snap.fanSlots).toEqual([2820, 3780, 0, 0]);
+  });
+});
+
+describe('placeholders are not temperatures (issue 17 item 11)', () => {
+  it.each([
+    [-83, null], // stock S9 temp2_7, foreman-apps capture
+    [0, null], // empty slot
+    ['0.0', null],
+    [62, 62],
+    [85.34, 85.34],
+    [255, null],
+  ])('%j -> %j', (value, expected) => {
+    expect(temperature(value)).toBe(expected);
+  });
+
+  it('an empty pool slot (URL "", Dead) and a "*" fee pool are left out; the active pool is the best-priority active one', () => {
+    const pools = parsePools({
+      POOLS: [
+        { POOL: 3, URL: '*', User: '*', Status: 'Alive', Priority: 998, 'Stratum Active': true },
+        { POOL: 0, URL: 'stratum+tcp://a:3333', Status: 'Alive', Priority: 0, 'Stratum Active': true },
+        { POOL: 2, URL: '', Status: 'Dead', Priority: 2, 'Stratum Active': false },
+      ],
+    });
+    expect(pools.map((p) => [p.index, p.active])).toEqual([[0, true]]);
   });
 });
