@@ -307,21 +307,36 @@ export async function startGethSimulator(options: GethSimulatorOptions = {}): Pr
       res,
       200,
       [
+        // core/blockchain.go:63-67 (chain/head/*), :74 chain/info; metrics/prometheus/collector.go:78-123
+        // writes counters and gauges alike as `gauge`, timers as a `_count` counter plus a summary
         gauge('chain_head_block', state.headNumber),
         gauge('chain_head_finalized', state.headNumber - 64),
         gauge('chain_head_header', state.syncTarget ?? state.headNumber),
         gauge('chain_head_receipt', state.headNumber),
         `# TYPE chain_info gauge\nchain_info {chain_id="${chainId}"} 1\n\n`,
         `# TYPE chain_inserts_count counter\nchain_inserts_count ${state.headNumber - 20_000_000}\n\n`,
-        `# TYPE chain_inserts summary\nchain_inserts {quantile="0.5"} 41234567\nchain_inserts {quantile="0.99"} 2.25e+08\n\n`,
+        // a timer's six quantiles (collector.go:113-121)
+        `# TYPE chain_inserts summary\n${[
+          ['0.5', '41234567'],
+          ['0.75', '5.8e+07'],
+          ['0.95', '1.2e+08'],
+          ['0.99', '2.25e+08'],
+          ['0.999', '3.1e+08'],
+          ['0.9999', '3.1e+08'],
+        ]
+          .map(([q, v]) => `chain_inserts {quantile="${q}"} ${v}\n`)
+          .join('')}\n`,
+        // ethdb/pebble/pebble.go:361 (disk/size), core/rawdb/freezer.go:87 (ancient/size), namespace eth/db/chaindata/ (eth/backend.go:167)
         gauge('eth_db_chaindata_ancient_size', 1_234_567_890_123),
         gauge('eth_db_chaindata_disk_size', 987_654_321_012),
         // cmd/geth/config.go:266-271 (labels arch, os, protocols, version), written sorted by
         // metrics/prometheus/collector.go:138-149
         `# TYPE geth_info gauge\ngeth_info {arch="amd64", os="linux", protocols="${GETH_PROTOCOLS}", version="${gethVersion}"} 1\n\n`,
+        // p2p/metrics.go:40-42
         gauge('p2p_peers', p),
         gauge('p2p_peers_inbound', Math.floor(p / 3)),
         gauge('p2p_peers_outbound', p - Math.floor(p / 3)),
+        // metrics/metrics.go:128-148 (system/*)
         gauge('system_cpu_goroutines', 512),
         gauge('system_memory_used', 9_876_543_210),
         // core/txpool/locals/tx_tracker.go:37 (txpool/local), legacypool/legacypool.go:113-115
