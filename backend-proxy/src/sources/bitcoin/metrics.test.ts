@@ -76,4 +76,19 @@ describe('bitcoin metrics', () => {
     a.smartFee(2, undefined);
     expect(await factory.registry.metrics()).not.toContain('bitcoin_est_smart_fee_2{source="btc-a"}');
   });
+
+  // jvstein/bitcoin-prometheus-exporter@a3e1e020d47c68299b954c452679d2b5b15f95bf:bitcoind-monitor.py:51
+  // declares Counter("bitcoin_warnings", …) without labels: prometheus_client exposes it as
+  // `bitcoin_warnings_total 0` from creation, so increase() alerts see the first warning
+  it('publishes bitcoin_warnings_total 0 before any warning, then counts warnings', async () => {
+    const factory = new MetricFactory();
+    const metrics = new BitcoinMetrics(factory, 'btc-a');
+    expectSeries(await factory.registry.metrics(), ['bitcoin_warnings_total{source="btc-a"} 0']);
+    const info = { version: 280000, subversion: '', protocolversion: 70016, connections: 1, networkactive: true };
+    metrics.network({ ...info, warnings: [] });
+    metrics.network({ ...info, warnings: '' });
+    expectSeries(await factory.registry.metrics(), ['bitcoin_warnings_total{source="btc-a"} 0']);
+    metrics.network({ ...info, warnings: ['This is a pre-release test build'] });
+    expectSeries(await factory.registry.metrics(), ['bitcoin_warnings_total{source="btc-a"} 1']);
+  });
 });

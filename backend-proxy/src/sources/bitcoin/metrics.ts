@@ -93,6 +93,9 @@ export class BitcoinMetrics {
     this.bannedUntil = factory.gauge('bitcoin_banned_until', 'Time the ban expires', ['address', 'reason']);
     // the exporter's Counter('bitcoin_warnings'): Python's client exposes it as bitcoin_warnings_total
     this.warnings = factory.counter('bitcoin_warnings_total', 'Number of network or blockchain warnings detected');
+    // the exporter's unlabelled Counter is exposed as 0 from the start (prometheus_client does so
+    // for every metric without labels), so increase() sees the first warning: publish 0 at once
+    this.warnings.inc(this.labels, 0);
     // nodescope's own series (no exporter equivalent): the live mempool and its ZMQ feed
     this.bandVsize = factory.gauge(
       'bitcoin_mempool_fee_band_vsize',

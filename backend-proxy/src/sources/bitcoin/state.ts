@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { SourceContext } from '../../core/context.js';
 import type { HistoryRing } from '../../core/history.js';
+import { BlockStatsMemo } from './blockStats.js';
 import type { BitcoinRpc } from './client.js';
 import { CHAIN_NAME } from './client.js';
 import type { BitcoinSourceConfig } from './config.js';
@@ -14,6 +15,7 @@ import {
   BLOCK_STATS_FIELDS,
   FEE_MODES,
   FEE_TARGETS,
+  MAX_RECENT_BLOCKS,
   mergeBlocks,
   recentHeights,
   reconcileTip,
@@ -74,6 +76,10 @@ export type TickListener = (event: TickEvent, at: number) => void;
 
 /** Live stream frames at most this often. */
 const LIVE_MS = 1_000;
+/** The fee-band gauges follow the live mempool at most this often (an analysis is ~75 ms at 300k txs). */
+const FEE_BAND_GAUGE_MS = 5_000;
+/** Fields of getblockstats for bitcoin_latest_block_*, the exporter's list. */
+const LATEST_BLOCK_FIELDS = ['height', 'total_size', 'total_weight', 'txs', 'totalfee', 'ins', 'outs', 'total_out'];
 
 export class BitcoinState {
   readonly rings: BitcoinRings;
@@ -83,6 +89,11 @@ export class BitcoinState {
   private histogramTimer: NodeJS.Timeout | undefined;
   private liveTimer: NodeJS.Timeout | undefined;
   private liveDirty = false;
+  /** the fee-band gauges lag the compact mempool (set on every change, cleared on refresh) */
+  private bandsDirty = true;
+  private bandsAt = -Infinity;
+  /** height whose getblockstats are on bitcoin_latest_block_* (the slow loop retries otherwise) */
+  private latestBlockHeight: number | null = null;
   readonly mempool: MempoolSync;
   private running = false;
   private tipHash: string | null = null;
@@ -94,6 +105,10 @@ export class BitcoinState {
   latestChain: { info: BlockchainInfo; at: number } | null = null;
   private readonly listeners = new Set<TickListener>();
   private geoLookup: Promise<GeoLookup | null> | null = null;
+  private readonly blockStats = new BlockStatsMemo(
+    (heights) => this.rpc.batchAll<BlockStats[]>(heights.map((h) => ({ method: 'getblockstats', params: [h, [...BLOCK_STATS_FIELDS]] }))),
+    MAX_RECENT_BLOCKS
+  );
   /** set when a configured geolocation database could not be read */
   geoError: string | null = null;
 
@@ -143,10 +158,27 @@ export class BitcoinState {
   }
 
   private liveTick(): void {
-    this.metrics.zmqStatus(this.mempool.status());
+    const status = this.mempool.status();
+    this.metrics.zmqStatus(status);
+    if (this.liveDirty) this.bandsDirty = true;
+    this.refreshFeeBandGauges(status.synced);
     if (!this.liveDirty) return;
     this.liveDirty = false;
     if (this.listeners.size > 0) this.emit('live');
+  }
+
+  /**
+   * /metrics readers (Prometheus, the band alerts) see the live mempool without anyone querying
+   * the API: the gauges are refreshed here whenever the mempool changed, at most every
+   * FEE_BAND_GAUGE_MS (or pollSeconds, when shorter); also once right after the first sync.
+   */
+  private refreshFeeBandGauges(synced: boolean): void {
+    if (!synced || !this.bandsDirty) return;
+    const now = this.context.now();
+    if (now - this.bandsAt < Math.min(FEE_BAND_GAUGE_MS, this.config.pollSeconds * 1_000)) return;
+    this.bandsDirty = false;
+    this.bandsAt = now;
+    this.metrics.feeBands(this.mempool.analysis().histogram);
   }
 
   onTick(listener: TickListener): () => void {
@@ -189,11 +221,9 @@ export class BitcoinState {
 
   readRecentBlocks(count: number): Promise<RecentBlock[]> {
     return this.cached(`blocks.recent:${count}`, TTL.blocks, async () => {
-      const tip = await this.rpc.call<number>('getblockcount');
-      const heights = recentHeights(tip, count);
-      const stats = await this.rpc.batchAll<BlockStats[]>(
-        heights.map((h) => ({ method: 'getblockstats', params: [h, [...BLOCK_STATS_FIELDS]] }))
-      );
+      // one tip for every window asked at once; one getblockstats per block across all windows
+      const tip = await this.cached('blockcount', TTL.blocks, () => this.rpc.call<number>('getblockcount'));
+      const stats = await this.blockStats.statsFor(recentHeights(tip, count), tip);
       return stats.map(toRecentBlock);
     });
   }
@@ -336,15 +366,12 @@ export class BitcoinState {
         { method: 'listbanned' },
         ...HASHPS_BLOCKS.map((n) => ({ method: 'getnetworkhashps', params: [n] })),
         ...SMART_FEE_METRIC_TARGETS.map((n) => ({ method: 'estimatesmartfee', params: [n, 'ECONOMICAL'] })),
-        ...(height === undefined
+        ...(height === undefined || height === this.latestBlockHeight
           ? []
           : [
               {
                 method: 'getblockstats',
-                params: [
-                  height,
-                  ['height', 'total_size', 'total_weight', 'txs', 'totalfee', 'ins', 'outs', 'total_out'],
-                ],
+                params: [height, LATEST_BLOCK_FIELDS],
               },
             ]),
       ];
@@ -375,8 +402,8 @@ export class BitcoinState {
         const fee = ok<SmartFee>(i++);
         if (fee) this.metrics.smartFee(n, fee.feerate);
       }
-      const stats = height === undefined ? undefined : ok<BlockStats>(i);
-      if (stats) this.metrics.latestBlock(stats);
+      const stats = height === undefined || height === this.latestBlockHeight ? undefined : ok<BlockStats>(i);
+      if (stats) this.publishLatestBlock(stats);
       this.pollSucceeded();
     } catch (error) {
       this.pollFailed(error);
@@ -409,6 +436,7 @@ export class BitcoinState {
       const hash = info.bestblockhash;
       this.tipHash = hash;
       // one tip change at a time, in order
+      void this.refreshLatestBlock(hash);
       this.tipWork = this.tipWork
         .then(() => this.followTip(hash))
         .catch((error: unknown) => {
@@ -416,6 +444,26 @@ export class BitcoinState {
           this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'tip tracking failed');
         });
     }
+  }
+
+  /**
+   * bitcoin_latest_block_* for a new tip, right away: jvstein's exporter reads getblockstats of
+   * the best block on its first refresh, so they must not wait for the 30 s slow loop.
+   */
+  private async refreshLatestBlock(hash: string): Promise<void> {
+    try {
+      this.publishLatestBlock(await this.rpc.call<BlockStats>('getblockstats', [hash, LATEST_BLOCK_FIELDS]));
+    } catch (error) {
+      // the slow loop tries again for this height
+      this.log.debug({ error: error instanceof Error ? error.message : String(error) }, 'latest block stats failed');
+    }
+  }
+
+  private publishLatestBlock(stats: BlockStats): void {
+    // a slow-loop answer for an older tip may arrive after the new tip's
+    if (stats.height < (this.latestChain?.info.blocks ?? -1)) return;
+    this.metrics.latestBlock(stats);
+    this.latestBlockHeight = stats.height;
   }
 
   /** Walks back from a new tip to a known block: new blocks become annotations, replaced ones a reorg. */
