@@ -168,6 +168,17 @@ describe('bitcoin source queries against the simulator', () => {
     await queryFrame(source, 'blocks.recent', { count: 6 }); // getblockcount, then 6 getblockstats
     expect(proxy.batches).toEqual([0, 4, 2]);
   });
+
+  it('reads each block once for 100 blocks.recent windows asked at once (45…144 blocks)', async () => {
+    const sim = await startRegtestSimulator(cleanups, { seed: 3 });
+    const source = createRegtestSource(cleanups, createTestContext(), { url: sim.rpcUrl, cookieFile: sim.cookieFile });
+    sim.received.length = 0;
+    const frames = await Promise.all(Array.from({ length: 100 }, (_, i) => queryFrame(source, 'blocks.recent', { count: 45 + i })));
+    const blocks = sim.received.filter((m) => m === 'getblockstats').length;
+    // before: one getblockstats per block per window, 45 + 46 + … + 144 = 9,450 calls
+    expect(blocks).toBe(Math.min(144, frameLength(frames[99]!)));
+    expect(sim.received.filter((m) => m === 'getblockcount')).toHaveLength(1);
+  });
 });
 
 describe('bitcoin source auth', () => {
@@ -319,7 +330,8 @@ describe('bitcoin source security', () => {
     await h.sim.restart();
     h.sim.setFault({ kind: 'down' });
     await waitFor(() => h.source.health().status !== 'ok', 'down seen');
-    // a query the cache cannot answer, so it meets the fault
+    // a query the cache cannot answer (emptied: block stats and the tip are shared), so it meets the fault
+    h.ctx.cache.delete('');
     const failed = await queryFrame(h.source, 'blocks.recent', { count: 3 }).then(
       () => null,
       (e: unknown) => e as Error
