@@ -1,25 +1,40 @@
 // The proxy API reached through Grafana's data source proxy: `${instanceSettings.url}/api/...`
-// matches the `api` route in plugin.json, where Grafana adds the Authorization header.
-import { getBackendSrv } from '@grafana/runtime';
-import type { DataFrameJSON, QueryRequest } from '@nodescope/shared';
+// matches the `api` routes in plugin.json (one per method), where Grafana adds the
+// Authorization header.
+import { config, getBackendSrv } from '@grafana/runtime';
+import type { QueryRequest } from '@nodescope/shared';
 import { lastValueFrom } from 'rxjs';
 import type { ProxyQueryResult } from './frames';
+import { type EventSourceFactory, LiveStreams } from './liveStreams';
 import type { AnnotationJSON, HealthResponse, NodescopeVariableQuery, SourceInfo } from './types';
 
-/** What the stream needs from the browser's EventSource (injected in tests). */
-export interface EventSourceLike {
-  addEventListener(type: string, listener: (event: MessageEvent) => void): void;
-  onerror: ((event: Event) => void) | null;
-  close(): void;
-  readonly readyState: number;
+export type { EventSourceFactory, EventSourceLike } from './liveStreams';
+
+/**
+ * The URL the browser must request for a data source path. backendSrv drops the leading "/" of
+ * `instanceSettings.url` (grafana/grafana@00f7793ab326aa460ef92592c87d2733d46cfbb1:
+ * public/app/core/services/backend_srv.ts parseDataSourceRequestOptions) so that the page's
+ * `<base href="[[.AppSubUrl]]/">` (grafana/grafana@00802d035ac21c700a245ac4dfcf9c358ee28fc1:
+ * public/views/index.html:24) puts it under Grafana's sub-path; an EventSource built from the
+ * absolute path would skip the sub-path, so it gets it explicitly.
+ */
+export function browserUrl(appSubUrl: string | undefined, path: string): string {
+  const sub = (appSubUrl ?? '').replace(/\/+$/, '');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return path;
+  return `${sub}/${path.replace(/^\/+/, '')}`;
 }
-export type EventSourceFactory = (url: string) => EventSourceLike;
 
 export class ProxyClient {
+  /** the live connections of this data source instance */
+  readonly live: LiveStreams;
+
   constructor(
     private readonly baseUrl: string,
-    private readonly openEventSource: EventSourceFactory = (url) => new EventSource(url)
-  ) {}
+    openEventSource: EventSourceFactory = (url) => new EventSource(url),
+    appSubUrl: string = config.appSubUrl
+  ) {
+    this.live = new LiveStreams(browserUrl(appSubUrl, `${baseUrl}/api/stream`), openEventSource);
+  }
 
   private async get<T>(path: string, params?: Record<string, string | number | undefined>): Promise<T> {
     const clean = params ? Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== '')) : undefined;
@@ -66,24 +81,5 @@ export class ProxyClient {
 
   async annotations(sourceId: string, type: string, from: number, to: number): Promise<AnnotationJSON[]> {
     return (await this.get<{ annotations: AnnotationJSON[] }>('annotations', { sourceId, type, from, to })).annotations;
-  }
-
-  /** Opens the SSE stream of one query; each `frame` event carries one DataFrameJSON append. */
-  stream(sourceId: string, query: string, params: Record<string, unknown> | undefined, onFrame: (frame: DataFrameJSON) => void, onError: (message: string) => void): () => void {
-    const search = new URLSearchParams({ sourceId, query });
-    if (params && Object.keys(params).length > 0) search.set('params', JSON.stringify(params));
-    const source = this.openEventSource(`${this.baseUrl}/api/stream?${search.toString()}`);
-    source.addEventListener('frame', (event) => {
-      try {
-        onFrame(JSON.parse(event.data as string) as DataFrameJSON);
-      } catch {
-        onError(`${sourceId} ${query}: unreadable stream event`);
-      }
-    });
-    source.onerror = () => {
-      // EventSource reconnects by itself (the proxy sends `retry:`); CLOSED means it gave up
-      if (source.readyState === 2) onError(`${sourceId} ${query}: live stream closed by the proxy`);
-    };
-    return () => source.close();
   }
 }

@@ -4,6 +4,7 @@ import { toFrame } from '@nodescope/shared';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventSourceLike } from './api';
+import { config } from '@grafana/runtime';
 import { NodescopeDataSource } from './datasource';
 import { fakeBackendSrv, fakeTemplateSrv, instanceSettings } from './testing';
 import type { NodescopeQuery, NodescopeVariableQuery } from './types';
@@ -160,6 +161,90 @@ describe('NodescopeDataSource', () => {
     expect(Array.from(last.data[0].fields[1].values)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     subscription.unsubscribe();
     expect(opened[0]!.closed).toBe(true);
+  });
+
+  describe('live', () => {
+    const liveSetup = (appSubUrl = '') => {
+      const previous = config.appSubUrl;
+      config.appSubUrl = appSubUrl;
+      const opened: FakeEventSource[] = [];
+      const ds = new NodescopeDataSource(instanceSettings(), (url) => {
+        const source = new FakeEventSource(url);
+        opened.push(source);
+        return source;
+      });
+      config.appSubUrl = previous;
+      return { ds, opened };
+    };
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+    // Grafana under a sub-path (root_url = https://example.com/grafana/): the page's base href is
+    // /grafana/ and backendSrv requests are relative to it; the EventSource must carry it too
+    it('opens the stream under config.appSubUrl', async () => {
+      fakeBackendSrv({ 'POST /api/query': () => ({ results: { A: { frames: [chainFrame(1)] } } }) });
+      const { ds, opened } = liveSetup('/grafana');
+      const subscription = ds.query(request<NodescopeQuery>([{ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info', live: true }])).subscribe();
+      await tick();
+      expect(opened[0]!.url).toBe('/grafana/api/datasources/proxy/uid/nodescope/api/stream?sourceId=btc-main&query=chain.info');
+      subscription.unsubscribe();
+    });
+
+    it('a panel with several live targets: one POST seeds them, one connection carries them', async () => {
+      const { requests } = fakeBackendSrv({
+        'POST /api/query': (req) => ({
+          results: Object.fromEntries((req.data as { queries: Array<{ refId: string }> }).queries.map((q) => [q.refId, { frames: [chainFrame(1)] }])),
+        }),
+      });
+      const { ds, opened } = liveSetup();
+      const responses: DataQueryResponse[] = [];
+      const subscription = ds
+        .query(
+          request<NodescopeQuery>([
+            { refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info', live: true },
+            { refId: 'B', schemaVersion: 1, sourceId: 'btc-main', query: 'mempool.summary', live: true },
+            { refId: 'C', schemaVersion: 1, sourceId: 'stx-1', query: 'node.info', live: true },
+          ])
+        )
+        .subscribe((r) => responses.push(r));
+      await tick();
+      expect(requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+      expect(opened).toHaveLength(1);
+      expect(JSON.parse(new URL(opened[0]!.url, 'http://grafana').searchParams.get('streams')!).map((s: { key: string }) => s.key)).toEqual(['A', 'B', 'C']);
+      opened[0]!.emit('open', '');
+      opened[0]!.emit('frame', JSON.stringify({ key: 'B', frame: chainFrame(2) }));
+      const last = responses.at(-1)!;
+      expect(last.key).toBe('nodescope-live-B-btc-main');
+      expect(Array.from(last.data[0].fields[1].values)).toEqual([1, 2]);
+      subscription.unsubscribe();
+      expect(opened[0]!.closed).toBe(true);
+    });
+
+    // Explore's Live button sends request.liveStreaming (DataQueryRequest in @grafana/data 12.4.10)
+    it('Explore\'s Live button (request.liveStreaming) streams the streamable queries, the others run once', async () => {
+      const { requests } = fakeBackendSrv({
+        'POST /api/query': (req) => ({
+          results: Object.fromEntries((req.data as { queries: Array<{ refId: string }> }).queries.map((q) => [q.refId, { frames: [chainFrame(1)] }])),
+        }),
+      });
+      const { ds, opened } = liveSetup();
+      const req = request<NodescopeQuery>([
+        { refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info' },
+        { refId: 'B', schemaVersion: 1, sourceId: 'btc-main', query: 'fees.estimates' },
+      ]);
+      req.liveStreaming = true;
+      const subscription = ds.query(req).subscribe();
+      await tick();
+      expect(opened.map((s) => s.url)).toEqual(['/api/datasources/proxy/uid/nodescope/api/stream?sourceId=btc-main&query=chain.info']);
+      const posted = requests.filter((r) => r.method === 'POST').map((r) => (r.data as { queries: Array<{ query: string }> }).queries.map((q) => q.query));
+      expect(posted.sort()).toEqual([['chain.info'], ['fees.estimates']]);
+      subscription.unsubscribe();
+
+      // without the button nothing streams
+      const quiet = liveSetup();
+      req.liveStreaming = false;
+      await lastValueFrom(quiet.ds.query(req));
+      expect(quiet.opened).toHaveLength(0);
+    });
   });
 });
 

@@ -1,14 +1,19 @@
 // query(): migrate, interpolate and expand targets, then one POST /api/query for the plain
-// ones, GET /api/annotations for annotation targets and one stream per live target.
+// ones, GET /api/annotations for annotation targets, and the live targets together (stream.ts).
+// A target is live when its Live switch is on, or when Explore's Live button is
+// (request.liveStreaming) and its query can stream.
 import { type DataQueryRequest, type DataQueryResponse, LoadingState } from '@grafana/data';
-import type { NodescopeQuery as ProxyQuery } from '@nodescope/shared';
+import { type NodescopeQuery as ProxyQuery, STREAMABLE_QUERIES } from '@nodescope/shared';
 import { from, merge, type Observable, of } from 'rxjs';
 import type { ProxyClient } from './api';
 import { annotationsToFrame, errorMessage, type SentQuery, shapeQueryResults } from './frames';
 import { expandSourceIds, interpolateQuery, type Replace } from './interpolate';
 import { migrateQuery } from './migrations';
-import { streamQuery } from './stream';
+import { streamLive } from './stream';
 import type { NodescopeQuery } from './types';
+
+/** Every query the proxy can follow live, whatever the kind (the names do not overlap). */
+const STREAMABLE = new Set(Object.values(STREAMABLE_QUERIES).flat());
 
 export function isRunnable(query: NodescopeQuery): boolean {
   if (query.hide || !query.sourceId) return false;
@@ -32,16 +37,15 @@ export function runQueries(api: ProxyClient, request: DataQueryRequest<Nodescope
       return expandSourceIds(raw.sourceId, request.scopedVars, replace).map((sourceId) => ({ target, sourceId }));
     });
 
-  const plain = expanded.filter((e) => e.target.queryType !== 'annotations' && !e.target.live);
+  const isLive = (e: Expanded) => e.target.queryType !== 'annotations' && (e.target.live || (request.liveStreaming === true && STREAMABLE.has(e.target.query)));
+  const plain = expanded.filter((e) => e.target.queryType !== 'annotations' && !isLive(e));
   const annotations = expanded.filter((e) => e.target.queryType === 'annotations');
-  const live = expanded.filter((e) => e.target.queryType !== 'annotations' && e.target.live);
+  const live = expanded.filter(isLive);
 
   const streams: Array<Observable<DataQueryResponse>> = [];
   if (plain.length > 0) streams.push(from(runPlain(api, plain, request, range, maxDataPoints)));
   if (annotations.length > 0) streams.push(from(runAnnotations(api, annotations, range)));
-  for (const e of live) {
-    streams.push(streamQuery(api, { target: e.target, sourceId: e.sourceId, range, intervalMs: request.intervalMs, maxDataPoints }));
-  }
+  if (live.length > 0) streams.push(streamLive(api, { targets: live, range, intervalMs: request.intervalMs, maxDataPoints }));
   return streams.length > 0 ? merge(...streams) : of({ data: [], state: LoadingState.Done });
 }
 

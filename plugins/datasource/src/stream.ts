@@ -37,49 +37,79 @@ function ringFor(rings: CircularDataFrame[], json: DataFrameJSON): CircularDataF
   return rings.find((ring) => json.schema.name !== undefined && ring.name === json.schema.name) ?? rings[0];
 }
 
-export interface LiveQuery {
+export interface LiveTarget {
   target: NodescopeQuery;
   sourceId: string;
+}
+
+export interface LiveRequest {
+  targets: LiveTarget[];
   range: { from: number; to: number };
   intervalMs: number;
   maxDataPoints: number;
 }
 
-export function streamQuery(api: ProxyClient, live: LiveQuery): Observable<DataQueryResponse> {
-  const { target, sourceId } = live;
-  const key = `nodescope-live-${target.refId}-${sourceId}`;
+/**
+ * Every live target of one request: one POST /api/query seeds a ring per target, then one
+ * follow() carries all of them (one connection when the proxy multiplexes; see liveStreams.ts).
+ * Each target keeps its own response key, so Grafana replaces its frames in place.
+ */
+export function streamLive(api: ProxyClient, live: LiveRequest): Observable<DataQueryResponse> {
   const capacity = Math.max(live.maxDataPoints || DEFAULT_STREAM_CAPACITY, 10);
+  // refIds are unique per request: a multi-source target becomes A, A·btc-b, ...
+  const entries = live.targets.map((t, index) => ({
+    ...t,
+    key: live.targets.findIndex((other) => other.target.refId === t.target.refId) === index ? t.target.refId : `${t.target.refId}·${t.sourceId}`,
+    responseKey: `nodescope-live-${t.target.refId}-${t.sourceId}`,
+    rings: [] as CircularDataFrame[],
+  }));
   return new Observable<DataQueryResponse>((subscriber) => {
     let closed = false;
     let stop: (() => void) | undefined;
-    const refId = `${target.refId}`;
+    const fail = (entry: (typeof entries)[number], message: string) =>
+      subscriber.next({ key: entry.responseKey, data: entry.rings, state: LoadingState.Error, errors: [{ refId: entry.target.refId, message }] });
     api
-      .query({ queries: [{ refId, sourceId, query: target.query, params: target.params }], range: live.range, intervalMs: live.intervalMs, maxDataPoints: live.maxDataPoints })
+      .query({
+        queries: entries.map((e) => ({ refId: e.key, sourceId: e.sourceId, query: e.target.query, ...(e.target.params && Object.keys(e.target.params).length > 0 ? { params: e.target.params } : {}) })),
+        range: live.range,
+        intervalMs: live.intervalMs,
+        maxDataPoints: live.maxDataPoints,
+      })
       .then((results) => {
         if (closed) return;
-        const result = results[refId];
-        if (result?.error) {
-          subscriber.next({ key, data: [], state: LoadingState.Error, errors: [{ refId: target.refId, message: `${sourceId} ${target.query}: ${result.error}` }] });
-          return;
+        const following = [];
+        for (const entry of entries) {
+          const result = results[entry.key];
+          if (result?.error) {
+            fail(entry, `${entry.sourceId} ${entry.target.query}: ${result.error}`);
+            continue;
+          }
+          entry.rings = (result?.frames ?? []).map((json) => ringFrom(shapeFrame(json, entry.target, entry.sourceId), capacity));
+          subscriber.next({ key: entry.responseKey, data: entry.rings, state: LoadingState.Streaming });
+          following.push(entry);
         }
-        const rings = (result?.frames ?? []).map((json) => ringFrom(shapeFrame(json, target, sourceId), capacity));
-        subscriber.next({ key, data: rings, state: LoadingState.Streaming });
-        stop = api.stream(
-          sourceId,
-          target.query,
-          target.params,
-          (json) => {
-            const shaped = shapeFrame(json, target, sourceId);
-            const ring = ringFor(rings, json);
-            if (ring) appendFrame(ring, shaped);
-            else rings.push(ringFrom(shaped, capacity));
-            subscriber.next({ key, data: rings, state: LoadingState.Streaming });
-          },
-          (message) => subscriber.next({ key, data: rings, state: LoadingState.Error, errors: [{ refId: target.refId, message }] })
+        stop = api.live.follow(
+          following.map((e) => ({ key: e.key, sourceId: e.sourceId, query: e.target.query, params: e.target.params })),
+          {
+            onFrame: (key, json) => {
+              const entry = entries.find((e) => e.key === key);
+              if (!entry) return;
+              const shaped = shapeFrame(json, entry.target, entry.sourceId);
+              const ring = ringFor(entry.rings, json);
+              if (ring) appendFrame(ring, shaped);
+              else entry.rings.push(ringFrom(shaped, capacity));
+              subscriber.next({ key: entry.responseKey, data: entry.rings, state: LoadingState.Streaming });
+            },
+            onError: (key, message) => {
+              const entry = entries.find((e) => e.key === key);
+              if (entry) fail(entry, message);
+            },
+          }
         );
       })
       .catch((error: unknown) => {
-        if (!closed) subscriber.next({ key, data: [], state: LoadingState.Error, errors: [{ refId: target.refId, message: `${sourceId} ${target.query}: ${errorMessage(error)}` }] });
+        if (closed) return;
+        for (const entry of entries) fail(entry, `${entry.sourceId} ${entry.target.query}: ${errorMessage(error)}`);
       });
     return () => {
       closed = true;
