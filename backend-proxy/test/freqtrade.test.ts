@@ -352,15 +352,17 @@ describe('faults', () => {
     expect(col((await run(source, 'bots'))[0], 'up')).toEqual([true]);
   });
 
-  it('stopped bot: state stopped, no open trades, degraded (count failing is expected then)', async () => {
+  it('stopped bot: state stopped, open trades still listed, degraded (count failing is expected then)', async () => {
     const { source, sim } = await bot();
     sim.setState('stopped');
     const [row] = await run(source, 'bots');
     expect(col(row, 'state')).toEqual(['stopped']);
     expect(col(row, 'up')).toEqual([true]);
     expect(source.health()).toMatchObject({ status: 'degraded', message: 'bot state is stopped' });
+    // freqtrade 2026.9 /status lists open trades in every state: rpc.py:199-211 (_rpc_trade_status
+    // checks no state), api_trading.py:157-162; a stopped bot keeps its 3 open trades
     const [open] = await run(source, 'open.trades');
-    expect(frameLength(open as DataFrameJSON)).toBe(0);
+    expect(frameLength(open as DataFrameJSON)).toBe(3);
     expect(col((await run(source, 'profit'))[0], 'closed_trade_count')).toEqual([40]);
     sim.setState('reload_config');
     tick();
@@ -430,8 +432,8 @@ describe('faults', () => {
     expect(a.source.health().status).not.toBe('ok');
     expect(b.source.health().status).toBe('ok');
     const text = await context.metrics.registry.metrics();
-    expect(text).toMatch(/freqtrade_build_info\{source="bot-a",cluster="bot-a",strategy="SampleStrategy",version="2024.10"\} 0/);
-    expect(text).toMatch(/freqtrade_build_info\{source="bot-b",cluster="bot-b",strategy="Other",version="2024.10"\} 1/);
+    expect(text).toMatch(/freqtrade_build_info\{source="bot-a",cluster="bot-a",strategy="SampleStrategy",version="2026.9"\} 0/);
+    expect(text).toMatch(/freqtrade_build_info\{source="bot-b",cluster="bot-b",strategy="Other",version="2026.9"\} 1/);
     expect(text).not.toMatch(/freqtrade_trade_open_current\{source="bot-a"/);
     expect(text).toMatch(/freqtrade_trade_open_current\{source="bot-b"[^}]*\} 3/);
   });
@@ -442,7 +444,7 @@ describe('metrics', () => {
     const { source, context, sim } = await bot({ strategy: 'EmaCross' });
     await source.poll();
     const text = await context.metrics.registry.metrics();
-    const base = 'source="bot-1",cluster="bot-1",strategy="EmaCross",version="2024.10"';
+    const base = 'source="bot-1",cluster="bot-1",strategy="EmaCross",version="2026.9"';
     const profit = sim.bot.profit();
     expect(text).toContain(`freqtrade_build_info{${base}} 1`);
     expect(text).toContain(`freqtrade_state{${base},text="running"} 1`);

@@ -1,5 +1,9 @@
 // The simulated bot's state: a seeded trade generator and the RPC computations behind each
-// endpoint, shaped like freqtrade/rpc/rpc.py answers them (field names from api_schemas.py).
+// endpoint, shaped like freqtrade 2026.9's freqtrade/rpc/rpc.py answers them, with exactly the
+// fields of the response model each route declares in freqtrade/rpc/api_server/api_schemas.py
+// (FastAPI serializes through it): ShowConfig, Profit, Count, Balances, DailyWeeklyMonthly,
+// PerformanceEntry, TradeSchema/OpenTradeSchema/TradeResponse, Health, Locks, WhitelistResponse,
+// Stats, Logs. test/python/test_freqtrade_models.py validates every answer against those models.
 import type {
   BalanceEntry,
   BalanceResponse,
@@ -8,6 +12,8 @@ import type {
   DailyResponse,
   HealthResponse,
   LocksResponse,
+  LogsResponse,
+  StatsResponse,
   OpenTradeJson,
   PerformanceEntry,
   ProfitResponse,
@@ -72,6 +78,9 @@ export function printDate(ms: number): string {
 }
 
 /** str(datetime) of an aware UTC datetime: "2024-05-01 12:00:00.123000+00:00". */
+/** what /version and show_config report: the release the shapes follow */
+export const FREQTRADE_VERSION = '2026.9';
+
 function pythonDatetime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 23).replace('T', ' ')}000+00:00`;
 }
@@ -93,6 +102,8 @@ export class SimulatedBot {
   private nextId = 1;
   /** set by the stale-heartbeat fault: last_process stops moving */
   frozenHeartbeat: number | null = null;
+  /** the bot's in-memory log buffer (/api/v1/logs), newest last */
+  readonly logRecords: Array<{ ms: number; logger: string; level: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL'; message: string }> = [];
 
   constructor(
     readonly options: BotOptions,
@@ -101,6 +112,9 @@ export class SimulatedBot {
     this.random = seededRandom(options.seed);
     const end = now();
     this.startedAt = end - options.historyDays * 86_400_000;
+    this.log('INFO', 'freqtrade', `freqtrade ${FREQTRADE_VERSION}`, this.startedAt);
+    this.log('INFO', 'freqtrade.worker', `Starting worker ${FREQTRADE_VERSION}`, this.startedAt);
+    this.log('INFO', 'freqtrade.rpc.api_server.webserver', 'Starting HTTP Server at 127.0.0.1:8080', this.startedAt);
     const span = end - this.startedAt - 3_600_000;
     for (let i = 0; i < options.closedTrades; i++) {
       const openMs = Math.floor(this.startedAt + (span * i) / Math.max(1, options.closedTrades));
@@ -109,6 +123,7 @@ export class SimulatedBot {
       this.close(trade, Math.min(openMs + duration, end - 60_000));
     }
     for (let i = 0; i < options.openTrades; i++) this.openOnFreePair(end - (options.openTrades - i) * 900_000);
+    this.logRecords.sort((a, b) => a.ms - b.ms); // the history above was written trade by trade
   }
 
   private pick<T>(items: readonly T[]): T {
@@ -138,7 +153,14 @@ export class SimulatedBot {
       exitReason: null,
     };
     this.trades.push(trade);
+    this.log('INFO', 'freqtrade.freqtradebot', `Long signal found: about create a new trade for ${pair} with stake_amount: ${stake} ...`, openMs);
     return trade;
+  }
+
+  /** appends to the log buffer, which keeps the last 1,000 records as FTBufferingHandler(1000) does */
+  log(level: SimulatedBot['logRecords'][number]['level'], logger: string, message: string, ms = this.now()): void {
+    this.logRecords.push({ ms, logger, level, message });
+    if (this.logRecords.length > 1_000) this.logRecords.splice(0, this.logRecords.length - 1_000);
   }
 
   private close(trade: SimTrade, closeMs: number): void {
@@ -147,6 +169,8 @@ export class SimulatedBot {
     trade.closeMs = closeMs;
     trade.closeRate = round(trade.openRate * (1 + change), 8);
     trade.exitReason = change < -0.025 ? 'stop_loss' : change > 0.03 ? 'roi' : this.pick(EXIT_REASONS);
+    this.log('INFO', 'freqtrade.freqtradebot', `Exit for ${trade.pair} detected. Reason: ${trade.exitReason}`, closeMs);
+    if (trade.exitReason === 'stop_loss') this.log('WARNING', 'freqtrade.plugins.protectionmanager', `Pair ${trade.pair} locked by StoplossGuard`, closeMs);
   }
 
   private openOnFreePair(openMs: number): SimTrade | null {
@@ -237,28 +261,71 @@ export class SimulatedBot {
       initial_stop_loss_pct: -10,
       min_rate: t.openRate,
       max_rate: t.openRate,
+      stoploss_last_update: printDate(t.openMs),
+      stoploss_last_update_timestamp: t.openMs,
+      // one filled entry order, and the exit order once closed (TradeSchema, required since 2024)
+      nr_of_successful_entries: 1,
+      nr_of_successful_exits: isOpen ? 0 : 1,
       has_open_orders: false,
-      orders: [
-        {
-          pair: t.pair,
-          order_id: `sim-${t.id}-entry`,
-          status: 'closed',
-          amount: t.amount,
-          safe_price: t.openRate,
-          cost: t.stake,
-          filled: t.amount,
-          ft_order_side: 'buy',
-          order_type: 'limit',
-          is_open: false,
-          order_timestamp: t.openMs,
-          order_filled_timestamp: t.openMs,
-        },
-      ],
+      // OrderSchema's fields (api_schemas.py); /trades sends Order.to_json's (tradeHistoryJson)
+      orders: this.orders(t).map(({ average: _a, price: _p, order_date: _d, order_filled_date: _f, ft_is_entry: _e, funding_fee: _ff, ...order }) => order),
       leverage: 1,
       interest_rate: 0,
       liquidation_price: null,
       funding_fees: 0,
       trading_mode: 'spot',
+      // a binance spot market's precision (TICK_SIZE = 4)
+      amount_precision: 0.00001,
+      price_precision: 0.01,
+      precision_mode: 4,
+    };
+  }
+
+  /** The filled orders of a trade in Order.to_json's shape (persistence/trade_model.py). */
+  private orders(t: SimTrade) {
+    const order = (side: 'buy' | 'sell', rate: number, ms: number) => ({
+      pair: t.pair,
+      order_id: `sim-${t.id}-${side === 'buy' ? 'entry' : 'exit'}`,
+      status: 'closed',
+      average: rate,
+      price: rate,
+      amount: t.amount,
+      remaining: 0,
+      safe_price: rate,
+      cost: round(t.amount * rate, 8),
+      filled: t.amount,
+      ft_order_side: side,
+      order_type: 'limit',
+      is_open: false,
+      order_date: printDate(ms),
+      order_timestamp: ms,
+      order_filled_date: printDate(ms),
+      order_filled_timestamp: ms,
+      ft_fee_base: null,
+      ft_is_entry: side === 'buy',
+      ft_order_tag: side === 'buy' ? t.enterTag : t.exitReason,
+      funding_fee: null,
+    });
+    const list = [order('buy', t.openRate, t.openMs)];
+    if (t.closeMs !== null && t.closeRate !== null) list.push(order('sell', t.closeRate, t.closeMs));
+    return list;
+  }
+
+  /**
+   * A closed trade as /api/v1/trades sends it: Trade.to_json() unfiltered (the route declares no
+   * response_model, api_trading.py:165-176), so the duration, contract and precision keys that
+   * TradeSchema lacks are there and profit_fiat, which to_json lacks, is not.
+   */
+  tradeHistoryJson(t: SimTrade): TradeJson {
+    const { profit_fiat: _fiat, ...model } = this.tradeJson(t);
+    const seconds = t.closeMs === null ? null : Math.floor((t.closeMs - t.openMs) / 1000);
+    return {
+      ...model,
+      trade_duration_s: seconds,
+      trade_duration: seconds === null ? null : Math.floor(seconds / 60),
+      precision_mode_price: 4,
+      contract_size: 1,
+      orders: this.orders(t),
     };
   }
 
@@ -288,11 +355,14 @@ export class SimulatedBot {
   showConfig(): ShowConfigResponse {
     const o = this.options;
     return {
-      version: '2024.10',
+      version: FREQTRADE_VERSION,
       strategy_version: null,
-      api_version: 2.4,
+      // api_server/api_v1.py:75 API_VERSION at 2026.9
+      api_version: 2.5,
       dry_run: o.dryRun,
       trading_mode: 'spot',
+      // rpc.py _rpc_show_config: config.get("margin_mode", "") (spot: empty)
+      margin_mode: '',
       short_allowed: false,
       stake_currency: o.stakeCurrency,
       stake_amount: String(o.stakeAmount),
@@ -307,6 +377,8 @@ export class SimulatedBot {
       timeframe_ms: timeframeMinutes(o.timeframe) * 60_000,
       timeframe_min: timeframeMinutes(o.timeframe),
       exchange: o.exchange,
+      // rpc.py _rpc_show_config: config["exchange"].get("demo_trading", False)
+      demo_trading: false,
       strategy: o.strategy,
       force_entry_enable: false,
       exit_pricing: { price_side: 'same' },
@@ -335,7 +407,7 @@ export class SimulatedBot {
   tradesPage(limit: number, offset: number): TradesPageResponse {
     const closed = this.closedTrades();
     const page = limit > 0 ? closed.slice(offset, offset + limit) : closed;
-    return { trades: page.map((t) => this.tradeJson(t)), trades_count: page.length, offset, total_trades: closed.length };
+    return { trades: page.map((t) => this.tradeHistoryJson(t)), trades_count: page.length, offset, total_trades: closed.length };
   }
 
   profit(): ProfitResponse {
@@ -388,20 +460,34 @@ export class SimulatedBot {
       best_pair: best?.pair ?? '',
       best_rate: best ? best.profit_pct : 0,
       best_pair_profit_ratio: best?.profit_ratio ?? 0,
+      best_pair_profit_abs: best?.profit_abs ?? 0,
       winning_trades: wins.length,
       losing_trades: losses.length,
       profit_factor: sumLoss > 0 ? round(sumWin / sumLoss) : 0,
       winrate: round(winrate),
       expectancy: closed.length ? round(closedAbs / closed.length) : 0,
       expectancy_ratio: 0,
+      // data/metrics.py calculate_sharpe/sortino/sqn/calmar/cagr: the source reads none of them,
+      // so the simulator sends the field with the value a bot gives before it has enough history
+      sharpe: 0,
+      sortino: 0,
+      sqn: 0,
+      calmar: 0,
+      cagr: 0,
       max_drawdown: round(dd.relative),
       max_drawdown_abs: round(dd.abs),
       max_drawdown_start: '',
       max_drawdown_start_timestamp: 0,
       max_drawdown_end: '',
       max_drawdown_end_timestamp: 0,
+      current_drawdown: round(dd.currentRelative),
+      current_drawdown_abs: round(dd.currentAbs),
+      current_drawdown_high: round(dd.currentHigh),
+      current_drawdown_start: dd.currentHighMs === null ? '' : printDate(dd.currentHighMs),
+      current_drawdown_start_timestamp: dd.currentHighMs ?? 0,
       trading_volume: round(all.reduce((s, t) => s + t.stake_amount, 0)),
-      bot_start_timestamp: Math.floor(this.startedAt / 1000),
+      // rpc.py:789 dt_ts_def(bot_start, 0): milliseconds (util/datetime_helpers.py dt_ts_def)
+      bot_start_timestamp: this.startedAt,
       bot_start_date: printDate(this.startedAt),
     };
   }
@@ -546,6 +632,35 @@ export class SimulatedBot {
     return { lock_count: locks.length, locks };
   }
 
+  /**
+   * rpc.py _rpc_stats: closed trades per exit_reason as wins/losses/draws (close_profit >0/<0/0),
+   * and the mean duration in seconds of each kind (None without such a trade).
+   */
+  stats(): StatsResponse {
+    const exitReasons: StatsResponse['exit_reasons'] = {};
+    const durations: Record<'wins' | 'draws' | 'losses', number[]> = { wins: [], draws: [], losses: [] };
+    for (const t of this.closedTrades()) {
+      const profit = this.profitAbs(t, t.closeRate as number);
+      const kind = profit > 0 ? 'wins' : profit < 0 ? 'losses' : 'draws';
+      const reason = t.exitReason ?? '';
+      exitReasons[reason] ??= { wins: 0, losses: 0, draws: 0 };
+      exitReasons[reason][kind]++;
+      durations[kind].push(((t.closeMs as number) - t.openMs) / 1000);
+    }
+    const mean = (list: number[]) => (list.length > 0 ? list.reduce((a, b) => a + b, 0) / list.length : null);
+    return { exit_reasons: exitReasons, durations: { wins: mean(durations.wins), draws: mean(durations.draws), losses: mean(durations.losses) } };
+  }
+
+  /**
+   * rpc.py _rpc_get_logs: the bot's log buffer (loggers/__init__.py FTBufferingHandler(1000)),
+   * each record [formatted time, epoch ms (float), logger name, levelname, message].
+   */
+  logs(limit: number | null): LogsResponse {
+    const records = this.logRecords.slice(-1000);
+    const selected = limit ? records.slice(-limit) : records;
+    return { log_count: selected.length, logs: selected.map((r) => [printDate(r.ms), r.ms, r.logger, r.level, r.message]) };
+  }
+
   whitelist(): WhitelistResponse {
     return { whitelist: [...this.options.pairs], length: this.options.pairs.length, method: ['StaticPairList'] };
   }
@@ -559,19 +674,29 @@ function timeframeMinutes(timeframe: string): number {
 }
 
 /** calculate_max_drawdown of freqtrade/data/metrics.py (running high starts at the first trade). */
-function maxDrawdownFreqtrade(closed: TradeJson[], startingBalance: number): { abs: number; relative: number } {
+function maxDrawdownFreqtrade(
+  closed: TradeJson[],
+  startingBalance: number
+): { abs: number; relative: number; currentAbs: number; currentRelative: number; currentHigh: number; currentHighMs: number | null } {
   const sorted = [...closed].sort((a, b) => (a.close_timestamp ?? 0) - (b.close_timestamp ?? 0));
   let cumulative = 0;
   let high = Number.NEGATIVE_INFINITY;
+  let highMs: number | null = null;
   let abs = 0;
   let relative = 0;
   for (const t of sorted) {
     cumulative += t.close_profit_abs ?? 0;
-    high = Math.max(high, cumulative);
+    if (cumulative > high) {
+      high = cumulative;
+      highMs = t.close_timestamp ?? null;
+    }
     if (high - cumulative > abs) {
       abs = high - cumulative;
       relative = (high - cumulative) / (startingBalance + high);
     }
   }
-  return { abs, relative };
+  // the drawdown from the running high to the last trade (DrawDownResult.current_*)
+  if (sorted.length === 0) return { abs, relative, currentAbs: 0, currentRelative: 0, currentHigh: 0, currentHighMs: null };
+  const currentAbs = high - cumulative;
+  return { abs, relative, currentAbs, currentRelative: currentAbs / (startingBalance + high), currentHigh: high, currentHighMs: highMs };
 }

@@ -62,15 +62,22 @@ describe('freqtrade simulator', () => {
     expect((bad.body.detail as Array<{ loc: string[] }>)[0]?.loc).toEqual(['query', 'limit']);
   });
 
-  it('states: stopped bot answers /count with 502 {error} and /status with []', async () => {
+  // freqtrade 2026.9: only a stopped trader refuses /count (rpc.py:1397-1398); /status lists open
+  // trades in any state (rpc.py:199-211, api_trading.py:157-162); paused counts like running
+  it('states: stopped bot answers /count with 502 {error}, /status still lists open trades; paused counts', async () => {
     await start();
     sim.setState('stopped');
     expect(await call('GET', '/api/v1/count', basic())).toMatchObject({
       status: 502,
       body: { error: 'Error querying /api/v1/count: trader is not running' },
     });
-    expect((await call('GET', '/api/v1/status', basic())).body).toEqual([]);
+    expect((await call('GET', '/api/v1/status', basic())).body).toHaveLength(sim.bot.openTrades().length);
+    expect(sim.bot.openTrades().length).toBeGreaterThan(0);
     expect((await call('GET', '/api/v1/show_config', basic())).body.state).toBe('stopped');
+    sim.setState('paused');
+    expect(await call('GET', '/api/v1/count', basic())).toMatchObject({ status: 200, body: { current: sim.bot.openTrades().length } });
+    expect((await call('GET', '/api/v1/show_config', basic())).body.state).toBe('paused');
+    sim.setState('stopped');
     expect(await call('GET', '/api/v1/daily?timescale=0', basic())).toMatchObject({ status: 502 });
   });
 

@@ -1,4 +1,7 @@
-// A Freqtrade REST API server (api_server of freqtrade/rpc/api_server) for tests and the demo:
+// A Freqtrade 2026.9 REST API server (api_server of freqtrade/rpc/api_server) for tests and the demo:
+// routes as api_v1.py / api_trading.py / api_auth.py declare them, answers with the fields of each
+// route's response_model in api_schemas.py (bot.ts; checked by test/python/test_freqtrade_models.py
+// against freqtrade==2026.9's own pydantic models),
 // the same paths, auth (HTTP Basic or HS256 JWT with 15-minute access and 30-day refresh
 // tokens), error bodies ({detail} for FastAPI errors, 502 {error} for RPCException) and
 // pagination of /api/v1/trades. Write endpoints exist too (answering as the bot would), so
@@ -8,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { BotState } from '../../sources/freqtrade/api.js';
 import { FrameParser, OPCODE, acceptKey, encodeFrame } from '../../sources/freqtrade/wsframe.js';
-import { SimulatedBot, printDate, type BotOptions, type SimTrade } from './bot.js';
+import { FREQTRADE_VERSION, SimulatedBot, printDate, type BotOptions, type SimTrade } from './bot.js';
 
 export type FreqtradeFault =
   /** every connection is reset before an answer */
@@ -243,19 +246,24 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
     }
     switch (path) {
       case `${API}/version`:
-        return send(res, 200, { version: '2024.10' });
+        return send(res, 200, { version: FREQTRADE_VERSION });
       case `${API}/show_config`:
         return send(res, 200, bot.showConfig());
       case `${API}/status`:
-        // _rpc_trade_status raises "trader is not running" when stopped; the route answers []
-        return send(res, 200, bot.state === 'running' ? bot.status() : []);
+        // 2026.9 lists open trades in every state (rpc.py:199-211 checks none; an empty list is
+        // RPCException "no active trade", which the route turns into []: api_trading.py:157-162)
+        return send(res, 200, bot.status());
       case `${API}/count`:
-        if (bot.state !== 'running') return rpcError(res, path, 'trader is not running');
+        // only a stopped trader refuses (rpc.py:1397-1398); paused still counts its open trades
+        if (bot.state === 'stopped') return rpcError(res, path, 'trader is not running');
         return send(res, 200, bot.count());
       case `${API}/profit`:
         return send(res, 200, bot.profit());
       case `${API}/balance`:
-        if (faults.has('exchange-error')) return rpcError(res, path, 'Error getting current tickers.');
+        if (faults.has('exchange-error')) {
+          bot.log('ERROR', 'freqtrade.rpc.rpc', 'Error getting current tickers.');
+          return rpcError(res, path, 'Error getting current tickers.');
+        }
         return send(res, 200, bot.balance());
       case `${API}/daily`: {
         const timescale = intParam(res, params, 'timescale', 7);
@@ -277,6 +285,14 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
         return send(res, 200, bot.locks());
       case `${API}/whitelist`:
         return send(res, 200, bot.whitelist());
+      // api_trading.py:103 GET /stats -> rpc._rpc_stats(); api_v1.py:113 GET /logs?limit -> RPC._rpc_get_logs(limit)
+      case `${API}/stats`:
+        return send(res, 200, bot.stats());
+      case `${API}/logs`: {
+        const limit = params.has('limit') ? intParam(res, params, 'limit', 0) : 0;
+        if (limit === null) return;
+        return send(res, 200, bot.logs(limit || null));
+      }
       default:
         return send(res, 404, { detail: 'Not Found' });
     }

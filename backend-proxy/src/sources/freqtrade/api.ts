@@ -2,7 +2,8 @@
 // (API_VERSION 2.x). Only the fields nodescope reads are required; the rest is optional because
 // older bots omit them.
 
-export type BotState = 'running' | 'stopped' | 'reload_config';
+/** str(State) of freqtrade/enums/state.py; `paused` (no new entries) since 2025 (/pause, /stopentry) */
+export type BotState = 'running' | 'paused' | 'stopped' | 'reload_config';
 
 export interface PingResponse {
   status: string;
@@ -27,6 +28,8 @@ export interface ShowConfigResponse {
   api_version: number;
   dry_run: boolean;
   trading_mode: string;
+  margin_mode?: string;
+  demo_trading?: boolean;
   short_allowed?: boolean;
   stake_currency: string;
   stake_amount: string;
@@ -41,7 +44,7 @@ export interface ShowConfigResponse {
   strategy?: string | null;
   force_entry_enable?: boolean;
   bot_name: string;
-  /** str(State): running | stopped | reload_config ('' in webserver mode) */
+  /** str(State): running | paused | stopped | reload_config ('' in webserver mode) */
   state: string;
   /** dry_run | live | webserver ... */
   runmode: string;
@@ -153,7 +156,7 @@ export interface ProfitResponse {
   max_drawdown?: number;
   max_drawdown_abs?: number;
   trading_volume?: number | null;
-  /** seconds (0 when unknown) */
+  /** milliseconds, 0 when unknown: rpc.py:789 dt_ts_def(bot_start, 0) (freqtrade 2026.9) */
   bot_start_timestamp?: number;
   [extra: string]: unknown;
 }
@@ -250,4 +253,18 @@ export interface WhitelistResponse {
   whitelist: string[];
   length: number;
   method: string[];
+}
+
+/** api_schemas.py Stats (rpc.py _rpc_stats): freqtrade before 2022 named exit_reasons sell_reasons. */
+export interface StatsResponse {
+  exit_reasons: Record<string, { wins: number; losses: number; draws: number }>;
+  /** mean seconds per kind, null without such a trade (old bots: a "H:MM:SS" string or "N/A") */
+  durations: Record<string, number | string | null>;
+  sell_reasons?: Record<string, { wins: number; losses: number; draws: number }>;
+}
+
+/** api_schemas.py Logs (rpc.py _rpc_get_logs): [formatted time, epoch ms, logger, levelname, message] */
+export interface LogsResponse {
+  log_count: number;
+  logs: Array<[string, number, string, string, string]>;
 }
