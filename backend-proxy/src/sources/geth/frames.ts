@@ -72,7 +72,7 @@ export function txpoolFrame(status: TxpoolStatus | null, fromMetrics: { local: n
     one('pending', 'number', status?.pending ?? null, UNITS.short),
     one('queued', 'number', status?.queued ?? null, UNITS.short),
     one('total', 'number', status ? status.pending + status.queued : null, UNITS.short),
-    // txpool_local is gone from geth 1.17 (legacypool.go:113-115 registers pending, queued, slots): null there
+    // txpool_local: core/txpool/locals/tx_tracker.go:37 in geth 1.17.10; null where a node does not export it
     one('local', 'number', fromMetrics.local, UNITS.short),
     one('slots', 'number', fromMetrics.slots, UNITS.short),
   ]);
