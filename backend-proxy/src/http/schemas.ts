@@ -67,12 +67,35 @@ export const annotationsQuerySchema = z.strictObject({
   to: z.coerce.number().int().min(0).max(8.64e15),
 });
 
-export const streamQuerySchema = z.strictObject({
-  sourceId: z.string().min(1).max(64),
-  query: z.string().min(1).max(64),
-  /** JSON-encoded params object */
-  params: z.string().max(8_192).optional(),
-});
+/** One live query: `?sourceId=…&query=…&params=<JSON>`, or several: `?streams=<JSON array>`. */
+export const streamQuerySchema = z
+  .strictObject({
+    sourceId: z.string().min(1).max(64).optional(),
+    query: z.string().min(1).max(64).optional(),
+    /** JSON-encoded params object */
+    params: z.string().max(8_192).optional(),
+    /** JSON-encoded array of streamSpecSchema: several live queries on one connection */
+    streams: z.string().max(65_536).optional(),
+  })
+  .refine((q) => (q.streams === undefined) === (q.sourceId !== undefined && q.query !== undefined), {
+    message: 'give sourceId and query (one stream), or streams (several), not both',
+  });
+
+export const MAX_STREAMS_PER_CONNECTION = 32;
+
+export const streamSpecsSchema = z
+  .array(
+    z.strictObject({
+      /** the client's name for this stream, echoed with each of its events */
+      key: z.string().min(1).max(128),
+      sourceId: z.string().min(1).max(64),
+      query: z.string().min(1).max(64),
+      params: paramsSchema.optional(),
+    })
+  )
+  .min(1, 'at least one stream')
+  .max(MAX_STREAMS_PER_CONNECTION, `at most ${MAX_STREAMS_PER_CONNECTION} streams per connection`)
+  .refine((specs) => new Set(specs.map((s) => s.key)).size === specs.length, 'stream keys must be unique');
 
 export const KNOWN_QUERY_NAMES = new Set(ALL_QUERY_NAMES);
 

@@ -1,17 +1,21 @@
-// Server-Sent Events: each `frame` event carries one DataFrameJSON append. A comment line every
-// 15 s keeps proxies (and Grafana's data source proxy) from closing an idle stream.
+// Server-Sent Events. One live query per connection (`?sourceId=…&query=…&params=…`: each
+// `frame` event is one DataFrameJSON append), or several (`?streams=[{key, sourceId, query,
+// params}]`: `frame` events carry `{key, frame}`, `stream-error` events `{key, error}`), because a
+// browser opens at most six connections per origin. A comment line every 15 s keeps proxies (and
+// Grafana's data source proxy) from closing an idle stream.
 //
-// A stream outlives its request handler, so nothing it does may throw into the process: the
-// source's subscription is looked up by own property only, the emit and close paths are guarded
-// and idempotent, and a client that stops reading (its socket holds more than
-// `maxBufferedBytes` unsent) is dropped with one log line instead of buffering without bound.
+// A stream outlives its request handler, so nothing it does may throw into the process: sources'
+// subscriptions are looked up by own property only and shared through the StreamHub, the write
+// and close paths are guarded and idempotent, and a client that stops reading (its socket holds
+// more than `maxBufferedBytes` unsent) is dropped with one log line instead of buffering without
+// bound.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { own, ownNames } from '../../core/lookup.js';
-import type { DataFrameJSON } from '@nodescope/shared';
-import type { Source } from '../../sources/types.js';
+import type { QueryInput, Source, StreamSubscribe } from '../../sources/types.js';
 import { HttpError } from '../errors.js';
-import { paramsSchema, streamQuerySchema, zodMessage } from '../schemas.js';
+import { paramsSchema, streamQuerySchema, streamSpecsSchema, zodMessage } from '../schemas.js';
+import { StreamHub, topicKey } from '../streamHub.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -21,8 +25,35 @@ export interface StreamRouteOptions {
   maxBufferedBytes: number;
 }
 
-export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, Source>, options: StreamRouteOptions): void {
-  const { scrub, logger } = options;
+interface Spec {
+  key?: string;
+  sourceId: string;
+  query: string;
+  params: QueryInput['params'];
+}
+
+function parseJson(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, `${field}: not valid JSON`);
+  }
+}
+
+/** The source's stream for a spec, or the reason there is none (said to the client). */
+function resolve(sources: ReadonlyMap<string, Source>, spec: Spec): { error: string } | { subscribe: StreamSubscribe } {
+  const source = sources.get(spec.sourceId);
+  if (!source) return { error: `unknown source "${spec.sourceId}"` };
+  const subscribe = own(source.streams, spec.query);
+  if (!subscribe) {
+    return { error: `source "${spec.sourceId}" cannot stream "${spec.query}"; it streams: ${ownNames(source.streams).join(', ') || 'none'}` };
+  }
+  return { subscribe };
+}
+
+export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, Source>, options: StreamRouteOptions): StreamHub {
+  const { logger } = options;
+  const hub = new StreamHub(options.scrub, logger);
   // closes every open stream when the server closes; registered once, before listening
   const open = new Set<() => void>();
   app.addHook('onClose', async () => {
@@ -32,25 +63,26 @@ export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, 
   app.get('/api/stream', async (request, reply) => {
     const parsed = streamQuerySchema.safeParse(request.query);
     if (!parsed.success) throw new HttpError(400, zodMessage(parsed.error, 'query'));
-    const { sourceId, query } = parsed.data;
-    let params = {};
-    if (parsed.data.params) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(parsed.data.params);
-      } catch {
-        throw new HttpError(400, 'query.params: not valid JSON');
+    const multiplexed = parsed.data.streams !== undefined;
+    let specs: Spec[];
+    if (multiplexed) {
+      const checked = streamSpecsSchema.safeParse(parseJson(parsed.data.streams!, 'query.streams'));
+      if (!checked.success) throw new HttpError(400, zodMessage(checked.error, 'query.streams'));
+      specs = checked.data.map((s) => ({ ...s, params: s.params ?? {} }));
+    } else {
+      let params = {};
+      if (parsed.data.params) {
+        const checked = paramsSchema.safeParse(parseJson(parsed.data.params, 'query.params'));
+        if (!checked.success) throw new HttpError(400, zodMessage(checked.error, 'query.params'));
+        params = checked.data;
       }
-      const checked = paramsSchema.safeParse(raw);
-      if (!checked.success) throw new HttpError(400, zodMessage(checked.error, 'query.params'));
-      params = checked.data;
-    }
-    const source = sources.get(sourceId);
-    if (!source) throw new HttpError(400, `query.sourceId: unknown source "${sourceId}"`);
-    const subscribe = own(source.streams, query);
-    if (!subscribe) {
-      const known = ownNames(source.streams).join(', ') || 'none';
-      throw new HttpError(400, `query.query: source "${sourceId}" cannot stream "${query}"; it streams: ${known}`);
+      const spec = { sourceId: parsed.data.sourceId!, query: parsed.data.query!, params };
+      const found = resolve(sources, spec);
+      // one stream: a wrong name is the request's fault, answered before the stream opens
+      if ('error' in found) {
+        throw new HttpError(400, sources.has(spec.sourceId) ? `query.query: ${found.error}` : `query.sourceId: ${found.error}`);
+      }
+      specs = [spec];
     }
 
     reply.hijack();
@@ -62,45 +94,54 @@ export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, 
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    raw.write(`retry: 3000\n: stream ${sourceId} ${query}\n\n`);
+    raw.write(multiplexed ? `retry: 3000\n: ${specs.length} streams\n\n` : `retry: 3000\n: stream ${specs[0]!.sourceId} ${specs[0]!.query}\n\n`);
 
     let closed = false;
     const timers: { heartbeat?: NodeJS.Timeout } = {};
-    let unsubscribe: (() => void) | undefined;
+    const leaves: Array<() => void> = [];
     const close = () => {
       if (closed) return;
       closed = true;
       open.delete(close);
       clearInterval(timers.heartbeat);
-      try {
-        unsubscribe?.();
-      } catch (error) {
-        logger.error({ err: error, source: sourceId, query }, 'stream unsubscribe failed');
-      }
+      for (const leave of leaves) leave();
       if (!raw.writableEnded) raw.end();
     };
     const write = (text: string) => {
       if (closed || raw.writableEnded || raw.destroyed) return;
       if (raw.writableLength > options.maxBufferedBytes) {
-        logger.warn({ source: sourceId, query, bufferedBytes: raw.writableLength }, 'stream client too slow; dropped');
+        logger.warn({ streams: specs.length, bufferedBytes: raw.writableLength }, 'stream client too slow; dropped');
         close();
         raw.destroy();
         return;
       }
       raw.write(text);
     };
+    const streamError = (spec: Spec, error: string) =>
+      write(`event: stream-error\ndata: ${JSON.stringify({ key: spec.key, error: `${spec.sourceId} ${spec.query}: ${error}` })}\n\n`);
+
     let seq = 0;
-    try {
-      unsubscribe = subscribe((frame: DataFrameJSON) => {
-        try {
-          write(`id: ${++seq}\nevent: frame\ndata: ${scrub(JSON.stringify(frame))}\n\n`);
-        } catch (error) {
-          logger.error({ err: error, source: sourceId, query }, 'stream frame not sent');
-        }
-      }, params);
-    } catch (error) {
-      logger.error({ err: error, source: sourceId, query }, 'stream subscribe failed');
-      write(`event: error\ndata: ${JSON.stringify({ error: 'the stream could not start' })}\n\n`);
+    for (const spec of specs) {
+      const found = resolve(sources, spec);
+      if ('error' in found) {
+        streamError(spec, found.error);
+        continue;
+      }
+      const prefix = multiplexed ? `{"key":${JSON.stringify(spec.key)},"frame":` : '';
+      const suffix = multiplexed ? '}' : '';
+      try {
+        leaves.push(
+          hub.follow(topicKey(spec.sourceId, spec.query, spec.params), found.subscribe, spec.params, (frameJson) =>
+            write(`id: ${++seq}\nevent: frame\ndata: ${prefix}${frameJson}${suffix}\n\n`)
+          )
+        );
+      } catch (error) {
+        logger.error({ err: error, source: spec.sourceId, query: spec.query }, 'stream subscribe failed');
+        if (multiplexed) streamError(spec, 'the stream could not start');
+        else write(`event: error\ndata: ${JSON.stringify({ error: 'the stream could not start' })}\n\n`);
+      }
+    }
+    if (leaves.length === 0 && !multiplexed) {
       close();
       return;
     }
@@ -108,4 +149,5 @@ export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, 
     timers.heartbeat = setInterval(() => write(`: heartbeat\n\n`), HEARTBEAT_MS);
     request.raw.on('close', close);
   });
+  return hub;
 }
