@@ -42,6 +42,8 @@ export interface HarnessServerOptions {
   host?: string;
   /** the data source's own `url` (default: the proxy URL, as provisioned); "" is a data source created in the UI */
   datasourceUrl?: string;
+  /** Grafana under a sub-path (root_url …/grafana/): "/grafana"; its API answers only there */
+  subPath?: string;
   /** uid of the provisioned nodescope data source */
   datasourceUid?: string;
   /** build the host bundle first when it is missing or older than its sources (default true) */
@@ -100,11 +102,11 @@ export function discoverPlugins(root = path.join(REPO, 'plugins')): Map<string, 
   return found;
 }
 
-function bootData(theme: 'dark' | 'light', appUrl: string) {
+function bootData(theme: 'dark' | 'light', appUrl: string, appSubUrl: string) {
   return {
     settings: {
       appUrl,
-      appSubUrl: '',
+      appSubUrl,
       buildInfo: { version: GRAFANA_VERSION, commit: 'harness', env: 'production', edition: 'Open Source', latestVersion: '', hasUpdate: false, hideVersion: false },
       featureToggles: {},
       datasources: {},
@@ -136,11 +138,13 @@ function bootData(theme: 'dark' | 'light', appUrl: string) {
   };
 }
 
-function indexHtml(theme: 'dark' | 'light', appUrl: string): string {
-  // @grafana/runtime reads window.grafanaBootData when it is first imported
+function indexHtml(theme: 'dark' | 'light', appUrl: string, appSubUrl: string): string {
+  // @grafana/runtime reads window.grafanaBootData when it is first imported; the base href is
+  // Grafana's (public/views/index.html: <base href="[[.AppSubUrl]]/" />)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>nodescope plugin harness</title>
-<script>window.grafanaBootData = ${JSON.stringify(bootData(theme, appUrl))}; window.public_cdn_path = '/public/';</script>
+<base href="${appSubUrl}/">
+<script>window.grafanaBootData = ${JSON.stringify(bootData(theme, appUrl, appSubUrl))}; window.public_cdn_path = '/public/';</script>
 </head><body class="theme-${theme}"><div id="root"></div><script src="/host.js"></script></body></html>`;
 }
 
@@ -208,8 +212,15 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     });
   };
 
+  const subPath = (options.subPath ?? '').replace(/\/+$/, '');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://harness');
+    if (subPath && (url.pathname === subPath || url.pathname.startsWith(`${subPath}/`))) {
+      url.pathname = url.pathname.slice(subPath.length) || '/';
+    } else if (subPath && url.pathname.startsWith('/api/')) {
+      // behind a reverse proxy that forwards only the sub-path, the API is not at the root
+      return sendJson(res, 404, { message: `not found: Grafana is served under ${subPath}/` });
+    }
     const p = decodeURIComponent(url.pathname);
     const handle = async () => {
       const proxyMatch = /^\/api\/datasources\/proxy\/uid\/([\w-]+)(?:\/|$)/.exec(url.pathname);
@@ -232,7 +243,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       if (p === '/' || p === '/index.html') {
         const theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
         res.writeHead(200, { 'content-type': TYPES['.html']! });
-        return res.end(indexHtml(theme, `http://${req.headers.host ?? 'localhost'}/`));
+        return res.end(indexHtml(theme, `http://${req.headers.host ?? 'localhost'}${subPath}/`, subPath));
       }
       if (p === '/host.js' || p === '/host.js.map') return sendFile(res, p.endsWith('.map') ? `${HOST_BUNDLE}.map` : HOST_BUNDLE);
       if (p === '/scenarios/' || p === '/scenarios') {

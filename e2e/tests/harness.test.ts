@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHost } from '../harness/build-host.ts';
 import { type Stack, startStack, TEST_API_KEY } from '../harness/stack.ts';
+import { startHarnessServer } from '../harness/server.ts';
 import { ensurePluginsBuilt } from './plugins.ts';
 import { launchChromium, openScenario, pickOption, screenshot } from './browser.ts';
 
@@ -119,6 +120,32 @@ describe('harness: live and logs', () => {
     await screenshot(page, 'live-dark');
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('Live under a sub-path (root_url …/grafana/): the stream URL carries config.appSubUrl', async () => {
+    // a second Grafana in front of the same proxy, whose API answers only under /grafana/
+    const grafana = await startHarnessServer({ proxyUrl: stack.proxyUrl, apiKey: TEST_API_KEY, subPath: '/grafana', buildHost: false });
+    try {
+      const { page, problems } = await openScenario(browser, `${grafana.url}/grafana`, 'query-editor', 'dark');
+      const streams: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/api/stream')) streams.push(new URL(request.url()).pathname);
+      });
+      await pickOption(page, 'nodescope-source', 'btc-main');
+      await pickOption(page, 'nodescope-query', 'mempool.summary');
+      await page.waitForFunction(() => document.body.dataset.results === 'done');
+      await page.locator('#nodescope-live').check({ force: true });
+      await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 20_000 });
+      const rows = () => page.getByTestId('result-frame').first().getAttribute('data-rows').then(Number);
+      const first = await rows();
+      await expect.poll(rows, { timeout: 20_000 }).toBeGreaterThan(first);
+      expect(streams[0]).toBe('/grafana/api/datasources/proxy/uid/nodescope/api/stream');
+      expect(grafana.forwarded.some((f) => f.url.startsWith('/api/stream?sourceId=btc-main&query=mempool.summary'))).toBe(true);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await grafana.close();
+    }
   });
 
   it.each(THEMES)('Explore: Stacks node logs go to the logs view (%s)', async (theme) => {

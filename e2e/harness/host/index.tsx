@@ -65,7 +65,7 @@ async function load(name: string): Promise<Loaded> {
   const plugin = exports.plugin as DataSourcePlugin<DataSourceApi>;
   if (!plugin || typeof plugin !== 'object' || !('DataSourceClass' in plugin)) throw new Error(`${base}/module.js does not export a DataSourcePlugin`);
   plugin.meta = meta;
-  const settings = await getJson<DataSourceSettings>(`/api/datasources/uid/${scenario.datasourceUid}`);
+  const settings = await getJson<DataSourceSettings>(`api/datasources/uid/${scenario.datasourceUid}`);
   return { scenario, plugin, meta, settings };
 }
 
@@ -152,7 +152,7 @@ function ConfigView({ loaded }: { loaded: Loaded }) {
     setTest({ status: 'info', message: 'Testing…', running: true } as never);
     status('test', 'running');
     // what Grafana's PUT /api/datasources/uid/:uid does: store jsonData, encrypt secureJsonData
-    const saved = await getJson<DataSourceSettings>(`/api/datasources/uid/${options.uid}`, {
+    const saved = await getJson<DataSourceSettings>(`api/datasources/uid/${options.uid}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonData: options.jsonData, secureJsonData: options.secureJsonData ?? {} }),

@@ -20,7 +20,9 @@ export function fetchObservable<T>(options: BackendSrvRequest): Observable<Fetch
   return new Observable<FetchResponse<T>>((subscriber) => {
     const controller = new AbortController();
     const body = options.data === undefined ? undefined : typeof options.data === 'string' ? options.data : JSON.stringify(options.data);
-    const url = withParams(options.url, options.params);
+    // like backendSrv: a local URL loses its leading "/" and resolves against the page's
+    // <base href="[[.AppSubUrl]]/">, so Grafana under a sub-path works
+    const url = withParams(/^https?:/.test(options.url) ? options.url : options.url.replace(/^\/+/, ''), options.params);
     fetch(url, {
       method: options.method ?? 'GET',
       headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.headers ?? {}) },
