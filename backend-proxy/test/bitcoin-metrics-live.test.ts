@@ -93,7 +93,7 @@ describe("jvstein's exporter series from the first poll", () => {
     sim.mineBlock(); // a tip with transactions, so fee and value are not zero
     const started = Date.now();
     const { scrape } = await proxyOn(sim, { pollSeconds: 0.2, slowPollSeconds: 30 });
-    const text = await waitFor(
+    const text = (await waitFor(
       async () => {
         const body = await scrape();
         return /^bitcoin_latest_block_txs\{source="btc"\} /m.test(body) ? body : null;
@@ -101,7 +101,7 @@ describe("jvstein's exporter series from the first poll", () => {
       'bitcoin_latest_block_* published',
       10_000,
       100
-    );
+    ))!;
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(text).toMatch(/^bitcoin_warnings_total\{source="btc"\} 0$/m);
     const stats = (await rpc(sim, 'getblockstats', [sim.tipHash()])) as Record<string, number>;

@@ -62,7 +62,8 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
-    config.sources.forEach((source, index) => {
+    (Array.isArray(config.sources) ? config.sources : []).forEach((source, index) => {
+      if (!source || typeof source.id !== 'string') return;
       const first = seen.get(source.id);
       if (first !== undefined) {
         ctx.addIssue({
@@ -81,7 +82,8 @@ export const configSchema = z
         message: `listening on ${host} (beyond loopback) without an apiKey would serve every source to anyone who reaches the port: set server.apiKey (e.g. \${NODESCOPE_API_KEY}), listen on 127.0.0.1, or set server.insecure: true if something in front authenticates`,
       });
     }
-  })
+    // run even when an entry failed, so one pass reports every problem (the checks skip broken parts)
+  }, { when: () => true })
   .transform((config) => {
     // outputs.loki is the default for sources that ship logs without a target of their own;
     // each gets its own spool file so two sources never share one

@@ -69,6 +69,8 @@ export function serializeError(error: unknown): unknown {
   return { type: name, message, ...(code !== undefined ? { code } : {}) };
 }
 
+const FASTIFY_LISTENING = 'Server listening at ';
+
 export function createLogger(
   options: { level?: string; scrubber: SecretScrubber; destination?: DestinationStream }
 ): Logger {
@@ -82,6 +84,14 @@ export function createLogger(
       base: { service: 'nodescope-proxy' },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       serializers: { err: serializeError },
+      hooks: {
+        // fastify announces each listening address itself; the proxy writes its own one line
+        // ("listening on …", at any level: scripts and operators wait for it), so drop fastify's
+        logMethod(args, method) {
+          if (typeof args[0] === 'string' && args[0].startsWith(FASTIFY_LISTENING)) return;
+          method.apply(this, args);
+        },
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     scrubbing
