@@ -30,6 +30,7 @@ type BotOptions = FreqtradeSimulatorOptions & {
   context?: TestContext;
   websocket?: boolean;
   sourceWsToken?: string;
+  fillPollMinSeconds?: number;
 };
 
 async function bot(options: BotOptions = {}) {
@@ -47,6 +48,7 @@ async function bot(options: BotOptions = {}) {
     timeoutMs: 5_000,
     tradesPageSize: options.pageSize ?? 500,
     websocket: options.websocket ?? false,
+    ...(options.fillPollMinSeconds ? { fillPollMinSeconds: options.fillPollMinSeconds } : {}),
     ...(options.sourceWsToken ? { wsToken: options.sourceWsToken } : {}),
   });
   const source = createFreqtradeSource(config, context);
@@ -517,7 +519,8 @@ describe('security', () => {
     tick();
     await source.poll();
     await source.annotations?.trades?.({ from: 0, to: T0 });
-    const allowedGets = ['show_config', 'status', 'count', 'profit', 'balance', 'daily', 'performance', 'trades', 'health', 'locks', 'whitelist'].map(
+    // + stats and logs: read-only GETs (freqtrade 2026.9 api_trading.py:103, api_v1.py:113)
+    const allowedGets = ['show_config', 'status', 'count', 'profit', 'balance', 'daily', 'performance', 'trades', 'health', 'locks', 'whitelist', 'stats', 'logs'].map(
       (p) => `/api/v1/${p}`
     );
     const seen = new Set(sim.received.map((r) => `${r.method} ${r.path}`));
@@ -526,11 +529,83 @@ describe('security', () => {
       const ok = (method === 'GET' && allowedGets.includes(path)) || (method === 'POST' && /^\/api\/v1\/token\/(login|refresh)$/.test(path));
       expect(ok, request).toBe(true);
     }
-    expect(seen.size).toBeGreaterThanOrEqual(12);
+    expect(seen.size).toBeGreaterThanOrEqual(14);
+  });
+});
+
+describe("ftmetric's /stats, /logs and balance-period families (kamontat/fthelper metric v4 @4970bd51)", () => {
+  it('exports freqtrade_stat_sell_reason/_duration and freqtrade_log_level* from the bot\'s /stats and /logs', async () => {
+    const { source, context, sim } = await bot({ strategy: 'EmaCross' });
+    await source.poll();
+    const text = await context.metrics.registry.metrics();
+    const base = 'source="bot-1",cluster="bot-1",strategy="EmaCross",version="2026.9"';
+    // the bot's answers (validated against freqtrade 2026.9's Stats and Logs models in test/python)
+    const stats = sim.bot.stats();
+    const reasons = Object.entries(stats.exit_reasons ?? {});
+    expect(reasons.length).toBeGreaterThan(1);
+    for (const [reason, c] of reasons) {
+      expect(text).toContain(`freqtrade_stat_sell_reason{${base},reason="${reason}",type="win"} ${c.wins}`);
+      expect(text).toContain(`freqtrade_stat_sell_reason{${base},reason="${reason}",type="draw"} ${c.draws}`);
+      expect(text).toContain(`freqtrade_stat_sell_reason{${base},reason="${reason}",type="loss"} ${c.losses}`);
+    }
+    expect(text).toContain(`freqtrade_stat_duration{${base},type="win"} ${stats.durations.wins}`);
+    expect(text).toContain(`freqtrade_stat_duration{${base},type="loss"} ${stats.durations.losses ?? -1}`);
+    const logs = sim.bot.logs(null);
+    expect(text).toContain(`freqtrade_log_level_total{${base}} ${logs.log_count}`);
+    const info = logs.logs.filter((r) => r[3] === 'INFO').length;
+    expect(info).toBeGreaterThan(0);
+    expect(text).toContain(`freqtrade_log_level{${base},level="INFO"} ${info}`);
+    // an exchange error is logged by the bot at ERROR (the simulator writes it when /balance fails)
+    sim.setFault('exchange-error');
+    tick();
+    await source.poll();
+    expect(await context.metrics.registry.metrics()).toContain(`freqtrade_log_level{${base},level="ERROR"} 1`);
+  });
+
+  it('freqtrade_perf_minute is the balance total\'s change over the last full minute, 0 before', async () => {
+    const { source, context, sim } = await bot();
+    const perf = async (period: string) =>
+      Number(new RegExp(`^freqtrade_perf_${period}\\{[^}]*\\} (\\S+)$`, 'm').exec(await context.metrics.registry.metrics())?.[1]);
+    await source.poll();
+    const first = sim.bot.balance().total;
+    expect(await perf('minute')).toBe(0);
+    sim.step();
+    tick(61_000);
+    await source.poll();
+    const second = sim.bot.balance().total;
+    expect(second).not.toBe(first);
+    expect(await perf('minute')).toBeCloseTo((second - first) / first, 10);
+    expect(await perf('hourly')).toBe(0);
+  });
+
+  it('a paused bot (freqtrade 2025+) is state 2 "paused", degraded, and still counts its open trades', async () => {
+    const { source, context, sim } = await bot();
+    sim.setState('paused');
+    await source.poll();
+    const text = await context.metrics.registry.metrics();
+    expect(text).toMatch(/freqtrade_state\{[^}]*text="paused"\} 2/);
+    expect(text).toMatch(/freqtrade_trade_open_current\{[^}]*\} 3/);
+    expect(source.health()).toMatchObject({ status: 'degraded', message: 'bot state is paused (no new entries)' });
   });
 });
 
 describe('message websocket (optional)', () => {
+  it('a burst of fills polls once at once and once more after fillPollMinSeconds, not once per fill', async () => {
+    const { source, sim } = await bot({ websocket: true, fillPollMinSeconds: 1 });
+    await source.start();
+    await waitFor(() => sim.sockets === 1 && source.health().status === 'ok', 'the websocket and the first poll');
+    const before = sim.count('show_config');
+    // 8 steps 60 ms apart: 16 fill messages (exit_fill + entry_fill each) within half a second
+    for (let i = 0; i < 8; i++) {
+      sim.step();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    expect(sim.count('show_config')).toBe(before + 1); // the leading poll only
+    await waitFor(() => sim.count('show_config') === before + 2, 'the trailing poll');
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(sim.count('show_config')).toBe(before + 2);
+  });
+
   it('a fill message from the bot triggers a poll at once, so the trades stream follows without waiting', async () => {
     const { source, sim, context } = await bot({ websocket: true });
     await source.start();

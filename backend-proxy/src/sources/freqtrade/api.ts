@@ -257,7 +257,7 @@ export interface WhitelistResponse {
 
 /** api_schemas.py Stats (rpc.py _rpc_stats): freqtrade before 2022 named exit_reasons sell_reasons. */
 export interface StatsResponse {
-  exit_reasons: Record<string, { wins: number; losses: number; draws: number }>;
+  exit_reasons?: Record<string, { wins: number; losses: number; draws: number }>;
   /** mean seconds per kind, null without such a trade (old bots: a "H:MM:SS" string or "N/A") */
   durations: Record<string, number | string | null>;
   sell_reasons?: Record<string, { wins: number; losses: number; draws: number }>;

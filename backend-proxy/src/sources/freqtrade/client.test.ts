@@ -147,7 +147,7 @@ describe('allow-list', () => {
     ['POST', '/api/v1/blacklist'],
     ['DELETE', '/api/v1/trades/1'],
     ['DELETE', '/api/v1/locks/1'],
-    ['GET', '/api/v1/logs'],
+    ['GET', '/api/v1/sysinfo'],
     ['GET', '/api/v1/../v1/status'],
   ] as const)('refuses %s %s before any socket opens', async (method, path) => {
     const { client, sim } = await setup('basic');
@@ -160,6 +160,13 @@ describe('allow-list', () => {
     expect(isAllowedRequest('GET', '/api/v1/trades', { limit: 10, offset: 20 })).toBe(true);
     expect(isAllowedRequest('GET', '/api/v1/trades', { limit: 'x' })).toBe(false);
     expect(isAllowedRequest('GET', '/api/v1/status', { limit: 1 })).toBe(false);
+    // read-only GETs of freqtrade 2026.9: api_trading.py:103 /stats (no parameter), api_v1.py:113 /logs (limit)
+    expect(isAllowedRequest('GET', '/api/v1/stats')).toBe(true);
+    expect(isAllowedRequest('GET', '/api/v1/stats', { limit: 1 })).toBe(false);
+    expect(isAllowedRequest('GET', '/api/v1/logs')).toBe(true);
+    expect(isAllowedRequest('GET', '/api/v1/logs', { limit: 50 })).toBe(true);
+    expect(isAllowedRequest('GET', '/api/v1/logs', { limit: 'x' })).toBe(false);
+    expect(isAllowedRequest('POST', '/api/v1/logs')).toBe(false);
     expect(isAllowedRequest('POST', '/api/v1/token/login')).toBe(true);
     expect(isAllowedRequest('POST', '/api/v1/token/refresh')).toBe(true);
     expect(isAllowedRequest('POST', '/api/v1/status')).toBe(false);

@@ -8,11 +8,13 @@ import type {
   DailyResponse,
   HealthResponse,
   LocksResponse,
+  LogsResponse,
   OpenTradeJson,
   PerformanceEntry,
   PingResponse,
   ProfitResponse,
   ShowConfigResponse,
+  StatsResponse,
   TokenLoginResponse,
   TokenRefreshResponse,
   TradesPageResponse,
@@ -37,6 +39,10 @@ export const READ_ENDPOINTS = {
   health: { path: `${API}/health`, params: [] },
   locks: { path: `${API}/locks`, params: [] },
   whitelist: { path: `${API}/whitelist`, params: [] },
+  // read-only GETs in freqtrade 2026.9: api_trading.py:103-105 (rpc._rpc_stats) and api_v1.py:113-115
+  // (RPC._rpc_get_logs(limit): the last records of the bot's in-memory log buffer); ftmetric reads both
+  stats: { path: `${API}/stats`, params: [] },
+  logs: { path: `${API}/logs`, params: ['limit'] },
 } as const satisfies Record<string, { path: string; params: readonly string[] }>;
 
 export type ReadEndpoint = keyof typeof READ_ENDPOINTS;
@@ -121,6 +127,9 @@ export class FreqtradeClient {
   health = () => this.get<HealthResponse>('health');
   locks = () => this.get<LocksResponse>('locks');
   whitelist = () => this.get<WhitelistResponse>('whitelist');
+  stats = () => this.get<StatsResponse>('stats');
+  /** the whole buffer (1,000 records at most), as ftmetric reads it: the level counts need all */
+  logs = () => this.get<LogsResponse>('logs');
 
   /** Forgets the tokens (next call logs in again). */
   logout(): void {

@@ -30,6 +30,11 @@ export const freqtradeConfigSchema = sourceBase.extend({
    * a poll at once, so trade streams follow within a round trip (polling stays the source of truth)
    */
   websocket: z.boolean().default(false),
+  /**
+   * fill messages poll at most this often (the first at once, a burst's rest in one trailing
+   * poll); 5 s is the bot's own loop throttle (process_throttle_secs)
+   */
+  fillPollMinSeconds: z.number().min(0.1).max(300).default(5),
   /** api_server.ws_token; without it the JWT access token is used (needs auth: jwt) */
   wsToken: secret('wsToken').optional(),
   /** ftmetric's `cluster` label; defaults to the source id */

@@ -33,6 +33,7 @@ import {
 import { FILL_MESSAGES, FreqtradeMessageSocket } from './messageSocket.js';
 import { FreqtradeMetrics } from './metrics.js';
 import {
+  BalancePeriods,
   ClosedTradeBook,
   botCondition,
   botRow,
@@ -81,6 +82,7 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
   const upstream = new UpstreamHealth(`freqtrade ${id}`, { failureThreshold: 3, openMs: Math.max(pollMs, 10_000), now });
   const metrics = new FreqtradeMetrics(context.metrics, id, config.cluster ?? id);
   const book = new ClosedTradeBook(config.maxTrades);
+  const periods = new BalancePeriods();
 
   let snapshot: BotSnapshot | null = null;
   let drawdown: Drawdown | null = null;
@@ -140,6 +142,8 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
           health: client.health,
           locks: client.locks,
           whitelist: client.whitelist,
+          stats: client.stats,
+          logs: client.logs,
         } as const;
         const results = await Promise.allSettled(
           Object.entries(reads).map(async ([key, read]) => checkShape(key, await read()))
@@ -161,6 +165,7 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
       up = true;
       lastError = '';
       drawdown = computeDrawdown(book.all(), next.balance?.starting_capital ?? null);
+      if (next.balance) periods.observe(next.balance.total, now());
       const condition = botCondition(next, now(), config.heartbeatStaleSeconds);
       upstream.report(condition.status === 'ok' ? null : 'degraded', condition.message);
       if (synced) emit(added, next);
@@ -171,7 +176,7 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
       up = false;
       lastError = message;
     }
-    metrics.update(up, snapshot, drawdown, now());
+    metrics.update(up, snapshot, drawdown, now(), periods);
   }
 
   function poll(): Promise<void> {
@@ -213,6 +218,26 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
   }
 
   let lastFillMessage: number | null = null;
+  // Fills come in bursts (every pair exiting on one candle): the first fill polls at once, the
+  // rest within fillPollMinSeconds share one trailing poll. Real time (not the injectable clock):
+  // this limits the load on the bot.
+  const fillMinMs = config.fillPollMinSeconds * 1000;
+  let lastFillPoll = Number.NEGATIVE_INFINITY;
+  let fillTimer: NodeJS.Timeout | undefined;
+  const pollAfterFillNow = () => {
+    lastFillPoll = performance.now();
+    // a poll already under way began before this fill: poll again once it ends
+    void (polling ? polling.then(() => poll()) : poll());
+  };
+  function pollAfterFill(): void {
+    if (fillTimer) return; // the trailing poll will see this fill too
+    const wait = lastFillPoll + fillMinMs - performance.now();
+    if (wait <= 0) return pollAfterFillNow();
+    fillTimer = setTimeout(() => {
+      fillTimer = undefined;
+      pollAfterFillNow();
+    }, wait);
+  }
   const messageSocket = config.websocket
     ? new FreqtradeMessageSocket({
         url: config.url,
@@ -221,7 +246,7 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
         onMessage: (type) => {
           if (!(FILL_MESSAGES as readonly string[]).includes(type)) return;
           lastFillMessage = now();
-          void poll();
+          pollAfterFill();
         },
         onState: (connected, error) => {
           if (connected) log.info('freqtrade message websocket connected');
@@ -367,6 +392,7 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
     },
     async stop() {
       messageSocket?.stop();
+      if (fillTimer) clearTimeout(fillTimer);
       if (timer) clearInterval(timer);
       timer = undefined;
       await polling?.catch(() => undefined);
@@ -386,6 +412,8 @@ const SHAPES: Record<string, (body: Record<string, unknown>) => boolean> = {
   count: (b) => typeof b.current === 'number' && typeof b.max === 'number',
   locks: (b) => Array.isArray(b.locks),
   whitelist: (b) => Array.isArray(b.whitelist),
+  stats: (b) => typeof b.durations === 'object' && (typeof b.exit_reasons === 'object' || typeof b.sell_reasons === 'object'),
+  logs: (b) => Array.isArray(b.logs),
   health: (b) => typeof b === 'object' && b !== null && !Array.isArray(b),
 };
 

@@ -4,17 +4,22 @@
 // endpoint failed are removed rather than left at a stale value (ftmetric emits nothing then too).
 import type { Counter, Gauge } from 'prom-client';
 import type { MetricFactory } from '../../core/metrics.js';
-import type { Drawdown } from './model.js';
-import { heartbeatAgeSeconds, type BotSnapshot } from './model.js';
+import type { BalancePeriods, Drawdown } from './model.js';
+import { heartbeatAgeSeconds, logLevelCounts, sellReasonRows, statDurations, type BotSnapshot } from './model.js';
 import { durationSeconds } from './frames.js';
 
 const BASE = ['cluster', 'strategy', 'version'] as const;
 type Labels = Record<string, string>;
 
-/** ftmetric's StateInt: stopped 0, running 1, stop_buy 2 (max_open_trades 0), anything else -1. */
+/**
+ * ftmetric's StateInt: stopped 0, running 1, stop_buy 2 (max_open_trades 0), anything else -1.
+ * Freqtrade 2025+ has a `paused` state instead (/pause, /stopentry and /stopbuy all set
+ * State.PAUSED: api_trading.py:332-334, rpc.py _rpc_pause): the same "no new entries", so 2 too,
+ * with text="paused".
+ */
 export function stateValue(state: string | undefined, maxOpenTrades: number | undefined): { text: string; value: number } {
-  const text = maxOpenTrades === 0 && state ? 'stop_buy' : (state ?? 'unknown') || 'unknown';
-  const value = text === 'stopped' ? 0 : text === 'running' ? 1 : text === 'stop_buy' ? 2 : -1;
+  const text = maxOpenTrades === 0 && state === 'running' ? 'stop_buy' : (state ?? 'unknown') || 'unknown';
+  const value = text === 'stopped' ? 0 : text === 'running' ? 1 : text === 'stop_buy' || text === 'paused' ? 2 : -1;
   return { text, value };
 }
 
@@ -57,6 +62,16 @@ export function createFreqtradeMetrics(factory: MetricFactory) {
     tradeAvgDuration: g('freqtrade_trade_avg_duration_seconds', 'Average closing trade in seconds.'),
     tradeFirst: g('freqtrade_trade_first_seconds', 'First trade since unix epoch in seconds.'),
     tradeLatest: g('freqtrade_trade_latest_seconds', 'Latest trade since unix epoch in seconds.'),
+    // ftmetric's ft_performance.go:15-86 (balance periods), ft_stat.go:13-45 (/stats), ft_log.go:14-52 (/logs)
+    perfMinute: g('freqtrade_perf_minute', 'Profit calculate by balance from last minute to now (update every minute).'),
+    perfHourly: g('freqtrade_perf_hourly', 'Profit calculate by balance from last hour to now (update once every hour).'),
+    perfDaily: g('freqtrade_perf_daily', 'Profit calculate by balance from yesterday to now (update once everyday).'),
+    perfMonthly: g('freqtrade_perf_monthly', 'Profit calculate by balance from last month to now (update once every month).'),
+    statSellReason: g('freqtrade_stat_sell_reason', 'Sell reason wins/draws/losses number.', ['reason', 'type']),
+    statDuration: g('freqtrade_stat_duration', 'Current average wins/draws/losses duration', ['type']),
+    logLevelTotal: g('freqtrade_log_level_total', 'Total log messages that we request.'),
+    logLevelCount: g('freqtrade_log_level_count', 'Count all valid log that ftmetric can pass.'),
+    logLevel: g('freqtrade_log_level', 'How many log occurred group by level in specify time.', ['level']),
     // nodescope additions (no ftmetric equivalent)
     heartbeatAge: g('freqtrade_heartbeat_age_seconds', "Seconds since the bot's main loop last ran (from /health last_process)"),
     lastProcess: g('freqtrade_last_process_timestamp_seconds', "Unix time of the bot's last main loop run"),
@@ -97,7 +112,7 @@ export class FreqtradeMetrics {
     this.written.push([metric, { ...this.base }]);
   }
 
-  update(up: boolean, snapshot: BotSnapshot | null, drawdown: Drawdown | null, now: number): void {
+  update(up: boolean, snapshot: BotSnapshot | null, drawdown: Drawdown | null, now: number, periods: BalancePeriods | null = null): void {
     for (const [metric, labels] of this.written) metric.remove(labels);
     this.written = [];
     const m = this.metrics;
@@ -157,6 +172,20 @@ export class FreqtradeMetrics {
       this.set(m.tradeOpenStake, snapshot.count.total_stake);
       this.set(m.tradeOpenCurrent, snapshot.count.current);
       this.set(m.tradeOpenMax, snapshot.count.max);
+    }
+    if (periods) {
+      const gauges = { minute: m.perfMinute, hourly: m.perfHourly, daily: m.perfDaily, monthly: m.perfMonthly };
+      for (const { period, change } of periods.values()) this.set(gauges[period], change);
+    }
+    if (snapshot.stats) {
+      for (const row of sellReasonRows(snapshot.stats)) this.set(m.statSellReason, row.value, { reason: row.reason, type: row.type });
+      for (const row of statDurations(snapshot.stats)) this.set(m.statDuration, row.seconds, { type: row.type });
+    }
+    if (snapshot.logs) {
+      const counts = logLevelCounts(snapshot.logs);
+      this.set(m.logLevelTotal, counts.total);
+      this.set(m.logLevelCount, counts.valid);
+      for (const [level, count] of counts.levels) this.set(m.logLevel, count, { level });
     }
     this.set(m.heartbeatAge, heartbeatAgeSeconds(snapshot.health, now));
     this.set(m.lastProcess, snapshot.health?.last_process_ts);

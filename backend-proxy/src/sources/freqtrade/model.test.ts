@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OpenTradeJson, TradeJson } from './api.js';
 import {
+  BalancePeriods,
   ClosedTradeBook,
   botCondition,
   botRow,
@@ -8,7 +9,10 @@ import {
   dayStart,
   emptySnapshot,
   heartbeatAgeSeconds,
+  logLevelCounts,
   lowestOpenId,
+  sellReasonRows,
+  statDurations,
   tradeMarks,
 } from './model.js';
 
@@ -146,5 +150,70 @@ describe('bot summary', () => {
       [1, 'exit'],
       [2, 'entry'],
     ]);
+  });
+});
+
+// ftmetric = kamontat/fthelper metric v4 at 4970bd51fbd41418187dd47c4e5710bd04e4241d
+describe("ftmetric's readings of /stats, /logs and /balance", () => {
+  it('sell reasons: each reason x win/draw/loss, from exit_reasons (2026.9) or sell_reasons (older bots)', () => {
+    // rpc.py _rpc_stats: {reason: {wins, losses, draws}}; ft_stat.go:22-38 one series per reason and type
+    const stats = { exit_reasons: { roi: { wins: 4, losses: 0, draws: 1 }, stop_loss: { wins: 0, losses: 2, draws: 0 } }, durations: {} };
+    expect(sellReasonRows(stats)).toEqual([
+      { reason: 'roi', type: 'win', value: 4 },
+      { reason: 'roi', type: 'draw', value: 1 },
+      { reason: 'roi', type: 'loss', value: 0 },
+      { reason: 'stop_loss', type: 'win', value: 0 },
+      { reason: 'stop_loss', type: 'draw', value: 0 },
+      { reason: 'stop_loss', type: 'loss', value: 2 },
+    ]);
+    // plugin_stat.go:39 reads `sell_reasons`, the name before freqtrade 2022
+    expect(sellReasonRows({ sell_reasons: { roi: { wins: 1, losses: 2, draws: 3 } }, durations: {} }).map((r) => r.value)).toEqual([1, 3, 2]);
+  });
+
+  it('durations: seconds (2026.9 floats), -1 for none (plugin_stat.go:43-54), old "H:MM:SS" text read as seconds', () => {
+    expect(statDurations({ exit_reasons: {}, durations: { wins: 3723.5, draws: null, losses: 'N/A' } })).toEqual([
+      { type: 'win', seconds: 3723.5 },
+      { type: 'draw', seconds: -1 },
+      { type: 'loss', seconds: -1 },
+    ]);
+    // 1 day, 2:03:04 = 86400 + 7200 + 180 + 4
+    expect(statDurations({ exit_reasons: {}, durations: { wins: '1 day, 2:03:04', draws: '0:10:00', losses: 'soon' } }).map((d) => d.seconds)).toEqual([93_784, 600, -1]);
+  });
+
+  it('log levels: total = log_count, count = records of five fields, per levelname (plugin_log.go:56-94)', () => {
+    const counts = logLevelCounts({
+      log_count: 4,
+      logs: [
+        ['2026-11-23 12:00:00', 1795003200000.5, 'freqtrade.worker', 'INFO', 'a'],
+        ['2026-11-23 12:00:01', 1795003201000, 'freqtrade.exchange', 'ERROR', 'b'],
+        ['2026-11-23 12:00:02', 1795003202000, 'freqtrade.worker', 'INFO', 'c'],
+        ['broken'] as never,
+      ],
+    });
+    expect(counts.total).toBe(4);
+    expect(counts.valid).toBe(3);
+    expect(Object.fromEntries(counts.levels)).toEqual({ INFO: 2, ERROR: 1 });
+  });
+
+  it('balance periods: (new - old) / old once a period has passed (caches/data.go:45-51 strictly longer), held until the next', () => {
+    const periods = new BalancePeriods();
+    const value = (name: string) => periods.values().find((v) => v.period === name)?.change;
+    periods.observe(1_000, 0);
+    expect(periods.values().map((v) => v.change)).toEqual([0, 0, 0, 0]);
+    periods.observe(1_050, 60_000); // exactly one minute: not expired yet
+    expect(value('minute')).toBe(0);
+    periods.observe(1_050, 60_001); // (1050 - 1000) / 1000
+    expect(value('minute')).toBeCloseTo(0.05, 12);
+    periods.observe(1_100, 90_000); // held: the next minute has not passed
+    expect(value('minute')).toBeCloseTo(0.05, 12);
+    periods.observe(1_071, 121_000); // (1071 - 1050) / 1050
+    expect(value('minute')).toBeCloseTo(0.02, 12);
+    periods.observe(900, 3_600_001); // hourly: (900 - 1000) / 1000
+    expect(value('hourly')).toBeCloseTo(-0.1, 12);
+    expect(value('daily')).toBe(0);
+    const zero = new BalancePeriods();
+    zero.observe(0, 0);
+    zero.observe(10, 61_000); // aggregators/percentage.go:11-13: 0 when the old total is 0
+    expect(zero.values()[0]?.change).toBe(0);
   });
 });

@@ -6,10 +6,12 @@ import type {
   DailyResponse,
   HealthResponse,
   LocksResponse,
+  LogsResponse,
   OpenTradeJson,
   PerformanceEntry,
   ProfitResponse,
   ShowConfigResponse,
+  StatsResponse,
   TradeJson,
   WhitelistResponse,
 } from './api.js';
@@ -28,6 +30,8 @@ export interface BotSnapshot {
   health: HealthResponse | null;
   locks: LocksResponse | null;
   whitelist: WhitelistResponse | null;
+  stats: StatsResponse | null;
+  logs: LogsResponse | null;
   /** endpoint -> scrubbed error message */
   errors: Record<string, string>;
 }
@@ -45,6 +49,8 @@ export function emptySnapshot(at: number): BotSnapshot {
     health: null,
     locks: null,
     whitelist: null,
+    stats: null,
+    logs: null,
     errors: {},
   };
 }
@@ -56,6 +62,99 @@ export function heartbeatAgeSeconds(health: HealthResponse | null, now: number):
   return Math.max(0, Math.round(now / 1000 - ts));
 }
 
+// --- ftmetric's /stats, /logs and balance-period families (kamontat/fthelper metric v4, read at
+// 4970bd51fbd41418187dd47c4e5710bd04e4241d; the upstream shapes from freqtrade 2026.9 rpc.py) ---
+
+/** ftmetric's type label values (metric/src/metrics/ft_stat.go:27,32,37,55,60,65) */
+export const STAT_TYPES = [
+  ['wins', 'win'],
+  ['draws', 'draw'],
+  ['losses', 'loss'],
+] as const;
+
+/**
+ * freqtrade_stat_sell_reason rows: closed trades per exit reason and outcome. Freqtrade calls the
+ * map exit_reasons since 2022 (api_schemas.py Stats); ftmetric read the older sell_reasons
+ * (metric/src/freqtrade/plugin_stat.go:39): both are read.
+ */
+export function sellReasonRows(stats: StatsResponse): Array<{ reason: string; type: string; value: number }> {
+  const reasons = stats.exit_reasons ?? stats.sell_reasons ?? {};
+  return Object.entries(reasons).flatMap(([reason, counts]) =>
+    STAT_TYPES.map(([key, type]) => ({ reason, type, value: Number(counts?.[key] ?? 0) }))
+  );
+}
+
+/**
+ * freqtrade_stat_duration per type: the mean seconds of winning/drawn/losing trades. -1 when the
+ * bot has none of that kind (freqtrade 2026.9 sends null; older bots "N/A"), as ftmetric's
+ * toDuration does (plugin_stat.go:43-54). Older bots sent "H:MM:SS" text, which ftmetric could
+ * not parse (-1); it is read as seconds here.
+ */
+export function statDurations(stats: StatsResponse): Array<{ type: string; seconds: number }> {
+  return STAT_TYPES.map(([key, type]) => {
+    const value = stats.durations?.[key];
+    if (typeof value === 'number' && Number.isFinite(value)) return { type, seconds: value };
+    if (typeof value === 'string') {
+      const match = /^(?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})(?:\.\d+)?$/.exec(value.trim());
+      if (match) return { type, seconds: Number(match[1] ?? 0) * 86_400 + Number(match[2]) * 3_600 + Number(match[3]) * 60 + Number(match[4]) };
+    }
+    return { type, seconds: -1 };
+  });
+}
+
+/**
+ * The /logs buffer counted as ftmetric does (plugin_log.go:56-94): `total` is the answer's
+ * log_count, `valid` the records of five fields, `levels` the valid records per levelname.
+ */
+export function logLevelCounts(logs: LogsResponse): { total: number; valid: number; levels: Map<string, number> } {
+  const levels = new Map<string, number>();
+  let valid = 0;
+  for (const record of Array.isArray(logs.logs) ? logs.logs : []) {
+    if (!Array.isArray(record) || record.length !== 5 || typeof record[3] !== 'string') continue;
+    valid++;
+    levels.set(record[3], (levels.get(record[3]) ?? 0) + 1);
+  }
+  return { total: typeof logs.log_count === 'number' ? logs.log_count : valid, valid, levels };
+}
+
+/** ftmetric's four balance periods (plugin_schedule_perf.go:65-76): 1 min, 1 h, 24 h, 720 h. */
+export const PERF_PERIODS = [
+  ['minute', 60_000],
+  ['hourly', 3_600_000],
+  ['daily', 86_400_000],
+  ['monthly', 720 * 3_600_000],
+] as const;
+export type PerfPeriod = (typeof PERF_PERIODS)[number][0];
+
+/**
+ * freqtrade_perf_{minute,hourly,daily,monthly}: the relative change of the balance total (stake
+ * currency, /balance `total`) from the snapshot taken at the start of the period to the one at
+ * its end, (new - old) / old (aggregators/percentage.go:4-16; 0 when old is 0). A new snapshot is
+ * taken once a period has passed (caches/data.go:45-51,74-81). ftmetric reports the change only
+ * at the scrape that rolls the period over and 0 at every other scrape
+ * (plugin_schedule_perf.go:42-59); here the last completed period's change is held until the
+ * next one completes, so a dashboard shows it the whole period. 0 before the first period ends.
+ */
+export class BalancePeriods {
+  private readonly state = new Map<PerfPeriod, { total: number; at: number; change: number }>();
+
+  observe(total: number, now: number): void {
+    if (!Number.isFinite(total)) return;
+    for (const [period, ms] of PERF_PERIODS) {
+      const last = this.state.get(period);
+      if (!last) this.state.set(period, { total, at: now, change: 0 });
+      else if (now - last.at > ms) this.state.set(period, { total, at: now, change: last.total === 0 ? 0 : (total - last.total) / last.total });
+    }
+  }
+
+  values(): Array<{ period: PerfPeriod; change: number }> {
+    return PERF_PERIODS.flatMap(([period]) => {
+      const entry = this.state.get(period);
+      return entry ? [{ period, change: entry.change }] : [];
+    });
+  }
+}
+
 export type BotCondition = { status: 'ok' | 'degraded'; message: string };
 
 /**
@@ -64,6 +163,8 @@ export type BotCondition = { status: 'ok' | 'degraded'; message: string };
  */
 export function botCondition(snapshot: BotSnapshot, now: number, staleSeconds: number): BotCondition {
   const state = snapshot.config?.state;
+  // paused (freqtrade 2025+, /pause and /stopentry: rpc.py _rpc_pause) manages open trades but enters none
+  if (state === 'paused') return { status: 'degraded', message: 'bot state is paused (no new entries)' };
   if (state && state !== 'running') return { status: 'degraded', message: `bot state is ${state}` };
   const age = heartbeatAgeSeconds(snapshot.health, now);
   if (age !== null && age > staleSeconds) return { status: 'degraded', message: `stale heartbeat: last process ${age} s ago` };
