@@ -10,7 +10,7 @@ import { loadCaptures } from './cgminerReplay.js';
 
 function state(flavour: SimFlavour, model: string): SimMinerState {
   return {
-    name: 'm', flavour, model, terahash: 100, watts: 3000, boards: 3, fanCount: flavour === 'whatsminer' ? 2 : 4,
+    name: 'm', flavour, model, terahash: 100, watts: 3000, boards: flavour === 'cgminer' ? 1 : 3, fanCount: flavour === 'whatsminer' || /S9/.test(model) ? 2 : 4,
     startedAt: 0, accepted: 10, rejected: 1, stale: 0, hardwareErrors: 1, polls: 1, faults: new Set(),
   };
 }
@@ -43,6 +43,14 @@ const CASES: Array<{ flavour: SimFlavour; model: string; capture: string; comman
     extra: { SUMMARY: ['GHS 5s', 'GHS av'], VERSION: ['BMMiner', 'Miner', 'Type'] },
   },
   {
+    // a simulated stock S9: fans in fan5/fan6, chains 6..8, tempN/temp2_N only
+    flavour: 'bmminer', model: 'Antminer S9', capture: 'antminer-s9-bmminer', commands: ['version', 'stats', 'pools'],
+    extra: { VERSION: ['BMMiner', 'Miner', 'Type'] },
+  },
+  {
+    flavour: 'braiins', model: 'Antminer S9', capture: 'braiins-s9-bosminer', commands: ['fans', 'temps'],
+  },
+  {
     flavour: 'whatsminer', model: 'M30S+_VE40', capture: 'whatsminer-btminer', commands: ['version', 'devdetails', 'get_version', 'get_psu', 'status', 'summary', 'pools', 'devs'],
     extra: { SUMMARY: ['MHS 5s', 'MHS av', 'Fan Speed In', 'Fan Speed Out', 'Power', 'Power_RT'], DEVS: ['MHS 5s', 'Chip Temp Avg', 'Effective Chips'] },
   },
@@ -57,7 +65,7 @@ const CASES: Array<{ flavour: SimFlavour; model: string; capture: string; comman
   },
 ];
 
-describe.each(CASES)('simulated $flavour answers as the $capture capture', ({ flavour, model, capture, commands, extra, unread = [] }) => {
+describe.each(CASES)('simulated $flavour $model answers as the $capture capture', ({ flavour, model, capture, commands, extra, unread = [] }) => {
   const real = loadCaptures(capture);
   it.each(commands)('%s', (command) => {
     const captured = parseMinerJson(real.get(command)!).value as Doc;
@@ -80,6 +88,15 @@ describe.each(CASES)('simulated $flavour answers as the $capture capture', ({ fl
       // stats: the version object first, then the counters
       for (let i = 0; i < Math.min(simRows.length, realRows.length); i++) {
         expect(typeClashes(simRows[i]!, realRows[i]!), `${section}[${i}] field types`).toEqual({});
+      }
+      // the same number of fan slots and temperature rows (an S9's four fan slots, two empty)
+      if (section === 'FANS' || section === 'TEMPS') expect(simRows.length).toBe(realRows.length);
+      // a stock S9's stats carry the same fan, chain and temperature keys (fan1..8, chains 6..8)
+      if (section === 'STATS' && /S9/.test(model)) {
+        const turning = (row: Doc) => Object.keys(row).filter((k) => /^(fan\d+|chain_rate\d+|chain_acn\d+)$/.test(k) && row[k] !== 0 && row[k] !== '').sort();
+        expect(turning(simRows[1]!)).toEqual(turning(realRows[1]!)); // fan5 fan6, chains 6 7 8
+        for (const key of ['fan_num', 'temp6', 'temp7', 'temp8', 'temp2_6', 'temp2_7', 'temp2_8']) expect(simRows[1]).toHaveProperty([key]);
+        expect(simRows[1]).not.toHaveProperty(['temp_pcb6']);
       }
       for (const field of [...(unread.includes(section) ? [] : (READ[section] ?? [])), ...(extra?.[section] ?? [])]) {
         expect(realRows[0], `capture ${section} has ${field}`).toHaveProperty([field]);

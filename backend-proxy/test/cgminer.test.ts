@@ -145,12 +145,14 @@ describe('cgminer source over TCP', () => {
     await fleet.setFault(br.index, 'fan0');
     await fleet.setFault(wm.index, 'rejects');
     await fleet.setFault(cg.index, 'hashdrop');
+    await fleet.setFault(br.index, 'hashdrop');
     await source.fleet.pollNow();
     const [table] = await source.queries.miners!(query());
     expect(row(table!, bm.name).maxTemp as number).toBeGreaterThan(100);
     expect(row(table!, br.name).fanMin).toBe(0);
     expect(row(table!, cg.name).hashrate as number).toBeLessThan(50e12 * 0.35);
-    const [boards] = await source.queries['miner.devices']!(query({ miner: cg.name }));
+    // the Avalon has one device (asic-rs avalonminer/devs.json): the three-board Braiins shows the dead board
+    const [boards] = await source.queries['miner.devices']!(query({ miner: br.name }));
     expect(frameColumn(boards!, 'status')).toEqual(['Alive', 'Alive', 'Dead']);
     const [history] = await source.queries['miner.history']!(query({ miner: wm.name }));
     const rejected = frameColumn<number | null>(history!, 'rejected')!;

@@ -1,13 +1,18 @@
 // Starts a simulated fleet for the demo or by hand, prints its endpoints as JSON, and serves a
 // small control API on 127.0.0.1 for faults:
 //   node dist/src/simulators/cgminer/cli.js --miners 20 [--flavours bmminer,whatsminer] [--latency 0] [--control-port 0]
+//   node dist/src/simulators/cgminer/cli.js --hosts 127.91.0.1,127.91.0.2 --port 4028 \
+//        --flavours bmminer,braiins --model "bmminer=Antminer S9:13.5:1323" --frozen
+// --hosts puts one miner on each address, all on --port (clients that only ever dial 4028,
+// such as pyasic's MinerFactory, find them there); --model sets a family's model, TH/s and W;
+// --frozen keeps counters and rates still, so two clients read the same state.
 //   GET  /miners                       -> [{name, host, port, flavour, model, faults}]
 //   GET  /commands                     -> {command: count} received by all miners
 //   POST /faults {"miner":"bmminer-0002","fault":"hot","on":true}
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { startCgminerFleet, type CgminerFleet } from './fleet.js';
+import { startCgminerFleet, type CgminerFleet, type FleetOptions } from './fleet.js';
 import { SIM_FAULTS, type SimFault, type SimFlavour } from './flavours.js';
 
 export async function startFleetControl(fleet: CgminerFleet, port = 0): Promise<{ url: string; close(): Promise<void> }> {
@@ -57,11 +62,24 @@ async function main(): Promise<void> {
       flavours: { type: 'string' },
       latency: { type: 'string', default: '0' },
       'control-port': { type: 'string', default: '0' },
+      hosts: { type: 'string' },
+      port: { type: 'string', default: '0' },
+      model: { type: 'string', multiple: true },
+      frozen: { type: 'boolean', default: false },
     },
   });
+  const models: FleetOptions['models'] = {};
+  for (const text of values.model ?? []) {
+    const match = /^(cgminer|bmminer|braiins|whatsminer)=([^:]+):([\d.]+):([\d.]+)$/.exec(text);
+    if (!match) throw new Error(`--model wants family=Model:TH:W, got ${JSON.stringify(text)}`);
+    models[match[1] as SimFlavour] = { model: match[2]!, terahash: Number(match[3]), watts: Number(match[4]) };
+  }
   const fleet = await startCgminerFleet({
     count: Number(values.miners),
     latencyMs: Number(values.latency),
+    frozen: values.frozen,
+    models,
+    ...(values.hosts ? { hosts: values.hosts.split(','), port: Number(values.port) } : {}),
     ...(values.flavours ? { flavours: values.flavours.split(',') as SimFlavour[] } : {}),
   });
   const control = await startFleetControl(fleet, Number(values['control-port']));

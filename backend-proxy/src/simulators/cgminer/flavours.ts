@@ -39,6 +39,13 @@ export interface SimMinerState {
   hardwareErrors: number;
   polls: number;
   faults: Set<SimFault>;
+  /** frozen: counters and the rate wobble stay put, so two clients read the same state */
+  frozen?: boolean;
+}
+
+/** An S9-class Antminer: its stock bmminer and Braiins OS replies differ from the S19 ones below. */
+export function isS9(state: SimMinerState): boolean {
+  return /\b[ST]9/i.test(state.model);
 }
 
 // STATUS Description per family, as the captures carry it (btminer's cgminer-API commands say
@@ -82,7 +89,7 @@ function currentTh(state: SimMinerState): number {
 
 function boardTh(state: SimMinerState, board: number): number {
   // hashdrop: the last board is dead, the others slow down
-  if (state.faults.has('hashdrop') && board === state.boards - 1) return 0;
+  if (state.faults.has('hashdrop') && state.boards > 1 && board === state.boards - 1) return 0;
   const share = currentTh(state) / (state.faults.has('hashdrop') ? Math.max(1, state.boards - 1) : state.boards);
   return share;
 }
@@ -97,12 +104,23 @@ function fanRpm(state: SimMinerState, fan: number): number {
   return 5400 + fan * 60;
 }
 
+/** "GHS 5s": a number on the S19 Pro (asic-rs v2020), a string on the S9 (foreman-apps, check_cgminer S9 SE). */
+function ghs5s(state: SimMinerState, th: number): number | string {
+  const text = (th * 1000).toFixed(2);
+  return isS9(state) ? text : Number(text);
+}
+
+function slots(state: SimMinerState): number {
+  return Math.max(state.fanCount, 4);
+}
+
 function elapsed(state: SimMinerState, now: number): number {
   return Math.max(1, Math.floor((now - state.startedAt) / 1000));
 }
 
 /** Advances share counters once per poll (on `summary`). */
 export function advance(state: SimMinerState): void {
+  if (state.frozen) return;
   state.polls++;
   if (state.faults.has('hashdrop')) state.accepted += 3;
   else state.accepted += 10;
@@ -191,7 +209,7 @@ function summaryRow(state: SimMinerState, now: number): Record<string, unknown> 
     case 'bmminer':
       // S19 Pro stock firmware: numbers (asic-rs v2020/summary.json); older S9 firmware sends
       // "GHS 5s" as a string (foreman-apps S9 capture), which the proxy reads as well
-      return { Elapsed: base.Elapsed, 'GHS 5s': Number((th * 1000).toFixed(2)), 'GHS av': Number((state.terahash * 1000).toFixed(2)), ...base };
+      return { Elapsed: base.Elapsed, 'GHS 5s': ghs5s(state, th), 'GHS av': Number((state.terahash * 1000).toFixed(2)), ...base };
     case 'whatsminer':
       return {
         Elapsed: base.Elapsed,
@@ -228,7 +246,7 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
     Wait: 0,
     Max: 0,
     Min: 99999999,
-    'GHS 5s': Number((th * 1000).toFixed(2)), // a number on the S19 Pro (asic-rs v2020/stats.json)
+    'GHS 5s': ghs5s(state, th),
     'GHS av': Number((state.terahash * 1000).toFixed(2)),
     rate_30m: Number((state.terahash * 1000).toFixed(2)),
     Mode: 2,
@@ -236,14 +254,22 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
     frequency: 525,
     fan_num: state.fanCount,
   };
-  for (let f = 0; f < state.fanCount; f++) row[`fan${f + 1}`] = fanRpm(state, f);
+  // a stock S9 lists fan1..fan8 and puts its two fans in fan5/fan6, its chains in 6..8, with
+  // tempN/temp2_N and no temp_pcb/temp_chip strings (foreman-apps capture "Antminer S9 (bad temps)")
+  const s9 = isS9(state);
+  const fanBase = s9 ? 4 : 0;
+  const chainBase = s9 ? 5 : 0;
+  if (s9) for (let f = 1; f <= 8; f++) row[`fan${f}`] = 0;
+  for (let f = 0; f < state.fanCount; f++) row[`fan${fanBase + f + 1}`] = fanRpm(state, f);
   row.temp_num = state.boards;
   for (let b = 0; b < state.boards; b++) {
     const t = temps(state, b);
-    row[`temp${b + 1}`] = t.pcb;
-    row[`temp2_${b + 1}`] = t.chip;
-    row[`temp_pcb${b + 1}`] = `${t.pcb - 18}-${t.pcb - 16}-${t.pcb - 1}-${t.pcb}`;
-    row[`temp_chip${b + 1}`] = `${t.chip - 17}-${t.chip - 15}-${t.chip - 1}-${t.chip}`;
+    const n = chainBase + b + 1;
+    row[`temp${n}`] = t.pcb;
+    row[`temp2_${n}`] = t.chip;
+    if (s9) continue;
+    row[`temp_pcb${n}`] = `${t.pcb - 18}-${t.pcb - 16}-${t.pcb - 1}-${t.pcb}`;
+    row[`temp_chip${n}`] = `${t.chip - 17}-${t.chip - 15}-${t.chip - 1}-${t.chip}`;
   }
   row.total_rateideal = state.terahash * 1000;
   row.rate_unit = 'GH'; // asic-rs v2020/stats.json
@@ -255,11 +281,12 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
   row.no_matching_work = state.hardwareErrors;
   for (let b = 0; b < state.boards; b++) {
     const dead = boardTh(state, b) === 0;
-    row[`chain_acn${b + 1}`] = dead ? 0 : 76;
-    row[`chain_acs${b + 1}`] = dead ? '' : ' oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooo';
-    row[`chain_hw${b + 1}`] = Math.floor(state.hardwareErrors / state.boards);
-    row[`chain_rate${b + 1}`] = (boardTh(state, b) * 1000).toFixed(2);
-    row[`chain_rateideal${b + 1}`] = Number(((state.terahash * 1000) / state.boards).toFixed(2));
+    const n = chainBase + b + 1;
+    row[`chain_acn${n}`] = dead ? 0 : s9 ? 63 : 76;
+    row[`chain_acs${n}`] = dead ? '' : ' oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooo';
+    row[`chain_hw${n}`] = Math.floor(state.hardwareErrors / state.boards);
+    row[`chain_rate${n}`] = (boardTh(state, b) * 1000).toFixed(2);
+    row[`chain_rateideal${n}`] = Number(((state.terahash * 1000) / state.boards).toFixed(2));
   }
   row.miner_version = 'uart_trans.1.3';
   row.miner_id = '812c1d0c69208814';
@@ -380,8 +407,10 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
     case 'fans':
       if (state.flavour !== 'braiins') break;
       return {
-        ...env(202, `${state.fanCount} Fan(s)`),
-        FANS: Array.from({ length: state.fanCount }, (_, f) => ({ FAN: f, ID: f, RPM: fanRpm(state, f), Speed: fanRpm(state, f) === 0 ? 0 : 32 })),
+        // BOSminer on an S9 lists four fan slots, the two empty ones at 0 RPM (foreman-apps
+        // captures of BOSminer and BOSminer+ 0.2.0); Speed is the PWM duty, the same for all
+        ...env(202, `${slots(state)} Fan(s)`),
+        FANS: Array.from({ length: slots(state) }, (_, f) => ({ FAN: f, ID: f, RPM: f < state.fanCount ? fanRpm(state, f) : 0, Speed: 40 })),
         id: 1,
       };
     case 'tunerstatus':

@@ -23,6 +23,8 @@ export interface FleetOptions {
   latencyMs?: number;
   /** families whose firmware does not split `a+b` requests: they answer 14 Invalid command */
   noMultiCommand?: SimFlavour[];
+  /** counters and rates stay put (two clients compared on one state) */
+  frozen?: boolean;
   now?: () => number;
 }
 
@@ -179,8 +181,10 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
         model: spec.model,
         terahash: spec.terahash,
         watts: spec.watts,
-        boards: 3,
-        fanCount: flavour === 'whatsminer' ? 2 : 4,
+        // an Avalon answers devs with one device (asic-rs avalonminer/devs.json)
+        boards: flavour === 'cgminer' ? 1 : 3,
+        // S9/T9: two fans (pyasic X9/S9.py:26); Whatsminer: in and out; others four
+        fanCount: flavour === 'whatsminer' || /\b[ST]9/i.test(spec.model) ? 2 : 4,
         startedAt: startedAt - 3_600_000 - index * 1000,
         accepted: 1000 + index,
         rejected: 2,
@@ -188,6 +192,7 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
         hardwareErrors: 5,
         polls: 0,
         faults: new Set(),
+        frozen: options.frozen ?? false,
       },
     };
     miner.port = await listen(miner, options.hosts ? sharedPort : 0);
