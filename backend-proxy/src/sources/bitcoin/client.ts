@@ -161,6 +161,12 @@ function isRetryable(error: unknown): boolean {
   return error instanceof UpstreamError && error.retryable && !(error instanceof CircuitOpenError);
 }
 
+/**
+ * Largest reply read: `getrawmempool false true` of a 1,000,000-transaction mempool is ~67 MB
+ * (txids of 64 hex digits, quoted, comma-separated); batches of getmempoolentry are far smaller.
+ */
+export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
+
 export class BitcoinRpc {
   private readonly agent: Agent;
   private readonly isHttps: boolean;
@@ -361,7 +367,18 @@ export class BitcoinRpc {
         },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let received = 0;
+          res.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            // a reply no RPC we send can produce (a broken or hostile endpoint): stop reading it
+            if (received > MAX_REPLY_BYTES) {
+              const error = new UpstreamError(`RPC reply from ${url.host} larger than ${MAX_REPLY_BYTES / 1_048_576} MiB; not read`, 'too_large', false);
+              settle(() => reject(error));
+              req.destroy(error);
+              return;
+            }
+            chunks.push(chunk);
+          });
           res.on('end', () =>
             settle(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
           );

@@ -1,5 +1,7 @@
 // I/O only: JSON-RPC 2.0 over HTTP to geth. Only the read-only methods below can be sent; the
 // check runs before any socket opens, for single calls and for every member of a batch.
+import { BodyTooLargeError, readBodyText } from '../../core/body.js';
+import { ConcurrencyLimit, chargeUpstream } from '../../core/budget.js';
 import type { SelfMetrics } from '../../core/metrics.js';
 import { errorReason, withoutCredentials } from '../stacks/client.js';
 import { UpstreamError } from '../types.js';
@@ -51,6 +53,8 @@ export interface GethClientOptions {
 export class GethRpcClient {
   private nextId = 1;
   private readonly allowed: Set<string>;
+  /** geth answers HTTP JSON-RPC concurrently, but one client's burst should not fill it */
+  private readonly slots = new ConcurrencyLimit(4);
 
   constructor(private readonly options: GethClientOptions) {
     this.allowed = new Set<string>([...GETH_READ_METHODS, ...(options.allowAdmin ? GETH_ADMIN_READ_METHODS : [])]);
@@ -68,8 +72,15 @@ export class GethRpcClient {
         throw new UpstreamError(`geth: method ${String(call.method)} is not on the read-only allow-list`, 'forbidden', false);
       }
     }
-    const requests = calls.map((call) => ({ jsonrpc: '2.0', id: this.nextId++, method: call.method, params: call.params ?? [] }));
     const what = calls.length === 1 ? (calls[0]?.method ?? 'call') : `batch(${calls.length})`;
+    // counted against the asking request's budget, then sent a few at a time (one request's
+    // fan-out waits its turn instead of crowding out the others')
+    chargeUpstream(calls.length, what);
+    return this.slots.run(() => this.send(calls, what));
+  }
+
+  private async send(calls: GethCall[], what: string): Promise<unknown[]> {
+    const requests = calls.map((call) => ({ jsonrpc: '2.0', id: this.nextId++, method: call.method, params: call.params ?? [] }));
     const body = calls.length === 1 ? requests[0] : requests;
     const { target, headers } = withoutCredentials(this.options.url);
     const started = performance.now();
@@ -84,12 +95,12 @@ export class GethRpcClient {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       status = response.status;
-      text = await response.text();
+      text = await readBodyText(response);
       this.options.self?.upstreamLatency.observe(labels, (performance.now() - started) / 1000);
     } catch (error) {
-      const reason = errorReason(error);
+      const reason = error instanceof BodyTooLargeError ? 'too_large' : errorReason(error);
       this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: 'geth-rpc', reason });
-      throw new UpstreamError(`geth ${what}: ${reason}`, reason);
+      throw new UpstreamError(`geth ${what}: ${error instanceof BodyTooLargeError ? error.message : reason}`, reason);
     }
     let parsed: unknown;
     try {
