@@ -5,7 +5,7 @@ serves every firmware family on TCP 4028, one miner per loopback address, becaus
 MinerFactory only ever dials port 4028 (pyasic/miners/factory.py:976 `_socket_ping`) and the
 RPC classes default to it. pyasic identifies each miner its own way (`version` and `devdetails`,
 factory.py:951; "BTMINER"/"BITMICRO", "BOSER", "ANTMINER", "AVALON" in the reply,
-factory.py:1068-1090), picks its model class, and reads hashrate, hashboards, fans, power and
+factory.py:1067-1097), picks its model class, and reads hashrate, hashboards, fans, power and
 pools. The proxy (backend-proxy/bin/nodescope-proxy.js) polls the same miners, and its
 /api/query `miners`, `miner.devices` and `miner.pools` must agree with what pyasic read.
 
@@ -20,8 +20,8 @@ not by loosening the test:
   temp2_1 79; in the S19 Pro capture (asic-rs v2020/stats.json) temp_pcb1 "73-45-64-65" with
   temp1 73 and temp_chip1 "78-50-69-70" with temp2_1 78. The proxy's labels follow the
   captures, so pyasic's chip_temp is compared with the proxy's board temperature.
-- Braiins and Whatsminer temperatures: pyasic rounds to whole degrees (braiins_os.py:398-399,
-  btminer.py:475-476); the proxy keeps the firmware's 58.5. Compared within 0.5 °C.
+- Braiins and Whatsminer temperatures: pyasic rounds to whole degrees (braiins_os.py:421-422,
+  btminer.py:479-480); the proxy keeps the firmware's 58.5. Compared within 0.5 °C.
 - Hashrate: pyasic reads "MHS 1m" (btminer.py:446, braiins_os.py:371) or DEVS[0] "MHS 1m"
   (avalonminer.py:265), the proxy "MHS 5s"/"GHS 5s"; the frozen simulator reports one rate
   in all of them.

@@ -362,7 +362,7 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
         ...env(69, 'Device Details'),
         // whatsminer: Name "SM", Driver "bitmicro", Model "M30S+_VE40" (asic-rs src/factory.rs:886);
         // Avalon: Name "AVALON", Driver "avalon", Model "" (asic-rs avalonminer/devdetails.json);
-        // Braiins: Model and Chips per board, as pyasic reads them (braiins_os.py:413-423)
+        // Braiins: Model and Chips per board, as pyasic reads them (pyasic@0.79.0:pyasic/miners/backends/braiins_os.py:427-436)
         DEVDETAILS: Array.from({ length: state.flavour === 'cgminer' ? 1 : state.boards }, (_, b) => ({
           DEVDETAILS: b,
           Name: state.flavour === 'whatsminer' ? 'SM' : state.flavour === 'cgminer' ? 'AVALON' : '',

@@ -272,7 +272,7 @@ function bmminerFans(row: Row): number[] {
  * (four on an S9, two of them empty at 0 RPM: foreman-apps captures of BOSminer 0.2.0 and
  * BOSminer+ 0.2.0), with nothing saying which are fitted. Fitted are the first
  * `max(expected, seen)` slots: `expected` is the model's fan count (pyasic keeps that many:
- * pyasic@0.79.0:pyasic/miners/backends/braiins_os.py:498-503), `seen` is one past the last
+ * pyasic@0.79.0:pyasic/miners/backends/braiins_os.py:499-505), `seen` is one past the last
  * slot ever seen turning on this miner, so a fan that stops later still counts as stopped.
  */
 export function fittedFans(slots: readonly number[], expected: number | null, seen: number): number[] {
