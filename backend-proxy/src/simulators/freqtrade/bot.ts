@@ -352,6 +352,7 @@ export class SimulatedBot {
     };
   }
 
+  /** ShowConfig (api_schemas.py:257), rpc.py:136 _rpc_show_config; freqtrade 2026.9 line numbers throughout */
   showConfig(): ShowConfigResponse {
     const o = this.options;
     return {
@@ -391,10 +392,12 @@ export class SimulatedBot {
     };
   }
 
+  /** list[OpenTradeSchema] (api_schemas.py:392), rpc.py:199 _rpc_trade_status */
   status(): OpenTradeJson[] {
     return this.openTrades().map((t) => this.openTradeJson(t));
   }
 
+  /** Count (api_schemas.py:120), rpc.py:1395 _rpc_count */
   count(): CountResponse {
     const open = this.openTrades();
     return {
@@ -404,12 +407,14 @@ export class SimulatedBot {
     };
   }
 
+  /** rpc.py:460 _rpc_trade_history: TradeResponse's keys (api_schemas.py:404), trades as Trade.to_json() */
   tradesPage(limit: number, offset: number): TradesPageResponse {
     const closed = this.closedTrades();
     const page = limit > 0 ? closed.slice(offset, offset + limit) : closed;
     return { trades: page.map((t) => this.tradeHistoryJson(t)), trades_count: page.length, offset, total_trades: closed.length };
   }
 
+  /** Profit (api_schemas.py:150), rpc.py:588 _rpc_trade_statistics */
   profit(): ProfitResponse {
     const closed = this.closedTrades().map((t) => this.tradeJson(t));
     const open = this.status();
@@ -492,6 +497,7 @@ export class SimulatedBot {
     };
   }
 
+  /** Balances (api_schemas.py:103), rpc.py:839 _rpc_balance */
   balance(): BalanceResponse {
     const now = this.now();
     const stake = this.options.stakeCurrency;
@@ -553,7 +559,7 @@ export class SimulatedBot {
     };
   }
 
-  /** _rpc_timeunit_profit('days'): newest day first, balance walked backwards from today's. */
+  /** DailyWeeklyMonthly (api_schemas.py:233), rpc.py:384 _rpc_timeunit_profit('days'): newest day first, balance walked backwards from today's. */
   daily(timescale: number): DailyResponse {
     const today = Math.floor(this.now() / 86_400_000) * 86_400_000;
     const closed = this.closedTrades();
@@ -577,6 +583,7 @@ export class SimulatedBot {
     return { data, fiat_display_currency: 'USD', stake_currency: this.options.stakeCurrency };
   }
 
+  /** list[PerformanceEntry] (api_schemas.py:145), rpc.py:1363 _rpc_performance */
   performance(): PerformanceEntry[] {
     const byPair = new Map<string, { abs: number; ratio: number; count: number }>();
     for (const t of this.closedTrades()) {
@@ -599,6 +606,7 @@ export class SimulatedBot {
       .sort((a, b) => b.profit_abs - a.profit_abs);
   }
 
+  /** Health (api_schemas.py:814), rpc.py:1793 health (its *_loc keys are not in the model, so not sent) */
   health(): HealthResponse {
     // Freqtrade's main loop runs every process_throttle_secs (5 s)
     const last = this.frozenHeartbeat ?? Math.floor(this.now() / 5_000) * 5_000;
@@ -614,6 +622,7 @@ export class SimulatedBot {
   }
 
   /** A pair is locked for an hour after a stop-loss exit (like StoplossGuard/cooldown protections). */
+  /** Locks (api_schemas.py:426), rpc.py:1411 _rpc_locks */
   locks(): LocksResponse {
     const now = this.now();
     const locks = this.closedTrades()
@@ -633,7 +642,7 @@ export class SimulatedBot {
   }
 
   /**
-   * rpc.py _rpc_stats: closed trades per exit_reason as wins/losses/draws (close_profit >0/<0/0),
+   * Stats (api_schemas.py:219), rpc.py:487 _rpc_stats: closed trades per exit_reason as wins/losses/draws (close_profit >0/<0/0),
    * and the mean duration in seconds of each kind (None without such a trade).
    */
   stats(): StatsResponse {
@@ -652,7 +661,7 @@ export class SimulatedBot {
   }
 
   /**
-   * rpc.py _rpc_get_logs: the bot's log buffer (loggers/__init__.py FTBufferingHandler(1000)),
+   * Logs (api_schemas.py:443), rpc.py:1491 _rpc_get_logs: the bot's log buffer (loggers/__init__.py FTBufferingHandler(1000)),
    * each record [formatted time, epoch ms (float), logger name, levelname, message].
    */
   logs(limit: number | null): LogsResponse {
@@ -661,6 +670,7 @@ export class SimulatedBot {
     return { log_count: selected.length, logs: selected.map((r) => [printDate(r.ms), r.ms, r.logger, r.level, r.message]) };
   }
 
+  /** WhitelistResponse (api_schemas.py:477), rpc.py:1445 _rpc_whitelist */
   whitelist(): WhitelistResponse {
     return { whitelist: [...this.options.pairs], length: this.options.pairs.length, method: ['StaticPairList'] };
   }

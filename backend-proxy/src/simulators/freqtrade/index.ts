@@ -209,6 +209,7 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
 
     if (path === `${API}/ping`) return method === 'GET' ? send(res, 200, { status: 'pong' }) : send(res, 405, { detail: 'Method Not Allowed' });
 
+    // api_auth.py:124 AccessAndRefreshToken, :151 AccessToken (freqtrade 2026.9)
     if (path === `${API}/token/login`) {
       if (method !== 'POST') return send(res, 405, { detail: 'Method Not Allowed' });
       if (!authorization.startsWith('Basic ')) return send(res, 401, { detail: 'Not authenticated' }, { 'www-authenticate': 'Basic' });
