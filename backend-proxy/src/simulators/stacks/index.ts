@@ -2,7 +2,7 @@
 // (:30001 style) and a log writer, faithful to stacks-core's shapes. By default it is a 3.3.0.0.6
 // node (stacks-network/stacks-core tag 3.3.0.0.6 = 01c97680e6d013b51a859499c90c3b89469d6854):
 //   /v2/info      RPCPeerInfoData   (stackslib/src/net/api/getinfo.rs:55-85 at 3.3.0.0.6)
-//   /v2/neighbors RPCNeighborsInfo  (stackslib/src/net/api/getneighbors.rs at 3.3.0.0.6): bootstrap/sample/inbound/outbound
+//   /v2/neighbors RPCNeighborsInfo  (stackslib/src/net/api/getneighbors.rs:113, RPCNeighbor :42 at 3.3.0.0.6): bootstrap/sample/inbound/outbound
 //   /v3/health    RPCGetHealthResponse, as the reported server_version had it (healthGeneration):
 //                 absent before 3.1.0.0.13 (404; no gethealth.rs at tag 3.1.0.0.12);
 //                 3.1.0.0.13-3.2.0.0.1: three fields, HTTP 500 text/plain "... unable to determine
@@ -10,7 +10,7 @@
 //                 3.2.0.0.2+: always 200, + max_stacks_neighbor_address, 0/null without a neighbor
 //                 (@3.3.0.0.6:stackslib/src/net/api/gethealth.rs:33-39,113,120)
 //   metrics       stacks_node_* (stackslib/src/monitoring/prometheus.rs), stacks_signer_*
-//                 (stacks-signer/src/monitoring/prometheus.rs), Rust prometheus TextEncoder layout;
+//                 (stacks-signer/src/monitoring/prometheus.rs:30-65 at 3.3.0.0.6), Rust prometheus TextEncoder layout;
 //                 stacks_signer_stacks_node_height refreshed as stacks-signer/src/monitoring/server.rs:118-122,174-181 does
 //   log lines     stacks-common/src/util/log.rs: LEVEL [secs.micros] [file:line] [thread] msg, k: v
 // No timers: tests move the chain with advance() and write log lines explicitly.
