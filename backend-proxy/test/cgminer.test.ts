@@ -197,7 +197,7 @@ describe('cgminer source over TCP', () => {
 
   it('the STATUS envelope: an E reply becomes a CgminerStatusError with its code', async () => {
     // btminer has no `version`: {"STATUS":"E","Code":14,"Msg":"invalid cmd","Description":"whatsminer v1.1"}
-    // (the refusal issue 17 quotes; a bare STATUS letter, as btminer's own replies have)
+    // (the refusal recorded in test/fixtures/miners/README.md; a bare STATUS letter, as btminer's own replies have)
     const wm = fleet.miners[3]!;
     const error = await sendCommands(wm, ['version'], { connectTimeoutMs: 2_000, timeoutMs: 2_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CgminerStatusError);

@@ -124,4 +124,21 @@ describe('README: run the proxy against real nodes', () => {
     expect(await exited).toBe(0);
     expect(out.match(/listening/g)).toHaveLength(1);
   });
+
+  it('--pretty prints lines for a person (pino-pretty), with the credentials still scrubbed', async () => {
+    const config = join(dir, 'pretty.yaml');
+    writeFileSync(config, 'server: { host: 127.0.0.1, port: 0, apiKey: ${NODESCOPE_API_KEY} }\nsources: []\n');
+    const child = spawn(process.execPath, ['backend-proxy/bin/nodescope-proxy.js', '--config', config, '--pretty'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    for (let i = 0; i < 200 && !/listening on http/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const line = out.split('\n').find((l) => l.includes('listening on'))!;
+    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: listening on http:\/\/127\.0\.0\.1:\d+$/);
+    expect(out).not.toContain('{"level"');
+    expect(out).not.toContain(env.NODESCOPE_API_KEY);
+  });
 });

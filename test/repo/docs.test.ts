@@ -111,3 +111,45 @@ describe('documentation for users', () => {
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(/Node\.js 20 or newer/);
   });
 });
+
+describe("the README's Grafana steps", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Put it into your own Grafana'), readme.indexOf('## Run the proxy against real nodes'));
+  const pluginJson = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as { id: string; dependencies?: { grafanaDependency?: string } };
+
+  it('name the Grafana version the app declares, before any step', () => {
+    const minimum = pluginJson('plugins/app/src/plugin.json').dependencies!.grafanaDependency!.replace('>=', '');
+    expect(section.indexOf(`Grafana ${minimum.replace(/\.0$/, '')} or newer`)).toBeGreaterThan(-1);
+    expect(section.indexOf('Grafana 12.4 or newer')).toBeLessThan(section.indexOf('1. '));
+    expect(minimum).toBe('12.4.0');
+  });
+
+  it('allow every plugin id the app brings (and compose allows the same ones)', () => {
+    const ids = ['plugins/app/src/plugin.json', 'plugins/datasource/src/plugin.json', 'plugins/panels/mempool/src/plugin.json', 'plugins/panels/peermap/src/plugin.json', 'plugins/panels/profitability/src/plugin.json'].map((p) => pluginJson(p).id);
+    const listed = /allow_loading_unsigned_plugins = (\S+)/.exec(section)![1]!.split(',');
+    expect(listed.sort()).toEqual([...ids].sort());
+    const compose = /GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS: (\S+)/.exec(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'))![1]!.split(',');
+    expect(compose.sort()).toEqual([...ids].sort());
+  });
+
+  it('say where the plugin folder is, to restart Grafana, and to enable the app, in that order', () => {
+    const at = (text: string) => {
+      const i = section.indexOf(text);
+      expect(i, text).toBeGreaterThan(-1);
+      return i;
+    };
+    const folder = at('/var/lib/grafana/plugins');
+    const restart = at('**Restart Grafana**');
+    const enable = at('**Enable the app**');
+    expect(folder).toBeLessThan(restart);
+    expect(restart).toBeLessThan(enable);
+  });
+
+  it('build the plugins before the docker compose line (compose mounts plugins/app/dist, it does not build it)', () => {
+    const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    expect(compose).toMatch(/- \.\/plugins\/app\/dist:\/var\/lib\/grafana\/plugins\/nodescope-suite-app/);
+    const build = section.indexOf('npm ci && npm run build\ncp .env.example .env');
+    expect(build).toBeGreaterThan(-1);
+    expect(build).toBeLessThan(section.indexOf('docker compose --profile demo up'));
+  });
+});

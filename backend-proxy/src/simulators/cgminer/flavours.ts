@@ -12,7 +12,7 @@
 //   Braiins OS API documentation (no capture)
 // - Whatsminer btminer: summary/pools/devs/get_version/get_psu/status, asic-rs@fdcd101
 //   asic-rs-firmwares/whatsminer/src/test/json/v1/*.json; devdetails asic-rs@fdcd101
-//   src/factory.rs:886; `version` refused ("invalid cmd", "whatsminer v1.1", quoted in issue 17)
+//   src/factory.rs:886; `version` refused ("invalid cmd", "whatsminer v1.1"; see test/fixtures/miners/README.md)
 // - cgminer (Avalon): version/devdetails/summary/devs/pools, asic-rs@fdcd101
 //   asic-rs-firmwares/avalonminer/src/test/json/*.json
 // Faults change the numbers here and the bytes in fleet.ts.
@@ -62,7 +62,7 @@ function btminerReply(now: number, msg: Record<string, unknown>): Record<string,
   return { STATUS: 'S', When: Math.floor(now / 1000), Code: 131, Msg: msg, Description: 'whatsminer v1.4.0' };
 }
 
-/** btminer refuses what it does not know, `version` included (quoted in issue 17). */
+/** btminer refuses what it does not know, `version` included (test/fixtures/miners/README.md). */
 export function btminerRefusal(now: number): Record<string, unknown> {
   return { STATUS: 'E', When: Math.floor(now / 1000), Code: 14, Msg: 'invalid cmd', Description: 'whatsminer v1.1' };
 }

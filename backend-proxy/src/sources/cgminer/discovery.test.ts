@@ -30,7 +30,7 @@ describe('parseCidr / cidrHosts', () => {
 
 describe('identifyMiner', () => {
   // btminer: `version` refused ({"STATUS":"E","Code":14,"Msg":"invalid cmd","Description":"whatsminer v1.1"},
-  // issue 17); devdetails as asic-rs@fdcd101:src/factory.rs:886; get_version as
+  // test/fixtures/miners/README.md); devdetails as asic-rs@fdcd101:src/factory.rs:886; get_version as
   // asic-rs@fdcd101:asic-rs-firmwares/whatsminer/src/test/json/v1/get_version.json
   const DETAILS = { DEVDETAILS: [{ DEVDETAILS: 0, Name: 'SM', ID: 0, Driver: 'bitmicro', Kernel: '', Model: 'M30S+_VE40' }] };
   const GET_VERSION = { STATUS: 'S', When: 1761064196, Code: 131, Msg: { api_ver: 'whatsminer v1.4.0', fw_ver: '20210322.22.REL' }, Description: 'whatsminer v1.4.0' };

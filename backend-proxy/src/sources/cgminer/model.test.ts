@@ -119,8 +119,8 @@ describe('rates and pools', () => {
   });
 });
 
-describe('Whatsminer identification (issue 17 item 9)', () => {
-  // btminer's answer to `version`, as issue 17 quotes it
+describe('Whatsminer identification', () => {
+  // btminer's answer to `version`, as test/fixtures/miners/README.md records it
   const refusal = 'whatsminer v1.1';
   // asic-rs@fdcd101:src/factory.rs:886 (first DEVDETAILS row)
   const details = { STATUS: [{ STATUS: 'S', Msg: 'Device Details' }], DEVDETAILS: [{ DEVDETAILS: 0, Name: 'SM', ID: 0, Driver: 'bitmicro', Kernel: '', Model: 'M30S+_VE40' }] };
@@ -134,7 +134,7 @@ describe('Whatsminer identification (issue 17 item 9)', () => {
   });
 });
 
-describe('fitted fans (issue 17 item 10)', () => {
+describe('fitted fans', () => {
   it.each([
     // foreman-apps BOSminer 0.2.0 S9 fans: RPM 1560, 1560, 0, 0; the model unknown, nothing seen before
     [[1560, 1560, 0, 0], null, 0, [1560, 1560]],
@@ -168,7 +168,7 @@ describe('fitted fans (issue 17 item 10)', () => {
   });
 });
 
-describe('placeholders are not temperatures (issue 17 item 11)', () => {
+describe('placeholders are not temperatures', () => {
   it.each([
     [-83, null], // stock S9 temp2_7, foreman-apps capture
     [0, null], // empty slot
