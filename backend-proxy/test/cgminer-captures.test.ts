@@ -7,8 +7,11 @@ import { HistoryStore } from '../src/core/history.js';
 import { sendCommands } from '../src/sources/cgminer/client.js';
 import { DEFAULT_FLEET_LIMITS, fleetConditions } from '../src/sources/cgminer/conditions.js';
 import { maxTemperature, activePool } from '../src/sources/cgminer/model.js';
+import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
+import { createCgminerSource } from '../src/sources/cgminer/index.js';
 import { FleetPoller, type MinerRecord } from '../src/sources/cgminer/poller.js';
 import { startReplayMiner, type ReplayMiner } from './cgminerReplay.js';
+import { createTestContext } from './helpers.js';
 
 const running: ReplayMiner[] = [];
 afterEach(async () => {
@@ -187,5 +190,46 @@ describe('Avalon Q cgminer 4.11.1 (asic-rs captures)', () => {
     // pools.reply: "Last Share Time": 31279 (seconds since start, Elapsed is 37714)
     expect(activePool(s)).toMatchObject({ index: 0, url: 'stratum+tcp://pool.example.com:4444', lastShareTime: null });
     expect([s.accepted, s.rejected, s.uptime]).toEqual([890, 2, 37714]);
+  });
+});
+
+describe('the whole source over the captures: what the alerts and health see', () => {
+  it('every family is polled; no Braiins S9 raises MinerFanStopped from its empty slots; the S9 is not "hot" from a dead sensor', async () => {
+    const folders = ['whatsminer-btminer', 'braiins-s9-bosminer', 'braiins-s9-bosminer-plus', 'antminer-s9-bmminer', 'antminer-s19pro-bmminer', 'avalon-q-cgminer'];
+    const replays = await Promise.all(folders.map((f) => startReplayMiner(f)));
+    running.push(...replays);
+    const context = createTestContext();
+    const config = cgminerConfigSchema.parse({
+      id: 'captures',
+      kind: 'cgminer',
+      miners: replays.map((r, i) => ({ host: r.host, port: r.port, name: folders[i] })),
+      jitter: 0,
+      timeoutMs: 2_000,
+    });
+    const source = createCgminerSource(config, context);
+    try {
+      await source.fleet.pollNow();
+      const metrics = await context.metrics.registry.metrics();
+      // MinerFanStopped is `mining_fan_min_rpm < 1` on miners that answer (provisioning/build/rules.ts)
+      for (const name of folders) expect(metrics, name).toMatch(new RegExp(`^mining_up\\{source="captures",miner="${name}"\\} 1$`, 'm'));
+      // fans.reply: fitted 1560/1560 and 2820/3780 -> slowest 1560 and 2820; S9 bmminer fan5/fan6 3720/2400 -> 2400;
+      // Whatsminer in/out 6450/6480 -> 6450; S19 Pro 6000 5880 5040 5040 -> 5040
+      const fanMin = (name: string) => Number(new RegExp(`^mining_fan_min_rpm\\{source="captures",miner="${name}"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      expect(folders.slice(0, 5).map(fanMin)).toEqual([6450, 1560, 2820, 2400, 5040]);
+      const health = source.health();
+      expect(health.components?.fans).toMatchObject({ status: 'ok', message: 'every fan turning' });
+      // the S9's hottest board is 75 °C (temp6), not a -83 or 0 placeholder; the one miner above
+      // 85 °C is the Whatsminer, whose devs.reply has "Chip Temp Avg": 85.34 on ASC 2
+      expect(metrics).toMatch(/^mining_temperature_max_celsius\{source="captures",miner="antminer-s9-bmminer"\} 75$/m);
+      expect(health.components?.temperature).toMatchObject({ status: 'degraded', message: '1 miner above 85 °C: whatsminer-btminer (85.3 °C)' });
+      // the S9's empty pool slot (URL "", Dead) is no dead pool; BOSminer's second pool is
+      // (pools.reply: POOL 1 slushpool, User "!non-existent-user!", Status "Dead")
+      expect(health.components?.pools).toMatchObject({
+        status: 'degraded',
+        message: '1 miner with a dead pool: braiins-s9-bosminer (stratum+tcp://stratum.slushpool.com:3333)',
+      });
+    } finally {
+      await source.stop();
+    }
   });
 });
