@@ -1,7 +1,9 @@
 // Bounded in-memory history rings, snapshotted atomically to disk (write temp, fsync, rename)
 // and restored at start, so a restart loses at most one snapshot interval of samples.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { FileHealth, writeAtomically } from './durable.js';
+
+export { writeAtomically } from './durable.js';
 
 export class HistoryRing<T> {
   private items: T[] = [];
@@ -50,7 +52,10 @@ export interface HistoryStoreOptions {
   /** file the rings are snapshotted to; no persistence when absent */
   file?: string;
   snapshotMs?: number;
+  /** a snapshot failed after the last one succeeded (once per run of failures) */
   onError?: (error: unknown) => void;
+  /** a snapshot succeeded after failures */
+  onRecover?: () => void;
 }
 
 interface SnapshotFile {
@@ -65,8 +70,12 @@ export class HistoryStore {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | null = null;
   lastSnapshotAt: number | null = null;
+  /** the snapshot file's last write (null without a file) */
+  readonly fileHealth: FileHealth | null;
 
-  constructor(private readonly options: HistoryStoreOptions = {}) {}
+  constructor(private readonly options: HistoryStoreOptions = {}) {
+    this.fileHealth = options.file ? new FileHealth('history snapshot', options.file) : null;
+  }
 
   /** Gets or creates a ring; a ring restored from disk gets its items back here. */
   ring<T>(key: string, capacity: number): HistoryRing<T> {
@@ -111,6 +120,10 @@ export class HistoryStore {
     try {
       await this.writing;
       this.lastSnapshotAt = body.at;
+      if (this.fileHealth?.ok()) this.options.onRecover?.();
+    } catch (error) {
+      if (this.fileHealth?.failed(error) !== false) this.options.onError?.(error);
+      throw error;
     } finally {
       this.writing = null;
     }
@@ -119,7 +132,7 @@ export class HistoryStore {
   start(): void {
     if (!this.options.file || this.timer) return;
     this.timer = setInterval(() => {
-      this.snapshot().catch((error: unknown) => this.options.onError?.(error));
+      this.snapshot().catch(() => undefined); // reported once per run of failures, in snapshot()
     }, this.options.snapshotMs ?? 10_000);
     this.timer.unref();
   }
@@ -131,15 +144,3 @@ export class HistoryStore {
   }
 }
 
-export async function writeAtomically(file: string, data: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
-}

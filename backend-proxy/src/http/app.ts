@@ -7,6 +7,7 @@ import { collectSecrets } from '../config/load.js';
 import type { ProxyConfig, SourceConfig } from '../config/schema.js';
 import { CoalescingCache } from '../core/cache.js';
 import type { SourceContext } from '../core/context.js';
+import type { FileHealthComponent } from '../core/durable.js';
 import { HistoryStore } from '../core/history.js';
 import { createLogger, SecretScrubber } from '../core/logger.js';
 import { MetricFactory, selfMetrics } from '../core/metrics.js';
@@ -68,7 +69,8 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
   const history = new HistoryStore({
     ...(config.server.historyFile ? { file: config.server.historyFile } : {}),
     snapshotMs: config.server.snapshotSeconds * 1_000,
-    onError: (error) => logger.error({ err: error }, 'history snapshot failed'),
+    onError: (error) => logger.error({ err: error, file: config.server.historyFile }, 'history snapshot failed; the last good snapshot is kept, retrying'),
+    onRecover: () => logger.info({ file: config.server.historyFile }, 'history snapshot written again'),
   });
 
   const sources = new Map<string, Source>();
@@ -166,7 +168,13 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
   // JSON only: a text/plain body is a client mistake, answered with 415 rather than parsed
   app.removeContentTypeParser('text/plain');
 
-  healthRoutes(app, sources, { scrubJson, clientText });
+  const durableFiles = () => {
+    const files: Record<string, FileHealthComponent> = {};
+    if (history.fileHealth) files.history = history.fileHealth.component();
+    if (influx?.writer.queueFileHealth) files['influx-queue'] = influx.writer.queueFileHealth.component();
+    return files;
+  };
+  healthRoutes(app, sources, { scrubJson, clientText, files: durableFiles });
   queryRoutes(app, {
     sources,
     cache,
@@ -182,7 +190,7 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
   variableRoutes(app, sources, scrubJson);
   annotationRoutes(app, sources, scrubJson);
   streamRoutes(app, sources, { scrub: (text) => secrets.scrub(text), logger, maxBufferedBytes: STREAM_MAX_BUFFERED_BYTES });
-  const refreshDerivedMetrics = metricsRoutes(app, { sources, metrics, self, cache, scrub: (text) => secrets.scrub(text) });
+  const refreshDerivedMetrics = metricsRoutes(app, { sources, metrics, self, cache, scrub: (text) => secrets.scrub(text), files: durableFiles });
 
   let started = false;
   let influx: InfluxWriterHandle | null = null;

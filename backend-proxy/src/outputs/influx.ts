@@ -26,7 +26,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { writeAtomically } from '../core/history.js';
+import { FileHealth, writeAtomically } from '../core/durable.js';
 import type { SecretScrubber } from '../core/logger.js';
 import type { MetricFactory } from '../core/metrics.js';
 import { backoffDelay } from '../core/retry.js';
@@ -104,6 +104,8 @@ export class InfluxWriter {
   private nextAttemptAt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
+  /** the queue file's last write (null without a queue file) */
+  readonly queueFileHealth: FileHealth | null;
   private saveQueued = false;
   private lastSaveAt = 0;
   private wakeSave: (() => void) | null = null;
@@ -113,6 +115,7 @@ export class InfluxWriter {
 
   constructor(private readonly options: InfluxWriterOptions) {
     this.now = options.now ?? Date.now;
+    this.queueFileHealth = options.queueFile ? new FileHealth('influx queue', options.queueFile) : null;
     const url = new URL(options.url);
     const base = url.pathname.replace(/\/+$/, '');
     url.search = '';
@@ -350,8 +353,10 @@ export class InfluxWriter {
       const body: QueueFile = { version: 1, batches: this.queue.map((batch) => batch.lines) };
       try {
         await writeAtomically(file, JSON.stringify(body));
+        if (this.queueFileHealth?.ok()) this.report(`influx queue file writable again: ${file}`);
       } catch (error) {
-        this.report(`influx queue file write failed: ${String(error)}`);
+        // once per run of failures; the previous file stays as it was, the lines stay in memory
+        if (this.queueFileHealth?.failed(error)) this.report(`influx queue file write failed: ${String(error)}`);
       }
     });
   }

@@ -5,8 +5,8 @@
 // restart loses nothing. The queue is also written to a spool file (temp + rename), so lines not
 // yet accepted survive a restart of the proxy too. A 4xx other than 429 means Loki will never take
 // that batch (bad labels, too old): it is dropped and counted rather than retried forever.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { FileHealth, writeAtomically } from '../core/durable.js';
 import { backoffDelay } from '../core/retry.js';
 
 export interface LokiEntry {
@@ -63,9 +63,12 @@ export class LokiPusher {
   readonly pushUrl: string;
   private readonly basicAuth: string | null = null;
   readonly stats: LokiStats = { pending: 0, sent: 0, batches: 0, failures: 0, dropped: 0, lastError: null, lastSuccess: null };
+  /** the spool file's last write (null without a spool file) */
+  readonly spoolHealth: FileHealth | null;
   private readonly now: () => number;
 
   constructor(private readonly options: LokiPusherOptions) {
+    this.spoolHealth = options.spoolFile ? new FileHealth('loki spool', options.spoolFile) : null;
     const url = new URL(options.url);
     // fetch refuses user:password@ URLs and repeats the URL in its error: use a header instead
     if (url.username || url.password) {
@@ -220,13 +223,12 @@ export class LokiPusher {
     this.spoolDirty = true;
     this.spooling = this.spooling.then(async () => {
       this.spoolDirty = false;
-      const temp = `${file}.${process.pid}.tmp`;
       try {
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(temp, JSON.stringify({ version: 1, entries: this.queue }));
-        await rename(temp, file);
+        // as the history file: temp, fsync, rename, so a crash or a full disk keeps the last good spool
+        await writeAtomically(file, JSON.stringify({ version: 1, entries: this.queue }));
+        if (this.spoolHealth?.ok()) this.report(`loki spool writable again: ${file}`);
       } catch (error) {
-        this.report(`loki spool write failed: ${String(error)}`);
+        if (this.spoolHealth?.failed(error)) this.report(`loki spool write failed: ${String(error)}`);
       }
     });
   }

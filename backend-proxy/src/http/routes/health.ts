@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { worstStatus } from '../../core/circuit.js';
 import { ownNames } from '../../core/lookup.js';
 import type { Source, SourceHealth } from '../../sources/types.js';
+import type { FileHealthComponent } from '../../core/durable.js';
 import type { ClientText } from '../clientText.js';
 
 /** A source's health as a client sees it: messages without secrets or node addresses. */
@@ -15,7 +16,12 @@ function publicHealth(health: SourceHealth, text: ClientText): SourceHealth {
 export function healthRoutes(
   app: FastifyInstance,
   sources: ReadonlyMap<string, Source>,
-  out: { scrubJson: (value: unknown) => string; clientText: ClientText }
+  out: {
+    scrubJson: (value: unknown) => string;
+    clientText: ClientText;
+    /** the proxy's own durable files (history snapshot, Influx queue) */
+    files: () => Record<string, FileHealthComponent>;
+  }
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -26,7 +32,10 @@ export function healthRoutes(
       name: source.name,
       ...publicHealth(source.health(), out.clientText),
     }));
-    const body = { status: worstStatus(list.map((s) => s.status)), sources: list };
+    // a file the proxy cannot write is the operator's to fix; it shows beside the sources
+    const files = Object.fromEntries(Object.entries(out.files()).map(([name, c]) => [name, { ...c, message: out.clientText.upstream(c.message) }]));
+    const statuses = [...list.map((s) => s.status), ...Object.values(files).map((c) => c.status)];
+    const body = { status: worstStatus(statuses), sources: list, ...(Object.keys(files).length > 0 ? { files } : {}) };
     return reply.type('application/json; charset=utf-8').send(out.scrubJson(body));
   });
 

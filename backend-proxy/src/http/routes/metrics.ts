@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CoalescingCache, CacheStats } from '../../core/cache.js';
+import type { FileHealthComponent } from '../../core/durable.js';
 import { renderExposition } from '../../core/exposition.js';
 import type { MetricFactory, SelfMetrics } from '../../core/metrics.js';
 import type { Source, SourceStatus } from '../../sources/types.js';
@@ -19,6 +20,8 @@ export function metricsRoutes(
     cache: CoalescingCache;
     /** removes known secret values (label values come from upstreams) */
     scrub: (text: string) => string;
+    /** the proxy's own durable files (history snapshot, Influx queue) */
+    files?: () => Record<string, FileHealthComponent>;
   }
 ): () => void {
   const counters = {
@@ -26,10 +29,12 @@ export function metricsRoutes(
     misses: deps.metrics.counter('nodescope_cache_misses_total', 'Query results loaded from upstream'),
     coalesced: deps.metrics.counter('nodescope_coalesced_requests_total', 'Requests that joined an identical in-flight load'),
   };
+  const fileOk = deps.metrics.gauge('nodescope_file_write_ok', 'Whether the last write of a durable file (history snapshot, influx queue) succeeded: 1 yes, 0 no (disk full, read-only)', ['file']);
   // the cache counts plain numbers on its hot path; the counters catch up at scrape time
   const reported: CacheStats = { hits: 0, misses: 0, coalesced: 0 };
 
   const refresh = () => {
+    for (const [file, health] of Object.entries(deps.files?.() ?? {})) fileOk.set({ source: 'proxy', file }, health.status === 'ok' ? 1 : 0);
     for (const source of deps.sources.values()) {
       const { status } = source.health();
       deps.self.sourceStatus.set({ source: source.id }, STATUS_VALUE[status]);
