@@ -11,6 +11,10 @@ export interface Scenario {
   theme?: 'dark' | 'light';
   /** initial query for the query view */
   query?: Record<string, unknown>;
+  /** the panel's other targets, sent in the same request as the edited one (query view) */
+  moreQueries?: Array<Record<string, unknown>>;
+  /** Explore's Live button: DataQueryRequest.liveStreaming */
+  liveStreaming?: boolean;
   variableQuery?: Record<string, unknown>;
   runOnLoad?: boolean;
   /** template variables the page's templateSrv knows */

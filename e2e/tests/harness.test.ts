@@ -148,6 +148,46 @@ describe('harness: live and logs', () => {
     }
   });
 
+  it("Explore's Live button (request.liveStreaming) follows a streamable query without its own Live switch", async () => {
+    const { page, problems } = await openScenario(browser, stack.harness.url, 'explore-live-button', 'dark');
+    await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 20_000 });
+    const rows = () => page.getByTestId('result-frame').first().getAttribute('data-rows').then(Number);
+    const first = await rows();
+    await expect.poll(rows, { timeout: 20_000 }).toBeGreaterThan(first);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a panel with three live queries holds one connection when the proxy multiplexes, else one per query', async () => {
+    // what this proxy does with several queries on one stream, asked directly with the key
+    const probe = await fetch(`${stack.proxyUrl}/api/stream?streams=${encodeURIComponent(JSON.stringify([{ key: 'A', sourceId: 'btc-main', query: 'chain.info' }]))}`, {
+      headers: { authorization: `Bearer ${TEST_API_KEY}` },
+    });
+    const multiplexes = probe.status === 200 && (probe.headers.get('content-type') ?? '').startsWith('text/event-stream');
+    await probe.body?.cancel();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const streams: Array<{ search: URLSearchParams; status?: number }> = [];
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (url.pathname.endsWith('/api/stream')) streams.push({ search: url.searchParams, status: response.status() });
+    });
+    await page.goto(`${stack.harness.url}/?scenario=live-panel&theme=dark`);
+    await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 30_000 });
+    // the three targets' rings, each growing from the one stream
+    await expect.poll(() => page.getByTestId('result-frame').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    const total = () => page.getByTestId('result-frame').evaluateAll((frames) => frames.reduce((sum, f) => sum + Number(f.getAttribute('data-rows')), 0));
+    const before = await total();
+    await expect.poll(total, { timeout: 20_000 }).toBeGreaterThan(before);
+    if (multiplexes) {
+      expect(streams.map((s) => JSON.parse(s.search.get('streams') ?? '[]').map((spec: { key: string }) => spec.key))).toEqual([['A', 'B', 'C']]);
+    } else {
+      // refused once (Grafana passes the proxy's 400 on), then one connection per distinct query
+      expect(streams[0]).toMatchObject({ status: 400 });
+      expect(streams.slice(1).map((s) => `${s.search.get('sourceId')} ${s.search.get('query')}`).sort()).toEqual(['btc-main chain.info', 'btc-main mempool.summary', 'stx-1 node.info']);
+    }
+    await page.close();
+  });
+
   it.each(THEMES)('Explore: Stacks node logs go to the logs view (%s)', async (theme) => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'explore-logs', theme);
     // the source tails the log file: run again until the appended lines are in

@@ -97,6 +97,7 @@ function queryRequest<Q extends DataQuery>(targets: Q[], scenario: Scenario): Da
     timezone: 'utc',
     app: 'explore',
     startTime: Date.now(),
+    ...(scenario.liveStreaming ? { liveStreaming: true } : {}),
   } as DataQueryRequest<Q>;
 }
 
@@ -205,7 +206,8 @@ function QueryView({ loaded }: { loaded: Loaded }) {
   const runQuery = useCallback(() => {
     // onRunQuery comes right after onChange: read the query after React applied it
     status('results', 'loading');
-    setTimeout(() => run(ds.query(queryRequest([latest.current], scenario)) as Observable<DataQueryResponse>), 0);
+    const others = (scenario.moreQueries ?? []) as unknown as DataQuery[];
+    setTimeout(() => run(ds.query(queryRequest([latest.current, ...others], scenario)) as Observable<DataQueryResponse>), 0);
   }, [ds, run, scenario]);
   useEffect(() => {
     if (scenario.runOnLoad) runQuery();
