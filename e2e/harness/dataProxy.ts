@@ -176,7 +176,7 @@ export interface DirectorInput {
 }
 
 /**
- * The director (DS:180-270) followed by wrapDirector/PrepareProxyRequest (RP:67-75, PU:26-49)
+ * The director (DS:180-277) followed by wrapDirector/PrepareProxyRequest (RP:67-75, PU:26-49)
  * and Go's own X-Forwarded-For step (GO:519-530). Returns undefined for the URL when the data
  * source has none and no route gives one: Go's transport then fails and Grafana answers 502.
  */
@@ -202,7 +202,7 @@ export function direct(input: DirectorInput): { url?: URL; headers: Record<strin
     hasTarget = false;
   }
   url.search = input.search;
-  // X-DS-Authorization becomes Authorization (DS:217-221)
+  // X-DS-Authorization becomes Authorization (DS:219-223)
   if (headers['x-ds-authorization']) {
     headers.authorization = headers['x-ds-authorization'];
     delete headers['x-ds-authorization'];
@@ -249,7 +249,7 @@ export interface DataProxyOptions {
   onForward?(forward: { method: string; url: string; headers: Record<string, string> }): void;
 }
 
-/** Serves one data proxy request for a stored data source, as Grafana's HandleRequest (DS:108-172) does. */
+/** Serves one data proxy request for a stored data source, as Grafana's HandleRequest (DS:108-170) does. */
 export function proxyRequest(req: IncomingMessage, res: ServerResponse, ds: ProxiedDatasource & { type: string }, escapedProxyPath: string, search: string, options: DataProxyOptions): void {
   const method = req.method ?? 'GET';
   const matched = matchRoute(options.routes(ds.type), method, escapedProxyPath, options.role ?? 'Admin');
