@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { QUERIES_BY_KIND, type SourceKind } from '@nodescope/shared';
 import { alertingFiles, ALERT_VARIABLES, GENERATED_ALERTING_FILES, INTEGRATIONS } from '../build/contactPoints.ts';
+import { LIVE_RULES, NODESCOPE_DS_TYPE } from '../build/liveRules.ts';
 import { RULES } from '../build/rules.ts';
 import { codeMetricNames, influxMeasurements, promqlMetrics } from './codeNames.ts';
 import {
@@ -191,16 +192,17 @@ describe('provisioning files parse as Grafana reads them', () => {
 
 describe('alert rules', () => {
   it('every catalog rule is provisioned once, with a unique uid and title per folder', () => {
-    expect(rules.map((r) => r.title).sort()).toEqual(RULES.map((r) => r.alert).sort());
+    expect(rules.map((r) => r.title).sort()).toEqual([...RULES.map((r) => r.alert), ...LIVE_RULES.map((r) => r.title)].sort());
     expect(new Set(rules.map((r) => r.uid)).size).toBe(rules.length);
     expect(new Set(rules.map((r) => `${r.folder}/${r.title}`)).size).toBe(rules.length);
   });
 
-  it('rules query the provisioned Prometheus datasource (or server-side expressions)', () => {
+  it('rules query the provisioned Prometheus datasource, the nodescope datasource (live rules) or server-side expressions', () => {
+    const live = new Set(LIVE_RULES.map((r) => r.title));
     for (const rule of rules) {
       for (const uid of rule.datasourceUids) {
         if (EXPR_UIDS.includes(uid)) continue;
-        expect(dsByUid.get(uid)?.type, `${rule.title}: ${uid}`).toBe('prometheus');
+        expect(dsByUid.get(uid)?.type, `${rule.title}: ${uid}`).toBe(live.has(rule.title) ? NODESCOPE_DS_TYPE : 'prometheus');
       }
     }
   });

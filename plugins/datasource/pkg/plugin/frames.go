@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -161,4 +162,43 @@ func annotationsFrame(annotations []Annotation) *data.Frame {
 	)
 	frame.Meta = &data.FrameMeta{DataTopic: data.DataTopicAnnotations}
 	return frame
+}
+
+// SelectFields is the frame with only the named fields, in that order; boolean fields become
+// numbers (1 true, 0 false, null kept) because Grafana's expressions read numbers only.
+func SelectFields(frame *data.Frame, names []string) (*data.Frame, error) {
+	byName := make(map[string]*data.Field, len(frame.Fields))
+	have := make([]string, 0, len(frame.Fields))
+	for _, f := range frame.Fields {
+		byName[f.Name] = f
+		have = append(have, f.Name)
+	}
+	out := data.NewFrame(frame.Name)
+	out.RefID = frame.RefID
+	out.Meta = frame.Meta
+	for _, name := range names {
+		f, ok := byName[name]
+		if !ok {
+			return nil, fmt.Errorf("fields: frame %q has no field %q; it has: %s", frame.Name, name, strings.Join(have, ", "))
+		}
+		if f.Type() == data.FieldTypeNullableBool || f.Type() == data.FieldTypeBool {
+			values := make([]*float64, f.Len())
+			for i := range values {
+				b, ok := f.ConcreteAt(i)
+				if !ok {
+					continue
+				}
+				v := 0.0
+				if b.(bool) {
+					v = 1
+				}
+				values[i] = &v
+			}
+			converted := data.NewField(f.Name, f.Labels, values)
+			converted.Config = f.Config
+			f = converted
+		}
+		out.Fields = append(out.Fields, f)
+	}
+	return out, nil
 }

@@ -64,10 +64,7 @@ func builtBinary(t testing.TB) string {
 	if path := os.Getenv("NODESCOPE_GPX_BINARY"); path != "" {
 		return path
 	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH: the build script (scripts/build-backend.mjs) needs it")
-	}
+	node := nodeBinary(t, repoRoot(t))
 	out := t.TempDir()
 	target := runtime.GOOS + "/" + runtime.GOARCH
 	cmd := exec.Command(node, filepath.Join("scripts", "build-backend.mjs"), "--out", out, "--only", target)

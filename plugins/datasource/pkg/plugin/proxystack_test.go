@@ -36,10 +36,7 @@ func repoRoot(t testing.TB) string {
 func startProxyStack(t testing.TB) *proxyStack {
 	t.Helper()
 	root := repoRoot(t)
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH: the real-proxy tests need Node (the repository's runtime)")
-	}
+	node := nodeBinary(t, root)
 	if _, err := os.Stat(filepath.Join(root, "backend-proxy", "dist", "src", "simulators", "stack.js")); err != nil {
 		t.Skip("backend-proxy/dist is absent: run `npm run build -w plugins/shared -w backend-proxy` (scripts/test.sh builds it before go test)")
 	}
@@ -127,4 +124,19 @@ func (s *proxyStack) next() ([]byte, error) {
 		return nil, s.lines.Err()
 	}
 	return nil, io.EOF
+}
+
+// nodeBinary is the Node the npm scripts run (the `node` package in node_modules, 22.x: the
+// proxy needs >= 22.12, e.g. JSON.rawJSON), else the one on PATH.
+func nodeBinary(t testing.TB, root string) string {
+	t.Helper()
+	local := filepath.Join(root, "node_modules", "node", "bin", "node")
+	if _, err := os.Stat(local); err == nil {
+		return local
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH and node_modules has none: the real-proxy tests need Node (npm ci)")
+	}
+	return node
 }

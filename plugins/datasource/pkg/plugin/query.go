@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,7 +27,15 @@ type QueryModel struct {
 	QueryType      string          `json:"queryType,omitempty"`
 	AnnotationType string          `json:"annotationType,omitempty"`
 	Live           bool            `json:"live,omitempty"`
-	Hide           bool            `json:"hide,omitempty"`
+	// Fields keeps only these fields of each frame, in this order (booleans become 1/0): what
+	// Grafana's server-side expressions read — one number per row, string fields as its labels
+	// (grafana/grafana pkg/expr/converter.go isNumberTable / extractNumberSet), or one time field
+	// and one number as a series. Alert rules on nodescope set it.
+	Fields []string `json:"fields,omitempty"`
+	// Kind narrows sourceId "*" to the sources of one kind (cgminer and profitability both
+	// serve `miners`).
+	Kind string `json:"kind,omitempty"`
+	Hide bool   `json:"hide,omitempty"`
 }
 
 // ParseQuery reads a query's JSON and applies the frontend's migration rules
@@ -166,6 +175,17 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	}
 	groups := map[groupKey][]pending{}
 	var order []groupKey
+	add := func(p pending) {
+		key := keyOf(p.q)
+		if _, seen := groups[key]; !seen {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], p)
+	}
+	// sourceId "*": the query on every source that serves it (alert rules cover a whole fleet)
+	fanout := map[string][]string{}
+	var sources []sourceEntry
+	var sourcesErr error
 	for _, q := range req.Queries {
 		model, params, err := ParseQuery(q)
 		if err != nil {
@@ -181,18 +201,173 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 				fmt.Sprintf("query %s: choose a source and a query (sourceId and query are empty)", q.RefID))
 			continue
 		}
-		key := keyOf(q)
-		if _, seen := groups[key]; !seen {
-			order = append(order, key)
+		if model.SourceID != AllSources {
+			add(pending{q, model, params})
+			continue
 		}
-		groups[key] = append(groups[key], pending{q, model, params})
+		if sources == nil && sourcesErr == nil {
+			sources, sourcesErr = d.sources(ctx)
+		}
+		if sourcesErr != nil {
+			res.Responses[q.RefID] = errorResponse(backend.StatusBadGateway, fmt.Sprintf("* %s: listing the sources: %s", model.Query, unreachable(sourcesErr)))
+			continue
+		}
+		for _, source := range sources {
+			if !slices.Contains(source.Queries, model.Query) || (model.Kind != "" && source.Kind != model.Kind) {
+				continue
+			}
+			one := q
+			one.RefID = q.RefID + fanoutSeparator + source.ID
+			m := model
+			m.SourceID = source.ID
+			add(pending{one, m, params})
+			fanout[q.RefID] = append(fanout[q.RefID], source.ID)
+		}
+		if len(fanout[q.RefID]) == 0 {
+			res.Responses[q.RefID] = errorResponse(backend.StatusBadRequest, fmt.Sprintf("* %s: no configured source serves the query %q", model.Query, model.Query))
+		}
 	}
 	for _, key := range order {
 		for refID, r := range d.runGroup(ctx, key, groups[key]) {
 			res.Responses[refID] = r
 		}
 	}
+	for refID, ids := range fanout {
+		parts := make(map[string]backend.DataResponse, len(ids))
+		for _, id := range ids {
+			parts[id] = res.Responses[refID+fanoutSeparator+id]
+			delete(res.Responses, refID+fanoutSeparator+id)
+		}
+		res.Responses[refID] = mergeSources(refID, ids, parts)
+	}
 	return res, nil
+}
+
+// AllSources as a query's sourceId runs it on every source whose /api/sources entry lists it.
+const AllSources = "*"
+
+// fanoutSeparator joins a refId and a source id for the per-source queries of "*" (a character
+// Grafana's refIds do not use).
+const fanoutSeparator = "\u00b7"
+
+type sourceEntry struct {
+	ID      string   `json:"id"`
+	Kind    string   `json:"kind"`
+	Queries []string `json:"queries"`
+}
+
+func (d *Datasource) sources(ctx context.Context) ([]sourceEntry, error) {
+	raw, _, err := d.do(ctx, http.MethodGet, "sources", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var body struct {
+		Sources []sourceEntry `json:"sources"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return nil, fmt.Errorf("unreadable /api/sources: %w", err)
+	}
+	return body.Sources, nil
+}
+
+// mergeSources is one response for a "*" query. Frames with a time field stay one per source
+// and label their values source=<id> (Grafana reads several labelled series); tables get a
+// `source` string column and the rows of all sources in one frame (Grafana's expressions read
+// a single number table: pkg/expr/converter.go Convert, len(frames) == 1). A failing source
+// becomes a notice while at least one answered, so one bad source does not blank the rule.
+func mergeSources(refID string, ids []string, parts map[string]backend.DataResponse) backend.DataResponse {
+	var out backend.DataResponse
+	var failures []string
+	tables := map[string]*data.Frame{}
+	var order []*data.Frame
+	for _, id := range ids {
+		part := parts[id]
+		if part.Error != nil {
+			failures = append(failures, part.Error.Error())
+			if out.Error == nil {
+				out.Error, out.Status, out.ErrorSource = part.Error, part.Status, part.ErrorSource
+			}
+			continue
+		}
+		for _, frame := range part.Frames {
+			frame.RefID = refID
+			if hasTimeField(frame) {
+				for _, f := range frame.Fields {
+					if f.Type().Time() {
+						continue
+					}
+					labels := data.Labels{}
+					for k, v := range f.Labels {
+						labels[k] = v
+					}
+					labels["source"] = id
+					f.Labels = labels
+				}
+				order = append(order, frame)
+				continue
+			}
+			withSource := frame
+			if existing, _ := frame.FieldByName("source"); existing == nil {
+				column := make([]string, frame.Rows())
+				for i := range column {
+					column[i] = id
+				}
+				withSource = data.NewFrame(frame.Name, append([]*data.Field{data.NewField("source", nil, column)}, frame.Fields...)...)
+				withSource.RefID, withSource.Meta = refID, frame.Meta
+			}
+			key := frameShape(withSource)
+			if merged, ok := tables[key]; ok {
+				if err := appendRows(merged, withSource); err == nil {
+					continue
+				}
+			}
+			tables[key] = withSource
+			order = append(order, withSource)
+		}
+	}
+	if len(order) == 0 {
+		if out.Error == nil {
+			out.Status = backend.StatusOK
+		}
+		return out
+	}
+	out.Frames = order
+	out.Error, out.ErrorSource, out.Status = nil, "", backend.StatusOK
+	for _, failure := range failures {
+		out.Frames[0].AppendNotices(data.Notice{Severity: data.NoticeSeverityError, Text: failure})
+	}
+	return out
+}
+
+func hasTimeField(frame *data.Frame) bool {
+	for _, f := range frame.Fields {
+		if f.Type().Time() {
+			return true
+		}
+	}
+	return false
+}
+
+// frameShape is a frame's name and field names and types: frames of the same shape merge.
+func frameShape(frame *data.Frame) string {
+	var b strings.Builder
+	b.WriteString(frame.Name)
+	for _, f := range frame.Fields {
+		b.WriteString("\x00" + f.Name + ":" + f.Type().ItemTypeString())
+	}
+	return b.String()
+}
+
+func appendRows(into, from *data.Frame) error {
+	if len(into.Fields) != len(from.Fields) {
+		return fmt.Errorf("shapes differ")
+	}
+	for i, f := range from.Fields {
+		for row := 0; row < f.Len(); row++ {
+			into.Fields[i].Append(f.CopyAt(row))
+		}
+	}
+	return nil
 }
 
 func (d *Datasource) runGroup(ctx context.Context, key groupKey, queries []pending) map[string]backend.DataResponse {
@@ -267,6 +442,11 @@ func (d *Datasource) toResponse(p pending, result proxyResult) backend.DataRespo
 			return errorResponse(backend.StatusBadGateway, withContext(p, fmt.Sprintf("frame %d: %v", i, err)))
 		}
 		frame.RefID = p.q.RefID
+		if len(p.model.Fields) > 0 {
+			if frame, err = SelectFields(frame, p.model.Fields); err != nil {
+				return errorResponse(backend.StatusBadRequest, withContext(p, err.Error()))
+			}
+		}
 		applyAlias(frame, p.model.Alias, p.model.SourceID, p.model.Query)
 		if p.model.Live {
 			if channel, err := d.liveChannel(p.model.SourceID, p.model.Query, p.params); err == nil {

@@ -20,7 +20,14 @@ const stack = await startSimulatedStack({ dir, profile: 'test' });
 const file = join(dir, 'proxy.json');
 // JSON is YAML: the loader reads it as the proxy's config file
 await writeFile(file, JSON.stringify({ server: { host: '127.0.0.1', port: 0, apiKey: '${NODESCOPE_API_KEY}', logLevel: 'silent' }, sources: stack.sources }));
-const proxy = await startServer(await loadConfig(file, { ...process.env, ...stack.env, NODESCOPE_API_KEY: apiKey }), { handleSignals: false, port: 0 });
+// the proxy's clock (AppOptions.now): `skewClock` moves it on, as if that much time had passed
+// without the upstreams doing anything (a node that stopped getting blocks)
+let skewMs = 0;
+const proxy = await startServer(await loadConfig(file, { ...process.env, ...stack.env, NODESCOPE_API_KEY: apiKey }), {
+  handleSignals: false,
+  port: 0,
+  now: () => Date.now() + skewMs,
+});
 process.stdout.write(`${JSON.stringify({ url: proxy.url, apiKey })}\n`);
 
 const commands = {
@@ -37,6 +44,9 @@ const commands = {
     await stack.bitcoin.faultApplied();
   },
   tick: async () => stack.tick(),
+  skewClock: async ({ seconds }) => {
+    skewMs = seconds * 1000;
+  },
 };
 
 let closing = false;
