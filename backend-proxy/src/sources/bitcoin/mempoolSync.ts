@@ -318,8 +318,10 @@ export class MempoolSync {
 
   private retryLater(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    if (this.status_.lastError !== message)
-      this.options.logger.warn({ error: message }, 'mempool sync failed; will retry');
+    // one warning when the node goes away; what follows while it stays away (the circuit
+    // opening, another cause) goes to debug, so a down node is a line, not a stream
+    if (this.status_.lastError === null) this.options.logger.warn({ error: message }, 'mempool sync failed; will retry');
+    else if (this.status_.lastError !== message) this.options.logger.debug({ error: message }, 'mempool sync failed; will retry');
     this.status_.lastError = message;
     this.resyncReason ??= 'retry after error';
     clearTimeout(this.retryTimer);
