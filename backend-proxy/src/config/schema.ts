@@ -7,11 +7,12 @@ import { cgminerConfigSchema } from '../sources/cgminer/config.js';
 import { profitabilityConfigSchema } from '../sources/profitability/config.js';
 import { lokiPushSchema, stacksConfigSchema } from '../sources/stacks/config.js';
 import { gethConfigSchema } from '../sources/geth/config.js';
+import { lightningConfigSchema } from '../sources/lightning/config.js';
 import { secret } from './common.js';
 import { didYouMean } from './explain.js';
 import { influxOutputSchema } from '../outputs/influxConfig.js';
 
-export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema, gethConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema, gethConfigSchema, lightningConfigSchema]);
 
 export const configSchema = z
   .strictObject({
@@ -138,6 +139,8 @@ function checkCrossReferences(sources: SourceEntry[], ctx: z.RefinementCtx): voi
       (source.fleets ?? []).forEach((fleet, at) => check(index, ['fleets', at], fleet, 'cgminer', 'the fleet'));
       if (source.bitcoinSource) check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
     } else if (source.kind === 'stacks' && source.bitcoinSource) {
+      check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
+    } else if (source.kind === 'lightning' && source.bitcoinSource) {
       check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
     }
   });

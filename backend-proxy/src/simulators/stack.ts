@@ -8,6 +8,7 @@ import { startElectrsSimulator, type ElectrsSimulator } from './electrum/index.j
 import { startFreqtradeSimulator, type FreqtradeSimulator } from './freqtrade/index.js';
 import { GETH_STOCK_HTTP_NAMESPACES, startGethSimulator, type GethSimulator } from './geth/index.js';
 import { writeSimulatorGeoDatabases } from './geoip/index.js';
+import { startLightningSimulator, type LightningSimulator } from './lightning/index.js';
 import { startMarketSimulator, type MarketSimulator } from './market/index.js';
 import { startStacksSimulator, type StacksSimulator } from './stacks/index.js';
 
@@ -29,6 +30,8 @@ export interface SimulatedStack {
   market: MarketSimulator;
   stacks: StacksSimulator;
   geth: GethSimulator;
+  /** an lnd REST gateway and a Core Lightning clnrest, both following the simulated bitcoind */
+  lightning: { lnd: LightningSimulator; cln: LightningSimulator };
   bots: FreqtradeSimulator[];
   /** the `sources` array of a proxy config (secrets as ${ENV} references, see `env`) */
   sources: Array<Record<string, unknown>>;
@@ -44,6 +47,8 @@ export interface SimulatedStack {
 export const STACK_SECRETS = {
   bitcoinRpcPassword: 'sim-bitcoin-rpc-password-7f3a',
   freqtradePassword: 'sim-freqtrade-password-91c2',
+  lndMacaroonHex: '0201036c6e6402f801030a10b3bf6906c1937139ac0684ac4417aea71201301a160a0761646472657373120472656164120577726974651a13',
+  clnRune: 'sim-cln-rune-tU2BDR0x4Qa9vFwtEhFFp2MuSgbnJqTn7gl1V9Ee5bQ9MA==',
 } as const;
 
 export async function startSimulatedStack(options: SimulatedStackOptions): Promise<SimulatedStack> {
@@ -90,6 +95,12 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
     const geth = await startGethSimulator({ namespaces: [...GETH_STOCK_HTTP_NAMESPACES, 'txpool'] });
     closers.push(() => geth.close());
 
+    // lightning nodes at the simulated bitcoind's height, so a bitcoinSource comparison starts in sync
+    const lnd = await startLightningSimulator({ implementation: 'lnd', macaroonHex: STACK_SECRETS.lndMacaroonHex, blockHeight: bitcoin.tipHeight() });
+    closers.push(() => lnd.close());
+    const cln = await startLightningSimulator({ implementation: 'cln', rune: STACK_SECRETS.clnRune, blockHeight: bitcoin.tipHeight() });
+    closers.push(() => cln.close());
+
     const botNames = ['momentum', 'grid', 'scalper'].slice(0, options.bots ?? 2);
     const bots = await Promise.all(
       botNames.map((name, index) =>
@@ -128,6 +139,8 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
         bitcoinSource: 'btc-main',
       },
       { id: 'geth-1', name: 'Geth', kind: 'geth', rpcUrl: geth.rpcUrl, metricsUrl: geth.metricsUrl },
+      { id: 'ln-lnd', name: 'lnd', kind: 'lightning', implementation: 'lnd', url: lnd.url, macaroonHex: '${LND_MACAROON_HEX}', bitcoinSource: 'btc-main' },
+      { id: 'ln-cln', name: 'Core Lightning', kind: 'lightning', implementation: 'cln', url: cln.url, rune: '${CLN_RUNE}', bitcoinSource: 'btc-main' },
       {
         id: 'farm-a',
         name: 'Farm A',
@@ -165,14 +178,22 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
       market,
       stacks,
       geth,
+      lightning: { lnd, cln },
       bots,
       sources,
-      env: { BITCOIN_RPC_PASSWORD: STACK_SECRETS.bitcoinRpcPassword, FREQTRADE_PASSWORD: STACK_SECRETS.freqtradePassword },
+      env: {
+        BITCOIN_RPC_PASSWORD: STACK_SECRETS.bitcoinRpcPassword,
+        FREQTRADE_PASSWORD: STACK_SECRETS.freqtradePassword,
+        LND_MACAROON_HEX: STACK_SECRETS.lndMacaroonHex,
+        CLN_RUNE: STACK_SECRETS.clnRune,
+      },
       secrets: Object.values(STACK_SECRETS),
       tick() {
         stacks.advance({ stacks: 1, burn: Math.random() < 0.2 ? 1 : 0 });
         void stacks.appendLog(3);
         geth.advance(1);
+        // the lightning nodes follow bitcoind's tip
+        for (const ln of [lnd, cln]) ln.advance(Math.max(0, bitcoin.tipHeight() - ln.state.blockHeight));
       },
       async close() {
         await Promise.allSettled(closers.reverse().map((close) => close()));

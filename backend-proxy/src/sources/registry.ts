@@ -9,6 +9,7 @@ import { createCgminerSource } from './cgminer/index.js';
 import { createProfitabilitySource } from './profitability/index.js';
 import { createStacksSource } from './stacks/index.js';
 import { createGethSource } from './geth/index.js';
+import { createLightningSource } from './lightning/index.js';
 import type { Source, SourceFactory } from './types.js';
 
 type Factories = { [K in SourceConfig['kind']]: SourceFactory<Extract<SourceConfig, { kind: K }>> };
@@ -20,6 +21,7 @@ const FACTORIES: Factories = {
   profitability: createProfitabilitySource,
   stacks: createStacksSource,
   geth: createGethSource,
+  lightning: createLightningSource,
 };
 
 export function createSource(config: SourceConfig, context: SourceContext): Source {

@@ -2,7 +2,7 @@
 // bodies with these arrays and the query editor lists them, so a rename is a compile error
 // on both sides.
 
-export const SOURCE_KINDS = ['bitcoin', 'stacks', 'geth', 'cgminer', 'profitability', 'freqtrade'] as const;
+export const SOURCE_KINDS = ['bitcoin', 'stacks', 'geth', 'cgminer', 'profitability', 'freqtrade', 'lightning'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export const BITCOIN_QUERIES = [
@@ -31,6 +31,8 @@ export const FREQTRADE_QUERIES = [
   'daily',
   'health',
 ] as const;
+/** lnd (REST) or Core Lightning (clnrest): one kind, the `implementation` config field picks the API */
+export const LIGHTNING_QUERIES = ['node.info', 'channels', 'balances', 'forwards'] as const;
 
 export const QUERIES_BY_KIND = {
   bitcoin: BITCOIN_QUERIES,
@@ -39,6 +41,7 @@ export const QUERIES_BY_KIND = {
   cgminer: CGMINER_QUERIES,
   profitability: PROFITABILITY_QUERIES,
   freqtrade: FREQTRADE_QUERIES,
+  lightning: LIGHTNING_QUERIES,
 } as const satisfies Record<SourceKind, readonly string[]>;
 
 export type QueryName<K extends SourceKind = SourceKind> = (typeof QUERIES_BY_KIND)[K][number];
@@ -66,6 +69,7 @@ export const ANNOTATION_TYPES = {
   cgminer: ['miner.status'],
   profitability: ['difficulty', 'halving'],
   freqtrade: ['trades'],
+  lightning: [],
 } as const satisfies Record<SourceKind, readonly string[]>;
 
 /** The body of one query inside `POST /api/query`. */
