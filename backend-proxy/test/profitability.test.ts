@@ -3,19 +3,20 @@
 // without waiting; numbers are checked against the worked example in
 // plugins/shared/src/profitability.test.ts (computed by hand with bc).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { frameColumn, MARKET_FIELDS, PROFIT_FIELDS, WHATIF_FIELDS, type DataFrameJSON } from '@nodescope/shared';
+import { FORWARD_FIELDS, frameColumn, MARKET_FIELDS, PROFIT_FIELDS, ROI_FIELDS, TARIFF_FIELDS, WHATIF_FIELDS, type DataFrameJSON } from '@nodescope/shared';
 import { startMarketSimulator, type MarketApi, type MarketSimulator } from '../src/simulators/market/index.js';
 import { startCgminerFleet, type CgminerFleet } from '../src/simulators/cgminer/fleet.js';
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
-import { chainInfoFrames, recentBlocksFrame } from '../src/sources/bitcoin/frames.js';
+import { chainInfoFrames, projectedBlocksFrame, recentBlocksFrame } from '../src/sources/bitcoin/frames.js';
 import { startBitcoinSimulator } from '../src/simulators/bitcoin/index.js';
 import { bitcoinConfigSchema } from '../src/sources/bitcoin/config.js';
 import { createBitcoinSource } from '../src/sources/bitcoin/index.js';
 import { profitabilityConfigSchema } from '../src/sources/profitability/config.js';
 import { createProfitabilitySource } from '../src/sources/profitability/index.js';
 import { QueryInputError, type QueryInput, type Source } from '../src/sources/types.js';
-import { createTestContext } from './helpers.js';
+import { createTestContext, waitFor } from './helpers.js';
+import { plainBlocks, plainRates } from './plainMempool.js';
 
 const MIN = 60_000;
 // the worked example: D = 1e14, subsidy 3.125 (height 870,000) + fees 0.125 BTC (12.5e6 sats), 100,000 USD/BTC
@@ -339,4 +340,179 @@ it('config: fields as the README shows them, with defaults', () => {
   expect(config).toMatchObject({ priceTtlSeconds: 300, difficultyTtlSeconds: 1800 });
   expect(() => profitabilityConfigSchema.parse({ id: 'p', kind: 'profitability', electricityPerKwh: 0.08, priceApis: { coingecko: 'ftp://x' } })).toThrow();
   expect(() => profitabilityConfigSchema.parse({ id: 'p', kind: 'profitability' })).toThrow(/electricityPerKwh/);
+});
+
+// the fleet as one online 100 TH/s, 3250 W machine (the worked example), read the way
+// fleetSnapshot reads a cgminer source: its fleet.miners()
+function oneMinerFleet(): Source {
+  const view = { name: 'rig-1', status: 'online', model: 'Antminer S19', hashrate: 100e12, hashrateAvg: 100e12, powerWatts: 3250, powerSource: 'model', powerNote: '' };
+  return {
+    id: 'farm', kind: 'cgminer', name: 'farm', queries: {}, fleet: { miners: () => [view] },
+    health: () => ({ status: 'ok', message: '', lastSuccess: null }), start: async () => undefined, stop: async () => undefined,
+  } as unknown as Source;
+}
+const PEAK_TARIFF = {
+  fleet: 'farm', timezone: 'Europe/Berlin',
+  periods: [
+    { name: 'peak', pricePerKwh: 0.12, days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '17:00', to: '21:00' },
+    { name: 'night', pricePerKwh: 0.05, from: '22:00', to: '06:00' },
+  ],
+  curtailment: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '18:00', to: '20:00' }],
+};
+
+describe('tariffs, forward hashprice and the stop-curtailing signal', () => {
+  function projectedNode(fees: number[]): Source {
+    const blocks = fees.map((f, i) => ({ index: i, tail: false, txCount: 1, vsize: 1, totalFees: Math.round(f * 1e8), medianFee: 1, feeRange: [1, 1, 1, 1, 1, 1, 1] as [number, number, number, number, number, number, number] }));
+    // a tail row (the rest of the mempool) that must not count
+    blocks.push({ ...blocks[0]!, index: fees.length, tail: true, totalFees: 5e9 });
+    return {
+      id: 'btc', kind: 'bitcoin', name: 'btc',
+      queries: { 'mempool.blocks': async () => [projectedBlocksFrame(blocks)] },
+      health: () => ({ status: 'ok', message: '', lastSuccess: null }), start: async () => undefined, stop: async () => undefined,
+    };
+  }
+  async function withFleet(extra: Record<string, unknown>, node: Source, at: number) {
+    const b = build({ fleets: ['farm'], bitcoinSource: 'btc', tariffs: [PEAK_TARIFF], ...extra }, { farm: oneMinerFleet(), btc: node });
+    b.advance(at - 1_700_000_000_000);
+    return b;
+  }
+  // Monday 2026-12-07 18:30 in Berlin (UTC+1): the peak, inside the curtailment window
+  const MON_1830 = Date.UTC(2026, 11, 7, 17, 30);
+
+  it('tariffs: one row per period with the hand-checked figures, the signal set when projected fees are 3 BTC a block', async () => {
+    const { source, context } = await withFleet({}, projectedNode([3, 3, 3]), MON_1830);
+    // mempool.space is the difficulty source here (its reward-stats fees 0.125): trailing reward 3.25
+    const [frame] = await source.queries.tariffs!(input());
+    const col = <T,>(name: string) => frameColumn<T>(frame!, name)!;
+    expect(col<string>(TARIFF_FIELDS.period)).toEqual(['base', 'peak', 'night']);
+    expect(col<number>(TARIFF_FIELDS.hoursPerWeek)).toEqual([92, 20, 56]);
+    expect(col<number>(TARIFF_FIELDS.curtailedHoursPerWeek)).toEqual([0, 10, 0]);
+    expect(col<boolean>(TARIFF_FIELDS.active)).toEqual([false, true, false]);
+    const perHour = (BTC_PER_DAY_100TH * 100_000) / 24;
+    expect(col<number>(TARIFF_FIELDS.profitPerHour)[1]).toBeCloseTo(perHour - 3.25 * 0.12, 10);
+    // 0.0821426511 USD/kWh at the trailing reward, · 6.125 / 3.25 at the forward one
+    expect(col<number>(TARIFF_FIELDS.forwardRevenuePerKwh)[1]).toBeCloseTo(0.154807304, 9);
+    expect(col<boolean>(TARIFF_FIELDS.stopCurtailing)).toEqual([false, true, false]);
+    expect(frame!.schema.fields.find((f) => f.name === TARIFF_FIELDS.pricePerKwh)?.config?.unit).toBe('currencyUSD');
+    const metrics = await context.metrics.registry.metrics();
+    expect(metrics).toMatch(/profitability_fleet_stop_curtailing\{source="profit",fleet="farm"\} 1/);
+    expect(metrics).toMatch(/profitability_fleet_curtailed\{source="profit",fleet="farm"\} 1/);
+    expect(metrics).toMatch(/profitability_fleet_tariff_price_per_kwh\{source="profit",fleet="farm",period="peak",currency="usd"\} 0.12/);
+    expect(metrics).toMatch(/profitability_forward_fees_per_block_btc\{source="profit"\} 3\n/);
+  });
+
+  it('low projected fees: no signal; the tail row never counts; a period change replaces the price series', async () => {
+    const b = await withFleet({}, projectedNode([0.2, 0.1, 0.0]), MON_1830);
+    const [frame] = await b.source.queries.tariffs!(input());
+    expect(frameColumn<boolean>(frame!, TARIFF_FIELDS.stopCurtailing)).toEqual([false, false, false]);
+    let metrics = await b.context.metrics.registry.metrics();
+    expect(metrics).toMatch(/profitability_fleet_stop_curtailing\{source="profit",fleet="farm"\} 0/);
+    expect(metrics).toMatch(/profitability_forward_fees_per_block_btc\{source="profit"\} 0\.10*\d?\n/);
+    b.advance(4 * 3_600_000); // 22:30: night
+    await b.source.queries.tariffs!(input());
+    metrics = await b.context.metrics.registry.metrics();
+    expect(metrics).toMatch(/period="night",currency="usd"\} 0.05/);
+    expect(metrics).not.toMatch(/period="peak"/);
+    expect(metrics).toMatch(/profitability_fleet_curtailed\{source="profit",fleet="farm"\} 0/);
+  });
+
+  it('hashprice.forward: forward beside trailing, one row per projected block', async () => {
+    const { source } = await withFleet({}, projectedNode([0.5, 0.3, 0.1, 0.05]), MON_1830);
+    const [row, blocks] = await source.queries['hashprice.forward']!(input({ blocks: '3' }));
+    expect(value(row!, FORWARD_FIELDS.blocks)).toBe(3);
+    // 1e12 · 86400 · (3.125 + 0.3) / (1e14 · 2^32) · 100,000 (see forward.test.ts)
+    expect(value(row!, FORWARD_FIELDS.forwardHashprice) as number).toBeCloseTo(0.06889924407, 11);
+    expect(value(row!, FORWARD_FIELDS.trailingHashprice) as number).toBeCloseTo(0.0653788447, 10);
+    expect(frameColumn(blocks!, FORWARD_FIELDS.height)).toEqual([870_001, 870_002, 870_003]);
+    expect(frameColumn(blocks!, FORWARD_FIELDS.fees)).toEqual([0.5, 0.3, 0.1]);
+    const [four] = await source.queries['hashprice.forward']!(input());
+    expect(value(four!, FORWARD_FIELDS.blocks)).toBe(3); // config forwardBlocks default
+  });
+
+  it.each([
+    [{ blocks: 0 }, /blocks must be a number from 1 to 8/],
+    [{ blocks: 9 }, /blocks must be a number from 1 to 8/],
+    [{ blocks: 2.5 }, /whole number/],
+  ])('hashprice.forward %o is a client error', async (params, message) => {
+    const { source } = await withFleet({}, projectedNode([1]), MON_1830);
+    const error = await source.queries['hashprice.forward']!(input(params as QueryInput['params'])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryInputError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('hashprice.forward without a bitcoin source is a client error naming the setting', async () => {
+    const { source } = build();
+    await expect(source.queries['hashprice.forward']!(input())).rejects.toThrow(/needs bitcoinSource/);
+  });
+
+  it('hashprice.forward over the real bitcoin source: fees equal an independent projection of the simulator mempool', async () => {
+    const btcSim = await startBitcoinSimulator({ network: 'regtest', seed: 5, initialMempool: 9_000, txPerSecond: 0, zmqPort: 0 });
+    const ctx = createTestContext();
+    const btc = createBitcoinSource(
+      bitcoinConfigSchema.parse({ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: { url: btcSim.rpcUrl, cookieFile: btcSim.cookieFile, timeoutMs: 5_000 }, zmq: { sequence: btcSim.zmqSequenceEndpoint } }),
+      ctx
+    );
+    try {
+      await btc.start();
+      await waitFor(async () => (await btc.queries['mempool.blocks']!(input()).catch(() => null)) !== null, 'mempool loaded', 20_000, 50);
+      const txs = [...btcSim.mempoolEntries()].map(([txid, e]) => ({ txid, vsize: e.vsize, fee: Math.round(e.fee * 1e8), depends: e.depends }));
+      const plain = plainBlocks(txs, plainRates(txs));
+      expect(plain.length).toBeGreaterThan(3); // several full blocks, so the count matters
+      const { source } = build({ bitcoinSource: 'btc' }, { btc });
+      const [row, blocks] = await source.queries['hashprice.forward']!(input({ blocks: 3 }));
+      const fees = frameColumn<number>(blocks!, FORWARD_FIELDS.fees)!;
+      expect(fees.map((f) => Math.round(f * 1e8))).toEqual(plain.slice(0, 3).map((b) => b.fees));
+      const chainHeight = value(row!, FORWARD_FIELDS.tipHeight) as number;
+      expect(frameColumn(blocks!, FORWARD_FIELDS.height)).toEqual([chainHeight + 1, chainHeight + 2, chainHeight + 3]);
+      expect(value(row!, FORWARD_FIELDS.forwardFeesPerBlock) as number).toBeCloseTo(plain.slice(0, 3).reduce((s, b) => s + b.fees, 0) / 3 / 1e8, 12);
+    } finally {
+      await btc.stop();
+      await btcSim.close();
+    }
+  }, 60_000);
+});
+
+describe('roi', () => {
+  it('flat difficulty at 0.04 USD/kWh: payback 1000 / (6.4071267843 - 3.12) = 304.217 days (see roi.test.ts)', async () => {
+    const { source } = build();
+    const frames = await source.queries.roi!(input({ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, electricityPerKwh: 0.04, growth: '0,2', price: 100_000, difficulty: 1e14, height: 870_000, feesPerBlock: 0.125 }));
+    const [table, ...curves] = frames;
+    expect(frameColumn(table!, ROI_FIELDS.growthPercent)).toEqual([0, 2]);
+    expect(frameColumn<number>(table!, ROI_FIELDS.paybackDays)![0]).toBeCloseTo(304.217046, 5);
+    expect(frameColumn<number>(table!, ROI_FIELDS.paybackDays)![1]).toBeNull();
+    expect(frameColumn<number>(table!, ROI_FIELDS.roiPercent)![1]).toBeCloseTo(-26.53181, 4);
+    expect(frameColumn<number>(table!, ROI_FIELDS.paybackDate)![0]).toBe(Math.round(1_700_000_000_000 + 304.2170459529 * 86_400_000));
+    expect(curves).toHaveLength(2);
+    expect(curves[1]!.schema.fields[1]!.labels).toEqual({ growth: '+2 %' });
+  });
+
+  it("a fleet's tariff: the week's slices priced per period (0.9272307386 USD/day in roi.test.ts)", async () => {
+    const { source } = build({ fleets: ['farm'], tariffs: [PEAK_TARIFF] }, { farm: oneMinerFleet() });
+    const [table] = await source.queries.roi!(input({ purchasePrice: 1000, hashrateTh: 100, joulesPerTh: 32.5, fleet: 'farm', growth: '0', horizonDays: 100, price: 100_000, difficulty: 1e14, height: 870_000, feesPerBlock: 0.125 }));
+    expect(frameColumn<number>(table!, ROI_FIELDS.netProfit)![0]).toBeCloseTo(0.9272307386 * 100 - 1000, 6);
+  });
+
+  it('a model from the spec table: Antminer S19, 95 TH/s at 3250 W', async () => {
+    const { source } = build();
+    const [table] = await source.queries.roi!(input({ purchasePrice: 1000, model: 'antminer s19', electricityPerKwh: 0, growth: '0', horizonDays: 10, price: 100_000, difficulty: 1e14, height: 870_000, feesPerBlock: 0.125 }));
+    // free power: profit = revenue = 0.95 · 6.4071267843 USD a day
+    expect(frameColumn<number>(table!, ROI_FIELDS.revenue)![0]).toBeCloseTo(0.95 * 6.4071267843 * 10, 6);
+  });
+
+  it.each([
+    [{}, /purchasePrice is required/],
+    [{ purchasePrice: 1000 }, /give hashrateTh and powerWatts/],
+    [{ purchasePrice: 1000, model: 'toaster' }, /model is not in the spec table/],
+    [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, growth: '1,x' }, /growth must be 1 to 6/],
+    [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, growth: '0,1,2,3,4,5,6' }, /growth must be 1 to 6/],
+    [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, fleet: 'constructor' }, /fleet is not one of/],
+    [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, horizonDays: 5000 }, /horizonDays must be a number from 1 to 3650/],
+    [{ purchasePrice: -1, hashrateTh: 100, powerWatts: 3250 }, /purchasePrice must be/],
+    [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, height: 1.5 }, /height must be a whole number/],
+  ])('roi %o is a client error', async (params, message) => {
+    const { source } = build();
+    const error = await source.queries.roi!(input(params as QueryInput['params'])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryInputError);
+    expect((error as Error).message).toMatch(message);
+  });
 });

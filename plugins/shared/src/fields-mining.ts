@@ -168,6 +168,66 @@ export const WHATIF_FIELDS = {
   breakEvenPrice: 'breakEvenPrice',
 } as const;
 
+/** profitability `tariffs`: one row per fleet and tariff period (the time-of-use schedule). */
+export const TARIFF_FIELDS = {
+  fleet: 'fleet',
+  period: 'period', // the period's name; 'base' covers the hours no period names
+  pricePerKwh: 'pricePerKwh', // currency per kWh
+  hoursPerWeek: 'hoursPerWeek', // h of the week in this period
+  curtailedHoursPerWeek: 'curtailedHoursPerWeek', // h of those inside a curtailment window
+  active: 'active', // boolean: the period in force now (fleet's time zone)
+  curtailedNow: 'curtailedNow', // boolean: active and inside a curtailment window now
+  revenuePerHour: 'revenuePerHour', // currency, trailing market (144-block fees)
+  costPerHour: 'costPerHour', // currency
+  profitPerHour: 'profitPerHour', // currency
+  profitPerWeek: 'profitPerWeek', // currency: profit per hour x hours mined (curtailed hours earn and cost 0)
+  breakEvenPrice: 'breakEvenPrice', // currency per BTC at which this period breaks even
+  breakEvenHashprice: 'breakEvenHashprice', // currency per TH/s per day at which this period breaks even
+  forwardRevenuePerKwh: 'forwardRevenuePerKwh', // currency per kWh the fleet earns at the forward hashprice
+  forwardProfitPerHour: 'forwardProfitPerHour', // currency, forward hashprice
+  stopCurtailing: 'stopCurtailing', // boolean: curtailed (window or loss) yet forward revenue per kWh beats the price
+} as const;
+
+/** profitability `hashprice.forward`: one row (forward vs trailing); second frame one row per projected block. */
+export const FORWARD_FIELDS = {
+  time: 'time',
+  blocks: 'blocks', // projected blocks counted
+  tipHeight: 'tipHeight',
+  forwardFeesPerBlock: 'forwardFeesPerBlock', // BTC, mean over the counted projected blocks
+  trailingFeesPerBlock: 'trailingFeesPerBlock', // BTC, mean over the last 144 blocks
+  forwardReward: 'forwardReward', // BTC per block: subsidy + projected fees, mean
+  trailingReward: 'trailingReward', // BTC per block
+  forwardHashprice: 'forwardHashprice', // currency per TH/s per day
+  trailingHashprice: 'trailingHashprice', // currency per TH/s per day
+  forwardHashpriceBtc: 'forwardHashpriceBtc', // BTC per TH/s per day
+  trailingHashpriceBtc: 'trailingHashpriceBtc', // BTC per TH/s per day
+  forwardPremiumPercent: 'forwardPremiumPercent', // (forward / trailing - 1) x 100
+  // per projected block (second frame)
+  index: 'index', // 0 = next block
+  height: 'height',
+  subsidy: 'subsidy', // BTC
+  fees: 'fees', // BTC
+  reward: 'reward', // BTC
+  btcPerTh: 'btcPerTh', // BTC a 1 TH/s miner expects from this block
+  fleetBtc: 'fleetBtc', // BTC the configured fleets expect from this block, after pool fee
+} as const;
+
+/** profitability `roi`: one row per difficulty-growth scenario; `roi.curve` frames (one per scenario) over time. */
+export const ROI_FIELDS = {
+  growthPercent: 'growthPercent', // difficulty change per retarget, percent
+  purchasePrice: 'purchasePrice', // currency
+  horizonDays: 'horizonDays', // d
+  paybackDays: 'paybackDays', // d, null when not paid back within the horizon
+  paybackDate: 'paybackDate', // time, null likewise
+  roiPercent: 'roiPercent', // (profit over the horizon - price) / price x 100
+  netProfit: 'netProfit', // currency: profit over the horizon - price
+  revenue: 'revenue', // currency over the horizon
+  cost: 'cost', // currency over the horizon
+  daysMined: 'daysMined', // d the miner runs (it stops while it would lose money, and in curtailment windows)
+  time: 'time',
+  cumulativeProfit: 'cumulativeProfit', // currency: profit so far - price
+} as const;
+
 /** Frame names (schema.name) of these sources. */
 export const MINING_FRAMES = {
   fleetSummary: 'fleet.summary',
@@ -182,6 +242,11 @@ export const MINING_FRAMES = {
   fleetHistory: 'fleet.history',
   whatif: 'whatif',
   whatifSweep: 'whatif.sweep',
+  tariffs: 'tariffs',
+  forward: 'hashprice.forward',
+  forwardBlocks: 'hashprice.forward.blocks',
+  roi: 'roi',
+  roiCurve: 'roi.curve',
 } as const;
 
 /** Grafana unit id for a currency code (`usd` -> `currencyUSD`). */

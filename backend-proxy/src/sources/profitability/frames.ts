@@ -1,6 +1,9 @@
 // Profitability -> DataFrameJSON; field names from @nodescope/shared (fields-mining.ts).
 import {
   currencyUnit,
+  FORWARD_FIELDS,
+  ROI_FIELDS,
+  TARIFF_FIELDS,
   halvingInfo,
   hashpriceBtcPerThDay,
   hashpricePerThDay,
@@ -18,7 +21,10 @@ import {
   type ProfitResult,
 } from '@nodescope/shared';
 import type { FleetProfit, MinerProfit } from './compute.js';
+import type { ForwardHashprice } from './forward.js';
 import type { Market } from './market.js';
+import type { RoiScenario } from './roi.js';
+import type { PeriodEconomics } from './tariff.js';
 
 export interface ProfitSample {
   t: number;
@@ -166,5 +172,101 @@ export function whatIfFrames(
       { name: w.electricityPerKwh, type: 'number', unit: money, values: sweep.map((s) => s.electricityPerKwh) },
       { name: w.profitPerDay, type: 'number', unit: money, values: sweep.map((s) => s.profitPerDay) },
     ]),
+  ];
+}
+
+export function tariffsFrame(rows: Array<PeriodEconomics & { fleet: string }>, currency: string, notices: string[]): DataFrameJSON {
+  const money = currencyUnit(currency);
+  const t = TARIFF_FIELDS;
+  const col = <K extends keyof PeriodEconomics>(key: K) => rows.map((r) => r[key]);
+  return toFrame(
+    MINING_FRAMES.tariffs,
+    [
+      { name: t.fleet, type: 'string', values: rows.map((r) => r.fleet) },
+      { name: t.period, type: 'string', values: col('name') },
+      { name: t.pricePerKwh, type: 'number', unit: money, values: col('pricePerKwh') },
+      { name: t.hoursPerWeek, type: 'number', unit: 'h', values: col('hoursPerWeek') },
+      { name: t.curtailedHoursPerWeek, type: 'number', unit: 'h', values: col('curtailedHoursPerWeek') },
+      { name: t.active, type: 'boolean', values: col('active') },
+      { name: t.curtailedNow, type: 'boolean', values: col('curtailedNow') },
+      { name: t.revenuePerHour, type: 'number', unit: money, values: col('revenuePerHour') },
+      { name: t.costPerHour, type: 'number', unit: money, values: col('costPerHour') },
+      { name: t.profitPerHour, type: 'number', unit: money, values: col('profitPerHour') },
+      { name: t.profitPerWeek, type: 'number', unit: money, values: col('profitPerWeek') },
+      { name: t.breakEvenPrice, type: 'number', unit: money, values: col('breakEvenPrice') },
+      { name: t.breakEvenHashprice, type: 'number', unit: money, values: col('breakEvenHashprice') },
+      { name: t.forwardRevenuePerKwh, type: 'number', unit: money, values: col('forwardRevenuePerKwh') },
+      { name: t.forwardProfitPerHour, type: 'number', unit: money, values: col('forwardProfitPerHour') },
+      { name: t.stopCurtailing, type: 'boolean', values: col('stopCurtailing') },
+    ],
+    { preferredVisualisationType: 'table', ...(notices.length > 0 ? { notices: notices.map((text) => ({ severity: 'warning' as const, text })) } : {}) }
+  );
+}
+
+export function forwardFrames(forward: ForwardHashprice, currency: string, now: number): DataFrameJSON[] {
+  const money = currencyUnit(currency);
+  const f = FORWARD_FIELDS;
+  const one = (name: string, type: FieldInput['type'], value: unknown, unit?: string): FieldInput => ({ name, type, values: [value], ...(unit ? { unit } : {}) });
+  const b = forward.blocks;
+  return [
+    toFrame(MINING_FRAMES.forward, [
+      one(f.time, 'time', now),
+      one(f.blocks, 'number', b.length, UNITS.none),
+      one(f.tipHeight, 'number', forward.tipHeight, UNITS.none),
+      one(f.forwardFeesPerBlock, 'number', forward.forwardFeesPerBlock, UNITS.btc),
+      one(f.trailingFeesPerBlock, 'number', forward.trailingFeesPerBlock, UNITS.btc),
+      one(f.forwardReward, 'number', forward.forwardReward, UNITS.btc),
+      one(f.trailingReward, 'number', forward.trailingReward, UNITS.btc),
+      one(f.forwardHashprice, 'number', forward.forwardHashprice, money),
+      one(f.trailingHashprice, 'number', forward.trailingHashprice, money),
+      one(f.forwardHashpriceBtc, 'number', forward.forwardHashpriceBtc, UNITS.btc),
+      one(f.trailingHashpriceBtc, 'number', forward.trailingHashpriceBtc, UNITS.btc),
+      one(f.forwardPremiumPercent, 'number', forward.forwardPremiumPercent, UNITS.percent),
+    ]),
+    toFrame(
+      MINING_FRAMES.forwardBlocks,
+      [
+        { name: f.index, type: 'number', unit: UNITS.none, values: b.map((x) => x.index) },
+        { name: f.height, type: 'number', unit: UNITS.none, values: b.map((x) => x.height) },
+        { name: f.subsidy, type: 'number', unit: UNITS.btc, values: b.map((x) => x.subsidy) },
+        { name: f.fees, type: 'number', unit: UNITS.btc, values: b.map((x) => x.fees) },
+        { name: f.reward, type: 'number', unit: UNITS.btc, values: b.map((x) => x.reward) },
+        { name: f.btcPerTh, type: 'number', unit: UNITS.btc, values: b.map((x) => x.btcPerTh) },
+        { name: f.fleetBtc, type: 'number', unit: UNITS.btc, values: b.map((x) => x.fleetBtc) },
+      ],
+      { preferredVisualisationType: 'table' }
+    ),
+  ];
+}
+
+const DAY_MS = 86_400_000;
+
+export function roiFrames(scenarios: RoiScenario[], inputs: { purchasePrice: number; horizonDays: number }, currency: string, now: number): DataFrameJSON[] {
+  const money = currencyUnit(currency);
+  const r = ROI_FIELDS;
+  const at = (days: number | null) => (days === null ? null : Math.round(now + days * DAY_MS));
+  return [
+    toFrame(
+      MINING_FRAMES.roi,
+      [
+        { name: r.growthPercent, type: 'number', unit: UNITS.percent, values: scenarios.map((s) => s.growthPercent) },
+        { name: r.purchasePrice, type: 'number', unit: money, values: scenarios.map(() => inputs.purchasePrice) },
+        { name: r.horizonDays, type: 'number', unit: 'd', values: scenarios.map(() => inputs.horizonDays) },
+        { name: r.paybackDays, type: 'number', unit: 'd', values: scenarios.map((s) => s.paybackDays) },
+        { name: r.paybackDate, type: 'time', values: scenarios.map((s) => at(s.paybackDays)) },
+        { name: r.roiPercent, type: 'number', unit: UNITS.percent, values: scenarios.map((s) => s.roiPercent) },
+        { name: r.netProfit, type: 'number', unit: money, values: scenarios.map((s) => s.netProfit) },
+        { name: r.revenue, type: 'number', unit: money, values: scenarios.map((s) => s.revenue) },
+        { name: r.cost, type: 'number', unit: money, values: scenarios.map((s) => s.cost) },
+        { name: r.daysMined, type: 'number', unit: 'd', values: scenarios.map((s) => s.daysMined) },
+      ],
+      { preferredVisualisationType: 'table' }
+    ),
+    ...scenarios.map((s) =>
+      toFrame(MINING_FRAMES.roiCurve, [
+        { name: r.time, type: 'time', values: s.curve.map((p) => at(p.day)) },
+        { name: r.cumulativeProfit, type: 'number', unit: money, labels: { growth: `${s.growthPercent > 0 ? '+' : ''}${s.growthPercent} %` }, values: s.curve.map((p) => p.cumulativeProfit) },
+      ])
+    ),
   ];
 }

@@ -1,13 +1,16 @@
 // profitability source: wiring only. Market inputs in market.ts, maths in @nodescope/shared,
 // per-miner/fleet rows in compute.ts, frames and metrics beside them. Fleets are read through
 // `context.lookup` + `fleetSnapshot` of the cgminer sources named in config.
-import { halvingInfo, retargetInfo, subsidyAtHeight, whatIf } from '@nodescope/shared';
+import { frameColumn, halvingInfo, MINER_SPECS, PROJECTED_BLOCK_FIELDS, retargetInfo, subsidyAtHeight, whatIf } from '@nodescope/shared';
 import type { SourceContext } from '../../core/context.js';
 import { fleetSnapshot } from '../cgminer/index.js';
-import { QueryInputError, type Annotation, type QueryInput, type Source, type SourceHealth } from '../types.js';
+import { QueryInputError, UpstreamError, type Annotation, type QueryInput, type Source, type SourceHealth } from '../types.js';
 import { fleetProfit, minerProfits, type FleetProfit, type MarketInputs, type MinerProfit } from './compute.js';
 import type { ProfitabilitySourceConfig } from './config.js';
-import { historyFrame, marketFrame, minersProfitFrames, whatIfFrames, type ProfitSample } from './frames.js';
+import { forwardFrames, historyFrame, marketFrame, minersProfitFrames, roiFrames, tariffsFrame, whatIfFrames, type ProfitSample } from './frames.js';
+import { forwardHashprice, type ForwardHashprice } from './forward.js';
+import { roiScenario, type EnergySlice } from './roi.js';
+import { buildSchedule, currentState, flatSchedule, periodEconomics, periodHours, type PeriodEconomics, type WeeklySchedule } from './tariff.js';
 import { MarketFeed, type FetchLike, type Market } from './market.js';
 import { createProfitabilityMetrics } from './metrics.js';
 
@@ -16,15 +19,34 @@ export interface ProfitabilityOptions {
   fetch?: FetchLike;
 }
 
-function numberParam(params: QueryInput['params'], name: string, min: number, max: number): number | undefined {
-  const raw = params[name];
+function numberParam(params: QueryInput['params'], name: string, min: number, max: number, query = 'whatif'): number | undefined {
+  const raw = Object.hasOwn(params, name) ? params[name] : undefined;
   if (raw === undefined || raw === '') return undefined;
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new QueryInputError(`whatif: ${name} must be a number from ${min} to ${max}`);
+    throw new QueryInputError(`${query}: ${name} must be a number from ${min} to ${max}`);
   }
   return value;
 }
+
+function stringParam(params: QueryInput['params'], name: string): string | undefined {
+  const raw = Object.hasOwn(params, name) ? params[name] : undefined;
+  if (raw === undefined || raw === '') return undefined;
+  return Array.isArray(raw) ? raw.join(',') : String(raw);
+}
+
+/** Difficulty growth per retarget, percent: "0,2,4" (the default) or a list; 1-6 values from -50 to 100. */
+function growthParam(params: QueryInput['params']): number[] {
+  const raw = stringParam(params, 'growth');
+  if (raw === undefined) return [0, 2, 4];
+  const values = raw.split(',').map((v) => (v.trim() === '' ? NaN : Number(v.trim())));
+  if (values.length > 6 || values.some((v) => !Number.isFinite(v) || v < -50 || v > 100)) {
+    throw new QueryInputError('roi: growth must be 1 to 6 comma-separated percentages from -50 to 100 (difficulty change per retarget)');
+  }
+  return [...new Set(values)];
+}
+
+const PROBE = (params: QueryInput['params'] = {}): QueryInput => ({ params, range: { from: 0, to: Date.now() }, intervalMs: 60_000, maxDataPoints: 1_000 });
 
 export function createProfitabilitySource(
   config: ProfitabilitySourceConfig,
@@ -39,6 +61,8 @@ export function createProfitabilitySource(
     onFailure: (api) => metrics.fetchError(api),
   });
   const ring = context.history.ring<ProfitSample>(`profitability:${config.id}:fleet`, config.historySize);
+  const schedules = new Map<string, WeeklySchedule>(config.tariffs.map((t) => [t.fleet, buildSchedule(t, config.electricityPerKwh)]));
+  const scheduleOf = (fleet: string) => schedules.get(fleet) ?? flatSchedule(config.electricityPerKwh);
   let lastMarket: Market | null = null;
   let lastError: string | null = null;
   let lastSuccess: number | null = null;
@@ -86,10 +110,63 @@ export function createProfitabilitySource(
     return { miners, fleets, notices };
   };
 
+  /** Fees of the bitcoin source's projected blocks (its live mempool), next block first, tail row left out. */
+  const readProjectedFees = async (): Promise<number[]> => {
+    const id = config.bitcoinSource;
+    if (!id) throw new QueryInputError('hashprice.forward needs bitcoinSource: the forward figure reads that node\'s mempool');
+    const source = context.lookup(id);
+    const query = source?.kind === 'bitcoin' ? source.queries['mempool.blocks'] : undefined;
+    if (!query) throw new UpstreamError(`bitcoin source "${id}" is not configured`);
+    const [frame] = await query(PROBE());
+    const fees = frame ? (frameColumn<unknown>(frame, PROJECTED_BLOCK_FIELDS.totalFees) ?? []) : [];
+    const tail = frame ? (frameColumn<unknown>(frame, PROJECTED_BLOCK_FIELDS.tail) ?? []) : [];
+    return fees.filter((_, i) => tail[i] !== true).map((f) => (typeof f === 'number' && Number.isFinite(f) && f >= 0 ? f : 0));
+  };
+
+  const forwardOf = async (market: Market, fleetHashrate: number, count = config.forwardBlocks): Promise<ForwardHashprice> =>
+    forwardHashprice({
+      projected: { fees: await readProjectedFees() },
+      count,
+      tipHeight: market.chain.height,
+      difficulty: market.chain.difficulty,
+      price: market.price.price,
+      trailingFeesPerBlock: market.chain.feesPerBlock,
+      fleetHashrate,
+      poolFeePercent: config.poolFeePercent,
+    });
+
+  /** Every fleet's tariff periods priced with the trailing market and, when known, the forward one. */
+  const tariffRows = (market: Market, fleets: FleetProfit[], forward: ForwardHashprice | null): Array<PeriodEconomics & { fleet: string }> =>
+    fleets.flatMap((f) =>
+      periodEconomics(
+        scheduleOf(f.fleet),
+        {
+          hashrate: f.hashrate,
+          powerWatts: f.powerWatts,
+          difficulty: market.chain.difficulty,
+          blockReward: forward?.trailingReward ?? market.blockReward,
+          forwardReward: forward?.forwardReward ?? null,
+          price: market.price.price,
+          poolFeePercent: config.poolFeePercent,
+        },
+        context.now()
+      ).map((row) => ({ ...row, fleet: f.fleet }))
+    );
+
+  /** Forward figure and tariff state into /metrics; the forward part only with a bitcoin source. */
+  const energyUpdate = async (market: Market, fleets: FleetProfit[]) => {
+    const hashrate = fleets.reduce((s, f) => s + f.hashrate, 0);
+    const forward = config.bitcoinSource ? await forwardOf(market, hashrate).catch(() => null) : null;
+    const rows = tariffRows(market, fleets, forward);
+    metrics.energy(market.price.currency, forward, fleets.map((f) => ({ fleet: f.fleet, ...currentState(rows.filter((r) => r.fleet === f.fleet)) })));
+    return { forward, rows };
+  };
+
   /** Takes one fleet.history sample (timer, and tests). */
   const sampleNow = async (): Promise<ProfitSample> => {
     const market = await readMarket();
     const { fleets } = compute(market);
+    await energyUpdate(market, fleets);
     const hashrate = fleets.reduce((s, f) => s + f.hashrate, 0);
     const powerWatts = fleets.reduce((s, f) => s + f.powerWatts, 0);
     const sum = (key: 'btcPerDay' | 'revenuePerDay' | 'costPerDay' | 'profitPerDay') => fleets.reduce((s, f) => s + f[key], 0);
@@ -125,6 +202,46 @@ export function createProfitabilitySource(
       return { status: 'degraded', message: lastMarket!.notices.join('; ') || 'stale market data', lastSuccess };
     }
     return { status: 'ok', message: `price ${lastMarket!.price.source}, difficulty ${lastMarket!.chain.source}`, lastSuccess };
+  };
+
+  /** ROI and payback of one miner at a purchase price, per difficulty-growth scenario. */
+  const roi = async (input: QueryInput) => {
+    const p = input.params;
+    const purchasePrice = numberParam(p, 'purchasePrice', 0.01, 1e9, 'roi');
+    if (purchasePrice === undefined) throw new QueryInputError('roi: purchasePrice is required (the miner\'s price in the source currency)');
+    const modelName = stringParam(p, 'model');
+    const spec = modelName === undefined ? undefined : MINER_SPECS.find((m) => m.model.toLowerCase() === modelName.toLowerCase());
+    if (modelName !== undefined && !spec) throw new QueryInputError('roi: model is not in the spec table (give hashrateTh and powerWatts or joulesPerTh instead)');
+    const hashrateTh = numberParam(p, 'hashrateTh', 0.001, 1e6, 'roi') ?? spec?.terahash;
+    const joulesPerTh = numberParam(p, 'joulesPerTh', 1, 10_000, 'roi');
+    const powerWatts = numberParam(p, 'powerWatts', 1, 1e7, 'roi') ?? (joulesPerTh !== undefined && hashrateTh !== undefined ? joulesPerTh * hashrateTh : spec?.watts);
+    if (hashrateTh === undefined || powerWatts === undefined) throw new QueryInputError('roi: give hashrateTh and powerWatts (or joulesPerTh), or a model');
+    const horizonDays = numberParam(p, 'horizonDays', 1, 3_650, 'roi') ?? 1_095;
+    const growth = growthParam(p);
+    const fleet = stringParam(p, 'fleet');
+    if (fleet !== undefined && !config.fleets.includes(fleet)) throw new QueryInputError('roi: fleet is not one of this source\'s fleets');
+    const flatPrice = numberParam(p, 'electricityPerKwh', 0, 10, 'roi');
+    if (fleet !== undefined && flatPrice !== undefined) throw new QueryInputError('roi: give fleet (its tariff) or electricityPerKwh, not both');
+    const poolFeePercent = numberParam(p, 'poolFeePercent', 0, 100, 'roi') ?? config.poolFeePercent;
+    let price = numberParam(p, 'price', 0.000001, 1e9, 'roi');
+    let difficulty = numberParam(p, 'difficulty', 1, 1e20, 'roi');
+    let height = numberParam(p, 'height', 0, 13_440_000, 'roi');
+    if (height !== undefined && !Number.isInteger(height)) throw new QueryInputError('roi: height must be a whole number');
+    let feesPerBlock = numberParam(p, 'feesPerBlock', 0, 1_000, 'roi');
+    if (price === undefined || difficulty === undefined || height === undefined || feesPerBlock === undefined) {
+      const market = await readMarket();
+      price ??= market.price.price;
+      difficulty ??= market.chain.difficulty;
+      height ??= market.chain.height;
+      feesPerBlock ??= market.chain.feesPerBlock ?? 0;
+    }
+    const schedule = fleet !== undefined ? scheduleOf(fleet) : flatSchedule(flatPrice ?? config.electricityPerKwh);
+    const energy: EnergySlice[] = periodHours(schedule).flatMap((h) => [
+      { share: (h.hoursPerWeek - h.curtailedHoursPerWeek) / 168, pricePerKwh: h.pricePerKwh, curtailed: false },
+      { share: h.curtailedHoursPerWeek / 168, pricePerKwh: h.pricePerKwh, curtailed: true },
+    ]).filter((s) => s.share > 0);
+    const base = { hashrate: hashrateTh * 1e12, powerWatts, purchasePrice, price, difficulty, height, feesPerBlock, poolFeePercent, energy, horizonDays };
+    return roiFrames(growth.map((g) => roiScenario(base, g)), { purchasePrice, horizonDays }, config.currency, context.now());
   };
 
   const futureEvent = async (kind: 'difficulty' | 'halving', range: { from: number; to: number }): Promise<Annotation[]> => {
@@ -194,6 +311,23 @@ export function createProfitabilitySource(
         });
         return whatIfFrames({ hashrate, joulesPerTh: jth, electricityPerKwh, price, difficulty, blockReward }, result, sweep, config.currency);
       },
+      tariffs: async () => {
+        const market = await readMarket();
+        const { fleets, notices } = compute(market);
+        const { forward, rows } = await energyUpdate(market, fleets);
+        if (config.bitcoinSource && !forward) notices.push('forward hashprice unavailable (bitcoin source mempool not loaded): forward columns are empty');
+        return [tariffsFrame(rows, market.price.currency, notices)];
+      },
+      'hashprice.forward': async (input) => {
+        const count = numberParam(input.params, 'blocks', 1, 8, 'hashprice.forward') ?? config.forwardBlocks;
+        if (!Number.isInteger(count)) throw new QueryInputError('hashprice.forward: blocks must be a whole number from 1 to 8');
+        const market = await readMarket();
+        const { fleets } = compute(market);
+        const forward = await forwardOf(market, fleets.reduce((s, f) => s + f.hashrate, 0), count);
+        await energyUpdate(market, fleets);
+        return forwardFrames(forward, market.price.currency, context.now());
+      },
+      roi: async (input) => roi(input),
     },
     variables: {
       fleets: async () => config.fleets.map((id) => ({ text: id, value: id })),
