@@ -1,7 +1,7 @@
 // /metrics of a bitcoin source as Prometheus sees it, through the proxy's HTTP server, without
 // anyone using the API: the fee-band gauges follow the live mempool by themselves,
 // and the series jvstein's bitcoin-prometheus-exporter has from its first refresh are there from
-// the first poll (17.8).
+// the first poll.
 import { FEE_BAND_EDGES, feeBandLabel } from '@nodescope/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';

@@ -1,4 +1,4 @@
-// Logs an operator can live with (issue 18.7): a node that is down is one warning with its cause,
+// Logs an operator can live with: a node that is down is one warning with its cause,
 // not a line per retry, and a query that meets it is one line without a stack trace; the
 // proxy's "listening" line appears once. Through the real app with its real logger.
 import { createServer } from 'node:net';
