@@ -106,7 +106,7 @@ export async function runFleetBench(): Promise<BenchResult[]> {
     const pollMs = warm[1]!;
     const online = source.fleet.miners().filter((m) => m.status === 'online').length;
 
-    // the seed-003 way: one miner after the other (same client, same commands, identities known)
+    // the sequential way: one miner after the other (same client, same commands, identities known)
     const sequential = new FleetPoller({
       sourceId: 'bench-sequential',
       client: { connectTimeoutMs: 5_000, timeoutMs: 10_000 },

@@ -271,7 +271,7 @@ describe('dashboards', () => {
   const panelsOf = (json: Obj): Obj[] =>
     ((json.panels as Obj[]) ?? []).flatMap((p) => [p, ...(((p.panels as Obj[] | undefined) ?? []) as Obj[])]);
 
-  it('there is a dashboard for every domain, and a Prometheus and InfluxDB variant where seeds used them', () => {
+  it('there is a dashboard for every domain, and the Prometheus and InfluxDB variants', () => {
     const uids = dashboards.map((d) => d.json.uid);
     for (const uid of [
       'nodescope-home', 'nodescope-bitcoin', 'nodescope-mempool', 'nodescope-bitcoin-peers', 'nodescope-electrum', 'nodescope-stacks',

@@ -30,7 +30,7 @@ function trackedTextFiles(): Array<{ path: string; text: string }> {
 /** Documents of the team's own workspace that are not part of the repository. */
 const OUTSIDE_DOCUMENTS = /\b(ARCHITECTURE|HARNESS|FIDELITY|STYLE|TOOLCHAIN)\.md\b/;
 /** Internal names for earlier projects and tracker items. */
-const SEED = /\bseeds? #?0\d\d\b/i;
+const SEED = /\bseeds?[ -]?#?0\d\d\b/i;
 const ISSUE = /\bissues? #?\d+(\.\d+)?\b/i;
 /** An issue number of an upstream project is fine when the line says whose it is. */
 const UPSTREAM_ISSUE = /github\.com\/|[\w.-]+\/[\w.-]+#\d+|\b(grafana|upstream|golang|node(js)?|bitcoin|geth|freqtrade|stacks-core|cgminer|vitest|npm)\s+(issue|#)/i;
@@ -74,9 +74,9 @@ describe('documentation for users', () => {
 
   it('the check finds such references (and lets an upstream issue and a random seed through)', () => {
     const sample = [
-      { path: 'a.ts', text: '// as ARCHITECTURE.md says\n// seed 003 style\n// (issue 9)\n// fixed-seed property test\n// grafana issue 116273\n// see https://github.com/x/y/issues/12 (issue 12)\nconst seed = 42;' },
+      { path: 'a.ts', text: '// as ARCHITECTURE.md says\n// seed 003 style\n// (issue 9)\n// the seed-001 way\n// fixed-seed property test\n// grafana issue 116273\n// see https://github.com/x/y/issues/12 (issue 12)\nconst seed = 42;' },
     ];
-    expect(internalReferences(sample).map((line) => line.split(':')[1])).toEqual(['1', '2', '3']);
+    expect(internalReferences(sample).map((line) => line.split(':')[1])).toEqual(['1', '2', '3', '4']);
   });
 
   it('every relative link in a Markdown file points at a file or folder in the repository', () => {
