@@ -165,8 +165,8 @@ describe('bitcoin source queries against the simulator', () => {
     expect(proxy.batches).toEqual([4, 4, 4, 2]);
     expect(sim.received.filter((m) => m === 'estimatesmartfee')).toHaveLength(14);
     proxy.batches.length = 0;
-    await queryFrame(source, 'blocks.recent', { count: 6 }); // getblockcount, then 6 getblockstats
-    expect(proxy.batches).toEqual([0, 4, 2]);
+    await queryFrame(source, 'blocks.recent', { count: 6 }); // getblockcount + getbestblockhash, then 6 getblockstats
+    expect(proxy.batches).toEqual([2, 4, 2]);
   });
 
   it('reads each block once for 100 blocks.recent windows asked at once (45…144 blocks)', async () => {

@@ -1,7 +1,8 @@
 // getblockstats per height, shared by every blocks.recent query: `count: 45` … `count: 144` cost
 // one call per block between them, not one per block per query. Blocks deeper than
 // REORG_SAFE_DEPTH are kept until they fall out of the window; the newest are read again when
-// the tip moves, because a reorg may have replaced them. Calls for heights nobody has asked
+// the tip changes (a new block, or another block at the same height), because a reorg may have
+// replaced them. Calls for heights nobody has asked
 // for yet go out together in one batch; heights already in flight are joined.
 import type { BlockStats } from './model.js';
 
@@ -9,8 +10,8 @@ import type { BlockStats } from './model.js';
 export const REORG_SAFE_DEPTH = 6;
 
 interface Entry {
-  /** the tip this entry was read at (only compared for blocks within REORG_SAFE_DEPTH) */
-  tip: number;
+  /** the tip (its hash) this entry was read at; compared only for blocks within REORG_SAFE_DEPTH */
+  tipHash: string;
   stats: Promise<BlockStats>;
 }
 
@@ -24,15 +25,15 @@ export class BlockStatsMemo {
     private readonly window: number
   ) {}
 
-  statsFor(heights: readonly number[], tip: number): Promise<BlockStats[]> {
+  statsFor(heights: readonly number[], tip: number, tipHash: string): Promise<BlockStats[]> {
     const missing = heights.filter((h) => {
       const entry = this.byHeight.get(h);
-      return entry === undefined || (tip - h < REORG_SAFE_DEPTH && entry.tip !== tip);
+      return entry === undefined || (tip - h < REORG_SAFE_DEPTH && entry.tipHash !== tipHash);
     });
     if (missing.length > 0) {
       const batch = this.read(missing);
       missing.forEach((height, i) => {
-        const entry: Entry = { tip, stats: batch.then((all) => all[i]!) };
+        const entry: Entry = { tipHash, stats: batch.then((all) => all[i]!) };
         this.byHeight.set(height, entry);
         // a failed read is not remembered: the next query asks again
         entry.stats.catch(() => {

@@ -222,8 +222,10 @@ export class BitcoinState {
   readRecentBlocks(count: number): Promise<RecentBlock[]> {
     return this.cached(`blocks.recent:${count}`, TTL.blocks, async () => {
       // one tip for every window asked at once; one getblockstats per block across all windows
-      const tip = await this.cached('blockcount', TTL.blocks, () => this.rpc.call<number>('getblockcount'));
-      const stats = await this.blockStats.statsFor(recentHeights(tip, count), tip);
+      const [tip, tipHash] = await this.cached('tip', TTL.blocks, () =>
+        this.rpc.batchAll<[number, string]>([{ method: 'getblockcount' }, { method: 'getbestblockhash' }])
+      );
+      const stats = await this.blockStats.statsFor(recentHeights(tip, count), tip, tipHash);
       return stats.map(toRecentBlock);
     });
   }
@@ -493,6 +495,7 @@ export class BitcoinState {
     if (change.reorg) this.recordReorg(change.reorg);
     if (change.added.length > 0 || change.reorg) {
       this.context.cache.delete(`${this.config.id}:blocks.recent`);
+      this.context.cache.delete(`${this.config.id}:tip`);
       this.context.cache.delete(`${this.config.id}:chain.info`);
       this.emit('block');
     }
