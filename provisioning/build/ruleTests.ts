@@ -197,6 +197,19 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    // curtailed with high projected fees from minute 11 to 31; another fleet never signals
+    name: 'fees high while curtailed: stop curtailing after 10 minutes, quiet again when fees fall',
+    series: {
+      'profitability_fleet_stop_curtailing{source="profit",fleet="farm-a"}': '0x10 1x20 0x15',
+      'profitability_fleet_stop_curtailing{source="profit",fleet="farm-b"}': '0x46',
+    },
+    checks: [
+      quiet(20, 'FeesHighStopCurtailing'),
+      fires(30, 'FeesHighStopCurtailing', { source: 'profit', fleet: 'farm-a' }, 1),
+      quiet(45, 'FeesHighStopCurtailing'),
+    ],
+  },
+  {
     name: 'freqtrade API down',
     series: { [botSeries('freqtrade_build_info')]: '1x5 0x10' },
     checks: [quiet(9, 'FreqtradeBotDown'), fires(13, 'FreqtradeBotDown', bot, 0)],

@@ -361,6 +361,20 @@ export const RULE_GROUPS: RuleGroup[] = [
         summary: '{{source}}: price or difficulty data stale for 30 minutes',
         description: 'Every configured price/difficulty API failed for 30 minutes; profitability figures use the last known values.',
       },
+      {
+        alert: 'FeesHighStopCurtailing',
+        // 1 while the fleet is curtailed (a curtailment window of its tariff, or a period that
+        // loses money at the trailing 144-block hashprice) and one kWh earns more than the period's
+        // price at the fees of the next projected blocks in the own node's mempool
+        query: 'profitability_fleet_stop_curtailing',
+        op: '>',
+        threshold: 0,
+        for: '10m',
+        severity: 'info',
+        summary: '{{source}}: fees are high, fleet {{label:fleet}} would earn more than its power costs: stop curtailing',
+        description:
+          "The fees waiting in the own node's mempool for the next blocks lift the forward hashprice so far that one kWh of this fleet earns more than the current tariff period's price, although the fleet is curtailed now (a curtailment window, or a period that loses money at the 144-block average). Compare forward and trailing hashprice and the tariff periods on the profitability dashboard before switching miners back on.",
+      },
     ],
   },
   // --- Freqtrade -------------------------------------------------------------------------------
