@@ -1,10 +1,13 @@
 // The "export for sharing externally" variant of a provisioned dashboard, for Dashboards -> New ->
 // Import and grafana.com: every datasource the dashboard names by uid becomes an `__inputs` entry
 // (`${DS_…}`) the import dialog asks for, with `__requires` listing Grafana, the datasources and the
-// panels. The rules are those of Grafana's exporter (grafana/grafana
-// public/app/features/dashboard/components/DashExportModal/DashboardExporter.ts, makeExportable):
-// a datasource used through a variable is not templated, only required; query variables lose
-// `options` and `current`; the save model's `id` is null. One addition: a datasource variable's
+// panels. The rules are those of Grafana's exporter, makeExportable in
+// grafana/grafana@c8783bf6364ee0d9713af155f0a9aef23ba03e75:public/app/features/dashboard/components/DashExportModal/DashboardExporter.ts:
+// a datasource used through a variable is only required, not templated (:89), the input is named
+// 'DS_' + name with its first space as _, upper-cased (:94), query variables lose `options` and
+// `current` and refresh at least on load (:147-151), the save model's `id` is null (:46). Newer
+// versions write the reference as {type, uid: '${DS_…}'} and empty a datasource variable's
+// `current`; we follow them. One addition: a datasource variable's
 // default becomes an input too (the exporter empties it), so importing asks which Prometheus or
 // InfluxDB the dashboard opens with. Pure data.
 import { readFileSync } from 'node:fs';
