@@ -478,6 +478,68 @@ const ROWS: FaultRow[] = [
     seen,
     ...(fault === 'stalled' ? { detectMs: 25_000 } : {}),
   })),
+  // ---- Lightning: lnd (every fault) and Core Lightning (the node-level ones) ----
+  ...(
+    [
+      ['ln-lnd', 'down', { query: 'node.info' }, notOk, failed, 'status down; `node.info` error'],
+      ['ln-lnd', 'slow', { query: 'node.info' }, notOk, failed, 'timeouts: status degraded/down; `node.info` error'],
+      ['ln-lnd', 'malformed', { query: 'node.info' }, notOk, failed, 'status degraded; `node.info` error'],
+      [
+        'ln-lnd',
+        'force-closed',
+        { query: 'channels' },
+        says(/force-closing/),
+        (r: Result) => field(r, 'phase').includes('force_closing'),
+        'message "1 channel force-closing"; `channels` phase force_closing',
+      ],
+      [
+        'ln-lnd',
+        'peer-offline',
+        { query: 'node.info' },
+        says(/peer offline/),
+        (r: Result) => first(r, 'offline_peers') === 1,
+        'message names the offline peer; `node.info` offline_peers 1',
+      ],
+      [
+        'ln-lnd',
+        'out-of-sync',
+        { query: 'node.info' },
+        says(/out of sync/),
+        (r: Result) => first(r, 'synced_to_chain') === false,
+        'message "out of sync"; `node.info` synced_to_chain false',
+      ],
+      [
+        'ln-cln',
+        'force-closed',
+        { query: 'channels' },
+        says(/force-closing/),
+        (r: Result) => field(r, 'state').includes('ONCHAIN'),
+        'message "1 channel force-closing"; `channels` state ONCHAIN',
+      ],
+      [
+        'ln-cln',
+        'out-of-sync',
+        { query: 'node.info' },
+        says(/out of sync/),
+        (r: Result) => first(r, 'synced_to_chain') === false,
+        'message "out of sync" (warning_bitcoind_sync); `node.info` synced_to_chain false',
+      ],
+      ['ln-cln', 'down', { query: 'node.info' }, notOk, failed, 'status down; `node.info` error'],
+    ] as const
+  ).map(([source, fault, probe, health, frames, seen]): FaultRow => {
+    const sim = (stack: SimulatedStack) => (source === 'ln-lnd' ? stack.lightning.lnd : stack.lightning.cln);
+    return {
+      kind: source === 'ln-lnd' ? 'lightning (lnd)' : 'lightning (cln)',
+      source,
+      fault,
+      probe,
+      inject: ({ stack }) => sim(stack).setFault(fault, { delayMs: 3_000 }),
+      clear: ({ stack }) => sim(stack).setFault('none'),
+      health,
+      frames,
+      seen,
+    };
+  }),
   // ---- Freqtrade (bot-1 of two) ----
   ...(
     [
@@ -567,6 +629,8 @@ const OTHER_PROBES: Record<string, Probe> = {
   profit: { query: 'whatif' },
   'bot-1': { query: 'bots' },
   'bot-2': { query: 'profit' },
+  'ln-lnd': { query: 'node.info' },
+  'ln-cln': { query: 'node.info' },
 };
 
 /** Short polls and timeouts so the whole matrix runs in about a minute. */
@@ -579,6 +643,7 @@ function fastSources(stack: SimulatedStack): Array<Record<string, unknown>> {
     cgminer: { pollSeconds: 1, timeoutMs: 1_000, connectTimeoutMs: 500, limits: { rejectWindowSeconds: 5 } },
     profitability: { sampleSeconds: 1, priceTtlSeconds: 1, difficultyTtlSeconds: 1, timeoutMs: 1_000 },
     freqtrade: { pollSeconds: 1, timeoutMs: 1_000, heartbeatStaleSeconds: 60 },
+    lightning: { pollSeconds: 1, timeoutMs: 1_000 },
   };
   return stack.sources.map((source) => {
     const kind = String(source.kind);
@@ -646,6 +711,8 @@ describe('fault matrix: every simulator fault is reported, contained and recover
       stack.stacks.advance({ stacks: 1 });
       void stack.stacks.appendLog(2);
       stack.geth.advance(1);
+      // the lightning nodes follow bitcoind's tip (their bitcoinSource is btc-main)
+      for (const ln of [stack.lightning.lnd, stack.lightning.cln]) ln.advance(Math.max(0, stack.bitcoin.tipHeight() - ln.state.blockHeight));
       if (!stack.bitcoin.currentFault() || stack.bitcoin.currentFault()?.kind.startsWith('zmq'))
         stack.bitcoin.addTransactions(2);
     }, 400);

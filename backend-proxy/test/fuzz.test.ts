@@ -22,6 +22,7 @@ import { startSimulatedStack, type SimulatedStack } from '../src/simulators/stac
 import { READ_ONLY_METHODS } from '../src/sources/bitcoin/client.js';
 import { READ_ONLY_COMMANDS } from '../src/sources/cgminer/commands.js';
 import { READ_ENDPOINTS } from '../src/sources/freqtrade/client.js';
+import { CLN_READ_METHODS, LND_READ_CALLS } from '../src/sources/lightning/client.js';
 import { GETH_ADMIN_READ_METHODS, GETH_READ_METHODS } from '../src/sources/geth/client.js';
 import { STACKS_RPC_PATHS } from '../src/sources/stacks/client.js';
 import { LogCapture } from './helpers.js';
@@ -39,6 +40,8 @@ const SOURCE_KINDS: Record<string, SourceKind> = {
   profit: 'profitability',
   'bot-1': 'freqtrade',
   'bot-2': 'freqtrade',
+  'ln-lnd': 'lightning',
+  'ln-cln': 'lightning',
 };
 const SOURCE_IDS = Object.keys(SOURCE_KINDS);
 /** what an attacker would try to make the proxy send upstream or reach */
@@ -318,6 +321,10 @@ describe(`fuzzing every route (${RUNS.toLocaleString('en-US')} requests)`, () =>
     const stacksRpc = new Set<string>(STACKS_RPC_PATHS);
     expect(stack.stacks.received.filter((r) => r.target === 'rpc' && !stacksRpc.has(r.path))).toEqual([]);
     expect(stack.stacks.received.every((r) => r.method === 'GET')).toBe(true);
+    const lndAllowed = new Set<string>(Object.values(LND_READ_CALLS).map((c) => `${c.method} ${c.path}`));
+    expect(stack.lightning.lnd.received.filter((r) => !lndAllowed.has(r))).toEqual([]);
+    const clnAllowed = new Set<string>(CLN_READ_METHODS.map((m) => `POST /v1/${m}`));
+    expect(stack.lightning.cln.received.filter((r) => !clnAllowed.has(r))).toEqual([]);
 
     // and no secret in any log line
     for (const secret of secrets) expect(logs.text).not.toContain(secret);
