@@ -55,6 +55,18 @@ export const QUERY_PARAMS: Partial<Record<SourceKind, Record<string, ParamSpec[]
       { key: 'difficulty', label: 'Difficulty', type: 'number', placeholder: 'network' },
       { key: 'feesPerBlock', label: 'Fees per block (BTC)', type: 'number', placeholder: 'recent blocks' },
     ],
+    'hashprice.forward': [{ key: 'blocks', label: 'Blocks', type: 'number', placeholder: '3', tooltip: 'projected next blocks of the own mempool counted (1-8)' }],
+    roi: [
+      { key: 'purchasePrice', label: 'Purchase price', type: 'number', placeholder: '3500', tooltip: "the miner's price in the source currency (required)" },
+      { key: 'model', label: 'Model', type: 'string', placeholder: 'Antminer S19', tooltip: 'a model of the spec table, or hashrate and power below' },
+      { key: 'hashrateTh', label: 'Hashrate (TH/s)', type: 'number', placeholder: '110' },
+      { key: 'powerWatts', label: 'Power (W)', type: 'number', placeholder: '3250' },
+      { key: 'joulesPerTh', label: 'Efficiency (J/TH)', type: 'number', placeholder: 'instead of power' },
+      { key: 'fleet', label: 'Tariff of fleet', type: 'string', placeholder: 'farm-a', tooltip: 'price the energy with this fleet\'s tariff' },
+      { key: 'electricityPerKwh', label: 'Electricity ($/kWh)', type: 'number', placeholder: 'from config' },
+      { key: 'growth', label: 'Difficulty growth (%/retarget)', type: 'list', placeholder: '0,2,4' },
+      { key: 'horizonDays', label: 'Horizon (days)', type: 'number', placeholder: '1095' },
+    ],
   },
   freqtrade: {
     trades: [
