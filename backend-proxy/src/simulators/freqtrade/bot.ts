@@ -77,12 +77,15 @@ export function printDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** str(datetime) of an aware UTC datetime: "2024-05-01 12:00:00.123000+00:00". */
+/**
+ * A Health datetime as FastAPI writes it: pydantic serializes a UTC datetime field as ISO 8601 with
+ * Z, "2026-12-06T03:54:24.837542Z" (seen from a real 2026.9 bot, freqtrade.realbot.test.ts).
+ */
 /** what /version and show_config report: the release the shapes follow */
 export const FREQTRADE_VERSION = '2026.9';
 
 function pythonDatetime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 23).replace('T', ' ')}000+00:00`;
+  return `${new Date(ms).toISOString().slice(0, 23)}000Z`;
 }
 
 function durationString(ms: number): string {
@@ -373,7 +376,14 @@ export class SimulatedBot {
       minimal_roi: { '0': 0.04, '60': 0.02 },
       stoploss: -0.1,
       stoploss_on_exchange: false,
+      // a bot's config defaults as a real 2026.9 dry-run bot shows them
       trailing_stop: false,
+      trailing_stop_positive: null,
+      trailing_stop_positive_offset: 0,
+      trailing_only_offset_is_reached: false,
+      unfilledtimeout: { entry: 10, exit: 10, unit: 'minutes', exit_timeout_count: 0 },
+      order_types: { entry: 'limit', exit: 'limit', emergency_exit: 'market', stoploss: 'limit', stoploss_on_exchange: false, stoploss_on_exchange_interval: 60 },
+      use_custom_stoploss: false,
       timeframe: o.timeframe,
       timeframe_ms: timeframeMinutes(o.timeframe) * 60_000,
       timeframe_min: timeframeMinutes(o.timeframe),
@@ -382,8 +392,8 @@ export class SimulatedBot {
       demo_trading: false,
       strategy: o.strategy,
       force_entry_enable: false,
-      exit_pricing: { price_side: 'same' },
-      entry_pricing: { price_side: 'same' },
+      exit_pricing: { price_side: 'same', use_order_book: false },
+      entry_pricing: { price_side: 'same', use_order_book: false },
       bot_name: o.botName,
       state: this.state,
       runmode: o.dryRun ? 'dry_run' : 'live',
