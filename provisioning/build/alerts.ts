@@ -119,7 +119,7 @@ export function grafanaRules(): string {
 export function alertTable(): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const rows = RULES.map(
-    (r) => `| ${r.alert} | ${r.domain} | ${r.severity} | \`${cell(r.query)}\` ${r.op} ${r.threshold} | ${r.for} | ${cell(r.summary.replace(/\{\{(label:)?([a-z]+)\}\}/g, '{$2}'))} |`
+    (r) => `| ${r.alert} | ${r.domain} | ${r.severity} | \`${cell(r.query)}\` ${r.op} ${r.threshold} | ${r.for} | ${cell(r.summary.replace(/\{\{(label:)?([a-z_]+)\}\}/g, '{$2}'))} |`
   );
   return ['| alert | domain | severity | condition | for | summary |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -114,6 +114,31 @@ export const SCENARIOS: Scenario[] = [
     checks: [quiet(65, 'GethTxpoolSpike'), fires(75, 'GethTxpoolSpike', { source: 'geth-1' }, 4.5)],
   },
   {
+    name: 'lightning: force close at once, inactive after 15 min, low local share after 1 h, out of sync, behind bitcoind',
+    series: {
+      'lnd_channels_pending_total{source="ln-1",state="pending_force_close"}': '0x5 1x30',
+      'lnd_channels_pending_total{source="ln-1",state="pending_open"}': '2x35',
+      'lnd_channels_inactive_total{source="ln-1"}': '0x5 1x30',
+      'lightning_channel_local_share{source="ln-1",chan_id="870200x300x0",status="active",initiator="false",peer="02ab"}': '0.5x10 0.05x80',
+      'lightning_channel_local_share{source="ln-1",chan_id="870100x1200x1",status="active",initiator="true",peer="02cd"}': '0.6x90',
+      'lnd_chain_synced{source="ln-1"}': '1x5 0x30',
+      'lightning_blocks_behind{source="ln-1"}': '0x5 2x10 5x30',
+    },
+    checks: [
+      quiet(4, 'LightningChannelForceClosed'),
+      fires(8, 'LightningChannelForceClosed', { source: 'ln-1' }, 1),
+      quiet(15, 'LightningChannelInactive'),
+      fires(25, 'LightningChannelInactive', { source: 'ln-1' }, 1),
+      quiet(60, 'LightningLocalLiquidityLow'),
+      fires(75, 'LightningLocalLiquidityLow', { source: 'ln-1', chan_id: '870200x300x0', status: 'active', initiator: 'false', peer: '02ab' }, 0.05),
+      quiet(12, 'LightningNotSynced'),
+      fires(20, 'LightningNotSynced', { source: 'ln-1' }, 0),
+      // 2 behind is within the threshold; 5 behind from minute 15 fires after 10 more minutes
+      quiet(20, 'LightningBehindBitcoind'),
+      fires(30, 'LightningBehindBitcoind', { source: 'ln-1' }, 5),
+    ],
+  },
+  {
     name: 'electrum index lagging, then the server down',
     series: {
       'electrum_index_lag_blocks{source="btc-main",kind="electrs"}': '0x5 5x20',

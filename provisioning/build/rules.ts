@@ -10,7 +10,7 @@
 // them), which is what notification policies group by.
 
 export type Severity = 'critical' | 'warning' | 'info';
-export type Domain = 'bitcoin' | 'electrum' | 'stacks' | 'geth' | 'mining' | 'profitability' | 'freqtrade' | 'nodescope';
+export type Domain = 'bitcoin' | 'electrum' | 'stacks' | 'geth' | 'lightning' | 'mining' | 'profitability' | 'freqtrade' | 'nodescope';
 
 export interface AlertRule {
   /** Prometheus alertname, Grafana rule title */
@@ -321,6 +321,72 @@ export const RULE_GROUPS: RuleGroup[] = [
         severity: 'warning',
         summary: '{{source}}: txpool pending at {{value}}x its average of the hour before',
         description: 'Pending transactions tripled against the last hour and stayed there for 10 minutes: a spam wave, a gas-price spike, or the node no longer sees blocks that would drain the pool.',
+      },
+    ],
+  },
+  // --- Lightning (lnd, Core Lightning) ----------------------------------------------------------
+  // lndmon's metric names where lndmon has the quantity (lightninglabs/lndmon@a6f1e1d97c76:
+  // collectors/chain_collector.go:40-44, channels_collector.go:114-127), so these rules also read a
+  // Prometheus fed by lndmon; lightning_* are the proxy's own.
+  {
+    domain: 'lightning',
+    interval: '1m',
+    dashboard: 'nodescope-lightning',
+    rules: [
+      {
+        alert: 'LightningChannelForceClosed',
+        query: 'sum by (source) (lnd_channels_pending_total{state="pending_force_close"})',
+        op: '>',
+        threshold: 0,
+        for: '1m',
+        severity: 'critical',
+        summary: '{{source}}: {{value}} channel(s) being force-closed',
+        description:
+          'A channel is closing on chain without the peer (ours or theirs): its balance is locked until the CSV delay has passed, and HTLCs in flight must be claimed on chain in time. Check pending channels (lncli pendingchannels / lightning-cli listpeerchannels) and the node log for why.',
+      },
+      {
+        alert: 'LightningChannelInactive',
+        query: 'lnd_channels_inactive_total',
+        op: '>',
+        threshold: 0,
+        for: '15m',
+        severity: 'warning',
+        summary: '{{source}}: {{value}} channel(s) inactive',
+        description:
+          'Open channels that cannot route for 15 minutes: the peer is offline (or the channel is disabled). Payments and forwards through them fail; a peer gone for days may mean closing the channel.',
+      },
+      {
+        alert: 'LightningLocalLiquidityLow',
+        query: 'lightning_channel_local_share',
+        op: '<',
+        threshold: 0.1,
+        for: '1h',
+        severity: 'info',
+        summary: '{{source}}: channel {{label:chan_id}} has {{percent}} of its balance on our side',
+        description:
+          'For an hour, less than 10 % of an active channel is ours: it can hardly forward outwards any more. Rebalance, lower its fee to attract inbound flow, or let it be if it is meant to be an inbound channel. Edit the threshold to your own set share.',
+      },
+      {
+        alert: 'LightningNotSynced',
+        query: 'lnd_chain_synced',
+        op: '<',
+        threshold: 1,
+        for: '10m',
+        severity: 'critical',
+        summary: '{{source}}: not synced to the chain',
+        description:
+          "The node says it is not synced to its bitcoind for 10 minutes (lnd: synced_to_chain false; Core Lightning: getinfo's warning_bitcoind_sync / warning_lightningd_sync). It cannot see channel closes or HTLC timeouts in time: check bitcoind and the node's connection to it.",
+      },
+      {
+        alert: 'LightningBehindBitcoind',
+        query: 'lightning_blocks_behind',
+        op: '>',
+        threshold: 2,
+        for: '10m',
+        severity: 'warning',
+        summary: '{{source}}: {{value}} blocks behind the bitcoin source',
+        description:
+          "The node's block height stays 3 or more blocks under the configured bitcoin source's for 10 minutes (bitcoinSource in the proxy config), although it may still say it is synced: its chain backend lags.",
       },
     ],
   },

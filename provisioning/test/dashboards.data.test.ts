@@ -13,6 +13,7 @@ import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-prox
 import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
 import { startFreqtradeSimulator } from '../../backend-proxy/src/simulators/freqtrade/index.ts';
 import { startGethSimulator } from '../../backend-proxy/src/simulators/geth/index.ts';
+import { startLightningSimulator } from '../../backend-proxy/src/simulators/lightning/index.ts';
 import { startMarketSimulator } from '../../backend-proxy/src/simulators/market/index.ts';
 import { startStacksSimulator } from '../../backend-proxy/src/simulators/stacks/index.ts';
 import { DASHBOARDS } from '../build/dashboards.ts';
@@ -25,7 +26,7 @@ type Closer = { close(): Promise<void> };
 type Obj = Record<string, unknown>;
 
 /** Source ids of the demo config, by the dashboards' source variables. */
-const SOURCE_VARS: Record<string, string> = { node: 'btc', farm: 'farm', profit: 'profit', bot: 'bot', stacks: 'stx', geth: 'geth' };
+const SOURCE_VARS: Record<string, string> = { node: 'btc', farm: 'farm', profit: 'profit', bot: 'bot', stacks: 'stx', geth: 'geth', lightning: 'ln' };
 // electrum.stats needs the bitcoin source's Electrs/Fulcrum reader and the electrum simulator
 const ELECTRUM_READY =
   existsSync(join(REPO, 'backend-proxy/src/simulators/electrum/index.ts')) &&
@@ -75,6 +76,9 @@ describe('every dashboard query returns data against the demo stack', () => {
     closers.push(geth);
     const market = await startMarketSimulator();
     closers.push(market);
+    // an lnd at bitcoind's height, so lightning_blocks_behind has a value
+    const lnd = await startLightningSimulator({ implementation: 'lnd', macaroonHex: '0201036c6e640258030a10', blockHeight: bitcoin.tipHeight() });
+    closers.push(lnd);
 
     // the proxy's InfluxDB writer into Debian's influxd 1.x, for the InfluxDB dashboard
     if (hasInfluxd) {
@@ -119,6 +123,7 @@ describe('every dashboard query returns data against the demo stack', () => {
           sampleSeconds: 1,
         },
         { id: 'bot', kind: 'freqtrade', url: bot.url, username: bot.username, password: bot.password },
+        { id: 'ln', kind: 'lightning', implementation: 'lnd', url: lnd.url, macaroonHex: '0201036c6e640258030a10', bitcoinSource: 'btc', pollSeconds: 1 },
       ],
     });
     const proxy = await startServer(config, { port: 0 });

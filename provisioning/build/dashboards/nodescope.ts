@@ -34,6 +34,7 @@ const profit = nodescopeOf('$profit');
 const bot = nodescopeOf('$bot');
 const stx = nodescopeOf('$stacks');
 const eth = nodescopeOf('$geth');
+const ln = nodescopeOf('$lightning');
 
 const nodeVars = () => [networkVariable(), sourcesVariable('node', 'Node', 'bitcoin', { network: '$network' })];
 const blockAnnotations = () => [
@@ -193,6 +194,28 @@ const geth: DashboardSpec = {
   ],
 };
 
+const lightning: DashboardSpec = {
+  ...dashboardInfo('nodescope-lightning', 'Lightning', ['lightning', 'lnd', 'cln'], 'lnd or Core Lightning: sync, channels and their liquidity, balances, forwards and fees'),
+  variables: [sourcesVariable('lightning', 'Lightning node', 'lightning')],
+  panels: [
+    stat('Block height', ln('node.info'), { w: 4, h: 4, fields: ['block_height'], decimals: 0 }),
+    stat('Blocks behind bitcoind', ln('node.info'), { w: 4, h: 4, fields: ['blocks_behind'], thresholds: steps('green', [1, 'orange'], [3, 'red']) }),
+    stat('Active channels', ln('node.info'), { w: 4, h: 4, fields: ['active_channels'] }),
+    stat('Inactive channels', ln('node.info'), { w: 4, h: 4, fields: ['inactive_channels'], thresholds: steps('green', [1, 'orange']) }),
+    stat('Offline peers', ln('node.info'), { w: 4, h: 4, fields: ['offline_peers'], thresholds: steps('green', [1, 'orange']) }),
+    stat('Fees earned', ln('forwards'), { w: 4, h: 4, fields: ['fees_earned'] }),
+    table('Node', ln('node.info'), { w: 24, h: 5 }),
+    table('Channels', ln('channels'), { w: 24, h: 10 }),
+    // local (ours) and remote per channel: where we can send and where we can receive
+    barChart('Liquidity per channel', ln('channels', { phase: 'active' }), {
+      options: { orientation: 'horizontal', xField: 'channel', showValue: 'never', stacking: 'percent', legend: LIST_LEGEND },
+      transformations: [keepFields('channel', 'local', 'remote')],
+    }),
+    table('Balances', ln('balances')),
+    table('Forwards', ln('forwards'), { w: 24, h: 5 }),
+  ],
+};
+
 const fleetSummary = statsOf(farm('fleet.summary'), { w: 5, h: 4 });
 const perMiner = { miner: '$miner' };
 
@@ -256,4 +279,4 @@ const freqtrade: DashboardSpec = {
 };
 
 /** The nodescope folder's own dashboards, in menu order (the proxy's comes from prometheus.ts). */
-export const NODESCOPE_DASHBOARDS = { home, bitcoin, mempool, peers, electrum, stacks, geth, miningFleet, profitability, freqtrade };
+export const NODESCOPE_DASHBOARDS = { home, bitcoin, mempool, peers, electrum, stacks, geth, lightning, miningFleet, profitability, freqtrade };

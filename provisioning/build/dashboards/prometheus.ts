@@ -152,6 +152,36 @@ const promGeth: DashboardSpec = {
   ],
 };
 
+const promLightning: DashboardSpec = {
+  ...dashboardInfo('nodescope-prom-lightning', 'Lightning (Prometheus)', ['lightning', 'lnd', 'cln', 'prometheus'], "lnd/Core Lightning under lndmon's metric names (lnd_*), plus lightning_* for what lndmon has no name for"),
+  variables: [promLabelVariable('source', 'Lightning node', 'lnd_chain_block_height', 'source')],
+  panels: [
+    topStat('Synced to chain', prometheus(`lnd_chain_synced${SOURCE}`), { thresholds: steps('red', [1, 'green']) }),
+    topStat('Blocks behind bitcoind', prometheus(`lightning_blocks_behind${SOURCE}`), { thresholds: steps('green', [1, 'orange'], [3, 'red']) }),
+    topStat('Inactive channels', prometheus(`lnd_channels_inactive_total${SOURCE}`), { thresholds: steps('green', [1, 'orange']) }),
+    topStat('Force-closing channels', prometheus(`lnd_channels_pending_total{source=~"$source", state="pending_force_close"}`), { thresholds: steps('green', [1, 'red']) }),
+    timeseries('Channels', [
+      prometheus(`lnd_channels_active_total${SOURCE}`, '{{source}} active'),
+      prometheus(`lnd_channels_inactive_total${SOURCE}`, '{{source}} inactive'),
+      prometheus(`lnd_channels_pending_total${SOURCE}`, '{{source}} {{state}}'),
+    ]),
+    timeseries('Local share of channel balance', prometheus(`lightning_local_share${SOURCE}`), { unit: 'percentunit' }),
+    barGauge('Local share per channel', prometheusInstant(`lightning_channel_local_share${SOURCE}`, '{{source}} {{chan_id}}'), { unit: 'percentunit', thresholds: steps('red', [0.1, 'orange'], [0.2, 'green']) }),
+    timeseries(
+      'Balances (sat)',
+      [
+        prometheus(`lnd_channels_open_balance_sat${SOURCE}`, '{{source}} in channels'),
+        prometheus(`lnd_wallet_balance_confirmed_sat${SOURCE}`, '{{source}} on chain'),
+        prometheus(`lnd_wallet_balance_unconfirmed_sat${SOURCE}`, '{{source}} unconfirmed'),
+      ],
+      { unit: 'none' }
+    ),
+    timeseries('Routing fees earned in the window (sat)', prometheus(`lightning_forward_fees_sat${SOURCE}`, '{{source}} {{window}}'), { unit: 'none' }),
+    timeseries('Forwards in the window', prometheus(`lightning_forwards${SOURCE}`, '{{source}} {{status}}')),
+    timeseries('Block height', prometheus(`lnd_chain_block_height${SOURCE}`), { w: 24, h: 7, decimals: 0 }),
+  ],
+};
+
 const promFreqtrade: DashboardSpec = {
   ...dashboardInfo('nodescope-prom-freqtrade', 'Freqtrade (Prometheus)', ['freqtrade', 'prometheus'], 'ftmetric-compatible freqtrade_* series from /metrics'),
   variables: [promLabelVariable('source', 'Bot', 'freqtrade_build_info', 'source')],
@@ -178,4 +208,4 @@ const promFreqtrade: DashboardSpec = {
   ],
 };
 
-export const PROMETHEUS_DASHBOARDS = { promBitcoin, promMining, promStacks, promGeth, promFreqtrade };
+export const PROMETHEUS_DASHBOARDS = { promBitcoin, promMining, promStacks, promGeth, promLightning, promFreqtrade };
