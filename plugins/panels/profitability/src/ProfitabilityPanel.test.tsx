@@ -3,7 +3,7 @@ import { renderGrafanaPanel } from '@nodescope/ui/testing';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProfitabilityPanel } from './ProfitabilityPanel';
-import { historyFrame, marketFrame, minersFrame } from './testing';
+import { forwardFrame, historyFrame, marketFrame, minersFrame, TARIFFS, tariffsFrame } from './testing';
 import { DEFAULT_PROFITABILITY_OPTIONS, type ProfitabilityOptions } from './types';
 
 afterEach(cleanup);
@@ -74,6 +74,28 @@ describe('ProfitabilityPanel', () => {
     expect(screen.getByTestId('kpi-hashprice')).toBeInTheDocument();
     expect(screen.queryByTestId('kpi-profit')).toBeNull();
     expect(screen.getByText(/No miners in the data/)).toBeInTheDocument();
+  });
+
+  it.each(['dark', 'light'] as const)('tariff periods and forward hashprice: the period in force, the stop-curtailing signal (%s)', (mode) => {
+    renderPanel([...all(), tariffsFrame(), forwardFrame()], {}, {}, mode);
+    // per PH/s per day: 0.1232139766 · 1000 = $123.21 against $65.38, +88.5 %
+    expect(screen.getByTestId('kpi-forward-hashprice')).toHaveTextContent('$123.21');
+    expect(screen.getByTestId('kpi-forward-hashprice')).toHaveTextContent('144-block $65.38 · +88.5 %');
+    const rows = screen.getAllByTestId('tariff-row');
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/^base\$0\.08092\$0\.01\$97,392\$0\.155$/),
+      expect.stringMatching(/^peaknowcurtailedfees beat price\$0\.12020 \(10 off\)-\$0\.12\$146,087\$0\.155$/),
+      expect.stringMatching(/^night\$0\.05056\$0\.10\$60,870\$0\.155$/),
+    ]);
+    expect(rows[1]).toHaveAttribute('aria-current', 'true');
+    expect(screen.getByTestId('stop-curtailing')).toHaveTextContent('Fees are high: farm-a earns $0.155/kWh at the projected fees, above the peak price of $0.120 — stop curtailing');
+  });
+
+  it('no signal banner when the period in force does not ask to stop curtailing', () => {
+    renderPanel([...all(), tariffsFrame(TARIFFS.map((r) => ({ ...r, stop: false })))]);
+    expect(screen.getAllByTestId('tariff-row')).toHaveLength(3);
+    expect(screen.queryByTestId('stop-curtailing')).toBeNull();
+    expect(screen.queryByTestId('kpi-forward-hashprice')).toBeNull();
   });
 
   it('empty state names the queries', () => {

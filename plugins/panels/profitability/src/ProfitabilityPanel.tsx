@@ -7,8 +7,9 @@ import React, { useEffect, useLayoutEffect, useMemo, useRef, useState } from 're
 import { HistoryChart } from './components/HistoryChart';
 import { Kpi } from './components/Kpi';
 import { MinerBars } from './components/MinerBars';
+import { TariffPeriods } from './components/TariffPeriods';
 import { WhatIfControls } from './components/WhatIfControls';
-import { computeFleet, type Market, readHistory, readMarket, readMiners, sortMiners, type WhatIfSettings } from './profit';
+import { computeFleet, type Market, readForward, readHistory, readMarket, readMiners, readTariffs, sortMiners, type WhatIfSettings } from './profit';
 import type { ProfitabilityOptions } from './types';
 
 const btc = getValueFormat('currencyBTC');
@@ -28,6 +29,8 @@ export function ProfitabilityPanel({ data, options, width, height, timeZone }: P
   const root = useRef<HTMLDivElement>(null);
   const market = useMemo(() => readMarket(data.series), [data.series]);
   const miners = useMemo(() => readMiners(data.series), [data.series]);
+  const tariffs = useMemo(() => readTariffs(data.series), [data.series]);
+  const forward = useMemo(() => readForward(data.series), [data.series]);
   const history = useMemo(() => (options.showHistory ? readHistory(data.series) : []), [data.series, options.showHistory]);
   const initial = useMemo(() => startSettings(market, options), [market, options]);
   const [settings, setSettings] = useState<WhatIfSettings>(initial);
@@ -57,7 +60,7 @@ export function ProfitabilityPanel({ data, options, width, height, timeZone }: P
       <PanelMessage
         kind="empty"
         title="No market data"
-        text="Query the nodescope profitability source: `market` (price, difficulty, halving) and `miners` (per-miner revenue and power); `fleet.history` adds the P&L chart."
+        text="Query the nodescope profitability source: `market` (price, difficulty, halving) and `miners` (per-miner revenue and power); `fleet.history` adds the P&L chart, `tariffs` the time-of-use periods, `hashprice.forward` the forward hashprice."
       />
     );
   }
@@ -83,6 +86,15 @@ export function ProfitabilityPanel({ data, options, width, height, timeZone }: P
           </>
         )}
         <Kpi testId="kpi-hashprice" label="Hashprice" value={text(hashpricePerThDay(market.difficulty, market.blockReward, market.price) * perUnit)} note={`per ${options.hashpriceUnit}/s per day`} />
+        {forward && (
+          <Kpi
+            testId="kpi-forward-hashprice"
+            label={`Forward hashprice (next ${forward.blocks} blocks)`}
+            value={text(forward.forward * perUnit)}
+            color={forward.premiumPercent !== null && forward.premiumPercent > 0 ? theme.colors.success.text : undefined}
+            note={`144-block ${text(forward.trailing * perUnit)}${forward.premiumPercent === null ? '' : ` · ${forward.premiumPercent > 0 ? '+' : ''}${forward.premiumPercent.toFixed(1)} %`}`}
+          />
+        )}
         <Kpi testId="kpi-halving" label="Next halving" value={market.daysToHalving === null ? '—' : `${fixed(market.daysToHalving, 0)} days`} note={market.blocksToHalving === null ? undefined : `${market.blocksToHalving.toLocaleString('en-US')} blocks`} />
         <Kpi
           testId="kpi-retarget"
@@ -115,6 +127,12 @@ export function ProfitabilityPanel({ data, options, width, height, timeZone }: P
           )}
         </div>
       </div>
+      {tariffs.length > 0 && (
+        <div>
+          <div className={styles.section}>Tariff periods (profit per hour at the 144-block hashprice{forward ? '; forward per kWh at the projected fees' : ''})</div>
+          <TariffPeriods rows={tariffs} money={money} currencySymbol={symbol} />
+        </div>
+      )}
     </div>
   );
 }

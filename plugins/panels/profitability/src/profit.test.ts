@@ -1,7 +1,7 @@
 import { btcPerDay, profitability } from '@nodescope/shared';
 import { describe, expect, it } from 'vitest';
-import { computeFleet, readHistory, readMarket, readMiners, sortMiners } from './profit';
-import { historyFrame, MARKET, marketFrame, minersFrame } from './testing';
+import { computeFleet, readForward, readHistory, readMarket, readMiners, readTariffs, sortMiners } from './profit';
+import { forwardFrame, historyFrame, MARKET, marketFrame, minersFrame, tariffsFrame } from './testing';
 
 describe('readMarket', () => {
   it('reads the market row', () => {
@@ -85,5 +85,24 @@ describe('readHistory', () => {
       { time: 3_600_000, revenue: 21, cost: 15, profit: 6 },
       { time: 7_200_000, revenue: 22, cost: 15, profit: 7 },
     ]);
+  });
+});
+
+describe('tariff periods and forward hashprice', () => {
+  it('reads the tariffs frame row by row', () => {
+    const rows = readTariffs([marketFrame(), tariffsFrame()]);
+    expect(rows.map((r) => [r.period, r.pricePerKwh, r.hoursPerWeek, r.curtailedHoursPerWeek, r.active, r.stopCurtailing])).toEqual([
+      ['base', 0.08, 92, 0, false, false],
+      ['peak', 0.12, 20, 10, true, true],
+      ['night', 0.05, 56, 0, false, false],
+    ]);
+    expect(readTariffs([marketFrame()])).toEqual([]);
+  });
+
+  it('reads the forward row; without it there is none', () => {
+    const f = readForward([forwardFrame()])!;
+    expect(f).toMatchObject({ blocks: 3, forward: 0.1232139766, trailing: 0.0653788447, forwardFeesPerBlock: 3 });
+    expect(f.premiumPercent!).toBeCloseTo((0.1232139766 / 0.0653788447 - 1) * 100, 9);
+    expect(readForward([marketFrame()])).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@
 // the browser with the same pure functions the proxy uses (@nodescope/shared profitability.ts).
 import { type DataFrame, type Field, FieldType } from '@grafana/data';
 import {
+  FORWARD_FIELDS as FW,
   halvingInfo,
   hashpricePerThDay,
   MARKET_FIELDS as M,
@@ -11,6 +12,7 @@ import {
   type ProfitResult,
   profitability,
   retargetInfo,
+  TARIFF_FIELDS as T,
   whatIf,
 } from '@nodescope/shared';
 import type { MinerSort } from './types';
@@ -174,4 +176,70 @@ export function sortMiners(rows: MinerProfit[], sort: MinerSort): MinerProfit[] 
   if (sort === 'name') return copy.sort((a, b) => a.miner.localeCompare(b.miner, 'en', { numeric: true }));
   const sign = sort === 'profit-asc' ? 1 : -1;
   return copy.sort((a, b) => sign * (a.result.profitPerDay - b.result.profitPerDay));
+}
+
+/** One tariff period of one fleet, as the source's `tariffs` frame gives it. */
+export interface TariffPeriod {
+  fleet: string;
+  period: string;
+  pricePerKwh: number;
+  hoursPerWeek: number;
+  curtailedHoursPerWeek: number;
+  active: boolean;
+  curtailedNow: boolean;
+  profitPerHour: number | null;
+  breakEvenPrice: number | null;
+  forwardRevenuePerKwh: number | null;
+  stopCurtailing: boolean;
+}
+
+export function readTariffs(frames: DataFrame[]): TariffPeriod[] {
+  const frame = frames.find((f) => f.name === MINING_FRAMES.tariffs || (Boolean(byName(f, T.period)) && Boolean(byName(f, T.pricePerKwh))));
+  if (!frame) return [];
+  const col = (name: string) => byName(frame, name)?.values;
+  const rows: TariffPeriod[] = [];
+  for (let i = 0; i < frame.length; i++) {
+    const price = num(col(T.pricePerKwh)?.[i]);
+    if (price === null) continue;
+    rows.push({
+      fleet: String(col(T.fleet)?.[i] ?? ''),
+      period: String(col(T.period)?.[i] ?? ''),
+      pricePerKwh: price,
+      hoursPerWeek: num(col(T.hoursPerWeek)?.[i]) ?? 0,
+      curtailedHoursPerWeek: num(col(T.curtailedHoursPerWeek)?.[i]) ?? 0,
+      active: col(T.active)?.[i] === true,
+      curtailedNow: col(T.curtailedNow)?.[i] === true,
+      profitPerHour: num(col(T.profitPerHour)?.[i]),
+      breakEvenPrice: num(col(T.breakEvenPrice)?.[i]),
+      forwardRevenuePerKwh: num(col(T.forwardRevenuePerKwh)?.[i]),
+      stopCurtailing: col(T.stopCurtailing)?.[i] === true,
+    });
+  }
+  return rows;
+}
+
+/** The `hashprice.forward` row: forward and trailing hashprice per TH/s per day. */
+export interface ForwardHashprice {
+  blocks: number;
+  forward: number;
+  trailing: number;
+  forwardFeesPerBlock: number | null;
+  trailingFeesPerBlock: number | null;
+  premiumPercent: number | null;
+}
+
+export function readForward(frames: DataFrame[]): ForwardHashprice | undefined {
+  const frame = frames.find((f) => f.name === MINING_FRAMES.forward || (Boolean(byName(f, FW.forwardHashprice)) && Boolean(byName(f, FW.trailingHashprice))));
+  if (!frame || frame.length === 0) return undefined;
+  const forward = num(first(frame, FW.forwardHashprice));
+  const trailing = num(first(frame, FW.trailingHashprice));
+  if (forward === null || trailing === null) return undefined;
+  return {
+    blocks: num(first(frame, FW.blocks)) ?? 0,
+    forward,
+    trailing,
+    forwardFeesPerBlock: num(first(frame, FW.forwardFeesPerBlock)),
+    trailingFeesPerBlock: num(first(frame, FW.trailingFeesPerBlock)),
+    premiumPercent: num(first(frame, FW.forwardPremiumPercent)),
+  };
 }
