@@ -41,6 +41,9 @@ sources:
     expect(() => parseConfig('server: { apiKey: ${NOPE} }', 'p.yaml', {})).toThrow(
       'p.yaml: server.apiKey: environment variable NOPE is not set'
     );
+    expect(() => parseConfig('sources:\n  - { id: btc-main, kind: bitcoin, rpc: { user: u, password: ${BTC_PASS} } }', 'p.yaml', {})).toThrow(
+      'p.yaml: sources[0] (id btc-main).rpc.password: environment variable BTC_PASS is not set'
+    );
   });
 
   it('reports an unreadable file', async () => {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { explainIssue } from './explain.js';
+import { describePath, explainIssue } from './explain.js';
 import { configSchema, type ProxyConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -38,11 +38,11 @@ export function protectEnvRefs(text: string): { text: string; refs: EnvRef[] } {
   return { text: out, refs };
 }
 
-function resolveRef(ref: EnvRef, env: NodeJS.ProcessEnv, file: string, path: PropertyKey[]): string {
+function resolveRef(ref: EnvRef, env: NodeJS.ProcessEnv, file: string, path: PropertyKey[], root: unknown): string {
   const found = env[ref.name];
   if (found !== undefined && found !== '') return found;
   if (ref.fallback !== undefined) return ref.fallback;
-  throw new ConfigError(`${file}: ${formatPath(path)}: environment variable ${ref.name} is not set`);
+  throw new ConfigError(`${file}: ${describePath(path, root)}: environment variable ${ref.name} is not set`);
 }
 
 /**
@@ -54,22 +54,23 @@ export function expandEnvRefs(
   refs: EnvRef[],
   env: NodeJS.ProcessEnv,
   file: string,
-  path: PropertyKey[] = []
+  path: PropertyKey[] = [],
+  root: unknown = value
 ): unknown {
   if (typeof value === 'string') {
     const whole = WHOLE_PLACEHOLDER.exec(value);
     if (whole) {
-      const text = resolveRef(refs[Number(whole[1])]!, env, file, path);
+      const text = resolveRef(refs[Number(whole[1])]!, env, file, path, root);
       if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
       if (text === 'true' || text === 'false') return text === 'true';
       return text;
     }
-    return value.replace(PLACEHOLDER, (_m, index: string) => resolveRef(refs[Number(index)]!, env, file, path));
+    return value.replace(PLACEHOLDER, (_m, index: string) => resolveRef(refs[Number(index)]!, env, file, path, root));
   }
-  if (Array.isArray(value)) return value.map((item, index) => expandEnvRefs(item, refs, env, file, [...path, index]));
+  if (Array.isArray(value)) return value.map((item, index) => expandEnvRefs(item, refs, env, file, [...path, index], root));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, expandEnvRefs(item, refs, env, file, [...path, key])])
+      Object.entries(value).map(([key, item]) => [key, expandEnvRefs(item, refs, env, file, [...path, key], root)])
     );
   }
   return value;
