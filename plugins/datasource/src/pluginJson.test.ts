@@ -59,10 +59,9 @@ describe('nodescope-crypto-datasource plugin.json', () => {
     }
   });
 
-  it('declares what the frontend datasource does, and no backend or alerting it does not have', () => {
+  it('declares what the datasource does: a Go backend (pkg/) that serves alerting, named as the build names its binaries', () => {
     expect(json).toMatchObject({ metrics: true, annotations: true, logs: true, streaming: true });
-    expect(json.backend).toBeUndefined();
-    expect(json.alerting).toBeUndefined();
-    expect(json.executable).toBeUndefined();
+    // Grafana starts <executable>_<os>_<arch>[.exe] (scripts/build-backend.mjs writes gpx_nodescope_*)
+    expect(json).toMatchObject({ backend: true, alerting: true, executable: 'gpx_nodescope' });
   });
 });

@@ -811,7 +811,9 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
     }
 
     // backendbinary: the capability flags agree with the files
-    const executables = [...files.keys()].filter((file) => file.startsWith(base) && /(^|\/)gpx_[^/]*$/.test(file));
+    // a plugin's binaries sit in its own folder, where Grafana looks up <executable>_<os>_<arch>;
+    // a nested plugin's binaries (datasource/gpx_*) are that plugin's, not the app's
+    const executables = [...files.keys()].filter((file) => file.startsWith(base) && /^gpx_[^/]*$/.test(file.slice(base.length)));
     if (metadata.backend === true) {
       // binarypermissions: some <executable>_<os>_<arch> exists, each with mode 0755
       const executable = typeof metadata.executable === 'string' ? metadata.executable : '';

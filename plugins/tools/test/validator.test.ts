@@ -478,4 +478,18 @@ describe('binarypermissions (modes read from the zip itself)', () => {
   it('binarypermissions/binary-executable-found: backend true without any binary fails', () => {
     expect(check(backendZip(0o755, false))).toContain('binarypermissions/binary-executable-found');
   });
+  it("a nested plugin's binaries belong to it: declared there they pass, undeclared there they fail there, never at the root", () => {
+    const nestedZip = (declared: boolean) => {
+      const archive = fixtureArchive();
+      if (declared) editJson(archive, 'panels/gauge/plugin.json', (json) => Object.assign(json, { backend: true, executable: 'gpx_gauge' }));
+      const entries: Zippable = {};
+      for (const [name, data] of archive) entries[name] = [data, { os: 3, attrs: (0o100644 << 16) >>> 0 }];
+      entries[`${FIXTURE_ID}/panels/gauge/gpx_gauge_linux_amd64`] = [new Uint8Array([0x7f, 0x45, 0x4c, 0x46]), { os: 3, attrs: (0o100755 << 16) >>> 0 }];
+      return zipSync(entries);
+    };
+    expect(check(nestedZip(true))).toEqual(['manifest/unsigned-plugin']);
+    const findings = validateArchive(readZip(nestedZip(false)), { ...GOOD_OPTIONS, modes: readZipModes(nestedZip(false)) });
+    const undeclared = findings.filter((f) => f.rule === 'backend-found-but-not-declared');
+    expect(undeclared.map((f) => f.message.split(':')[0])).toEqual(['panels/gauge/plugin.json']);
+  });
 });
