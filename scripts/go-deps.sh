@@ -15,4 +15,8 @@ if ! grep -qx "Version: $GETH_VERSION-stable" <<<"$geth_version"; then
   echo "go install geth v$GETH_VERSION into $GOBIN"
   go install "github.com/ethereum/go-ethereum/cmd/geth@v$GETH_VERSION" || { echo "geth install failed"; exit 1; }
 fi
+
+# the datasource backend's modules (grafana-plugin-sdk-go, hashicorp/go-plugin, pinned in its
+# go.sum) into the module cache, before npm run build compiles gpx_nodescope_* and go test runs
+(cd plugins/datasource && go mod download) || { echo "go mod download (plugins/datasource) failed"; exit 1; }
 exit 0
