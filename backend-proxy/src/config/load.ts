@@ -17,12 +17,6 @@ const ENV_PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const PLACEHOLDER = /__nodescope_env_(\d+)__/g;
 const WHOLE_PLACEHOLDER = /^__nodescope_env_(\d+)__$/;
 
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
-  return out || '(root)';
-}
-
 interface EnvRef {
   name: string;
   fallback: string | undefined;
