@@ -129,6 +129,33 @@ describe('/v3/health: versions and answers agree with stacks-core', () => {
     });
   });
 
+  // stacks-core's own cases: stacks-network/stacks-core@3.2.0.0.1:stackslib/src/net/api/tests/gethealth.rs
+  // asserts status 500 and these exact texts (the body is HttpServerError's text/plain payload)
+  it.each([
+    ['test_get_health_500_no_initial_neighbors (:314, :348)', 'No viable bootstrap peers found, unable to determine health'],
+    ['test_get_health_500_no_inv_state_pre_nakamoto (:353, :378)', 'Peer inventory state (Epoch 2.x) not found, unable to determine health.'],
+    ['test_get_health_500_no_download_state (:383, :403)', 'Nakamoto block downloader not found (Epoch 3.0+), unable to determine health.'],
+    ['test_get_health_500_no_peers_stats (:408, :428)', "Couldn't obtain stats on any bootstrap peers, unable to determine health."],
+  ])('%s: node.info reports the message, the source stays ok', async (_case, message) => {
+    const { createServer } = await import('node:http');
+    const s = await sim({ serverVersion: 'stacks-node 3.2.0.0.1 (release/3.2.0.0.1:4a7dfc2, release build, linux [x86_64])' });
+    // a node stand-in: /v3/health as the upstream test asserts, every other path from the simulator
+    const server = createServer(async (req, res) => {
+      if (req.url === '/v3/health') return void res.writeHead(500, { 'content-type': 'text/plain' }).end(message);
+      const upstream = await fetch(`${s.rpcUrl}${req.url}`);
+      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const config = stacksConfigSchema.parse({ id: 'stx-1', kind: 'stacks', rpcUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, timeoutMs: 1_000 });
+    const source = createStacksSource(config, ctx);
+    cleanups.push(() => source.stop());
+    const [frame] = await source.queries['node.info']!(inputAround(clock));
+    expect(firstValue(frame, 'health_message')).toBe(message);
+    expect(firstValue(frame, 'stacks_tip_height')).toBe(171_000);
+    expect(source.health().status).toBe('ok');
+  });
+
   it('a 500 that is not the node speaking (HTML from a reverse proxy) is still a failure', async () => {
     const { createServer } = await import('node:http');
     const server = createServer((req, res) => {
