@@ -16,7 +16,9 @@ if ! grep -qx "Version: $GETH_VERSION-stable" <<<"$geth_version"; then
   go install "github.com/ethereum/go-ethereum/cmd/geth@v$GETH_VERSION" || { echo "geth install failed"; exit 1; }
 fi
 
-# the datasource backend's modules (grafana-plugin-sdk-go, hashicorp/go-plugin, pinned in its
-# go.sum) into the module cache, before npm run build compiles gpx_nodescope_* and go test runs
-(cd plugins/datasource && go mod download) || { echo "go mod download (plugins/datasource) failed"; exit 1; }
+# the datasource backend's and the harness bridge's modules (grafana-plugin-sdk-go,
+# hashicorp/go-plugin, pinned in their go.sum) into the module cache, before npm run build compiles gpx_nodescope_* and go test runs
+for mod in plugins/datasource e2e/grafana-bridge; do
+  (cd "$mod" && go mod download) || { echo "go mod download ($mod) failed"; exit 1; }
+done
 exit 0
