@@ -148,7 +148,7 @@ sources:
   });
 
   it('a stacks config with a wrong field names it', () => {
-    expect(() => parseConfig('sources:\n  - { id: stx-1, kind: stacks, rpcUrl: ftp://x }\n', 'bad.yaml', {})).toThrow(/sources\[0\]\.rpcUrl|sources\.0\.rpcUrl/);
+    expect(() => parseConfig('sources:\n  - { id: stx-1, kind: stacks, rpcUrl: ftp://x }\n', 'bad.yaml', {})).toThrow(/sources\[0\] \(id stx-1\)\.rpcUrl/);
     expect(() => parseConfig('sources:\n  - { id: g, kind: geth, adminPeers: yes-please }\n', 'bad.yaml', {})).toThrow(/adminPeers/);
   });
 });
