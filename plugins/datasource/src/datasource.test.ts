@@ -189,6 +189,16 @@ describe('NodescopeDataSource', () => {
       subscription.unsubscribe();
     });
 
+    it('a live target whose seed query fails names the source once (the proxy\'s error already starts with it)', async () => {
+      fakeBackendSrv({ 'POST /api/query': () => ({ results: { A: { frames: [], error: 'btc-main: RPC connection to <upstream> failed', status: 502 } } }) });
+      const { ds } = liveSetup();
+      const responses: DataQueryResponse[] = [];
+      const subscription = ds.query(request<NodescopeQuery>([{ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info', live: true }])).subscribe((r) => responses.push(r));
+      await tick();
+      expect(responses.at(-1)!.errors?.[0]?.message).toBe('btc-main: RPC connection to <upstream> failed');
+      subscription.unsubscribe();
+    });
+
     it('a panel with several live targets: one POST seeds them, one connection carries them', async () => {
       const { requests } = fakeBackendSrv({
         'POST /api/query': (req) => ({

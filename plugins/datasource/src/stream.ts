@@ -81,7 +81,8 @@ export function streamLive(api: ProxyClient, live: LiveRequest): Observable<Data
         for (const entry of entries) {
           const result = results[entry.key];
           if (result?.error) {
-            fail(entry, `${entry.sourceId} ${entry.target.query}: ${result.error}`);
+            // the proxy's per-query error already starts with the source id (as frames.ts shows it)
+            fail(entry, result.error.startsWith(`${entry.sourceId}:`) ? result.error : `${entry.sourceId} ${entry.target.query}: ${result.error}`);
             continue;
           }
           entry.rings = (result?.frames ?? []).map((json) => ringFrom(shapeFrame(json, entry.target, entry.sourceId), capacity));
