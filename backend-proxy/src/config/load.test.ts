@@ -125,6 +125,18 @@ sources:
       expect(message).not.toContain('fleets[0]');
     });
 
+    it.each([
+      ['server: oops', 'server: expected object, got "oops"'],
+      ['sources: oops', 'sources: expected array, got "oops"'],
+      ['sources: [1, null]', 'sources[1]: expected object, got null'],
+      ['sources:\n  - { id: p, kind: profitability, fleets: 5, electricityPerKwh: 0.1 }', 'sources[0] (id p).fleets: expected array, got 5'],
+      ['sources:\n  - { id: p, kind: profitability, fleets: [1, { a: 1 }], bitcoinSource: 7, electricityPerKwh: 0.1 }', 'sources[0] (id p).fleets[1]: expected string, got a map'],
+      ['server: { host: 5 }', 'server.host: expected string, got 5'],
+      ['42', '(root): expected object, got 42'],
+    ])('reports %j as a config error, never a crash', (text, line) => {
+      expect(fail(text)).toContain(line);
+    });
+
     it('accepts references that resolve', () => {
       const config = parseConfig(
         `sources:

@@ -133,14 +133,15 @@ function checkCrossReferences(sources: SourceEntry[], ctx: z.RefinementCtx): voi
       });
     }
   };
+  // values of the wrong type already have their own issue
+  const isId = (value: unknown): value is string => typeof value === 'string';
   sources.forEach((source, index) => {
     if (!valid(source)) return;
     if (source.kind === 'profitability') {
-      (source.fleets ?? []).forEach((fleet, at) => check(index, ['fleets', at], fleet, 'cgminer', 'the fleet'));
-      if (source.bitcoinSource) check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
-    } else if (source.kind === 'stacks' && source.bitcoinSource) {
-      check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
-    } else if (source.kind === 'lightning' && source.bitcoinSource) {
+      const fleets: unknown[] = Array.isArray(source.fleets) ? source.fleets : [];
+      fleets.forEach((fleet, at) => isId(fleet) && check(index, ['fleets', at], fleet, 'cgminer', 'the fleet'));
+      if (isId(source.bitcoinSource)) check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
+    } else if ((source.kind === 'stacks' || source.kind === 'lightning') && isId(source.bitcoinSource)) {
       check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
     }
   });
