@@ -40,7 +40,9 @@ func TestCallResourceForwardsToTheProxy(t *testing.T) {
 	})
 	ds := newTestDatasource(t, instanceSettings(proxy.URL, "secret", nil))
 	// Grafana hands the plugin the path after /resources/ and the URL with its query string
-	// (grafana/grafana pkg/api/plugin_resource.go builds CallResourceRequest{Path, URL})
+	// (grafana/grafana@a14cc43da29cd998fd51ee723f7b18dfc8768498 pkg/api/plugin_resource.go
+	// pluginResourceRequest + makePluginResourceRequest: Path = the part after resources/, URL = it
+	// with the query string)
 	r := callResource(t, ds, "GET", "variables", "variables?name=miners&sourceId=farm-a")
 	if r.Status != 200 || string(r.Body) != `{"values":[{"text":"s9-1","value":"s9-1"}]}` {
 		t.Fatalf("%d %s", r.Status, r.Body)
