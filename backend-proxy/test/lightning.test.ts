@@ -8,8 +8,8 @@ import { toFrame } from '@nodescope/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ClnRestClient, LndRestClient } from '../src/sources/lightning/client.js';
 import { lightningConfigSchema } from '../src/sources/lightning/config.js';
-import { createLightningSource, type LightningSource } from '../src/sources/lightning/index.js';
-import { SIM_NODE_PUBKEY, startLightningSimulator, type LightningImplementation, type LightningSimulator } from '../src/simulators/lightning/index.js';
+import { createLightningSource } from '../src/sources/lightning/index.js';
+import { SIM_NODE_PUBKEY, startLightningSimulator, type LightningImplementation } from '../src/simulators/lightning/index.js';
 import type { Source } from '../src/sources/types.js';
 import { cleanupAfterEach, createClockedContext, firstValue, inputAround, TEST_CLOCK_START, type TestContext } from './helpers.js';
 
