@@ -1,6 +1,8 @@
 // I/O only: Freqtrade's REST API v1 over HTTP with Basic or JWT auth. Every request is checked
 // against a read-only allow-list before a socket is opened, so no query can ever reach
 // forceenter/forceexit/start/stop/reload_config/blacklist writes or deletes.
+import { BodyTooLargeError, readBodyText } from '../../core/body.js';
+import { chargeUpstream } from '../../core/budget.js';
 import { UpstreamError } from '../types.js';
 import type {
   BalanceResponse,
@@ -223,6 +225,7 @@ export class FreqtradeClient {
     if (!isAllowedRequest(method, path, query)) {
       throw new UpstreamError(`freqtrade: ${method} ${path} refused: not an allow-listed read-only call`, 'not-allowed', false);
     }
+    chargeUpstream(1, `freqtrade ${path}`);
     const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
     const url = `${this.base}${path}${search ? `?${search}` : ''}`;
     const label = path.slice(API.length + 1);
@@ -241,7 +244,17 @@ export class FreqtradeClient {
         failure = 'network';
         throw new UpstreamError(`freqtrade ${method} ${path}: ${describeNetworkError(error, this.options.timeoutMs)}`, 'network', true);
       }
-      const text = await response.text().catch(() => '');
+      let text = '';
+      try {
+        text = await readBodyText(response);
+      } catch (error) {
+        // an error page that cannot be read still has its status; a 200 whose body cannot is a failure
+        if (response.ok) {
+          failure = error instanceof BodyTooLargeError ? 'too_large' : 'network';
+          const why = error instanceof BodyTooLargeError ? error.message : describeNetworkError(error, this.options.timeoutMs);
+          throw new UpstreamError(`freqtrade ${method} ${path}: ${why}`, failure, failure === 'network');
+        }
+      }
       if (!response.ok) {
         failure = `http_${response.status}`;
         const detail = errorDetail(text);

@@ -1,6 +1,8 @@
 // I/O only. The node's RPC can be asked for three read-only paths and nothing else; the check
 // runs before any socket opens, whatever a caller passes. Error messages name the path, never the
 // configured URL (which may carry user:password@).
+import { BodyTooLargeError, readBodyText } from '../../core/body.js';
+import { BudgetExceededError, chargeUpstream } from '../../core/budget.js';
 import type { SelfMetrics } from '../../core/metrics.js';
 import { UpstreamError } from '../types.js';
 
@@ -20,14 +22,16 @@ export async function httpGet(url: string, what: string, options: HttpGetOptions
   const labels = { source: options.sourceId, upstream: options.upstream, method: what };
   const { target, headers } = withoutCredentials(url);
   try {
+    chargeUpstream(1, `${options.upstream} ${what}`);
     const response = await fetch(target, { signal: AbortSignal.timeout(options.timeoutMs), headers });
-    const body = await response.text();
+    const body = await readBodyText(response);
     options.self?.upstreamLatency.observe(labels, (performance.now() - started) / 1000);
     return { status: response.status, body, contentType: response.headers.get('content-type') ?? '' };
   } catch (error) {
-    const reason = errorReason(error);
+    if (error instanceof BudgetExceededError) throw error; // the request's, not the upstream's
+    const reason = error instanceof BodyTooLargeError ? 'too_large' : errorReason(error);
     options.self?.upstreamErrors.inc({ source: options.sourceId, upstream: options.upstream, reason });
-    throw new UpstreamError(`${options.upstream} ${what}: ${reason}`, reason);
+    throw new UpstreamError(`${options.upstream} ${what}: ${error instanceof BodyTooLargeError ? error.message : reason}`, reason);
   }
 }
 
