@@ -6,12 +6,15 @@ import {
   FEE_BAND_EDGES,
   feeBandLabel,
   HISTOGRAM_FIELDS,
+  FORWARD_FIELDS as FW,
   MARKET_FIELDS as M,
   MINING_FRAMES,
   PEER_FIELDS,
   PROFIT_FIELDS as P,
   PROFIT_HISTORY_FIELDS as H,
   PROJECTED_BLOCK_FIELDS as B,
+  TARIFF_FIELDS as TF,
+  btcPerDay,
   findMinerSpec,
   halvingInfo,
   hashpricePerThDay,
@@ -372,7 +375,43 @@ export function profitabilityFrames(now: number, seed = 5): DataFrameJSON[] {
     { name: H.profitPerDay, type: 'number', unit: 'currencyUSD', values: history.map((h) => h.r.profitPerDay) },
     { name: H.price, type: 'number', unit: 'currencyUSD', values: history.map((h) => h.p) },
   ]);
-  return [market, minersFrame, historyFrame];
+  // tariffs and forward hashprice as the source's tariff.ts / forward.ts compute them: Monday 18:30,
+  // the peak (curtailed 18-20), while the mempool's next three blocks pay 3 BTC of fees each
+  const forwardReward = subsidy + 3;
+  const kw = fleetWatts / 1000;
+  const perHour = (reward: number) => (btcPerDay(fleetHash, difficulty, reward, poolFeePercent) * price) / 24;
+  const periods = [
+    { name: 'base', price: electricityPerKwh, hours: 92, curtailed: 0, active: false },
+    { name: 'peak', price: 0.14, hours: 20, curtailed: 10, active: true },
+    { name: 'night', price: 0.045, hours: 56, curtailed: 0, active: false },
+  ].map((p) => {
+    const profit = perHour(blockReward) - kw * p.price;
+    const forwardPerKwh = perHour(forwardReward) / kw;
+    return { ...p, profit, forwardPerKwh, breakEven: (kw * p.price * 24) / btcPerDay(fleetHash, difficulty, blockReward, poolFeePercent), stop: (p.curtailed > 0 || profit < 0) && forwardPerKwh > p.price };
+  });
+  const tariffs = toFrame(MINING_FRAMES.tariffs, [
+    { name: TF.fleet, type: 'string', values: periods.map(() => 'farm-a') },
+    { name: TF.period, type: 'string', values: periods.map((p) => p.name) },
+    { name: TF.pricePerKwh, type: 'number', unit: 'currencyUSD', values: periods.map((p) => p.price) },
+    { name: TF.hoursPerWeek, type: 'number', unit: 'h', values: periods.map((p) => p.hours) },
+    { name: TF.curtailedHoursPerWeek, type: 'number', unit: 'h', values: periods.map((p) => p.curtailed) },
+    { name: TF.active, type: 'boolean', values: periods.map((p) => p.active) },
+    { name: TF.curtailedNow, type: 'boolean', values: periods.map((p) => p.active) },
+    { name: TF.profitPerHour, type: 'number', unit: 'currencyUSD', values: periods.map((p) => p.profit) },
+    { name: TF.breakEvenPrice, type: 'number', unit: 'currencyUSD', values: periods.map((p) => p.breakEven) },
+    { name: TF.forwardRevenuePerKwh, type: 'number', unit: 'currencyUSD', values: periods.map((p) => p.forwardPerKwh) },
+    { name: TF.stopCurtailing, type: 'boolean', values: periods.map((p) => p.stop) },
+  ]);
+  const forward = toFrame(MINING_FRAMES.forward, [
+    one(FW.time, 'time', now),
+    one(FW.blocks, 'number', 3, 'none'),
+    one(FW.forwardFeesPerBlock, 'number', 3, 'currencyBTC'),
+    one(FW.trailingFeesPerBlock, 'number', feesPerBlock, 'currencyBTC'),
+    one(FW.forwardHashprice, 'number', hashpricePerThDay(difficulty, forwardReward, price), 'currencyUSD'),
+    one(FW.trailingHashprice, 'number', hashpricePerThDay(difficulty, blockReward, price), 'currencyUSD'),
+    one(FW.forwardPremiumPercent, 'number', (forwardReward / blockReward - 1) * 100, 'percent'),
+  ]);
+  return [market, minersFrame, historyFrame, tariffs, forward];
 }
 
 /** Named datasets a scenario can ask for. */

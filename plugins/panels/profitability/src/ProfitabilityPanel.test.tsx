@@ -80,7 +80,8 @@ describe('ProfitabilityPanel', () => {
     renderPanel([...all(), tariffsFrame(), forwardFrame()], {}, {}, mode);
     // per PH/s per day: 0.1232139766 · 1000 = $123.21 against $65.38, +88.5 %
     expect(screen.getByTestId('kpi-forward-hashprice')).toHaveTextContent('$123.21');
-    expect(screen.getByTestId('kpi-forward-hashprice')).toHaveTextContent('144-block $65.38 · +88.5 %');
+    expect(screen.getByTestId('kpi-forward-hashprice')).toHaveTextContent('next 3 blocks · +88.5 %');
+    expect(screen.getByTestId('kpi-forward-hashprice')).toHaveAttribute('title', expect.stringContaining('144-block hashprice $65.38'));
     const rows = screen.getAllByTestId('tariff-row');
     expect(rows.map((r) => r.textContent)).toEqual([
       expect.stringMatching(/^base\$0\.08092\$0\.01\$97,392\$0\.155$/),

@@ -86,15 +86,6 @@ export function ProfitabilityPanel({ data, options, width, height, timeZone }: P
           </>
         )}
         <Kpi testId="kpi-hashprice" label="Hashprice" value={text(hashpricePerThDay(market.difficulty, market.blockReward, market.price) * perUnit)} note={`per ${options.hashpriceUnit}/s per day`} />
-        {forward && (
-          <Kpi
-            testId="kpi-forward-hashprice"
-            label={`Forward hashprice (next ${forward.blocks} blocks)`}
-            value={text(forward.forward * perUnit)}
-            color={forward.premiumPercent !== null && forward.premiumPercent > 0 ? theme.colors.success.text : undefined}
-            note={`144-block ${text(forward.trailing * perUnit)}${forward.premiumPercent === null ? '' : ` · ${forward.premiumPercent > 0 ? '+' : ''}${forward.premiumPercent.toFixed(1)} %`}`}
-          />
-        )}
         <Kpi testId="kpi-halving" label="Next halving" value={market.daysToHalving === null ? '—' : `${fixed(market.daysToHalving, 0)} days`} note={market.blocksToHalving === null ? undefined : `${market.blocksToHalving.toLocaleString('en-US')} blocks`} />
         <Kpi
           testId="kpi-retarget"
@@ -127,10 +118,32 @@ export function ProfitabilityPanel({ data, options, width, height, timeZone }: P
           )}
         </div>
       </div>
-      {tariffs.length > 0 && (
-        <div>
-          <div className={styles.section}>Tariff periods (profit per hour at the 144-block hashprice{forward ? '; forward per kWh at the projected fees' : ''})</div>
-          <TariffPeriods rows={tariffs} money={money} currencySymbol={symbol} />
+      {(tariffs.length > 0 || forward) && (
+        <div className={styles.energy}>
+          {forward && (
+            <div className={styles.forward}>
+              <Kpi
+                testId="kpi-forward-hashprice"
+                label="Forward hashprice"
+                title={`Next ${forward.blocks} blocks at the fees waiting in the mempool, against the 144-block hashprice ${text(forward.trailing * perUnit)}`}
+                value={text(forward.forward * perUnit)}
+                color={forward.premiumPercent !== null && forward.premiumPercent > 0 ? theme.colors.success.text : undefined}
+                note={`next ${forward.blocks} blocks${forward.premiumPercent === null ? '' : ` · ${forward.premiumPercent > 0 ? '+' : ''}${forward.premiumPercent.toFixed(1)} %`}`}
+              />
+              <Kpi
+                testId="kpi-forward-fees"
+                label="Fees per block"
+                value={forward.forwardFeesPerBlock === null ? '—' : `${forward.forwardFeesPerBlock.toFixed(3)} BTC`}
+                note={`144-block ${forward.trailingFeesPerBlock === null ? '—' : `${forward.trailingFeesPerBlock.toFixed(3)} BTC`}`}
+              />
+            </div>
+          )}
+          {tariffs.length > 0 && (
+            <div className={styles.tariffs}>
+              <div className={styles.section}>Tariff periods · profit per hour at the 144-block hashprice{forward ? ', forward per kWh at the projected fees' : ''}</div>
+              <TariffPeriods rows={tariffs} money={money} currencySymbol={symbol} />
+            </div>
+          )}
         </div>
       )}
     </div>
@@ -150,5 +163,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
   bars: css({ flex: '1 1 auto', minWidth: 0, overflowY: 'auto' }),
   side: css({ flex: '0 0 auto', display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
   section: css(caption(theme), { marginBottom: theme.spacing(0.5) }),
+  energy: css({ display: 'flex', gap: theme.spacing(2), flexWrap: 'wrap', alignItems: 'flex-start' }),
+  forward: css({ display: 'grid', gridTemplateColumns: 'repeat(2, minmax(140px, 1fr))', gap: theme.spacing(1), flex: '0 0 auto' }),
+  tariffs: css({ flex: '1 1 520px', minWidth: 0 }),
   muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
 });

@@ -4,10 +4,10 @@ import { useStyles2 } from '@grafana/ui';
 import React from 'react';
 
 /** One figure with its label and a small note (stat-panel look, theme colours). */
-export function Kpi({ label, value, note, color, testId }: { label: string; value: string; note?: string; color?: string; testId?: string }) {
+export function Kpi({ label, value, note, color, testId, title }: { label: string; value: string; note?: string; color?: string; testId?: string; title?: string }) {
   const styles = useStyles2(getStyles);
   return (
-    <div className={styles.card} data-testid={testId}>
+    <div className={styles.card} data-testid={testId} title={title}>
       <div className={styles.label}>{label}</div>
       <div className={styles.value} style={color ? { color } : undefined}>
         {value}
