@@ -141,4 +141,18 @@ describe('README: run the proxy against real nodes', () => {
     expect(out).not.toContain('{"level"');
     expect(out).not.toContain(env.NODESCOPE_API_KEY);
   });
+
+  it('at a terminal, the JSON lines come with a one-line pointer to --pretty; in a pipe they do not', () => {
+    const config = join(dir, 'tty.yaml');
+    writeFileSync(config, 'server: { host: 127.0.0.1, port: 0 }\nsources: []\n');
+    const start = `timeout -s TERM 3 node backend-proxy/bin/nodescope-proxy.js --config ${config}`;
+    // util-linux's script(1) gives the proxy a pseudo-terminal as stdout
+    const tty = spawnSync('script', ['-qec', start, '/dev/null'], { cwd: root, env, encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(tty.error, 'script (Debian package bsdutils)').toBeUndefined();
+    expect(tty.stdout).toContain('nodescope-proxy: logs are JSON lines; add --pretty to read them by eye');
+    expect(tty.stdout).toContain('"msg":"listening on http://127.0.0.1:');
+    const piped = spawnSync('bash', ['-c', start], { cwd: root, env, encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(piped.stdout).toContain('"msg":"listening on http://127.0.0.1:');
+    expect(piped.stdout + piped.stderr).not.toContain('--pretty');
+  });
 });
