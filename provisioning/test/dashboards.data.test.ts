@@ -117,6 +117,7 @@ describe('every dashboard query returns data against the demo stack', () => {
           id: 'profit',
           kind: 'profitability',
           fleets: ['farm'],
+          bitcoinSource: 'btc',
           electricityPerKwh: 0.08,
           priceApis: { coingecko: market.url, coincap: market.url },
           difficultyApis: { mempool: market.url, blockchainInfo: market.url },
@@ -140,7 +141,7 @@ describe('every dashboard query returns data against the demo stack', () => {
     }
     const miners = (await (await fetch(`${proxyUrl}/api/variables?sourceId=farm&name=miners`)).json()) as Array<{ value: string }> | { values: Array<{ value: string }> };
     const minerList = Array.isArray(miners) ? miners : miners.values;
-    vars = { ...SOURCE_VARS, network: '', miner: minerList[0]!.value, level: ['error', 'warn', 'info'], kwh: '0.08', jth: '21.5' };
+    vars = { ...SOURCE_VARS, network: '', miner: minerList[0]!.value, level: ['error', 'warn', 'info'], kwh: '0.08', jth: '21.5', minerModel: 'Antminer S21', minerPrice: '3500' };
 
     // Prometheus scraping the same proxy
     prometheus = await startPrometheus(work, {

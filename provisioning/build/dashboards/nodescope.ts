@@ -245,13 +245,19 @@ const market = statsOf(profit('market'), { w: 6, h: 4 });
 
 const profitability: DashboardSpec = {
   ...dashboardInfo('nodescope-profitability', 'Mining profitability', ['mining', 'profitability'], 'Price, difficulty, hashprice and per-miner revenue, cost, profit and break-even'),
-  variables: [sourcesVariable('profit', 'Profitability', 'profitability'), textboxVariable('kwh', 'What-if $/kWh', '0.08'), textboxVariable('jth', 'What-if J/TH', '21.5')],
+  variables: [
+    sourcesVariable('profit', 'Profitability', 'profitability'),
+    textboxVariable('kwh', 'What-if $/kWh', '0.08'),
+    textboxVariable('jth', 'What-if J/TH', '21.5'),
+    textboxVariable('minerModel', 'ROI: model', 'Antminer S21'),
+    textboxVariable('minerPrice', 'ROI: price', '3500'),
+  ],
   annotations: [
     nodescopeAnnotation('Difficulty adjustments', '$profit', 'difficulty', 'purple'),
     nodescopeAnnotation('Halvings', '$profit', 'halving', 'orange'),
   ],
   panels: [
-    profitabilityPanel('Fleet profitability', [profit('miners'), profit('market')], { w: 24, h: 12 }),
+    profitabilityPanel('Fleet profitability', [profit('miners'), profit('market'), profit('tariffs'), profit('hashprice.forward')], { w: 24, h: 15 }),
     market('BTC price', ['price'], { unit: 'currencyUSD' }),
     market('Hashprice (per TH/s/day)', ['hashprice'], { unit: 'currencyUSD', decimals: 4 }),
     market('Next difficulty change', ['difficultyChangePercent'], { unit: 'percent', decimals: 2 }),
@@ -259,6 +265,9 @@ const profitability: DashboardSpec = {
     table('Miners', profit('miners'), { w: 24, h: 9 }),
     timeseries('Fleet revenue, cost and profit', profit('fleet.history'), { w: 24 }),
     table('What if', profit('whatif', { electricityPerKwh: '$kwh', joulesPerTh: '$jth' }), { w: 24, h: 7 }),
+    table('Tariff periods: profit per hour and break-even per period, forward revenue per kWh', profit('tariffs'), { w: 24, h: 7 }),
+    table('Forward hashprice: next blocks from the own mempool vs the 144-block average', profit('hashprice.forward'), { w: 12, h: 6 }),
+    table('ROI and payback of $minerModel at $minerPrice, difficulty +0/2/4 % per retarget', profit('roi', { purchasePrice: '$minerPrice', model: '$minerModel', electricityPerKwh: '$kwh' }), { w: 12, h: 6 }),
   ],
 };
 
