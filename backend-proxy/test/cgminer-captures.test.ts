@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../src/core/history.js';
 import { sendCommands } from '../src/sources/cgminer/client.js';
-import { DEFAULT_FLEET_LIMITS, fleetConditions } from '../src/sources/cgminer/conditions.js';
+import { chipShortfall, DEFAULT_FLEET_LIMITS, fansMissing, fleetConditions, minerNominal } from '../src/sources/cgminer/conditions.js';
 import { maxTemperature, activePool } from '../src/sources/cgminer/model.js';
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource } from '../src/sources/cgminer/index.js';
@@ -48,8 +48,9 @@ describe('Whatsminer btminer (asic-rs v1 captures)', () => {
     // version.reply: STATUS E "invalid cmd", Description "whatsminer v1.1"; devdetails.reply:
     // Driver "bitmicro", Model "M30S+_VE40"; get_version.reply: Msg.fw_ver "20210322.22.REL"
     expect(record.identity).toEqual({ flavour: 'whatsminer', model: 'M30S+_VE40', firmware: '20210322.22.REL' });
-    // btminer answers one command per connection; devs as pyasic reads it (btminer.py:93-95)
-    expect(replay.received.slice(-3)).toEqual(['summary', 'pools', 'devs']);
+    // btminer answers one command per connection; devs as pyasic reads it (btminer.py:93-95),
+    // status for btmineroff (btminer.py:708-722)
+    expect(replay.received.slice(-4)).toEqual(['summary', 'pools', 'devs', 'status']);
     const s = record.snapshot!;
     // summary.reply: "MHS 5s": 70668114.52, "MHS av": 67753251.19
     expect(s.hashrate).toBeCloseTo(70668114.52 * MH, -3);
@@ -73,6 +74,18 @@ describe('Whatsminer btminer (asic-rs v1 captures)', () => {
     // pools.reply: POOL 1 is "Stratum Active": true, Last Share Time 1761061364; 3 pools
     expect(s.pools.map((p) => p.index)).toEqual([1, 2, 3]);
     expect(activePool(s)).toMatchObject({ index: 1, url: 'stratum+tcp://btc.example.pool:3333', user: 'asic-rs.test', lastShareTime: 1761061364000 });
+    // summary.reply "Factory GHS": 68796 -> 6.8796e13 H/s nominal, from the firmware (it wins
+    // over the M30S+ table row of 100 TH/s); "Error Code Count": 0; status.reply "btmineroff": "false"
+    expect(s.nominalHashrate).toBe(68_796e9);
+    expect(minerNominal(record)).toBe(68_796e9);
+    expect(s.errors).toEqual([]);
+    expect(s.state).toBe('mining');
+    // devdetails.reply is another unit's (an M30S+_VE40: 156 chips a board in
+    // pyasic@0.79.0:pyasic/miners/device/models/whatsminer/M3X/M30S_Plus.py:114-119) beside devs.reply's
+    // 105-chip boards: 3 × (156 − 105) = 153 chips short, as the mixed capture says
+    expect(chipShortfall(record)).toEqual({ missingChips: 153, detail: ['board 0: 105 of 156 chips', 'board 1: 105 of 156 chips', 'board 2: 105 of 156 chips'] });
+    // Fan Speed In/Out: the two fans the model has (M30S_Plus.py:118 expected_fans = 2)
+    expect(fansMissing(record)).toBe(0);
   });
 });
 
@@ -103,6 +116,11 @@ describe('Antminer S19 Pro stock bmminer (asic-rs v2020 captures)', () => {
     expect(activePool(s)).toMatchObject({ index: 0, url: 'stratum+tcp://btc.global.luxor.tech:700', lastShareTime: null });
     // no measured power on stock firmware: the S19 Pro's spec applies
     expect(record.power.source).toBe('model');
+    // stats.reply "total_rateideal": 110000.0, "rate_unit": "GH" -> 1.1e14 H/s nominal;
+    // chain_acn1..3 114 = S19 Pro's 114 a board (pyasic@0.79.0:.../antminer/X19/S19.py:39-44)
+    expect(s.nominalHashrate).toBe(110_000e9);
+    expect(chipShortfall(record)).toEqual({ missingChips: 0, detail: [] });
+    expect(s.state ?? null).toBeNull(); // stock bmminer says nothing of its state
   });
 });
 
@@ -130,7 +148,11 @@ describe('Antminer S9 stock bmminer 2.0.0 (foreman-apps capture "Antminer S9 (ba
     expect(s.pools.map((p) => p.url)).toEqual(['stratum+tcp://ss.antpool.com:3333', 'stratum+tcp://ss.antpool.com:443']);
     expect(activePool(s)?.index).toBe(0);
     const found = fleetConditions([record], DEFAULT_FLEET_LIMITS, 1_800_000_000_000);
-    expect(found).toEqual({ temperature: [], fans: [], shares: [], hashboards: [], pools: [] });
+    expect(found).toEqual({ temperature: [], fans: [], shares: [], hashboards: [], pools: [], hashrate: [], chips: [], fanCount: [], state: [], poolExpected: [] });
+    // "total_rateideal":13862.52 (GH, no rate_unit); chain_acn6..8 63 = the S9's 63 (X9/S9.py:21-26); fan_num 2 of 2
+    expect(s.nominalHashrate).toBeCloseTo(13_862.52e9, -3);
+    expect(chipShortfall(record)).toEqual({ missingChips: 0, detail: [] });
+    expect(fansMissing(record)).toBe(0);
   });
 
   it('a hidden `*` fee pool (bmminer 2.0.0 rwglr) is not one of the miner pools, nor the active one', async () => {
@@ -172,6 +194,8 @@ describe('Braiins OS S9 (foreman-apps captures)', () => {
     expect(s.measuredWatts).toBeNull();
     const found = fleetConditions([record], DEFAULT_FLEET_LIMITS, 1_800_000_000_000);
     expect(found.fans).toEqual([]);
+    // devs.reply "Nominal MHS" 4668300.0 on each of 3 boards: 14004900 MH/s = 1.40049e13 H/s
+    expect(s.nominalHashrate).toBeCloseTo(14_004_900e6, -3);
   });
 });
 

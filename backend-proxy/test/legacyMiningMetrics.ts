@@ -8,6 +8,7 @@
 import type { MetricFactory } from '../src/core/metrics.js';
 import type { DiscoveryProgress } from '../src/sources/cgminer/discovery.js';
 import { fleetTotals } from '../src/sources/cgminer/frames.js';
+import { chipShortfall, fansMissing, minerNominal, poolMismatch } from '../src/sources/cgminer/conditions.js';
 import { activePool, maxTemperature } from '../src/sources/cgminer/model.js';
 import type { MinerRecord } from '../src/sources/cgminer/poller.js';
 import type { RepairKind } from '../src/sources/cgminer/repair.js';
@@ -47,6 +48,14 @@ export function createLegacyMiningMetrics(factory: MetricFactory, sourceId: stri
       'The pool the miner works for (value 1, one series per miner)',
       ['miner', 'pool']
     ),
+    // added with the nominal/expected-pool families (after the move to pre-rendered exposition):
+    // their prom-client twins, so the comparison covers them too
+    nominal: factory.gauge('mining_hashrate_nominal_hashes_per_second', 'Nominal hashrate: the firmware figure, else the model table, else config', ['miner']),
+    chipsMissing: factory.gauge('mining_chips_missing', "Chips short of the model's count, summed over boards (a missing board counts all its chips)", ['miner']),
+    fansMissing: factory.gauge('mining_fans_missing', 'Fans the model has that the firmware does not report', ['miner']),
+    errors: factory.gauge('mining_firmware_errors', 'Error codes or faulty boards the firmware reports', ['miner']),
+    state: factory.gauge('mining_state_info', 'What the firmware says the miner is doing: mining, sleeping or tuning (value 1)', ['miner', 'state']),
+    poolUnexpected: factory.gauge('mining_pool_unexpected', '1 when the active pool or worker is not the expected one (only with expectedPool set)', ['miner']),
     fleetMiners: factory.gauge('mining_fleet_miners', 'Miners by status', ['status']),
     fleetHashrate: factory.gauge('mining_fleet_hashrate_hashes_per_second', 'Sum of 5 s hashrates of online miners'),
     fleetPower: factory.gauge('mining_fleet_power_watts', 'Sum of power of online miners'),
@@ -70,7 +79,7 @@ export function createLegacyMiningMetrics(factory: MetricFactory, sourceId: stri
         }
       : null;
   const lastCounts = new Map<string, { accepted: number; rejected: number; hardwareErrors: number }>();
-  const lastLabels = new Map<string, { pool?: string; powerSource?: string }>();
+  const lastLabels = new Map<string, { pool?: string; powerSource?: string; state?: string }>();
   const source = sourceId;
 
   const increase = (previous: number | undefined, current: number): number =>
@@ -136,6 +145,17 @@ export function createLegacyMiningMetrics(factory: MetricFactory, sourceId: stri
           m.poolActive.remove({ source, miner, pool: labels.pool });
         if (active !== undefined) m.poolActive.set({ source, miner, pool: active }, 1);
         labels.pool = active;
+        const nominal = minerNominal(r);
+        if (nominal !== null) m.nominal.set({ source, miner }, nominal);
+        const chips = chipShortfall(r);
+        if (chips) m.chipsMissing.set({ source, miner }, chips.missingChips);
+        const missingFans = fansMissing(r);
+        if (missingFans !== null) m.fansMissing.set({ source, miner }, missingFans);
+        if (s.errors) m.errors.set({ source, miner }, s.errors.length);
+        if (labels.state !== undefined && labels.state !== (s.state ?? undefined)) m.state.remove({ source, miner, state: labels.state });
+        if (s.state) m.state.set({ source, miner, state: s.state }, 1);
+        labels.state = s.state ?? undefined;
+        if (r.expectedPool) m.poolUnexpected.set({ source, miner }, poolMismatch(r.expectedPool, s.pools.find((p) => p.active)) === null ? 0 : 1);
         lastLabels.set(r.key, labels);
         if (boards) {
           for (const board of s.boards) {

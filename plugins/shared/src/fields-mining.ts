@@ -49,6 +49,12 @@ export const MINER_FIELDS = {
   pool: 'pool', // url of the pool in use
   uptime: 'uptime', // s
   error: 'error',
+  nominalHashrate: 'nominalHashrate', // Hs: firmware figure, else model table, else config
+  chipsMissing: 'chipsMissing', // chips short of the model's count (all boards)
+  fansMissing: 'fansMissing', // fans the model has that the firmware does not report
+  state: 'state', // mining | sleeping | tuning | '' (firmware does not say)
+  errors: 'errors', // firmware error codes / faulty boards, comma separated
+  poolUnexpected: 'poolUnexpected', // boolean; null when no expected pool is configured
 } as const;
 
 /** cgminer `miner.devices`: boards (hash chains). */

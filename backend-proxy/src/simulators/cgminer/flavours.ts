@@ -17,9 +17,32 @@
 //   asic-rs-firmwares/avalonminer/src/test/json/*.json
 // Faults change the numbers here and the bytes in fleet.ts.
 
+import { modelLayout } from '../../sources/cgminer/nominal.js';
+
 export type SimFlavour = 'cgminer' | 'bmminer' | 'braiins' | 'whatsminer';
 
-export const SIM_FAULTS = ['offline', 'hot', 'fan0', 'rejects', 'hashdrop', 'brokenJson', 'garbage', 'slow', 'poolSwitch'] as const;
+// chipsMissing: board 0 reports 10 chips short; fanMissing: bmminer counts one fan fewer (fan_num);
+// sleep: btminer stopped (`btmineroff` "true", 0 H/s); errorCode: btminer reports error 110
+// ("Intake fan speed error", pyasic@0.79.0:pyasic/data/error_codes/whatsminer.py:94-101),
+// Braiins a failed chain; tuning: Braiins chains tuning; hijack: the active pool is an
+// attacker's pool and worker
+export const SIM_FAULTS = [
+  'offline',
+  'hot',
+  'fan0',
+  'rejects',
+  'hashdrop',
+  'brokenJson',
+  'garbage',
+  'slow',
+  'poolSwitch',
+  'chipsMissing',
+  'fanMissing',
+  'sleep',
+  'errorCode',
+  'tuning',
+  'hijack',
+] as const;
 export type SimFault = (typeof SIM_FAULTS)[number];
 
 export interface SimMinerState {
@@ -84,6 +107,7 @@ function status(state: SimMinerState, letter: 'S' | 'E', code: number, msg: stri
 /** Current 5 s hashrate in TH/s, with the hashdrop fault and a small deterministic wobble. */
 function currentTh(state: SimMinerState): number {
   const wobble = 1 + 0.01 * Math.sin(state.polls);
+  if (state.faults.has('sleep') && state.flavour === 'whatsminer') return 0;
   return state.terahash * wobble * (state.faults.has('hashdrop') ? 0.3 : 1);
 }
 
@@ -110,6 +134,14 @@ function ghs5s(state: SimMinerState, th: number): number | string {
   return isS9(state) ? text : Number(text);
 }
 
+/** Chips per board of the model (pyasic's table, sources/cgminer/nominal.ts); 76 when unknown. */
+function chipsOn(state: SimMinerState, board: number): number {
+  // a dead board (hashdrop) finds no chips; a sleeping miner's boards keep theirs
+  if (boardTh(state, board) === 0 && !state.faults.has('sleep')) return 0;
+  const full = modelLayout(state.model)?.chipsPerBoard ?? (isS9(state) ? 63 : 76);
+  return state.faults.has('chipsMissing') && board === 0 ? full - 10 : full;
+}
+
 function slots(state: SimMinerState): number {
   return Math.max(state.fanCount, 4);
 }
@@ -130,10 +162,15 @@ export function advance(state: SimMinerState): void {
 
 function pools(state: SimMinerState, now: number) {
   const switched = state.faults.has('poolSwitch');
-  const list = [
-    { url: 'stratum+tcp://btc.pool-a.example:3333', user: `farm.${state.name}` },
-    { url: 'stratum+tcp://btc.pool-b.example:443', user: `farm.${state.name}` },
-  ];
+  const list = state.faults.has('hijack')
+    ? [
+        { url: 'stratum+tcp://attacker.pool.example:3333', user: 'attacker.rig1' },
+        { url: 'stratum+tcp://btc.pool-b.example:443', user: `farm.${state.name}` },
+      ]
+    : [
+        { url: 'stratum+tcp://btc.pool-a.example:3333', user: `farm.${state.name}` },
+        { url: 'stratum+tcp://btc.pool-b.example:443', user: `farm.${state.name}` },
+      ];
   return list.map((pool, index) => {
     const active = switched ? index === 1 : index === 0;
     const accepted = active ? state.accepted : 0;
@@ -229,7 +266,10 @@ function summaryRow(state: SimMinerState, now: number): Record<string, unknown> 
         Uptime: base.Elapsed,
         'Chip Data': 'K88Z008-2109 BINV01-195001D',
         'Power Fanspeed': 11010,
-        'Error Code Count': 0,
+        // the miner's own nominal, as btminer reports it (asic-rs v1/summary.json: 68796)
+        'Factory GHS': Math.round(state.terahash * 1000),
+        // pyasic@0.79.0:pyasic/miners/backends/btminer.py:618-625 reads `Error Code N`
+        ...(state.faults.has('errorCode') ? { 'Error Code Count': 1, 'Error Code 0': 110 } : { 'Error Code Count': 0 }),
       };
     default:
       return { Elapsed: base.Elapsed, 'MHS av': Number((state.terahash * 1e6).toFixed(2)), 'MHS 5s': Number((th * 1e6).toFixed(2)), 'MHS 1m': Number((th * 1e6).toFixed(2)), ...base };
@@ -252,7 +292,7 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
     Mode: 2,
     miner_count: state.boards,
     frequency: 525,
-    fan_num: state.fanCount,
+    fan_num: state.faults.has('fanMissing') ? state.fanCount - 1 : state.fanCount,
   };
   // a stock S9 lists fan1..fan8 and puts its two fans in fan5/fan6, its chains in 6..8, with
   // tempN/temp2_N and no temp_pcb/temp_chip strings (foreman-apps capture "Antminer S9 (bad temps)")
@@ -260,7 +300,8 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
   const fanBase = s9 ? 4 : 0;
   const chainBase = s9 ? 5 : 0;
   if (s9) for (let f = 1; f <= 8; f++) row[`fan${f}`] = 0;
-  for (let f = 0; f < state.fanCount; f++) row[`fan${fanBase + f + 1}`] = fanRpm(state, f);
+  const fitted = state.faults.has('fanMissing') ? state.fanCount - 1 : state.fanCount;
+  for (let f = 0; f < fitted; f++) row[`fan${fanBase + f + 1}`] = fanRpm(state, f);
   row.temp_num = state.boards;
   for (let b = 0; b < state.boards; b++) {
     const t = temps(state, b);
@@ -274,7 +315,7 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
   row.total_rateideal = state.terahash * 1000;
   row.rate_unit = 'GH'; // asic-rs v2020/stats.json
   row.total_freqavg = 525;
-  row.total_acn = state.boards * 76;
+  row.total_acn = Array.from({ length: state.boards }, (_, b) => chipsOn(state, b)).reduce((a, b) => a + b, 0);
   row.total_rate = Number((th * 1000).toFixed(2));
   row.temp_max = 0; // S19 Pro stock firmware leaves it 0 (asic-rs v2020/stats.json)
   row['Device Hardware%'] = 0.0005;
@@ -282,7 +323,7 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
   for (let b = 0; b < state.boards; b++) {
     const dead = boardTh(state, b) === 0;
     const n = chainBase + b + 1;
-    row[`chain_acn${n}`] = dead ? 0 : s9 ? 63 : 76;
+    row[`chain_acn${n}`] = chipsOn(state, b);
     row[`chain_acs${n}`] = dead ? '' : ' oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooooooo oooo';
     row[`chain_hw${n}`] = Math.floor(state.hardwareErrors / state.boards);
     row[`chain_rate${n}`] = (boardTh(state, b) * 1000).toFixed(2);
@@ -313,6 +354,8 @@ function devsRows(state: SimMinerState): Array<Record<string, unknown>> {
       Utility: 4.1,
       'Last Share Pool': 0,
       'Device Elapsed': 100,
+      // BOSminer's per-board nominal (foreman-apps bOS devs capture: "Nominal MHS": 4668300.0)
+      ...(state.flavour === 'braiins' ? { 'Nominal MHS': Number(((state.terahash / state.boards) * 1e6).toFixed(1)) } : {}),
     };
     if (state.flavour === 'whatsminer') {
       return {
@@ -320,7 +363,7 @@ function devsRows(state: SimMinerState): Array<Record<string, unknown>> {
         Slot: b,
         'Chip Frequency': 539,
         'Upfreq Complete': 1,
-        'Effective Chips': th > 0 ? 148 : 0,
+        'Effective Chips': chipsOn(state, b),
         'PCB SN': `HEM1E${b}A200820`,
         'Chip Temp Min': t.chip - 10,
         'Chip Temp Max': t.chip + 2,
@@ -356,7 +399,7 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
       return btminerReply(now, { hw_version: '', model: 'P21-12-3600-E', name: 'P21', sw_version: '102220.009' });
     case 'status':
       if (state.flavour !== 'whatsminer') break;
-      return btminerReply(now, { 'Firmware Version': "'20210322.22.REL'", btmineroff: 'false' });
+      return btminerReply(now, { 'Firmware Version': "'20210322.22.REL'", btmineroff: state.faults.has('sleep') ? 'true' : 'false' });
     case 'devdetails':
       return {
         ...env(69, 'Device Details'),
@@ -430,8 +473,9 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
               LoadedProfileCreatedOn: 1595938289,
               PowerLimitWatt: Math.round(state.watts / state.boards),
               StageElapsed: 78,
-              Status: 'Stable',
-              TunerRunning: false,
+              // pyasic@0.79.0:pyasic/miners/backends/braiins_os.py:528-532 names the normal states
+              Status: state.faults.has('errorCode') && b === 0 ? 'Failed {chip 12 unresponsive}' : state.faults.has('tuning') ? 'Tuning individual chips' : 'Stable',
+              TunerRunning: state.faults.has('tuning'),
               TuningElapsed: 98,
             })),
           },

@@ -3,7 +3,8 @@
 // as components, with the thresholds the alert rules use (provisioning/build/rules.ts), so
 // "Save & test" and /api/health say what the alerts will say.
 import type { SourceHealth } from '../types.js';
-import { maxTemperature, rejectPercent } from './model.js';
+import { activePool, maxTemperature, rejectPercent, type Pool } from './model.js';
+import { modelLayout, nominalHashrate } from './nominal.js';
 import type { MinerRecord } from './poller.js';
 
 export interface FleetLimits {
@@ -14,6 +15,9 @@ export interface FleetLimits {
   rejectWindowMs: number;
   /** fewer shares than this in the window say nothing yet */
   minShares: number;
+  /** a miner averaging below this share of its nominal hashrate over the window underperforms */
+  underperformShare: number;
+  underperformWindowMs: number;
 }
 
 export const DEFAULT_FLEET_LIMITS: FleetLimits = {
@@ -21,6 +25,8 @@ export const DEFAULT_FLEET_LIMITS: FleetLimits = {
   rejectPercent: 5,
   rejectWindowMs: 15 * 60_000,
   minShares: 20,
+  underperformShare: 0.9,
+  underperformWindowMs: 30 * 60_000,
 };
 
 /** One miner's finding: its name and what is seen, e.g. `s9-03 (104 °C)`. */
@@ -29,7 +35,7 @@ export interface Finding {
   detail: string;
 }
 
-export type ConditionName = 'temperature' | 'fans' | 'shares' | 'hashboards' | 'pools';
+export type ConditionName = 'temperature' | 'fans' | 'shares' | 'hashboards' | 'pools' | 'hashrate' | 'chips' | 'fanCount' | 'state' | 'poolExpected';
 
 export type FleetConditions = Record<ConditionName, Finding[]>;
 
@@ -52,8 +58,91 @@ export function windowRejectPercent(record: MinerRecord, limits: FleetLimits, no
   return rejectPercent(accepted, rejected, 0);
 }
 
+/** Nominal H/s of a miner: the firmware's figure, else the model table, else the config's. */
+export function minerNominal(record: MinerRecord): number | null {
+  const nominal = nominalHashrate(record.snapshot?.nominalHashrate, record.configModel ?? record.identity?.model);
+  return nominal.hashrate ?? (record.configNominal ?? null);
+}
+
+/**
+ * Mean hashrate of the window's samples, or null until the history covers the whole window (a
+ * miner just started or just added says nothing yet). Offline samples count as 0 H/s.
+ */
+export function windowHashrate(record: MinerRecord, windowMs: number, now: number): number | null {
+  const since = now - windowMs;
+  let sum = 0;
+  let count = 0;
+  let covered = false;
+  record.history.walkBack((sample) => {
+    if (sample.t <= since) {
+      covered = true;
+      return false;
+    }
+    if (sample.hashrate === null) return;
+    sum += sample.hashrate;
+    count++;
+  });
+  return covered && count > 0 ? sum / count : null;
+}
+
+/** Boards short of chips and boards missing, against the model's layout. */
+export function chipShortfall(record: MinerRecord): { missingChips: number; detail: string[] } | null {
+  const layout = modelLayout(record.configModel ?? record.identity?.model);
+  const snapshot = record.snapshot;
+  if (!layout || !snapshot) return null;
+  const detail: string[] = [];
+  let missingChips = 0;
+  for (const board of snapshot.boards) {
+    if (board.chips === null || board.chips >= layout.chipsPerBoard) continue;
+    missingChips += layout.chipsPerBoard - board.chips;
+    detail.push(`board ${board.index}: ${board.chips} of ${layout.chipsPerBoard} chips`);
+  }
+  // a board the firmware does not list at all is missing every chip (only when boards are listed per chain)
+  const listed = snapshot.boards.length;
+  if (listed > 0 && listed < layout.boards && snapshot.boards.some((b) => b.chips !== null)) {
+    missingChips += (layout.boards - listed) * layout.chipsPerBoard;
+    detail.push(`${listed} of ${layout.boards} boards`);
+  }
+  return { missingChips, detail };
+}
+
+/** Fans the model should have that the firmware does not report (a fan unplugged or dead). */
+export function fansMissing(record: MinerRecord): number | null {
+  const layout = modelLayout(record.configModel ?? record.identity?.model);
+  if (!layout || !record.snapshot || layout.fans === 0) return null;
+  return Math.max(0, layout.fans - record.snapshot.fans.length);
+}
+
+export interface ExpectedPool {
+  /** stratum URL; scheme, case and a trailing slash do not matter */
+  url?: string;
+  /** the worker (`account.worker`) or the account alone (any worker of it) */
+  worker?: string;
+}
+
+const poolKey = (url: string) =>
+  url
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z0-9+.-]+:\/\//, '')
+    .replace(/\/+$/, '');
+
+/** null when the active pool is the expected one (or nothing is expected), else what differs. */
+export function poolMismatch(expected: ExpectedPool | null | undefined, active: Pool | undefined): string | null {
+  if (!expected || (!expected.url && !expected.worker)) return null;
+  if (!active) return 'no active pool';
+  const wrong: string[] = [];
+  if (expected.url && poolKey(expected.url) !== poolKey(active.url)) wrong.push(`pool ${active.url}`);
+  if (expected.worker) {
+    const user = active.user.trim();
+    const ok = expected.worker.includes('.') ? user === expected.worker : user === expected.worker || user.startsWith(`${expected.worker}.`);
+    if (!ok) wrong.push(`worker ${user || '(none)'}`);
+  }
+  return wrong.length > 0 ? wrong.join(', ') : null;
+}
+
 export function fleetConditions(records: readonly MinerRecord[], limits: FleetLimits, now: number): FleetConditions {
-  const found: FleetConditions = { temperature: [], fans: [], shares: [], hashboards: [], pools: [] };
+  const found: FleetConditions = { temperature: [], fans: [], shares: [], hashboards: [], pools: [], hashrate: [], chips: [], fanCount: [], state: [], poolExpected: [] };
   for (const record of records) {
     const snapshot = record.snapshot;
     // an offline miner's last snapshot is history: "offline" already says what matters
@@ -73,6 +162,19 @@ export function fleetConditions(records: readonly MinerRecord[], limits: FleetLi
     // a pool the user disabled is not a fault; one the firmware gave up on is
     const deadPools = snapshot.pools.filter((p) => p.status.toLowerCase() === 'dead');
     if (deadPools.length > 0) found.pools.push({ miner, detail: deadPools.map((p) => p.url).join(', ') });
+    const nominal = minerNominal(record);
+    const average = nominal ? windowHashrate(record, limits.underperformWindowMs, now) : null;
+    if (nominal && average !== null && average < limits.underperformShare * nominal)
+      found.hashrate.push({ miner, detail: `${round((average / nominal) * 100, 0)} % of ${round(nominal / 1e12)} TH/s` });
+    const chips = chipShortfall(record);
+    if (chips && chips.detail.length > 0) found.chips.push({ miner, detail: chips.detail.join(', ') });
+    const missing = fansMissing(record);
+    if (missing) found.fanCount.push({ miner, detail: `${missing} of ${modelLayout(record.configModel ?? record.identity?.model)!.fans} missing` });
+    const errors = snapshot.errors ?? [];
+    if (snapshot.state === 'sleeping' || errors.length > 0)
+      found.state.push({ miner, detail: [snapshot.state === 'sleeping' ? 'sleeping' : '', errors.length > 0 ? `errors ${errors.join(', ')}` : ''].filter(Boolean).join('; ') });
+    const mismatch = poolMismatch(record.expectedPool, activePool(snapshot));
+    if (mismatch) found.poolExpected.push({ miner, detail: mismatch });
   }
   return found;
 }
@@ -86,6 +188,14 @@ const WHAT: Record<ConditionName, (limits: FleetLimits) => { bad: string; ok: st
   }),
   hashboards: () => ({ bad: 'with a dead hash board', ok: 'every hash board hashing' }),
   pools: () => ({ bad: 'with a dead pool', ok: 'no dead pool' }),
+  hashrate: (l) => ({
+    bad: `below ${round(l.underperformShare * 100, 0)} % of nominal (${round(l.underperformWindowMs / 60_000)} min)`,
+    ok: `hashing at or above ${round(l.underperformShare * 100, 0)} % of nominal`,
+  }),
+  chips: () => ({ bad: 'with chips or boards missing', ok: 'every board with its chips' }),
+  fanCount: () => ({ bad: 'with a fan missing', ok: 'every fan present' }),
+  state: () => ({ bad: 'not mining or reporting errors', ok: 'no firmware error' }),
+  poolExpected: () => ({ bad: 'on an unexpected pool or worker', ok: 'every miner on its expected pool' }),
 };
 
 /** `2 miners above 85 °C: s9-01 (91 °C), s9-07 (104 °C)`; at most 5 named. */

@@ -8,6 +8,17 @@ const host = z
   .max(253)
   .regex(/^[a-zA-Z0-9.:_-]+$/, 'a host name or IP address');
 
+/**
+ * The pool and worker a miner should be on: a miner on another pool or worker is hijacked or
+ * misconfigured. `worker` is `account.worker`, or the account alone (any of its workers).
+ */
+export const expectedPoolSchema = z
+  .strictObject({
+    url: z.string().min(1).max(500).optional(),
+    worker: z.string().min(1).max(200).optional(),
+  })
+  .refine((p) => p.url !== undefined || p.worker !== undefined, 'give url, worker or both');
+
 export const minerEntrySchema = z.strictObject({
   host,
   port: z.number().int().min(1).max(65_535).default(4028),
@@ -17,6 +28,10 @@ export const minerEntrySchema = z.strictObject({
   model: z.string().min(1).max(100).optional(),
   /** wall power when neither the firmware nor the model table knows it */
   powerWatts: z.number().min(0).max(100_000).optional(),
+  /** nominal TH/s when neither the firmware nor the model table knows it */
+  nominalTerahash: z.number().positive().max(100_000).optional(),
+  /** this miner's expected pool and worker (overrides the fleet's) */
+  expectedPool: expectedPoolSchema.optional(),
 });
 
 export const cgminerConfigSchema = sourceBase.extend({
@@ -62,8 +77,13 @@ export const cgminerConfigSchema = sourceBase.extend({
       hotCelsius: z.number().min(30).max(150).default(85),
       rejectPercent: z.number().min(0).max(100).default(5),
       rejectWindowSeconds: z.number().min(1).max(86_400).default(900),
+      /** a miner averaging below this % of its nominal hashrate over the window underperforms */
+      underperformPercent: z.number().min(1).max(100).default(90),
+      underperformWindowSeconds: z.number().min(60).max(86_400).default(1_800),
     })
-    .default({ hotCelsius: 85, rejectPercent: 5, rejectWindowSeconds: 900 }),
+    .default({ hotCelsius: 85, rejectPercent: 5, rejectWindowSeconds: 900, underperformPercent: 90, underperformWindowSeconds: 1_800 }),
+  /** the pool and worker every miner of this fleet should be on (a miner entry may override) */
+  expectedPool: expectedPoolSchema.optional(),
 });
 
 export type CgminerSourceConfig = z.infer<typeof cgminerConfigSchema>;

@@ -11,6 +11,7 @@ import {
   UNITS,
   type DataFrameJSON,
 } from '@nodescope/shared';
+import { chipShortfall, fansMissing, minerNominal, poolMismatch } from './conditions.js';
 import type { DiscoveryProgress } from './discovery.js';
 import { activePool, maxTemperature, rejectPercent } from './model.js';
 import type { MinerRecord } from './poller.js';
@@ -115,6 +116,16 @@ export function minersFrame(records: MinerRecord[]): DataFrameJSON {
       { name: f.pool, type: 'string', values: col((r) => (r.snapshot ? (activePool(r.snapshot)?.url ?? '') : '')) },
       { name: f.uptime, type: 'number', unit: UNITS.seconds, values: col((r) => r.snapshot?.uptime ?? null) },
       { name: f.error, type: 'string', values: col((r) => r.lastError ?? '') },
+      { name: f.nominalHashrate, type: 'number', unit: UNITS.hashesPerSecond, values: col((r) => minerNominal(r)) },
+      { name: f.chipsMissing, type: 'number', values: col((r) => chipShortfall(r)?.missingChips ?? null) },
+      { name: f.fansMissing, type: 'number', values: col((r) => fansMissing(r)) },
+      { name: f.state, type: 'string', values: col((r) => r.snapshot?.state ?? '') },
+      { name: f.errors, type: 'string', values: col((r) => (r.snapshot?.errors ?? []).join(', ')) },
+      {
+        name: f.poolUnexpected,
+        type: 'boolean',
+        values: col((r) => (r.expectedPool && r.snapshot ? poolMismatch(r.expectedPool, activePool(r.snapshot)) !== null : null)),
+      },
     ],
     { preferredVisualisationType: 'table' }
   );

@@ -72,6 +72,7 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     history: context.history,
     now: context.now,
     hooks: { onRepairs: (kinds) => metrics.repaired(kinds), onError: (reason) => metrics.pollError(reason) },
+    ...(config.expectedPool ? { expectedPool: config.expectedPool } : {}),
   });
   for (const miner of config.miners) poller.add(miner);
 
@@ -145,6 +146,8 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     hotCelsius: config.limits.hotCelsius,
     rejectPercent: config.limits.rejectPercent,
     rejectWindowMs: config.limits.rejectWindowSeconds * 1000,
+    underperformShare: config.limits.underperformPercent / 100,
+    underperformWindowMs: config.limits.underperformWindowSeconds * 1000,
   };
   const health = (): SourceHealth => {
     const all = records();

@@ -10,6 +10,7 @@ import type { FamilySample, PrerenderedFamily } from '../../core/exposition.js';
 import type { MetricFactory } from '../../core/metrics.js';
 import type { DiscoveryProgress } from './discovery.js';
 import { fleetTotals } from './frames.js';
+import { chipShortfall, fansMissing, minerNominal, poolMismatch } from './conditions.js';
 import { activePool, maxTemperature } from './model.js';
 import type { MinerRecord } from './poller.js';
 import type { RepairKind } from './repair.js';
@@ -39,6 +40,12 @@ interface MinerSeries {
   shares?: { accepted: number; rejected: number; hardwareErrors: number };
   poolsAlive?: number;
   poolActive?: Labels;
+  nominal?: number;
+  chipsMissing?: number;
+  fansMissing?: number;
+  errors?: number;
+  state?: Labels;
+  poolUnexpected?: number;
   boardTemperature: Map<string, FamilySample>;
   fan: Map<string, FamilySample>;
   /** key: pool url + '\n' + priority */
@@ -73,6 +80,12 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
     hardwareErrors: factory.prerendered('mining_hardware_errors_total', 'Hardware errors', 'counter'),
     poolsAlive: factory.prerendered('mining_pools_alive', 'Configured pools whose status is Alive'),
     poolActive: factory.prerendered('mining_pool_active_info', 'The pool the miner works for (value 1, one series per miner)'),
+    nominal: factory.prerendered('mining_hashrate_nominal_hashes_per_second', 'Nominal hashrate: the firmware figure, else the model table, else config'),
+    chipsMissing: factory.prerendered('mining_chips_missing', "Chips short of the model's count, summed over boards (a missing board counts all its chips)"),
+    fansMissing: factory.prerendered('mining_fans_missing', 'Fans the model has that the firmware does not report'),
+    errors: factory.prerendered('mining_firmware_errors', 'Error codes or faulty boards the firmware reports'),
+    state: factory.prerendered('mining_state_info', 'What the firmware says the miner is doing: mining, sleeping or tuning (value 1)'),
+    poolUnexpected: factory.prerendered('mining_pool_unexpected', '1 when the active pool or worker is not the expected one (only with expectedPool set)'),
   };
   const m = {
     fleetMiners: factory.gauge('mining_fleet_miners', 'Miners by status', ['status']),
@@ -134,6 +147,15 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
     state.poolsAlive = s.pools.filter((p) => p.status === 'Alive').length;
     const active = activePool(s)?.url;
     state.poolActive = active === undefined ? undefined : sameLabels(state.poolActive, { miner: r.name, pool: active });
+    const nominal = minerNominal(r);
+    if (nominal !== null) state.nominal = nominal;
+    const chips = chipShortfall(r);
+    if (chips) state.chipsMissing = chips.missingChips;
+    const missingFans = fansMissing(r);
+    if (missingFans !== null) state.fansMissing = missingFans;
+    if (s.errors) state.errors = s.errors.length;
+    state.state = s.state ? sameLabels(state.state, { miner: r.name, state: s.state }) : undefined;
+    if (r.expectedPool) state.poolUnexpected = poolMismatch(r.expectedPool, activePool(s)) === null ? 0 : 1;
     if (boards) {
       for (const board of s.boards) {
         const t = board.chipTemp ?? board.boardTemp;
@@ -166,6 +188,12 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
       }
       if (state.poolsAlive !== undefined) push(perMiner.poolsAlive, labels, state.poolsAlive);
       if (state.poolActive) push(perMiner.poolActive, state.poolActive, 1);
+      if (state.nominal !== undefined) push(perMiner.nominal, labels, state.nominal);
+      if (state.chipsMissing !== undefined) push(perMiner.chipsMissing, labels, state.chipsMissing);
+      if (state.fansMissing !== undefined) push(perMiner.fansMissing, labels, state.fansMissing);
+      if (state.errors !== undefined) push(perMiner.errors, labels, state.errors);
+      if (state.state) push(perMiner.state, state.state, 1);
+      if (state.poolUnexpected !== undefined) push(perMiner.poolUnexpected, labels, state.poolUnexpected);
       if (boards) {
         for (const sample of state.boardTemperature.values()) out.get(boards.temperature)!.push(sample);
         for (const sample of state.fan.values()) out.get(boards.fan)!.push(sample);

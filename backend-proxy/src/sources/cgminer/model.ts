@@ -64,7 +64,15 @@ export interface MinerSnapshot {
   uptime: number | null;
   /** W, only when the firmware measures it */
   measuredWatts: number | null;
+  /** H/s the firmware says this unit should do (bmminer `total_rateideal`, Braiins `Nominal MHS`, btminer `Factory GHS`) */
+  nominalHashrate?: number | null;
+  /** what the firmware says it is doing, where it says so (Braiins tuner, btminer `status`) */
+  state?: OperatingState | null;
+  /** firmware error codes or board faults, as the firmware names them */
+  errors?: string[];
 }
+
+export type OperatingState = 'mining' | 'sleeping' | 'tuning';
 
 export interface Identity {
   flavour: Flavour;
@@ -79,7 +87,9 @@ export const POLL_PLAN: Record<Flavour, { multi: boolean; commands: ReadOnlyComm
   braiins: { multi: true, commands: ['summary', 'pools', 'devs', 'temps', 'fans', 'tunerstatus'] },
   // btminer answers one command per connection reliably; `+` is not used with it. `devs`, as
   // pyasic (pyasic@0.79.0:pyasic/miners/backends/btminer.py:93-95) and asic-rs read it
-  whatsminer: { multi: false, commands: ['summary', 'pools', 'devs'] },
+  // `status` says whether btminer is mining (`btmineroff`), as pyasic reads it
+  // (pyasic@0.79.0:pyasic/miners/backends/btminer.py:708-722)
+  whatsminer: { multi: false, commands: ['summary', 'pools', 'devs', 'status'] },
 };
 
 type Documents = Partial<Record<ReadOnlyCommand, ReplyDocument>>;
@@ -354,6 +364,38 @@ export function toSnapshot(flavour: Flavour, documents: Documents): MinerSnapsho
       break;
   }
 
+  let nominal: number | null = null;
+  let state: OperatingState | null = null;
+  let errors: string[] | undefined;
+  switch (flavour) {
+    case 'bmminer': {
+      // STATS `total_rateideal` in `rate_unit` (GH when absent), as pyasic reads it
+      // (pyasic@0.79.0:pyasic/miners/backends/bmminer.py:257-265); S19 Pro capture 110000.0 GH
+      const ideal = positive(statsRow?.total_rateideal);
+      if (ideal !== null) nominal = ideal * (RATE_UNITS.find(([u]) => u === `${str(statsRow?.rate_unit).toUpperCase() || 'GH'}S`)?.[1] ?? 1e9);
+      break;
+    }
+    case 'braiins': {
+      // `Nominal MHS` per board, summed (pyasic@0.79.0:pyasic/miners/backends/braiins_os.py:556-575)
+      const perBoard = rows(documents.devs, 'DEVS').map((d) => positive(d['Nominal MHS'])).filter((n): n is number => n !== null);
+      if (perBoard.length > 0) nominal = perBoard.reduce((a, b) => a + b, 0) * 1e6;
+      const tuner = braiinsTuner(documents.tunerstatus);
+      state = tuner.state;
+      errors = tuner.errors;
+      break;
+    }
+    case 'whatsminer': {
+      // `Factory GHS` (pyasic@0.79.0:pyasic/miners/backends/btminer.py:644-660)
+      const factory = positive(summary?.['Factory GHS']);
+      if (factory !== null) nominal = factory * 1e9;
+      errors = btminerErrors(summary);
+      state = btminerState(documents.status);
+      break;
+    }
+    default:
+      break;
+  }
+
   const hashrate = rateOf(summary, '5s') ?? rateOf(statsRow, '5s') ?? sumBoards(boards);
   return {
     hashrate,
@@ -368,7 +410,55 @@ export function toSnapshot(flavour: Flavour, documents: Documents): MinerSnapsho
     uptime: num(summary?.Elapsed ?? summary?.Uptime ?? statsRow?.Elapsed),
     measuredWatts,
     ...(fanSlots ? { fanSlots } : {}),
+    nominalHashrate: nominal,
+    state,
+    ...(errors ? { errors } : {}),
   };
+}
+
+// Braiins tuner chain states that are normal work, as pyasic sorts them
+// (pyasic@0.79.0:pyasic/miners/backends/braiins_os.py:509-535): "Stable" is mining, the two
+// tuning stages are tuning; any other status ("Failed {…}", …) is a board fault.
+const TUNING_STATES = new Set(['Testing performance profile', 'Tuning individual chips']);
+
+export function braiinsTuner(document: ReplyDocument | undefined): { state: OperatingState | null; errors: string[] } {
+  const list = rows(document, 'TUNERSTATUS')[0]?.TunerChainStatus;
+  const chains = Array.isArray(list) ? list.filter((c): c is Row => typeof c === 'object' && c !== null) : [];
+  if (chains.length === 0) return { state: null, errors: [] };
+  const errors: string[] = [];
+  let tuning = false;
+  for (const chain of chains) {
+    const status = str(chain.Status);
+    if (status === 'Stable') continue;
+    if (TUNING_STATES.has(status)) tuning = true;
+    else errors.push(`board ${str(chain.HashchainIndex)}: ${status.split(' {')[0]}`);
+  }
+  return { state: tuning ? 'tuning' : 'mining', errors };
+}
+
+/**
+ * btminer error codes: `Error Code Count` and `Error Code 0..n-1` in SUMMARY, as pyasic reads
+ * them (pyasic@0.79.0:pyasic/miners/backends/btminer.py:618-625); the capture has Count 0.
+ */
+export function btminerErrors(summary: Row | undefined): string[] {
+  const count = num(summary?.['Error Code Count']);
+  if (count === null || count <= 0) return [];
+  const codes: string[] = [];
+  for (let i = 0; i < Math.min(count, 64); i++) {
+    const code = summary?.[`Error Code ${i}`];
+    if (code !== undefined && code !== null && code !== '') codes.push(String(typeof code === 'object' ? Object.keys(code as object)[0] : code));
+  }
+  return codes;
+}
+
+/** btminer `status` Msg.btmineroff: "true" = the miner is stopped (sleeping), "false" = mining (asic-rs status.json capture). */
+export function btminerState(document: ReplyDocument | undefined): OperatingState | null {
+  const msg = document?.Msg;
+  if (typeof msg !== 'object' || msg === null) return null;
+  const off = (msg as Row).btmineroff ?? (msg as Row).mineroff;
+  if (off === 'true' || off === true) return 'sleeping';
+  if (off === 'false' || off === false) return 'mining';
+  return null;
 }
 
 function sumBoards(boards: Board[]): number | null {

@@ -10,6 +10,7 @@ import { mapLimit } from './limit.js';
 import { identifyMiner } from './discovery.js';
 import { activePool, expectedFans, fittedFans, maxTemperature, POLL_PLAN, toSnapshot, type Identity, type MinerSnapshot } from './model.js';
 import type { RepairKind } from './repair.js';
+import type { ExpectedPool } from './conditions.js';
 
 export type MinerStatus = 'online' | 'offline' | 'unknown';
 
@@ -43,6 +44,10 @@ export interface MinerRecord {
   history: HistoryRing<MinerSample>;
   /** Braiins OS: one past the last fan slot seen turning (a fitted fan that stops still counts) */
   fanSlotsSeen: number;
+  /** H/s from the config, when neither firmware nor the model table knows the nominal rate */
+  configNominal?: number | null;
+  /** the pool and worker this miner should be on (config), null when nothing is expected */
+  expectedPool?: ExpectedPool | null;
 }
 
 export interface FleetEvent {
@@ -68,6 +73,8 @@ export interface PollerOptions {
   now: () => number;
   random?: () => number;
   hooks?: PollHooks;
+  /** the fleet's expected pool and worker (a miner's own entry overrides it) */
+  expectedPool?: ExpectedPool;
 }
 
 const MAX_EVENTS = 2_000;
@@ -81,7 +88,17 @@ export class FleetPoller {
   constructor(private readonly options: PollerOptions) {}
 
   /** Adds a miner (configured or discovered); an existing key keeps its state. */
-  add(entry: { host: string; port: number; name?: string; model?: string; powerWatts?: number; discovered?: boolean; identity?: Identity }): MinerRecord {
+  add(entry: {
+    host: string;
+    port: number;
+    name?: string;
+    model?: string;
+    powerWatts?: number;
+    nominalTerahash?: number;
+    expectedPool?: ExpectedPool;
+    discovered?: boolean;
+    identity?: Identity;
+  }): MinerRecord {
     const key = `${entry.host}:${entry.port}`;
     const existing = this.miners.get(key);
     if (existing) {
@@ -105,6 +122,8 @@ export class FleetPoller {
       power: resolvePower({ model: entry.model, configWatts: entry.powerWatts }),
       history: this.options.history.ring<MinerSample>(`cgminer:${this.options.sourceId}:${key}`, this.options.historySize),
       fanSlotsSeen: 0,
+      configNominal: entry.nominalTerahash != null ? entry.nominalTerahash * 1e12 : null,
+      expectedPool: entry.expectedPool ?? this.options.expectedPool ?? null,
     };
     this.miners.set(key, record);
     return record;
