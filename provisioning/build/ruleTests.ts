@@ -188,6 +188,51 @@ export const SCENARIOS: Scenario[] = [
     checks: [quiet(35, 'FleetHashrateDrop'), fires(45, 'FleetHashrateDrop', farm, 1 - 7e14 / 1e15)],
   },
   {
+    // rig-1 at 110 TH/s to minute 30, then 55 TH/s; nominal 110 TH/s. With k of 30 samples at
+    // 55 the mean is (30 − k)·110 + 55k over 30, below 0.9 × 110 = 99 once k ≥ 7 (minute 37),
+    // so it fires 15 min later (~52); quiet at 45 (pending). At 70 the window is all 55: 0.5.
+    // rig-2 at 100 of 110 TH/s (0.909): never. rig-3 offline at 0: left to MinerOffline.
+    name: 'miner underperforming against its nominal hashrate over 30 min',
+    series: {
+      'mining_hashrate_hashes_per_second{source="farm-a",miner="rig-1"}': '110e12x30 55e12x60',
+      'mining_hashrate_nominal_hashes_per_second{source="farm-a",miner="rig-1"}': '110e12x90',
+      'mining_up{source="farm-a",miner="rig-1"}': '1x90',
+      'mining_hashrate_hashes_per_second{source="farm-a",miner="rig-2"}': '100e12x90',
+      'mining_hashrate_nominal_hashes_per_second{source="farm-a",miner="rig-2"}': '110e12x90',
+      'mining_up{source="farm-a",miner="rig-2"}': '1x90',
+      'mining_hashrate_hashes_per_second{source="farm-a",miner="rig-3"}': '0x90',
+      'mining_hashrate_nominal_hashes_per_second{source="farm-a",miner="rig-3"}': '110e12x90',
+      'mining_up{source="farm-a",miner="rig-3"}': '0x90',
+    },
+    checks: [quiet(45, 'MinerUnderperforming'), fires(70, 'MinerUnderperforming', rig1, 0.5)],
+  },
+  {
+    name: 'chips and fans missing, firmware errors, a sleeping miner, a miner on an unexpected pool',
+    series: {
+      'mining_up{source="farm-a",miner="rig-1"}': '1x30',
+      'mining_chips_missing{source="farm-a",miner="rig-1"}': '0x5 10x25',
+      'mining_fans_missing{source="farm-a",miner="rig-1"}': '0x5 1x25',
+      'mining_firmware_errors{source="farm-a",miner="rig-1"}': '0x5 2x25',
+      'mining_state_info{source="farm-a",miner="rig-1",state="sleeping"}': '_x5 1x25',
+      'mining_pool_unexpected{source="farm-a",miner="rig-1"}': '0x5 1x25',
+      // an offline miner's last readings say nothing (MinerOffline covers it)
+      'mining_up{source="farm-a",miner="rig-2"}': '0x30',
+      'mining_chips_missing{source="farm-a",miner="rig-2"}': '50x30',
+    },
+    checks: [
+      quiet(5, 'MinerChipsMissing'),
+      quiet(12, 'MinerChipsMissing'),
+      fires(20, 'MinerChipsMissing', rig1, 10),
+      quiet(8, 'MinerFanMissing'),
+      fires(12, 'MinerFanMissing', rig1, 1),
+      fires(12, 'MinerFirmwareErrors', rig1, 2),
+      quiet(12, 'MinerNotMining'),
+      fires(20, 'MinerNotMining', { ...rig1, state: 'sleeping' }, 1),
+      quiet(6, 'MinerPoolUnexpected'),
+      fires(8, 'MinerPoolUnexpected', rig1, 1),
+    ],
+  },
+  {
     name: 'stacks tip stalled',
     series: { 'stacks_info_tip_age_seconds{source="stx-1"}': '0+60x60' },
     checks: [quiet(33, 'StacksTipStalled'), fires(40, 'StacksTipStalled', { source: 'stx-1' }, 2400)],
