@@ -82,6 +82,8 @@ describe('ProfitabilityPanel', () => {
     expect(screen.getByTestId('kpi-forward-hashprice')).toHaveTextContent('$123.21');
     expect(screen.getByTestId('kpi-forward-hashprice')).toHaveTextContent('next 3 blocks · +88.5 %');
     expect(screen.getByTestId('kpi-forward-hashprice')).toHaveAttribute('title', expect.stringContaining('144-block hashprice $65.38'));
+    expect(screen.getByTestId('kpi-forward-fees')).toHaveTextContent('3.000 BTC');
+    expect(screen.getByTestId('kpi-forward-fees')).toHaveTextContent('144-block 0.125 BTC');
     const rows = screen.getAllByTestId('tariff-row');
     expect(rows.map((r) => r.textContent)).toEqual([
       expect.stringMatching(/^base\$0\.08092\$0\.01\$97,392\$0\.155$/),
