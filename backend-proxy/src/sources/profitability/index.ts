@@ -154,9 +154,9 @@ export function createProfitabilitySource(
     );
 
   /** Forward figure and tariff state into /metrics; the forward part only with a bitcoin source. */
-  const energyUpdate = async (market: Market, fleets: FleetProfit[]) => {
+  const energyUpdate = async (market: Market, fleets: FleetProfit[], known?: ForwardHashprice) => {
     const hashrate = fleets.reduce((s, f) => s + f.hashrate, 0);
-    const forward = config.bitcoinSource ? await forwardOf(market, hashrate).catch(() => null) : null;
+    const forward = known ?? (config.bitcoinSource ? await forwardOf(market, hashrate).catch(() => null) : null);
     const rows = tariffRows(market, fleets, forward);
     metrics.energy(market.price.currency, forward, fleets.map((f) => ({ fleet: f.fleet, ...currentState(rows.filter((r) => r.fleet === f.fleet)) })));
     return { forward, rows };
@@ -324,7 +324,8 @@ export function createProfitabilitySource(
         const market = await readMarket();
         const { fleets } = compute(market);
         const forward = await forwardOf(market, fleets.reduce((s, f) => s + f.hashrate, 0), count);
-        await energyUpdate(market, fleets);
+        // the gauges follow the configured block count, not this query's
+        await energyUpdate(market, fleets, count === config.forwardBlocks ? forward : undefined);
         return forwardFrames(forward, market.price.currency, context.now());
       },
       roi: async (input) => roi(input),
