@@ -2,11 +2,11 @@
 // Hashprice is "the expected value of 1 TH/s of hashing power per day", Luxor's index taking the
 // fees as a 144-block lagging average (https://docs.luxor.tech/hashrateindex/hashprice): that is
 // the trailing figure; the forward one puts the fees of the own mempool's next blocks in its place.
-// Subsidy: 50 BTC >> (height / 210,000) — Bitcoin Core GetBlockSubsidy
-// (bitcoin/bitcoin@4e9a6f87b7d25d56fca4166bd929003cf15c9b58:src/validation.cpp, GetBlockSubsidy),
-// the same rule as btcd@2c67bc29cedf391baf5e2d453855256432bb2006:blockchain/validate.go:259-265
-// (CalcBlockSubsidy: baseSubsidy >> uint(height/SubsidyReductionInterval)) with
-// SubsidyReductionInterval 210000 and 10-minute blocks in chaincfg/params.go:330-332.
+// Subsidy: 50 BTC >> (height / 210,000), 0 from 64 halvings — Bitcoin Core v23.0 GetBlockSubsidy,
+// bitcoin/bitcoin@fcf6c8f4eb217763545ede1766831a6b93f583bd:src/validation.cpp:1417-1428, with
+// nSubsidyHalvingInterval = 210000 and nPowTargetSpacing = 10 * 60 in src/chainparams.cpp:67,78;
+// the same rule in btcd@2c67bc29cedf391baf5e2d453855256432bb2006:blockchain/validate.go:259-265
+// (CalcBlockSubsidy: baseSubsidy >> uint(height/SubsidyReductionInterval)), chaincfg/params.go:330-332.
 import { describe, expect, it } from 'vitest';
 import { forwardHashprice } from './forward.js';
 

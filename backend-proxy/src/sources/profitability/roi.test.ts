@@ -2,7 +2,8 @@
 // 100,000 USD/BTC, 2 % pool fee); a 100 TH/s, 3250 W miner earns R = 275184/2^32 · 100,000 =
 // 6.4071267843 USD a day (bc). Height 870,000: the next retarget is at 432 · 2016 = 870,912
 // (912 blocks = 6.3333 days), the next halving at 1,050,000 (subsidy 3.125 -> 1.5625, 50 BTC >> 5:
-// Bitcoin Core GetBlockSubsidy, btcd@2c67bc29cedf391baf5e2d453855256432bb2006:blockchain/validate.go:259-265).
+// bitcoin/bitcoin@fcf6c8f4eb217763545ede1766831a6b93f583bd:src/validation.cpp:1417-1428); a retarget
+// every 2016 blocks = nPowTargetTimespan / nPowTargetSpacing (14 days / 10 min, src/chainparams.cpp:77-78).
 import { describe, expect, it } from 'vitest';
 import { roiScenario, type RoiInputs } from './roi.js';
 

@@ -3,7 +3,8 @@
 // The chain is walked from the tip in segments that end at each retarget (every 2016 blocks)
 // and halving (every 210,000 blocks), at the 10-minute target (144 blocks a day). In segment k
 // after the tip's epoch the difficulty is D·(1+g)^k; the subsidy is subsidyAtHeight of the
-// segment (Core's GetBlockSubsidy). BTC price and fees per block stay as given.
+// segment (Core's GetBlockSubsidy, bitcoin/bitcoin@fcf6c8f4:src/validation.cpp:1417).
+// BTC price and fees per block stay as given.
 // Per day of a segment, each slice of the week's energy schedule (share s of the hours,
 // price p, curtailed or not) adds  s · max(0, revenue/day − kW·24·p)  unless curtailed: the
 // miner runs only while it earns more than its power costs (an operator switches a losing
