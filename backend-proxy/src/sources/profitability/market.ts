@@ -3,9 +3,14 @@
 // mempool.space, then blockchain.info; 30-minute cache). A failed refresh falls back to the
 // next API, and when all fail the last good value is served as stale with a notice
 // (primary, then fallback, then the last good value rather than nothing).
+import { BodyTooLargeError, readBodyText } from '../../core/body.js';
+import { chargeUpstream } from '../../core/budget.js';
 import { BLOCK_FIELDS, CHAIN_FIELDS, frameColumn, subsidyAtHeight, type DataFrameJSON } from '@nodescope/shared';
 import { UpstreamError, type QueryInput, type Source } from '../types.js';
 import type { ProfitabilitySourceConfig } from './config.js';
+
+/** Market APIs answer a few KB; a reply over this is not one of theirs. */
+const MAX_MARKET_REPLY_BYTES = 1024 * 1024;
 
 export interface PriceReading {
   price: number;
@@ -129,6 +134,7 @@ export class MarketFeed {
   }
 
   private async getText(api: string, url: string): Promise<string> {
+    chargeUpstream(1, api);
     let response: Response;
     try {
       response = await this.fetch(url, { signal: AbortSignal.timeout(this.config.timeoutMs), headers: { accept: 'application/json, text/plain' } });
@@ -136,9 +142,16 @@ export class MarketFeed {
       const reason = error instanceof Error && error.name === 'TimeoutError' ? `timeout after ${this.config.timeoutMs} ms` : 'connection failed';
       throw new UpstreamError(`${api}: ${reason}`, 'network');
     }
-    const body = await response.text().catch(() => '');
-    if (!response.ok) throw new UpstreamError(`${api}: HTTP ${response.status}${response.status === 429 ? ' (rate limited)' : ''}`, response.status);
-    return body;
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new UpstreamError(`${api}: HTTP ${response.status}${response.status === 429 ? ' (rate limited)' : ''}`, response.status);
+    }
+    try {
+      // a price or difficulty answer is a few KB: anything near 1 MiB is not one
+      return await readBodyText(response, MAX_MARKET_REPLY_BYTES);
+    } catch (error) {
+      throw new UpstreamError(`${api}: ${error instanceof BodyTooLargeError ? error.message : 'reply cut off'}`, 'network');
+    }
   }
 
   /** Runs the attempts in order; the first success wins. */
