@@ -16,6 +16,23 @@ if ! grep -qx "Version: $GETH_VERSION-stable" <<<"$geth_version"; then
   go install "github.com/ethereum/go-ethereum/cmd/geth@v$GETH_VERSION" || { echo "geth install failed"; exit 1; }
 fi
 
+# lnd (backend-proxy/test/lnd.real.test.ts runs it without a chain backend): v0.18.3-beta.rc3 is the
+# newest lnd tag the Go module proxy serves. Its go.mod replaces the nested sqldb module with ./sqldb,
+# which module zips leave out (and which `go install pkg@version` refuses), so it is built from a copy
+# of the downloaded module with the published sqldb v1.0.4 instead (~1-4 min on 2 cores)
+LND_VERSION=0.18.3-beta.rc3
+if ! "$GOBIN/lnd" --version 2>/dev/null | grep -q "version $LND_VERSION "; then
+  echo "build lnd v$LND_VERSION into $GOBIN"
+  lnd_mod=$(go mod download -json "github.com/lightningnetwork/lnd@v$LND_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  lnd_src=$(mktemp -d)
+  cp -r "$lnd_mod/." "$lnd_src" && chmod -R u+w "$lnd_src" &&
+    (cd "$lnd_src" && go mod edit -dropreplace github.com/lightningnetwork/lnd/sqldb -require github.com/lightningnetwork/lnd/sqldb@v1.0.4 &&
+      GOFLAGS=-mod=mod go build -o "$GOBIN/lnd" ./cmd/lnd)
+  lnd_status=$?
+  rm -rf "$lnd_src"
+  [ "$lnd_status" -eq 0 ] || { echo "lnd build failed"; exit 1; }
+fi
+
 # the datasource backend's and the harness bridge's modules (grafana-plugin-sdk-go,
 # hashicorp/go-plugin, pinned in their go.sum) into the module cache, before npm run build compiles gpx_nodescope_* and go test runs
 for mod in plugins/datasource e2e/grafana-bridge; do

@@ -6,6 +6,8 @@
 //    snake_case names, 64-bit integers as strings, enums by name; messages from lnrpc/lightning.proto
 //    (line numbers in sources/lightning/model.ts). The macaroon arrives as hex in
 //    Grpc-Metadata-macaroon (itest/lnd_rest_api_test.go:798); gateway errors are {code, message, details}.
+//    test/lnd.real.test.ts compares every allow-listed answer and the gateway's errors with a real
+//    lnd v0.18.3-beta.rc3 field by field.
 //  - Core Lightning (ElementsProject/lightning@090f4b0e6981, v26.06): POST /v1/<method>, rune in the
 //    `Rune` header, 201 + result on success, RpcError {code, message} with 403 (no rune, code 1501),
 //    401 (invalid rune, 1502), 404 (-32601 unknown method), 500 otherwise
@@ -80,6 +82,28 @@ export interface LightningSimulator {
   advance(blocks?: number): void;
   close(): Promise<void>;
 }
+
+const LND_FEATURES = Object.fromEntries(
+  (
+    [
+      [0, 'data-loss-protect', true],
+      [5, 'upfront-shutdown-script', false],
+      [7, 'gossip-queries', false],
+      [8, 'tlv-onion', true],
+      [12, 'static-remote-key', true],
+      [14, 'payment-addr', true],
+      [17, 'multi-path-payments', false],
+      [23, 'anchors-zero-fee-htlc-tx', false],
+      [25, 'route-blinding', false],
+      [27, 'shutdown-any-segwit', false],
+      [30, 'amp', true],
+      [31, 'amp', false],
+      [45, 'explicit-commitment-type', false],
+      [263, 'bolt-11-blinded-paths', false],
+      [2023, 'script-enforced-lease', false],
+    ] as const
+  ).map(([bit, name, required]) => [String(bit), { name, is_required: required, is_known: true }])
+);
 
 const COMMIT_FEE_SAT = 2_810; // an anchor channel's commitment fee at 253 sat/kw, paid by the initiator
 const ANCHORS_SAT = 660; // two 330-sat anchor outputs, also the initiator's
@@ -229,7 +253,7 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
   const lndRoutes: Record<string, (body: Record<string, unknown>) => unknown> = {
     // GetInfoResponse (lightning.proto:1925-2003)
     'GET /v1/getinfo': () => ({
-      version: SIM_LND_VERSION.split(' ')[0],
+      version: SIM_LND_VERSION,
       commit_hash: fakeHex('lnd-commit', 40),
       identity_pubkey: SIM_NODE_PUBKEY,
       alias: 'nodescope-sim',
@@ -246,7 +270,8 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
       testnet: false,
       chains: [{ chain: 'bitcoin', network: 'mainnet' }],
       uris: [`${SIM_NODE_PUBKEY}@127.0.0.1:9735`],
-      features: {},
+      // the feature bits a stock lnd 0.18.3-beta.rc3 advertises, as its getinfo wrote them (test/lnd.real.test.ts)
+      features: LND_FEATURES,
       require_htlc_interceptor: false,
       store_final_htlc_resolutions: false,
       wallet_synced: state.synced,
@@ -471,9 +496,12 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
   const handleLnd = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const key = `${req.method} ${path}`;
-    const route = lndRoutes[key];
+    const route = Object.hasOwn(lndRoutes, key) ? lndRoutes[key] : undefined;
     if (!route) {
-      sendJson(res, 404, { code: 5, message: 'Not Found', details: [] });
+      // grpc-gateway: a known path under another method is 501 "Method Not Allowed" (as lnd answers it)
+      const otherMethod = Object.keys(lndRoutes).some((k) => k.split(' ')[1] === path);
+      if (otherMethod) sendJson(res, 501, { code: 12, message: 'Method Not Allowed', details: [] });
+      else sendJson(res, 404, { code: 5, message: 'Not Found', details: [] });
       return;
     }
     const macaroon = req.headers['grpc-metadata-macaroon'];
