@@ -30,10 +30,19 @@ interface ArgSpec {
 }
 
 interface MethodSpec {
+  /** where Core 28 declares this method's result shape (RPCHelpMan / RPCResult), at CORE_SHAPES_COMMIT */
+  shape: string;
   args: ArgSpec[];
   summary: string;
   run: (args: unknown[], ctx: RpcContext) => unknown;
 }
+
+/**
+ * The Bitcoin Core commit every `shape` below is cited at: the 28.x branch point (parent of
+ * "build: Bump to 28.99", which opened master for 29). coreShapes.test.ts checks each answer against
+ * the shape extracted from that source (test/fixtures/bitcoin-core/rpc-results-v28.json).
+ */
+export const CORE_SHAPES_COMMIT = 'a05987defdd2c7400f6057953535f76aeb52fa28';
 
 const MIN_RELAY_SAT_VB = 1;
 const MAX_MEMPOOL_BYTES = 300_000_000;
@@ -44,21 +53,25 @@ const MAX_MEMPOOL_BYTES = 300_000_000;
  */
 export const METHODS: Record<string, MethodSpec> = {
   getblockchaininfo: {
+    shape: 'src/rpc/blockchain.cpp:1271',
     args: [],
     summary: 'Returns an object containing various state info regarding blockchain processing.',
     run: (_a, ctx) => blockchainInfo(ctx),
   },
   getnetworkinfo: {
+    shape: 'src/rpc/net.cpp:620',
     args: [],
     summary: 'Returns an object containing various state info regarding P2P networking.',
     run: (_a, ctx) => networkInfo(ctx),
   },
   getmempoolinfo: {
+    shape: 'src/rpc/mempool.cpp:688',
     args: [],
     summary: 'Returns details on the active state of the TX memory pool.',
     run: (_a, ctx) => mempoolInfo(ctx),
   },
   getmininginfo: {
+    shape: 'src/rpc/mining.cpp:414',
     args: [],
     summary: 'Returns a json object containing mining-related information.',
     run: (_a, ctx) => ({
@@ -71,41 +84,49 @@ export const METHODS: Record<string, MethodSpec> = {
     }),
   },
   getpeerinfo: {
+    shape: 'src/rpc/net.cpp:117',
     args: [],
     summary: 'Returns data about each connected network peer as a json array of objects.',
     run: (_a, ctx) => ctx.peers.map((p) => peerInfo(p, ctx)),
   },
   getnettotals: {
+    shape: 'src/rpc/net.cpp:551',
     args: [],
     summary: 'Returns information about network traffic, including bytes in, bytes out, and current system time.',
     run: (_a, ctx) => netTotals(ctx),
   },
   getconnectioncount: {
+    shape: 'src/rpc/net.cpp:59',
     args: [],
     summary: 'Returns the number of connections to other nodes.',
     run: (_a, ctx) => ctx.peers.length,
   },
   getblockcount: {
+    shape: 'src/rpc/blockchain.cpp:207',
     args: [],
     summary: 'Returns the height of the most-work fully-validated chain.',
     run: (_a, ctx) => ctx.node.tipHeight(),
   },
   getbestblockhash: {
+    shape: 'src/rpc/blockchain.cpp:228',
     args: [],
     summary: 'Returns the hash of the best (tip) block in the most-work fully-validated chain.',
     run: (_a, ctx) => ctx.node.tipHash(),
   },
   getdifficulty: {
+    shape: 'src/rpc/blockchain.cpp:411',
     args: [],
     summary: 'Returns the proof-of-work difficulty as a multiple of the minimum difficulty.',
     run: (_a, ctx) => difficultyFromBits(ctx.params.bits),
   },
   uptime: {
+    shape: 'src/rpc/server.cpp:199',
     args: [],
     summary: 'Returns the total uptime of the server.',
     run: (_a, ctx) => Math.max(0, Math.floor(ctx.nowMs() / 1000) - ctx.startTime()),
   },
   getblockhash: {
+    shape: 'src/rpc/blockchain.cpp:486',
     args: [{ name: 'height', type: 'number', required: true }],
     summary: 'Returns hash of block in best-block-chain at height provided.',
     run: ([height], ctx) => {
@@ -115,6 +136,7 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getblockheader: {
+    shape: 'src/rpc/blockchain.cpp:515',
     args: [
       { name: 'blockhash', type: 'string', required: true },
       { name: 'verbose', type: 'bool' },
@@ -126,6 +148,7 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getblock: {
+    shape: 'src/rpc/blockchain.cpp:672',
     args: [
       { name: 'blockhash', type: 'string', required: true },
       { name: 'verbosity', type: 'verbosity' },
@@ -149,6 +172,7 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getblockstats: {
+    shape: 'src/rpc/blockchain.cpp:1809',
     args: [
       { name: 'hash_or_height', type: 'hash_or_height', required: true },
       { name: 'stats', type: 'array' },
@@ -157,6 +181,7 @@ export const METHODS: Record<string, MethodSpec> = {
     run: ([target, stats], ctx) => blockStats(ctx, target as string | number, stats as unknown[] | undefined),
   },
   getchaintips: {
+    shape: 'src/rpc/blockchain.cpp:1444',
     args: [],
     summary:
       'Return information about all known tips in the block tree, including the main chain as well as orphaned branches.',
@@ -171,6 +196,7 @@ export const METHODS: Record<string, MethodSpec> = {
     ],
   },
   getnetworkhashps: {
+    shape: 'src/rpc/mining.cpp:110',
     args: [
       { name: 'nblocks', type: 'number' },
       { name: 'height', type: 'number' },
@@ -184,6 +210,7 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   estimatesmartfee: {
+    shape: 'src/rpc/fees.cpp:32',
     args: [
       { name: 'conf_target', type: 'number', required: true },
       { name: 'estimate_mode', type: 'string' },
@@ -193,6 +220,7 @@ export const METHODS: Record<string, MethodSpec> = {
     run: ([target, mode], ctx) => estimateSmartFee(ctx, target as number, (mode as string | undefined) ?? 'unset'),
   },
   getrawmempool: {
+    shape: 'src/rpc/mempool.cpp:379',
     args: [
       { name: 'verbose', type: 'bool' },
       { name: 'mempool_sequence', type: 'bool' },
@@ -212,11 +240,13 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getmempoolentry: {
+    shape: 'src/rpc/mempool.cpp:555',
     args: [{ name: 'txid', type: 'string', required: true }],
     summary: 'Returns mempool data for given transaction',
     run: ([txid], ctx) => entryJson(requireMempoolTx(ctx, txid as string), ctx),
   },
   getmempoolancestors: {
+    shape: 'src/rpc/mempool.cpp:429',
     args: [
       { name: 'txid', type: 'string', required: true },
       { name: 'verbose', type: 'bool' },
@@ -226,6 +256,7 @@ export const METHODS: Record<string, MethodSpec> = {
       relatives(ctx, ctx.node.mempool.ancestors(requireMempoolTx(ctx, txid as string).txid), verbose === true),
   },
   getmempooldescendants: {
+    shape: 'src/rpc/mempool.cpp:490',
     args: [
       { name: 'txid', type: 'string', required: true },
       { name: 'verbose', type: 'bool' },
@@ -235,6 +266,7 @@ export const METHODS: Record<string, MethodSpec> = {
       relatives(ctx, ctx.node.mempool.descendants(requireMempoolTx(ctx, txid as string).txid), verbose === true),
   },
   getzmqnotifications: {
+    shape: 'src/zmq/zmqrpc.cpp:23',
     args: [],
     summary: 'Returns information about the active ZeroMQ notifications.',
     run: (_a, ctx) => {
@@ -243,6 +275,7 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getindexinfo: {
+    shape: 'src/rpc/node.cpp:359',
     args: [{ name: 'index_name', type: 'string' }],
     summary: 'Returns the status of one or all available indices currently running in the node.',
     run: ([name], ctx) => {
@@ -255,6 +288,7 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getdeploymentinfo: {
+    shape: 'src/rpc/blockchain.cpp:1386',
     args: [{ name: 'blockhash', type: 'string' }],
     summary: 'Returns an object containing various state info regarding deployments of consensus changes.',
     run: ([hash], ctx) => {
@@ -264,6 +298,7 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getchaintxstats: {
+    shape: 'src/rpc/blockchain.cpp:1663',
     args: [
       { name: 'nblocks', type: 'number' },
       { name: 'blockhash', type: 'string' },
@@ -272,6 +307,7 @@ export const METHODS: Record<string, MethodSpec> = {
     run: ([nblocks, hash], ctx) => chainTxStats(ctx, nblocks as number | undefined, hash as string | undefined),
   },
   listbanned: {
+    shape: 'src/rpc/net.cpp:812',
     args: [],
     summary: 'List all manually banned IPs/Subnets.',
     run: (_a, ctx) => {
@@ -290,6 +326,7 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getmemoryinfo: {
+    shape: 'src/rpc/node.cpp:145',
     args: [{ name: 'mode', type: 'string' }],
     summary: 'Returns an object containing information about memory usage.',
     run: ([mode]) => {
@@ -304,6 +341,7 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
   getrpcinfo: {
+    shape: 'src/rpc/server.cpp:218',
     args: [],
     summary: 'Returns details of the RPC server.',
     run: (_a, ctx) => ({
@@ -431,6 +469,7 @@ function confirmations(block: Block, ctx: RpcContext): number {
   return ctx.node.isActive(block.hash) ? ctx.node.tipHeight() - block.height + 1 : -1;
 }
 
+/** blockheaderToJSON, bitcoin/bitcoin@a05987d:src/rpc/blockchain.cpp:138 */
 function headerJson(block: Block, ctx: RpcContext): Record<string, unknown> {
   const active = ctx.node.isActive(block.hash);
   const next = active ? ctx.node.hashAt(block.height + 1) : undefined;
@@ -490,6 +529,7 @@ function serializeBlock(block: Block): string {
   return serializeHeader(block) + varint(block.txs.length) + block.txs.map((t) => txBytes(t.txid, t.size)).join('');
 }
 
+/** TxToUniv (getblock verbosity 2), bitcoin/bitcoin@a05987d:src/core_write.cpp:171 */
 function txJson(block: Block, index: number, tx: Block['txs'][number], ctx: RpcContext): Record<string, unknown> {
   const coinbase = index === 0;
   const vin = coinbase
@@ -534,6 +574,7 @@ function txJson(block: Block, index: number, tx: Block['txs'][number], ctx: RpcC
   };
 }
 
+/** entryToJSON, bitcoin/bitcoin@a05987d:src/rpc/mempool.cpp:282 */
 function entryJson(tx: MempoolTx, ctx: RpcContext): Record<string, unknown> {
   const pool = ctx.node.mempool;
   const base = btc(tx.fee);
@@ -599,6 +640,7 @@ function blockchainInfo(ctx: RpcContext): Record<string, unknown> {
   };
 }
 
+/** getnetworkinfo (net.cpp:620); networks as GetNetworksInfo, bitcoin/bitcoin@a05987d:src/rpc/net.cpp:599 */
 function networkInfo(ctx: RpcContext): Record<string, unknown> {
   const inbound = ctx.peers.filter((p) => p.inbound).length;
   const reach = (name: string, proxy = '') => ({
@@ -630,6 +672,7 @@ function networkInfo(ctx: RpcContext): Record<string, unknown> {
   };
 }
 
+/** MempoolInfoToJSON, bitcoin/bitcoin@a05987d:src/rpc/mempool.cpp:667 */
 function mempoolInfo(ctx: RpcContext): Record<string, unknown> {
   const pool = ctx.node.mempool;
   return {
@@ -751,6 +794,7 @@ function networkHashPs(ctx: RpcContext, nblocks: number, height: number): number
   return Number(work) / timeDiff;
 }
 
+/** DeploymentInfo / SoftForkDescPushBack, bitcoin/bitcoin@a05987d:src/rpc/blockchain.cpp:1370, :1182, :1197 */
 function deploymentInfo(ctx: RpcContext, height: number): Record<string, unknown> {
   const deployments: Record<string, unknown> = {};
   for (const [name, at] of Object.entries(ctx.params.buried)) {
@@ -937,7 +981,7 @@ function blockStats(ctx: RpcContext, target: string | number, stats: unknown[] |
   return out;
 }
 
-/** CalculatePercentilesByWeight from rpc/blockchain.cpp: 10th, 25th, 50th, 75th, 90th by weight */
+/** CalculatePercentilesByWeight, bitcoin/bitcoin@a05987d:src/rpc/blockchain.cpp:1767: 10th, 25th, 50th, 75th, 90th by weight */
 export function percentilesByWeight(scores: Array<[number, number]>, totalWeight: number): number[] {
   const result = [0, 0, 0, 0, 0];
   if (scores.length === 0) return result;
@@ -953,7 +997,7 @@ export function percentilesByWeight(scores: Array<[number, number]>, totalWeight
   return result;
 }
 
-/** CalculateTruncatedMedian */
+/** CalculateTruncatedMedian, bitcoin/bitcoin@a05987d:src/rpc/blockchain.cpp:1752 */
 function truncatedMedian(sorted: number[]): number {
   const size = sorted.length;
   if (size === 0) return 0;

@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BitcoinSimulator, encodeSequenceBody, startBitcoinSimulator } from './index.js';
 import { SequenceSubscriber, rpc } from './testkit.js';
 
+// Expected bytes from SendSequenceMsg, bitcoin/bitcoin@a05987defdd2c7400f6057953535f76aeb52fa28:
+// src/zmq/zmqpublishnotifier.cpp:264-274, read as interface_zmq.py:72-81 reads them (same commit).
 describe('zmqpubsequence wire format', () => {
   it('encodes A/R with an 8-byte LE mempool sequence and C/D without, hash bytes in RPC order', () => {
     const txid = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';

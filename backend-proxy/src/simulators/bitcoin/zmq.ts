@@ -12,6 +12,13 @@ const EMPTY: Buffer[] = [];
  *   "sequence" | 32-byte hash + label [+ 8-byte LE mempool sequence for A/R] | 4-byte LE counter
  * The hash bytes go out reversed from uint256's internal order, i.e. in the order RPC prints them
  * (interface_zmq.py reads body[:32].hex() and compares it with the RPC txid).
+ * Layout: SendSequenceMsg, bitcoin/bitcoin@a05987defdd2c7400f6057953535f76aeb52fa28:
+ * src/zmq/zmqpublishnotifier.cpp:264-274 (hash reversed :269-271, LE64 sequence only when given
+ * :273-274); labels C/D :281/:288, A/R with the mempool sequence :295/:302; the frames and the
+ * per-notifier LE32 counter, bumped after each send: SendZmqMessage :203-215. The reader Core tests
+ * itself with: test/functional/interface_zmq.py:55-81 (receive_sequence: 41 bytes = A/R with
+ * "<Q", 33 = C/D; counter "<I" incremental), mempool sequence starting at 1 :325.
+ * HWM: DEFAULT_ZMQ_SNDHWM 1000, src/zmq/zmqabstractnotifier.h:22.
  */
 export function encodeSequenceBody(event: SequenceEvent): Buffer {
   const withSequence = event.label === 'A' || event.label === 'R';
