@@ -22,6 +22,9 @@ describe('paramsFor', () => {
   it('lists what each query reads and nothing for the others', () => {
     expect(paramsFor('cgminer', 'miner.pools').map((p) => p.key)).toEqual(['miner']);
     expect(paramsFor('freqtrade', 'trades').map((p) => p.key)).toEqual(['pair', 'limit']);
+    // the phases the proxy's lightning source filters by (shared LIGHTNING_CHANNEL_PHASES), plus 'all'
+    expect(paramsFor('lightning', 'channels')[0]).toMatchObject({ key: 'phase', type: 'select' });
+    expect(paramsFor('lightning', 'channels')[0]?.options).toContain('force_closing');
     expect(paramsFor('bitcoin', 'chain.info')).toEqual([]);
     expect(paramsFor(undefined, 'logs')).toEqual([]);
   });

@@ -1,6 +1,6 @@
 // The parameters each query takes, per source kind, for the query editor. Unknown params are
 // still sent (the editor's "more params" row), so a source can grow one before this list does.
-import type { SourceKind } from '@nodescope/shared';
+import { LIGHTNING_CHANNEL_PHASES, type SourceKind } from '@nodescope/shared';
 import type { ParamValue, VariableName } from './types';
 
 export interface ParamSpec {
@@ -75,6 +75,17 @@ export const QUERY_PARAMS: Partial<Record<SourceKind, Record<string, ParamSpec[]
     ],
     'open.trades': [{ key: 'pair', label: 'Pair', type: 'string', placeholder: 'BTC/USDT or $pair', variable: 'pairs' }],
     daily: [{ key: 'days', label: 'Days', type: 'number', placeholder: '30' }],
+  },
+  lightning: {
+    channels: [
+      {
+        key: 'phase',
+        label: 'Phase',
+        type: 'select',
+        options: ['all', ...LIGHTNING_CHANNEL_PHASES],
+        tooltip: 'only channels in this phase',
+      },
+    ],
   },
 };
 

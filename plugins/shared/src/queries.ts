@@ -33,6 +33,8 @@ export const FREQTRADE_QUERIES = [
 ] as const;
 /** lnd (REST) or Core Lightning (clnrest): one kind, the `implementation` config field picks the API */
 export const LIGHTNING_QUERIES = ['node.info', 'channels', 'balances', 'forwards'] as const;
+/** The phases a lightning channel is in (the `channels` query's `phase` column and filter). */
+export const LIGHTNING_CHANNEL_PHASES = ['active', 'inactive', 'pending_open', 'waiting_close', 'force_closing', 'closing'] as const;
 
 export const QUERIES_BY_KIND = {
   bitcoin: BITCOIN_QUERIES,

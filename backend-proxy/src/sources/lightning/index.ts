@@ -1,5 +1,6 @@
 // Lightning (lnd or Core Lightning): wiring only; the meaning lives in model.ts and frames.ts.
 import { readFileSync } from 'node:fs';
+import { LIGHTNING_CHANNEL_PHASES } from '@nodescope/shared';
 import { UpstreamHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import { bitcoinHeight } from '../stacks/index.js';
@@ -209,7 +210,7 @@ export function createLightningSource(config: LightningSourceConfig, context: So
   };
 }
 
-const PHASES = ['active', 'inactive', 'pending_open', 'waiting_close', 'force_closing', 'closing'] as const;
+const PHASES = LIGHTNING_CHANNEL_PHASES;
 
 function phaseParam(input: QueryInput): ChannelRow['phase'] | null {
   const raw = input.params.phase;

@@ -7,6 +7,7 @@
 //    ForwardingEvent 4787-4834, ForwardingHistoryResponse 4843-4847).
 //  - cln: doc/schemas/{getinfo,listpeerchannels,listfunds,listforwards}.json
 //    (ElementsProject/lightning@090f4b0e6981, v26.06); msat amounts are JSON integers.
+import type { LIGHTNING_CHANNEL_PHASES } from '@nodescope/shared';
 import { UpstreamError } from '../types.js';
 
 export type Implementation = 'lnd' | 'cln';
@@ -39,7 +40,7 @@ export interface ChannelRow {
   peer: string;
   peerAlias: string | null;
   /** open: active/inactive; pending_open, waiting_close, force_closing, closing (cooperative) */
-  phase: 'active' | 'inactive' | 'pending_open' | 'waiting_close' | 'force_closing' | 'closing';
+  phase: (typeof LIGHTNING_CHANNEL_PHASES)[number];
   /** the upstream's own state word (lnd: active/inactive or the pending list; cln: CHANNELD_NORMAL, ONCHAIN, ...) */
   state: string;
   peerConnected: boolean | null;
