@@ -4,11 +4,13 @@ import { formatResult, machine, saveResult, type BenchResult } from './lib.js';
 import { runFleetBench } from './fleet.js';
 import { runMempoolBench } from './mempool.js';
 import { runQueryBench } from './query.js';
+import { runStreamsBench } from './streams.js';
 
 const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   query: runQueryBench,
   fleet: runFleetBench,
   mempool: runMempoolBench,
+  streams: runStreamsBench,
 };
 
 const selected = process.env.BENCH ? process.env.BENCH.split(',') : Object.keys(BENCHES);
