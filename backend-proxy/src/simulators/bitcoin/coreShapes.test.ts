@@ -188,6 +188,13 @@ describe('bitcoind simulator answers in Core 28 shapes (mainnet profile)', () =>
     await expectCoreShape(sim, 'getblock', [tip, 2], 'for verbosity = 2');
     await expectCoreShape(sim, 'getblockstats', [height, [...BLOCK_STATS_FIELDS]]);
     await expectCoreShape(sim, 'getblockstats', [tip]);
+    // selected stats come back in std::set<std::string> order (bitcoin/bitcoin@a05987d:src/rpc/blockchain.cpp:1878,
+    // :2055): byte order, whatever order they were asked in
+    const picked = (await rpc(sim, 'getblockstats', [
+      height,
+      ['utxo_size_inc', 'utxo_increase_actual', 'totalfee', 'height', 'total_out'],
+    ])) as Record<string, unknown>;
+    expect(Object.keys(picked)).toEqual(['height', 'total_out', 'totalfee', 'utxo_increase_actual', 'utxo_size_inc']);
   });
 
   it('mempool: snapshot with sequence (mempoolSync.ts), entries and their relatives', async () => {
@@ -230,9 +237,45 @@ describe('bitcoind simulator answers in Core 28 shapes (regtest profile: forks, 
     >;
     expect(header).not.toHaveProperty('previousblockhash');
     const deployments = (await expectCoreShape(sim, 'getdeploymentinfo', [])) as {
+      height: number;
       deployments: Record<string, unknown>;
     };
-    expect(deployments.deployments).toHaveProperty('testdummy');
+    // by hand from regtest chainparams (bitcoin/bitcoin@a05987d:src/kernel/chainparams.cpp:546-557) and
+    // SoftForkDescPushBack / GetStateStatisticsFor (blockchain.cpp:1197-1260, versionbits.cpp:102-137):
+    // testdummy STARTED since 144 (first period DEFINED), elapsed = 1 + height % 144, no block signals bit 28
+    const h = deployments.height;
+    expect(h).toBeGreaterThanOrEqual(144);
+    const elapsed = 1 + (h % 144);
+    expect(deployments.deployments.testdummy).toEqual({
+      type: 'bip9',
+      active: false,
+      bip9: {
+        bit: 28,
+        start_time: 0,
+        timeout: 9223372036854775807,
+        min_activation_height: 0,
+        status: 'started',
+        since: 144,
+        status_next: 'started',
+        statistics: { period: 144, elapsed, count: 0, threshold: 108, possible: 36 >= elapsed },
+        signalling: '-'.repeat(elapsed),
+      },
+    });
+    // taproot ALWAYS_ACTIVE on regtest: since 0 (versionbits.cpp:143-145)
+    expect(deployments.deployments.taproot).toEqual({
+      type: 'bip9',
+      height: 0,
+      active: true,
+      bip9: {
+        start_time: -1,
+        timeout: 9223372036854775807,
+        min_activation_height: 0,
+        status: 'active',
+        since: 0,
+        status_next: 'active',
+      },
+    });
+    expect(deployments.deployments.segwit).toEqual({ type: 'buried', active: true, height: 0 });
     expect(await expectCoreShape(sim, 'getzmqnotifications', [])).toEqual([]);
     await expectCoreShape(sim, 'getchaintxstats', [10]);
     await expectCoreShape(sim, 'getblockchaininfo', []);

@@ -343,7 +343,24 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
       sim,
       'getdeploymentinfo'
     );
-    expect(deployments.deployments.taproot).toMatchObject({ type: 'buried', active: true, height: 709_632 });
+    // Core 28 still runs taproot as BIP9 (bitcoin/bitcoin@a05987d:src/kernel/chainparams.cpp:113-116), reported by
+    // SoftForkDescPushBack (src/rpc/blockchain.cpp:1197-1260): ACTIVE since its min_activation_height 709,632
+    expect(deployments.deployments.taproot).toEqual({
+      type: 'bip9',
+      height: 709_632,
+      active: true,
+      bip9: {
+        start_time: 1619222400,
+        timeout: 1628640000,
+        min_activation_height: 709_632,
+        status: 'active',
+        since: 709_632,
+        status_next: 'active',
+      },
+    });
+    // buried: type, active, height (blockchain.cpp:1189-1193); testdummy is NEVER_ACTIVE on mainnet, so absent
+    expect(Object.keys(deployments.deployments)).toEqual(['bip34', 'bip66', 'bip65', 'csv', 'segwit', 'taproot']);
+    expect(deployments.deployments.segwit).toEqual({ type: 'buried', active: true, height: 481_824 });
     expect(await rpc(sim, 'getmemoryinfo')).toHaveProperty('locked.used');
     expect(await rpc(sim, 'getmemoryinfo', ['mallocinfo'])).toMatch(/^<malloc/);
     await expect(rpc(sim, 'getmemoryinfo', ['bogus'])).rejects.toMatchObject({

@@ -18,10 +18,20 @@ export interface NetworkParams {
   historySpacing: number;
   /** chainwork (hex) at height 0 of the simulated history, so mainnet looks mature */
   chainworkBase: bigint;
-  buried: Record<'bip34' | 'bip66' | 'bip65' | 'csv' | 'segwit' | 'taproot', number>;
+  /** buried deployments, in DeploymentInfo's order (src/rpc/blockchain.cpp:1373-1377) */
+  buried: Record<'bip34' | 'bip66' | 'bip65' | 'csv' | 'segwit', number>;
+  /**
+   * taproot is still a BIP9 deployment in Core 28 (src/kernel/chainparams.cpp, DEPLOYMENT_TAPROOT):
+   * start/timeout/min_activation_height as chainparams sets them, ALWAYS_ACTIVE = -1;
+   * `since` is the height its ACTIVE state began (0 for ALWAYS_ACTIVE).
+   */
+  taproot: { startTime: number; timeout: bigint; minActivationHeight: number; since: number };
   /** the real genesis block of the network (chainparams.cpp) */
   genesis: { hash: string; time: number; nonce: number; bits: number; merkleroot: string };
 }
+
+/** testnet4, signet, regtest: Consensus::BIP9Deployment::ALWAYS_ACTIVE, NO_TIMEOUT, no delay (chainparams.cpp:337-340, :477-480, :554-557) */
+const ALWAYS_ACTIVE_TAPROOT = { startTime: -1, timeout: 9223372036854775807n, minActivationHeight: 0, since: 0 };
 
 const SATOSHI_MERKLE = '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b';
 
@@ -38,7 +48,9 @@ export const NETWORKS: Record<SimNetwork, NetworkParams> = {
     hashZeros: 19,
     historySpacing: 600,
     chainworkBase: 0n,
-    buried: { bip34: 227_931, bip66: 363_725, bip65: 388_381, csv: 419_328, segwit: 481_824, taproot: 709_632 },
+    buried: { bip34: 227_931, bip66: 363_725, bip65: 388_381, csv: 419_328, segwit: 481_824 },
+    // chainparams.cpp:113-116 (CMainParams); active at its min_activation_height
+    taproot: { startTime: 1619222400, timeout: 1628640000n, minActivationHeight: 709_632, since: 709_632 },
     genesis: {
       hash: '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f',
       time: 1231006505,
@@ -59,7 +71,10 @@ export const NETWORKS: Record<SimNetwork, NetworkParams> = {
     hashZeros: 8,
     historySpacing: 600,
     chainworkBase: 0n,
-    buried: { bip34: 21_111, bip66: 330_776, bip65: 581_885, csv: 770_112, segwit: 834_624, taproot: 0 },
+    buried: { bip34: 21_111, bip66: 330_776, bip65: 581_885, csv: 770_112, segwit: 834_624 },
+    // chainparams.cpp:238-241 (CTestNetParams). `since` (2,011,968 = 998 × 2016) is NOT verified against
+    // a reference: no testnet3 chain data was at hand; it is a period boundary after the 2021 start time
+    taproot: { startTime: 1619222400, timeout: 1628640000n, minActivationHeight: 0, since: 2_011_968 },
     genesis: {
       hash: '000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943',
       time: 1296688602,
@@ -80,7 +95,8 @@ export const NETWORKS: Record<SimNetwork, NetworkParams> = {
     hashZeros: 8,
     historySpacing: 600,
     chainworkBase: 0n,
-    buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 1, taproot: 1 },
+    buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 1 },
+    taproot: ALWAYS_ACTIVE_TAPROOT,
     genesis: {
       hash: '00000000da84f2bafbbc53dee25a72ae507ff4914b867c565be350b0da8bf043',
       time: 1714777860,
@@ -101,7 +117,8 @@ export const NETWORKS: Record<SimNetwork, NetworkParams> = {
     hashZeros: 5,
     historySpacing: 600,
     chainworkBase: 0n,
-    buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 1, taproot: 1 },
+    buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 1 },
+    taproot: ALWAYS_ACTIVE_TAPROOT,
     genesis: {
       hash: '00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6',
       time: 1598918400,
@@ -122,7 +139,8 @@ export const NETWORKS: Record<SimNetwork, NetworkParams> = {
     hashZeros: 0,
     historySpacing: 1,
     chainworkBase: 0n,
-    buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 0, taproot: 0 },
+    buried: { bip34: 1, bip66: 1, bip65: 1, csv: 1, segwit: 0 },
+    taproot: ALWAYS_ACTIVE_TAPROOT,
     genesis: {
       hash: '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206',
       time: 1296688602,

@@ -794,29 +794,65 @@ function networkHashPs(ctx: RpcContext, nblocks: number, height: number): number
   return Number(work) / timeDiff;
 }
 
-/** DeploymentInfo / SoftForkDescPushBack, bitcoin/bitcoin@a05987d:src/rpc/blockchain.cpp:1370, :1182, :1197 */
+/**
+ * DeploymentInfo / SoftForkDescPushBack, bitcoin/bitcoin@a05987d:src/rpc/blockchain.cpp:1370, buried :1182,
+ * BIP9 :1197-1260; statistics as GetStateStatisticsFor, src/versionbits.cpp:102-137. Order as Core
+ * pushes them: the five buried ones, testdummy (enabled on regtest only: NEVER_ACTIVE elsewhere), taproot.
+ */
 function deploymentInfo(ctx: RpcContext, height: number): Record<string, unknown> {
   const deployments: Record<string, unknown> = {};
   for (const [name, at] of Object.entries(ctx.params.buried)) {
-    deployments[name] = { type: 'buried', height: at, active: height + 1 >= at };
+    // active from the block one below the activation height (DeploymentActiveAfter)
+    deployments[name] = { type: 'buried', active: height + 1 >= at, height: at };
   }
-  if (ctx.params.chain === 'regtest') {
-    deployments.testdummy = {
-      type: 'bip9',
-      active: false,
-      bip9: {
-        bit: 28,
-        start_time: 0,
-        timeout: 9223372036854775807n,
-        min_activation_height: 0,
-        status: 'started',
-        since: 144,
-        status_next: 'started',
-        statistics: { period: 144, threshold: 108, elapsed: (height + 1) % 144, count: 0, possible: true },
-      },
-    };
-  }
+  if (ctx.params.chain === 'regtest') deployments.testdummy = regtestTestDummy(height);
+  deployments.taproot = taprootInfo(ctx.params.taproot, height);
   return { hash: ctx.node.hashAt(height), height, deployments };
+}
+
+/**
+ * regtest testdummy: bit 28, start 0, NO_TIMEOUT, period 144, threshold 108 (chainparams.cpp:546-552).
+ * The first period is DEFINED (genesis rule), every later one STARTED: the simulator's blocks never
+ * set bit 28, so it never locks in.
+ */
+function regtestTestDummy(height: number): Record<string, unknown> {
+  const period = 144;
+  const started = height >= period; // state of the block at `height` (current_state)
+  const bip9: Record<string, unknown> = {};
+  if (started) bip9.bit = 28;
+  Object.assign(bip9, {
+    start_time: 0,
+    timeout: 9223372036854775807n,
+    min_activation_height: 0,
+    status: started ? 'started' : 'defined',
+    since: started ? period : 0,
+    status_next: height + 1 >= period ? 'started' : 'defined',
+  });
+  if (started) {
+    const elapsed = 1 + (height % period);
+    bip9.statistics = { period, elapsed, count: 0, threshold: 108, possible: period - 108 >= elapsed };
+    bip9.signalling = '-'.repeat(elapsed);
+  }
+  return { type: 'bip9', active: false, bip9 };
+}
+
+/** taproot, ACTIVE from `since` on (earlier STARTED/LOCKED_IN periods of real chains are not modelled) */
+function taprootInfo(p: NetworkParams['taproot'], height: number): Record<string, unknown> {
+  const active = height >= p.since; // current_state: the state of the block at `height`
+  const nextActive = height + 1 >= p.since;
+  return {
+    type: 'bip9',
+    ...(nextActive ? { height: p.since } : {}),
+    active: nextActive,
+    bip9: {
+      start_time: p.startTime,
+      timeout: p.timeout,
+      min_activation_height: p.minActivationHeight,
+      status: active ? 'active' : 'defined',
+      since: active ? p.since : 0,
+      status_next: nextActive ? 'active' : 'defined',
+    },
+  };
 }
 
 /** average transactions per block of the synthesized history, for nChainTx */
@@ -975,9 +1011,10 @@ function blockStats(ctx: RpcContext, target: string | number, stats: unknown[] |
     utxo_size_inc_actual: utxoSizeInc - 75,
   };
   all.mediantxsize = truncatedMedian([...sizes].sort((a, b) => a - b));
-  // keys in Core's order (alphabetical, as blockstats pushes them)
+  // keys in Core's order: all of them as ret_all pushes them (blockchain.cpp:2017-2047); a selection
+  // in std::set<std::string> order (:1878, :2055), i.e. sorted by bytes (utxo_increase_actual before utxo_size_inc)
   const out: Record<string, unknown> = {};
-  for (const name of STAT_NAMES) if (selected.size === 0 || selected.has(name)) out[name] = all[name];
+  for (const name of selected.size === 0 ? STAT_NAMES : [...selected].sort()) out[name] = all[name];
   return out;
 }
 
