@@ -57,6 +57,24 @@ export const MINER_FIELDS = {
   poolUnexpected: 'poolUnexpected', // boolean; null when no expected pool is configured
 } as const;
 
+/** cgminer `pool.accounts`: each pool account read through the pool's API, reconciled with the fleet. */
+export const POOL_ACCOUNT_FIELDS = {
+  account: 'account', // the account's id in the config
+  pool: 'pool', // braiins | luxor
+  up: 'up', // boolean: the last read succeeded
+  reported: 'reportedHashrate', // Hs: the fleet's miners on this account
+  credited: 'creditedHashrate', // Hs: the pool's 5 min figure
+  credited24h: 'creditedHashrate24h', // Hs
+  ratio: 'creditedShare', // percentunit: credited / reported
+  earningsPerDay: 'earningsBtcPerDay', // BTC
+  balance: 'balanceBtc', // BTC
+  workersActive: 'workersActive',
+  notAtPool: 'notAtPool', // fleet miners on the account the pool does not see hashing
+  unknownAtPool: 'unknownAtPool', // workers hashing at the pool that no fleet miner is on
+  lastSuccess: 'lastSuccess', // ms
+  error: 'error',
+} as const;
+
 /** cgminer `miner.devices`: boards (hash chains). */
 export const DEVICE_FIELDS = {
   board: 'board',
@@ -242,6 +260,7 @@ export const MINING_FRAMES = {
   fans: 'miner.fans',
   pools: 'miner.pools',
   minerHistory: 'miner.history',
+  poolAccounts: 'pool.accounts',
   market: 'market',
   profitMiners: 'profitability.miners',
   profitFleets: 'profitability.fleets',

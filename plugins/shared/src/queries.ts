@@ -19,7 +19,7 @@ export const BITCOIN_QUERIES = [
 ] as const;
 export const STACKS_QUERIES = ['node.info', 'node.neighbors', 'signer.status', 'logs'] as const;
 export const GETH_QUERIES = ['chain.head', 'network.peers', 'txpool.status', 'fees.history', 'sync.status'] as const;
-export const CGMINER_QUERIES = ['fleet.summary', 'miners', 'miner.devices', 'miner.pools', 'miner.history'] as const;
+export const CGMINER_QUERIES = ['fleet.summary', 'miners', 'miner.devices', 'miner.pools', 'miner.history', 'pool.accounts'] as const;
 export const PROFITABILITY_QUERIES = ['market', 'miners', 'fleet.history', 'whatif', 'tariffs', 'hashprice.forward', 'roi'] as const;
 export const FREQTRADE_QUERIES = [
   'bots',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sourceBase } from '../../config/common.js';
+import { secret, sourceBase } from '../../config/common.js';
 import { parseCidr } from './discovery.js';
 
 const host = z
@@ -84,6 +84,29 @@ export const cgminerConfigSchema = sourceBase.extend({
     .default({ hotCelsius: 85, rejectPercent: 5, rejectWindowSeconds: 900, underperformPercent: 90, underperformWindowSeconds: 1_800 }),
   /** the pool and worker every miner of this fleet should be on (a miner entry may override) */
   expectedPool: expectedPoolSchema.optional(),
+  /**
+   * pool accounts read through the pools' read APIs (GET only, token held here): the hashrate the
+   * pool credits against what the fleet's miners on the account report, and earnings per day
+   */
+  poolAccounts: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ only (it becomes a metric label)'),
+        kind: z.enum(['braiins', 'luxor']),
+        /** the API's base URL (default https://pool.braiins.com, https://app.luxor.tech/api) */
+        url: z.string().url().optional(),
+        token: secret('token'),
+        /** Braiins: the username; Luxor: the subaccount */
+        account: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'an account or subaccount name'),
+        /** Braiins asks for about one request per five seconds; each read is three */
+        everySeconds: z.number().min(30).max(86_400).default(300),
+        timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+        /** pool-credited / fleet-reported hashrate below this share is an alert */
+        minCreditedShare: z.number().min(0).max(1).default(0.9),
+      })
+    )
+    .max(50)
+    .default([]),
 });
 
 export type CgminerSourceConfig = z.infer<typeof cgminerConfigSchema>;

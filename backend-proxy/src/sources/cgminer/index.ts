@@ -9,6 +9,7 @@ import { scanRanges, type DiscoveryProgress } from './discovery.js';
 import { devicesFrames, fleetSummaryFrame, minerHistoryFrame, minersFrame, poolsFrame } from './frames.js';
 import { createMiningMetrics } from './metrics.js';
 import { FleetPoller, type MinerRecord } from './poller.js';
+import { PoolAccounts, poolAccountsFrame } from './pools/accounts.js';
 
 /** What the profitability source reads of a fleet (see `fleetSnapshot`). */
 export interface FleetMinerView {
@@ -33,6 +34,7 @@ export interface CgminerSource extends Source {
     discoverNow(): Promise<void>;
     readonly progress: Readonly<DiscoveryProgress>;
     readonly poller: FleetPoller;
+    readonly poolAccounts: PoolAccounts;
   };
 }
 
@@ -75,6 +77,11 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     ...(config.expectedPool ? { expectedPool: config.expectedPool } : {}),
   });
   for (const miner of config.miners) poller.add(miner);
+  // pool API tokens are secrets: scrubbed from every log line and error the proxy writes
+  for (const account of config.poolAccounts) context.secrets.add(account.token);
+  const poolAccounts = new PoolAccounts(config.poolAccounts, context.now, (text) => context.secrets.scrub(text), () => {
+    if (!stopped) metrics.poolAccounts(poolAccounts.reconciled(records()));
+  });
 
   const subscribers = { summary: new Set<StreamEmit>(), miners: new Set<StreamEmit>() };
   let pollTimer: NodeJS.Timeout | undefined;
@@ -97,7 +104,10 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     await poller.pollAll();
     const all = records();
     // a cycle that ends after stop() must not bring back the series stop() removed
-    if (!stopped) metrics.update(all, progress, poller.lastCycle);
+    if (!stopped) {
+      metrics.update(all, progress, poller.lastCycle);
+      if (config.poolAccounts.length > 0) metrics.poolAccounts(poolAccounts.reconciled(all));
+    }
     if (subscribers.summary.size > 0) {
       const frame = summary();
       for (const emit of subscribers.summary) emit(frame);
@@ -151,7 +161,31 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
   };
   const health = (): SourceHealth => {
     const all = records();
-    return fleetHealth(reachability(all), fleetConditions(all, limits, context.now()), limits);
+    const fleet = fleetHealth(reachability(all), fleetConditions(all, limits, context.now()), limits);
+    return config.poolAccounts.length > 0 ? withPoolAccounts(fleet, all) : fleet;
+  };
+  // the pool side as one more component: an account the API does not answer for, a pool that
+  // credits less than the miners report, fleet miners the pool does not see hashing
+  const withPoolAccounts = (fleet: SourceHealth, all: MinerRecord[]): SourceHealth => {
+    const problems: string[] = [];
+    for (const { state, reconciliation } of poolAccounts.reconciled(all)) {
+      const id = state.config.id;
+      if (state.lastError !== null) problems.push(`${id}: ${state.lastError}`);
+      else if (!state.view || !reconciliation) continue;
+      else {
+        const { ratio, notAtPool } = reconciliation;
+        if (ratio !== null && ratio < state.config.minCreditedShare) problems.push(`${id}: the pool credits ${Math.round(ratio * 100)} % of what the miners report`);
+        if (notAtPool.length > 0) problems.push(`${id}: not hashing at the pool: ${notAtPool.slice(0, 5).join(', ')}${notAtPool.length > 5 ? ` +${notAtPool.length - 5} more` : ''}`);
+      }
+    }
+    const component = {
+      status: problems.length > 0 ? ('degraded' as const) : ('ok' as const),
+      message: problems.length > 0 ? problems.join('; ') : `${config.poolAccounts.length} pool account(s) credit what the miners report`,
+      lastSuccess: poolAccounts.states.reduce<number | null>((max, s) => (s.lastSuccess !== null && (max === null || s.lastSuccess > max) ? s.lastSuccess : max), null),
+    };
+    const components = { ...fleet.components, poolAccounts: component };
+    if (problems.length === 0) return { ...fleet, components };
+    return { ...fleet, status: fleet.status === 'ok' ? 'degraded' : fleet.status, message: `${fleet.message}; pool accounts: ${problems.join('; ')}`, components };
   };
   const reachability = (all: MinerRecord[]): SourceHealth => {
     const lastSuccess = all.reduce<number | null>((max, r) => (r.lastSeen !== null && (max === null || r.lastSeen > max) ? r.lastSeen : max), null);
@@ -194,6 +228,7 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
       'miner.devices': async (input) => devicesFrames(findMiner(input)),
       'miner.pools': async (input) => [poolsFrame(findMiner(input))],
       'miner.history': async (input) => [minerHistoryFrame(findMiner(input), input.range, input.maxDataPoints)],
+      'pool.accounts': async () => [poolAccountsFrame(poolAccounts.reconciled(records()))],
     },
     variables: {
       miners: async () => records().map((r) => ({ text: r.name, value: r.name })),
@@ -226,11 +261,13 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
       }
       void pollNow().catch((error: unknown) => context.logger.warn({ source: config.id, err: error }, 'cgminer first poll failed'));
       schedulePoll();
+      poolAccounts.start();
     },
     async stop() {
       stopped = true;
       clearTimeout(pollTimer);
       clearInterval(discoverTimer);
+      poolAccounts.stop();
       metrics.clear();
       subscribers.summary.clear();
       subscribers.miners.clear();
@@ -251,6 +288,7 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
       discoverNow,
       progress,
       poller,
+      poolAccounts,
     },
   };
 }

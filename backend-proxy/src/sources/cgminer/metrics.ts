@@ -14,6 +14,7 @@ import { chipShortfall, fansMissing, minerNominal, poolMismatch } from './condit
 import { activePool, maxTemperature } from './model.js';
 import type { MinerRecord } from './poller.js';
 import type { RepairKind } from './repair.js';
+import type { PoolAccounts } from './pools/accounts.js';
 
 /**
  * How much per-miner detail /metrics carries: `fleet` (up + hashrate per miner), `miner` (the
@@ -97,6 +98,18 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
     repairs: factory.counter('mining_json_repairs_total', 'Firmware JSON defects repaired before parsing', ['kind']),
     pollErrors: factory.counter('mining_poll_errors_total', 'Failed miner exchanges', ['reason']),
   };
+  // pool accounts (pool_account_*: read from the pools' APIs, not from miners)
+  const paLabels = ['account', 'pool'];
+  const pa = {
+    up: factory.gauge('pool_account_up', '1 when the last read of the pool account through its API succeeded', paLabels),
+    credited: factory.gauge('pool_account_credited_hashes_per_second', "Hashrate the pool credits the account (the pool's 5 min figure)", paLabels),
+    reported: factory.gauge('pool_account_reported_hashes_per_second', "Hashrate the fleet's miners on the account report", paLabels),
+    ratio: factory.gauge('pool_account_credited_ratio', 'Pool-credited over fleet-reported hashrate of the account', paLabels),
+    earnings: factory.gauge('pool_account_earnings_btc_per_day', 'BTC the account earned per day (Braiins: last full day; Luxor: last 24 h)', paLabels),
+    notAtPool: factory.gauge('pool_account_miners_not_at_pool', 'Fleet miners on the account that the pool does not see hashing', paLabels),
+    unknown: factory.gauge('pool_account_workers_unknown', 'Workers hashing at the pool that no fleet miner is on', paLabels),
+  };
+  const paSeen = new Map<string, { source: string; account: string; pool: string }>();
   // per board and per fan: opt-in (metricsDetail: boards), they multiply the series count
   const boards =
     detail === 'boards'
@@ -204,6 +217,22 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
   };
 
   return {
+    /** Pool accounts read through the pools' APIs and their reconciliation with the fleet. */
+    poolAccounts(rows: ReturnType<PoolAccounts['reconciled']>): void {
+      for (const { state, reconciliation } of rows) {
+        const labels = { source, account: state.config.id, pool: state.config.kind };
+        paSeen.set(state.config.id, labels);
+        pa.up.set(labels, state.lastError === null && state.view !== null ? 1 : 0);
+        if (!state.view || !reconciliation) continue;
+        pa.credited.set(labels, state.view.hashrate5m);
+        pa.reported.set(labels, reconciliation.reported);
+        if (reconciliation.ratio !== null) pa.ratio.set(labels, reconciliation.ratio);
+        else pa.ratio.remove(labels);
+        if (state.view.earningsPerDay !== null) pa.earnings.set(labels, state.view.earningsPerDay);
+        pa.notAtPool.set(labels, reconciliation.notAtPool.length);
+        pa.unknown.set(labels, reconciliation.unknownAtPool.length);
+      }
+    },
     repaired(kinds: RepairKind[]): void {
       for (const kind of kinds) m.repairs.inc({ source, kind });
     },
@@ -243,6 +272,9 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
      */
     clear(): void {
       for (const family of families) family.clear(source);
+      // the gauges are shared by every source: only this source's accounts leave
+      for (const labels of paSeen.values()) for (const gauge of Object.values(pa)) gauge.remove(labels);
+      paSeen.clear();
     },
   };
 }
