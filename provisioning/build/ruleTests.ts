@@ -207,6 +207,25 @@ export const SCENARIOS: Scenario[] = [
     checks: [quiet(45, 'MinerUnderperforming'), fires(70, 'MinerUnderperforming', rig1, 0.5)],
   },
   {
+    // braiins-farm credits 270 of 360 TH/s (0.75) from minute 10, for the hour `for`; the luxor
+    // account at 0.95 never fires. The luxor account's API stops answering at minute 20.
+    name: 'pool account under-credited for an hour, unreadable for 30 min, a miner the pool does not see',
+    series: {
+      'pool_account_credited_ratio{source="farm-a",account="braiins-farm",pool="braiins"}': '1x10 0.75x80',
+      'pool_account_credited_ratio{source="farm-a",account="luxor-farm",pool="luxor"}': '0.95x90',
+      'pool_account_up{source="farm-a",account="luxor-farm",pool="luxor"}': '1x20 0x70',
+      'pool_account_miners_not_at_pool{source="farm-a",account="braiins-farm",pool="braiins"}': '0x10 1x80',
+    },
+    checks: [
+      quiet(60, 'PoolAccountUnderCredited'),
+      fires(75, 'PoolAccountUnderCredited', { source: 'farm-a', account: 'braiins-farm', pool: 'braiins' }, 0.75),
+      quiet(45, 'PoolAccountUnreadable'),
+      fires(55, 'PoolAccountUnreadable', { source: 'farm-a', account: 'luxor-farm', pool: 'luxor' }, 0),
+      quiet(20, 'PoolAccountMinerNotAtPool'),
+      fires(30, 'PoolAccountMinerNotAtPool', { source: 'farm-a', account: 'braiins-farm', pool: 'braiins' }, 1),
+    ],
+  },
+  {
     name: 'chips and fans missing, firmware errors, a sleeping miner, a miner on an unexpected pool',
     series: {
       'mining_up{source="farm-a",miner="rig-1"}': '1x30',
