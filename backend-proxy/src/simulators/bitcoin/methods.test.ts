@@ -332,7 +332,16 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
     expect(await rpc(sim, 'getblockcount')).toBe(sim.tipHeight());
     expect(await rpc(sim, 'getdifficulty')).toBeGreaterThan(1e13);
     expect(await rpc<number>(sim, 'getnetworkhashps')).toBeGreaterThan(1e20);
-    expect(await rpc<number>(sim, 'getnetworkhashps', [0])).toBeGreaterThan(0);
+    // Core 28 refuses nblocks 0 and heights past the tip (bitcoin/bitcoin@a05987d:src/rpc/mining.cpp:63-68)
+    await expect(rpc(sim, 'getnetworkhashps', [0])).rejects.toMatchObject({
+      code: -8,
+      message: 'Invalid nblocks. Must be a positive number or -1.',
+    });
+    await expect(rpc(sim, 'getnetworkhashps', [120, -2])).rejects.toMatchObject({
+      code: -8,
+      message: 'Block does not exist at specified height',
+    });
+    expect(await rpc<number>(sim, 'getnetworkhashps', [-1])).toBeGreaterThan(0);
     const mining = await rpc<Record<string, unknown>>(sim, 'getmininginfo');
     expect(mining).toMatchObject({ blocks: sim.tipHeight(), chain: 'main', pooledtx: sim.mempoolTxids().length });
     expect(await rpc(sim, 'uptime')).toBeGreaterThanOrEqual(0);

@@ -202,12 +202,12 @@ export const METHODS: Record<string, MethodSpec> = {
       { name: 'height', type: 'number' },
     ],
     summary: 'Returns the estimated network hashes per second based on the last n blocks.',
-    run: ([nblocks, height], ctx) => {
-      const tip = ctx.node.tipHeight();
-      const h = height === undefined ? -1 : (height as number);
-      if (h >= 0 && h > tip) throw new RpcError(RPC.INVALID_PARAMETER, 'Block does not exist at specified height');
-      return networkHashPs(ctx, nblocks === undefined ? 120 : (nblocks as number), h);
-    },
+    run: ([nblocks, height], ctx) =>
+      networkHashPs(
+        ctx,
+        nblocks === undefined ? 120 : (nblocks as number),
+        height === undefined ? -1 : (height as number)
+      ),
   },
   estimatesmartfee: {
     shape: 'src/rpc/fees.cpp:32',
@@ -781,17 +781,31 @@ function netTotals(ctx: RpcContext): Record<string, unknown> {
   };
 }
 
+/**
+ * GetNetworkHashPS, bitcoin/bitcoin@a05987d:src/rpc/mining.cpp:62-106: nblocks must be positive or -1
+ * (0 is refused since Core 27), height -1 or an existing height; the time span is max - min of the
+ * block times in the window (they need not increase), not last minus first.
+ */
 function networkHashPs(ctx: RpcContext, nblocks: number, height: number): number {
   const node = ctx.node;
-  const end = height < 0 || height > node.tipHeight() ? node.tipHeight() : height;
+  if (nblocks < -1 || nblocks === 0)
+    throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid nblocks. Must be a positive number or -1.');
+  if (height < -1 || height > node.tipHeight())
+    throw new RpcError(RPC.INVALID_PARAMETER, 'Block does not exist at specified height');
+  const end = height >= 0 ? height : node.tipHeight();
   if (end === 0) return 0;
-  let lookup = nblocks <= 0 ? (end % 2016) + 1 : nblocks;
+  let lookup = nblocks === -1 ? (end % 2016) + 1 : nblocks;
   if (lookup > end) lookup = end;
-  const start = end - lookup;
-  const timeDiff = node.blockTime(end) - node.blockTime(start);
-  if (timeDiff <= 0) return 0;
-  const work = node.chainwork(end) - node.chainwork(start);
-  return Number(work) / timeDiff;
+  let minTime = node.blockTime(end);
+  let maxTime = minTime;
+  for (let h = end - 1; h >= end - lookup; h--) {
+    const time = node.blockTime(h);
+    minTime = Math.min(minTime, time);
+    maxTime = Math.max(maxTime, time);
+  }
+  if (minTime === maxTime) return 0;
+  const work = node.chainwork(end) - node.chainwork(end - lookup);
+  return Number(work) / (maxTime - minTime);
 }
 
 /**
