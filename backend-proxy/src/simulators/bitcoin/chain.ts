@@ -71,6 +71,8 @@ export class SimNode {
   /** recent mempool txids, to pick CPFP parents from without scanning the map */
   private recent: string[] = [];
   minedWithTxs = 0;
+  /** height of the first block mined here with transactions: the fee estimator's firstRecordedHeight */
+  firstTxBlockHeight: number | null = null;
   private readonly work: bigint;
   /** regtest's target is so easy that blocks here carry real proof of work */
   private readonly regtestHistory: Block[] | null = null;
@@ -386,7 +388,10 @@ export class SimNode {
     const chosen = this.mempool.selectForBlock(BLOCK_MAX_WEIGHT - 892);
     // removeForBlock: the sequence moves once per confirmed tx, but nothing is published
     for (const tx of chosen) this.mempool.remove(tx.txid);
-    if (chosen.length > 0) this.minedWithTxs++;
+    if (chosen.length > 0) {
+      this.minedWithTxs++;
+      this.firstTxBlockHeight ??= height;
+    }
     const time = Math.max(this.nowSeconds(), this.medianTime(this.tip) + 1);
     const block = this.assemble(this.rng, height, this.tipHash(), time, chosen.map(stripEntry), null);
     this.stored.set(block.hash, block);

@@ -155,8 +155,15 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     datadir,
     zmqEndpoint: () => (zmq ? zmq.endpoint : null),
     indexes: options.indexes ?? (network === 'mainnet' ? ['txindex'] : []),
-    feeEstimatesReady: () =>
-      feeMode === 'always' || (feeMode === 'auto' && (network !== 'regtest' || node.minedWithTxs >= 3)),
+    // CBlockPolicyEstimator::MaxUsableEstimate (policy/fees.cpp:794-798): half the block span the
+    // estimator has recorded, at most 1008. A regtest node starts recording at its first block
+    // with transactions; the other networks (and 'always') stand for a long-running node.
+    feeMaxTarget: () => {
+      if (feeMode === 'never') return 0;
+      if (feeMode === 'always' || network !== 'regtest') return 1008;
+      const first = node.firstTxBlockHeight;
+      return first === null ? 0 : Math.min(1008, Math.floor((node.tipHeight() - first) / 2));
+    },
     nowMs: now,
   };
 

@@ -491,20 +491,39 @@ describe('bitcoind simulator: generated mempool', () => {
 });
 
 describe('bitcoind simulator: regtest fee estimation', () => {
-  it('reports insufficient data until blocks with transactions were mined', async () => {
+  // CBlockPolicyEstimator::estimateSmartFee / MaxUsableEstimate, bitcoin/bitcoin@a05987d:src/policy/fees.cpp:
+  // 794-798, 867-893: the target is capped at half the block span recorded since the first block with
+  // transactions; `blocks` is that capped target, also in the error answer; at 1 or less there is no estimate
+  it('reports insufficient data until the estimator has recorded a span of 4 blocks, then caps the target', async () => {
     const sim = await startBitcoinSimulator({ seed: 3 });
     try {
+      // nothing recorded: span 0, blocks 0 (what a fresh regtest node answers)
       expect(await rpc(sim, 'estimatesmartfee', [6])).toEqual({
         errors: ['Insufficient data or no feerate found'],
-        blocks: 6,
+        blocks: 0,
       });
+      // first block with transactions at height h: span tip - h; 3 such blocks give span 2, cap 1: still none
       for (let i = 0; i < 3; i++) {
         sim.addTransactions(20);
         sim.mineBlock();
       }
-      const estimate = await rpc<{ feerate: number; blocks: number }>(sim, 'estimatesmartfee', [6]);
+      expect(await rpc(sim, 'estimatesmartfee', [6])).toEqual({
+        errors: ['Insufficient data or no feerate found'],
+        blocks: 1,
+      });
+      // span 4: cap 2, so a target of 6 is answered for 2 blocks
+      sim.addTransactions(20);
+      sim.mineBlock();
+      sim.addTransactions(20);
+      sim.mineBlock();
+      let estimate = await rpc<{ feerate: number; blocks: number }>(sim, 'estimatesmartfee', [6]);
       expect(estimate.feerate).toBeGreaterThanOrEqual(0.00001);
+      expect(estimate.blocks).toBe(2);
+      // span 12: cap 6
+      for (let i = 0; i < 8; i++) sim.mineBlock();
+      estimate = await rpc<{ feerate: number; blocks: number }>(sim, 'estimatesmartfee', [6]);
       expect(estimate.blocks).toBe(6);
+      expect((await rpc<{ blocks: number }>(sim, 'estimatesmartfee', [1])).blocks).toBe(2);
     } finally {
       await sim.close();
     }

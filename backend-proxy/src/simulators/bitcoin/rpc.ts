@@ -17,7 +17,8 @@ export interface RpcContext {
   datadir: string;
   zmqEndpoint: () => string | null;
   indexes: string[];
-  feeEstimatesReady: () => boolean;
+  /** the fee estimator's MaxUsableEstimate(): 0 = nothing recorded yet */
+  feeMaxTarget: () => number;
   nowMs: () => number;
 }
 
@@ -928,9 +929,11 @@ function estimateSmartFee(ctx: RpcContext, target: number, mode: string): Record
   }
   if (!Number.isInteger(target) || target < 1 || target > 1008)
     throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid conf_target, must be between 1 and 1008');
-  // estimateSmartFee treats a target of 1 as 2
-  const blocks = Math.max(2, target);
-  if (!ctx.feeEstimatesReady()) return { errors: ['Insufficient data or no feerate found'], blocks };
+  // CBlockPolicyEstimator::estimateSmartFee (bitcoin/bitcoin@a05987d:src/policy/fees.cpp:867-893): a target
+  // of 1 is treated as 2, then capped at MaxUsableEstimate(); `blocks` reports the capped target even
+  // when there is no estimate (a fresh node answers blocks 0), and 1 or less means no estimate
+  const blocks = Math.min(Math.max(2, target), ctx.feeMaxTarget());
+  if (blocks <= 1) return { errors: ['Insufficient data or no feerate found'], blocks };
   // Core 28 made economical the default: "unset" means economical
   const conservative = normalized === 'conservative';
   const rate = Math.max(MIN_RELAY_SAT_VB, mempoolRateAt(ctx, blocks) * (conservative ? 1.08 : 1));
