@@ -101,6 +101,21 @@ const promMining: DashboardSpec = {
       { unit: 'percentunit' }
     ),
     stateTimeline('Miner up', prometheus(`mining_up${MINER}`, '{{miner}}'), { thresholds: steps('red', [1, 'green']) }),
+    timeseries(
+      'Hashrate against nominal (30 min mean)',
+      prometheus(`avg_over_time(mining_hashrate_hashes_per_second${MINER}[30m]) / on (source, miner) mining_hashrate_nominal_hashes_per_second${MINER}`, '{{miner}}'),
+      { unit: 'percentunit', thresholds: steps('red', [0.9, 'green']) }
+    ),
+    table(
+      'Chips and fans missing, firmware errors, state',
+      [
+        prometheusInstant(`mining_chips_missing${MINER}`),
+        prometheusInstant(`mining_fans_missing${MINER}`),
+        prometheusInstant(`mining_firmware_errors${MINER}`),
+        prometheusInstant(`mining_state_info${MINER}`),
+      ],
+      { transformations: [{ id: 'organize', options: { excludeByName: { Time: true } } }] }
+    ),
     table('Active pool and pools alive', [prometheusInstant(`mining_pool_active_info${MINER}`), prometheusInstant(`mining_pools_alive${MINER}`)], {
       w: 24,
       transformations: [{ id: 'organize', options: { excludeByName: { Time: true, __name__: true } } }],
