@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../src/core/history.js';
 import { sendCommands } from '../src/sources/cgminer/client.js';
 import { chipShortfall, DEFAULT_FLEET_LIMITS, fansMissing, fleetConditions, minerNominal } from '../src/sources/cgminer/conditions.js';
-import { maxTemperature, activePool } from '../src/sources/cgminer/model.js';
+import { avalonMM, maxTemperature, activePool } from '../src/sources/cgminer/model.js';
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource } from '../src/sources/cgminer/index.js';
 import { FleetPoller, type MinerRecord } from '../src/sources/cgminer/poller.js';
@@ -214,6 +214,52 @@ describe('Avalon Q cgminer 4.11.1 (asic-rs captures)', () => {
     // pools.reply: "Last Share Time": 31279 (seconds since start, Elapsed is 37714)
     expect(activePool(s)).toMatchObject({ index: 0, url: 'stratum+tcp://pool.example.com:4444', lastShareTime: null });
     expect([s.accepted, s.rejected, s.uptime]).toEqual([890, 2, 37714]);
+  });
+});
+
+describe('Avalon 15-194 cgminer 4.11.1: estats MM strings (pyasic test capture)', () => {
+  it('reads boards, chip temperatures, fans, wall power, nominal and state from MM ID0', async () => {
+    const { record, replay } = await pollCapture('avalon-1566-cgminer');
+    // UpstreamData/pyasic@e2b9d35:tests/miners_tests/backends_tests/avalonminer_tests/version_24102401_25462b2_9ddf522.py
+    // version (:33-59): CGMiner "4.11.1", PROD "AvalonMiner 15-194"
+    expect(record.identity).toEqual({ flavour: 'cgminer', model: 'AvalonMiner 15-194', firmware: '4.11.1' });
+    expect(replay.received).toContain('estats');
+    const s = record.snapshot!;
+    // estats (:349-368) MM ID0: MGHS[59459.52 61407.83 63139.66] GH/s, MTmax[77 78 77]
+    expect(s.boards.map((b) => b.hashrate! / GH)).toEqual([59459.52, 61407.83, 63139.66].map((v) => expect.closeTo(v, 4)));
+    expect(s.boards.map((b) => b.chipTemp)).toEqual([77, 78, 77]);
+    // no summary was captured: the rate is the boards' sum, 184007.01 GH/s (pyasic's test: 184 TH/s)
+    expect(s.hashrate! / GH).toBeCloseTo(184_007.01, 2);
+    // Fan1[4275] Fan2[4282]; WALLPOWER[3731] (pyasic's test: wattage 3731)
+    expect(s.fans).toEqual([4275, 4282]);
+    expect(record.power).toMatchObject({ watts: 3731, source: 'measured' });
+    // GHSmm[201920.42] = the nominal; SYSTEMSTATU[Work: In Work, …] = mining; ECHU[0 0 0] ECMM[0]: no error
+    expect(s.nominalHashrate).toBeCloseTo(201_920.42e9, -3);
+    expect(s.state).toBe('mining');
+    expect(s.errors).toEqual([]);
+    // pools (:103-230): POOL 0 "Stratum Active" true
+    expect(activePool(s)).toMatchObject({ index: 0, url: 'stratum+tcp://stratum.pool.io:3333', user: 'pool_username.real_worker' });
+  });
+
+  it('MM strings: error codes and several controllers', () => {
+    const mm = avalonMM({
+      STATS: [
+        { 'MM ID0': 'SYSTEMSTATU[Work: In Idle, Hash Board: 2 ] MGHS[100 0] MTmax[70 0] Fan1[3000] WALLPOWER[1500] GHSmm[120] ECHU[0 512] ECMM[4]' },
+        { 'MM ID1': 'MGHS[50] MTmax[66] Fan1[3100] Fan2[3200] WALLPOWER[700] GHSmm[60]' },
+      ],
+    })!;
+    // boards 100, 0 (dead) and 50 GH/s; MTmax 0 is no reading; fans of both controllers; watts and nominal summed
+    expect(mm.boards.map((b) => [b.index, b.hashrate, b.chipTemp, b.status])).toEqual([
+      [0, 100e9, 70, 'Alive'],
+      [1, 0, null, 'Dead'],
+      [2, 50e9, 66, 'Alive'],
+    ]);
+    expect(mm.fans).toEqual([3000, 3100, 3200]);
+    expect([mm.wallWatts, mm.nominal]).toEqual([2200, 180e9]);
+    // "In Idle" is not claimed as a state (no capture shows what it means)
+    expect(mm.state).toBeNull();
+    expect(mm.errors).toEqual(['ECHU board 1: 512', 'ECMM 4']);
+    expect(avalonMM({ STATS: [{ ID: 'AVA100' }] })).toBeNull();
   });
 });
 

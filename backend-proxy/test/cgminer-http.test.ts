@@ -76,5 +76,5 @@ it('serves the fleet, per-miner profit and metrics over HTTP', async () => {
   expect(health.sources.find((s) => s.id === 'farm-a')?.status).toBe('ok');
 
   // nothing outside the read-only list reached any miner through the whole HTTP path
-  expect(Object.keys(fleet.commandCounts()).sort()).toEqual(['devdetails', 'devs', 'fans', 'get_version', 'pools', 'stats', 'status', 'summary', 'temps', 'tunerstatus', 'version']);
+  expect(Object.keys(fleet.commandCounts()).sort()).toEqual(['devdetails', 'devs', 'estats', 'fans', 'get_version', 'pools', 'stats', 'status', 'summary', 'temps', 'tunerstatus', 'version']);
 });

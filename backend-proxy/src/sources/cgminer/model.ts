@@ -82,7 +82,10 @@ export interface Identity {
 
 /** Commands one poll sends, per flavour; `multi` = one `+`-joined connection. */
 export const POLL_PLAN: Record<Flavour, { multi: boolean; commands: ReadOnlyCommand[] }> = {
-  cgminer: { multi: true, commands: ['summary', 'devs', 'pools'] },
+  // estats: Avalon's `MM ID` strings carry boards, temperatures, fans and wall power (as pyasic
+  // reads them: pyasic@0.79.0:pyasic/miners/backends/avalonminer.py:164-200, 272-470); firmware
+  // without it refuses that member only
+  cgminer: { multi: true, commands: ['summary', 'devs', 'pools', 'estats'] },
   bmminer: { multi: true, commands: ['summary', 'pools', 'stats'] },
   braiins: { multi: true, commands: ['summary', 'pools', 'devs', 'temps', 'fans', 'tunerstatus'] },
   // btminer answers one command per connection reliably; `+` is not used with it. `devs`, as
@@ -359,9 +362,16 @@ export function toSnapshot(flavour: Flavour, documents: Documents): MinerSnapsho
       }
       break;
     }
-    case 'cgminer':
+    case 'cgminer': {
       boards = devBoards(documents.devs);
+      const mm = avalonMM(documents.estats);
+      if (mm) {
+        if (mm.boards.length > 0) boards = mm.boards;
+        fans = mm.fans;
+        measuredWatts = mm.wallWatts;
+      }
       break;
+    }
   }
 
   let nominal: number | null = null;
@@ -390,6 +400,15 @@ export function toSnapshot(flavour: Flavour, documents: Documents): MinerSnapsho
       if (factory !== null) nominal = factory * 1e9;
       errors = btminerErrors(summary);
       state = btminerState(documents.status);
+      break;
+    }
+    case 'cgminer': {
+      const mm = avalonMM(documents.estats);
+      if (mm) {
+        nominal = mm.nominal;
+        state = mm.state;
+        errors = mm.errors;
+      }
       break;
     }
     default:
@@ -482,4 +501,63 @@ export function rejectPercent(accepted: number, rejected: number, stale = 0): nu
 
 export function activePool(snapshot: MinerSnapshot): Pool | undefined {
   return snapshot.pools.find((p) => p.active);
+}
+
+
+/** `Key[value]` fields of an Avalon `MM ID` string; a value with spaces is a list. */
+export function parseMMString(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const match of text.matchAll(/(\w+)\[([^\]]*)\]/g)) out.set(match[1]!, match[2]!.trim());
+  return out;
+}
+
+const numbers = (value: string | undefined): number[] =>
+  (value ?? '')
+    .split(/\s+/)
+    .map((v) => num(v))
+    .filter((v): v is number => v !== null);
+
+/**
+ * Avalon `estats`: each `MM ID<n>` string of the STATS rows, read as pyasic reads it
+ * (pyasic@0.79.0:pyasic/miners/backends/avalonminer.py): `MGHS` per-board GH/s (:295),
+ * `MTmax` per-board hottest chip (:316), `Fan1`..`FanN` RPM (:453-475), `WALLPOWER` measured
+ * wall power (:438-451), `GHSmm` the nominal GH/s (:388-406). `SYSTEMSTATU[Work: In Work, …]`
+ * is mining; `ECHU` (per board) and `ECMM` non-zero are error codes. Null without an MM string.
+ */
+export function avalonMM(document: ReplyDocument | undefined): {
+  boards: Board[];
+  fans: number[];
+  wallWatts: number | null;
+  nominal: number | null;
+  state: OperatingState | null;
+  errors: string[];
+} | null {
+  const strings = rows(document, 'STATS').flatMap((row) =>
+    Object.keys(row)
+      .filter((k) => /^MM ID\d+$/.test(k) && typeof row[k] === 'string')
+      .map((k) => parseMMString(row[k] as string))
+  );
+  if (strings.length === 0) return null;
+  const boards: Board[] = [];
+  const fans: number[] = [];
+  const errors: string[] = [];
+  let wallWatts = 0;
+  let nominal = 0;
+  let mining = false;
+  for (const mm of strings) {
+    const rates = numbers(mm.get('MGHS'));
+    const hottest = numbers(mm.get('MTmax'));
+    rates.forEach((ghs, i) =>
+      boards.push({ index: boards.length, hashrate: ghs * 1e9, boardTemp: null, chipTemp: temperature(hottest[i]), chips: null, hardwareErrors: null, status: ghs > 0 ? 'Alive' : 'Dead' })
+    );
+    for (let n = 1; mm.has(`Fan${n}`); n++) fans.push(num(mm.get(`Fan${n}`)) ?? 0);
+    wallWatts += positive(mm.get('WALLPOWER')) ?? 0;
+    nominal += positive(mm.get('GHSmm')) ?? 0;
+    if (/Work:\s*In Work/i.test(mm.get('SYSTEMSTATU') ?? '')) mining = true;
+    numbers(mm.get('ECHU')).forEach((code, i) => {
+      if (code !== 0) errors.push(`ECHU board ${i}: ${code}`);
+    });
+    for (const code of numbers(mm.get('ECMM'))) if (code !== 0) errors.push(`ECMM ${code}`);
+  }
+  return { boards, fans, wallWatts: wallWatts > 0 ? wallWatts : null, nominal: nominal > 0 ? nominal * 1e9 : null, state: mining ? 'mining' : null, errors };
 }
