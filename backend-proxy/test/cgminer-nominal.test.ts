@@ -118,3 +118,35 @@ describe('nominal and expected-pool conditions over the simulator', () => {
     expect(source.health().components?.state?.message).toBe('1 miner not mining or reporting errors: braiins (errors board 6: Failed)');
   });
 });
+
+describe('a simulated AvalonMiner 15-194 read through estats', () => {
+  it('boards, fans, measured power, nominal and state from MM ID0; hot, fan0 and errorCode faults', async () => {
+    const avalon = await startCgminerFleet({ count: 1, flavours: ['cgminer'], frozen: true, models: { cgminer: { model: 'AvalonMiner 15-194', terahash: 200, watts: 3731 } } });
+    const ctx = createTestContext({ level: 'silent' });
+    const src = createCgminerSource(
+      cgminerConfigSchema.parse({ id: 'avalon', kind: 'cgminer', miners: avalon.miners.map((m) => ({ host: m.host, port: m.port, name: 'a1' })), jitter: 0, timeoutMs: 2_000 }),
+      ctx
+    ) as CgminerSource;
+    try {
+      await src.fleet.pollNow();
+      const record = src.fleet.poller.find('a1')!;
+      const s = record.snapshot!;
+      // MGHS: 200 TH/s over three boards = 66666.67 GH/s each (two decimals); MTmax 77 78 77
+      expect(s.boards.map((b) => b.hashrate)).toEqual([66_666.67e9, 66_666.67e9, 66_666.67e9]);
+      expect(s.boards.map((b) => b.chipTemp)).toEqual([77, 78, 77]);
+      expect(s.fans).toEqual([4275, 4282]);
+      expect(record.power).toMatchObject({ watts: 3731, source: 'measured' });
+      expect([s.nominalHashrate, s.state, s.errors]).toEqual([200 * TH, 'mining', []]);
+      for (const fault of ['hot', 'fan0', 'errorCode'] as const) await avalon.setFault(0, fault);
+      await src.fleet.pollNow();
+      const health = src.health();
+      // board 0: 77 + 32 = 109 °C; Fan1 0 RPM; ECHU[1 0 0]
+      expect(health.components?.temperature?.message).toBe('1 miner above 85 °C: a1 (109 °C)');
+      expect(health.components?.fans?.message).toBe('1 miner with a stopped fan: a1 (1 of 2 at 0 RPM)');
+      expect(health.components?.state?.message).toBe('1 miner not mining or reporting errors: a1 (errors ECHU board 0: 1)');
+    } finally {
+      await src.stop();
+      await avalon.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { replyFor, type SimFlavour, type SimMinerState } from '../src/simulators/cgminer/flavours.js';
 import { parseMinerJson } from '../src/sources/cgminer/repair.js';
+import { parseMMString } from '../src/sources/cgminer/model.js';
 import { loadCaptures } from './cgminerReplay.js';
 
 function state(flavour: SimFlavour, model: string): SimMinerState {
@@ -62,8 +63,27 @@ const CASES: Array<{ flavour: SimFlavour; model: string; capture: string; comman
   {
     flavour: 'cgminer', model: 'Avalon Q', capture: 'avalon-q-cgminer', commands: ['version', 'devdetails', 'summary', 'devs', 'pools'],
     extra: { SUMMARY: ['MHS 5s', 'MHS av'], VERSION: ['CGMiner', 'PROD'] },
+  },  {
+    // estats: the MM ID0 string's fields are held against the capture's below
+    flavour: 'cgminer', model: 'AvalonMiner 15-194', capture: 'avalon-1566-cgminer', commands: ['version', 'estats', 'pools'],
+    extra: { VERSION: ['CGMiner', 'PROD'], STATS: ['MM ID0', 'ID'] },
   },
 ];
+
+describe('the simulated AvalonMiner 15-194 MM ID0 string', () => {
+  it('carries every field the proxy reads, in the capture\'s forms', () => {
+    const captured = parseMinerJson(loadCaptures('avalon-1566-cgminer').get('estats')!).value as { STATS: Array<Record<string, string>> };
+    const simulated = replyFor(state('cgminer', 'AvalonMiner 15-194'), 'estats', 1_761_061_371_000) as { STATS: Array<Record<string, string>> };
+    const real = parseMMString(captured.STATS[0]!['MM ID0']!);
+    const sim = parseMMString(simulated.STATS[0]!['MM ID0']!);
+    for (const key of ['SYSTEMSTATU', 'Fan1', 'Fan2', 'WALLPOWER', 'GHSmm', 'MGHS', 'MTmax', 'ECHU', 'ECMM']) {
+      expect(sim.has(key), key).toBe(true);
+      // the same form: a list of as many numbers, or one value
+      expect(sim.get(key)!.split(/\s+/).length, key).toBe(real.get(key)!.split(/\s+/).length);
+    }
+    expect(sim.get('SYSTEMSTATU')).toBe(real.get('SYSTEMSTATU'));
+  });
+});
 
 describe.each(CASES)('simulated $flavour $model answers as the $capture capture', ({ flavour, model, capture, commands, extra, unread = [] }) => {
   const real = loadCaptures(capture);

@@ -374,6 +374,57 @@ function devsRows(state: SimMinerState): Array<Record<string, unknown>> {
   });
 }
 
+/** An AvalonMiner 15-series (A1566): its cgminer answers `estats` with an `MM ID0` string. */
+export function hasAvalonEstats(state: SimMinerState): boolean {
+  return state.flavour === 'cgminer' && /^AvalonMiner 15/i.test(state.model);
+}
+
+/**
+ * The `MM ID0` string of an AvalonMiner 15-194, field order and forms as in pyasic's capture
+ * (UpstreamData/pyasic@e2b9d35:tests/miners_tests/backends_tests/avalonminer_tests/
+ * version_24102401_25462b2_9ddf522.py:368; kept in test/fixtures/miners/avalon-1566-cgminer), with
+ * the per-chip PVT/MW blocks left out (nothing reads them). Three hash boards; faults: hot (board
+ * 0 +32 °C), fan0 (Fan1 0 RPM), hashdrop (board 2 at 0), errorCode (ECHU of board 0 non-zero).
+ */
+function avalonMMString(state: SimMinerState, now: number): string {
+  const boards = 3;
+  const th = currentTh(state);
+  const perBoard = Array.from({ length: boards }, (_, b) => (state.faults.has('hashdrop') && b === boards - 1 ? 0 : (th * 1000) / (state.faults.has('hashdrop') ? boards - 1 : boards)));
+  const tmax = Array.from({ length: boards }, (_, b) => 77 + (b % 2) + (state.faults.has('hot') && b === 0 ? 32 : 0));
+  const fan = (n: number) => (state.faults.has('fan0') && n === 0 ? 0 : 4275 + n * 7);
+  const ghs = perBoard.reduce((a, b) => a + b, 0);
+  return [
+    'Ver[15-194-24102401_25462b2_9ddf522]',
+    'DNA[020100008c699117]',
+    `SYSTEMSTATU[Work: In Work, Hash Board: ${boards} ]`,
+    `Elapsed[${elapsed(state, now)}]`,
+    'DHW[0]',
+    'HW[0]',
+    'DH[1.299%]',
+    'Temp[31]',
+    `TMax[${Math.max(...tmax)}]`,
+    'TAvg[70]',
+    `Fan1[${fan(0)}]`,
+    `Fan2[${fan(1)}]`,
+    'FanR[49%]',
+    'Vo[296]',
+    `PS[0 1209 1187 297 ${state.watts - 205} 1188 ${state.watts}]`,
+    `WALLPOWER[${state.watts}]`,
+    `GHSspd[${ghs.toFixed(2)}]`,
+    `GHSmm[${(state.terahash * 1000).toFixed(2)}]`,
+    `GHSavg[${ghs.toFixed(2)}]`,
+    `MGHS[${perBoard.map((g) => g.toFixed(2)).join(' ')}]`,
+    `MTmax[${tmax.join(' ')}]`,
+    `MTavg[${tmax.map((t) => t - 8).join(' ')}]`,
+    'Core[A3197S]',
+    'SoftOFF[0]',
+    `ECHU[${Array.from({ length: boards }, (_, b) => (state.faults.has('errorCode') && b === 0 ? 1 : 0)).join(' ')}]`,
+    'ECMM[0]',
+    `MPO[${state.watts - 216}]`,
+    'WORKMODE[1]',
+  ].join(' ');
+}
+
 /** The document one command answers with (STATUS envelope included). */
 export function replyFor(state: SimMinerState, command: string, now: number): Record<string, unknown> {
   const env = (code: number, msg: string) => ({ STATUS: status(state, 'S', code, msg, now) });
@@ -440,6 +491,15 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
         };
       }
       return { ...env(70, 'CGMiner stats'), STATS: [{ STATS: 0, ID: 'POOL0', Elapsed: elapsed(state, now), Calls: 0, Wait: 0, Max: 0, Min: 99999999 }], id: 1 };
+    case 'estats':
+      if (!hasAvalonEstats(state)) break;
+      return {
+        ...env(70, 'CGMiner stats'),
+        STATS: [
+          { STATS: 0, ID: 'AVA100', Elapsed: elapsed(state, now), Calls: 0, Wait: 0.0, Max: 0.0, Min: 99999999.0, 'MM ID0': avalonMMString(state, now), 'MM Count': 1, 'Smart Speed': 1, 'Voltage Level Offset': 0, 'Nonce Mask': 25 },
+        ],
+        id: 1,
+      };
     case 'temps':
       if (state.flavour !== 'braiins') break;
       return {
