@@ -94,7 +94,11 @@ export const cgminerConfigSchema = sourceBase.extend({
         id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ only (it becomes a metric label)'),
         kind: z.enum(['braiins', 'luxor']),
         /** the API's base URL (default https://pool.braiins.com, https://app.luxor.tech/api) */
-        url: z.string().url().optional(),
+        url: z
+          .string()
+          .url()
+          .refine((u) => /^https?:\/\//i.test(u), 'an http(s) URL')
+          .optional(),
         token: secret('token'),
         /** Braiins: the username; Luxor: the subaccount */
         account: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'an account or subaccount name'),

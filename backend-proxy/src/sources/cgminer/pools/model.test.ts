@@ -160,3 +160,21 @@ describe('read-only allow-list', () => {
     expect(() => poolRequestUrl('braiins', 'https://pool.braiins.com', 'profile', { coin: 'btc' })).toThrow(PoolCallRefused);
   });
 });
+
+describe('pool account config', () => {
+  it('takes an http(s) API URL, a token of at least 8 characters, an account name; refuses the rest with a clear message', async () => {
+    const { cgminerConfigSchema } = await import('../config.js');
+    const base = { id: 'f', kind: 'cgminer' as const };
+    const account = { id: 'b', kind: 'braiins', token: 'token-123456', account: 'farm' };
+    const parsed = cgminerConfigSchema.parse({ ...base, poolAccounts: [account] });
+    // defaults: every 300 s, 10 s timeout, alert below 90 % credited
+    expect(parsed.poolAccounts[0]).toMatchObject({ everySeconds: 300, timeoutMs: 10_000, minCreditedShare: 0.9 });
+    const issue = (extra: Record<string, unknown>) => cgminerConfigSchema.safeParse({ ...base, poolAccounts: [{ ...account, ...extra }] }).error?.issues[0]?.message;
+    expect(issue({ url: 'file:///etc/passwd' })).toBe('an http(s) URL');
+    expect(issue({ token: 'short' })).toMatch(/at least 8 characters/);
+    expect(issue({ account: 'a/../b' })).toBe('an account or subaccount name');
+    expect(issue({ kind: 'f2pool' })).toBeDefined();
+    // Braiins asks for about one request per five seconds: no period under 30 s
+    expect(issue({ everySeconds: 5 })).toBeDefined();
+  });
+});
