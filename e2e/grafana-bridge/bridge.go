@@ -19,11 +19,12 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
 	sdkgrpc "github.com/grafana/grafana-plugin-sdk-go/backend/grpcplugin"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/gtime"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
@@ -43,8 +44,11 @@ type Bridge struct {
 	resource    sdkgrpc.ResourceClient
 	data        sdkgrpc.DataClient
 	ds          Datasource
-	updated     time.Time
 	now         func() time.Time
+
+	mu       sync.Mutex // guards settings and updated: the harness saves new settings while requests run
+	settings backend.DataSourceInstanceSettings
+	updated  time.Time
 }
 
 // Start launches the plugin executable and dispenses its gRPC clients.
@@ -77,7 +81,7 @@ func Start(executable string, ds Datasource) (*Bridge, error) {
 		client.Kill()
 		return nil, errors.New("plugin protocol version not supported")
 	}
-	b := &Bridge{client: client, ds: ds, updated: time.Now(), now: time.Now}
+	b := &Bridge{client: client, ds: ds, settings: ds.Settings, updated: time.Now(), now: time.Now}
 	for name, assign := range map[string]func(any) bool{
 		"diagnostics": func(raw any) (ok bool) { b.diagnostics, ok = raw.(sdkgrpc.DiagnosticsClient); return },
 		"resource":    func(raw any) (ok bool) { b.resource, ok = raw.(sdkgrpc.ResourceClient); return },
@@ -95,10 +99,28 @@ func Start(executable string, ds Datasource) (*Bridge, error) {
 // Close stops the plugin process.
 func (b *Bridge) Close() { b.client.Kill() }
 
+// UpdateSettings is what saving the datasource does in Grafana: new jsonData and decrypted
+// secureJsonData, and a new Updated time, which makes the SDK's instance manager build a new
+// instance (grafana-plugin-sdk-go@v0.300.0 backend/datasource/instance_provider.go:72 NeedsUpdate compares it).
+func (b *Bridge) UpdateSettings(jsonData json.RawMessage, secure map[string]string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.settings.JSONData = jsonData
+	b.settings.DecryptedSecureJSONData = secure
+	// strictly later, even within the clock's resolution
+	next := time.Now()
+	if !next.After(b.updated) {
+		next = b.updated.Add(time.Millisecond)
+	}
+	b.updated = next
+}
+
 func (b *Bridge) pluginContext() backend.PluginContext {
-	settings := b.ds.Settings
+	b.mu.Lock()
+	settings := b.settings
 	settings.UID = b.ds.UID
 	settings.Updated = b.updated
+	b.mu.Unlock()
 	return backend.PluginContext{OrgID: 1, PluginID: b.ds.PluginID, DataSourceInstanceSettings: &settings, User: &backend.User{Login: "admin", Role: "Admin"}}
 }
 
@@ -108,7 +130,23 @@ func (b *Bridge) Handler() http.Handler {
 	mux.HandleFunc("POST /api/ds/query", b.query)
 	mux.HandleFunc("GET /api/datasources/uid/{uid}/health", b.health)
 	mux.HandleFunc("/api/datasources/uid/{uid}/resources/{rest...}", b.resources)
+	// not Grafana's API: the harness server tells the bridge when the datasource was saved
+	mux.HandleFunc("PUT /bridge/settings", b.putSettings)
 	return mux
+}
+
+// putSettings is {jsonData, secureJsonData} as the harness stores them after a save.
+func (b *Bridge) putSettings(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		JSONData       json.RawMessage   `json:"jsonData"`
+		SecureJSONData map[string]string `json:"secureJsonData"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body); err != nil || len(body.JSONData) == 0 {
+		apiError(w, http.StatusBadRequest, "expected {jsonData, secureJsonData}")
+		return
+	}
+	b.UpdateSettings(body.JSONData, body.SecureJSONData)
+	writeJSON(w, http.StatusOK, map[string]string{"message": "Datasource updated"})
 }
 
 // apiError is Grafana's JSON error body (pkg/api/response: {"message": …}).
@@ -330,4 +368,3 @@ func (b *Bridge) resources(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
-

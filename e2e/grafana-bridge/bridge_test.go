@@ -161,4 +161,24 @@ func TestBridgeServesGrafanasAPIOnTheRealBinary(t *testing.T) {
 	if status, out, _ = call(t, "GET", server.URL+"/api/datasources/uid/nodescope/resources/query", ""); status != 404 {
 		t.Fatalf("not a resource %d %v", status, out)
 	}
+
+	// saving the datasource with another key: the next health check runs on a new instance with
+	// it (the SDK compares Updated) and the backend says the key was refused; the right key again
+	// is OK again
+	if status, _, _ = call(t, "PUT", server.URL+"/bridge/settings", `{"jsonData":{"proxyUrl":"`+proxyURL+`"},"secureJsonData":{"apiKey":"wrong-key-123456"}}`); status != 200 {
+		t.Fatalf("settings %d", status)
+	}
+	status, health, _ = call(t, "GET", server.URL+"/api/datasources/uid/nodescope/health", "")
+	if status != 400 || health["status"] != "ERROR" || !strings.Contains(fmt.Sprint(health["message"]), "(HTTP 401) — the proxy refused the API key") {
+		t.Fatalf("health with a wrong key %d %v", status, health)
+	}
+	if status, _, _ = call(t, "PUT", server.URL+"/bridge/settings", `{"jsonData":{"proxyUrl":"`+proxyURL+`"},"secureJsonData":{"apiKey":"`+key+`"}}`); status != 200 {
+		t.Fatalf("settings %d", status)
+	}
+	if status, health, _ = call(t, "GET", server.URL+"/api/datasources/uid/nodescope/health", ""); status != 200 || health["status"] != "OK" {
+		t.Fatalf("health with the key again %d %v", status, health)
+	}
+	if status, _, _ = call(t, "PUT", server.URL+"/bridge/settings", `{"secureJsonData":{}}`); status != 400 {
+		t.Fatalf("settings without jsonData %d", status)
+	}
 }

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildHost, HOST_BUNDLE } from './build-host.ts';
+import { type BackendBridge, isBackendPath } from './bridge.ts';
 import { extractProxyPath, type PluginRoute, proxyRequest } from './dataProxy.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,6 +49,11 @@ export interface HarnessServerOptions {
   datasourceUid?: string;
   /** build the host bundle first when it is missing or older than its sources (default true) */
   buildHost?: boolean;
+  /**
+   * the datasource's Go backend (bridge.ts): /api/ds/query, /api/datasources/uid/<uid>/health and
+   * …/resources/* go there, and a save hands it the new settings, as Grafana does
+   */
+  backend?: BackendBridge;
 }
 
 export interface HarnessServer {
@@ -212,6 +218,21 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     });
   };
 
+  // Grafana's datasource API served by the plugin binary: the request as the browser sent it
+  const toBackend = async (req: IncomingMessage, res: ServerResponse, pathAndSearch: string) => {
+    const backend = options.backend;
+    if (!backend) return sendJson(res, 404, { message: 'the harness runs without the datasource backend' });
+    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(await readBody(req));
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'accept', 'x-plugin-id', 'x-datasource-uid']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const answer = await fetch(`${backend.url}${pathAndSearch}`, { method: req.method, headers, body });
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  };
+
   const subPath = (options.subPath ?? '').replace(/\/+$/, '');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://harness');
@@ -225,6 +246,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     const handle = async () => {
       const proxyMatch = /^\/api\/datasources\/proxy\/uid\/([\w-]+)(?:\/|$)/.exec(url.pathname);
       if (proxyMatch) return proxy(req, res, proxyMatch[1]!, extractProxyPath(url.pathname) ?? '', url.search);
+      if (isBackendPath(url.pathname)) return toBackend(req, res, `${url.pathname}${url.search}`);
       const dsMatch = /^\/api\/datasources\/uid\/([^/]+)$/.exec(p);
       if (dsMatch) {
         const ds = datasources.get(dsMatch[1]!);
@@ -237,6 +259,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
             if (value) ds.secureJsonData[key] = value;
             else delete ds.secureJsonData[key];
           }
+          await options.backend?.updateSettings(ds.jsonData, ds.secureJsonData);
         }
         return sendJson(res, 200, publicView(ds));
       }

@@ -1,11 +1,12 @@
 // What the harness tests run against: the real nodescope proxy (buildApp from backend-proxy)
 // on 127.0.0.1 with protocol-faithful simulators behind it (bitcoind, a Stacks node, a small
-// CGMiner-API fleet, one Freqtrade bot), plus one source whose node is down, and the harness
-// server in front.
+// CGMiner-API fleet, one Freqtrade bot), plus one source whose node is down, the datasource's Go
+// backend (the real gpx_nodescope through grafana-bridge) and the harness server in front.
 import { buildApp, type ProxyApp } from '../../backend-proxy/src/http/app.ts';
 import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
 import { type HarnessServer, startHarnessServer } from './server.ts';
+import { type BackendBridge, startBackendBridge } from './bridge.ts';
 import { startStacksSimulator, type StacksSimulator } from '../../backend-proxy/src/simulators/stacks/index.ts';
 import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
 import { startFreqtradeSimulator, type FreqtradeSimulator } from '../../backend-proxy/src/simulators/freqtrade/index.ts';
@@ -19,6 +20,8 @@ export const TEST_API_KEY = 'harness-api-key-5f1d0c';
 export interface Stack {
   proxyUrl: string;
   harness: HarnessServer;
+  /** the datasource's Go backend behind the harness's /api/ds/query, …/health, …/resources */
+  backend: BackendBridge;
   bitcoin: BitcoinSimulator;
   stacks: StacksSimulator;
   fleet: CgminerFleet;
@@ -72,10 +75,12 @@ export async function startStack(): Promise<Stack> {
   for (let i = 0; i < 3; i++) bitcoin.mineBlock();
   await proxy.app.listen({ host: '127.0.0.1', port: 0 });
   const proxyUrl = `http://127.0.0.1:${(proxy.app.server.address() as AddressInfo).port}`;
-  const harness = await startHarnessServer({ proxyUrl, apiKey: TEST_API_KEY });
+  const backend = await startBackendBridge({ proxyUrl, apiKey: TEST_API_KEY });
+  const harness = await startHarnessServer({ proxyUrl, apiKey: TEST_API_KEY, backend });
   return {
     proxyUrl,
     harness,
+    backend,
     bitcoin,
     stacks,
     fleet,
@@ -83,6 +88,7 @@ export async function startStack(): Promise<Stack> {
     proxy,
     async close() {
       await harness.close();
+      await backend.close();
       await proxy.close();
       await bitcoin.close();
       await stacks.close();

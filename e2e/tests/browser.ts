@@ -28,19 +28,26 @@ export interface OpenedPage {
   problems: string[];
 }
 
+/**
+ * The datasource's answers, which tests check themselves (a refused key, a bad parameter): the
+ * data source proxy, and Grafana's API on the backend (/api/ds/query answers 400 when a query
+ * failed, …/health 400 unless OK, …/resources/* with the proxy's own status).
+ */
+const DATASOURCE_ANSWERS = /^\/api\/(datasources\/proxy\/|ds\/query$|datasources\/uid\/[^/]+\/(health$|resources\/))/;
+
 export async function openScenario(browser: Browser, baseUrl: string, scenario: string, theme: 'dark' | 'light'): Promise<OpenedPage> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    // failed requests are reported with their URL below; the data source proxy's 4xx are answers under test
+    // failed requests are reported with their URL below; the datasource's 4xx are answers under test
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
   });
   page.on('response', (response) => {
     const url = new URL(response.url());
     // Roboto (Grafana's code font) is not on npm; the browser falls back to its monospace font
     if (url.pathname.startsWith('/public/fonts/roboto/')) return;
-    if (response.status() >= 400 && !url.pathname.startsWith('/api/datasources/proxy/')) problems.push(`HTTP ${response.status()} ${url.pathname}`);
+    if (response.status() >= 400 && !DATASOURCE_ANSWERS.test(url.pathname)) problems.push(`HTTP ${response.status()} ${url.pathname}`);
   });
   await page.goto(`${baseUrl}/?scenario=${scenario}&theme=${theme}`);
   await page.waitForFunction(() => document.body.dataset.status !== undefined, null, { timeout: 60_000 });

@@ -5,6 +5,7 @@
 // (`npm run screenshots -w e2e` refreshes the committed e2e/screenshots/).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND_BUILD_TIMEOUT_MS } from '../harness/bridge.ts';
 import { buildHost } from '../harness/build-host.ts';
 import { type Stack, startStack, TEST_API_KEY } from '../harness/stack.ts';
 import { startHarnessServer } from '../harness/server.ts';
@@ -20,7 +21,8 @@ beforeAll(async () => {
   await Promise.all([ensurePluginsBuilt(), buildHost()]);
   stack = await startStack();
   browser = await launchChromium();
-});
+  // a cold Go cache builds the datasource backend and the bridge first (harness/bridge.ts)
+}, BACKEND_BUILD_TIMEOUT_MS + 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -39,17 +41,18 @@ describe.each(THEMES)('harness (%s theme)', (theme) => {
     const url = page.locator('#nodescope-proxy-url');
     await expect.poll(() => url.inputValue()).toBe(stack.proxyUrl);
 
-    // a wrong key first: the proxy answers 401, which Grafana's data proxy turns into 400
-    // "Authentication to data source failed" (ds_proxy.go:131-147, ported in harness/dataProxy.ts);
-    // the page still says why
+    // a wrong key first: Save & test is the backend's CheckHealth (GET
+    // /api/datasources/uid/<uid>/health → the real gpx_nodescope through grafana-bridge); the proxy
+    // answers the backend 401 and the backend says why (pkg/plugin/health.go), Grafana answers 400
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.locator('#nodescope-api-key').fill('wrong-key-123456');
-    const refused = page.waitForResponse((response) => response.url().endsWith('/api/health'));
+    const refused = page.waitForResponse((response) => response.url().endsWith('/api/datasources/uid/nodescope/health'));
     await page.getByRole('button', { name: 'Save & test' }).click();
     expect((await refused).status()).toBe(400);
-    expect(await (await refused).text()).toBe('Authentication to data source failed');
+    expect(await (await refused).json()).toMatchObject({ status: 'ERROR', message: expect.stringContaining('(HTTP 401) — the proxy refused the API key') });
     await page.waitForFunction(() => document.body.dataset.test === 'error');
-    await expect.poll(() => page.getByTestId('test-result').innerText()).toContain('Authentication to data source failed (HTTP 400) — the proxy refused the API key');
+    await expect.poll(() => page.getByTestId('test-result').innerText()).toContain('Cannot reach the nodescope proxy');
+    await expect.poll(() => page.getByTestId('test-result').innerText()).toContain('— the proxy refused the API key: check it here and in the proxy config (server.apiKey)');
 
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.locator('#nodescope-api-key').fill(TEST_API_KEY);
@@ -62,9 +65,8 @@ describe.each(THEMES)('harness (%s theme)', (theme) => {
     expect(result).toMatch(/btc-offline \(bitcoin\): (down|degraded)/);
     expect(result).toMatch(/farm-a \(cgminer\): (ok|degraded)/);
     expect(result).toMatch(/bot-1 \(freqtrade\): (ok|degraded)/);
-    // the key went to the proxy only as the server-side header, never in a browser-visible form
+    // the key stays server side (the backend sends it to the proxy), never in a browser-visible form
     expect(await page.locator('#nodescope-api-key').inputValue()).toBe('configured');
-    expect(stack.harness.forwarded.some((f) => f.authorization === `Bearer ${TEST_API_KEY}`)).toBe(true);
     expect(leaks).toEqual([]);
     await screenshot(page, `config-editor-${theme}`);
     expect(problems).toEqual([]);
@@ -73,10 +75,15 @@ describe.each(THEMES)('harness (%s theme)', (theme) => {
 
   it('QueryEditor: picking a source and a query shows the frames in an Explore-like view', async () => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'query-editor', theme);
+    // the editor's sources come from the backend's resources, the query goes through /api/ds/query
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
     await pickOption(page, 'nodescope-source', 'btc-main');
     await pickOption(page, 'nodescope-query', 'fees.estimates');
     await page.waitForFunction(() => document.body.dataset.results === 'done' || document.body.dataset.results === 'error');
     expect(await page.evaluate(() => document.body.dataset.results)).toBe('done');
+    expect(requests).toContain('POST /api/ds/query');
+    expect(requests.filter((r) => r.includes('/api/datasources/proxy/'))).toEqual([]);
     const frames = page.getByTestId('result-frame');
     expect(await frames.count()).toBeGreaterThan(0);
     await screenshot(page, `query-editor-${theme}`);
@@ -124,7 +131,7 @@ describe('harness: live and logs', () => {
 
   it('Live under a sub-path (root_url …/grafana/): the stream URL carries config.appSubUrl', async () => {
     // a second Grafana in front of the same proxy, whose API answers only under /grafana/
-    const grafana = await startHarnessServer({ proxyUrl: stack.proxyUrl, apiKey: TEST_API_KEY, subPath: '/grafana', buildHost: false });
+    const grafana = await startHarnessServer({ proxyUrl: stack.proxyUrl, apiKey: TEST_API_KEY, subPath: '/grafana', buildHost: false, backend: stack.backend });
     try {
       const { page, problems } = await openScenario(browser, `${grafana.url}/grafana`, 'query-editor', 'dark');
       const streams: string[] = [];

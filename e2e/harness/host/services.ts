@@ -2,7 +2,7 @@
 // over window.fetch (errors shaped like Grafana's FetchError) and a templateSrv with the
 // scenario's variables.
 import type { ScopedVars, TypedVariableModel } from '@grafana/data';
-import { type BackendSrv, type BackendSrvRequest, type FetchResponse, setBackendSrv, setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
+import { type BackendSrv, type BackendSrvRequest, type EchoSrv, type FetchResponse, setBackendSrv, setEchoSrv, setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { Observable } from 'rxjs';
 
 function withParams(url: string, params?: BackendSrvRequest['params']): string {
@@ -63,6 +63,9 @@ export function installBackendSrv(): void {
     put: (url: string, data?: unknown) => request({ url, data, method: 'PUT' }),
     delete: (url: string) => request({ url, method: 'DELETE' }),
   } as unknown as BackendSrv);
+  // Grafana's usage analytics: DataSourceWithBackend's failed health check reports an
+  // interaction through it; the harness records nothing
+  setEchoSrv({ logging: false, addBackend: () => {}, addEvent: () => {}, flush: () => {} } as unknown as EchoSrv);
 }
 
 /** Grafana's variable syntaxes ($x, ${x}, ${x:format}, [[x]]) over the scenario's values. */

@@ -6,8 +6,11 @@ interface NodescopeJsonData {
   proxyUrl?: string;
 }
 
-/** What the datasource's testDatasource() calls: the plugin route `api` -> the proxy's /api/health. */
-const healthPath = (uid: string) => `/api/datasources/proxy/uid/${uid}/api/health`;
+/**
+ * What the datasource's testDatasource() calls: Grafana's health API, which runs the Go
+ * backend's CheckHealth (the proxy's /api/health on the Grafana server's side).
+ */
+const healthPath = (uid: string) => `/api/datasources/uid/${uid}/health`;
 
 test('the provisioned nodescope datasource passes its test', async ({
   readProvisionedDataSource,

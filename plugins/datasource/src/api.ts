@@ -1,12 +1,15 @@
-// The proxy API reached through Grafana's data source proxy: `${instanceSettings.url}/api/...`
-// matches the `api` routes in plugin.json (one per method), where Grafana adds the
-// Authorization header.
+// How the frontend reaches the proxy. Since the datasource has a Go backend, everything goes
+// through it: queries through Grafana's /api/ds/query (DataSourceWithBackend.query), sources,
+// variables and annotations through the backend's resources (getResource), Save & test through
+// its CheckHealth. Live queries stay on the proxy's SSE through Grafana's data source proxy
+// (`${instanceSettings.url}/api/...`, the `api` routes in plugin.json, where Grafana adds the
+// Authorization header): the seed POST /api/query and GET /api/stream.
 import { config, getBackendSrv } from '@grafana/runtime';
 import type { QueryRequest } from '@nodescope/shared';
 import { lastValueFrom } from 'rxjs';
 import type { ProxyQueryResult } from './frames';
 import { type EventSourceFactory, LiveStreams } from './liveStreams';
-import type { AnnotationJSON, HealthResponse, NodescopeVariableQuery, SourceInfo } from './types';
+import type { AnnotationJSON, NodescopeVariableQuery, SourceInfo } from './types';
 
 export type { EventSourceFactory, EventSourceLike } from './liveStreams';
 
@@ -24,34 +27,35 @@ export function browserUrl(appSubUrl: string | undefined, path: string): string 
   return `${sub}/${path.replace(/^\/+/, '')}`;
 }
 
+/** The backend's resources: DataSourceWithBackend.getResource (GET /api/datasources/uid/<uid>/resources/<path>). */
+export interface Resources {
+  getResource<T>(path: string, params?: Record<string, string | number>, options?: { showErrorAlert?: boolean }): Promise<T>;
+}
+
 export class ProxyClient {
   /** the live connections of this data source instance */
   readonly live: LiveStreams;
 
   constructor(
     private readonly baseUrl: string,
+    private readonly resources: Resources,
     openEventSource: EventSourceFactory = (url) => new EventSource(url),
     appSubUrl: string = config.appSubUrl
   ) {
     this.live = new LiveStreams(browserUrl(appSubUrl, `${baseUrl}/api/stream`), openEventSource);
   }
 
-  private async get<T>(path: string, params?: Record<string, string | number | undefined>): Promise<T> {
-    const clean = params ? Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== '')) : undefined;
-    const response = await lastValueFrom(
-      getBackendSrv().fetch<T>({ url: `${this.baseUrl}/api/${path}`, method: 'GET', params: clean, showErrorAlert: false })
-    );
-    return response.data;
-  }
-
-  health(): Promise<HealthResponse> {
-    return this.get<HealthResponse>('health');
+  /** A resource of the backend, which answers with the proxy's GET /api/<path> (pkg/plugin/resources.go). */
+  private get<T>(path: string, params?: Record<string, string | number | undefined>): Promise<T> {
+    const clean = params ? (Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string | number>) : undefined;
+    return this.resources.getResource<T>(path, clean, { showErrorAlert: false });
   }
 
   async sources(): Promise<SourceInfo[]> {
     return (await this.get<{ sources: SourceInfo[] }>('sources')).sources;
   }
 
+  /** The live path's seed query: POST /api/query through the data source proxy. */
   async query(body: QueryRequest, requestId?: string): Promise<Record<string, ProxyQueryResult>> {
     try {
       const response = await lastValueFrom(

@@ -34,12 +34,14 @@ const chainFrame = (height: number) =>
 describe('NodescopeDataSource', () => {
   beforeEach(() => fakeTemplateSrv({ node: ['btc-main', 'btc-b'], pair: ['ETH/USDT'] }));
 
-  it('posts interpolated, expanded queries to the proxy route and shapes the frames', async () => {
+  // Grafana's /api/ds/query answer (pkg/api/ds_query.go): {results: {refId: {status, frames, error?}}}, 400 when a query failed
+  const answer = (queries: Array<{ refId: string }>, frame: (i: number) => unknown) => ({
+    results: Object.fromEntries(queries.map((q, i) => [q.refId, { status: 200, frames: [frame(i)] }])),
+  });
+
+  it('sends migrated, expanded queries to the backend through /api/ds/query, variables replaced, frames back on their refIds', async () => {
     const { requests } = fakeBackendSrv({
-      'POST /api/query': (req) => {
-        const body = req.data as { queries: Array<{ refId: string }> };
-        return { results: Object.fromEntries(body.queries.map((q, i) => [q.refId, { frames: [chainFrame(100 + i)] }])) };
-      },
+      'POST /api/ds/query': (req) => answer((req.data as { queries: Array<{ refId: string }> }).queries, (i) => chainFrame(100 + i)),
     });
     const ds = new NodescopeDataSource(instanceSettings());
     const response = await lastValueFrom(
@@ -52,75 +54,98 @@ describe('NodescopeDataSource', () => {
       )
     );
     expect(requests).toHaveLength(1);
-    expect(requests[0]!.url).toBe('/api/datasources/proxy/uid/nodescope/api/query');
-    expect(requests[0]!.data).toEqual({
-      queries: [
-        { refId: 'A', sourceId: 'btc-main', query: 'chain.info' },
-        { refId: 'A·btc-b', sourceId: 'btc-b', query: 'chain.info' },
-        { refId: 'B', sourceId: 'bot-1', query: 'trades', params: { pair: 'ETH/USDT' } },
-      ],
-      range: { from: FROM, to: FROM + 3_600_000 },
-      intervalMs: 60_000,
-      maxDataPoints: 500,
-    });
+    expect(requests[0]!.url).toBe('/api/ds/query?ds_type=nodescope-crypto-datasource&requestId=r1');
+    const body = requests[0]!.data as { from: string; to: string; queries: Array<Record<string, unknown>> };
+    expect([body.from, body.to]).toEqual([String(FROM), String(FROM + 3_600_000)]);
+    expect(body.queries.map(({ refId, sourceId, query, params, datasource, maxDataPoints, intervalMs }) => ({ refId, sourceId, query, params, datasource, maxDataPoints, intervalMs }))).toEqual([
+      { refId: 'A', sourceId: 'btc-main', query: 'chain.info', params: undefined, datasource: { type: 'nodescope-crypto-datasource', uid: 'nodescope' }, maxDataPoints: 500, intervalMs: 60_000 },
+      { refId: 'A·btc-b', sourceId: 'btc-b', query: 'chain.info', params: undefined, datasource: { type: 'nodescope-crypto-datasource', uid: 'nodescope' }, maxDataPoints: 500, intervalMs: 60_000 },
+      { refId: 'B', sourceId: 'bot-1', query: 'trades', params: { pair: 'ETH/USDT' }, datasource: { type: 'nodescope-crypto-datasource', uid: 'nodescope' }, maxDataPoints: 500, intervalMs: 60_000 },
+    ]);
     expect(response.data.map((f) => f.refId)).toEqual(['A', 'A', 'B']);
     expect(response.state).toBe(LoadingState.Done);
   });
 
-  it('reports a failed request per query with the proxy message', async () => {
+  it('a saved query of the oldest format (legendFormat, numbers as strings) reaches the backend migrated', async () => {
+    const { requests } = fakeBackendSrv({ 'POST /api/ds/query': (req) => answer((req.data as { queries: Array<{ refId: string }> }).queries, () => chainFrame(1)) });
+    const ds = new NodescopeDataSource(instanceSettings());
+    // as dashboards saved it before schemaVersion existed
+    const saved = { refId: 'A', sourceId: 'btc-main', query: 'blocks.recent', legendFormat: '{{source}} {{field}}', params: { count: 5 } } as unknown as NodescopeQuery;
+    await lastValueFrom(ds.query(request<NodescopeQuery>([saved])));
+    const sent = (requests[0]!.data as { queries: Array<Record<string, unknown>> }).queries[0]!;
+    expect(sent).toMatchObject({ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'blocks.recent', alias: '{{source}} {{field}}', params: { count: 5 } });
+    expect(sent).not.toHaveProperty('legendFormat');
+  });
+
+  it('a request that fails as a whole becomes one error per query', async () => {
     fakeBackendSrv({
-      'POST /api/query': () => {
-        throw { status: 401, data: { error: 'invalid API key' } };
+      'POST /api/ds/query': () => {
+        throw { status: 502, statusText: 'Bad Gateway', data: { message: 'Query data error' } };
       },
     });
     const ds = new NodescopeDataSource(instanceSettings());
     const response = await lastValueFrom(ds.query(request<NodescopeQuery>([{ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info' }])));
     expect(response.state).toBe(LoadingState.Error);
-    expect(response.errors).toEqual([{ refId: 'A', message: 'btc-main chain.info: invalid API key (HTTP 401)' }]);
+    expect(response.errors).toEqual([{ refId: 'A', message: 'btc-main chain.info: Query data error (HTTP 502)' }]);
   });
 
-  it('shows per-query errors when the proxy refuses every query with a 400', async () => {
+  it("shows the backend's per-query errors (Grafana answers 400 with every result) beside the other queries' frames", async () => {
     fakeBackendSrv({
-      'POST /api/query': () => {
-        throw { status: 400, data: { results: { A: { frames: [], error: 'btc-main: blocks.recent: count must be an integer from 1 to 100', status: 400 } } } };
+      'POST /api/ds/query': () => {
+        throw {
+          status: 400,
+          data: {
+            results: {
+              A: { status: 400, error: 'btc-main: blocks.recent: count must be an integer from 1 to 100', errorSource: 'downstream' },
+              'B·btc-b': { status: 200, frames: [chainFrame(7)] },
+            },
+          },
+        };
       },
     });
     const ds = new NodescopeDataSource(instanceSettings());
     const response = await lastValueFrom(
-      ds.query(request<NodescopeQuery>([{ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'blocks.recent', params: { count: 0 } }]))
+      ds.query(
+        request<NodescopeQuery>([
+          { refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'blocks.recent', params: { count: 0 } },
+          { refId: 'B', schemaVersion: 1, sourceId: '$node', query: 'chain.info' },
+        ])
+      )
     );
-    expect(response.errors).toEqual([{ refId: 'A', message: 'btc-main: blocks.recent: count must be an integer from 1 to 100' }]);
+    expect(response.errors).toEqual([{ refId: 'A', message: 'btc-main: blocks.recent: count must be an integer from 1 to 100', status: 400 }]);
+    expect(response.data.map((f) => f.refId)).toEqual(['B']);
+    expect(response.state).toBe(LoadingState.Done);
   });
 
-  it('tests the datasource through /api/health', async () => {
-    fakeBackendSrv({
-      'GET /api/health': () => ({ status: 'ok', sources: [{ id: 'btc-main', kind: 'bitcoin', status: 'ok', message: '', lastSuccess: 1 }] }),
+  it("tests the datasource through the backend's health check, with the per-source lines", async () => {
+    const { requests } = fakeBackendSrv({
+      'GET /health': () => ({ status: 'OK', message: 'nodescope proxy: 1 source (1 ok)', details: { message: 'btc-main: ok', verboseMessage: 'btc-main (bitcoin): ok' } }),
     });
     const result = await new NodescopeDataSource(instanceSettings()).testDatasource();
-    expect(result).toMatchObject({ status: 'success', message: 'nodescope proxy: 1 source (1 ok)' });
+    expect(requests[0]!.url).toBe('/api/datasources/uid/nodescope/health');
+    expect(result).toEqual({ status: 'success', message: 'nodescope proxy: 1 source (1 ok)', details: { message: 'btc-main: ok', verboseMessage: 'btc-main (bitcoin): ok' } });
   });
 
-  it('explains an unreachable proxy on Save & test', async () => {
-    fakeBackendSrv({});
+  it("shows the backend's message when Save & test fails (Grafana answers 400 with it)", async () => {
+    const message = 'Cannot reach the nodescope proxy: missing or wrong API key (HTTP 401) — the proxy refused the API key: check it here and in the proxy config (server.apiKey)';
     fakeBackendSrv({
-      'GET /api/health': () => {
-        throw { status: 502, statusText: 'Bad Gateway', data: {} };
+      'GET /health': () => {
+        throw { status: 400, data: { status: 'ERROR', message } };
       },
     });
     const result = await new NodescopeDataSource(instanceSettings()).testDatasource();
-    expect(result.status).toBe('error');
-    expect(result.message).toContain('HTTP 502 Bad Gateway');
-    expect(result.message).toContain('is the proxy running');
+    expect(result).toEqual({ status: 'error', message });
   });
 
   it('lists variable values as text/value frames', async () => {
-    const { requests } = fakeBackendSrv({ 'GET /api/variables': () => ({ values: [{ text: 'rig-1 (S19)', value: 'rig-1' }] }) });
+    const { requests } = fakeBackendSrv({ 'GET /resources/variables': () => ({ values: [{ text: 'rig-1 (S19)', value: 'rig-1' }] }) });
     const ds = new NodescopeDataSource(instanceSettings());
     const response = await firstValueFrom(
       (ds.variables as unknown as { query: (r: DataQueryRequest<NodescopeVariableQuery>) => import('rxjs').Observable<DataQueryResponse> }).query(
         request<NodescopeVariableQuery>([{ refId: 'v', schemaVersion: 1, name: 'miners', sourceId: '$node' }])
       )
     );
+    expect(requests[0]!.url).toBe('/api/datasources/uid/nodescope/resources/variables');
     expect(requests[0]!.params).toEqual({ name: 'miners', sourceId: '{btc-main,btc-b}' });
     expect(response.data[0].fields.map((f: { name: string; values: unknown[] }) => [f.name, f.values])).toEqual([
       ['text', ['rig-1 (S19)']],
@@ -128,14 +153,15 @@ describe('NodescopeDataSource', () => {
     ]);
   });
 
-  it('runs annotation queries against /api/annotations with the dashboard range', async () => {
+  it("runs annotation queries through the backend's annotations resource with the dashboard range", async () => {
     const { requests } = fakeBackendSrv({
-      'GET /api/annotations': () => ({ annotations: [{ time: FROM + 5, title: 'Block 840000', text: '3050 tx', tags: ['block'] }] }),
+      'GET /resources/annotations': () => ({ annotations: [{ time: FROM + 5, title: 'Block 840000', text: '3050 tx', tags: ['block'] }] }),
     });
     const ds = new NodescopeDataSource(instanceSettings());
     const response = await lastValueFrom(
       ds.query(request<NodescopeQuery>([{ refId: 'Anno', schemaVersion: 1, queryType: 'annotations', sourceId: 'btc-main', query: '', annotationType: 'blocks' }]))
     );
+    expect(requests[0]!.url).toBe('/api/datasources/uid/nodescope/resources/annotations');
     expect(requests[0]!.params).toEqual({ sourceId: 'btc-main', type: 'blocks', from: FROM, to: FROM + 3_600_000 });
     expect(response.data[0].fields.find((f: { name: string }) => f.name === 'title').values).toEqual(['Block 840000']);
   });
@@ -230,11 +256,12 @@ describe('NodescopeDataSource', () => {
     });
 
     // Explore's Live button sends request.liveStreaming (DataQueryRequest in @grafana/data 12.4.10)
-    it('Explore\'s Live button (request.liveStreaming) streams the streamable queries, the others run once', async () => {
+    it('Explore\'s Live button (request.liveStreaming) streams the streamable queries, the others run once through the backend', async () => {
       const { requests } = fakeBackendSrv({
         'POST /api/query': (req) => ({
           results: Object.fromEntries((req.data as { queries: Array<{ refId: string }> }).queries.map((q) => [q.refId, { frames: [chainFrame(1)] }])),
         }),
+        'POST /api/ds/query': (req) => answer((req.data as { queries: Array<{ refId: string }> }).queries, () => chainFrame(1)),
       });
       const { ds, opened } = liveSetup();
       const req = request<NodescopeQuery>([
@@ -245,8 +272,10 @@ describe('NodescopeDataSource', () => {
       const subscription = ds.query(req).subscribe();
       await tick();
       expect(opened.map((s) => s.url)).toEqual(['/api/datasources/proxy/uid/nodescope/api/stream?sourceId=btc-main&query=chain.info']);
-      const posted = requests.filter((r) => r.method === 'POST').map((r) => (r.data as { queries: Array<{ query: string }> }).queries.map((q) => q.query));
-      expect(posted.sort()).toEqual([['chain.info'], ['fees.estimates']]);
+      const posted = (path: string) => requests.filter((r) => r.url.startsWith(path)).map((r) => (r.data as { queries: Array<{ query: string }> }).queries.map((q) => q.query));
+      // the live one seeds through the data source proxy, the other goes to the backend
+      expect(posted('/api/datasources/proxy/uid/nodescope/api/query')).toEqual([['chain.info']]);
+      expect(posted('/api/ds/query')).toEqual([['fees.estimates']]);
       subscription.unsubscribe();
 
       // without the button nothing streams

@@ -1,31 +1,32 @@
-// A thin class: everything it does is handed to queryRunner, health, variables and annotations.
+// A thin class on DataSourceWithBackend: queries go through Grafana's /api/ds/query to the Go
+// backend (pkg/plugin), the editors, variables and annotations read the backend's resources,
+// Save & test is its CheckHealth. Live queries stay on the proxy's SSE (stream.ts).
 import {
   type CoreApp,
   type DataQueryRequest,
   type DataQueryResponse,
-  DataSourceApi,
   type DataSourceInstanceSettings,
   type ScopedVars,
   type TestDataSourceResponse,
 } from '@grafana/data';
-import { getTemplateSrv } from '@grafana/runtime';
+import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import type { Observable } from 'rxjs';
 import { type EventSourceFactory, ProxyClient } from './api';
 import { annotationSupport } from './annotations';
-import { checkHealth } from './health';
+import { type BackendHealth, healthResult } from './health';
 import { interpolateQuery } from './interpolate';
 import { migrateQuery } from './migrations';
 import { isRunnable, runQueries } from './queryRunner';
 import { type NodescopeOptions, type NodescopeQuery, QUERY_SCHEMA_VERSION, type SourceInfo } from './types';
 import { NodescopeVariableSupport } from './variables';
 
-export class NodescopeDataSource extends DataSourceApi<NodescopeQuery, NodescopeOptions> {
+export class NodescopeDataSource extends DataSourceWithBackend<NodescopeQuery, NodescopeOptions> {
   readonly api: ProxyClient;
   private sourceList?: Promise<SourceInfo[]>;
 
   constructor(instanceSettings: DataSourceInstanceSettings<NodescopeOptions>, openEventSource?: EventSourceFactory) {
     super(instanceSettings);
-    this.api = new ProxyClient(instanceSettings.url ?? '', openEventSource);
+    this.api = new ProxyClient(instanceSettings.url ?? '', this, openEventSource);
     this.variables = new NodescopeVariableSupport(this.api);
     this.annotations = annotationSupport;
   }
@@ -40,11 +41,22 @@ export class NodescopeDataSource extends DataSourceApi<NodescopeQuery, Nodescope
 
   override query(request: DataQueryRequest<NodescopeQuery>): Observable<DataQueryResponse> {
     const templateSrv = getTemplateSrv();
-    return runQueries(this.api, request, templateSrv.replace.bind(templateSrv));
+    return runQueries(this.api, (backendRequest) => super.query(backendRequest), request, templateSrv.replace.bind(templateSrv));
   }
 
-  override testDatasource(): Promise<TestDataSourceResponse> {
-    return checkHealth(this.api);
+  /**
+   * What the backend gets for a query: a saved query of any version migrated to today's shape,
+   * its variables replaced (DataSourceWithBackend.query calls this per target; Explore and
+   * panel inspect through interpolateVariablesInQueries).
+   */
+  override applyTemplateVariables(query: NodescopeQuery, scopedVars: ScopedVars): NodescopeQuery {
+    const templateSrv = getTemplateSrv();
+    return interpolateQuery(migrateQuery(query), scopedVars, templateSrv.replace.bind(templateSrv));
+  }
+
+  /** Save & test: the backend's CheckHealth, with the per-source lines on success too. */
+  override async testDatasource(): Promise<TestDataSourceResponse> {
+    return healthResult((await this.callHealthCheck()) as BackendHealth | undefined);
   }
 
   /** Sources for the editors, fetched once per datasource instance (a failed fetch is retried). */
@@ -54,11 +66,6 @@ export class NodescopeDataSource extends DataSourceApi<NodescopeQuery, Nodescope
       throw error;
     });
     return this.sourceList;
-  }
-
-  override interpolateVariablesInQueries(queries: NodescopeQuery[], scopedVars: ScopedVars): NodescopeQuery[] {
-    const templateSrv = getTemplateSrv();
-    return queries.map((q) => interpolateQuery(migrateQuery(q), scopedVars, templateSrv.replace.bind(templateSrv)));
   }
 
   override getQueryDisplayText(query: NodescopeQuery): string {

@@ -1,12 +1,13 @@
-// query(): migrate, interpolate and expand targets, then one POST /api/query for the plain
-// ones, GET /api/annotations for annotation targets, and the live targets together (stream.ts).
-// A target is live when its Live switch is on, or when Explore's Live button is
+// query(): migrate and expand targets, then the plain ones through the backend (Grafana's
+// /api/ds/query → the plugin's QueryData → the proxy's POST /api/query), annotation targets
+// through the backend's `annotations` resource, and the live targets together on the proxy's SSE
+// (stream.ts). A target is live when its Live switch is on, or when Explore's Live button is
 // (request.liveStreaming) and its query can stream.
-import { type DataQueryRequest, type DataQueryResponse, LoadingState } from '@grafana/data';
-import { type NodescopeQuery as ProxyQuery, STREAMABLE_QUERIES } from '@nodescope/shared';
-import { from, merge, type Observable, of } from 'rxjs';
+import { type DataQueryError, type DataQueryRequest, type DataQueryResponse, LoadingState } from '@grafana/data';
+import { STREAMABLE_QUERIES } from '@nodescope/shared';
+import { catchError, from, map, merge, type Observable, of } from 'rxjs';
 import type { ProxyClient } from './api';
-import { annotationsToFrame, errorMessage, type SentQuery, shapeQueryResults } from './frames';
+import { annotationsToFrame, errorMessage } from './frames';
 import { expandSourceIds, interpolateQuery, type Replace } from './interpolate';
 import { migrateQuery } from './migrations';
 import { streamLive } from './stream';
@@ -21,11 +22,16 @@ export function isRunnable(query: NodescopeQuery): boolean {
 }
 
 interface Expanded {
+  /** migrated, not interpolated: what the backend gets (applyTemplateVariables interpolates it) */
+  raw: NodescopeQuery;
   target: NodescopeQuery;
   sourceId: string;
 }
 
-export function runQueries(api: ProxyClient, request: DataQueryRequest<NodescopeQuery>, replace: Replace): Observable<DataQueryResponse> {
+/** DataSourceWithBackend.query: POST /api/ds/query with the targets as they are given. */
+export type BackendQuery = (request: DataQueryRequest<NodescopeQuery>) => Observable<DataQueryResponse>;
+
+export function runQueries(api: ProxyClient, backendQuery: BackendQuery, request: DataQueryRequest<NodescopeQuery>, replace: Replace): Observable<DataQueryResponse> {
   const range = { from: request.range.from.valueOf(), to: request.range.to.valueOf() };
   const maxDataPoints = request.maxDataPoints ?? 1_000;
   const expanded: Expanded[] = request.targets
@@ -34,7 +40,7 @@ export function runQueries(api: ProxyClient, request: DataQueryRequest<Nodescope
     // expand the raw source id: once interpolated, a multi-value variable is no longer a list
     .flatMap((raw) => {
       const target = interpolateQuery(raw, request.scopedVars, replace);
-      return expandSourceIds(raw.sourceId, request.scopedVars, replace).map((sourceId) => ({ target, sourceId }));
+      return expandSourceIds(raw.sourceId, request.scopedVars, replace).map((sourceId) => ({ raw, target, sourceId }));
     });
 
   const isLive = (e: Expanded) => e.target.queryType !== 'annotations' && (e.target.live || (request.liveStreaming === true && STREAMABLE.has(e.target.query)));
@@ -43,44 +49,48 @@ export function runQueries(api: ProxyClient, request: DataQueryRequest<Nodescope
   const live = expanded.filter(isLive);
 
   const streams: Array<Observable<DataQueryResponse>> = [];
-  if (plain.length > 0) streams.push(from(runPlain(api, plain, request, range, maxDataPoints)));
+  if (plain.length > 0) streams.push(runPlain(backendQuery, plain, request));
   if (annotations.length > 0) streams.push(from(runAnnotations(api, annotations, range)));
   if (live.length > 0) streams.push(streamLive(api, { targets: live, range, intervalMs: request.intervalMs, maxDataPoints }));
   return streams.length > 0 ? merge(...streams) : of({ data: [], state: LoadingState.Done });
 }
 
-async function runPlain(
-  api: ProxyClient,
-  plain: Expanded[],
-  request: DataQueryRequest<NodescopeQuery>,
-  range: { from: number; to: number },
-  maxDataPoints: number
-): Promise<DataQueryResponse> {
-  // refIds must be unique per request; a multi-source target becomes A, A·btc-b, ...
-  const sent: SentQuery[] = plain.map((e, index) => ({
+function runPlain(backendQuery: BackendQuery, plain: Expanded[], request: DataQueryRequest<NodescopeQuery>): Observable<DataQueryResponse> {
+  // refIds must be unique per request; a multi-source target becomes A, A·btc-b, ... and its
+  // frames and errors go back to A
+  const sent = plain.map((e, index) => ({
+    ...e,
     refId: plain.findIndex((other) => other.target.refId === e.target.refId) === index ? e.target.refId : `${e.target.refId}·${e.sourceId}`,
-    target: e.target,
-    sourceId: e.sourceId,
   }));
-  const queries: ProxyQuery[] = sent.map(({ refId, target, sourceId }) => ({
-    refId,
-    sourceId,
-    query: target.query,
-    ...(target.params && Object.keys(target.params).length > 0 ? { params: target.params } : {}),
-  }));
-  try {
-    const results = await api.query({ queries, range, intervalMs: request.intervalMs, maxDataPoints }, request.requestId);
-    const { data, errors } = shapeQueryResults(results, sent);
-    return { key: 'nodescope-query', data, errors, state: errors.length > 0 && data.length === 0 ? LoadingState.Error : LoadingState.Done };
-  } catch (error) {
-    const message = errorMessage(error);
-    return {
-      key: 'nodescope-query',
-      data: [],
-      state: LoadingState.Error,
-      errors: plain.map((e) => ({ refId: e.target.refId, message: `${e.sourceId} ${e.target.query}: ${message}` })),
-    };
-  }
+  const original = new Map(sent.map((s) => [s.refId, s.target.refId]));
+  const targets: NodescopeQuery[] = sent.map((s) => ({ ...s.raw, refId: s.refId, sourceId: s.sourceId }));
+  const failAll = (message: string): DataQueryResponse => ({
+    key: 'nodescope-query',
+    data: [],
+    state: LoadingState.Error,
+    errors: plain.map((e) => ({ refId: e.target.refId, message: `${e.sourceId} ${e.target.query}: ${message}` })),
+  });
+  return backendQuery({ ...request, maxDataPoints: request.maxDataPoints ?? 1_000, targets }).pipe(
+    map((response): DataQueryResponse => {
+      const data = (response.data ?? []).map((frame: { refId?: string }) => {
+        frame.refId = original.get(frame.refId ?? '') ?? frame.refId;
+        return frame;
+      });
+      // the backend names the source and query in each message (pkg/plugin/query.go withContext)
+      const perQuery: DataQueryError[] = (response.errors ?? []).filter((e) => e.refId && original.has(e.refId)).map((e) => ({ ...e, refId: original.get(e.refId!) }));
+      // a request that failed as a whole (Grafana or the backend unreachable) has no per-query errors
+      if (perQuery.length === 0 && data.length === 0 && response.error) return failAll(wholeRequestError(response.error));
+      return { key: 'nodescope-query', data, errors: perQuery, state: perQuery.length > 0 && data.length === 0 ? LoadingState.Error : LoadingState.Done };
+    }),
+    catchError((error: unknown) => of(failAll(errorMessage(error))))
+  );
+}
+
+/** Grafana's or the bridge's {message} body first (toDataQueryError keeps it in `data`), as errorMessage shows it. */
+function wholeRequestError(error: DataQueryError): string {
+  const fromBody = error.data?.message;
+  if (fromBody) return error.status ? `${fromBody} (HTTP ${error.status})` : fromBody;
+  return error.message ?? errorMessage(error);
 }
 
 async function runAnnotations(api: ProxyClient, targets: Expanded[], range: { from: number; to: number }): Promise<DataQueryResponse> {

@@ -1,18 +1,25 @@
 // Test doubles for Grafana's runtime services: a backendSrv answering like the proxy, and a
 // templateSrv with a few variables. Only used by *.test.ts(x).
-import { type BackendSrv, type BackendSrvRequest, type FetchResponse, setBackendSrv, setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
+import { type BackendSrv, type BackendSrvRequest, type EchoSrv, type FetchResponse, setBackendSrv, setEchoSrv, setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { type DataSourceInstanceSettings, type ScopedVars, type TypedVariableModel } from '@grafana/data';
 import { Observable, of, throwError } from 'rxjs';
 import type { NodescopeOptions } from './types';
 
 export type Route = (request: BackendSrvRequest) => unknown;
 
-/** Answers fetch() by `METHOD path` (path after the data source proxy URL); records every request. */
+/**
+ * Answers fetch() by `METHOD path`, the path without its query string: after the data source
+ * proxy URL (`POST /api/query`), Grafana's `/api/ds/query`, the backend's resources as
+ * `/resources/<path>` and its health as `/health`. Records every request.
+ */
 export function fakeBackendSrv(routes: Record<string, Route>): { requests: BackendSrvRequest[] } {
   const requests: BackendSrvRequest[] = [];
   const fetch = (request: BackendSrvRequest): Observable<FetchResponse<unknown>> => {
     requests.push(request);
-    const path = request.url.replace(/^\/api\/datasources\/proxy\/uid\/[^/]+/, '');
+    const path = request.url
+      .replace(/\?.*$/, '')
+      .replace(/^\/api\/datasources\/proxy\/uid\/[^/]+/, '')
+      .replace(/^\/api\/datasources\/uid\/[^/]+\//, '/');
     const route = routes[`${request.method ?? 'GET'} ${path}`];
     if (!route) return throwError(() => ({ status: 404, data: { error: `no route ${path}` } }));
     try {
@@ -22,6 +29,8 @@ export function fakeBackendSrv(routes: Record<string, Route>): { requests: Backe
     }
   };
   setBackendSrv({ fetch } as unknown as BackendSrv);
+  // DataSourceWithBackend's failed health check reports an interaction to Grafana's analytics
+  setEchoSrv({ logging: false, addBackend: () => {}, addEvent: () => {}, flush: () => {} } as unknown as EchoSrv);
   return { requests };
 }
 

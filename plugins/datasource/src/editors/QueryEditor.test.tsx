@@ -25,7 +25,7 @@ function setup(query: Partial<NodescopeQuery> = {}) {
 describe('QueryEditor', () => {
   beforeEach(() => {
     fakeTemplateSrv({ node: ['btc-main'] });
-    fakeBackendSrv({ 'GET /api/sources': () => ({ sources: SOURCES }) });
+    fakeBackendSrv({ 'GET /resources/sources': () => ({ sources: SOURCES }) });
   });
 
   it('lists sources with kind and network, then only the queries of that kind', async () => {
