@@ -147,5 +147,11 @@ func unreachable(err error) string {
 		}
 		return pe.Error()
 	}
+	// the client's timeout surfaces as "Client.Timeout exceeded" or as "context deadline exceeded"
+	// depending on where the request was when it fired: both mean the same to the user
+	var netErr interface{ Timeout() bool }
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) {
+		return "timeout waiting for the nodescope proxy (" + err.Error() + ") — is the proxy overloaded, or is the data source's timeout too short?"
+	}
 	return err.Error() + " — is the proxy running, and is the Proxy URL reachable from the Grafana server?"
 }
