@@ -1,5 +1,6 @@
 // npm run bench: every benchmark in turn; figures printed beside their baselines and written
 // to bench/results/<name>.json. Select some with BENCH=query,fleet.
+import { runBackendBench } from './backend.js';
 import { formatResult, machine, saveResult, type BenchResult } from './lib.js';
 import { runFleetBench } from './fleet.js';
 import { runMempoolBench } from './mempool.js';
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   fleet: runFleetBench,
   mempool: runMempoolBench,
   streams: runStreamsBench,
+  backend: runBackendBench,
 };
 
 const selected = process.env.BENCH ? process.env.BENCH.split(',') : Object.keys(BENCHES);

@@ -3,7 +3,6 @@ package plugin
 import (
 	"bytes"
 	"net/http"
-	"os"
 	"sort"
 	"testing"
 	"time"
@@ -12,13 +11,11 @@ import (
 )
 
 // The backend's overhead: the same query straight to the proxy and through the launched binary
-// (gRPC + the proxy call + frame conversion + Arrow), p50 of each and of the difference.
-// Timing on a shared machine is noisy, so it runs only with NODESCOPE_BENCH=1 (the issue's
-// budget: overhead p50 ≤ 1 ms).
-func TestQueryDataOverheadThroughTheBinary(t *testing.T) {
-	if os.Getenv("NODESCOPE_BENCH") != "1" {
-		t.Skip("timing test: NODESCOPE_BENCH=1 go test -run Overhead ./pkg/plugin/")
-	}
+// (gRPC + the proxy call + frame conversion + Arrow), p50 of each and of the difference. A
+// benchmark, not a test (timing on a shared machine proves nothing): `npm run bench` runs it with
+// `go test -run '^$' -bench QueryDataOverhead -benchtime 1x` and reports the figures beside the
+// direct call (the issue's budget: overhead p50 ≤ 1 ms).
+func BenchmarkQueryDataOverhead(t *testing.B) {
 	stack := startProxyStack(t)
 	l := launch(t, builtBinary(t))
 	pc := pluginContext(instanceSettings(stack.URL, stack.APIKey, nil))
@@ -62,8 +59,8 @@ func TestQueryDataOverheadThroughTheBinary(t *testing.T) {
 		return sorted[len(sorted)/2]
 	}
 	overhead := p50(b) - p50(d)
-	t.Logf("p50 direct %v, through the binary %v, overhead %v (n=%d)", p50(d), p50(b), overhead, n)
-	if overhead > time.Millisecond {
-		t.Fatalf("overhead p50 %v > 1 ms", overhead)
-	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	t.ReportMetric(ms(p50(d)), "direct-p50-ms")
+	t.ReportMetric(ms(p50(b)), "binary-p50-ms")
+	t.ReportMetric(ms(overhead), "overhead-p50-ms")
 }
