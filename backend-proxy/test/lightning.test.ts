@@ -9,9 +9,20 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ClnRestClient, LndRestClient } from '../src/sources/lightning/client.js';
 import { lightningConfigSchema } from '../src/sources/lightning/config.js';
 import { createLightningSource } from '../src/sources/lightning/index.js';
-import { SIM_NODE_PUBKEY, startLightningSimulator, type LightningImplementation } from '../src/simulators/lightning/index.js';
+import {
+  SIM_NODE_PUBKEY,
+  startLightningSimulator,
+  type LightningImplementation,
+} from '../src/simulators/lightning/index.js';
 import type { Source } from '../src/sources/types.js';
-import { cleanupAfterEach, createClockedContext, firstValue, inputAround, TEST_CLOCK_START, type TestContext } from './helpers.js';
+import {
+  cleanupAfterEach,
+  createClockedContext,
+  firstValue,
+  inputAround,
+  TEST_CLOCK_START,
+  type TestContext,
+} from './helpers.js';
 
 const MACAROON = '0201036c6e6402f801030a10b3bf6906c1937139ac0684ac4417aea7';
 const RUNE = 'test-rune-Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==';
@@ -21,7 +32,13 @@ let ctx: TestContext;
 const input = (params: Record<string, string> = {}) => inputAround(clock, params);
 
 async function setup(impl: LightningImplementation, overrides: Record<string, unknown> = {}) {
-  const sim = await startLightningSimulator({ implementation: impl, macaroonHex: MACAROON, rune: RUNE, now: () => clock, blockHeight: 880_000 });
+  const sim = await startLightningSimulator({
+    implementation: impl,
+    macaroonHex: MACAROON,
+    rune: RUNE,
+    now: () => clock,
+    blockHeight: 880_000,
+  });
   cleanups.push(() => sim.close());
   const source = createLightningSource(
     lightningConfigSchema.parse({
@@ -40,8 +57,10 @@ async function setup(impl: LightningImplementation, overrides: Record<string, un
   return { sim, source };
 }
 const fresh = (id: string) => ctx.cache.delete(`lightning:${id}:`);
-const column = (frame: { schema: { fields: Array<{ name: string }> }; data: { values: unknown[][] } } | undefined, name: string) =>
-  frame!.data.values[frame!.schema.fields.findIndex((f) => f.name === name)]!;
+const column = (
+  frame: { schema: { fields: Array<{ name: string }> }; data: { values: unknown[][] } } | undefined,
+  name: string
+) => frame!.data.values[frame!.schema.fields.findIndex((f) => f.name === name)]!;
 
 /** A bitcoin source stand-in answering chain.info with a height, for the bitcoinSource comparison. */
 function fakeBitcoin(height: () => number): Source {
@@ -49,7 +68,9 @@ function fakeBitcoin(height: () => number): Source {
     id: 'btc',
     kind: 'bitcoin',
     name: 'btc',
-    queries: { 'chain.info': async () => [toFrame('chain.info', [{ name: 'blocks', type: 'number', values: [height()] }])] },
+    queries: {
+      'chain.info': async () => [toFrame('chain.info', [{ name: 'blocks', type: 'number', values: [height()] }])],
+    },
     health: () => ({ status: 'ok', message: 'ok', lastSuccess: null }),
     start: async () => undefined,
     stop: async () => undefined,
@@ -83,7 +104,9 @@ describe.each(['lnd', 'cln'] as const)('%s: queries', (impl) => {
     expect(column(frame, 'phase')).toEqual(['active', 'active', 'active', 'active']);
     expect(column(frame, 'local')).toEqual([1_200_000, 250_000, 500_000, 2_000_000]);
     // lnd: the initiator (channels 1 and 3) pays 2,810 sat commitment fee + 660 sat anchors out of capacity
-    expect(column(frame, 'remote')).toEqual(impl === 'lnd' ? [796_530, 4_750_000, 496_530, 1_000_000] : [800_000, 4_750_000, 500_000, 1_000_000]);
+    expect(column(frame, 'remote')).toEqual(
+      impl === 'lnd' ? [796_530, 4_750_000, 496_530, 1_000_000] : [800_000, 4_750_000, 500_000, 1_000_000]
+    );
     expect(column(frame, 'low_liquidity')).toEqual([false, true, false, false]);
     // 250,000 / (250,000 + 4,750,000)
     expect(column(frame, 'local_share')[1]).toBeCloseTo(0.05, 12);
@@ -141,7 +164,11 @@ describe.each(['lnd', 'cln'] as const)('%s: queries', (impl) => {
     // lnd's chan_id packs the short channel id 870100x1200x1 as block·2^40 + tx·2^16 + output:
     // 870100·1099511627776 + 1200·65536 + 1 = 956685067327897600 + 78643200 + 1
     const chan = impl === 'lnd' ? '956685067406540801' : '870100x1200x1';
-    expect(text).toMatch(new RegExp(`lnd_channels_bandwidth_outgoing_sat\\{source="${id}",chan_id="${chan}",status="active",initiator="true",peer="02[0-9a-f]{64}"\\} 1200000`));
+    expect(text).toMatch(
+      new RegExp(
+        `lnd_channels_bandwidth_outgoing_sat\\{source="${id}",chan_id="${chan}",status="active",initiator="true",peer="02[0-9a-f]{64}"\\} 1200000`
+      )
+    );
   });
 });
 
@@ -150,7 +177,10 @@ describe.each(['lnd', 'cln'] as const)('%s: faults and recovery', (impl) => {
     const { sim, source } = await setup(impl);
     await sim.setFault('force-closed');
     await source.refresh();
-    expect(source.health()).toMatchObject({ status: 'degraded', message: expect.stringMatching(/1 channel force-closing/) });
+    expect(source.health()).toMatchObject({
+      status: 'degraded',
+      message: expect.stringMatching(/1 channel force-closing/),
+    });
     const [frame] = await source.queries.channels!(input());
     expect(column(frame, 'phase')).toContain('force_closing');
     const text = await ctx.metrics.registry.metrics();
@@ -186,7 +216,10 @@ describe.each(['lnd', 'cln'] as const)('%s: faults and recovery', (impl) => {
 
   it('behind the bitcoin source by maxBlocksBehind: out of sync although the node says synced', async () => {
     let tip = 880_000;
-    ctx.sources.set('btc', fakeBitcoin(() => tip));
+    ctx.sources.set(
+      'btc',
+      fakeBitcoin(() => tip)
+    );
     const { source } = await setup(impl, { bitcoinSource: 'btc', maxBlocksBehind: 3 });
     await source.refresh();
     expect(source.health().status).toBe('ok');
@@ -246,9 +279,22 @@ describe('read-only allow-list, credentials', () => {
   it('a wrong rune is a 401 that is not retried, and the rune never shows', async () => {
     const sim = await startLightningSimulator({ implementation: 'cln', rune: 'the-right-rune-123456' });
     cleanups.push(() => sim.close());
-    const source = createLightningSource(lightningConfigSchema.parse({ id: 'ln-x', kind: 'lightning', implementation: 'cln', url: sim.url, rune: RUNE, timeoutMs: 500 }), ctx);
+    const source = createLightningSource(
+      lightningConfigSchema.parse({
+        id: 'ln-x',
+        kind: 'lightning',
+        implementation: 'cln',
+        url: sim.url,
+        rune: RUNE,
+        timeoutMs: 500,
+      }),
+      ctx
+    );
     cleanups.push(() => source.stop());
-    const error = (await source.queries['node.info']!(input()).catch((e: unknown) => e)) as { message: string; retryable: boolean };
+    const error = (await source.queries['node.info']!(input()).catch((e: unknown) => e)) as {
+      message: string;
+      retryable: boolean;
+    };
     expect(error.message).toBe('clnrest getinfo: Rune is not valid (HTTP 401)');
     expect(error.retryable).toBe(false);
     await source.refresh();
@@ -259,17 +305,41 @@ describe('read-only allow-list, credentials', () => {
   it('lnd: a wrong macaroon is the gateway error, the macaroon in no output', async () => {
     const sim = await startLightningSimulator({ implementation: 'lnd', macaroonHex: 'abcdef0123456789' });
     cleanups.push(() => sim.close());
-    const source = createLightningSource(lightningConfigSchema.parse({ id: 'ln-y', kind: 'lightning', implementation: 'lnd', url: sim.url, macaroonHex: MACAROON, timeoutMs: 500 }), ctx);
+    const source = createLightningSource(
+      lightningConfigSchema.parse({
+        id: 'ln-y',
+        kind: 'lightning',
+        implementation: 'lnd',
+        url: sim.url,
+        macaroonHex: MACAROON,
+        timeoutMs: 500,
+      }),
+      ctx
+    );
     cleanups.push(() => source.stop());
-    await expect(source.queries['node.info']!(input())).rejects.toThrow('lnd-rest getinfo: verification failed: signature mismatch after caveat verification (HTTP 500)');
+    await expect(source.queries['node.info']!(input())).rejects.toThrow(
+      'lnd-rest getinfo: verification failed: signature mismatch after caveat verification (HTTP 500)'
+    );
     await source.refresh();
     expect(ctx.secrets.scrub(`x${MACAROON}x`)).toBe('x[redacted]x');
     expect(JSON.stringify(source.health()) + ctx.logs.text).not.toContain(MACAROON);
   });
 
   it('config: lnd needs macaroonHex, cln needs rune', () => {
-    expect(() => lightningConfigSchema.parse({ id: 'a', kind: 'lightning', implementation: 'lnd', url: 'https://127.0.0.1:8080' })).toThrow(/macaroonHex/);
-    expect(() => lightningConfigSchema.parse({ id: 'a', kind: 'lightning', implementation: 'cln', url: 'https://127.0.0.1:3010' })).toThrow(/rune/);
-    expect(() => lightningConfigSchema.parse({ id: 'a', kind: 'lightning', implementation: 'lnd', url: 'https://127.0.0.1:8080', macaroonHex: 'not-hex-at-all' })).toThrow(/hex/);
+    expect(() =>
+      lightningConfigSchema.parse({ id: 'a', kind: 'lightning', implementation: 'lnd', url: 'https://127.0.0.1:8080' })
+    ).toThrow(/macaroonHex/);
+    expect(() =>
+      lightningConfigSchema.parse({ id: 'a', kind: 'lightning', implementation: 'cln', url: 'https://127.0.0.1:3010' })
+    ).toThrow(/rune/);
+    expect(() =>
+      lightningConfigSchema.parse({
+        id: 'a',
+        kind: 'lightning',
+        implementation: 'lnd',
+        url: 'https://127.0.0.1:8080',
+        macaroonHex: 'not-hex-at-all',
+      })
+    ).toThrow(/hex/);
   });
 });

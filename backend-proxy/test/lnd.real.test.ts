@@ -29,7 +29,9 @@ function differences(real: unknown, simulated: unknown, path = ''): string[] {
   if (kind(real) === 'object') {
     const r = real as Record<string, unknown>;
     const s = simulated as Record<string, unknown>;
-    return Object.keys(r).flatMap((key) => (key in s ? differences(r[key], s[key], `${path}.${key}`) : [`${path}.${key}: missing in the simulator`]));
+    return Object.keys(r).flatMap((key) =>
+      key in s ? differences(r[key], s[key], `${path}.${key}`) : [`${path}.${key}: missing in the simulator`]
+    );
   }
   if (kind(real) === 'array') {
     const [r] = real as unknown[];
@@ -39,11 +41,18 @@ function differences(real: unknown, simulated: unknown, path = ''): string[] {
   return [];
 }
 
-async function simRaw(method: string, path: string, options: { macaroonHex?: string | null; body?: unknown } = {}): Promise<RawAnswer> {
+async function simRaw(
+  method: string,
+  path: string,
+  options: { macaroonHex?: string | null; body?: unknown } = {}
+): Promise<RawAnswer> {
   const mac = options.macaroonHex === undefined ? SIM_MACAROON : options.macaroonHex;
   const response = await fetch(`${sim.url}${path}`, {
     method,
-    headers: { ...(mac ? { 'Grpc-Metadata-macaroon': mac } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(mac ? { 'Grpc-Metadata-macaroon': mac } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   const text = await response.text();
@@ -70,7 +79,15 @@ describe('lnd v0.18.3-beta.rc3, the real binary', () => {
   it('the source reads every query with readonly.macaroon over TLS with tls.cert', async () => {
     const ctx = createTestContext();
     const source = createLightningSource(
-      lightningConfigSchema.parse({ id: 'ln-real', kind: 'lightning', implementation: 'lnd', url: lnd.restUrl, macaroonHex: lnd.readonlyMacaroonHex, tlsCertFile: lnd.tlsCertFile, network: 'regtest' }),
+      lightningConfigSchema.parse({
+        id: 'ln-real',
+        kind: 'lightning',
+        implementation: 'lnd',
+        url: lnd.restUrl,
+        macaroonHex: lnd.readonlyMacaroonHex,
+        tlsCertFile: lnd.tlsCertFile,
+        network: 'regtest',
+      }),
       ctx
     );
     try {
@@ -98,14 +115,17 @@ describe('lnd v0.18.3-beta.rc3, the real binary', () => {
     }
   });
 
-  it.each(Object.entries(LND_READ_CALLS))('%s: the simulator answers with the real fields and JSON types', async (_name, call) => {
-    const body = call.method === 'POST' ? {} : undefined;
-    const real = await lnd.raw(call.method, call.path, body === undefined ? {} : { body });
-    const simulated = await simRaw(call.method, call.path, body === undefined ? {} : { body });
-    expect(real.status).toBe(200);
-    expect(simulated.status).toBe(real.status);
-    expect(differences(real.body, simulated.body)).toEqual([]);
-  });
+  it.each(Object.entries(LND_READ_CALLS))(
+    '%s: the simulator answers with the real fields and JSON types',
+    async (_name, call) => {
+      const body = call.method === 'POST' ? {} : undefined;
+      const real = await lnd.raw(call.method, call.path, body === undefined ? {} : { body });
+      const simulated = await simRaw(call.method, call.path, body === undefined ? {} : { body });
+      expect(real.status).toBe(200);
+      expect(simulated.status).toBe(real.status);
+      expect(differences(real.body, simulated.body)).toEqual([]);
+    }
+  );
 
   it('error answers: no macaroon, an unknown path, a wrong HTTP method', async () => {
     for (const [method, path, mac] of [
@@ -115,7 +135,10 @@ describe('lnd v0.18.3-beta.rc3, the real binary', () => {
     ] as const) {
       const real = await lnd.raw(method, path, { macaroonHex: mac });
       const simulated = await simRaw(method, path, { macaroonHex: mac });
-      expect({ status: simulated.status, body: simulated.body }, `${method} ${path}`).toEqual({ status: real.status, body: real.body });
+      expect({ status: simulated.status, body: simulated.body }, `${method} ${path}`).toEqual({
+        status: real.status,
+        body: real.body,
+      });
     }
   });
 });

@@ -20,7 +20,8 @@ export function requireLnd(): string {
   const install = `run scripts/go-deps.sh (builds lnd v${LND_VERSION} from the Go module proxy into ${join(LND_BIN, '..')})`;
   if (!existsSync(LND_BIN)) throw new Error(`lnd not found at ${LND_BIN}: ${install}`);
   const version = spawnSync(LND_BIN, ['--version'], { encoding: 'utf8' }).stdout ?? '';
-  if (!version.includes(`version ${LND_VERSION}`)) throw new Error(`${LND_BIN} is not lnd ${LND_VERSION} (${version.trim() || 'no version'}): ${install}`);
+  if (!version.includes(`version ${LND_VERSION}`))
+    throw new Error(`${LND_BIN} is not lnd ${LND_VERSION} (${version.trim() || 'no version'}): ${install}`);
   return LND_BIN;
 }
 
@@ -99,12 +100,27 @@ export async function startLndReal(): Promise<LndReal> {
   }
   const tlsCert = readFileSync(certFile, 'utf8');
   const macaroonHex = readFileSync(macFile).toString('hex');
-  const raw = (method: string, path: string, options: { macaroonHex?: string | null; body?: unknown } = {}): Promise<RawAnswer> =>
+  const raw = (
+    method: string,
+    path: string,
+    options: { macaroonHex?: string | null; body?: unknown } = {}
+  ): Promise<RawAnswer> =>
     new Promise((resolve, reject) => {
       const body = options.body === undefined ? null : JSON.stringify(options.body);
       const mac = options.macaroonHex === undefined ? macaroonHex : options.macaroonHex;
       const request = https.request(
-        { host: '127.0.0.1', port: rest, path, method, ca: tlsCert, headers: { ...(mac ? { 'Grpc-Metadata-macaroon': mac } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, timeout: 10_000 },
+        {
+          host: '127.0.0.1',
+          port: rest,
+          path,
+          method,
+          ca: tlsCert,
+          headers: {
+            ...(mac ? { 'Grpc-Metadata-macaroon': mac } : {}),
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          timeout: 10_000,
+        },
         (response) => {
           let text = '';
           response.setEncoding('utf8').on('data', (c: string) => (text += c));
@@ -133,5 +149,13 @@ export async function startLndReal(): Promise<LndReal> {
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  return { restUrl: `https://127.0.0.1:${rest}`, tlsCertFile: certFile, tlsCert, readonlyMacaroonHex: macaroonHex, raw, log: () => output, stop };
+  return {
+    restUrl: `https://127.0.0.1:${rest}`,
+    tlsCertFile: certFile,
+    tlsCert,
+    readonlyMacaroonHex: macaroonHex,
+    raw,
+    log: () => output,
+    stop,
+  };
 }

@@ -164,9 +164,36 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
     { time: t0 - 30_000, inScid: d, outScid: a, inMsat: 1_000_010_000, outMsat: 1_000_000_000, status: 'settled' },
     { time: t0 - 10_000, inScid: c, outScid: b, inMsat: 20_000_220, outMsat: 20_000_000, status: 'settled' },
     { time: t0 - 5_000, inScid: a, outScid: d, inMsat: 5_000_055, outMsat: 5_000_000, status: 'settled' },
-    { time: t0 - 4_000, inScid: a, outScid: b, inMsat: 1_000_000, outMsat: 999_000, status: 'local_failed', failcode: 4108, failreason: 'WIRE_FEE_INSUFFICIENT' },
-    { time: t0 - 3_000, inScid: a, outScid: c, inMsat: 10_001, outMsat: 10_000, status: 'local_failed', failcode: 16394, failreason: 'WIRE_UNKNOWN_NEXT_PEER' },
-    { time: t0 - 2_000, inScid: d, outScid: b, inMsat: 300_000_000, outMsat: 299_997_000, status: 'failed', failcode: 4103, failreason: 'WIRE_TEMPORARY_CHANNEL_FAILURE' },
+    {
+      time: t0 - 4_000,
+      inScid: a,
+      outScid: b,
+      inMsat: 1_000_000,
+      outMsat: 999_000,
+      status: 'local_failed',
+      failcode: 4108,
+      failreason: 'WIRE_FEE_INSUFFICIENT',
+    },
+    {
+      time: t0 - 3_000,
+      inScid: a,
+      outScid: c,
+      inMsat: 10_001,
+      outMsat: 10_000,
+      status: 'local_failed',
+      failcode: 16394,
+      failreason: 'WIRE_UNKNOWN_NEXT_PEER',
+    },
+    {
+      time: t0 - 2_000,
+      inScid: d,
+      outScid: b,
+      inMsat: 300_000_000,
+      outMsat: 299_997_000,
+      status: 'failed',
+      failcode: 4103,
+      failreason: 'WIRE_TEMPORARY_CHANNEL_FAILURE',
+    },
     { time: t0 - 1_000, inScid: c, outScid: a, inMsat: 4_000_082, outMsat: 4_000_041, status: 'offered' },
     // two days old: outside a 24 h window
     { time: t0 - 2 * 86_400, inScid: a, outScid: b, inMsat: 7_000_070, outMsat: 7_000_000, status: 'settled' },
@@ -224,8 +251,22 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
     close_address: '',
     push_amount_sat: '0',
     thaw_height: 0,
-    local_constraints: { csv_delay: 144, chan_reserve_sat: String(Math.floor(x.capacity / 100)), dust_limit_sat: '354', max_pending_amt_msat: '990000000', min_htlc_msat: '1', max_accepted_htlcs: 483 },
-    remote_constraints: { csv_delay: 144, chan_reserve_sat: String(Math.floor(x.capacity / 100)), dust_limit_sat: '354', max_pending_amt_msat: '990000000', min_htlc_msat: '1', max_accepted_htlcs: 483 },
+    local_constraints: {
+      csv_delay: 144,
+      chan_reserve_sat: String(Math.floor(x.capacity / 100)),
+      dust_limit_sat: '354',
+      max_pending_amt_msat: '990000000',
+      min_htlc_msat: '1',
+      max_accepted_htlcs: 483,
+    },
+    remote_constraints: {
+      csv_delay: 144,
+      chan_reserve_sat: String(Math.floor(x.capacity / 100)),
+      dust_limit_sat: '354',
+      max_pending_amt_msat: '990000000',
+      min_htlc_msat: '1',
+      max_accepted_htlcs: 483,
+    },
     alias_scids: [],
     zero_conf: false,
     zero_conf_confirmed_scid: '0',
@@ -324,7 +365,10 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
       locked_balance: '0',
       reserved_balance_anchor_chan: '50000',
       account_balance: {
-        default: { confirmed_balance: String(state.onchainConfirmedSat), unconfirmed_balance: String(state.onchainUnconfirmedSat) },
+        default: {
+          confirmed_balance: String(state.onchainConfirmedSat),
+          unconfirmed_balance: String(state.onchainUnconfirmedSat),
+        },
       },
     }),
     // ForwardingHistoryRequest/Response (lightning.proto:4757-4847): settled forwards within [start_time, end_time)
@@ -359,12 +403,36 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
     const totalMsat = x.capacity * 1000;
     const toUs = x.local * 1000;
     const changes = [
-      { timestamp: '2026-01-01T00:00:00.000Z', old_state: 'CHANNELD_AWAITING_LOCKIN', new_state: 'CHANNELD_NORMAL', cause: x.initiator ? 'user' : 'remote', message: 'Lockin complete' },
+      {
+        timestamp: '2026-01-01T00:00:00.000Z',
+        old_state: 'CHANNELD_AWAITING_LOCKIN',
+        new_state: 'CHANNELD_NORMAL',
+        cause: x.initiator ? 'user' : 'remote',
+        message: 'Lockin complete',
+      },
       ...(x.closing === 'force'
         ? [
-            { timestamp: '2026-01-02T00:00:00.000Z', old_state: 'CHANNELD_NORMAL', new_state: 'AWAITING_UNILATERAL', cause: 'user', message: 'Forcibly closed by `close` command timeout' },
-            { timestamp: '2026-01-02T00:10:00.000Z', old_state: 'AWAITING_UNILATERAL', new_state: 'FUNDING_SPEND_SEEN', cause: 'user', message: 'Onchain funding spend' },
-            { timestamp: '2026-01-02T00:10:00.000Z', old_state: 'FUNDING_SPEND_SEEN', new_state: 'ONCHAIN', cause: 'user', message: 'Onchain init reply' },
+            {
+              timestamp: '2026-01-02T00:00:00.000Z',
+              old_state: 'CHANNELD_NORMAL',
+              new_state: 'AWAITING_UNILATERAL',
+              cause: 'user',
+              message: 'Forcibly closed by `close` command timeout',
+            },
+            {
+              timestamp: '2026-01-02T00:10:00.000Z',
+              old_state: 'AWAITING_UNILATERAL',
+              new_state: 'FUNDING_SPEND_SEEN',
+              cause: 'user',
+              message: 'Onchain funding spend',
+            },
+            {
+              timestamp: '2026-01-02T00:10:00.000Z',
+              old_state: 'FUNDING_SPEND_SEEN',
+              new_state: 'ONCHAIN',
+              cause: 'user',
+              message: 'Onchain init reply',
+            },
           ]
         : []),
     ];
@@ -375,14 +443,30 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
       ...(x.connected ? { reestablished: true } : {}),
       channel_type: { bits: [12, 22], names: ['static_remotekey/even', 'anchors/even'] },
       updates: {
-        local: { htlc_minimum_msat: 0, htlc_maximum_msat: 990_000_000, cltv_expiry_delta: 6, fee_base_msat: 1, fee_proportional_millionths: 10 },
-        remote: { htlc_minimum_msat: 0, htlc_maximum_msat: 990_000_000, cltv_expiry_delta: 6, fee_base_msat: 1, fee_proportional_millionths: 10 },
+        local: {
+          htlc_minimum_msat: 0,
+          htlc_maximum_msat: 990_000_000,
+          cltv_expiry_delta: 6,
+          fee_base_msat: 1,
+          fee_proportional_millionths: 10,
+        },
+        remote: {
+          htlc_minimum_msat: 0,
+          htlc_maximum_msat: 990_000_000,
+          cltv_expiry_delta: 6,
+          fee_base_msat: 1,
+          fee_proportional_millionths: 10,
+        },
       },
       state: state_,
       scratch_txid: fakeHex(`scratch-${x.scid}`, 64),
       lost_state: false,
       feerate: { perkw: 3755, perkb: 15020 },
-      ...(x.closing === null && x.connected ? { owner: 'channeld' } : x.closing === 'force' ? { owner: 'onchaind' } : {}),
+      ...(x.closing === null && x.connected
+        ? { owner: 'channeld' }
+        : x.closing === 'force'
+          ? { owner: 'onchaind' }
+          : {}),
       short_channel_id: x.scid,
       direction: 0,
       channel_id: fakeHex(`chanid-${x.scid}`, 64),
@@ -392,7 +476,12 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
       opener: x.initiator ? 'local' : 'remote',
       ...(x.closing === 'force' ? { closer: 'local' } : {}),
       features: ['option_static_remotekey', 'option_anchors'],
-      funding: { local_funds_msat: x.initiator ? totalMsat : 0, remote_funds_msat: x.initiator ? 0 : totalMsat, pushed_msat: 0, withheld: false },
+      funding: {
+        local_funds_msat: x.initiator ? totalMsat : 0,
+        remote_funds_msat: x.initiator ? 0 : totalMsat,
+        pushed_msat: 0,
+        withheld: false,
+      },
       to_us_msat: toUs,
       min_to_us_msat: 0,
       max_to_us_msat: toUs,
@@ -411,7 +500,9 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
       our_to_self_delay: 144,
       max_accepted_htlcs: 483,
       state_changes: changes,
-      status: [x.closing === 'force' ? 'ONCHAIN:Tracking our own unilateral close' : 'CHANNELD_NORMAL:Channel ready for use.'],
+      status: [
+        x.closing === 'force' ? 'ONCHAIN:Tracking our own unilateral close' : 'CHANNELD_NORMAL:Channel ready for use.',
+      ],
       in_payments_offered: 22,
       in_offered_msat: 665_528_797,
       in_payments_fulfilled: 16,
@@ -438,7 +529,8 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
       num_peers: state.channels.filter((x) => x.connected).length,
       num_pending_channels: 0,
       num_active_channels: open().filter(active).length,
-      num_inactive_channels: open().filter((x) => !active(x)).length + state.channels.filter((x) => x.closing !== null).length,
+      num_inactive_channels:
+        open().filter((x) => !active(x)).length + state.channels.filter((x) => x.closing !== null).length,
       address: [],
       binding: [{ type: 'ipv4', address: '127.0.0.1', port: 9735 }],
       version: SIM_CLN_VERSION,
@@ -452,8 +544,25 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
     listpeerchannels: () => ({ channels: state.channels.map(clnChannel) }),
     listfunds: () => ({
       outputs: [
-        { txid: fakeHex('utxo1', 64), output: 0, amount_msat: state.onchainConfirmedSat * 1000, scriptpubkey: `5120${fakeHex('spk1', 64)}`, address: 'bc1p...', status: 'confirmed', blockheight: state.blockHeight - 100, reserved: false },
-        { txid: fakeHex('utxo2', 64), output: 1, amount_msat: state.onchainUnconfirmedSat * 1000, scriptpubkey: `5120${fakeHex('spk2', 64)}`, address: 'bc1p...', status: 'unconfirmed', reserved: false },
+        {
+          txid: fakeHex('utxo1', 64),
+          output: 0,
+          amount_msat: state.onchainConfirmedSat * 1000,
+          scriptpubkey: `5120${fakeHex('spk1', 64)}`,
+          address: 'bc1p...',
+          status: 'confirmed',
+          blockheight: state.blockHeight - 100,
+          reserved: false,
+        },
+        {
+          txid: fakeHex('utxo2', 64),
+          output: 1,
+          amount_msat: state.onchainUnconfirmedSat * 1000,
+          scriptpubkey: `5120${fakeHex('spk2', 64)}`,
+          address: 'bc1p...',
+          status: 'unconfirmed',
+          reserved: false,
+        },
       ],
       channels: state.channels.map((x) => ({
         peer_id: x.peer,
@@ -478,7 +587,9 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
         status: f.status,
         style: 'tlv',
         received_time: f.time + 0.123,
-        ...(f.status === 'local_failed' ? { out_channel: f.outScid } : { out_channel: f.outScid, out_htlc_id: i, out_msat: f.outMsat, fee_msat: f.inMsat - f.outMsat }),
+        ...(f.status === 'local_failed'
+          ? { out_channel: f.outScid }
+          : { out_channel: f.outScid, out_htlc_id: i, out_msat: f.outMsat, fee_msat: f.inMsat - f.outMsat }),
         ...(f.status === 'settled' || f.status === 'failed' ? { resolved_time: f.time + 1.456 } : {}),
         ...(f.failcode !== undefined ? { failcode: f.failcode, failreason: f.failreason } : {}),
       })),
@@ -510,7 +621,11 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
       return;
     }
     if (options.macaroonHex && macaroon.toLowerCase() !== options.macaroonHex.toLowerCase()) {
-      sendJson(res, 500, { code: 2, message: 'verification failed: signature mismatch after caveat verification', details: [] });
+      sendJson(res, 500, {
+        code: 2,
+        message: 'verification failed: signature mismatch after caveat verification',
+        details: [],
+      });
       return;
     }
     let params: Record<string, unknown> = {};

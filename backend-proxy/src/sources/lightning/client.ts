@@ -56,14 +56,24 @@ interface RawReply {
 }
 
 /** One HTTP exchange with a bounded body and an overall timeout; node:http(s) so a self-signed cert can be trusted. */
-function exchange(url: URL, method: 'GET' | 'POST', headers: Record<string, string>, body: string | null, options: LightningClientOptions): Promise<RawReply> {
+function exchange(
+  url: URL,
+  method: 'GET' | 'POST',
+  headers: Record<string, string>,
+  body: string | null,
+  options: LightningClientOptions
+): Promise<RawReply> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const request = transport.request(
       url,
       {
         method,
-        headers: { accept: 'application/json', ...headers, ...(body !== null ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
+        headers: {
+          accept: 'application/json',
+          ...headers,
+          ...(body !== null ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+        },
         ...(url.protocol === 'https:' && options.ca ? { ca: options.ca } : {}),
         timeout: options.timeoutMs,
       },
@@ -73,17 +83,24 @@ function exchange(url: URL, method: 'GET' | 'POST', headers: Record<string, stri
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > DEFAULT_MAX_BODY_BYTES) {
-            request.destroy(new UpstreamError(`reply larger than ${DEFAULT_MAX_BODY_BYTES / 1_048_576} MiB; not read`, 'too_large'));
+            request.destroy(
+              new UpstreamError(`reply larger than ${DEFAULT_MAX_BODY_BYTES / 1_048_576} MiB; not read`, 'too_large')
+            );
             return;
           }
           chunks.push(chunk);
         });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })
+        );
         response.on('error', reject);
       }
     );
     // the socket timeout covers silence; this one covers a reply that trickles forever
-    const overall = setTimeout(() => request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), options.timeoutMs);
+    const overall = setTimeout(
+      () => request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })),
+      options.timeoutMs
+    );
     request.on('close', () => clearTimeout(overall));
     request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
     request.on('error', reject);
@@ -110,7 +127,13 @@ abstract class JsonHttpClient {
     this.base = new URL(options.url);
   }
 
-  protected async send(what: string, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | null): Promise<unknown> {
+  protected async send(
+    what: string,
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body: string | null
+  ): Promise<unknown> {
     chargeUpstream(1, what);
     return this.slots.run(async () => {
       const started = performance.now();
@@ -128,14 +151,29 @@ abstract class JsonHttpClient {
       try {
         parsed = JSON.parse(reply.text);
       } catch {
-        this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: this.upstream, reason: 'malformed' });
-        throw new UpstreamError(`${this.upstream} ${what}: malformed JSON (HTTP ${reply.status}, ${reply.text.length} bytes)`, 'malformed');
+        this.options.self?.upstreamErrors.inc({
+          source: this.options.sourceId,
+          upstream: this.upstream,
+          reason: 'malformed',
+        });
+        throw new UpstreamError(
+          `${this.upstream} ${what}: malformed JSON (HTTP ${reply.status}, ${reply.text.length} bytes)`,
+          'malformed'
+        );
       }
       if (reply.status < 200 || reply.status > 299) {
         const error = (parsed ?? {}) as { code?: unknown; message?: unknown };
         const message = typeof error.message === 'string' ? error.message.slice(0, 300) : `HTTP ${reply.status}`;
-        this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: this.upstream, reason: `http_${reply.status}` });
-        throw new LightningApiError(`${this.upstream} ${what}: ${message} (HTTP ${reply.status})`, reply.status, typeof error.code === 'number' ? error.code : null);
+        this.options.self?.upstreamErrors.inc({
+          source: this.options.sourceId,
+          upstream: this.upstream,
+          reason: `http_${reply.status}`,
+        });
+        throw new LightningApiError(
+          `${this.upstream} ${what}: ${message} (HTTP ${reply.status})`,
+          reply.status,
+          typeof error.code === 'number' ? error.code : null
+        );
       }
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new UpstreamError(`${this.upstream} ${what}: expected a JSON object`, 'malformed');
@@ -158,8 +196,15 @@ export class LndRestClient extends JsonHttpClient {
     if (!spec || !Object.hasOwn(LND_READ_CALLS, name)) {
       throw new UpstreamError(`lnd: ${String(name)} is not on the read-only allow-list`, 'forbidden', false);
     }
-    if (spec.method === 'GET' && body !== undefined) throw new UpstreamError(`lnd: ${name} takes no body`, 'forbidden', false);
-    return this.send(name, spec.method, spec.path, { 'Grpc-Metadata-macaroon': this.macaroonHex }, spec.method === 'POST' ? JSON.stringify(body ?? {}) : null);
+    if (spec.method === 'GET' && body !== undefined)
+      throw new UpstreamError(`lnd: ${name} takes no body`, 'forbidden', false);
+    return this.send(
+      name,
+      spec.method,
+      spec.path,
+      { 'Grpc-Metadata-macaroon': this.macaroonHex },
+      spec.method === 'POST' ? JSON.stringify(body ?? {}) : null
+    );
   }
 }
 
@@ -174,7 +219,8 @@ export class ClnRestClient extends JsonHttpClient {
   }
 
   async call(method: ClnMethod, params: Record<string, unknown> = {}): Promise<unknown> {
-    if (!this.allowed.has(method)) throw new UpstreamError(`cln: method ${String(method)} is not on the read-only allow-list`, 'forbidden', false);
+    if (!this.allowed.has(method))
+      throw new UpstreamError(`cln: method ${String(method)} is not on the read-only allow-list`, 'forbidden', false);
     return this.send(method, 'POST', `/v1/${method}`, { Rune: this.rune }, JSON.stringify(params));
   }
 }

@@ -5,7 +5,13 @@ import type { Balances, ChannelRow, ForwardSummary, NodeInfo, NodeVerdict, SyncV
 /** Grafana has no satoshi unit id; a custom suffix unit renders "1,234 sat". */
 export const SAT = 'suffix: sat';
 
-const one = (name: string, type: FieldInput['type'], value: unknown, unit?: string, config?: FieldInput['config']): FieldInput => ({
+const one = (
+  name: string,
+  type: FieldInput['type'],
+  value: unknown,
+  unit?: string,
+  config?: FieldInput['config']
+): FieldInput => ({
   name,
   type,
   values: [value],
@@ -13,7 +19,12 @@ const one = (name: string, type: FieldInput['type'], value: unknown, unit?: stri
   ...(config ? { config } : {}),
 });
 
-export function nodeInfoFrame(info: NodeInfo, sync: SyncVerdict, verdict: NodeVerdict | null, offline: number): DataFrameJSON {
+export function nodeInfoFrame(
+  info: NodeInfo,
+  sync: SyncVerdict,
+  verdict: NodeVerdict | null,
+  offline: number
+): DataFrameJSON {
   return toFrame('node.info', [
     one('implementation', 'string', info.implementation),
     one('alias', 'string', info.alias),
@@ -36,7 +47,13 @@ export function nodeInfoFrame(info: NodeInfo, sync: SyncVerdict, verdict: NodeVe
 }
 
 export function channelsFrame(channels: ChannelRow[], minLocalShare: number): DataFrameJSON {
-  const col = <T>(name: string, type: FieldInput['type'], pick: (c: ChannelRow) => T, unit?: string, config?: FieldInput['config']): FieldInput => ({
+  const col = <T>(
+    name: string,
+    type: FieldInput['type'],
+    pick: (c: ChannelRow) => T,
+    unit?: string,
+    config?: FieldInput['config']
+  ): FieldInput => ({
     name,
     type,
     values: channels.map(pick),
@@ -56,7 +73,11 @@ export function channelsFrame(channels: ChannelRow[], minLocalShare: number): Da
       col('local', 'number', (c) => c.localSat, SAT),
       col('remote', 'number', (c) => c.remoteSat, SAT),
       col('local_share', 'number', (c) => c.localShare, UNITS.percentUnit, { min: 0, max: 1 }),
-      col('low_liquidity', 'boolean', (c) => c.phase === 'active' && c.localShare !== null && c.localShare < minLocalShare),
+      col(
+        'low_liquidity',
+        'boolean',
+        (c) => c.phase === 'active' && c.localShare !== null && c.localShare < minLocalShare
+      ),
       col('private', 'boolean', (c) => c.private),
       col('initiator', 'boolean', (c) => c.initiator),
       col('pending_htlcs', 'number', (c) => c.pendingHtlcs, UNITS.short),
@@ -92,7 +113,12 @@ export function forwardsFrame(s: ForwardSummary, hours: number, failuresKnown: b
   ]);
   if (!failuresKnown) {
     frame.schema.meta = {
-      notices: [{ severity: 'info', text: "lnd's forwarding log (ForwardingHistory) records settled forwards only; failed HTLCs are only seen on its event stream (routerrpc SubscribeHtlcEvents)" }],
+      notices: [
+        {
+          severity: 'info',
+          text: "lnd's forwarding log (ForwardingHistory) records settled forwards only; failed HTLCs are only seen on its event stream (routerrpc SubscribeHtlcEvents)",
+        },
+      ],
     };
   }
   return frame;

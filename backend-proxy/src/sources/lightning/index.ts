@@ -87,18 +87,35 @@ export function createLightningSource(config: LightningSourceConfig, context: So
   const { id } = config;
   const now = context.now;
   const log = context.logger;
-  context.secrets.add(...urlSecrets(config.url), config.macaroonHex, config.macaroonHex?.toLowerCase(), config.macaroonHex?.toUpperCase(), config.rune);
+  context.secrets.add(
+    ...urlSecrets(config.url),
+    config.macaroonHex,
+    config.macaroonHex?.toLowerCase(),
+    config.macaroonHex?.toUpperCase(),
+    config.rune
+  );
   const ca = config.tlsCertFile ? readFileSync(config.tlsCertFile, 'utf8') : undefined;
-  const clientOptions = { url: config.url, timeoutMs: config.timeoutMs, sourceId: id, self: context.self, ...(ca ? { ca } : {}) };
+  const clientOptions = {
+    url: config.url,
+    timeoutMs: config.timeoutMs,
+    sourceId: id,
+    self: context.self,
+    ...(ca ? { ca } : {}),
+  };
   const reader =
     config.implementation === 'lnd'
       ? lndReader(new LndRestClient(clientOptions, config.macaroonHex ?? ''))
       : clnReader(new ClnRestClient(clientOptions, config.rune ?? ''));
   const label = config.implementation === 'lnd' ? 'lnd rest' : 'clnrest';
-  const health = new UpstreamHealth(label, { failureThreshold: 3, openMs: Math.max(5_000, config.pollSeconds * 1_000), now });
+  const health = new UpstreamHealth(label, {
+    failureThreshold: 3,
+    openMs: Math.max(5_000, config.pollSeconds * 1_000),
+    now,
+  });
   const metrics = lightningMetrics(context.metrics, id);
   const ttl = Math.max(500, Math.floor((config.pollSeconds * 1_000) / 2));
-  const cached = <T>(key: string, load: () => Promise<T>, ttlMs = ttl) => context.cache.get(`lightning:${id}:${key}`, ttlMs, load);
+  const cached = <T>(key: string, load: () => Promise<T>, ttlMs = ttl) =>
+    context.cache.get(`lightning:${id}:${key}`, ttlMs, load);
   const call = <T>(fn: () => Promise<T>) => health.call(fn);
 
   let lastVerdict: NodeVerdict | null = null;
@@ -136,7 +153,9 @@ export function createLightningSource(config: LightningSourceConfig, context: So
     }
     try {
       const t = now();
-      const height = bitcoinHeight(await handler({ params: {}, range: { from: t - 60_000, to: t }, intervalMs: 1_000, maxDataPoints: 1 }));
+      const height = bitcoinHeight(
+        await handler({ params: {}, range: { from: t - 60_000, to: t }, intervalMs: 1_000, maxDataPoints: 1 })
+      );
       bitcoinNote = height === null ? `bitcoin source "${config.bitcoinSource}" gave no height` : null;
       return height;
     } catch (error) {
@@ -162,8 +181,12 @@ export function createLightningSource(config: LightningSourceConfig, context: So
   };
 
   const refresh = async () => {
-    const results = [await Promise.allSettled([judge()]), await Promise.allSettled([loadBalances(), loadForwards()])].flat();
-    for (const result of results) if (result.status === 'rejected') log.debug({ err: String(result.reason) }, 'poll failed');
+    const results = [
+      await Promise.allSettled([judge()]),
+      await Promise.allSettled([loadBalances(), loadForwards()]),
+    ].flat();
+    for (const result of results)
+      if (result.status === 'rejected') log.debug({ err: String(result.reason) }, 'poll failed');
   };
 
   let timer: NodeJS.Timeout | undefined;
@@ -196,7 +219,10 @@ export function createLightningSource(config: LightningSourceConfig, context: So
       const snapshot = health.snapshot();
       if (!bitcoinNote) return snapshot;
       // the comparison with bitcoind could not be made: said, not a fault of this node
-      return { ...snapshot, components: { bitcoin: { status: 'ok', message: bitcoinNote, lastSuccess: snapshot.lastSuccess } } };
+      return {
+        ...snapshot,
+        components: { bitcoin: { status: 'ok', message: bitcoinNote, lastSuccess: snapshot.lastSuccess } },
+      };
     },
     async start() {
       await refresh().catch(() => undefined);
@@ -220,4 +246,3 @@ function phaseParam(input: QueryInput): ChannelRow['phase'] | null {
   }
   return raw as ChannelRow['phase'];
 }
-

@@ -13,29 +13,68 @@ type ChannelLabel = 'chan_id' | 'status' | 'initiator' | 'peer';
 export function lightningMetrics(factory: MetricFactory, source: string) {
   const labels = ['chan_id', 'status', 'initiator', 'peer'] as const;
   const g = {
-    info: factory.gauge('lnd_info', 'lnd node info (lndmon); also for Core Lightning', ['version', 'alias', 'pubkey', 'implementation']),
+    info: factory.gauge('lnd_info', 'lnd node info (lndmon); also for Core Lightning', [
+      'version',
+      'alias',
+      'pubkey',
+      'implementation',
+    ]),
     height: factory.gauge('lnd_chain_block_height', 'best block height from the node'),
     timestamp: factory.gauge('lnd_chain_block_timestamp', 'best block timestamp from the node (lnd only)'),
-    synced: factory.gauge('lnd_chain_synced', 'the node is synced to the chain (cln: no bitcoind/lightningd sync warning)'),
+    synced: factory.gauge(
+      'lnd_chain_synced',
+      'the node is synced to the chain (cln: no bitcoind/lightningd sync warning)'
+    ),
     graphSynced: factory.gauge('lnd_graph_synced', 'the node is synced to the graph (lnd only)'),
     peers: factory.gauge('lnd_peer_count', 'total number of peers'),
     active: factory.gauge('lnd_channels_active_total', 'total number of active channels'),
     inactive: factory.gauge('lnd_channels_inactive_total', 'total number of inactive channels'),
-    pending: factory.gauge('lnd_channels_pending_total', 'channels pending open, waiting to close or force closing', ['state']),
+    pending: factory.gauge('lnd_channels_pending_total', 'channels pending open, waiting to close or force closing', [
+      'state',
+    ]),
     openBalance: factory.gauge('lnd_channels_open_balance_sat', 'total local balance of open channels in satoshis'),
-    incoming: factory.gauge('lnd_channels_bandwidth_incoming_sat', 'remote balance of this channel (what can be received through it)', labels),
-    outgoing: factory.gauge('lnd_channels_bandwidth_outgoing_sat', 'local balance of this channel (what can be sent through it)', labels),
+    incoming: factory.gauge(
+      'lnd_channels_bandwidth_incoming_sat',
+      'remote balance of this channel (what can be received through it)',
+      labels
+    ),
+    outgoing: factory.gauge(
+      'lnd_channels_bandwidth_outgoing_sat',
+      'local balance of this channel (what can be sent through it)',
+      labels
+    ),
     htlcs: factory.gauge('lnd_channels_pending_htlc_count', 'pending HTLCs in this channel', labels),
     walletConfirmed: factory.gauge('lnd_wallet_balance_confirmed_sat', 'confirmed on-chain wallet balance in satoshis'),
-    walletUnconfirmed: factory.gauge('lnd_wallet_balance_unconfirmed_sat', 'unconfirmed on-chain wallet balance in satoshis'),
+    walletUnconfirmed: factory.gauge(
+      'lnd_wallet_balance_unconfirmed_sat',
+      'unconfirmed on-chain wallet balance in satoshis'
+    ),
     // ---- no lndmon equivalent ----
-    localShare: factory.gauge('lightning_channel_local_share', 'local / (local + remote) of an active channel, 0-1', labels),
+    localShare: factory.gauge(
+      'lightning_channel_local_share',
+      'local / (local + remote) of an active channel, 0-1',
+      labels
+    ),
     totalShare: factory.gauge('lightning_local_share', 'local / (local + remote) over all open channels, 0-1'),
     offline: factory.gauge('lightning_offline_peers', 'peers with open channels of which none is active'),
-    forceClosing: factory.gauge('lightning_force_closing_channels', 'channels being force-closed (ours or theirs) until swept'),
-    behind: factory.gauge('lightning_blocks_behind', 'bitcoin source height minus the node block height (only with bitcoinSource)'),
-    fees: factory.gauge('lightning_forward_fees_sat', 'routing fees earned by settled forwards within the configured window', ['window']),
-    forwards: factory.gauge('lightning_forwards', 'forwards received within the configured window by status (cln; lnd: settled only)', ['window', 'status']),
+    forceClosing: factory.gauge(
+      'lightning_force_closing_channels',
+      'channels being force-closed (ours or theirs) until swept'
+    ),
+    behind: factory.gauge(
+      'lightning_blocks_behind',
+      'bitcoin source height minus the node block height (only with bitcoinSource)'
+    ),
+    fees: factory.gauge(
+      'lightning_forward_fees_sat',
+      'routing fees earned by settled forwards within the configured window',
+      ['window']
+    ),
+    forwards: factory.gauge(
+      'lightning_forwards',
+      'forwards received within the configured window by status (cln; lnd: settled only)',
+      ['window', 'status']
+    ),
     healthy: factory.gauge('lightning_healthy', '1 when synced, no channel force-closing and every channel active'),
   };
   /** per-channel series written last time, so a closed channel's series go away */
@@ -44,7 +83,13 @@ export function lightningMetrics(factory: MetricFactory, source: string) {
 
   return {
     info(info: NodeInfo, sync: SyncVerdict) {
-      const next = { source, version: info.version, alias: info.alias, pubkey: info.pubkey, implementation: info.implementation };
+      const next = {
+        source,
+        version: info.version,
+        alias: info.alias,
+        pubkey: info.pubkey,
+        implementation: info.implementation,
+      };
       if (infoLabels && JSON.stringify(infoLabels) !== JSON.stringify(next)) g.info.remove(infoLabels);
       infoLabels = next;
       g.info.set(next, 1);
@@ -61,17 +106,32 @@ export function lightningMetrics(factory: MetricFactory, source: string) {
       g.inactive.set({ source }, open.filter((c) => c.phase === 'inactive').length);
       // lndmon's three states (channels_collector.go:456-470); cln's cooperative closes count as waiting_close
       g.pending.set({ source, state: 'pending_open' }, channels.filter((c) => c.phase === 'pending_open').length);
-      g.pending.set({ source, state: 'waiting_close' }, channels.filter((c) => c.phase === 'waiting_close' || c.phase === 'closing').length);
-      g.pending.set({ source, state: 'pending_force_close' }, channels.filter((c) => c.phase === 'force_closing').length);
+      g.pending.set(
+        { source, state: 'waiting_close' },
+        channels.filter((c) => c.phase === 'waiting_close' || c.phase === 'closing').length
+      );
+      g.pending.set(
+        { source, state: 'pending_force_close' },
+        channels.filter((c) => c.phase === 'force_closing').length
+      );
       g.forceClosing.set({ source }, channels.filter((c) => c.phase === 'force_closing').length);
-      g.openBalance.set({ source }, open.reduce((a, c) => a + c.localSat, 0));
+      g.openBalance.set(
+        { source },
+        open.reduce((a, c) => a + c.localSat, 0)
+      );
       const local = open.reduce((a, c) => a + c.localSat, 0);
       const remote = open.reduce((a, c) => a + c.remoteSat, 0);
       if (local + remote > 0) g.totalShare.set({ source }, local / (local + remote));
       g.offline.set({ source }, offlinePeers);
       const series = (gauge: Gauge<ChannelLabel | 'source'>, rows: ChannelRow[], value: (c: ChannelRow) => number) => {
         for (const old of written.get(gauge) ?? []) gauge.remove(old);
-        const now = rows.map((c) => ({ source, chan_id: c.id, status: c.phase, initiator: String(c.initiator ?? false), peer: c.peer }));
+        const now = rows.map((c) => ({
+          source,
+          chan_id: c.id,
+          status: c.phase,
+          initiator: String(c.initiator ?? false),
+          peer: c.peer,
+        }));
         rows.forEach((c, i) => gauge.set(now[i]!, value(c)));
         written.set(gauge, now);
       };

@@ -85,9 +85,11 @@ export function int(value: unknown, what: string): number {
   throw new UpstreamError(`${what}: expected an integer, got ${JSON.stringify(value)?.slice(0, 40)}`, 'malformed');
 }
 
-const intOr = (value: unknown, fallback: number, what: string) => (value === undefined || value === null ? fallback : int(value, what));
+const intOr = (value: unknown, fallback: number, what: string) =>
+  value === undefined || value === null ? fallback : int(value, what);
 const obj = (value: unknown, what: string): Record<string, unknown> => {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UpstreamError(`${what}: expected an object`, 'malformed');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new UpstreamError(`${what}: expected an object`, 'malformed');
   return value as Record<string, unknown>;
 };
 const list = (value: unknown, what: string): unknown[] => {
@@ -111,7 +113,8 @@ export function parseLndInfo(raw: unknown): NodeInfo {
     version: str(r.version),
     network: chain ? str(chain.network) || null : null,
     blockHeight: int(r.block_height, 'lnd getinfo.block_height'),
-    bestHeaderTimestamp: r.best_header_timestamp === undefined ? null : int(r.best_header_timestamp, 'lnd getinfo.best_header_timestamp'),
+    bestHeaderTimestamp:
+      r.best_header_timestamp === undefined ? null : int(r.best_header_timestamp, 'lnd getinfo.best_header_timestamp'),
     syncedToChain: r.synced_to_chain === true,
     syncedToGraph: typeof r.synced_to_graph === 'boolean' ? r.synced_to_graph : null,
     numPeers: intOr(r.num_peers, 0, 'lnd getinfo.num_peers'),
@@ -181,8 +184,12 @@ export function parseLndPending(raw: unknown): LndPending {
   return {
     rows: [
       ...list(r.pending_open_channels, 'lnd pending_open_channels').map((c) => row(c, 'pending_open', 'pending_open')),
-      ...list(r.waiting_close_channels, 'lnd waiting_close_channels').map((c) => row(c, 'waiting_close', 'waiting_close')),
-      ...list(r.pending_force_closing_channels, 'lnd pending_force_closing_channels').map((c) => row(c, 'force_closing', 'pending_force_close')),
+      ...list(r.waiting_close_channels, 'lnd waiting_close_channels').map((c) =>
+        row(c, 'waiting_close', 'waiting_close')
+      ),
+      ...list(r.pending_force_closing_channels, 'lnd pending_force_closing_channels').map((c) =>
+        row(c, 'force_closing', 'pending_force_close')
+      ),
     ],
     limboSat: intOr(r.total_limbo_balance, 0, 'lnd total_limbo_balance'),
   };
@@ -191,7 +198,8 @@ export function parseLndPending(raw: unknown): LndPending {
 export function parseLndBalances(wallet: unknown, channels: unknown, limboSat: number): Balances {
   const w = obj(wallet, 'lnd balance/blockchain');
   const c = obj(channels, 'lnd balance/channels');
-  const sat = (amount: unknown, what: string) => (amount && typeof amount === 'object' ? intOr((amount as Record<string, unknown>).sat, 0, what) : 0);
+  const sat = (amount: unknown, what: string) =>
+    amount && typeof amount === 'object' ? intOr((amount as Record<string, unknown>).sat, 0, what) : 0;
   return {
     onchainConfirmedSat: int(w.confirmed_balance, 'lnd confirmed_balance'),
     onchainUnconfirmedSat: intOr(w.unconfirmed_balance, 0, 'lnd unconfirmed_balance'),
@@ -223,7 +231,9 @@ export function parseLndForwards(raw: unknown): Forward[] {
 
 export function parseClnInfo(raw: unknown): NodeInfo {
   const r = obj(raw, 'cln getinfo');
-  const warnings = [r.warning_bitcoind_sync, r.warning_lightningd_sync].filter((w): w is string => typeof w === 'string' && w.length > 0);
+  const warnings = [r.warning_bitcoind_sync, r.warning_lightningd_sync].filter(
+    (w): w is string => typeof w === 'string' && w.length > 0
+  );
   return {
     implementation: 'cln',
     alias: str(r.alias),
@@ -265,7 +275,9 @@ export function clnPhase(state: string, peerConnected: boolean, stateChanges: un
   if (CLN_OPENING.has(state)) return 'pending_open';
   if (CLN_MUTUAL_CLOSING.has(state)) return 'waiting_close';
   if (CLN_ON_CHAIN.has(state)) {
-    const mutual = stateChanges.some((c) => c && typeof c === 'object' && (c as Record<string, unknown>).new_state === 'CLOSINGD_COMPLETE');
+    const mutual = stateChanges.some(
+      (c) => c && typeof c === 'object' && (c as Record<string, unknown>).new_state === 'CLOSINGD_COMPLETE'
+    );
     return state !== 'AWAITING_UNILATERAL' && mutual ? 'closing' : 'force_closing';
   }
   return 'inactive';
@@ -309,7 +321,8 @@ export function parseClnBalances(funds: unknown, channels: ChannelRow[]): Balanc
     if (o.status === 'confirmed') confirmed += msat;
     else if (o.status === 'unconfirmed') unconfirmed += msat;
   }
-  const sum = (phase: ChannelRow['phase'][], pick: (c: ChannelRow) => number) => channels.filter((c) => phase.includes(c.phase)).reduce((a, c) => a + pick(c), 0);
+  const sum = (phase: ChannelRow['phase'][], pick: (c: ChannelRow) => number) =>
+    channels.filter((c) => phase.includes(c.phase)).reduce((a, c) => a + pick(c), 0);
   return {
     onchainConfirmedSat: Math.floor(confirmed / 1000),
     onchainUnconfirmedSat: Math.floor(unconfirmed / 1000),
@@ -328,7 +341,8 @@ export function parseClnForwards(raw: unknown): Forward[] {
       throw new UpstreamError(`cln listforwards: unknown status ${JSON.stringify(status).slice(0, 30)}`, 'malformed');
     }
     const received = typeof f.received_time === 'number' ? f.received_time : Number.NaN;
-    if (!Number.isFinite(received)) throw new UpstreamError('cln listforwards: received_time is not a number', 'malformed');
+    if (!Number.isFinite(received))
+      throw new UpstreamError('cln listforwards: received_time is not a number', 'malformed');
     return {
       time: Math.round(received * 1000),
       inChannel: str(f.in_channel),
@@ -337,7 +351,12 @@ export function parseClnForwards(raw: unknown): Forward[] {
       outMsat: f.out_msat === undefined ? null : int(f.out_msat, 'cln out_msat'),
       feeMsat: f.fee_msat === undefined ? null : int(f.fee_msat, 'cln fee_msat'),
       status,
-      failReason: typeof f.failreason === 'string' ? f.failreason : typeof f.failcode === 'number' ? `failcode ${f.failcode}` : null,
+      failReason:
+        typeof f.failreason === 'string'
+          ? f.failreason
+          : typeof f.failcode === 'number'
+            ? `failcode ${f.failcode}`
+            : null,
     };
   });
 }
@@ -357,7 +376,15 @@ export interface ForwardSummary {
 
 /** Forwards received within [from, to] (ms). Fees and volume count settled forwards only. */
 export function summarizeForwards(forwards: Forward[], from: number, to: number): ForwardSummary {
-  const s: ForwardSummary = { settled: 0, failed: 0, localFailed: 0, offered: 0, feesSat: 0, volumeSat: 0, failReasons: [] };
+  const s: ForwardSummary = {
+    settled: 0,
+    failed: 0,
+    localFailed: 0,
+    offered: 0,
+    feesSat: 0,
+    volumeSat: 0,
+    failReasons: [],
+  };
   let feeMsat = 0;
   let volumeMsat = 0;
   const reasons = new Map<string, number>();
@@ -377,7 +404,9 @@ export function summarizeForwards(forwards: Forward[], from: number, to: number)
   }
   s.feesSat = feeMsat / 1000;
   s.volumeSat = volumeMsat / 1000;
-  s.failReasons = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  s.failReasons = [...reasons]
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   return s;
 }
 
@@ -402,9 +431,18 @@ export interface SyncVerdict {
 
 export function judgeSync(info: NodeInfo, bitcoinHeight: number | null, maxBlocksBehind: number): SyncVerdict {
   const behind = bitcoinHeight === null ? null : Math.max(0, bitcoinHeight - info.blockHeight);
-  if (!info.syncedToChain) return { synced: false, blocksBehind: behind, reason: `${info.implementation} is not synced to chain (${info.warnings.join('; ')})` };
+  if (!info.syncedToChain)
+    return {
+      synced: false,
+      blocksBehind: behind,
+      reason: `${info.implementation} is not synced to chain (${info.warnings.join('; ')})`,
+    };
   if (behind !== null && behind >= maxBlocksBehind) {
-    return { synced: false, blocksBehind: behind, reason: `block height ${info.blockHeight} is ${behind} blocks behind bitcoind (${bitcoinHeight})` };
+    return {
+      synced: false,
+      blocksBehind: behind,
+      reason: `block height ${info.blockHeight} is ${behind} blocks behind bitcoind (${bitcoinHeight})`,
+    };
   }
   return { synced: true, blocksBehind: behind, reason: null };
 }
@@ -421,11 +459,18 @@ export function judgeNode(sync: SyncVerdict, channels: ChannelRow[]): NodeVerdic
   const problems: string[] = [];
   if (!sync.synced && sync.reason) problems.push(`out of sync: ${sync.reason}`);
   const forced = channels.filter((c) => c.phase === 'force_closing');
-  if (forced.length) problems.push(`${forced.length} channel${forced.length > 1 ? 's' : ''} force-closing (${forced.map((c) => short(c.id)).join(', ')})`);
+  if (forced.length)
+    problems.push(
+      `${forced.length} channel${forced.length > 1 ? 's' : ''} force-closing (${forced.map((c) => short(c.id)).join(', ')})`
+    );
   const inactive = channels.filter((c) => c.phase === 'inactive');
   const offline = offlinePeers(channels);
   if (inactive.length) {
-    problems.push(`${inactive.length} channel${inactive.length > 1 ? 's' : ''} inactive${offline.length ? ` (peer${offline.length > 1 ? 's' : ''} offline: ${offline.map(short).join(', ')})` : ''}`);
+    problems.push(
+      `${inactive.length} channel${inactive.length > 1 ? 's' : ''} inactive${offline.length ? ` (peer${offline.length > 1 ? 's' : ''} offline: ${offline.map(short).join(', ')})` : ''}`
+    );
   }
-  return problems.length ? { healthy: false, reason: problems.join('; ') } : { healthy: true, reason: 'synced; every channel active' };
+  return problems.length
+    ? { healthy: false, reason: problems.join('; ') }
+    : { healthy: true, reason: 'synced; every channel active' };
 }
