@@ -1,7 +1,7 @@
 import { FieldType } from '@grafana/data';
 import { toFrame } from '@nodescope/shared';
 import { describe, expect, it } from 'vitest';
-import { annotationsToFrame, errorMessage, shapeQueryResults } from './frames';
+import { annotationsToFrame, errorMessage, shapeFrame } from './frames';
 import type { NodescopeQuery } from './types';
 
 const target = (refId: string, extra: Partial<NodescopeQuery> = {}): NodescopeQuery => ({
@@ -18,51 +18,25 @@ const feeFrame = toFrame('fees', [
   { name: 'feeRate', type: 'number', values: [12.5], unit: 'sat/vB', labels: { mode: 'economical' } },
 ]);
 
-describe('shapeQueryResults', () => {
-  it('turns frames into DataFrames with the target refId, units and values intact', () => {
-    const { data, errors } = shapeQueryResults({ A: { frames: [feeFrame] } }, [{ refId: 'A', target: target('A'), sourceId: 'btc-main' }]);
-    expect(errors).toEqual([]);
-    expect(data).toHaveLength(1);
-    expect(data[0]!.refId).toBe('A');
-    const fee = data[0]!.fields.find((f) => f.name === 'feeRate')!;
+// The live path shapes the proxy's frames here (stream.ts); the others arrive shaped by the
+// backend (pkg/plugin/query.go applyAlias, withContext).
+describe('shapeFrame', () => {
+  it('turns a frame into a DataFrame with the target refId, units and values intact', () => {
+    const frame = shapeFrame(feeFrame, target('A'), 'btc-main');
+    expect(frame.refId).toBe('A');
+    const fee = frame.fields.find((f) => f.name === 'feeRate')!;
     expect(fee.type).toBe(FieldType.number);
     expect(fee.config.unit).toBe('sat/vB');
     expect(fee.values).toEqual([12.5]);
-    expect(data[0]!.fields[0]!.type).toBe(FieldType.time);
+    expect(frame.fields[0]!.type).toBe(FieldType.time);
   });
 
   it('applies the alias to number fields only, with field, source and labels', () => {
-    const { data } = shapeQueryResults({ A: { frames: [feeFrame] } }, [
-      { refId: 'A', target: target('A', { alias: '{{source}} {{field}} {{mode}} {{unknown}}' }), sourceId: 'btc-main' },
-    ]);
-    const [time, targetField, fee] = data[0]!.fields;
+    const frame = shapeFrame(feeFrame, target('A', { alias: '{{source}} {{field}} {{mode}} {{unknown}}' }), 'btc-main');
+    const [time, targetField, fee] = frame.fields;
     expect(fee!.config.displayNameFromDS).toBe('btc-main feeRate economical {{unknown}}');
     expect(time!.config.displayNameFromDS).toBeUndefined();
     expect(targetField!.config.displayNameFromDS).toBeUndefined();
-  });
-
-  it('keeps one failing query from hiding the others and names the source and query', () => {
-    const { data, errors } = shapeQueryResults(
-      { A: { frames: [feeFrame] }, B: { error: 'bitcoind is warming up (-28)' } },
-      [
-        { refId: 'A', target: target('A'), sourceId: 'btc-main' },
-        { refId: 'B', target: target('B', { query: 'chain.info' }), sourceId: 'btc-test' },
-        { refId: 'C', target: target('C'), sourceId: 'btc-main' },
-      ]
-    );
-    expect(data.map((f) => f.refId)).toEqual(['A']);
-    expect(errors).toEqual([
-      { refId: 'B', message: 'btc-test chain.info: bitcoind is warming up (-28)' },
-      { refId: 'C', message: 'btc-main fees.estimates: the proxy returned no result' },
-    ]);
-  });
-
-  it('maps the expanded refId of a multi-source query back to the panel target', () => {
-    const { data } = shapeQueryResults({ A: { frames: [feeFrame] }, 'A·btc-b': { frames: [feeFrame] } }, [
-      { refId: 'A', target: target('A'), sourceId: 'btc-main' },
-      { refId: 'A·btc-b', target: target('A'), sourceId: 'btc-b' },
-    ]);
-    expect(data.map((f) => f.refId)).toEqual(['A', 'A']);
   });
 });
 

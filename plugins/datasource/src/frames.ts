@@ -1,7 +1,7 @@
-// Response shaping: proxy results -> Grafana's DataQueryResponse. Pure, no I/O.
+// Response shaping for what the browser still gets from the proxy itself (live frames,
+// annotations from the backend's resource) and error texts. Pure, no I/O.
 import {
   type DataFrame,
-  type DataQueryError,
   dataFrameFromJSON,
   type DataFrameJSON as GrafanaFrameJSON,
   FieldType,
@@ -16,18 +16,6 @@ export interface ProxyQueryResult {
   error?: string;
 }
 
-/** A query as sent to the proxy, remembering the panel target it came from. */
-export interface SentQuery {
-  refId: string;
-  target: NodescopeQuery;
-  sourceId: string;
-}
-
-export interface ShapedResponse {
-  data: DataFrame[];
-  errors: DataQueryError[];
-}
-
 export function shapeFrame(json: DataFrameJSON, target: NodescopeQuery, sourceId: string): DataFrame {
   const frame = dataFrameFromJSON(json as GrafanaFrameJSON);
   frame.refId = target.refId;
@@ -39,26 +27,6 @@ export function shapeFrame(json: DataFrameJSON, target: NodescopeQuery, sourceId
     }
   }
   return frame;
-}
-
-/** Frames in target order; one failing query becomes one error with its refId, the rest still show. */
-export function shapeQueryResults(results: Record<string, ProxyQueryResult | undefined>, sent: SentQuery[]): ShapedResponse {
-  const data: DataFrame[] = [];
-  const errors: DataQueryError[] = [];
-  for (const { refId, target, sourceId } of sent) {
-    const result = results[refId];
-    if (!result) {
-      errors.push({ refId: target.refId, message: `${sourceId} ${target.query}: the proxy returned no result` });
-      continue;
-    }
-    if (result.error) {
-      // the proxy already names the source ("btc-main: …"); older or other errors get the context here
-      const message = result.error.startsWith(`${sourceId}:`) ? result.error : `${sourceId} ${target.query}: ${result.error}`;
-      errors.push({ refId: target.refId, message });
-    }
-    for (const json of result.frames ?? []) data.push(shapeFrame(json, target, sourceId));
-  }
-  return { data, errors };
 }
 
 /** Annotations as the frame Grafana's standard annotation support reads (time, timeEnd, title, text, tags). */

@@ -426,7 +426,7 @@ func (d *Datasource) runGroup(ctx context.Context, key groupKey, queries []pendi
 }
 
 // withContext names the source and query unless the proxy's message already starts with the
-// source id ("btc-main: …"), as the frontend's shapeQueryResults does.
+// source id ("btc-main: …"), as the frontend did before it went through this backend (src/frames.ts shapeQueryResults).
 func withContext(p pending, message string) string {
 	if strings.HasPrefix(message, p.model.SourceID+":") {
 		return message

@@ -125,7 +125,7 @@ func TestQueryDataPerQueryErrorsKeepTheirStatus(t *testing.T) {
 	if r := res.Responses["A"]; r.Status != 400 || r.Error.Error() != "farm-a: miner s9-9 unknown" || r.ErrorSource != backend.ErrorSourceDownstream {
 		t.Fatalf("A %+v", r)
 	}
-	// the frontend's rule (src/frames.ts shapeQueryResults): name source and query unless the message does
+	// the rule the frontend had before it went through this backend (src/frames.ts shapeQueryResults): name source and query unless the message does
 	if r := res.Responses["B"]; r.Status != 502 || r.Error.Error() != "farm-a pools: connect ECONNREFUSED" {
 		t.Fatalf("B %+v", r)
 	}
