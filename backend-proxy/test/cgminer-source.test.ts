@@ -150,3 +150,32 @@ it('the market control API sets faults and market state', async () => {
     await sim.close();
   }
 });
+
+describe('an unreachable miner, as an operator reads it', () => {
+  it('is logged once when it goes and once when it returns, and no component vouches for miners nobody could ask', async () => {
+    const { source, context } = build({ timeoutMs: 300 });
+    await source.fleet.pollNow();
+    const lines = () => context.logs.lines.filter((line) => line.includes('bmminer-0001') && /offline|back online/.test(line));
+    await fleet.setFault(0, 'offline');
+    await fleet.setFault(1, 'offline');
+    try {
+      for (let i = 0; i < 3; i++) await source.fleet.pollNow();
+      expect(lines()).toHaveLength(1);
+      expect(lines()[0]).toMatch(/"level":40.*bmminer-0001 offline/);
+      const health = source.health();
+      expect(health.status).toBe('down');
+      // every miner offline: "every fan turning" would be a claim about miners nobody asked
+      expect(health.components!.fans).toMatchObject({ status: 'down', message: 'not checked: none of 2 miners answered' });
+      await fleet.setFault(1, 'offline', false);
+      await source.fleet.pollNow();
+      expect(source.health().components!.fans!.message).toBe('every fan turning (of the 1 of 2 miners that answered)');
+    } finally {
+      await fleet.setFault(0, 'offline', false);
+      await fleet.setFault(1, 'offline', false);
+    }
+    await source.fleet.pollNow();
+    expect(lines()).toHaveLength(2);
+    expect(lines()[1]).toMatch(/"level":30.*bmminer-0001 back online/);
+    await source.stop();
+  });
+});

@@ -211,12 +211,25 @@ export function describeFindings(name: ConditionName, findings: readonly Finding
  * The fleet's health: reachability (`main`) first, then each condition as a component. Any
  * finding makes an otherwise ok fleet degraded, with every finding's summary in the message.
  */
-export function fleetHealth(main: SourceHealth, conditions: FleetConditions, limits: FleetLimits): SourceHealth {
+export function fleetHealth(
+  main: SourceHealth,
+  conditions: FleetConditions,
+  limits: FleetLimits,
+  /** miners whose latest poll answered (only they were checked), of how many */
+  reach?: { checked: number; total: number }
+): SourceHealth {
   const components: NonNullable<SourceHealth['components']> = {};
   const problems: string[] = [];
   for (const name of Object.keys(conditions) as ConditionName[]) {
     const findings = conditions[name];
-    const message = describeFindings(name, findings, limits);
+    // "every fan turning" would be a claim about miners nobody could ask
+    if (reach && reach.checked === 0) {
+      const message = reach.total === 0 ? 'no miner to check' : `not checked: none of ${reach.total} miners answered`;
+      components[name] = { status: reach.total === 0 ? 'starting' : 'down', message, lastSuccess: main.lastSuccess };
+      continue;
+    }
+    const partly = reach && reach.checked < reach.total && findings.length === 0 ? ` (of the ${reach.checked} of ${reach.total} miners that answered)` : '';
+    const message = describeFindings(name, findings, limits) + partly;
     components[name] = { status: findings.length > 0 ? 'degraded' : 'ok', message, lastSuccess: main.lastSuccess };
     if (findings.length > 0) problems.push(message);
   }

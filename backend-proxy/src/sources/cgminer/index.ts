@@ -73,7 +73,14 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     historySize: config.historySize,
     history: context.history,
     now: context.now,
-    hooks: { onRepairs: (kinds) => metrics.repaired(kinds), onError: (reason) => metrics.pollError(reason) },
+    hooks: {
+      onRepairs: (kinds) => metrics.repaired(kinds),
+      onError: (reason) => metrics.pollError(reason),
+      onEvent: (event) => {
+        if (event.kind === 'offline') context.logger.warn({ miner: event.miner }, event.text);
+        else if (event.kind === 'online') context.logger.info({ miner: event.miner }, event.text);
+      },
+    },
     ...(config.expectedPool ? { expectedPool: config.expectedPool } : {}),
   });
   for (const miner of config.miners) poller.add(miner);
@@ -161,7 +168,8 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
   };
   const health = (): SourceHealth => {
     const all = records();
-    const fleet = fleetHealth(reachability(all), fleetConditions(all, limits, context.now()), limits);
+    const checked = all.filter((r) => r.status === 'online' && r.snapshot).length;
+    const fleet = fleetHealth(reachability(all), fleetConditions(all, limits, context.now()), limits, { checked, total: all.length });
     return config.poolAccounts.length > 0 ? withPoolAccounts(fleet, all) : fleet;
   };
   // the pool side as one more component: an account the API does not answer for, a pool that

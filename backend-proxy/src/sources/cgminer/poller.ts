@@ -60,6 +60,8 @@ export interface FleetEvent {
 export interface PollHooks {
   onRepairs?: (repairs: RepairKind[]) => void;
   onError?: (reason: string) => void;
+  /** a miner went offline or came back, or switched pools */
+  onEvent?: (event: FleetEvent) => void;
 }
 
 export interface PollerOptions {
@@ -246,6 +248,8 @@ export class FleetPoller {
   }
 
   private event(event: FleetEvent): void {
+    // offline and back online: one log line each, when it happens (not one per failed poll)
+    this.options.hooks?.onEvent?.(event);
     this.events.push(event);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
   }
