@@ -1,5 +1,5 @@
 // How the frontend reaches the proxy. Since the datasource has a Go backend, everything goes
-// through it: queries through Grafana's /api/ds/query (DataSourceWithBackend.query), sources,
+// through it: queries through Grafana's data query API (DataSourceWithBackend.query), sources,
 // variables and annotations through the backend's resources (getResource), Save & test through
 // its CheckHealth. Live queries stay on the proxy's SSE through Grafana's data source proxy
 // (`${instanceSettings.url}/api/...`, the `api` routes in plugin.json, where Grafana adds the

@@ -1,4 +1,4 @@
-// A thin class on DataSourceWithBackend: queries go through Grafana's /api/ds/query to the Go
+// A thin class on DataSourceWithBackend: queries go through Grafana's data query API to the Go
 // backend (pkg/plugin), the editors, variables and annotations read the backend's resources,
 // Save & test is its CheckHealth. Live queries stay on the proxy's SSE (stream.ts).
 import {
