@@ -1,5 +1,5 @@
 // query(): migrate and expand targets, then the plain ones through the backend (Grafana's
-// /api/ds/query → the plugin's QueryData → the proxy's POST /api/query), annotation targets
+// Grafana's data query API → the plugin's QueryData → the proxy's POST /api/query), annotation targets
 // through the backend's `annotations` resource, and the live targets together on the proxy's SSE
 // (stream.ts). A target is live when its Live switch is on, or when Explore's Live button is
 // (request.liveStreaming) and its query can stream.
@@ -28,7 +28,7 @@ interface Expanded {
   sourceId: string;
 }
 
-/** DataSourceWithBackend.query: POST /api/ds/query with the targets as they are given. */
+/** DataSourceWithBackend.query: Grafana's data query API with the targets as they are given. */
 export type BackendQuery = (request: DataQueryRequest<NodescopeQuery>) => Observable<DataQueryResponse>;
 
 export function runQueries(api: ProxyClient, backendQuery: BackendQuery, request: DataQueryRequest<NodescopeQuery>, replace: Replace): Observable<DataQueryResponse> {
