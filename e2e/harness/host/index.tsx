@@ -165,7 +165,12 @@ function ConfigView({ loaded }: { loaded: Loaded }) {
       setTest(result);
       status('test', result.status);
     } catch (error) {
-      setTest({ status: 'error', message: String((error as Error)?.message ?? error) });
+      // a failed check is read as Grafana's Save & test reads it: the HealthCheckError's message and
+      // details, else a fetch error's data.message, else the Error's message
+      // (grafana/grafana public/app/features/datasources/state/actions.ts, parseHealthCheckError)
+      const failed = error as { error?: { message?: string; details?: unknown }; data?: { message?: string }; message?: string };
+      const message = failed?.error?.message ?? failed?.data?.message ?? failed?.message ?? String(error);
+      setTest({ status: 'error', message, ...(failed?.error?.details ? { details: failed.error.details as Record<string, unknown> } : {}) });
       status('test', 'error');
     }
   };

@@ -117,13 +117,13 @@ describe('NodescopeDataSource', () => {
     expect(response.state).toBe(LoadingState.Done);
   });
 
-  it("tests the datasource through the backend's health check, with the per-source lines", async () => {
+  it("tests the datasource through the backend's health check (Grafana's own testDatasource)", async () => {
     const { requests } = fakeBackendSrv({
-      'GET /health': () => ({ status: 'OK', message: 'nodescope proxy: 1 source (1 ok)', details: { message: 'btc-main: ok', verboseMessage: 'btc-main (bitcoin): ok' } }),
+      'GET /health': () => ({ status: 'OK', message: 'nodescope proxy: 1 source (1 ok) — btc-main: ok', details: { message: 'btc-main: ok', verboseMessage: 'btc-main (bitcoin): ok' } }),
     });
     const result = await new NodescopeDataSource(instanceSettings()).testDatasource();
     expect(requests[0]!.url).toBe('/api/datasources/uid/nodescope/health');
-    expect(result).toEqual({ status: 'success', message: 'nodescope proxy: 1 source (1 ok)', details: { message: 'btc-main: ok', verboseMessage: 'btc-main (bitcoin): ok' } });
+    expect(result).toEqual({ status: 'success', message: 'nodescope proxy: 1 source (1 ok) — btc-main: ok' });
   });
 
   it("shows the backend's message when Save & test fails (Grafana answers 400 with it)", async () => {
@@ -133,8 +133,9 @@ describe('NodescopeDataSource', () => {
         throw { status: 400, data: { status: 'ERROR', message } };
       },
     });
-    const result = await new NodescopeDataSource(instanceSettings()).testDatasource();
-    expect(result).toEqual({ status: 'error', message });
+    // DataSourceWithBackend rejects with {status, message, error: HealthCheckError}, which Grafana's
+    // Save & test reads (public/app/features/datasources/state/actions.ts parseHealthCheckError)
+    await expect(new NodescopeDataSource(instanceSettings()).testDatasource()).rejects.toMatchObject({ status: 'error', message });
   });
 
   it('lists variable values as text/value frames', async () => {

@@ -59,11 +59,13 @@ func DescribeHealth(h HealthResponse) *backend.CheckHealthResult {
 		status = backend.HealthStatusError
 	}
 	details, _ := json.Marshal(map[string]string{"message": strings.Join(short, " · "), "verboseMessage": strings.Join(lines, "\n")})
-	return &backend.CheckHealthResult{
-		Status:      status,
-		Message:     fmt.Sprintf("nodescope proxy: %d source%s (%s)", n, plural, strings.Join(summary, ", ")),
-		JSONDetails: details,
+	message := fmt.Sprintf("nodescope proxy: %d source%s (%s)", n, plural, strings.Join(summary, ", "))
+	if status == backend.HealthStatusOk {
+		// Grafana shows only the message of a successful check (DataSourceWithBackend.testDatasource
+		// drops the details then), so the per-source line goes in it too
+		message += " — " + strings.Join(short, " · ")
 	}
+	return &backend.CheckHealthResult{Status: status, Message: message, JSONDetails: details}
 }
 
 // CheckHealth is Save & test: GET /api/health through the configured client.

@@ -24,7 +24,7 @@ func TestCheckHealthSummarisesSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != backend.HealthStatusOk || res.Message != "nodescope proxy: 3 sources (2 ok, 1 degraded)" {
+	if res.Status != backend.HealthStatusOk || res.Message != "nodescope proxy: 3 sources (2 ok, 1 degraded) — btc-main: ok · farm-a: degraded · bot-1: ok" {
 		t.Fatalf("%+v", res)
 	}
 	var details map[string]string
