@@ -33,7 +33,7 @@ func node(t *testing.T) string {
 	}
 	n, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("no Node (npm ci): the bridge test builds the plugin and starts the proxy with it")
+		t.Fatal("no Node (run npm ci): the bridge test builds the plugin and starts the proxy with it")
 	}
 	return n
 }
@@ -54,7 +54,7 @@ func buildPlugin(t *testing.T) string {
 
 func startProxy(t *testing.T) (url, key string) {
 	if _, err := os.Stat(filepath.Join(root(t), "backend-proxy", "dist", "src", "simulators", "stack.js")); err != nil {
-		t.Skip("backend-proxy/dist is absent: run `npm run build -w plugins/shared -w backend-proxy` (scripts/test.sh builds it before go test)")
+		t.Fatal("backend-proxy/dist is absent: run `npm run build -w plugins/shared -w backend-proxy` (scripts/test.sh builds it before go test)")
 	}
 	cmd := exec.Command(node(t), filepath.Join(root(t), "plugins", "datasource", "pkg", "plugin", "testdata", "proxystack.mjs"), root(t))
 	stdin, _ := cmd.StdinPipe()

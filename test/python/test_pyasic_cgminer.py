@@ -61,7 +61,7 @@ from typing import Any
 
 import pytest
 
-pyasic = pytest.importorskip("pyasic")
+import pyasic  # pinned in requirements.txt: missing is a failure, not a skip
 from pyasic.device.algorithm import MinerAlgo  # noqa: E402
 from pyasic.miners.data import DataOptions  # noqa: E402
 

@@ -78,7 +78,7 @@ func builtBinary(t testing.TB) string {
 	}
 	path := filepath.Join(out, name)
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("the build has no %s target (%s)", target, err)
+		t.Fatalf("the build has no %s target (%s)", target, err)
 	}
 	return path
 }

@@ -38,7 +38,7 @@ func startProxyStack(t testing.TB) *proxyStack {
 	root := repoRoot(t)
 	node := nodeBinary(t, root)
 	if _, err := os.Stat(filepath.Join(root, "backend-proxy", "dist", "src", "simulators", "stack.js")); err != nil {
-		t.Skip("backend-proxy/dist is absent: run `npm run build -w plugins/shared -w backend-proxy` (scripts/test.sh builds it before go test)")
+		t.Fatal("backend-proxy/dist is absent: run `npm run build -w plugins/shared -w backend-proxy` (scripts/test.sh builds it before go test)")
 	}
 	cmd := exec.Command(node, filepath.Join("testdata", "proxystack.mjs"), root)
 	cmd.Stderr = os.Stderr
@@ -136,7 +136,7 @@ func nodeBinary(t testing.TB, root string) string {
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node is not on PATH and node_modules has none: the real-proxy tests need Node (npm ci)")
+		t.Fatal("node is not on PATH and node_modules has none: the real-proxy tests need Node (run npm ci)")
 	}
 	return node
 }
