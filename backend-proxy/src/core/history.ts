@@ -3,8 +3,6 @@
 import { readFile } from 'node:fs/promises';
 import { FileHealth, writeAtomically } from './durable.js';
 
-export { writeAtomically } from './durable.js';
-
 export class HistoryRing<T> {
   private items: T[] = [];
   private head = 0;

@@ -76,13 +76,15 @@ export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, 
         if (!checked.success) throw new HttpError(400, zodMessage(checked.error, 'query.params'));
         params = checked.data;
       }
-      const spec = { sourceId: parsed.data.sourceId!, query: parsed.data.query!, params };
-      const found = resolve(sources, spec);
-      // one stream: a wrong name is the request's fault, answered before the stream opens
-      if ('error' in found) {
-        throw new HttpError(400, sources.has(spec.sourceId) ? `query.query: ${found.error}` : `query.sourceId: ${found.error}`);
-      }
-      specs = [spec];
+      specs = [{ sourceId: parsed.data.sourceId!, query: parsed.data.query!, params }];
+    }
+    // each spec's stream looked up once; with one stream a wrong name is the request's fault,
+    // answered before the stream opens, with several it is that stream's `stream-error`
+    const streams = specs.map((spec) => ({ spec, found: resolve(sources, spec) }));
+    const single = streams[0]!;
+    if (!multiplexed && 'error' in single.found) {
+      const field = sources.has(single.spec.sourceId) ? 'query.query' : 'query.sourceId';
+      throw new HttpError(400, `${field}: ${single.found.error}`);
     }
 
     reply.hijack();
@@ -121,8 +123,7 @@ export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, 
       write(`event: stream-error\ndata: ${JSON.stringify({ key: spec.key, error: `${spec.sourceId} ${spec.query}: ${error}` })}\n\n`);
 
     let seq = 0;
-    for (const spec of specs) {
-      const found = resolve(sources, spec);
+    for (const { spec, found } of streams) {
       if ('error' in found) {
         streamError(spec, found.error);
         continue;

@@ -141,12 +141,17 @@ export function poolMismatch(expected: ExpectedPool | null | undefined, active: 
   return wrong.length > 0 ? wrong.join(', ') : null;
 }
 
+/** Whether a miner's conditions can be judged now: it answered its latest poll. An offline miner's
+ * last snapshot is history: "offline" already says what matters. */
+export function answeredLatestPoll(record: MinerRecord): boolean {
+  return record.status === 'online' && record.snapshot !== null;
+}
+
 export function fleetConditions(records: readonly MinerRecord[], limits: FleetLimits, now: number): FleetConditions {
   const found: FleetConditions = { temperature: [], fans: [], shares: [], hashboards: [], pools: [], hashrate: [], chips: [], fanCount: [], state: [], poolExpected: [] };
   for (const record of records) {
     const snapshot = record.snapshot;
-    // an offline miner's last snapshot is history: "offline" already says what matters
-    if (record.status !== 'online' || !snapshot) continue;
+    if (!answeredLatestPoll(record) || !snapshot) continue;
     const miner = record.name;
     const hottest = maxTemperature(snapshot);
     if (hottest !== null && hottest > limits.hotCelsius) found.temperature.push({ miner, detail: `${round(hottest)} °C` });

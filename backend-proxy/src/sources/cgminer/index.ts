@@ -4,7 +4,7 @@ import type { DataFrameJSON, PowerSource } from '@nodescope/shared';
 import type { SourceContext } from '../../core/context.js';
 import { QueryInputError, type Annotation, type QueryInput, type Source, type SourceHealth, type StreamEmit } from '../types.js';
 import type { CgminerSourceConfig } from './config.js';
-import { DEFAULT_FLEET_LIMITS, fleetConditions, fleetHealth, type FleetLimits } from './conditions.js';
+import { answeredLatestPoll, DEFAULT_FLEET_LIMITS, fleetConditions, fleetHealth, type FleetLimits } from './conditions.js';
 import { scanRanges, type DiscoveryProgress } from './discovery.js';
 import { devicesFrames, fleetSummaryFrame, minerHistoryFrame, minersFrame, poolsFrame } from './frames.js';
 import { createMiningMetrics } from './metrics.js';
@@ -168,7 +168,7 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
   };
   const health = (): SourceHealth => {
     const all = records();
-    const checked = all.filter((r) => r.status === 'online' && r.snapshot).length;
+    const checked = all.filter(answeredLatestPoll).length;
     const fleet = fleetHealth(reachability(all), fleetConditions(all, limits, context.now()), limits, { checked, total: all.length });
     return config.poolAccounts.length > 0 ? withPoolAccounts(fleet, all) : fleet;
   };
