@@ -14,7 +14,7 @@ import { MetricFactory, selfMetrics } from '../core/metrics.js';
 import { startInfluxWriter, type InfluxWriterHandle } from '../outputs/influx.js';
 import { createSource } from '../sources/registry.js';
 import { QueryInputError, UpstreamError, type Source } from '../sources/types.js';
-import { ClientText, collectHosts } from './clientText.js';
+import { ClientText, collectHosts, type SendScrubbed } from './clientText.js';
 import { HttpError } from './errors.js';
 import { annotationRoutes } from './routes/annotations.js';
 import { healthRoutes } from './routes/health.js';
@@ -138,7 +138,7 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
   // health, streams, /metrics), not from whole bodies: a body also echoes the request (a refId,
   // an unknown id), and scrubbing that would answer "[redacted]" exactly when a guess is right.
   const clientText = new ClientText(secrets, collectHosts(config.sources));
-  const scrubJson = (value: unknown) => secrets.scrub(JSON.stringify(value));
+  const sendScrubbed: SendScrubbed = (reply, value) => reply.type('application/json; charset=utf-8').send(secrets.scrub(JSON.stringify(value)));
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     // messages built from the request (HttpError, QueryInputError, fastify's own 4xx) go back as
@@ -174,7 +174,7 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
     if (influx?.writer.queueFileHealth) files['influx-queue'] = influx.writer.queueFileHealth.component();
     return files;
   };
-  healthRoutes(app, sources, { scrubJson, clientText, files: durableFiles });
+  healthRoutes(app, sources, { sendScrubbed, clientText, files: durableFiles });
   queryRoutes(app, {
     sources,
     cache,
@@ -187,8 +187,8 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
     scrub: (text) => secrets.scrub(text),
     clientText,
   });
-  variableRoutes(app, sources, scrubJson);
-  annotationRoutes(app, sources, scrubJson);
+  variableRoutes(app, sources, sendScrubbed);
+  annotationRoutes(app, sources, sendScrubbed);
   streamRoutes(app, sources, { scrub: (text) => secrets.scrub(text), logger, maxBufferedBytes: STREAM_MAX_BUFFERED_BYTES });
   const refreshDerivedMetrics = metricsRoutes(app, { sources, metrics, self, cache, scrub: (text) => secrets.scrub(text), files: durableFiles });
 

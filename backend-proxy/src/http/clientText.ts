@@ -3,6 +3,7 @@
 // literals — are replaced, because the browser that shows the message must never learn where the
 // nodes are (SECURITY.md). Text built from the request itself (an unknown source id, a refId) is
 // NOT passed here: scrubbing it would tell a guesser which guess was a secret.
+import type { FastifyReply } from 'fastify';
 import type { SecretScrubber } from '../core/logger.js';
 
 export const ADDRESS = '<upstream>';
@@ -55,3 +56,6 @@ export class ClientText {
     return out;
   }
 }
+
+/** Sends upstream-derived data as JSON with every known secret value scrubbed from it. */
+export type SendScrubbed = (reply: FastifyReply, value: unknown) => FastifyReply;

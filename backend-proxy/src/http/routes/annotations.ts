@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { own, ownNames } from '../../core/lookup.js';
 import type { Source } from '../../sources/types.js';
+import type { SendScrubbed } from '../clientText.js';
 import { HttpError } from '../errors.js';
 import { annotationsQuerySchema, zodMessage } from '../schemas.js';
 
-export function annotationRoutes(app: FastifyInstance, sources: ReadonlyMap<string, Source>, scrubJson: (value: unknown) => string): void {
+export function annotationRoutes(app: FastifyInstance, sources: ReadonlyMap<string, Source>, send: SendScrubbed): void {
   app.get('/api/annotations', async (request, reply) => {
     const parsed = annotationsQuerySchema.safeParse(request.query);
     if (!parsed.success) throw new HttpError(400, zodMessage(parsed.error, 'query'));
@@ -19,6 +20,6 @@ export function annotationRoutes(app: FastifyInstance, sources: ReadonlyMap<stri
     }
     const annotations = await annotate({ from, to });
     const body = { annotations: annotations.filter((a) => a.time >= from && a.time <= to) };
-    return reply.type('application/json; charset=utf-8').send(scrubJson(body));
+    return send(reply, body);
   });
 }

@@ -3,7 +3,7 @@ import { worstStatus } from '../../core/circuit.js';
 import { ownNames } from '../../core/lookup.js';
 import type { Source, SourceHealth } from '../../sources/types.js';
 import type { FileHealthComponent } from '../../core/durable.js';
-import type { ClientText } from '../clientText.js';
+import type { ClientText, SendScrubbed } from '../clientText.js';
 
 /** A source's health as a client sees it: messages without secrets or node addresses. */
 function publicHealth(health: SourceHealth, text: ClientText): SourceHealth {
@@ -17,7 +17,7 @@ export function healthRoutes(
   app: FastifyInstance,
   sources: ReadonlyMap<string, Source>,
   out: {
-    scrubJson: (value: unknown) => string;
+    sendScrubbed: SendScrubbed;
     clientText: ClientText;
     /** the proxy's own durable files (history snapshot, Influx queue) */
     files: () => Record<string, FileHealthComponent>;
@@ -36,7 +36,7 @@ export function healthRoutes(
     const files = Object.fromEntries(Object.entries(out.files()).map(([name, c]) => [name, { ...c, message: out.clientText.upstream(c.message) }]));
     const statuses = [...list.map((s) => s.status), ...Object.values(files).map((c) => c.status)];
     const body = { status: worstStatus(statuses), sources: list, ...(Object.keys(files).length > 0 ? { files } : {}) };
-    return reply.type('application/json; charset=utf-8').send(out.scrubJson(body));
+    return out.sendScrubbed(reply, body);
   });
 
   app.get('/api/sources', async (_request, reply) => {
@@ -52,6 +52,6 @@ export function healthRoutes(
         streams: ownNames(source.streams),
       })),
     };
-    return reply.type('application/json; charset=utf-8').send(out.scrubJson(body));
+    return out.sendScrubbed(reply, body);
   });
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { own, ownNames } from '../../core/lookup.js';
 import type { Source, VariableValue } from '../../sources/types.js';
+import type { SendScrubbed } from '../clientText.js';
 import { HttpError } from '../errors.js';
 import { variablesQuerySchema, zodMessage } from '../schemas.js';
 
-export function variableRoutes(app: FastifyInstance, sources: ReadonlyMap<string, Source>, scrubJson: (value: unknown) => string): void {
+export function variableRoutes(app: FastifyInstance, sources: ReadonlyMap<string, Source>, send: SendScrubbed): void {
   app.get('/api/variables', async (request, reply) => {
     const parsed = variablesQuerySchema.safeParse(request.query);
     if (!parsed.success) throw new HttpError(400, zodMessage(parsed.error, 'query'));
@@ -15,7 +16,7 @@ export function variableRoutes(app: FastifyInstance, sources: ReadonlyMap<string
       const values: VariableValue[] = [...sources.values()]
         .filter((s) => (!kind || s.kind === kind) && (!network || s.network === network))
         .map((s) => ({ text: s.name, value: s.id }));
-      return reply.type('application/json; charset=utf-8').send(scrubJson({ values }));
+      return send(reply, { values });
     }
     if (!sourceId) throw new HttpError(400, `query.sourceId: required for variable "${name}"`);
     const source = sources.get(sourceId);
@@ -27,6 +28,6 @@ export function variableRoutes(app: FastifyInstance, sources: ReadonlyMap<string
     }
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<string, string>;
     // a QueryInputError (an unknown miner) becomes a 400 in the app's error handler
-    return reply.type('application/json; charset=utf-8').send(scrubJson({ values: await lookup(clean) }));
+    return send(reply, { values: await lookup(clean) });
   });
 }
