@@ -17,12 +17,12 @@ afterEach(async () => {
   closers = [];
 });
 
-async function proxyOn(sim: BitcoinSimulator, bitcoin: Record<string, unknown>) {
+async function proxyOn(sim: BitcoinSimulator, bitcoin: Record<string, unknown>, now?: () => number) {
   const config = configSchema.parse({
     server: { host: '127.0.0.1', port: 0, logLevel: 'warn' },
     sources: [{ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: simulatorRpc(sim), geoip: false, ...bitcoin }],
   });
-  const proxy = await buildApp(config, { logDestination: new LogCapture() });
+  const proxy = await buildApp(config, { logDestination: new LogCapture(), ...(now ? { now } : {}) });
   closers.push(() => proxy.close());
   // every request the proxy serves, to show that nothing but /metrics was asked
   const requests: string[] = [];
@@ -32,7 +32,15 @@ async function proxyOn(sim: BitcoinSimulator, bitcoin: Record<string, unknown>) 
   await proxy.start();
   const url = await proxy.app.listen({ host: '127.0.0.1', port: 0 });
   const scrape = async () => (await fetch(`${url}/metrics`)).text();
-  return { proxy, scrape, requests };
+  const query = async (name: string) => {
+    const response = await fetch(`${url}/api/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ queries: [{ refId: 'A', sourceId: 'btc', query: name }] }),
+    });
+    return (await response.json()) as { results: Record<string, { frames: Array<{ schema: { fields: Array<{ name: string }> }; data: { values: unknown[][] } }> }> };
+  };
+  return { proxy, scrape, requests, query };
 }
 
 async function simulator(options: Parameters<typeof startBitcoinSimulator>[0]) {
@@ -78,6 +86,45 @@ describe('fee-band gauges follow the live mempool without API reads', () => {
     await waitFor(matches, 'bands after a block', 15_000, 100);
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.every((url) => url === '/metrics')).toBe(true);
+  });
+});
+
+describe('fee-band gauges are not left behind by a query that just computed the mempool analysis', () => {
+  it('a change between a mempool.blocks query and the next gauge refresh still reaches the gauges', async () => {
+    // The test holds the clock, so the race is certain rather than a matter of timer luck:
+    // pollSeconds 1 makes the gauges due 1,000 ms after their last refresh, while analysis()
+    // answers from its cache for 200 ms even when the store changed since.
+    let frozen: number | null = null;
+    const now = () => frozen ?? Date.now();
+    const sim = await simulator({ zmqPort: 0, initialMempool: 60 });
+    const { scrape, query } = await proxyOn(
+      sim,
+      { zmq: { sequence: sim.zmqSequenceEndpoint }, pollSeconds: 1, slowPollSeconds: 30, histogramIntervalSeconds: 3_600 },
+      now
+    );
+    const matches = async () => {
+      const text = await scrape();
+      return expectedBandLines(sim).every((line) => text.includes(`${line}\n`));
+    };
+    // the proxy's compact mempool, as the live tick publishes it
+    const tracked = async () => Number(/^bitcoin_mempool_tracked_txs\{source="btc"\} (\d+)$/m.exec(await scrape())?.[1]);
+    const addAndApply = async (count: number) => {
+      sim.addTransactions(count);
+      await waitFor(async () => (await tracked()) === sim.mempoolTxids().length, `${count} adds applied`, 15_000, 50);
+    };
+    await waitFor(matches, 'bands after the first sync', 15_000, 100);
+    const start = Date.now() + 1_000; // due: the last refresh was at or before Date.now()
+    frozen = start;
+    await addAndApply(10);
+    await waitFor(matches, 'bands refreshed at start', 5_000, 100);
+    frozen = start + 900; // not due
+    await addAndApply(10);
+    await query('mempool.blocks'); // the analysis is computed and cached at start + 900
+    await addAndApply(10);
+    frozen = start + 1_000; // due, while the cached analysis is 100 ms old and one change behind
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the live tick (1 s) comes round
+    frozen = null;
+    await waitFor(matches, 'bands after the last adds', 6_000, 100);
   });
 });
 

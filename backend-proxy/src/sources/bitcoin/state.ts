@@ -90,7 +90,8 @@ export class BitcoinState {
   private liveTimer: NodeJS.Timeout | undefined;
   private liveDirty = false;
   /** the fee-band gauges lag the compact mempool (set on every change, cleared on refresh) */
-  private bandsDirty = true;
+  /** store version the fee-band gauges show (-1: none yet) and when they were last set */
+  private bandsVersion = -1;
   private bandsAt = -Infinity;
   /** height whose getblockstats are on bitcoin_latest_block_* (the slow loop retries otherwise) */
   private latestBlockHeight: number | null = null;
@@ -160,7 +161,6 @@ export class BitcoinState {
   private liveTick(): void {
     const status = this.mempool.status();
     this.metrics.zmqStatus(status);
-    if (this.liveDirty) this.bandsDirty = true;
     this.refreshFeeBandGauges(status.synced);
     if (!this.liveDirty) return;
     this.liveDirty = false;
@@ -173,12 +173,15 @@ export class BitcoinState {
    * FEE_BAND_GAUGE_MS (or pollSeconds, when shorter); also once right after the first sync.
    */
   private refreshFeeBandGauges(synced: boolean): void {
-    if (!synced || !this.bandsDirty) return;
+    if (!synced || this.mempool.version === this.bandsVersion) return;
     const now = this.context.now();
     if (now - this.bandsAt < Math.min(FEE_BAND_GAUGE_MS, this.config.pollSeconds * 1_000)) return;
-    this.bandsDirty = false;
+    // analysis() may hand back its 200 ms cache from before the latest change (a query computed
+    // it just then): the gauges record the version they show, so the next tick catches up
+    const analysis = this.mempool.analysis();
+    this.metrics.feeBands(analysis.histogram);
     this.bandsAt = now;
-    this.metrics.feeBands(this.mempool.analysis().histogram);
+    this.bandsVersion = analysis.version;
   }
 
   onTick(listener: TickListener): () => void {
