@@ -449,7 +449,7 @@ func (d *Datasource) toResponse(p pending, result proxyResult) backend.DataRespo
 		}
 		applyAlias(frame, p.model.Alias, p.model.SourceID, p.model.Query)
 		if p.model.Live {
-			if channel, err := d.liveChannel(p.model.SourceID, p.model.Query, p.params); err == nil {
+			if channel, err := d.liveChannel(p.model, p.params); err == nil {
 				if frame.Meta == nil {
 					frame.Meta = &data.FrameMeta{}
 				}

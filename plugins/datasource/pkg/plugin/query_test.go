@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"fmt"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -269,7 +270,7 @@ func TestLiveQueriesCarryTheirChannel(t *testing.T) {
 		writeJSON(w, 200, `{"results":{"A":{"frames":[`+minersFrame+`]}}}`)
 	})
 	ds := newTestDatasource(t, instanceSettings(proxy.URL, "", nil))
-	q := dataQuery("A", map[string]any{"sourceId": "btc-main", "query": "mempool.summary", "live": true, "params": map[string]any{"bands": "6"}}, from, to)
+	q := dataQuery("A", map[string]any{"sourceId": "btc-main", "query": "mempool.summary", "live": true, "params": map[string]any{"bands": "6"}, "alias": "{{field}} on {{source}}", "fields": []string{"time", "hashrate"}}, from, to)
 	res, _ := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
 	channel := res.Responses["A"].Frames[0].Meta.Channel
 	if !strings.HasPrefix(channel, "ds/nodescope-uid/stream/") {
@@ -278,5 +279,9 @@ func TestLiveQueriesCarryTheirChannel(t *testing.T) {
 	key, err := DecodeStreamPath(strings.TrimPrefix(channel, "ds/nodescope-uid/"))
 	if err != nil || key.SourceID != "btc-main" || key.Query != "mempool.summary" || key.Params["bands"] != "6" {
 		t.Fatalf("%+v %v", key, err)
+	}
+	// the shape travels with the channel, so RunStream's frames keep the first result's schema
+	if fmt.Sprint(key.Shape.Fields) != "[time hashrate]" || key.Shape.Alias != "{{field}} on {{source}}" {
+		t.Fatalf("shape %+v", key.Shape)
 	}
 }

@@ -247,7 +247,7 @@ func TestRealProxyStreamSendsFrames(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- ds.RunStream(ctx, &backend.RunStreamRequest{Path: EncodeStreamPath("farm-a", "miners", nil)}, backend.NewStreamSender(sink))
+		done <- ds.RunStream(ctx, &backend.RunStreamRequest{Path: EncodeStreamPath("farm-a", "miners", nil, streamShape{})}, backend.NewStreamSender(sink))
 	}()
 	select {
 	case <-sink.got:

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -19,22 +21,58 @@ import (
 )
 
 // A live query's Grafana Live channel is ds/<datasource uid>/stream/<key>, the key being the
-// base64url JSON of [sourceId, query, params]: channel paths may only hold [A-Za-z0-9_-/=.]
-// (grafana-plugin-sdk-go@v0.300.0 live/channel.go:73) and at most 160 characters in all.
+// base64url JSON of [sourceId, query, params, shape]: channel paths may only hold
+// [A-z0-9_\-/=.] (grafana-plugin-sdk-go@v0.300.0 live/channel.go:73 pathPattern, checked by
+// Channel.IsValid), and base64url's alphabet is [A-Za-z0-9_-]. The shape (the query's field
+// selection and alias) rides along so RunStream's frames keep the schema of the first result:
+// Grafana's StreamingDataFrame replaces its fields, their config and names when a packet's
+// schema differs (@grafana/data 12.4.10 dataframe/StreamingDataFrame push / hasSameStructure).
+//
+// The path arrives from a browser, so it is read as hostile: only our prefix, canonical
+// base64url, a 2–4 element tuple whose sourceId follows the proxy's source id rule and whose
+// query is a catalog-style name; anything else is refused before any proxy call, and the one
+// call RunStream makes is GET <proxy>/api/stream with these values as query parameters.
 
 const streamPrefix = "stream/"
+
+// maxChannelLength: centrifuge refuses a client subscription to a longer channel (its
+// Config.ChannelMaxLength, "Zero value means 255", github.com/centrifugal/centrifuge@v0.38.0
+// config.go), and Grafana prefixes "<orgId>/" (pkg/services/live/orgchannel PrependOrgID):
+// leave room for an org id of up to 10 digits.
+const maxChannelLength = 255 - len("2147483647/")
+
+var (
+	// backend-proxy/src/config/common.ts:7, the proxy's rule for a source id
+	sourceIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+	// catalog names (plugins/shared/src/queries.ts): mempool.summary, fleet.summary, logs
+	queryNamePattern = regexp.MustCompile(`^[a-z][a-z0-9]*([._-][a-z0-9]+)*$`)
+)
 
 type streamKey struct {
 	SourceID string
 	Query    string
 	Params   map[string]any
+	Shape    streamShape
+}
+
+// streamShape is what QueryData did to the first result's frames besides converting them.
+type streamShape struct {
+	Fields []string `json:"f,omitempty"`
+	Alias  string   `json:"a,omitempty"`
 }
 
 // EncodeStreamPath is the channel path of one live query.
-func EncodeStreamPath(sourceID, query string, params map[string]any) string {
+func EncodeStreamPath(sourceID, query string, params map[string]any, shape streamShape) string {
 	tuple := []any{sourceID, query}
-	if len(params) > 0 {
+	hasShape := len(shape.Fields) > 0 || shape.Alias != ""
+	if len(params) > 0 || hasShape {
+		if params == nil {
+			params = map[string]any{}
+		}
 		tuple = append(tuple, params)
+	}
+	if hasShape {
+		tuple = append(tuple, shape)
 	}
 	encoded, _ := json.Marshal(tuple)
 	return streamPrefix + base64.RawURLEncoding.EncodeToString(encoded)
@@ -44,30 +82,51 @@ func EncodeStreamPath(sourceID, query string, params map[string]any) string {
 func DecodeStreamPath(path string) (streamKey, error) {
 	var key streamKey
 	rest, ok := strings.CutPrefix(path, streamPrefix)
-	if !ok {
+	if !ok || len(path) > maxChannelLength {
 		return key, fmt.Errorf("unknown stream path %q", path)
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(rest)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(rest)
 	if err != nil {
 		return key, fmt.Errorf("stream path %q: %w", path, err)
 	}
 	var tuple []json.RawMessage
-	if err := json.Unmarshal(raw, &tuple); err != nil || len(tuple) < 2 || len(tuple) > 3 {
-		return key, fmt.Errorf("stream path %q: not [sourceId, query, params]", path)
+	if err := json.Unmarshal(raw, &tuple); err != nil || len(tuple) < 2 || len(tuple) > 4 {
+		return key, fmt.Errorf("stream path %q: not [sourceId, query, params, shape]", path)
 	}
-	if json.Unmarshal(tuple[0], &key.SourceID) != nil || json.Unmarshal(tuple[1], &key.Query) != nil || key.SourceID == "" || key.Query == "" {
+	if json.Unmarshal(tuple[0], &key.SourceID) != nil || json.Unmarshal(tuple[1], &key.Query) != nil {
 		return key, fmt.Errorf("stream path %q: sourceId and query must be strings", path)
 	}
-	if len(tuple) == 3 {
+	if !sourceIDPattern.MatchString(key.SourceID) {
+		return key, fmt.Errorf("stream path %q: %q is not a source id", path, key.SourceID)
+	}
+	if len(key.Query) > 64 || !queryNamePattern.MatchString(key.Query) {
+		return key, fmt.Errorf("stream path %q: %q is not a query name", path, key.Query)
+	}
+	if len(tuple) >= 3 {
+		var params map[string]json.RawMessage
+		if json.Unmarshal(tuple[2], &params) != nil || params == nil {
+			return key, fmt.Errorf("stream path %q: params must be an object", path)
+		}
 		key.Params = cleanParams(tuple[2])
+	}
+	if len(tuple) == 4 {
+		dec := json.NewDecoder(bytes.NewReader(tuple[3]))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&key.Shape); err != nil {
+			return key, fmt.Errorf("stream path %q: shape: %v", path, err)
+		}
 	}
 	return key, nil
 }
 
-func (d *Datasource) liveChannel(sourceID, query string, params map[string]any) (string, error) {
-	channel := live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: EncodeStreamPath(sourceID, query, params)}
-	if !channel.IsValid() || len(channel.String()) > 160 {
-		return "", fmt.Errorf("%s %s: the live query's params are too long for a Grafana Live channel; the panel shows the first result only", sourceID, query)
+func (d *Datasource) liveChannel(model QueryModel, params map[string]any) (string, error) {
+	shape := streamShape{Fields: model.Fields, Alias: model.Alias}
+	channel := live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: EncodeStreamPath(model.SourceID, model.Query, params, shape)}
+	if !channel.IsValid() || len(channel.String()) > maxChannelLength {
+		return "", fmt.Errorf("%s %s: the live query's params are too long for a Grafana Live channel; the panel shows the first result only", model.SourceID, model.Query)
+	}
+	if _, err := DecodeStreamPath(channel.Path); err != nil {
+		return "", fmt.Errorf("%s %s: this query cannot be followed live (%v); the panel shows the first result only", model.SourceID, model.Query, err)
 	}
 	return channel.String(), nil
 }
@@ -151,6 +210,13 @@ func (d *Datasource) followStream(ctx context.Context, key streamKey, send func(
 		if err != nil {
 			return nil // one unreadable event does not end the stream
 		}
+		// the same steps as QueryData's toResponse, so the schema matches the first result's
+		if len(key.Shape.Fields) > 0 {
+			if frame, err = SelectFields(frame, key.Shape.Fields); err != nil {
+				return nil
+			}
+		}
+		applyAlias(frame, key.Shape.Alias, key.SourceID, key.Query)
 		return send(frame)
 	})
 	return retry, err
