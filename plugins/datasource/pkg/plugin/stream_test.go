@@ -214,7 +214,9 @@ func TestRunStreamKeepsTheQueryShape(t *testing.T) {
 	sink := &frameSink{got: make(chan struct{}, 4)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- ds.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(sink)) }()
+	go func() {
+		done <- ds.RunStream(ctx, &backend.RunStreamRequest{Path: path}, backend.NewStreamSender(sink))
+	}()
 	select {
 	case <-sink.got:
 	case <-time.After(5 * time.Second):
