@@ -1,3 +1,4 @@
+export * from './catalog.js';
 export * from './queries.js';
 export * from './dataframe.js';
 export * from './units.js';
@@ -5,3 +6,4 @@ export * from './feeBands.js';
 export * from './profitability.js';
 export * from './fields-mining.js';
 export * from './fields-bitcoin.js';
+export * from './wire.js';
