@@ -10,6 +10,7 @@ import { createProfitabilitySource } from './profitability/index.js';
 import { createStacksSource } from './stacks/index.js';
 import { createGethSource } from './geth/index.js';
 import { createLightningSource } from './lightning/index.js';
+import { watchDatadir } from './host.js';
 import type { Source, SourceFactory } from './types.js';
 
 type Factories = { [K in SourceConfig['kind']]: SourceFactory<Extract<SourceConfig, { kind: K }>> };
@@ -26,5 +27,7 @@ const FACTORIES: Factories = {
 
 export function createSource(config: SourceConfig, context: SourceContext): Source {
   const factory = FACTORIES[config.kind] as SourceFactory<SourceConfig>;
-  return factory(config, context);
+  const source = factory(config, context);
+  if ('host' in config && config.host) watchDatadir(source, config.host, context);
+  return source;
 }

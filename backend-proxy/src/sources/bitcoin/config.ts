@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { sourceBase } from '../../config/common.js';
+import { hostWatchSchema, sourceBase } from '../../config/common.js';
 
 export const BITCOIN_NETWORKS = ['mainnet', 'testnet', 'testnet4', 'signet', 'regtest'] as const;
 export type BitcoinNetwork = (typeof BITCOIN_NETWORKS)[number];
 
 export const bitcoinConfigSchema = sourceBase.extend({
   kind: z.literal('bitcoin'),
+  /** free space and days until full of the node's datadir, when the proxy can see it (core/datadirWatch.ts) */
+  host: hostWatchSchema.optional(),
   network: z.enum(BITCOIN_NETWORKS).default('mainnet'),
   rpc: z
     .strictObject({
@@ -47,6 +49,11 @@ export const bitcoinConfigSchema = sourceBase.extend({
       statsUrl: z.url().optional(),
     })
     .optional(),
+  /**
+   * health degrades when getnetworkinfo's timeoffset (median offset of the outbound peers' clocks,
+   * seconds) is larger than this; bitcoind itself warns only beyond 10 minutes
+   */
+  maxClockOffsetSeconds: z.number().int().min(1).max(86_400).default(30),
   /** how often chain/mempool/network state is polled */
   pollSeconds: z.number().min(0.1).max(3_600).default(5),
   /** slow loop: peers, blocks.recent, fee estimates */

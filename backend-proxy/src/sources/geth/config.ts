@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { sourceBase } from '../../config/common.js';
+import { hostWatchSchema, sourceBase } from '../../config/common.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 export const gethConfigSchema = sourceBase.extend({
   kind: z.literal('geth'),
+  /** free space and days until full of the node's datadir, when the proxy can see it (core/datadirWatch.ts) */
+  host: hostWatchSchema.optional(),
   /** a label for the UI (mainnet, sepolia, holesky, hoodi, a private chain name) */
   network: z.string().min(1).max(64).default('mainnet'),
   /** geth's HTTP JSON-RPC (--http), e.g. http://127.0.0.1:8545 */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sourceBase } from '../../config/common.js';
+import { hostWatchSchema, sourceBase } from '../../config/common.js';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
@@ -16,6 +16,8 @@ export const lokiPushSchema = z.strictObject({
 
 export const stacksConfigSchema = sourceBase.extend({
   kind: z.literal('stacks'),
+  /** free space and days until full of the node's datadir, when the proxy can see it (core/datadirWatch.ts) */
+  host: hostWatchSchema.optional(),
   network: z.enum(['mainnet', 'testnet', 'devnet']).default('mainnet'),
   /** the node's RPC (rpc_bind), e.g. http://127.0.0.1:20443 */
   rpcUrl: httpUrl.default('http://127.0.0.1:20443'),
