@@ -263,6 +263,45 @@ describe('Avalon 15-194 cgminer 4.11.1: estats MM strings (pyasic test capture)'
   });
 });
 
+describe('LuxOS on an Antminer S19k Pro (asic-rs luxminer v1 captures)', () => {
+  it('is told from bmminer by its LUXminer field and read from summary, stats, power, fans and pools', async () => {
+    const { record, replay } = await pollCapture('luxos-s19kpro');
+    // 256foundation/asic-rs@fdcd101:asic-rs-firmwares/luxminer/src/test/json/v1/version.json: VERSION
+    // "LUXminer": "2025.4.8.220305-57b389c7", "Miner": "2025.4.8.220305", "Type": "Antminer S19k Pro"
+    expect(record.identity).toEqual({ flavour: 'luxos', model: 'Antminer S19k Pro', firmware: '2025.4.8.220305' });
+    // no devdetails captured: the stand-in refuses that member, version alone identifies
+    expect(replay.received.slice(-5)).toEqual(['summary', 'pools', 'stats', 'power', 'fans']);
+    const s = record.snapshot!;
+    // summary.json: "GHS 5s": 59756.06, "GHS av": 56917.91; Accepted 1483, Rejected 1, Stale 0, HW 0, Elapsed 3453
+    expect(s.hashrate).toBeCloseTo(59756.06 * GH, -3);
+    expect(s.hashrateAvg).toBeCloseTo(56917.91 * GH, -3);
+    expect([s.accepted, s.rejected, s.stale, s.hardwareErrors, s.uptime]).toEqual([1483, 1, 0, 0, 3453]);
+    // stats.json: chain_rate1..3 "18910.28" "18939.95" "19067.67", chain_acn 77; chain 4 is
+    // "0" / 0 chips / chain_acs4 "" / temp_pcb4 "0-0-0-0" (miner_count 3): an empty slot, no board
+    expect(s.boards.map((b) => b.index)).toEqual([0, 1, 2]);
+    expect(s.boards.map((b) => b.hashrate! / GH)).toEqual([18910.28, 18939.95, 19067.67].map((v) => expect.closeTo(v, 4)));
+    expect(s.boards.map((b) => [b.chips, b.hardwareErrors, b.status])).toEqual([[77, 0, 'Alive'], [77, 0, 'Alive'], [77, 0, 'Alive']]);
+    // temp_pcb1..3 "47-34-34-47" "47-33-33-47" "47-34-34-47" (temp_chipN the same strings) -> hottest 47
+    expect(s.boards.map((b) => [b.boardTemp, b.chipTemp])).toEqual([[47, 47], [47, 47], [47, 47]]);
+    expect(maxTemperature(s)).toBe(47);
+    // fans.json: FANS RPM 1920, 1920, 2340, 2340 (ID order)
+    expect(s.fans).toEqual([1920, 1920, 2340, 2340]);
+    // power.json: POWER[0] "Watts": 1051 -> the firmware's own figure
+    expect(s.measuredWatts).toBe(1051);
+    expect(record.power).toMatchObject({ watts: 1051, source: 'measured' });
+    // stats.json "total_rateideal": 61954.2, "rate_unit": "GH"
+    expect(s.nominalHashrate).toBeCloseTo(61_954.2e9, -3);
+    // 77 chips a board = the S19k Pro's (pyasic@0.79.0:pyasic/miners/device/models/antminer/X19/S19.py:165-171), 4 fans of 4
+    expect(chipShortfall(record)).toEqual({ missingChips: 0, detail: [] });
+    expect(fansMissing(record)).toBe(0);
+    // pools.json: two groups, POOL 0 (priority 0) and POOL 2 (priority 2) both "Stratum Active";
+    // the best priority is the active one; "Last Share Time" "00:00:01" is no Unix time
+    expect(s.pools.map((p) => [p.index, p.status, p.active])).toEqual([[0, 'Alive', true], [1, 'Dead', false], [2, 'Alive', false], [3, 'Dead', false]]);
+    expect(activePool(s)).toMatchObject({ url: 'stratum+tcp://ca.stratum.braiins.com:3333', user: 'asic-rs.user1', lastShareTime: null });
+    expect(s.state ?? null).toBeNull(); // LuxOS's curtail/sleep state is not read
+  });
+});
+
 describe('the whole source over the captures: what the alerts and health see', () => {
   it('every family is polled; no Braiins S9 raises MinerFanStopped from its empty slots; the S9 is not "hot" from a dead sensor', async () => {
     const folders = ['whatsminer-btminer', 'braiins-s9-bosminer', 'braiins-s9-bosminer-plus', 'antminer-s9-bmminer', 'antminer-s19pro-bmminer', 'avalon-q-cgminer'];

@@ -68,7 +68,29 @@ const CASES: Array<{ flavour: SimFlavour; model: string; capture: string; comman
     flavour: 'cgminer', model: 'AvalonMiner 15-194', capture: 'avalon-1566-cgminer', commands: ['version', 'estats', 'pools'],
     extra: { VERSION: ['CGMiner', 'PROD'], STATS: ['MM ID0', 'ID'] },
   },
+  {
+    // LuxOS: `temps` is served (exhaust/intake sensors) but the proxy reads board temperatures from `stats`
+    flavour: 'luxos', model: 'Antminer S19k Pro', capture: 'luxos-s19kpro', commands: ['version', 'summary', 'pools', 'stats', 'power', 'fans', 'temps'], unread: ['TEMPS'],
+    extra: { VERSION: ['LUXminer', 'Miner', 'Type'], SUMMARY: ['GHS 5s', 'GHS av'], POWER: ['Watts'], STATS: ['Type'] },
+  },
 ];
+
+describe('the simulated LuxOS stats row', () => {
+  it('carries the keys the proxy and pyasic read, in the capture\'s forms, and an empty fourth chain', () => {
+    const captured = (parseMinerJson(loadCaptures('luxos-s19kpro').get('stats')!).value as { STATS: Doc[] }).STATS[1]!;
+    const simulated = (replyFor(state('luxos', 'Antminer S19k Pro'), 'stats', 1_761_061_371_000) as { STATS: Doc[] }).STATS[1]!;
+    // pyasic@0.79.0:pyasic/miners/backends/luxminer.py:280-306 (chain_rateN, chain_acnN, temp_chipN, temp_pcbN), :372-374, :393
+    const read = ['GHS 5s', 'GHS av', 'Elapsed', 'fan_num', 'total_rateideal', 'rate_unit', ...[1, 2, 3, 4].flatMap((n) => [`chain_rate${n}`, `chain_acn${n}`, `chain_acs${n}`, `chain_hw${n}`, `temp_pcb${n}`, `temp_chip${n}`])];
+    for (const key of read) {
+      expect(captured, `capture has ${key}`).toHaveProperty([key]);
+      expect(kind(simulated[key]), key).toBe(kind(captured[key]));
+    }
+    // the capture's shapes: "47-34-34-47" (four sensors, exhaust-intake-intake-exhaust), chain 4 "0" / 0 / "" / "0-0-0-0"
+    expect(String(simulated.temp_chip1)).toMatch(/^(\d+)-(\d+)-\2-\1$/);
+    expect([simulated.chain_rate4, simulated.chain_acn4, simulated.chain_acs4, simulated.temp_pcb4]).toEqual([captured.chain_rate4, captured.chain_acn4, captured.chain_acs4, captured.temp_pcb4]);
+    expect(typeClashes(simulated, captured)).toEqual({});
+  });
+});
 
 describe('the simulated AvalonMiner 15-194 MM ID0 string', () => {
   it('carries every field the proxy reads, in the capture\'s forms', () => {
@@ -123,5 +145,25 @@ describe.each(CASES)('simulated $flavour $model answers as the $capture capture'
         expect(simRows[0], `simulator ${section} has ${field}`).toHaveProperty([field]);
       }
     }
+  });
+});
+
+describe('the simulated LuxOS miner\'s faults reach the proxy\'s reading', () => {
+  it('hot, fan0, hashdrop and fanMissing', async () => {
+    const { toSnapshot } = await import('../src/sources/cgminer/model.js');
+    const read = (...faults: string[]) => {
+      const s = { ...state('luxos', 'Antminer S19k Pro'), faults: new Set(faults) } as SimMinerState;
+      const docs = Object.fromEntries(['summary', 'pools', 'stats', 'power', 'fans'].map((c) => [c, replyFor(s, c, 1_761_061_371_000)]));
+      return toSnapshot('luxos', docs);
+    };
+    const normal = read();
+    expect(normal.boards).toHaveLength(3); // the empty fourth chain is no board
+    expect(normal.measuredWatts).toBe(3000);
+    // hot: board 0's exhaust sensors +32 °C (72 -> 104)
+    expect(read('hot').boards[0]!.chipTemp).toBe(normal.boards[0]!.chipTemp! + 32);
+    expect(read('fan0').fans[0]).toBe(0);
+    const dropped = read('hashdrop');
+    expect(dropped.boards.map((b) => b.status)).toEqual(['Alive', 'Alive', 'Dead']); // a dead board keeps its sensors: still a board
+    expect(read('fanMissing').fans).toHaveLength(3);
   });
 });

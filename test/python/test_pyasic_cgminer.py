@@ -29,6 +29,13 @@ not by loosening the test:
   reads Whatsminer "Power" (btminer.py:518), the proxy "Power_RT" first; equal in the simulator
   (3417 and 3427 in the real capture, asic-rs v1/summary.json: a real difference of 10 W).
 
+- LuxOS board temperatures: four sensors a board sent as "exhaust-intake-intake-exhaust" in
+  temp_chipN/temp_pcbN (asic-rs luxminer v1/stats.json "47-34-34-47"; its `temps` METADATA names
+  them). pyasic's chip_temp is the mean of the two exhaust readings and its temp the mean of the
+  two intake readings (backends/luxminer.py:286-305); the proxy keeps the hottest sensor for both
+  board and chip, which is the exhaust. So pyasic's chip_temp is compared with the proxy's chip
+  temperature and the miner's hottest reading; pyasic's intake mean has no proxy counterpart.
+
 What pyasic cannot read from a TCP-only stand-in, and so is not compared:
 - Antminer S19-class stock firmware (AntminerModern): pyasic reads hashboards (temperatures
   and per-board rates) from the miner's web API, GET /cgi-bin/stats.cgi with HTTP digest auth
@@ -79,6 +86,8 @@ FLEETS = [
      "models": ["bmminer=Antminer S9:13.5:1323", "braiins=Antminer S9:13.5:1300"]},
     # defaults: Antminer S19 Pro stock firmware, Braiins OS on an S19j Pro
     {"flavours": "bmminer,braiins", "models": []},
+    # LuxOS on the capture's model (asic-rs luxminer v1/version.json: "Antminer S19k Pro")
+    {"flavours": "luxos", "models": []},
 ]
 
 
@@ -215,6 +224,8 @@ EXPECT = {
     ("whatsminer", "M30S+_VE40"): ("BTMinerM30SPlusVE40", {"hashrate", "temps", "fans", "power", "pools"}),
     ("bmminer", "Antminer S19 Pro"): ("BMMinerS19Pro", {"hashrate", "fans", "pools"}),
     ("braiins", "Antminer S19j Pro"): ("BOSMinerS19jPro", {"hashrate"}),
+    # pyasic tells LuxOS by "LUXMINER" in the version reply (factory.py:1074-1075), model from Type (:1510-1520)
+    ("luxos", "Antminer S19k Pro"): ("LUXMinerS19kPro", {"hashrate", "temps", "fans", "power", "pools"}),
 }
 
 
@@ -241,7 +252,14 @@ def test_pyasic_reads_what_the_proxy_reads(stack, family):
     boards = rows(boards_frame)
     if "temps" in compared:
         theirs = [(b.temp, b.chip_temp) for b in data.hashboards]
-        if flavour == "bmminer":
+        if flavour == "luxos":
+            # pyasic's chip_temp: the exhaust sensors' mean = the hottest sensor the proxy keeps (see the docstring)
+            assert [b.chip_temp for b in data.hashboards] == [b["chipTemp"] for b in boards]
+            assert [b.chip_temp for b in data.hashboards] == [b["boardTemp"] for b in boards]
+            assert all(b.temp < b.chip_temp for b in data.hashboards)  # the intake side is the cooler one
+            theirs = [(b.chip_temp, b.chip_temp) for b in data.hashboards]
+            ours = [(b["boardTemp"], b["chipTemp"]) for b in boards]
+        elif flavour == "bmminer":
             # pyasic's `temp` is temp2_N (the chips) and its `chip_temp` tempN (the PCB): see the docstring
             ours = [(b["chipTemp"], b["boardTemp"]) for b in boards]
         else:

@@ -15,11 +15,13 @@
 //   src/factory.rs:886; `version` refused ("invalid cmd", "whatsminer v1.1"; see test/fixtures/miners/README.md)
 // - cgminer (Avalon): version/devdetails/summary/devs/pools, asic-rs@fdcd101
 //   asic-rs-firmwares/avalonminer/src/test/json/*.json
+// - LuxOS (LUXminer): version/summary/stats/pools/power/fans/temps, asic-rs@fdcd101
+//   asic-rs-firmwares/luxminer/src/test/json/v1/*.json (kept in test/fixtures/miners/luxos-s19kpro)
 // Faults change the numbers here and the bytes in fleet.ts.
 
 import { modelLayout } from '../../sources/cgminer/nominal.js';
 
-export type SimFlavour = 'cgminer' | 'bmminer' | 'braiins' | 'whatsminer';
+export type SimFlavour = 'cgminer' | 'bmminer' | 'braiins' | 'whatsminer' | 'luxos';
 
 // chipsMissing: board 0 reports 10 chips short; fanMissing: bmminer counts one fan fewer (fan_num);
 // sleep: btminer stopped (`btmineroff` "true", 0 H/s); errorCode: btminer reports error 110
@@ -78,6 +80,7 @@ const DESCRIPTION: Record<SimFlavour, string> = {
   bmminer: 'cgminer 1.0.0',
   braiins: 'BOSer boser-buildroot 0.1.0-0ce150e9',
   whatsminer: 'cgminer 4.9.2',
+  luxos: 'LUXminer 2025.4.8.220305-57b389c7',
 };
 
 /** btminer's own commands answer with a bare STATUS letter and Code 131 (asic-rs v1/get_version.json). */
@@ -192,7 +195,9 @@ function pools(state: SimMinerState, now: number) {
       User: pool.user,
       // bmminer prints the time since the share ("0:00:03", asic-rs v2020/pools.json); cgminer,
       // BOSminer and btminer a Unix time (asic-rs v1/pools.json, foreman-apps bOS pools)
-      'Last Share Time': state.flavour === 'bmminer' ? (active ? '0:00:02' : '0') : active ? Math.floor(now / 1000) - 2 : 0,
+      // LuxOS "00:00:01" (asic-rs luxminer v1/pools.json)
+      'Last Share Time':
+        state.flavour === 'bmminer' ? (active ? '0:00:02' : '0') : state.flavour === 'luxos' ? (active ? '00:00:02' : '00:57:33') : active ? Math.floor(now / 1000) - 2 : 0,
       'Diff1 Shares': accepted * 65536,
       'Proxy Type': '',
       Proxy: '',
@@ -243,6 +248,7 @@ function summaryRow(state: SimMinerState, now: number): Record<string, unknown> 
     'Last getwork': Math.floor(now / 1000),
   };
   switch (state.flavour) {
+    case 'luxos':
     case 'bmminer':
       // S19 Pro stock firmware: numbers (asic-rs v2020/summary.json); older S9 firmware sends
       // "GHS 5s" as a string (foreman-apps S9 capture), which the proxy reads as well
@@ -331,6 +337,70 @@ function bmminerStats(state: SimMinerState, now: number): Record<string, unknown
   }
   row.miner_version = 'uart_trans.1.3';
   row.miner_id = '812c1d0c69208814';
+  return row;
+}
+
+/**
+ * LuxOS board temperatures: four sensors a board, exhaust and intake, sent as "E-I-I-E" in
+ * temp_pcbN, temp_chipN and temp_picN alike (asic-rs luxminer v1/stats.json "47-34-34-47";
+ * its `temps` names them TopLeft "Board Exhaust (top)", TopRight "Board Intake (top)" …).
+ */
+function luxosSensors(state: SimMinerState, board: number): { exhaust: number; intake: number } {
+  const t = temps(state, board);
+  return { exhaust: t.chip, intake: t.pcb - 20 };
+}
+
+/** LuxOS `stats` row: bmminer's keys as the capture carries them, a fourth chain listed empty on a three-board model. */
+function luxosStats(state: SimMinerState, now: number): Record<string, unknown> {
+  const th = currentTh(state);
+  const fitted = state.faults.has('fanMissing') ? state.fanCount - 1 : state.fanCount;
+  const row: Record<string, unknown> = {
+    Calls: 0,
+    Elapsed: elapsed(state, now),
+    'GHS 5s': Number((th * 1000).toFixed(2)),
+    'GHS av': Number((state.terahash * 1000).toFixed(2)),
+    ID: 'BTM_SOC0',
+    Max: 0,
+    Min: 99999999,
+    Mode: 2,
+    STATS: 0,
+    Wait: 0,
+    fan_num: fitted,
+    frequency: 300,
+    miner_count: state.boards,
+    miner_id: '62f75eb71046',
+    miner_version: '2025.4.8.220305',
+    no_matching_work: state.hardwareErrors,
+    rate_30m: Number((th * 1000).toFixed(2)),
+    rate_unit: 'GH',
+    temp_num: state.boards,
+    total_acn: state.boards + 1,
+    total_freqavg: 300.0,
+    total_rateideal: state.terahash * 1000,
+    'total rate': Number(((th * 1000) / state.boards).toFixed(2)),
+  };
+  for (let f = 0; f < fitted; f++) row[`fan${f + 1}`] = fanRpm(state, f);
+  let hottest = 0;
+  for (let n = 1; n <= Math.max(4, state.boards); n++) {
+    const b = n - 1;
+    const present = b < state.boards;
+    const { exhaust, intake } = present ? luxosSensors(state, b) : { exhaust: 0, intake: 0 };
+    const dashed = `${exhaust}-${intake}-${intake}-${exhaust}`;
+    hottest = Math.max(hottest, exhaust);
+    row[`chain_acn${n}`] = present ? chipsOn(state, b) : 0;
+    row[`chain_acs${n}`] = present && boardTh(state, b) > 0 ? ' oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo oooo o' : '';
+    row[`chain_hw${n}`] = present ? Math.floor(state.hardwareErrors / state.boards) : 0;
+    row[`chain_rate${n}`] = present ? (boardTh(state, b) * 1000).toFixed(2) : '0';
+    row[`freq${n}`] = present ? 300.0 : 0.0;
+    row[`temp_chip${n}`] = dashed;
+    row[`temp_pcb${n}`] = dashed;
+    row[`temp_pic${n}`] = dashed;
+    if (present) {
+      row[`temp${n}`] = exhaust;
+      row[`temp2_${n}`] = exhaust;
+    }
+  }
+  row.temp_max = hottest;
   return row;
 }
 
@@ -433,6 +503,8 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
       // btminer has no `version`
       if (state.flavour === 'whatsminer') return btminerRefusal(now);
       const versions: Record<Exclude<SimFlavour, 'whatsminer'>, Record<string, unknown>> = {
+        // asic-rs luxminer v1/version.json
+        luxos: { API: '3.7', CompileTime: 'Tue Apr  8 22:05:35 UTC 2025', LUXminer: '2025.4.8.220305-57b389c7', Miner: '2025.4.8.220305', Type: state.model },
         // Avalon: PROD names the model (asic-rs avalonminer/version.json)
         cgminer: { CGMiner: '4.11.1', API: '3.7', PROD: state.model, MODEL: state.model.replace(/^Avalon\s*/i, '') },
         // asic-rs v2020/version.json
@@ -440,7 +512,8 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
         // BOSMiner-py README capture
         braiins: { API: '3.7', BOSer: 'boser-buildroot 0.1.0-0ce150e9' },
       };
-      return { ...env(22, state.flavour === 'braiins' ? 'BOSer versions' : 'CGMiner versions'), VERSION: [versions[state.flavour]], id: 1 };
+      const versionMsg = state.flavour === 'braiins' ? 'BOSer versions' : state.flavour === 'luxos' ? 'LUXminer versions' : 'CGMiner versions';
+      return { ...env(22, versionMsg), VERSION: [versions[state.flavour]], id: 1 };
     }
     case 'get_version':
       if (state.flavour !== 'whatsminer') break;
@@ -452,6 +525,7 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
       if (state.flavour !== 'whatsminer') break;
       return btminerReply(now, { 'Firmware Version': "'20210322.22.REL'", btmineroff: state.faults.has('sleep') ? 'true' : 'false' });
     case 'devdetails':
+      if (state.flavour === 'luxos') break; // not captured: answered Invalid command, as the replay does
       return {
         ...env(69, 'Device Details'),
         // whatsminer: Name "SM", Driver "bitmicro", Model "M30S+_VE40" (asic-rs src/factory.rs:886);
@@ -483,6 +557,13 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
       if (state.flavour === 'whatsminer' && command === 'edevs') break; // btminer v1 answers devs (asic-rs, pyasic)
       return { ...env(9, `${state.boards} ASC(s)`), DEVS: devsRows(state), id: 1 };
     case 'stats':
+      if (state.flavour === 'luxos') {
+        return {
+          ...env(70, 'LUXminer stats'),
+          STATS: [{ CompileTime: 'Tue Apr  8 22:05:35 UTC 2025', Miner: '2025.4.8.220305', Type: state.model }, luxosStats(state, now)],
+          id: 1,
+        };
+      }
       if (state.flavour === 'bmminer') {
         return {
           ...env(70, 'CGMiner stats'),
@@ -500,7 +581,31 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
         ],
         id: 1,
       };
+    case 'power':
+      if (state.flavour !== 'luxos') break;
+      // asic-rs luxminer v1/power.json: {"PSU": false, "Watts": 1051}, code 311
+      return { ...env(311, 'Power usage'), POWER: [{ PSU: false, Watts: state.watts }], id: 1 };
     case 'temps':
+      if (state.flavour === 'luxos') {
+        // asic-rs luxminer v1/temps.json: per board the four sensors, METADATA naming them
+        const label = (text: string, position: [number, number]) => ({ Label: text, Position: position });
+        return {
+          METADATA: [
+            {
+              BottomLeft: label('Board Exhaust (bottom)', [1, 0]),
+              BottomRight: label('Board Intake (bottom)', [1, 1]),
+              TopLeft: label('Board Exhaust (top)', [0, 0]),
+              TopRight: label('Board Intake (top)', [0, 1]),
+            },
+          ],
+          ...env(201, `${state.boards} Temp(s)`),
+          TEMPS: Array.from({ length: state.boards }, (_, b) => {
+            const { exhaust, intake } = luxosSensors(state, b);
+            return { BottomLeft: exhaust, BottomRight: intake, ID: b, TEMP: b, TopLeft: exhaust, TopRight: intake };
+          }),
+          id: 1,
+        };
+      }
       if (state.flavour !== 'braiins') break;
       return {
         ...env(201, `${state.boards} Temp(s)`),
@@ -508,6 +613,16 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
         id: 1,
       };
     case 'fans':
+      if (state.flavour === 'luxos') {
+        // asic-rs luxminer v1/fans.json: FANCTRL and one FANS row per fitted fan (Speed = PWM %)
+        const fitted = state.faults.has('fanMissing') ? state.fanCount - 1 : state.fanCount;
+        return {
+          FANCTRL: [{ MinFans: 3, PowerOffSpeed: 20 }],
+          FANS: Array.from({ length: fitted }, (_, f) => ({ FAN: `FAN${f + 1}`, ID: f, RPM: fanRpm(state, f), Speed: 20 })),
+          ...env(202, `${fitted} Fan(s)`),
+          id: 1,
+        };
+      }
       if (state.flavour !== 'braiins') break;
       return {
         // BOSminer on an S9 lists four fan slots, the two empty ones at 0 RPM (foreman-apps

@@ -57,6 +57,8 @@ const DEFAULT_MODELS: Record<SimFlavour, { model: string; terahash: number; watt
   braiins: { model: 'Antminer S19j Pro', terahash: 100, watts: 2950 },
   // devdetails Model as btminer prints it, hardware revision included (asic-rs src/factory.rs:886)
   whatsminer: { model: 'M30S+_VE40', terahash: 100, watts: 3400 },
+  // the asic-rs LuxOS capture's model (luxminer v1/version.json); Bitmain's 120 TH/s, 2760 W bin
+  luxos: { model: 'Antminer S19k Pro', terahash: 120, watts: 2760 },
 };
 
 /** The defects each family's firmware is known for (see sources/cgminer/repair.ts). */
@@ -78,6 +80,9 @@ function breakJson(flavour: SimFlavour, text: string): string {
       return text.replace(/"Work Utility":[0-9.]+/, '"Work Utility":inf').replace(/"Utility":[0-9.]+/, '"Utility":-nan');
     case 'braiins':
       return text.replace(/"Utility":[0-9.]+/, '"Utility":nan').replace(/,"id":1}/, ',"id":1,}');
+    case 'luxos':
+      // no LuxOS defect is known from a capture: the bmminer `}{` it may have inherited
+      return text.replace('},{"Calls":0', '}{"Calls":0');
   }
 }
 

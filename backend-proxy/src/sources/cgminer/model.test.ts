@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplyDocument } from './client.js';
-import { expectedFans, fittedFans, identify, maxTemperature, parsePools, rateOf, rejectPercent, temperature, toSnapshot } from './model.js';
+import { assertReadOnly, PrivilegedCommandError, READ_COMMANDS_BY_FAMILY } from './commands.js';
+import { expectedFans, fittedFans, identify, maxTemperature, parsePools, POLL_PLAN, rateOf, rejectPercent, temperature, toSnapshot } from './model.js';
 
 // Cut from captured replies: Antminer S9 SE `stats` and Whatsminer `summary` from
 // check_cgminer's test/ReplyExamples.hs; Braiins OS `version`/`fans` from BOSMiner-py's README
@@ -189,5 +190,51 @@ describe('placeholders are not temperatures', () => {
       ],
     });
     expect(pools.map((p) => [p.index, p.active])).toEqual([[0, true]]);
+  });
+});
+
+describe('LuxOS', () => {
+  // 256foundation/asic-rs@fdcd101:asic-rs-firmwares/luxminer/src/test/json/v1/version.json
+  const LUXOS_VERSION: ReplyDocument = {
+    STATUS: [{ Code: 22, Description: 'LUXminer 2025.4.8.220305-57b389c7', Msg: 'LUXminer versions', STATUS: 'S', When: 1760242394 }],
+    VERSION: [{ API: '3.7', CompileTime: 'Tue Apr  8 22:05:35 UTC 2025', LUXminer: '2025.4.8.220305-57b389c7', Miner: '2025.4.8.220305', Type: 'Antminer S19k Pro' }],
+  };
+
+  it('is LuxOS, not bmminer, although its Type says Antminer', () => {
+    expect(identify(LUXOS_VERSION)).toEqual({ flavour: 'luxos', model: 'Antminer S19k Pro', firmware: '2025.4.8.220305' });
+    // pyasic cuts a " (" suffix off the Type (pyasic@0.79.0:pyasic/miners/factory.py:1510-1520)
+    const suffixed = { ...LUXOS_VERSION, VERSION: [{ LUXminer: '2025.4.8', Miner: '2025.4.8', Type: 'Antminer S21 (LuxOS)' }] };
+    expect(identify(suffixed).model).toBe('Antminer S21');
+    // a refused `version` whose Description names LUXminer still says LuxOS (pyasic looks for "LUXMINER" anywhere: factory.py:1074-1075)
+    expect(identify(undefined, undefined, 'LUXminer 2025.4.8.220305-57b389c7').flavour).toBe('luxos');
+    // stock bmminer stays bmminer (asic-rs v2020/version.json)
+    expect(identify({ VERSION: [{ BMMiner: '1.0.0', Miner: '49.0.1.3', Type: 'Antminer S19 Pro' }] }).flavour).toBe('bmminer');
+  });
+
+  it('a dead board with live sensors is a board; an empty slot (no rate, chips or sensors) is not', () => {
+    const row = (chain4: Record<string, unknown>) => ({
+      STATS: [
+        { Type: 'Antminer S19k Pro' },
+        { 'GHS 5s': 100, fan_num: 4, chain_rate1: '100.0', chain_acn1: 77, temp_pcb1: '47-34-34-47', temp_chip1: '47-34-34-47', ...chain4 },
+      ],
+    });
+    const empty = toSnapshot('luxos', { stats: row({ chain_rate4: '0', chain_acn4: 0, chain_acs4: '', temp_pcb4: '0-0-0-0', temp_chip4: '0-0-0-0' }) });
+    expect(empty.boards).toHaveLength(1);
+    const dead = toSnapshot('luxos', { stats: row({ chain_rate4: '0', chain_acn4: 0, chain_acs4: '', temp_pcb4: '40-30-30-40', temp_chip4: '40-30-30-40' }) });
+    expect(dead.boards.map((b) => [b.index, b.hashrate, b.status])).toEqual([[0, 100e9, 'Alive'], [3, 0, 'Dead']]);
+    // without `fans`, stats fanN up to fan_num (bmminer's reading)
+    expect(toSnapshot('luxos', { stats: { STATS: [{}, { fan_num: 2, fan1: 3000, fan2: 3100 }] } }).fans).toEqual([3000, 3100]);
+  });
+
+  it('polls only commands on its own allow-list; its writes are refused before a socket opens', () => {
+    for (const flavour of ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos'] as const) {
+      const own: readonly string[] = [...READ_COMMANDS_BY_FAMILY.cgminer, ...(flavour === 'bmminer' ? [] : READ_COMMANDS_BY_FAMILY[flavour])];
+      for (const command of POLL_PLAN[flavour].commands) expect(own, `${flavour} ${command}`).toContain(command);
+    }
+    // LUXMinerRPCAPI's writes (pyasic@0.79.0:pyasic/rpc/luxminer.py:256 curtail, :267 sleep, :278 wakeup,
+    // :632 profileset, :544 ledset, :689 resetminer, :664 rebootdevice, :849 updaterun, :834 voltageset)
+    for (const write of ['curtail', 'sleep', 'wakeup', 'profileset', 'ledset', 'resetminer', 'rebootdevice', 'updaterun', 'voltageset', 'atmset', 'fanset', 'logon']) {
+      expect(() => assertReadOnly([write]), write).toThrow(PrivilegedCommandError);
+    }
   });
 });

@@ -11,10 +11,12 @@
 // - Whatsminer btminer: SUMMARY (MHS, Fan Speed In/Out, Power or Power_RT = measured power,
 //   Temperature), DEVS (per board Temperature, Chip Temp Avg, MHS), POOLS, DEVDETAILS (Model,
 //   Driver `bitmicro`); no `version` command (identified by its refusal or by devdetails)
+// - LuxOS (LUXminer): bmminer's SUMMARY/STATS/POOLS (it imitates bmminer, `Type` "Antminer …")
+//   plus its own POWER (Watts) and FANS (RPM); identified by VERSION `LUXminer`
 import type { ReplyDocument } from './client.js';
 import type { ReadOnlyCommand } from './commands.js';
 
-export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer'] as const;
+export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
 
 export interface Board {
@@ -93,6 +95,10 @@ export const POLL_PLAN: Record<Flavour, { multi: boolean; commands: ReadOnlyComm
   // `status` says whether btminer is mining (`btmineroff`), as pyasic reads it
   // (pyasic@0.79.0:pyasic/miners/backends/btminer.py:708-722)
   whatsminer: { multi: false, commands: ['summary', 'pools', 'devs', 'status'] },
+  // LuxOS: what pyasic reads for hashrate, boards, nominal, power, fans and pools
+  // (pyasic@0.79.0:pyasic/miners/backends/luxminer.py:34-66: summary, stats, power, fans, pools);
+  // it answers `+` requests as cgminer does (pyasic's LUXMiner.get_config sends one, :146-147)
+  luxos: { multi: true, commands: ['summary', 'pools', 'stats', 'power', 'fans'] },
 };
 
 type Documents = Partial<Record<ReadOnlyCommand, ReplyDocument>>;
@@ -147,6 +153,14 @@ export function identify(version: ReplyDocument | undefined, devdetails?: ReplyD
   // the refusal's "whatsminer v1.1" is btminer's own answer to `version`
   if (/btminer|whatsminer/i.test(description) || 'BTMiner' in v || /bitmicro/i.test(driver) || /whatsminer/i.test(type ?? '')) {
     return { flavour: 'whatsminer', model: detailModel ?? type, firmware: str(v.Miner ?? v.BTMiner) || null };
+  }
+  // LuxOS imitates bmminer (`Type` "Antminer S19k Pro") but names itself in VERSION `LUXminer`
+  // and every STATUS Description ("LUXminer 2025.4.8.220305-57b389c7"): pyasic looks for
+  // "LUXMINER" in the reply (pyasic@0.79.0:pyasic/miners/factory.py:1074-1075), asic-rs too
+  // (256foundation/asic-rs@fdcd101:asic-rs-firmwares/luxminer/src/firmware.rs:56-58). Its model
+  // is `Type` up to a " (" suffix (factory.py:1510-1520), its version VERSION `Miner` (luxminer.py:398-407)
+  if ('LUXminer' in v || /luxminer/i.test(description)) {
+    return { flavour: 'luxos', model: type ? type.split(' (')[0]!.trim() : detailModel, firmware: str(v.Miner ?? v.LUXminer) || null };
   }
   if ('BMMiner' in v || /antminer/i.test(type ?? '')) {
     return { flavour: 'bmminer', model: type, firmware: str(v.Miner ?? v.BMMiner) || null };
@@ -237,7 +251,7 @@ export function parsePools(document: ReplyDocument | undefined): Pool[] {
   return list;
 }
 
-function bmminerStats(document: ReplyDocument | undefined): { boards: Board[]; fans: number[]; row: Row | undefined } {
+function bmminerStats(document: ReplyDocument | undefined, skipEmptySlots = false): { boards: Board[]; fans: number[]; row: Row | undefined } {
   const row = rows(document, 'STATS').find((r) => 'GHS 5s' in r || 'chain_rate1' in r || 'fan_num' in r);
   if (!row) return { boards: [], fans: [], row };
   const boards: Board[] = [];
@@ -247,6 +261,10 @@ function bmminerStats(document: ReplyDocument | undefined): { boards: Board[]; f
     const hasRate = rate !== undefined && rate !== '';
     if (!hasRate && !(chips !== null && chips > 0)) continue;
     const rateGh = num(rate);
+    // LuxOS lists a fourth chain on a three-board S19k Pro: rate "0", no chips, `chain_acs4` ""
+    // and temp_pcb4 "0-0-0-0" (asic-rs luxminer v1/stats.json, `miner_count` 3): an empty slot,
+    // not a dead board (a dead board still has its temperature sensors)
+    if (skipEmptySlots && !(rateGh ?? 0) && !(chips ?? 0) && maxDashed(row[`temp_pcb${n}`]) === null && maxDashed(row[`temp_chip${n}`]) === null) continue;
     // temp_pcbN "60-44" matches tempN 60 and temp_chipN "79-65" matches temp2_N 79 in the S9 SE
     // capture (check_cgminer): tempN is the PCB, temp2_N the chips
     const chipTemp = maxDashed(row[`temp_chip${n}`]) ?? temperature(row[`temp2_${n}`]) ?? temperature(row[`temp3_${n}`]);
@@ -354,6 +372,19 @@ export function toSnapshot(flavour: Flavour, documents: Documents): MinerSnapsho
       measuredWatts = positive(rows(documents.tunerstatus, 'TUNERSTATUS')[0]?.ApproximateMinerPowerConsumption);
       break;
     }
+    case 'luxos': {
+      const stats = bmminerStats(documents.stats, true);
+      boards = stats.boards;
+      statsRow = stats.row;
+      // FANS RPM in the order listed, as pyasic reads them (pyasic@0.79.0:pyasic/miners/backends/luxminer.py:341-359);
+      // stats `fanN` as bmminer when `fans` was refused
+      const listed = rows(documents.fans, 'FANS').map((f) => num(f.RPM) ?? 0);
+      fans = listed.length > 0 ? listed : stats.fans;
+      // POWER[0].Watts (luxminer.py:313-325; asic-rs capture 1051 with "PSU": false, i.e. the
+      // firmware's own estimate on a unit whose PSU does not report)
+      measuredWatts = positive(rows(documents.power, 'POWER')[0]?.Watts);
+      break;
+    }
     case 'whatsminer': {
       boards = devBoards(documents.devs ?? documents.edevs);
       if (summary) {
@@ -378,7 +409,9 @@ export function toSnapshot(flavour: Flavour, documents: Documents): MinerSnapsho
   let state: OperatingState | null = null;
   let errors: string[] | undefined;
   switch (flavour) {
+    case 'luxos':
     case 'bmminer': {
+      // LuxOS as well (pyasic@0.79.0:pyasic/miners/backends/luxminer.py:361-382)
       // STATS `total_rateideal` in `rate_unit` (GH when absent), as pyasic reads it
       // (pyasic@0.79.0:pyasic/miners/backends/bmminer.py:257-265); S19 Pro capture 110000.0 GH
       const ideal = positive(statsRow?.total_rateideal);

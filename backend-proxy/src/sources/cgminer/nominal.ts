@@ -29,6 +29,7 @@ const LAYOUTS: Record<string, ModelLayout> = {
   s19: { chipsPerBoard: 76, boards: 3, fans: 4, source: `${P}antminer/X19/S19.py:21-26` },
   s19pro: { chipsPerBoard: 114, boards: 3, fans: 4, source: `${P}antminer/X19/S19.py:39-44` },
   s19xp: { chipsPerBoard: 110, boards: 3, fans: 4, source: `${P}antminer/X19/S19.py:75-80` },
+  s19kpro: { chipsPerBoard: 77, boards: 3, fans: 4, source: `${P}antminer/X19/S19.py:165-171` },
   s19jpro: { chipsPerBoard: 126, boards: 3, fans: 4, source: `${P}antminer/X19/S19.py:120-125` },
   s21: { chipsPerBoard: 108, boards: 3, fans: 4, source: `${P}antminer/X21/S21.py:21-26` },
   s21pro: { chipsPerBoard: 65, boards: 3, fans: 4, source: `${P}antminer/X21/S21.py:48-53` },
