@@ -17,7 +17,7 @@ interface TickSource extends Source {
   subscribers: Set<StreamEmit>;
   subscriptions: number;
   tick(frame?: ReturnType<typeof recordFrame>): void;
-  /** mempool.summary followers only */
+  /** logs followers only */
   tickMempool(frame: ReturnType<typeof recordFrame>): void;
 }
 
@@ -26,20 +26,21 @@ function tickSource(config: SourceConfig, _context: SourceContext): TickSource {
   const mempool = new Set<StreamEmit>();
   const source: TickSource = {
     id: config.id,
-    kind: config.kind,
+    // a stacks source: its `logs` stream takes params (the catalog checks them before subscribing)
+    kind: 'stacks',
     name: config.id,
     subscribers,
     subscriptions: 0,
     queries: {},
     streams: {
-      'chain.info': (emit) => {
+      'node.info': (emit) => {
         source.subscriptions++;
         subscribers.add(emit);
         return () => subscribers.delete(emit);
       },
-      'mempool.summary': (emit, params) => {
+      'logs': (emit, params) => {
         source.subscriptions++;
-        const tagged: StreamEmit = (frame) => emit({ ...frame, schema: { ...frame.schema, name: `mempool-${String(params.window ?? 'all')}` } });
+        const tagged: StreamEmit = (frame) => emit({ ...frame, schema: { ...frame.schema, name: `mempool-${String(params.limit ?? 'all')}` } });
         subscribers.add(tagged);
         mempool.add(tagged);
         return () => {
@@ -99,10 +100,10 @@ describe('several live queries on one connection (streams=[…])', () => {
   it('wraps each frame with its key and reports a stream it cannot follow as a stream-error, not a failed connection', async () => {
     const { port, source } = await started();
     const streams = JSON.stringify([
-      { key: 'A', sourceId: 'btc-main', query: 'chain.info' },
-      { key: 'B', sourceId: 'btc-main', query: 'mempool.summary', params: { window: 5 } },
+      { key: 'A', sourceId: 'btc-main', query: 'node.info' },
+      { key: 'B', sourceId: 'btc-main', query: 'logs', params: { limit: 5 } },
       { key: 'C', sourceId: 'btc-main', query: 'constructor' },
-      { key: 'D', sourceId: 'nosuch', query: 'chain.info' },
+      { key: 'D', sourceId: 'nosuch', query: 'node.info' },
     ]);
     const client = sseClient(port, `/api/stream?streams=${encodeURIComponent(streams)}`);
     await waitFor(() => source().subscribers.size === 2, 'two subscriptions');
@@ -119,6 +120,25 @@ describe('several live queries on one connection (streams=[…])', () => {
     expect(errors.find((e) => e.key === 'C')!.error).toContain('cannot stream "constructor"');
   });
 
+  it("checks a stream's params by the catalog: one stream is a 400 naming the param, one of several a stream-error", async () => {
+    const { proxy, port, source } = await started();
+    const res = await fetch(`${proxy.url}/api/stream?sourceId=btc-main&query=logs&params=${encodeURIComponent('{"window":5}')}`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'query.params: logs: unknown parameter "window" (allowed: level, search, service, component, limit)'
+    );
+    const streams = JSON.stringify([
+      { key: 'A', sourceId: 'btc-main', query: 'logs', params: { limit: 0 } },
+      { key: 'B', sourceId: 'btc-main', query: 'node.info' },
+    ]);
+    const client = sseClient(port, `/api/stream?streams=${encodeURIComponent(streams)}`);
+    await waitFor(() => events(client.text(), 'stream-error').length === 1, 'a stream-error');
+    expect(events(client.text(), 'stream-error')).toEqual([{ key: 'A', error: 'btc-main logs: logs: limit must be an integer from 1 to 5000' }]);
+    expect(source().subscribers.size).toBe(1);
+  });
+
   it('refuses malformed stream lists with a 400 before opening (the datasource then falls back to one query per connection)', async () => {
     const { proxy } = await started();
     const ask = (search: string) => fetch(`${proxy.url}/api/stream?${search}`, { headers: { authorization: `Bearer ${API_KEY}` } });
@@ -127,7 +147,7 @@ describe('several live queries on one connection (streams=[…])', () => {
       `streams=${encodeURIComponent('[]')}`,
       `streams=${encodeURIComponent(JSON.stringify([{ key: 'A', sourceId: 'x', query: 'y' }, { key: 'A', sourceId: 'x', query: 'z' }]))}`,
       `streams=${encodeURIComponent(JSON.stringify(Array.from({ length: 33 }, (_, i) => ({ key: `K${i}`, sourceId: 'x', query: 'y' }))))}`,
-      `streams=${encodeURIComponent('[{"key":"A"}]')}&sourceId=btc-main&query=chain.info`,
+      `streams=${encodeURIComponent('[{"key":"A"}]')}&sourceId=btc-main&query=node.info`,
     ]) {
       const res = await ask(search);
       expect(res.status, search).toBe(400);
@@ -139,10 +159,10 @@ describe('several live queries on one connection (streams=[…])', () => {
 describe('one upstream subscription per distinct live query', () => {
   it('shares it among clients, with params in any order, and ends it when the last client leaves', async () => {
     const { port, source } = await started();
-    const a = sseClient(port, '/api/stream?sourceId=btc-main&query=chain.info');
-    const b = sseClient(port, '/api/stream?sourceId=btc-main&query=chain.info');
-    const c = sseClient(port, `/api/stream?sourceId=btc-main&query=mempool.summary&params=${encodeURIComponent('{"window":5,"x":"y"}')}`);
-    const d = sseClient(port, `/api/stream?sourceId=btc-main&query=mempool.summary&params=${encodeURIComponent('{"x":"y","window":5}')}`);
+    const a = sseClient(port, '/api/stream?sourceId=btc-main&query=node.info');
+    const b = sseClient(port, '/api/stream?sourceId=btc-main&query=node.info');
+    const c = sseClient(port, `/api/stream?sourceId=btc-main&query=logs&params=${encodeURIComponent('{"limit":5,"search":"y"}')}`);
+    const d = sseClient(port, `/api/stream?sourceId=btc-main&query=logs&params=${encodeURIComponent('{"search":"y","limit":"5"}')}`);
     await waitFor(() => source().subscribers.size === 2, 'the two topics subscribed');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(source().subscriptions).toBe(2);
@@ -169,8 +189,8 @@ describe('many live clients, some never reading (load held)', () => {
     for (let i = 0; i < CLIENTS; i++) {
       const client =
         i < SLOW
-          ? sseClient(port, '/api/stream?sourceId=btc-main&query=mempool.summary')
-          : sseClient(port, '/api/stream?sourceId=btc-main&query=chain.info');
+          ? sseClient(port, '/api/stream?sourceId=btc-main&query=logs')
+          : sseClient(port, '/api/stream?sourceId=btc-main&query=node.info');
       if (i < SLOW) {
         client.socket.pause();
         slow.push(client.socket);

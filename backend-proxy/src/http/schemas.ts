@@ -1,6 +1,6 @@
 // Request shapes of the proxy API, validated at the edge. Limits keep a single request from
 // asking for unbounded work.
-import { ALL_QUERY_NAMES, SOURCE_KINDS } from '@nodescope/shared';
+import { SOURCE_KINDS } from '@nodescope/shared';
 import { z } from 'zod';
 
 const paramValue = z.union([
@@ -96,8 +96,6 @@ export const streamSpecsSchema = z
   .min(1, 'at least one stream')
   .max(MAX_STREAMS_PER_CONNECTION, `at most ${MAX_STREAMS_PER_CONNECTION} streams per connection`)
   .refine((specs) => new Set(specs.map((s) => s.key)).size === specs.length, 'stream keys must be unique');
-
-export const KNOWN_QUERY_NAMES = new Set(ALL_QUERY_NAMES);
 
 export function zodMessage(error: z.ZodError, prefix: string): string {
   return error.issues

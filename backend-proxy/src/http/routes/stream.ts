@@ -12,7 +12,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { own, ownNames } from '../../core/lookup.js';
-import type { QueryInput, Source, StreamSubscribe } from '../../sources/types.js';
+import { checkParams } from '../../sources/catalog.js';
+import { QueryInputError, type QueryInput, type Source, type StreamSubscribe } from '../../sources/types.js';
 import { HttpError } from '../errors.js';
 import { paramsSchema, streamQuerySchema, streamSpecsSchema, zodMessage } from '../schemas.js';
 import { StreamHub, topicKey } from '../streamHub.js';
@@ -40,15 +41,20 @@ function parseJson(text: string, field: string): unknown {
   }
 }
 
-/** The source's stream for a spec, or the reason there is none (said to the client). */
-function resolve(sources: ReadonlyMap<string, Source>, spec: Spec): { error: string } | { subscribe: StreamSubscribe } {
+/** The source's stream for a spec and its params parsed by the catalog, or the reason there is none (said to the client). */
+function resolve(sources: ReadonlyMap<string, Source>, spec: Spec): { error: string; badParams?: true } | { subscribe: StreamSubscribe; params: QueryInput['params'] } {
   const source = sources.get(spec.sourceId);
   if (!source) return { error: `unknown source "${spec.sourceId}"` };
   const subscribe = own(source.streams, spec.query);
   if (!subscribe) {
     return { error: `source "${spec.sourceId}" cannot stream "${spec.query}"; it streams: ${ownNames(source.streams).join(', ') || 'none'}` };
   }
-  return { subscribe };
+  try {
+    return { subscribe, params: checkParams(source.kind, spec.query, spec.params) };
+  } catch (error) {
+    if (error instanceof QueryInputError) return { error: error.message, badParams: true };
+    throw error;
+  }
 }
 
 export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, Source>, options: StreamRouteOptions): StreamHub {
@@ -83,7 +89,7 @@ export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, 
     const streams = specs.map((spec) => ({ spec, found: resolve(sources, spec) }));
     const single = streams[0]!;
     if (!multiplexed && 'error' in single.found) {
-      const field = sources.has(single.spec.sourceId) ? 'query.query' : 'query.sourceId';
+      const field = single.found.badParams ? 'query.params' : sources.has(single.spec.sourceId) ? 'query.query' : 'query.sourceId';
       throw new HttpError(400, `${field}: ${single.found.error}`);
     }
 
@@ -132,7 +138,7 @@ export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, 
       const suffix = multiplexed ? '}' : '';
       try {
         leaves.push(
-          hub.follow(topicKey(spec.sourceId, spec.query, spec.params), found.subscribe, spec.params, (frameJson) =>
+          hub.follow(topicKey(spec.sourceId, spec.query, found.params), found.subscribe, found.params, (frameJson) =>
             write(`id: ${++seq}\nevent: frame\ndata: ${prefix}${frameJson}${suffix}\n\n`)
           )
         );
