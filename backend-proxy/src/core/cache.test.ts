@@ -32,6 +32,24 @@ describe('CoalescingCache', () => {
     expect(cache.stats.hits).toBe(1);
   });
 
+  it('peek gives a fresh value only, never loads, never joins a load, and counts nothing', async () => {
+    let now = 0;
+    const cache = new CoalescingCache(100, () => now);
+    expect(cache.peek('k')).toBeUndefined();
+    let release!: (v: number) => void;
+    const loading = cache.get('k', 1_000, () => new Promise<number>((resolve) => (release = resolve)));
+    expect(cache.peek('k')).toBeUndefined(); // in flight: not a value yet
+    release(7);
+    await loading;
+    expect(cache.peek('k')).toBe(7);
+    now = 1_000;
+    expect(cache.peek('k')).toBeUndefined(); // expired
+    expect(cache.stats).toEqual({ hits: 0, misses: 1, coalesced: 0 });
+    cache.hit(2);
+    expect(cache.stats.hits).toBe(2);
+    expect(new CoalescingCache(10, () => 0, false).peek('k')).toBeUndefined();
+  });
+
   it('does not cache failures', async () => {
     const cache = new CoalescingCache();
     await expect(cache.get('k', 1_000, () => Promise.reject(new Error('down')))).rejects.toThrow('down');

@@ -60,6 +60,18 @@ export class CoalescingCache {
     return promise;
   }
 
+  /** A fresh cached value, else undefined: nothing loads, nothing waits, nothing is counted (see hit). */
+  peek<T>(key: string): T | undefined {
+    if (!this.enabled) return undefined;
+    const entry = this.entries.get(key);
+    return entry && entry.expires > this.now() ? (entry.value as T) : undefined;
+  }
+
+  /** Counts hits served from peek(). */
+  hit(count = 1): void {
+    this.stats.hits += count;
+  }
+
   set(key: string, value: unknown, ttlMs: number): void {
     // keys carry the query range, so each dashboard refresh adds one: expired entries must go
     // on time, not only when the cache is full (a soak showed RSS +59 % in 10 min otherwise)

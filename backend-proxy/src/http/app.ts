@@ -115,23 +115,27 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
   // `/x/../api/query` or an absolute-form `http://h/api/query` get no further than `/api/query`
   // would; an unmatched path needs the key too, so a scan learns nothing without it.
   const apiKeyDigest = config.server.apiKey ? digest(config.server.apiKey) : null;
-  app.addHook('onRequest', async (request) => {
-    if (!apiKeyDigest) return;
+  // both hooks take fastify's callback form: no promise per request (a cached query is ~40 µs)
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!apiKeyDigest) return done();
     const route = request.routeOptions.url;
-    if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
+    if (route !== undefined && PUBLIC_ROUTES.has(route)) return done();
     const header = request.headers.authorization;
-    if (!header) throw new HttpError(401, 'missing header "Authorization: Bearer <apiKey>"');
+    if (!header) return done(new HttpError(401, 'missing header "Authorization: Bearer <apiKey>"'));
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match || !timingSafeEqual(digest(match[1]!.trim()), apiKeyDigest)) throw new HttpError(401, 'invalid API key');
+    if (!match || !timingSafeEqual(digest(match[1]!.trim()), apiKeyDigest)) return done(new HttpError(401, 'invalid API key'));
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
-    if (!logger.isLevelEnabled(level)) return;
-    logger[level](
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request'
-    );
+    if (logger.isLevelEnabled(level)) {
+      logger[level](
+        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request'
+      );
+    }
+    done();
   });
 
   // Secrets are scrubbed where upstream data leaves (query results, variables, annotations,

@@ -77,49 +77,84 @@ export interface QueryOutcome {
   json: string;
 }
 
-/** Runs the queries and returns each result as JSON text (what /api/query sends). */
-export async function runQueriesJson(body: QueryRequestBody, deps: QueryRunnerDeps): Promise<QueryOutcome[]> {
+/** The range, resolution and cache key of each query of a request. */
+function plan(body: QueryRequestBody, deps: QueryRunnerDeps) {
   const resolved = resolveQueries(body, deps.sources);
   const now = deps.now();
   const range = body.range ?? { from: now - DEFAULT_RANGE_MS, to: now };
   const maxDataPoints = body.maxDataPoints ?? 1_000;
   const intervalMs = body.intervalMs ?? Math.max(1_000, Math.round((range.to - range.from) / maxDataPoints));
+  return resolved.map(({ query, source, handler }) => {
+    const input: QueryInput = { params: query.params ?? {}, range, intervalMs, maxDataPoints };
+    // the key rounds the range to whole seconds so dashboards refreshed together share a result
+    const key = JSON.stringify([
+      source.id,
+      query.query,
+      input.params,
+      Math.floor(range.from / 1_000),
+      Math.floor(range.to / 1_000),
+      intervalMs,
+      maxDataPoints,
+    ]);
+    return { query, source, handler, input, key };
+  });
+}
+
+/** A cached result's JSON for one refId, written once per result and refId. */
+function cachedJson(cached: CachedResult, refIdAsked: string, deps: QueryRunnerDeps): string {
+  if (cached.json === undefined) {
+    const json = JSON.stringify({
+      frames: cached.frames.map((frame) => ({ ...frame, schema: { ...frame.schema, refId: REF_ID } })),
+      status: 200,
+    });
+    // frames are upstream data; the refId (request input) is put in after scrubbing
+    cached.json = deps.scrub ? deps.scrub(json) : json;
+  }
+  cached.byRefId ??= new Map();
+  let json = cached.byRefId.get(refIdAsked);
+  if (json === undefined) {
+    const refId = JSON.stringify(refIdAsked);
+    json = cached.json.replace(REF_ID_MARK, () => refId);
+    if (cached.byRefId.size < MAX_REF_IDS_KEPT) cached.byRefId.set(refIdAsked, json);
+  }
+  return json;
+}
+
+/**
+ * The outcomes when every query of the request has a fresh cached result, else undefined: the
+ * common case of dashboards refreshed together, answered without a promise, an async context
+ * or a budget (nothing reaches an upstream). Validation and scrubbing are the same as below.
+ */
+export function cachedQueriesJson(body: QueryRequestBody, deps: QueryRunnerDeps): QueryOutcome[] | undefined {
+  const planned = plan(body, deps);
+  const hits: CachedResult[] = [];
+  for (const { key } of planned) {
+    const cached = deps.cache.peek<CachedResult>(key);
+    if (cached === undefined) return undefined;
+    hits.push(cached);
+  }
+  deps.cache.hit(hits.length);
+  return planned.map(({ query, source }, i) => {
+    const stop = deps.self.queryDuration.startTimer({ source: source.id, query: query.query });
+    const json = cachedJson(hits[i]!, query.refId, deps);
+    stop();
+    return { refId: query.refId, status: 200, json };
+  });
+}
+
+/** Runs the queries and returns each result as JSON text (what /api/query sends). */
+export async function runQueriesJson(body: QueryRequestBody, deps: QueryRunnerDeps): Promise<QueryOutcome[]> {
+  const planned = plan(body, deps);
   const budget = new UpstreamBudget(deps.upstreamBudget ?? Number.POSITIVE_INFINITY);
 
   return withBudget(budget, () => Promise.all(
-    resolved.map(async ({ query, source, handler }): Promise<QueryOutcome> => {
-      const input: QueryInput = { params: query.params ?? {}, range, intervalMs, maxDataPoints };
-      // the key rounds the range to whole seconds so dashboards refreshed together share a result
-      const key = JSON.stringify([
-        source.id,
-        query.query,
-        input.params,
-        Math.floor(range.from / 1_000),
-        Math.floor(range.to / 1_000),
-        intervalMs,
-        maxDataPoints,
-      ]);
+    planned.map(async ({ query, source, handler, input, key }): Promise<QueryOutcome> => {
       const stop = deps.self.queryDuration.startTimer({ source: source.id, query: query.query });
       try {
         const cached = await deps.cache.get<CachedResult>(key, deps.cacheTtlMs, async () => ({
           frames: await handler(input),
         }));
-        if (cached.json === undefined) {
-          const json = JSON.stringify({
-            frames: cached.frames.map((frame) => ({ ...frame, schema: { ...frame.schema, refId: REF_ID } })),
-            status: 200,
-          });
-          // frames are upstream data; the refId (request input) is put in after scrubbing
-          cached.json = deps.scrub ? deps.scrub(json) : json;
-        }
-        cached.byRefId ??= new Map();
-        let json = cached.byRefId.get(query.refId);
-        if (json === undefined) {
-          const refId = JSON.stringify(query.refId);
-          json = cached.json.replace(REF_ID_MARK, () => refId);
-          if (cached.byRefId.size < MAX_REF_IDS_KEPT) cached.byRefId.set(query.refId, json);
-        }
-        return { refId: query.refId, status: 200, json };
+        return { refId: query.refId, status: 200, json: cachedJson(cached, query.refId, deps) };
       } catch (error) {
         deps.self.queryErrors.inc({ source: source.id, query: query.query });
         if (!(error instanceof QueryInputError) && !(error instanceof BudgetExceededError)) deps.onError?.(error, source.id, query.query);

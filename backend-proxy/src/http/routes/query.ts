@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors.js';
-import { resultsJson, runQueriesJson, type QueryRunnerDeps } from '../queryRunner.js';
+import { cachedQueriesJson, resultsJson, runQueriesJson, type QueryRunnerDeps } from '../queryRunner.js';
 import { queryRequestSchema, zodMessage } from '../schemas.js';
 
 export function queryRoutes(app: FastifyInstance, deps: QueryRunnerDeps & { maxQueries: number }): void {
@@ -10,7 +10,7 @@ export function queryRoutes(app: FastifyInstance, deps: QueryRunnerDeps & { maxQ
     if (parsed.data.queries.length > deps.maxQueries) {
       throw new HttpError(400, `body.queries: at most ${deps.maxQueries} queries per request`);
     }
-    const outcomes = await runQueriesJson(parsed.data, deps);
+    const outcomes = cachedQueriesJson(parsed.data, deps) ?? (await runQueriesJson(parsed.data, deps));
     // all queries rejected for their params: the request itself was bad
     if (outcomes.every((o) => o.status === 400)) reply.code(400);
     // written here, not by fastify: a cached result's JSON is reused across requests
