@@ -14,10 +14,15 @@ export interface ProxyProcess {
   stop(): Promise<void>;
 }
 
-export async function startProxyProcess(config: unknown, dir: string, name: string): Promise<ProxyProcess> {
+export async function startProxyProcess(config: unknown, dir: string, name: string, nodeArgs: string[] = []): Promise<ProxyProcess> {
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, stringify(config));
-  const child = spawn(process.execPath, [CLI, '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return startServerProcess([...nodeArgs, CLI, '--config', file], name);
+}
+
+/** Any Node script that prints `listening on <url>` once it listens (the proxy, the bare baseline). */
+export async function startServerProcess(args: string[], name: string): Promise<ProxyProcess> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`proxy ${name} did not start in 20 s:\n${output}`)), 20_000);

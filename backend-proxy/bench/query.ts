@@ -1,21 +1,28 @@
-// /api/query throughput and latency with the cache on, beside the same proxy with every cache
-// and all coalescing off (each request reaching bitcoind), and how many RPC calls 100 identical
-// concurrent queries cause. Load comes from wrk when installed (`apt-get install wrk`), else from
-// autocannon in this process; the proxy runs alone in its own process, the bitcoind simulator in
-// this one.
+// /api/query throughput and latency with the cache on, beside two baselines in the same run:
+// - a bare fastify route answering the same bytes (bench/bareServer.ts, its own process): the
+//   ceiling of a Node server on this machine; rounds alternate between the two at c=64 so both
+//   see the same load from whatever else runs on the machine;
+// - the same proxy with every cache and all coalescing off (each request reaching bitcoind);
+// and how many RPC calls 100 identical concurrent queries cause. Load comes from wrk (Debian's
+// `wrk`, C, one thread, installed by scripts/system-deps.sh): without it the bench is skipped
+// with a message, since a JS load generator on 2 cores measures itself as much as the proxy.
+// The proxy and the baseline each run alone in their own process, the bitcoind simulator in this one.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { fileURLToPath } from 'node:url';
 import { startBitcoinSimulator } from '../src/simulators/bitcoin/index.js';
 import { ratio, type BenchResult } from './lib.js';
-import { startProxyProcess } from './proxyProcess.js';
+import { startProxyProcess, startServerProcess } from './proxyProcess.js';
 
 const API_KEY = 'bench-api-key-0123456789';
 const CONCURRENCY = [1, 16, 64] as const;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** alternating proxy / bare rounds at c=64 */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BARE_SERVER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './bareServer.ts' : './bareServer.js', import.meta.url));
 
 interface LoadFigures {
   connections: number;
@@ -25,31 +32,8 @@ interface LoadFigures {
   errors: number;
 }
 
-/** wrk (Debian's `wrk`, C, one thread) when installed: it leaves the proxy far more of the 2nd core than autocannon's JS. */
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((path) => existsSync(path)) ?? null;
-export const LOAD_GENERATOR = WRK ? 'wrk 1 thread' : 'autocannon (in the bench process)';
-
-async function load(url: string, body: string, connections: number): Promise<LoadFigures> {
-  return WRK ? loadWithWrk(WRK, url, body, connections) : loadWithAutocannon(url, body, connections);
-}
-
-async function loadWithAutocannon(url: string, body: string, connections: number): Promise<LoadFigures> {
-  const result = await autocannon({
-    url: `${url}/api/query`,
-    method: 'POST',
-    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-    body,
-    connections,
-    duration: SECONDS,
-  });
-  return {
-    connections,
-    rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
-  };
-}
+export const LOAD_GENERATOR = 'wrk 1 thread';
 
 /** `12.34ms` / `850.00us` / `1.20s` -> ms */
 function wrkMs(text: string | undefined): number {
@@ -107,6 +91,12 @@ async function settled(count: () => number): Promise<void> {
 }
 
 export async function runQueryBench(): Promise<BenchResult[]> {
+  if (!WRK) {
+    console.log('query bench skipped: wrk is not installed (run scripts/system-deps.sh as root, or apt-get install wrk)');
+    return [];
+  }
+  const wrk = WRK;
+  const load = (url: string, body: string, connections: number) => loadWithWrk(wrk, url, body, connections);
   const dir = await mkdtemp(join(tmpdir(), 'nodescope-bench-'));
   const simulator = await startBitcoinSimulator({ network: 'regtest', initialMempool: 2_000, seed: 7 });
   const proxyConfig = (cache: 'on' | 'off') => ({
@@ -129,9 +119,13 @@ export async function runQueryBench(): Promise<BenchResult[]> {
   });
   const figures: Record<'on' | 'off', LoadFigures[]> = { on: [], off: [] };
   const coalesced: Record<'on' | 'off', number> = { on: 0, off: 0 };
+  const rounds: Array<{ proxy: LoadFigures; bare: LoadFigures }> = [];
+  let responseBytes = 0;
+  // e.g. BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the proxy under load
+  const nodeArgs = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   try {
     for (const mode of ['on', 'off'] as const) {
-      const proxy = await startProxyProcess(proxyConfig(mode), dir, `proxy-cache-${mode}`);
+      const proxy = await startProxyProcess(proxyConfig(mode), dir, `proxy-cache-${mode}`, nodeArgs);
       try {
         // 100 identical concurrent queries once start-up polling has settled: how many RPC
         // calls reach bitcoind
@@ -148,6 +142,27 @@ export async function runQueryBench(): Promise<BenchResult[]> {
         );
         coalesced[mode] = simulator.received.length - before;
         for (const connections of CONCURRENCY) figures[mode].push(await load(proxy.url, body, connections));
+        if (mode === 'on') {
+          // the same bytes from a bare fastify route, rounds alternating with the proxy's
+          const reply = await fetch(`${proxy.url}/api/query`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+            body,
+          });
+          const bytes = Buffer.from(await reply.arrayBuffer());
+          responseBytes = bytes.length;
+          const bare = await startServerProcess([BARE_SERVER, bytes.toString('base64'), reply.headers.get('content-type') ?? ''], 'bare fastify');
+          try {
+            const check = await fetch(`${bare.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+            if (!bytes.equals(Buffer.from(await check.arrayBuffer()))) throw new Error('the bare route does not answer the same bytes');
+            for (let round = 0; round < ROUNDS; round++) {
+              const bareFigures = await load(bare.url, body, 64);
+              rounds.push({ bare: bareFigures, proxy: await load(proxy.url, body, 64) });
+            }
+          } finally {
+            await bare.stop();
+          }
+        }
       } finally {
         await proxy.stop();
       }
@@ -161,8 +176,31 @@ export async function runQueryBench(): Promise<BenchResult[]> {
     (['on', 'off'] as const).map((mode) => [mode === 'on' ? 'cached' : 'uncached', figures[mode]])
   );
   const at64 = (mode: 'on' | 'off') => figures[mode].find((f) => f.connections === 64)!;
+  const sum = (pick: (r: { proxy: LoadFigures; bare: LoadFigures }) => number) => rounds.reduce((n, r) => n + pick(r), 0);
+  const proxyRps = sum((r) => r.proxy.rps) / rounds.length;
+  const bareRps = sum((r) => r.bare.rps) / rounds.length;
+  const proxyP99 = [...rounds.map((r) => r.proxy.p99)].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
+  const bareP99 = [...rounds.map((r) => r.bare.p99)].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
+  const loadAverage = loadavg().map((l) => Number(l.toFixed(2)));
   // chain.info is one batch of two methods (getblockchaininfo + getnetworkhashps)
   return [
+    {
+      name: 'query.cached_vs_bare_fastify',
+      value: Math.round(proxyRps),
+      unit: 'req/s',
+      goal: '>= 0.7x a bare fastify route answering the same bytes, c=64; p99 <= 2 ms',
+      baseline: { what: 'bare fastify route, same response bytes, own process', value: Math.round(bareRps) },
+      ratio: ratio(proxyRps, bareRps, false),
+      details: {
+        loadGenerator: LOAD_GENERATOR,
+        seconds: SECONDS,
+        responseBytes,
+        proxyP99MedianMs: proxyP99,
+        bareP99MedianMs: bareP99,
+        rounds,
+        loadAverage,
+      },
+    },
     {
       name: 'query.cached_p99_ms',
       value: at64('on').p99,
