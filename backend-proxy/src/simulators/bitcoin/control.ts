@@ -7,7 +7,7 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-const FAULT_KINDS = new Set(['down', 'slow', 'warmup', 'workQueue', 'zmqSilent', 'zmqDrop']);
+const FAULT_KINDS = new Set(['down', 'slow', 'warmup', 'workQueue', 'zmqSilent', 'zmqDrop', 'clockSkew']);
 
 /** parse a fault body: {"kind":"slow","delayMs":500}, {"kind":null} or {} clears */
 export function parseFault(body: unknown): BitcoinFault | null {
@@ -23,6 +23,10 @@ export function parseFault(body: unknown): BitcoinFault | null {
   if (raw.kind === 'zmqDrop') {
     if (typeof raw.count !== 'number' || raw.count < 1) throw new Error('zmqDrop needs count >= 1');
     return { kind: 'zmqDrop', count: raw.count };
+  }
+  if (raw.kind === 'clockSkew') {
+    if (typeof raw.seconds !== 'number' || !Number.isInteger(raw.seconds)) throw new Error('clockSkew needs whole seconds');
+    return { kind: 'clockSkew', seconds: raw.seconds };
   }
   if (raw.kind === 'warmup')
     return typeof raw.message === 'string' ? { kind: 'warmup', message: raw.message } : { kind: 'warmup' };

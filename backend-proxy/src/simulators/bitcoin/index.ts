@@ -59,7 +59,9 @@ export type BitcoinFault =
   | { kind: 'warmup'; message?: string }
   | { kind: 'workQueue' }
   | { kind: 'zmqSilent' }
-  | { kind: 'zmqDrop'; count: number };
+  | { kind: 'zmqDrop'; count: number }
+  /** this host's clock off by `seconds` (peers' time − ours, as Core measures it): getnetworkinfo/getpeerinfo timeoffset */
+  | { kind: 'clockSkew'; seconds: number };
 
 export interface MempoolEntrySnapshot {
   vsize: number;
@@ -165,6 +167,7 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
       return first === null ? 0 : Math.min(1008, Math.floor((node.tipHeight() - first) / 2));
     },
     nowMs: now,
+    timeOffset: () => (fault?.kind === 'clockSkew' ? fault.seconds : 0),
   };
 
   const writeCookie = async () => {

@@ -20,6 +20,8 @@ export interface RpcContext {
   /** the fee estimator's MaxUsableEstimate(): 0 = nothing recorded yet */
   feeMaxTarget: () => number;
   nowMs: () => number;
+  /** every peer's clock minus ours, seconds (the clockSkew fault) */
+  timeOffset: () => number;
 }
 
 type ArgType = 'number' | 'string' | 'bool' | 'array' | 'object' | 'hash_or_height' | 'verbosity';
@@ -644,6 +646,18 @@ function blockchainInfo(ctx: RpcContext): Record<string, unknown> {
 /** getnetworkinfo (net.cpp:620); networks as GetNetworksInfo, bitcoin/bitcoin@a05987d:src/rpc/net.cpp:599 */
 function networkInfo(ctx: RpcContext): Record<string, unknown> {
   const inbound = ctx.peers.filter((p) => p.inbound).length;
+  // peerman's median_outbound_time_offset (bitcoin/bitcoin@81405fc7:src/rpc/net.cpp:718): the
+  // median of the outbound peers' offsets, 0 with fewer than 5 of them (src/node/timeoffsets.cpp:39);
+  // every simulated peer sees the same offset, so the median is it
+  const outbound = ctx.peers.length - inbound;
+  const timeoffset = outbound >= 5 ? ctx.timeOffset() : 0;
+  // beyond WARN_THRESHOLD (10 min, src/node/timeoffsets.h:27) Core sets CLOCK_OUT_OF_SYNC with this text (timeoffsets.cpp:50-62)
+  const warnings =
+    Math.abs(timeoffset) > 600
+      ? [
+          "Your computer's date and time appear to be more than 10 minutes out of sync with the network, this may lead to consensus failure. After you've confirmed your computer's clock, this message should no longer appear when you restart your node. Without a restart, it should stop showing automatically after you've connected to a sufficient number of new outbound peers, which may take some time. You can inspect the `timeoffset` field of the `getpeerinfo` and `getnetworkinfo` RPC methods to get more info.",
+        ]
+      : [];
   const reach = (name: string, proxy = '') => ({
     name,
     limited: false,
@@ -658,7 +672,7 @@ function networkInfo(ctx: RpcContext): Record<string, unknown> {
     localservices: '0000000000000c09',
     localservicesnames: ['NETWORK', 'WITNESS', 'NETWORK_LIMITED', 'P2P_V2'],
     localrelay: true,
-    timeoffset: 0,
+    timeoffset,
     connections: ctx.peers.length,
     connections_in: inbound,
     connections_out: ctx.peers.length - inbound,
@@ -669,7 +683,7 @@ function networkInfo(ctx: RpcContext): Record<string, unknown> {
     localaddresses: [
       { address: `${new Rng(subSeed(ctx.node.seed, 0x0ca1)).base32(56)}.onion`, port: ctx.params.p2pPort, score: 4 },
     ],
-    warnings: [],
+    warnings,
   };
 }
 
@@ -716,7 +730,7 @@ function peerInfo(peer: SimPeer, ctx: RpcContext): Record<string, unknown> {
     bytessent: traffic.bytessent,
     bytesrecv: traffic.bytesrecv,
     conntime: peer.conntime,
-    timeoffset: 0,
+    timeoffset: ctx.timeOffset(),
     pingtime: ping,
     minping: Math.round(peer.basePingMs * 850) / 1e6,
     version: peer.version,

@@ -176,6 +176,8 @@ function health(rpcHealth: UpstreamHealth, state: BitcoinState, electrum: Electr
   if (state.networkMismatch) {
     others.network = { status: 'degraded', message: state.networkMismatch, lastSuccess: main.lastSuccess };
   }
+  const clock = state.clockHealth();
+  if (clock) others.clock = clock;
   return combineHealth(main, others);
 }
 

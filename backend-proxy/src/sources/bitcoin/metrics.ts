@@ -88,6 +88,12 @@ export class BitcoinMetrics {
       sizeOnDisk: gauge('bitcoin_size_on_disk', 'Estimated size of the block and undo files'),
       verificationProgress: gauge('bitcoin_verification_progress', 'Estimate of verification progress [0..1]'),
       rpcActive: gauge('bitcoin_rpc_active', 'Number of RPC calls being processed'),
+      // nodescope's own (the exporter has neither): host health read through bitcoind
+      timeOffset: gauge('bitcoin_timeoffset_seconds', "getnetworkinfo timeoffset: median offset of outbound peers' clocks from the node's, seconds"),
+      sizeOnDiskGrowth: gauge(
+        'bitcoin_size_on_disk_growth_bytes_per_second',
+        'Growth of size_on_disk, least squares over the last 24 hours of samples'
+      ),
     };
     this.banCreated = factory.gauge('bitcoin_ban_created', 'Time the ban was created', ['address', 'reason']);
     this.bannedUntil = factory.gauge('bitcoin_banned_until', 'Time the ban expires', ['address', 'reason']);
@@ -171,6 +177,7 @@ export class BitcoinMetrics {
     this.set('connOut', info.connections_out);
     this.set('serverVersion', info.version);
     this.set('protocolVersion', info.protocolversion);
+    this.set('timeOffset', info.timeoffset);
     const warnings = Array.isArray(info.warnings) ? info.warnings.length > 0 : Boolean(info.warnings);
     if (warnings) this.warnings.inc(this.labels);
   }
@@ -186,6 +193,12 @@ export class BitcoinMetrics {
   netTotals(totals: NetTotals): void {
     this.set('bytesRecv', totals.totalbytesrecv);
     this.set('bytesSent', totals.totalbytessent);
+  }
+
+  /** null: too little history for a trend (the series is removed rather than left stale) */
+  sizeOnDiskGrowth(bytesPerSecond: number | null): void {
+    if (bytesPerSecond === null) this.g.sizeOnDiskGrowth!.remove(this.labels);
+    else this.set('sizeOnDiskGrowth', bytesPerSecond);
   }
 
   uptime(seconds: number): void {

@@ -35,6 +35,8 @@ export interface NetworkInfo {
   connections_in?: number;
   connections_out?: number;
   networkactive: boolean;
+  /** median offset of the outbound peers' clocks from ours, whole seconds; 0 with fewer than 5 (Core 27+) */
+  timeoffset?: number;
   warnings: string | string[];
 }
 

@@ -2,6 +2,7 @@
 // loops that fill the history rings and metrics, and tip tracking (new blocks, reorgs).
 import type { Logger } from 'pino';
 import type { SourceContext } from '../../core/context.js';
+import { linearTrend, type SizeSample } from '../../core/diskTrend.js';
 import type { HistoryRing } from '../../core/history.js';
 import { BlockStatsMemo } from './blockStats.js';
 import type { BitcoinRpc } from './client.js';
@@ -68,7 +69,13 @@ export interface BitcoinRings {
   blocks: HistoryRing<BlockRecord>;
   reorgs: HistoryRing<ReorgRecord>;
   histogram: HistoryRing<HistogramRow>;
+  /** size_on_disk at most once a minute: its growth where the proxy cannot statfs the datadir */
+  sizeOnDisk: HistoryRing<SizeSample>;
 }
+
+/** size_on_disk samples: one a minute, fitted over a day. */
+const SIZE_SAMPLE_MS = 60_000;
+const SIZE_TREND_MS = 24 * 3_600_000;
 
 /** chain/mempool: a fast poll read them; block: the tip moved; live: the compact mempool changed */
 export type TickEvent = 'chain' | 'mempool' | 'block' | 'live';
@@ -103,6 +110,8 @@ export class BitcoinState {
   private lastPollFailed = false;
   /** set when the node's chain is not the configured network */
   networkMismatch: string | null = null;
+  /** getnetworkinfo's timeoffset and when it was read (null before the first answer) */
+  clockOffset: { seconds: number; at: number } | null = null;
   latestChain: { info: BlockchainInfo; at: number } | null = null;
   private readonly listeners = new Set<TickListener>();
   private geoLookup: Promise<GeoLookup | null> | null = null;
@@ -127,6 +136,7 @@ export class BitcoinState {
       blocks: context.history.ring<BlockRecord>(`${id}:blocks`, BLOCKS_KEPT),
       reorgs: context.history.ring<ReorgRecord>(`${id}:reorgs`, 200),
       histogram: context.history.ring<HistogramRow>(`${id}:histogram`, config.histogramSize),
+      sizeOnDisk: context.history.ring<SizeSample>(`${id}:sizeOnDisk`, SIZE_TREND_MS / SIZE_SAMPLE_MS + 1),
     };
     this.log = context.logger; // already bound to source and kind (http/app.ts)
     this.mempool = new MempoolSync({
@@ -345,12 +355,17 @@ export class BitcoinState {
         this.rings.traffic.push({ t: now, recv: t.totalbytesrecv, sent: t.totalbytessent });
         this.metrics.netTotals(t);
       }
-      if (network?.ok) this.metrics.network(network.result as NetworkInfo);
+      if (network?.ok) {
+        const info = network.result as NetworkInfo;
+        this.metrics.network(info);
+        if (typeof info.timeoffset === 'number') this.clockOffset = { seconds: info.timeoffset, at: now };
+      }
       if (uptime?.ok) this.metrics.uptime(uptime.result as number);
       if (chain?.ok) {
         const info = chain.result as BlockchainInfo;
         this.observeChain(info);
         this.metrics.chain(info);
+        this.recordSizeOnDisk(info.size_on_disk, now);
         this.emit('chain');
       }
       this.pollSucceeded();
@@ -413,6 +428,31 @@ export class BitcoinState {
     } catch (error) {
       this.pollFailed(error);
     }
+  }
+
+  private recordSizeOnDisk(bytes: number, now: number): void {
+    const last = this.rings.sizeOnDisk.last();
+    if (!Number.isFinite(bytes) || (last && now - last.t < SIZE_SAMPLE_MS)) return;
+    this.rings.sizeOnDisk.push({ t: now, bytes });
+    this.metrics.sizeOnDiskGrowth(this.sizeOnDiskTrend()?.bytesPerSecond ?? null);
+  }
+
+  /** Growth of size_on_disk over the last day (null until 3 samples over 10 minutes). */
+  sizeOnDiskTrend() {
+    return linearTrend(this.rings.sizeOnDisk.toArray(), SIZE_TREND_MS);
+  }
+
+  /** The `clock` health component: the node's view of its clock against its outbound peers'. */
+  clockHealth(): { status: 'ok' | 'degraded'; message: string; lastSuccess: number | null } | null {
+    if (!this.clockOffset) return null;
+    const { seconds, at } = this.clockOffset;
+    const limit = this.config.maxClockOffsetSeconds;
+    // Core: offset = peer's time − ours, so a positive median means this host's clock is behind
+    const side = seconds > 0 ? 'behind' : 'ahead of';
+    if (Math.abs(seconds) > limit) {
+      return { status: 'degraded', message: `clock ${Math.abs(seconds)} s ${side} the outbound peers' median (limit ${limit} s): check NTP`, lastSuccess: at };
+    }
+    return { status: 'ok', message: `clock offset ${seconds} s from the outbound peers' median`, lastSuccess: at };
   }
 
   private pollSucceeded(): void {
