@@ -26,6 +26,7 @@ import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/
 import { createMiningMetrics } from '../src/sources/cgminer/metrics.js';
 import { FleetPoller } from '../src/sources/cgminer/poller.js';
 import { ratio, type BenchResult } from './lib.js';
+import { LokiPusher } from '../src/outputs/loki.js';
 
 const MINERS = Number(process.env.BENCH_MINERS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 256);
@@ -73,6 +74,7 @@ function benchContext(): SourceContext {
     secrets,
     lookup: () => undefined,
     now: Date.now,
+    openLogPush: (push) => new LokiPusher(push),
   };
 }
 

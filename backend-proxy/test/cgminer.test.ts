@@ -8,7 +8,8 @@ import { startCgminerFleet, type CgminerFleet } from '../src/simulators/cgminer/
 import { sendCommands, CgminerStatusError } from '../src/sources/cgminer/client.js';
 import { PrivilegedCommandError, READ_ONLY_COMMANDS } from '../src/sources/cgminer/commands.js';
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
-import { createCgminerSource, fleetSnapshot, type CgminerSource } from '../src/sources/cgminer/index.js';
+import { fleetOf } from '../src/sources/capabilities.js';
+import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
 import { QueryInputError, UpstreamError, type QueryInput } from '../src/sources/types.js';
 import { createTestContext } from './helpers.js';
 
@@ -135,7 +136,7 @@ describe('cgminer source over TCP', () => {
     const notes = await source.annotations!['miner.status']!({ from: 0, to: Date.now() + 1000 });
     const mine = notes.filter((n) => n.tags.includes(miner.name)).map((n) => n.tags[1]);
     expect(mine).toEqual(expect.arrayContaining(['offline', 'online']));
-    expect(fleetSnapshot(source)!.find((m) => m.name === miner.name)!.status).toBe('online');
+    expect(fleetOf(source)!.miners().find((m) => m.name === miner.name)!.status).toBe('online');
   });
 
   it('hot board, fan 0, reject spike and hashrate drop show in the table and history', async () => {

@@ -13,6 +13,8 @@ import { HistoryStore } from '../src/core/history.js';
 import { createLogger, SecretScrubber } from '../src/core/logger.js';
 import { MetricFactory, selfMetrics } from '../src/core/metrics.js';
 import type { QueryInput, Source } from '../src/sources/types.js';
+import { LokiPusher } from '../src/outputs/loki.js';
+import type { ChainReader } from '../src/sources/capabilities.js';
 
 /** A pino destination that keeps every line, so tests can scan logs for secrets. */
 export class LogCapture implements DestinationStream {
@@ -53,6 +55,7 @@ export function createTestContext(options: { historyFile?: string; level?: strin
     secrets,
     lookup: (id) => sources.get(id),
     now: options.now ?? Date.now,
+    openLogPush: (push) => new LokiPusher(push),
     logs,
     sources,
   };
@@ -129,4 +132,30 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
 export async function tempDir(prefix = 'nodescope-test-'): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A bitcoin source as other sources see it (sources/capabilities.ts ChainReader): stacks and
+ * lightning read its tip height, profitability its difficulty and fees. Unset calls throw.
+ */
+export function bitcoinStandIn(id: string, chain: Partial<ChainReader>): Source {
+  const missing = (what: string) => () => {
+    throw new Error(`stand-in ${id}: no ${what}`);
+  };
+  return {
+    id,
+    kind: 'bitcoin',
+    name: id,
+    queries: {},
+    provides: {
+      chain: {
+        tip: chain.tip ?? (async () => missing('tip')()),
+        recentBlockFees: chain.recentBlockFees ?? (async () => missing('recentBlockFees')()),
+        projectedBlockFees: chain.projectedBlockFees ?? missing('projectedBlockFees'),
+      },
+    },
+    health: () => ({ status: 'ok', message: 'ok', lastSuccess: null }),
+    start: async () => undefined,
+    stop: async () => undefined,
+  };
 }

@@ -4,7 +4,6 @@
 // rune kept out of every answer. Expected values are worked out by hand from the simulator's
 // scenario (src/simulators/lightning/index.ts defaultChannels and forwards), whose shapes follow
 // lnrpc/lightning.proto and Core Lightning's doc/schemas (see there and model.test.ts).
-import { toFrame } from '@nodescope/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ClnRestClient, LndRestClient } from '../src/sources/lightning/client.js';
 import { lightningConfigSchema } from '../src/sources/lightning/config.js';
@@ -16,6 +15,7 @@ import {
 } from '../src/simulators/lightning/index.js';
 import type { Source } from '../src/sources/types.js';
 import {
+  bitcoinStandIn,
   cleanupAfterEach,
   createClockedContext,
   firstValue,
@@ -62,19 +62,9 @@ const column = (
   name: string
 ) => frame!.data.values[frame!.schema.fields.findIndex((f) => f.name === name)]!;
 
-/** A bitcoin source stand-in answering chain.info with a height, for the bitcoinSource comparison. */
+/** A bitcoin source stand-in whose chain tip has a height, for the bitcoinSource comparison. */
 function fakeBitcoin(height: () => number): Source {
-  return {
-    id: 'btc',
-    kind: 'bitcoin',
-    name: 'btc',
-    queries: {
-      'chain.info': async () => [toFrame('chain.info', [{ name: 'blocks', type: 'number', values: [height()] }])],
-    },
-    health: () => ({ status: 'ok', message: 'ok', lastSuccess: null }),
-    start: async () => undefined,
-    stop: async () => undefined,
-  };
+  return bitcoinStandIn('btc', { tip: async () => ({ height: height(), difficulty: 1 }) });
 }
 
 beforeEach(() => {

@@ -8,14 +8,15 @@ import { startMarketSimulator, type MarketApi, type MarketSimulator } from '../s
 import { startCgminerFleet, type CgminerFleet } from '../src/simulators/cgminer/fleet.js';
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
-import { chainInfoFrames, projectedBlocksFrame, recentBlocksFrame } from '../src/sources/bitcoin/frames.js';
+import { projectedFeesBtc } from '../src/sources/bitcoin/model.js';
+import type { FleetMinerView } from '../src/sources/capabilities.js';
 import { startBitcoinSimulator } from '../src/simulators/bitcoin/index.js';
 import { bitcoinConfigSchema } from '../src/sources/bitcoin/config.js';
 import { createBitcoinSource } from '../src/sources/bitcoin/index.js';
 import { profitabilityConfigSchema } from '../src/sources/profitability/config.js';
 import { createProfitabilitySource } from '../src/sources/profitability/index.js';
 import { QueryInputError, type QueryInput, type Source } from '../src/sources/types.js';
-import { createTestContext, waitFor } from './helpers.js';
+import { bitcoinStandIn, createTestContext, waitFor } from './helpers.js';
 import { plainBlocks, plainRates } from './plainMempool.js';
 
 const MIN = 60_000;
@@ -120,35 +121,18 @@ describe('price: CoinGecko, then CoinCap, 5-minute cache, stale when all fail', 
 
 describe('difficulty: own bitcoin source, then mempool.space, then blockchain.info, 30-minute cache', () => {
   function fakeNode(options: { fail?: boolean } = {}): Source {
-    // frames built by the bitcoin source's own frames.ts, as its chain.info / blocks.recent return them
-    const chain = chainInfoFrames([
-      {
-        time: 1, chain: 'main', blocks: 870_100, headers: 870_100, bestBlockHash: '00'.repeat(32), verificationProgress: 1,
-        initialBlockDownload: false, sizeOnDisk: 1, pruned: false, difficulty: 2e14, networkHashps: 1, warnings: '', tipTime: 1, tipAgeSeconds: 1,
+    // the tip and fees as the bitcoin source's chain reader gives them (getblockchaininfo blocks
+    // and difficulty; getblockstats totalfee in BTC)
+    return bitcoinStandIn('btc', {
+      tip: async () => {
+        if (options.fail) throw new Error('rpc down');
+        return { height: 870_100, difficulty: 2e14 };
       },
-    ]);
-    const blocks = recentBlocksFrame(
-      [0.1, 0.2, 0.3].map((fees, i) => ({
-        height: 870_098 + i, hash: 'h', time: i, txCount: 1, size: 1, weight: 1, totalFeesBtc: fees, avgFeeRate: 1,
-        feeRatePercentiles: [1, 1, 1, 1, 1] as [number, number, number, number, number],
-      }))
-    );
-    return {
-      id: 'btc', kind: 'bitcoin', name: 'btc',
-      queries: {
-        'chain.info': async () => {
-          if (options.fail) throw new Error('rpc down');
-          return [chain];
-        },
-        'blocks.recent': async (q) => {
-          expect(q.params.count).toBe(144);
-          return [blocks];
-        },
+      recentBlockFees: async (count) => {
+        expect(count).toBe(144);
+        return [0.1, 0.2, 0.3];
       },
-      health: () => ({ status: 'ok', message: '', lastSuccess: null }),
-      start: async () => undefined,
-      stop: async () => undefined,
-    };
+    });
   }
 
   it('the own node first: difficulty, height and average fees of its recent blocks', async () => {
@@ -344,12 +328,13 @@ it('config: fields as the README shows them, with defaults', () => {
 
 // the fleet as one online 100 TH/s, 3250 W machine (the worked example), read the way
 // fleetSnapshot reads a cgminer source: its fleet.miners()
+/** A cgminer source as profitability reads it: a fleet (capabilities.ts FleetReader) of one miner. */
 function oneMinerFleet(): Source {
-  const view = { name: 'rig-1', status: 'online', model: 'Antminer S19', hashrate: 100e12, hashrateAvg: 100e12, powerWatts: 3250, powerSource: 'model', powerNote: '' };
+  const view: FleetMinerView = { name: 'rig-1', status: 'online', model: 'Antminer S19', hashrate: 100e12, hashrateAvg: 100e12, powerWatts: 3250, powerSource: 'model', powerNote: '' };
   return {
-    id: 'farm', kind: 'cgminer', name: 'farm', queries: {}, fleet: { miners: () => [view] },
+    id: 'farm', kind: 'cgminer', name: 'farm', queries: {}, provides: { fleet: { miners: () => [view] } },
     health: () => ({ status: 'ok', message: '', lastSuccess: null }), start: async () => undefined, stop: async () => undefined,
-  } as unknown as Source;
+  };
 }
 const PEAK_TARIFF = {
   fleet: 'farm', timezone: 'Europe/Berlin',
@@ -362,14 +347,11 @@ const PEAK_TARIFF = {
 
 describe('tariffs, forward hashprice and the stop-curtailing signal', () => {
   function projectedNode(fees: number[]): Source {
-    const blocks = fees.map((f, i) => ({ index: i, tail: false, txCount: 1, vsize: 1, totalFees: Math.round(f * 1e8), medianFee: 1, feeRange: [1, 1, 1, 1, 1, 1, 1] as [number, number, number, number, number, number, number] }));
+    const blocks = fees.map((f, i) => ({ index: i, tail: false, totalFees: Math.round(f * 1e8) }));
     // a tail row (the rest of the mempool) that must not count
     blocks.push({ ...blocks[0]!, index: fees.length, tail: true, totalFees: 5e9 });
-    return {
-      id: 'btc', kind: 'bitcoin', name: 'btc',
-      queries: { 'mempool.blocks': async () => [projectedBlocksFrame(blocks)] },
-      health: () => ({ status: 'ok', message: '', lastSuccess: null }), start: async () => undefined, stop: async () => undefined,
-    };
+    // the bitcoin source's own conversion of its projected blocks (sat, tail row) to what it provides
+    return bitcoinStandIn('btc', { projectedBlockFees: () => projectedFeesBtc(blocks) });
   }
   async function withFleet(extra: Record<string, unknown>, node: Source, at: number) {
     const b = build({ fleets: ['farm'], bitcoinSource: 'btc', tariffs: [PEAK_TARIFF], ...extra }, { farm: oneMinerFleet(), btc: node });

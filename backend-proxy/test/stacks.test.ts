@@ -1,13 +1,13 @@
 // The Stacks source against the Stacks simulator over real sockets on 127.0.0.1: every query,
 // every fault visible in health() and its recovery, and the read-only allow-list.
-import { frameColumn, toFrame } from '@nodescope/shared';
+import { frameColumn } from '@nodescope/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { stacksConfigSchema } from '../src/sources/stacks/config.js';
 import { StacksRpcClient } from '../src/sources/stacks/client.js';
 import { createStacksSource, type StacksSource } from '../src/sources/stacks/index.js';
 import { startStacksSimulator, type StacksSimulator } from '../src/simulators/stacks/index.js';
 import { QueryInputError, type QueryInput, type Source } from '../src/sources/types.js';
-import { cleanupAfterEach, createClockedContext, expectSeries, firstValue, inputAround, TEST_CLOCK_START, type TestContext } from './helpers.js';
+import { bitcoinStandIn, cleanupAfterEach, createClockedContext, expectSeries, firstValue, inputAround, TEST_CLOCK_START, type TestContext } from './helpers.js';
 
 let sim: StacksSimulator;
 let ctx: TestContext;
@@ -30,17 +30,9 @@ function build(overrides: Record<string, unknown> = {}): StacksSource {
   return source;
 }
 
-/** A bitcoin source as the stacks source sees it: something whose chain.info has a `blocks` column. */
+/** A bitcoin source as the stacks source sees it: a chain whose tip has a height. */
 function fakeBitcoin(height: () => number): Source {
-  return {
-    id: 'btc-main',
-    kind: 'bitcoin',
-    name: 'btc-main',
-    queries: { 'chain.info': async () => [toFrame('chain.info', [{ name: 'blocks', type: 'number', values: [height()] }])] },
-    health: () => ({ status: 'ok', message: 'ok', lastSuccess: null }),
-    start: async () => undefined,
-    stop: async () => undefined,
-  };
+  return bitcoinStandIn('btc-main', { tip: async () => ({ height: height(), difficulty: 1 }) });
 }
 
 beforeEach(async () => {

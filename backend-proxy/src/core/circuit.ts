@@ -1,7 +1,7 @@
 // Per-upstream health and circuit breaker. After `failureThreshold` consecutive failures the
 // circuit opens: calls fail fast (no socket) until `openMs` has passed, then one probe call
 // is let through (half-open); its success closes the circuit.
-import type { SourceHealth, SourceStatus } from '../sources/types.js';
+import type { SourceHealth, SourceStatus } from './health.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 

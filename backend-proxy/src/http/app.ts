@@ -12,6 +12,7 @@ import { HistoryStore } from '../core/history.js';
 import { createLogger, SecretScrubber } from '../core/logger.js';
 import { MetricFactory, selfMetrics } from '../core/metrics.js';
 import { startInfluxWriter, type InfluxWriterHandle } from '../outputs/influx.js';
+import { LokiPusher } from '../outputs/loki.js';
 import { createSource } from '../sources/registry.js';
 import { QueryInputError, UpstreamError, type Source } from '../sources/types.js';
 import { ClientText, collectHosts, type SendScrubbed } from './clientText.js';
@@ -83,6 +84,7 @@ export async function buildApp(config: ProxyConfig, options: AppOptions = {}): P
     secrets,
     lookup: (id) => sources.get(id),
     now,
+    openLogPush: (options) => new LokiPusher(options),
   };
 
   // restored before sources exist, so each ring gets its items back when a source creates it

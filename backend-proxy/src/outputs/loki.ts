@@ -7,49 +7,25 @@
 // that batch (bad labels, too old): it is dropped and counted rather than retried forever.
 import { readFile } from 'node:fs/promises';
 import { FileHealth, writeAtomically } from '../core/durable.js';
+import type { LogPush, LogPushEntry, LogPushOptions, LogPushStats } from '../core/logPush.js';
 import { backoffDelay } from '../core/retry.js';
 
-export interface LokiEntry {
-  labels: Record<string, string>;
-  /** ms since epoch */
-  time: number;
-  /** extra nanoseconds within the ms (0-999999) */
-  nanos?: number;
-  line: string;
-}
+export type LokiEntry = LogPushEntry;
 
-export interface LokiPusherOptions {
-  /** Loki base URL (http://loki:3100) or a full push URL ending in /push */
-  url: string;
-  tenant?: string;
+export interface LokiPusherOptions extends LogPushOptions {
   /** sent as Authorization: Bearer; scrubbed from errors */
   bearerToken?: string;
-  batchMaxLines?: number;
-  batchMaxWaitMs?: number;
-  /** oldest lines are dropped (and counted) beyond this many queued */
-  maxPending?: number;
-  spoolFile?: string;
   timeoutMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  now?: () => number;
   random?: () => number;
   /** off in tests that drive flush() themselves */
   autoFlush?: boolean;
-  onError?: (message: string) => void;
 }
 
-export interface LokiStats {
-  pending: number;
-  sent: number;
-  batches: number;
-  failures: number;
-  dropped: number;
-  lastError: string | null;
-  lastSuccess: number | null;
-}
+export type LokiStats = LogPushStats;
 
-export class LokiPusher {
+export class LokiPusher implements LogPush {
   private queue: LokiEntry[] = [];
   private attempt = 0;
   private nextAttemptAt = 0;

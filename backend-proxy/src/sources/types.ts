@@ -3,19 +3,10 @@
 // layer never knows what kind it talks to.
 import type { DataFrameJSON, SourceKind } from '@nodescope/shared';
 import type { SourceContext } from '../core/context.js';
+import type { SourceHealth } from '../core/health.js';
+import type { Provides } from './capabilities.js';
 
-export type SourceStatus = 'ok' | 'degraded' | 'down' | 'starting';
-
-export interface SourceHealth {
-  status: SourceStatus;
-  message: string;
-  /** ms since epoch of the last successful upstream call, null if none yet */
-  lastSuccess: number | null;
-  /** circuit breaker state of the main upstream */
-  circuit?: 'closed' | 'open' | 'half-open';
-  /** per-component details (rpc, zmq, electrum, signer, ...) */
-  components?: Record<string, { status: SourceStatus; message: string; lastSuccess: number | null }>;
-}
+export type { SourceHealth, SourceStatus } from '../core/health.js';
 
 export interface QueryInput {
   /** query parameters from the request, already validated to be scalars or string arrays */
@@ -54,6 +45,8 @@ export interface Source {
   readonly variables?: Readonly<Record<string, (params: Record<string, string>) => Promise<VariableValue[]>>>;
   readonly annotations?: Readonly<Record<string, (range: { from: number; to: number }) => Promise<Annotation[]>>>;
   readonly streams?: Readonly<Partial<Record<string, StreamSubscribe>>>;
+  /** what this source offers other sources (capabilities.ts), read through context.lookup */
+  readonly provides?: Provides;
   health(): SourceHealth;
   /** starts pollers / subscriptions; must not throw when the upstream is down */
   start(): Promise<void>;
@@ -62,19 +55,4 @@ export interface Source {
 
 export type SourceFactory<C> = (config: C, context: SourceContext) => Source;
 
-/** An error whose message is safe to show to the client (4xx class: bad params, unknown miner). */
-export class QueryInputError extends Error {
-  override name = 'QueryInputError';
-}
-
-/** An upstream failure whose message has been checked to hold no credential. */
-export class UpstreamError extends Error {
-  override name = 'UpstreamError';
-  constructor(
-    message: string,
-    readonly code?: number | string,
-    readonly retryable = true
-  ) {
-    super(message);
-  }
-}
+export { QueryInputError, UpstreamError } from '../core/errors.js';

@@ -10,6 +10,8 @@ import {
   type Source,
   type SourceHealth,
 } from '../types.js';
+import { defineQueries, defineStreams } from '../catalog.js';
+import type { ChainReader } from '../capabilities.js';
 import { BitcoinRpc, resolveRpcTarget } from './client.js';
 import { electrumFrame, ElectrumMonitor } from './electrum.js';
 import type { BitcoinSourceConfig } from './config.js';
@@ -29,7 +31,7 @@ import { BitcoinMetrics } from './metrics.js';
 import {
   DIFFICULTY_PERIOD,
   downsample,
-  MAX_RECENT_BLOCKS,
+  projectedFeesBtc,
   reorgText,
   trafficRates,
   type MempoolSample,
@@ -68,14 +70,25 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
       )
     : null;
 
+  // what stacks, lightning and profitability read of this node: the calls chain.info,
+  // blocks.recent and mempool.blocks make, without their frames
+  const chain: ChainReader = {
+    tip: async () => {
+      const info = await state.readChainInfo();
+      return { height: info.blocks, difficulty: info.difficulty };
+    },
+    recentBlockFees: async (count) => (await state.readRecentBlocks(count)).map((b) => b.totalFeesBtc),
+    projectedBlockFees: () => projectedFeesBtc(liveMempool(state).blocks),
+  };
+
   const source: Source = {
     id: config.id,
     kind: 'bitcoin',
     name: config.name ?? config.id,
     network: config.network,
-    queries: {
+    queries: defineQueries('bitcoin', {
       'chain.info': async () => [chainInfoFrames([await state.readChainInfo()])],
-      'blocks.recent': async ({ params }) => [recentBlocksFrame(await state.readRecentBlocks(blockCount(params)))],
+      'blocks.recent': async ({ params }) => [recentBlocksFrame(await state.readRecentBlocks(params.count))],
       'network.peers': async () => [peersFrame(await state.readPeers())],
       'network.traffic': async (input) => {
         const fresh = await state.readNetTotals();
@@ -103,7 +116,7 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
         }
         return [electrumFrame(await electrum.read())];
       },
-    },
+    }),
     variables: {
       peers: async () =>
         (await state.readPeers()).map((p) => ({ text: `${p.address} (${p.userAgent})`, value: p.address })),
@@ -125,7 +138,7 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
             tags: ['bitcoin', 'reorg', config.id],
           })),
     },
-    streams: {
+    streams: defineStreams('bitcoin', {
       'chain.info': (emit) =>
         state.onTick((event) => {
           if (event === 'mempool') return;
@@ -152,7 +165,8 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
         state.onTick((event) => {
           if (event === 'live' || event === 'mempool') emit(zmqStatusFrame(state.mempool.status()));
         }),
-    },
+    }),
+    provides: { chain },
     health: () => health(rpcHealth, state, electrum),
     start: async () => {
       electrum?.start(config.pollSeconds * 1_000);
@@ -208,16 +222,6 @@ function histogramSeries(state: BitcoinState, input: QueryInput): HistogramRow[]
     return out.reverse();
   }
   return rows;
-}
-
-function blockCount(params: QueryInput['params']): number {
-  const raw = params.count;
-  if (raw === undefined || raw === '') return 10;
-  const count = typeof raw === 'string' ? Number(raw) : raw;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_RECENT_BLOCKS) {
-    throw new QueryInputError(`blocks.recent: count must be an integer from 1 to ${MAX_RECENT_BLOCKS}`);
-  }
-  return count;
 }
 
 /** History from the ring within the range, then the current reading when the range reaches now. */

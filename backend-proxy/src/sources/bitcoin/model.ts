@@ -497,3 +497,8 @@ export function reorgText(r: ReorgRecord): string {
 
 /** Blocks at a multiple of 2016 change the difficulty. */
 export const DIFFICULTY_PERIOD = 2016;
+
+/** Total fees (BTC) of projected blocks, next block first, the tail (the rest of the mempool) left out. */
+export function projectedFeesBtc(blocks: ReadonlyArray<{ tail: boolean; totalFees: number }>): number[] {
+  return blocks.filter((b) => !b.tail).map((b) => b.totalFees / SATS_PER_BTC);
+}

@@ -2,6 +2,7 @@
 // poll loop in poller.ts, frames and metrics beside them.
 import type { DataFrameJSON, PowerSource } from '@nodescope/shared';
 import type { SourceContext } from '../../core/context.js';
+import type { FleetMinerView } from '../capabilities.js';
 import { QueryInputError, type Annotation, type QueryInput, type Source, type SourceHealth, type StreamEmit } from '../types.js';
 import type { CgminerSourceConfig } from './config.js';
 import { answeredLatestPoll, DEFAULT_FLEET_LIMITS, fleetConditions, fleetHealth, type FleetLimits } from './conditions.js';
@@ -10,19 +11,6 @@ import { devicesFrames, fleetSummaryFrame, minerHistoryFrame, minersFrame, pools
 import { createMiningMetrics } from './metrics.js';
 import { FleetPoller, type MinerRecord } from './poller.js';
 import { PoolAccounts, poolAccountsFrame } from './pools/accounts.js';
-
-/** What the profitability source reads of a fleet (see `fleetSnapshot`). */
-export interface FleetMinerView {
-  name: string;
-  status: 'online' | 'offline' | 'unknown';
-  model: string | null;
-  /** H/s, 5 s rate; 0 when offline, null when never seen */
-  hashrate: number | null;
-  hashrateAvg: number | null;
-  powerWatts: number;
-  powerSource: PowerSource;
-  powerNote: string;
-}
 
 export interface CgminerSource extends Source {
   readonly kind: 'cgminer';
@@ -36,12 +24,6 @@ export interface CgminerSource extends Source {
     readonly poller: FleetPoller;
     readonly poolAccounts: PoolAccounts;
   };
-}
-
-/** The fleet view of a cgminer source found through `context.lookup`, or undefined for any other source. */
-export function fleetSnapshot(source: Source | undefined): FleetMinerView[] | undefined {
-  if (!source || source.kind !== 'cgminer' || !('fleet' in source)) return undefined;
-  return (source as CgminerSource).fleet.miners();
 }
 
 /** Miner names from a variable parameter, or null for the whole fleet. */
@@ -97,6 +79,18 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
   let stopped = false;
 
   const records = (): MinerRecord[] => [...poller.miners.values()];
+  /** the fleet as other sources read it (capabilities.ts FleetReader) */
+  const fleetMiners = (): FleetMinerView[] =>
+    records().map((r) => ({
+      name: r.name,
+      status: r.status,
+      model: r.configModel ?? r.identity?.model ?? null,
+      hashrate: r.status === 'online' ? (r.snapshot?.hashrate ?? null) : r.snapshot ? 0 : null,
+      hashrateAvg: r.snapshot?.hashrateAvg ?? null,
+      powerWatts: r.power.watts,
+      powerSource: r.power.source,
+      powerNote: r.power.note,
+    }));
   const minerNamed = (key: string): MinerRecord => {
     const record = poller.find(key);
     if (!record) throw new QueryInputError(`unknown miner "${key.slice(0, 100)}" in source ${config.id}`);
@@ -280,18 +274,9 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
       subscribers.summary.clear();
       subscribers.miners.clear();
     },
+    provides: { fleet: { miners: fleetMiners } },
     fleet: {
-      miners: () =>
-        records().map((r) => ({
-          name: r.name,
-          status: r.status,
-          model: r.configModel ?? r.identity?.model ?? null,
-          hashrate: r.status === 'online' ? (r.snapshot?.hashrate ?? null) : r.snapshot ? 0 : null,
-          hashrateAvg: r.snapshot?.hashrateAvg ?? null,
-          powerWatts: r.power.watts,
-          powerSource: r.power.source,
-          powerNote: r.power.note,
-        })),
+      miners: fleetMiners,
       pollNow,
       discoverNow,
       progress,

@@ -1,9 +1,8 @@
 // I/O only: JSON-RPC 2.0 over HTTP to geth. Only the read-only methods below can be sent; the
 // check runs before any socket opens, for single calls and for every member of a batch.
-import { BodyTooLargeError, readBodyText } from '../../core/body.js';
 import { ConcurrencyLimit, chargeUpstream } from '../../core/budget.js';
 import type { SelfMetrics } from '../../core/metrics.js';
-import { errorReason, withoutCredentials } from '../stacks/client.js';
+import { countUpstreamError, upstreamFetch, type UpstreamTarget } from '../../core/upstream.js';
 import { UpstreamError } from '../types.js';
 
 export const GETH_READ_METHODS = [
@@ -55,8 +54,10 @@ export class GethRpcClient {
   private readonly allowed: Set<string>;
   /** geth answers HTTP JSON-RPC concurrently, but one client's burst should not fill it */
   private readonly slots = new ConcurrencyLimit(4);
+  private readonly target: UpstreamTarget;
 
   constructor(private readonly options: GethClientOptions) {
+    this.target = { sourceId: options.sourceId, upstream: 'geth-rpc', timeoutMs: options.timeoutMs, self: options.self };
     this.allowed = new Set<string>([...GETH_READ_METHODS, ...(options.allowAdmin ? GETH_ADMIN_READ_METHODS : [])]);
   }
 
@@ -82,31 +83,16 @@ export class GethRpcClient {
   private async send(calls: GethCall[], what: string): Promise<unknown[]> {
     const requests = calls.map((call) => ({ jsonrpc: '2.0', id: this.nextId++, method: call.method, params: call.params ?? [] }));
     const body = calls.length === 1 ? requests[0] : requests;
-    const { target, headers } = withoutCredentials(this.options.url);
-    const started = performance.now();
-    const labels = { source: this.options.sourceId, upstream: 'geth-rpc', method: what };
-    let text: string;
-    let status: number;
-    try {
-      const response = await fetch(target, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      status = response.status;
-      text = await readBodyText(response);
-      this.options.self?.upstreamLatency.observe(labels, (performance.now() - started) / 1000);
-    } catch (error) {
-      const reason = error instanceof BodyTooLargeError ? 'too_large' : errorReason(error);
-      this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: 'geth-rpc', reason });
-      throw new UpstreamError(`geth ${what}: ${error instanceof BodyTooLargeError ? error.message : reason}`, reason);
-    }
+    const { status, body: text } = await upstreamFetch(
+      this.options.url,
+      { what, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), label: 'geth', charge: false },
+      this.target
+    );
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: 'geth-rpc', reason: 'malformed' });
+      countUpstreamError(this.target, 'malformed');
       throw new UpstreamError(`geth ${what}: malformed JSON (HTTP ${status}, ${text.length} bytes)`, 'malformed');
     }
     const responses = Array.isArray(parsed) ? parsed : [parsed];
@@ -120,7 +106,7 @@ export class GethRpcClient {
       if (response.error) {
         // -32601 is the node saying a namespace is not enabled (modules.ts): an answer, not an upstream error
         if (response.error.code !== -32601) {
-          this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: 'geth-rpc', reason: `rpc_${response.error.code ?? 'error'}` });
+          countUpstreamError(this.target, `rpc_${response.error.code ?? 'error'}`);
         }
         throw new GethRpcError(request.method, Number(response.error.code ?? -32000), String(response.error.message ?? 'error'));
       }

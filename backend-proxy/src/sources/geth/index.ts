@@ -2,7 +2,7 @@
 import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, sampleValue, type MetricFamily } from '../../core/prometheusText.js';
-import { fetchMetricsText, urlSecrets } from '../stacks/client.js';
+import { fetchMetricsText, urlSecrets } from '../../core/upstream.js';
 import { QueryInputError, type QueryInput, type Source, type SourceHealth } from '../types.js';
 import { GethRpcClient, type GethMethod } from './client.js';
 import type { GethSourceConfig } from './config.js';

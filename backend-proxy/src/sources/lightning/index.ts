@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { LIGHTNING_CHANNEL_PHASES } from '@nodescope/shared';
 import { UpstreamHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
-import { bitcoinHeight } from '../stacks/index.js';
-import { urlSecrets } from '../stacks/client.js';
+import { urlSecrets } from '../../core/upstream.js';
+import { chainOf, finiteHeight } from '../capabilities.js';
 import { QueryInputError, type QueryInput, type Source, type SourceHealth } from '../types.js';
 import { ClnRestClient, LndRestClient } from './client.js';
 import type { LightningSourceConfig } from './config.js';
@@ -146,16 +146,13 @@ export function createLightningSource(config: LightningSourceConfig, context: So
   /** the configured bitcoin source's height, or null (and a note saying why) */
   const loadBitcoinHeight = async (): Promise<number | null> => {
     if (!config.bitcoinSource) return null;
-    const handler = context.lookup(config.bitcoinSource)?.queries['chain.info'];
-    if (!handler) {
+    const chain = chainOf(context.lookup(config.bitcoinSource));
+    if (!chain) {
       bitcoinNote = `bitcoin source "${config.bitcoinSource}" is not configured or serves no chain.info`;
       return null;
     }
     try {
-      const t = now();
-      const height = bitcoinHeight(
-        await handler({ params: {}, range: { from: t - 60_000, to: t }, intervalMs: 1_000, maxDataPoints: 1 })
-      );
+      const height = finiteHeight((await chain.tip()).height);
       bitcoinNote = height === null ? `bitcoin source "${config.bitcoinSource}" gave no height` : null;
       return height;
     } catch (error) {

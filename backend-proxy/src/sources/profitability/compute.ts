@@ -1,7 +1,7 @@
 // Per-miner and per-fleet profitability from the fleets' current state and the market. Pure:
 // the maths is @nodescope/shared's, shared with the profitability panel.
 import { profitability, type PowerSource, type ProfitResult } from '@nodescope/shared';
-import type { FleetMinerView } from '../cgminer/index.js';
+import type { FleetMinerView } from '../capabilities.js';
 
 export interface MarketInputs {
   price: number;

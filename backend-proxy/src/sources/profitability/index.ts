@@ -1,9 +1,9 @@
 // profitability source: wiring only. Market inputs in market.ts, maths in @nodescope/shared,
 // per-miner/fleet rows in compute.ts, frames and metrics beside them. Fleets are read through
-// `context.lookup` + `fleetSnapshot` of the cgminer sources named in config.
-import { frameColumn, halvingInfo, MINER_SPECS, PROJECTED_BLOCK_FIELDS, retargetInfo, subsidyAtHeight, whatIf } from '@nodescope/shared';
+// `context.lookup` + `fleetOf` (capabilities.ts) of the cgminer sources named in config.
+import { halvingInfo, MINER_SPECS, retargetInfo, subsidyAtHeight, whatIf } from '@nodescope/shared';
 import type { SourceContext } from '../../core/context.js';
-import { fleetSnapshot } from '../cgminer/index.js';
+import { chainOf, fleetOf } from '../capabilities.js';
 import { QueryInputError, UpstreamError, type Annotation, type QueryInput, type Source, type SourceHealth } from '../types.js';
 import { fleetProfit, minerProfits, type FleetProfit, type MarketInputs, type MinerProfit } from './compute.js';
 import type { ProfitabilitySourceConfig } from './config.js';
@@ -45,8 +45,6 @@ function growthParam(params: QueryInput['params']): number[] {
   }
   return [...new Set(values)];
 }
-
-const PROBE = (params: QueryInput['params'] = {}): QueryInput => ({ params, range: { from: 0, to: Date.now() }, intervalMs: 60_000, maxDataPoints: 1_000 });
 
 export function createProfitabilitySource(
   config: ProfitabilitySourceConfig,
@@ -95,7 +93,7 @@ export function createProfitabilitySource(
     const fleets: FleetProfit[] = [];
     const inputs = inputsOf(market);
     for (const id of config.fleets) {
-      const views = fleetSnapshot(context.lookup(id));
+      const views = fleetOf(context.lookup(id))?.miners();
       if (!views) {
         notices.push(`fleet "${id}" is not a configured cgminer source`);
         continue;
@@ -114,13 +112,9 @@ export function createProfitabilitySource(
   const readProjectedFees = async (): Promise<number[]> => {
     const id = config.bitcoinSource;
     if (!id) throw new QueryInputError('hashprice.forward needs bitcoinSource: the forward figure reads that node\'s mempool');
-    const source = context.lookup(id);
-    const query = source?.kind === 'bitcoin' ? source.queries['mempool.blocks'] : undefined;
-    if (!query) throw new UpstreamError(`bitcoin source "${id}" is not configured`);
-    const [frame] = await query(PROBE());
-    const fees = frame ? (frameColumn<unknown>(frame, PROJECTED_BLOCK_FIELDS.totalFees) ?? []) : [];
-    const tail = frame ? (frameColumn<unknown>(frame, PROJECTED_BLOCK_FIELDS.tail) ?? []) : [];
-    return fees.filter((_, i) => tail[i] !== true).map((f) => (typeof f === 'number' && Number.isFinite(f) && f >= 0 ? f : 0));
+    const chain = chainOf(context.lookup(id));
+    if (!chain) throw new UpstreamError(`bitcoin source "${id}" is not configured`);
+    return chain.projectedBlockFees().map((f) => (Number.isFinite(f) && f >= 0 ? f : 0));
   };
 
   const forwardOf = async (market: Market, fleetHashrate: number, count = config.forwardBlocks): Promise<ForwardHashprice> =>
@@ -333,7 +327,7 @@ export function createProfitabilitySource(
     variables: {
       fleets: async () => config.fleets.map((id) => ({ text: id, value: id })),
       miners: async () =>
-        config.fleets.flatMap((id) => (fleetSnapshot(context.lookup(id)) ?? []).map((m) => ({ text: `${id}/${m.name}`, value: m.name }))),
+        config.fleets.flatMap((id) => (fleetOf(context.lookup(id))?.miners() ?? []).map((m) => ({ text: `${id}/${m.name}`, value: m.name }))),
     },
     annotations: {
       difficulty: (range) => futureEvent('difficulty', range),

@@ -5,8 +5,10 @@
 // (primary, then fallback, then the last good value rather than nothing).
 import { BodyTooLargeError, readBodyText } from '../../core/body.js';
 import { chargeUpstream } from '../../core/budget.js';
-import { BLOCK_FIELDS, CHAIN_FIELDS, frameColumn, subsidyAtHeight, type DataFrameJSON } from '@nodescope/shared';
-import { UpstreamError, type QueryInput, type Source } from '../types.js';
+import { subsidyAtHeight } from '@nodescope/shared';
+import type { PeerSource } from '../../core/context.js';
+import { chainOf } from '../capabilities.js';
+import { UpstreamError } from '../types.js';
 import type { ProfitabilitySourceConfig } from './config.js';
 
 /** Market APIs answer a few KB; a reply over this is not one of theirs. */
@@ -43,7 +45,7 @@ export type FetchLike = (url: string, init: { signal: AbortSignal; headers: Reco
 
 export interface MarketDeps {
   now: () => number;
-  lookup: (id: string) => Source | undefined;
+  lookup: (id: string) => PeerSource | undefined;
   fetch?: FetchLike;
   onFailure?: (api: string, reason: string) => void;
 }
@@ -52,19 +54,7 @@ export class MarketError extends UpstreamError {
   override name = 'MarketError';
 }
 
-const QUERY_INPUT = (params: QueryInput['params'] = {}): QueryInput => ({
-  params,
-  range: { from: 0, to: Date.now() },
-  intervalMs: 60_000,
-  maxDataPoints: 1_000,
-});
-
-function lastNumber(frame: DataFrameJSON | undefined, field: string): number | null {
-  if (!frame) return null;
-  const column = frameColumn<unknown>(frame, field);
-  const value = column?.[column.length - 1];
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
+const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
 export class MarketFeed {
   private price: PriceReading | null = null;
@@ -212,22 +202,18 @@ export class MarketFeed {
     return this.firstOf(attempts, 'difficulty');
   }
 
-  /** chain.info and blocks.recent (getblockstats totals of the last 144 blocks) of the own node. */
+  /** The own node's tip and the getblockstats fee totals of its last 144 blocks (its ChainReader). */
   private async fromNode(id: string): Promise<ChainReading> {
-    const source = this.deps.lookup(id);
-    const chainInfo = source?.queries['chain.info'];
-    if (!source || source.kind !== 'bitcoin' || !chainInfo) throw new UpstreamError(`bitcoin source "${id}" is not configured`);
-    const [frame] = await chainInfo(QUERY_INPUT());
-    const difficulty = lastNumber(frame, CHAIN_FIELDS.difficulty);
-    const height = lastNumber(frame, CHAIN_FIELDS.blocks);
+    const chain = chainOf(this.deps.lookup(id));
+    if (!chain) throw new UpstreamError(`bitcoin source "${id}" is not configured`);
+    const tip = await chain.tip();
+    const difficulty = finiteOrNull(tip.difficulty);
+    const height = finiteOrNull(tip.height);
     if (difficulty === null || !(difficulty > 0) || height === null) throw new UpstreamError(`bitcoin:${id}: chain.info has no difficulty/height`);
     let feesPerBlock: number | null = null;
     let feesSource = `bitcoin:${id}`;
     try {
-      const [blocks] = (await source.queries['blocks.recent']?.(QUERY_INPUT({ count: 144 }))) ?? [];
-      const fees = (blocks ? (frameColumn<unknown>(blocks, BLOCK_FIELDS.totalFees) ?? []) : []).filter(
-        (f): f is number => typeof f === 'number' && Number.isFinite(f)
-      );
+      const fees = (await chain.recentBlockFees(144)).filter((f) => typeof f === 'number' && Number.isFinite(f));
       if (fees.length > 0) feesPerBlock = fees.reduce((a, b) => a + b, 0) / fees.length;
     } catch {
       // fees are a refinement; difficulty from the node still wins

@@ -1,17 +1,19 @@
 // Stacks node + signer + log file: wiring only; the meaning lives in model.ts, logParse.ts and frames.ts.
 import { own } from '../../core/lookup.js';
-import { frameColumn, type DataFrameJSON } from '@nodescope/shared';
+import type { DataFrameJSON } from '@nodescope/shared';
 import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, type MetricFamily } from '../../core/prometheusText.js';
-import { LokiPusher } from '../../outputs/loki.js';
+import { fetchMetricsText, urlSecrets, type UpstreamTarget } from '../../core/upstream.js';
+import { chainOf, finiteHeight } from '../capabilities.js';
 import { QueryInputError, type QueryInput, type Source, type SourceHealth, type StreamEmit } from '../types.js';
-import { fetchMetricsText, StacksRpcClient, urlSecrets, type HttpGetOptions } from './client.js';
+import { StacksRpcClient } from './client.js';
 import type { StacksSourceConfig } from './config.js';
 import { logsFrame, neighborsFrame, nodeInfoFrame, signerFrame, type LogService, type StoredLogLine } from './frames.js';
 import { LOG_SEVERITIES, parseStacksLogLine, type LogSeverity } from './logParse.js';
 import { LogFollower, type LogLineOrigin, type LogPosition } from './logTail.js';
 import { stacksMetrics } from './metrics.js';
+import { SignerWatch } from './signerWatch.js';
 import {
   burnLag,
   looksLikeSigner,
@@ -49,10 +51,13 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
   const rpcHealth = new UpstreamHealth('stacks rpc', circuit);
   const metricsHealth = new UpstreamHealth('stacks metrics', circuit);
   const signerHealth = new UpstreamHealth('stacks-signer metrics', circuit);
-  const http = (upstream: string): HttpGetOptions => ({ timeoutMs: config.timeoutMs, sourceId: id, upstream, self: context.self });
+  const http = (upstream: string): UpstreamTarget => ({ timeoutMs: config.timeoutMs, sourceId: id, upstream, self: context.self });
   const rpc = new StacksRpcClient(config.rpcUrl, http('stacks-rpc'));
   const metrics = stacksMetrics(context.metrics, id);
   const tracker = new TipTracker();
+  // registration, rejections, timeouts and log silence of the signer (what its alerts watch)
+  const signerWatch = new SignerWatch({ windowMs: 15 * 60_000, logSilenceMs: (config.signer?.logSilenceSeconds ?? 300) * 1_000, startedAt: now() });
+  const watchesSigner = { log: Boolean(config.signer?.logFile), metrics: Boolean(config.signer?.metricsUrl) };
   const ttl = Math.max(500, Math.floor((config.pollSeconds * 1_000) / 2));
 
   let lastInfo: StacksInfo | null = null;
@@ -127,6 +132,8 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         throw error;
       }
       lastSignerFamilies = familiesByName(families);
+      const status = signerStatus(lastSignerFamilies);
+      signerWatch.onFamilies(lastSignerFamilies, now(), status.responsesAccepted, status.responsesRejected);
       mirrorSigner(families);
       return lastSignerFamilies;
     });
@@ -144,15 +151,12 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
   // --- bitcoin source for the burn-height lag -----------------------------------------------
   const loadLag = async (info: StacksInfo): Promise<BurnLag> => {
     if (!config.bitcoinSource) return (lastLag = burnLag(info.burn_block_height, null));
-    const bitcoin = context.lookup(config.bitcoinSource);
-    const handler = bitcoin?.queries['chain.info'];
-    if (!bitcoin || !handler) {
+    const chain = chainOf(context.lookup(config.bitcoinSource));
+    if (!chain) {
       return (lastLag = burnLag(info.burn_block_height, null, `bitcoin source "${config.bitcoinSource}" is not configured or serves no chain.info`));
     }
     try {
-      const t = now();
-      const frames = await handler({ params: {}, range: { from: t - 60_000, to: t }, intervalMs: 1_000, maxDataPoints: 1 });
-      const height = bitcoinHeight(frames);
+      const height = finiteHeight((await chain.tip()).height);
       return (lastLag = burnLag(info.burn_block_height, height, height === null ? `bitcoin source "${config.bitcoinSource}" gave no height` : null));
     } catch (error) {
       return (lastLag = burnLag(info.burn_block_height, null, `bitcoin source "${config.bitcoinSource}": ${(error as Error).message}`));
@@ -164,7 +168,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
   let lineSeq = 0;
   const logSubscribers = new Set<(lines: StoredLogLine[]) => void>();
   const loki = config.loki
-    ? new LokiPusher({
+    ? context.openLogPush({
         url: config.loki.url,
         tenant: config.loki.tenant,
         spoolFile: config.loki.spoolFile,
@@ -182,6 +186,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     });
     for (const line of stored) {
       ring.push(line);
+      if (service === 'signer') for (const event of signerWatch.onLine(line, line.at, origin === 'live')) metrics.signerEvent(event);
       // replayed lines (before a resumed position) were counted by the run that saved it
       if (origin !== 'replay') metrics.logLine(service, line.severity);
     }
@@ -269,6 +274,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     if (config.signer?.metricsUrl) tasks.push(loadSignerMetrics());
     const results = await Promise.allSettled(tasks);
     if (lastSignerFamilies) metrics.signerLag(currentSignerLag(lastSignerFamilies));
+    if (watchesSigner.log || watchesSigner.metrics) metrics.signerDuty(signerWatch.duty(now()), watchesSigner.log);
     for (const result of results) if (result.status === 'rejected') log.debug({ err: String(result.reason) }, 'poll failed');
     if (loki) metrics.loki(loki.stats);
   };
@@ -283,6 +289,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
   };
 
   for (const f of followers) metrics.initLevels(f.service, LOG_SEVERITIES);
+  if (watchesSigner.log) metrics.initSignerEvents();
 
   return {
     refresh,
@@ -311,7 +318,9 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         const [families] = await Promise.all([loadSignerMetrics(), loadInfo().catch(() => null)]);
         const lag = currentSignerLag(families);
         metrics.signerLag(lag);
-        return [signerFrame(signerStatus(families), lag)];
+        const duty = signerWatch.duty(now());
+        metrics.signerDuty(duty, watchesSigner.log);
+        return [signerFrame(signerStatus(families), lag, duty)];
       },
       logs: async (input) => {
         if (followers.length === 0) throw new QueryInputError(`source ${id} has no logFile (or signer.logFile) configured`);
@@ -366,6 +375,10 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
       const others: Record<string, SourceHealth> = {};
       if (config.metricsUrl) others.metrics = metricsHealth.snapshot();
       if (config.signer?.metricsUrl) others.signer = signerHealth.snapshot();
+      if (watchesSigner.log || watchesSigner.metrics) {
+        const duty = signerWatch.health(t, watchesSigner);
+        others['signer-duty'] = { ...duty, lastSuccess: null };
+      }
       for (const f of followers) others[f.service === 'node' ? 'logs' : 'signer-logs'] = f.health.snapshot();
       if (loki) {
         others.loki = {
@@ -413,18 +426,6 @@ function isLogPosition(value: unknown): value is LogPosition {
     typeof v.headHash === 'string' &&
     ['dev', 'ino', 'offset', 'headLength'].every((key) => typeof v[key] === 'number' && Number.isSafeInteger(v[key]) && (v[key] as number) >= 0)
   );
-}
-
-/** The height of a bitcoin source's chain.info frame (`blocks`, as getblockchaininfo names it). */
-export function bitcoinHeight(frames: DataFrameJSON[]): number | null {
-  for (const frame of frames) {
-    for (const name of ['blocks', 'height']) {
-      const column = frameColumn<number | null>(frame, name);
-      const value = column?.[column.length - 1];
-      if (typeof value === 'number' && Number.isFinite(value)) return value;
-    }
-  }
-  return null;
 }
 
 function stringParam(input: QueryInput, name: string): string | undefined {

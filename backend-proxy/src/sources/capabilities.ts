@@ -1,0 +1,57 @@
+// What one source offers another, as typed interfaces: stacks and lightning read a bitcoin
+// source's tip height, profitability a bitcoin source's difficulty and fees and a cgminer source's
+// fleet. A source asks through these and `context.lookup`, never through another's query
+// handlers and frames, and never imports a sibling source.
+import type { PowerSource } from '@nodescope/shared';
+import type { PeerSource } from '../core/context.js';
+
+/** A bitcoin source's chain, read from the same cached calls its queries use. */
+export interface ChainReader {
+  /** the tip as getblockchaininfo gives it: `blocks` (height) and `difficulty` */
+  tip(): Promise<{ height: number; difficulty: number }>;
+  /** total fees (BTC) of the latest `count` blocks (getblockstats totalfee), oldest first */
+  recentBlockFees(count: number): Promise<number[]>;
+  /**
+   * total fees (BTC) of the projected blocks of the live mempool, next block first, the tail
+   * (everything beyond the projected blocks) left out; throws until the mempool is loaded
+   */
+  projectedBlockFees(): number[];
+}
+
+/** One miner as the profitability source reads a fleet. */
+export interface FleetMinerView {
+  name: string;
+  status: 'online' | 'offline' | 'unknown';
+  model: string | null;
+  /** H/s, 5 s rate; 0 when offline, null when never seen */
+  hashrate: number | null;
+  hashrateAvg: number | null;
+  powerWatts: number;
+  powerSource: PowerSource;
+  powerNote: string;
+}
+
+/** A cgminer source's fleet. */
+export interface FleetReader {
+  miners(): FleetMinerView[];
+}
+
+export interface Provides {
+  chain?: ChainReader;
+  fleet?: FleetReader;
+}
+
+/** The chain of a bitcoin source found through `context.lookup`, or undefined for anything else. */
+export function chainOf(peer: PeerSource | undefined): ChainReader | undefined {
+  return peer?.kind === 'bitcoin' ? (peer.provides as Provides | undefined)?.chain : undefined;
+}
+
+/** The fleet of a cgminer source found through `context.lookup`, or undefined for anything else. */
+export function fleetOf(peer: PeerSource | undefined): FleetReader | undefined {
+  return peer?.kind === 'cgminer' ? (peer.provides as Provides | undefined)?.fleet : undefined;
+}
+
+/** A tip height as a number, or null when the node gave none. */
+export function finiteHeight(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
