@@ -4,7 +4,8 @@
 // as Grafana launches it (hashicorp/go-plugin with the SDK handshake and plugin set, as
 // grafana/grafana pkg/plugins/backendplugin/grpcplugin client.go / grpc_plugin.go / client_v2.go).
 // The request parsing and the answers follow Grafana's handlers, cited at each one. Grafana Live
-// (centrifuge over a websocket) is not served.
+// (centrifuge over a websocket at /api/live/ws) runs the plugin's SubscribeStream/RunStream
+// (live.go).
 package bridge
 
 import (
@@ -43,6 +44,8 @@ type Bridge struct {
 	diagnostics sdkgrpc.DiagnosticsClient
 	resource    sdkgrpc.ResourceClient
 	data        sdkgrpc.DataClient
+	stream      sdkgrpc.StreamClient
+	live        *Live
 	ds          Datasource
 	now         func() time.Time
 
@@ -86,6 +89,7 @@ func Start(executable string, ds Datasource) (*Bridge, error) {
 		"diagnostics": func(raw any) (ok bool) { b.diagnostics, ok = raw.(sdkgrpc.DiagnosticsClient); return },
 		"resource":    func(raw any) (ok bool) { b.resource, ok = raw.(sdkgrpc.ResourceClient); return },
 		"data":        func(raw any) (ok bool) { b.data, ok = raw.(sdkgrpc.DataClient); return },
+		"stream":      func(raw any) (ok bool) { b.stream, ok = raw.(sdkgrpc.StreamClient); return },
 	} {
 		raw, err := rpc.Dispense(name)
 		if err != nil || !assign(raw) {
@@ -93,11 +97,21 @@ func Start(executable string, ds Datasource) (*Bridge, error) {
 			return nil, fmt.Errorf("dispense %q: %v", name, err)
 		}
 	}
+	if b.live, err = newLive(b, b.stream); err != nil {
+		client.Kill()
+		return nil, fmt.Errorf("starting Grafana Live: %w", err)
+	}
 	return b, nil
 }
 
-// Close stops the plugin process.
-func (b *Bridge) Close() { b.client.Kill() }
+// Live is the bridge's Grafana Live (tests shorten its presence checks).
+func (b *Bridge) Live() *Live { return b.live }
+
+// Close stops the streams and the plugin process.
+func (b *Bridge) Close() {
+	b.live.close()
+	b.client.Kill()
+}
 
 // UpdateSettings is what saving the datasource does in Grafana: new jsonData and decrypted
 // secureJsonData, and a new Updated time, which makes the SDK's instance manager build a new
@@ -124,12 +138,13 @@ func (b *Bridge) pluginContext() backend.PluginContext {
 	return backend.PluginContext{OrgID: 1, PluginID: b.ds.PluginID, DataSourceInstanceSettings: &settings, User: &backend.User{Login: "admin", Role: "Admin"}}
 }
 
-// Handler routes the three Grafana API paths.
+// Handler routes the Grafana API paths.
 func (b *Bridge) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/ds/query", b.query)
 	mux.HandleFunc("GET /api/datasources/uid/{uid}/health", b.health)
 	mux.HandleFunc("/api/datasources/uid/{uid}/resources/{rest...}", b.resources)
+	mux.Handle("GET /api/live/ws", b.live.ws)
 	// not Grafana's API: the harness server tells the bridge when the datasource was saved
 	mux.HandleFunc("PUT /bridge/settings", b.putSettings)
 	return mux

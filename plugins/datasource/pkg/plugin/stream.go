@@ -36,8 +36,8 @@ import (
 const streamPrefix = "stream/"
 
 // maxChannelLength: centrifuge refuses a client subscription to a longer channel (its
-// Config.ChannelMaxLength, "Zero value means 255", github.com/centrifugal/centrifuge@v0.38.0
-// config.go), and Grafana prefixes "<orgId>/" (pkg/services/live/orgchannel PrependOrgID):
+// Config.ChannelMaxLength, "Zero value means 255", github.com/centrifugal/centrifuge@v0.40.1
+// config.go:168-171, the version e2e/grafana-bridge serves Live with), and Grafana prefixes "<orgId>/" (pkg/services/live/orgchannel PrependOrgID):
 // leave room for an org id of up to 10 digits.
 const maxChannelLength = 255 - len("2147483647/")
 
