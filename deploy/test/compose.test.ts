@@ -108,7 +108,7 @@ describe('docker-compose.yml', () => {
         .filter(([, service]) => (profile ? service.profiles?.includes(profile) : !service.profiles))
         .map(([name]) => name)
         .sort();
-    expect(inProfile(undefined)).toEqual(['grafana', 'influxdb', 'nodescope-proxy', 'prometheus']);
+    expect(inProfile(undefined)).toEqual(['grafana', 'influxdb', 'node-exporter', 'nodescope-proxy', 'prometheus']);
     expect(inProfile('demo')).toEqual(['simulators']);
     expect(inProfile('scale')).toEqual(['prometheus-scale', 'proxy-site-a', 'proxy-site-b', 'victoriametrics']);
     for (const [name, service] of Object.entries(services)) expect(service.healthcheck?.test, name).toBeDefined();
@@ -131,6 +131,9 @@ describe('docker-compose.yml', () => {
         if (source!.startsWith('./')) {
           const path = source === './plugins/app/dist' ? 'plugins/app/src/plugin.json' : source!;
           expect(existsSync(join(root, path)), `${name}: ${source}`).toBe(true);
+        } else if (source!.startsWith('/')) {
+          // the one host path: node-exporter reads the host's filesystems, read-only
+          expect(`${name} ${volume}`).toBe('node-exporter /:/host:ro,rslave');
         } else expect(Object.keys(compose.volumes), `${name}: volume ${source}`).toContain(source);
       }
     }
@@ -215,6 +218,20 @@ describe('docker-compose.yml', () => {
     expect(config.outputs?.influx).toMatchObject({ url: 'http://influxdb:8086', db: 'nodescope' });
     const site = parseConfig(read('deploy/compose/proxy.demo.yaml'), 'proxy.demo.yaml', { ...services['proxy-site-b']!.environment! });
     expect(site.server.site).toBe('site-b');
+  });
+
+  it('node-exporter reads the host through a read-only rootfs mount, and Prometheus scrapes it as job "node"', () => {
+    const exporter = services['node-exporter'] as unknown as { image: string; command: string[]; pid: string; ports?: unknown };
+    // the version the rules and dashboards are tested against (Debian's 1.5.0, provisioning/test/nodeExporter.test.ts)
+    expect(exporter.image).toBe('prom/node-exporter:v1.5.0');
+    expect(exporter.command).toContain('--path.rootfs=/host');
+    expect(exporter.pid).toBe('host');
+    expect(exporter.ports).toBeUndefined();
+    const prometheus = parse(read('provisioning/prometheus/prometheus.yml')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    const job = prometheus.scrape_configs.find((c) => c.job_name === 'node')!;
+    expect(job.static_configs.flatMap((c) => c.targets)).toEqual(['node-exporter:9100']);
   });
 
   it('the scale Prometheus scrapes both site proxies and remote-writes to VictoriaMetrics', () => {
