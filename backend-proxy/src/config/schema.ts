@@ -8,11 +8,12 @@ import { profitabilityConfigSchema } from '../sources/profitability/config.js';
 import { lokiPushSchema, stacksConfigSchema } from '../sources/stacks/config.js';
 import { gethConfigSchema } from '../sources/geth/config.js';
 import { lightningConfigSchema } from '../sources/lightning/config.js';
+import { beaconConfigSchema } from '../sources/beacon/config.js';
 import { secret } from './common.js';
 import { didYouMean } from './explain.js';
 import { influxOutputSchema } from '../outputs/influxConfig.js';
 
-export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema, gethConfigSchema, lightningConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema, gethConfigSchema, lightningConfigSchema, beaconConfigSchema]);
 
 export const configSchema = z
   .strictObject({
@@ -143,6 +144,8 @@ function checkCrossReferences(sources: SourceEntry[], ctx: z.RefinementCtx): voi
       if (isId(source.bitcoinSource)) check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
     } else if ((source.kind === 'stacks' || source.kind === 'lightning') && isId(source.bitcoinSource)) {
       check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
+    } else if (source.kind === 'beacon' && isId(source.executionSource)) {
+      check(index, ['executionSource'], source.executionSource, 'geth', 'the execution source');
     }
   });
 }

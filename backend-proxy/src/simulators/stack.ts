@@ -9,6 +9,7 @@ import { startFreqtradeSimulator, type FreqtradeSimulator } from './freqtrade/in
 import { GETH_STOCK_HTTP_NAMESPACES, startGethSimulator, type GethSimulator } from './geth/index.js';
 import { writeSimulatorGeoDatabases } from './geoip/index.js';
 import { startLightningSimulator, type LightningSimulator } from './lightning/index.js';
+import { startBeaconSimulator, type BeaconSimulator } from './beacon/index.js';
 import { startMarketSimulator, type MarketSimulator } from './market/index.js';
 import { startStacksSimulator, type StacksSimulator } from './stacks/index.js';
 
@@ -30,6 +31,8 @@ export interface SimulatedStack {
   market: MarketSimulator;
   stacks: StacksSimulator;
   geth: GethSimulator;
+  /** a consensus client's Beacon API, following the wall clock, paired with geth-1 */
+  beacon: BeaconSimulator;
   /** an lnd REST gateway and a Core Lightning clnrest, both following the simulated bitcoind */
   lightning: { lnd: LightningSimulator; cln: LightningSimulator };
   bots: FreqtradeSimulator[];
@@ -94,6 +97,8 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
     // a node started as the README asks (--http.api eth,net,web3,txpool); stock geth has no txpool over HTTP
     const geth = await startGethSimulator({ namespaces: [...GETH_STOCK_HTTP_NAMESPACES, 'txpool'] });
     closers.push(() => geth.close());
+    const beacon = await startBeaconSimulator();
+    closers.push(() => beacon.close());
 
     // lightning nodes at the simulated bitcoind's height, so a bitcoinSource comparison starts in sync
     const lnd = await startLightningSimulator({ implementation: 'lnd', macaroonHex: STACK_SECRETS.lndMacaroonHex, blockHeight: bitcoin.tipHeight() });
@@ -139,6 +144,7 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
         bitcoinSource: 'btc-main',
       },
       { id: 'geth-1', name: 'Geth', kind: 'geth', rpcUrl: geth.rpcUrl, metricsUrl: geth.metricsUrl },
+      { id: 'beacon-1', name: 'Consensus client', kind: 'beacon', url: beacon.url, executionSource: 'geth-1' },
       { id: 'ln-lnd', name: 'lnd', kind: 'lightning', implementation: 'lnd', url: lnd.url, macaroonHex: '${LND_MACAROON_HEX}', bitcoinSource: 'btc-main' },
       { id: 'ln-cln', name: 'Core Lightning', kind: 'lightning', implementation: 'cln', url: cln.url, rune: '${CLN_RUNE}', bitcoinSource: 'btc-main' },
       {
@@ -178,6 +184,7 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
       market,
       stacks,
       geth,
+      beacon,
       lightning: { lnd, cln },
       bots,
       sources,

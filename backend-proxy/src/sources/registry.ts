@@ -10,6 +10,7 @@ import { createProfitabilitySource } from './profitability/index.js';
 import { createStacksSource } from './stacks/index.js';
 import { createGethSource } from './geth/index.js';
 import { createLightningSource } from './lightning/index.js';
+import { createBeaconSource } from './beacon/index.js';
 import { watchDatadir } from './host.js';
 import type { Source, SourceFactory } from './types.js';
 
@@ -23,6 +24,7 @@ const FACTORIES: Factories = {
   stacks: createStacksSource,
   geth: createGethSource,
   lightning: createLightningSource,
+  beacon: createBeaconSource,
 };
 
 export function createSource(config: SourceConfig, context: SourceContext): Source {

@@ -3,7 +3,7 @@
 // whether it can be followed live. Extend, never rename: the proxy's sources are keyed by these
 // names (a missing or extra query is a compile error there) and the editor looks params up here.
 
-export const SOURCE_KINDS = ['bitcoin', 'stacks', 'geth', 'cgminer', 'profitability', 'freqtrade', 'lightning'] as const;
+export const SOURCE_KINDS = ['bitcoin', 'stacks', 'geth', 'cgminer', 'profitability', 'freqtrade', 'lightning', 'beacon'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** The phases a lightning channel is in (the `channels` query's `phase` column and filter). */
@@ -18,6 +18,7 @@ export const VARIABLES_BY_KIND = {
   profitability: ['fleets', 'miners'],
   freqtrade: ['bots', 'pairs'],
   lightning: [],
+  beacon: [],
 } as const satisfies Record<SourceKind, readonly string[]>;
 export type VariableName = 'sources' | (typeof VARIABLES_BY_KIND)[SourceKind][number];
 /** Every variable name `/api/variables` answers, `sources` first. */
@@ -250,6 +251,13 @@ export const CATALOG = {
     },
     balances: none,
     forwards: none,
+  },
+  /** an Ethereum consensus client through the standard Beacon API (Lighthouse, Prysm, Teku, Nimbus, Lodestar) */
+  beacon: {
+    'node.info': none,
+    'sync.status': none,
+    finality: none,
+    'network.peers': none,
   },
 } as const satisfies Record<SourceKind, Readonly<Record<string, QuerySpec>>>;
 

@@ -30,6 +30,7 @@ export const ANNOTATION_TYPES = {
   profitability: ['difficulty', 'halving'],
   freqtrade: ['trades'],
   lightning: [],
+  beacon: [],
 } as const satisfies Record<SourceKind, readonly string[]>;
 
 /** The body of one query inside `POST /api/query`. */

@@ -1,0 +1,259 @@
+// Ethereum consensus client (any client serving the standard Beacon API): wiring only; the
+// meaning lives in model.ts and frames.ts.
+import { combineHealth, UpstreamHealth } from '../../core/circuit.js';
+import type { PeerSource, SourceContext } from '../../core/context.js';
+import { urlSecrets } from '../../core/upstream.js';
+import type { Source, SourceHealth } from '../types.js';
+import { BeaconApiClient } from './client.js';
+import type { BeaconSourceConfig } from './config.js';
+import { finalityFrame, nodeInfoFrame, peersFrame, syncFrame } from './frames.js';
+import { beaconMetrics } from './metrics.js';
+import {
+  finalityEpochsBehind,
+  headAgeSeconds,
+  healthState,
+  judgeNode,
+  judgePair,
+  parseFinality,
+  parseGenesisTime,
+  parseHeader,
+  parsePeerCount,
+  parseSpec,
+  parseSyncing,
+  parseVersion,
+  wallSlot,
+  type BeaconView,
+  type ChainTiming,
+  type ExecutionView,
+  type NodeVerdict,
+  type PairVerdict,
+} from './model.js';
+
+export type BeaconSource = Source & { refresh(): Promise<void> };
+
+/** What a geth source offers a beacon source: its head and sync state from its own cached calls. */
+export interface ExecutionReader {
+  execution(): Promise<ExecutionView>;
+}
+
+/** The execution reader of a geth source found through `context.lookup`, or undefined. */
+export function executionOf(peer: PeerSource | undefined): ExecutionReader | undefined {
+  if (peer?.kind !== 'geth') return undefined;
+  return (peer as { provides?: { execution?: ExecutionReader } }).provides?.execution;
+}
+
+/** Genesis and the spec change only at a fork: read once an hour. */
+const TIMING_TTL_MS = 3_600_000;
+
+export function createBeaconSource(config: BeaconSourceConfig, context: SourceContext): BeaconSource {
+  const { id } = config;
+  const now = context.now;
+  const log = context.logger;
+  context.secrets.add(...urlSecrets(config.url));
+  const client = new BeaconApiClient(config.url, {
+    sourceId: id,
+    upstream: 'beacon',
+    timeoutMs: config.timeoutMs,
+    self: context.self,
+  });
+  const metrics = beaconMetrics(context.metrics, id);
+  const ttl = Math.max(500, Math.floor((config.pollSeconds * 1_000) / 2));
+  const cached = <T>(key: string, load: () => Promise<T>, ttlMs = ttl) =>
+    context.cache.get(`beacon:${id}:${key}`, ttlMs, load);
+  const health = new UpstreamHealth('beacon api', {
+    failureThreshold: 3,
+    openMs: Math.max(5_000, config.pollSeconds * 1_000),
+    now,
+  });
+  const call = <T>(fn: () => Promise<T>) => health.call(fn);
+
+  let lastVerdict: NodeVerdict | null = null;
+  let lastPair: PairVerdict | null = null;
+  let pairNote: string | null = null;
+
+  const loadTiming = () =>
+    cached(
+      'timing',
+      async (): Promise<ChainTiming> => {
+        const genesis = parseGenesisTime(await call(() => client.get('/eth/v1/beacon/genesis')));
+        return parseSpec(await call(() => client.get('/eth/v1/config/spec')), genesis);
+      },
+      TIMING_TTL_MS
+    );
+  const loadVersion = () =>
+    cached(
+      'version',
+      async () => {
+        const version = parseVersion(await call(() => client.get('/eth/v1/node/version')));
+        metrics.version(version);
+        return version;
+      },
+      60_000
+    );
+  const loadSync = () =>
+    cached('sync', async () => {
+      const sync = parseSyncing(await call(() => client.get('/eth/v1/node/syncing')));
+      metrics.sync(sync);
+      return sync;
+    });
+  const loadHealth = () =>
+    cached('health', async () => {
+      const state = healthState(await call(() => client.health()));
+      metrics.health(state);
+      return state;
+    });
+  const loadPeers = () =>
+    cached('peers', async () => {
+      const peers = parsePeerCount(await call(() => client.get('/eth/v1/node/peer_count')));
+      metrics.peers(peers);
+      return peers;
+    });
+  const loadHead = () =>
+    cached('head', async () => parseHeader(await call(() => client.get('/eth/v1/beacon/headers/head'))));
+  const loadFinality = () =>
+    cached('finality', async () => {
+      const finality = parseFinality(await call(() => client.get('/eth/v1/beacon/states/head/finality_checkpoints')));
+      const timing = await loadTiming().catch(() => null);
+      metrics.finality(finality, timing ? finalityEpochsBehind(timing, finality.finalized.epoch, now()) : null);
+      return finality;
+    });
+
+  /** syncing's head_slot is the head the node has; the header's slot is the same block, read with its root */
+  const headAge = async (headSlot: number): Promise<number | null> => {
+    const timing = await loadTiming().catch(() => null);
+    if (!timing) return null;
+    const age = headAgeSeconds(timing, headSlot, now());
+    metrics.headAge(age);
+    return age;
+  };
+
+  /** Everything judgeNode needs; what fails beside syncing is left out of the judgement. */
+  const view = async (): Promise<BeaconView> => {
+    // syncing first: after an outage it is the one probe the half-open circuit lets through
+    const sync = await loadSync();
+    const [state, timing, finality, peers] = await Promise.all([
+      loadHealth(),
+      loadTiming().catch(() => null),
+      loadFinality().catch(() => null),
+      loadPeers().catch(() => null),
+    ]);
+    const age = (await headAge(sync.headSlot)) ?? 0;
+    return {
+      health: state,
+      sync,
+      headAge: age,
+      finalityBehind: timing && finality ? finalityEpochsBehind(timing, finality.finalized.epoch, now()) : null,
+      leakEpochs: timing?.leakEpochs ?? 4,
+      peers: peers?.connected ?? null,
+    };
+  };
+
+  const loadExecution = async (): Promise<ExecutionView | null> => {
+    if (!config.executionSource) return null;
+    const reader = executionOf(context.lookup(config.executionSource));
+    if (!reader) {
+      pairNote = `execution source "${config.executionSource}" is not configured or is not a geth source`;
+      return null;
+    }
+    try {
+      const execution = await reader.execution();
+      pairNote = null;
+      return execution;
+    } catch (error) {
+      pairNote = `execution source "${config.executionSource}": ${(error as Error).message}`;
+      return null;
+    }
+  };
+
+  const judge = async () => {
+    const v = await view();
+    lastVerdict = judgeNode(v, config);
+    metrics.healthy(lastVerdict.healthy);
+    const execution = await loadExecution();
+    lastPair = execution
+      ? judgePair(v, execution, {
+          headStallSeconds: config.headStallSeconds,
+          executionStallSeconds: config.headStallSeconds,
+        })
+      : null;
+    if (config.executionSource) metrics.pair(lastPair?.behind ?? null);
+    return { v, verdict: lastVerdict, pair: lastPair };
+  };
+
+  const refresh = async () => {
+    const results = await Promise.allSettled([judge(), loadVersion()]);
+    for (const result of results)
+      if (result.status === 'rejected') log.debug({ err: String(result.reason) }, 'poll failed');
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+
+  return {
+    refresh,
+    id,
+    kind: 'beacon',
+    name: config.name ?? id,
+    network: config.network,
+    queries: {
+      'node.info': async () => {
+        const { v, verdict, pair } = await cached('judged', judge);
+        const [version, finality] = await Promise.all([
+          loadVersion().catch(() => null),
+          loadFinality().catch(() => null),
+        ]);
+        return [
+          nodeInfoFrame({
+            version,
+            health: v.health,
+            sync: v.sync,
+            headAge: v.headAge,
+            peers: await loadPeers().catch(() => null),
+            finalizedEpoch: finality?.finalized.epoch ?? null,
+            finalityBehind: v.finalityBehind,
+            verdict,
+            executionSource: config.executionSource ?? null,
+            pair,
+            pairNote,
+          }),
+        ];
+      },
+      'sync.status': async () => {
+        const sync = await loadSync();
+        const [head, timing] = await Promise.all([loadHead().catch(() => null), loadTiming().catch(() => null)]);
+        const age = await headAge(sync.headSlot);
+        return [syncFrame(sync, head, timing, age, timing ? wallSlot(timing, now()) : null)];
+      },
+      finality: async () => {
+        const finality = await loadFinality();
+        const timing = await loadTiming().catch(() => null);
+        const slot = timing ? wallSlot(timing, now()) : null;
+        return [finalityFrame(finality, timing && slot !== null ? Math.floor(slot / timing.slotsPerEpoch) : null)];
+      },
+      'network.peers': async () => [peersFrame(await loadPeers())],
+    },
+    health(): SourceHealth {
+      if (lastVerdict && !lastVerdict.healthy) health.report('degraded', lastVerdict.reason);
+      else health.report(null);
+      const main = health.snapshot();
+      if (!config.executionSource) return main;
+      // the pair: degraded names the side that is behind; a comparison that could not be made is said, not a fault
+      const execution: SourceHealth = lastPair
+        ? {
+            status: lastPair.behind ? 'degraded' : 'ok',
+            message: lastPair.behind ? `${lastPair.behind} behind: ${lastPair.reason}` : lastPair.reason,
+            lastSuccess: main.lastSuccess,
+          }
+        : { status: 'ok', message: pairNote ?? 'not compared yet', lastSuccess: main.lastSuccess };
+      return combineHealth(main, { execution });
+    },
+    async start() {
+      await refresh().catch(() => undefined);
+      timer = setInterval(() => void refresh().catch(() => undefined), config.pollSeconds * 1_000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
