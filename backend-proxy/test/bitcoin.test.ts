@@ -18,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { UpstreamHealth } from '../src/core/circuit.js';
 import type { BitcoinSimulatorOptions } from '../src/simulators/bitcoin/index.js';
 import { BitcoinRpc, MethodNotAllowedError, resolveRpcTarget } from '../src/sources/bitcoin/client.js';
+import { QueryInputError } from '../src/sources/types.js';
 import {
   createRegtestSource,
   FAST_RPC,
@@ -305,10 +306,12 @@ describe('bitcoin source security', () => {
     expect(sim.received).not.toContain('uptime'); // the mixed batches never left either
   });
 
-  it('ignores query params that try to name methods or upstreams', async () => {
+  it('refuses query params that try to name methods or upstreams (the catalog lists none), and none reaches the node', async () => {
     const h = await harness({}, {}, { start: false });
-    await queryFrame(h.source, 'chain.info', { method: 'stop', url: 'http://169.254.169.254/' });
-    await queryFrame(h.source, 'network.peers', { method: 'setban' });
+    await expect(queryFrame(h.source, 'chain.info', { method: 'stop', url: 'http://169.254.169.254/' })).rejects.toThrow(
+      /unknown parameter "method" \(this query takes none\)/
+    );
+    await expect(queryFrame(h.source, 'network.peers', { method: 'setban' })).rejects.toThrow(QueryInputError);
     expect(h.sim.received).not.toContain('stop');
     expect(h.sim.received).not.toContain('setban');
   });
