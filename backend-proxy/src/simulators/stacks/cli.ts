@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Starts the Stacks node + signer + log simulator for the demo, prints one JSON line with its
 // URLs, and serves a control API: GET /state, POST /fault {fault, target?, delayMs?, lag?},
-// POST /advance?stacks=&burn=&tenure=1, POST /log?count=, POST /rotate, POST /truncate.
+// POST /advance?stacks=&burn=&tenure=1, POST /log?count=, POST /rotate, POST /truncate,
+// POST /signer-fault {fault} (not-registered, rejecting, conflicts, …), POST /signer-log?count=.
 import { parseArgs } from 'node:util';
-import { startStacksSimulator, type StacksFault, type StacksLogFormatSetting, type StacksTarget } from './index.js';
+import { SIGNER_FAULTS, startStacksSimulator, type SignerFault, type StacksFault, type StacksLogFormatSetting, type StacksTarget } from './index.js';
 import { intParam, startControlServer } from './toggleServer.js';
 
 const USAGE = `stacks node/signer simulator
@@ -14,6 +15,7 @@ const USAGE = `stacks node/signer simulator
   --burn-every N            one Bitcoin block every N Stacks blocks (default 10)
   --log-lines-per-block N   log lines written per Stacks block (default 3)
   --log-format F            text (default), json (STACKS_LOG_JSON=1), pretty or pretty-tty (STACKS_LOG_PP=1)
+  --signer-log-file PATH    file the simulated signer logs to (its lines follow the blocks)
 `;
 
 const LOG_FORMATS: StacksLogFormatSetting[] = ['text', 'json', 'pretty', 'pretty-tty'];
@@ -25,7 +27,8 @@ async function main(): Promise<void> {
     options: {
       'rpc-port': { type: 'string' }, 'metrics-port': { type: 'string' }, 'signer-port': { type: 'string' },
       'control-port': { type: 'string' }, 'log-file': { type: 'string' }, 'block-interval-ms': { type: 'string' },
-      'burn-every': { type: 'string' }, 'log-lines-per-block': { type: 'string' }, 'log-format': { type: 'string' }, help: { type: 'boolean' },
+      'burn-every': { type: 'string' }, 'log-lines-per-block': { type: 'string' }, 'log-format': { type: 'string' }, 'signer-log-file': { type: 'string' },
+      help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -38,8 +41,11 @@ async function main(): Promise<void> {
   const logFormat = values['log-format'] ?? 'text';
   if (!(LOG_FORMATS as string[]).includes(logFormat)) throw new Error(`--log-format must be one of ${LOG_FORMATS.join(', ')}`);
   if (logFile) await import('node:fs/promises').then((fs) => fs.appendFile(logFile, ''));
+  const signerLogFile = values['signer-log-file'];
+  if (signerLogFile) await import('node:fs/promises').then((fs) => fs.appendFile(signerLogFile, ''));
   const sim = await startStacksSimulator({
     logFile,
+    signerLogFile,
     logFormat: logFormat as StacksLogFormatSetting,
     ports: { rpc: intParam(args, 'rpc-port', 0, 65_535), metrics: intParam(args, 'metrics-port', 0, 65_535), signer: intParam(args, 'signer-port', 0, 65_535) },
   });
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
       blocks++;
       sim.advance({ stacks: 1, burn: blocks % burnEvery === 0 ? 1 : 0 });
       if (logFile && linesPerBlock > 0) await sim.appendLog(linesPerBlock);
+      if (signerLogFile) await sim.appendSignerLog(3);
     }
   };
   const control = await startControlServer(
@@ -69,6 +76,16 @@ async function main(): Promise<void> {
           return sim.state;
         },
         log: async (q) => ({ lines: await sim.appendLog(intParam(q, 'count', 1)) }),
+        'signer-fault': async (_q, body) => {
+          const fault = String(body.fault ?? 'none') as SignerFault;
+          if (!SIGNER_FAULTS.includes(fault)) throw new Error(`fault must be one of ${SIGNER_FAULTS.join(', ')}`);
+          sim.setSignerFault(fault);
+          return { fault };
+        },
+        'signer-log': async (q) => {
+          if (!signerLogFile) throw new Error('no --signer-log-file');
+          return { lines: await sim.appendSignerLog(intParam(q, 'count', 1)) };
+        },
         rotate: async () => sim.rotateLog(),
         truncate: async () => sim.truncateLog(),
       },

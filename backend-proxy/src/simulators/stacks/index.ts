@@ -13,10 +13,16 @@
 //                 (stacks-signer/src/monitoring/prometheus.rs:30-65 at 3.3.0.0.6), Rust prometheus TextEncoder layout;
 //                 stacks_signer_stacks_node_height refreshed as stacks-signer/src/monitoring/server.rs:118-122,174-181 does
 //   log lines     stacks-common/src/util/log.rs: LEVEL [secs.micros] [file:line] [thread] msg, k: v
+//   signer        the rest of prometheus.rs's families and the signer's own log lines, with the faults
+//                 an operator alerts on (not registered, rejections, conflicts, slow responses,
+//                 validation and proposal timeouts, a silent log): signer.ts
 // No timers: tests move the chain with advance() and write log lines explicitly.
 import { appendFile, rename, truncate, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SignerSim, type SignerContext, type SignerFault } from './signer.js';
 import { delay, fakeHex, sendJson, sendText, ToggleServer } from './toggleServer.js';
+
+export { SIGNER_FAULTS, type SignerFault } from './signer.js';
 
 export type StacksFault = 'none' | 'down' | 'slow' | 'stalled' | 'zero-peers' | 'burn-behind' | 'malformed' | 'no-health';
 export type StacksTarget = 'rpc' | 'metrics' | 'signer';
@@ -35,6 +41,8 @@ export interface StacksSimulatorOptions {
   logFile?: string;
   /** the node's log format (stacks-common log.rs): default text, STACKS_LOG_JSON=1, STACKS_LOG_PP=1 */
   logFormat?: StacksLogFormatSetting;
+  /** where appendSignerLog() writes the signer's lines (same logger, same format setting) */
+  signerLogFile?: string;
   /** fixed ports for the demo (0 = ephemeral, the default) */
   ports?: { rpc?: number; metrics?: number; signer?: number };
 }
@@ -52,11 +60,17 @@ export interface StacksSimulator {
   metricsUrl: string;
   signerMetricsUrl: string;
   logFile: string | undefined;
+  signerLogFile: string | undefined;
   state: StacksState;
   received: ReceivedRequest[];
   setFault(fault: StacksFault, options?: { target?: StacksTarget | 'all'; delayMs?: number; lag?: number }): Promise<void>;
   advance(blocks?: { stacks?: number; burn?: number; tenure?: boolean }): void;
   appendLog(lines?: number | string[]): Promise<string[]>;
+  /** the signer's next log lines: what advance() made it do, then its per-burn-block refresh line */
+  appendSignerLog(lines?: number | string[]): Promise<string[]>;
+  /** what the signer does from now on (its counters move with advance()) */
+  setSignerFault(fault: SignerFault): void;
+  signer: SignerSim;
   rotateLog(): Promise<void>;
   /** as if the node restarted with other log settings; later appendLog() lines use this format */
   setLogFormat(format: StacksLogFormatSetting): void;
@@ -151,6 +165,13 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
   let healthEndpoint = true;
   let signerRefreshFails = false;
   const received: ReceivedRequest[] = [];
+  const signer = new SignerSim(state.signer.accepted + state.signer.rejected);
+  const signerContext = (): SignerContext => ({
+    rewardCycle: state.rewardCycle,
+    burnHeight: state.burnBlockHeight,
+    stacksHeight: state.stacksTipHeight,
+    tenureHeight: state.tenureHeight,
+  });
   // the 'no-health' fault stands for an older node, so the version it reports changes with it
   const serverVersion = () => (healthEndpoint ? (options.serverVersion ?? DEFAULT_SERVER_VERSION) : PRE_HEALTH_SERVER_VERSION);
   const networkId = options.networkId ?? 1;
@@ -298,7 +319,11 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
         family('stacks_signer_nonce', 'The current nonce of the signer', 'gauge', [['', s.nonce]]),
         family('stacks_signer_stacks_node_height', 'The current height of the Stacks node', 'gauge', [['', s.stacksNodeHeight]]),
         family('stacks_signer_stx_balance', 'The current STX balance of the signer', 'gauge', [['', s.balance]]),
-      ].join('')
+        ...signer.families(family),
+      ]
+        // TextEncoder writes gather()'s families sorted by name
+        .sort()
+        .join('')
     );
     // the loop's next turn: refresh_metrics() after answering, before waiting for the next
     // request; only when more than 60 whole seconds passed (server.rs:118-122,174-179)
@@ -339,6 +364,7 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
     metricsUrl: nodeMetrics.url('/metrics'),
     signerMetricsUrl: signerMetrics.url('/metrics'),
     logFile,
+    signerLogFile: options.signerLogFile,
     state,
     received,
     async setFault(fault, opts = {}) {
@@ -362,14 +388,27 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
     advance(blocks = {}) {
       const stacks = blocks.stacks ?? 1;
       const burn = blocks.burn ?? 0;
-      if (!stalled) state.stacksTipHeight += stacks;
-      state.burnBlockHeight += burn;
+      for (let i = 0; i < burn; i++) {
+        state.burnBlockHeight++;
+        signer.onBurnBlock(signerContext());
+      }
       if (blocks.tenure || burn > 0) state.tenureHeight += blocks.tenure ? 1 : burn;
-      if (!stalled) {
-        state.signer.proposals += stacks;
-        state.signer.accepted += stacks;
-        state.signer.validationsOk += stacks;
-        state.signer.preCommits += stacks;
+      if (stalled) return;
+      for (let i = 0; i < stacks; i++) {
+        state.stacksTipHeight++;
+        // an unregistered signer ignores proposals (runloop.rs:597); the others count and answer
+        // them (v0/signer.rs handle_block_proposal, :986 increment_block_responses_sent)
+        const accepted = signer.onProposal(signerContext());
+        if (accepted === null) continue;
+        state.signer.proposals++;
+        if (accepted) {
+          state.signer.accepted++;
+          state.signer.validationsOk++;
+          state.signer.preCommits++;
+        } else {
+          state.signer.rejected++;
+          if (signer.state.fault === 'rejecting') state.signer.validationsRejected++;
+        }
       }
     },
     async appendLog(lines = 1) {
@@ -378,6 +417,26 @@ export async function startStacksSimulator(options: StacksSimulatorOptions = {})
       await appendFile(logFile, text.map((l) => `${l}\n`).join(''));
       return text;
     },
+    async appendSignerLog(lines = 1) {
+      const file = options.signerLogFile;
+      if (!file) throw new Error('startStacksSimulator: no signerLogFile option');
+      const text =
+        typeof lines === 'number'
+          ? signer.logRecords(lines, signerContext()).map(([level, path, line, msg, kv]) => {
+              const t = now();
+              const micros = (t % 1000) * 1000 + (logSeq++ % 1000);
+              const pairs = kv.map(([k, v]): [string, string | number] => [k, typeof v === 'boolean' ? String(v) : v]);
+              // libsigner/src/runloop.rs:240 names the runloop thread signer_runloop:<port>
+              return renderLogRecord([level, path, line, 'signer_runloop:30000', msg, pairs], Math.floor(t / 1000), micros, logFormat);
+            })
+          : lines;
+      if (text.length > 0) await appendFile(file, text.map((l) => `${l}\n`).join(''));
+      return text;
+    },
+    setSignerFault(fault) {
+      signer.setFault(fault);
+    },
+    signer,
     setLogFormat(format) {
       logFormat = format;
     },

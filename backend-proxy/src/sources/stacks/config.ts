@@ -29,6 +29,11 @@ export const stacksConfigSchema = sourceBase.extend({
       metricsUrl: httpUrl.optional(),
       /** the signer's log file (same stacks-common format as the node's) */
       logFile: z.string().min(1).optional(),
+      /**
+       * no signer log line for this long -> the signer-duty health degrades (it logs every block
+       * proposal and burn block, so minutes of silence mean a hung signer or a broken log pipeline)
+       */
+      logSilenceSeconds: z.number().int().min(30).max(86_400).default(300),
     })
     .optional(),
   /** the node's (or signer's) log file, followed like tail -F */

@@ -3,6 +3,7 @@
 import { recordFrame, toFrame, UNITS, type DataFrameJSON } from '@nodescope/shared';
 import type { StacksLogLine } from './logParse.js';
 import type { BurnLag, HealthReading, NeighborRow, SignerLag, SignerStatus, StacksInfo } from './model.js';
+import type { SignerDuty } from './signerWatch.js';
 
 export function nodeInfoFrame(
   info: StacksInfo,
@@ -79,7 +80,7 @@ export function neighborsFrame(rows: NeighborRow[]): DataFrameJSON {
   );
 }
 
-export function signerFrame(status: SignerStatus, lag: SignerLag): DataFrameJSON {
+export function signerFrame(status: SignerStatus, lag: SignerLag, duty: SignerDuty | null = null): DataFrameJSON {
   const frame = toFrame('signer.status', [
     { name: 'stacks_node_height', type: 'number', values: [status.stacksNodeHeight] },
     // the signer refreshes its view of the node once a minute (model.ts signerLag): a block gap
@@ -99,6 +100,18 @@ export function signerFrame(status: SignerStatus, lag: SignerLag): DataFrameJSON
     { name: 'block_validations_rejected', type: 'number', values: [status.validationsRejected] },
     { name: 'block_pre_commits_sent', type: 'number', values: [status.preCommitsSent] },
     { name: 'rejection_ratio', type: 'number', unit: UNITS.percentUnit, values: [status.rejectionRatio] },
+    // what the alerts watch (signerWatch.ts): registration from the signer's log, the recent window
+    // of responses from its counters, log events counted since the proxy started
+    { name: 'registered', type: 'boolean', values: [duty?.registration?.registered ?? null] },
+    { name: 'registered_cycle', type: 'number', values: [duty?.registration?.cycle ?? null] },
+    { name: 'registered_for_next', type: 'boolean', values: [duty?.registration?.registeredForNext ?? null] },
+    { name: 'recent_responses', type: 'number', values: [duty?.recent.responses ?? null] },
+    { name: 'recent_rejection_ratio', type: 'number', unit: UNITS.percentUnit, values: [duty?.recent.ratio ?? null] },
+    { name: 'recent_response_latency_p95', type: 'number', unit: UNITS.seconds, values: [duty?.recent.p95 ?? null] },
+    { name: 'state_conflicts', type: 'number', values: [duty?.stateConflicts ?? null] },
+    { name: 'proposal_timeouts', type: 'number', values: [duty?.events.proposal_timeout ?? null] },
+    { name: 'validation_timeouts', type: 'number', values: [duty?.events.validation_timeout ?? null] },
+    { name: 'log_age', type: 'number', unit: UNITS.seconds, values: [duty?.logAgeSeconds ?? null] },
   ]);
   return frame;
 }

@@ -4,6 +4,7 @@
 import type { MetricFactory } from '../../core/metrics.js';
 import type { LogSeverity } from './logParse.js';
 import type { BurnLag, HealthReading, NeighborDirection, SignerLag, StacksInfo } from './model.js';
+import { SIGNER_LOG_EVENTS, type SignerDuty, type SignerLogEvent } from './signerWatch.js';
 
 export function stacksMetrics(factory: MetricFactory, source: string) {
   const g = {
@@ -19,6 +20,16 @@ export function stacksMetrics(factory: MetricFactory, source: string) {
       'stacks_info_signer_behind_seconds',
       "Seconds since the node's tip passed the height the signer reports (stacks_signer_stacks_node_height refreshes every 61 s at best)"
     ),
+    signerRegistered: factory.gauge(
+      'stacks_info_signer_registered',
+      "1 when the signer's log says it is registered for its current reward cycle, 0 when not (runloop.rs registered_for_current)"
+    ),
+    signerEvents: factory.counter(
+      'stacks_log_signer_events_total',
+      'Signer log lines that matter, by event: block_rejected, validation_timeout, proposal_timeout, not_registered',
+      ['event']
+    ),
+    logAge: factory.gauge('stacks_log_last_line_age_seconds', "Seconds since the followed log file last gave a line (the signer's; since start when none yet)", ['service']),
     logLines: factory.counter('stacks_log_lines_total', 'Log lines read from the node / signer log file, by level', ['service', 'level']),
     logRotations: factory.gauge('stacks_log_rotations', 'Rotations and truncations of a followed log file seen since start', ['service', 'kind']),
     lokiPending: factory.gauge('stacks_loki_pending_lines', 'Log lines waiting to be pushed to Loki'),
@@ -48,6 +59,18 @@ export function stacksMetrics(factory: MetricFactory, source: string) {
     signerLag(lag: SignerLag | null) {
       if (lag?.behindSeconds == null) g.signerBehind.remove({ source });
       else g.signerBehind.set({ source }, lag.behindSeconds);
+    },
+    /** zero every event so an increase() sees the first one */
+    initSignerEvents() {
+      for (const event of SIGNER_LOG_EVENTS) g.signerEvents.inc({ source, event }, 0);
+    },
+    signerEvent(event: SignerLogEvent) {
+      g.signerEvents.inc({ source, event });
+    },
+    signerDuty(duty: SignerDuty, watchingLog: boolean) {
+      if (duty.registration) g.signerRegistered.set({ source }, duty.registration.registered ? 1 : 0);
+      else g.signerRegistered.remove({ source });
+      if (watchingLog && duty.logAgeSeconds !== null) g.logAge.set({ source, service: 'signer' }, Math.round(duty.logAgeSeconds * 1000) / 1000);
     },
     /** zero every level so a rate() has a series before the first line of that level */
     initLevels(service: string, levels: readonly LogSeverity[]) {
