@@ -449,7 +449,11 @@ func (d *Datasource) toResponse(p pending, result proxyResult) backend.DataRespo
 		}
 		applyAlias(frame, p.model.Alias, p.model.SourceID, p.model.Query)
 		if p.model.Live {
-			if channel, err := d.liveChannel(p.model, p.params); err == nil {
+			name := ""
+			if len(result.Frames) > 1 {
+				name = frame.Name
+			}
+			if channel, err := d.liveChannel(p.model, p.params, name); err == nil {
 				if frame.Meta == nil {
 					frame.Meta = &data.FrameMeta{}
 				}

@@ -285,3 +285,25 @@ func TestLiveQueriesCarryTheirChannel(t *testing.T) {
 		t.Fatalf("shape %+v", key.Shape)
 	}
 }
+
+// Each frame of a live result with several gets its own channel (Grafana keeps one
+// StreamingDataFrame per channel id), naming the frame it follows.
+func TestLiveFramesOfOneResultGetTheirOwnChannels(t *testing.T) {
+	two := `{"schema":{"name":"a","fields":[{"name":"time","type":"time"},{"name":"v","type":"number"}]},"data":{"values":[[1700000000000],[1]]}}`
+	proxy := newFakeProxy(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"results":{"A":{"frames":[`+two+`,`+strings.Replace(two, `"name":"a"`, `"name":"b"`, 1)+`]}}}`)
+	})
+	ds := newTestDatasource(t, instanceSettings(proxy.URL, "", nil))
+	q := dataQuery("A", map[string]any{"sourceId": "btc-main", "query": "mempool.blocks", "live": true}, from, to)
+	res, _ := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{q}})
+	frames := res.Responses["A"].Frames
+	if len(frames) != 2 || frames[0].Meta.Channel == frames[1].Meta.Channel {
+		t.Fatalf("channels %v", frames)
+	}
+	for i, name := range []string{"a", "b"} {
+		key, err := DecodeStreamPath(strings.TrimPrefix(frames[i].Meta.Channel, "ds/nodescope-uid/"))
+		if err != nil || key.Shape.Name != name {
+			t.Fatalf("frame %d: %+v %v", i, key, err)
+		}
+	}
+}

@@ -59,12 +59,16 @@ type streamKey struct {
 type streamShape struct {
 	Fields []string `json:"f,omitempty"`
 	Alias  string   `json:"a,omitempty"`
+	// Name picks one frame of a result with several: each gets its own channel, because Grafana
+	// keeps one StreamingDataFrame per channel (public/app/features/live/centrifuge/service.ts
+	// getLiveDataStream, keyed by channel id)
+	Name string `json:"n,omitempty"`
 }
 
 // EncodeStreamPath is the channel path of one live query.
 func EncodeStreamPath(sourceID, query string, params map[string]any, shape streamShape) string {
 	tuple := []any{sourceID, query}
-	hasShape := len(shape.Fields) > 0 || shape.Alias != ""
+	hasShape := len(shape.Fields) > 0 || shape.Alias != "" || shape.Name != ""
 	if len(params) > 0 || hasShape {
 		if params == nil {
 			params = map[string]any{}
@@ -119,8 +123,8 @@ func DecodeStreamPath(path string) (streamKey, error) {
 	return key, nil
 }
 
-func (d *Datasource) liveChannel(model QueryModel, params map[string]any) (string, error) {
-	shape := streamShape{Fields: model.Fields, Alias: model.Alias}
+func (d *Datasource) liveChannel(model QueryModel, params map[string]any, frameName string) (string, error) {
+	shape := streamShape{Fields: model.Fields, Alias: model.Alias, Name: frameName}
 	channel := live.Channel{Scope: live.ScopeDatasource, Namespace: d.uid, Path: EncodeStreamPath(model.SourceID, model.Query, params, shape)}
 	if !channel.IsValid() || len(channel.String()) > maxChannelLength {
 		return "", fmt.Errorf("%s %s: the live query's params are too long for a Grafana Live channel; the panel shows the first result only", model.SourceID, model.Query)
@@ -209,6 +213,9 @@ func (d *Datasource) followStream(ctx context.Context, key streamKey, send func(
 		frame, err := FrameFromProxyJSON([]byte(ev.Data))
 		if err != nil {
 			return nil // one unreadable event does not end the stream
+		}
+		if key.Shape.Name != "" && frame.Name != key.Shape.Name {
+			return nil // another frame of the result: another channel
 		}
 		// the same steps as QueryData's toResponse, so the schema matches the first result's
 		if len(key.Shape.Fields) > 0 {

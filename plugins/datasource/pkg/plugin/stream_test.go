@@ -118,7 +118,7 @@ func TestHostileStreamPathsNeverReachTheProxy(t *testing.T) {
 	}
 	// the longest a valid key may get: QueryData says the query cannot be followed live
 	long := map[string]any{"miner": strings.Repeat("m", 300)}
-	if _, err := ds.liveChannel(QueryModel{SourceID: "farm-a", Query: "miners"}, long); err == nil {
+	if _, err := ds.liveChannel(QueryModel{SourceID: "farm-a", Query: "miners"}, long, ""); err == nil {
 		t.Fatal("an over-long channel was handed out")
 	}
 }
@@ -205,12 +205,14 @@ func TestRunStreamEndsOnARefusedQuery(t *testing.T) {
 func TestRunStreamKeepsTheQueryShape(t *testing.T) {
 	proxy := newFakeProxy(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
+		// another frame of the same result first: it has its own channel
+		fmt.Fprintf(w, "event: frame\ndata: %s\n\n", `{"schema":{"name":"other","fields":[{"name":"time","type":"time"},{"name":"size","type":"number"},{"name":"bytes","type":"number"}]},"data":{"values":[[1700000000000],[1],[1]]}}`)
 		fmt.Fprintf(w, "event: frame\ndata: %s\n\n", `{"schema":{"name":"mempool","fields":[{"name":"time","type":"time"},{"name":"size","type":"number"},{"name":"bytes","type":"number"}]},"data":{"values":[[1700000000000],[3],[900]]}}`)
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	})
 	ds := newTestDatasource(t, instanceSettings(proxy.URL, "", nil))
-	path := EncodeStreamPath("btc-main", "mempool.summary", nil, streamShape{Fields: []string{"time", "bytes"}, Alias: "{{field}} of {{source}}"})
+	path := EncodeStreamPath("btc-main", "mempool.summary", nil, streamShape{Fields: []string{"time", "bytes"}, Alias: "{{field}} of {{source}}", Name: "mempool"})
 	sink := &frameSink{got: make(chan struct{}, 4)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -225,7 +227,7 @@ func TestRunStreamKeepsTheQueryShape(t *testing.T) {
 	cancel()
 	<-done
 	f := sink.frames[0]
-	if len(f.Fields) != 2 || f.Fields[0].Name != "time" || f.Fields[1].Name != "bytes" {
+	if f.Name != "mempool" || len(f.Fields) != 2 || f.Fields[0].Name != "time" || f.Fields[1].Name != "bytes" {
 		t.Fatalf("fields %v", f.Fields)
 	}
 	if f.Fields[1].Config == nil || f.Fields[1].Config.DisplayNameFromDS != "bytes of btc-main" {
