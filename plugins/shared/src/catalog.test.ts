@@ -26,6 +26,7 @@ describe('parseQueryParams', () => {
     ['cgminer', 'miner.pools', {}, 'miner.pools: parameter "miner" is required (a miner name or host:port from the miners table)'],
     ['cgminer', 'miners', { status: 'sleeping' }, 'miners: status must be one of all, online, offline, unknown'],
     ['geth', 'fees.history', { percentiles: '10,x' }, 'fees.history: percentiles must be 1 to 10 numbers from 0 to 100, as a list or comma-separated'],
+    ['geth', 'fees.history', { percentiles: [10, 10] }, 'fees.history: percentiles must be strictly increasing'],
     ['profitability', 'roi', { purchasePrice: 1, growth: '1,,2' }, 'roi: growth must be 1 to 6 numbers from -50 to 100, as a list or comma-separated'],
     ['stacks', 'logs', { search: 5 }, 'logs: search must be a string of at most 1000 characters'],
     ['stacks', 'logs', { constructor: 'x' }, 'logs: unknown parameter "constructor" (allowed: level, search, service, component, limit)'],

@@ -67,6 +67,8 @@ export interface ListParam extends ParamBase {
   min?: number;
   max?: number;
   maxItems: number;
+  /** number items must be strictly increasing */
+  increasing?: true;
   default?: readonly string[] | readonly number[];
 }
 export type ParamSpec = NumberParam | StringParam | EnumParam | BooleanParam | ListParam;
@@ -149,6 +151,9 @@ export const CATALOG = {
           min: 0,
           max: 100,
           maxItems: 10,
+          // geth refuses percentiles outside 0..100 or that decrease (ethereum/go-ethereum@07564049:
+          // eth/gasprice/feehistory.go, FeeHistory); equal neighbours are refused here too, as before
+          increasing: true,
           default: [10, 50, 90],
           label: 'Percentiles',
           placeholder: '10,50,90',
@@ -348,7 +353,9 @@ function parseValue(spec: ParamSpec, raw: unknown): { value: ParamValue | number
         return items.every((item): item is string => typeof item === 'string' && item !== '') ? { value: items } : refusal;
       }
       const numbers = items.map((item) => (item === '' ? Number.NaN : toNumber(item)));
-      return numbers.every((n) => checkNumber(spec, n)) ? { value: numbers } : refusal;
+      if (!numbers.every((n) => checkNumber(spec, n))) return refusal;
+      if (spec.increasing && numbers.some((n, i) => i > 0 && n <= numbers[i - 1]!)) return 'must be strictly increasing';
+      return { value: numbers };
     }
   }
 }

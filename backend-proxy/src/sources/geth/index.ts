@@ -3,7 +3,8 @@ import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, sampleValue, type MetricFamily } from '../../core/prometheusText.js';
 import { fetchMetricsText, urlSecrets } from '../../core/upstream.js';
-import { QueryInputError, type QueryInput, type Source, type SourceHealth } from '../types.js';
+import { defineQueries } from '../catalog.js';
+import type { Source, SourceHealth } from '../types.js';
 import { GethRpcClient, type GethMethod } from './client.js';
 import type { GethSourceConfig } from './config.js';
 import { chainHeadFrame, feeHistoryFrame, peersSummaryFrame, peersTableFrame, syncFrame, txpoolFrame } from './frames.js';
@@ -26,8 +27,6 @@ import {
 
 export type GethSource = Source & { refresh(): Promise<void> };
 
-const MAX_FEE_BLOCKS = 1_024; // geth caps eth_feeHistory at 1024 blocks
-const DEFAULT_PERCENTILES = [10, 50, 90];
 /** A namespace found off is asked again after this long: a node restarted with --http.api is seen. */
 const NOT_ENABLED_RECHECK_MS = 300_000;
 
@@ -177,7 +176,7 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
     kind: 'geth',
     name: config.name ?? id,
     network: config.network,
-    queries: {
+    queries: defineQueries('geth', {
       'chain.head': async () => {
         const head = await loadHead();
         const [basics, peers, sync] = await Promise.all([loadBasics().catch(() => null), loadPeers().catch(() => null), loadSync().catch(() => null)]);
@@ -219,7 +218,7 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
         return [txpoolFrame(status, fromMetrics, note)];
       },
       'fees.history': async (input) => {
-        const { blocks, percentiles } = feeParams(input);
+        const { blocks, percentiles } = input.params;
         const [history, gasPrice] = await cached(`fees:${blocks}:${percentiles.join(',')}`, () =>
           call(() =>
             rpc.batch([
@@ -241,7 +240,7 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
         if (verdict) lastVerdict = verdict;
         return [syncFrame(sync, head ? headAgeSeconds(head, now()) : null, peers ?? null, verdict)];
       },
-    },
+    }),
     annotations: {
       // head stalls: from when the head got older than headStallSeconds until a new block came
       stalls: async (range) =>
@@ -283,19 +282,4 @@ async function settled<T extends readonly unknown[]>(promises: { [K in keyof T]:
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
-}
-
-function feeParams(input: QueryInput): { blocks: number; percentiles: number[] } {
-  const blocks = Number(input.params.blocks ?? 20);
-  if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_FEE_BLOCKS) throw new QueryInputError(`blocks must be an integer from 1 to ${MAX_FEE_BLOCKS}`);
-  const raw = input.params.percentiles;
-  const list = raw === undefined || raw === '' ? DEFAULT_PERCENTILES : (Array.isArray(raw) ? raw : String(raw).split(',')).map((p) => Number(p));
-  if (list.length === 0 || list.length > 10) throw new QueryInputError('percentiles: give 1 to 10 values');
-  // geth rejects percentiles that are not monotonically increasing or outside 0..100
-  for (let i = 0; i < list.length; i++) {
-    const p = list[i] ?? Number.NaN;
-    if (!Number.isFinite(p) || p < 0 || p > 100) throw new QueryInputError(`percentiles must be numbers from 0 to 100, got ${String(raw)}`);
-    if (i > 0 && p <= (list[i - 1] ?? 0)) throw new QueryInputError('percentiles must be strictly increasing');
-  }
-  return { blocks, percentiles: list };
 }
