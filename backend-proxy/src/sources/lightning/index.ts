@@ -1,11 +1,11 @@
 // Lightning (lnd or Core Lightning): wiring only; the meaning lives in model.ts and frames.ts.
 import { readFileSync } from 'node:fs';
-import { LIGHTNING_CHANNEL_PHASES } from '@nodescope/shared';
 import { UpstreamHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import { urlSecrets } from '../../core/upstream.js';
 import { chainOf, finiteHeight } from '../capabilities.js';
-import { QueryInputError, type QueryInput, type Source, type SourceHealth } from '../types.js';
+import { defineQueries } from '../catalog.js';
+import type { Source, SourceHealth } from '../types.js';
 import { ClnRestClient, LndRestClient } from './client.js';
 import type { LightningSourceConfig } from './config.js';
 import { balancesFrame, channelsFrame, forwardsFrame, nodeInfoFrame } from './frames.js';
@@ -194,7 +194,7 @@ export function createLightningSource(config: LightningSourceConfig, context: So
     kind: 'lightning',
     name: config.name ?? id,
     network: config.network,
-    queries: {
+    queries: defineQueries('lightning', {
       'node.info': async () => {
         const { info, sync } = await loadSync();
         const channels = await loadChannels().catch(() => null);
@@ -204,12 +204,12 @@ export function createLightningSource(config: LightningSourceConfig, context: So
       },
       channels: async (input) => {
         const { rows } = await loadChannels();
-        const phase = phaseParam(input);
-        return [channelsFrame(phase ? rows.filter((c) => c.phase === phase) : rows, config.minLocalShare)];
+        const { phase } = input.params;
+        return [channelsFrame(phase !== 'all' ? rows.filter((c) => c.phase === phase) : rows, config.minLocalShare)];
       },
       balances: async () => [balancesFrame(await loadBalances())],
       forwards: async () => [forwardsFrame(await loadForwards(), config.forwardsHours, reader.failuresKnown)],
-    },
+    }),
     health(): SourceHealth {
       if (lastVerdict && !lastVerdict.healthy) health.report('degraded', lastVerdict.reason);
       else health.report(null);
@@ -231,15 +231,4 @@ export function createLightningSource(config: LightningSourceConfig, context: So
       timer = undefined;
     },
   };
-}
-
-const PHASES = LIGHTNING_CHANNEL_PHASES;
-
-function phaseParam(input: QueryInput): ChannelRow['phase'] | null {
-  const raw = input.params.phase;
-  if (raw === undefined || raw === '' || raw === 'all') return null;
-  if (typeof raw !== 'string' || !(PHASES as readonly string[]).includes(raw)) {
-    throw new QueryInputError(`phase must be one of all, ${PHASES.join(', ')}`);
-  }
-  return raw as ChannelRow['phase'];
 }
