@@ -114,6 +114,41 @@ export const SCENARIOS: Scenario[] = [
     checks: [quiet(65, 'GethTxpoolSpike'), fires(75, 'GethTxpoolSpike', { source: 'geth-1' }, 4.5)],
   },
   {
+    name: 'beacon: not ready, EL offline, syncing, head stale, no finality, few peers, the pair naming the side behind',
+    series: {
+      'beacon_health_status_code{source="cl-1"}': '200x5 206x10 503x20',
+      'beacon_el_offline{source="cl-1"}': '0x5 1x10',
+      'eth_con_sync_is_syncing{source="cl-1"}': '0x5 1x20',
+      'beacon_head_age_seconds{source="cl-1"}': '12x5 0+60x20',
+      'beacon_finality_epochs_behind{source="cl-1"}': '2x5 4x10 6x20',
+      'eth_con_peers{source="cl-1",state="connected"}': '60x5 8x20',
+      'eth_con_peers{source="cl-1",state="disconnected"}': '300x25',
+      'beacon_pair_behind{source="cl-1",side="execution"}': '0x5 1x10',
+      'beacon_pair_behind{source="cl-1",side="consensus"}': '0x25',
+    },
+    checks: [
+      // 206 (syncing) is not "not ready"; 503 from minute 16 fires after 5 more
+      quiet(15, 'BeaconNotReady'),
+      quiet(19, 'BeaconNotReady'),
+      fires(22, 'BeaconNotReady', { source: 'cl-1' }, 503),
+      quiet(6, 'BeaconElOffline'),
+      fires(9, 'BeaconElOffline', { source: 'cl-1' }, 1),
+      quiet(14, 'BeaconSyncing'),
+      fires(16, 'BeaconSyncing', { source: 'cl-1' }, 1),
+      // 0+60 from minute 6: 180 s at minute 9 (the first above 120), firing from minute 12 at 360 s
+      quiet(10, 'BeaconHeadStale'),
+      fires(12, 'BeaconHeadStale', { source: 'cl-1' }, 360),
+      // 4 epochs is not yet a leak; 6 from minute 17 fires after 10 more
+      quiet(16, 'BeaconNoFinality'),
+      quiet(25, 'BeaconNoFinality'),
+      fires(28, 'BeaconNoFinality', { source: 'cl-1' }, 6),
+      quiet(15, 'BeaconPeersLow'),
+      fires(17, 'BeaconPeersLow', { source: 'cl-1' }, 8),
+      quiet(9, 'EthereumPairBehind'),
+      fires(11, 'EthereumPairBehind', { source: 'cl-1', side: 'execution' }, 1),
+    ],
+  },
+  {
     name: 'lightning: force close at once, inactive after 15 min, low local share after 1 h, out of sync, behind bitcoind',
     series: {
       'lnd_channels_pending_total{source="ln-1",state="pending_force_close"}': '0x5 1x30',

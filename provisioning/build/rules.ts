@@ -10,7 +10,7 @@
 // them), which is what notification policies group by.
 
 export type Severity = 'critical' | 'warning' | 'info';
-export type Domain = 'bitcoin' | 'electrum' | 'stacks' | 'geth' | 'lightning' | 'mining' | 'profitability' | 'freqtrade' | 'nodescope';
+export type Domain = 'bitcoin' | 'electrum' | 'stacks' | 'geth' | 'beacon' | 'lightning' | 'mining' | 'profitability' | 'freqtrade' | 'nodescope';
 
 export interface AlertRule {
   /** Prometheus alertname, Grafana rule title */
@@ -416,6 +416,89 @@ export const RULE_GROUPS: RuleGroup[] = [
         severity: 'warning',
         summary: '{{source}}: txpool pending at {{value}}x its average of the hour before',
         description: 'Pending transactions tripled against the last hour and stayed there for 10 minutes: a spam wave, a gas-price spike, or the node no longer sees blocks that would drain the pool.',
+      },
+    ],
+  },
+  // --- Ethereum consensus client (Beacon API) --------------------------------------------------
+  // eth_con_* are ethereum-metrics-exporter's names (ethpandaops/beacon@26285c24b648:
+  // pkg/beacon/metrics_sync.go:30-81, metrics_general.go:31-51), so these rules also read a
+  // Prometheus fed by the exporter; beacon_* are the proxy's own.
+  {
+    domain: 'beacon',
+    interval: '1m',
+    dashboard: 'nodescope-geth',
+    rules: [
+      {
+        alert: 'BeaconNotReady',
+        // /eth/v1/node/health: 503 = not initialized or having issues (beacon-APIs apis/node/health.yaml:23-24)
+        query: 'beacon_health_status_code',
+        op: '>',
+        threshold: 206,
+        for: '5m',
+        severity: 'critical',
+        summary: '{{source}}: the consensus client answers health {{value}}',
+        description: 'GET /eth/v1/node/health has answered 503 (not initialized or having issues) for 5 minutes: validators attached to it miss their duties. Check the client log, its database and its disk.',
+      },
+      {
+        alert: 'BeaconElOffline',
+        query: 'beacon_el_offline',
+        op: '>',
+        threshold: 0,
+        for: '2m',
+        severity: 'critical',
+        summary: '{{source}}: execution client offline per the consensus client',
+        description: 'The consensus client reports el_offline for 2 minutes (/eth/v1/node/syncing): it cannot reach its execution client over the engine API. Check that geth runs, the engine port (8551) and the shared JWT secret.',
+      },
+      {
+        alert: 'BeaconSyncing',
+        query: 'eth_con_sync_is_syncing',
+        op: '>',
+        threshold: 0,
+        for: '10m',
+        severity: 'warning',
+        summary: '{{source}}: the consensus client is syncing',
+        description: 'is_syncing has been true for 10 minutes: the node is not at the head of the chain (sync distance on the dashboard). A node that was synced falls back into sync after downtime or a lost peer set.',
+      },
+      {
+        alert: 'BeaconHeadStale',
+        query: 'beacon_head_age_seconds',
+        op: '>',
+        threshold: 120,
+        for: '3m',
+        severity: 'critical',
+        summary: '{{source}}: the beacon head is {{value}} s old',
+        description: 'No new head block for more than 10 slots (2 minutes), for 3 more minutes: the consensus client stopped following the chain (peers, execution client, clock).',
+      },
+      {
+        alert: 'BeaconNoFinality',
+        // 4 = MIN_EPOCHS_TO_INACTIVITY_PENALTY: beyond it the chain is in an inactivity leak
+        query: 'beacon_finality_epochs_behind',
+        op: '>',
+        threshold: 4,
+        for: '10m',
+        severity: 'critical',
+        summary: '{{source}}: no finality for {{value}} epochs',
+        description: "The finalized checkpoint of the node's head state trails the wall clock by more than 4 epochs for 10 minutes: either the network does not finalize (over a third of the stake offline: inactivity leak) or this node follows a minority fork. Compare with a block explorer.",
+      },
+      {
+        alert: 'BeaconPeersLow',
+        query: 'sum by (source) (eth_con_peers{state="connected"})',
+        op: '<',
+        threshold: 10,
+        for: '10m',
+        severity: 'warning',
+        summary: '{{source}}: only {{value}} connected peers',
+        description: 'Fewer than 10 connected peers for 10 minutes (clients aim for 50 to 100). Check the p2p port (9000 TCP/UDP) and the NAT setting.',
+      },
+      {
+        alert: 'EthereumPairBehind',
+        query: 'beacon_pair_behind',
+        op: '>',
+        threshold: 0,
+        for: '5m',
+        severity: 'critical',
+        summary: '{{source}}: the {{label:side}} client of the pair is behind',
+        description: "For 5 minutes the consensus client and its paired geth (executionSource) disagree and this side is the one behind: 'consensus' when geth says it is synced while the beacon node syncs or both heads stalled, 'execution' when the beacon node reports el_offline or geth's head stalls while the beacon head advances. The source's health message says which case.",
       },
     ],
   },

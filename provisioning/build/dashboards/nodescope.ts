@@ -35,6 +35,7 @@ const bot = nodescopeOf('$bot');
 const stx = nodescopeOf('$stacks');
 const eth = nodescopeOf('$geth');
 const ln = nodescopeOf('$lightning');
+const cl = nodescopeOf('$beacon');
 
 const nodeVars = () => [networkVariable(), sourcesVariable('node', 'Node', 'bitcoin', { network: '$network' })];
 const blockAnnotations = () => [
@@ -178,8 +179,8 @@ const stacks: DashboardSpec = {
 };
 
 const geth: DashboardSpec = {
-  ...dashboardInfo('nodescope-geth', 'Geth', ['geth', 'ethereum'], 'Geth head, sync, peers, txpool and fee history'),
-  variables: [sourcesVariable('geth', 'Geth node', 'geth')],
+  ...dashboardInfo('nodescope-geth', 'Geth', ['geth', 'ethereum'], 'Geth head, sync, peers, txpool and fee history; its consensus client through the Beacon API'),
+  variables: [sourcesVariable('geth', 'Geth node', 'geth'), sourcesVariable('beacon', 'Consensus client', 'beacon')],
   annotations: [nodescopeAnnotation('Blocks', '$geth', 'blocks', BLOCK_COLOR)],
   panels: [
     table('Head', eth('chain.head'), { h: 5 }),
@@ -191,6 +192,18 @@ const geth: DashboardSpec = {
       transformations: [keepFields('block', 'base_fee')],
     }),
     table('Peers', eth('network.peers'), { w: 24, h: 9 }),
+    row('Consensus client'),
+    stat('Health', cl('node.info'), { w: 4, h: 4, fields: ['health_code'], thresholds: steps('green', [206, 'orange'], [503, 'red']) }),
+    stat('Head slot', cl('node.info'), { w: 4, h: 4, fields: ['head_slot'], decimals: 0 }),
+    stat('Head age', cl('node.info'), { w: 4, h: 4, fields: ['head_age'], unit: 's', thresholds: steps('green', [36, 'orange'], [120, 'red']) }),
+    stat('Sync distance', cl('node.info'), { w: 4, h: 4, fields: ['sync_distance'], thresholds: steps('green', [2, 'orange'], [32, 'red']) }),
+    // 2 while finality works; beyond 4 (MIN_EPOCHS_TO_INACTIVITY_PENALTY) the chain leaks
+    stat('Epochs since finality', cl('node.info'), { w: 4, h: 4, fields: ['finality_epochs_behind'], thresholds: steps('green', [3, 'orange'], [5, 'red']) }),
+    stat('Peers', cl('node.info'), { w: 4, h: 4, fields: ['peers'], thresholds: steps('red', [10, 'orange'], [30, 'green']) }),
+    table('Consensus client and its pair with geth', cl('node.info'), { w: 24, h: 5 }),
+    table('Sync', cl('sync.status'), { h: 5 }),
+    table('Finality checkpoints', cl('finality'), { h: 5 }),
+    table('Peers by state', cl('network.peers'), { w: 24, h: 6 }),
   ],
 };
 

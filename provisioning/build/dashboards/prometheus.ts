@@ -2,7 +2,7 @@
 // folder "nodescope (Prometheus)" (any Prometheus/VictoriaMetrics that scrapes proxies) and the
 // proxy's own dashboard in the folder "nodescope".
 import { dashboardInfo, LIST_LEGEND, optionsOf, type DashboardSpec } from '../grafana.ts';
-import { barGauge, stat, stateTimeline, steps, table, timeseries, type StatOptions } from '../panels.ts';
+import { barGauge, row, stat, stateTimeline, steps, table, timeseries, type StatOptions } from '../panels.ts';
 import { prometheus, prometheusInstant, type Query } from '../targets.ts';
 import { promLabelVariable } from '../variables.ts';
 import { BOARD_TEMPERATURE } from './nodescope.ts';
@@ -10,6 +10,7 @@ import { BOARD_TEMPERATURE } from './nodescope.ts';
 // label matchers of the dashboards' $source (and $miner) variables
 const SOURCE = '{source=~"$source"}';
 const MINER = '{source=~"$source", miner=~"$miner"}';
+const BEACON = '{source=~"$beacon"}';
 
 /** A quarter-width stat of the top line. */
 const topStat = (title: string, query: Query, options: StatOptions = {}) => stat(title, query, { w: 6, h: 4, ...options });
@@ -149,7 +150,7 @@ const promStacks: DashboardSpec = {
 
 const promGeth: DashboardSpec = {
   ...dashboardInfo('nodescope-prom-geth', 'Geth (Prometheus)', ['geth', 'ethereum', 'prometheus'], "geth_rpc_* read by the proxy over JSON-RPC, plus geth's own metrics mirrored as geth_*"),
-  variables: [promLabelVariable('source', 'Geth node', 'geth_rpc_head_block', 'source')],
+  variables: [promLabelVariable('source', 'Geth node', 'geth_rpc_head_block', 'source'), promLabelVariable('beacon', 'Consensus client', 'eth_con_sync_head_slot', 'source')],
   panels: [
     topStat('Head', prometheus(`geth_rpc_head_block${SOURCE}`), { decimals: 0 }),
     topStat('Head age', prometheus(`geth_rpc_head_age_seconds${SOURCE}`), { unit: 's', thresholds: steps('green', [36, 'orange'], [120, 'red']) }),
@@ -164,6 +165,15 @@ const promGeth: DashboardSpec = {
     ),
     timeseries('Peers (geth p2p)', prometheus(`geth_p2p_peers${SOURCE}`)),
     timeseries('Sync remaining blocks', prometheus(`geth_rpc_sync_remaining_blocks${SOURCE}`), { w: 24, h: 7 }),
+    // the consensus client under ethereum-metrics-exporter's names (eth_con_*), beacon_* for the rest
+    row('Consensus client'),
+    topStat('Health (200 ready, 206 syncing, 503 not ready)', prometheus(`beacon_health_status_code${BEACON}`), { thresholds: steps('green', [206, 'orange'], [503, 'red']) }),
+    topStat('Head age', prometheus(`beacon_head_age_seconds${BEACON}`), { unit: 's', thresholds: steps('green', [36, 'orange'], [120, 'red']) }),
+    topStat('Epochs since finality', prometheus(`beacon_finality_epochs_behind${BEACON}`), { thresholds: steps('green', [3, 'orange'], [5, 'red']) }),
+    topStat('Connected peers', prometheus(`sum by (source) (eth_con_peers{source=~"$beacon", state="connected"})`), { thresholds: steps('red', [10, 'orange'], [30, 'green']) }),
+    timeseries('Head slot and sync distance', [prometheus(`eth_con_sync_head_slot${BEACON}`, '{{source}} head slot'), prometheus(`eth_con_sync_distance${BEACON}`, '{{source}} sync distance')]),
+    timeseries('Finality checkpoints (epoch)', prometheus(`eth_con_beacon_finality_checkpoint_epochs${BEACON}`, '{{source}} {{checkpoint}}')),
+    timeseries('Which side of the pair is behind', prometheus(`beacon_pair_behind${BEACON}`, '{{source}} {{side}}'), { w: 24, h: 6 }),
   ],
 };
 
