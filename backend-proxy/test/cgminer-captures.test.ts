@@ -10,7 +10,9 @@ import { avalonMM, maxTemperature, activePool } from '../src/sources/cgminer/mod
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource } from '../src/sources/cgminer/index.js';
 import { FleetPoller, type MinerRecord } from '../src/sources/cgminer/poller.js';
-import { startReplayMiner, type ReplayMiner } from './cgminerReplay.js';
+import { startReplayMiner, startReplayV3, type ReplayMiner } from './cgminerReplay.js';
+import { assertV3Read, sendV3, speaksV3 } from '../src/sources/cgminer/btminerV3.js';
+import { PrivilegedCommandError } from '../src/sources/cgminer/commands.js';
 import { createTestContext } from './helpers.js';
 
 const running: ReplayMiner[] = [];
@@ -299,6 +301,66 @@ describe('LuxOS on an Antminer S19k Pro (asic-rs luxminer v1 captures)', () => {
     expect(s.pools.map((p) => [p.index, p.status, p.active])).toEqual([[0, 'Alive', true], [1, 'Dead', false], [2, 'Alive', false], [3, 'Dead', false]]);
     expect(activePool(s)).toMatchObject({ url: 'stratum+tcp://ca.stratum.braiins.com:3333', user: 'asic-rs.user1', lastShareTime: null });
     expect(s.state ?? null).toBeNull(); // LuxOS's curtail/sleep state is not read
+  });
+});
+
+describe('Whatsminer API v3 (btminer 20251209.16.Rel2, asic-rs v3 captures)', () => {
+  async function pollV3(deviceInfo?: string) {
+    const replay = await startReplayV3('whatsminer-v3-m60s', deviceInfo ? { deviceInfo } : {});
+    running.push(replay);
+    const poller = new FleetPoller({
+      sourceId: 'captures', client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 }, concurrency: 1, jitterMs: 0, historySize: 10,
+      history: new HistoryStore(), now: () => 1_800_000_000_000,
+    });
+    // identified on 4028 as btminer with a 2024-11+ fw_ver (see discovery.test.ts); read on its v3 port
+    const record = poller.add({ host: replay.host, port: 1, v3Port: replay.port, name: 'm60s', identity: { flavour: 'whatsminer-v3', model: null, firmware: null } });
+    await poller.pollOne(record);
+    expect(record.lastError).toBeNull();
+    return { record, replay };
+  }
+
+  it('reads device info, summary, pools and boards over the length-prefixed API', async () => {
+    const { record, replay } = await pollV3();
+    expect(replay.received).toEqual(['get.device.info', 'get.miner.status:summary', 'get.miner.status:pools', 'get.miner.status:edevs']);
+    // get_device_info.json: msg.miner.type "M60S_VK40", msg.system.fwversion "20251209.16.Rel2", miner.working "true"
+    expect(record.identity).toEqual({ flavour: 'whatsminer-v3', model: 'M60S_VK40', firmware: '20251209.16.Rel2' });
+    const s = record.snapshot!;
+    // get_miner_status_summary.json: hash-realtime 171.259, hash-average 170.8 (TH/s); power-realtime 3156.0;
+    // fan-speed-in 5400, fan-speed-out 5280; factory-hash 181.051; elapsed 50000
+    expect(s.hashrate).toBeCloseTo(171.259e12, -6);
+    expect(s.hashrateAvg).toBeCloseTo(170.8e12, -6);
+    expect(record.power).toMatchObject({ watts: 3156, source: 'measured' });
+    expect(s.fans).toEqual([5400, 5280]);
+    expect(s.nominalHashrate).toBeCloseTo(181.051e12, -6);
+    expect(s.uptime).toBe(50000);
+    expect(s.state).toBe('mining');
+    expect(s.errors).toEqual([]);
+    // edevs: hash-realtime 57.2 / 57.0 / 57.1 TH/s, chip-temp-avg 74 / 75 / 76, effective-chips 75;
+    // summary board-temperature [41.1, 40.1, 41.5]
+    expect(s.boards.map((b) => b.hashrate! / 1e12)).toEqual([57.2, 57.0, 57.1].map((v) => expect.closeTo(v, 9)));
+    expect(s.boards.map((b) => [b.boardTemp, b.chipTemp, b.chips, b.status])).toEqual([[41.1, 74, 75, 'Alive'], [40.1, 75, 75, 'Alive'], [41.5, 76, 75, 'Alive']]);
+    expect(maxTemperature(s)).toBe(76);
+    // pools.json: priority 0 "stratum-active" true, account "asic-rs.test"; three pools "alive"
+    expect(s.pools.map((p) => [p.index, p.status, p.active])).toEqual([[0, 'Alive', true], [1, 'Alive', false], [2, 'Alive', false]]);
+    expect(activePool(s)).toMatchObject({ url: 'stratum+tcp://btc.example.pool:3333', user: 'asic-rs.test' });
+  });
+
+  it('reads the error-code list (get_device_info_with_errors.json: codes 264, 265, 266, 267, 270)', async () => {
+    const { record } = await pollV3('get_device_info_with_errors');
+    expect(record.snapshot!.errors).toEqual(['264', '265', '266', '267', '270']);
+  });
+
+  it('sends only allow-listed reads: set.* and unknown params are refused before a socket opens', async () => {
+    // pyasic's V3 writes need a salted token (pyasic@0.79.0:pyasic/rpc/btminer.py:1190-1205): never sent
+    for (const [cmd, param] of [['set.miner.mode', 'normal'], ['set.system.reboot', null], ['get.miner.status', 'history'], ['constructor', null], ['__proto__', null]] as const) {
+      expect(() => assertV3Read(cmd, param), `${cmd} ${param}`).toThrow(PrivilegedCommandError);
+      await expect(sendV3({ host: '127.0.0.1', port: 1 }, cmd, param, { connectTimeoutMs: 100, timeoutMs: 100 })).rejects.toThrow(PrivilegedCommandError);
+    }
+  });
+
+  it('firmware from 2024-11-01 on speaks API v3 (asic-rs firmware.rs:60-68)', () => {
+    // the v1 capture's 20210322.22.REL stays on the 4028 API; the v3 capture's 20251209.16.Rel2 moves
+    expect([speaksV3('20210322.22.REL'), speaksV3('20241031.1.REL'), speaksV3('20241101.1.REL'), speaksV3('20251209.16.Rel2'), speaksV3(null)]).toEqual([false, false, true, true, false]);
   });
 });
 

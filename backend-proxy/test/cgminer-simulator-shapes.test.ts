@@ -167,3 +167,57 @@ describe('the simulated LuxOS miner\'s faults reach the proxy\'s reading', () =>
     expect(read('fanMissing').fans).toHaveLength(3);
   });
 });
+
+describe('the simulated Whatsminer API v3 answers as the asic-rs v3 captures', () => {
+  const real = loadCaptures('whatsminer-v3-m60s');
+  const sim = { ...state('whatsminer-v3', 'M60S_VK40'), fanCount: 2 } as SimMinerState;
+  const sameShape = (simulated: unknown, captured: unknown, where: string): void => {
+    expect(kind(simulated), where).toBe(kind(captured));
+    if (kind(captured) === 'object') {
+      const [s, c] = [simulated as Doc, captured as Doc];
+      // every field of the capture is there (chipdataN/pcbsnN serials aside), of the same JSON type, down the tree
+      for (const key of Object.keys(c).filter((k) => !/^(chipdata|pcbsn)\d$/.test(k))) {
+        expect(s, `${where}.${key}`).toHaveProperty([key]);
+        sameShape(s[key], c[key], `${where}.${key}`);
+      }
+    } else if (kind(captured) === 'array' && (captured as unknown[]).length > 0 && kind((captured as unknown[])[0]) === 'object') {
+      sameShape((simulated as unknown[])[0], (captured as unknown[])[0], `${where}[0]`);
+    }
+  };
+  it.each([
+    ['get.device.info', null, 'get_device_info'],
+    ['get.miner.status', 'summary', 'get_miner_status_summary'],
+    ['get.miner.status', 'pools', 'get_miner_status_pools'],
+    ['get.miner.status', 'edevs', 'get_miner_status_edevs'],
+  ])('%s %s', async (cmd, param, file) => {
+    const { replyV3 } = await import('../src/simulators/cgminer/btminerV3.js');
+    sameShape(replyV3(sim, cmd, param, 1_773_869_570_000), JSON.parse(real.get(file)!), file);
+  });
+  it('errorCode carries the error-code list in the capture\'s form', async () => {
+    const { replyV3 } = await import('../src/simulators/cgminer/btminerV3.js');
+    const faulty = { ...sim, faults: new Set(['errorCode']) } as SimMinerState;
+    sameShape(replyV3(faulty, 'get.device.info', null, 0), JSON.parse(real.get('get_device_info_with_errors')!), 'with errors');
+  });
+});
+
+describe('the simulated Whatsminer API v3 miner\'s faults reach the proxy\'s reading', () => {
+  it('hot, fan0, hashdrop, sleep, errorCode, hijack, poolSwitch, chipsMissing', async () => {
+    const { replyV3 } = await import('../src/simulators/cgminer/btminerV3.js');
+    const { v3Snapshot } = await import('../src/sources/cgminer/btminerV3.js');
+    const read = (...faults: string[]) => {
+      const s = { ...state('whatsminer-v3', 'M60S_VK40'), faults: new Set(faults) } as SimMinerState;
+      const at = (cmd: string, param: string | null) => replyV3(s, cmd, param, 1_773_869_570_000);
+      return v3Snapshot({ device: at('get.device.info', null), summary: at('get.miner.status', 'summary'), pools: at('get.miner.status', 'pools'), edevs: at('get.miner.status', 'edevs') });
+    };
+    const normal = read();
+    expect([normal.state, normal.errors, normal.fans.length, normal.boards.length, normal.measuredWatts]).toEqual(['mining', [], 2, 3, 3000]);
+    expect(read('hot').boards[0]!.chipTemp).toBe(normal.boards[0]!.chipTemp! + 32);
+    expect(read('fan0').fans[0]).toBe(0);
+    expect(read('hashdrop').boards.map((b) => b.status)).toEqual(['Alive', 'Alive', 'Dead']);
+    expect(read('sleep')).toMatchObject({ state: 'sleeping', hashrate: 0 });
+    expect(read('errorCode').errors).toEqual(['264']);
+    expect(read('hijack').pools.find((p) => p.active)).toMatchObject({ url: 'stratum+tcp://attacker.pool.example:3333', user: 'attacker.rig1' });
+    expect(read('poolSwitch').pools.map((p) => [p.status, p.active])).toEqual([['Dead', false], ['Alive', true]]);
+    expect(read('chipsMissing').boards[0]!.chips).toBe(normal.boards[0]!.chips! - 10);
+  });
+});

@@ -76,3 +76,47 @@ export async function startReplayMiner(folder: string, host = '127.0.0.1', port 
       }),
   };
 }
+
+/**
+ * A Whatsminer API v3 stand-in: 4-byte little-endian length + JSON each way, one request per
+ * connection, as asic-rs's client speaks it (256foundation/asic-rs@fdcd101:asic-rs-firmwares/
+ * whatsminer/src/backends/v3/rpc.rs:120-160). `{"cmd":"get.miner.status","param":"summary"}` is
+ * answered with `get_miner_status_summary.reply`; `deviceInfo` picks the get.device.info file.
+ * A read without a capture gets `{"code":-1,"msg":"invalid cmd"}`.
+ */
+export async function startReplayV3(folder: string, options: { deviceInfo?: string; host?: string } = {}): Promise<ReplayMiner> {
+  const replies = loadCaptures(folder);
+  const received: string[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      if (buffer.length < 4 || buffer.length < 4 + buffer.readUInt32LE(0)) return;
+      const request = JSON.parse(buffer.subarray(4, 4 + buffer.readUInt32LE(0)).toString('utf8')) as { cmd: string; param?: string };
+      received.push(request.param ? `${request.cmd}:${request.param}` : request.cmd);
+      const file = request.cmd === 'get.device.info' ? (options.deviceInfo ?? 'get_device_info') : `${request.cmd}_${request.param ?? ''}`.replace(/[.]/g, '_');
+      const body = Buffer.from(replies.get(file) ?? '{"code":-1,"msg":"invalid cmd"}', 'utf8');
+      const header = Buffer.alloc(4);
+      header.writeUInt32LE(body.length, 0);
+      socket.end(Buffer.concat([header, body]));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host ?? '127.0.0.1', port: 0 }, () => resolve());
+  });
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: (server.address() as { port: number }).port,
+    received,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -36,6 +36,14 @@ not by loosening the test:
   board and chip, which is the exhaust. So pyasic's chip_temp is compared with the proxy's chip
   temperature and the miner's hottest reading; pyasic's intake mean has no proxy counterpart.
 
+- Whatsminer API v3 (btminer 2024-11+): pyasic picks BTMinerV3 from the 4028 get_version fw_ver
+  (backends/btminer.py:33-58) and reads port 4433. Compared: hashrate (summary hash-realtime),
+  fans, power (power-realtime) and per-board hashrate and chips (pyasic reads edevs hash-average,
+  the proxy hash-realtime: one rate in the frozen simulator). Not compared: pyasic's board `temp`
+  is chip-temp-min (:1205-1256), which the proxy does not keep; and pools, which pyasic looks for
+  in the get.miner.status summary reply (:1258-1280) where the firmware has none (asic-rs
+  v3/get_miner_status_summary.json), so pyasic lists no pools; the proxy reads param "pools".
+
 What pyasic cannot read from a TCP-only stand-in, and so is not compared:
 - Antminer S19-class stock firmware (AntminerModern): pyasic reads hashboards (temperatures
   and per-board rates) from the miner's web API, GET /cgi-bin/stats.cgi with HTTP digest auth
@@ -88,6 +96,8 @@ FLEETS = [
     {"flavours": "bmminer,braiins", "models": []},
     # LuxOS on the capture's model (asic-rs luxminer v1/version.json: "Antminer S19k Pro")
     {"flavours": "luxos", "models": []},
+    # Whatsminer on 2024-11+ firmware: 4028 names it, API v3 on 4433 (asic-rs v3 capture's M60S_VK40)
+    {"flavours": "whatsminer-v3", "models": []},
 ]
 
 
@@ -195,7 +205,7 @@ class Proxy:
         return rows(self.query("miners")[0])
 
 
-READS = {"hashrate": DataOptions.HASHRATE, "temps": DataOptions.HASHBOARDS, "fans": DataOptions.FANS,
+READS = {"hashrate": DataOptions.HASHRATE, "temps": DataOptions.HASHBOARDS, "boards": DataOptions.HASHBOARDS, "fans": DataOptions.FANS,
          "power": DataOptions.WATTAGE, "pools": DataOptions.POOLS}
 
 
@@ -226,6 +236,8 @@ EXPECT = {
     ("braiins", "Antminer S19j Pro"): ("BOSMinerS19jPro", {"hashrate"}),
     # pyasic tells LuxOS by "LUXMINER" in the version reply (factory.py:1074-1075), model from Type (:1510-1520)
     ("luxos", "Antminer S19k Pro"): ("LUXMinerS19kPro", {"hashrate", "temps", "fans", "power", "pools"}),
+    # devdetails "bitmicro" (factory.py:1072-1073), model M60S_VK40 -> M60SVK40 (:1333-1339), fw_ver 2025… -> BTMinerV3
+    ("whatsminer-v3", "M60S_VK40"): ("BTMinerM60SVK40", {"hashrate", "boards", "fans", "power"}),
 }
 
 
@@ -250,6 +262,12 @@ def test_pyasic_reads_what_the_proxy_reads(stack, family):
 
     boards_frame, fans_frame = proxy.query("miner.devices", {"miner": row["miner"]})
     boards = rows(boards_frame)
+    if flavour == "whatsminer-v3":
+        from pyasic.miners.backends.btminer import BTMinerV3
+        assert BTMinerV3 in type(miner).__mro__, "pyasic did not switch to API v3"
+    if "boards" in compared:
+        assert [hashes_per_second(b.hashrate) for b in data.hashboards] == pytest.approx([b["hashrate"] for b in boards], rel=1e-6)
+        assert [b.chips for b in data.hashboards] == [b["chips"] for b in boards]
     if "temps" in compared:
         theirs = [(b.temp, b.chip_temp) for b in data.hashboards]
         if flavour == "luxos":

@@ -34,7 +34,9 @@ export class UpstreamHealth {
   }
 
   get circuit(): CircuitState {
-    if (this.state === 'open' && this.now() - this.openedAt >= this.options.openMs) return 'half-open';
+    // a negative elapsed time is a clock that stepped back: probe now rather than stay open for the step
+    const elapsed = this.now() - this.openedAt;
+    if (this.state === 'open' && (elapsed >= this.options.openMs || elapsed < 0)) return 'half-open';
     return this.state;
   }
 

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   });
   const models: FleetOptions['models'] = {};
   for (const text of values.model ?? []) {
-    const match = /^(cgminer|bmminer|braiins|whatsminer)=([^:]+):([\d.]+):([\d.]+)$/.exec(text);
+    const match = /^(cgminer|bmminer|braiins|whatsminer|luxos|whatsminer-v3)=([^:]+):([\d.]+):([\d.]+)$/.exec(text);
     if (!match) throw new Error(`--model wants family=Model:TH:W, got ${JSON.stringify(text)}`);
     models[match[1] as SimFlavour] = { model: match[2]!, terahash: Number(match[3]), watts: Number(match[4]) };
   }
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     ...(values.flavours ? { flavours: values.flavours.split(',') as SimFlavour[] } : {}),
   });
   const control = await startFleetControl(fleet, Number(values['control-port']));
-  console.log(JSON.stringify({ control: control.url, miners: fleet.miners.map((m) => ({ name: m.name, host: m.host, port: m.port, flavour: m.flavour })) }));
+  console.log(JSON.stringify({ control: control.url, miners: fleet.miners.map((m) => ({ name: m.name, host: m.host, port: m.port, flavour: m.flavour, ...(m.v3Port !== undefined ? { v3Port: m.v3Port } : {}) })) }));
   const stop = () => void Promise.all([fleet.close(), control.close()]).then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

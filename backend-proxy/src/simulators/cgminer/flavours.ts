@@ -20,8 +20,9 @@
 // Faults change the numbers here and the bytes in fleet.ts.
 
 import { modelLayout } from '../../sources/cgminer/nominal.js';
+import { V3_FIRMWARE } from './btminerV3.js';
 
-export type SimFlavour = 'cgminer' | 'bmminer' | 'braiins' | 'whatsminer' | 'luxos';
+export type SimFlavour = 'cgminer' | 'bmminer' | 'braiins' | 'whatsminer' | 'luxos' | 'whatsminer-v3';
 
 // chipsMissing: board 0 reports 10 chips short; fanMissing: bmminer counts one fan fewer (fan_num);
 // sleep: btminer stopped (`btmineroff` "true", 0 H/s); errorCode: btminer reports error 110
@@ -81,6 +82,7 @@ const DESCRIPTION: Record<SimFlavour, string> = {
   braiins: 'BOSer boser-buildroot 0.1.0-0ce150e9',
   whatsminer: 'cgminer 4.9.2',
   luxos: 'LUXminer 2025.4.8.220305-57b389c7',
+  'whatsminer-v3': 'whatsminer v1.1',
 };
 
 /** btminer's own commands answer with a bare STATUS letter and Code 131 (asic-rs v1/get_version.json). */
@@ -498,11 +500,24 @@ function avalonMMString(state: SimMinerState, now: number): string {
 /** The document one command answers with (STATUS envelope included). */
 export function replyFor(state: SimMinerState, command: string, now: number): Record<string, unknown> {
   const env = (code: number, msg: string) => ({ STATUS: status(state, 'S', code, msg, now) });
+  if (state.flavour === 'whatsminer-v3') {
+    // 2024-11+ btminer on 4028: names itself as btminer does, and says in get_version's fw_ver
+    // that its readings are on API v3 (simulators/cgminer/btminerV3.ts); nothing else is answered here
+    if (command === 'get_version') return btminerReply(now, { api_ver: 'whatsminer v1.4.0', fw_ver: V3_FIRMWARE });
+    if (command === 'devdetails') {
+      return {
+        ...env(69, 'Device Details'),
+        DEVDETAILS: Array.from({ length: state.boards }, (_, b) => ({ DEVDETAILS: b, Name: 'SM', ID: b, Driver: 'bitmicro', Kernel: '', Model: state.model, 'Device Path': '' })),
+        id: 1,
+      };
+    }
+    return btminerRefusal(now);
+  }
   switch (command) {
     case 'version': {
       // btminer has no `version`
       if (state.flavour === 'whatsminer') return btminerRefusal(now);
-      const versions: Record<Exclude<SimFlavour, 'whatsminer'>, Record<string, unknown>> = {
+      const versions: Record<Exclude<SimFlavour, 'whatsminer' | 'whatsminer-v3'>, Record<string, unknown>> = {
         // asic-rs luxminer v1/version.json
         luxos: { API: '3.7', CompileTime: 'Tue Apr  8 22:05:35 UTC 2025', LUXminer: '2025.4.8.220305-57b389c7', Miner: '2025.4.8.220305', Type: state.model },
         // Avalon: PROD names the model (asic-rs avalonminer/version.json)

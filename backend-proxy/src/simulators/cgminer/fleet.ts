@@ -5,6 +5,8 @@
 // that none ever arrives.
 import { createServer, type Server, type Socket } from 'node:net';
 import { advance, replyFor, type SimFault, type SimFlavour, type SimMinerState } from './flavours.js';
+import { listenV3 } from './btminerV3.js';
+import { V3_PORT } from '../../sources/cgminer/btminerV3.js';
 
 export interface FleetOptions {
   /** number of miners (ignored when `hosts` is given: one miner per host) */
@@ -26,6 +28,8 @@ export interface FleetOptions {
   /** counters and rates stay put (two clients compared on one state) */
   frozen?: boolean;
   now?: () => number;
+  /** API v3 port of `whatsminer-v3` miners in the `hosts` layout (default 4433, where pyasic and asic-rs dial); a free port otherwise */
+  v3Port?: number;
 }
 
 export interface SimMiner {
@@ -38,6 +42,8 @@ export interface SimMiner {
   state: SimMinerState;
   /** command -> times received (privileged and unknown commands included) */
   received: Map<string, number>;
+  /** `whatsminer-v3`: where its API v3 listens (same host) */
+  v3Port?: number;
 }
 
 export interface CgminerFleet {
@@ -59,6 +65,8 @@ const DEFAULT_MODELS: Record<SimFlavour, { model: string; terahash: number; watt
   whatsminer: { model: 'M30S+_VE40', terahash: 100, watts: 3400 },
   // the asic-rs LuxOS capture's model (luxminer v1/version.json); Bitmain's 120 TH/s, 2760 W bin
   luxos: { model: 'Antminer S19k Pro', terahash: 120, watts: 2760 },
+  // the asic-rs API v3 capture's model (v3/get_device_info.json "M60S_VK40", factory-hash 181.051 TH/s)
+  'whatsminer-v3': { model: 'M60S_VK40', terahash: 180, watts: 3300 },
 };
 
 /** The defects each family's firmware is known for (see sources/cgminer/repair.ts). */
@@ -80,6 +88,8 @@ function breakJson(flavour: SimFlavour, text: string): string {
       return text.replace(/"Work Utility":[0-9.]+/, '"Work Utility":inf').replace(/"Utility":[0-9.]+/, '"Utility":-nan');
     case 'braiins':
       return text.replace(/"Utility":[0-9.]+/, '"Utility":nan').replace(/,"id":1}/, ',"id":1,}');
+    case 'whatsminer-v3':
+      return text; // its 4028 answers are btminer's own short replies; API v3 JSON has no known defect
     case 'luxos':
       // no LuxOS defect is known from a capture: the bmminer `}{` it may have inherited
       return text.replace('},{"Calls":0', '}{"Calls":0');
@@ -100,6 +110,13 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
+  const v3Servers = new Map<SimMiner, Server>();
+  async function listenV3Of(miner: SimMiner, port: number): Promise<number> {
+    const started = await listenV3(miner.host, port, miner.state, miner.received, { now, onSummary: () => advance(miner.state), sockets });
+    v3Servers.set(miner, started.server);
+    return started.port;
+  }
+
 
   const handle = (miner: SimMiner, socket: Socket): void => {
     connections++;
@@ -189,7 +206,7 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
         // an Avalon answers devs with one device (asic-rs avalonminer/devs.json)
         boards: flavour === 'cgminer' ? 1 : 3,
         // S9/T9: two fans (pyasic X9/S9.py:26); Whatsminer: in and out; others four
-        fanCount: flavour === 'whatsminer' || /\b[ST]9/i.test(spec.model) ? 2 : 4,
+        fanCount: flavour === 'whatsminer' || flavour === 'whatsminer-v3' || /\b[ST]9/i.test(spec.model) ? 2 : 4,
         startedAt: startedAt - 3_600_000 - index * 1000,
         accepted: 1000 + index,
         rejected: 2,
@@ -202,6 +219,7 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
     };
     miner.port = await listen(miner, options.hosts ? sharedPort : 0);
     if (options.hosts && sharedPort === 0) sharedPort = miner.port;
+    if (flavour === 'whatsminer-v3') miner.v3Port = await listenV3Of(miner, options.hosts ? (options.v3Port ?? V3_PORT) : 0);
     miners.push(miner);
   }
 
@@ -211,20 +229,26 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
     return miner;
   };
 
-  const closeServer = (miner: SimMiner): Promise<void> =>
-    new Promise((resolve) => {
-      const server = servers.get(miner);
-      servers.delete(miner);
-      if (!server) return resolve();
-      server.close(() => resolve());
-    });
+  const closeServer = async (miner: SimMiner): Promise<void> => {
+    const close = (map: Map<SimMiner, Server>) =>
+      new Promise<void>((resolve) => {
+        const server = map.get(miner);
+        map.delete(miner);
+        if (!server) return resolve();
+        server.close(() => resolve());
+      });
+    await Promise.all([close(servers), close(v3Servers)]);
+  };
 
   const setFault = async (key: number | string, fault: SimFault, on = true): Promise<void> => {
     const miner = find(key);
     if (fault === 'offline') {
       // offline = nothing listens: connection refused, as with a miner powered off
       if (on && servers.has(miner)) await closeServer(miner);
-      if (!on && !servers.has(miner)) await listen(miner, miner.port);
+      if (!on && !servers.has(miner)) {
+        await listen(miner, miner.port);
+        if (miner.v3Port !== undefined) await listenV3Of(miner, miner.v3Port);
+      }
     }
     if (on) miner.state.faults.add(fault);
     else miner.state.faults.delete(fault);

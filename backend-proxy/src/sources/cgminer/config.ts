@@ -32,6 +32,8 @@ export const minerEntrySchema = z.strictObject({
   nominalTerahash: z.number().positive().max(100_000).optional(),
   /** this miner's expected pool and worker (overrides the fleet's) */
   expectedPool: expectedPoolSchema.optional(),
+  /** Whatsminer API v3 port (btminer firmware from 2024-11 on), on the same host */
+  v3Port: z.number().int().min(1).max(65_535).optional(),
 });
 
 export const cgminerConfigSchema = sourceBase.extend({

@@ -64,6 +64,21 @@ describe('identifyMiner', () => {
     expect(sent).toEqual(['version+devdetails', 'get_version']);
   });
 
+  it('a btminer whose fw_ver is dated 2024-11-01 or later is read over API v3', async () => {
+    // asic-rs@fdcd101:asic-rs-firmwares/whatsminer/src/firmware.rs:60-68 switches to v3 when the
+    // get_version fw_ver date is >= 20241101; the v3 capture's firmware is 20251209.16.Rel2
+    // (asic-rs v3/get_device_info.json msg.system.fwversion)
+    const sent: string[] = [];
+    const send = async (commands: ReadOnlyCommand[]): Promise<Partial<Record<ReadOnlyCommand, ReplyDocument>>> => {
+      sent.push(commands.join('+'));
+      if (commands.length > 1) return { devdetails: { DEVDETAILS: [{ Driver: 'bitmicro', Model: 'M60S_VK40' }] } };
+      if (commands[0] === 'get_version') return { get_version: { ...GET_VERSION, Msg: { api_ver: 'whatsminer v1.4.0', fw_ver: '20251209.16.Rel2' } } as ReplyDocument };
+      throw refusal(commands[0]!);
+    };
+    expect(await identifyMiner(send)).toEqual({ flavour: 'whatsminer-v3', model: 'M60S_VK40', firmware: '20251209.16.Rel2' });
+    expect(sent).toEqual(['version+devdetails', 'get_version']);
+  });
+
   it('a device that refuses both is not identified', async () => {
     await expect(identifyMiner(async (commands) => Promise.reject(refusal(commands.join('+'))))).rejects.toThrow(CgminerStatusError);
   });

@@ -6,6 +6,7 @@ import { CgminerStatusError, sendCommands, type ClientOptions, type MinerEndpoin
 import type { ReadOnlyCommand } from './commands.js';
 import { mapLimit } from './limit.js';
 import { identify, type Identity } from './model.js';
+import { speaksV3 } from './btminerV3.js';
 
 type Send = (commands: ReadOnlyCommand[]) => Promise<Partial<Record<ReadOnlyCommand, ReplyDocument>>>;
 
@@ -54,6 +55,9 @@ export async function identifyMiner(send: Send): Promise<Identity> {
     const reply = await send(['get_version']).catch(() => undefined);
     identity = { ...identity, firmware: btminerFirmware(reply?.get_version) };
   }
+  // firmware from 2024-11 on is read over API v3 (port 4433), as asic-rs and pyasic decide
+  // from the same `get_version` fw_ver (btminerV3.ts `speaksV3`)
+  if (identity.flavour === 'whatsminer' && speaksV3(identity.firmware)) identity = { ...identity, flavour: 'whatsminer-v3' };
   return identity;
 }
 

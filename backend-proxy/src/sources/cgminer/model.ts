@@ -16,7 +16,7 @@
 import type { ReplyDocument } from './client.js';
 import type { ReadOnlyCommand } from './commands.js';
 
-export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos'] as const;
+export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos', 'whatsminer-v3'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
 
 export interface Board {
@@ -99,6 +99,8 @@ export const POLL_PLAN: Record<Flavour, { multi: boolean; commands: ReadOnlyComm
   // (pyasic@0.79.0:pyasic/miners/backends/luxminer.py:34-66: summary, stats, power, fans, pools);
   // it answers `+` requests as cgminer does (pyasic's LUXMiner.get_config sends one, :146-147)
   luxos: { multi: true, commands: ['summary', 'pools', 'stats', 'power', 'fans'] },
+  // btminer 2024-11 and later: polled over API v3 (port 4433, btminerV3.ts `V3_POLL`), not here
+  'whatsminer-v3': { multi: false, commands: [] },
 };
 
 type Documents = Partial<Record<ReadOnlyCommand, ReplyDocument>>;

@@ -8,6 +8,7 @@ import { CgminerStatusError, sendCommands, type ClientOptions, type ReplyDocumen
 import type { ReadOnlyCommand } from './commands.js';
 import { mapLimit } from './limit.js';
 import { identifyMiner } from './discovery.js';
+import { sendV3, V3_POLL, V3_PORT, v3Identity, v3Snapshot, type V3Documents } from './btminerV3.js';
 import { activePool, expectedFans, fittedFans, maxTemperature, POLL_PLAN, toSnapshot, type Identity, type MinerSnapshot } from './model.js';
 import type { RepairKind } from './repair.js';
 import type { ExpectedPool } from './conditions.js';
@@ -48,6 +49,8 @@ export interface MinerRecord {
   configNominal?: number | null;
   /** the pool and worker this miner should be on (config), null when nothing is expected */
   expectedPool?: ExpectedPool | null;
+  /** Whatsminer API v3 port (btminer 2024-11+), 4433 unless configured */
+  v3Port?: number;
 }
 
 export interface FleetEvent {
@@ -98,6 +101,7 @@ export class FleetPoller {
     powerWatts?: number;
     nominalTerahash?: number;
     expectedPool?: ExpectedPool;
+    v3Port?: number;
     discovered?: boolean;
     identity?: Identity;
   }): MinerRecord {
@@ -126,6 +130,7 @@ export class FleetPoller {
       fanSlotsSeen: 0,
       configNominal: entry.nominalTerahash != null ? entry.nominalTerahash * 1e12 : null,
       expectedPool: entry.expectedPool ?? this.options.expectedPool ?? null,
+      v3Port: entry.v3Port ?? V3_PORT,
     };
     this.miners.set(key, record);
     return record;
@@ -172,6 +177,15 @@ export class FleetPoller {
     const endpoint = { host: record.host, port: record.port };
     try {
       record.identity ??= await identifyMiner((commands) => this.send(endpoint, commands));
+      if (record.identity.flavour === 'whatsminer-v3') {
+        // API v3 on its own port, one read per connection
+        const v3 = { host: record.host, port: record.v3Port ?? V3_PORT };
+        const docs: V3Documents = {};
+        for (const read of V3_POLL) docs[read.key] = await sendV3(v3, read.cmd, read.param, this.options.client);
+        record.identity = v3Identity(docs.device, record.identity);
+        this.record(record, v3Snapshot(docs));
+        return;
+      }
       const plan = POLL_PLAN[record.identity.flavour];
       let documents: Partial<Record<ReadOnlyCommand, ReplyDocument>> = {};
       if (plan.multi) {
