@@ -50,6 +50,21 @@ describe('CoalescingCache', () => {
     expect(new CoalescingCache(10, () => 0, false).peek('k')).toBeUndefined();
   });
 
+  it('does not serve an entry stored before the clock stepped back for as long as the step', async () => {
+    let now = 10_000_000;
+    const cache = new CoalescingCache(100, () => now);
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await cache.get('k', 1_000, load)).toBe(1);
+    now -= 3_600_000; // an hour back: the entry was stored in this clock's future
+    expect(cache.peek('k')).toBeUndefined();
+    expect(await cache.get('k', 1_000, load)).toBe(2);
+    now += 500; // from then on the TTL runs as usual
+    expect(await cache.get('k', 1_000, load)).toBe(2);
+    now += 7_200_000; // a step forward only ends the TTL early
+    expect(await cache.get('k', 1_000, load)).toBe(3);
+  });
+
   it('does not cache failures', async () => {
     const cache = new CoalescingCache();
     await expect(cache.get('k', 1_000, () => Promise.reject(new Error('down')))).rejects.toThrow('down');

@@ -9,8 +9,17 @@ export interface CacheStats {
 
 interface Entry<T> {
   value: T;
+  stored: number;
   expires: number;
 }
+
+/**
+ * Fresh while stored <= now < expires: after the clock steps back, an entry stored "in the
+ * future" is stale at once, rather than served for as long as the step (an hour's step back
+ * would otherwise freeze every dashboard for an hour).
+ */
+const fresh = (entry: Entry<unknown> | undefined, now: number): entry is Entry<unknown> =>
+  entry !== undefined && entry.stored <= now && now < entry.expires;
 
 /** Expired entries are dropped at most this often (and whenever the cache is full). */
 const SWEEP_EVERY_MS = 1_000;
@@ -35,7 +44,7 @@ export class CoalescingCache {
       return load();
     }
     const entry = this.entries.get(key);
-    if (entry && entry.expires > this.now()) {
+    if (fresh(entry, this.now())) {
       this.stats.hits++;
       return Promise.resolve(entry.value as T);
     }
@@ -64,7 +73,7 @@ export class CoalescingCache {
   peek<T>(key: string): T | undefined {
     if (!this.enabled) return undefined;
     const entry = this.entries.get(key);
-    return entry && entry.expires > this.now() ? (entry.value as T) : undefined;
+    return fresh(entry, this.now()) ? (entry.value as T) : undefined;
   }
 
   /** Counts hits served from peek(). */
@@ -79,7 +88,7 @@ export class CoalescingCache {
     if (now - this.lastSweep >= SWEEP_EVERY_MS) this.sweep(now);
     if (this.entries.size >= this.maxEntries && !this.entries.has(key)) this.evict();
     this.entries.delete(key); // re-insert so Map order stays oldest-first
-    this.entries.set(key, { value, expires: now + ttlMs });
+    this.entries.set(key, { value, stored: now, expires: now + ttlMs });
   }
 
   delete(prefix: string): void {
@@ -92,7 +101,7 @@ export class CoalescingCache {
 
   private sweep(now: number): void {
     this.lastSweep = now;
-    for (const [key, entry] of this.entries) if (entry.expires <= now) this.entries.delete(key);
+    for (const [key, entry] of this.entries) if (!fresh(entry, now)) this.entries.delete(key);
   }
 
   private evict(): void {

@@ -33,6 +33,21 @@ describe('UpstreamHealth', () => {
     expect(health.circuit).toBe('open');
   });
 
+  it('probes at once when the clock steps back while open, instead of staying open for the step', async () => {
+    let now = 10_000_000;
+    const health = new UpstreamHealth('rpc', { failureThreshold: 1, openMs: 5_000, now: () => now });
+    await expect(health.call(() => Promise.reject(new Error('down')))).rejects.toThrow();
+    expect(health.circuit).toBe('open');
+    now -= 3_600_000;
+    expect(health.circuit).toBe('half-open');
+    await expect(health.call(async () => 'ok')).resolves.toBe('ok');
+    expect(health.circuit).toBe('closed');
+    // and a step forward ends the open time early, as elapsed time would
+    await expect(health.call(() => Promise.reject(new Error('down')))).rejects.toThrow();
+    now += 3_600_000;
+    expect(health.circuit).toBe('half-open');
+  });
+
   it('shows a status the upstream reports while answering', () => {
     const health = new UpstreamHealth('rpc');
     health.success();

@@ -25,6 +25,36 @@ describe('HistoryRing', () => {
       throw new Error('an empty ring has nothing to visit');
     });
   });
+  it('stays in time order when the clock steps back: samples stamped after the new one are dropped and counted', () => {
+    const ring = new HistoryRing<{ t: number }>(10);
+    for (const t of [1_000, 2_000, 3_000, 4_000]) ring.push({ t });
+    ring.push({ t: 2_500 }); // the clock stepped back 1.5 s: 3,000 and 4,000 were stamped ahead
+    expect(ring.toArray().map((s) => s.t)).toEqual([1_000, 2_000, 2_500]);
+    expect(ring.droppedAhead).toBe(2);
+    ring.push({ t: 2_500 }); // the same time again is not a step back
+    ring.push({ t: 9_000 }); // a step forward leaves a gap, nothing dropped
+    expect(ring.toArray().map((s) => s.t)).toEqual([1_000, 2_000, 2_500, 2_500, 9_000]);
+    expect(ring.droppedAhead).toBe(2);
+  });
+  it('keeps time order across the wrap, and a step back before every sample keeps only the new one', () => {
+    const ring = new HistoryRing<{ t: number }>(3);
+    for (let t = 1; t <= 5; t++) ring.push({ t });
+    ring.push({ t: 4 });
+    expect(ring.toArray().map((s) => s.t)).toEqual([3, 4, 4]);
+    ring.push({ t: 6 });
+    expect(ring.toArray().map((s) => s.t)).toEqual([4, 4, 6]);
+    ring.push({ t: 0 });
+    expect(ring.toArray().map((s) => s.t)).toEqual([0]);
+    expect(ring.droppedAhead).toBe(1 + 3);
+    ring.push({ t: 1 });
+    expect(ring.last()).toEqual({ t: 1 });
+  });
+  it('keeps items without a numeric t in arrival order', () => {
+    const ring = new HistoryRing<{ detectedAt: number }>(5);
+    for (const detectedAt of [3, 1, 2]) ring.push({ detectedAt });
+    expect(ring.toArray().map((r) => r.detectedAt)).toEqual([3, 1, 2]);
+    expect(ring.droppedAhead).toBe(0);
+  });
   it('refuses a zero capacity', () => {
     expect(() => new HistoryRing(0)).toThrow(/capacity/);
   });

@@ -3,15 +3,41 @@
 import { readFile } from 'node:fs/promises';
 import { FileHealth, writeAtomically } from './durable.js';
 
+/** A sample's time (ms) when it has a numeric `t`, the convention of every clock-stamped ring. */
+function timeOf(item: unknown): number | undefined {
+  const t = typeof item === 'object' && item !== null ? (item as { t?: unknown }).t : undefined;
+  return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
+}
+
+/**
+ * A bounded ring, oldest first. Rings of samples stamped with a time `t` stay in time order when
+ * the clock that stamps them steps back (NTP correcting a clock that ran ahead, a VM restored):
+ * a sample older than the newest is kept, and the samples stamped after it are dropped, since
+ * the clock that stamped them ran ahead of the one now trusted (counted in droppedAhead). Readers
+ * (range filters, rates between neighbours, windows walked back from the newest) rely on that
+ * order. A forward step needs nothing: it leaves a gap in time, which is what happened.
+ */
 export class HistoryRing<T> {
   private items: T[] = [];
   private head = 0;
+  /** samples dropped because a later sample was stamped before them (the clock stepped back) */
+  droppedAhead = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be >= 1, got ${capacity}`);
   }
 
   push(item: T): void {
+    const t = timeOf(item);
+    if (t !== undefined) {
+      const lastT = timeOf(this.last());
+      if (lastT !== undefined && t < lastT) {
+        // rare: rebuild without the samples stamped after this one
+        const kept = this.toArray().filter((old) => !((timeOf(old) ?? -Infinity) > t));
+        this.droppedAhead += this.items.length - kept.length;
+        this.load(kept);
+      }
+    }
     if (this.items.length < this.capacity) {
       this.items.push(item);
     } else {
@@ -73,6 +99,13 @@ export class HistoryStore {
 
   constructor(private readonly options: HistoryStoreOptions = {}) {
     this.fileHealth = options.file ? new FileHealth('history snapshot', options.file) : null;
+  }
+
+  /** Samples all rings dropped because the clock stepped back (see HistoryRing). */
+  get droppedAhead(): number {
+    let n = 0;
+    for (const ring of this.rings.values()) n += ring.droppedAhead;
+    return n;
   }
 
   /** Gets or creates a ring; a ring restored from disk gets its items back here. */

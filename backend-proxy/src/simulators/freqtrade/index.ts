@@ -144,7 +144,11 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
     return token;
   }
 
-  /** get_user_from_token: signature, exp (PyJWT: expired when exp <= now) and token type. */
+  /**
+   * get_user_from_token: signature, exp (PyJWT: expired when exp <= now), iat (PyJWT refuses a
+   * token issued in its future: pyjwt@2.15.1 jwt/api_jwt.py:482, verify_iat on by default at :57,
+   * so a bot whose clock stepped back refuses the tokens it issued before the step) and token type.
+   */
   function verify(token: string, type: 'access' | 'refresh'): boolean {
     const [header, payload, signature] = token.split('.');
     if (!header || !payload || !signature) return false;
@@ -153,10 +157,12 @@ export async function startFreqtradeSimulator(options: FreqtradeSimulatorOptions
     try {
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
         exp?: number;
+        iat?: number;
         type?: string;
         identity?: { u?: string };
       };
       if (typeof claims.exp !== 'number' || claims.exp <= now() / 1000) return false;
+      if (typeof claims.iat === 'number' && claims.iat > now() / 1000) return false;
       return claims.type === type && typeof claims.identity?.u === 'string';
     } catch {
       return false;
