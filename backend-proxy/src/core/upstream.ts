@@ -19,7 +19,7 @@ export interface UpstreamTarget {
 export interface UpstreamRequest {
   /** the `method` label and the second word of an error message: a path, an RPC method */
   what: string;
-  method?: 'GET' | 'POST';
+  method?: string;
   headers?: Record<string, string>;
   body?: string;
   redirect?: 'follow' | 'error';
@@ -28,6 +28,8 @@ export interface UpstreamRequest {
   /** false when the caller charged the request's budget itself (a batch, before a queue) */
   charge?: boolean;
   maxBytes?: number;
+  /** the error to throw when the exchange fails (network, timeout, too large); `${label} ${what}: ${reason}` by default */
+  failure?: (error: unknown, reason: string) => UpstreamError;
 }
 
 export interface UpstreamReply {
@@ -56,6 +58,7 @@ export async function upstreamFetch(url: string, request: UpstreamRequest, targe
     if (error instanceof BudgetExceededError) throw error; // the request's, not the upstream's
     const reason = error instanceof BodyTooLargeError ? 'too_large' : errorReason(error);
     countUpstreamError(target, reason);
+    if (request.failure) throw request.failure(error, reason);
     const detail = error instanceof BodyTooLargeError ? error.message : reason;
     throw new UpstreamError(`${request.label ?? target.upstream} ${request.what}: ${detail}`, reason);
   }

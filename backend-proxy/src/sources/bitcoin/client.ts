@@ -12,6 +12,7 @@ import { CircuitOpenError, UpstreamHealth } from '../../core/circuit.js';
 import type { SecretScrubber } from '../../core/logger.js';
 import type { SelfMetrics } from '../../core/metrics.js';
 import { withRetry } from '../../core/retry.js';
+import { countUpstreamError, observeUpstream, type UpstreamTarget } from '../../core/upstream.js';
 import { QueryInputError, UpstreamError } from '../types.js';
 import type { BitcoinNetwork, BitcoinSourceConfig } from './config.js';
 
@@ -288,20 +289,17 @@ export class BitcoinRpc {
       return outcomes;
     } catch (error) {
       this.observe(label, started);
-      this.options.self?.upstreamErrors.inc({
-        source: this.options.sourceId,
-        upstream: 'rpc',
-        reason: reasonOf(error),
-      });
+      countUpstreamError(this.target, reasonOf(error));
       throw error;
     }
   }
 
   private observe(label: string, started: number): void {
-    this.options.self?.upstreamLatency.observe(
-      { source: this.options.sourceId, upstream: 'rpc', method: label },
-      (performance.now() - started) / 1_000
-    );
+    observeUpstream(this.target, label, started);
+  }
+
+  private get target(): UpstreamTarget {
+    return { sourceId: this.options.sourceId, upstream: 'rpc', timeoutMs: this.options.timeoutMs, self: this.options.self };
   }
 
   private async post(calls: RpcCall[], single: boolean): Promise<RpcOutcome[]> {

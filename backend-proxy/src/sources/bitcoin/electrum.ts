@@ -7,6 +7,7 @@ import { UpstreamHealth } from '../../core/circuit.js';
 import { familiesByName, parsePrometheusText } from '../../core/prometheusText.js';
 import { UpstreamError, type SourceHealth } from '../types.js';
 import type { BitcoinSourceConfig } from './config.js';
+import { upstreamFetch } from '../../core/upstream.js';
 
 export type ElectrumKind = 'electrs' | 'fulcrum';
 
@@ -190,16 +191,19 @@ export class ElectrumMonitor {
   }
 
   private async fetchReading(): Promise<ElectrumReading> {
-    let response: Response;
-    try {
-      response = await fetch(this.url, { signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (error) {
-      // the URL is from the config and may carry credentials: name the kind, not the URL
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer in ${this.timeoutMs} ms` : 'unreachable';
-      throw new UpstreamError(`${this.config.kind}: ${reason}`);
-    }
-    if (!response.ok) throw new UpstreamError(`${this.config.kind}: HTTP ${response.status}`);
-    const text = await response.text();
+    const kind = this.config.kind;
+    const reply = await upstreamFetch(
+      this.url,
+      {
+        what: kind === 'electrs' ? 'metrics' : 'stats',
+        // the URL is from the config and may carry credentials: name the kind, not the URL
+        failure: (error) =>
+          new UpstreamError(`${kind}: ${error instanceof Error && error.name === 'TimeoutError' ? `no answer in ${this.timeoutMs} ms` : 'unreachable'}`),
+      },
+      { sourceId: this.sourceId, upstream: kind, timeoutMs: this.timeoutMs, self: this.context.self }
+    );
+    if (reply.status < 200 || reply.status > 299) throw new UpstreamError(`${kind}: HTTP ${reply.status}`);
+    const text = reply.body;
     const t = this.context.now();
     if (this.config.kind === 'electrs') return parseElectrsMetrics(text, t);
     let body: unknown;

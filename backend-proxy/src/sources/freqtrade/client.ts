@@ -1,8 +1,10 @@
 // I/O only: Freqtrade's REST API v1 over HTTP with Basic or JWT auth. Every request is checked
 // against a read-only allow-list before a socket is opened, so no query can ever reach
 // forceenter/forceexit/start/stop/reload_config/blacklist writes or deletes.
-import { BodyTooLargeError, readBodyText } from '../../core/body.js';
+import { BodyTooLargeError } from '../../core/body.js';
 import { chargeUpstream } from '../../core/budget.js';
+import type { SelfMetrics } from '../../core/metrics.js';
+import { countUpstreamError, upstreamFetch, type UpstreamTarget } from '../../core/upstream.js';
 import { UpstreamError } from '../types.js';
 import type {
   BalanceResponse,
@@ -86,8 +88,9 @@ export interface FreqtradeClientOptions {
   refreshMarginMs?: number;
   /** called with every credential the client comes to hold (Basic header, tokens) */
   onSecret?: (secret: string) => void;
-  /** called after every request with its outcome, for nodescope_upstream_* metrics */
-  onRequest?: (endpoint: string, seconds: number, error: string | null) => void;
+  /** for nodescope_upstream_* metrics (upstream "freqtrade", method = the endpoint) */
+  sourceId?: string;
+  self?: SelfMetrics;
 }
 
 interface Token {
@@ -107,7 +110,10 @@ export class FreqtradeClient {
   /** counts of auth round trips, exposed for tests and health */
   readonly authStats = { logins: 0, refreshes: 0, retriesAfter401: 0 };
 
+  private readonly target: UpstreamTarget;
+
   constructor(private readonly options: FreqtradeClientOptions) {
+    this.target = { sourceId: options.sourceId ?? 'freqtrade', upstream: 'freqtrade', timeoutMs: options.timeoutMs, self: options.self };
     this.base = options.url.replace(/\/+$/, '');
     this.basicHeader = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
     this.now = options.now ?? Date.now;
@@ -229,49 +235,36 @@ export class FreqtradeClient {
     const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
     const url = `${this.base}${path}${search ? `?${search}` : ''}`;
     const label = path.slice(API.length + 1);
-    const started = performance.now();
-    let failure: string | null = null;
+    const where = `freqtrade ${method} ${path}`;
+    const reply = await upstreamFetch(
+      url,
+      {
+        what: label,
+        method,
+        headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
+        redirect: 'error',
+        charge: false,
+        failure: (error) =>
+          error instanceof BodyTooLargeError
+            ? new UpstreamError(`${where}: ${error.message}`, 'too_large', false)
+            : new UpstreamError(`${where}: ${describeNetworkError(error, this.options.timeoutMs)}`, 'network', true),
+      },
+      this.target
+    );
+    if (reply.status < 200 || reply.status > 299) {
+      countUpstreamError(this.target, `http_${reply.status}`);
+      const detail = errorDetail(reply.body);
+      throw new UpstreamError(
+        `${where}: HTTP ${reply.status}${detail ? `: ${detail}` : ''}`,
+        reply.status,
+        reply.status >= 500 || reply.status === 429
+      );
+    }
     try {
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method,
-          headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
-          redirect: 'error',
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
-      } catch (error) {
-        failure = 'network';
-        throw new UpstreamError(`freqtrade ${method} ${path}: ${describeNetworkError(error, this.options.timeoutMs)}`, 'network', true);
-      }
-      let text = '';
-      try {
-        text = await readBodyText(response);
-      } catch (error) {
-        // an error page that cannot be read still has its status; a 200 whose body cannot is a failure
-        if (response.ok) {
-          failure = error instanceof BodyTooLargeError ? 'too_large' : 'network';
-          const why = error instanceof BodyTooLargeError ? error.message : describeNetworkError(error, this.options.timeoutMs);
-          throw new UpstreamError(`freqtrade ${method} ${path}: ${why}`, failure, failure === 'network');
-        }
-      }
-      if (!response.ok) {
-        failure = `http_${response.status}`;
-        const detail = errorDetail(text);
-        throw new UpstreamError(
-          `freqtrade ${method} ${path}: HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
-          response.status,
-          response.status >= 500 || response.status === 429
-        );
-      }
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        failure = 'malformed';
-        throw new UpstreamError(`freqtrade ${method} ${path}: answer is not JSON (${text.length} bytes)`, 'malformed', true);
-      }
-    } finally {
-      this.options.onRequest?.(label, (performance.now() - started) / 1000, failure);
+      return JSON.parse(reply.body) as unknown;
+    } catch {
+      countUpstreamError(this.target, 'malformed');
+      throw new UpstreamError(`${where}: answer is not JSON (${reply.body.length} bytes)`, 'malformed', true);
     }
   }
 }

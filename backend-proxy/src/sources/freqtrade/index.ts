@@ -74,10 +74,8 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
     timeoutMs: config.timeoutMs,
     now,
     onSecret: (secret) => secrets.add(secret),
-    onRequest: (endpoint, seconds, failure) => {
-      context.self.upstreamLatency.observe({ source: id, upstream: 'freqtrade', method: endpoint }, seconds);
-      if (failure) context.self.upstreamErrors.inc({ source: id, upstream: 'freqtrade', reason: failure });
-    },
+    sourceId: id,
+    self: context.self,
   });
   const upstream = new UpstreamHealth(`freqtrade ${id}`, { failureThreshold: 3, openMs: Math.max(pollMs, 10_000), now });
   const metrics = new FreqtradeMetrics(context.metrics, id, config.cluster ?? id);

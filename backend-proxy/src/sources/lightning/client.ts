@@ -13,6 +13,7 @@ import https from 'node:https';
 import { DEFAULT_MAX_BODY_BYTES } from '../../core/body.js';
 import { chargeUpstream, ConcurrencyLimit } from '../../core/budget.js';
 import type { SelfMetrics } from '../../core/metrics.js';
+import { countUpstreamError, observeUpstream, type UpstreamTarget } from '../../core/upstream.js';
 import { UpstreamError } from '../types.js';
 
 export const LND_READ_CALLS = {
@@ -119,12 +120,14 @@ abstract class JsonHttpClient {
   protected readonly base: URL;
   /** one node, a few calls at once: a dashboard's burst should not queue up on the node */
   private readonly slots = new ConcurrencyLimit(4);
+  private readonly target: UpstreamTarget;
 
   constructor(
     protected readonly options: LightningClientOptions,
     private readonly upstream: string
   ) {
     this.base = new URL(options.url);
+    this.target = { sourceId: options.sourceId, upstream, timeoutMs: options.timeoutMs, self: options.self };
   }
 
   protected async send(
@@ -137,25 +140,20 @@ abstract class JsonHttpClient {
     chargeUpstream(1, what);
     return this.slots.run(async () => {
       const started = performance.now();
-      const labels = { source: this.options.sourceId, upstream: this.upstream, method: what };
       let reply: RawReply;
       try {
         reply = await exchange(new URL(path, this.base), method, headers, body, this.options);
-        this.options.self?.upstreamLatency.observe(labels, (performance.now() - started) / 1000);
+        observeUpstream(this.target, what, started);
       } catch (error) {
         const reason = reasonOf(error);
-        this.options.self?.upstreamErrors.inc({ source: this.options.sourceId, upstream: this.upstream, reason });
+        countUpstreamError(this.target, reason);
         throw new UpstreamError(`${this.upstream} ${what}: ${reason}`, reason);
       }
       let parsed: unknown;
       try {
         parsed = JSON.parse(reply.text);
       } catch {
-        this.options.self?.upstreamErrors.inc({
-          source: this.options.sourceId,
-          upstream: this.upstream,
-          reason: 'malformed',
-        });
+        countUpstreamError(this.target, 'malformed');
         throw new UpstreamError(
           `${this.upstream} ${what}: malformed JSON (HTTP ${reply.status}, ${reply.text.length} bytes)`,
           'malformed'
@@ -164,11 +162,7 @@ abstract class JsonHttpClient {
       if (reply.status < 200 || reply.status > 299) {
         const error = (parsed ?? {}) as { code?: unknown; message?: unknown };
         const message = typeof error.message === 'string' ? error.message.slice(0, 300) : `HTTP ${reply.status}`;
-        this.options.self?.upstreamErrors.inc({
-          source: this.options.sourceId,
-          upstream: this.upstream,
-          reason: `http_${reply.status}`,
-        });
+        countUpstreamError(this.target, `http_${reply.status}`);
         throw new LightningApiError(
           `${this.upstream} ${what}: ${message} (HTTP ${reply.status})`,
           reply.status,

@@ -5,7 +5,7 @@
 //    shadowylab/braiinspool@51f3456:src/builder.rs:59-63 sends it. The doc asks for about one
 //    request per five seconds: the poll interval is at least 30 s, three requests each.
 //  - Luxor: `authorization: <api key>` (docs.luxor.tech, "Authorization ... In: header").
-import { readBodyText } from '../../../core/body.js';
+import { upstreamFetch } from '../../../core/upstream.js';
 import { UpstreamError } from '../../types.js';
 import type { PoolKind } from './model.js';
 
@@ -70,15 +70,22 @@ export async function poolGet(options: PoolClientOptions, call: string, query: R
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.kind === 'braiins') headers['Pool-Auth-Token'] = options.token;
   else headers.authorization = options.token;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'GET', headers, redirect: 'error', signal: AbortSignal.timeout(options.timeoutMs) });
-  } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    throw new UpstreamError(timedOut ? `${options.kind} ${call}: no answer within ${options.timeoutMs} ms` : `${options.kind} ${call}: ${error instanceof Error ? error.message : String(error)}`, timedOut ? 'timeout' : 'unreachable');
-  }
-  const text = await readBodyText(response);
-  if (!response.ok) throw new PoolApiError(`${options.kind} ${call}: HTTP ${response.status}`, response.status);
+  const reply = await upstreamFetch(
+    url.toString(),
+    {
+      what: call,
+      headers,
+      redirect: 'error',
+      label: options.kind,
+      failure: (error) => {
+        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        return new UpstreamError(timedOut ? `${options.kind} ${call}: no answer within ${options.timeoutMs} ms` : `${options.kind} ${call}: ${error instanceof Error ? error.message : String(error)}`, timedOut ? 'timeout' : 'unreachable');
+      },
+    },
+    { sourceId: options.kind, upstream: `pool-${options.kind}`, timeoutMs: options.timeoutMs }
+  );
+  const text = reply.body;
+  if (reply.status < 200 || reply.status > 299) throw new PoolApiError(`${options.kind} ${call}: HTTP ${reply.status}`, reply.status);
   try {
     return JSON.parse(text) as unknown;
   } catch {
