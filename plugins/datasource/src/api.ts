@@ -1,7 +1,8 @@
 // How the frontend reaches the proxy. Since the datasource has a Go backend, everything goes
 // through it: queries through Grafana's data query API (DataSourceWithBackend.query), sources,
 // variables and annotations through the backend's resources (getResource), Save & test through
-// its CheckHealth. Live queries stay on the proxy's SSE through Grafana's data source proxy
+// its CheckHealth, and live queries through Grafana Live (queryRunner.ts). Where Grafana Live is
+// absent, live queries fall back to the proxy's SSE through Grafana's data source proxy
 // (`${instanceSettings.url}/api/...`, the `api` routes in plugin.json, where Grafana adds the
 // Authorization header): the seed POST /api/query and GET /api/stream.
 import { config, getBackendSrv } from '@grafana/runtime';

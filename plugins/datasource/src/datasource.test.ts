@@ -2,9 +2,11 @@ import type { DataQuery } from '@grafana/schema';
 import { dateTime, type DataQueryRequest, type DataQueryResponse, LoadingState } from '@grafana/data';
 import { toFrame } from '@nodescope/shared';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventSourceLike } from './api';
-import { config } from '@grafana/runtime';
+import { config, type GrafanaLiveSrv, type LiveDataStreamOptions, setGrafanaLiveSrv } from '@grafana/runtime';
+import { StreamingDataFrame } from '@grafana/data';
+import { Subject } from 'rxjs';
 import { NodescopeDataSource } from './datasource';
 import { fakeBackendSrv, fakeTemplateSrv, instanceSettings } from './testing';
 import type { NodescopeQuery, NodescopeVariableQuery } from './types';
@@ -285,6 +287,148 @@ describe('NodescopeDataSource', () => {
       await lastValueFrom(quiet.ds.query(req));
       expect(quiet.opened).toHaveLength(0);
     });
+  });
+});
+
+// Grafana Live present (as in Grafana): live targets go through the backend with `live: true`,
+// and DataSourceWithBackend.query hands each frame's meta.channel to getDataStream
+// (@grafana/runtime 12.4.10 utils/DataSourceWithBackend.ts toStreamingDataResponse, with
+// standardStreamOptionsProvider's buffer: maxLength = maxDataPoints, action append).
+describe('NodescopeDataSource on Grafana Live', () => {
+  const channel = (refId: string) => `ds/nodescope/stream/key-${refId}`;
+  let streams: Array<{ options: LiveDataStreamOptions; emit: Subject<DataQueryResponse> }>;
+  beforeEach(() => {
+    fakeTemplateSrv({ node: ['btc-main', 'btc-b'] });
+    streams = [];
+    setGrafanaLiveSrv({
+      getDataStream: (options: LiveDataStreamOptions) => {
+        const emit = new Subject<DataQueryResponse>();
+        streams.push({ options, emit });
+        return emit.asObservable();
+      },
+    } as unknown as GrafanaLiveSrv);
+  });
+  afterEach(() => setGrafanaLiveSrv(undefined as unknown as GrafanaLiveSrv));
+
+  const withChannel = (refId: string) => {
+    const frame = chainFrame(1) as { schema: { meta?: Record<string, unknown> } };
+    frame.schema.meta = { channel: channel(refId) };
+    return frame;
+  };
+  const backendAnswers = () =>
+    fakeBackendSrv({
+      'POST /api/ds/query': (req) => {
+        const queries = (req.data as { queries: Array<{ refId: string; live?: boolean }> }).queries;
+        return {
+          results: Object.fromEntries(
+            queries.map((q) => [q.refId, { status: 200, frames: [q.live ? withChannel(q.refId) : chainFrame(1)] }])
+          ),
+        };
+      },
+    });
+
+  it('a live target asks the backend for a channel and follows it on Live; no EventSource, no proxy call', async () => {
+    const { requests } = backendAnswers();
+    const opened: string[] = [];
+    const ds = new NodescopeDataSource(instanceSettings(), (url) => {
+      opened.push(url);
+      throw new Error('no EventSource with Grafana Live');
+    });
+    const responses: DataQueryResponse[] = [];
+    const subscription = ds
+      .query(
+        request<NodescopeQuery>([
+          { refId: 'A', schemaVersion: 1, sourceId: '$node', query: 'chain.info', live: true, alias: '{{source}}' },
+        ])
+      )
+      .subscribe((r) => responses.push(r));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // one backend request per expanded source, each carrying live: true
+    expect(requests.map((r) => r.url.replace(/\?.*/, ''))).toEqual(['/api/ds/query', '/api/ds/query']);
+    expect(
+      requests.map((r) =>
+        (r.data as { queries: Array<Record<string, unknown>> }).queries.map(({ refId, sourceId, live, alias }) => ({
+          refId,
+          sourceId,
+          live,
+          alias,
+        }))
+      )
+    ).toEqual([
+      [{ refId: 'A', sourceId: 'btc-main', live: true, alias: '{{source}}' }],
+      [{ refId: 'A', sourceId: 'btc-b', live: true, alias: '{{source}}' }],
+    ]);
+    expect(opened).toEqual([]);
+    expect(streams).toHaveLength(2);
+    // parseLiveChannelAddress('ds/nodescope/stream/key-A'): scope, stream (the namespace), path
+    expect(streams[0]!.options.addr).toEqual({ scope: 'ds', stream: 'nodescope', path: 'stream/key-A' });
+    expect(streams[0]!.options.buffer).toMatchObject({ maxLength: 500, action: 'append' });
+    expect(streams[0]!.options.frame?.schema?.name).toBe('chain');
+
+    // what the live service emits after a RunStream packet: a StreamingDataFrame whose refId came
+    // from the packet's schema (none: the channel is shared by every panel following it)
+    const buffer = StreamingDataFrame.fromDataFrameJSON(streams[0]!.options.frame!, { maxLength: 500 });
+    buffer.push({
+      schema: {
+        fields: [
+          { name: 'time', type: 'time' as never },
+          { name: 'blocks', type: 'number' as never },
+        ],
+      },
+      data: { values: [[FROM + 2], [2]] },
+    });
+    streams[0]!.emit.next({ key: 'xstr/0', state: LoadingState.Streaming, data: [buffer] });
+    const last = responses.at(-1)!;
+    expect(last.key).toBe('xstr/0');
+    expect(last.state).toBe(LoadingState.Streaming);
+    expect(last.data[0].refId).toBe('A');
+    expect(Array.from(last.data[0].fields[1].values)).toEqual([1, 2]);
+    subscription.unsubscribe();
+  });
+
+  it("Explore's Live button: streamable queries get live: true, the others run once", async () => {
+    const { requests } = backendAnswers();
+    const ds = new NodescopeDataSource(instanceSettings());
+    const req = request<NodescopeQuery>([
+      { refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info' },
+      { refId: 'B', schemaVersion: 1, sourceId: 'btc-main', query: 'fees.estimates' },
+    ]);
+    req.liveStreaming = true;
+    const subscription = ds.query(req).subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const sent = requests.flatMap((r) =>
+      (r.data as { queries: Array<{ refId: string; live?: boolean }> }).queries.map(
+        (q) => `${q.refId}:${q.live ?? false}`
+      )
+    );
+    expect(sent.sort()).toEqual(['A:true', 'B:false']);
+    expect(streams.map((s) => s.options.addr.path)).toEqual(['stream/key-A']);
+    subscription.unsubscribe();
+  });
+
+  it('a live query the backend refuses shows its error on the target', async () => {
+    fakeBackendSrv({
+      'POST /api/ds/query': () => {
+        throw {
+          status: 400,
+          data: { results: { A: { status: 400, error: 'btc-main chain.info: unknown source "btc-main"' } } },
+        };
+      },
+    });
+    const ds = new NodescopeDataSource(instanceSettings());
+    const response = await lastValueFrom(
+      ds.query(
+        request<NodescopeQuery>([
+          { refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info', live: true },
+        ])
+      )
+    );
+    expect(response.state).toBe(LoadingState.Error);
+    expect(response.errors?.[0]).toMatchObject({
+      refId: 'A',
+      message: 'btc-main chain.info: unknown source "btc-main"',
+    });
+    expect(streams).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,7 @@
 // A thin class on DataSourceWithBackend: queries go through Grafana's data query API to the Go
 // backend (pkg/plugin), the editors, variables and annotations read the backend's resources,
-// Save & test is its CheckHealth. Live queries stay on the proxy's SSE (stream.ts).
+// Save & test is its CheckHealth. Live queries follow a Grafana Live channel that the backend's
+// RunStream feeds (queryRunner.ts); only without Grafana Live do they use the proxy's SSE (stream.ts).
 import {
   type CoreApp,
   type DataQueryRequest,

@@ -1,9 +1,15 @@
 // query(): migrate and expand targets, then the plain ones through the backend (Grafana's
-// Grafana's data query API → the plugin's QueryData → the proxy's POST /api/query), annotation targets
-// through the backend's `annotations` resource, and the live targets together on the proxy's SSE
-// (stream.ts). A target is live when its Live switch is on, or when Explore's Live button is
-// (request.liveStreaming) and its query can stream.
+// data query API → the plugin's QueryData → the proxy's POST /api/query), annotation targets
+// through the backend's `annotations` resource. A target is live when its Live switch is on, or
+// when Explore's Live button is (request.liveStreaming) and its query can stream. Live targets go
+// through the backend too, with `live: true`: QueryData answers the first result with a Grafana
+// Live channel in its frame meta, and DataSourceWithBackend.query subscribes to it through
+// getGrafanaLiveSrv().getDataStream (@grafana/runtime 12.4.10 utils/DataSourceWithBackend.ts
+// toStreamingDataResponse), where the plugin's RunStream follows the proxy's SSE. Only where
+// Grafana Live is absent (no live service in this host) do they stay on the proxy's SSE through
+// the data source proxy (stream.ts): Grafana would show their first result and never update it.
 import { type DataQueryError, type DataQueryRequest, type DataQueryResponse, LoadingState } from '@grafana/data';
+import { getGrafanaLiveSrv } from '@grafana/runtime';
 import { STREAMABLE_QUERIES } from '@nodescope/shared';
 import { catchError, from, map, merge, type Observable, of } from 'rxjs';
 import type { ProxyClient } from './api';
@@ -51,7 +57,10 @@ export function runQueries(api: ProxyClient, backendQuery: BackendQuery, request
   const streams: Array<Observable<DataQueryResponse>> = [];
   if (plain.length > 0) streams.push(runPlain(backendQuery, plain, request));
   if (annotations.length > 0) streams.push(from(runAnnotations(api, annotations, range)));
-  if (live.length > 0) streams.push(streamLive(api, { targets: live, range, intervalMs: request.intervalMs, maxDataPoints }));
+  if (live.length > 0) {
+    if (getGrafanaLiveSrv()) streams.push(...live.map((e) => runLive(backendQuery, e, request)));
+    else streams.push(streamLive(api, { targets: live, range, intervalMs: request.intervalMs, maxDataPoints }));
+  }
   return streams.length > 0 ? merge(...streams) : of({ data: [], state: LoadingState.Done });
 }
 
@@ -83,6 +92,32 @@ function runPlain(backendQuery: BackendQuery, plain: Expanded[], request: DataQu
       return { key: 'nodescope-query', data, errors: perQuery, state: perQuery.length > 0 && data.length === 0 ? LoadingState.Error : LoadingState.Done };
     }),
     catchError((error: unknown) => of(failAll(errorMessage(error))))
+  );
+}
+
+/**
+ * One live target on Grafana Live: its own backend request, so every frame the stream emits
+ * (StreamingDataFrame takes its refId from each packet's schema, and RunStream's frames, shared by
+ * every panel on the channel, carry none) is known to be this target's.
+ */
+function runLive(backendQuery: BackendQuery, e: Expanded, request: DataQueryRequest<NodescopeQuery>): Observable<DataQueryResponse> {
+  const refId = e.target.refId;
+  const key = `nodescope-live-${refId}-${e.sourceId}`;
+  const fail = (message: string): DataQueryResponse => ({ key, data: [], state: LoadingState.Error, errors: [{ refId, message: `${e.sourceId} ${e.target.query}: ${message}` }] });
+  const target: NodescopeQuery = { ...e.raw, refId, sourceId: e.sourceId, live: true };
+  return backendQuery({ ...request, maxDataPoints: request.maxDataPoints ?? 1_000, targets: [target] }).pipe(
+    map((response): DataQueryResponse => {
+      const data = (response.data ?? []).map((frame: { refId?: string }) => {
+        frame.refId = refId;
+        return frame;
+      });
+      const errors = (response.errors ?? []).map((error) => ({ ...error, refId }));
+      if (errors.length === 0 && data.length === 0 && response.error) return fail(wholeRequestError(response.error));
+      // a stream's emissions carry their subscription key and LoadingState.Streaming: both kept,
+      // so Grafana replaces each stream's frames in place
+      return { ...response, key: response.key ?? key, data, errors, error: response.error && { ...response.error, refId } };
+    }),
+    catchError((error: unknown) => of(fail(errorMessage(error))))
   );
 }
 
