@@ -117,6 +117,15 @@ describe('stacks and geth through the proxy', () => {
     expect(data.data.values[2]).toEqual(['error']);
   });
 
+  it('answers a log stream with a level it does not know with that reason, not a failed start', async () => {
+    const { proxy } = await setup();
+    const params = encodeURIComponent(JSON.stringify({ level: 'shouting' }));
+    const res = await fetch(`${proxy.url}/api/stream?sourceId=stx-1&query=logs&params=${params}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    const text = await res.text();
+    expect(text).toContain('event: error');
+    expect(text).toMatch(/unknown level \\"shouting\\"/);
+  });
+
   it('measures the burn height lag against a real bitcoin source (bitcoind simulator)', async () => {
     const bitcoin = await startBitcoinSimulator({ network: 'regtest', seed: 11, initialHeight: 870_003, zmqPort: null });
     closers.push(bitcoin.close);

@@ -143,9 +143,11 @@ export function streamRoutes(app: FastifyInstance, sources: ReadonlyMap<string, 
           )
         );
       } catch (error) {
-        logger.error({ err: error, source: spec.sourceId, query: spec.query }, 'stream subscribe failed');
-        if (multiplexed) streamError(spec, 'the stream could not start');
-        else write(`event: error\ndata: ${JSON.stringify({ error: 'the stream could not start' })}\n\n`);
+        // a QueryInputError is about the request (e.g. a log level the source does not know)
+        const told = error instanceof QueryInputError ? error.message : 'the stream could not start';
+        if (!(error instanceof QueryInputError)) logger.error({ err: error, source: spec.sourceId, query: spec.query }, 'stream subscribe failed');
+        if (multiplexed) streamError(spec, told);
+        else write(`event: error\ndata: ${JSON.stringify({ error: told })}\n\n`);
       }
     }
     if (leaves.length === 0 && !multiplexed) {

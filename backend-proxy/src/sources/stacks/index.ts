@@ -1,12 +1,13 @@
 // Stacks node + signer + log file: wiring only; the meaning lives in model.ts, logParse.ts and frames.ts.
 import { own } from '../../core/lookup.js';
-import type { DataFrameJSON } from '@nodescope/shared';
+import type { DataFrameJSON, ParamsOf } from '@nodescope/shared';
 import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, type MetricFamily } from '../../core/prometheusText.js';
 import { fetchMetricsText, urlSecrets, type UpstreamTarget } from '../../core/upstream.js';
 import { chainOf, finiteHeight } from '../capabilities.js';
-import { QueryInputError, type QueryInput, type Source, type SourceHealth, type StreamEmit } from '../types.js';
+import { defineQueries, defineStreams } from '../catalog.js';
+import { QueryInputError, type Source, type SourceHealth, type StreamEmit } from '../types.js';
 import { StacksRpcClient } from './client.js';
 import type { StacksSourceConfig } from './config.js';
 import { logsFrame, neighborsFrame, nodeInfoFrame, signerFrame, type LogService, type StoredLogLine } from './frames.js';
@@ -18,7 +19,6 @@ import {
   burnLag,
   looksLikeSigner,
   neighborCounts,
-  NEIGHBOR_DIRECTIONS,
   parseHealth,
   parseInfo,
   parseNeighbors,
@@ -31,7 +31,6 @@ import {
   type StacksInfo,
 } from './model.js';
 
-const MAX_LOG_LIMIT = 5_000;
 
 /** A Source plus `refresh()`: one poll of every endpoint now (what the timer does every pollSeconds). */
 export type StacksSource = Source & {
@@ -299,7 +298,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     kind: 'stacks',
     name: config.name ?? id,
     network: config.network,
-    queries: {
+    queries: defineQueries('stacks', {
       'node.info': async () => {
         const info = await loadInfo();
         const [health] = await Promise.all([loadHealth().catch(() => null), loadLag(info)]);
@@ -307,10 +306,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         return [infoFrame(info, health)];
       },
       'node.neighbors': async (input) => {
-        const direction = stringParam(input, 'direction');
-        if (direction !== undefined && !(NEIGHBOR_DIRECTIONS as readonly string[]).includes(direction)) {
-          throw new QueryInputError(`direction must be one of ${NEIGHBOR_DIRECTIONS.join(', ')}`);
-        }
+        const { direction } = input.params;
         const rows = await loadNeighbors();
         return [neighborsFrame(direction ? rows.filter((r) => r.direction === direction) : rows)];
       },
@@ -323,11 +319,12 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         return [signerFrame(signerStatus(families), lag, duty)];
       },
       logs: async (input) => {
+        const select = logFilter(input.params);
         if (followers.length === 0) throw new QueryInputError(`source ${id} has no logFile (or signer.logFile) configured`);
         await pollLogs();
-        return [logsFrame(selectLogs(ring, input), id)];
+        return [logsFrame(select(ring, input.range), id)];
       },
-    },
+    }),
     variables: {
       components: async () =>
         [...new Set(ring.map((l) => l.component).filter((c): c is string => c !== null))].sort().map((c) => ({ text: c, value: c })),
@@ -344,12 +341,11 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
             tags: ['stacks', 'tenure', id],
           })),
     },
-    streams: {
+    streams: defineStreams('stacks', {
       logs: (emit, params) => {
-        const filter = (lines: StoredLogLine[]) =>
-          selectLogs(lines, { params, range: { from: 0, to: Number.MAX_SAFE_INTEGER }, intervalMs: 1_000, maxDataPoints: MAX_LOG_LIMIT });
+        const select = logFilter(params);
         const subscriber = (lines: StoredLogLine[]) => {
-          const selected = filter(lines);
+          const selected = select(lines, ALL_TIME);
           if (selected.length > 0) emit(logsFrame(selected, id));
         };
         logSubscribers.add(subscriber);
@@ -359,7 +355,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         infoSubscribers.add(emit);
         return () => infoSubscribers.delete(emit);
       },
-    },
+    }),
     health(): SourceHealth {
       const t = now();
       const tipAge = tracker.tipAgeMs(t);
@@ -428,41 +424,32 @@ function isLogPosition(value: unknown): value is LogPosition {
   );
 }
 
-function stringParam(input: QueryInput, name: string): string | undefined {
-  const value = input.params[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new QueryInputError(`${name} must be a string`);
-  return value;
-}
+const ALL_TIME = { from: 0, to: Number.MAX_SAFE_INTEGER };
 
-/** logs query params: level (one or several severities), search (substring), component, service (node|signer), limit. */
-export function selectLogs(lines: StoredLogLine[], input: QueryInput): StoredLogLine[] {
-  const { params, range } = input;
-  const levelParam = params.level;
-  const levels =
-    levelParam === undefined || levelParam === ''
-      ? null
-      : new Set((Array.isArray(levelParam) ? levelParam : String(levelParam).split(',')).map((l) => normalizeLevel(l)));
-  const search = params.search === undefined ? '' : String(params.search).toLowerCase();
-  const component = params.component === undefined || params.component === '' ? null : String(params.component);
-  const service = params.service === undefined || params.service === '' ? null : String(params.service);
-  if (service !== null && service !== 'node' && service !== 'signer') throw new QueryInputError('service must be node or signer');
-  const limitParam = params.limit ?? 1_000;
-  const limit = Number(limitParam);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_LIMIT) throw new QueryInputError(`limit must be an integer from 1 to ${MAX_LOG_LIMIT}`);
-  const selected: StoredLogLine[] = [];
-  // newest first until the limit, then back to time order
-  for (let i = lines.length - 1; i >= 0 && selected.length < limit; i--) {
-    const line = lines[i];
-    if (!line) continue;
-    if (line.at < range.from || line.at > range.to) continue;
-    if (levels && !levels.has(line.severity)) continue;
-    if (component && line.component !== component) continue;
-    if (service && line.service !== service) continue;
-    if (search && !line.raw.toLowerCase().includes(search)) continue;
-    selected.push(line);
-  }
-  return selected.reverse();
+/**
+ * The logs query's filter from its parsed params (level: one or several severities or their
+ * stacks-core abbreviations, search: substring, component, service, limit). Levels are read once,
+ * so an unknown one is refused before any line is read or a stream is followed.
+ */
+export function logFilter(params: ParamsOf<'stacks', 'logs'>): (lines: StoredLogLine[], range: { from: number; to: number }) => StoredLogLine[] {
+  const levels = params.level ? new Set(params.level.map((l) => normalizeLevel(l))) : null;
+  const search = (params.search ?? '').toLowerCase();
+  const { component, service, limit } = params;
+  return (lines, range) => {
+    const selected: StoredLogLine[] = [];
+    // newest first until the limit, then back to time order
+    for (let i = lines.length - 1; i >= 0 && selected.length < limit; i--) {
+      const line = lines[i];
+      if (!line) continue;
+      if (line.at < range.from || line.at > range.to) continue;
+      if (levels && !levels.has(line.severity)) continue;
+      if (component && line.component !== component) continue;
+      if (service && line.service !== service) continue;
+      if (search && !line.raw.toLowerCase().includes(search)) continue;
+      selected.push(line);
+    }
+    return selected.reverse();
+  };
 }
 
 const LEVEL_ALIASES: Record<string, LogSeverity> = {
