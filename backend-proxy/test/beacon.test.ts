@@ -8,7 +8,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BEACON_READ_PATHS } from '../src/sources/beacon/client.js';
 import { beaconConfigSchema } from '../src/sources/beacon/config.js';
-import { createBeaconSource, type ExecutionReader } from '../src/sources/beacon/index.js';
+import { createBeaconSource } from '../src/sources/beacon/index.js';
+import type { ExecutionReader } from '../src/sources/capabilities.js';
+import { gethConfigSchema } from '../src/sources/geth/config.js';
+import { createGethSource } from '../src/sources/geth/index.js';
+import { startGethSimulator } from '../src/simulators/geth/index.js';
 import type { ExecutionView } from '../src/sources/beacon/model.js';
 import { startBeaconSimulator, SIM_BEACON_VERSION } from '../src/simulators/beacon/index.js';
 import {
@@ -222,6 +226,26 @@ describe('paired with a geth source: health names the side that is behind', () =
     expect(h.status).toBe('degraded');
     expect(h.message).toBe(
       "execution: execution behind: geth's head (block 21000000) is 600 s old while the consensus client's head advances: geth is behind"
+    );
+  });
+
+  it('with the real geth source over the geth simulator: a geth that stops importing is named', async () => {
+    const gethSim = await startGethSimulator({ now: () => clock });
+    cleanups.push(() => gethSim.close());
+    const gethSource = createGethSource(
+      gethConfigSchema.parse({ id: 'geth-1', kind: 'geth', rpcUrl: gethSim.rpcUrl, timeoutMs: 500 }),
+      ctx
+    );
+    ctx.lookup = (id: string) => (id === 'geth-1' ? gethSource : undefined);
+    const { source } = await setup({ executionSource: 'geth-1' });
+    expect((await health(source)).components?.execution?.message).toBe('in step');
+    // geth's last block stays at TEST_CLOCK_START while the beacon head follows the clock 5 min on
+    await gethSim.setFault('stalled');
+    clock += 300_000;
+    ctx.cache.delete('geth:geth-1:');
+    const h = await health(source);
+    expect(h.components?.execution?.message).toBe(
+      "execution behind: geth's head (block 21000000) is 300 s old while the consensus client's head advances: geth is behind"
     );
   });
 

@@ -36,9 +36,26 @@ export interface FleetReader {
   miners(): FleetMinerView[];
 }
 
+/** A geth source's head and sync state, from the same cached calls its queries use. */
+export interface ExecutionReader {
+  execution(): Promise<{
+    /** eth_syncing reports blocks still to import */
+    syncing: boolean;
+    headNumber: number;
+    /** seconds since the latest block's timestamp */
+    headAge: number;
+  }>;
+}
+
 export interface Provides {
   chain?: ChainReader;
   fleet?: FleetReader;
+  execution?: ExecutionReader;
+}
+
+/** The execution client of a geth source found through `context.lookup` (a beacon source's pair), or undefined. */
+export function executionOf(peer: PeerSource | undefined): ExecutionReader | undefined {
+  return peer?.kind === 'geth' ? (peer.provides as Provides | undefined)?.execution : undefined;
 }
 
 /** The chain of a bitcoin source found through `context.lookup`, or undefined for anything else. */

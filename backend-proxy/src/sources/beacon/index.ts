@@ -1,8 +1,10 @@
 // Ethereum consensus client (any client serving the standard Beacon API): wiring only; the
 // meaning lives in model.ts and frames.ts.
 import { combineHealth, UpstreamHealth } from '../../core/circuit.js';
-import type { PeerSource, SourceContext } from '../../core/context.js';
+import type { SourceContext } from '../../core/context.js';
 import { urlSecrets } from '../../core/upstream.js';
+import { executionOf } from '../capabilities.js';
+import { defineQueries } from '../catalog.js';
 import type { Source, SourceHealth } from '../types.js';
 import { BeaconApiClient } from './client.js';
 import type { BeaconSourceConfig } from './config.js';
@@ -30,17 +32,6 @@ import {
 } from './model.js';
 
 export type BeaconSource = Source & { refresh(): Promise<void> };
-
-/** What a geth source offers a beacon source: its head and sync state from its own cached calls. */
-export interface ExecutionReader {
-  execution(): Promise<ExecutionView>;
-}
-
-/** The execution reader of a geth source found through `context.lookup`, or undefined. */
-export function executionOf(peer: PeerSource | undefined): ExecutionReader | undefined {
-  if (peer?.kind !== 'geth') return undefined;
-  return (peer as { provides?: { execution?: ExecutionReader } }).provides?.execution;
-}
 
 /** Genesis and the spec change only at a fork: read once an hour. */
 const TIMING_TTL_MS = 3_600_000;
@@ -194,7 +185,7 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
     kind: 'beacon',
     name: config.name ?? id,
     network: config.network,
-    queries: {
+    queries: defineQueries('beacon', {
       'node.info': async () => {
         const { v, verdict, pair } = await cached('judged', judge);
         const [version, finality] = await Promise.all([
@@ -230,7 +221,7 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
         return [finalityFrame(finality, timing && slot !== null ? Math.floor(slot / timing.slotsPerEpoch) : null)];
       },
       'network.peers': async () => [peersFrame(await loadPeers())],
-    },
+    }),
     health(): SourceHealth {
       if (lastVerdict && !lastVerdict.healthy) health.report('degraded', lastVerdict.reason);
       else health.report(null);

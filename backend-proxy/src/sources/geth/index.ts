@@ -176,6 +176,15 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
     kind: 'geth',
     name: config.name ?? id,
     network: config.network,
+    // a beacon source paired with this node (its executionSource) reads head and sync from the same cached calls
+    provides: {
+      execution: {
+        execution: async () => {
+          const [head, sync] = await Promise.all([loadHead(), loadSync()]);
+          return { syncing: sync.syncing, headNumber: head.number, headAge: headAgeSeconds(head, now()) };
+        },
+      },
+    },
     queries: defineQueries('geth', {
       'chain.head': async () => {
         const head = await loadHead();
