@@ -2,6 +2,7 @@
 // the shapes in frames.ts, the I/O in client.ts.
 import type { SourceContext } from '../../core/context.js';
 import { combineHealth, UpstreamHealth } from '../../core/circuit.js';
+import { averageRuns, pickEvenly } from '../../core/downsample.js';
 import {
   QueryInputError,
   UpstreamError,
@@ -30,7 +31,6 @@ import {
 import { BitcoinMetrics } from './metrics.js';
 import {
   DIFFICULTY_PERIOD,
-  downsample,
   projectedFeesBtc,
   reorgText,
   trafficRates,
@@ -95,7 +95,7 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
         const samples = state.rings.traffic.toArray();
         if (fresh.t > (samples[samples.length - 1]?.t ?? 0)) samples.push(fresh);
         const rates = trafficRates(samples, input.range);
-        const thin = downsample(
+        const thin = averageRuns(
           { time: rates.time, values: [rates.bytesInPerSecond, rates.bytesOutPerSecond] },
           input.maxDataPoints
         );
@@ -215,13 +215,7 @@ function histogramSeries(state: BitcoinState, input: QueryInput): HistogramRow[]
     liveMempool(state);
     rows.push(state.liveHistogram());
   }
-  if (input.maxDataPoints > 0 && rows.length > input.maxDataPoints) {
-    const step = rows.length / input.maxDataPoints;
-    const out: HistogramRow[] = [];
-    for (let i = rows.length - 1; i >= 0 && out.length < input.maxDataPoints; i -= step) out.push(rows[Math.floor(i)]!);
-    return out.reverse();
-  }
-  return rows;
+  return pickEvenly(rows, input.maxDataPoints);
 }
 
 /** History from the ring within the range, then the current reading when the range reaches now. */
@@ -233,12 +227,8 @@ async function mempoolSeries(state: BitcoinState, input: QueryInput): Promise<Me
     const current = await state.readMempool();
     if (current.t > lastT) rows.push(current);
   }
-  if (rows.length <= input.maxDataPoints || input.maxDataPoints <= 0) return rows;
   // thin a long range evenly; keep the newest row
-  const step = rows.length / input.maxDataPoints;
-  const out: MempoolSample[] = [];
-  for (let i = rows.length - 1; i >= 0 && out.length < input.maxDataPoints; i -= step) out.push(rows[Math.floor(i)]!);
-  return out.reverse();
+  return pickEvenly(rows, input.maxDataPoints);
 }
 
 function blockAnnotations(

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { NO_GEOLOCATION } from '../../../test/bitcoinHarness.js';
 import {
   btcPerKvbToSatPerVb,
-  downsample,
   mergeBlocks,
   networkOfAddress,
   recentHeights,
@@ -155,13 +154,6 @@ describe('traffic rates', () => {
       bytesOutPerSecond: [500, 100],
     });
     expect(trafficRates(samples, { from: 3_000, to: 10_000 }).time).toEqual([5_000]);
-  });
-
-  it('downsamples by averaging equal runs', () => {
-    const thin = downsample({ time: [1, 2, 3, 4, 5], values: [[10, 20, 30, 40, 50]] }, 2);
-    expect(thin).toEqual({ time: [3, 5], values: [[20, 45]] });
-    const same = downsample({ time: [1, 2], values: [[1, 2]] }, 10);
-    expect(same.time).toEqual([1, 2]);
   });
 });
 

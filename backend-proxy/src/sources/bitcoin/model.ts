@@ -254,31 +254,6 @@ export function trafficRates(samples: TrafficSample[], range?: { from: number; t
   return out;
 }
 
-/**
- * Picks at most `maxPoints` rows by averaging equal runs of rows (time = the run's last time),
- * so a 24 h ring does not send 17,000 points to a 600 px panel.
- */
-export function downsample(
-  columns: { time: number[]; values: number[][] },
-  maxPoints: number
-): { time: number[]; values: number[][] } {
-  const n = columns.time.length;
-  if (maxPoints <= 0 || n <= maxPoints) return columns;
-  const run = Math.ceil(n / maxPoints);
-  const time: number[] = [];
-  const values: number[][] = columns.values.map(() => []);
-  for (let start = 0; start < n; start += run) {
-    const end = Math.min(n, start + run);
-    time.push(columns.time[end - 1]!);
-    columns.values.forEach((column, c) => {
-      let sum = 0;
-      for (let i = start; i < end; i++) sum += column[i]!;
-      values[c]!.push(sum / (end - start));
-    });
-  }
-  return { time, values };
-}
-
 // ---- network.peers ----
 
 export interface PeerRow {

@@ -15,6 +15,7 @@ import { chipShortfall, fansMissing, minerNominal, poolMismatch } from './condit
 import type { DiscoveryProgress } from './discovery.js';
 import { activePool, maxTemperature, rejectPercent } from './model.js';
 import type { MinerRecord } from './poller.js';
+import { pickEvenly } from '../../core/downsample.js';
 
 export function fleetTotals(records: MinerRecord[]) {
   let online = 0;
@@ -178,11 +179,11 @@ export function poolsFrame(record: MinerRecord): DataFrameJSON {
 }
 
 export function minerHistoryFrame(record: MinerRecord, range: { from: number; to: number }, maxPoints: number): DataFrameJSON {
-  let samples = record.history.toArray().filter((s) => s.t >= range.from && s.t <= range.to);
-  if (maxPoints > 0 && samples.length > maxPoints) {
-    const step = samples.length / maxPoints;
-    samples = Array.from({ length: maxPoints }, (_, i) => samples[Math.floor(i * step)]!);
-  }
+  const samples = pickEvenly(
+    record.history.toArray().filter((s) => s.t >= range.from && s.t <= range.to),
+    maxPoints,
+    'oldest'
+  );
   const h = MINER_HISTORY_FIELDS;
   return toFrame(MINING_FRAMES.minerHistory, [
     { name: h.time, type: 'time', values: samples.map((s) => s.t) },
