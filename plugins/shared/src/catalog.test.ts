@@ -24,6 +24,7 @@ describe('parseQueryParams', () => {
     ['bitcoin', 'chain.info', { count: 1 }, 'chain.info: unknown parameter "count" (this query takes none)'],
     ['freqtrade', 'open.trades', { symbol: 'x' }, 'open.trades: unknown parameter "symbol" (allowed: pair)'],
     ['cgminer', 'miner.pools', {}, 'miner.pools: parameter "miner" is required (a miner name or host:port from the miners table)'],
+    ['cgminer', 'miner.devices', { miner: '  ' }, 'miner.devices: parameter "miner" is required (a miner name or host:port from the miners table)'],
     ['cgminer', 'miners', { status: 'sleeping' }, 'miners: status must be one of all, online, offline, unknown'],
     ['geth', 'fees.history', { percentiles: '10,x' }, 'fees.history: percentiles must be 1 to 10 numbers from 0 to 100, as a list or comma-separated'],
     ['geth', 'fees.history', { percentiles: [10, 10] }, 'fees.history: percentiles must be strictly increasing'],

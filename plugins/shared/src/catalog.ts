@@ -379,7 +379,8 @@ export function parseQueryParams(kind: SourceKind, query: string, raw: Readonly<
   }
   for (const [name, param] of Object.entries(spec.params)) {
     const value = Object.hasOwn(raw, name) ? raw[name] : undefined;
-    if (value === undefined || value === '') {
+    // a required param left blank is missing too (a miner name of spaces names no miner)
+    if (value === undefined || value === '' || (param.required && typeof value === 'string' && value.trim() === '')) {
       if (param.default !== undefined) params[name] = Array.isArray(param.default) ? [...(param.default as readonly (string | number)[])] as ParamValue : (param.default as ParamValue);
       else if (param.required) return { ok: false, error: `${query}: parameter "${name}" is required${param.description ? ` (${param.description})` : ''}` };
       continue;

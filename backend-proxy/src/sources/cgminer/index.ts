@@ -3,7 +3,8 @@
 import type { DataFrameJSON, PowerSource } from '@nodescope/shared';
 import type { SourceContext } from '../../core/context.js';
 import type { FleetMinerView } from '../capabilities.js';
-import { QueryInputError, type Annotation, type QueryInput, type Source, type SourceHealth, type StreamEmit } from '../types.js';
+import { defineQueries, defineStreams } from '../catalog.js';
+import { QueryInputError, type Annotation, type Source, type SourceHealth, type StreamEmit } from '../types.js';
 import type { CgminerSourceConfig } from './config.js';
 import { answeredLatestPoll, DEFAULT_FLEET_LIMITS, fleetConditions, fleetHealth, type FleetLimits } from './conditions.js';
 import { scanRanges, type DiscoveryProgress } from './discovery.js';
@@ -33,14 +34,6 @@ export function parseMinerSelection(selection: string | undefined): string[] | n
   const names = inner.split(',').map((n) => n.trim()).filter(Boolean);
   if (names.length === 0 || names.some((n) => ['all', '$__all', '*', '.*'].includes(n.toLowerCase()))) return null;
   return [...new Set(names)];
-}
-
-function minerParam(input: QueryInput): string {
-  const value = input.params.miner;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new QueryInputError('parameter "miner" is required (a miner name or host:port from the miners table)');
-  }
-  return value.trim();
 }
 
 export function createCgminerSource(config: CgminerSourceConfig, context: SourceContext): CgminerSource {
@@ -96,7 +89,7 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     if (!record) throw new QueryInputError(`unknown miner "${key.slice(0, 100)}" in source ${config.id}`);
     return record;
   };
-  const findMiner = (input: QueryInput): MinerRecord => minerNamed(minerParam(input));
+  const findMiner = (input: { params: { miner: string } }): MinerRecord => minerNamed(input.params.miner.trim());
   const minersNamed = (selection: string | undefined): MinerRecord[] =>
     parseMinerSelection(selection)?.map(minerNamed) ?? records();
   const summary = (): DataFrameJSON => fleetSummaryFrame(records(), progress, poller.lastCycle, context.now());
@@ -216,22 +209,19 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
     id: config.id,
     kind: 'cgminer',
     name: config.name ?? config.id,
-    queries: {
+    queries: defineQueries('cgminer', {
       'fleet.summary': async () => [summary()],
       miners: async (input) => {
-        const status = input.params.status ?? 'all';
-        if (typeof status !== 'string' || !['all', '', 'online', 'offline', 'unknown'].includes(status)) {
-          throw new QueryInputError('parameter "status" must be online, offline, unknown or all');
-        }
+        const { status } = input.params;
         const all = records();
-        const chosen = status !== '' && status !== 'all' ? all.filter((r) => r.status === status) : all;
+        const chosen = status !== 'all' ? all.filter((r) => r.status === status) : all;
         return [minersFrame(chosen)];
       },
       'miner.devices': async (input) => devicesFrames(findMiner(input)),
       'miner.pools': async (input) => [poolsFrame(findMiner(input))],
       'miner.history': async (input) => [minerHistoryFrame(findMiner(input), input.range, input.maxDataPoints)],
       'pool.accounts': async () => [poolAccountsFrame(poolAccounts.reconciled(records()))],
-    },
+    }),
     variables: {
       miners: async () => records().map((r) => ({ text: r.name, value: r.name })),
       // `miner` narrows the list to some miners: a name, a comma list, or Grafana's multi-value
@@ -243,7 +233,7 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
       },
     },
     annotations: { 'miner.status': annotations },
-    streams: {
+    streams: defineStreams('cgminer', {
       'fleet.summary': (emit) => {
         subscribers.summary.add(emit);
         return () => subscribers.summary.delete(emit);
@@ -252,7 +242,7 @@ export function createCgminerSource(config: CgminerSourceConfig, context: Source
         subscribers.miners.add(emit);
         return () => subscribers.miners.delete(emit);
       },
-    },
+    }),
     health,
     async start() {
       stopped = false;
