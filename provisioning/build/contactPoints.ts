@@ -73,7 +73,7 @@ export const INTEGRATIONS: Integration[] = [
     requires: ['ALERT_TEAMS_WEBHOOK_URL'],
     settings: { url: '${ALERT_TEAMS_WEBHOOK_URL}', title: TITLE, message: MESSAGE },
     severities: ['critical', 'warning'],
-    domains: ['bitcoin', 'electrum', 'stacks', 'geth', 'beacon', 'lightning', 'nodescope'],
+    domains: ['bitcoin', 'electrum', 'stacks', 'geth', 'beacon', 'lightning', 'host', 'nodescope'],
     repeat: { critical: COOLDOWN.warning, warning: COOLDOWN.warning },
   },
   {

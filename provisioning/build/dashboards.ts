@@ -8,11 +8,12 @@ import { exportable } from './export.ts';
 import { dashboard, DS, type DashboardSpec, type Json } from './grafana.ts';
 import { INFLUXDB_DASHBOARDS } from './dashboards/influxdb.ts';
 import { NODESCOPE_DASHBOARDS } from './dashboards/nodescope.ts';
+import { host } from './dashboards/host.ts';
 import { PROMETHEUS_DASHBOARDS, proxy } from './dashboards/prometheus.ts';
 
 export const DASHBOARDS: Record<'nodescope' | 'prometheus' | 'influxdb', DashboardSpec[]> = {
   nodescope: [...Object.values(NODESCOPE_DASHBOARDS), proxy],
-  prometheus: Object.values(PROMETHEUS_DASHBOARDS),
+  prometheus: [...Object.values(PROMETHEUS_DASHBOARDS), host],
   influxdb: Object.values(INFLUXDB_DASHBOARDS),
 };
 

@@ -37,6 +37,13 @@ const farm = { source: 'farm-a' };
 const rig1 = { ...farm, miner: 'rig-1' };
 const electrs = { ...btc, kind: 'electrs' };
 const bot = { source: 'bot-1', cluster: 'bot-1', strategy: 'SampleStrategy', version: '2025.6' };
+// node-exporter's labels (the job and instance Prometheus adds, the filesystem collector's own)
+const hostA = { job: 'node', instance: 'host-a:9100' };
+const rootfsLabels = { ...hostA, device: '/dev/sda1', fstype: 'ext4', mountpoint: '/' };
+const fsSelector = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+const rootfs = fsSelector(rootfsLabels);
+const ro = fsSelector({ ...hostA, device: '/dev/sdb1', fstype: 'ext4', mountpoint: '/mnt/archive' });
+const data = fsSelector({ ...hostA, device: '/dev/nvme0n1p1', fstype: 'xfs', mountpoint: '/data' });
 const botSeries = (name: string, extra = '') =>
   `${name}{source="bot-1",cluster="bot-1",strategy="SampleStrategy",version="2025.6"${extra}}`;
 
@@ -365,6 +372,76 @@ export const SCENARIOS: Scenario[] = [
     name: 'nodescope proxy not scraped',
     series: { 'up{job="nodescope",instance="127.0.0.1:8787"}': '1x5 0x10' },
     checks: [quiet(7, 'NodescopeProxyDown'), fires(10, 'NodescopeProxyDown', { job: 'nodescope', instance: '127.0.0.1:8787' }, 0)],
+  },
+  // --- host: the proxy's readings, then node-exporter's (labels as the real exporter writes them) ---
+  {
+    name: 'datadir full within a week: fires after an hour below 7 days',
+    series: { 'nodescope_datadir_days_until_full{source="btc-main"}': '20x10 6x70' },
+    checks: [quiet(60, 'DatadirFullSoon'), fires(75, 'DatadirFullSoon', btc, 6)],
+  },
+  {
+    name: 'datadir space low: 80 of 1000 GB available is 8 %',
+    series: {
+      'nodescope_datadir_size_bytes{source="btc-main"}': '1000e9x40',
+      'nodescope_datadir_avail_bytes{source="btc-main"}': '200e9x5 80e9x35',
+    },
+    checks: [quiet(15, 'DatadirSpaceLow'), fires(25, 'DatadirSpaceLow', btc, 0.08)],
+  },
+  {
+    name: "bitcoind's clock offset beyond 30 s either way",
+    series: { 'bitcoin_timeoffset_seconds{source="btc-main"}': '0x5 -45x30' },
+    checks: [quiet(15, 'BitcoinClockOffset'), fires(25, 'BitcoinClockOffset', btc, 45)],
+  },
+  {
+    // avail falls 1 GB a minute from 10 000 GB: deriv = −1e9/60 B/s, so at minute 70 the
+    // 9 930 GB left last 9930e9 / (1e9/60 · 86400) = 9930 / 1440 = 6.8958 days. The second disk
+    // fills as fast but is read-only, the third frees up: neither fires.
+    name: 'host disk full within a week at the last 6 hours of growth',
+    series: {
+      [`node_filesystem_avail_bytes${rootfs}`]: '10000e9-1e9x80',
+      [`node_filesystem_readonly${rootfs}`]: '0x80',
+      [`node_filesystem_avail_bytes${ro}`]: '10000e9-1e9x80',
+      [`node_filesystem_readonly${ro}`]: '1x80',
+      [`node_filesystem_avail_bytes${data}`]: '100e9+1e9x80',
+      [`node_filesystem_readonly${data}`]: '0x80',
+    },
+    checks: [quiet(55, 'HostDiskFullSoon'), fires(70, 'HostDiskFullSoon', rootfsLabels, 9930 / 1440)],
+  },
+  {
+    name: 'host disk space low: 50 of 1000 GB is 5 %',
+    series: {
+      [`node_filesystem_avail_bytes${rootfs}`]: '200e9x5 50e9x35',
+      [`node_filesystem_size_bytes${rootfs}`]: '1000e9x40',
+      [`node_filesystem_readonly${rootfs}`]: '0x40',
+    },
+    checks: [quiet(15, 'HostDiskSpaceLow'), fires(25, 'HostDiskSpaceLow', rootfsLabels, 0.05)],
+  },
+  {
+    name: 'host clock 200 ms off, then not synchronising',
+    series: {
+      'node_timex_offset_seconds{job="node",instance="host-a:9100"}': '0.001x5 -0.2x20',
+      'node_timex_sync_status{job="node",instance="host-a:9100"}': '1x5 0x30',
+      'node_timex_maxerror_seconds{job="node",instance="host-a:9100"}': '0.01x5 16x30',
+    },
+    checks: [
+      quiet(12, 'HostClockOffset'),
+      fires(20, 'HostClockOffset', hostA, 0.2),
+      quiet(12, 'HostClockNotSynchronising'),
+      fires(20, 'HostClockNotSynchronising', hostA, 0),
+    ],
+  },
+  {
+    name: 'host memory: 1 of 16 GB available is 6.25 %',
+    series: {
+      'node_memory_MemAvailable_bytes{job="node",instance="host-a:9100"}': '8e9x5 1e9x30',
+      'node_memory_MemTotal_bytes{job="node",instance="host-a:9100"}': '16e9x40',
+    },
+    checks: [quiet(15, 'HostMemoryLow'), fires(25, 'HostMemoryLow', hostA, 0.0625)],
+  },
+  {
+    name: 'node-exporter not scraped',
+    series: { 'up{job="node",instance="host-a:9100"}': '1x5 0x10' },
+    checks: [quiet(9, 'NodeExporterDown'), fires(12, 'NodeExporterDown', hostA, 0)],
   },
 ];
 

@@ -10,7 +10,7 @@
 // them), which is what notification policies group by.
 
 export type Severity = 'critical' | 'warning' | 'info';
-export type Domain = 'bitcoin' | 'electrum' | 'stacks' | 'geth' | 'beacon' | 'lightning' | 'mining' | 'profitability' | 'freqtrade' | 'nodescope';
+export type Domain = 'bitcoin' | 'electrum' | 'stacks' | 'geth' | 'beacon' | 'lightning' | 'mining' | 'profitability' | 'freqtrade' | 'host' | 'nodescope';
 
 export interface AlertRule {
   /** Prometheus alertname, Grafana rule title */
@@ -667,6 +667,125 @@ export const RULE_GROUPS: RuleGroup[] = [
         severity: 'warning',
         summary: '{{source}}: drawdown {{percent}} below the peak balance',
         description: 'The current drawdown of closed-trade profit exceeds 20 % of the peak balance.',
+      },
+    ],
+  },
+  // --- the machines under the nodes ------------------------------------------------------------
+  // Two paths: the proxy's own readings (statfs of a configured datadir, bitcoind's timeoffset),
+  // and node-exporter (job "node") for every host Prometheus scrapes. The node-exporter names are
+  // checked against the real exporter's output (provisioning/test/nodeExporter.test.ts); the
+  // thresholds follow the node-exporter mixin where it has one
+  // (prometheus/node_exporter@b78ea14:docs/node-mixin/alerts/alerts.libsonnet).
+  {
+    domain: 'host',
+    interval: '1m',
+    dashboard: 'nodescope-host',
+    rules: [
+      {
+        alert: 'DatadirFullSoon',
+        // least squares over the source's trendHours of statfs samples (core/diskTrend.ts); absent
+        // while the disk is not filling
+        query: 'nodescope_datadir_days_until_full',
+        op: '<',
+        threshold: 7,
+        for: '1h',
+        severity: 'warning',
+        summary: "{{source}}: the node's datadir disk is full in {{value}} days at its growth",
+        description:
+          "At the growth of the used space over the source's trendHours (24 h by default, least squares), the filesystem holding the node's data directory is full within a week. Free space (prune, move the datadir, grow the volume) before the node stops: bitcoind stops below 50 MiB free (bitcoin/bitcoin@81405fc7:src/util/fs_helpers.cpp:95).",
+      },
+      {
+        alert: 'DatadirSpaceLow',
+        query: 'nodescope_datadir_avail_bytes / nodescope_datadir_size_bytes',
+        op: '<',
+        threshold: 0.1,
+        for: '15m',
+        severity: 'warning',
+        summary: "{{source}}: only {{percent}} free on the node's datadir disk",
+        description: "Less than 10 % of the filesystem holding the node's data directory is available (what df shows as Avail, without the root reserve).",
+      },
+      {
+        alert: 'BitcoinClockOffset',
+        // getnetworkinfo timeoffset: the median of the outbound peers' clock offsets, whole
+        // seconds; bitcoind itself warns only beyond 10 minutes (src/node/timeoffsets.h WARN_THRESHOLD)
+        query: 'abs(bitcoin_timeoffset_seconds)',
+        op: '>',
+        threshold: 30,
+        for: '15m',
+        severity: 'warning',
+        summary: "{{source}}: clock {{value}} s off the outbound peers' median",
+        description:
+          "bitcoind's timeoffset (median of its outbound peers' clock offsets) is beyond 30 s: this host's clock is probably wrong. Blocks with timestamps more than 2 hours ahead are rejected, so a clock far off splits the node from the network; check NTP (timedatectl, chronyc tracking).",
+        dashboard: 'nodescope-host',
+      },
+      {
+        alert: 'HostDiskFullSoon',
+        // deriv() is the least-squares slope over the range, the method the proxy uses for its
+        // datadir; the ratio is negative while the disk frees up, so only a filling disk counts
+        query:
+          'node_filesystem_avail_bytes{job="node",fstype!~"tmpfs|ramfs|squashfs|overlay"} / -deriv(node_filesystem_avail_bytes{job="node",fstype!~"tmpfs|ramfs|squashfs|overlay"}[6h]) / 86400 > 0 and node_filesystem_readonly{job="node"} == 0',
+        op: '<',
+        threshold: 7,
+        for: '1h',
+        severity: 'warning',
+        summary: '{{label:instance}}: {{label:mountpoint}} full in {{value}} days at the last 6 hours\' growth',
+        description:
+          'node-exporter: at the growth of the last 6 hours (least squares), this filesystem is full within a week. A node on it stops when it is full (bitcoind already below 50 MiB free).',
+      },
+      {
+        alert: 'HostDiskSpaceLow',
+        query:
+          'node_filesystem_avail_bytes{job="node",fstype!~"tmpfs|ramfs|squashfs|overlay"} / node_filesystem_size_bytes{job="node",fstype!~"tmpfs|ramfs|squashfs|overlay"} and node_filesystem_readonly{job="node"} == 0',
+        op: '<',
+        threshold: 0.1,
+        for: '15m',
+        severity: 'warning',
+        summary: '{{label:instance}}: only {{percent}} free on {{label:mountpoint}}',
+        description: 'node-exporter: less than 10 % of this filesystem is available to non-root processes.',
+      },
+      {
+        alert: 'HostClockOffset',
+        // the mixin's NodeClockSkewDetected threshold (0.05 s, for 10m)
+        query: 'abs(node_timex_offset_seconds{job="node"})',
+        op: '>',
+        threshold: 0.05,
+        for: '10m',
+        severity: 'warning',
+        summary: '{{label:instance}}: clock off by {{value}}s',
+        description: "node-exporter: the kernel's time offset (adjtimex) is beyond 50 ms. Check the NTP daemon (chronyc tracking, timedatectl timesync-status).",
+      },
+      {
+        alert: 'HostClockNotSynchronising',
+        // the mixin's NodeClockNotSynchronising: unsynchronised for 5 minutes and the kernel's
+        // maximum error at its 16 s cap
+        query: 'min_over_time(node_timex_sync_status{job="node"}[5m]) and node_timex_maxerror_seconds{job="node"} >= 16',
+        op: '<',
+        threshold: 1,
+        for: '10m',
+        severity: 'warning',
+        summary: '{{label:instance}}: clock not synchronising',
+        description: 'node-exporter: the kernel reports the clock unsynchronised (adjtimex STA_UNSYNC) with its maximum error at 16 s: no NTP daemon is disciplining it.',
+      },
+      {
+        alert: 'HostMemoryLow',
+        query: 'node_memory_MemAvailable_bytes{job="node"} / node_memory_MemTotal_bytes{job="node"}',
+        op: '<',
+        threshold: 0.1,
+        for: '15m',
+        severity: 'warning',
+        summary: '{{label:instance}}: only {{percent}} of memory available',
+        description:
+          "node-exporter: MemAvailable (the kernel's estimate of memory available without swapping) is below 10 % of MemTotal. bitcoind's dbcache and mempool, geth's cache and stacks-node compete for it; the OOM killer comes next.",
+      },
+      {
+        alert: 'NodeExporterDown',
+        query: 'up{job="node"}',
+        op: '<',
+        threshold: 1,
+        for: '5m',
+        severity: 'warning',
+        summary: 'node-exporter {{label:instance}} not scraped',
+        description: 'Prometheus cannot scrape this host\'s node-exporter: its disk, clock and memory alerts are blind until it is back.',
       },
     ],
   },

@@ -19,6 +19,7 @@ import { startStacksSimulator } from '../../backend-proxy/src/simulators/stacks/
 import { DASHBOARDS } from '../build/dashboards.ts';
 import { dashboard, type Json } from '../build/grafana.ts';
 import { REPO } from './paths.ts';
+import { startNodeExporter } from './nodeExporterServer.ts';
 import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
 import { freePort, hasInfluxd, Influxd } from '../../backend-proxy/test/influxd.ts';
 
@@ -99,6 +100,8 @@ describe('every dashboard query returns data against the demo stack', () => {
           zmq: { sequence: bitcoin.zmqSequenceEndpoint },
           pollSeconds: 0.5,
           slowPollSeconds: 1,
+          // the Host dashboard's datadir panels: statfs of this test's work folder
+          host: { datadir: work, sampleSeconds: 1 },
           ...electrumConfig,
         },
         { id: 'farm', kind: 'cgminer', miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name, powerWatts: 3000 })), pollSeconds: 1, jitter: 0 },
@@ -143,10 +146,15 @@ describe('every dashboard query returns data against the demo stack', () => {
     const minerList = Array.isArray(miners) ? miners : miners.values;
     vars = { ...SOURCE_VARS, network: '', miner: minerList[0]!.value, level: ['error', 'warn', 'info'], kwh: '0.08', jth: '21.5', minerModel: 'Antminer S21', minerPrice: '3500' };
 
-    // Prometheus scraping the same proxy
+    // Prometheus scraping the same proxy, and Debian's real node-exporter for the Host dashboard
+    const nodeExporter = await startNodeExporter();
+    closers.push({ close: async () => nodeExporter.stop() });
     prometheus = await startPrometheus(work, {
       global: { scrape_interval: '1s', scrape_timeout: '900ms' },
-      scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [new URL(proxyUrl).host] }] }],
+      scrape_configs: [
+        { job_name: 'nodescope', static_configs: [{ targets: [new URL(proxyUrl).host] }] },
+        { job_name: 'node', static_configs: [{ targets: [nodeExporter.target] }] },
+      ],
     });
   });
 
@@ -229,7 +237,16 @@ describe('every dashboard query returns data against the demo stack', () => {
   });
 
   // expressions whose series only exist after something went wrong: they must evaluate, may be empty
-  const MAY_BE_EMPTY = [/nodescope_upstream_errors_total/, /nodescope_query_errors_total/, /nodescope_coalesced_requests_total/];
+  const MAY_BE_EMPTY = [
+    /nodescope_upstream_errors_total/,
+    /nodescope_query_errors_total/,
+    /nodescope_coalesced_requests_total/,
+    // growth needs 10 minutes of samples; days until full, a disk that fills
+    /nodescope_datadir_days_until_full/,
+    /nodescope_datadir_growth_bytes_per_second/,
+    /bitcoin_size_on_disk_growth_bytes_per_second/,
+    /-deriv\(node_filesystem_avail_bytes/,
+  ];
 
   it('every Prometheus dashboard expression evaluates to data', async () => {
     // three scrapes at least, so rate() windows have two samples
@@ -244,7 +261,7 @@ describe('every dashboard query returns data against the demo stack', () => {
       await sleep(500);
     }
     const problems: string[] = [];
-    const exprVars: Record<string, string> = { source: '.*', miner: '.*', node: SOURCE_VARS.node!, __rate_interval: '10s', __interval: '1s', __range: '1m' };
+    const exprVars: Record<string, string> = { source: '.*', instance: '.*', miner: '.*', node: SOURCE_VARS.node!, __rate_interval: '10s', __interval: '1s', __range: '1m' };
     const specs = [...DASHBOARDS.prometheus, ...DASHBOARDS.nodescope].map((s) => dashboard(s));
     for (const json of specs) {
       for (const panel of panels(json)) {
