@@ -311,6 +311,73 @@ export const SCENARIOS: Scenario[] = [
     checks: [quiet(20, 'StacksSignerBehind'), quiet(29, 'StacksSignerBehind'), fires(31, 'StacksSignerBehind', { source: 'stx-1' }, 720)],
   },
   {
+    name: 'stacks signer not registered for the current cycle',
+    series: { 'stacks_info_signer_registered{source="stx-1"}': '1x10 0x20', 'stacks_info_signer_registered{source="stx-2"}': '1x30' },
+    checks: [quiet(14, 'StacksSignerNotRegistered'), fires(20, 'StacksSignerNotRegistered', { source: 'stx-1' }, 0)],
+  },
+  {
+    // stx-1: 10 accepted a minute, then from minute 11 one accepted and nine rejected a minute;
+    // at minute 25 both 5-minute rates are extrapolated alike: 9 / (9 + 1)
+    name: 'stacks signer rejection rate above half (a healthy signer beside it stays quiet)',
+    series: {
+      'stacks_signer_block_responses_sent{source="stx-1",response_type="accepted"}': '0+10x10 100+1x30',
+      'stacks_signer_block_responses_sent{source="stx-1",response_type="rejected"}': '0x10 0+9x30',
+      'stacks_signer_block_responses_sent{source="stx-2",response_type="accepted"}': '0+10x40',
+      'stacks_signer_block_responses_sent{source="stx-2",response_type="rejected"}': '0x40',
+    },
+    checks: [quiet(10, 'StacksSignerRejecting'), fires(25, 'StacksSignerRejecting', { source: 'stx-1' }, 0.9)],
+  },
+  {
+    // stx-1: miner_view +3 a minute from minute 12; at minute 30 the window (20, 30] holds 27 over
+    // 9 sampled minutes, extrapolated to 10: 30. stx-2: two conflicts once (a burn block's arrival)
+    name: 'stacks signer state conflicts',
+    series: {
+      'stacks_signer_agreement_state_conflicts{source="stx-1",conflict="burn_block_delay"}': '2x40',
+      'stacks_signer_agreement_state_conflicts{source="stx-1",conflict="miner_view"}': '1x10 1+3x30',
+      'stacks_signer_agreement_state_conflicts{source="stx-2",conflict="burn_block_delay"}': '0x15 2x25',
+    },
+    checks: [quiet(12, 'StacksSignerStateConflicts'), fires(30, 'StacksSignerStateConflicts', { source: 'stx-1' }, 30)],
+  },
+  {
+    // stx-1: ten responses a minute under a second, from minute 17 ten a minute of 60-120 s; at
+    // minute 40 every recent one is in (60, 120]: 60 + 60 * 0.95 = 117 (quantile.go bucketQuantile)
+    name: 'stacks signer slow block responses (p95 over a minute)',
+    series: {
+      'stacks_signer_block_response_latencies_histogram_bucket{source="stx-1",le="1"}': '0+10x15 150x35',
+      'stacks_signer_block_response_latencies_histogram_bucket{source="stx-1",le="60"}': '0+10x15 150x35',
+      'stacks_signer_block_response_latencies_histogram_bucket{source="stx-1",le="120"}': '0+10x15 150+10x35',
+      'stacks_signer_block_response_latencies_histogram_bucket{source="stx-1",le="+Inf"}': '0+10x15 150+10x35',
+      'stacks_signer_block_response_latencies_histogram_bucket{source="stx-2",le="1"}': '0+10x50',
+      'stacks_signer_block_response_latencies_histogram_bucket{source="stx-2",le="60"}': '0+10x50',
+      'stacks_signer_block_response_latencies_histogram_bucket{source="stx-2",le="120"}': '0+10x50',
+      'stacks_signer_block_response_latencies_histogram_bucket{source="stx-2",le="+Inf"}': '0+10x50',
+    },
+    checks: [quiet(25, 'StacksSignerSlowResponses'), fires(40, 'StacksSignerSlowResponses', { source: 'stx-1' }, 117)],
+  },
+  {
+    // one proposal timeout and two validation timeouts logged at minute 11; increase() from a zero
+    // first sample is not extrapolated below it, so the windows show 1 and 2 until they pass
+    name: 'stacks signer proposal and validation timeouts, resolving when the window has passed',
+    series: {
+      'stacks_log_signer_events_total{source="stx-1",event="proposal_timeout"}': '0x10 1x40',
+      'stacks_log_signer_events_total{source="stx-1",event="validation_timeout"}': '0x10 2x40',
+      'stacks_log_signer_events_total{source="stx-2",event="proposal_timeout"}': '0x50',
+    },
+    checks: [
+      quiet(10, 'StacksSignerProposalTimeout'),
+      fires(20, 'StacksSignerProposalTimeout', { source: 'stx-1' }, 1),
+      quiet(45, 'StacksSignerProposalTimeout'),
+      quiet(10, 'StacksSignerValidationLate'),
+      fires(20, 'StacksSignerValidationLate', { source: 'stx-1' }, 2),
+      quiet(30, 'StacksSignerValidationLate'),
+    ],
+  },
+  {
+    name: 'stacks signer log silent',
+    series: { 'stacks_log_last_line_age_seconds{source="stx-1",service="signer"}': '5x10 0+60x30' },
+    checks: [quiet(20, 'StacksSignerLogSilent'), fires(25, 'StacksSignerLogSilent', { source: 'stx-1', service: 'signer' }, 840)],
+  },
+  {
     name: 'fleet and miner below break-even; stale market data',
     series: {
       'profitability_fleet_profit_per_day{source="profit",fleet="farm-a",currency="usd"}': '120x10 -12.5x50',

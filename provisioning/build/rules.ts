@@ -376,6 +376,97 @@ export const RULE_GROUPS: RuleGroup[] = [
         description:
           'The node passed the height the signer reports more than 5 minutes ago, for 5 minutes, while a healthy signer refreshes it every 61 s: its calls to its node fail, or its node is behind this one. A signer that misses blocks misses rewards.',
       },
+      // The signer's duties (issue 23): names and label values from stacks-signer's own
+      // prometheus.rs and log lines at stacks-core@3.3.0.0.6, read by sources/stacks/signerWatch.ts
+      {
+        alert: 'StacksSignerNotRegistered',
+        // from the signer's log: "Refreshing runloop with new burn block event, …, registered_for_current: false"
+        // (stacks-signer/src/runloop.rs:416-427) or "Signer is not registered for reward cycle N" (:352)
+        query: 'stacks_info_signer_registered',
+        op: '<',
+        threshold: 1,
+        for: '5m',
+        severity: 'warning',
+        summary: '{{source}}: the signer is not registered for the current reward cycle',
+        description:
+          "The signer's log says it is not in the current cycle's reward set, so it signs nothing and earns nothing until a cycle it is registered for (check the stacking and the signer key). The signer.status query shows registered_for_next during the prepare phase.",
+      },
+      {
+        alert: 'StacksSignerRejecting',
+        // counted after each broadcast (stacks-signer/src/v0/signer.rs:986); the seeds' 50 % over 5 minutes
+        query:
+          'sum by (source) (rate(stacks_signer_block_responses_sent{response_type="rejected"}[5m])) / sum by (source) (rate(stacks_signer_block_responses_sent[5m]))',
+        op: '>',
+        threshold: 0.5,
+        for: '5m',
+        severity: 'warning',
+        summary: '{{source}}: the signer rejects {{percent}} of the blocks it answers',
+        description:
+          'More than half of the block responses in the last 5 minutes were rejections, for 5 minutes. The signer disagrees with the blocks the miners propose: its node may be behind or forked, or its view of the sortition differs (the signer log shows each "Block proposal invalid" with its reject_reason).',
+      },
+      {
+        alert: 'StacksSignerStateConflicts',
+        // one per failed capitulation check (stacks-signer/src/v0/signer_state.rs:998,1095), at most one
+        // every capitulate_miner_view_timeout (20 s, stacks-signer/src/config.rs:62): a burn block's
+        // arrival gives one or two, more than 6 in 10 minutes is a signer that cannot agree for minutes
+        query: 'sum by (source) (increase(stacks_signer_agreement_state_conflicts[10m]))',
+        op: '>',
+        threshold: 6,
+        for: '5m',
+        severity: 'warning',
+        summary: '{{source}}: {{value}} signer state conflicts in 10 minutes',
+        description:
+          "The signer's local state machine keeps disagreeing with the signer set (burn block or miner view): it may sign on a view the others do not share. Check its node's burn block height against the others and the conflict label (burn_block_delay, stacks_block_delay, miner_view).",
+      },
+      {
+        alert: 'StacksSignerSlowResponses',
+        // block.header.timestamp to after the broadcast (stacks-signer/src/monitoring/mod.rs:122-129)
+        query: 'histogram_quantile(0.95, sum by (source, le) (rate(stacks_signer_block_response_latencies_histogram_bucket[10m])))',
+        op: '>',
+        threshold: 60,
+        for: '10m',
+        severity: 'warning',
+        summary: '{{source}}: 95 % of block responses take up to {{value}} s',
+        description:
+          'The p95 time from a block\'s timestamp to the signer\'s response is above a minute for 10 minutes: its node validates slowly (stacks_signer_block_validation_latencies_histogram) or the signer is overloaded, and late responses may miss the block.',
+      },
+      {
+        alert: 'StacksSignerValidationLate',
+        // "Failed to receive block validation response within N ms. Rejecting block." (stacks-signer/src/v0/signer.rs:1775)
+        query: 'sum by (source) (increase(stacks_log_signer_events_total{event="validation_timeout"}[15m]))',
+        op: '>',
+        threshold: 0,
+        for: '1m',
+        severity: 'warning',
+        summary: '{{source}}: {{value}} block proposal(s) rejected because the node did not validate them in time',
+        description:
+          "The signer's node did not answer a block validation request within block_proposal_validation_timeout (120 s by default), so the signer rejected the block. The node is overloaded, syncing or unreachable from the signer.",
+      },
+      {
+        alert: 'StacksSignerProposalTimeout',
+        // "Signer State: Current tenure timed out, setting the active miner to the prior tenure"
+        // (stacks-signer/src/v0/signer_state.rs:348): no block within block_proposal_timeout (120 s)
+        query: 'sum by (source) (increase(stacks_log_signer_events_total{event="proposal_timeout"}[30m]))',
+        op: '>',
+        threshold: 0,
+        for: '1m',
+        severity: 'info',
+        summary: "{{source}}: a tenure's miner timed out ({{value}} in 30 minutes)",
+        description:
+          "The winning miner proposed no block within block_proposal_timeout and the signer moved back to the prior tenure's miner. Usually the miner's fault, not this signer's; repeated, it points at this signer seeing burn blocks late.",
+      },
+      {
+        alert: 'StacksSignerLogSilent',
+        // the signer logs every proposal and burn block; the seeds' 5 minutes + 5 minutes
+        query: 'stacks_log_last_line_age_seconds{service="signer"}',
+        op: '>',
+        threshold: 300,
+        for: '5m',
+        severity: 'warning',
+        summary: '{{source}}: no signer log line for {{value}} s',
+        description:
+          'The followed signer log file has given no line for more than 5 minutes, for 5 minutes: the signer hangs or stopped, or it logs somewhere else now (rotation to another path, a changed log setting).',
+      },
     ],
   },
   // --- Geth ------------------------------------------------------------------------------------

@@ -40,7 +40,8 @@ export function codeMetricNames(): Set<string> {
   // stacks_node_*/stacks_signer_* keep their names, geth's get the geth_ prefix
   for (const file of tsFiles(join(REPO, 'backend-proxy/src/simulators/stacks'))) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/family\(\s*'([a-z_:][a-z0-9_:]*)',\s*'[^']*',\s*'(\w+)'/g)) {
+    // help in single or double quotes (the signer's help texts quote their label values)
+    for (const m of text.matchAll(/family\(\s*'([a-z_:][a-z0-9_:]*)',\s*(?:'[^']*'|"[^"]*"),\s*'(\w+)'/g)) {
       names.add(m[1]!);
       if (m[2] === 'histogram' || m[2] === 'summary') histograms.add(m[1]!);
     }

@@ -67,14 +67,20 @@ describe('every dashboard query returns data against the demo stack', () => {
     const fleet: CgminerFleet = await startCgminerFleet({ count: 3 });
     closers.push(fleet);
     const logFile = join(work, 'stacks.log');
-    const stacks = await startStacksSimulator({ logFile });
+    const signerLogFile = join(work, 'stacks-signer.log');
+    const stacks = await startStacksSimulator({ logFile, signerLogFile });
     closers.push(stacks);
     await stacks.appendLog(40);
+    stacks.advance({ stacks: 5, burn: 1 });
+    await stacks.appendSignerLog(20);
     const bot = await startFreqtradeSimulator({ password: 'demo-password-123', botName: 'demo', seed: 3 });
     closers.push(bot);
     // txpool enabled (--http.api eth,net,web3,txpool): the dashboards' txpool panels read txpool_status
     const geth = await startGethSimulator({ peers: 25, namespaces: ['eth', 'net', 'web3', 'txpool'] });
     closers.push(geth);
+    // a consensus client following the wall clock, paired with geth
+    const beacon = await startBeaconSimulator();
+    closers.push(beacon);
     const market = await startMarketSimulator();
     closers.push(market);
     // an lnd at bitcoind's height, so lightning_blocks_behind has a value
@@ -110,12 +116,13 @@ describe('every dashboard query returns data against the demo stack', () => {
           kind: 'stacks',
           rpcUrl: stacks.rpcUrl,
           metricsUrl: stacks.metricsUrl,
-          signer: { metricsUrl: stacks.signerMetricsUrl },
+          signer: { metricsUrl: stacks.signerMetricsUrl, logFile: signerLogFile },
           logFile,
           bitcoinSource: 'btc',
           pollSeconds: 1,
         },
         { id: 'geth', kind: 'geth', rpcUrl: geth.rpcUrl, metricsUrl: geth.metricsUrl, pollSeconds: 1 },
+        { id: 'cl', kind: 'beacon', url: beacon.url, executionSource: 'geth', pollSeconds: 1 },
         {
           id: 'profit',
           kind: 'profitability',

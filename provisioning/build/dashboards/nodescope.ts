@@ -172,9 +172,18 @@ const stacks: DashboardSpec = {
     stat('Tip age / burn lag', stx('node.info'), { w: 4, fields: ['tip_age', 'burn_block_lag'], graphMode: 'none', overrides: [override('tip_age', { unit: 's' })] }),
     table('Neighbors', stx('node.neighbors')),
     row('Signer'),
+    // what the signer alerts watch (registration and timeouts from its log, the window from its counters)
+    stat('Signer duty', stx('signer.status'), {
+      w: 24,
+      h: 4,
+      fields: ['registered', 'registered_cycle', 'recent_rejection_ratio', 'recent_response_latency_p95', 'state_conflicts', 'proposal_timeouts', 'validation_timeouts', 'log_age'],
+      graphMode: 'none',
+      overrides: [override('recent_rejection_ratio', { unit: 'percentunit' }), override('recent_response_latency_p95', { unit: 's' }), override('log_age', { unit: 's' })],
+    }),
     table('Signer', stx('signer.status'), { w: 24, h: 6 }),
     row('Logs'),
     logs('Node log', stx('logs', { level: ['$level'], limit: 500 }), { w: 24, h: 14 }),
+    logs('Signer log', stx('logs', { service: 'signer', level: ['$level'], limit: 500 }), { w: 24, h: 10 }),
   ],
 };
 

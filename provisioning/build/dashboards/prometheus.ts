@@ -145,6 +145,36 @@ const promStacks: DashboardSpec = {
     timeseries('Node RPC latency p95', prometheus(`histogram_quantile(0.95, sum by (le, source) (${rate('stacks_node_rpc_call_latencies_histogram_bucket')}))`), {
       unit: 's',
     }),
+    // the signer's duties, as its alert rules watch them (rules.ts StacksSigner*)
+    topStat('Signer registered', prometheus(`stacks_info_signer_registered${SOURCE}`), {
+      thresholds: steps('red', [1, 'green']),
+    }),
+    topStat('Signer log age', prometheus('stacks_log_last_line_age_seconds{source=~"$source",service="signer"}'), {
+      unit: 's',
+      thresholds: steps('green', [120, 'orange'], [300, 'red']),
+    }),
+    topStat(
+      'Signer rejections (5 min)',
+      prometheus(
+        'sum by (source) (rate(stacks_signer_block_responses_sent{source=~"$source",response_type="rejected"}[5m])) / sum by (source) (rate(stacks_signer_block_responses_sent{source=~"$source"}[5m]))'
+      ),
+      { unit: 'percentunit', thresholds: steps('green', [0.2, 'orange'], [0.5, 'red']) }
+    ),
+    topStat('Signer state conflicts (10 min)', prometheus(`sum by (source) (increase(stacks_signer_agreement_state_conflicts${SOURCE}[10m]))`), {
+      decimals: 0,
+      thresholds: steps('green', [3, 'orange'], [7, 'red']),
+    }),
+    timeseries(
+      'Signer block response latency p95',
+      [
+        prometheus(`histogram_quantile(0.95, sum by (le, source) (${rate('stacks_signer_block_response_latencies_histogram_bucket')}))`, '{{source}} response'),
+        prometheus(`histogram_quantile(0.95, sum by (le, source) (${rate('stacks_signer_block_validation_latencies_histogram_bucket')}))`, '{{source}} node validation'),
+      ],
+      { unit: 's' }
+    ),
+    timeseries('Signer state conflicts by kind', prometheus(`sum by (source, conflict) (increase(stacks_signer_agreement_state_conflicts${SOURCE}[10m]))`, '{{source}} {{conflict}}')),
+    timeseries('Signer state changes by reason', prometheus(`sum by (source, reason) (increase(stacks_signer_agreement_state_change_reasons${SOURCE}[10m]))`, '{{source}} {{reason}}')),
+    timeseries('Signer log events (30 min)', prometheus(`sum by (source, event) (increase(stacks_log_signer_events_total${SOURCE}[30m]))`, '{{source}} {{event}}')),
   ],
 };
 

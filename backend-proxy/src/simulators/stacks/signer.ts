@@ -268,26 +268,35 @@ export class SignerSim {
 
   /** The families of prometheus.rs beyond the ones index.ts writes (latencies and agreement). */
   families(family: (name: string, help: string, type: string, samples: Array<[string, number]>) => string): string[] {
-    const counterVec = (name: string, help: string, label: string, values: Record<string, number>) => {
-      const samples = Object.entries(values)
+    // an IntCounterVec shows only the label values already incremented
+    const labelled = (label: string, values: Record<string, number>) =>
+      Object.entries(values)
         .filter(([, v]) => v > 0)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]): [string, number] => [`{${label}="${k}"}`, v]);
-      return samples.length > 0 ? [family(name, help, 'counter', samples)] : [];
-    };
+    const reasons = labelled('reason', this.state.changeReasons);
+    const conflicts = labelled('conflict', this.state.conflicts);
     return [
-      ...counterVec(
-        'stacks_signer_agreement_state_change_reasons',
-        "The number of state machine changes in signer agreement protocol. `reason` can be one of: 'burn_block_arrival', 'stacks_block_arrival', 'inactive_miner', 'protocol_upgrade', 'miner_view_update', 'miner_parent_tenure_update'",
-        'reason',
-        this.state.changeReasons
-      ),
-      ...counterVec(
-        'stacks_signer_agreement_state_conflicts',
-        "The number of state machine conflicts in signer agreement protocol. `conflict` can be one of: 'burn_block_delay', 'stacks_block_delay', 'miner_view'",
-        'conflict',
-        this.state.conflicts
-      ),
+      ...(reasons.length === 0
+        ? []
+        : [
+            family(
+              'stacks_signer_agreement_state_change_reasons',
+              "The number of state machine changes in signer agreement protocol. `reason` can be one of: 'burn_block_arrival', 'stacks_block_arrival', 'inactive_miner', 'protocol_upgrade', 'miner_view_update', 'miner_parent_tenure_update'",
+              'counter',
+              reasons
+            ),
+          ]),
+      ...(conflicts.length === 0
+        ? []
+        : [
+            family(
+              'stacks_signer_agreement_state_conflicts',
+              "The number of state machine conflicts in signer agreement protocol. `conflict` can be one of: 'burn_block_delay', 'stacks_block_delay', 'miner_view'",
+              'counter',
+              conflicts
+            ),
+          ]),
       family(
         'stacks_signer_agreement_capitulation_latencies_histogram',
         'Measuring the time (in seconds) for the signer to agree (capitulate) with the signer set',
