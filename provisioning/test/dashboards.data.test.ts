@@ -20,6 +20,7 @@ import { startStacksSimulator } from '../../backend-proxy/src/simulators/stacks/
 import { DASHBOARDS } from '../build/dashboards.ts';
 import { dashboard, type Json } from '../build/grafana.ts';
 import { REPO } from './paths.ts';
+import { startNodeExporter } from './nodeExporterServer.ts';
 import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
 import { freePort, hasInfluxd, Influxd } from '../../backend-proxy/test/influxd.ts';
 
@@ -67,14 +68,20 @@ describe('every dashboard query returns data against the demo stack', () => {
     const fleet: CgminerFleet = await startCgminerFleet({ count: 3 });
     closers.push(fleet);
     const logFile = join(work, 'stacks.log');
-    const stacks = await startStacksSimulator({ logFile });
+    const signerLogFile = join(work, 'stacks-signer.log');
+    const stacks = await startStacksSimulator({ logFile, signerLogFile });
     closers.push(stacks);
     await stacks.appendLog(40);
+    stacks.advance({ stacks: 5, burn: 1 });
+    await stacks.appendSignerLog(20);
     const bot = await startFreqtradeSimulator({ password: 'demo-password-123', botName: 'demo', seed: 3 });
     closers.push(bot);
     // txpool enabled (--http.api eth,net,web3,txpool): the dashboards' txpool panels read txpool_status
     const geth = await startGethSimulator({ peers: 25, namespaces: ['eth', 'net', 'web3', 'txpool'] });
     closers.push(geth);
+    // a consensus client following the wall clock, paired with geth
+    const beacon = await startBeaconSimulator();
+    closers.push(beacon);
     // a consensus client following the wall clock, paired with geth
     const beacon = await startBeaconSimulator();
     closers.push(beacon);
@@ -103,6 +110,8 @@ describe('every dashboard query returns data against the demo stack', () => {
           zmq: { sequence: bitcoin.zmqSequenceEndpoint },
           pollSeconds: 0.5,
           slowPollSeconds: 1,
+          // the Host dashboard's datadir panels: statfs of this test's work folder
+          host: { datadir: work, sampleSeconds: 1 },
           ...electrumConfig,
         },
         { id: 'farm', kind: 'cgminer', miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name, powerWatts: 3000 })), pollSeconds: 1, jitter: 0 },
@@ -111,12 +120,13 @@ describe('every dashboard query returns data against the demo stack', () => {
           kind: 'stacks',
           rpcUrl: stacks.rpcUrl,
           metricsUrl: stacks.metricsUrl,
-          signer: { metricsUrl: stacks.signerMetricsUrl },
+          signer: { metricsUrl: stacks.signerMetricsUrl, logFile: signerLogFile },
           logFile,
           bitcoinSource: 'btc',
           pollSeconds: 1,
         },
         { id: 'geth', kind: 'geth', rpcUrl: geth.rpcUrl, metricsUrl: geth.metricsUrl, pollSeconds: 1 },
+        { id: 'cl', kind: 'beacon', url: beacon.url, executionSource: 'geth', pollSeconds: 1 },
         { id: 'cl', kind: 'beacon', url: beacon.url, executionSource: 'geth', pollSeconds: 1 },
         {
           id: 'profit',
@@ -148,10 +158,15 @@ describe('every dashboard query returns data against the demo stack', () => {
     const minerList = Array.isArray(miners) ? miners : miners.values;
     vars = { ...SOURCE_VARS, network: '', miner: minerList[0]!.value, level: ['error', 'warn', 'info'], kwh: '0.08', jth: '21.5', minerModel: 'Antminer S21', minerPrice: '3500' };
 
-    // Prometheus scraping the same proxy
+    // Prometheus scraping the same proxy, and Debian's real node-exporter for the Host dashboard
+    const nodeExporter = await startNodeExporter();
+    closers.push({ close: async () => nodeExporter.stop() });
     prometheus = await startPrometheus(work, {
       global: { scrape_interval: '1s', scrape_timeout: '900ms' },
-      scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [new URL(proxyUrl).host] }] }],
+      scrape_configs: [
+        { job_name: 'nodescope', static_configs: [{ targets: [new URL(proxyUrl).host] }] },
+        { job_name: 'node', static_configs: [{ targets: [nodeExporter.target] }] },
+      ],
     });
   });
 
@@ -234,7 +249,16 @@ describe('every dashboard query returns data against the demo stack', () => {
   });
 
   // expressions whose series only exist after something went wrong: they must evaluate, may be empty
-  const MAY_BE_EMPTY = [/nodescope_upstream_errors_total/, /nodescope_query_errors_total/, /nodescope_coalesced_requests_total/];
+  const MAY_BE_EMPTY = [
+    /nodescope_upstream_errors_total/,
+    /nodescope_query_errors_total/,
+    /nodescope_coalesced_requests_total/,
+    // growth needs 10 minutes of samples; days until full, a disk that fills
+    /nodescope_datadir_days_until_full/,
+    /nodescope_datadir_growth_bytes_per_second/,
+    /bitcoin_size_on_disk_growth_bytes_per_second/,
+    /-deriv\(node_filesystem_avail_bytes/,
+  ];
 
   it('every Prometheus dashboard expression evaluates to data', async () => {
     // three scrapes at least, so rate() windows have two samples
@@ -249,7 +273,7 @@ describe('every dashboard query returns data against the demo stack', () => {
       await sleep(500);
     }
     const problems: string[] = [];
-    const exprVars: Record<string, string> = { source: '.*', beacon: '.*', miner: '.*', node: SOURCE_VARS.node!, __rate_interval: '10s', __interval: '1s', __range: '1m' };
+    const exprVars: Record<string, string> = { source: '.*', beacon: '.*', instance: '.*', miner: '.*', node: SOURCE_VARS.node!, __rate_interval: '10s', __interval: '1s', __range: '1m' };
     const specs = [...DASHBOARDS.prometheus, ...DASHBOARDS.nodescope].map((s) => dashboard(s));
     for (const json of specs) {
       for (const panel of panels(json)) {
