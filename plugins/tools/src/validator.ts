@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
+import { sdkUsageFindings } from './sdkusage.ts';
 
 export type Severity = 'error' | 'warning' | 'recommendation';
 
@@ -815,6 +816,12 @@ export function validateArchive(archive: ArchiveFiles, options: ValidateOptions 
     // a nested plugin's binaries (datasource/gpx_*) are that plugin's, not the app's
     const executables = [...files.keys()].filter((file) => file.startsWith(base) && /^gpx_[^/]*$/.test(file.slice(base.length)));
     if (metadata.backend === true) {
+      // sdkusage (needs source): go.mod beside pkg/ in the plugin's source root (the folder above
+      // the src/ it was built from), requiring the SDK unreplaced (sdkusage.ts)
+      const builtFrom = typeof metadata.id === 'string' ? options.sourceDirOf?.(metadata.id) : undefined;
+      if (builtFrom)
+        for (const { rule, message } of sdkUsageFindings(path.dirname(builtFrom)))
+          report('sdkusage', rule, 'error', `${where}: ${message}`);
       // binarypermissions: some <executable>_<os>_<arch> exists, each with mode 0755
       const executable = typeof metadata.executable === 'string' ? metadata.executable : '';
       const binaries = executable ? [...files.keys()].filter((file) => file.startsWith(`${base}${executable}_`)) : [];
