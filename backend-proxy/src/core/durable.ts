@@ -92,3 +92,74 @@ export class FileHealth {
     };
   }
 }
+
+export interface DurableWriterOptions {
+  /** writes at most this often (a burst of changes is one write); 0 = as soon as asked */
+  minIntervalMs?: number;
+  /** a write failed after a good one (once per run of failures) */
+  onFailed?: (error: unknown) => void;
+  /** a write succeeded after failed ones */
+  onRecovered?: () => void;
+}
+
+/**
+ * The outbox file of a queue that must survive a restart (the Influx queue, the Loki spool):
+ * `save()` asks for a write of `serialize()` as it is when the write runs; asks while one is
+ * waiting are one write; writes go one after another through writeAtomically (temp, fsync,
+ * rename), and `health` says how the last one went.
+ */
+export class DurableWriter {
+  readonly health: FileHealth;
+  private chain: Promise<void> = Promise.resolve();
+  private queued = false;
+  private lastAt = 0;
+  private hurried = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    what: string,
+    readonly file: string,
+    private readonly serialize: () => string,
+    private readonly options: DurableWriterOptions = {}
+  ) {
+    this.health = new FileHealth(what, file);
+  }
+
+  save(): void {
+    if (this.queued) return;
+    this.queued = true;
+    this.chain = this.chain.then(async () => {
+      const wait = this.lastAt + (this.options.minIntervalMs ?? 0) - Date.now();
+      if (wait > 0 && !this.hurried) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+      this.queued = false;
+      this.lastAt = Date.now();
+      try {
+        await writeAtomically(this.file, this.serialize());
+        if (this.health.ok()) this.options.onRecovered?.();
+      } catch (error) {
+        // the previous file stays as it was, the entries stay in memory
+        if (this.health.failed(error)) this.options.onFailed?.(error);
+      }
+    });
+  }
+
+  /** From now on no write waits out minIntervalMs (closing); a waiting one goes now. */
+  hurry(): void {
+    this.hurried = true;
+    this.wake?.();
+  }
+
+  /** Resolves once every write asked for so far is on disk (or failed). */
+  async persisted(): Promise<void> {
+    await this.chain;
+  }
+}

@@ -7,7 +7,7 @@
 // No loss across an outage or a restart: a batch leaves the queue only once InfluxDB answered 2xx
 // (or refused it for good, see below); a failed send stays at the head and is retried with
 // exponential backoff and full jitter (core/retry.ts), honouring Retry-After. The queue is written
-// to `queueFile` atomically (core/history.ts writeAtomically: temp, fsync, rename) after every
+// to `queueFile` atomically (core/durable.ts DurableWriter: temp, fsync, rename) after every
 // change, and read back at start. Points keep their original timestamps, so a late write fills
 // the gap exactly. The queue is bounded by `maxPendingLines`: beyond it the OLDEST lines are
 // dropped and counted (nodescope_influx_lines_dropped_total), memory stays bounded.
@@ -26,7 +26,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { FileHealth, writeAtomically } from '../core/durable.js';
+import { DurableWriter, type FileHealth } from '../core/durable.js';
 import type { SecretScrubber } from '../core/logger.js';
 import type { MetricFactory } from '../core/metrics.js';
 import { backoffDelay } from '../core/retry.js';
@@ -103,19 +103,25 @@ export class InfluxWriter {
   private attempt = 0;
   private nextAttemptAt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> = Promise.resolve();
+  /** the queue's outbox file (null without a queue file) */
+  private readonly queueWriter: DurableWriter | null;
   /** the queue file's last write (null without a queue file) */
   readonly queueFileHealth: FileHealth | null;
-  private saveQueued = false;
-  private lastSaveAt = 0;
-  private wakeSave: (() => void) | null = null;
   private closed = false;
   private readonly now: () => number;
   private readonly headers: Record<string, string>;
 
   constructor(private readonly options: InfluxWriterOptions) {
     this.now = options.now ?? Date.now;
-    this.queueFileHealth = options.queueFile ? new FileHealth('influx queue', options.queueFile) : null;
+    const file = options.queueFile;
+    this.queueWriter = file
+      ? new DurableWriter('influx queue', file, () => JSON.stringify({ version: 1, batches: this.queue.map((batch) => batch.lines) } satisfies QueueFile), {
+          minIntervalMs: options.minSaveIntervalMs ?? 1_000,
+          onRecovered: () => this.report(`influx queue file writable again: ${file}`),
+          onFailed: (error) => this.report(`influx queue file write failed: ${String(error)}`),
+        })
+      : null;
+    this.queueFileHealth = this.queueWriter?.health ?? null;
     const url = new URL(options.url);
     const base = url.pathname.replace(/\/+$/, '');
     url.search = '';
@@ -197,17 +203,17 @@ export class InfluxWriter {
   /** Stops retry timers and writes the queue to disk one last time. */
   async close(): Promise<void> {
     this.closed = true;
+    this.queueWriter?.hurry(); // a throttled write goes now, and no later one waits
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     await this.flushing?.catch(() => undefined);
     this.save();
-    this.wakeSave?.(); // a throttled write goes now
-    await this.saving;
+    await this.queueWriter?.persisted();
   }
 
   /** Resolves once every queue write asked for so far is on disk. */
   async persisted(): Promise<void> {
-    await this.saving;
+    await this.queueWriter?.persisted();
   }
 
   get pendingLines(): number {
@@ -333,32 +339,7 @@ export class InfluxWriter {
    * stores a point with the same series and timestamp once, so that costs nothing.
    */
   private save(): void {
-    const file = this.options.queueFile;
-    if (!file || this.saveQueued) return;
-    this.saveQueued = true;
-    this.saving = this.saving.then(async () => {
-      const wait = this.lastSaveAt + (this.options.minSaveIntervalMs ?? 1_000) - Date.now();
-      if (wait > 0 && !this.closed) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, wait);
-          this.wakeSave = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeSave = null;
-      }
-      this.saveQueued = false;
-      this.lastSaveAt = Date.now();
-      const body: QueueFile = { version: 1, batches: this.queue.map((batch) => batch.lines) };
-      try {
-        await writeAtomically(file, JSON.stringify(body));
-        if (this.queueFileHealth?.ok()) this.report(`influx queue file writable again: ${file}`);
-      } catch (error) {
-        // once per run of failures; the previous file stays as it was, the lines stay in memory
-        if (this.queueFileHealth?.failed(error)) this.report(`influx queue file write failed: ${String(error)}`);
-      }
-    });
+    this.queueWriter?.save();
   }
 
   private scrub(text: string): string {

@@ -6,7 +6,7 @@
 // yet accepted survive a restart of the proxy too. A 4xx other than 429 means Loki will never take
 // that batch (bad labels, too old): it is dropped and counted rather than retried forever.
 import { readFile } from 'node:fs/promises';
-import { FileHealth, writeAtomically } from '../core/durable.js';
+import { DurableWriter, type FileHealth } from '../core/durable.js';
 import type { LogPush, LogPushEntry, LogPushOptions, LogPushStats } from '../core/logPush.js';
 import { backoffDelay } from '../core/retry.js';
 
@@ -31,8 +31,8 @@ export class LokiPusher implements LogPush {
   private nextAttemptAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<boolean> | null = null;
-  private spooling: Promise<void> = Promise.resolve();
-  private spoolDirty = false;
+  /** the queue's outbox file (null without a spool file) */
+  private readonly spoolWriter: DurableWriter | null;
   private stopped = false;
   /** entries at the head of the queue that are being sent right now: trim() must not drop them */
   private inFlight = 0;
@@ -44,7 +44,15 @@ export class LokiPusher implements LogPush {
   private readonly now: () => number;
 
   constructor(private readonly options: LokiPusherOptions) {
-    this.spoolHealth = options.spoolFile ? new FileHealth('loki spool', options.spoolFile) : null;
+    const file = options.spoolFile;
+    // as the history file and the Influx queue: temp, fsync, rename, so a crash or a full disk keeps the last good spool
+    this.spoolWriter = file
+      ? new DurableWriter('loki spool', file, () => JSON.stringify({ version: 1, entries: this.queue }), {
+          onRecovered: () => this.report(`loki spool writable again: ${file}`),
+          onFailed: (error) => this.report(`loki spool write failed: ${String(error)}`),
+        })
+      : null;
+    this.spoolHealth = this.spoolWriter?.health ?? null;
     const url = new URL(options.url);
     // fetch refuses user:password@ URLs and repeats the URL in its error: use a header instead
     if (url.username || url.password) {
@@ -103,7 +111,7 @@ export class LokiPusher implements LogPush {
     this.timer = undefined;
     await this.flushing?.catch(() => undefined);
     this.persist();
-    await this.spooling;
+    await this.spoolWriter?.persisted();
   }
 
   get pending(): number {
@@ -193,25 +201,12 @@ export class LokiPusher implements LogPush {
 
   /** Writes the queue to the spool file; writes coalesce so a burst costs one write. */
   private persist(): void {
-    const file = this.options.spoolFile;
-    if (!file) return;
-    if (this.spoolDirty) return;
-    this.spoolDirty = true;
-    this.spooling = this.spooling.then(async () => {
-      this.spoolDirty = false;
-      try {
-        // as the history file: temp, fsync, rename, so a crash or a full disk keeps the last good spool
-        await writeAtomically(file, JSON.stringify({ version: 1, entries: this.queue }));
-        if (this.spoolHealth?.ok()) this.report(`loki spool writable again: ${file}`);
-      } catch (error) {
-        if (this.spoolHealth?.failed(error)) this.report(`loki spool write failed: ${String(error)}`);
-      }
-    });
+    this.spoolWriter?.save();
   }
 
   /** Resolves once every spool write requested so far is on disk. */
   async persisted(): Promise<void> {
-    await this.spooling;
+    await this.spoolWriter?.persisted();
   }
 
   private scrub(message: string): string {
