@@ -412,9 +412,9 @@ describe('tariffs, forward hashprice and the stop-curtailing signal', () => {
   });
 
   it.each([
-    [{ blocks: 0 }, /blocks must be a number from 1 to 8/],
-    [{ blocks: 9 }, /blocks must be a number from 1 to 8/],
-    [{ blocks: 2.5 }, /whole number/],
+    [{ blocks: 0 }, /blocks must be an integer from 1 to 8/],
+    [{ blocks: 9 }, /blocks must be an integer from 1 to 8/],
+    [{ blocks: 2.5 }, /blocks must be an integer/],
   ])('hashprice.forward %o is a client error', async (params, message) => {
     const { source } = await withFleet({}, projectedNode([1]), MON_1830);
     const error = await source.queries['hashprice.forward']!(input(params as QueryInput['params'])).catch((e: unknown) => e);
@@ -482,7 +482,7 @@ describe('roi', () => {
   });
 
   it.each([
-    [{}, /purchasePrice is required/],
+    [{}, /parameter "purchasePrice" is required/],
     [{ purchasePrice: 1000 }, /give hashrateTh and powerWatts/],
     [{ purchasePrice: 1000, model: 'toaster' }, /model is not in the spec table/],
     [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, growth: '1,x' }, /growth must be 1 to 6/],
@@ -490,7 +490,7 @@ describe('roi', () => {
     [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, fleet: 'constructor' }, /fleet is not one of/],
     [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, horizonDays: 5000 }, /horizonDays must be a number from 1 to 3650/],
     [{ purchasePrice: -1, hashrateTh: 100, powerWatts: 3250 }, /purchasePrice must be/],
-    [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, height: 1.5 }, /height must be a whole number/],
+    [{ purchasePrice: 1000, hashrateTh: 100, powerWatts: 3250, height: 1.5 }, /height must be an integer/],
   ])('roi %o is a client error', async (params, message) => {
     const { source } = build();
     const error = await source.queries.roi!(input(params as QueryInput['params'])).catch((e: unknown) => e);

@@ -4,7 +4,8 @@
 import { halvingInfo, MINER_SPECS, retargetInfo, subsidyAtHeight, whatIf } from '@nodescope/shared';
 import type { SourceContext } from '../../core/context.js';
 import { chainOf, fleetOf } from '../capabilities.js';
-import { QueryInputError, UpstreamError, type Annotation, type QueryInput, type Source, type SourceHealth } from '../types.js';
+import { defineQueries, type ParsedInput } from '../catalog.js';
+import { QueryInputError, UpstreamError, type Annotation, type Source, type SourceHealth } from '../types.js';
 import { fleetProfit, minerProfits, type FleetProfit, type MarketInputs, type MinerProfit } from './compute.js';
 import type { ProfitabilitySourceConfig } from './config.js';
 import { forwardFrames, historyFrame, marketFrame, minersProfitFrames, roiFrames, tariffsFrame, whatIfFrames, type ProfitSample } from './frames.js';
@@ -17,33 +18,6 @@ import { createProfitabilityMetrics } from './metrics.js';
 export interface ProfitabilityOptions {
   /** replaces global fetch (tests) */
   fetch?: FetchLike;
-}
-
-function numberParam(params: QueryInput['params'], name: string, min: number, max: number, query = 'whatif'): number | undefined {
-  const raw = Object.hasOwn(params, name) ? params[name] : undefined;
-  if (raw === undefined || raw === '') return undefined;
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new QueryInputError(`${query}: ${name} must be a number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function stringParam(params: QueryInput['params'], name: string): string | undefined {
-  const raw = Object.hasOwn(params, name) ? params[name] : undefined;
-  if (raw === undefined || raw === '') return undefined;
-  return Array.isArray(raw) ? raw.join(',') : String(raw);
-}
-
-/** Difficulty growth per retarget, percent: "0,2,4" (the default) or a list; 1-6 values from -50 to 100. */
-function growthParam(params: QueryInput['params']): number[] {
-  const raw = stringParam(params, 'growth');
-  if (raw === undefined) return [0, 2, 4];
-  const values = raw.split(',').map((v) => (v.trim() === '' ? NaN : Number(v.trim())));
-  if (values.length > 6 || values.some((v) => !Number.isFinite(v) || v < -50 || v > 100)) {
-    throw new QueryInputError('roi: growth must be 1 to 6 comma-separated percentages from -50 to 100 (difficulty change per retarget)');
-  }
-  return [...new Set(values)];
 }
 
 export function createProfitabilitySource(
@@ -199,29 +173,22 @@ export function createProfitabilitySource(
   };
 
   /** ROI and payback of one miner at a purchase price, per difficulty-growth scenario. */
-  const roi = async (input: QueryInput) => {
+  const roi = async (input: ParsedInput<'profitability', 'roi'>) => {
     const p = input.params;
-    const purchasePrice = numberParam(p, 'purchasePrice', 0.01, 1e9, 'roi');
-    if (purchasePrice === undefined) throw new QueryInputError('roi: purchasePrice is required (the miner\'s price in the source currency)');
-    const modelName = stringParam(p, 'model');
+    const { purchasePrice, horizonDays, fleet, model: modelName } = p;
     const spec = modelName === undefined ? undefined : MINER_SPECS.find((m) => m.model.toLowerCase() === modelName.toLowerCase());
     if (modelName !== undefined && !spec) throw new QueryInputError('roi: model is not in the spec table (give hashrateTh and powerWatts or joulesPerTh instead)');
-    const hashrateTh = numberParam(p, 'hashrateTh', 0.001, 1e6, 'roi') ?? spec?.terahash;
-    const joulesPerTh = numberParam(p, 'joulesPerTh', 1, 10_000, 'roi');
-    const powerWatts = numberParam(p, 'powerWatts', 1, 1e7, 'roi') ?? (joulesPerTh !== undefined && hashrateTh !== undefined ? joulesPerTh * hashrateTh : spec?.watts);
+    const hashrateTh = p.hashrateTh ?? spec?.terahash;
+    const { joulesPerTh } = p;
+    const powerWatts = p.powerWatts ?? (joulesPerTh !== undefined && hashrateTh !== undefined ? joulesPerTh * hashrateTh : spec?.watts);
     if (hashrateTh === undefined || powerWatts === undefined) throw new QueryInputError('roi: give hashrateTh and powerWatts (or joulesPerTh), or a model');
-    const horizonDays = numberParam(p, 'horizonDays', 1, 3_650, 'roi') ?? 1_095;
-    const growth = growthParam(p);
-    const fleet = stringParam(p, 'fleet');
+    // one scenario per distinct difficulty growth
+    const growth = [...new Set(p.growth)];
     if (fleet !== undefined && !config.fleets.includes(fleet)) throw new QueryInputError('roi: fleet is not one of this source\'s fleets');
-    const flatPrice = numberParam(p, 'electricityPerKwh', 0, 10, 'roi');
+    const flatPrice = p.electricityPerKwh;
     if (fleet !== undefined && flatPrice !== undefined) throw new QueryInputError('roi: give fleet (its tariff) or electricityPerKwh, not both');
-    const poolFeePercent = numberParam(p, 'poolFeePercent', 0, 100, 'roi') ?? config.poolFeePercent;
-    let price = numberParam(p, 'price', 0.000001, 1e9, 'roi');
-    let difficulty = numberParam(p, 'difficulty', 1, 1e20, 'roi');
-    let height = numberParam(p, 'height', 0, 13_440_000, 'roi');
-    if (height !== undefined && !Number.isInteger(height)) throw new QueryInputError('roi: height must be a whole number');
-    let feesPerBlock = numberParam(p, 'feesPerBlock', 0, 1_000, 'roi');
+    const poolFeePercent = p.poolFeePercent ?? config.poolFeePercent;
+    let { price, difficulty, height, feesPerBlock } = p;
     if (price === undefined || difficulty === undefined || height === undefined || feesPerBlock === undefined) {
       const market = await readMarket();
       price ??= market.price.price;
@@ -258,7 +225,7 @@ export function createProfitabilitySource(
     id: config.id,
     kind: 'profitability',
     name: config.name ?? config.id,
-    queries: {
+    queries: defineQueries('profitability', {
       market: async () => [marketFrame(await readMarket(), config, context.now())],
       miners: async () => {
         const market = await readMarket();
@@ -271,15 +238,11 @@ export function createProfitabilitySource(
         return [historyFrame(samples, config.currency)];
       },
       whatif: async (input) => {
-        const p = input.params;
-        const hashrateTh = numberParam(p, 'hashrateTh', 0, 1e9);
-        const joulesPerTh = numberParam(p, 'joulesPerTh', 0, 10_000);
-        const electricityPerKwh = numberParam(p, 'electricityPerKwh', 0, 10) ?? config.electricityPerKwh;
-        const poolFeePercent = numberParam(p, 'poolFeePercent', 0, 100) ?? config.poolFeePercent;
-        let price = numberParam(p, 'price', 0.000001, 1e9);
-        let difficulty = numberParam(p, 'difficulty', 1, 1e20);
+        const { hashrateTh, joulesPerTh, feesPerBlock } = input.params;
+        const electricityPerKwh = input.params.electricityPerKwh ?? config.electricityPerKwh;
+        const poolFeePercent = input.params.poolFeePercent ?? config.poolFeePercent;
+        let { price, difficulty } = input.params;
         let blockReward: number | undefined;
-        const feesPerBlock = numberParam(p, 'feesPerBlock', 0, 1_000);
         let fleetHashrate = 0;
         let fleetWatts = 0;
         if (price === undefined || difficulty === undefined || hashrateTh === undefined || joulesPerTh === undefined) {
@@ -313,8 +276,7 @@ export function createProfitabilitySource(
         return [tariffsFrame(rows, market.price.currency, notices)];
       },
       'hashprice.forward': async (input) => {
-        const count = numberParam(input.params, 'blocks', 1, 8, 'hashprice.forward') ?? config.forwardBlocks;
-        if (!Number.isInteger(count)) throw new QueryInputError('hashprice.forward: blocks must be a whole number from 1 to 8');
+        const count = input.params.blocks ?? config.forwardBlocks;
         const market = await readMarket();
         const { fleets } = compute(market);
         const forward = await forwardOf(market, fleets.reduce((s, f) => s + f.hashrate, 0), count);
@@ -323,7 +285,7 @@ export function createProfitabilitySource(
         return forwardFrames(forward, market.price.currency, context.now());
       },
       roi: async (input) => roi(input),
-    },
+    }),
     variables: {
       fleets: async () => config.fleets.map((id) => ({ text: id, value: id })),
       miners: async () =>
