@@ -478,6 +478,69 @@ const ROWS: FaultRow[] = [
     seen,
     ...(fault === 'stalled' ? { detectMs: 25_000 } : {}),
   })),
+  // ---- Ethereum consensus client (Beacon API), paired with geth-1 ----
+  // (no-finality needs epochs of 6.4 min: the clocked tests in test/beacon.test.ts cover it)
+  ...(
+    [
+      ['down', { query: 'node.info' }, notOk, failed, 'status down; `node.info` error'],
+      ['slow', { query: 'node.info' }, notOk, failed, 'timeouts: status degraded/down; `node.info` error'],
+      ['malformed', { query: 'node.info' }, notOk, failed, 'status degraded; `node.info` error'],
+      [
+        'syncing',
+        { query: 'sync.status' },
+        says(/syncing: 5000 slots to go/),
+        (r: Result) => first(r, 'is_syncing') === true && first(r, 'sync_distance') === 5_000,
+        'message "syncing: 5000 slots to go", execution component "consensus behind"; `sync.status` is_syncing, sync_distance',
+      ],
+      [
+        'optimistic',
+        { query: 'sync.status' },
+        says(/optimistic/),
+        (r: Result) => first(r, 'is_optimistic') === true,
+        'message "optimistic: …"; `sync.status` is_optimistic',
+      ],
+      [
+        'el-offline',
+        { query: 'node.info' },
+        says(/execution client offline per the consensus client/),
+        (r: Result) => first(r, 'el_offline') === true && first(r, 'behind') === 'execution',
+        'message "execution client offline per the consensus client"; `node.info` el_offline, behind execution',
+      ],
+      [
+        'unhealthy',
+        { query: 'node.info' },
+        says(/503/),
+        (r: Result) => first(r, 'health_code') === 503,
+        'message "not ready: … 503"; `node.info` health_code 503',
+      ],
+      [
+        'stalled',
+        { query: 'node.info' },
+        says(/stalled/),
+        (r: Result) => Number(first(r, 'head_age')) > 12,
+        'message "head is N s old: stalled"; `node.info` head_age',
+      ],
+      [
+        'zero-peers',
+        { query: 'network.peers' },
+        says(/0 peers/),
+        (r: Result) => first(r, 'peers') === 0,
+        'message "0 peers (minimum 1)"; `network.peers` connected 0',
+      ],
+    ] as const
+  ).map(([fault, probe, health, frames, seen]): FaultRow => ({
+    kind: 'beacon',
+    source: 'beacon-1',
+    fault,
+    probe,
+    inject: ({ stack }) => stack.beacon.setFault(fault, { delayMs: 3_000, behind: 5_000 }),
+    clear: ({ stack }) => stack.beacon.setFault('none'),
+    health,
+    frames,
+    seen,
+    // the head ages in real time: 12 s of headStallSeconds, then a poll
+    ...(fault === 'stalled' ? { detectMs: 25_000 } : {}),
+  })),
   // ---- Lightning: lnd (every fault) and Core Lightning (the node-level ones) ----
   ...(
     [
@@ -631,6 +694,7 @@ const OTHER_PROBES: Record<string, Probe> = {
   'bot-2': { query: 'profit' },
   'ln-lnd': { query: 'node.info' },
   'ln-cln': { query: 'node.info' },
+  'beacon-1': { query: 'sync.status' },
 };
 
 /** Short polls and timeouts so the whole matrix runs in about a minute. */
@@ -644,6 +708,7 @@ function fastSources(stack: SimulatedStack): Array<Record<string, unknown>> {
     profitability: { sampleSeconds: 1, priceTtlSeconds: 1, difficultyTtlSeconds: 1, timeoutMs: 1_000 },
     freqtrade: { pollSeconds: 1, timeoutMs: 1_000, heartbeatStaleSeconds: 60 },
     lightning: { pollSeconds: 1, timeoutMs: 1_000 },
+    beacon: { pollSeconds: 1, timeoutMs: 1_000, headStallSeconds: 12 },
   };
   return stack.sources.map((source) => {
     const kind = String(source.kind);

@@ -23,6 +23,7 @@ import { READ_ONLY_METHODS } from '../src/sources/bitcoin/client.js';
 import { READ_ONLY_COMMANDS } from '../src/sources/cgminer/commands.js';
 import { READ_ENDPOINTS } from '../src/sources/freqtrade/client.js';
 import { CLN_READ_METHODS, LND_READ_CALLS } from '../src/sources/lightning/client.js';
+import { BEACON_READ_PATHS } from '../src/sources/beacon/client.js';
 import { GETH_ADMIN_READ_METHODS, GETH_READ_METHODS } from '../src/sources/geth/client.js';
 import { STACKS_RPC_PATHS } from '../src/sources/stacks/client.js';
 import { LogCapture } from './helpers.js';
@@ -42,6 +43,7 @@ const SOURCE_KINDS: Record<string, SourceKind> = {
   'bot-2': 'freqtrade',
   'ln-lnd': 'lightning',
   'ln-cln': 'lightning',
+  'beacon-1': 'beacon',
 };
 const SOURCE_IDS = Object.keys(SOURCE_KINDS);
 /** what an attacker would try to make the proxy send upstream or reach */
@@ -325,6 +327,9 @@ describe(`fuzzing every route (${RUNS.toLocaleString('en-US')} requests)`, () =>
     expect(stack.lightning.lnd.received.filter((r) => !lndAllowed.has(r))).toEqual([]);
     const clnAllowed = new Set<string>(CLN_READ_METHODS.map((m) => `POST /v1/${m}`));
     expect(stack.lightning.cln.received.filter((r) => !clnAllowed.has(r))).toEqual([]);
+    const beaconAllowed = new Set<string>(BEACON_READ_PATHS.map((p) => `GET ${p}`));
+    expect(stack.beacon.received.length).toBeGreaterThan(0);
+    expect(stack.beacon.received.filter((r) => !beaconAllowed.has(r))).toEqual([]);
 
     // and no secret in any log line
     for (const secret of secrets) expect(logs.text).not.toContain(secret);

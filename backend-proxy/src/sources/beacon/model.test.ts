@@ -225,6 +225,12 @@ describe('judgePair: which side of the pair is behind', () => {
       reason: "geth's head (block 21000000) is 600 s old while the consensus client's head advances: geth is behind",
     });
   });
+  it('the beacon head stalled while geth advances: the consensus client', () => {
+    expect(judgePair(view({ headAge: 300 }), geth, stall)).toEqual({
+      behind: 'consensus',
+      reason: "the consensus client's head is 300 s old while geth's advances: the consensus client is behind",
+    });
+  });
   it('both stalled: the consensus client, which drives geth', () => {
     expect(judgePair(view({ headAge: 600 }), { ...geth, headAge: 600 }, stall).behind).toBe('consensus');
   });

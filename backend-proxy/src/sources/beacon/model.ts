@@ -300,6 +300,12 @@ export function judgePair(
       reason: `geth's head (block ${execution.headNumber}) is ${gethAge} s old while the consensus client's head advances: geth is behind`,
     };
   }
+  if (beaconStalled && !gethStalled && !execution.syncing) {
+    return {
+      behind: 'consensus',
+      reason: `the consensus client's head is ${Math.round(view.headAge)} s old while geth's advances: the consensus client is behind`,
+    };
+  }
   if (gethStalled && beaconStalled) {
     return {
       behind: 'consensus',
