@@ -20,50 +20,73 @@ export const PROJECTED_BLOCKS = 8;
 
 /** Effective fee rate (sat/vB) per slot; slots that are not live hold 0. */
 export function effectiveFeeRates(view: MempoolView): Float64Array {
-  const rates = new Float64Array(view.slotLimit);
-  const parents = new Map<number, number[]>();
-  const children = new Map<number, number[]>();
-  for (const slot of view.slots) {
+  const limit = view.slotLimit;
+  const rates = new Float64Array(limit);
+  const { slots, fees, vsizes } = view;
+  // parent links (child -> parent) found once, kept as index lists rather than Maps of arrays:
+  // at 1M transactions this was most of the live view's cost
+  const edgeChild: number[] = [];
+  const edgeParent: number[] = [];
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    rates[slot] = fees[slot]! / vsizes[slot]!;
     const ps = view.parents(slot);
-    if (ps.length === 0) continue;
-    parents.set(slot, ps);
-    for (const p of ps) {
-      const list = children.get(p);
-      if (list) list.push(slot);
-      else children.set(p, [slot]);
+    for (let k = 0; k < ps.length; k++) {
+      edgeChild.push(slot);
+      edgeParent.push(ps[k]!);
     }
   }
-  const mark = new Int32Array(view.slotLimit);
+  if (edgeChild.length === 0) return rates;
+  const parents = adjacency(limit, edgeChild, edgeParent);
+  const children = adjacency(limit, edgeParent, edgeChild);
+  const mark = new Int32Array(limit);
+  const stack = new Int32Array(edgeChild.length); // a slot pushes its links once, when first reached
   let stamp = 0;
-  /** fee and vsize of slot plus everything reachable through `links` (each counted once) */
-  const packageOf = (slot: number, links: Map<number, number[]>): [number, number] => {
+  /** fee / vsize of slot plus everything reachable through `links` (each counted once) */
+  const packageRate = (slot: number, links: Adjacency): number => {
     stamp++;
     mark[slot] = stamp;
-    let fee = view.fee(slot);
-    let vsize = view.vsize(slot);
-    const stack = [...(links.get(slot) ?? [])];
-    while (stack.length > 0) {
-      const next = stack.pop()!;
+    let fee = fees[slot]!;
+    let vsize = vsizes[slot]!;
+    let top = 0;
+    for (let k = links.start[slot]!; k < links.start[slot + 1]!; k++) stack[top++] = links.list[k]!;
+    while (top > 0) {
+      const next = stack[--top]!;
       if (mark[next] === stamp) continue;
       mark[next] = stamp;
-      fee += view.fee(next);
-      vsize += view.vsize(next);
-      const more = links.get(next);
-      if (more) stack.push(...more);
+      fee += fees[next]!;
+      vsize += vsizes[next]!;
+      for (let k = links.start[next]!; k < links.start[next + 1]!; k++) stack[top++] = links.list[k]!;
     }
-    return [fee, vsize];
+    return fee / vsize;
   };
-  for (const slot of view.slots) rates[slot] = view.fee(slot) / view.vsize(slot);
-  // only the transactions with relatives (a minority) need their packages
-  for (const slot of parents.keys()) {
-    const [fee, vsize] = packageOf(slot, parents);
-    rates[slot] = Math.min(rates[slot]!, fee / vsize);
+  // only the transactions with relatives (a minority) need their packages; fees are whole
+  // satoshis, so the sums do not depend on the order of the walk
+  for (let slot = 0; slot < limit; slot++) {
+    if (parents.start[slot + 1]! > parents.start[slot]!) rates[slot] = Math.min(rates[slot]!, packageRate(slot, parents));
   }
-  for (const slot of children.keys()) {
-    const [fee, vsize] = packageOf(slot, children);
-    rates[slot] = Math.max(rates[slot]!, fee / vsize); // after the ancestor rule above
+  for (let slot = 0; slot < limit; slot++) {
+    // after the ancestor rule above
+    if (children.start[slot + 1]! > children.start[slot]!) rates[slot] = Math.max(rates[slot]!, packageRate(slot, children));
   }
   return rates;
+}
+
+interface Adjacency {
+  /** the links of slot s are list[start[s] .. start[s + 1]) */
+  start: Int32Array;
+  list: Int32Array;
+}
+
+/** Compressed rows: each `from[e]`'s `to[e]`s, in edge order. */
+function adjacency(limit: number, from: number[], to: number[]): Adjacency {
+  const start = new Int32Array(limit + 1);
+  for (let e = 0; e < from.length; e++) start[from[e]! + 1]!++;
+  for (let s = 0; s < limit; s++) start[s + 1]! += start[s]!;
+  const cursor = start.slice(0, limit);
+  const list = new Int32Array(from.length);
+  for (let e = 0; e < from.length; e++) list[cursor[from[e]!]!++] = to[e]!;
+  return { start, list };
 }
 
 export interface FeeHistogram {
@@ -75,9 +98,11 @@ export interface FeeHistogram {
 export function feeHistogram(view: MempoolView, rates: Float64Array): FeeHistogram {
   const vsize = new Array<number>(FEE_BAND_EDGES.length).fill(0);
   const count = new Array<number>(FEE_BAND_EDGES.length).fill(0);
-  for (const slot of view.slots) {
+  const { slots, vsizes } = view;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
     const band = feeBandIndex(rates[slot]!);
-    vsize[band]! += view.vsize(slot);
+    vsize[band]! += vsizes[slot]!;
     count[band]!++;
   }
   return { vsize, count };
@@ -105,8 +130,9 @@ export function projectBlocks(view: MempoolView, rates: Float64Array, blocks = P
   const out: ProjectedBlock[] = [];
   let start = 0;
   let used = 0;
+  const vsizes = view.vsizes;
   for (let i = 0; i < order.length; i++) {
-    const vsize = view.vsize(order[i]!);
+    const vsize = vsizes[order[i]!]!;
     if (out.length < blocks && used + vsize > BLOCK_VSIZE && i > start) {
       out.push(summarise(out.length, false, order, start, i, view, rates));
       start = i;
@@ -184,8 +210,8 @@ function summarise(
   let vsize = 0;
   let fees = 0;
   for (let i = start; i < end; i++) {
-    vsize += view.vsize(order[i]!);
-    fees += view.fee(order[i]!);
+    vsize += view.vsizes[order[i]!]!;
+    fees += view.fees[order[i]!]!;
   }
   const count = end - start;
   // the k-th lowest rate is the k-th member from the end

@@ -220,10 +220,14 @@ export class CompactMempool {
 
   /** A read-only view for fee computations: live slots and their packed fields. */
   view(): MempoolView {
-    const live: number[] = [];
-    for (let slot = 0; slot < this.highWater; slot++) if (this.vsizes[slot]! > 0) live.push(slot);
+    // written straight into a typed array (a JS array of 1M numbers first took ~100 ms)
+    const slots = new Int32Array(this.count);
+    let n = 0;
+    for (let slot = 0; slot < this.highWater; slot++) if (this.vsizes[slot]! > 0) slots[n++] = slot;
     return {
-      slots: Int32Array.from(live),
+      slots: n === slots.length ? slots : slots.subarray(0, n),
+      vsizes: this.vsizes,
+      fees: this.fees,
       vsize: (slot) => this.vsizes[slot]!,
       fee: (slot) => this.fees[slot]!,
       time: (slot) => this.times[slot]!,
@@ -383,6 +387,9 @@ const NO_PARENTS: number[] = Object.freeze([]) as unknown as number[];
 
 export interface MempoolView {
   slots: Int32Array;
+  /** the store's own arrays by slot, for loops over every transaction (read only; valid until the next change) */
+  vsizes: Uint32Array;
+  fees: Float64Array;
   vsize(slot: number): number;
   fee(slot: number): number;
   time(slot: number): number;
