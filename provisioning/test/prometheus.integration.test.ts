@@ -9,37 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startServer } from '../../backend-proxy/src/http/server.ts';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
 import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
 import { startElectrsSimulator, type ElectrsSimulator } from '../../backend-proxy/src/simulators/electrum/index.ts';
-import { prometheusExpr, ruleGroups, ruleLabels } from '../build/alerts.ts';
 import { RULES } from '../build/rules.ts';
 import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
-
-export const TIME_SCALE = 120;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `5m` -> `2500ms` at TIME_SCALE 120 (never below 1 s: one scrape/eval step). */
-export function scaleDuration(text: string): string {
-  const ms = [...text.matchAll(/(\d+)(ms|s|m|h|d)/g)].reduce((sum, m) => sum + Number(m[1]) * UNIT_MS[m[2]!]!, 0);
-  return `${Math.max(1_000, Math.round(ms / TIME_SCALE))}ms`;
-}
-
-export function scaledRulesYaml(): string {
-  const scale = (expr: string) =>
-    expr
-      .replace(/\[(\d+(?:ms|s|m|h|d))\]/g, (_, d: string) => `[${scaleDuration(d)}]`)
-      .replace(/offset (\d+(?:ms|s|m|h|d))/g, (_, d: string) => `offset ${scaleDuration(d)}`);
-  const groups = ruleGroups().map(({ name, rules }) => ({
-    name,
-    interval: '1s',
-    rules: rules.map((rule) => ({ alert: rule.alert, expr: scale(prometheusExpr(rule)), for: scaleDuration(rule.for), labels: ruleLabels(rule) })),
-  }));
-  return stringify({ groups });
-}
+import { scaledRulesYaml } from './scaledRules.ts';
 
 interface PromAlert {
   labels: Record<string, string>;
