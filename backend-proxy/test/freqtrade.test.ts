@@ -190,7 +190,9 @@ describe('queries', () => {
     const { source } = await bot();
     await expect(run(source, 'trades', { limit: 0 })).rejects.toBeInstanceOf(QueryInputError);
     await expect(run(source, 'trades', { limit: 'many' })).rejects.toBeInstanceOf(QueryInputError);
-    await expect(run(source, 'daily', { days: 400 })).rejects.toThrow(/from 1 to 30/);
+    // beyond this bot's dailyDays (30), and beyond what any config allows (the catalog's 365)
+    await expect(run(source, 'daily', { days: 31 })).rejects.toThrow(/from 1 to 30/);
+    await expect(run(source, 'daily', { days: 400 })).rejects.toThrow(/from 1 to 365/);
     await expect(run(source, 'profit', { pair: 'BTC/USDT' })).rejects.toThrow(/takes none/);
     await expect(run(source, 'open.trades', { symbol: 'x' })).rejects.toThrow(/unknown parameter "symbol" \(allowed: pair\)/);
   });

@@ -2,20 +2,17 @@
 // the liveness probe, then the other reads, then an incremental sync of closed trades);
 // queries, variables, annotations, streams and metrics read from it. The logic lives in
 // model.ts and frames.ts, the I/O in client.ts.
-import { own } from '../../core/lookup.js';
 import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import {
   QueryInputError,
   UpstreamError,
   type Annotation,
-  type QueryHandler,
-  type QueryInput,
   type Source,
   type SourceHealth,
   type StreamEmit,
-  type StreamSubscribe,
 } from '../types.js';
+import { defineQueries, defineStreams } from '../catalog.js';
 import type { OpenTradeJson, TradeJson } from './api.js';
 import { FreqtradeClient } from './client.js';
 import type { FreqtradeSourceConfig } from './config.js';
@@ -53,8 +50,6 @@ export interface FreqtradeSource extends Source {
   readonly client: FreqtradeClient;
 }
 
-type ParamKind = 'string' | 'int';
-type ParamSpec = Record<string, { kind: ParamKind; min?: number; max?: number }>;
 
 const MAX_TRADE_PAGES = 2_000;
 
@@ -267,25 +262,23 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
     });
   };
 
-  const queries: Record<string, QueryHandler> = {
-    bots: async (input) => {
-      params(input, {});
+  const queries = defineQueries('freqtrade', {
+    bots: async () => {
       await fresh().catch(() => null);
       const health = sourceHealth();
       return [botsFrame([botRow(id, name, snapshot, up, now(), health.message)])];
     },
     profit: async (input) => {
-      params(input, {});
       const snap = await fresh();
       if (snap.errors.trades && book.size === 0) throw new UpstreamError(`freqtrade ${id} trades: ${snap.errors.trades}`, 'partial', true);
       const dd = drawdown ?? computeDrawdown([], null);
       return [profitFrame(need(snap, 'profit'), dd, stake()), equityFrame(dd, stake(), input.range)];
     },
     trades: async (input) => {
-      const p = params(input, { pair: { kind: 'string' }, limit: { kind: 'int', min: 1, max: 100_000 } });
+      const p = input.params;
       const snap = await fresh();
       if (snap.errors.trades && book.size === 0) throw new UpstreamError(`freqtrade ${id} trades: ${snap.errors.trades}`, 'partial', true);
-      const limit = (p.limit as number | undefined) ?? 1_000;
+      const { limit } = p;
       const inRange = book
         .all()
         .filter((t) => (t.close_timestamp ?? 0) >= input.range.from && (t.close_timestamp ?? 0) <= input.range.to)
@@ -293,27 +286,26 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
       return [tradesFrame(sortByClose(inRange).slice(-limit), stake(), snap.errors.trades)];
     },
     'open.trades': async (input) => {
-      const p = params(input, { pair: { kind: 'string' } });
+      const p = input.params;
       const snap = await fresh();
       const open = need(snap, 'status').filter((t) => !p.pair || t.pair === p.pair);
       return [openTradesFrame(open, stake(), now())];
     },
-    performance: async (input) => {
-      params(input, {});
+    performance: async () => {
       const snap = await fresh();
       return [performanceFrame(need(snap, 'performance'), stake())];
     },
-    balance: async (input) => {
-      params(input, {});
+    balance: async () => {
       return balanceFrames(need(await fresh(), 'balance'));
     },
     daily: async (input) => {
-      const p = params(input, { days: { kind: 'int', min: 1, max: config.dailyDays } });
+      // the catalog bounds days by what any config allows; this bot's config by its own dailyDays
+      const { days = config.dailyDays } = input.params;
+      if (days > config.dailyDays) throw new QueryInputError(`daily: days must be an integer from 1 to ${config.dailyDays}`);
       const snap = await fresh();
-      return [dailyFrame(need(snap, 'daily'), (p.days as number | undefined) ?? config.dailyDays)];
+      return [dailyFrame(need(snap, 'daily'), days)];
     },
-    health: async (input) => {
-      params(input, {});
+    health: async () => {
       await fresh().catch(() => null);
       const health = sourceHealth();
       const bot = snapshot;
@@ -333,13 +325,11 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
         }),
       ];
     },
-  };
+  });
 
-  function subscribe(kind: keyof typeof listeners): StreamSubscribe {
-    return (emitFrame: StreamEmit, streamParams) => {
-      // the SSE route has already answered 200 when it subscribes: a throw here would reach
-      // nobody, so only a string `pair` filters and anything else is ignored
-      const pair = typeof streamParams?.pair === 'string' && streamParams.pair.length > 0 ? streamParams.pair : undefined;
+  /** Follows closed or open trades; the stream route has checked `pair` by the catalog. */
+  function subscribe(kind: keyof typeof listeners) {
+    return (emitFrame: StreamEmit, { pair }: { pair?: string }) => {
       const listener: Listener = { emit: emitFrame, pair };
       listeners[kind].add(listener);
       return () => listeners[kind].delete(listener);
@@ -378,7 +368,7 @@ export function createFreqtradeSource(config: FreqtradeSourceConfig, context: So
         }));
       },
     },
-    streams: { trades: subscribe('trades'), 'open.trades': subscribe('open.trades') },
+    streams: defineStreams('freqtrade', { trades: subscribe('trades'), 'open.trades': subscribe('open.trades') }),
     health: sourceHealth,
     poll,
     async start() {
@@ -434,29 +424,4 @@ function sortByClose(trades: readonly TradeJson[]): TradeJson[] {
 
 function formatRatio(ratio: number | null | undefined): string {
   return typeof ratio === 'number' ? `${(ratio * 100).toFixed(2)} %` : '';
-}
-
-/** Validates query params against a spec: unknown names and bad values are client errors. */
-function params(input: Pick<QueryInput, 'params'>, spec: ParamSpec): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(input.params ?? {})) {
-    const rule = own(spec, key);
-    if (!rule) {
-      const allowed = Object.keys(spec);
-      throw new QueryInputError(`unknown parameter "${key}"${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (this query takes none)'}`);
-    }
-    if (rule.kind === 'string') {
-      if (typeof value !== 'string' || value.length === 0 || value.length > 64) {
-        throw new QueryInputError(`parameter "${key}" must be a non-empty string of at most 64 characters`);
-      }
-      out[key] = value;
-    } else {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
-      if (!Number.isInteger(n) || (rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {
-        throw new QueryInputError(`parameter "${key}" must be an integer from ${rule.min ?? 0} to ${rule.max ?? 'any'}`);
-      }
-      out[key] = n;
-    }
-  }
-  return out;
 }
