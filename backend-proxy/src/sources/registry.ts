@@ -11,7 +11,7 @@ import { createStacksSource } from './stacks/index.js';
 import { createGethSource } from './geth/index.js';
 import { createLightningSource } from './lightning/index.js';
 import { createBeaconSource } from './beacon/index.js';
-import { watchDatadir } from './host.js';
+import { watchHost } from './host.js';
 import type { Source, SourceFactory } from './types.js';
 
 type Factories = { [K in SourceConfig['kind']]: SourceFactory<Extract<SourceConfig, { kind: K }>> };
@@ -30,6 +30,6 @@ const FACTORIES: Factories = {
 export function createSource(config: SourceConfig, context: SourceContext): Source {
   const factory = FACTORIES[config.kind] as SourceFactory<SourceConfig>;
   const source = factory(config, context);
-  if ('host' in config && config.host) watchDatadir(source, config.host, context);
+  watchHost(source, 'host' in config ? config.host : undefined, context);
   return source;
 }

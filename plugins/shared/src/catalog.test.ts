@@ -51,7 +51,7 @@ describe('parseQueryParams', () => {
 
 describe('catalog views', () => {
   it('lists names and live queries from the one catalog', () => {
-    expect(QUERIES_BY_KIND.stacks).toEqual(['node.info', 'node.neighbors', 'signer.status', 'logs']);
+    expect(QUERIES_BY_KIND.stacks).toEqual(['node.info', 'node.neighbors', 'signer.status', 'host.health', 'logs']);
     expect(STREAMABLE_QUERIES.cgminer).toEqual(['fleet.summary', 'miners']);
     expect(STREAMABLE_QUERIES.geth).toBeUndefined();
     expect(ALL_QUERY_NAMES.filter((name) => name === 'network.peers')).toHaveLength(1);

@@ -118,6 +118,8 @@ export const CATALOG = {
     'fees.estimates': none,
     'zmq.status': live,
     'electrum.stats': none,
+    // the host under the node: datadir free space and days until full, clock offset, size_on_disk growth
+    'host.health': none,
   },
   stacks: {
     'node.info': live,
@@ -125,6 +127,7 @@ export const CATALOG = {
       params: { direction: { type: 'enum', values: ['inbound', 'outbound', 'sample', 'bootstrap'], label: 'Direction' } },
     },
     'signer.status': none,
+    'host.health': none,
     logs: {
       streams: true,
       params: {
@@ -162,6 +165,7 @@ export const CATALOG = {
       },
     },
     'sync.status': none,
+    'host.health': none,
   },
   cgminer: {
     'fleet.summary': live,

@@ -214,3 +214,17 @@ export function zmqStatusFrame(status: ZmqStatus): DataFrameJSON {
     { name: F.synced, type: 'boolean', values: [status.synced] },
   ]);
 }
+
+/** bitcoind's view of its host for host.health: clock offset and the growth of its block files. */
+export function bitcoinHostFields(r: { clockOffsetSeconds: number | null; sizeOnDisk: number | null; sizeOnDiskGrowthPerSecond: number | null }): FieldInput[] {
+  return [
+    { name: 'clock_offset_seconds', type: 'number', values: [r.clockOffsetSeconds], unit: UNITS.seconds },
+    { name: 'size_on_disk_bytes', type: 'number', values: [r.sizeOnDisk], unit: UNITS.bytes },
+    {
+      name: 'size_on_disk_growth_bytes_per_day',
+      type: 'number',
+      values: [r.sizeOnDiskGrowthPerSecond === null ? null : r.sizeOnDiskGrowthPerSecond * 86_400],
+      unit: UNITS.bytes,
+    },
+  ];
+}

@@ -13,10 +13,12 @@ import {
 } from '../types.js';
 import { defineQueries, defineStreams } from '../catalog.js';
 import type { ChainReader } from '../capabilities.js';
+import { hostFrame } from '../host.js';
 import { BitcoinRpc, resolveRpcTarget } from './client.js';
 import { electrumFrame, ElectrumMonitor } from './electrum.js';
 import type { BitcoinSourceConfig } from './config.js';
 import {
+  bitcoinHostFields,
   chainInfoFrames,
   feeEstimatesFrame,
   histogramFrames,
@@ -108,6 +110,8 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
       'mempool.histogram': async (input) => histogramFrames(histogramSeries(state, input)),
       'mempool.blocks': async () => [projectedBlocksFrame(liveMempool(state).blocks)],
       'zmq.status': async () => [zmqStatusFrame(state.mempool.status())],
+      // what bitcoind tells of its host; the datadir columns come from the host block (sources/host.ts)
+      'host.health': async () => [hostFrame(context.now(), bitcoinHostFields(state.hostReadings()))],
       'electrum.stats': async () => {
         if (!electrum) {
           throw new QueryInputError(

@@ -442,6 +442,15 @@ export class BitcoinState {
     return linearTrend(this.rings.sizeOnDisk.toArray(), SIZE_TREND_MS);
   }
 
+  /** What bitcoind tells of its host, from the latest polls (nulls before the first). */
+  hostReadings(): { clockOffsetSeconds: number | null; sizeOnDisk: number | null; sizeOnDiskGrowthPerSecond: number | null } {
+    return {
+      clockOffsetSeconds: this.clockOffset?.seconds ?? null,
+      sizeOnDisk: this.rings.sizeOnDisk.last()?.bytes ?? null,
+      sizeOnDiskGrowthPerSecond: this.sizeOnDiskTrend()?.bytesPerSecond ?? null,
+    };
+  }
+
   /** The `clock` health component: the node's view of its clock against its outbound peers'. */
   clockHealth(): { status: 'ok' | 'degraded'; message: string; lastSuccess: number | null } | null {
     if (!this.clockOffset) return null;

@@ -4,6 +4,7 @@ import type { SourceContext } from '../../core/context.js';
 import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, sampleValue, type MetricFamily } from '../../core/prometheusText.js';
 import { fetchMetricsText, urlSecrets } from '../../core/upstream.js';
 import { defineQueries } from '../catalog.js';
+import { hostFrame } from '../host.js';
 import type { Source, SourceHealth } from '../types.js';
 import { GethRpcClient, type GethMethod } from './client.js';
 import type { GethSourceConfig } from './config.js';
@@ -241,6 +242,8 @@ export function createGethSource(config: GethSourceConfig, context: SourceContex
         metrics.gasPrice(gasPriceGwei);
         return [feeHistoryFrame(rows, percentiles, gasPriceGwei, nextBaseFeeGwei)];
       },
+      // the datadir columns come from the host block (sources/host.ts)
+      'host.health': async () => [hostFrame(now())],
       'sync.status': async () => {
         const sync = await loadSync();
         // each catches its own error; a failed peer count (undefined) leaves no verdict, a disabled one (null) skips the peer check

@@ -7,6 +7,7 @@ import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, type 
 import { fetchMetricsText, urlSecrets, type UpstreamTarget } from '../../core/upstream.js';
 import { chainOf, finiteHeight } from '../capabilities.js';
 import { defineQueries, defineStreams } from '../catalog.js';
+import { hostFrame } from '../host.js';
 import { QueryInputError, type Source, type SourceHealth, type StreamEmit } from '../types.js';
 import { StacksRpcClient } from './client.js';
 import type { StacksSourceConfig } from './config.js';
@@ -310,6 +311,8 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         const rows = await loadNeighbors();
         return [neighborsFrame(direction ? rows.filter((r) => r.direction === direction) : rows)];
       },
+      // the datadir columns come from the host block (sources/host.ts)
+      'host.health': async () => [hostFrame(now())],
       'signer.status': async () => {
         const [families] = await Promise.all([loadSignerMetrics(), loadInfo().catch(() => null)]);
         const lag = currentSignerLag(families);
