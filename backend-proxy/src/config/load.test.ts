@@ -125,6 +125,20 @@ sources:
       expect(message).not.toContain('fleets[0]');
     });
 
+    it('checks a beacon source\'s executionSource names a geth source', () => {
+      const message = fail(`sources:
+  - { id: geth-1, kind: geth }
+  - { id: btc-main, kind: bitcoin }
+  - { id: cl-1, kind: beacon, executionSource: geth-2 }
+  - { id: cl-2, kind: beacon, executionSource: btc-main }`);
+      expect(message).toContain(
+        'sources[2] (id cl-1).executionSource: source "cl-1" names the execution source "geth-2", but no source has that id (did you mean "geth-1"?); geth sources: geth-1'
+      );
+      expect(message).toContain(
+        'sources[3] (id cl-2).executionSource: source "cl-2" names the execution source "btc-main", which is a bitcoin source, not geth; geth sources: geth-1'
+      );
+    });
+
     it.each([
       ['server: oops', 'server: expected object, got "oops"'],
       ['sources: oops', 'sources: expected array, got "oops"'],
