@@ -2,6 +2,7 @@
 // (statfs of a folder of this test, checked against coreutils stat -f) and, for bitcoind, its
 // clock offset and size_on_disk, over the real sockets of the simulators.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,8 @@ describe('host.health', () => {
       'datadir_free_ratio',
       'datadir_growth_bytes_per_day',
       'datadir_days_until_full',
+      'memory_total_bytes',
+      'memory_available_bytes',
       'clock_offset_seconds',
       'size_on_disk_bytes',
       'size_on_disk_growth_bytes_per_day',
@@ -60,6 +63,7 @@ describe('host.health', () => {
     expect(col(frame!, 'datadir_growth_bytes_per_day')).toBeNull();
     expect(col(frame!, 'datadir_days_until_full')).toBeNull();
     expect(col(frame!, 'clock_offset_seconds')).toBe(-7);
+    expect(col(frame!, 'memory_total_bytes')).toBe(Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024);
     const info = await fetch(sim.rpcUrl, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(sim.credentials()).toString('base64')}` },
@@ -76,6 +80,7 @@ describe('host.health', () => {
     const [frame] = await source.queries['host.health']!(input());
     expect(col(frame!, 'datadir_status')).toBe('not configured');
     expect(col(frame!, 'datadir_avail_bytes')).toBeNull();
+    expect(col(frame!, 'memory_available_bytes')).toBeNull();
     expect(source.health().components?.disk).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,18 @@ describe('DatadirWatch reads the filesystem as df does', () => {
     expect(text).toMatch(/nodescope_datadir_avail_bytes\{source="btc"\} \d+/);
     // one sample is no trend: neither growth nor days are published
     expect(text).not.toMatch(/nodescope_datadir_days_until_full\{/);
+  });
+
+  it("the host's memory with each sample: total and available as the kernel's /proc/meminfo gives them (MemTotal, MemAvailable)", async () => {
+    const ctx = createTestContext();
+    const watch = new DatadirWatch('btc', { ...CONFIG, datadir: dir }, new HistoryRing(10), ctx.metrics, ctx.logger, Date.now);
+    await watch.sample();
+    const meminfo = readFileSync('/proc/meminfo', 'utf8');
+    const kB = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(meminfo)![1]) * 1024;
+    expect(watch.memory!.total).toBe(kB('MemTotal'));
+    // other processes allocate between the two reads: within 256 MiB
+    expect(Math.abs(watch.memory!.available - kB('MemAvailable'))).toBeLessThan(256 * 2 ** 20);
+    expect(await ctx.metrics.registry.metrics()).toContain(`nodescope_host_memory_total_bytes{source="btc"} ${kB('MemTotal')}`);
   });
 
   it('a missing datadir is a degraded component with the errno, never a crash', async () => {

@@ -2,6 +2,7 @@
 // history ring so the growth fit (diskTrend.ts) survives restarts. Health component `disk`,
 // nodescope_datadir_* gauges. Only for a datadir the proxy can see (same host or a mount).
 import { statfs } from 'node:fs/promises';
+import { freemem, totalmem } from 'node:os';
 import type { Logger } from 'pino';
 import { daysUntilFull, linearTrend, type SizeSample, type Trend } from './diskTrend.js';
 import type { HistoryRing } from './history.js';
@@ -37,6 +38,14 @@ export interface DiskSnapshot {
 }
 
 type StatFs = (path: string) => Promise<{ bsize: number; blocks: number; bfree: number; bavail: number }>;
+
+/** The host's memory, bytes. */
+export interface HostMemory {
+  total: number;
+  /** MemAvailable: Node 22's os.freemem() reads it from /proc/meminfo (libuv uv_get_free_memory) */
+  available: number;
+}
+const readMemory = (): HostMemory => ({ total: totalmem(), available: freemem() });
 
 /** Ring length for a trend window: every sample of it, within bounds. */
 export function diskRingSize(config: HostWatchConfig): number {
@@ -77,6 +86,8 @@ export class DatadirWatch {
   private lastSuccess: number | null = null;
   private readonly labels: { source: string };
   private readonly g;
+  /** the memory of the host the proxy shares with the node, read with each sample */
+  memory: HostMemory | null = null;
 
   constructor(
     sourceId: string,
@@ -85,7 +96,8 @@ export class DatadirWatch {
     factory: MetricFactory,
     private readonly logger: Logger,
     private readonly now: () => number,
-    private readonly read: StatFs = statfs
+    private readonly read: StatFs = statfs,
+    private readonly readMem: () => HostMemory = readMemory
   ) {
     this.labels = { source: sourceId };
     this.g = {
@@ -93,11 +105,16 @@ export class DatadirWatch {
       avail: factory.gauge('nodescope_datadir_avail_bytes', "Space available to the node on its data directory's filesystem"),
       growth: factory.gauge('nodescope_datadir_growth_bytes_per_second', 'Growth of used space, least squares over trendHours'),
       days: factory.gauge('nodescope_datadir_days_until_full', 'Days until the filesystem is full at the fitted growth (absent when not filling)'),
+      memTotal: factory.gauge('nodescope_host_memory_total_bytes', 'Memory of the host the proxy shares with the node'),
+      memAvailable: factory.gauge('nodescope_host_memory_available_bytes', "Memory available on that host without swapping (the kernel's MemAvailable)"),
     };
   }
 
   /** One statfs; failures become the health message (a missing mount must not crash the proxy). */
   async sample(): Promise<void> {
+    this.memory = this.readMem();
+    this.g.memTotal.set(this.labels, this.memory.total);
+    this.g.memAvailable.set(this.labels, this.memory.available);
     try {
       const sample = toDiskSample(this.now(), await this.read(this.config.datadir));
       this.ring.push(sample);
