@@ -35,7 +35,16 @@ export interface StaleTip {
   hash: string;
   height: number;
   branchlen: number;
+  /**
+   * getchaintips' status of a tip off the active chain (bitcoin/bitcoin src/rpc/blockchain.cpp
+   * getchaintips): valid-fork once active and reorganized away, valid-headers with every block
+   * but never validated (never the most work), headers-only with block data missing
+   */
+  status: 'valid-fork' | 'valid-headers' | 'headers-only';
 }
+
+/** what receiveBranch() did with blocks another node relayed */
+export type BranchResult = 'known' | 'extended' | 'reorged' | 'side';
 
 /** Core's default -blockmaxweight */
 const BLOCK_MAX_WEIGHT = 3_996_000;
@@ -46,6 +55,8 @@ export interface SimNodeOptions {
   initialHeight: number;
   now?: () => number;
   onEvent?: (event: SequenceEvent) => void;
+  /** changes what this node mines (not its history): nodes of one seed that mine apart fork */
+  minerSalt?: number;
 }
 
 /**
@@ -82,7 +93,7 @@ export class SimNode {
     this.seed = options.seed;
     this.now = options.now ?? Date.now;
     this.onEvent = options.onEvent ?? (() => {});
-    this.rng = new Rng(subSeed(options.seed, 0x51ed));
+    this.rng = new Rng(subSeed(options.seed, 0x51ed + (options.minerSalt ?? 0)));
     this.initialHeight = options.initialHeight;
     this.tip = options.initialHeight;
     this.startTime = Math.floor(this.now() / 1000);
@@ -429,8 +440,93 @@ export class SimNode {
       }
     }
     for (const block of connected) this.onEvent({ label: 'C', hash: block.hash });
-    this.staleTips.push({ hash: oldTip.hash, height: oldTip.height, branchlen: depth });
+    this.staleTips.push({ hash: oldTip.hash, height: oldTip.height, branchlen: depth, status: 'valid-fork' });
     return connected.map((b) => b.hash);
+  }
+
+  /** the active blocks above `height`, oldest first: what this node relays to a peer */
+  activeBlocksAbove(height: number): Block[] {
+    const out: Block[] = [];
+    for (let h = Math.max(0, height + 1); h <= this.tip; h++) out.push(this.blockAt(h) as Block);
+    return out;
+  }
+
+  /**
+   * Blocks (or only their headers) another node relayed, oldest first, the first one's parent
+   * known here. As ActivateBestChain picks the most-work chain (every simulated block has the same
+   * work, so: the longer branch): a longer branch with its blocks becomes active and the replaced
+   * blocks stay as a valid-fork tip; a branch no longer than ours is kept as a valid-headers tip
+   * (stored, never validated), headers alone as a headers-only tip, which also raises `headers`.
+   */
+  receiveBranch(blocks: Block[], headersOnly = false): BranchResult {
+    let i = 0;
+    while (i < blocks.length && this.hashAt(blocks[i]!.height) === blocks[i]!.hash) i++;
+    const branch = blocks.slice(i);
+    const first = branch[0];
+    const last = branch[branch.length - 1];
+    if (!first || !last) return 'known';
+    const forkHeight = first.height - 1;
+    if (this.hashAt(forkHeight) !== first.prevHash)
+      throw new Error(`block ${first.hash} at ${first.height} does not connect to this node's chain`);
+    for (const block of branch) this.stored.set(block.hash, block);
+    // a tip this branch builds on is no tip any more (getchaintips lists orphans without children)
+    const inBranch = new Set(branch.map((b) => b.hash));
+    this.dropTips((t) => inBranch.has(t.hash));
+    if (headersOnly || last.height <= this.tip) {
+      this.staleTips.push({
+        hash: last.hash,
+        height: last.height,
+        branchlen: last.height - forkHeight,
+        status: headersOnly ? 'headers-only' : 'valid-headers',
+      });
+      return 'side';
+    }
+    const reorged = forkHeight < this.tip;
+    const disconnected: TxShape[][] = [];
+    if (reorged) {
+      const oldTip = { hash: this.tipHash(), height: this.tip };
+      while (this.tip > forkHeight) {
+        const block = this.blockAt(this.tip) as Block;
+        this.stored.set(block.hash, block);
+        disconnected.unshift(block.txs.slice(1));
+        this.activeOverride.delete(this.tip);
+        this.tip--;
+        this.onEvent({ label: 'D', hash: block.hash });
+      }
+      this.staleTips.push({
+        hash: oldTip.hash,
+        height: oldTip.height,
+        branchlen: oldTip.height - forkHeight,
+        status: 'valid-fork',
+      });
+    }
+    const confirmed = new Set<string>();
+    for (const block of branch) {
+      for (const tx of block.txs.slice(1)) {
+        confirmed.add(tx.txid);
+        if (this.mempool.entries.has(tx.txid)) this.mempool.remove(tx.txid);
+      }
+      this.activeOverride.set(block.height, block.hash);
+      this.tip = block.height;
+    }
+    const now = this.nowSeconds();
+    for (const txs of disconnected) {
+      for (const shape of txs) {
+        if (confirmed.has(shape.txid) || this.mempool.entries.has(shape.txid)) continue;
+        this.acceptToMempool({ ...shape, time: now, height: this.tip, parents: NO_LINKS, children: NO_LINKS });
+      }
+    }
+    for (const block of branch) this.onEvent({ label: 'C', hash: block.hash });
+    return reorged ? 'reorged' : 'extended';
+  }
+
+  /** m_best_header's height: the active tip or a longer branch known by its headers */
+  bestHeaderHeight(): number {
+    return this.staleTips.reduce((best, t) => Math.max(best, t.height), this.tip);
+  }
+
+  private dropTips(drop: (t: StaleTip) => boolean): void {
+    for (let k = this.staleTips.length - 1; k >= 0; k--) if (drop(this.staleTips[k]!)) this.staleTips.splice(k, 1);
   }
 
   /** the mempool after a restart (mempool.dat): same entries, sequence starting again at 1 */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SimNode } from './chain.js';
+import { SimNode, type Block, type BranchResult } from './chain.js';
 import { type ControlServer, startControlServer } from './control.js';
 import { type ReceivedRequest, RpcHttpServer } from './http.js';
 import { NETWORKS, type SimNetwork } from './network.js';
@@ -25,6 +25,8 @@ export interface BitcoinSimulatorOptions {
   /** zmqpubsequence on tcp://127.0.0.1:<port>; null = no ZMQ, 0 = pick a free port */
   zmqPort?: number | null;
   seed?: number;
+  /** what this node mines differs from another of the same seed (same history): they can fork */
+  minerSalt?: number;
   initialHeight?: number;
   initialMempool?: number;
   /** load mode: transactions added per second by the generator */
@@ -92,6 +94,14 @@ export interface BitcoinSimulator {
   removeTransaction(txid: string): void;
   mineBlock(): string;
   reorg(depth: number): string[];
+  /**
+   * What this node does when `other` relays its active chain above their common ancestor (same
+   * seed: same history): catches up, reorganizes to a longer branch, or keeps a no-longer one
+   * as a side tip; `headersOnly` relays headers without blocks (a stalled block download).
+   */
+  syncFrom(other: BitcoinSimulator, options?: { headersOnly?: boolean }): BranchResult;
+  /** the active blocks above a height, oldest first (what syncFrom reads from the other node) */
+  activeBlocksAbove(height: number): Block[];
   setFault(fault: BitcoinFault | null): void;
   /** resolves once the listener follows the current fault (down closes it, clearing reopens it) */
   faultApplied(): Promise<void>;
@@ -145,6 +155,7 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     initialHeight: options.initialHeight ?? params.defaultInitialHeight,
     now,
     onEvent: (e) => zmq?.publish(e),
+    minerSalt: options.minerSalt,
   });
   const peers = createPeers(options.peers ?? 12, seed, params.p2pPort, startTime);
   const feeMode = options.feeEstimates ?? 'auto';
@@ -257,6 +268,15 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     },
     mineBlock: () => node.mineBlock(),
     reorg: (depth) => node.reorg(depth),
+    activeBlocksAbove: (height) => node.activeBlocksAbove(height),
+    syncFrom(other, opts = {}) {
+      // the common ancestor: the highest height both active chains agree on
+      let fork = Math.min(node.tipHeight(), other.tipHeight());
+      while (fork > 0 && node.hashAt(fork) !== other.hashAt(fork)) fork--;
+      if (node.hashAt(fork) !== other.hashAt(fork))
+        throw new Error('the two simulators share no history (use the same seed and clock)');
+      return node.receiveBranch(other.activeBlocksAbove(fork), opts.headersOnly ?? false);
+    },
     setFault: (next) => {
       fault = next;
       if (zmq) zmq.silent = next?.kind === 'zmqSilent';

@@ -188,15 +188,12 @@ export const METHODS: Record<string, MethodSpec> = {
     args: [],
     summary:
       'Return information about all known tips in the block tree, including the main chain as well as orphaned branches.',
-    run: (_a, ctx) => [
-      { height: ctx.node.tipHeight(), hash: ctx.node.tipHash(), branchlen: 0, status: 'active' },
-      ...ctx.node.staleTips.map((t) => ({
-        height: t.height,
-        hash: t.hash,
-        branchlen: t.branchlen,
-        status: 'valid-fork',
-      })),
-    ],
+    // setTips is ordered by CompareBlocksByHeight: the highest first
+    run: (_a, ctx) =>
+      [
+        { height: ctx.node.tipHeight(), hash: ctx.node.tipHash(), branchlen: 0, status: 'active' },
+        ...ctx.node.staleTips.map((t) => ({ height: t.height, hash: t.hash, branchlen: t.branchlen, status: t.status })),
+      ].sort((a, b) => b.height - a.height),
   },
   getnetworkhashps: {
     shape: 'src/rpc/mining.cpp:110',
@@ -629,7 +626,7 @@ function blockchainInfo(ctx: RpcContext): Record<string, unknown> {
   return {
     chain: ctx.params.chain,
     blocks: tip,
-    headers: tip,
+    headers: node.bestHeaderHeight(),
     bestblockhash: node.tipHash(),
     difficulty: difficultyFromBits(ctx.params.bits),
     time: tipTime,
