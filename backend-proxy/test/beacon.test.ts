@@ -142,6 +142,17 @@ describe('beacon source against the simulated Beacon API', () => {
     expect(source.health().status).not.toBe('ok');
   });
 
+  it('an answer that breaks the schema (Uint64 as JSON numbers) fails the call and degrades health, naming the field', async () => {
+    const { sim, source } = await setup();
+    await sim.setFault('json-numbers');
+    await expect(source.queries['sync.status']!(input())).rejects.toThrow(
+      'beacon syncing.head_slot: expected a decimal string (Uint64), got 16097998'
+    );
+    const h = source.health();
+    expect(h.status).toBe('degraded');
+    expect(h.message).toMatch(/syncing.head_slot: expected a decimal string/);
+  });
+
   it('/metrics: ethereum-metrics-exporter names with a source label', async () => {
     const { source } = await setup();
     await source.refresh();

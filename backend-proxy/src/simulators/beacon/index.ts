@@ -41,7 +41,9 @@ export type BeaconFault =
   | 'stalled'
   /** the head advances, finality does not (over a third of the stake offline) */
   | 'no-finality'
-  | 'zero-peers';
+  | 'zero-peers'
+  /** Uint64 fields as JSON numbers instead of decimal strings: a client that breaks the spec */
+  | 'json-numbers';
 
 /** mainnet: genesis 2020-12-01 12:00:23 UTC, 12 s slots, 32 slots per epoch */
 export const MAINNET_GENESIS_TIME = 1_606_824_023;
@@ -239,6 +241,13 @@ export async function startBeaconSimulator(options: BeaconSimulatorOptions = {})
     const answer = route();
     if (fault === 'malformed') {
       sendText(res, answer.status, JSON.stringify(answer.body).slice(0, 25), 'application/json');
+      return;
+    }
+    if (fault === 'json-numbers') {
+      const numbers = JSON.stringify(answer.body, (_key, value: unknown) =>
+        typeof value === 'string' && /^(0|[1-9]\d*)$/.test(value) ? Number(value) : value
+      );
+      sendText(res, answer.status, numbers, 'application/json');
       return;
     }
     sendJson(res, answer.status, answer.body);

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { intParam, startControlServer as startSimulatorControl } from '../control.js';
 import type { BitcoinFault, BitcoinSimulator } from './index.js';
 
 export interface ControlServer {
@@ -34,96 +33,46 @@ export function parseFault(body: unknown): BitcoinFault | null {
 }
 
 /**
- * Demo control endpoint (not part of bitcoind): POST /fault, /mine?count=, /reorg?depth=,
- * /restart, /transactions?count=, /remove?txid=, and GET /state.
+ * Demo control endpoint (not part of bitcoind), on the simulators' one control server:
+ * POST /fault, /mine?count=, /reorg?depth=, /restart, /transactions?count=, /remove?txid=, and GET /state.
  */
 export async function startControlServer(sim: BitcoinSimulator, port: number, host: string): Promise<ControlServer> {
-  const server = http.createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) =>
-      send(res, 400, { error: error instanceof Error ? error.message : String(error) })
-    );
-  });
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://control');
-    const body = await readJson(req);
-    const int = (name: string, fallback: number) => {
-      const raw = url.searchParams.get(name);
-      const value = raw === null ? fallback : Number(raw);
-      if (!Number.isInteger(value) || value < 1 || value > 100_000)
-        throw new Error(`${name} must be an integer 1..100000`);
-      return value;
-    };
-    if (req.method === 'GET' && url.pathname === '/state') {
-      return send(res, 200, {
-        tipHeight: sim.tipHeight(),
-        tipHash: sim.tipHash(),
-        mempoolSize: sim.mempoolTxids().length,
-        mempoolSequence: sim.mempoolSequence(),
-        fault: sim.currentFault(),
-        rpcUrl: sim.rpcUrl,
-        zmq: sim.zmqSequenceEndpoint,
-      });
-    }
-    if (req.method !== 'POST') return send(res, 405, { error: 'POST only (GET /state)' });
-    switch (url.pathname) {
-      case '/fault': {
-        const fault = parseFault(body ?? {});
-        sim.setFault(fault);
-        return send(res, 200, { fault });
-      }
-      case '/mine': {
-        const hashes = Array.from({ length: int('count', 1) }, () => sim.mineBlock());
-        return send(res, 200, { hashes, height: sim.tipHeight() });
-      }
-      case '/reorg':
-        return send(res, 200, { hashes: sim.reorg(int('depth', 1)), height: sim.tipHeight() });
-      case '/restart':
-        await sim.restart();
-        return send(res, 200, { restarted: true, cookieFile: sim.cookieFile });
-      case '/transactions':
-        return send(res, 200, { txids: sim.addTransactions(int('count', 1)) });
-      case '/remove': {
-        const txid = url.searchParams.get('txid') ?? '';
-        sim.removeTransaction(txid);
-        return send(res, 200, { removed: txid });
-      }
-      default:
-        return send(res, 404, { error: 'unknown control route' });
-    }
-  };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${address.port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(`${JSON.stringify(body)}\n`);
-}
-
-function readJson(req: http.IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      if (text === '') return resolve(undefined);
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new Error('body is not JSON'));
-      }
-    });
-    req.on('error', reject);
-  });
+  const int = (query: URLSearchParams, name: string) => intParam(query, name, 1, 100_000, 1);
+  const server = await startSimulatorControl(
+    {
+      get: {
+        state: () => ({
+          tipHeight: sim.tipHeight(),
+          tipHash: sim.tipHash(),
+          mempoolSize: sim.mempoolTxids().length,
+          mempoolSequence: sim.mempoolSequence(),
+          fault: sim.currentFault(),
+          rpcUrl: sim.rpcUrl,
+          zmq: sim.zmqSequenceEndpoint,
+        }),
+      },
+      post: {
+        fault: (_query, body) => {
+          const fault = parseFault(body);
+          sim.setFault(fault);
+          return { fault };
+        },
+        mine: (query) => ({ hashes: Array.from({ length: int(query, 'count') }, () => sim.mineBlock()), height: sim.tipHeight() }),
+        reorg: (query) => ({ hashes: sim.reorg(int(query, 'depth')), height: sim.tipHeight() }),
+        restart: async () => {
+          await sim.restart();
+          return { restarted: true, cookieFile: sim.cookieFile };
+        },
+        transactions: (query) => ({ txids: sim.addTransactions(int(query, 'count')) }),
+        remove: (query) => {
+          const txid = query.get('txid') ?? '';
+          sim.removeTransaction(txid);
+          return { removed: txid };
+        },
+      },
+    },
+    port,
+    host
+  );
+  return { url: server.url('/'), close: () => server.close() };
 }

@@ -9,50 +9,33 @@
 //   GET  /miners                       -> [{name, host, port, flavour, model, faults}]
 //   GET  /commands                     -> {command: count} received by all miners
 //   POST /faults {"miner":"bmminer-0002","fault":"hot","on":true}
-import { createServer } from 'node:http';
+import { ControlError, startControlServer } from '../control.js';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { startCgminerFleet, type CgminerFleet, type FleetOptions } from './fleet.js';
 import { SIM_FAULTS, type SimFault, type SimFlavour } from './flavours.js';
 
 export async function startFleetControl(fleet: CgminerFleet, port = 0): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method === 'GET' && req.url === '/miners') {
-      return send(
-        200,
-        fleet.miners.map((m) => ({ name: m.name, host: m.host, port: m.port, flavour: m.flavour, model: m.model, faults: [...m.state.faults] }))
-      );
-    }
-    if (req.method === 'GET' && req.url === '/commands') return send(200, fleet.commandCounts());
-    if (req.method === 'POST' && req.url === '/faults') {
-      let body = '';
-      req.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-        if (body.length > 10_000) req.destroy();
-      });
-      req.on('end', () => {
-        try {
-          const { miner, fault, on } = JSON.parse(body) as { miner: string | number; fault: SimFault; on?: boolean };
-          if (!SIM_FAULTS.includes(fault)) return send(400, { error: `fault must be one of ${SIM_FAULTS.join(', ')}` });
-          fleet.setFault(miner, fault, on !== false).then(
-            () => send(200, { ok: true }),
-            (error: unknown) => send(404, { error: error instanceof Error ? error.message : String(error) })
-          );
-        } catch {
-          send(400, { error: 'body must be JSON {miner, fault, on}' });
-        }
-      });
-      return;
-    }
-    send(404, { error: 'GET /miners, GET /commands, POST /faults' });
-  });
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port }, resolve));
-  const address = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const server = await startControlServer(
+    {
+      get: {
+        miners: () => fleet.miners.map((m) => ({ name: m.name, host: m.host, port: m.port, flavour: m.flavour, model: m.model, faults: [...m.state.faults] })),
+        commands: () => fleet.commandCounts(),
+      },
+      post: {
+        faults: async (_query, body) => {
+          const { miner, fault, on } = body as { miner: string | number; fault: SimFault; on?: boolean };
+          if (!SIM_FAULTS.includes(fault)) throw new ControlError(`fault must be one of ${SIM_FAULTS.join(', ')}`);
+          await fleet.setFault(miner, fault, on !== false).catch((error: unknown) => {
+            throw new ControlError(error instanceof Error ? error.message : String(error), 404);
+          });
+          return { ok: true };
+        },
+      },
+    },
+    port
+  );
+  return { url: server.url(), close: () => server.close() };
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
 // and serves a control API: GET /state, POST /fault {fault, target?, delayMs?, behind?},
 // POST /mine?count=.
 import { parseArgs } from 'node:util';
-import { intParam, startControlServer } from '../stacks/toggleServer.js';
+import { intParam, startControlServer } from '../control.js';
 import { startGethSimulator, type GethFault, type GethTarget } from './index.js';
 
 const USAGE = `geth simulator (HTTP JSON-RPC + /debug/metrics/prometheus)
@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   });
   const control = await startControlServer(
     {
-      state: () => ({ ...sim.state, baseFeeWei: String(sim.state.baseFeeWei), gasPriceWei: String(sim.state.gasPriceWei), rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl }),
+      get: {
+        state: () => ({ ...sim.state, baseFeeWei: String(sim.state.baseFeeWei), gasPriceWei: String(sim.state.gasPriceWei), rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl }),
+      },
       post: {
         fault: async (_q, body) => {
           const fault = String(body.fault ?? 'none') as GethFault;

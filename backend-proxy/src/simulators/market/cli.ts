@@ -4,48 +4,37 @@
 //   POST /fault {"api":"coingecko","fault":"ratelimit"}   faults: ok error500 ratelimit malformed slow down
 //   POST /state {"priceUsd":90000,"difficulty":1.1e14}
 //   GET  /requests
-import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { ControlError, startControlServer } from '../control.js';
 import { MARKET_APIS, startMarketSimulator, type MarketApi, type MarketFault, type MarketSimulator } from './index.js';
 
 const FAULTS: MarketFault[] = ['ok', 'error500', 'ratelimit', 'malformed', 'slow', 'down'];
 
 export async function startMarketControl(sim: MarketSimulator, port = 0): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method === 'GET' && req.url === '/requests') return send(200, sim.requests);
-    if (req.method !== 'POST' || (req.url !== '/fault' && req.url !== '/state')) return send(404, { error: 'POST /fault, POST /state, GET /requests' });
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-      if (body.length > 10_000) req.destroy();
-    });
-    req.on('end', () => {
-      try {
-        const parsed = JSON.parse(body) as Record<string, unknown>;
-        if (req.url === '/fault') {
-          const api = parsed.api as MarketApi;
-          const fault = parsed.fault as MarketFault;
-          if (!MARKET_APIS.includes(api) || !FAULTS.includes(fault)) return send(400, { error: `api: ${MARKET_APIS.join('|')}, fault: ${FAULTS.join('|')}` });
+  const server = await startControlServer(
+    {
+      get: { requests: () => sim.requests },
+      post: {
+        fault: (_query, body) => {
+          const api = body.api as MarketApi;
+          const fault = body.fault as MarketFault;
+          if (!MARKET_APIS.includes(api) || !FAULTS.includes(fault)) throw new ControlError(`api: ${MARKET_APIS.join('|')}, fault: ${FAULTS.join('|')}`);
           sim.setFault(api, fault);
-        } else {
+          return { ok: true };
+        },
+        state: (_query, body) => {
           for (const key of ['priceUsd', 'difficulty', 'height', 'feesPerBlockSats', 'difficultyChangePercent'] as const) {
-            const value = parsed[key];
+            const value = body[key];
             if (typeof value === 'number' && Number.isFinite(value)) sim.state[key] = value;
           }
-        }
-        send(200, { ok: true });
-      } catch {
-        send(400, { error: 'body must be JSON' });
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port }, resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
+          return { ok: true };
+        },
+      },
+    },
+    port
+  );
+  return { url: server.url(), close: () => server.close() };
 }
 
 async function main(): Promise<void> {

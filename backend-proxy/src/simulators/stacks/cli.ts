@@ -5,7 +5,7 @@
 // POST /signer-fault {fault} (not-registered, rejecting, conflicts, …), POST /signer-log?count=.
 import { parseArgs } from 'node:util';
 import { SIGNER_FAULTS, startStacksSimulator, type SignerFault, type StacksFault, type StacksLogFormatSetting, type StacksTarget } from './index.js';
-import { intParam, startControlServer } from './toggleServer.js';
+import { intParam, startControlServer } from '../control.js';
 
 const USAGE = `stacks node/signer simulator
 
@@ -62,7 +62,9 @@ async function main(): Promise<void> {
   };
   const control = await startControlServer(
     {
-      state: () => ({ ...sim.state, rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, signerMetricsUrl: sim.signerMetricsUrl, logFile: sim.logFile }),
+      get: {
+        state: () => ({ ...sim.state, rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, signerMetricsUrl: sim.signerMetricsUrl, logFile: sim.logFile }),
+      },
       post: {
         fault: async (_q, body) => {
           const fault = String(body.fault ?? 'none') as StacksFault;

@@ -75,34 +75,3 @@ export function fakeHex(seed: number | string, length: number): string {
   }
   return out.slice(0, length);
 }
-
-export type ControlRoute = (query: URLSearchParams, body: Record<string, unknown>) => unknown | Promise<unknown>;
-
-/**
- * A demo control API (not part of any upstream): `GET /state` and `POST /<route>` with query
- * parameters and/or a JSON body. Answers 400 with `{error}` when a route throws.
- */
-export async function startControlServer(routes: { state: () => unknown; post: Record<string, ControlRoute> }, port = 0): Promise<ToggleServer> {
-  const server = new ToggleServer(async (req, res, body) => {
-    const url = new URL(req.url ?? '/', 'http://control');
-    try {
-      if (req.method === 'GET' && url.pathname === '/state') return sendJson(res, 200, routes.state());
-      const route = routes.post[url.pathname.slice(1)];
-      if (req.method !== 'POST' || !route) return sendJson(res, 404, { error: `routes: GET /state, POST /${Object.keys(routes.post).join(', /')}` });
-      const parsed = body.trim() === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
-      return sendJson(res, 200, (await route(url.searchParams, parsed)) ?? { ok: true });
-    } catch (error) {
-      return sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
-    }
-  });
-  await server.listen(port);
-  return server;
-}
-
-/** Reads an integer from a control query string (bounded, so a typo cannot stall the demo). */
-export function intParam(query: URLSearchParams, name: string, fallback: number, max = 100_000): number {
-  const raw = query.get(name);
-  const value = raw === null ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${name} must be an integer 0..${max}`);
-  return value;
-}

@@ -57,6 +57,9 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
     now,
   });
   const call = <T>(fn: () => Promise<T>) => health.call(fn);
+  /** one GET parsed inside the circuit: an answer that breaks the schema counts as a failed call */
+  const read = <T>(path: Parameters<BeaconApiClient['get']>[0], parse: (raw: unknown) => T) =>
+    call(async () => parse(await client.get(path)));
 
   let lastVerdict: NodeVerdict | null = null;
   let lastPair: PairVerdict | null = null;
@@ -66,8 +69,8 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
     cached(
       'timing',
       async (): Promise<ChainTiming> => {
-        const genesis = parseGenesisTime(await call(() => client.get('/eth/v1/beacon/genesis')));
-        return parseSpec(await call(() => client.get('/eth/v1/config/spec')), genesis);
+        const genesis = await read('/eth/v1/beacon/genesis', parseGenesisTime);
+        return await read('/eth/v1/config/spec', (raw) => parseSpec(raw, genesis));
       },
       TIMING_TTL_MS
     );
@@ -75,7 +78,7 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
     cached(
       'version',
       async () => {
-        const version = parseVersion(await call(() => client.get('/eth/v1/node/version')));
+        const version = await read('/eth/v1/node/version', parseVersion);
         metrics.version(version);
         return version;
       },
@@ -83,27 +86,26 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
     );
   const loadSync = () =>
     cached('sync', async () => {
-      const sync = parseSyncing(await call(() => client.get('/eth/v1/node/syncing')));
+      const sync = await read('/eth/v1/node/syncing', parseSyncing);
       metrics.sync(sync);
       return sync;
     });
   const loadHealth = () =>
     cached('health', async () => {
-      const state = healthState(await call(() => client.health()));
+      const state = await call(async () => healthState(await client.health()));
       metrics.health(state);
       return state;
     });
   const loadPeers = () =>
     cached('peers', async () => {
-      const peers = parsePeerCount(await call(() => client.get('/eth/v1/node/peer_count')));
+      const peers = await read('/eth/v1/node/peer_count', parsePeerCount);
       metrics.peers(peers);
       return peers;
     });
-  const loadHead = () =>
-    cached('head', async () => parseHeader(await call(() => client.get('/eth/v1/beacon/headers/head'))));
+  const loadHead = () => cached('head', async () => await read('/eth/v1/beacon/headers/head', parseHeader));
   const loadFinality = () =>
     cached('finality', async () => {
-      const finality = parseFinality(await call(() => client.get('/eth/v1/beacon/states/head/finality_checkpoints')));
+      const finality = await read('/eth/v1/beacon/states/head/finality_checkpoints', parseFinality);
       const timing = await loadTiming().catch(() => null);
       metrics.finality(finality, timing ? finalityEpochsBehind(timing, finality.finalized.epoch, now()) : null);
       return finality;
