@@ -3,6 +3,7 @@
 import { runBackendBench } from './backend.js';
 import { formatResult, machine, saveResult, type BenchResult } from './lib.js';
 import { runFleetBench } from './fleet.js';
+import { runLiveBench } from './live.js';
 import { runMempoolBench } from './mempool.js';
 import { runQueryBench } from './query.js';
 import { runStreamsBench } from './streams.js';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   mempool: runMempoolBench,
   streams: runStreamsBench,
   backend: runBackendBench,
+  live: runLiveBench,
 };
 
 const selected = process.env.BENCH ? process.env.BENCH.split(',') : Object.keys(BENCHES);
