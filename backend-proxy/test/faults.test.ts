@@ -8,6 +8,9 @@
 //   3. recovers by itself once the fault is cleared (health ok, the probe query answers).
 // Detection and recovery times are printed as a markdown table at the end (the README's
 // "Fault matrix" section is that table from one run); they are figures, not assertions.
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseConfig } from '../src/config/load.js';
@@ -119,6 +122,9 @@ const rememberMiner = async (ctx: RowContext, name: string) => {
 };
 
 const CHAIN_INFO = { query: 'chain.info' };
+const HOST_HEALTH = { query: 'host.health' };
+/** btc-main's host.datadir: a folder the datadir row moves away and back */
+const WATCHED_DATADIR = mkdtempSync(join(tmpdir(), 'nodescope-faults-datadir-'));
 const ELECTRUM_STATS = { query: 'electrum.stats' };
 const PRICE_APIS = ['coingecko', 'coincap'] as const;
 
@@ -243,6 +249,31 @@ const ROWS: FaultRow[] = [
       );
     },
     seen: '`reorgs` annotation; `blocks.recent` follows the new tip',
+  },
+  // ---- the host under bitcoind ----
+  {
+    kind: 'bitcoin',
+    source: 'btc-main',
+    fault: "clock skew (outbound peers' median 45 s ahead)",
+    probe: HOST_HEALTH,
+    inject: ({ stack }) => stack.bitcoin.setFault({ kind: 'clockSkew', seconds: 45 }),
+    clear: ({ stack }) => stack.bitcoin.setFault(null),
+    health: says(/clock 45 s behind/),
+    frames: (r) => first(r, 'clock_offset_seconds') === 45,
+    recovered: (r) => first(r, 'clock_offset_seconds') === 0,
+    seen: 'component clock "clock 45 s behind the outbound peers\' median (limit 30 s)"; `host.health` clock_offset_seconds 45',
+  },
+  {
+    kind: 'bitcoin',
+    source: 'btc-main',
+    fault: 'datadir unreadable (its mount gone)',
+    probe: HOST_HEALTH,
+    inject: () => renameSync(WATCHED_DATADIR, `${WATCHED_DATADIR}.gone`),
+    clear: () => renameSync(`${WATCHED_DATADIR}.gone`, WATCHED_DATADIR),
+    health: says(/datadir not readable: ENOENT/),
+    frames: (r) => first(r, 'datadir_status') === 'degraded',
+    recovered: (r) => first(r, 'datadir_status') === 'ok',
+    seen: 'component disk "datadir not readable: ENOENT (last read: …)"; `host.health` datadir_status degraded',
   },
   // ---- Electrum server (electrs) beside bitcoind ----
   ...(
@@ -700,7 +731,8 @@ const OTHER_PROBES: Record<string, Probe> = {
 /** Short polls and timeouts so the whole matrix runs in about a minute. */
 function fastSources(stack: SimulatedStack): Array<Record<string, unknown>> {
   const overrides: Record<string, Record<string, unknown>> = {
-    bitcoin: { pollSeconds: 0.5, slowPollSeconds: 1 },
+    // free-space limits off: the machine's own disk must not decide the matrix
+    bitcoin: { pollSeconds: 0.5, slowPollSeconds: 1, host: { datadir: WATCHED_DATADIR, sampleSeconds: 1, minFreeShare: 0, fullWithinDays: 0 } },
     stacks: { pollSeconds: 1, timeoutMs: 1_000, stallSeconds: 10, logs: { pollMs: 100 } },
     geth: { pollSeconds: 1, timeoutMs: 1_000, headStallSeconds: 12 },
     // a 5 s reject window, so a cleared reject fault leaves the window within the matrix's wait
@@ -793,6 +825,7 @@ describe('fault matrix: every simulator fault is reported, contained and recover
     await proxy?.close();
     await stack?.close();
     await remove?.();
+    rmSync(WATCHED_DATADIR, { recursive: true, force: true });
     if (figures.length > 0) {
       const lines = [
         '| source | fault | seen in health and frames | detected (s) | recovered (s) |',
