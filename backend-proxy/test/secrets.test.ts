@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { QUERIES_BY_KIND, type SourceKind } from '@nodescope/shared';
+import { QUERIES_BY_KIND, querySpec, type SourceKind } from '@nodescope/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseConfig } from '../src/config/load.js';
@@ -85,7 +85,13 @@ describe.each(['password', 'cookie'] as const)('no secret leaves the proxy (bitc
       }
     }
     for (const { id, kind } of sources()) {
-      const queries = QUERIES_BY_KIND[kind].map((query, index) => ({ refId: `Q${index}`, sourceId: id, query, params }));
+      // each query gets the params it takes (the catalog refuses others), so every one reaches its upstream
+      const queries = QUERIES_BY_KIND[kind].map((query, index) => ({
+        refId: `Q${index}`,
+        sourceId: id,
+        query,
+        params: Object.fromEntries(Object.entries(params).filter(([name]) => Object.hasOwn(querySpec(kind, query)?.params ?? {}, name))),
+      }));
       await call('/api/query', { method: 'POST', body: JSON.stringify({ queries }) });
     }
     await call('/metrics');
