@@ -82,9 +82,6 @@ describe('every dashboard query returns data against the demo stack', () => {
     // a consensus client following the wall clock, paired with geth
     const beacon = await startBeaconSimulator();
     closers.push(beacon);
-    // a consensus client following the wall clock, paired with geth
-    const beacon = await startBeaconSimulator();
-    closers.push(beacon);
     const market = await startMarketSimulator();
     closers.push(market);
     // an lnd at bitcoind's height, so lightning_blocks_behind has a value
@@ -126,7 +123,6 @@ describe('every dashboard query returns data against the demo stack', () => {
           pollSeconds: 1,
         },
         { id: 'geth', kind: 'geth', rpcUrl: geth.rpcUrl, metricsUrl: geth.metricsUrl, pollSeconds: 1 },
-        { id: 'cl', kind: 'beacon', url: beacon.url, executionSource: 'geth', pollSeconds: 1 },
         { id: 'cl', kind: 'beacon', url: beacon.url, executionSource: 'geth', pollSeconds: 1 },
         {
           id: 'profit',
