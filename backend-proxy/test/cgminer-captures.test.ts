@@ -13,6 +13,10 @@ import { FleetPoller, type MinerRecord } from '../src/sources/cgminer/poller.js'
 import { startReplayMiner, startReplayV3, type ReplayMiner } from './cgminerReplay.js';
 import { assertV3Read, sendV3, speaksV3 } from '../src/sources/cgminer/btminerV3.js';
 import { PrivilegedCommandError } from '../src/sources/cgminer/commands.js';
+import { assertHttpRead, httpRead } from '../src/sources/cgminer/http.js';
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { CAPTURES } from './cgminerReplay.js';
 import { createTestContext } from './helpers.js';
 
 const running: ReplayMiner[] = [];
@@ -361,6 +365,63 @@ describe('Whatsminer API v3 (btminer 20251209.16.Rel2, asic-rs v3 captures)', ()
   it('firmware from 2024-11-01 on speaks API v3 (asic-rs firmware.rs:60-68)', () => {
     // the v1 capture's 20210322.22.REL stays on the 4028 API; the v3 capture's 20251209.16.Rel2 moves
     expect([speaksV3('20210322.22.REL'), speaksV3('20241031.1.REL'), speaksV3('20241101.1.REL'), speaksV3('20251209.16.Rel2'), speaksV3(null)]).toEqual([false, false, true, true, false]);
+  });
+});
+
+describe('AxeOS (Bitaxe, ESP-Miner v2.4.5: asic-rs capture of GET /api/system/info)', () => {
+  it('is read over HTTP: identity, rate, one board, fan, measured power, nominal, pools', async () => {
+    const body = readFileSync(`${CAPTURES}axeos-bitaxe-supra/system_info.json`, 'utf8');
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      if (req.url === '/api/system/info') res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const poller = new FleetPoller({ sourceId: 'captures', client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 }, concurrency: 1, jitterMs: 0, historySize: 10, history: new HistoryStore(), now: () => 1_800_000_000_000 });
+      const record = poller.add({ host: '127.0.0.1', port, api: 'axeos', name: 'bitaxe' });
+      await poller.pollOne(record);
+      expect(record.lastError).toBeNull();
+      expect(seen).toEqual(['GET /api/system/info']);
+      // "ASICModel": "BM1368", "version": "v2.4.5-3-gb5d1e36-dirty"
+      expect(record.identity).toEqual({ flavour: 'axeos', model: 'BM1368', firmware: 'v2.4.5-3-gb5d1e36-dirty' });
+      const s = record.snapshot!;
+      // "hashRate": 1000 (GH/s) -> 1e12 H/s; one board: "temp" 59.875 (ASIC), "vrTemp" 78, "asicCount" 1
+      expect(s.hashrate).toBe(1000e9);
+      expect(s.boards).toEqual([{ index: 0, hashrate: 1000e9, boardTemp: 78, chipTemp: 59.875, chips: 1, hardwareErrors: null, status: 'Alive' }]);
+      // "fanrpm": 3517; "power": 2.65000009536743 W (four seconds after start: "uptimeSeconds": 4)
+      expect(s.fans).toEqual([3517]);
+      expect(record.power).toMatchObject({ watts: 2.65000009536743, source: 'measured' });
+      expect(s.uptime).toBe(4);
+      // no "expectedHashrate" in v2.4.5: smallCoreCount 1276 × asicCount 1 × frequency 490 MH/s = 625,240 MH/s
+      expect(s.nominalHashrate).toBe(625_240e6);
+      // stratumURL "btc.example.pool" port 3333 user "asic-rs.test" in use ("isUsingFallbackStratum": 0); fallback btc2.example.pool:3333
+      expect(s.pools.map((p) => [p.url, p.user, p.active])).toEqual([
+        ['stratum+tcp://btc.example.pool:3333', 'asic-rs.test', true],
+        ['stratum+tcp://btc2.example.pool:3333', 'asic-rs.test', false],
+      ]);
+      // "sharesAccepted": 0, "sharesRejected": 0; "overheat_mode": 0, no power_fault: no error; no miningPaused field: no state
+      expect([s.accepted, s.rejected, s.errors, s.state]).toEqual([0, 0, [], null]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('config: an `api: axeos` miner defaults to port 80, a CGMiner one to 4028; an unknown api is refused', () => {
+    const parse = (miners: unknown[]) => cgminerConfigSchema.parse({ id: 'f', kind: 'cgminer', miners }).miners;
+    expect(parse([{ host: '10.0.0.2', api: 'axeos' }, { host: '10.0.0.3' }, { host: '10.0.0.4', api: 'axeos', port: 8080 }]).map((m) => m.port)).toEqual([80, 4028, 8080]);
+    expect(() => parse([{ host: '10.0.0.2', api: 'telnet' }])).toThrow();
+  });
+
+  it('GETs only the allow-listed paths: writes and odd paths are refused before a socket opens', async () => {
+    // ESP-Miner's writes: POST /api/system/restart, /pause, /resume, /identify, PATCH /api/system, /OTA
+    // (bitaxeorg/ESP-Miner@5c27713:main/http_server/http_server.c:1946-2022)
+    for (const path of ['/api/system/restart', '/api/system/pause', '/api/system', '/api/system/OTA', '/api/system/info/../restart', '/api/system/info?x=1', 'http://evil/api/system/info', '//api/system/info', '__proto__']) {
+      expect(() => assertHttpRead('axeos', path), path).toThrow(PrivilegedCommandError);
+      await expect(httpRead('axeos', { host: '127.0.0.1', port: 1 }, path, { connectTimeoutMs: 100, timeoutMs: 100 })).rejects.toThrow(PrivilegedCommandError);
+    }
   });
 });
 

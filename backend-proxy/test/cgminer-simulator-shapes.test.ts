@@ -221,3 +221,30 @@ describe('the simulated Whatsminer API v3 miner\'s faults reach the proxy\'s rea
     expect(read('chipsMissing').boards[0]!.chips).toBe(normal.boards[0]!.chips! - 10);
   });
 });
+
+describe('the simulated AxeOS miner answers as the asic-rs capture', () => {
+  it('every field of GET /api/system/info, of the same JSON type', async () => {
+    const { axeosInfo } = await import('../src/simulators/cgminer/axeos.js');
+    const { readFileSync } = await import('node:fs');
+    const { CAPTURES } = await import('./cgminerReplay.js');
+    const captured = JSON.parse(readFileSync(`${CAPTURES}axeos-bitaxe-supra/system_info.json`, 'utf8')) as Doc;
+    const simulated = axeosInfo({ ...state('axeos', 'BM1368'), terahash: 0.7, watts: 15 } as SimMinerState, 1_773_869_570_000);
+    for (const key of Object.keys(captured)) expect(simulated, key).toHaveProperty([key]);
+    expect(typeClashes(simulated, captured)).toEqual({});
+  });
+
+  it('faults reach the proxy\'s reading: hot, fan0, hashdrop, sleep, errorCode, hijack, poolSwitch', async () => {
+    const { axeosInfo } = await import('../src/simulators/cgminer/axeos.js');
+    const { axeosSnapshot } = await import('../src/sources/cgminer/axeos.js');
+    const read = (...faults: string[]) => axeosSnapshot(axeosInfo({ ...state('axeos', 'BM1368'), terahash: 0.7, watts: 15, faults: new Set(faults) } as SimMinerState, 0));
+    const normal = read();
+    expect([normal.hashrate, normal.measuredWatts, normal.nominalHashrate, normal.state, normal.errors]).toEqual([700e9 * (1 + 0.01 * Math.sin(1)), 15, 700e9, 'mining', []].map((v) => (typeof v === 'number' ? expect.closeTo(v, -7) : v)));
+    expect(read('hot').boards[0]!.chipTemp).toBe(normal.boards[0]!.chipTemp! + 32);
+    expect(read('fan0').fans).toEqual([0]);
+    expect(read('hashdrop').hashrate! / normal.hashrate!).toBeCloseTo(0.3, 2);
+    expect(read('sleep')).toMatchObject({ state: 'sleeping', hashrate: 0 });
+    expect(read('errorCode').errors).toEqual(['Power Fault Detected.']);
+    expect(read('hijack').pools.find((p) => p.active)).toMatchObject({ url: 'stratum+tcp://attacker.pool.example:3333', user: 'attacker.rig1' });
+    expect(read('poolSwitch').pools.find((p) => p.active)?.url).toBe('stratum+tcp://btc.pool-b.example:443');
+  });
+});

@@ -44,6 +44,12 @@ not by loosening the test:
   in the get.miner.status summary reply (:1258-1280) where the firmware has none (asic-rs
   v3/get_miner_status_summary.json), so pyasic lists no pools; the proxy reads param "pools".
 
+- AxeOS (Bitaxe): HTTP only. The simulator serves it on port 80 of its address (pyasic's web API
+  has no port setting: web/base.py:31), GET / with the UI's <title>AxeOS</title>, which is how
+  pyasic tells it (factory.py:930-931), and /api/system/info. Compared: hashrate, the one board's
+  ASIC and VR temperatures (espminer.py:176-193), the fan, power (pyasic rounds it: :78-90).
+  pyasic's ESPMiner reads no pools, so pools are not compared.
+
 What pyasic cannot read from a TCP-only stand-in, and so is not compared:
 - Antminer S19-class stock firmware (AntminerModern): pyasic reads hashboards (temperatures
   and per-board rates) from the miner's web API, GET /cgi-bin/stats.cgi with HTTP digest auth
@@ -98,6 +104,8 @@ FLEETS = [
     {"flavours": "luxos", "models": []},
     # Whatsminer on 2024-11+ firmware: 4028 names it, API v3 on 4433 (asic-rs v3 capture's M60S_VK40)
     {"flavours": "whatsminer-v3", "models": []},
+    # a Bitaxe Supra on AxeOS, HTTP on port 80
+    {"flavours": "axeos", "models": []},
 ]
 
 
@@ -152,7 +160,8 @@ def stack():
             "server": {"host": "127.0.0.1", "port": 0, "apiKey": API_KEY, "logLevel": "info"},
             "sources": [{
                 "id": "farm", "kind": "cgminer", "pollSeconds": 1, "jitter": 0, "timeoutMs": 3000,
-                "miners": [{"host": m["host"], "port": m["port"], "name": m["name"]} for m in miners],
+                "miners": [{"host": m["host"], "port": m["port"], "name": m["name"],
+                            **({"api": "axeos"} if m["flavour"] == "axeos" else {})} for m in miners],
             }],
         }
         config_file = Path(tempfile.mkdtemp(prefix="nodescope-pyasic-")) / "proxy.yaml"
@@ -238,6 +247,8 @@ EXPECT = {
     ("luxos", "Antminer S19k Pro"): ("LUXMinerS19kPro", {"hashrate", "temps", "fans", "power", "pools"}),
     # devdetails "bitmicro" (factory.py:1072-1073), model M60S_VK40 -> M60SVK40 (:1333-1339), fw_ver 2025… -> BTMinerV3
     ("whatsminer-v3", "M60S_VK40"): ("BTMinerM60SVK40", {"hashrate", "boards", "fans", "power"}),
+    # "AxeOS" in the web root (factory.py:930-931), ASICModel BM1368 -> BitAxeSupra (:686-691, :1548-1559)
+    ("axeos", "BM1368"): ("BitAxeSupra", {"hashrate", "temps", "fans", "power"}),
 }
 
 

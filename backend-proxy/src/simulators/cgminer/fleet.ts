@@ -6,6 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { advance, replyFor, type SimFault, type SimFlavour, type SimMinerState } from './flavours.js';
 import { listenV3 } from './btminerV3.js';
+import { listenAxeos } from './axeos.js';
 import { V3_PORT } from '../../sources/cgminer/btminerV3.js';
 
 export interface FleetOptions {
@@ -30,6 +31,8 @@ export interface FleetOptions {
   now?: () => number;
   /** API v3 port of `whatsminer-v3` miners in the `hosts` layout (default 4433, where pyasic and asic-rs dial); a free port otherwise */
   v3Port?: number;
+  /** HTTP port of `axeos` miners in the `hosts` layout (default 80, where the firmware and pyasic's web API are); a free port otherwise */
+  httpPort?: number;
 }
 
 export interface SimMiner {
@@ -65,6 +68,8 @@ const DEFAULT_MODELS: Record<SimFlavour, { model: string; terahash: number; watt
   whatsminer: { model: 'M30S+_VE40', terahash: 100, watts: 3400 },
   // the asic-rs LuxOS capture's model (luxminer v1/version.json); Bitmain's 120 TH/s, 2760 W bin
   luxos: { model: 'Antminer S19k Pro', terahash: 120, watts: 2760 },
+  // Bitaxe Supra (pyasic@0.79.0:pyasic/miners/factory.py:688 BM1368); ~0.7 TH/s at ~15 W
+  axeos: { model: 'BM1368', terahash: 0.7, watts: 15 },
   // the asic-rs API v3 capture's model (v3/get_device_info.json "M60S_VK40", factory-hash 181.051 TH/s)
   'whatsminer-v3': { model: 'M60S_VK40', terahash: 180, watts: 3300 },
 };
@@ -88,6 +93,8 @@ function breakJson(flavour: SimFlavour, text: string): string {
       return text.replace(/"Work Utility":[0-9.]+/, '"Work Utility":inf').replace(/"Utility":[0-9.]+/, '"Utility":-nan');
     case 'braiins':
       return text.replace(/"Utility":[0-9.]+/, '"Utility":nan').replace(/,"id":1}/, ',"id":1,}');
+    case 'axeos':
+      return text; // HTTP: brokenJson cuts the body (axeos.ts)
     case 'whatsminer-v3':
       return text; // its 4028 answers are btminer's own short replies; API v3 JSON has no known defect
     case 'luxos':
@@ -217,10 +224,26 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
         frozen: options.frozen ?? false,
       },
     };
+    if (flavour === 'axeos') {
+      miner.port = await listenAxeosOf(miner, options.hosts ? (options.httpPort ?? 80) : 0);
+      miners.push(miner);
+      continue;
+    }
     miner.port = await listen(miner, options.hosts ? sharedPort : 0);
     if (options.hosts && sharedPort === 0) sharedPort = miner.port;
     if (flavour === 'whatsminer-v3') miner.v3Port = await listenV3Of(miner, options.hosts ? (options.v3Port ?? V3_PORT) : 0);
     miners.push(miner);
+  }
+
+  async function listenAxeosOf(miner: SimMiner, port: number): Promise<number> {
+    const started = await listenAxeos(miner.host, port, miner.state, miner.received, {
+      now,
+      onPoll: () => advance(miner.state),
+      sockets,
+      delayMs: () => (miner.state.faults.has('slow') ? slowMs : latencyMs),
+    });
+    servers.set(miner, started.server);
+    return started.port;
   }
 
   const find = (key: number | string): SimMiner => {
@@ -246,7 +269,8 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
       // offline = nothing listens: connection refused, as with a miner powered off
       if (on && servers.has(miner)) await closeServer(miner);
       if (!on && !servers.has(miner)) {
-        await listen(miner, miner.port);
+        if (miner.flavour === 'axeos') await listenAxeosOf(miner, miner.port);
+        else await listen(miner, miner.port);
         if (miner.v3Port !== undefined) await listenV3Of(miner, miner.v3Port);
       }
     }

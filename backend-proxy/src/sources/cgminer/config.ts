@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secret, sourceBase } from '../../config/common.js';
 import { parseCidr } from './discovery.js';
+import { HTTP_APIS, HTTP_DEFAULT_PORT } from './http.js';
 
 const host = z
   .string()
@@ -19,9 +20,16 @@ export const expectedPoolSchema = z
   })
   .refine((p) => p.url !== undefined || p.worker !== undefined, 'give url, worker or both');
 
-export const minerEntrySchema = z.strictObject({
+export const minerEntrySchema = z
+  .strictObject({
   host,
-  port: z.number().int().min(1).max(65_535).default(4028),
+  /** the API's port: 4028 for the CGMiner API; for an HTTP `api`, that firmware's (AxeOS 80, ePIC 4028, VNish 80) */
+  port: z.number().int().min(1).max(65_535).optional(),
+  /**
+   * how the miner is read: the CGMiner TCP API (default; the family is found by identification),
+   * or a firmware that answers over HTTP only: `axeos` (Bitaxe and other ESP-Miner boards), `epic`, `vnish`
+   */
+  api: z.enum(['cgminer', ...HTTP_APIS]).optional(),
   /** shown in tables, variables and metric labels; defaults to host:port */
   name: z.string().min(1).max(100).optional(),
   /** model hint for the power table when the firmware does not say (e.g. S19 Pro) */
@@ -34,7 +42,8 @@ export const minerEntrySchema = z.strictObject({
   expectedPool: expectedPoolSchema.optional(),
   /** Whatsminer API v3 port (btminer firmware from 2024-11 on), on the same host */
   v3Port: z.number().int().min(1).max(65_535).optional(),
-});
+  })
+  .transform((entry) => ({ ...entry, port: entry.port ?? (entry.api && entry.api !== 'cgminer' ? HTTP_DEFAULT_PORT[entry.api] : 4028) }));
 
 export const cgminerConfigSchema = sourceBase.extend({
   kind: z.literal('cgminer'),

@@ -16,7 +16,7 @@
 import type { ReplyDocument } from './client.js';
 import type { ReadOnlyCommand } from './commands.js';
 
-export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos', 'whatsminer-v3'] as const;
+export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos', 'whatsminer-v3', 'axeos'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
 
 export interface Board {
@@ -101,6 +101,8 @@ export const POLL_PLAN: Record<Flavour, { multi: boolean; commands: ReadOnlyComm
   luxos: { multi: true, commands: ['summary', 'pools', 'stats', 'power', 'fans'] },
   // btminer 2024-11 and later: polled over API v3 (port 4433, btminerV3.ts `V3_POLL`), not here
   'whatsminer-v3': { multi: false, commands: [] },
+  // HTTP firmware: read with GETs (http.ts `HTTP_READS`), not CGMiner commands
+  axeos: { multi: false, commands: [] },
 };
 
 type Documents = Partial<Record<ReadOnlyCommand, ReplyDocument>>;

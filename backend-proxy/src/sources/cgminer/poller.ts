@@ -8,6 +8,8 @@ import { CgminerStatusError, sendCommands, type ClientOptions, type ReplyDocumen
 import type { ReadOnlyCommand } from './commands.js';
 import { mapLimit } from './limit.js';
 import { identifyMiner } from './discovery.js';
+import { readHttpMiner } from './httpFamilies.js';
+import type { HttpApi } from './http.js';
 import { sendV3, V3_POLL, V3_PORT, v3Identity, v3Snapshot, type V3Documents } from './btminerV3.js';
 import { activePool, expectedFans, fittedFans, maxTemperature, POLL_PLAN, toSnapshot, type Identity, type MinerSnapshot } from './model.js';
 import type { RepairKind } from './repair.js';
@@ -51,6 +53,8 @@ export interface MinerRecord {
   expectedPool?: ExpectedPool | null;
   /** Whatsminer API v3 port (btminer 2024-11+), 4433 unless configured */
   v3Port?: number;
+  /** set for firmware read over HTTP (AxeOS, ePIC, VNish); the CGMiner TCP API otherwise */
+  api?: HttpApi;
 }
 
 export interface FleetEvent {
@@ -102,6 +106,7 @@ export class FleetPoller {
     nominalTerahash?: number;
     expectedPool?: ExpectedPool;
     v3Port?: number;
+    api?: 'cgminer' | HttpApi;
     discovered?: boolean;
     identity?: Identity;
   }): MinerRecord {
@@ -131,6 +136,7 @@ export class FleetPoller {
       configNominal: entry.nominalTerahash != null ? entry.nominalTerahash * 1e12 : null,
       expectedPool: entry.expectedPool ?? this.options.expectedPool ?? null,
       v3Port: entry.v3Port ?? V3_PORT,
+      ...(entry.api && entry.api !== 'cgminer' ? { api: entry.api } : {}),
     };
     this.miners.set(key, record);
     return record;
@@ -176,6 +182,12 @@ export class FleetPoller {
   async pollOne(record: MinerRecord): Promise<void> {
     const endpoint = { host: record.host, port: record.port };
     try {
+      if (record.api) {
+        const read = await readHttpMiner(record.api, endpoint, { ...this.options.client, sourceId: this.options.sourceId });
+        record.identity = read.identity;
+        this.record(record, read.snapshot);
+        return;
+      }
       record.identity ??= await identifyMiner((commands) => this.send(endpoint, commands));
       if (record.identity.flavour === 'whatsminer-v3') {
         // API v3 on its own port, one read per connection

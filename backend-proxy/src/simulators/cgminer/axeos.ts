@@ -1,0 +1,104 @@
+// A Bitaxe on AxeOS (ESP-Miner): HTTP, GET / serves the web UI (whose <title> is "AxeOS":
+// bitaxeorg/ESP-Miner@5c27713:main/http_server/axe-os/src/index.html:6, which pyasic looks for:
+// pyasic@0.79.0:pyasic/miners/factory.py:930-931) and GET /api/system/info the telemetry. The
+// reply carries every field of asic-rs's capture (256foundation/asic-rs@fdcd101:
+// asic-rs-firmwares/bitaxe/src/test/json/v2_0_0/system_info.json, kept in
+// backend-proxy/test/fixtures/miners/axeos-bitaxe-supra) plus the newer ones ESP-Miner writes
+// (system_api_json.c:58 expectedHashrate, :104 miningPaused, :112 power_fault). Anything else
+// (the POST/PATCH writes included) answers 404 and is counted.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { SimMinerState } from './flavours.js';
+
+export function axeosInfo(state: SimMinerState, now: number): Record<string, unknown> {
+  const paused = state.faults.has('sleep');
+  const wobble = 1 + 0.01 * Math.sin(state.polls);
+  const gh = paused ? 0 : state.terahash * 1000 * wobble * (state.faults.has('hashdrop') ? 0.3 : 1);
+  const hijack = state.faults.has('hijack');
+  return {
+    ASICModel: state.model,
+    asicCount: 1,
+    autofanspeed: 1,
+    bestDiff: '483k',
+    bestSessionDiff: '0',
+    boardVersion: '401',
+    coreVoltage: 1166,
+    coreVoltageActual: 1172,
+    current: 521.25,
+    expectedHashrate: state.terahash * 1000,
+    fallbackStratumPort: 443,
+    fallbackStratumURL: 'btc.pool-b.example',
+    fallbackStratumUser: `farm.${state.name}`,
+    fanrpm: state.faults.has('fan0') ? 0 : 3517,
+    fanspeed: 35,
+    flipscreen: 1,
+    freeHeap: 8443612,
+    frequency: 490,
+    hashRate: Number(gh.toFixed(2)),
+    hostname: 'bitaxe',
+    idfVersion: 'v5.4',
+    invertfanpolarity: 1,
+    invertscreen: 0,
+    isUsingFallbackStratum: state.faults.has('poolSwitch') ? 1 : 0,
+    macAddr: 'AA:BB:CC:DD:EE:FF',
+    miningPaused: paused,
+    overheat_mode: 0,
+    power: paused ? 3.1 : state.watts,
+    ...(state.faults.has('errorCode') ? { power_fault: 'Power Fault Detected.' } : {}),
+    runningPartition: 'factory',
+    sharesAccepted: state.accepted,
+    sharesRejected: state.rejected,
+    smallCoreCount: 1276,
+    ssid: 'Test',
+    stratumDiff: 0,
+    stratumPort: 3333,
+    stratumURL: hijack ? 'attacker.pool.example' : 'btc.pool-a.example',
+    stratumUser: hijack ? 'attacker.rig1' : `farm.${state.name}`,
+    temp: 59.875 + (state.faults.has('hot') ? 32 : 0),
+    uptimeSeconds: Math.max(1, Math.floor((now - state.startedAt) / 1000)),
+    version: 'v2.4.5-3-gb5d1e36-dirty',
+    voltage: 5175,
+    vrTemp: 58,
+    wifiStatus: 'Connected!',
+  };
+}
+
+const PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>AxeOS</title></head><body><app-root></app-root></body></html>';
+
+/** Serves one simulated AxeOS miner on host:port. */
+export function listenAxeos(
+  host: string,
+  port: number,
+  state: SimMinerState,
+  received: Map<string, number>,
+  hooks: { now: () => number; onPoll: () => void; sockets: Set<Socket>; delayMs: () => number }
+): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const key = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
+      received.set(key, (received.get(key) ?? 0) + 1);
+      req.resume();
+      const send = () => {
+        if (key === 'GET /api/system/info') {
+          hooks.onPoll();
+          let body = JSON.stringify(axeosInfo(state, hooks.now()));
+          if (state.faults.has('garbage') || state.faults.has('brokenJson')) body = body.slice(0, Math.floor(body.length / 2));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+        } else if (key === 'GET /' || key === 'GET /index.html') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+        else res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      };
+      const delay = hooks.delayMs();
+      if (delay > 0) setTimeout(send, delay);
+      else send();
+    });
+    server.on('connection', (socket: Socket) => {
+      hooks.sockets.add(socket);
+      socket.on('close', () => hooks.sockets.delete(socket));
+    });
+    server.once('error', reject);
+    server.listen({ host, port, backlog: 511 }, () => {
+      server.off('error', reject);
+      resolve({ server, port: (server.address() as { port: number }).port });
+    });
+  });
+}

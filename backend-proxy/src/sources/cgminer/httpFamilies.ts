@@ -1,0 +1,19 @@
+// One poll of a miner read over HTTP: the family's GETs (http.ts allow-list), then its pure
+// mapping to identity and snapshot (axeos.ts, …).
+import type { ClientOptions, MinerEndpoint } from './client.js';
+import { axeosIdentity, axeosSnapshot, AXEOS_POLL } from './axeos.js';
+import { httpRead, type HttpApi } from './http.js';
+import type { Identity, MinerSnapshot } from './model.js';
+
+export async function readHttpMiner(
+  api: HttpApi,
+  endpoint: MinerEndpoint,
+  options: ClientOptions & { sourceId?: string }
+): Promise<{ identity: Identity; snapshot: MinerSnapshot }> {
+  switch (api) {
+    case 'axeos': {
+      const info = await httpRead('axeos', endpoint, AXEOS_POLL[0], options);
+      return { identity: axeosIdentity(info), snapshot: axeosSnapshot(info) };
+    }
+  }
+}
