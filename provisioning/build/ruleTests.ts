@@ -455,6 +455,14 @@ export const SCENARIOS: Scenario[] = [
     checks: [quiet(15, 'DatadirSpaceLow'), fires(25, 'DatadirSpaceLow', btc, 0.08)],
   },
   {
+    name: "the node's host memory: 1.5 of 32 GB available is 4.6875 %",
+    series: {
+      'nodescope_host_memory_total_bytes{source="btc-main"}': '32e9x40',
+      'nodescope_host_memory_available_bytes{source="btc-main"}': '12e9x5 1.5e9x35',
+    },
+    checks: [quiet(15, 'DatadirHostMemoryLow'), fires(25, 'DatadirHostMemoryLow', btc, 0.046875)],
+  },
+  {
     name: "bitcoind's clock offset beyond 30 s either way",
     series: { 'bitcoin_timeoffset_seconds{source="btc-main"}': '0x5 -45x30' },
     checks: [quiet(15, 'BitcoinClockOffset'), fires(25, 'BitcoinClockOffset', btc, 45)],

@@ -796,6 +796,18 @@ export const RULE_GROUPS: RuleGroup[] = [
         description: "Less than 10 % of the filesystem holding the node's data directory is available (what df shows as Avail, without the root reserve).",
       },
       {
+        alert: 'DatadirHostMemoryLow',
+        // os.freemem() is the kernel's MemAvailable (Node 22); read with the datadir samples
+        query: 'nodescope_host_memory_available_bytes / nodescope_host_memory_total_bytes',
+        op: '<',
+        threshold: 0.1,
+        for: '15m',
+        severity: 'warning',
+        summary: "{{source}}: only {{percent}} of the node's host memory available",
+        description:
+          "On the host the proxy shares with this node, MemAvailable is below 10 % of its memory for 15 minutes: bitcoind's dbcache and mempool, geth's cache or stacks-node compete for it, and the OOM killer comes next.",
+      },
+      {
         alert: 'BitcoinClockOffset',
         // getnetworkinfo timeoffset: the median of the outbound peers' clock offsets, whole
         // seconds; bitcoind itself warns only beyond 10 minutes (src/node/timeoffsets.h WARN_THRESHOLD)

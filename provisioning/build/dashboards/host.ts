@@ -36,6 +36,13 @@ export const host: DashboardSpec = {
     }),
     timeseries('Datadir available', prometheus(`nodescope_datadir_avail_bytes${SOURCE}`), { unit: 'decbytes' }),
     timeseries('Datadir growth per day', prometheus(`nodescope_datadir_growth_bytes_per_second${SOURCE} * 86400`), { unit: 'decbytes' }),
+    timeseries('Host memory available', prometheus(`nodescope_host_memory_available_bytes${SOURCE} / nodescope_host_memory_total_bytes${SOURCE}`), {
+      unit: 'percentunit',
+      min: 0,
+      max: 1,
+      thresholds: steps('red', [0.1, 'green']),
+      description: "MemAvailable / MemTotal of the host the proxy shares with the node (sources with a host block)",
+    }),
     timeseries('bitcoind clock offset', prometheus(`bitcoin_timeoffset_seconds${SOURCE}`), {
       unit: 's',
       thresholds: steps('green', [30, 'red']),
