@@ -130,7 +130,7 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
       loadFinality().catch(() => null),
       loadPeers().catch(() => null),
     ]);
-    const age = (await headAge(sync.headSlot)) ?? 0;
+    const age = await headAge(sync.headSlot);
     return {
       health: state,
       sync,

@@ -191,6 +191,8 @@ describe('judgeNode', () => {
     );
     expect(judgeNode(view({ health: 'syncing' }, { isOptimistic: true }), limits).reason).toMatch(/^optimistic/);
     expect(judgeNode(view({ headAge: 121 }), limits).reason).toBe('head is 121 s old: stalled');
+    // genesis/spec not read: the age is unknown, so no stall is claimed either way
+    expect(judgeNode(view({ headAge: null }), limits).healthy).toBe(true);
     // 4 is MIN_EPOCHS_TO_INACTIVITY_PENALTY: 4 behind is still fine, 5 leaks
     expect(judgeNode(view({ finalityBehind: 4 }), limits).healthy).toBe(true);
     expect(judgeNode(view({ finalityBehind: 5 }), limits).reason).toBe(

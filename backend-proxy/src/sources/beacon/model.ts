@@ -214,7 +214,8 @@ export interface BeaconLimits {
 export interface BeaconView {
   health: HealthState;
   sync: SyncStatus;
-  headAge: number;
+  /** null: genesis or spec not read, so the head's age is unknown (no stall judged) */
+  headAge: number | null;
   /** null: no finality checkpoint read */
   finalityBehind: number | null;
   leakEpochs: number;
@@ -236,7 +237,7 @@ export function judgeNode(view: BeaconView, limits: BeaconLimits): NodeVerdict {
   if (sync.isSyncing) return { healthy: false, reason: `syncing: ${sync.syncDistance} slots to go` };
   if (sync.isOptimistic)
     return { healthy: false, reason: 'optimistic: the head is not yet verified by the execution client' };
-  if (view.headAge > limits.headStallSeconds)
+  if (view.headAge !== null && view.headAge > limits.headStallSeconds)
     return { healthy: false, reason: `head is ${Math.round(view.headAge)} s old: stalled` };
   const maxBehind = limits.maxFinalityEpochs ?? view.leakEpochs;
   if (view.finalityBehind !== null && view.finalityBehind > maxBehind) {
@@ -292,7 +293,8 @@ export function judgePair(
       reason: `consensus client syncing (${sync.syncDistance} slots to go) while geth says it is synced`,
     };
   }
-  const beaconStalled = view.headAge > limits.headStallSeconds;
+  const beaconAge = Math.round(view.headAge ?? 0);
+  const beaconStalled = view.headAge !== null && view.headAge > limits.headStallSeconds;
   const gethStalled = execution.headAge > limits.executionStallSeconds;
   if (gethStalled && !beaconStalled && !sync.isSyncing) {
     return {
@@ -303,13 +305,13 @@ export function judgePair(
   if (beaconStalled && !gethStalled && !execution.syncing) {
     return {
       behind: 'consensus',
-      reason: `the consensus client's head is ${Math.round(view.headAge)} s old while geth's advances: the consensus client is behind`,
+      reason: `the consensus client's head is ${beaconAge} s old while geth's advances: the consensus client is behind`,
     };
   }
   if (gethStalled && beaconStalled) {
     return {
       behind: 'consensus',
-      reason: `both heads stalled (beacon ${Math.round(view.headAge)} s, geth ${gethAge} s): the consensus client is not following the chain`,
+      reason: `both heads stalled (beacon ${beaconAge} s, geth ${gethAge} s): the consensus client is not following the chain`,
     };
   }
   if (execution.syncing && !sync.isSyncing) {
