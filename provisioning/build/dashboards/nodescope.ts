@@ -74,6 +74,8 @@ const home: DashboardSpec = {
 };
 
 const chainInfo = statsOf(node('chain.info'), { w: 4, h: 4 });
+/** host.health: the datadir from the source's host block, bitcoind's clock offset and size_on_disk growth */
+const hostHealth = statsOf(node('host.health'), { w: 6, h: 4, graphMode: 'none' });
 
 const bitcoin: DashboardSpec = {
   ...dashboardInfo('nodescope-bitcoin', 'Bitcoin node', ['bitcoin'], 'Chain, blocks, traffic, mempool and ZMQ of one Bitcoin Core node'),
@@ -97,6 +99,24 @@ const bitcoin: DashboardSpec = {
     timeseries('Mempool', node('mempool.summary'), { transformations: [keepFields('time', 'size', 'bytes', 'usage')] }),
     table('Fee estimates', node('fees.estimates'), { w: 8, h: 7 }),
     table('ZMQ', node('zmq.status'), { w: 16, h: 7 }),
+    row('Host'),
+    hostHealth('Datadir free', ['datadir_free_ratio'], {
+      unit: 'percentunit',
+      decimals: 1,
+      thresholds: steps('red', [0.1, 'orange'], [0.2, 'green']),
+      description: "Available share of the datadir's filesystem (statfs); no value without host.datadir in the source's config",
+    }),
+    hostHealth('Datadir full in', ['datadir_days_until_full'], {
+      unit: 'd',
+      decimals: 1,
+      thresholds: steps('red', [7, 'orange'], [30, 'green']),
+      description: 'At the least-squares growth over trendHours; no value while the disk is not filling',
+    }),
+    hostHealth('Clock offset', ['clock_offset_seconds'], {
+      unit: 's',
+      description: "getnetworkinfo timeoffset: the median of the outbound peers' clocks minus the node's (positive: this host is behind)",
+    }),
+    hostHealth('size_on_disk growth / day', ['size_on_disk_growth_bytes_per_day'], { unit: 'decbytes', description: 'Least squares over a day of size_on_disk samples' }),
   ],
 };
 
