@@ -28,4 +28,14 @@ describe('paramsFor', () => {
     expect(paramsFor('bitcoin', 'chain.info')).toEqual([]);
     expect(paramsFor(undefined, 'logs')).toEqual([]);
   });
+
+  it("draws enums from the catalog: '' (any) only where the param has no default", () => {
+    expect(paramsFor('stacks', 'node.neighbors')[0]?.options).toEqual(['', 'inbound', 'outbound', 'sample', 'bootstrap']);
+    expect(paramsFor('cgminer', 'miners')[0]?.options).toEqual(['all', 'online', 'offline', 'unknown']);
+    expect(paramsFor('cgminer', 'miner.devices')[0]).toMatchObject({ key: 'miner', type: 'string', variable: 'miners' });
+    expect(paramsFor('geth', 'fees.history').map((p) => [p.key, p.type])).toEqual([
+      ['blocks', 'number'],
+      ['percentiles', 'list'],
+    ]);
+  });
 });

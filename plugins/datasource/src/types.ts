@@ -1,12 +1,14 @@
-// The datasource's saved shapes. Query names come from the shared catalog (@nodescope/shared),
-// the same arrays the proxy validates with, so a saved query reads the same everywhere.
+// The datasource's saved shapes. Query names and params come from the shared catalog
+// (@nodescope/shared), the one the proxy's sources are keyed by and checks params with; the
+// proxy's answers (sources, health, annotations) are the shared wire types.
 import type { DataQuery, DataSourceJsonData } from '@grafana/schema';
-import type { SourceKind } from '@nodescope/shared';
+import type { ParamValue, VariableRequest } from '@nodescope/shared';
+
+export type { Annotation as AnnotationJSON, HealthResponse, ParamValue, SourceInfo, SourceStatus, VariableName } from '@nodescope/shared';
+export { VARIABLE_NAMES } from '@nodescope/shared';
 
 /** Bumped whenever a saved query's shape changes; migrations.ts lifts older ones. */
 export const QUERY_SCHEMA_VERSION = 1;
-
-export type ParamValue = string | number | boolean | string[];
 
 /** `queryType` of a query: a data query, or an annotation query run through query(). */
 export const QUERY_TYPES = ['query', 'annotations'] as const;
@@ -17,7 +19,7 @@ export interface NodescopeQuery extends DataQuery {
   queryType?: QueryType;
   /** a source id from /api/sources, or a template variable such as `$node` */
   sourceId: string;
-  /** a query name of the source's kind (QUERIES_BY_KIND) */
+  /** a query name of the source's kind (the shared CATALOG) */
   query: string;
   params?: Record<string, ParamValue>;
   /** display name of the returned number fields; `{{field}}` and `{{source}}` are replaced */
@@ -38,46 +40,8 @@ export interface NodescopeSecureOptions {
   apiKey?: string;
 }
 
-/** Variable names served by /api/variables (`sources` needs no source). */
-export const VARIABLE_NAMES = ['sources', 'miners', 'pools', 'peers', 'bots', 'pairs'] as const;
-export type VariableName = (typeof VARIABLE_NAMES)[number];
-
-export interface NodescopeVariableQuery {
+/** A saved variable query: what `/api/variables` is asked, plus the saved shape's fields. */
+export interface NodescopeVariableQuery extends VariableRequest {
   refId: string;
   schemaVersion: number;
-  name: VariableName | string;
-  sourceId?: string;
-  kind?: SourceKind;
-  network?: string;
-  /** narrows e.g. `pools` to one miner, `pairs` to one bot */
-  miner?: string;
-  bot?: string;
-}
-
-/** One entry of GET /api/sources. */
-export interface SourceInfo {
-  id: string;
-  kind: SourceKind;
-  name: string;
-  network: string | null;
-  queries?: string[];
-  variables?: string[];
-  annotations?: string[];
-  streams?: string[];
-}
-
-export type SourceStatus = 'ok' | 'degraded' | 'down';
-
-/** GET /api/health */
-export interface HealthResponse {
-  status: SourceStatus;
-  sources: Array<{ id: string; kind: SourceKind; name?: string; status: SourceStatus; message: string; lastSuccess: number | null }>;
-}
-
-export interface AnnotationJSON {
-  time: number;
-  timeEnd?: number;
-  title: string;
-  text: string;
-  tags: string[];
 }

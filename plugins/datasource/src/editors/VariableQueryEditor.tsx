@@ -4,16 +4,22 @@ import { SOURCE_KINDS, type SourceKind } from '@nodescope/shared';
 import React, { useMemo } from 'react';
 import type { NodescopeDataSource } from '../datasource';
 import { migrateVariableQuery } from '../migrations';
-import { type NodescopeOptions, type NodescopeQuery, type NodescopeVariableQuery, VARIABLE_NAMES } from '../types';
+import { type NodescopeOptions, type NodescopeQuery, type NodescopeVariableQuery, VARIABLE_NAMES, type VariableName } from '../types';
 import { sourceLabel, useSources, variableOptions } from './useSources';
 
 type Props = QueryEditorProps<NodescopeDataSource, NodescopeQuery, NodescopeOptions, NodescopeVariableQuery>;
 
-const DESCRIPTIONS: Record<string, string> = {
+// one per variable of the shared catalog: a variable a source kind gains needs its line here
+const DESCRIPTIONS: Record<VariableName, string> = {
   sources: 'configured sources, optionally of one kind',
-  miners: 'miners of a CGMiner fleet',
+  peers: 'peers of a Bitcoin node',
+  peerNetworks: 'networks the peers of a Bitcoin node use',
+  feeTargets: 'fee estimate targets, in blocks',
+  components: 'log components of a Stacks node',
+  levels: 'log severities',
+  miners: 'miners of a CGMiner fleet or a profitability source',
   pools: 'pools of a fleet or one miner',
-  peers: 'peers of a node',
+  fleets: 'fleets a profitability source prices',
   bots: 'Freqtrade bots',
   pairs: 'pairs a bot trades',
 };

@@ -1,11 +1,11 @@
 import type { SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, Input, Select } from '@grafana/ui';
 import React from 'react';
-import { formatParamValue, type ParamSpec, parseParamInput } from '../../queryParams';
+import { formatParamValue, type ParamRow, parseParamInput } from '../../queryParams';
 import type { ParamValue } from '../../types';
 
 interface Props {
-  specs: ParamSpec[];
+  specs: ParamRow[];
   params: Record<string, ParamValue> | undefined;
   onChange: (params: Record<string, ParamValue>) => void;
 }
