@@ -1,7 +1,7 @@
 // The contract every upstream kind implements. A source is built from its own config entry
 // (several of one kind live side by side) and maps query names to small handlers; the HTTP
 // layer never knows what kind it talks to.
-import type { DataFrameJSON, SourceKind } from '@nodescope/shared';
+import type { Annotation, DataFrameJSON, ParamValue, SourceKind, VariableValue } from '@nodescope/shared';
 import type { SourceContext } from '../core/context.js';
 import type { SourceHealth } from '../core/health.js';
 import type { Provides } from './capabilities.js';
@@ -9,8 +9,11 @@ import type { Provides } from './capabilities.js';
 export type { SourceHealth, SourceStatus } from '../core/health.js';
 
 export interface QueryInput {
-  /** query parameters from the request, already validated to be scalars or string arrays */
-  params: Record<string, string | number | boolean | string[]>;
+  /**
+   * query parameters as the request gives them (scalars or string arrays, by the request
+   * schema); a source's handlers (catalog.ts defineQueries) get them parsed by the catalog's spec
+   */
+  params: Record<string, ParamValue>;
   range: { from: number; to: number };
   intervalMs: number;
   maxDataPoints: number;
@@ -18,18 +21,7 @@ export interface QueryInput {
 
 export type QueryHandler = (input: QueryInput) => Promise<DataFrameJSON[]>;
 
-export interface VariableValue {
-  text: string;
-  value: string;
-}
-
-export interface Annotation {
-  time: number;
-  timeEnd?: number;
-  title: string;
-  text: string;
-  tags: string[];
-}
+export type { Annotation, VariableValue } from '@nodescope/shared';
 
 /** Pushes one frame (an append) to a stream subscriber. */
 export type StreamEmit = (frame: DataFrameJSON) => void;

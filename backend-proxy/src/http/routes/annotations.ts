@@ -1,3 +1,4 @@
+import type { AnnotationsResponse } from '@nodescope/shared';
 import type { FastifyInstance } from 'fastify';
 import { own, ownNames } from '../../core/lookup.js';
 import type { Source } from '../../sources/types.js';
@@ -19,7 +20,7 @@ export function annotationRoutes(app: FastifyInstance, sources: ReadonlyMap<stri
       throw new HttpError(400, `query.type: source "${sourceId}" has no annotation type "${type}"; it serves: ${known}`);
     }
     const annotations = await annotate({ from, to });
-    const body = { annotations: annotations.filter((a) => a.time >= from && a.time <= to) };
+    const body: AnnotationsResponse = { annotations: annotations.filter((a) => a.time >= from && a.time <= to) };
     return send(reply, body);
   });
 }

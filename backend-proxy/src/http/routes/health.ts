@@ -1,3 +1,4 @@
+import type { HealthResponse, SourcesResponse } from '@nodescope/shared';
 import type { FastifyInstance } from 'fastify';
 import { worstStatus } from '../../core/circuit.js';
 import { ownNames } from '../../core/lookup.js';
@@ -35,12 +36,12 @@ export function healthRoutes(
     // a file the proxy cannot write is the operator's to fix; it shows beside the sources
     const files = Object.fromEntries(Object.entries(out.files()).map(([name, c]) => [name, { ...c, message: out.clientText.upstream(c.message) }]));
     const statuses = [...list.map((s) => s.status), ...Object.values(files).map((c) => c.status)];
-    const body = { status: worstStatus(statuses), sources: list, ...(Object.keys(files).length > 0 ? { files } : {}) };
+    const body: HealthResponse = { status: worstStatus(statuses), sources: list, ...(Object.keys(files).length > 0 ? { files } : {}) };
     return out.sendScrubbed(reply, body);
   });
 
   app.get('/api/sources', async (_request, reply) => {
-    const body = {
+    const body: SourcesResponse = {
       sources: [...sources.values()].map((source) => ({
         id: source.id,
         kind: source.kind,

@@ -1,3 +1,4 @@
+import type { VariablesResponse } from '@nodescope/shared';
 import type { FastifyInstance } from 'fastify';
 import { own, ownNames } from '../../core/lookup.js';
 import type { Source, VariableValue } from '../../sources/types.js';
@@ -16,7 +17,7 @@ export function variableRoutes(app: FastifyInstance, sources: ReadonlyMap<string
       const values: VariableValue[] = [...sources.values()]
         .filter((s) => (!kind || s.kind === kind) && (!network || s.network === network))
         .map((s) => ({ text: s.name, value: s.id }));
-      return send(reply, { values });
+      return send(reply, { values } satisfies VariablesResponse);
     }
     if (!sourceId) throw new HttpError(400, `query.sourceId: required for variable "${name}"`);
     const source = sources.get(sourceId);
@@ -28,6 +29,6 @@ export function variableRoutes(app: FastifyInstance, sources: ReadonlyMap<string
     }
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<string, string>;
     // a QueryInputError (an unknown miner) becomes a 400 in the app's error handler
-    return send(reply, { values: await lookup(clean) });
+    return send(reply, { values: await lookup(clean) } satisfies VariablesResponse);
   });
 }
