@@ -175,6 +175,34 @@ describe('beacon source against the simulated Beacon API', () => {
     ]);
   });
 
+  it("the simulator's headers/head has the fields and JSON types of a real Lighthouse's (sigp/lighthouse@bdbc75fb98e5:book/src/api_bn.md:74-93)", async () => {
+    const { sim } = await setup();
+    const answer = (await (await fetch(`${sim.url}/eth/v1/beacon/headers/head`)).json()) as Record<string, unknown>;
+    // the shape of the book's answer, field by field: name -> JSON type
+    const shape = (value: unknown): unknown =>
+      value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]))
+        : typeof value;
+    expect(shape(answer)).toEqual({
+      execution_optimistic: 'boolean',
+      finalized: 'boolean',
+      data: {
+        root: 'string',
+        canonical: 'boolean',
+        header: {
+          message: {
+            slot: 'string',
+            proposer_index: 'string',
+            parent_root: 'string',
+            state_root: 'string',
+            body_root: 'string',
+          },
+          signature: 'string',
+        },
+      },
+    });
+  });
+
   it('asks only the allow-listed GET paths', async () => {
     const { sim, source } = await setup();
     await source.refresh();

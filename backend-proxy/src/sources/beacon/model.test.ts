@@ -164,6 +164,63 @@ describe('head, finality, timing', () => {
   });
 });
 
+describe('answers a real Lighthouse gave, as its book publishes them', () => {
+  it('headers/head after the Merge (sigp/lighthouse@bdbc75fb98e5:book/src/api_bn.md:74-93, slot at :83)', () => {
+    const answer = {
+      execution_optimistic: false,
+      finalized: false,
+      data: {
+        root: '0x9059bbed6b8891e0ba2f656dbff93fc40f8c7b2b7af8fea9df83cfce5ee5e3d8',
+        canonical: true,
+        header: {
+          message: {
+            slot: '6271829',
+            proposer_index: '114398',
+            parent_root: '0x1d2b4fa8247f754a7a86d36e1d0283a5e425491c431533716764880a7611d225',
+            state_root: '0x2b48adea290712f56b517658dde2da5d36ee01c41aebe7af62b7873b366de245',
+            body_root: '0x6fa74c995ce6f397fa293666cde054d6a9741f7ec280c640bee51220b4641e2d',
+          },
+          signature:
+            '0x8258e64fea426033676a0045c50543978bf173114ba94822b12188e23cbc8d8e89e0b5c628a881bf3075d325bc11341105a4e3f9332ac031d89a93b422525b79e99325928a5262f17dfa6cc3ddf84ca2466fcad86a3c168af0d045f79ef52036',
+        },
+      },
+    };
+    expect(parseHeader(answer)).toEqual({
+      slot: 6_271_829,
+      root: '0x9059bbed6b8891e0ba2f656dbff93fc40f8c7b2b7af8fea9df83cfce5ee5e3d8',
+      proposerIndex: 114_398,
+      executionOptimistic: false,
+    });
+  });
+
+  it('headers/head before the Merge, without execution_optimistic/finalized (sigp/lighthouse@3904714f040f:book/src/api-bn.md:79-97, slot at :86)', () => {
+    const answer = {
+      data: {
+        root: '0x4381454174fc28c7095077e959dcab407ae5717b5dca447e74c340c1b743d7b2',
+        canonical: true,
+        header: {
+          message: {
+            slot: '3199',
+            proposer_index: '19077',
+            parent_root: '0xf1934973041c5896d0d608e52847c3cd9a5f809c59c64e76f6020e3d7cd0c7cd',
+            state_root: '0xe8e468f9f5961655dde91968f66480868dab8d4147de9498111df2b7e4e6fe60',
+            body_root: '0x6f183abc6c4e97f832900b00d4e08d4373bfdc819055d76b0f4ff850f559b883',
+          },
+          signature:
+            '0x988064a2f9cf13fe3aae051a3d85f6a4bca5a8ff6196f2f504e32f1203b549d5f86a39c6509f7113678880701b1881b50925a0417c1c88a750c8da7cd302dda5aabae4b941e3104d0cf19f5043c4f22a7d75d0d50dad5dbdaf6991381dc159ab',
+        },
+      },
+    };
+    expect(parseHeader(answer)).toMatchObject({ slot: 3_199, proposerIndex: 19_077, executionOptimistic: false });
+  });
+
+  it('node/version (sigp/lighthouse@bdbc75fb98e5:book/src/api_bn.md, Troubleshooting: "The beacon node should respond with its version")', () => {
+    expect(parseVersion({ data: { version: 'Lighthouse/v4.1.0-693886b/x86_64-linux' } })).toBe(
+      'Lighthouse/v4.1.0-693886b/x86_64-linux'
+    );
+  });
+});
+
 const synced = { headSlot: 100, syncDistance: 0, isSyncing: false, isOptimistic: false, elOffline: false };
 const view = (over: Partial<BeaconView> = {}, sync: Partial<BeaconView['sync']> = {}): BeaconView => ({
   health: 'ready',
