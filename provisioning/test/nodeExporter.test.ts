@@ -16,6 +16,10 @@ import { dashboard, type Json } from '../build/grafana.ts';
 import { NODE_EXPORTER_METRICS } from '../build/nodeExporter.ts';
 import { renderSummary } from '../build/ruleTests.ts';
 import { RULES } from '../build/rules.ts';
+import pino from 'pino';
+import { DatadirWatch } from '../../backend-proxy/src/core/datadirWatch.ts';
+import { HistoryRing } from '../../backend-proxy/src/core/history.ts';
+import { MetricFactory } from '../../backend-proxy/src/core/metrics.ts';
 import { promqlMetrics } from './codeNames.ts';
 import { nodeExporterPackageVersion, startNodeExporter, type NodeExporter } from './nodeExporterServer.ts';
 import { PROMTOOL, PROVISIONING } from './paths.ts';
@@ -93,6 +97,21 @@ describe("Debian's prometheus-node-exporter, run for real", () => {
     }
     // the rules leave out pseudo filesystems; a real disk must remain (else the disk rules are blind here)
     expect(of('node_filesystem_avail_bytes').filter((s) => !/^(tmpfs|ramfs|squashfs|overlay)$/.test(s.labels.fstype!)).length).toBeGreaterThan(0);
+  });
+
+  it("the proxy's own statfs and memory readings agree with the exporter's for the same filesystem and host", async () => {
+    const root = of('node_filesystem_size_bytes').find((s) => s.labels.mountpoint === '/');
+    expect(root, 'node-exporter reports /').toBeDefined();
+    const metrics = new MetricFactory();
+    const watch = new DatadirWatch('btc', { datadir: '/', minFreeShare: 0.1, fullWithinDays: 7, sampleSeconds: 60, trendHours: 24 }, new HistoryRing(10), metrics, pino({ level: 'silent' }), Date.now);
+    await watch.sample();
+    const latest = watch.snapshot().latest!;
+    // both are f_blocks × f_bsize and f_bavail × f_bsize of statfs(2)
+    expect(latest.size).toBe(root!.value);
+    const avail = of('node_filesystem_avail_bytes').find((s) => s.labels.mountpoint === '/')!.value;
+    expect(Math.abs(latest.avail - avail)).toBeLessThan(256 * 2 ** 20); // other processes write meanwhile
+    expect(watch.memory!.total).toBe(of('node_memory_MemTotal_bytes')[0]!.value);
+    expect(Math.abs(watch.memory!.available - of('node_memory_MemAvailable_bytes')[0]!.value)).toBeLessThan(256 * 2 ** 20);
   });
 
   it('promtool evaluates the host rules over series built from the real scrape as worked out here by hand', async () => {
