@@ -57,6 +57,24 @@ describe('DatadirWatch reads the filesystem as df does', () => {
     expect(watch.health()).toEqual({ status: 'degraded', message: 'datadir not readable: ENOENT', lastSuccess: null });
   });
 
+  it('a statfs that never returns (a hung network mount) is called once, and the next samples say so', async () => {
+    const ctx = createTestContext();
+    let now = Date.UTC(2026, 0, 1);
+    let calls = 0;
+    const hung = () => {
+      calls++;
+      return new Promise<never>(() => undefined);
+    };
+    const watch = new DatadirWatch('btc', CONFIG, new HistoryRing(10), ctx.metrics, ctx.logger, () => now, hung);
+    void watch.sample();
+    now += 60_000;
+    await watch.sample();
+    now += 60_000;
+    await watch.sample();
+    expect(calls).toBe(1);
+    expect(watch.health()).toEqual({ status: 'degraded', message: 'datadir statfs not answering for 120 s (a hung network mount?)', lastSuccess: null });
+  });
+
   it('samples over hours give growth and days until full on /metrics (statfs answers stated by the test)', async () => {
     const ctx = createTestContext();
     let now = Date.UTC(2026, 0, 1);

@@ -86,6 +86,8 @@ export class DatadirWatch {
   private lastSuccess: number | null = null;
   private readonly labels: { source: string };
   private readonly g;
+  /** when the statfs call still running started (null: none running) */
+  private pendingSince: number | null = null;
   /** the memory of the host the proxy shares with the node, read with each sample */
   memory: HostMemory | null = null;
 
@@ -115,6 +117,16 @@ export class DatadirWatch {
     this.memory = this.readMem();
     this.g.memTotal.set(this.labels, this.memory.total);
     this.g.memAvailable.set(this.labels, this.memory.available);
+    // statfs on a hung network mount blocks a libuv pool thread until the mount answers: one
+    // call at a time, so a dead mount holds one thread, not one per sample, and says so
+    if (this.pendingSince !== null) {
+      const seconds = Math.round((this.now() - this.pendingSince) / 1_000);
+      if (!this.error?.startsWith('datadir statfs')) this.logger.warn({ datadir: this.config.datadir, seconds }, 'datadir statfs not answering');
+      this.error = `datadir statfs not answering for ${seconds} s (a hung network mount?)`;
+      this.publish();
+      return;
+    }
+    this.pendingSince = this.now();
     try {
       const sample = toDiskSample(this.now(), await this.read(this.config.datadir));
       this.ring.push(sample);
@@ -125,6 +137,8 @@ export class DatadirWatch {
       const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
       if (!this.error) this.logger.warn({ datadir: this.config.datadir, code }, 'datadir not readable');
       this.error = `datadir not readable: ${code}`;
+    } finally {
+      this.pendingSince = null;
     }
     this.publish();
   }
