@@ -425,6 +425,69 @@ describe('AxeOS (Bitaxe, ESP-Miner v2.4.5: asic-rs capture of GET /api/system/in
   });
 });
 
+/** Serves files of a capture folder at fixed paths over HTTP; every request is recorded. */
+async function serveHttpCapture(routes: Record<string, string>): Promise<{ port: number; seen: string[]; close(): Promise<unknown> }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const file = req.method === 'GET' && req.url && Object.hasOwn(routes, req.url) ? routes[req.url] : undefined;
+    if (file) res.writeHead(200, { 'content-type': 'application/json' }).end(readFileSync(`${CAPTURES}${file}`, 'utf8'));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, seen, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+describe('ePIC PowerPlay on an S19 XP (asic-rs v1 captures of its HTTP API)', () => {
+  it('reads boards, fans, measured power, nominal, the pool and state from /summary, the model from /capabilities', async () => {
+    const served = await serveHttpCapture({ '/summary': 'epic-s19xp/summary.json', '/capabilities': 'epic-s19xp/capabilities.json' });
+    try {
+      const poller = new FleetPoller({ sourceId: 'captures', client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 }, concurrency: 1, jitterMs: 0, historySize: 10, history: new HistoryStore(), now: () => 1_800_000_000_000 });
+      const record = poller.add({ host: '127.0.0.1', port: served.port, api: 'epic', name: 'epic' });
+      await poller.pollOne(record);
+      expect(record.lastError).toBeNull();
+      expect(served.seen).toEqual(['GET /summary', 'GET /capabilities']);
+      // capabilities "Model": "AntMiner S19 XP"; summary "Software": "PowerPlay-BMS v1.5.13"
+      expect(record.identity).toEqual({ flavour: 'epic', model: 'AntMiner S19 XP', firmware: '1.5.13' });
+      const s = record.snapshot!;
+      // HBs: Index 1 Hashrate [49440724.0, 103.1, 0.8] Temperature 67.0; Index 2 [49925124.0, 104.1, 0.8] 64.312 (MH/s)
+      expect(s.boards.map((b) => [b.index, b.hashrate, b.boardTemp, b.status])).toEqual([[1, 49440724e6, 67, 'Alive'], [2, 49925124e6, 64.312, 'Alive']]);
+      // the rate is their sum, 99365848 MH/s; Session "Average MHs" 90071990.0
+      expect(s.hashrate).toBe(99_365_848e6);
+      expect(s.hashrateAvg).toBe(90_071_990e6);
+      // nominal: 49440724 / 1.031 + 49925124 / 1.041 = 47954145.49… + 47958812.68… = 95912958.2 MH/s
+      expect(s.nominalHashrate! / 1e6).toBeCloseTo(49440724 / 1.031 + 49925124 / 1.041, 3);
+      expect(s.nominalHashrate! / 1e12).toBeCloseTo(95.913, 3);
+      // "Fans Rpm": Speed 1 5971, 2 0, 3 5942, 4 5745, 5-12 null: four fans, one stopped
+      expect(s.fans).toEqual([5971, 0, 5942, 5745]);
+      // "Power Supply Stats" "Input Power": 2166.6174 (measured)
+      expect(record.power).toMatchObject({ watts: 2166.6174, source: 'measured' });
+      // Session Accepted 1862, Rejected 2, Uptime 23170; Status "Operating State" "Mining", "Last Error" null
+      expect([s.accepted, s.rejected, s.uptime, s.state, s.errors]).toEqual([1862, 2, 23170, 'mining', []]);
+      // Stratum "Current Pool" "mine.ocean.xyz:3334", "Current User" "randomuser.randomworker-0x81x19", IsPoolConnected true;
+      // "Last Accepted Share Timestamp" 1755134734
+      expect(s.pools).toEqual([
+        { index: 0, url: 'stratum+tcp://mine.ocean.xyz:3334', user: 'randomuser.randomworker-0x81x19', status: 'Alive', priority: 0, active: true, accepted: 1862, rejected: 2, stale: 0, lastShareTime: 1755134734000 },
+      ]);
+      // the stopped fan 2 is what the fans component reports
+      const found = fleetConditions([record], DEFAULT_FLEET_LIMITS, 1_800_000_000_000);
+      expect(found.fans).toEqual([{ miner: 'epic', detail: '1 of 4 at 0 RPM' }]);
+      // nothing of StratumConfigs (its "password") reaches the snapshot
+      expect(JSON.stringify(s)).not.toContain('password');
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('GETs only its reads: ePIC\'s POST commands and other paths are refused before a socket opens', async () => {
+    // pyasic@0.79.0:pyasic/web/epic.py:105-139: reboot, softreboot, miner (Stop/Autostart), coin, fanspeed, perpetualtune … are POSTs
+    for (const path of ['/reboot', '/softreboot', '/miner', '/coin', '/fanspeed', '/perpetualtune', '/summary/../reboot', '/summary?password=x']) {
+      expect(() => assertHttpRead('epic', path), path).toThrow(PrivilegedCommandError);
+    }
+    expect(() => assertHttpRead('epic', '/summary')).not.toThrow();
+  });
+});
+
 describe('the whole source over the captures: what the alerts and health see', () => {
   it('every family is polled; no Braiins S9 raises MinerFanStopped from its empty slots; the S9 is not "hot" from a dead sensor', async () => {
     const folders = ['whatsminer-btminer', 'braiins-s9-bosminer', 'braiins-s9-bosminer-plus', 'antminer-s9-bmminer', 'antminer-s19pro-bmminer', 'avalon-q-cgminer'];

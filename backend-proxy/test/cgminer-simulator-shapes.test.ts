@@ -248,3 +248,54 @@ describe('the simulated AxeOS miner answers as the asic-rs capture', () => {
     expect(read('poolSwitch').pools.find((p) => p.active)?.url).toBe('stratum+tcp://btc.pool-b.example:443');
   });
 });
+
+describe('the simulated ePIC miner answers as the asic-rs captures', () => {
+  // the capture's fields, down the tree, of the same JSON type (lists compared by their first entry)
+  const sameShape = (simulated: unknown, captured: unknown, where: string): void => {
+    if (captured === null) return; // a null field ("Last Error", unused fan slots) may hold a value
+    expect(kind(simulated), where).toBe(kind(captured));
+    if (kind(captured) === 'object') {
+      for (const key of Object.keys(captured as Doc)) {
+        expect(simulated as Doc, `${where}.${key}`).toHaveProperty([key]);
+        sameShape((simulated as Doc)[key], (captured as Doc)[key], `${where}.${key}`);
+      }
+    } else if (kind(captured) === 'array' && (captured as unknown[]).length > 0) {
+      sameShape((simulated as unknown[])[0], (captured as unknown[])[0], `${where}[0]`);
+    }
+  };
+  const read = async (file: string) => {
+    const { readFileSync } = await import('node:fs');
+    const { CAPTURES } = await import('./cgminerReplay.js');
+    return JSON.parse(readFileSync(`${CAPTURES}epic-s19xp/${file}`, 'utf8')) as Doc;
+  };
+  const sim = { ...state('epic', 'AntMiner S19 XP'), terahash: 141, watts: 3010 } as SimMinerState;
+
+  it('/summary carries every field of the capture', async () => {
+    const { epicSummary } = await import('../src/simulators/cgminer/epic.js');
+    sameShape(epicSummary(sim, 1_755_134_759_000), await read('summary.json'), 'summary');
+  });
+
+  it('/capabilities carries the fields read and those around them', async () => {
+    const { epicCapabilities } = await import('../src/simulators/cgminer/epic.js');
+    const captured = await read('capabilities.json');
+    const simulated = epicCapabilities(sim);
+    for (const key of Object.keys(simulated)) sameShape(simulated[key], captured[key], `capabilities.${key}`);
+    expect(Object.keys(simulated)).toContain('Model');
+  });
+
+  it('faults reach the proxy\'s reading: hot, fan0, hashdrop, sleep, errorCode, hijack', async () => {
+    const { epicSummary } = await import('../src/simulators/cgminer/epic.js');
+    const { epicSnapshot } = await import('../src/sources/cgminer/epic.js');
+    const snap = (...faults: string[]) => epicSnapshot(epicSummary({ ...sim, faults: new Set(faults) } as SimMinerState, 0));
+    const normal = snap();
+    expect([normal.boards.length, normal.fans.length, normal.measuredWatts, normal.state]).toEqual([3, 4, 3010, 'mining']);
+    // at 100 % of ideal the nominal is the rate
+    expect(normal.nominalHashrate).toBeCloseTo(normal.hashrate!, -6);
+    expect(snap('hot').boards[0]!.boardTemp).toBe(normal.boards[0]!.boardTemp! + 32);
+    expect(snap('fan0').fans[0]).toBe(0);
+    expect(snap('hashdrop').boards.map((b) => b.status)).toEqual(['Alive', 'Alive', 'Dead']);
+    expect(snap('sleep')).toMatchObject({ state: 'sleeping', hashrate: 0 });
+    expect(snap('errorCode').errors).toEqual(['Board 0 failed to respond']);
+    expect(snap('hijack').pools[0]).toMatchObject({ url: 'stratum+tcp://attacker.pool.example:3333', user: 'attacker.rig1', active: true });
+  });
+});

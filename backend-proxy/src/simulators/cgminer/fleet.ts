@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { advance, replyFor, type SimFault, type SimFlavour, type SimMinerState } from './flavours.js';
 import { listenV3 } from './btminerV3.js';
 import { listenAxeos } from './axeos.js';
+import { listenEpic } from './epic.js';
 import { V3_PORT } from '../../sources/cgminer/btminerV3.js';
 
 export interface FleetOptions {
@@ -70,6 +71,8 @@ const DEFAULT_MODELS: Record<SimFlavour, { model: string; terahash: number; watt
   luxos: { model: 'Antminer S19k Pro', terahash: 120, watts: 2760 },
   // Bitaxe Supra (pyasic@0.79.0:pyasic/miners/factory.py:688 BM1368); ~0.7 TH/s at ~15 W
   axeos: { model: 'BM1368', terahash: 0.7, watts: 15 },
+  // the asic-rs ePIC capture's model (capabilities.json "AntMiner S19 XP", "Default Hashrate": 143)
+  epic: { model: 'AntMiner S19 XP', terahash: 141, watts: 3010 },
   // the asic-rs API v3 capture's model (v3/get_device_info.json "M60S_VK40", factory-hash 181.051 TH/s)
   'whatsminer-v3': { model: 'M60S_VK40', terahash: 180, watts: 3300 },
 };
@@ -94,7 +97,8 @@ function breakJson(flavour: SimFlavour, text: string): string {
     case 'braiins':
       return text.replace(/"Utility":[0-9.]+/, '"Utility":nan').replace(/,"id":1}/, ',"id":1,}');
     case 'axeos':
-      return text; // HTTP: brokenJson cuts the body (axeos.ts)
+    case 'epic':
+      return text; // HTTP: brokenJson cuts the body (axeos.ts, epic.ts)
     case 'whatsminer-v3':
       return text; // its 4028 answers are btminer's own short replies; API v3 JSON has no known defect
     case 'luxos':
@@ -117,10 +121,38 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
-  const v3Servers = new Map<SimMiner, Server>();
+  async function listenAxeosOf(miner: SimMiner, port: number): Promise<number> {
+    const started = await listenAxeos(miner.host, port, miner.state, miner.received, {
+      now,
+      onPoll: () => advance(miner.state),
+      sockets,
+      delayMs: () => (miner.state.faults.has('slow') ? slowMs : latencyMs),
+    });
+    servers.set(miner, started.server);
+    return started.port;
+  }
+
+  const webPorts = new Map<SimMiner, number>();
+  async function listenEpicOf(miner: SimMiner, apiPort: number, webPort: number): Promise<number> {
+    const started = await listenEpic(miner.host, apiPort, webPort, miner.state, miner.received, {
+      now,
+      onPoll: () => advance(miner.state),
+      sockets,
+      delayMs: () => (miner.state.faults.has('slow') ? slowMs : latencyMs),
+    });
+    servers.set(miner, started.servers[0]!);
+    if (started.servers[1]) {
+      secondServers.set(miner, started.servers[1]);
+      webPorts.set(miner, (started.servers[1].address() as { port: number }).port);
+    }
+    return started.port;
+  }
+
+  // a miner's second listener: API v3 of a whatsminer-v3, the web dashboard of an ePIC
+  const secondServers = new Map<SimMiner, Server>();
   async function listenV3Of(miner: SimMiner, port: number): Promise<number> {
     const started = await listenV3(miner.host, port, miner.state, miner.received, { now, onSummary: () => advance(miner.state), sockets });
-    v3Servers.set(miner, started.server);
+    secondServers.set(miner, started.server);
     return started.port;
   }
 
@@ -229,21 +261,17 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
       miners.push(miner);
       continue;
     }
+    if (flavour === 'epic') {
+      // its HTTP API on the fleet's port (4028 for pyasic), its dashboard on 80 in the hosts layout
+      miner.port = await listenEpicOf(miner, options.hosts ? sharedPort : 0, options.hosts ? (options.httpPort ?? 80) : 0);
+      if (options.hosts && sharedPort === 0) sharedPort = miner.port;
+      miners.push(miner);
+      continue;
+    }
     miner.port = await listen(miner, options.hosts ? sharedPort : 0);
     if (options.hosts && sharedPort === 0) sharedPort = miner.port;
     if (flavour === 'whatsminer-v3') miner.v3Port = await listenV3Of(miner, options.hosts ? (options.v3Port ?? V3_PORT) : 0);
     miners.push(miner);
-  }
-
-  async function listenAxeosOf(miner: SimMiner, port: number): Promise<number> {
-    const started = await listenAxeos(miner.host, port, miner.state, miner.received, {
-      now,
-      onPoll: () => advance(miner.state),
-      sockets,
-      delayMs: () => (miner.state.faults.has('slow') ? slowMs : latencyMs),
-    });
-    servers.set(miner, started.server);
-    return started.port;
   }
 
   const find = (key: number | string): SimMiner => {
@@ -260,7 +288,7 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
         if (!server) return resolve();
         server.close(() => resolve());
       });
-    await Promise.all([close(servers), close(v3Servers)]);
+    await Promise.all([close(servers), close(secondServers)]);
   };
 
   const setFault = async (key: number | string, fault: SimFault, on = true): Promise<void> => {
@@ -270,6 +298,7 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
       if (on && servers.has(miner)) await closeServer(miner);
       if (!on && !servers.has(miner)) {
         if (miner.flavour === 'axeos') await listenAxeosOf(miner, miner.port);
+        else if (miner.flavour === 'epic') await listenEpicOf(miner, miner.port, webPorts.get(miner) ?? 0);
         else await listen(miner, miner.port);
         if (miner.v3Port !== undefined) await listenV3Of(miner, miner.v3Port);
       }

@@ -1,4 +1,4 @@
-// Miners whose firmware answers over HTTP instead of the CGMiner TCP API (AxeOS):
+// Miners whose firmware answers over HTTP instead of the CGMiner TCP API (AxeOS, ePIC):
 // GET only, to a path on the family's allow-list (checked before a socket opens), through the
 // proxy's one upstream HTTP client (core/upstream.ts: bounded body, one deadline, no redirects).
 // A reply other than 2xx means the miner answered but refused: CgminerStatusError, so the poller
@@ -8,13 +8,15 @@ import { UpstreamError } from '../types.js';
 import { CgminerStatusError, type ClientOptions, type MinerEndpoint } from './client.js';
 import { PrivilegedCommandError } from './commands.js';
 
-export const HTTP_APIS = ['axeos'] as const;
+export const HTTP_APIS = ['axeos', 'epic'] as const;
 export type HttpApi = (typeof HTTP_APIS)[number];
 
 /** The port each firmware serves its API on when the config gives none. */
 export const HTTP_DEFAULT_PORT: Record<HttpApi, number> = {
   // ESP-Miner's httpd on 80 (bitaxeorg/ESP-Miner@5c27713:main/http_server/http_server.c:1850-1890)
   axeos: 80,
+  // ePIC's HTTP API listens on 4028 (pyasic@0.79.0:pyasic/web/epic.py:36 `self.port = 4028`; factory.py:1486 ":4028/capabilities")
+  epic: 4028,
 };
 
 /** Each family's GET paths; nothing else is ever requested. */
@@ -22,6 +24,9 @@ export const HTTP_READS: Record<HttpApi, readonly string[]> = {
   // GET handlers of ESP-Miner (http_server.c:1885-1944); POST/PATCH/PUT ones (restart, pause,
   // resume, identify, settings, pools, OTA) are never sent
   axeos: ['/api/system/info', '/api/system/asic'],
+  // ePIC's reads as pyasic sends them (GET when no parameters: pyasic@0.79.0:pyasic/web/epic.py:47-79,
+  // 141-160): summary, capabilities, temps, network, hashrate; every POST (reboot, miner Stop, coin, fanspeed …) is a write
+  epic: ['/summary', '/capabilities', '/temps', '/network', '/hashrate'],
 };
 
 const MAX_BYTES = 4 * 1024 * 1024;

@@ -16,7 +16,7 @@
 import type { ReplyDocument } from './client.js';
 import type { ReadOnlyCommand } from './commands.js';
 
-export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos', 'whatsminer-v3', 'axeos'] as const;
+export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos', 'whatsminer-v3', 'axeos', 'epic'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
 
 export interface Board {
@@ -103,6 +103,7 @@ export const POLL_PLAN: Record<Flavour, { multi: boolean; commands: ReadOnlyComm
   'whatsminer-v3': { multi: false, commands: [] },
   // HTTP firmware: read with GETs (http.ts `HTTP_READS`), not CGMiner commands
   axeos: { multi: false, commands: [] },
+  epic: { multi: false, commands: [] },
 };
 
 type Documents = Partial<Record<ReadOnlyCommand, ReplyDocument>>;
