@@ -21,11 +21,18 @@ const gauge = async (text: Promise<string>, name: string) => {
 describe('clock offset (getnetworkinfo timeoffset)', () => {
   it('is on /metrics and degrades health beyond maxClockOffsetSeconds, naming the side', async () => {
     // 10 simulated peers, every third inbound: 7 outbound, enough for Core's median
-    const { sim, ctx, source } = await startBitcoinHarness(cleanups, { simulator: { peers: 10 }, start: false, config: { maxClockOffsetSeconds: 30 } });
+    const { sim, ctx, source } = await startBitcoinHarness(cleanups, {
+      simulator: { peers: 10 },
+      start: false,
+      config: { maxClockOffsetSeconds: 30 },
+    });
     const state = bitcoinSourceState(source)!;
     await state.pollFast();
     expect(await gauge(ctx.metrics.registry.metrics(), 'bitcoin_timeoffset_seconds')).toBe(0);
-    expect(source.health().components?.clock).toMatchObject({ status: 'ok', message: "clock offset 0 s from the outbound peers' median" });
+    expect(source.health().components?.clock).toMatchObject({
+      status: 'ok',
+      message: "clock offset 0 s from the outbound peers' median",
+    });
 
     sim.setFault({ kind: 'clockSkew', seconds: 45 });
     await state.pollFast();
@@ -78,6 +85,9 @@ describe('size_on_disk growth (no statfs needed)', () => {
     expect(sizes.slice(1).map((s, i) => s - sizes[i]!)).toEqual([2_400, 2_400, 2_400]);
     expect(state.rings.sizeOnDisk.length).toBe(4);
     expect(state.sizeOnDiskTrend()!.bytesPerSecond).toBeCloseTo(4, 9);
-    expect(await gauge(ctx.metrics.registry.metrics(), 'bitcoin_size_on_disk_growth_bytes_per_second')).toBeCloseTo(4, 9);
+    expect(await gauge(ctx.metrics.registry.metrics(), 'bitcoin_size_on_disk_growth_bytes_per_second')).toBeCloseTo(
+      4,
+      9
+    );
   });
 });

@@ -33,7 +33,13 @@ describe('host.health', () => {
   it('bitcoin with a host block: datadir columns as stat -f reads them, clock offset and size_on_disk from bitcoind', async () => {
     const sim = await startRegtestSimulator(cleanups, { peers: 10 });
     sim.setFault({ kind: 'clockSkew', seconds: -7 });
-    const config = parseConfig(stringify({ sources: [{ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: simulatorRpc(sim), host: { datadir: dir } }] }), 'h.yaml', {});
+    const config = parseConfig(
+      stringify({
+        sources: [{ id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: simulatorRpc(sim), host: { datadir: dir } }],
+      }),
+      'h.yaml',
+      {}
+    );
     const source = createSource(config.sources[0]!, createTestContext());
     cleanups.push(() => source.stop());
     await source.start();
@@ -56,14 +62,19 @@ describe('host.health', () => {
       'size_on_disk_bytes',
       'size_on_disk_growth_bytes_per_day',
     ]);
-    const [bsize, blocks] = execFileSync('stat', ['-f', '-c', '%S %b', dir], { encoding: 'utf8' }).trim().split(' ').map(Number);
+    const [bsize, blocks] = execFileSync('stat', ['-f', '-c', '%S %b', dir], { encoding: 'utf8' })
+      .trim()
+      .split(' ')
+      .map(Number);
     expect(col(frame!, 'datadir_size_bytes')).toBe(bsize! * blocks!);
     expect(col(frame!, 'datadir_status')).toBe('ok');
     // one sample: no growth, so no days
     expect(col(frame!, 'datadir_growth_bytes_per_day')).toBeNull();
     expect(col(frame!, 'datadir_days_until_full')).toBeNull();
     expect(col(frame!, 'clock_offset_seconds')).toBe(-7);
-    expect(col(frame!, 'memory_total_bytes')).toBe(Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024);
+    expect(col(frame!, 'memory_total_bytes')).toBe(
+      Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024
+    );
     const info = await fetch(sim.rpcUrl, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(sim.credentials()).toString('base64')}` },
@@ -75,7 +86,11 @@ describe('host.health', () => {
   it('geth without a host block: the row says the datadir is not configured, no disk component', async () => {
     const geth = await startGethSimulator({});
     cleanups.push(() => geth.close());
-    const config = parseConfig(stringify({ sources: [{ id: 'eth', kind: 'geth', rpcUrl: geth.rpcUrl }] }), 'h.yaml', {});
+    const config = parseConfig(
+      stringify({ sources: [{ id: 'eth', kind: 'geth', rpcUrl: geth.rpcUrl }] }),
+      'h.yaml',
+      {}
+    );
     const source = createSource(config.sources[0]!, createTestContext());
     const [frame] = await source.queries['host.health']!(input());
     expect(col(frame!, 'datadir_status')).toBe('not configured');

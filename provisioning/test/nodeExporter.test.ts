@@ -39,7 +39,8 @@ function samples(text: string): Sample[] {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m) continue;
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     out.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
   return out;
@@ -81,7 +82,11 @@ describe("Debian's prometheus-node-exporter, run for real", () => {
   });
 
   it('every node_* name the rules and dashboards use is in its output, and NODE_EXPORTER_METRICS lists exactly those', () => {
-    const used = new Set([...RULES.map((r) => r.query), ...exprsOfDashboards()].flatMap((e) => promqlMetrics(e)).filter((n) => n.startsWith('node_')));
+    const used = new Set(
+      [...RULES.map((r) => r.query), ...exprsOfDashboards()]
+        .flatMap((e) => promqlMetrics(e))
+        .filter((n) => n.startsWith('node_'))
+    );
     expect([...used].sort()).toEqual([...NODE_EXPORTER_METRICS].sort());
     const real = new Set(scraped.map((s) => s.name));
     expect(NODE_EXPORTER_METRICS.filter((n) => !real.has(n))).toEqual([]);
@@ -92,18 +97,36 @@ describe("Debian's prometheus-node-exporter, run for real", () => {
       expect(of(name).length, name).toBeGreaterThan(0);
       for (const s of of(name)) expect(Object.keys(s.labels).sort(), name).toEqual(['device', 'fstype', 'mountpoint']);
     }
-    for (const name of ['node_timex_offset_seconds', 'node_timex_sync_status', 'node_timex_maxerror_seconds', 'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes']) {
-      expect(of(name).map((s) => s.labels), name).toEqual([{}]);
+    for (const name of [
+      'node_timex_offset_seconds',
+      'node_timex_sync_status',
+      'node_timex_maxerror_seconds',
+      'node_memory_MemAvailable_bytes',
+      'node_memory_MemTotal_bytes',
+    ]) {
+      expect(
+        of(name).map((s) => s.labels),
+        name
+      ).toEqual([{}]);
     }
     // the rules leave out pseudo filesystems; a real disk must remain (else the disk rules are blind here)
-    expect(of('node_filesystem_avail_bytes').filter((s) => !/^(tmpfs|ramfs|squashfs|overlay)$/.test(s.labels.fstype!)).length).toBeGreaterThan(0);
+    expect(
+      of('node_filesystem_avail_bytes').filter((s) => !/^(tmpfs|ramfs|squashfs|overlay)$/.test(s.labels.fstype!)).length
+    ).toBeGreaterThan(0);
   });
 
   it("the proxy's own statfs and memory readings agree with the exporter's for the same filesystem and host", async () => {
     const root = of('node_filesystem_size_bytes').find((s) => s.labels.mountpoint === '/');
     expect(root, 'node-exporter reports /').toBeDefined();
     const metrics = new MetricFactory();
-    const watch = new DatadirWatch('btc', { datadir: '/', minFreeShare: 0.1, fullWithinDays: 7, sampleSeconds: 60, trendHours: 24 }, new HistoryRing(10), metrics, pino({ level: 'silent' }), Date.now);
+    const watch = new DatadirWatch(
+      'btc',
+      { datadir: '/', minFreeShare: 0.1, fullWithinDays: 7, sampleSeconds: 60, trendHours: 24 },
+      new HistoryRing(10),
+      metrics,
+      pino({ level: 'silent' }),
+      Date.now
+    );
     await watch.sample();
     const latest = watch.snapshot().latest!;
     // both are f_blocks × f_bsize and f_bavail × f_bsize of statfs(2)
@@ -111,7 +134,9 @@ describe("Debian's prometheus-node-exporter, run for real", () => {
     const avail = of('node_filesystem_avail_bytes').find((s) => s.labels.mountpoint === '/')!.value;
     expect(Math.abs(latest.avail - avail)).toBeLessThan(256 * 2 ** 20); // other processes write meanwhile
     expect(watch.memory!.total).toBe(of('node_memory_MemTotal_bytes')[0]!.value);
-    expect(Math.abs(watch.memory!.available - of('node_memory_MemAvailable_bytes')[0]!.value)).toBeLessThan(256 * 2 ** 20);
+    expect(Math.abs(watch.memory!.available - of('node_memory_MemAvailable_bytes')[0]!.value)).toBeLessThan(
+      256 * 2 ** 20
+    );
   });
 
   it('promtool evaluates the host rules over series built from the real scrape as worked out here by hand', async () => {
@@ -129,7 +154,8 @@ describe("Debian's prometheus-node-exporter, run for real", () => {
     const readonly = new Map(of('node_filesystem_readonly').map((s) => [key(s.labels), s.value]));
     const size = new Map(of('node_filesystem_size_bytes').map((s) => [key(s.labels), s.value]));
     const expected: Record<string, Array<{ labels: Record<string, string>; value: number }>> = {};
-    const expect_ = (alert: string, labels: Record<string, string>, value: number) => (expected[alert] ??= []).push({ labels: { ...host, ...labels }, value });
+    const expect_ = (alert: string, labels: Record<string, string>, value: number) =>
+      (expected[alert] ??= []).push({ labels: { ...host, ...labels }, value });
 
     for (const s of of('node_filesystem_avail_bytes')) {
       // every filesystem fills from its real free space at a whole number of bytes a minute that
@@ -145,14 +171,23 @@ describe("Debian's prometheus-node-exporter, run for real", () => {
       if (left / total < 0.1) expect_('HostDiskSpaceLow', s.labels, left / total);
     }
     const one = (name: string) => of(name)[0]!.value;
-    if (Math.abs(one('node_timex_offset_seconds')) > 0.05) expect_('HostClockOffset', {}, Math.abs(one('node_timex_offset_seconds')));
+    if (Math.abs(one('node_timex_offset_seconds')) > 0.05)
+      expect_('HostClockOffset', {}, Math.abs(one('node_timex_offset_seconds')));
     // NodeClockNotSynchronising of the mixin: unsynchronised (sync_status 0) with maxerror at 16 s
-    if (one('node_timex_sync_status') === 0 && one('node_timex_maxerror_seconds') >= 16) expect_('HostClockNotSynchronising', {}, 0);
+    if (one('node_timex_sync_status') === 0 && one('node_timex_maxerror_seconds') >= 16)
+      expect_('HostClockNotSynchronising', {}, 0);
     const memory = one('node_memory_MemAvailable_bytes') / one('node_memory_MemTotal_bytes');
     if (memory < 0.1) expect_('HostMemoryLow', {}, memory);
     expect(expected.HostDiskFullSoon?.length ?? 0, 'a real disk fills up in this scenario').toBeGreaterThan(0);
 
-    const alerts = ['HostDiskFullSoon', 'HostDiskSpaceLow', 'HostClockOffset', 'HostClockNotSynchronising', 'HostMemoryLow', 'NodeExporterDown'];
+    const alerts = [
+      'HostDiskFullSoon',
+      'HostDiskSpaceLow',
+      'HostClockOffset',
+      'HostClockNotSynchronising',
+      'HostMemoryLow',
+      'NodeExporterDown',
+    ];
     const tests = [
       {
         name: 'host rules over the real scrape',
@@ -165,17 +200,30 @@ describe("Debian's prometheus-node-exporter, run for real", () => {
             alertname: alert,
             exp_alerts: (expected[alert] ?? []).map((f) => ({
               exp_labels: { ...f.labels, ...ruleLabels(rule) },
-              exp_annotations: { summary: renderSummary(rule, f.labels, f.value), description: rule.description, dashboard: `/d/${rule.dashboard}` },
+              exp_annotations: {
+                summary: renderSummary(rule, f.labels, f.value),
+                description: rule.description,
+                dashboard: `/d/${rule.dashboard}`,
+              },
             })),
           };
         }),
       },
     ];
     const file = join(work, 'real.test.yml');
-    writeFileSync(file, stringify({ rule_files: [join(PROVISIONING, 'prometheus/nodescope-rules.yml')], evaluation_interval: '1m', tests }, { lineWidth: 0 }));
+    writeFileSync(
+      file,
+      stringify(
+        { rule_files: [join(PROVISIONING, 'prometheus/nodescope-rules.yml')], evaluation_interval: '1m', tests },
+        { lineWidth: 0 }
+      )
+    );
     const result = await run(PROMTOOL, ['test', 'rules', file], { timeout: 60_000 }).then(
       (r) => ({ code: 0, out: r.stdout + r.stderr }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` })
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: e.code ?? 1,
+        out: `${e.stdout ?? ''}${e.stderr ?? ''}`,
+      })
     );
     expect(result.out).toContain('SUCCESS');
     expect(result.code).toBe(0);

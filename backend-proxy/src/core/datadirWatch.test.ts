@@ -8,7 +8,13 @@ import { createTestContext } from '../../test/helpers.js';
 import { DatadirWatch, judgeDisk, type HostWatchConfig } from './datadirWatch.js';
 import { HistoryRing } from './history.js';
 
-const CONFIG: HostWatchConfig = { datadir: '/unused', minFreeShare: 0.1, fullWithinDays: 7, sampleSeconds: 60, trendHours: 24 };
+const CONFIG: HostWatchConfig = {
+  datadir: '/unused',
+  minFreeShare: 0.1,
+  fullWithinDays: 7,
+  sampleSeconds: 60,
+  trendHours: 24,
+};
 const GB = 1e9;
 const H = 3_600_000;
 
@@ -23,10 +29,20 @@ afterAll(async () => {
 describe('DatadirWatch reads the filesystem as df does', () => {
   it('size and available space equal coreutils stat -f (GNU coreutils, f_blocks/f_bavail × f_bsize)', async () => {
     const ctx = createTestContext();
-    const watch = new DatadirWatch('btc', { ...CONFIG, datadir: dir }, new HistoryRing(10), ctx.metrics, ctx.logger, Date.now);
+    const watch = new DatadirWatch(
+      'btc',
+      { ...CONFIG, datadir: dir },
+      new HistoryRing(10),
+      ctx.metrics,
+      ctx.logger,
+      Date.now
+    );
     await watch.sample();
     // %S fundamental block size, %b total blocks, %a blocks free to non-superuser (stat(1))
-    const [bsize, blocks, bavail] = execFileSync('stat', ['-f', '-c', '%S %b %a', dir], { encoding: 'utf8' }).trim().split(' ').map(Number);
+    const [bsize, blocks, bavail] = execFileSync('stat', ['-f', '-c', '%S %b %a', dir], { encoding: 'utf8' })
+      .trim()
+      .split(' ')
+      .map(Number);
     const latest = watch.snapshot().latest!;
     expect(latest.size).toBe(blocks! * bsize!);
     // other processes write to this disk between the two reads: allow 256 MiB of drift
@@ -40,19 +56,35 @@ describe('DatadirWatch reads the filesystem as df does', () => {
 
   it("the host's memory with each sample: total and available as the kernel's /proc/meminfo gives them (MemTotal, MemAvailable)", async () => {
     const ctx = createTestContext();
-    const watch = new DatadirWatch('btc', { ...CONFIG, datadir: dir }, new HistoryRing(10), ctx.metrics, ctx.logger, Date.now);
+    const watch = new DatadirWatch(
+      'btc',
+      { ...CONFIG, datadir: dir },
+      new HistoryRing(10),
+      ctx.metrics,
+      ctx.logger,
+      Date.now
+    );
     await watch.sample();
     const meminfo = readFileSync('/proc/meminfo', 'utf8');
     const kB = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(meminfo)![1]) * 1024;
     expect(watch.memory!.total).toBe(kB('MemTotal'));
     // other processes allocate between the two reads: within 256 MiB
     expect(Math.abs(watch.memory!.available - kB('MemAvailable'))).toBeLessThan(256 * 2 ** 20);
-    expect(await ctx.metrics.registry.metrics()).toContain(`nodescope_host_memory_total_bytes{source="btc"} ${kB('MemTotal')}`);
+    expect(await ctx.metrics.registry.metrics()).toContain(
+      `nodescope_host_memory_total_bytes{source="btc"} ${kB('MemTotal')}`
+    );
   });
 
   it('a missing datadir is a degraded component with the errno, never a crash', async () => {
     const ctx = createTestContext();
-    const watch = new DatadirWatch('btc', { ...CONFIG, datadir: join(dir, 'absent') }, new HistoryRing(10), ctx.metrics, ctx.logger, Date.now);
+    const watch = new DatadirWatch(
+      'btc',
+      { ...CONFIG, datadir: join(dir, 'absent') },
+      new HistoryRing(10),
+      ctx.metrics,
+      ctx.logger,
+      Date.now
+    );
     await watch.sample();
     expect(watch.health()).toEqual({ status: 'degraded', message: 'datadir not readable: ENOENT', lastSuccess: null });
   });
@@ -72,7 +104,11 @@ describe('DatadirWatch reads the filesystem as df does', () => {
     now += 60_000;
     await watch.sample();
     expect(calls).toBe(1);
-    expect(watch.health()).toEqual({ status: 'degraded', message: 'datadir statfs not answering for 120 s (a hung network mount?)', lastSuccess: null });
+    expect(watch.health()).toEqual({
+      status: 'degraded',
+      message: 'datadir statfs not answering for 120 s (a hung network mount?)',
+      lastSuccess: null,
+    });
   });
 
   it('samples over hours give growth and days until full on /metrics (statfs answers stated by the test)', async () => {
@@ -81,7 +117,7 @@ describe('DatadirWatch reads the filesystem as df does', () => {
     // 4 KiB blocks; 1 TB filesystem; used grows 1.4 GB per hour, as in diskTrend.test.ts;
     // f_bfree − f_bavail = 5 GB reserved for root
     const bsize = 4096;
-    const blocks = Math.round(1_000 * GB / bsize);
+    const blocks = Math.round((1_000 * GB) / bsize);
     let usedGB = 600;
     const read = async () => {
       const bfree = blocks - Math.round((usedGB * GB) / bsize);
@@ -96,7 +132,7 @@ describe('DatadirWatch reads the filesystem as df does', () => {
     const snap = watch.snapshot();
     // last sample: used 604.2 GB, avail 1000 − 604.2 − 5 = 390.8 GB; 390.8 / 33.6 GB/day = 11.63 days
     expect(snap.latest!.avail / GB).toBeCloseTo(390.8, 2);
-    expect(snap.trend!.bytesPerSecond * 3_600 / GB).toBeCloseTo(1.4, 4);
+    expect((snap.trend!.bytesPerSecond * 3_600) / GB).toBeCloseTo(1.4, 4);
     expect(snap.daysUntilFull!).toBeCloseTo(390.8 / 33.6, 3);
     expect(snap.status).toBe('ok');
     const text = await ctx.metrics.registry.metrics();
@@ -107,7 +143,12 @@ describe('DatadirWatch reads the filesystem as df does', () => {
 });
 
 describe('judgeDisk', () => {
-  const sample = (availGB: number, sizeGB = 1_000) => ({ t: 0, size: sizeGB * GB, avail: availGB * GB, used: (sizeGB - availGB) * GB });
+  const sample = (availGB: number, sizeGB = 1_000) => ({
+    t: 0,
+    size: sizeGB * GB,
+    avail: availGB * GB,
+    used: (sizeGB - availGB) * GB,
+  });
   const trend = (gbPerDay: number) => ({ bytesPerSecond: (gbPerDay * GB) / 86_400, samples: 10, spanSeconds: 86_400 });
 
   it('degrades below the free share: 80 GB of 1 TB is 8 % < 10 %', () => {
@@ -120,7 +161,9 @@ describe('judgeDisk', () => {
     const j = judgeDisk(CONFIG, sample(200), trend(40), null);
     expect(j.daysUntilFull).toBeCloseTo(5, 9);
     expect(j.status).toBe('degraded');
-    expect(j.message).toBe('disk full within 7 days: 200.0 GB free (20.0 %) of 1000.0 GB; growing 40.0 GB/day, full in 5.0 days');
+    expect(j.message).toBe(
+      'disk full within 7 days: 200.0 GB free (20.0 %) of 1000.0 GB; growing 40.0 GB/day, full in 5.0 days'
+    );
   });
 
   it('ok with room and time: 400 GB at 20 GB/day is 20 days', () => {

@@ -52,7 +52,10 @@ export function diskRingSize(config: HostWatchConfig): number {
   return Math.min(20_000, Math.max(10, Math.ceil((config.trendHours * 3_600) / config.sampleSeconds) + 1));
 }
 
-export function toDiskSample(t: number, s: { bsize: number; blocks: number; bfree: number; bavail: number }): DiskSample {
+export function toDiskSample(
+  t: number,
+  s: { bsize: number; blocks: number; bfree: number; bavail: number }
+): DiskSample {
   return { t, size: s.blocks * s.bsize, avail: s.bavail * s.bsize, used: (s.blocks - s.bfree) * s.bsize };
 }
 
@@ -60,9 +63,20 @@ const GB = 1e9;
 const fmtGB = (bytes: number) => `${(bytes / GB).toFixed(1)} GB`;
 
 /** Health of a disk from its latest sample and trend, against the configured limits. */
-export function judgeDisk(config: HostWatchConfig, latest: DiskSample | null, trend: Trend | null, error: string | null): Omit<DiskSnapshot, 'lastSuccess'> {
+export function judgeDisk(
+  config: HostWatchConfig,
+  latest: DiskSample | null,
+  trend: Trend | null,
+  error: string | null
+): Omit<DiskSnapshot, 'lastSuccess'> {
   if (!latest) {
-    return { latest, trend, daysUntilFull: null, status: error ? 'degraded' : 'starting', message: error ?? 'datadir not read yet' };
+    return {
+      latest,
+      trend,
+      daysUntilFull: null,
+      status: error ? 'degraded' : 'starting',
+      message: error ?? 'datadir not read yet',
+    };
   }
   const days = daysUntilFull(latest.avail, trend);
   const share = latest.size > 0 ? latest.avail / latest.size : 0;
@@ -70,12 +84,25 @@ export function judgeDisk(config: HostWatchConfig, latest: DiskSample | null, tr
   const growth = trend ? `; growing ${fmtGB(trend.bytesPerSecond * 86_400)}/day` : '; growth not known yet';
   const full = days === null ? '' : `, full in ${days.toFixed(1)} days`;
   const text = free + growth + full;
-  if (error) return { latest, trend, daysUntilFull: days, status: 'degraded', message: `${error} (last read: ${text})` };
+  if (error)
+    return { latest, trend, daysUntilFull: days, status: 'degraded', message: `${error} (last read: ${text})` };
   if (share < config.minFreeShare) {
-    return { latest, trend, daysUntilFull: days, status: 'degraded', message: `low disk space: ${text} (limit ${(config.minFreeShare * 100).toFixed(0)} %)` };
+    return {
+      latest,
+      trend,
+      daysUntilFull: days,
+      status: 'degraded',
+      message: `low disk space: ${text} (limit ${(config.minFreeShare * 100).toFixed(0)} %)`,
+    };
   }
   if (days !== null && days < config.fullWithinDays) {
-    return { latest, trend, daysUntilFull: days, status: 'degraded', message: `disk full within ${config.fullWithinDays} days: ${text}` };
+    return {
+      latest,
+      trend,
+      daysUntilFull: days,
+      status: 'degraded',
+      message: `disk full within ${config.fullWithinDays} days: ${text}`,
+    };
   }
   return { latest, trend, daysUntilFull: days, status: 'ok', message: text };
 }
@@ -104,11 +131,23 @@ export class DatadirWatch {
     this.labels = { source: sourceId };
     this.g = {
       size: factory.gauge('nodescope_datadir_size_bytes', "Size of the filesystem holding the node's data directory"),
-      avail: factory.gauge('nodescope_datadir_avail_bytes', "Space available to the node on its data directory's filesystem"),
-      growth: factory.gauge('nodescope_datadir_growth_bytes_per_second', 'Growth of used space, least squares over trendHours'),
-      days: factory.gauge('nodescope_datadir_days_until_full', 'Days until the filesystem is full at the fitted growth (absent when not filling)'),
+      avail: factory.gauge(
+        'nodescope_datadir_avail_bytes',
+        "Space available to the node on its data directory's filesystem"
+      ),
+      growth: factory.gauge(
+        'nodescope_datadir_growth_bytes_per_second',
+        'Growth of used space, least squares over trendHours'
+      ),
+      days: factory.gauge(
+        'nodescope_datadir_days_until_full',
+        'Days until the filesystem is full at the fitted growth (absent when not filling)'
+      ),
       memTotal: factory.gauge('nodescope_host_memory_total_bytes', 'Memory of the host the proxy shares with the node'),
-      memAvailable: factory.gauge('nodescope_host_memory_available_bytes', "Memory available on that host without swapping (the kernel's MemAvailable)"),
+      memAvailable: factory.gauge(
+        'nodescope_host_memory_available_bytes',
+        "Memory available on that host without swapping (the kernel's MemAvailable)"
+      ),
     };
   }
 
@@ -121,7 +160,8 @@ export class DatadirWatch {
     // call at a time, so a dead mount holds one thread, not one per sample, and says so
     if (this.pendingSince !== null) {
       const seconds = Math.round((this.now() - this.pendingSince) / 1_000);
-      if (!this.error?.startsWith('datadir statfs')) this.logger.warn({ datadir: this.config.datadir, seconds }, 'datadir statfs not answering');
+      if (!this.error?.startsWith('datadir statfs'))
+        this.logger.warn({ datadir: this.config.datadir, seconds }, 'datadir statfs not answering');
       this.error = `datadir statfs not answering for ${seconds} s (a hung network mount?)`;
       this.publish();
       return;
@@ -146,7 +186,10 @@ export class DatadirWatch {
   snapshot(): DiskSnapshot {
     const samples = this.ring.toArray();
     const latest = samples.at(-1) ?? null;
-    const trend = linearTrend(samples.map((s): SizeSample => ({ t: s.t, bytes: s.used })), this.config.trendHours * 3_600_000);
+    const trend = linearTrend(
+      samples.map((s): SizeSample => ({ t: s.t, bytes: s.used })),
+      this.config.trendHours * 3_600_000
+    );
     return { ...judgeDisk(this.config, latest, trend, this.error), lastSuccess: this.lastSuccess };
   }
 
