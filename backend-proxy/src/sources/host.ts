@@ -1,9 +1,9 @@
 // Host health of a node's machine. A source whose config has a `host` block (bitcoin, stacks,
 // geth) also watches its datadir (and the memory of the host it shares with the proxy): the watch
-// runs beside the source and adds a `disk` component to its health. Those kinds serve `host.health`, one row: what the source itself knows of its host
-// (bitcoind: clock offset, size_on_disk growth) with the datadir's free space and days until full
-// put in here. Applied in place (registry.ts), so what a source keeps about itself (WeakMaps
-// keyed by it) still finds it.
+// runs beside the source and adds a `disk` component to its health. Those kinds serve
+// `host.health`, one row: what the source itself knows of its host (bitcoind: clock offset,
+// size_on_disk growth), with the datadir's free space and days until full put in here. Applied in
+// place (registry.ts), so what a source keeps about itself (WeakMaps keyed by it) still finds it.
 import { toFrame, UNITS, type DataFrameJSON, type FieldInput } from '@nodescope/shared';
 import type { HostWatchConfig } from '../config/common.js';
 import { combineHealth } from '../core/circuit.js';
