@@ -1,0 +1,102 @@
+// Mempool answers: entries, getmempoolinfo, fee estimates.
+import { RPC, RpcError } from '../errors.js';
+import type { MempoolTx } from '../mempool.js';
+import { btc, btcPerKvB } from '../univalue.js';
+import type { RpcContext } from './common.js';
+
+export const MIN_RELAY_SAT_VB = 1;
+export const MAX_MEMPOOL_BYTES = 300_000_000;
+
+/** entryToJSON, bitcoin/bitcoin@a05987d:src/rpc/mempool.cpp:282 */
+export function entryJson(tx: MempoolTx, ctx: RpcContext): Record<string, unknown> {
+  const pool = ctx.node.mempool;
+  const base = btc(tx.fee);
+  // most transactions have no relatives: their packages are themselves (no graph walk)
+  const alone = { count: 1, vsize: tx.vsize, fees: tx.fee };
+  const anc = tx.parents.length === 0 ? alone : pool.ancestorStats(tx.txid);
+  const desc = tx.children.length === 0 ? alone : pool.descendantStats(tx.txid);
+  return {
+    vsize: tx.vsize,
+    weight: tx.weight,
+    time: tx.time,
+    height: tx.height,
+    descendantcount: desc.count,
+    descendantsize: desc.vsize,
+    ancestorcount: anc.count,
+    ancestorsize: anc.vsize,
+    wtxid: tx.wtxid,
+    fees: {
+      base,
+      modified: base,
+      ancestor: anc === alone ? base : btc(anc.fees),
+      descendant: desc === alone ? base : btc(desc.fees),
+    },
+    // the mempool replaces these lists rather than mutating them, so they are safe to hand out
+    depends: tx.parents,
+    spentby: tx.children,
+    'bip125-replaceable': false,
+    unbroadcast: false,
+  };
+}
+
+export function relatives(ctx: RpcContext, txs: MempoolTx[], verbose: boolean): unknown {
+  if (!verbose) return txs.map((t) => t.txid);
+  const out: Record<string, unknown> = {};
+  for (const tx of txs) out[tx.txid] = entryJson(tx, ctx);
+  return out;
+}
+
+/** MempoolInfoToJSON, bitcoin/bitcoin@a05987d:src/rpc/mempool.cpp:667 */
+export function mempoolInfo(ctx: RpcContext): Record<string, unknown> {
+  const pool = ctx.node.mempool;
+  return {
+    loaded: true,
+    size: pool.size,
+    bytes: pool.totalVsize,
+    usage: pool.usage(),
+    total_fee: btc(pool.totalFee),
+    maxmempool: MAX_MEMPOOL_BYTES,
+    mempoolminfee: btcPerKvB(MIN_RELAY_SAT_VB),
+    minrelaytxfee: btcPerKvB(MIN_RELAY_SAT_VB),
+    incrementalrelayfee: btcPerKvB(MIN_RELAY_SAT_VB),
+    unbroadcastcount: 0,
+    fullrbf: true,
+  };
+}
+
+// ---- fees ---------------------------------------------------------------------------------------
+
+export function estimateSmartFee(ctx: RpcContext, target: number, mode: string): Record<string, unknown> {
+  const normalized = mode.toLowerCase();
+  if (!['unset', 'economical', 'conservative'].includes(normalized)) {
+    throw new RpcError(
+      RPC.INVALID_PARAMETER,
+      'Invalid estimate_mode parameter, must be one of: "unset", "economical", "conservative"'
+    );
+  }
+  if (!Number.isInteger(target) || target < 1 || target > 1008)
+    throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid conf_target, must be between 1 and 1008');
+  // CBlockPolicyEstimator::estimateSmartFee (bitcoin/bitcoin@a05987d:src/policy/fees.cpp:867-893): a target
+  // of 1 is treated as 2, then capped at MaxUsableEstimate(); `blocks` reports the capped target even
+  // when there is no estimate (a fresh node answers blocks 0), and 1 or less means no estimate
+  const blocks = Math.min(Math.max(2, target), ctx.feeMaxTarget());
+  if (blocks <= 1) return { errors: ['Insufficient data or no feerate found'], blocks };
+  // Core 28 made economical the default: "unset" means economical
+  const conservative = normalized === 'conservative';
+  const rate = Math.max(MIN_RELAY_SAT_VB, mempoolRateAt(ctx, blocks) * (conservative ? 1.08 : 1));
+  return { feerate: btcPerKvB(Math.round(rate * 1000) / 1000), blocks };
+}
+
+/** fee rate of the transaction sitting at the end of the next `blocks` blocks (by vsize) */
+export function mempoolRateAt(ctx: RpcContext, blocks: number): number {
+  const rates: Array<{ rate: number; vsize: number }> = [];
+  for (const tx of ctx.node.mempool.entries.values()) rates.push({ rate: tx.fee / tx.vsize, vsize: tx.vsize });
+  rates.sort((a, b) => b.rate - a.rate);
+  const budget = blocks * 950_000;
+  let used = 0;
+  for (const r of rates) {
+    used += r.vsize;
+    if (used >= budget) return r.rate;
+  }
+  return MIN_RELAY_SAT_VB;
+}
