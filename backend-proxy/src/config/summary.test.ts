@@ -34,4 +34,15 @@ sources:
     ]);
     expect(describeConfig(config)).toContain('\nnotes:\n  server: historyFile folder');
   });
+
+  it('notes a host.datadir that cannot be reached, and none for one that can', () => {
+    const config = parseConfig(
+      `sources:
+  - { id: g, kind: geth, host: { datadir: ${join(dir, 'no-geth-data')} } }
+  - { id: t, kind: stacks, host: { datadir: ${dir} } }`,
+      'p.yaml',
+      {}
+    );
+    expect(fileNotes(config)).toEqual([`g: host.datadir ${join(dir, 'no-geth-data')} cannot be reached (ENOENT); free space and days until full stay unknown until it can`]);
+  });
 });

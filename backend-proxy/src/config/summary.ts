@@ -43,6 +43,11 @@ export function fileNotes(config: ProxyConfig): string[] {
     if (code) notes.push(`server: historyFile folder ${dir} is not writable (${code}); history will not survive a restart`);
   }
   for (const source of config.sources) {
+    if ('host' in source && source.host) {
+      // statfs needs the path to exist (and the folders above it searchable), not read access
+      const code = problem(source.host.datadir, constants.F_OK);
+      if (code) notes.push(`${source.id}: host.datadir ${source.host.datadir} cannot be reached (${code}); free space and days until full stay unknown until it can`);
+    }
     if (source.kind === 'bitcoin') {
       const { auth } = resolveRpcTarget(source.network, source.rpc);
       if (auth.kind === 'cookie')
