@@ -4,6 +4,7 @@ import { runBackendBench } from './backend.js';
 import { formatResult, machine, saveResult, type BenchResult } from './lib.js';
 import { runFleetBench } from './fleet.js';
 import { runLiveBench } from './live.js';
+import { runLiveSseBench } from './liveSse.js';
 import { runMempoolBench } from './mempool.js';
 import { runQueryBench } from './query.js';
 import { runStreamsBench } from './streams.js';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   streams: runStreamsBench,
   backend: runBackendBench,
   live: runLiveBench,
+  livesse: runLiveSseBench,
 };
 
 const selected = process.env.BENCH ? process.env.BENCH.split(',') : Object.keys(BENCHES);

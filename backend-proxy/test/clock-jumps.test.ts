@@ -12,9 +12,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
 import { buildApp } from '../src/http/app.js';
 import { startFreqtradeSimulator, type FreqtradeSimulator } from '../src/simulators/freqtrade/index.js';
+import type { BitcoinRpc } from '../src/sources/bitcoin/client.js';
+import { MempoolSync } from '../src/sources/bitcoin/mempoolSync.js';
 import { FreqtradeClient } from '../src/sources/freqtrade/client.js';
 import { simulatorRpc, startRegtestSimulator } from './bitcoinHarness.js';
-import { cleanupAfterEach, HOUR_MS, LogCapture, waitFor } from './helpers.js';
+import { cleanupAfterEach, createTestContext, HOUR_MS, LogCapture, waitFor } from './helpers.js';
 
 const cleanups = cleanupAfterEach();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,6 +80,34 @@ describe('wall-clock jumps: polling, history, cached results', () => {
     sim.mineBlock();
     expect(await height()).toBe(heightBefore + 1);
   }, 20_000);
+});
+
+describe('wall-clock jumps: the live mempool analysis', () => {
+  it('recomputes after a step back instead of serving its 200 ms cache for the length of the step', () => {
+    let now = 10_000_000;
+    const sync = new MempoolSync({
+      endpoint: null,
+      cap: 1_000,
+      pollMs: 60_000,
+      maxBatch: 10,
+      rpc: {} as BitcoinRpc, // never started: the store is filled by hand below
+      logger: createTestContext().logger,
+      now: () => now,
+    });
+    const add = (digit: string) => {
+      sync.store.addEntries([{ txid: digit.repeat(64), vsize: 100, fee: 1_000, time: 1 }]);
+      sync.version++; // what the sync does after each change
+    };
+    const txs = (current = false) => sync.analysis(current).histogram.count.reduce((a, b) => a + b, 0);
+    add('a');
+    expect(txs()).toBe(1);
+    add('b');
+    expect(txs()).toBe(1); // within 200 ms: the cached analysis, by design
+    expect(txs(true)).toBe(2); // what a live frame asks for: the current one
+    add('c');
+    now -= HOUR_MS;
+    expect(txs()).toBe(3);
+  });
 });
 
 describe("wall-clock jumps: freqtrade's JWT", () => {

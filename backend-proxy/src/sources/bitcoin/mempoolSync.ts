@@ -181,11 +181,16 @@ export class MempoolSync {
     };
   }
 
-  /** Histogram and projected blocks, recomputed at most every 200 ms when the store changed. */
-  analysis(): MempoolAnalysis {
+  /**
+   * Histogram and projected blocks, recomputed at most every 200 ms when the store changed
+   * (`current`: recomputed whenever it changed, for a live frame that must show the change).
+   */
+  analysis(current = false): MempoolAnalysis {
     const now = this.options.now();
     const cached = this.cachedAnalysis;
-    if (cached && (cached.version === this.version || now - cached.at < 200)) return cached;
+    // an age below 0 is a clock that stepped back: recompute rather than serve it for the step
+    const age = cached ? now - cached.at : 0;
+    if (cached && (cached.version === this.version || (!current && age >= 0 && age < 200))) return cached;
     const view = this.store.view();
     const rates = effectiveFeeRates(view);
     this.cachedAnalysis = {

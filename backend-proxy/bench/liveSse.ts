@@ -1,0 +1,206 @@
+// BENCH=livesse, live.zmq_to_sse_p99_ms (the proxy alone; BENCH=live adds the Go backend): from a ZMQ `sequence` message reaching the proxy to the first SSE frame
+// that shows it, at 10x mainnet's transaction rate. Mainnet averages ~7 tx/s (~600k a day, see
+// the README), so the simulator publishes 70 tx/s (BENCH_LIVE_RATE); blocks are left out so the
+// mempool only grows and a frame's transaction count says which messages it shows.
+// - the bitcoind simulator runs in its own process and publishes on its ZMQ PUB socket;
+// - the proxy (its own process) subscribes to it and serves the `mempool.histogram` stream;
+// - this process subscribes to the same PUB socket (when a message reaches this SUB, it reaches
+//   the proxy's SUB on the same host) and reads the stream over a raw SSE socket.
+// A message that takes the mempool to N transactions is shown by the first frame whose count
+// frame sums to >= N. Baseline, same run: the same proxy without ZMQ, polling every second.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Subscriber } from 'zeromq';
+import { decodeSequenceMessage } from '../src/sources/bitcoin/zmq.js';
+import { percentile, ratio, type BenchResult } from './lib.js';
+import { startProxyProcess } from './proxyProcess.js';
+
+const API_KEY = 'bench-api-key-0123456789';
+const RATE = Number(process.env.BENCH_LIVE_RATE ?? 70);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const INITIAL_MEMPOOL = Number(process.env.BENCH_LIVE_MEMPOOL ?? 20_000);
+const COUNT_FRAME = 'mempool.histogram.count';
+const SIM_CLI = fileURLToPath(new URL('../src/simulators/bitcoin/cli.js', import.meta.url));
+
+interface Sim {
+  rpcUrl: string;
+  zmqSequence: string;
+  cookieFile: string;
+  child: ChildProcess;
+}
+
+async function startSim(): Promise<Sim> {
+  const child = spawn(
+    process.execPath,
+    [SIM_CLI, '--network', 'regtest', '--initial-mempool', String(INITIAL_MEMPOOL), '--tx-per-second', String(RATE), '--zmq-port', '0', '--block-interval-ms', '86400000'],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  );
+  let output = '';
+  const info = await new Promise<Omit<Sim, 'child'>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('bitcoind simulator did not start in 60 s')), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((l) => l.startsWith('{'));
+      if (line && output.includes('\n')) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`bitcoind simulator exited (${code})`)));
+  });
+  child.stdout!.resume();
+  return { ...info, child };
+}
+
+interface Run {
+  latencies: number[];
+  messages: number;
+  removals: number;
+  frames: number;
+  unshown: number;
+}
+
+/** Messages and frames for SECONDS against one proxy; latencies of the messages a frame showed. */
+async function measure(proxyUrl: string, zmqSequence: string): Promise<Run> {
+  // this side's view of the ZMQ stream: the arrival time of each message and the mempool size it implies
+  const subscriber = new Subscriber({ linger: 0 });
+  subscriber.connect(zmqSequence);
+  subscriber.subscribe('sequence');
+  const arrivals: Array<{ at: number; size: number }> = [];
+  let removals = 0;
+  let base: number | null = null; // the proxy's count when measuring starts
+  let net = 0;
+  let measuring = false;
+  const reading = (async () => {
+    for await (const frames of subscriber) {
+      const at = performance.now();
+      const message = decodeSequenceMessage(frames);
+      if (!message || !measuring || base === null) continue;
+      if (message.label === 'A') arrivals.push({ at, size: base + ++net });
+      else if (message.label === 'R') {
+        net--;
+        removals++;
+      }
+    }
+  })().catch(() => undefined);
+
+  // the live stream, read raw: each frame's receipt time and its transaction count
+  const url = new URL(proxyUrl);
+  const counts: Array<{ at: number; count: number }> = [];
+  const socket = connect(Number(url.port), url.hostname);
+  socket.setEncoding('utf8');
+  let buffer = '';
+  socket.on('data', (chunk: string) => {
+    const at = performance.now();
+    buffer += chunk;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const event = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = /^data: (.*)$/m.exec(event)?.[1];
+      if (!data || !event.includes('event: frame')) continue;
+      const frame = JSON.parse(data) as { schema: { name?: string }; data: { values: number[][] } };
+      if (frame.schema.name !== COUNT_FRAME) continue;
+      const count = frame.data.values.slice(1).reduce((sum, column) => sum + (column[column.length - 1] ?? 0), 0);
+      counts.push({ at, count });
+    }
+  });
+  socket.write(`GET /api/stream?sourceId=btc&query=mempool.histogram HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer ${API_KEY}\r\n\r\n`);
+
+  // wait for a first frame, then count from there
+  const deadline = Date.now() + 60_000;
+  while (counts.length === 0) {
+    if (Date.now() > deadline) throw new Error('no live frame within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  base = counts[counts.length - 1]!.count;
+  const firstFrame = counts.length;
+  measuring = true;
+  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1_000));
+  measuring = false;
+  await new Promise((resolve) => setTimeout(resolve, 3_000)); // frames that show the last messages
+  socket.destroy();
+  subscriber.close();
+  await reading;
+
+  const frames = counts.slice(firstFrame);
+  const latencies: number[] = [];
+  let unshown = 0;
+  let f = 0;
+  for (const { at, size } of arrivals) {
+    while (f < frames.length && (frames[f]!.at < at || frames[f]!.count < size)) f++;
+    if (f >= frames.length) unshown++;
+    else latencies.push(frames[f]!.at - at);
+  }
+  return { latencies: latencies.sort((a, b) => a - b), messages: arrivals.length, removals, frames: frames.length, unshown };
+}
+
+export async function runLiveSseBench(): Promise<BenchResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'nodescope-live-'));
+  const sim = await startSim();
+  const proxyConfig = (zmq: boolean) => ({
+    server: { host: '127.0.0.1', port: 0, apiKey: API_KEY, logLevel: 'warn' },
+    sources: [
+      {
+        id: 'btc',
+        kind: 'bitcoin',
+        network: 'regtest',
+        rpc: { url: sim.rpcUrl, cookieFile: sim.cookieFile },
+        geoip: false,
+        pollSeconds: 1,
+        ...(zmq ? { zmq: { sequence: sim.zmqSequence } } : {}),
+      },
+    ],
+  });
+  const runs: Partial<Record<'zmq' | 'poll', Run>> = {};
+  try {
+    for (const mode of ['zmq', 'poll'] as const) {
+      const proxy = await startProxyProcess(proxyConfig(mode === 'zmq'), dir, `proxy-live-${mode}`);
+      try {
+        runs[mode] = await measure(proxy.url, sim.zmqSequence);
+      } finally {
+        await proxy.stop();
+      }
+    }
+  } finally {
+    const exited = new Promise((resolve) => sim.child.once('exit', resolve));
+    sim.child.kill('SIGTERM');
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+  }
+  const zmq = runs.zmq!;
+  const poll = runs.poll!;
+  const figures = (run: Run) => ({
+    p50: Number(percentile(run.latencies, 50).toFixed(1)),
+    p99: Number(percentile(run.latencies, 99).toFixed(1)),
+    max: Number((run.latencies[run.latencies.length - 1] ?? NaN).toFixed(1)),
+    messages: run.messages,
+    shown: run.latencies.length,
+    unshown: run.unshown,
+    removals: run.removals,
+    frames: run.frames,
+  });
+  return [
+    {
+      name: 'live.zmq_to_sse_p99_ms',
+      value: figures(zmq).p99,
+      unit: 'ms',
+      goal: `<= 50 ms at ${RATE} tx/s (10x mainnet's ~7 tx/s)`,
+      baseline: { what: 'same proxy without ZMQ, polling every 1 s', value: figures(poll).p99 },
+      ratio: ratio(figures(zmq).p99, figures(poll).p99, true),
+      details: {
+        txPerSecond: RATE,
+        seconds: SECONDS,
+        initialMempool: INITIAL_MEMPOOL,
+        stream: 'mempool.histogram (count frame)',
+        zmq: figures(zmq),
+        poll: figures(poll),
+        loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+      },
+    },
+  ];
+}
