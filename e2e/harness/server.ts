@@ -5,7 +5,8 @@
 // the server side, so the API key stays out of the browser here too.
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildHost, HOST_BUNDLE } from './build-host.ts';
@@ -54,6 +55,8 @@ export interface HarnessServerOptions {
    * …/resources/* go there, and a save hands it the new settings, as Grafana does
    */
   backend?: BackendBridge;
+  /** Grafana Live (the bridge's /api/live/ws); default on with a backend, off shows the datasource's SSE fallback */
+  live?: boolean;
 }
 
 export interface HarnessServer {
@@ -108,11 +111,13 @@ export function discoverPlugins(root = path.join(REPO, 'plugins')): Map<string, 
   return found;
 }
 
-function bootData(theme: 'dark' | 'light', appUrl: string, appSubUrl: string) {
+function bootData(theme: 'dark' | 'light', appUrl: string, appSubUrl: string, liveEnabled: boolean) {
   return {
     settings: {
       appUrl,
       appSubUrl,
+      // Grafana Live (the bridge's centrifuge server) exists only with the datasource backend
+      liveEnabled,
       buildInfo: { version: GRAFANA_VERSION, commit: 'harness', env: 'production', edition: 'Open Source', latestVersion: '', hasUpdate: false, hideVersion: false },
       featureToggles: {},
       datasources: {},
@@ -144,13 +149,13 @@ function bootData(theme: 'dark' | 'light', appUrl: string, appSubUrl: string) {
   };
 }
 
-function indexHtml(theme: 'dark' | 'light', appUrl: string, appSubUrl: string): string {
+function indexHtml(theme: 'dark' | 'light', appUrl: string, appSubUrl: string, liveEnabled: boolean): string {
   // @grafana/runtime reads window.grafanaBootData when it is first imported; the base href is
   // Grafana's (public/views/index.html: <base href="[[.AppSubUrl]]/" />)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>nodescope plugin harness</title>
 <base href="${appSubUrl}/">
-<script>window.grafanaBootData = ${JSON.stringify(bootData(theme, appUrl, appSubUrl))}; window.public_cdn_path = '/public/';</script>
+<script>window.grafanaBootData = ${JSON.stringify(bootData(theme, appUrl, appSubUrl, liveEnabled))}; window.public_cdn_path = '/public/';</script>
 </head><body class="theme-${theme}"><div id="root"></div><script src="/host.js"></script></body></html>`;
 }
 
@@ -234,6 +239,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   };
 
   const subPath = (options.subPath ?? '').replace(/\/+$/, '');
+  const liveEnabled = Boolean(options.backend) && options.live !== false;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://harness');
     if (subPath && (url.pathname === subPath || url.pathname.startsWith(`${subPath}/`))) {
@@ -266,7 +272,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       if (p === '/' || p === '/index.html') {
         const theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
         res.writeHead(200, { 'content-type': TYPES['.html']! });
-        return res.end(indexHtml(theme, `http://${req.headers.host ?? 'localhost'}${subPath}/`, subPath));
+        return res.end(indexHtml(theme, `http://${req.headers.host ?? 'localhost'}${subPath}/`, subPath, liveEnabled));
       }
       if (p === '/host.js' || p === '/host.js.map') return sendFile(res, p.endsWith('.map') ? `${HOST_BUNDLE}.map` : HOST_BUNDLE);
       if (p === '/scenarios/' || p === '/scenarios') {
@@ -304,6 +310,36 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     });
   });
 
+  // Grafana Live: the websocket upgrade of <subPath>/api/live/ws goes to the bridge's centrifuge
+  // server as it came (Grafana serves it itself: pkg/services/live/live.go routes GET /api/live/ws)
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://harness');
+    const pathname = subPath && url.pathname.startsWith(`${subPath}/`) ? url.pathname.slice(subPath.length) : url.pathname;
+    if (!options.backend || !liveEnabled || pathname !== '/api/live/ws' || (subPath && pathname === url.pathname)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    const target = new URL(options.backend.url);
+    const upstream: Socket = connect(Number(target.port), target.hostname, () => {
+      const lines = [`GET /api/live/ws${url.search} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    upgraded.add(socket);
+    upgraded.add(upstream);
+    const drop = () => {
+      socket.destroy();
+      upstream.destroy();
+      upgraded.delete(socket);
+      upgraded.delete(upstream);
+    };
+    socket.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -314,6 +350,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     forwarded,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const socket of upgraded) socket.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

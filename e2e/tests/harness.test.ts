@@ -114,8 +114,20 @@ describe.each(THEMES)('harness (%s theme)', (theme) => {
 });
 
 describe('harness: live and logs', () => {
-  it('Live: a streamable query switches to Grafana streaming frames and keeps growing over SSE', async () => {
+  // Grafana Live: the backend's QueryData hands a channel, DataSourceWithBackend subscribes to it
+  // over the centrifuge websocket (/api/live/ws → grafana-bridge), and the real gpx_nodescope's
+  // RunStream feeds it from the proxy's SSE over the simulators; the browser opens no SSE
+  it('Live: a streamable query switches to Grafana streaming frames and keeps growing over Grafana Live', async () => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'query-editor', 'dark');
+    const sockets: string[] = [];
+    const sse: string[] = [];
+    page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
+    page.on('request', (request) => {
+      if (request.url().includes('/api/stream')) sse.push(request.url());
+    });
+    // the live service connects when the page loads: load it again with the listeners on
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.status === 'rendered');
     await pickOption(page, 'nodescope-source', 'btc-main');
     await pickOption(page, 'nodescope-query', 'mempool.summary');
     await page.waitForFunction(() => document.body.dataset.results === 'done');
@@ -125,21 +137,23 @@ describe('harness: live and logs', () => {
     const first = await rows();
     // the simulator adds transactions every second; the proxy streams each mempool tick
     await expect.poll(rows, { timeout: 20_000 }).toBeGreaterThan(first);
-    expect(stack.harness.forwarded.some((f) => f.url.startsWith('/api/stream?sourceId=btc-main&query=mempool.summary'))).toBe(true);
+    expect(sockets).toEqual(['/api/live/ws']);
+    expect(sse).toEqual([]);
+    expect(stack.harness.forwarded.filter((f) => f.url.startsWith('/api/stream'))).toEqual([]);
     await screenshot(page, 'live-dark');
     expect(problems).toEqual([]);
     await page.close();
   });
 
-  it('Live under a sub-path (root_url …/grafana/): the stream URL carries config.appSubUrl', async () => {
+  it('Live under a sub-path (root_url …/grafana/): the Live websocket is under it', async () => {
     // a second Grafana in front of the same proxy, whose API answers only under /grafana/
     const grafana = await startHarnessServer({ proxyUrl: stack.proxyUrl, apiKey: TEST_API_KEY, subPath: '/grafana', buildHost: false, backend: stack.backend });
     try {
       const { page, problems } = await openScenario(browser, `${grafana.url}/grafana`, 'query-editor', 'dark');
-      const streams: string[] = [];
-      page.on('request', (request) => {
-        if (request.url().includes('/api/stream')) streams.push(new URL(request.url()).pathname);
-      });
+      const sockets: string[] = [];
+      page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
+      await page.reload();
+      await page.waitForFunction(() => document.body.dataset.status === 'rendered');
       await pickOption(page, 'nodescope-source', 'btc-main');
       await pickOption(page, 'nodescope-query', 'mempool.summary');
       await page.waitForFunction(() => document.body.dataset.results === 'done');
@@ -148,8 +162,34 @@ describe('harness: live and logs', () => {
       const rows = () => page.getByTestId('result-frame').first().getAttribute('data-rows').then(Number);
       const first = await rows();
       await expect.poll(rows, { timeout: 20_000 }).toBeGreaterThan(first);
+      expect(sockets).toEqual(['/grafana/api/live/ws']);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await grafana.close();
+    }
+  });
+
+  // Where Grafana Live is absent (no live service), live queries fall back to the proxy's SSE
+  // through the data source proxy, under the sub-path too
+  it('without Grafana Live: the SSE fallback through the data source proxy, its URL under config.appSubUrl', async () => {
+    const grafana = await startHarnessServer({ proxyUrl: stack.proxyUrl, apiKey: TEST_API_KEY, subPath: '/grafana', buildHost: false, backend: stack.backend, live: false });
+    try {
+      const { page, problems } = await openScenario(browser, `${grafana.url}/grafana`, 'live-panel', 'dark');
+      const streams: string[] = [];
+      const sockets: string[] = [];
+      page.on('websocket', (ws) => sockets.push(ws.url()));
+      page.on('request', (request) => {
+        if (request.url().includes('/api/stream')) streams.push(new URL(request.url()).pathname);
+      });
+      await page.reload();
+      await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 30_000 });
+      const total = () => page.getByTestId('result-frame').evaluateAll((frames) => frames.reduce((sum, f) => sum + Number(f.getAttribute('data-rows')), 0));
+      const before = await total();
+      await expect.poll(total, { timeout: 20_000 }).toBeGreaterThan(before);
       expect(streams[0]).toBe('/grafana/api/datasources/proxy/uid/nodescope/api/stream');
-      expect(grafana.forwarded.some((f) => f.url.startsWith('/api/stream?sourceId=btc-main&query=mempool.summary'))).toBe(true);
+      expect(grafana.forwarded.some((f) => f.url.startsWith('/api/stream?'))).toBe(true);
+      expect(sockets).toEqual([]);
       expect(problems).toEqual([]);
       await page.close();
     } finally {
@@ -167,33 +207,36 @@ describe('harness: live and logs', () => {
     await page.close();
   });
 
-  it('a panel with three live queries holds one connection when the proxy multiplexes, else one per query', async () => {
-    // what this proxy does with several queries on one stream, asked directly with the key
-    const probe = await fetch(`${stack.proxyUrl}/api/stream?streams=${encodeURIComponent(JSON.stringify([{ key: 'A', sourceId: 'btc-main', query: 'chain.info' }]))}`, {
-      headers: { authorization: `Bearer ${TEST_API_KEY}` },
-    });
-    const multiplexes = probe.status === 200 && (probe.headers.get('content-type') ?? '').startsWith('text/event-stream');
-    await probe.body?.cancel();
+  // a browser opens at most six HTTP/1.1 connections per origin: Grafana Live carries every
+  // channel of the page on one websocket, and the bridge runs one RunStream per channel
+  it('a panel with three live queries holds one Live websocket, a channel each', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const streams: Array<{ search: URLSearchParams; status?: number }> = [];
-    page.on('response', (response) => {
-      const url = new URL(response.url());
-      if (url.pathname.endsWith('/api/stream')) streams.push({ search: url.searchParams, status: response.status() });
+    const sockets: string[] = [];
+    const subscribed = new Set<string>();
+    const sse: string[] = [];
+    page.on('websocket', (ws) => {
+      sockets.push(new URL(ws.url()).pathname);
+      // centrifuge's JSON protocol: {"id":…,"subscribe":{"channel":"1/ds/<uid>/<path>"}}, one command per line
+      ws.on('framesent', (frame) => {
+        for (const line of String(frame.payload).split('\n')) {
+          const channel = (JSON.parse(line || '{}') as { subscribe?: { channel?: string } }).subscribe?.channel;
+          if (channel) subscribed.add(channel);
+        }
+      });
+    });
+    page.on('request', (request) => {
+      if (request.url().includes('/api/stream')) sse.push(request.url());
     });
     await page.goto(`${stack.harness.url}/?scenario=live-panel&theme=dark`);
     await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 30_000 });
-    // the three targets' rings, each growing from the one stream
     await expect.poll(() => page.getByTestId('result-frame').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
     const total = () => page.getByTestId('result-frame').evaluateAll((frames) => frames.reduce((sum, f) => sum + Number(f.getAttribute('data-rows')), 0));
     const before = await total();
     await expect.poll(total, { timeout: 20_000 }).toBeGreaterThan(before);
-    if (multiplexes) {
-      expect(streams.map((s) => JSON.parse(s.search.get('streams') ?? '[]').map((spec: { key: string }) => spec.key))).toEqual([['A', 'B', 'C']]);
-    } else {
-      // refused once (Grafana passes the proxy's 400 on), then one connection per distinct query
-      expect(streams[0]).toMatchObject({ status: 400 });
-      expect(streams.slice(1).map((s) => `${s.search.get('sourceId')} ${s.search.get('query')}`).sort()).toEqual(['btc-main chain.info', 'btc-main mempool.summary', 'stx-1 node.info']);
-    }
+    expect(sockets).toEqual(['/api/live/ws']);
+    expect([...subscribed].every((channel) => channel.startsWith('1/ds/nodescope/stream/'))).toBe(true);
+    expect(subscribed.size).toBeGreaterThanOrEqual(3);
+    expect(sse).toEqual([]);
     await page.close();
   });
 

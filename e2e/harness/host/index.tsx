@@ -27,6 +27,8 @@ import { createRoot } from 'react-dom/client';
 import type { Observable } from 'rxjs';
 import { ExploreResults, type ResultsState } from './ExploreResults';
 import { importPluginModule } from './sharedModules';
+import { config } from '@grafana/runtime';
+import { installLiveSrv } from './live';
 import { installBackendSrv, installTemplateSrv } from './services';
 import type { Scenario } from '../scenario';
 // Grafana's app bundles uPlot's stylesheet; without it the graph's canvas is not positioned
@@ -53,10 +55,17 @@ interface Loaded {
   settings: DataSourceSettings;
 }
 
+let liveInstalled = false;
+
 async function load(name: string): Promise<Loaded> {
   const scenario = await getJson<Scenario>(`/scenarios/${encodeURIComponent(name)}.json`);
   installBackendSrv();
   installTemplateSrv(scenario.variables ?? {});
+  // once per page: the live service outlives scenario reloads, as Grafana's does
+  if (config.liveEnabled && !liveInstalled) {
+    installLiveSrv(config.appUrl, config.bootData.user.orgId);
+    liveInstalled = true;
+  }
   const base = `/public/plugins/${scenario.pluginPath ?? scenario.pluginId}`;
   const meta = await getJson<DataSourcePluginMeta>(`${base}/plugin.json`);
   meta.baseUrl = base.slice(1);
