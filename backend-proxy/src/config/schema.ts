@@ -9,11 +9,12 @@ import { lokiPushSchema, stacksConfigSchema } from '../sources/stacks/config.js'
 import { gethConfigSchema } from '../sources/geth/config.js';
 import { lightningConfigSchema } from '../sources/lightning/config.js';
 import { beaconConfigSchema } from '../sources/beacon/config.js';
+import { chainConfigSchema } from '../sources/chain/config.js';
 import { secret } from './common.js';
 import { didYouMean } from './explain.js';
 import { influxOutputSchema } from '../outputs/influxConfig.js';
 
-export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema, gethConfigSchema, lightningConfigSchema, beaconConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('kind', [bitcoinConfigSchema, cgminerConfigSchema, profitabilityConfigSchema, freqtradeConfigSchema, stacksConfigSchema, gethConfigSchema, lightningConfigSchema, beaconConfigSchema, chainConfigSchema]);
 
 export const configSchema = z
   .strictObject({
@@ -146,6 +147,9 @@ function checkCrossReferences(sources: SourceEntry[], ctx: z.RefinementCtx): voi
       check(index, ['bitcoinSource'], source.bitcoinSource, 'bitcoin', 'the bitcoin source');
     } else if (source.kind === 'beacon' && isId(source.executionSource)) {
       check(index, ['executionSource'], source.executionSource, 'geth', 'the execution source');
+    } else if (source.kind === 'chain') {
+      const nodes: unknown[] = Array.isArray(source.sources) ? source.sources : [];
+      nodes.forEach((node, at) => isId(node) && check(index, ['sources', at], node, 'bitcoin', 'the bitcoin source'));
     }
   });
 }

@@ -26,6 +26,8 @@ export interface SimulatedStackOptions {
 
 export interface SimulatedStack {
   bitcoin: BitcoinSimulator;
+  /** a second node of the same chain, following `bitcoin` at every tick (the chain view compares them) */
+  bitcoinBackup: BitcoinSimulator;
   electrs: ElectrsSimulator;
   fleet: CgminerFleet;
   market: MarketSimulator;
@@ -58,7 +60,10 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
   const demo = options.profile === 'demo';
   const closers: Array<() => Promise<unknown>> = [];
   try {
+    // one history for both nodes of the chain view: same seed, same anchor
+    const historyStart = Math.floor(Date.now() / 1000);
     const bitcoin = await startBitcoinSimulator({
+      historyStart,
       network: demo ? 'mainnet' : 'regtest',
       datadir: join(options.dir, 'bitcoind'),
       zmqPort: 0,
@@ -73,6 +78,18 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
       ...(demo ? { controlPort: 0 } : {}),
     });
     closers.push(() => bitcoin.close());
+    const bitcoinBackup = await startBitcoinSimulator({
+      historyStart,
+      network: demo ? 'mainnet' : 'regtest',
+      datadir: join(options.dir, 'bitcoind-backup'),
+      zmqPort: null,
+      seed: 21,
+      minerSalt: 2,
+      initialMempool: 0,
+      peers: 8,
+      auth: { user: 'nodescope', password: STACK_SECRETS.bitcoinRpcPassword },
+    });
+    closers.push(() => bitcoinBackup.close());
     // synthetic city + ASN databases covering the simulator's public peer ranges (our own test
     // data, not a real GeoIP product), so the peer map has places to show
     const geoip = await writeSimulatorGeoDatabases(options.dir);
@@ -134,6 +151,15 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
         geoip,
       },
       {
+        id: 'btc-backup',
+        name: 'Bitcoin Core (second node)',
+        kind: 'bitcoin',
+        network: demo ? 'mainnet' : 'regtest',
+        rpc: { url: bitcoinBackup.rpcUrl, user: 'nodescope', password: '${BITCOIN_RPC_PASSWORD}' },
+      },
+      // one chain, several nodes: the two bitcoin sources compared (tips, lag, forks, reorgs)
+      { id: 'btc-nodes', name: 'Bitcoin nodes', kind: 'chain', sources: ['btc-main', 'btc-backup'], pollSeconds: demo ? 10 : 2 },
+      {
         id: 'stx-1',
         name: 'Stacks node',
         kind: 'stacks',
@@ -179,6 +205,7 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
 
     return {
       bitcoin,
+      bitcoinBackup,
       electrs,
       fleet,
       market,
@@ -199,6 +226,8 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
         stacks.advance({ stacks: 1, burn: Math.random() < 0.2 ? 1 : 0 });
         void stacks.appendLog(3);
         geth.advance(1);
+        // the second node receives what the first mined
+        bitcoinBackup.syncFrom(bitcoin);
         // the lightning nodes follow bitcoind's tip
         for (const ln of [lnd, cln]) ln.advance(Math.max(0, bitcoin.tipHeight() - ln.state.blockHeight));
       },

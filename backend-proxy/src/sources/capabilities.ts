@@ -16,6 +16,42 @@ export interface ChainReader {
    * (everything beyond the projected blocks) left out; throws until the mempool is loaded
    */
   projectedBlockFees(): number[];
+  /** the active tip and the best header, as getblockchaininfo gives them (the chain view compares nodes by these) */
+  best(): Promise<ChainBest>;
+  /** getchaintips as the node answers it */
+  tips(): Promise<ChainTipView[]>;
+  /** the reorgs this source recorded (tip tracking and getchaintips valid-forks) in a time range */
+  reorgs(range: { from: number; to: number }): ChainReorgView[];
+}
+
+export interface ChainBest {
+  /** getblockchaininfo `blocks` */
+  height: number;
+  /** `bestblockhash` */
+  hash: string;
+  /** `headers`: the best header's height, above `height` while blocks are missing */
+  headers: number;
+  /** the tip block's time, ms */
+  tipTime: number;
+}
+
+/** One getchaintips entry (Bitcoin Core src/rpc/blockchain.cpp getchaintips). */
+export interface ChainTipView {
+  height: number;
+  hash: string;
+  branchlen: number;
+  status: 'active' | 'valid-fork' | 'valid-headers' | 'headers-only' | 'invalid' | 'unknown';
+}
+
+/** A reorg a bitcoin source saw: `depth` blocks above `forkHeight` replaced. */
+export interface ChainReorgView {
+  detectedAt: number;
+  depth: number;
+  forkHeight: number;
+  oldTip: string;
+  oldHeight: number;
+  newTip: string;
+  newHeight: number;
 }
 
 /** One miner as the profitability source reads a fleet. */

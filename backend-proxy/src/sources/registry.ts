@@ -11,6 +11,7 @@ import { createStacksSource } from './stacks/index.js';
 import { createGethSource } from './geth/index.js';
 import { createLightningSource } from './lightning/index.js';
 import { createBeaconSource } from './beacon/index.js';
+import { createChainSource } from './chain/index.js';
 import { watchHost } from './host.js';
 import type { Source, SourceFactory } from './types.js';
 
@@ -25,6 +26,7 @@ const FACTORIES: Factories = {
   geth: createGethSource,
   lightning: createLightningSource,
   beacon: createBeaconSource,
+  chain: createChainSource,
 };
 
 export function createSource(config: SourceConfig, context: SourceContext): Source {

@@ -3,7 +3,7 @@
 // whether it can be followed live. Extend, never rename: the proxy's sources are keyed by these
 // names (a missing or extra query is a compile error there) and the editor looks params up here.
 
-export const SOURCE_KINDS = ['bitcoin', 'stacks', 'geth', 'cgminer', 'profitability', 'freqtrade', 'lightning', 'beacon'] as const;
+export const SOURCE_KINDS = ['bitcoin', 'stacks', 'geth', 'cgminer', 'profitability', 'freqtrade', 'lightning', 'beacon', 'chain'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** The phases a lightning channel is in (the `channels` query's `phase` column and filter). */
@@ -19,6 +19,7 @@ export const VARIABLES_BY_KIND = {
   freqtrade: ['bots', 'pairs'],
   lightning: [],
   beacon: [],
+  chain: [],
 } as const satisfies Record<SourceKind, readonly string[]>;
 export type VariableName = 'sources' | (typeof VARIABLES_BY_KIND)[SourceKind][number];
 /** Every variable name `/api/variables` answers, `sources` first. */
@@ -267,6 +268,13 @@ export const CATALOG = {
     'sync.status': none,
     finality: none,
     'network.peers': none,
+  },
+  /** one chain, several nodes: bitcoin sources compared (tips, forks and stale blocks, lag, reorgs) */
+  chain: {
+    nodes: none,
+    tips: none,
+    heights: none,
+    lag: none,
   },
 } as const satisfies Record<SourceKind, Readonly<Record<string, QuerySpec>>>;
 

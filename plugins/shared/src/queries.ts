@@ -31,6 +31,7 @@ export const ANNOTATION_TYPES = {
   freqtrade: ['trades'],
   lightning: [],
   beacon: [],
+  chain: ['reorgs'],
 } as const satisfies Record<SourceKind, readonly string[]>;
 
 /** The body of one query inside `POST /api/query`. */

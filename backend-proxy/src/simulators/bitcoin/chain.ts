@@ -57,6 +57,8 @@ export interface SimNodeOptions {
   onEvent?: (event: SequenceEvent) => void;
   /** changes what this node mines (not its history): nodes of one seed that mine apart fork */
   minerSalt?: number;
+  /** the history's anchor, s (default: now); nodes sharing seed and anchor share their history */
+  startTime?: number;
 }
 
 /**
@@ -96,7 +98,7 @@ export class SimNode {
     this.rng = new Rng(subSeed(options.seed, 0x51ed + (options.minerSalt ?? 0)));
     this.initialHeight = options.initialHeight;
     this.tip = options.initialHeight;
-    this.startTime = Math.floor(this.now() / 1000);
+    this.startTime = options.startTime ?? Math.floor(this.now() / 1000);
     this.work = blockWork(this.params.bits);
     if (this.provable()) {
       const history: Block[] = [];

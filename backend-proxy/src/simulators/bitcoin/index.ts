@@ -27,6 +27,8 @@ export interface BitcoinSimulatorOptions {
   seed?: number;
   /** what this node mines differs from another of the same seed (same history): they can fork */
   minerSalt?: number;
+  /** the history's anchor in s (default: now): simulators of one seed and anchor share their history */
+  historyStart?: number;
   initialHeight?: number;
   initialMempool?: number;
   /** load mode: transactions added per second by the generator */
@@ -156,6 +158,7 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     now,
     onEvent: (e) => zmq?.publish(e),
     minerSalt: options.minerSalt,
+    startTime: options.historyStart,
   });
   const peers = createPeers(options.peers ?? 12, seed, params.p2pPort, startTime);
   const feeMode = options.feeEstimates ?? 'auto';

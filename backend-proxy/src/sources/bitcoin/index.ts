@@ -81,6 +81,13 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
     },
     recentBlockFees: async (count) => (await state.readRecentBlocks(count)).map((b) => b.totalFeesBtc),
     projectedBlockFees: () => projectedFeesBtc(liveMempool(state).blocks),
+    // the chain view (sources/chain) compares several nodes by these
+    best: async () => {
+      const info = await state.readChainInfo();
+      return { height: info.blocks, hash: info.bestBlockHash, headers: info.headers, tipTime: info.tipTime };
+    },
+    tips: () => state.readChainTips(),
+    reorgs: (range) => state.rings.reorgs.toArray().filter((r) => r.detectedAt >= range.from && r.detectedAt <= range.to),
   };
 
   const source: Source = {
