@@ -80,6 +80,28 @@ export const SCENARIOS: Scenario[] = [
     checks: [quiet(60, 'BitcoinIbdStalled'), quiet(75, 'BitcoinIbdStalled'), fires(85, 'BitcoinIbdStalled', { source: 'btc-ibd' }, 0)],
   },
   {
+    // btc-b misses blocks from minute 11 (lag 3); btc-c falls one behind now and then (an instant between reads)
+    name: 'bitcoin node behind the others in a chain view',
+    series: {
+      'bitcoin_node_lag_blocks{source="btc-a",view="nodes"}': '0x30',
+      'bitcoin_node_lag_blocks{source="btc-b",view="nodes"}': '0x10 3x20',
+      'bitcoin_node_lag_blocks{source="btc-c",view="nodes"}': '0 1 0 1 1 0 1 0x23',
+    },
+    checks: [quiet(18, 'BitcoinNodeBehind'), fires(25, 'BitcoinNodeBehind', { source: 'btc-b', view: 'nodes' }, 3)],
+  },
+  {
+    // btc-c stays on a branch the others left from minute 6; btc-d was there 3 minutes only (it reorganized)
+    name: 'bitcoin node on a stale branch',
+    series: {
+      'bitcoin_node_state{source="btc-c",view="nodes",state="stale"}': '0x5 1x20',
+      'bitcoin_node_state{source="btc-d",view="nodes",state="stale"}': '0x5 1x3 0x17',
+    },
+    checks: [
+      quiet(14, 'BitcoinNodeOnStaleBranch'),
+      fires(20, 'BitcoinNodeOnStaleBranch', { source: 'btc-c', view: 'nodes', state: 'stale' }, 1),
+    ],
+  },
+  {
     name: 'bitcoin mempool near the 300 MB limit',
     series: { 'bitcoin_mempool_usage{source="btc-main"}': '100000000x10 285000000x20' },
     checks: [quiet(15, 'BitcoinMempoolNearLimit'), fires(25, 'BitcoinMempoolNearLimit', btc, 0.95)],

@@ -135,6 +135,36 @@ export const RULE_GROUPS: RuleGroup[] = [
         description:
           'The socket is connected but bitcoind publishes nothing although its mempool changes: usually -zmqpubsequence points at another address, or a proxy/NAT in between drops the stream.',
       },
+      // one chain, several nodes (a chain view source over several bitcoin sources, sources/chain):
+      // `source` is the node, `view` the chain view comparing it
+      {
+        alert: 'BitcoinNodeBehind',
+        // blocks reach healthy nodes within seconds; two behind for 10 minutes is a node not
+        // receiving or not connecting blocks (a lag of one can be the instant between two reads)
+        query: 'bitcoin_node_lag_blocks',
+        op: '>',
+        threshold: 1,
+        for: '10m',
+        severity: 'warning',
+        summary: '{{source}}: {{value}} blocks behind the best tip of {{label:view}}',
+        description:
+          'This node is more than one block behind the best of the nodes it is compared with, for 10 minutes: it is not getting blocks (peers, network) or not connecting them (disk, CPU, a stuck validation). The chain view\'s nodes query shows its headers: headers ahead of blocks means blocks are missing, equal means it does not even hear of them.',
+        dashboard: 'nodescope-chain',
+      },
+      {
+        alert: 'BitcoinNodeOnStaleBranch',
+        // another node holds this node's tip off its active chain as valid-fork (reorganized away),
+        // invalid, or valid-headers under a longer chain (bitcoin/bitcoin src/rpc/blockchain.cpp getchaintips)
+        query: 'bitcoin_node_state{state="stale"}',
+        op: '>',
+        threshold: 0,
+        for: '10m',
+        severity: 'warning',
+        summary: '{{source}}: on a branch the other nodes of {{label:view}} left',
+        description:
+          "This node's tip is a block the other nodes reorganized away from or never took, for 10 minutes: it does not reorganize to the chain they follow (no peers sending the longer chain, or it considers that chain invalid: compare the nodes' versions and their getchaintips).",
+        dashboard: 'nodescope-chain',
+      },
     ],
   },
   // --- Electrum server (Electrs / Fulcrum) -----------------------------------------------------

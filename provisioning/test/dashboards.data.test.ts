@@ -28,7 +28,7 @@ type Closer = { close(): Promise<void> };
 type Obj = Record<string, unknown>;
 
 /** Source ids of the demo config, by the dashboards' source variables. */
-const SOURCE_VARS: Record<string, string> = { node: 'btc', farm: 'farm', profit: 'profit', bot: 'bot', stacks: 'stx', geth: 'geth', lightning: 'ln', beacon: 'cl' };
+const SOURCE_VARS: Record<string, string> = { chain: 'chain', node: 'btc', farm: 'farm', profit: 'profit', bot: 'bot', stacks: 'stx', geth: 'geth', lightning: 'ln', beacon: 'cl' };
 // electrum.stats needs the bitcoin source's Electrs/Fulcrum reader and the electrum simulator
 const ELECTRUM_READY =
   existsSync(join(REPO, 'backend-proxy/src/simulators/electrum/index.ts')) &&
@@ -53,11 +53,17 @@ describe('every dashboard query returns data against the demo stack', () => {
   const work = mkdtempSync(join(tmpdir(), 'nodescope-dashdata-'));
 
   beforeAll(async () => {
-    const bitcoin: BitcoinSimulator = await startBitcoinSimulator({ network: 'regtest', seed: 5, peers: 10, initialMempool: 400, feeEstimates: 'always', zmqPort: 0 });
+    // two nodes of one chain (same seed and history anchor) for the chain view
+    const historyStart = Math.floor(Date.now() / 1000);
+    const bitcoin: BitcoinSimulator = await startBitcoinSimulator({ network: 'regtest', seed: 5, peers: 10, initialMempool: 400, feeEstimates: 'always', zmqPort: 0, historyStart });
+    const bitcoin2 = await startBitcoinSimulator({ network: 'regtest', seed: 5, peers: 3, zmqPort: null, historyStart, minerSalt: 2 });
+    closers.push(bitcoin2);
     closers.push(bitcoin);
     // a few blocks for blocks.recent, then a fresh mempool for the projected blocks
     bitcoin.mineBlock();
     bitcoin.mineBlock();
+    bitcoin2.syncFrom(bitcoin);
+    bitcoin.mineBlock(); // the second node one block behind
     bitcoin.addTransactions(300);
     if (ELECTRUM_READY) {
       const { startElectrsSimulator } = await import('../../backend-proxy/src/simulators/electrum/index.ts');
@@ -122,6 +128,8 @@ describe('every dashboard query returns data against the demo stack', () => {
           bitcoinSource: 'btc',
           pollSeconds: 1,
         },
+        { id: 'btc2', kind: 'bitcoin', network: 'regtest', rpc: { url: bitcoin2.rpcUrl, cookieFile: bitcoin2.cookieFile, timeoutMs: 2_000 }, pollSeconds: 1 },
+        { id: 'chain', kind: 'chain', sources: ['btc', 'btc2'], pollSeconds: 1 },
         { id: 'geth', kind: 'geth', rpcUrl: geth.rpcUrl, metricsUrl: geth.metricsUrl, pollSeconds: 1 },
         { id: 'cl', kind: 'beacon', url: beacon.url, executionSource: 'geth', pollSeconds: 1 },
         {
@@ -269,7 +277,7 @@ describe('every dashboard query returns data against the demo stack', () => {
       await sleep(500);
     }
     const problems: string[] = [];
-    const exprVars: Record<string, string> = { source: '.*', beacon: '.*', instance: '.*', miner: '.*', node: SOURCE_VARS.node!, __rate_interval: '10s', __interval: '1s', __range: '1m' };
+    const exprVars: Record<string, string> = { source: '.*', beacon: '.*', instance: '.*', miner: '.*', node: SOURCE_VARS.node!, chain: SOURCE_VARS.chain!, __rate_interval: '10s', __interval: '1s', __range: '1m' };
     const specs = [...DASHBOARDS.prometheus, ...DASHBOARDS.nodescope].map((s) => dashboard(s));
     for (const json of specs) {
       for (const panel of panels(json)) {

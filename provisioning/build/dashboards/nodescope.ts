@@ -168,6 +168,22 @@ const electrum: DashboardSpec = {
   ],
 };
 
+// one chain, several nodes: a chain view source (sources/chain) over several bitcoin sources
+const chainOf = nodescopeOf('$chain');
+const chain: DashboardSpec = {
+  ...dashboardInfo('nodescope-chain', 'Bitcoin nodes: one chain', ['bitcoin', 'chain'], "Several bitcoin nodes side by side: their tips, forks and stale blocks, who lags by how much, everyone's reorgs on one timeline"),
+  variables: [sourcesVariable('chain', 'Chain view', 'chain')],
+  annotations: [nodescopeAnnotation('Reorgs (every node)', '$chain', 'reorgs', 'red')],
+  panels: [
+    table('Nodes', chainOf('nodes'), { w: 24, h: 6, overrides: [override('lag_blocks', { unit: 'short', decimals: 0 })] }),
+    timeseries('Tip height per node', chainOf('heights'), { decimals: 0, custom: { drawStyle: 'line', lineInterpolation: 'stepAfter' } }),
+    timeseries('Blocks behind the best tip', chainOf('lag'), { decimals: 0, min: 0, custom: { drawStyle: 'line', lineInterpolation: 'stepAfter' } }),
+    table('Chain tips: forks, stale blocks, headers without blocks', chainOf('tips'), { w: 24, h: 8 }),
+    // the same lag from Prometheus, for longer than the proxy's history holds
+    timeseries('Blocks behind over time (Prometheus)', prometheus('bitcoin_node_lag_blocks{view=~"$chain"}', '{{source}}'), { w: 24, decimals: 0 }),
+  ],
+};
+
 const stacks: DashboardSpec = {
   ...dashboardInfo('nodescope-stacks', 'Stacks node and signer', ['stacks'], 'Stacks tip, burn height, neighbors, signer and parsed node logs'),
   variables: [
@@ -330,4 +346,4 @@ const freqtrade: DashboardSpec = {
 };
 
 /** The nodescope folder's own dashboards, in menu order (the proxy's comes from prometheus.ts). */
-export const NODESCOPE_DASHBOARDS = { home, bitcoin, mempool, peers, electrum, stacks, geth, lightning, miningFleet, profitability, freqtrade };
+export const NODESCOPE_DASHBOARDS = { home, bitcoin, mempool, peers, electrum, chain, stacks, geth, lightning, miningFleet, profitability, freqtrade };

@@ -76,6 +76,10 @@ const promBitcoin: DashboardSpec = {
     timeseries('Difficulty', prometheus(`bitcoin_difficulty${SOURCE}`)),
     timeseries('Electrum index lag (blocks)', prometheus(`electrum_index_lag_blocks${SOURCE}`, '{{source}} {{kind}}')),
     timeseries('ZMQ connected', prometheus(`bitcoin_zmq_connected${SOURCE}`), { custom: { drawStyle: 'line', lineInterpolation: 'stepAfter' }, min: 0, max: 1 }),
+    // several nodes of one chain, from a chain view source (its `view` label)
+    timeseries('Blocks behind the best tip of its chain view', prometheus(`bitcoin_node_lag_blocks${SOURCE}`, '{{source}} in {{view}}'), { decimals: 0, min: 0 }),
+    timeseries('Best tip of each chain view', prometheus('bitcoin_chain_best_height', '{{view}}'), { decimals: 0 }),
+    timeseries('Fork tips per node (getchaintips off the active chain)', prometheus(`bitcoin_node_fork_tips${SOURCE}`, '{{source}}'), { decimals: 0 }),
   ],
 };
 
