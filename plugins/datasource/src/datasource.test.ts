@@ -406,6 +406,26 @@ describe('NodescopeDataSource on Grafana Live', () => {
     subscription.unsubscribe();
   });
 
+  it('with Live turned off ([live] max_connections = 0: config.liveEnabled false) live targets keep the SSE fallback', async () => {
+    const { requests } = fakeBackendSrv({ 'POST /api/query': () => ({ results: { A: { frames: [chainFrame(1)] } } }) });
+    const opened: string[] = [];
+    const ds = new NodescopeDataSource(instanceSettings(), (url) => {
+      opened.push(url);
+      return new FakeEventSource(url);
+    });
+    config.liveEnabled = false;
+    try {
+      const subscription = ds.query(request<NodescopeQuery>([{ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info', live: true }])).subscribe();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(streams).toHaveLength(0);
+      expect(requests.map((r) => r.url)).toEqual(['/api/datasources/proxy/uid/nodescope/api/query']);
+      expect(opened).toEqual(['/api/datasources/proxy/uid/nodescope/api/stream?sourceId=btc-main&query=chain.info']);
+      subscription.unsubscribe();
+    } finally {
+      config.liveEnabled = true;
+    }
+  });
+
   it('a live query the backend refuses shows its error on the target', async () => {
     fakeBackendSrv({
       'POST /api/ds/query': () => {

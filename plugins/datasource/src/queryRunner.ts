@@ -6,10 +6,11 @@
 // Live channel in its frame meta, and DataSourceWithBackend.query subscribes to it through
 // getGrafanaLiveSrv().getDataStream (@grafana/runtime 12.4.10 utils/DataSourceWithBackend.ts
 // toStreamingDataResponse), where the plugin's RunStream follows the proxy's SSE. Only where
-// Grafana Live is absent (no live service in this host) do they stay on the proxy's SSE through
-// the data source proxy (stream.ts): Grafana would show their first result and never update it.
+// Grafana Live is absent (no live service, or Live turned off) do they stay on the proxy's SSE
+// through the data source proxy (stream.ts): Grafana would show their first result and never
+// update it.
 import { type DataQueryError, type DataQueryRequest, type DataQueryResponse, LoadingState } from '@grafana/data';
-import { getGrafanaLiveSrv } from '@grafana/runtime';
+import { config, getGrafanaLiveSrv } from '@grafana/runtime';
 import { STREAMABLE_QUERIES } from '@nodescope/shared';
 import { catchError, from, map, merge, type Observable, of } from 'rxjs';
 import type { ProxyClient } from './api';
@@ -58,7 +59,7 @@ export function runQueries(api: ProxyClient, backendQuery: BackendQuery, request
   if (plain.length > 0) streams.push(runPlain(backendQuery, plain, request));
   if (annotations.length > 0) streams.push(from(runAnnotations(api, annotations, range)));
   if (live.length > 0) {
-    if (getGrafanaLiveSrv()) streams.push(...live.map((e) => runLive(backendQuery, e, request)));
+    if (liveAvailable()) streams.push(...live.map((e) => runLive(backendQuery, e, request)));
     else streams.push(streamLive(api, { targets: live, range, intervalMs: request.intervalMs, maxDataPoints }));
   }
   return streams.length > 0 ? merge(...streams) : of({ data: [], state: LoadingState.Done });
@@ -93,6 +94,17 @@ function runPlain(backendQuery: BackendQuery, plain: Expanded[], request: DataQu
     }),
     catchError((error: unknown) => of(failAll(errorMessage(error))))
   );
+}
+
+/**
+ * Grafana Live serves this page: a live service is installed and Live is on. Grafana installs
+ * its live service in any case and only leaves the websocket unconnected when `[live]
+ * max_connections = 0` (frontend settings liveEnabled = LiveMaxConnections != 0,
+ * grafana/grafana@b32e257be7818c7bd7b82a8d4b97eee23976fbe2 pkg/api/frontendsettings.go), where a
+ * live channel would never deliver: those pages keep the SSE fallback.
+ */
+function liveAvailable(): boolean {
+  return Boolean(getGrafanaLiveSrv()) && config.liveEnabled !== false;
 }
 
 /**
