@@ -85,10 +85,11 @@ export type TickListener = (event: TickEvent, at: number) => void;
 const LIVE_MS = 1_000;
 /**
  * A live frame follows a change of the compact mempool after LIVE_SETTLE_MS (a burst of ZMQ
- * messages becomes one frame), and at least LIVE_MIN_GAP_MS after the previous frame, or twice
- * the last analysis' time when that is longer: at 20k transactions an analysis takes a few ms
- * and frames show a message within tens of ms; at 1M it takes ~150 ms and frames come every
- * ~300 ms instead of piling up. (A fixed 1 s tick made the p99 ~1 s: bench BENCH=livesse.)
+ * messages becomes one frame), and at least LIVE_MIN_GAP_MS after the previous frame, or four
+ * times the last analysis' time when that is longer, so analyses for live frames take at most a
+ * quarter of a core: at 20k transactions an analysis takes a few ms and frames show a message
+ * within tens of ms; at 1M it takes ~150 ms and frames come every ~600 ms instead of piling up.
+ * (A fixed 1 s tick made the p99 ~1 s: bench BENCH=livesse.)
  */
 const LIVE_SETTLE_MS = 5;
 const LIVE_MIN_GAP_MS = 25;
@@ -191,7 +192,7 @@ export class BitcoinState {
   /** A live frame soon after a change, when anyone listens (see LIVE_SETTLE_MS). */
   private scheduleLive(): void {
     if (!this.running || this.livePending !== undefined || this.listeners.size === 0) return;
-    const gap = Math.max(LIVE_MIN_GAP_MS, 2 * this.liveAnalysisMs);
+    const gap = Math.max(LIVE_MIN_GAP_MS, 4 * this.liveAnalysisMs);
     const wait = Math.max(LIVE_SETTLE_MS, this.liveAt + gap - performance.now());
     this.livePending = setTimeout(() => this.emitLive(), wait);
     this.livePending.unref();
