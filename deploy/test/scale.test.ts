@@ -2,7 +2,8 @@
 // its own simulated bitcoind) -> Debian's `prometheus` scraping both with the compose `scale`
 // profile's config (deploy/compose/prometheus.scale.yml, addresses swapped for 127.0.0.1) ->
 // remote_write -> Debian's `victoria-metrics`; then VictoriaMetrics' Prometheus query API returns
-// a series from each proxy, told apart by `site`, labelled as the dashboards expect.
+// a series from each proxy, told apart by `site`, labelled as the dashboards expect; and the
+// `node` job's series from Debian's real prometheus-node-exporter for the Host dashboard.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../backend-proxy/src/config/schema.js';
 import { startServer } from '../../backend-proxy/src/http/server.js';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.js';
+import { startNodeExporter, type NodeExporter } from '../../provisioning/test/nodeExporterServer.js';
 
 const has = (binary: string) => spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
 const available = has('prometheus') && has('victoria-metrics');
@@ -71,6 +73,7 @@ describe.skipIf(!available)('scale-out: two proxies -> Prometheus remote_write -
   const proxies: Array<Awaited<ReturnType<typeof startServer>>> = [];
   let vm: Daemon | undefined;
   let prometheus: Daemon | undefined;
+  let nodeExporter: NodeExporter | undefined;
   let vmUrl = '';
 
   beforeAll(async () => {
@@ -125,6 +128,11 @@ describe.skipIf(!available)('scale-out: two proxies -> Prometheus remote_write -
     expect(job.static_configs.flatMap((c) => c.targets)).toHaveLength(2);
     job.static_configs = [{ targets: proxies.map((proxy) => new URL(proxy.url).host) }];
     job.scrape_timeout = '1s';
+    // the node job at Debian's real prometheus-node-exporter
+    nodeExporter = await startNodeExporter();
+    const nodeJob = scale.scrape_configs.find((c) => c.job_name === 'node')!;
+    expect(nodeJob.static_configs.flatMap((c) => c.targets)).toEqual(['node-exporter:9100']);
+    nodeJob.static_configs = [{ targets: [nodeExporter.target] }];
     expect(scale.remote_write).toHaveLength(1);
     scale.remote_write[0]!.url = `${vmUrl}/api/v1/write`;
     scale.remote_write[0]!.queue_config = { ...scale.remote_write[0]!.queue_config, batch_send_deadline: '500ms' };
@@ -144,6 +152,7 @@ describe.skipIf(!available)('scale-out: two proxies -> Prometheus remote_write -
   afterAll(async () => {
     await stop(prometheus);
     await stop(vm);
+    nodeExporter?.stop();
     await Promise.allSettled(proxies.map((proxy) => proxy.close()));
     await Promise.allSettled(simulators.map((simulator) => simulator.close()));
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -187,5 +196,23 @@ describe.skipIf(!available)('scale-out: two proxies -> Prometheus remote_write -
       ['site-a', '1'],
       ['site-b', '1'],
     ]);
+  });
+
+  it("the hosts' node-exporter series reach VictoriaMetrics as the Host dashboard and rules read them", async () => {
+    const series = await waitFor(
+      async () => {
+        const result = await query('node_filesystem_avail_bytes{job="node"} / node_filesystem_size_bytes{job="node"}');
+        return result.length > 0 ? result : null;
+      },
+      'node_filesystem_* from node-exporter in VictoriaMetrics',
+      40_000
+    );
+    for (const s of series) {
+      expect(s.metric.instance).toBe(nodeExporter!.target);
+      expect(Object.keys(s.metric)).toEqual(expect.arrayContaining(['device', 'fstype', 'mountpoint']));
+      expect(Number(s.value[1])).toBeGreaterThanOrEqual(0);
+      expect(Number(s.value[1])).toBeLessThanOrEqual(1);
+    }
+    expect((await query('node_timex_offset_seconds{job="node"}')).length).toBe(1);
   });
 });
