@@ -40,14 +40,15 @@ import {
 } from './model.js';
 import { BitcoinState } from './state.js';
 
-const internals = new WeakMap<Source, BitcoinState>();
+/** A bitcoin Source and the running state behind it (as a cgminer source carries its fleet). */
+export type BitcoinSource = Source & { readonly state: BitcoinState };
 
 /** The running state behind a bitcoin source (tests compare its compact mempool with the node's). */
 export function bitcoinSourceState(source: Source): BitcoinState | undefined {
-  return internals.get(source);
+  return source.kind === 'bitcoin' && 'state' in source ? (source as BitcoinSource).state : undefined;
 }
 
-export function createBitcoinSource(config: BitcoinSourceConfig, context: SourceContext): Source {
+export function createBitcoinSource(config: BitcoinSourceConfig, context: SourceContext): BitcoinSource {
   const rpcHealth = new UpstreamHealth(`${config.id} rpc`, { failureThreshold: 3, openMs: config.rpc.circuitOpenMs });
   const rpc = new BitcoinRpc({
     sourceId: config.id,
@@ -90,9 +91,10 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
     reorgs: (range) => state.rings.reorgs.toArray().filter((r) => r.detectedAt >= range.from && r.detectedAt <= range.to),
   };
 
-  const source: Source = {
+  return {
     id: config.id,
     kind: 'bitcoin',
+    state,
     name: config.name ?? config.id,
     network: config.network,
     queries: defineQueries('bitcoin', {
@@ -189,8 +191,6 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
       rpc.close();
     },
   };
-  internals.set(source, state);
-  return source;
 }
 
 function health(rpcHealth: UpstreamHealth, state: BitcoinState, electrum: ElectrumMonitor | null): SourceHealth {
