@@ -1,4 +1,4 @@
-// The newer firmware families end to end: the fleet simulator (one process, a free port per
+// The newer firmware families (LuxOS, Whatsminer API v3, AxeOS, ePIC, VNish) end to end: the fleet simulator (one process, a free port per
 // miner) polled by the real source, identification included, and only allow-listed reads
 // arriving at the miners. The simulator's answers are held against real captures in
 // cgminer-simulator-shapes.test.ts, the source's readings against the captures in
@@ -16,17 +16,18 @@ let fleet: CgminerFleet;
 let source: CgminerSource;
 
 beforeAll(async () => {
-  fleet = await startCgminerFleet({ count: 4, flavours: ['luxos', 'whatsminer-v3', 'axeos', 'epic'], frozen: true });
+  fleet = await startCgminerFleet({ count: 5, flavours: ['luxos', 'whatsminer-v3', 'axeos', 'epic', 'vnish'], frozen: true });
   const config = cgminerConfigSchema.parse({
     id: 'families',
     kind: 'cgminer',
     jitter: 0,
-    timeoutMs: 2_000,
+    // generous: the suite runs beside others on a loaded machine
+    timeoutMs: 10_000,
     miners: fleet.miners.map((m) => ({
       host: m.host,
       port: m.port,
       name: m.flavour,
-      ...(m.flavour === 'axeos' || m.flavour === 'epic' ? { api: m.flavour } : {}),
+      ...(m.flavour === 'axeos' || m.flavour === 'epic' || m.flavour === 'vnish' ? { api: m.flavour } : {}),
       ...(m.v3Port !== undefined ? { v3Port: m.v3Port } : {}),
     })),
   });
@@ -39,7 +40,7 @@ afterAll(async () => {
   await fleet?.close();
 });
 
-describe('LuxOS, Whatsminer API v3, AxeOS and ePIC through the source', () => {
+describe('LuxOS, Whatsminer API v3, AxeOS, ePIC and VNish through the source', () => {
   it('each is identified and read', () => {
     const records = Object.fromEntries([...source.fleet.poller.miners.values()].map((r) => [r.name, r]));
     expect(Object.fromEntries(Object.entries(records).map(([name, r]) => [name, [r.status, r.lastError, r.identity?.flavour, r.identity?.model]]))).toEqual({
@@ -47,11 +48,12 @@ describe('LuxOS, Whatsminer API v3, AxeOS and ePIC through the source', () => {
       'whatsminer-v3': ['online', null, 'whatsminer-v3', 'M60S_VK40'],
       axeos: ['online', null, 'axeos', 'BM1368'],
       epic: ['online', null, 'epic', 'AntMiner S19 XP'],
+      vnish: ['online', null, 'vnish', 'Antminer S19j Pro'],
     });
-    // the frozen simulator's nominal rates (fleet.ts DEFAULT_MODELS): 120, 180, 0.7, 141 TH/s
-    expect(Object.values(records).map((r) => r.snapshot!.hashrate! / 1e12)).toEqual([120, 180, 0.7, 141].map((v) => expect.closeTo(v, 6)));
-    // each measures its power: LuxOS POWER Watts, v3 power-realtime, AxeOS power, ePIC Input Power
-    expect(Object.values(records).map((r) => [r.power.source, r.power.watts])).toEqual([['measured', 2760], ['measured', 3300], ['measured', 15], ['measured', 3010]]);
+    // the frozen simulator's nominal rates (fleet.ts DEFAULT_MODELS): 120, 180, 0.7, 141, 104 TH/s
+    expect(Object.values(records).map((r) => r.snapshot!.hashrate! / 1e12)).toEqual([120, 180, 0.7, 141, 104].map((v) => expect.closeTo(v, 6)));
+    // each reports its power: LuxOS POWER Watts, v3 power-realtime, AxeOS power, ePIC Input Power, VNish power_consumption
+    expect(Object.values(records).map((r) => [r.power.source, r.power.watts])).toEqual([['measured', 2760], ['measured', 3300], ['measured', 15], ['measured', 3010], ['measured', 3068]]);
   });
 
   it('only allow-listed reads reached the miners', () => {
@@ -62,6 +64,6 @@ describe('LuxOS, Whatsminer API v3, AxeOS and ePIC through the source', () => {
     ]);
     const received = Object.keys(fleet.commandCounts());
     expect(received.filter((c) => !allowed.has(c))).toEqual([]);
-    expect(received).toEqual(expect.arrayContaining(['power', 'get.miner.status', 'GET /api/system/info', 'GET /summary', 'GET /capabilities']));
+    expect(received).toEqual(expect.arrayContaining(['power', 'get.miner.status', 'GET /api/system/info', 'GET /summary', 'GET /capabilities', 'GET /api/v1/info', 'GET /api/v1/summary']));
   });
 });

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   });
   const models: FleetOptions['models'] = {};
   for (const text of values.model ?? []) {
-    const match = /^(cgminer|bmminer|braiins|whatsminer|luxos|whatsminer-v3|axeos|epic)=([^:]+):([\d.]+):([\d.]+)$/.exec(text);
+    const match = /^(cgminer|bmminer|braiins|whatsminer|luxos|whatsminer-v3|axeos|epic|vnish)=([^:]+):([\d.]+):([\d.]+)$/.exec(text);
     if (!match) throw new Error(`--model wants family=Model:TH:W, got ${JSON.stringify(text)}`);
     models[match[1] as SimFlavour] = { model: match[2]!, terahash: Number(match[3]), watts: Number(match[4]) };
   }

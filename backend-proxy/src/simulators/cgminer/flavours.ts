@@ -22,7 +22,7 @@
 import { modelLayout } from '../../sources/cgminer/nominal.js';
 import { V3_FIRMWARE } from './btminerV3.js';
 
-export type SimFlavour = 'cgminer' | 'bmminer' | 'braiins' | 'whatsminer' | 'luxos' | 'whatsminer-v3' | 'axeos' | 'epic';
+export type SimFlavour = 'cgminer' | 'bmminer' | 'braiins' | 'whatsminer' | 'luxos' | 'whatsminer-v3' | 'axeos' | 'epic' | 'vnish';
 
 // chipsMissing: board 0 reports 10 chips short; fanMissing: bmminer counts one fan fewer (fan_num);
 // sleep: btminer stopped (`btmineroff` "true", 0 H/s); errorCode: btminer reports error 110
@@ -85,6 +85,7 @@ const DESCRIPTION: Record<SimFlavour, string> = {
   'whatsminer-v3': 'whatsminer v1.1',
   axeos: 'AxeOS', // HTTP only (simulators/cgminer/axeos.ts): never on a CGMiner socket
   epic: 'ePIC', // HTTP only (simulators/cgminer/epic.ts)
+  vnish: 'VNish', // read over its web API here (simulators/cgminer/vnish.ts)
 };
 
 /** btminer's own commands answer with a bare STATUS letter and Code 131 (asic-rs v1/get_version.json). */
@@ -519,8 +520,8 @@ export function replyFor(state: SimMinerState, command: string, now: number): Re
     case 'version': {
       // btminer has no `version`
       if (state.flavour === 'whatsminer') return btminerRefusal(now);
-      if (state.flavour === 'axeos' || state.flavour === 'epic') break;
-      const versions: Record<Exclude<SimFlavour, 'whatsminer' | 'whatsminer-v3' | 'axeos' | 'epic'>, Record<string, unknown>> = {
+      if (state.flavour === 'axeos' || state.flavour === 'epic' || state.flavour === 'vnish') break;
+      const versions: Record<Exclude<SimFlavour, 'whatsminer' | 'whatsminer-v3' | 'axeos' | 'epic' | 'vnish'>, Record<string, unknown>> = {
         // asic-rs luxminer v1/version.json
         luxos: { API: '3.7', CompileTime: 'Tue Apr  8 22:05:35 UTC 2025', LUXminer: '2025.4.8.220305-57b389c7', Miner: '2025.4.8.220305', Type: state.model },
         // Avalon: PROD names the model (asic-rs avalonminer/version.json)

@@ -8,6 +8,7 @@ import { advance, replyFor, type SimFault, type SimFlavour, type SimMinerState }
 import { listenV3 } from './btminerV3.js';
 import { listenAxeos } from './axeos.js';
 import { listenEpic } from './epic.js';
+import { listenVnish } from './vnish.js';
 import { V3_PORT } from '../../sources/cgminer/btminerV3.js';
 
 export interface FleetOptions {
@@ -32,7 +33,7 @@ export interface FleetOptions {
   now?: () => number;
   /** API v3 port of `whatsminer-v3` miners in the `hosts` layout (default 4433, where pyasic and asic-rs dial); a free port otherwise */
   v3Port?: number;
-  /** HTTP port of `axeos` miners in the `hosts` layout (default 80, where the firmware and pyasic's web API are); a free port otherwise */
+  /** HTTP port of `axeos`, `vnish` miners and the ePIC dashboard in the `hosts` layout (default 80, where the firmware and pyasic's web API are); a free port otherwise */
   httpPort?: number;
 }
 
@@ -73,6 +74,7 @@ const DEFAULT_MODELS: Record<SimFlavour, { model: string; terahash: number; watt
   axeos: { model: 'BM1368', terahash: 0.7, watts: 15 },
   // the asic-rs ePIC capture's model (capabilities.json "AntMiner S19 XP", "Default Hashrate": 143)
   epic: { model: 'AntMiner S19 XP', terahash: 141, watts: 3010 },
+  vnish: { model: 'Antminer S19j Pro', terahash: 104, watts: 3068 },
   // the asic-rs API v3 capture's model (v3/get_device_info.json "M60S_VK40", factory-hash 181.051 TH/s)
   'whatsminer-v3': { model: 'M60S_VK40', terahash: 180, watts: 3300 },
 };
@@ -98,6 +100,7 @@ function breakJson(flavour: SimFlavour, text: string): string {
       return text.replace(/"Utility":[0-9.]+/, '"Utility":nan').replace(/,"id":1}/, ',"id":1,}');
     case 'axeos':
     case 'epic':
+    case 'vnish':
       return text; // HTTP: brokenJson cuts the body (axeos.ts, epic.ts)
     case 'whatsminer-v3':
       return text; // its 4028 answers are btminer's own short replies; API v3 JSON has no known defect
@@ -121,8 +124,9 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
+  // an HTTP-only miner (AxeOS, VNish) on one port
   async function listenAxeosOf(miner: SimMiner, port: number): Promise<number> {
-    const started = await listenAxeos(miner.host, port, miner.state, miner.received, {
+    const started = await (miner.flavour === 'vnish' ? listenVnish : listenAxeos)(miner.host, port, miner.state, miner.received, {
       now,
       onPoll: () => advance(miner.state),
       sockets,
@@ -256,7 +260,7 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
         frozen: options.frozen ?? false,
       },
     };
-    if (flavour === 'axeos') {
+    if (flavour === 'axeos' || flavour === 'vnish') {
       miner.port = await listenAxeosOf(miner, options.hosts ? (options.httpPort ?? 80) : 0);
       miners.push(miner);
       continue;
@@ -297,7 +301,7 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
       // offline = nothing listens: connection refused, as with a miner powered off
       if (on && servers.has(miner)) await closeServer(miner);
       if (!on && !servers.has(miner)) {
-        if (miner.flavour === 'axeos') await listenAxeosOf(miner, miner.port);
+        if (miner.flavour === 'axeos' || miner.flavour === 'vnish') await listenAxeosOf(miner, miner.port);
         else if (miner.flavour === 'epic') await listenEpicOf(miner, miner.port, webPorts.get(miner) ?? 0);
         else await listen(miner, miner.port);
         if (miner.v3Port !== undefined) await listenV3Of(miner, miner.v3Port);

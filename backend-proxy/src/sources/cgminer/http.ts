@@ -1,4 +1,4 @@
-// Miners whose firmware answers over HTTP instead of the CGMiner TCP API (AxeOS, ePIC):
+// Miners whose firmware answers over HTTP instead of the CGMiner TCP API (AxeOS, ePIC, VNish):
 // GET only, to a path on the family's allow-list (checked before a socket opens), through the
 // proxy's one upstream HTTP client (core/upstream.ts: bounded body, one deadline, no redirects).
 // A reply other than 2xx means the miner answered but refused: CgminerStatusError, so the poller
@@ -8,7 +8,7 @@ import { UpstreamError } from '../types.js';
 import { CgminerStatusError, type ClientOptions, type MinerEndpoint } from './client.js';
 import { PrivilegedCommandError } from './commands.js';
 
-export const HTTP_APIS = ['axeos', 'epic'] as const;
+export const HTTP_APIS = ['axeos', 'epic', 'vnish'] as const;
 export type HttpApi = (typeof HTTP_APIS)[number];
 
 /** The port each firmware serves its API on when the config gives none. */
@@ -17,6 +17,8 @@ export const HTTP_DEFAULT_PORT: Record<HttpApi, number> = {
   axeos: 80,
   // ePIC's HTTP API listens on 4028 (pyasic@0.79.0:pyasic/web/epic.py:36 `self.port = 4028`; factory.py:1486 ":4028/capabilities")
   epic: 4028,
+  // VNish's web server (pyasic@0.79.0:pyasic/web/vnish.py builds http://{ip}:{port}/api/v1/… on BaseWebAPI's port 80)
+  vnish: 80,
 };
 
 /** Each family's GET paths; nothing else is ever requested. */
@@ -27,6 +29,10 @@ export const HTTP_READS: Record<HttpApi, readonly string[]> = {
   // ePIC's reads as pyasic sends them (GET when no parameters: pyasic@0.79.0:pyasic/web/epic.py:47-79,
   // 141-160): summary, capabilities, temps, network, hashrate; every POST (reboot, miner Stop, coin, fanspeed …) is a write
   epic: ['/summary', '/capabilities', '/temps', '/network', '/hashrate'],
+  // VNish reads its OpenAPI document serves without a token (GET /info, /model, /status, /summary,
+  // /perf-summary: api-doc v1.3.4 `paths`, checked in cgminer-vnish.test.ts); /settings, /unlock
+  // and every POST/PATCH never
+  vnish: ['/api/v1/info', '/api/v1/model', '/api/v1/status', '/api/v1/summary', '/api/v1/perf-summary'],
 };
 
 const MAX_BYTES = 4 * 1024 * 1024;

@@ -16,7 +16,7 @@
 import type { ReplyDocument } from './client.js';
 import type { ReadOnlyCommand } from './commands.js';
 
-export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos', 'whatsminer-v3', 'axeos', 'epic'] as const;
+export const FLAVOURS = ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos', 'whatsminer-v3', 'axeos', 'epic', 'vnish'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
 
 export interface Board {
@@ -104,6 +104,7 @@ export const POLL_PLAN: Record<Flavour, { multi: boolean; commands: ReadOnlyComm
   // HTTP firmware: read with GETs (http.ts `HTTP_READS`), not CGMiner commands
   axeos: { multi: false, commands: [] },
   epic: { multi: false, commands: [] },
+  vnish: { multi: false, commands: [] },
 };
 
 type Documents = Partial<Record<ReadOnlyCommand, ReplyDocument>>;
