@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { CATALOG, paramSpecs, parseQueryParams, VARIABLE_NAMES, type ParamsOf, type QueryName, type StreamName } from './catalog.js';
+import { CATALOG, frameNames, paramSpecs, parseQueryParams, VARIABLE_NAMES, type ParamsOf, type QueryName, type StreamName } from './catalog.js';
 import { ALL_QUERY_NAMES, QUERIES_BY_KIND, STREAMABLE_QUERIES } from './queries.js';
 
 describe('parseQueryParams', () => {
@@ -50,6 +50,12 @@ describe('parseQueryParams', () => {
 });
 
 describe('catalog views', () => {
+  it('names the frames a query answers with: its own name unless the catalog lists others', () => {
+    expect(frameNames('bitcoin', 'chain.info')).toEqual(['chain.info']);
+    expect(frameNames('freqtrade', 'profit')).toEqual(['profit', 'profit.equity']);
+    expect(frameNames('bitcoin', 'no.such')).toEqual([]);
+  });
+
   it('lists names and live queries from the one catalog', () => {
     expect(QUERIES_BY_KIND.stacks).toEqual(['node.info', 'node.neighbors', 'signer.status', 'host.health', 'logs']);
     expect(STREAMABLE_QUERIES.cgminer).toEqual(['fleet.summary', 'miners']);

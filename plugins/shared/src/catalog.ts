@@ -1,7 +1,8 @@
 // The query catalog as one typed contract: per kind and query, the params it takes (a small
-// declarative spec the proxy validates with and the query editor draws its rows from) and
-// whether it can be followed live. Extend, never rename: the proxy's sources are keyed by these
-// names (a missing or extra query is a compile error there) and the editor looks params up here.
+// declarative spec the proxy validates with and the query editor draws its rows from), whether
+// it can be followed live and the names of the frames it answers with. Extend, never rename: the
+// proxy's sources are keyed by these names (a missing or extra query is a compile error there)
+// and the editor looks params up here.
 
 export const SOURCE_KINDS = ['bitcoin', 'stacks', 'geth', 'cgminer', 'profitability', 'freqtrade', 'lightning', 'beacon', 'chain'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -78,6 +79,8 @@ export interface QuerySpec {
   params: Readonly<Record<string, ParamSpec>>;
   /** can be followed live over `/api/stream` (SSE) */
   streams?: true;
+  /** the names of the frames it answers with, when not one frame named as the query */
+  frames?: readonly string[];
 }
 
 const count = (max: number, fallback: number, label: string, description: string): NumberParam & { default: number } => ({
@@ -114,7 +117,8 @@ export const CATALOG = {
     'network.peers': none,
     'network.traffic': none,
     'mempool.summary': live,
-    'mempool.histogram': live,
+    // vsize and count, appended by name to their rings when followed live
+    'mempool.histogram': { ...live, frames: ['mempool.histogram', 'mempool.histogram.count'] },
     'mempool.blocks': live,
     'fees.estimates': none,
     'zmq.status': live,
@@ -143,7 +147,8 @@ export const CATALOG = {
   },
   geth: {
     'chain.head': none,
-    'network.peers': none,
+    // the count, and the peers table when the admin namespace is enabled
+    'network.peers': { ...none, frames: ['network.peers.summary', 'network.peers'] },
     'txpool.status': none,
     'fees.history': {
       params: {
@@ -174,16 +179,17 @@ export const CATALOG = {
       streams: true,
       params: { status: { type: 'enum', values: ['all', 'online', 'offline', 'unknown'], default: 'all', label: 'Status' } },
     },
-    'miner.devices': { params: { miner } },
+    'miner.devices': { params: { miner }, frames: ['miner.devices', 'miner.fans'] },
     'miner.pools': { params: { miner } },
     'miner.history': { params: { miner } },
     'pool.accounts': none,
   },
   profitability: {
     market: none,
-    miners: none,
+    miners: { ...none, frames: ['profitability.miners', 'profitability.fleets'] },
     'fleet.history': none,
     whatif: {
+      frames: ['whatif', 'whatif.sweep'],
       params: {
         hashrateTh: { type: 'number', min: 0, max: 1e9, label: 'Hashrate (TH/s)', placeholder: '110' },
         joulesPerTh: { type: 'number', min: 0, max: 10_000, label: 'Efficiency (J/TH)', placeholder: '29.5' },
@@ -196,11 +202,14 @@ export const CATALOG = {
     },
     tariffs: none,
     'hashprice.forward': {
+      frames: ['hashprice.forward', 'hashprice.forward.blocks'],
       params: {
         blocks: { type: 'integer', min: 1, max: 8, label: 'Blocks', placeholder: '3', description: 'projected next blocks of the own mempool counted (1-8)' },
       },
     },
     roi: {
+      // a row per growth scenario, and a curve frame per scenario
+      frames: ['roi', 'roi.curve'],
       params: {
         purchasePrice: {
           type: 'number',
@@ -239,14 +248,14 @@ export const CATALOG = {
   },
   freqtrade: {
     bots: none,
-    profit: none,
+    profit: { ...none, frames: ['profit', 'profit.equity'] },
     trades: {
       streams: true,
       params: { pair, limit: count(100_000, 1_000, 'Limit', 'number of most recent trades') },
     },
     'open.trades': { streams: true, params: { pair } },
     performance: none,
-    balance: none,
+    balance: { ...none, frames: ['balance', 'balance.total'] },
     // the bound is the source's `dailyDays` (at most 365), checked by the source
     daily: { params: { days: { type: 'integer', min: 1, max: 365, label: 'Days', placeholder: '30' } } },
     health: none,
@@ -312,6 +321,12 @@ function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined
 export function querySpec(kind: SourceKind, query: string): QuerySpec | undefined {
   const byQuery: Readonly<Record<string, QuerySpec>> = CATALOG[kind];
   return own(byQuery, query);
+}
+
+/** The names of the frames a query answers with (the catalog's, or one named as the query). */
+export function frameNames(kind: SourceKind, query: string): readonly string[] {
+  const spec = querySpec(kind, query);
+  return spec ? (spec.frames ?? [query]) : [];
 }
 
 /** The params of a query, in the editor's order. */
