@@ -8,7 +8,7 @@
 // with a message, since a JS load generator on 2 cores measures itself as much as the proxy.
 // The proxy and the baseline each run alone in their own process, the bitcoind simulator in this one.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,19 @@ interface LoadFigures {
   p50: number;
   p99: number;
   errors: number;
+  requests: number;
+  /** CPU time (user + system) of the server process per request, µs: what a quiet core would need */
+  cpuUsPerRequest?: number;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
 }
 
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((path) => existsSync(path)) ?? null;
@@ -72,6 +85,7 @@ async function loadWithWrk(wrk: string, url: string, body: string, connections: 
       p50: latency('50'),
       p99: latency('99'),
       errors: count(/Non-2xx or 3xx responses: (\d+)/) + count(/timeout (\d+)/) + count(/connect (\d+)/),
+      requests: count(/(\d+) requests in/),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -155,9 +169,15 @@ export async function runQueryBench(): Promise<BenchResult[]> {
           try {
             const check = await fetch(`${bare.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
             if (!bytes.equals(Buffer.from(await check.arrayBuffer()))) throw new Error('the bare route does not answer the same bytes');
+            const withCpu = async (server: { url: string; child: { pid?: number } }) => {
+              const cpu0 = processCpuSeconds(server.child.pid);
+              const figures = await load(server.url, body, 64);
+              const cpuUs = (processCpuSeconds(server.child.pid) - cpu0) * 1e6;
+              return { ...figures, cpuUsPerRequest: Number((cpuUs / figures.requests).toFixed(1)) };
+            };
             for (let round = 0; round < ROUNDS; round++) {
-              const bareFigures = await load(bare.url, body, 64);
-              rounds.push({ bare: bareFigures, proxy: await load(proxy.url, body, 64) });
+              const bareFigures = await withCpu(bare);
+              rounds.push({ bare: bareFigures, proxy: await withCpu(proxy) });
             }
           } finally {
             await bare.stop();
@@ -182,6 +202,8 @@ export async function runQueryBench(): Promise<BenchResult[]> {
   const proxyP99 = [...rounds.map((r) => r.proxy.p99)].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
   const bareP99 = [...rounds.map((r) => r.bare.p99)].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
   const loadAverage = loadavg().map((l) => Number(l.toFixed(2)));
+  const cpuPerRequest = (pick: (r: { proxy: LoadFigures; bare: LoadFigures }) => LoadFigures) =>
+    sum((r) => (pick(r).cpuUsPerRequest ?? NaN) * pick(r).requests) / sum((r) => pick(r).requests);
   // chain.info is one batch of two methods (getblockchaininfo + getnetworkhashps)
   return [
     {
@@ -197,6 +219,9 @@ export async function runQueryBench(): Promise<BenchResult[]> {
         responseBytes,
         proxyP99MedianMs: proxyP99,
         bareP99MedianMs: bareP99,
+        // load-independent: CPU time each server spent per request (the throughput ratio a quiet core would show)
+        cpuUsPerRequest: { proxy: Number(cpuPerRequest((r) => r.proxy).toFixed(1)), bare: Number(cpuPerRequest((r) => r.bare).toFixed(1)) },
+        cpuRatio: ratio(cpuPerRequest((r) => r.proxy), cpuPerRequest((r) => r.bare), true),
         rounds,
         loadAverage,
       },
