@@ -1,6 +1,8 @@
 // Runs the queries of one /api/query request. Requests are validated before any upstream is
 // touched: an unknown source or a query its kind does not serve fails the whole request with a
-// 400 (as Grafana's own /api/ds/query does for a missing datasource). Upstream failures stay
+// 400 (as Grafana's own /api/ds/query does for a missing datasource). A query's params are
+// checked by the shared catalog in its source's handler (sources/catalog.ts) before it calls
+// anything: a bad or unknown param is a 400 in that query's own result. Upstream failures stay
 // inside their own query's result, so one bad upstream never blanks the other panels.
 import type { DataFrameJSON } from '@nodescope/shared';
 import type { CoalescingCache } from '../core/cache.js';
