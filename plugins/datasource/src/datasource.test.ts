@@ -386,6 +386,19 @@ describe('NodescopeDataSource on Grafana Live', () => {
     subscription.unsubscribe();
   });
 
+  it('a live query saved in the oldest format (legendFormat, no schemaVersion) follows its channel, migrated', async () => {
+    const { requests } = backendAnswers();
+    const ds = new NodescopeDataSource(instanceSettings());
+    const saved = { refId: 'A', sourceId: 'btc-main', query: 'mempool.summary', live: true, legendFormat: '{{field}}' } as unknown as NodescopeQuery;
+    const subscription = ds.query(request<NodescopeQuery>([saved])).subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const sent = (requests[0]!.data as { queries: Array<Record<string, unknown>> }).queries[0]!;
+    expect(sent).toMatchObject({ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'mempool.summary', live: true, alias: '{{field}}' });
+    expect(sent).not.toHaveProperty('legendFormat');
+    expect(streams.map((s) => s.options.addr.path)).toEqual(['stream/key-A']);
+    subscription.unsubscribe();
+  });
+
   it("Explore's Live button: streamable queries get live: true, the others run once", async () => {
     const { requests } = backendAnswers();
     const ds = new NodescopeDataSource(instanceSettings());
