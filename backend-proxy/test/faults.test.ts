@@ -469,6 +469,18 @@ const ROWS: FaultRow[] = [
     seen,
     ...(fault === 'stalled' ? { detectMs: 25_000 } : {}),
   })),
+  {
+    kind: 'stacks',
+    source: 'stx-1',
+    fault: 'signer not registered',
+    probe: { query: 'signer.status' },
+    // the signer's log says so at its next runloop refresh (stacks-signer/src/runloop.rs:416-427, :613)
+    inject: ({ stack }) => stack.stacks.setSignerFault('not-registered'),
+    clear: ({ stack }) => stack.stacks.setSignerFault('none'),
+    health: says(/signer-duty:degraded:not registered for reward cycle/),
+    frames: (r) => first(r, 'registered') === false,
+    seen: 'component signer-duty "not registered for reward cycle 105"; `signer.status` registered=false',
+  },
   // ---- Geth ----
   ...(
     [
@@ -634,6 +646,26 @@ const ROWS: FaultRow[] = [
       seen,
     };
   }),
+  // ---- one chain, several nodes: btc-backup follows btc-main through the chain view btc-nodes ----
+  {
+    kind: 'chain',
+    source: 'btc-nodes',
+    fault: 'a node behind (btc-main mines 3 blocks btc-backup does not get)',
+    probe: { query: 'nodes' },
+    // the ticker relays btc-main's blocks to btc-backup, except while memo.holdBackup
+    inject: ({ stack, memo }) => {
+      memo.holdBackup = true;
+      stack.bitcoinBackup.syncFrom(stack.bitcoin);
+      for (let i = 0; i < 3; i++) stack.bitcoin.mineBlock();
+    },
+    clear: ({ memo }) => {
+      memo.holdBackup = false;
+    },
+    health: says(/btc-backup is 3 blocks behind the best tip/),
+    frames: (r) => field(r, 'lag_blocks')[field(r, 'source').indexOf('btc-backup')] === 3,
+    seen: 'status degraded "btc-backup is 3 blocks behind the best tip …"; `nodes` lag_blocks 3, state behind',
+    recovered: (r) => field(r, 'lag_blocks').every((lag) => lag === 0),
+  },
   // ---- Freqtrade (bot-1 of two) ----
   ...(
     [
@@ -726,6 +758,8 @@ const OTHER_PROBES: Record<string, Probe> = {
   'ln-lnd': { query: 'node.info' },
   'ln-cln': { query: 'node.info' },
   'beacon-1': { query: 'sync.status' },
+  'btc-backup': { query: 'chain.info' },
+  'btc-nodes': { query: 'nodes' },
 };
 
 /** Short polls and timeouts so the whole matrix runs in about a minute. */
@@ -741,6 +775,7 @@ function fastSources(stack: SimulatedStack): Array<Record<string, unknown>> {
     freqtrade: { pollSeconds: 1, timeoutMs: 1_000, heartbeatStaleSeconds: 60 },
     lightning: { pollSeconds: 1, timeoutMs: 1_000 },
     beacon: { pollSeconds: 1, timeoutMs: 1_000, headStallSeconds: 12 },
+    chain: { pollSeconds: 1 },
   };
   return stack.sources.map((source) => {
     const kind = String(source.kind);
@@ -793,6 +828,7 @@ describe('fault matrix: every simulator fault is reported, contained and recover
     remove = dir.remove;
     stack = await startSimulatedStack({ dir: dir.path, profile: 'test' });
     await stack.stacks.appendLog(3);
+    await stack.stacks.appendSignerLog(3);
     stack.stacks.state.burnBlockHeight = stack.bitcoin.tipHeight();
     const config = parseConfig(
       stringify({ server: { port: 0, cacheTtlMs: 0, logLevel: 'warn' }, sources: fastSources(stack) }),
@@ -807,6 +843,9 @@ describe('fault matrix: every simulator fault is reported, contained and recover
       stack.stacks.state.burnBlockHeight = stack.bitcoin.tipHeight();
       stack.stacks.advance({ stacks: 1 });
       void stack.stacks.appendLog(2);
+      void stack.stacks.appendSignerLog(2);
+      // btc-backup hears of btc-main's blocks (and reorgs), as a peer would
+      if (!memo.holdBackup) stack.bitcoinBackup.syncFrom(stack.bitcoin);
       stack.geth.advance(1);
       // the lightning nodes follow bitcoind's tip (their bitcoinSource is btc-main)
       for (const ln of [stack.lightning.lnd, stack.lightning.cln]) ln.advance(Math.max(0, stack.bitcoin.tipHeight() - ln.state.blockHeight));

@@ -108,7 +108,7 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
     const market = await startMarketSimulator();
     closers.push(() => market.close());
 
-    const stacks = await startStacksSimulator({ logFile: join(options.dir, 'stacks-node.log') });
+    const stacks = await startStacksSimulator({ logFile: join(options.dir, 'stacks-node.log'), signerLogFile: join(options.dir, 'stacks-signer.log') });
     closers.push(() => stacks.close());
 
     // a node started as the README asks (--http.api eth,net,web3,txpool); stock geth has no txpool over HTTP
@@ -165,7 +165,7 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
         kind: 'stacks',
         rpcUrl: stacks.rpcUrl,
         metricsUrl: stacks.metricsUrl,
-        signer: { metricsUrl: stacks.signerMetricsUrl },
+        signer: { metricsUrl: stacks.signerMetricsUrl, logFile: stacks.signerLogFile },
         logFile: stacks.logFile,
         bitcoinSource: 'btc-main',
       },
@@ -225,6 +225,7 @@ export async function startSimulatedStack(options: SimulatedStackOptions): Promi
       tick() {
         stacks.advance({ stacks: 1, burn: Math.random() < 0.2 ? 1 : 0 });
         void stacks.appendLog(3);
+        void stacks.appendSignerLog(3);
         geth.advance(1);
         // the second node receives what the first mined
         bitcoinBackup.syncFrom(bitcoin);
