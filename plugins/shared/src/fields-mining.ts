@@ -28,7 +28,7 @@ export const MINER_FIELDS = {
   miner: 'miner', // name (or host:port)
   host: 'host',
   port: 'port',
-  flavour: 'flavour', // cgminer | bmminer | braiins | whatsminer | unknown
+  flavour: 'flavour', // cgminer | bmminer | braiins | whatsminer | whatsminer-v3 | luxos | axeos | epic | vnish | unknown
   model: 'model',
   firmware: 'firmware',
   status: 'status', // online | offline | unknown
