@@ -127,6 +127,9 @@ func (b *Bridge) UpdateSettings(jsonData json.RawMessage, secure map[string]stri
 		next = b.updated.Add(time.Millisecond)
 	}
 	b.updated = next
+	if b.live != nil {
+		b.live.settingsChanged()
+	}
 }
 
 func (b *Bridge) pluginContext() backend.PluginContext {

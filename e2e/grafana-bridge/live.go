@@ -20,7 +20,9 @@ package bridge
 //	    packetSender publishes packet.Data to the channel; one stream per channel (registerStream:
 //	    an existing one is reused); watchStream stops it after maxChecks (3) presence checks
 //	    every checkInterval (5 s) with no subscriber; runStream re-runs a stream that ended with
-//	    an error after getDelay (100 ms·2^n, at most 5 s) and stops one that ended without.
+//	    an error after getDelay (100 ms·2^n, at most 5 s) and stops one that ended without;
+//	    HandleDatasourceUpdate runs every stream of a datasource again with its new settings
+//	    (Grafana notices within datasourceCheckInterval, a minute; the bridge at once).
 
 import (
 	"context"
@@ -55,9 +57,17 @@ type Live struct {
 	MaxChecks     int
 
 	mu      sync.Mutex
-	running map[string]context.CancelFunc
+	running map[string]*liveStream
+	runs    int
 	ctx     context.Context
 	cancel  context.CancelFunc
+}
+
+// liveStream is one channel's RunStream loop; restart makes it run again at once with the
+// current plugin context.
+type liveStream struct {
+	stop    context.CancelFunc
+	restart chan struct{}
 }
 
 func newLive(b *Bridge, stream sdkgrpc.StreamClient) (*Live, error) {
@@ -66,7 +76,7 @@ func newLive(b *Bridge, stream sdkgrpc.StreamClient) (*Live, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &Live{b: b, stream: stream, node: node, running: map[string]context.CancelFunc{}, ctx: ctx, cancel: cancel, CheckInterval: 5 * time.Second, MaxChecks: 3}
+	l := &Live{b: b, stream: stream, node: node, running: map[string]*liveStream{}, ctx: ctx, cancel: cancel, CheckInterval: 5 * time.Second, MaxChecks: 3}
 	node.OnConnecting(func(ctx context.Context, e centrifuge.ConnectEvent) (centrifuge.ConnectReply, error) {
 		return centrifuge.ConnectReply{}, nil // the credentials come from the HTTP handler, as Grafana sets them
 	})
@@ -99,11 +109,31 @@ func (l *Live) close() {
 	_ = l.node.Shutdown(ctx)
 }
 
-// Running is how many RunStream calls are in flight (tests).
+// Running is how many channels have a stream (tests).
 func (l *Live) Running() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.running)
+}
+
+// Runs is how many RunStream calls were made (tests).
+func (l *Live) Runs() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.runs
+}
+
+// settingsChanged is M's HandleDatasourceUpdate: every stream of the datasource is stopped and
+// run again with the new settings (the bridge serves one datasource).
+func (l *Live) settingsChanged() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, stream := range l.running {
+		select {
+		case stream.restart <- struct{}{}:
+		default: // a restart is already pending
+		}
+	}
 }
 
 func subscribeError(status backend.SubscribeStreamStatus) error {
@@ -160,17 +190,20 @@ func (l *Live) submit(channel, path string, data []byte) {
 		return
 	}
 	ctx, cancel := context.WithCancel(l.ctx)
-	l.running[channel] = cancel
+	stream := &liveStream{stop: cancel, restart: make(chan struct{}, 1)}
+	l.running[channel] = stream
 	stop := func() {
 		l.mu.Lock()
-		delete(l.running, channel)
+		if l.running[channel] == stream {
+			delete(l.running, channel)
+		}
 		l.mu.Unlock()
 		cancel()
 	}
 	go l.watch(ctx, channel, stop)
 	go func() {
 		defer stop()
-		l.run(ctx, channel, path, data)
+		l.run(ctx, stream, channel, path, data)
 	}()
 }
 
@@ -198,13 +231,30 @@ func (l *Live) watch(ctx context.Context, channel string, stop func()) {
 
 // run is M's runStream: RunStream through the plugin's gRPC client, each packet published;
 // re-run after an error with M's backoff, a new plugin context each time (settings may change).
-func (l *Live) run(ctx context.Context, channel, path string, data []byte) {
+func (l *Live) run(ctx context.Context, stream *liveStream, channel, path string, data []byte) {
 	failures := 0
 	for ctx.Err() == nil {
 		started := time.Now()
-		err := l.runOnce(ctx, channel, path, data)
+		attempt, cancelAttempt := context.WithCancel(ctx)
+		restarted := make(chan struct{})
+		go func() {
+			select {
+			case <-stream.restart:
+				close(restarted)
+				cancelAttempt()
+			case <-attempt.Done():
+			}
+		}()
+		err := l.runOnce(attempt, channel, path, data)
+		cancelAttempt()
 		if ctx.Err() != nil {
 			return
+		}
+		select {
+		case <-restarted:
+			failures = 0
+			continue // new settings: run again at once
+		default:
 		}
 		if err == nil {
 			return // finished without an error: stopped, as M does
@@ -220,12 +270,17 @@ func (l *Live) run(ctx context.Context, channel, path string, data []byte) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-stream.restart:
+			failures = 0
 		case <-time.After(delay):
 		}
 	}
 }
 
 func (l *Live) runOnce(ctx context.Context, channel, path string, data []byte) error {
+	l.mu.Lock()
+	l.runs++
+	l.mu.Unlock()
 	stream, err := l.stream.RunStream(ctx, backend.ToProto().RunStreamRequest(&backend.RunStreamRequest{PluginContext: l.b.pluginContext(), Path: path, Data: data}))
 	if err != nil {
 		return err

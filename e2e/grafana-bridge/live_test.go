@@ -75,6 +75,31 @@ func TestLiveRunsThePluginsStreamOverCentrifuge(t *testing.T) {
 		t.Fatalf("%d streams", b.Live().Running())
 	}
 
+	// saving the datasource runs the stream again with the new settings (runstream's
+	// HandleDatasourceUpdate): a refused key stops the frames, the right key brings them back
+	runs := b.Live().Runs()
+	b.UpdateSettings(jsonData, map[string]string{"apiKey": "wrong-key-123456"})
+	for deadline := time.Now().Add(5 * time.Second); b.Live().Runs() == runs; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the stream did not run again after the settings changed")
+		}
+	}
+	time.Sleep(2500 * time.Millisecond) // RunStream now fails on the proxy's 401, and is retried
+	for len(got) > 0 {
+		<-got
+	}
+	select {
+	case raw := <-got:
+		t.Fatalf("a frame with the refused key: %s", raw[:min(len(raw), 200)])
+	case <-time.After(3 * time.Second):
+	}
+	b.UpdateSettings(jsonData, map[string]string{"apiKey": key})
+	select {
+	case <-got:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no frame after the right key was saved again")
+	}
+
 	// refused subscriptions, with the codes Grafana's handleOnSubscribe returns
 	b64 := func(raw string) string { return base64.RawURLEncoding.EncodeToString([]byte(raw)) }
 	for _, c := range []struct {
