@@ -1,14 +1,15 @@
 // Runs the queries of one /api/query request. Requests are validated before any upstream is
 // touched: an unknown source or a query its kind does not serve fails the whole request with a
 // 400 (as Grafana's own /api/ds/query does for a missing datasource). A query's params are
-// checked by the shared catalog in its source's handler (sources/catalog.ts) before it calls
-// anything: a bad or unknown param is a 400 in that query's own result. Upstream failures stay
+// parsed once by the shared catalog (sources/catalog.ts), here for the cache key; a bad or
+// unknown param is a 400 in that query's own result, from its handler, before any call. Upstream failures stay
 // inside their own query's result, so one bad upstream never blanks the other panels.
 import type { DataFrameJSON } from '@nodescope/shared';
 import type { CoalescingCache } from '../core/cache.js';
 import { BudgetExceededError, UpstreamBudget, withBudget } from '../core/budget.js';
 import { own, ownNames } from '../core/lookup.js';
 import type { SelfMetrics } from '../core/metrics.js';
+import { checkParams } from '../sources/catalog.js';
 import { QueryInputError, type QueryInput, type Source } from '../sources/types.js';
 import type { ClientText } from './clientText.js';
 import { HttpError } from './errors.js';
@@ -80,6 +81,20 @@ export interface QueryOutcome {
 }
 
 /** The range, resolution and cache key of each query of a request. */
+/**
+ * A query's params parsed once by the catalog, so equal requests share a cache key however they
+ * spell a value ("10" or 10, a default left out); the handler takes them as they are. Params the
+ * catalog refuses are passed on as given, for the handler to answer with that query's 400.
+ */
+function parsedOrAsGiven(source: Source, query: string, params: QueryInput['params']): QueryInput['params'] {
+  try {
+    return checkParams(source.kind, query, params);
+  } catch (error) {
+    if (error instanceof QueryInputError) return params;
+    throw error;
+  }
+}
+
 function plan(body: QueryRequestBody, deps: QueryRunnerDeps) {
   const resolved = resolveQueries(body, deps.sources);
   const now = deps.now();
@@ -87,7 +102,7 @@ function plan(body: QueryRequestBody, deps: QueryRunnerDeps) {
   const maxDataPoints = body.maxDataPoints ?? 1_000;
   const intervalMs = body.intervalMs ?? Math.max(1_000, Math.round((range.to - range.from) / maxDataPoints));
   return resolved.map(({ query, source, handler }) => {
-    const input: QueryInput = { params: query.params ?? {}, range, intervalMs, maxDataPoints };
+    const input: QueryInput = { params: parsedOrAsGiven(source, query.query, query.params ?? {}), range, intervalMs, maxDataPoints };
     // the key rounds the range to whole seconds so dashboards refreshed together share a result
     const key = JSON.stringify([
       source.id,
