@@ -2,8 +2,9 @@
 // touched: an unknown source or a query its kind does not serve fails the whole request with a
 // 400 (as Grafana's own /api/ds/query does for a missing datasource). A query's params are
 // parsed once by the shared catalog (sources/catalog.ts), here for the cache key; a bad or
-// unknown param is a 400 in that query's own result, from its handler, before any call. Upstream failures stay
-// inside their own query's result, so one bad upstream never blanks the other panels.
+// unknown param is a 400 in that query's own result, from its handler, before any call.
+// Upstream failures stay inside their own query's result, so one bad upstream never blanks the
+// other panels.
 import type { DataFrameJSON } from '@nodescope/shared';
 import type { CoalescingCache } from '../core/cache.js';
 import { BudgetExceededError, UpstreamBudget, withBudget } from '../core/budget.js';
