@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { rpc } from '../src/simulators/bitcoin/testkit.js';
 import { bitcoinSourceState } from '../src/sources/bitcoin/index.js';
 import { startBitcoinHarness } from './bitcoinHarness.js';
-import { cleanupAfterEach, createClockedContext, TEST_CLOCK_START } from './helpers.js';
+import { cleanupAfterEach, createClockedContext, queryInput, TEST_CLOCK_START } from './helpers.js';
 
 const cleanups = cleanupAfterEach();
 
@@ -63,6 +63,23 @@ describe('clock offset (getnetworkinfo timeoffset)', () => {
     expect(info.warnings).toEqual([
       "Your computer's date and time appear to be more than 10 minutes out of sync with the network, this may lead to consensus failure. After you've confirmed your computer's clock, this message should no longer appear when you restart your node. Without a restart, it should stop showing automatically after you've connected to a sufficient number of new outbound peers, which may take some time. You can inspect the `timeoffset` field of the `getpeerinfo` and `getnetworkinfo` RPC methods to get more info.",
     ]);
+  });
+});
+
+describe("bitcoind's own memory (getmemoryinfo mallocinfo)", () => {
+  it('held and in-use bytes from the glibc totals, on /metrics and in host.health', async () => {
+    const { ctx, source } = await startBitcoinHarness(cleanups, { start: false });
+    const state = bitcoinSourceState(source)!;
+    await state.pollSlow();
+    // the simulator's malloc_info totals: arenas 135 168 (1 024 of it free chunks), mmap 4 333 568
+    expect(await gauge(ctx.metrics.registry.metrics(), 'bitcoin_malloc_held_bytes')).toBe(135_168 + 4_333_568);
+    expect(await gauge(ctx.metrics.registry.metrics(), 'bitcoin_malloc_in_use_bytes')).toBe(
+      135_168 - 1_024 + 4_333_568
+    );
+    const [frame] = await source.queries['host.health']!(queryInput({ from: Date.now() - 60_000, to: Date.now() }));
+    const column = (name: string) => frame!.data.values[frame!.schema.fields.findIndex((f) => f.name === name)]![0];
+    expect(column('bitcoind_malloc_held_bytes')).toBe(4_468_736);
+    expect(column('bitcoind_malloc_in_use_bytes')).toBe(4_467_712);
   });
 });
 

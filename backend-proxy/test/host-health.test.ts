@@ -61,6 +61,8 @@ describe('host.health', () => {
       'clock_offset_seconds',
       'size_on_disk_bytes',
       'size_on_disk_growth_bytes_per_day',
+      'bitcoind_malloc_held_bytes',
+      'bitcoind_malloc_in_use_bytes',
     ]);
     const [bsize, blocks] = execFileSync('stat', ['-f', '-c', '%S %b', dir], { encoding: 'utf8' })
       .trim()

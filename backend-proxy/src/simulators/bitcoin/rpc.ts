@@ -320,8 +320,11 @@ export const METHODS: Record<string, MethodSpec> = {
         return {
           locked: { used: 65_632, free: 196_512, total: 262_144, locked: 262_144, chunks_used: 2_051, chunks_free: 2 },
         };
+      // glibc's malloc_info(3) as Debian's libc6 2.36 writes it: each arena, then the totals over
+      // all of them (fast, rest, mmap, system current/max, aspace); checked against the real
+      // library in sources/bitcoin/mallocInfo.test.ts
       if (m === 'mallocinfo')
-        return '<malloc version="1">\n<heap nr="0">\n<sizes>\n</sizes>\n<total type="fast" count="0" size="0"/>\n<total type="rest" count="1" size="1024"/>\n<system type="current" size="135168"/>\n<system type="max" size="135168"/>\n<aspace type="total" size="135168"/>\n<aspace type="mprotect" size="135168"/>\n</heap>\n</malloc>\n';
+        return '<malloc version="1">\n<heap nr="0">\n<sizes>\n</sizes>\n<total type="fast" count="0" size="0"/>\n<total type="rest" count="1" size="1024"/>\n<system type="current" size="135168"/>\n<system type="max" size="135168"/>\n<aspace type="total" size="135168"/>\n<aspace type="mprotect" size="135168"/>\n</heap>\n<total type="fast" count="0" size="0"/>\n<total type="rest" count="1" size="1024"/>\n<total type="mmap" count="2" size="4333568"/>\n<system type="current" size="135168"/>\n<system type="max" size="135168"/>\n<aspace type="total" size="135168"/>\n<aspace type="mprotect" size="135168"/>\n</malloc>\n';
       throw new RpcError(RPC.INVALID_PARAMETER, `unknown mode ${m}`);
     },
   },

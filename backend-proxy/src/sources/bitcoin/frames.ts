@@ -216,7 +216,13 @@ export function zmqStatusFrame(status: ZmqStatus): DataFrameJSON {
 }
 
 /** bitcoind's view of its host for host.health: clock offset and the growth of its block files. */
-export function bitcoinHostFields(r: { clockOffsetSeconds: number | null; sizeOnDisk: number | null; sizeOnDiskGrowthPerSecond: number | null }): FieldInput[] {
+export function bitcoinHostFields(r: {
+  clockOffsetSeconds: number | null;
+  sizeOnDisk: number | null;
+  sizeOnDiskGrowthPerSecond: number | null;
+  mallocHeld: number | null;
+  mallocInUse: number | null;
+}): FieldInput[] {
   return [
     { name: 'clock_offset_seconds', type: 'number', values: [r.clockOffsetSeconds], unit: UNITS.seconds },
     { name: 'size_on_disk_bytes', type: 'number', values: [r.sizeOnDisk], unit: UNITS.bytes },
@@ -226,5 +232,8 @@ export function bitcoinHostFields(r: { clockOffsetSeconds: number | null; sizeOn
       values: [r.sizeOnDiskGrowthPerSecond === null ? null : r.sizeOnDiskGrowthPerSecond * 86_400],
       unit: UNITS.bytes,
     },
+    // bitcoind's own memory (glibc malloc_info; null on other builds)
+    { name: 'bitcoind_malloc_held_bytes', type: 'number', values: [r.mallocHeld], unit: UNITS.bytesIEC },
+    { name: 'bitcoind_malloc_in_use_bytes', type: 'number', values: [r.mallocInUse], unit: UNITS.bytesIEC },
   ];
 }

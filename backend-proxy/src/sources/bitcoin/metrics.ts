@@ -8,6 +8,7 @@ import type { MetricFactory } from '../../core/metrics.js';
 import type { FeeHistogram } from './feerates.js';
 import type { ZmqStatus } from './mempoolSync.js';
 import type { BanEntry, BlockchainInfo, BlockStats, MemoryInfo, MempoolInfo, NetTotals, NetworkInfo } from './model.js';
+import { mallocHeldBytes, mallocInUseBytes, type MallocTotals } from './mallocInfo.js';
 import { SATS_PER_BTC } from './model.js';
 
 /** The exporter's SMARTFEE_BLOCKS default (2,3,5,20) plus the targets of fees.estimates. */
@@ -90,6 +91,8 @@ export class BitcoinMetrics {
       rpcActive: gauge('bitcoin_rpc_active', 'Number of RPC calls being processed'),
       // nodescope's own (the exporter has neither): host health read through bitcoind
       timeOffset: gauge('bitcoin_timeoffset_seconds', "getnetworkinfo timeoffset: median offset of outbound peers' clocks from the node's, seconds"),
+      mallocHeld: gauge('bitcoin_malloc_held_bytes', "Memory bitcoind's malloc holds from the kernel: arenas plus mmapped chunks (getmemoryinfo mallocinfo)"),
+      mallocInUse: gauge('bitcoin_malloc_in_use_bytes', 'Memory bitcoind has allocated and not freed (held minus free chunks in the arenas)'),
       sizeOnDiskGrowth: gauge(
         'bitcoin_size_on_disk_growth_bytes_per_second',
         'Growth of size_on_disk, least squares over the last 24 hours of samples'
@@ -199,6 +202,17 @@ export class BitcoinMetrics {
   sizeOnDiskGrowth(bytesPerSecond: number | null): void {
     if (bytesPerSecond === null) this.g.sizeOnDiskGrowth!.remove(this.labels);
     else this.set('sizeOnDiskGrowth', bytesPerSecond);
+  }
+
+  /** glibc malloc totals; null (not a glibc build, or the call failed) removes the series */
+  malloc(totals: MallocTotals | null): void {
+    if (!totals) {
+      this.g.mallocHeld!.remove(this.labels);
+      this.g.mallocInUse!.remove(this.labels);
+      return;
+    }
+    this.set('mallocHeld', mallocHeldBytes(totals));
+    this.set('mallocInUse', mallocInUseBytes(totals));
   }
 
   uptime(seconds: number): void {

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { SourceContext } from '../../core/context.js';
 import { linearTrend, type SizeSample } from '../../core/diskTrend.js';
+import { mallocHeldBytes, mallocInUseBytes, parseMallocInfo, type MallocTotals } from './mallocInfo.js';
 import type { HistoryRing } from '../../core/history.js';
 import { BlockStatsMemo } from './blockStats.js';
 import type { BitcoinRpc } from './client.js';
@@ -124,6 +125,8 @@ export class BitcoinState {
   private lastPollFailed = false;
   /** set when the node's chain is not the configured network */
   networkMismatch: string | null = null;
+  /** bitcoind's malloc totals from the last slow poll (null: not read, or not a glibc build) */
+  malloc: MallocTotals | null = null;
   /** getnetworkinfo's timeoffset and when it was read (null before the first answer) */
   clockOffset: { seconds: number; at: number } | null = null;
   latestChain: { info: BlockchainInfo; at: number } | null = null;
@@ -425,6 +428,8 @@ export class BitcoinState {
         { method: 'getmemoryinfo', params: ['stats'] },
         { method: 'getrpcinfo' },
         { method: 'listbanned' },
+        // glibc's malloc_info: bitcoind's own memory (an error without glibc: then left out)
+        { method: 'getmemoryinfo', params: ['mallocinfo'] },
         ...HASHPS_BLOCKS.map((n) => ({ method: 'getnetworkhashps', params: [n] })),
         ...SMART_FEE_METRIC_TARGETS.map((n) => ({ method: 'estimatesmartfee', params: [n, 'ECONOMICAL'] })),
         ...(height === undefined || height === this.latestBlockHeight
@@ -454,7 +459,10 @@ export class BitcoinState {
       if (rpcinfo) this.metrics.rpcActive(rpcinfo.active_commands.length);
       const bans = ok<BanEntry[]>(4);
       if (bans) this.metrics.banned(bans);
-      let i = 5;
+      const malloc = ok<unknown>(5);
+      this.malloc = typeof malloc === 'string' ? parseMallocInfo(malloc) : null;
+      this.metrics.malloc(this.malloc);
+      let i = 6;
       for (const n of HASHPS_BLOCKS) {
         const value = ok<number>(i++);
         if (value !== undefined) this.metrics.networkHashps(n, value);
@@ -484,8 +492,16 @@ export class BitcoinState {
   }
 
   /** What bitcoind tells of its host, from the latest polls (nulls before the first). */
-  hostReadings(): { clockOffsetSeconds: number | null; sizeOnDisk: number | null; sizeOnDiskGrowthPerSecond: number | null } {
+  hostReadings(): {
+    clockOffsetSeconds: number | null;
+    sizeOnDisk: number | null;
+    sizeOnDiskGrowthPerSecond: number | null;
+    mallocHeld: number | null;
+    mallocInUse: number | null;
+  } {
     return {
+      mallocHeld: this.malloc ? mallocHeldBytes(this.malloc) : null,
+      mallocInUse: this.malloc ? mallocInUseBytes(this.malloc) : null,
       clockOffsetSeconds: this.clockOffset?.seconds ?? null,
       sizeOnDisk: this.rings.sizeOnDisk.last()?.bytes ?? null,
       sizeOnDiskGrowthPerSecond: this.sizeOnDiskTrend()?.bytesPerSecond ?? null,
