@@ -64,6 +64,18 @@ export const host: DashboardSpec = {
         description: 'MemAvailable / MemTotal of the host the proxy shares with the node (sources with a host block)',
       }
     ),
+    timeseries(
+      "bitcoind's memory",
+      [
+        prometheus(`bitcoin_malloc_in_use_bytes${SOURCE}`, '{{source}} in use'),
+        prometheus(`bitcoin_malloc_held_bytes${SOURCE}`, '{{source}} held'),
+      ],
+      {
+        unit: 'bytes',
+        description:
+          "glibc's malloc_info totals (getmemoryinfo mallocinfo): held from the kernel, and in use (held minus free chunks)",
+      }
+    ),
     timeseries('bitcoind clock offset', prometheus(`bitcoin_timeoffset_seconds${SOURCE}`), {
       unit: 's',
       thresholds: steps('green', [30, 'red']),
