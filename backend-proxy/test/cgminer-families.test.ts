@@ -16,7 +16,11 @@ let fleet: CgminerFleet;
 let source: CgminerSource;
 
 beforeAll(async () => {
-  fleet = await startCgminerFleet({ count: 5, flavours: ['luxos', 'whatsminer-v3', 'axeos', 'epic', 'vnish'], frozen: true });
+  fleet = await startCgminerFleet({
+    count: 5,
+    flavours: ['luxos', 'whatsminer-v3', 'axeos', 'epic', 'vnish'],
+    frozen: true,
+  });
   const config = cgminerConfigSchema.parse({
     id: 'families',
     kind: 'cgminer',
@@ -43,7 +47,14 @@ afterAll(async () => {
 describe('LuxOS, Whatsminer API v3, AxeOS, ePIC and VNish through the source', () => {
   it('each is identified and read', () => {
     const records = Object.fromEntries([...source.fleet.poller.miners.values()].map((r) => [r.name, r]));
-    expect(Object.fromEntries(Object.entries(records).map(([name, r]) => [name, [r.status, r.lastError, r.identity?.flavour, r.identity?.model]]))).toEqual({
+    expect(
+      Object.fromEntries(
+        Object.entries(records).map(([name, r]) => [
+          name,
+          [r.status, r.lastError, r.identity?.flavour, r.identity?.model],
+        ])
+      )
+    ).toEqual({
       luxos: ['online', null, 'luxos', 'Antminer S19k Pro'],
       'whatsminer-v3': ['online', null, 'whatsminer-v3', 'M60S_VK40'],
       axeos: ['online', null, 'axeos', 'BM1368'],
@@ -51,9 +62,17 @@ describe('LuxOS, Whatsminer API v3, AxeOS, ePIC and VNish through the source', (
       vnish: ['online', null, 'vnish', 'Antminer S19j Pro'],
     });
     // the frozen simulator's nominal rates (fleet.ts DEFAULT_MODELS): 120, 180, 0.7, 141, 104 TH/s
-    expect(Object.values(records).map((r) => r.snapshot!.hashrate! / 1e12)).toEqual([120, 180, 0.7, 141, 104].map((v) => expect.closeTo(v, 6)));
+    expect(Object.values(records).map((r) => r.snapshot!.hashrate! / 1e12)).toEqual(
+      [120, 180, 0.7, 141, 104].map((v) => expect.closeTo(v, 6))
+    );
     // each reports its power: LuxOS POWER Watts, v3 power-realtime, AxeOS power, ePIC Input Power, VNish power_consumption
-    expect(Object.values(records).map((r) => [r.power.source, r.power.watts])).toEqual([['measured', 2760], ['measured', 3300], ['measured', 15], ['measured', 3010], ['measured', 3068]]);
+    expect(Object.values(records).map((r) => [r.power.source, r.power.watts])).toEqual([
+      ['measured', 2760],
+      ['measured', 3300],
+      ['measured', 15],
+      ['measured', 3010],
+      ['measured', 3068],
+    ]);
   });
 
   it('only allow-listed reads reached the miners', () => {
@@ -64,6 +83,16 @@ describe('LuxOS, Whatsminer API v3, AxeOS, ePIC and VNish through the source', (
     ]);
     const received = Object.keys(fleet.commandCounts());
     expect(received.filter((c) => !allowed.has(c))).toEqual([]);
-    expect(received).toEqual(expect.arrayContaining(['power', 'get.miner.status', 'GET /api/system/info', 'GET /summary', 'GET /capabilities', 'GET /api/v1/info', 'GET /api/v1/summary']));
+    expect(received).toEqual(
+      expect.arrayContaining([
+        'power',
+        'get.miner.status',
+        'GET /api/system/info',
+        'GET /summary',
+        'GET /capabilities',
+        'GET /api/v1/info',
+        'GET /api/v1/summary',
+      ])
+    );
   });
 });

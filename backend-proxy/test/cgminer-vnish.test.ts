@@ -30,36 +30,111 @@ const valid = (schema: string, value: unknown): string[] => {
 
 // A reply per schema, written from the document (every required field, the document's types and enums)
 const INFO = {
-  fw_name: 'Vnish', fw_version: '1.3.4', build_time: '2025-03-10 12:00:00', platform: 'aml', install_type: 'nand',
-  algorithm: 'sha256d', hr_measure: 'GH/s', miner: 'Antminer S19j Pro', model: 's19jpro', serial: 'JYZZF4BBCJBJG0542',
+  fw_name: 'Vnish',
+  fw_version: '1.3.4',
+  build_time: '2025-03-10 12:00:00',
+  platform: 'aml',
+  install_type: 'nand',
+  algorithm: 'sha256d',
+  hr_measure: 'GH/s',
+  miner: 'Antminer S19j Pro',
+  model: 's19jpro',
+  serial: 'JYZZF4BBCJBJG0542',
   system: {
-    os: 'GNU/Linux', miner_name: 'rig-7', file_system_version: '1.3.4', uptime: '2 days, 3:04',
-    network_status: { mac: '02:00:00:00:00:07', ip: '10.0.0.7', netmask: '255.255.255.0', gateway: '10.0.0.1', dns: ['10.0.0.1'], hostname: 'rig-7' },
-    mem_total: 245000, mem_free: 120000, mem_free_percent: 49, mem_buf: 10000, mem_buf_percent: 4,
+    os: 'GNU/Linux',
+    miner_name: 'rig-7',
+    file_system_version: '1.3.4',
+    uptime: '2 days, 3:04',
+    network_status: {
+      mac: '02:00:00:00:00:07',
+      ip: '10.0.0.7',
+      netmask: '255.255.255.0',
+      gateway: '10.0.0.1',
+      dns: ['10.0.0.1'],
+      hostname: 'rig-7',
+    },
+    mem_total: 245000,
+    mem_free: 120000,
+    mem_free_percent: 49,
+    mem_buf: 10000,
+    mem_buf_percent: 4,
   },
 };
 const pool = (id: number, url: string, pool_type: string, status: string, accepted: number, rejected: number) => ({
-  id, url, pool_type, user: pool_type === 'DevFee' ? 'fee' : 'acct.rig7', status, asic_boost: true, diff: '65.5K', accepted, rejected, stale: 1,
-  ls_diff: 65536, ls_time: '0:00:02', diffa: 65536, ping: 40,
+  id,
+  url,
+  pool_type,
+  user: pool_type === 'DevFee' ? 'fee' : 'acct.rig7',
+  status,
+  asic_boost: true,
+  diff: '65.5K',
+  accepted,
+  rejected,
+  stale: 1,
+  ls_diff: 65536,
+  ls_time: '0:00:02',
+  diffa: 65536,
+  ping: 40,
 });
 const chain = (id: number, rt: number, pcbMax: number, chipMax: number, state: string) => ({
-  id, frequency: 525, voltage: 1300, power_consumption: 1020, hashrate_ideal: 34666.67, hashrate_rt: rt, hashrate_percentage: 100,
-  hr_error: 0.01, hw_errors: 3, pcb_temp: { min: 44, max: pcbMax }, chip_temp: { min: 60, max: chipMax },
-  chip_statuses: { red: 0, orange: 0, grey: 0 }, status: state === 'failure' ? { state, description: 'no chips found' } : { state },
+  id,
+  frequency: 525,
+  voltage: 1300,
+  power_consumption: 1020,
+  hashrate_ideal: 34666.67,
+  hashrate_rt: rt,
+  hashrate_percentage: 100,
+  hr_error: 0.01,
+  hw_errors: 3,
+  pcb_temp: { min: 44, max: pcbMax },
+  chip_temp: { min: 60, max: chipMax },
+  chip_statuses: { red: 0, orange: 0, grey: 0 },
+  status: state === 'failure' ? { state, description: 'no chips found' } : { state },
 });
 const SUMMARY = {
   miner: {
     miner_status: { miner_state: 'mining', miner_state_time: 183840, throttled: 100 },
-    miner_type: 'Antminer S19j Pro (Vnish 1.3.4)', hr_stock: 104000, average_hashrate: 103500000, instant_hashrate: 69200000,
-    hr_realtime: 69200.5, hr_nominal: 104000, hr_average: 103500, pcb_temp: { min: 44, max: 61 }, chip_temp: { min: 60, max: 76 },
-    power_consumption: 3068, power_usage: 30, power_efficiency: 29.5, hw_errors_percent: 0.01, hr_error: 0.01, hw_errors: 9,
-    devfee_percent: 2.8, devfee: 1937.6, found_blocks: 0, best_share: 123456789, restart_count: 0,
-    pools: [pool(0, 'stratum+tcp://btc.pool-a.example:3333', 'UserPool', 'active', 900, 4), pool(1, 'stratum+tcp://btc.pool-b.example:443', 'UserPool', 'offline', 0, 0), pool(2, 'stratum+tcp://fee.example:3333', 'DevFee', 'working', 30, 0)],
-    cooling: { fan_num: 4, fan_duty: 60, settings: { mode: { name: 'auto', param: 60 } }, fans: [
-      { id: 0, rpm: 5400, status: 'ok', max_rpm: 6000 }, { id: 1, rpm: 5460, status: 'ok', max_rpm: 6000 },
-      { id: 2, rpm: 5520, status: 'ok', max_rpm: 6000 }, { id: 3, rpm: 0, status: 'lost', max_rpm: 6000 },
-    ] },
-    chains: [chain(1, 34600.25, 58, 72, 'mining'), chain(2, 34600.25, 61, 76, 'mining'), chain(3, 0, 59, 70, 'failure')],
+    miner_type: 'Antminer S19j Pro (Vnish 1.3.4)',
+    hr_stock: 104000,
+    average_hashrate: 103500000,
+    instant_hashrate: 69200000,
+    hr_realtime: 69200.5,
+    hr_nominal: 104000,
+    hr_average: 103500,
+    pcb_temp: { min: 44, max: 61 },
+    chip_temp: { min: 60, max: 76 },
+    power_consumption: 3068,
+    power_usage: 30,
+    power_efficiency: 29.5,
+    hw_errors_percent: 0.01,
+    hr_error: 0.01,
+    hw_errors: 9,
+    devfee_percent: 2.8,
+    devfee: 1937.6,
+    found_blocks: 0,
+    best_share: 123456789,
+    restart_count: 0,
+    pools: [
+      pool(0, 'stratum+tcp://btc.pool-a.example:3333', 'UserPool', 'active', 900, 4),
+      pool(1, 'stratum+tcp://btc.pool-b.example:443', 'UserPool', 'offline', 0, 0),
+      pool(2, 'stratum+tcp://fee.example:3333', 'DevFee', 'working', 30, 0),
+    ],
+    cooling: {
+      fan_num: 4,
+      fan_duty: 60,
+      settings: { mode: { name: 'auto', param: 60 } },
+      fans: [
+        { id: 0, rpm: 5400, status: 'ok', max_rpm: 6000 },
+        { id: 1, rpm: 5460, status: 'ok', max_rpm: 6000 },
+        { id: 2, rpm: 5520, status: 'ok', max_rpm: 6000 },
+        { id: 3, rpm: 0, status: 'lost', max_rpm: 6000 },
+      ],
+    },
+    chains: [
+      chain(1, 34600.25, 58, 72, 'mining'),
+      chain(2, 34600.25, 61, 76, 'mining'),
+      chain(3, 0, 59, 70, 'failure'),
+    ],
   },
 };
 
@@ -83,8 +158,21 @@ describe('VNish web API (vendor OpenAPI document v1.3.4)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const poller = new FleetPoller({ sourceId: 'v', client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 }, concurrency: 1, jitterMs: 0, historySize: 10, history: new HistoryStore(), now: () => 1_800_000_000_000 });
-      const record = poller.add({ host: '127.0.0.1', port: (server.address() as { port: number }).port, api: 'vnish', name: 'rig-7' });
+      const poller = new FleetPoller({
+        sourceId: 'v',
+        client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 },
+        concurrency: 1,
+        jitterMs: 0,
+        historySize: 10,
+        history: new HistoryStore(),
+        now: () => 1_800_000_000_000,
+      });
+      const record = poller.add({
+        host: '127.0.0.1',
+        port: (server.address() as { port: number }).port,
+        api: 'vnish',
+        name: 'rig-7',
+      });
       await poller.pollOne(record);
       expect(record.lastError).toBeNull();
       expect(seen).toEqual(['GET /api/v1/info -', 'GET /api/v1/summary -']);
@@ -121,12 +209,31 @@ describe('VNish web API (vendor OpenAPI document v1.3.4)', () => {
 
   it('miner_state and uptime forms', () => {
     const withState = (miner_state: string, extra = {}) =>
-      vnishSnapshot(INFO, { miner: { ...SUMMARY.miner, chains: [], miner_status: { miner_state, miner_state_time: 1, throttled: 100, ...extra } } });
-    expect(['mining', 'auto-tuning', 'stopped', 'initializing'].map((m) => withState(m).state)).toEqual(['mining', 'tuning', 'sleeping', null]);
-    expect(withState('failure', { description: 'PSU error', failure_code: 7 }).errors).toEqual(['failure: PSU error (code 7)']);
+      vnishSnapshot(INFO, {
+        miner: {
+          ...SUMMARY.miner,
+          chains: [],
+          miner_status: { miner_state, miner_state_time: 1, throttled: 100, ...extra },
+        },
+      });
+    expect(['mining', 'auto-tuning', 'stopped', 'initializing'].map((m) => withState(m).state)).toEqual([
+      'mining',
+      'tuning',
+      'sleeping',
+      null,
+    ]);
+    expect(withState('failure', { description: 'PSU error', failure_code: 7 }).errors).toEqual([
+      'failure: PSU error (code 7)',
+    ]);
     // "MH/s" scales every rate by 1e6
     expect(vnishSnapshot({ ...INFO, hr_measure: 'MH/s' }, SUMMARY).hashrate).toBe(69200.5e6);
-    expect([vnishUptime('10 days, 18:00'), vnishUptime('5:07'), vnishUptime('3 days'), vnishUptime('soon'), vnishUptime(null)]).toEqual([928_800, 18_420, 259_200, null, null]);
+    expect([
+      vnishUptime('10 days, 18:00'),
+      vnishUptime('5:07'),
+      vnishUptime('3 days'),
+      vnishUptime('soon'),
+      vnishUptime(null),
+    ]).toEqual([928_800, 18_420, 259_200, null, null]);
   });
 
   it('sends only GETs the document serves without a token; writes and settings are refused before a socket opens', () => {
@@ -134,9 +241,19 @@ describe('VNish web API (vendor OpenAPI document v1.3.4)', () => {
     for (const path of HTTP_READS.vnish) {
       const op = doc.paths[path.replace('/api/v1', '')]?.get;
       expect(op, path).toBeDefined();
-      expect(op!.security === undefined || op!.security.some((s) => Object.keys(s as object).length === 0), path).toBe(true);
+      expect(op!.security === undefined || op!.security.some((s) => Object.keys(s as object).length === 0), path).toBe(
+        true
+      );
     }
-    for (const path of ['/api/v1/unlock', '/api/v1/settings', '/api/v1/mining/stop', '/api/v1/system/reboot', '/api/v1/find-miner', '/api/v1/apikeys', '/api/v1/summary/../unlock']) {
+    for (const path of [
+      '/api/v1/unlock',
+      '/api/v1/settings',
+      '/api/v1/mining/stop',
+      '/api/v1/system/reboot',
+      '/api/v1/find-miner',
+      '/api/v1/apikeys',
+      '/api/v1/summary/../unlock',
+    ]) {
       expect(() => assertHttpRead('vnish', path), path).toThrow(PrivilegedCommandError);
     }
   });
@@ -144,21 +261,43 @@ describe('VNish web API (vendor OpenAPI document v1.3.4)', () => {
 
 describe('the simulated VNish miner', () => {
   const sim = (...faults: string[]): SimMinerState => ({
-    name: 'vnish-0001', flavour: 'vnish', model: 'Antminer S19j Pro', terahash: 104, watts: 3068, boards: 3, fanCount: 4,
-    startedAt: 0, accepted: 10, rejected: 1, stale: 0, hardwareErrors: 3, polls: 1, faults: new Set(faults) as SimMinerState['faults'],
+    name: 'vnish-0001',
+    flavour: 'vnish',
+    model: 'Antminer S19j Pro',
+    terahash: 104,
+    watts: 3068,
+    boards: 3,
+    fanCount: 4,
+    startedAt: 0,
+    accepted: 10,
+    rejected: 1,
+    stale: 0,
+    hardwareErrors: 3,
+    polls: 1,
+    faults: new Set(faults) as SimMinerState['faults'],
   });
 
-  it.each([[], ['sleep'], ['errorCode'], ['hashdrop'], ['hijack', 'poolSwitch'], ['fanMissing', 'tuning']])('answers what the document describes (faults %j)', (...faults) => {
-    const s = sim(...(faults as string[]));
-    expect(valid('InfoJson', vnishInfo(s, 200_000_000))).toEqual([]);
-    expect(valid('Summary', vnishSummary(s, 200_000_000))).toEqual([]);
-    expect(valid('StatusPane', vnishStatus(s, 200_000_000))).toEqual([]);
-  });
+  it.each([[], ['sleep'], ['errorCode'], ['hashdrop'], ['hijack', 'poolSwitch'], ['fanMissing', 'tuning']])(
+    'answers what the document describes (faults %j)',
+    (...faults) => {
+      const s = sim(...(faults as string[]));
+      expect(valid('InfoJson', vnishInfo(s, 200_000_000))).toEqual([]);
+      expect(valid('Summary', vnishSummary(s, 200_000_000))).toEqual([]);
+      expect(valid('StatusPane', vnishStatus(s, 200_000_000))).toEqual([]);
+    }
+  );
 
-  it('faults reach the proxy\'s reading', () => {
+  it("faults reach the proxy's reading", () => {
     const read = (...faults: string[]) => vnishSnapshot(vnishInfo(sim(...faults), 0), vnishSummary(sim(...faults), 0));
     const normal = read();
-    expect([normal.boards.length, normal.fans.length, normal.measuredWatts, normal.state, normal.errors, normal.pools.length]).toEqual([3, 4, 3068, 'mining', [], 2]);
+    expect([
+      normal.boards.length,
+      normal.fans.length,
+      normal.measuredWatts,
+      normal.state,
+      normal.errors,
+      normal.pools.length,
+    ]).toEqual([3, 4, 3068, 'mining', [], 2]);
     expect(read('hot').boards[0]!.chipTemp).toBe(normal.boards[0]!.chipTemp! + 32);
     expect(read('fan0').fans[0]).toBe(0);
     expect(read('fanMissing').fans).toHaveLength(3);
@@ -166,7 +305,13 @@ describe('the simulated VNish miner', () => {
     expect(read('sleep')).toMatchObject({ state: 'sleeping', hashrate: 0 });
     expect(read('tuning').state).toBe('tuning');
     expect(read('errorCode').errors).toEqual(['failure: Chain 1 has not enough chips (code 1)']);
-    expect(read('hijack').pools.find((p) => p.active)).toMatchObject({ url: 'stratum+tcp://attacker.pool.example:3333', user: 'attacker.rig1' });
-    expect(read('poolSwitch').pools.map((p) => [p.status, p.active])).toEqual([['Dead', false], ['Alive', true]]);
+    expect(read('hijack').pools.find((p) => p.active)).toMatchObject({
+      url: 'stratum+tcp://attacker.pool.example:3333',
+      user: 'attacker.rig1',
+    });
+    expect(read('poolSwitch').pools.map((p) => [p.status, p.active])).toEqual([
+      ['Dead', false],
+      ['Alive', true],
+    ]);
   });
 });

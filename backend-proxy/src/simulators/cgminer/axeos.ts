@@ -63,7 +63,8 @@ export function axeosInfo(state: SimMinerState, now: number): Record<string, unk
   };
 }
 
-const PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>AxeOS</title></head><body><app-root></app-root></body></html>';
+const PAGE =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>AxeOS</title></head><body><app-root></app-root></body></html>';
 
 /** Serves one simulated AxeOS miner on host:port. */
 export function listenAxeos(
@@ -82,9 +83,11 @@ export function listenAxeos(
         if (key === 'GET /api/system/info') {
           hooks.onPoll();
           let body = JSON.stringify(axeosInfo(state, hooks.now()));
-          if (state.faults.has('garbage') || state.faults.has('brokenJson')) body = body.slice(0, Math.floor(body.length / 2));
+          if (state.faults.has('garbage') || state.faults.has('brokenJson'))
+            body = body.slice(0, Math.floor(body.length / 2));
           res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-        } else if (key === 'GET /' || key === 'GET /index.html') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+        } else if (key === 'GET /' || key === 'GET /index.html')
+          res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
         else res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
       };
       const delay = hooks.delayMs();

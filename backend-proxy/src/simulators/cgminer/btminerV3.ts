@@ -34,10 +34,14 @@ export function replyV3(state: SimMinerState, cmd: string, param: unknown, now: 
   if (cmd === 'get.device.info') {
     return ok('get.device.info', {
       // errorCode: one entry keyed by its code with its time, and a reason (the _with_errors capture's form)
-      ...(state.faults.has('errorCode') ? { 'error-code': [{ '264': '2026-05-23 09:19:10', reason: 'Power xfer error. code: 0xffffffffc0000000' }] } : {}),
+      ...(state.faults.has('errorCode')
+        ? { 'error-code': [{ '264': '2026-05-23 09:19:10', reason: 'Power xfer error. code: 0xffffffffc0000000' }] }
+        : {}),
       miner: {
         'board-num': String(state.boards),
-        'detect-hash-rate': Array.from({ length: state.boards }, () => Math.round((state.terahash * 1000) / state.boards)).join(':'),
+        'detect-hash-rate': Array.from({ length: state.boards }, () =>
+          Math.round((state.terahash * 1000) / state.boards)
+        ).join(':'),
         'fast-boot': 'disable',
         'hash-board': 'K40',
         'hash-percent': '0',
@@ -46,10 +50,34 @@ export function replyV3(state: SimMinerState, cmd: string, param: unknown, now: 
         type: state.model,
         working: state.faults.has('sleep') ? 'false' : 'true',
       },
-      network: { dns: '127.0.0.1', gateway: '127.0.0.1', hostname: 'WhatsMiner', ip: '127.0.0.1', mac: 'CE:02:01:00:8C:36', netmask: '255.0.0.0', proto: 'dhcp' },
-      power: { fanspeed: 6344, hwversion: 'RT0159', mode: '1', model: 'P221B', sn: '1436B2429603097', swversion: '230224.220429', type: 'P221B', vendor: '1' },
+      network: {
+        dns: '127.0.0.1',
+        gateway: '127.0.0.1',
+        hostname: 'WhatsMiner',
+        ip: '127.0.0.1',
+        mac: 'CE:02:01:00:8C:36',
+        netmask: '255.0.0.0',
+        proto: 'dhcp',
+      },
+      power: {
+        fanspeed: 6344,
+        hwversion: 'RT0159',
+        mode: '1',
+        model: 'P221B',
+        sn: '1436B2429603097',
+        swversion: '230224.220429',
+        type: 'P221B',
+        vendor: '1',
+      },
       salt: 'uhCiDyVj',
-      system: { api: '3.0.2', apiswitch: '1', 'control-board-version': 'CB6V10', fwversion: V3_FIRMWARE, ledstatus: 'auto', platform: 'H616' },
+      system: {
+        api: '3.0.2',
+        apiswitch: '1',
+        'control-board-version': 'CB6V10',
+        fwversion: V3_FIRMWARE,
+        ledstatus: 'auto',
+        platform: 'H616',
+      },
     });
   }
   if (cmd === 'get.miner.status' && param === 'summary') {
@@ -83,7 +111,10 @@ export function replyV3(state: SimMinerState, cmd: string, param: unknown, now: 
   if (cmd === 'get.miner.status' && param === 'pools') {
     const hijack = state.faults.has('hijack');
     const switched = state.faults.has('poolSwitch');
-    const urls = [hijack ? 'stratum+tcp://attacker.pool.example:3333' : 'stratum+tcp://btc.pool-a.example:3333', 'stratum+tcp://btc.pool-b.example:443'];
+    const urls = [
+      hijack ? 'stratum+tcp://attacker.pool.example:3333' : 'stratum+tcp://btc.pool-a.example:3333',
+      'stratum+tcp://btc.pool-b.example:443',
+    ];
     return ok('get.miner.status', {
       pools: urls.map((url, i) => ({
         account: hijack && i === 0 ? 'attacker.rig1' : `farm.${state.name}`,
@@ -103,7 +134,8 @@ export function replyV3(state: SimMinerState, cmd: string, param: unknown, now: 
           'chip-temp-avg': chip,
           'chip-temp-max': chip + 6,
           'chip-temp-min': chip - 6,
-          'effective-chips': rate === 0 && !state.faults.has('sleep') ? 0 : state.faults.has('chipsMissing') && b === 0 ? 65 : 75,
+          'effective-chips':
+            rate === 0 && !state.faults.has('sleep') ? 0 : state.faults.has('chipsMissing') && b === 0 ? 65 : 75,
           'factory-hash': round(state.terahash / state.boards, 2),
           freq: 625.0,
           'hash-average': round(rate, 3),

@@ -13,21 +13,30 @@ function boardMhs(state: SimMinerState, board: number): number {
   if (state.faults.has('sleep')) return 0;
   if (state.faults.has('hashdrop') && board === state.boards - 1) return 0;
   const wobble = 1 + 0.01 * Math.sin(state.polls);
-  const share = (state.terahash * 1e6 * wobble) / (state.faults.has('hashdrop') ? Math.max(1, state.boards - 1) : state.boards);
+  const share =
+    (state.terahash * 1e6 * wobble) / (state.faults.has('hashdrop') ? Math.max(1, state.boards - 1) : state.boards);
   return Math.round(share);
 }
 
-const boardTemp = (state: SimMinerState, board: number) => 64.25 + board + (state.faults.has('hot') && board === 0 ? 32 : 0);
+const boardTemp = (state: SimMinerState, board: number) =>
+  64.25 + board + (state.faults.has('hot') && board === 0 ? 32 : 0);
 
 export function epicSummary(state: SimMinerState, now: number): Record<string, unknown> {
   const hijack = state.faults.has('hijack');
-  const fans = Array.from({ length: 12 }, (_, i) => [`Fans Speed ${i + 1}`, i < state.fanCount ? (state.faults.has('fan0') && i === 0 ? 0 : 5971 - i * 29) : null]);
+  const fans = Array.from({ length: 12 }, (_, i) => [
+    `Fans Speed ${i + 1}`,
+    i < state.fanCount ? (state.faults.has('fan0') && i === 0 ? 0 : 5971 - i * 29) : null,
+  ]);
   const uptime = Math.max(1, Math.floor((now - state.startedAt) / 1000));
   const mhs = Array.from({ length: state.boards }, (_, b) => boardMhs(state, b));
   return {
     'Disable Board On Failure': true,
     'Enable Boards On Idle': false,
-    Fans: { 'Fan Mode': { Auto: { 'Idle Speed': 20, 'Target Temperature': 60 } }, 'Fans Speed': 100, 'Minimum Working Fans': 0 },
+    Fans: {
+      'Fan Mode': { Auto: { 'Idle Speed': 20, 'Target Temperature': 60 } },
+      'Fans Speed': 100,
+      'Minimum Working Fans': 0,
+    },
     'Fans Rpm': Object.fromEntries(fans),
     HBStatus: Array.from({ length: state.boards }, (_, b) => ({ Detected: true, Enabled: true, Index: b })),
     HBs: Array.from({ length: state.boards }, (_, b) => ({
@@ -52,8 +61,28 @@ export function epicSummary(state: SimMinerState, now: number): Record<string, u
     Misc: { 'Critical Temp': 100.0, 'Locate Miner State': false, 'Shutdown Temp': 85.0 },
     'OS Type': 'umcOS',
     Overdrive: false,
-    PerpetualTune: { Algorithm: { VoltageOptimizer: { 'Min Throttle Target': 50, Optimized: false, Target: Math.round(state.terahash), 'Throttle Step': 5, 'Throttle Target': null, Unit: 'TH/s' } }, Running: true },
-    'Power Supply Stats': { 'Input Current': 0.0, 'Input Power': state.faults.has('sleep') ? 95.0 : state.watts, 'Input Voltage': 0.0, 'Output Current': 0.0, 'Output Power': 0.0, 'Output Voltage': 12.595, 'Target Voltage': 12600 },
+    PerpetualTune: {
+      Algorithm: {
+        VoltageOptimizer: {
+          'Min Throttle Target': 50,
+          Optimized: false,
+          Target: Math.round(state.terahash),
+          'Throttle Step': 5,
+          'Throttle Target': null,
+          Unit: 'TH/s',
+        },
+      },
+      Running: true,
+    },
+    'Power Supply Stats': {
+      'Input Current': 0.0,
+      'Input Power': state.faults.has('sleep') ? 95.0 : state.watts,
+      'Input Voltage': 0.0,
+      'Output Current': 0.0,
+      'Output Power': 0.0,
+      'Output Voltage': 12.595,
+      'Target Voltage': 12600,
+    },
     PresetInfo: { 'Target Power': 3000 },
     Session: {
       Accepted: state.accepted,
@@ -82,7 +111,11 @@ export function epicSummary(state: SimMinerState, now: number): Record<string, u
     Stratum: {
       'Average Latency': 0.038288616,
       'Config Id': 0,
-      'Current Pool': hijack ? 'attacker.pool.example:3333' : state.faults.has('poolSwitch') ? 'btc.pool-b.example:443' : 'btc.pool-a.example:3333',
+      'Current Pool': hijack
+        ? 'attacker.pool.example:3333'
+        : state.faults.has('poolSwitch')
+          ? 'btc.pool-b.example:443'
+          : 'btc.pool-a.example:3333',
       'Current User': hijack ? 'attacker.rig1' : `farm.${state.name}`,
       IsPoolConnected: true,
       'Worker Unique Id': true,
@@ -111,7 +144,11 @@ export function epicCapabilities(state: SimMinerState): Record<string, unknown> 
 }
 
 function epicTemps(state: SimMinerState): unknown[] {
-  return Array.from({ length: state.boards }, (_, b) => ({ Data: [boardTemp(state, b) - 12, boardTemp(state, b)], Index: b, Total: 0.0 }));
+  return Array.from({ length: state.boards }, (_, b) => ({
+    Data: [boardTemp(state, b) - 12, boardTemp(state, b)],
+    Index: b,
+    Total: 0.0,
+  }));
 }
 
 const PAGE = '<!doctype html><html><head><title>Miner Web Dashboard</title></head><body></body></html>';
@@ -131,7 +168,8 @@ export async function listenEpic(
     req.resume();
     const json = (body: unknown) => {
       let text = JSON.stringify(body);
-      if (state.faults.has('garbage') || state.faults.has('brokenJson')) text = text.slice(0, Math.floor(text.length / 2));
+      if (state.faults.has('garbage') || state.faults.has('brokenJson'))
+        text = text.slice(0, Math.floor(text.length / 2));
       res.writeHead(200, { 'content-type': 'application/json' }).end(text);
     };
     const send = () => {
@@ -145,7 +183,16 @@ export async function listenEpic(
       }
       if (key === 'GET /capabilities') return json(epicCapabilities(state));
       if (key === 'GET /temps') return json(epicTemps(state));
-      if (key === 'GET /network') return json({ dhcp: { address: host, dns: '127.0.0.1', gateway: '127.0.0.1', mac_address: 'E6:D4:41:51:64:28', netmask: '255.0.0.0' } });
+      if (key === 'GET /network')
+        return json({
+          dhcp: {
+            address: host,
+            dns: '127.0.0.1',
+            gateway: '127.0.0.1',
+            mac_address: 'E6:D4:41:51:64:28',
+            netmask: '255.0.0.0',
+          },
+        });
       res.writeHead(404).end();
     };
     const delay = hooks.delayMs();

@@ -25,13 +25,24 @@ export function vnishInfo(state: SimMinerState, now: number): Record<string, unk
     algorithm: 'sha256d',
     hr_measure: 'GH/s',
     miner: state.model,
-    model: state.model.toLowerCase().replace(/^antminer\s+/, '').replace(/\s+/g, ''),
+    model: state.model
+      .toLowerCase()
+      .replace(/^antminer\s+/, '')
+      .replace(/\s+/g, ''),
     serial: 'JYZZF4BBCJBJG0542',
     system: {
       os: 'GNU/Linux',
       miner_name: state.name,
       file_system_version: '1.3.4',
-      network_status: { mac: '02:00:00:00:00:01', ip: '127.0.0.1', netmask: '255.0.0.0', gateway: '127.0.0.1', dns: ['127.0.0.1'], hostname: state.name, dhcp: true },
+      network_status: {
+        mac: '02:00:00:00:00:01',
+        ip: '127.0.0.1',
+        netmask: '255.0.0.0',
+        gateway: '127.0.0.1',
+        dns: ['127.0.0.1'],
+        hostname: state.name,
+        dhcp: true,
+      },
       uptime: days > 0 ? `${days} days, ${hm}` : hm,
       mem_total: 245_000,
       mem_free: 120_000,
@@ -53,11 +64,22 @@ export function vnishSummary(state: SimMinerState, now: number): Record<string, 
   const stopped = state.faults.has('sleep');
   const wobble = 1 + 0.01 * Math.sin(state.polls);
   const ghs = stopped ? 0 : state.terahash * 1000 * wobble * (state.faults.has('hashdrop') ? 0.3 : 1);
-  const perBoard = (b: number) => (state.faults.has('hashdrop') ? (b === state.boards - 1 ? 0 : ghs / Math.max(1, state.boards - 1)) : ghs / state.boards);
+  const perBoard = (b: number) =>
+    state.faults.has('hashdrop')
+      ? b === state.boards - 1
+        ? 0
+        : ghs / Math.max(1, state.boards - 1)
+      : ghs / state.boards;
   const hot = (b: number) => (state.faults.has('hot') && b === 0 ? 32 : 0);
   const pools = state.faults.has('hijack')
-    ? [['stratum+tcp://attacker.pool.example:3333', 'attacker.rig1'], ['stratum+tcp://btc.pool-b.example:443', `farm.${state.name}`]]
-    : [['stratum+tcp://btc.pool-a.example:3333', `farm.${state.name}`], ['stratum+tcp://btc.pool-b.example:443', `farm.${state.name}`]];
+    ? [
+        ['stratum+tcp://attacker.pool.example:3333', 'attacker.rig1'],
+        ['stratum+tcp://btc.pool-b.example:443', `farm.${state.name}`],
+      ]
+    : [
+        ['stratum+tcp://btc.pool-a.example:3333', `farm.${state.name}`],
+        ['stratum+tcp://btc.pool-b.example:443', `farm.${state.name}`],
+      ];
   const switched = state.faults.has('poolSwitch');
   const round2 = (n: number) => Math.round(n * 100) / 100;
   return {
@@ -103,7 +125,22 @@ export function vnishSummary(state: SimMinerState, now: number): Record<string, 
           ping: 40,
         })),
         // the firmware's own fee pool (PoolType DevFee), not one of the user's
-        { id: 2, url: 'stratum+tcp://devfee.vnish.example:3333', pool_type: 'DevFee', user: 'vnish.fee', status: 'working', asic_boost: true, diff: '65.5K', accepted: 12, rejected: 0, stale: 0, ls_diff: 65536, ls_time: '0:01:10', diffa: 65536, ping: 50 },
+        {
+          id: 2,
+          url: 'stratum+tcp://devfee.vnish.example:3333',
+          pool_type: 'DevFee',
+          user: 'vnish.fee',
+          status: 'working',
+          asic_boost: true,
+          diff: '65.5K',
+          accepted: 12,
+          rejected: 0,
+          stale: 0,
+          ls_diff: 65536,
+          ls_time: '0:01:10',
+          diffa: 65536,
+          ping: 50,
+        },
       ],
       cooling: {
         fan_num: state.faults.has('fanMissing') ? state.fanCount - 1 : state.fanCount,
@@ -129,7 +166,10 @@ export function vnishSummary(state: SimMinerState, now: number): Record<string, 
         pcb_temp: { min: 45 + b, max: 58 + b + hot(b) },
         chip_temp: { min: 60 + b, max: 72 + b * 2 + hot(b) },
         chip_statuses: { red: 0, orange: 0, grey: 0 },
-        status: perBoard(b) > 0 || stopped ? { state: stopped ? 'stopped' : 'mining' } : { state: 'failure', description: 'no chips found' },
+        status:
+          perBoard(b) > 0 || stopped
+            ? { state: stopped ? 'stopped' : 'mining' }
+            : { state: 'failure', description: 'no chips found' },
       })),
       found_blocks: 0,
       best_share: 123_456_789,
@@ -167,7 +207,8 @@ export function listenVnish(
       req.resume();
       const json = (body: unknown) => {
         let text = JSON.stringify(body);
-        if (state.faults.has('garbage') || state.faults.has('brokenJson')) text = text.slice(0, Math.floor(text.length / 2));
+        if (state.faults.has('garbage') || state.faults.has('brokenJson'))
+          text = text.slice(0, Math.floor(text.length / 2));
         res.writeHead(200, { 'content-type': 'application/json' }).end(text);
       };
       const send = () => {

@@ -6,7 +6,8 @@ import { num, parsePools, temperature, type Identity, type MinerSnapshot, type O
 export const AXEOS_POLL = ['/api/system/info'] as const;
 
 type Row = Record<string, unknown>;
-const obj = (value: unknown): Row => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {});
+const obj = (value: unknown): Row =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {};
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /**
@@ -18,7 +19,11 @@ export function axeosIdentity(info: unknown): Identity {
   const row = obj(info);
   const model = text(row.ASICModel);
   const version = text(row.version);
-  return { flavour: 'axeos', model: model && model !== 'Unknown' ? model.slice(0, 100) : null, firmware: version ? version.slice(0, 100) : null };
+  return {
+    flavour: 'axeos',
+    model: model && model !== 'Unknown' ? model.slice(0, 100) : null,
+    firmware: version ? version.slice(0, 100) : null,
+  };
 }
 
 /** `stratum+tcp://host:port` from AxeOS's host-only `stratumURL` and its port (a URL with a scheme kept as it is). */
@@ -50,8 +55,26 @@ export function axeosSnapshot(info: unknown): MinerSnapshot {
   const rejected = num(row.sharesRejected) ?? 0;
   const pools = parsePools({
     POOLS: [
-      { POOL: 0, URL: poolUrl(text(row.stratumURL), row.stratumPort), User: row.stratumUser, Priority: 0, 'Stratum Active': !fallback, Status: fallback ? 'unknown' : 'Alive', Accepted: fallback ? 0 : accepted, Rejected: fallback ? 0 : rejected },
-      { POOL: 1, URL: poolUrl(text(row.fallbackStratumURL), row.fallbackStratumPort), User: row.fallbackStratumUser, Priority: 1, 'Stratum Active': fallback, Status: fallback ? 'Alive' : 'unknown', Accepted: fallback ? accepted : 0, Rejected: fallback ? rejected : 0 },
+      {
+        POOL: 0,
+        URL: poolUrl(text(row.stratumURL), row.stratumPort),
+        User: row.stratumUser,
+        Priority: 0,
+        'Stratum Active': !fallback,
+        Status: fallback ? 'unknown' : 'Alive',
+        Accepted: fallback ? 0 : accepted,
+        Rejected: fallback ? 0 : rejected,
+      },
+      {
+        POOL: 1,
+        URL: poolUrl(text(row.fallbackStratumURL), row.fallbackStratumPort),
+        User: row.fallbackStratumUser,
+        Priority: 1,
+        'Stratum Active': fallback,
+        Status: fallback ? 'Alive' : 'unknown',
+        Accepted: fallback ? accepted : 0,
+        Rejected: fallback ? rejected : 0,
+      },
     ],
   });
   let nominal = num(row.expectedHashrate);
@@ -59,11 +82,14 @@ export function axeosSnapshot(info: unknown): MinerSnapshot {
   else {
     const cores = num(row.smallCoreCount);
     const freq = num(row.frequency);
-    nominal = cores !== null && asics !== null && freq !== null && cores * asics * freq > 0 ? cores * asics * freq * 1e6 : null;
+    nominal =
+      cores !== null && asics !== null && freq !== null && cores * asics * freq > 0 ? cores * asics * freq * 1e6 : null;
   }
   const paused = row.miningPaused;
   const state: OperatingState | null = paused === true ? 'sleeping' : paused === false ? 'mining' : null;
-  const errors = [text(row.power_fault), text(row.hardware_fault), num(row.overheat_mode) === 1 ? 'overheat mode' : ''].filter((e) => e !== '').map((e) => e.slice(0, 200));
+  const errors = [text(row.power_fault), text(row.hardware_fault), num(row.overheat_mode) === 1 ? 'overheat mode' : '']
+    .filter((e) => e !== '')
+    .map((e) => e.slice(0, 200));
   const watts = num(row.power);
   const fan = num(row.fanrpm);
   return {

@@ -9,7 +9,15 @@ import { connect, type Socket } from 'node:net';
 import { UpstreamError } from '../types.js';
 import { CgminerStatusError, type ClientOptions, type MinerEndpoint } from './client.js';
 import { PrivilegedCommandError } from './commands.js';
-import { num, parsePools, temperature, type Board, type Identity, type MinerSnapshot, type OperatingState } from './model.js';
+import {
+  num,
+  parsePools,
+  temperature,
+  type Board,
+  type Identity,
+  type MinerSnapshot,
+  type OperatingState,
+} from './model.js';
 
 /** The default API v3 port (asic-rs v3/rpc.rs:168, pyasic rpc/btminer.py:1158, factory.py:1026). */
 export const V3_PORT = 4433;
@@ -42,7 +50,9 @@ export function assertV3Read(cmd: string, param: string | null): void {
   const params = Object.prototype.hasOwnProperty.call(V3_READS, cmd) ? V3_READS[cmd] : undefined;
   if (!params || !params.includes(param)) {
     const shown = /^[a-z._-]{1,40}$/.test(cmd) ? `"${cmd}"` : 'a non-command string';
-    throw new PrivilegedCommandError(`refused ${shown}: only Whatsminer API v3 reads are sent (${Object.keys(V3_READS).join(', ')})`);
+    throw new PrivilegedCommandError(
+      `refused ${shown}: only Whatsminer API v3 reads are sent (${Object.keys(V3_READS).join(', ')})`
+    );
   }
 }
 
@@ -57,7 +67,12 @@ export function frameV3(body: Record<string, unknown>): Buffer {
 }
 
 /** Sends one allow-listed read and returns the reply's JSON object (code 0), else throws. */
-export async function sendV3(endpoint: MinerEndpoint, cmd: string, param: string | null, options: ClientOptions): Promise<Record<string, unknown>> {
+export async function sendV3(
+  endpoint: MinerEndpoint,
+  cmd: string,
+  param: string | null,
+  options: ClientOptions
+): Promise<Record<string, unknown>> {
   assertV3Read(cmd, param); // before any socket exists
   const body = param === null ? { cmd } : { cmd, param };
   const text = await exchangeV3(endpoint, frameV3(body), options);
@@ -67,7 +82,8 @@ export async function sendV3(endpoint: MinerEndpoint, cmd: string, param: string
   } catch {
     throw new UpstreamError(`${cmd}: the API v3 reply is not JSON`, 'bad-json');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UpstreamError(`${cmd}: the API v3 reply is not a JSON object`, 'bad-json');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UpstreamError(`${cmd}: the API v3 reply is not a JSON object`, 'bad-json');
   const reply = value as Record<string, unknown>;
   // asic-rs v3/rpc.rs:71-95: `code` 0 is success, anything else (or none) a refusal with `msg`
   if (reply.code !== 0) {
@@ -96,9 +112,13 @@ function exchangeV3(endpoint: MinerEndpoint, request: Buffer, options: ClientOpt
       else resolve(text);
     };
     const connectTimer = setTimeout(() => {
-      if (!connected) finish(new UpstreamError(`${where}: connect timeout after ${options.connectTimeoutMs} ms`, 'timeout'));
+      if (!connected)
+        finish(new UpstreamError(`${where}: connect timeout after ${options.connectTimeoutMs} ms`, 'timeout'));
     }, options.connectTimeoutMs);
-    const totalTimer = setTimeout(() => finish(new UpstreamError(`${where}: no complete reply within ${options.timeoutMs} ms`, 'timeout')), options.timeoutMs);
+    const totalTimer = setTimeout(
+      () => finish(new UpstreamError(`${where}: no complete reply within ${options.timeoutMs} ms`, 'timeout')),
+      options.timeoutMs
+    );
     socket.once('connect', () => {
       connected = true;
       socket.write(request);
@@ -113,7 +133,14 @@ function exchangeV3(endpoint: MinerEndpoint, request: Buffer, options: ClientOpt
       }
       if (buffer.length >= 4 + length) finish(null, buffer.subarray(4, 4 + length).toString('utf8'));
     });
-    socket.once('end', () => finish(new UpstreamError(`${where}: connection closed before the whole reply`, buffer.length === 0 ? 'empty' : 'bad-json')));
+    socket.once('end', () =>
+      finish(
+        new UpstreamError(
+          `${where}: connection closed before the whole reply`,
+          buffer.length === 0 ? 'empty' : 'bad-json'
+        )
+      )
+    );
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'error';
       finish(new UpstreamError(`${where}: ${code === 'ECONNREFUSED' ? 'connection refused' : code}`, code));
@@ -132,8 +159,10 @@ export function speaksV3(firmware: string | null | undefined): boolean {
 }
 
 type Row = Record<string, unknown>;
-const obj = (value: unknown): Row => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {});
-const list = (value: unknown): Row[] => (Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : []);
+const obj = (value: unknown): Row =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {};
+const list = (value: unknown): Row[] =>
+  Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : [];
 const TH = 1e12;
 const th = (value: unknown): number | null => {
   const n = num(value);
@@ -191,8 +220,11 @@ export function v3Snapshot(docs: V3Documents): MinerSnapshot {
   });
   const device = obj(docs.device?.msg);
   const working = obj(device.miner).working;
-  const state: OperatingState | null = working === 'true' || working === true ? 'mining' : working === 'false' || working === false ? 'sleeping' : null;
-  const errors = list(device['error-code']).flatMap((entry) => Object.keys(entry).filter((k) => k !== 'reason' && /^\d+$/.test(k)));
+  const state: OperatingState | null =
+    working === 'true' || working === true ? 'mining' : working === 'false' || working === false ? 'sleeping' : null;
+  const errors = list(device['error-code']).flatMap((entry) =>
+    Object.keys(entry).filter((k) => k !== 'reason' && /^\d+$/.test(k))
+  );
   const watts = num(summary['power-realtime']);
   const factory = num(summary['factory-hash']);
   const fans = [num(summary['fan-speed-in']), num(summary['fan-speed-out'])].filter((f): f is number => f !== null);

@@ -4,13 +4,23 @@
 // (256foundation/asic-rs@fdcd101:asic-rs-firmwares/epic/src/test/json/v1/{summary,capabilities}.json).
 // Pure: tests feed captured replies straight in. The summary also carries the pools' passwords
 // (`StratumConfigs[].password`): only the named fields below are read, nothing is passed on whole.
-import { num, parsePools, temperature, type Board, type Identity, type MinerSnapshot, type OperatingState } from './model.js';
+import {
+  num,
+  parsePools,
+  temperature,
+  type Board,
+  type Identity,
+  type MinerSnapshot,
+  type OperatingState,
+} from './model.js';
 
 export const EPIC_POLL = ['/summary', '/capabilities'] as const;
 
 type Row = Record<string, unknown>;
-const obj = (value: unknown): Row => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {});
-const list = (value: unknown): Row[] => (Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : []);
+const obj = (value: unknown): Row =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {};
+const list = (value: unknown): Row[] =>
+  Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : [];
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const MH = 1e6;
 
@@ -23,7 +33,11 @@ export function epicIdentity(summary: unknown, capabilities: unknown): Identity 
   const model = text(obj(capabilities).Model);
   const software = text(obj(summary).Software);
   const version = software.split(' ')[1]?.replace(/^v/, '') ?? '';
-  return { flavour: 'epic', model: model ? model.slice(0, 100) : null, firmware: (version || software || '').slice(0, 100) || null };
+  return {
+    flavour: 'epic',
+    model: model ? model.slice(0, 100) : null,
+    firmware: (version || software || '').slice(0, 100) || null,
+  };
 }
 
 /**
@@ -102,6 +116,9 @@ export function epicSnapshot(summary: unknown): MinerSnapshot {
     measuredWatts: watts !== null && watts > 0 ? watts : null,
     nominalHashrate: nominal > 0 ? nominal * MH : null,
     state,
-    errors: lastError === null || lastError === undefined || lastError === '' ? [] : [String(typeof lastError === 'object' ? JSON.stringify(lastError) : lastError).slice(0, 200)],
+    errors:
+      lastError === null || lastError === undefined || lastError === ''
+        ? []
+        : [String(typeof lastError === 'object' ? JSON.stringify(lastError) : lastError).slice(0, 200)],
   };
 }

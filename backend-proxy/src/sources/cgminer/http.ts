@@ -56,7 +56,13 @@ export async function httpRead(
   const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
   const reply = await upstreamFetch(
     `http://${host}:${endpoint.port}${path}`,
-    { what: path, label: `${endpoint.host}:${endpoint.port}`, redirect: 'error', maxBytes: options.maxBytes ?? MAX_BYTES, headers: { accept: 'application/json', ...options.headers } },
+    {
+      what: path,
+      label: `${endpoint.host}:${endpoint.port}`,
+      redirect: 'error',
+      maxBytes: options.maxBytes ?? MAX_BYTES,
+      headers: { accept: 'application/json', ...options.headers },
+    },
     { sourceId: options.sourceId ?? 'cgminer', upstream: `miner-${api}`, timeoutMs: options.timeoutMs }
   );
   if (reply.status < 200 || reply.status > 299) {

@@ -5,13 +5,23 @@
 // (unlock, mining start/stop, settings, find-miner), which are never sent. Fields as asic-rs
 // reads them (256foundation/asic-rs@fdcd101:asic-rs-firmwares/vnish/src/backends/v1_3_0/mod.rs).
 // Pure: tests feed replies straight in.
-import { num, parsePools, temperature, type Board, type Identity, type MinerSnapshot, type OperatingState } from './model.js';
+import {
+  num,
+  parsePools,
+  temperature,
+  type Board,
+  type Identity,
+  type MinerSnapshot,
+  type OperatingState,
+} from './model.js';
 
 export const VNISH_POLL = ['/api/v1/info', '/api/v1/summary'] as const;
 
 type Row = Record<string, unknown>;
-const obj = (value: unknown): Row => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {});
-const list = (value: unknown): Row[] => (Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : []);
+const obj = (value: unknown): Row =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {};
+const list = (value: unknown): Row[] =>
+  Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : [];
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** Model: /info `miner` (the pretty name, as asic-rs firmware.rs:38-52 reads it), else `model`; firmware `fw_version`. */
@@ -19,7 +29,11 @@ export function vnishIdentity(info: unknown): Identity {
   const row = obj(info);
   const model = text(row.miner) || text(row.model);
   const version = text(row.fw_version);
-  return { flavour: 'vnish', model: model ? model.slice(0, 100) : null, firmware: version ? version.slice(0, 100) : null };
+  return {
+    flavour: 'vnish',
+    model: model ? model.slice(0, 100) : null,
+    firmware: version ? version.slice(0, 100) : null,
+  };
 }
 
 /** `hr_measure` of /info ("GH/s" | "MH/s") is the unit of every `hr_*`/`hashrate_*` figure; asic-rs assumes GH/s. */
@@ -37,7 +51,13 @@ export function vnishUptime(value: unknown): number | null {
 
 // PoolStatus (api-doc): active = the pool getting work, working = alive, rejecting = alive but
 // refusing shares, offline = dead, disabled = switched off (asic-rs mod.rs:767-773 sorts them the same)
-const POOL_STATUS: Record<string, string> = { active: 'Alive', working: 'Alive', rejecting: 'Rejecting', offline: 'Dead', disabled: 'Disabled' };
+const POOL_STATUS: Record<string, string> = {
+  active: 'Alive',
+  working: 'Alive',
+  rejecting: 'Rejecting',
+  offline: 'Dead',
+  disabled: 'Disabled',
+};
 
 /**
  * /summary `miner` (AntmMinerStats) as the unified snapshot: `hr_realtime`/`hr_average`/`hr_nominal`;
@@ -70,7 +90,8 @@ export function vnishSnapshot(info: unknown, summary: unknown): MinerSnapshot {
       chipTemp: temperature(obj(chain.chip_temp).max),
       chips: null,
       hardwareErrors: num(chain.hw_errors),
-      status: state === 'mining' ? 'Alive' : state === '' ? (hashrate !== null && hashrate > 0 ? 'Alive' : 'Dead') : state,
+      status:
+        state === 'mining' ? 'Alive' : state === '' ? (hashrate !== null && hashrate > 0 ? 'Alive' : 'Dead') : state,
     };
   });
   const fans = list(obj(miner.cooling).fans).map((f) => (text(f.status) === 'lost' ? 0 : (num(f.rpm) ?? 0)));
@@ -91,8 +112,17 @@ export function vnishSnapshot(info: unknown, summary: unknown): MinerSnapshot {
   const status = obj(miner.miner_status);
   const minerState = text(status.miner_state);
   const state: OperatingState | null =
-    minerState === 'mining' ? 'mining' : minerState === 'auto-tuning' ? 'tuning' : minerState === 'stopped' ? 'sleeping' : null;
-  if (minerState === 'failure') errors.unshift(`failure${text(status.description) ? `: ${text(status.description).slice(0, 150)}` : ''}${num(status.failure_code) !== null ? ` (code ${num(status.failure_code)})` : ''}`);
+    minerState === 'mining'
+      ? 'mining'
+      : minerState === 'auto-tuning'
+        ? 'tuning'
+        : minerState === 'stopped'
+          ? 'sleeping'
+          : null;
+  if (minerState === 'failure')
+    errors.unshift(
+      `failure${text(status.description) ? `: ${text(status.description).slice(0, 150)}` : ''}${num(status.failure_code) !== null ? ` (code ${num(status.failure_code)})` : ''}`
+    );
   const watts = num(miner.power_consumption);
   const nominal = rate(miner.hr_nominal);
   const sum = (key: 'accepted' | 'rejected' | 'stale') => userPools.reduce((total, p) => total + (num(p[key]) ?? 0), 0);
