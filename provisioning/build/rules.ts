@@ -406,7 +406,7 @@ export const RULE_GROUPS: RuleGroup[] = [
         description:
           'The node passed the height the signer reports more than 5 minutes ago, for 5 minutes, while a healthy signer refreshes it every 61 s: its calls to its node fail, or its node is behind this one. A signer that misses blocks misses rewards.',
       },
-      // The signer's duties (issue 23): names and label values from stacks-signer's own
+      // The signer's duties: names and label values from stacks-signer's own
       // prometheus.rs and log lines at stacks-core@3.3.0.0.6, read by sources/stacks/signerWatch.ts
       {
         alert: 'StacksSignerNotRegistered',
@@ -423,7 +423,8 @@ export const RULE_GROUPS: RuleGroup[] = [
       },
       {
         alert: 'StacksSignerRejecting',
-        // counted after each broadcast (stacks-signer/src/v0/signer.rs:986); the seeds' 50 % over 5 minutes
+        // counted after each broadcast (stacks-signer/src/v0/signer.rs:986); stacks-monitoring's StacksSignerHighRejection
+        // threshold, 50 % over 5 minutes (alexlmiller/stacks-monitoring@1d572e04:prometheus/alerts/stacks.rules.yml)
         query:
           'sum by (source) (rate(stacks_signer_block_responses_sent{response_type="rejected"}[5m])) / sum by (source) (rate(stacks_signer_block_responses_sent[5m]))',
         op: '>',
@@ -487,7 +488,8 @@ export const RULE_GROUPS: RuleGroup[] = [
       },
       {
         alert: 'StacksSignerLogSilent',
-        // the signer logs every proposal and burn block; the seeds' 5 minutes + 5 minutes
+        // the signer logs every proposal and burn block; stacks-monitoring's signer log-silence window,
+        // 5 minutes + 5 minutes (alexlmiller/stacks-monitoring@2ec62482:docs/LOG_ALERTING.md)
         query: 'stacks_log_last_line_age_seconds{service="signer"}',
         op: '>',
         threshold: 300,
