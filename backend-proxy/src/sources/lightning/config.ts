@@ -18,7 +18,7 @@ export const lightningConfigSchema = sourceBase
     rune: secret('rune').optional(),
     /** PEM of the node's self-signed TLS certificate (lnd's tls.cert, clnrest's ca.pem) for an https url */
     tlsCertFile: z.string().min(1).optional(),
-    /** a bitcoin source whose chain.info height the node's block height is compared with */
+    /** a bitcoin source whose tip height (its ChainReader, capabilities.ts) the node's block height is compared with */
     bitcoinSource: z.string().min(1).optional(),
     /** the node this many blocks or more behind the bitcoin source -> degraded (out of sync) */
     maxBlocksBehind: z.number().int().min(1).max(1_000).default(3),

@@ -164,7 +164,7 @@ export class LightningState {
     if (!id) return null;
     const chain = chainOf(this.context.lookup(id));
     if (!chain) {
-      this.bitcoinNote = `bitcoin source "${id}" is not configured or serves no chain.info`;
+      this.bitcoinNote = `bitcoin source "${id}" is not configured or is not a bitcoin source`;
       return null;
     }
     try {

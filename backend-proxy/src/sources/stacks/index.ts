@@ -153,7 +153,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     if (!config.bitcoinSource) return (lastLag = burnLag(info.burn_block_height, null));
     const chain = chainOf(context.lookup(config.bitcoinSource));
     if (!chain) {
-      return (lastLag = burnLag(info.burn_block_height, null, `bitcoin source "${config.bitcoinSource}" is not configured or serves no chain.info`));
+      return (lastLag = burnLag(info.burn_block_height, null, `bitcoin source "${config.bitcoinSource}" is not configured or is not a bitcoin source`));
     }
     try {
       const height = finiteHeight((await chain.tip()).height);
