@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../src/core/history.js';
 import { sendCommands } from '../src/sources/cgminer/client.js';
-import { chipShortfall, DEFAULT_FLEET_LIMITS, fansMissing, fleetConditions, minerNominal } from '../src/sources/cgminer/conditions.js';
+import { chipShortfall, DEFAULT_FLEET_LIMITS, fansMissing, fleetConditions, minerNominal, snapshotPoolMismatch } from '../src/sources/cgminer/conditions.js';
 import { avalonMM, maxTemperature, activePool } from '../src/sources/cgminer/model.js';
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource } from '../src/sources/cgminer/index.js';
@@ -300,10 +300,15 @@ describe('LuxOS on an Antminer S19k Pro (asic-rs luxminer v1 captures)', () => {
     // 77 chips a board = the S19k Pro's (pyasic@0.79.0:pyasic/miners/device/models/antminer/X19/S19.py:165-171), 4 fans of 4
     expect(chipShortfall(record)).toEqual({ missingChips: 0, detail: [] });
     expect(fansMissing(record)).toBe(0);
-    // pools.json: two groups, POOL 0 (priority 0) and POOL 2 (priority 2) both "Stratum Active";
-    // the best priority is the active one; "Last Share Time" "00:00:01" is no Unix time
-    expect(s.pools.map((p) => [p.index, p.status, p.active])).toEqual([[0, 'Alive', true], [1, 'Dead', false], [2, 'Alive', false], [3, 'Dead', false]]);
+    // pools.json: two groups ("GROUP" 0: POOL 0, 1; "GROUP" 1: POOL 2, 3), POOL 0 and POOL 2 both
+    // "Stratum Active" with shares a second old (Accepted 724 and 759): each group has its pool at
+    // work; "Last Share Time" "00:00:01" is no Unix time
+    expect(s.pools.map((p) => [p.index, p.group, p.status, p.active])).toEqual([[0, 0, 'Alive', true], [1, 0, 'Dead', false], [2, 1, 'Alive', true], [3, 1, 'Dead', false]]);
     expect(activePool(s)).toMatchObject({ url: 'stratum+tcp://ca.stratum.braiins.com:3333', user: 'asic-rs.user1', lastShareTime: null });
+    // the expected worker is checked on every group's pool: POOL 2's user is "asic-rs.user2"
+    expect(snapshotPoolMismatch({ worker: 'asic-rs.user1' }, s)).toBe('worker asic-rs.user2');
+    expect(snapshotPoolMismatch({ worker: 'asic-rs' }, s)).toBeNull();
+    expect(snapshotPoolMismatch({ url: 'stratum+tcp://ca.stratum.braiins.com:3333' }, s)).toBeNull();
     expect(s.state ?? null).toBeNull(); // LuxOS's curtail/sleep state is not read
   });
 });

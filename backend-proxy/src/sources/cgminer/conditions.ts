@@ -3,7 +3,7 @@
 // as components, with the thresholds the alert rules use (provisioning/build/rules.ts), so
 // "Save & test" and /api/health say what the alerts will say.
 import type { SourceHealth } from '../types.js';
-import { activePool, maxTemperature, rejectPercent, type Pool } from './model.js';
+import { activePools, maxTemperature, rejectPercent, type MinerSnapshot, type Pool } from './model.js';
 import { modelLayout, nominalHashrate } from './nominal.js';
 import type { MinerRecord } from './poller.js';
 
@@ -128,6 +128,20 @@ const poolKey = (url: string) =>
     .replace(/\/+$/, '');
 
 /** null when the active pool is the expected one (or nothing is expected), else what differs. */
+/**
+ * The first pool at work that is not the expected one (a LuxOS miner works on one pool per group:
+ * a hijacked second group is as much a hijack), or null.
+ */
+export function snapshotPoolMismatch(expected: ExpectedPool | null | undefined, snapshot: MinerSnapshot): string | null {
+  const pools = activePools(snapshot);
+  if (pools.length === 0) return poolMismatch(expected, undefined);
+  for (const pool of pools) {
+    const mismatch = poolMismatch(expected, pool);
+    if (mismatch) return mismatch;
+  }
+  return null;
+}
+
 export function poolMismatch(expected: ExpectedPool | null | undefined, active: Pool | undefined): string | null {
   if (!expected || (!expected.url && !expected.worker)) return null;
   if (!active) return 'no active pool';
@@ -178,7 +192,7 @@ export function fleetConditions(records: readonly MinerRecord[], limits: FleetLi
     const errors = snapshot.errors ?? [];
     if (snapshot.state === 'sleeping' || errors.length > 0)
       found.state.push({ miner, detail: [snapshot.state === 'sleeping' ? 'sleeping' : '', errors.length > 0 ? `errors ${errors.join(', ')}` : ''].filter(Boolean).join('; ') });
-    const mismatch = poolMismatch(record.expectedPool, activePool(snapshot));
+    const mismatch = snapshotPoolMismatch(record.expectedPool, snapshot);
     if (mismatch) found.poolExpected.push({ miner, detail: mismatch });
   }
   return found;

@@ -11,7 +11,7 @@ import {
   UNITS,
   type DataFrameJSON,
 } from '@nodescope/shared';
-import { chipShortfall, fansMissing, minerNominal, poolMismatch } from './conditions.js';
+import { chipShortfall, fansMissing, minerNominal, snapshotPoolMismatch } from './conditions.js';
 import type { DiscoveryProgress } from './discovery.js';
 import { activePool, maxTemperature, rejectPercent } from './model.js';
 import type { MinerRecord } from './poller.js';
@@ -125,7 +125,7 @@ export function minersFrame(records: MinerRecord[]): DataFrameJSON {
       {
         name: f.poolUnexpected,
         type: 'boolean',
-        values: col((r) => (r.expectedPool && r.snapshot ? poolMismatch(r.expectedPool, activePool(r.snapshot)) !== null : null)),
+        values: col((r) => (r.expectedPool && r.snapshot ? snapshotPoolMismatch(r.expectedPool, r.snapshot) !== null : null)),
       },
     ],
     { preferredVisualisationType: 'table' }

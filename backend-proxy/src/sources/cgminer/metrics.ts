@@ -10,7 +10,7 @@ import type { FamilySample, PrerenderedFamily } from '../../core/exposition.js';
 import type { MetricFactory } from '../../core/metrics.js';
 import type { DiscoveryProgress } from './discovery.js';
 import { fleetTotals } from './frames.js';
-import { chipShortfall, fansMissing, minerNominal, poolMismatch } from './conditions.js';
+import { chipShortfall, fansMissing, minerNominal, snapshotPoolMismatch } from './conditions.js';
 import { activePool, maxTemperature } from './model.js';
 import type { MinerRecord } from './poller.js';
 import type { RepairKind } from './repair.js';
@@ -168,7 +168,7 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
     if (missingFans !== null) state.fansMissing = missingFans;
     if (s.errors) state.errors = s.errors.length;
     state.state = s.state ? sameLabels(state.state, { miner: r.name, state: s.state }) : undefined;
-    if (r.expectedPool) state.poolUnexpected = poolMismatch(r.expectedPool, activePool(s)) === null ? 0 : 1;
+    if (r.expectedPool) state.poolUnexpected = snapshotPoolMismatch(r.expectedPool, s) === null ? 0 : 1;
     if (boards) {
       for (const board of s.boards) {
         const t = board.chipTemp ?? board.boardTemp;

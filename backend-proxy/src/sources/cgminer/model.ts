@@ -32,6 +32,8 @@ export interface Board {
 
 export interface Pool {
   index: number;
+  /** LuxOS pool group (`GROUP`): each group has a pool at work */
+  group?: number;
   url: string;
   user: string;
   status: string;
@@ -234,8 +236,10 @@ export function parsePools(document: ReplyDocument | undefined): Pool[] {
     .filter((p) => str(p.URL ?? p['Stratum URL']).trim() !== '')
     .map((p, i) => {
     const lastShare = num(p['Last Share Time']);
+    const group = num(p.GROUP);
     return {
       index: num(p.POOL) ?? i,
+      ...(group !== null ? { group } : {}),
       url: str(p.URL ?? p['Stratum URL']),
       user: str(p.User),
       status: str(p.Status) || 'unknown',
@@ -250,10 +254,18 @@ export function parsePools(document: ReplyDocument | undefined): Pool[] {
     };
   });
   // one pool gets the work: of those saying `Stratum Active`, the best priority; firmware
-  // without the flag: the alive pool of best priority
+  // without the flag: the alive pool of best priority. LuxOS splits the work between pool groups
+  // (`GROUP`, by quota): each group has its pool at work (asic-rs luxminer v1/pools.json: POOL 0
+  // in group 0 and POOL 2 in group 1 both "Stratum Active", both with shares a second old)
   const byPriority = [...list].sort((a, b) => a.priority - b.priority);
-  const active = byPriority.find((p) => p.active) ?? byPriority.find((p) => p.status === 'Alive');
-  for (const p of list) p.active = p === active;
+  const groups = [...new Set(list.map((p) => p.group))];
+  const active = new Set<Pool>();
+  for (const group of groups) {
+    const members = byPriority.filter((p) => p.group === group);
+    const pick = members.find((p) => p.active) ?? members.find((p) => p.status === 'Alive');
+    if (pick) active.add(pick);
+  }
+  for (const p of list) p.active = active.has(p);
   return list;
 }
 
@@ -538,8 +550,14 @@ export function rejectPercent(accepted: number, rejected: number, stale = 0): nu
   return total > 0 ? (rejected / total) * 100 : null;
 }
 
+/** The pool at work (the first group's, where the firmware splits work between groups). */
 export function activePool(snapshot: MinerSnapshot): Pool | undefined {
   return snapshot.pools.find((p) => p.active);
+}
+
+/** Every pool at work: one, or one per LuxOS pool group. */
+export function activePools(snapshot: MinerSnapshot): Pool[] {
+  return snapshot.pools.filter((p) => p.active);
 }
 
 
