@@ -45,7 +45,9 @@ func DescribeHealth(h HealthResponse) *backend.CheckHealthResult {
 		lines = append(lines, line)
 	}
 	var summary []string
-	for _, status := range []string{"ok", "degraded", "down"} {
+	// every SourceStatus of the proxy (plugins/shared/src/wire.ts): a source whose first poll has
+	// not answered yet is `starting`, counted like the others
+	for _, status := range []string{"ok", "degraded", "down", "starting"} {
 		if counts[status] > 0 {
 			summary = append(summary, fmt.Sprintf("%d %s", counts[status], status))
 		}

@@ -38,6 +38,18 @@ func TestCheckHealthSummarisesSources(t *testing.T) {
 	}
 }
 
+// A source that has not answered its first poll yet is `starting` on the proxy's wire: counted in
+// the summary too (it was left out, so "2 sources (1 ok)" hid one).
+func TestCheckHealthCountsStartingSources(t *testing.T) {
+	res := DescribeHealth(HealthResponse{Status: "starting", Sources: []SourceHealth{
+		{ID: "btc-main", Kind: "bitcoin", Status: "ok", Message: "ok"},
+		{ID: "profit", Kind: "profitability", Status: "starting", Message: "market not read yet"},
+	}})
+	if res.Status != backend.HealthStatusOk || res.Message != "nodescope proxy: 2 sources (1 ok, 1 starting) — btc-main: ok · profit: starting" {
+		t.Fatalf("%+v", res)
+	}
+}
+
 func TestCheckHealthErrors(t *testing.T) {
 	cases := []struct {
 		name, body string
