@@ -230,6 +230,13 @@ describe('chain view config', () => {
     expect(wrong.error?.issues.map((i) => i.message)).toContainEqual(
       expect.stringContaining('names the bitcoin source "eth", which is a geth source')
     );
+    const mixed = configSchema.safeParse({
+      ...base,
+      sources: [btc('a'), { ...btc('b'), network: 'testnet' }, { id: 'v', kind: 'chain', sources: ['a', 'b'] }],
+    });
+    expect(mixed.error?.issues.map((i) => i.message)).toContainEqual(
+      expect.stringContaining('compares bitcoin sources of different networks (a: regtest, b: testnet)')
+    );
     expect(chainConfigSchema.safeParse({ id: 'v', kind: 'chain', sources: ['a'] }).success).toBe(false);
     expect(chainConfigSchema.safeParse({ id: 'v', kind: 'chain', sources: ['a', 'a'] }).success).toBe(false);
   });

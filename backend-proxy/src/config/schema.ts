@@ -150,6 +150,19 @@ function checkCrossReferences(sources: SourceEntry[], ctx: z.RefinementCtx): voi
     } else if (source.kind === 'chain') {
       const nodes: unknown[] = Array.isArray(source.sources) ? source.sources : [];
       nodes.forEach((node, at) => isId(node) && check(index, ['sources', at], node, 'bitcoin', 'the bitcoin source'));
+      // nodes of one chain: comparing a mainnet tip with a testnet one says nothing
+      const networks = new Map<string, string>();
+      for (const node of nodes) {
+        const target = isId(node) ? byId.get(node) : undefined;
+        if (target?.kind === 'bitcoin') networks.set(node as string, String(target.network));
+      }
+      if (new Set(networks.values()).size > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', index, 'sources'],
+          message: `source "${source.id}" compares bitcoin sources of different networks (${[...networks].map(([id, n]) => `${id}: ${n}`).join(', ')}): a chain view is one chain`,
+        });
+      }
     }
   });
 }
