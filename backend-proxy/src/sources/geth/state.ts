@@ -5,6 +5,7 @@
 import type { DataFrameJSON } from '@nodescope/shared';
 import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
+import { PollLoop } from '../../core/poll.js';
 import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, sampleValue, type MetricFamily } from '../../core/prometheusText.js';
 import { fetchMetricsText } from '../../core/upstream.js';
 import type { Annotation, SourceHealth } from '../types.js';
@@ -45,7 +46,7 @@ export class GethState {
   private readonly stalls: Array<{ from: number; to: number | null; block: number }> = [];
   /** methods the node answered -32601 for, until when to believe it */
   private readonly offUntil = new Map<GethMethod, { until: number; off: NotEnabled }>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: PollLoop;
 
   constructor(
     readonly config: GethSourceConfig,
@@ -57,6 +58,7 @@ export class GethState {
     this.rpc = new GethRpcClient({ url: config.rpcUrl, timeoutMs: config.timeoutMs, sourceId: config.id, allowAdmin: config.adminPeers, self: context.self });
     this.metrics = gethMetrics(context.metrics, config.id);
     this.ttl = Math.max(500, Math.floor((config.pollSeconds * 1_000) / 2));
+    this.loop = new PollLoop(() => this.refresh(), config.pollSeconds * 1_000);
   }
 
   private now(): number {
@@ -300,15 +302,12 @@ export class GethState {
     return combineHealth(rpcHealth.snapshot(), others);
   }
 
-  async start(): Promise<void> {
-    await this.refresh().catch(() => undefined);
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.config.pollSeconds * 1_000);
-    this.timer.unref();
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.loop.stop();
     clearMirror(this.context.metrics.registry, this.config.id);
   }
 }

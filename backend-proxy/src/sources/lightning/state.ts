@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { DataFrameJSON } from '@nodescope/shared';
 import { UpstreamHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
+import { PollLoop } from '../../core/poll.js';
 import { chainOf, finiteHeight } from '../capabilities.js';
 import type { SourceHealth } from '../types.js';
 import { ClnRestClient, LndRestClient } from './client.js';
@@ -90,7 +91,7 @@ export class LightningState {
   private readonly ttl: number;
   private lastVerdict: NodeVerdict | null = null;
   private bitcoinNote: string | null = null;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: PollLoop;
 
   constructor(
     readonly config: LightningSourceConfig,
@@ -116,6 +117,7 @@ export class LightningState {
     });
     this.metrics = lightningMetrics(context.metrics, config.id);
     this.ttl = Math.max(500, Math.floor((config.pollSeconds * 1_000) / 2));
+    this.loop = new PollLoop(() => this.refresh(), config.pollSeconds * 1_000);
   }
 
   private cached<T>(key: string, load: () => Promise<T>, ttlMs = this.ttl): Promise<T> {
@@ -243,14 +245,11 @@ export class LightningState {
     };
   }
 
-  async start(): Promise<void> {
-    await this.refresh().catch(() => undefined);
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.config.pollSeconds * 1_000);
-    this.timer.unref();
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.loop.stop();
   }
 }

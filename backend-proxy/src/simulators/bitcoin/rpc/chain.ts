@@ -289,38 +289,12 @@ export function chainTxStats(
 
 // ---- getblockstats --------------------------------------------------------------------------------
 
+// prettier-ignore
 export const STAT_NAMES = [
-  'avgfee',
-  'avgfeerate',
-  'avgtxsize',
-  'blockhash',
-  'feerate_percentiles',
-  'height',
-  'ins',
-  'maxfee',
-  'maxfeerate',
-  'maxtxsize',
-  'medianfee',
-  'mediantime',
-  'mediantxsize',
-  'minfee',
-  'minfeerate',
-  'mintxsize',
-  'outs',
-  'subsidy',
-  'swtotal_size',
-  'swtotal_weight',
-  'swtxs',
-  'time',
-  'total_out',
-  'total_size',
-  'total_weight',
-  'totalfee',
-  'txs',
-  'utxo_increase',
-  'utxo_size_inc',
-  'utxo_increase_actual',
-  'utxo_size_inc_actual',
+  'avgfee', 'avgfeerate', 'avgtxsize', 'blockhash', 'feerate_percentiles', 'height', 'ins', 'maxfee', 'maxfeerate', 'maxtxsize',
+  'medianfee', 'mediantime', 'mediantxsize', 'minfee', 'minfeerate', 'mintxsize', 'outs', 'subsidy', 'swtotal_size',
+  'swtotal_weight', 'swtxs', 'time', 'total_out', 'total_size', 'total_weight', 'totalfee', 'txs', 'utxo_increase',
+  'utxo_size_inc', 'utxo_increase_actual', 'utxo_size_inc_actual',
 ] as const;
 
 export function blockStats(
