@@ -221,6 +221,8 @@ function pools(state: SimMinerState, now: number) {
       'Bad Work': 0,
       'Current Block Height': 870_000,
       'Current Block Version': 536_870_912,
+      // LuxOS numbers its pool groups (asic-rs luxminer v1/pools.json "GROUP"); the simulator has one
+      ...(state.flavour === 'luxos' ? { GROUP: 0 } : {}),
     };
   });
 }
