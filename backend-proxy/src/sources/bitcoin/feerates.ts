@@ -95,13 +95,25 @@ export interface FeeHistogram {
   count: number[];
 }
 
+// The bands' edges are whole sat/vB, so a rate's band is its floor's band: one table read per
+// transaction instead of a binary search (a third of the histogram's time at 1M transactions).
+const LAST_EDGE = FEE_BAND_EDGES[FEE_BAND_EDGES.length - 1]!;
+const BAND_OF_FLOOR: Uint8Array | null = FEE_BAND_EDGES.every((edge) => Number.isInteger(edge))
+  ? Uint8Array.from({ length: LAST_EDGE + 1 }, (_, rate) => feeBandIndex(rate))
+  : null;
+
+function bandOf(rate: number): number {
+  if (BAND_OF_FLOOR === null || !(rate >= 0) || rate >= LAST_EDGE) return feeBandIndex(rate);
+  return BAND_OF_FLOOR[Math.floor(rate)]!;
+}
+
 export function feeHistogram(view: MempoolView, rates: Float64Array): FeeHistogram {
   const vsize = new Array<number>(FEE_BAND_EDGES.length).fill(0);
   const count = new Array<number>(FEE_BAND_EDGES.length).fill(0);
   const { slots, vsizes } = view;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
-    const band = feeBandIndex(rates[slot]!);
+    const band = bandOf(rates[slot]!);
     vsize[band]! += vsizes[slot]!;
     count[band]!++;
   }
