@@ -5,7 +5,7 @@
 import { dataFrameFromJSON, type GrafanaTheme2, ThemeContext } from '@grafana/data';
 import { GlobalStyles } from '@grafana/ui';
 import { geoNaturalEarth1, geoPath } from 'd3-geo';
-import React, { useLayoutEffect, useRef } from 'react';
+import React, { useLayoutEffect, useRef, useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { feature } from 'topojson-client';
 import countries110m from 'world-atlas/countries-110m.json';
@@ -91,7 +91,54 @@ export interface BenchFigures {
   points: number;
   panel: { drawnMs: number[]; paintedMs: number[] };
   baseline: { drawnMs: number[]; paintedMs: number[] };
+  /** redraws of a mounted panel: hover and zoom, beside an empty redraw of the same canvas size */
+  interaction: Record<'hover' | 'zoom', { what: string; panel: OpTimes; baseline: OpTimes }>;
 }
+
+/** per operation: scriptMs = event to React's commit and canvas draw done; paintedMs = to the next painted frame */
+export interface OpTimes {
+  scriptMs: number[];
+  paintedMs: number[];
+}
+
+// a task posted after the event runs after React's scheduler task (same task queue, FIFO)
+const afterTasks = () =>
+  new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(0);
+  });
+
+async function timeOp(op: () => void, into: OpTimes): Promise<void> {
+  const start = performance.now();
+  op();
+  await afterTasks();
+  const script = performance.now() - start;
+  await nextPaint();
+  into.scriptMs.push(script);
+  into.paintedMs.push(performance.now() - start);
+}
+
+/** Baseline redraw: a canvas of the panel's size through React, cleared and given one rectangle per event. */
+function EmptyRedraw() {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const [tick, setTick] = useState(0);
+  useLayoutEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, WIDTH, HEIGHT);
+    ctx.fillStyle = '#5794f2';
+    ctx.fillRect(tick % WIDTH, 0, 1, HEIGHT);
+  }, [tick]);
+  const bump = () => setTick((t) => t + 1);
+  return <canvas ref={ref} width={WIDTH} height={HEIGHT} style={{ width: WIDTH, height: HEIGHT }} data-testid="empty-redraw" onMouseMove={bump} onWheel={bump} />;
+}
+
+const mouse = (target: Element, type: 'mousemove' | 'wheel', x: number, y: number, deltaY = 0) => {
+  const rect = target.getBoundingClientRect();
+  const init = { bubbles: true, cancelable: true, clientX: rect.left + x, clientY: rect.top + y };
+  target.dispatchEvent(type === 'wheel' ? new WheelEvent('wheel', { ...init, deltaY }) : new MouseEvent('mousemove', init));
+};
 
 export async function runBench(kind: string, iterations: number, theme: GrafanaTheme2, root: Root): Promise<void> {
   const pluginId = kind === 'peermap' ? 'nodescope-peermap-panel' : 'nodescope-mempool-panel';
@@ -113,6 +160,10 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
     points: kind === 'peermap' ? json[0]!.data.values[0]!.length : json[0]!.data.values[0]!.length * (json[0]!.data.values.length - 1),
     panel: { drawnMs: [], paintedMs: [] },
     baseline: { drawnMs: [], paintedMs: [] },
+    interaction: {
+      hover: { what: '', panel: { scriptMs: [], paintedMs: [] }, baseline: { scriptMs: [], paintedMs: [] } },
+      zoom: { what: '', panel: { scriptMs: [], paintedMs: [] }, baseline: { scriptMs: [], paintedMs: [] } },
+    },
   };
   const measure = async (render: (key: number) => React.ReactNode, key: number) => {
     root.render(null);
@@ -161,6 +212,74 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
     figures.baseline.drawnMs.push(baseline.drawn);
     figures.baseline.paintedMs.push(baseline.painted);
   }
+  await interactions(kind, iterations, theme, root, json, loaded, state, figures);
   (window as unknown as { __bench: BenchFigures }).__bench = figures;
   document.body.dataset.status = 'bench-done';
+}
+
+/**
+ * Redraws of one mounted panel. Hover: a mousemove over the plot, a new spot each time (the
+ * mempool's row, the peer map's cluster under the pointer). Zoom: the peer map's wheel zoom in
+ * and out around a point (1x to 24x); for the mempool, which has no zoom of its own, a time-range
+ * change: new frames for the last 12 h or the full 6 days, through Grafana's frame path, into the
+ * mounted panel. The baseline gets the same events on an empty canvas redraw of the same size.
+ */
+async function interactions(
+  kind: string,
+  iterations: number,
+  theme: GrafanaTheme2,
+  root: Root,
+  json: FrameJson[],
+  loaded: Awaited<ReturnType<typeof loadPanelPlugin>>,
+  state: Awaited<ReturnType<typeof panelState>>,
+  figures: BenchFigures
+): Promise<void> {
+  const count = iterations * 4;
+  const frame = (data: React.ReactNode) => <ThemeContext.Provider value={theme}>{data}</ThemeContext.Provider>;
+  const dataOf = (frames: FrameJson[]) => panelData(processFrames(frames.map((j) => dataFrameFromJSON(j as never)), loaded.plugin, state.fieldConfig, theme));
+  const view = (data: ReturnType<typeof panelData>) => frame(<PanelView key="mounted" loaded={loaded} state={state} data={data} width={WIDTH} height={HEIGHT} title="bench" theme={theme} />);
+  // the last `rows` rows of the frames: a narrower time range of the same series
+  const lastRows = (rows: number): FrameJson[] =>
+    json.map((j) => ({ ...j, data: { ...j.data, values: j.data.values.map((v) => v.slice(-rows)) } }));
+  const narrow = lastRows(720);
+
+  const runOps = async (target: () => Element, into: Record<'hover' | 'zoom', OpTimes>, zoomOp?: (i: number) => void) => {
+    for (let i = 0; i < count + 4; i++) {
+      const el = target();
+      const w = el.getBoundingClientRect().width;
+      const h = el.getBoundingClientRect().height;
+      const sink: OpTimes = { scriptMs: [], paintedMs: [] };
+      // hover: walk across the plot on a coprime stride so every event lands on a new spot
+      await timeOp(() => mouse(el, 'mousemove', 80 + ((i * 97) % Math.max(1, w - 100)), 30 + ((i * 53) % Math.max(1, h - 60))), i < 4 ? sink : into.hover);
+      const zoomIn = Math.floor(i / 12) % 2 === 0;
+      await timeOp(() => (zoomOp ? zoomOp(i) : mouse(el, 'wheel', w * 0.55, h * 0.4, zoomIn ? -100 : 100)), i < 4 ? sink : into.zoom);
+    }
+  };
+
+  const { hover, zoom } = figures.interaction;
+  hover.what = kind === 'peermap' ? 'mousemove over the map (cluster hit-test, tooltip)' : 'mousemove over the chart (row lookup, crosshair, tooltip)';
+  zoom.what = kind === 'peermap' ? 'wheel zoom in and out (1x-24x): re-cluster and redraw' : 'time-range change: new frames (720 or 8,640 rows) into the mounted panel';
+  root.render(null);
+  await nextPaint();
+  root.render(view(dataOf(json)));
+  await nextPaint();
+  await nextPaint();
+  const selector = kind === 'peermap' ? '[data-testid="peermap-canvas"]' : '[data-testid="mempool-chart"]';
+  const panelTarget = () => document.querySelector(selector)!;
+  if (!document.querySelector(selector)) throw new Error(`interaction bench: ${selector} not rendered`);
+  let wide = true;
+  await runOps(panelTarget, { hover: hover.panel, zoom: zoom.panel }, kind === 'peermap' ? undefined : () => {
+    wide = !wide;
+    root.render(view(dataOf(wide ? json : narrow)));
+  });
+  // the bench measures something: the hover drew a tooltip, the zoom moved the view
+  const tooltip = kind === 'peermap' ? true : Boolean(document.querySelector('[data-testid="mempool-tooltip"]'));
+  if (!tooltip) throw new Error('interaction bench: no tooltip after hovering');
+
+  root.render(null);
+  await nextPaint();
+  root.render(frame(<EmptyRedraw />));
+  await nextPaint();
+  await runOps(() => document.querySelector('[data-testid="empty-redraw"]')!, { hover: hover.baseline, zoom: zoom.baseline });
+  root.render(null);
 }
