@@ -226,9 +226,10 @@ func TestLiveAlertRulesFireAndResolve(t *testing.T) {
 	l.waitFor(t, pc, rules["LiveMempoolCongested"], []string{"{source=btc-main}"}, within, nil)
 	l.waitFor(t, pc, rules["LiveMempoolCongested"], nil, 90*time.Second, func() { stack.do(t, map[string]any{"op": "mineBlock"}) })
 
-	// two hours pass without a block (the proxy's clock moves on), then a block arrives
+	// two hours pass without a block (the proxy's clock moves on), then a block arrives: the
+	// stack's btc-backup follows btc-main's blocks, so both nodes stall and both recover
 	stack.do(t, map[string]any{"op": "skewClock", "seconds": 7200})
-	l.waitFor(t, pc, rules["LiveBitcoinNodeStalled"], []string{"{source=btc-main}"}, within, nil)
+	l.waitFor(t, pc, rules["LiveBitcoinNodeStalled"], []string{"{source=btc-backup}", "{source=btc-main}"}, within, nil)
 	stack.do(t, map[string]any{"op": "skewClock", "seconds": 0})
 	stack.do(t, map[string]any{"op": "mineBlock"})
 	l.waitFor(t, pc, rules["LiveBitcoinNodeStalled"], nil, within, nil)
