@@ -42,7 +42,7 @@ import { Subscriber } from 'zeromq';
 import { ratio, type BenchResult } from './lib.js';
 
 const INGEST_TXS = Number(process.env.BENCH_INGEST_TXS ?? 100_000);
-// a raised maxmempool: mainnet passed 500k transactions in 2023; 1M is the issue 24 goal
+// a raised maxmempool: mainnet passed 500k transactions in 2023; 1M is the goal here
 const MEMORY_TXS = Number(process.env.BENCH_MEMPOOL_TXS ?? 1_000_000);
 const LIVE_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const LIVE_INITIAL_MEMPOOL = Number(process.env.BENCH_LIVE_MEMPOOL ?? 50_000);

@@ -69,7 +69,7 @@ func TestStreamPathRoundTripAndRefusal(t *testing.T) {
 	}
 }
 
-// What an attacker puts in a channel path (FIDELITY.md's list: dot segments, percent-encoding,
+// What an attacker puts in a channel path (dot segments, percent-encoding,
 // doubled slashes, absolute-form targets, prototype-member names) never reaches the proxy:
 // SubscribeStream says NotFound and RunStream fails before any request.
 func TestHostileStreamPathsNeverReachTheProxy(t *testing.T) {
