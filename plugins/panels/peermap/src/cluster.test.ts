@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterPoints, clusterRadius, dominant, mergeOverlapping } from './cluster';
+import { type Cluster, clusterPoints, clusterRadius, dominant, mergeOverlapping } from './cluster';
 
 const input = (points: Array<[number, number, number]>) => ({
   x: Float64Array.from(points.map((p) => p[0])),
@@ -36,6 +36,55 @@ describe('mergeOverlapping', () => {
     const merged = mergeOverlapping(grid, (n) => clusterRadius(n, 4));
     expect(merged).toHaveLength(2);
     expect(merged.map((c) => c.members.length).sort()).toEqual([1, 2]);
+  });
+
+  // the scan it replaces: every later cluster against `a` as it is after the merges before
+  function scanMerge(clusters: Cluster[], radius: (count: number) => number): Cluster[] {
+    let current = clusters;
+    for (let pass = 0; pass < 4; pass++) {
+      const sorted = [...current].sort((a, b) => b.members.length - a.members.length);
+      const gone = new Uint8Array(sorted.length);
+      let merged = false;
+      for (let i = 0; i < sorted.length; i++) {
+        if (gone[i]) continue;
+        const a = sorted[i]!;
+        for (let j = i + 1; j < sorted.length; j++) {
+          const b = sorted[j]!;
+          if (gone[j] || Math.hypot(a.x - b.x, a.y - b.y) >= radius(a.members.length) + radius(b.members.length)) continue;
+          const n = a.members.length + b.members.length;
+          a.x = (a.x * a.members.length + b.x * b.members.length) / n;
+          a.y = (a.y * a.members.length + b.y * b.members.length) / n;
+          a.members = a.members.concat(b.members);
+          a.categories = a.categories.map((c, k) => c + (b.categories[k] ?? 0));
+          gone[j] = 1;
+          merged = true;
+        }
+      }
+      current = sorted.filter((_c, i) => !gone[i]);
+      if (!merged) break;
+    }
+    return current;
+  }
+
+  it.each([
+    [10, 2_000, 14],
+    [20, 10_000, 30],
+    [6, 10_000, 200],
+  ])('gives what a scan over all pairs gives (cell %d px, %d points, %d hotspots)', (cell, count, spots) => {
+    // points crowded around hotspots, as peers crowd around cities: chains of merges happen
+    let seed = count + spots;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const centres = Array.from({ length: spots }, () => [random() * 1200, random() * 560]);
+    const points = Array.from({ length: count }, (_v, i): [number, number, number] => {
+      const [cx, cy] = centres[i % spots]!;
+      return [cx! + (random() - 0.5) * 120 * random(), cy! + (random() - 0.5) * 80 * random(), i % 3];
+    });
+    const radius = (n: number) => clusterRadius(n, 4) + 1;
+    const expected = scanMerge(clusterPoints(input(points), cell, 3), radius);
+    const merged = mergeOverlapping(clusterPoints(input(points), cell, 3), radius);
+    expect(merged.length).toBeGreaterThan(1);
+    expect(merged.length).toBeLessThan(clusterPoints(input(points), cell, 3).length);
+    expect(merged).toEqual(expected);
   });
 });
 

@@ -2,6 +2,7 @@ import { css } from '@emotion/css';
 import { type DisplayProcessor, formattedValueToString, type GrafanaTheme2 } from '@grafana/data';
 import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
 import { prepareCanvas, signalDrawn, tooltipBox } from '@nodescope/ui';
+import KDBush from 'kdbush';
 import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type Cluster, clusterPoints, clusterRadius, dominant, mergeOverlapping } from '../cluster';
 import type { Palette } from '../colors';
@@ -50,7 +51,6 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
   const drag = useRef<{ x: number; y: number; view: View } | undefined>();
 
   const world = useMemo(() => worldPaths(width, height), [width, height]);
-
 
   // projected once per size; zoom and pan only scale and shift these
   const projected = useMemo(() => {
@@ -151,18 +151,35 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
     signalDrawn(element.parentElement);
   }, [clusters, world, theme, width, height, view, peers, palette, sizeScale]);
 
+  // hit-testing: a k-d tree of the markers, built once per clustering (zoom, pan, data), so a
+  // hover looks at the few markers near the pointer instead of all of them
+  const hits = useMemo(() => {
+    if (clusters.length === 0) return undefined;
+    const index = new KDBush(clusters.length);
+    const reach = new Float64Array(clusters.length);
+    let maxReach = 0;
+    clusters.forEach((c, i) => {
+      reach[i] = c.members.length === 1 ? sizeScale(peers[c.members[0]!]!) + 3 : clusterRadius(c.members.length, 4) + 2;
+      maxReach = Math.max(maxReach, reach[i]!);
+      index.add(c.x, c.y);
+    });
+    return { index: index.finish(), reach, maxReach };
+  }, [clusters, peers, sizeScale]);
+
+  // the nearest marker whose disc (plus a little) holds the point; on a tie the first one drawn
   const pick = (x: number, y: number) => {
-    let best: Cluster | undefined;
+    if (!hits) return undefined;
+    let best = -1;
     let bestDistance = Infinity;
-    for (const c of clusters) {
-      const r = c.members.length === 1 ? sizeScale(peers[c.members[0]!]!) + 3 : clusterRadius(c.members.length, 4) + 2;
+    for (const i of hits.index.within(x, y, hits.maxReach)) {
+      const c = clusters[i]!;
       const d = Math.hypot(c.x - x, c.y - y);
-      if (d <= r && d < bestDistance) {
-        best = c;
+      if (d <= hits.reach[i]! && (d < bestDistance || (d === bestDistance && i < best))) {
+        best = i;
         bestDistance = d;
       }
     }
-    return best;
+    return best >= 0 ? clusters[best] : undefined;
   };
 
   const local = (event: React.MouseEvent | React.WheelEvent) => {
