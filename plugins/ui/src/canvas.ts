@@ -7,8 +7,15 @@ export function prepareCanvas(element: HTMLCanvasElement | null, width: number, 
   const ctx = element?.getContext('2d');
   if (!element || !ctx) return null;
   const ratio = window.devicePixelRatio || 1;
-  element.width = Math.round(width * ratio);
-  element.height = Math.round(height * ratio);
+  const w = Math.round(width * ratio);
+  const h = Math.round(height * ratio);
+  // a redraw at the same size keeps the backing store: reset() clears it and the context state
+  // as a resize does, without allocating a new bitmap on every hover or zoom
+  if (element.width === w && element.height === h && typeof ctx.reset === 'function') ctx.reset();
+  else {
+    element.width = w;
+    element.height = h;
+  }
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
   return ctx;
