@@ -6,9 +6,9 @@
 // backend-proxy/test/fixtures/miners/axeos-bitaxe-supra) plus the newer ones ESP-Miner writes
 // (system_api_json.c:58 expectedHashrate, :104 miningPaused, :112 power_fault). Anything else
 // (the POST/PATCH writes included) answers 404 and is counted.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server } from 'node:http';
 import type { SimMinerState } from './flavours.js';
+import { listenHttpSim, portOf, type HttpSimHooks } from './httpSim.js';
 
 export function axeosInfo(state: SimMinerState, now: number): Record<string, unknown> {
   const paused = state.faults.has('sleep');
@@ -67,41 +67,20 @@ const PAGE =
   '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>AxeOS</title></head><body><app-root></app-root></body></html>';
 
 /** Serves one simulated AxeOS miner on host:port. */
-export function listenAxeos(
+export async function listenAxeos(
   host: string,
   port: number,
   state: SimMinerState,
   received: Map<string, number>,
-  hooks: { now: () => number; onPoll: () => void; sockets: Set<Socket>; delayMs: () => number }
+  hooks: HttpSimHooks
 ): Promise<{ server: Server; port: number }> {
-  return new Promise((resolve, reject) => {
-    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      const key = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
-      received.set(key, (received.get(key) ?? 0) + 1);
-      req.resume();
-      const send = () => {
-        if (key === 'GET /api/system/info') {
-          hooks.onPoll();
-          let body = JSON.stringify(axeosInfo(state, hooks.now()));
-          if (state.faults.has('garbage') || state.faults.has('brokenJson'))
-            body = body.slice(0, Math.floor(body.length / 2));
-          res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-        } else if (key === 'GET /' || key === 'GET /index.html')
-          res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-        else res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
-      };
-      const delay = hooks.delayMs();
-      if (delay > 0) setTimeout(send, delay);
-      else send();
-    });
-    server.on('connection', (socket: Socket) => {
-      hooks.sockets.add(socket);
-      socket.on('close', () => hooks.sockets.delete(socket));
-    });
-    server.once('error', reject);
-    server.listen({ host, port, backlog: 511 }, () => {
-      server.off('error', reject);
-      resolve({ server, port: (server.address() as { port: number }).port });
-    });
+  const server = await listenHttpSim(host, port, state, received, hooks, ({ key, res, json }) => {
+    if (key === 'GET /api/system/info') {
+      hooks.onPoll();
+      json(axeosInfo(state, hooks.now()));
+    } else if (key === 'GET /' || key === 'GET /index.html')
+      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    else res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
   });
+  return { server, port: portOf(server) };
 }

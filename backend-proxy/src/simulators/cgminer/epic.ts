@@ -5,9 +5,9 @@
 // asic-rs-firmwares/epic/src/test/json/v1/{summary,capabilities,temps,network}.json, kept in
 // backend-proxy/test/fixtures/miners/epic-s19xp). Anything else (every POST included) is 404 and
 // counted.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server } from 'node:http';
 import type { SimMinerState } from './flavours.js';
+import { listenHttpSim, portOf, type HttpSimHooks, type HttpSimRequest } from './httpSim.js';
 
 function boardMhs(state: SimMinerState, board: number): number {
   if (state.faults.has('sleep')) return 0;
@@ -160,60 +160,33 @@ export async function listenEpic(
   webPort: number,
   state: SimMinerState,
   received: Map<string, number>,
-  hooks: { now: () => number; onPoll: () => void; sockets: Set<Socket>; delayMs: () => number }
+  hooks: HttpSimHooks
 ): Promise<{ servers: Server[]; port: number }> {
-  const handler = (api: boolean) => (req: IncomingMessage, res: ServerResponse) => {
-    const key = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
-    received.set(key, (received.get(key) ?? 0) + 1);
-    req.resume();
-    const json = (body: unknown) => {
-      let text = JSON.stringify(body);
-      if (state.faults.has('garbage') || state.faults.has('brokenJson'))
-        text = text.slice(0, Math.floor(text.length / 2));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(text);
-    };
-    const send = () => {
-      if (!api) {
-        if (key === 'GET /') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-        return void res.writeHead(404).end();
-      }
-      if (key === 'GET /summary') {
-        hooks.onPoll();
-        return json(epicSummary(state, hooks.now()));
-      }
-      if (key === 'GET /capabilities') return json(epicCapabilities(state));
-      if (key === 'GET /temps') return json(epicTemps(state));
-      if (key === 'GET /network')
-        return json({
-          dhcp: {
-            address: host,
-            dns: '127.0.0.1',
-            gateway: '127.0.0.1',
-            mac_address: 'E6:D4:41:51:64:28',
-            netmask: '255.0.0.0',
-          },
-        });
-      res.writeHead(404).end();
-    };
-    const delay = hooks.delayMs();
-    if (delay > 0) setTimeout(send, delay);
-    else send();
+  const api = ({ key, res, json }: HttpSimRequest) => {
+    if (key === 'GET /summary') {
+      hooks.onPoll();
+      return json(epicSummary(state, hooks.now()));
+    }
+    if (key === 'GET /capabilities') return json(epicCapabilities(state));
+    if (key === 'GET /temps') return json(epicTemps(state));
+    if (key === 'GET /network')
+      return json({
+        dhcp: {
+          address: host,
+          dns: '127.0.0.1',
+          gateway: '127.0.0.1',
+          mac_address: 'E6:D4:41:51:64:28',
+          netmask: '255.0.0.0',
+        },
+      });
+    res.writeHead(404).end();
   };
-  const start = (port: number, api: boolean) =>
-    new Promise<Server>((resolve, reject) => {
-      const server = createServer(handler(api));
-      server.on('connection', (socket: Socket) => {
-        hooks.sockets.add(socket);
-        socket.on('close', () => hooks.sockets.delete(socket));
-      });
-      server.once('error', reject);
-      server.listen({ host, port, backlog: 511 }, () => {
-        server.off('error', reject);
-        resolve(server);
-      });
-    });
-  const apiServer = await start(apiPort, true);
+  const web = ({ key, res }: HttpSimRequest) => {
+    if (key === 'GET /') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    res.writeHead(404).end();
+  };
+  const apiServer = await listenHttpSim(host, apiPort, state, received, hooks, api);
   const servers = [apiServer];
-  if (webPort > 0) servers.push(await start(webPort, false));
-  return { servers, port: (apiServer.address() as { port: number }).port };
+  if (webPort > 0) servers.push(await listenHttpSim(host, webPort, state, received, hooks, web));
+  return { servers, port: portOf(apiServer) };
 }

@@ -7,9 +7,9 @@
 // UI, whose page names "AnthillOS" (how pyasic and asic-rs tell VNish: pyasic@0.79.0:
 // pyasic/miners/factory.py:936-937; asic-rs vnish/src/firmware.rs:70-72). POST /api/v1/unlock
 // answers a token (clients that log in first get one); every other request is 404 and counted.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server } from 'node:http';
 import type { SimMinerState } from './flavours.js';
+import { listenHttpSim, portOf, type HttpSimHooks } from './httpSim.js';
 
 export function vnishInfo(state: SimMinerState, now: number): Record<string, unknown> {
   const up = Math.max(60, Math.floor((now - state.startedAt) / 1000));
@@ -193,48 +193,24 @@ export function vnishStatus(state: SimMinerState, now: number): Record<string, u
 const PAGE = '<!doctype html><html><head><title>AnthillOS</title></head><body><div id="app"></div></body></html>';
 
 /** Serves one simulated VNish miner's web API on host:port. */
-export function listenVnish(
+export async function listenVnish(
   host: string,
   port: number,
   state: SimMinerState,
   received: Map<string, number>,
-  hooks: { now: () => number; onPoll: () => void; sockets: Set<Socket>; delayMs: () => number }
+  hooks: HttpSimHooks
 ): Promise<{ server: Server; port: number }> {
-  return new Promise((resolve, reject) => {
-    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      const key = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
-      received.set(key, (received.get(key) ?? 0) + 1);
-      req.resume();
-      const json = (body: unknown) => {
-        let text = JSON.stringify(body);
-        if (state.faults.has('garbage') || state.faults.has('brokenJson'))
-          text = text.slice(0, Math.floor(text.length / 2));
-        res.writeHead(200, { 'content-type': 'application/json' }).end(text);
-      };
-      const send = () => {
-        const now = hooks.now();
-        if (key === 'GET /') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-        if (key === 'GET /api/v1/info') return json(vnishInfo(state, now));
-        if (key === 'GET /api/v1/summary') {
-          hooks.onPoll();
-          return json(vnishSummary(state, now));
-        }
-        if (key === 'GET /api/v1/status') return json(vnishStatus(state, now));
-        if (key === 'POST /api/v1/unlock') return json({ token: 'simulated-session-token' });
-        res.writeHead(404).end();
-      };
-      const delay = hooks.delayMs();
-      if (delay > 0) setTimeout(send, delay);
-      else send();
-    });
-    server.on('connection', (socket: Socket) => {
-      hooks.sockets.add(socket);
-      socket.on('close', () => hooks.sockets.delete(socket));
-    });
-    server.once('error', reject);
-    server.listen({ host, port, backlog: 511 }, () => {
-      server.off('error', reject);
-      resolve({ server, port: (server.address() as { port: number }).port });
-    });
+  const server = await listenHttpSim(host, port, state, received, hooks, ({ key, res, json }) => {
+    const now = hooks.now();
+    if (key === 'GET /') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    if (key === 'GET /api/v1/info') return json(vnishInfo(state, now));
+    if (key === 'GET /api/v1/summary') {
+      hooks.onPoll();
+      return json(vnishSummary(state, now));
+    }
+    if (key === 'GET /api/v1/status') return json(vnishStatus(state, now));
+    if (key === 'POST /api/v1/unlock') return json({ token: 'simulated-session-token' });
+    res.writeHead(404).end();
   });
+  return { server, port: portOf(server) };
 }
