@@ -99,9 +99,18 @@ export function readHistogram(frames: DataFrame[], metric: MempoolMetric = 'auto
       byBand.set(label, series);
     }
     const out = series.values;
-    for (let i = 0; i < c.values.length; i++) {
-      const v = c.values[i];
-      if (typeof v === 'number' && Number.isFinite(v)) out[rowOf(c, i)]! += v;
+    const values = c.values;
+    // the wide frame's rows are the output rows: no lookup per value (8,640 x 39 of them)
+    if (shared) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (typeof v === 'number' && Number.isFinite(v)) out[i]! += v;
+      }
+    } else {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (typeof v === 'number' && Number.isFinite(v)) out[rowOf(c, i)]! += v;
+      }
     }
   }
   const bands = [...byBand.values()].sort((a, b) => a.range.lower - b.range.lower);

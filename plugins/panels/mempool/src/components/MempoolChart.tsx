@@ -97,16 +97,20 @@ export function MempoolChart({ histogram, width, height, scale, display, thresho
     ctx.beginPath();
     ctx.rect(MARGIN.left, MARGIN.top, plotWidth, plotHeight);
     ctx.clip();
+    // each band's top edge is the next band's bottom edge: its pixel ys are computed once
+    let belowYs: Float64Array | undefined;
     histogram.bands.forEach((band, b) => {
       const top = stacked[b]!;
-      const below = b > 0 ? stacked[b - 1]! : undefined;
+      const ys = new Float64Array(drawRows);
+      for (let j = 0; j < drawRows; j++) ys[j] = yOf(top[j]!);
       ctx.beginPath();
-      ctx.moveTo(xs[0]!, yOf(top[0]!));
-      for (let j = 1; j < drawRows; j++) ctx.lineTo(xs[j]!, yOf(top[j]!));
-      for (let j = drawRows - 1; j >= 0; j--) ctx.lineTo(xs[j]!, below ? yOf(below[j]!) : bottom);
+      ctx.moveTo(xs[0]!, ys[0]!);
+      for (let j = 1; j < drawRows; j++) ctx.lineTo(xs[j]!, ys[j]!);
+      for (let j = drawRows - 1; j >= 0; j--) ctx.lineTo(xs[j]!, belowYs ? belowYs[j]! : bottom);
       ctx.closePath();
       ctx.fillStyle = band.color;
       ctx.fill();
+      belowYs = ys;
     });
     ctx.restore();
 
