@@ -99,6 +99,8 @@ export interface BenchFigures {
 export interface OpTimes {
   scriptMs: number[];
   paintedMs: number[];
+  /** time-range change: the Grafana frame path (dataFrameFromJSON, applyFieldOverrides) within scriptMs */
+  framesMs?: number[];
 }
 
 // a task posted after the event runs after React's scheduler task (same task queue, FIFO)
@@ -268,10 +270,16 @@ async function interactions(
   const panelTarget = () => document.querySelector(selector)!;
   if (!document.querySelector(selector)) throw new Error(`interaction bench: ${selector} not rendered`);
   let wide = true;
+  const framesMs: number[] = [];
   await runOps(panelTarget, { hover: hover.panel, zoom: zoom.panel }, kind === 'peermap' ? undefined : () => {
     wide = !wide;
-    root.render(view(dataOf(wide ? json : narrow)));
+    const start = performance.now();
+    const data = dataOf(wide ? json : narrow);
+    framesMs.push(performance.now() - start);
+    root.render(view(data));
   });
+  // the warm-up operations are not in zoom.panel
+  if (kind !== 'peermap') zoom.panel.framesMs = framesMs.slice(-zoom.panel.scriptMs.length);
   // the bench measures something: the hover drew a tooltip, the zoom moved the view
   const tooltip = kind === 'peermap' ? true : Boolean(document.querySelector('[data-testid="mempool-tooltip"]'));
   if (!tooltip) throw new Error('interaction bench: no tooltip after hovering');

@@ -80,7 +80,7 @@ try {
           operation: figure.what,
           operations: figure.panel.paintedMs.length,
           measure: 'median ms from dispatching the event to the next painted frame (rAF, then a task); script = to the end of the task after React committed and the canvas was drawn',
-          panel: { paintedMedian: painted, paintedP95: round(p95(figure.panel.paintedMs)), scriptMedian: round(median(figure.panel.scriptMs)), scriptP95: round(p95(figure.panel.scriptMs)) },
+          panel: { paintedMedian: painted, paintedP95: round(p95(figure.panel.paintedMs)), scriptMedian: round(median(figure.panel.scriptMs)), scriptP95: round(p95(figure.panel.scriptMs)), ...(figure.panel.framesMs ? { grafanaFramePathMedian: round(median(figure.panel.framesMs)) } : {}) },
           baseline: { paintedMedian: empty, paintedP95: round(p95(figure.baseline.paintedMs)), scriptMedian: round(median(figure.baseline.scriptMs)), scriptP95: round(p95(figure.baseline.scriptMs)) },
           browser: browser.version(),
           size: '1200 x 560 px panel, deviceScaleFactor 1',
