@@ -2,13 +2,9 @@
 // written by bitaxeorg/ESP-Miner@5c27713:main/http_server/system_api_json.c (telemetry :46-118,
 // configuration and pools :120-220). Pure: tests feed captured replies straight in.
 import { num, parsePools, temperature, type Identity, type MinerSnapshot, type OperatingState } from './model.js';
+import { obj, text } from './reply.js';
 
 export const AXEOS_POLL = ['/api/system/info'] as const;
-
-type Row = Record<string, unknown>;
-const obj = (value: unknown): Row =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {};
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /**
  * Model: `ASICModel` ("BM1368"), as pyasic names the model from it

@@ -9,15 +9,9 @@ import { connect, type Socket } from 'node:net';
 import { UpstreamError } from '../types.js';
 import { CgminerStatusError, type ClientOptions, type MinerEndpoint } from './client.js';
 import { PrivilegedCommandError } from './commands.js';
-import {
-  num,
-  parsePools,
-  temperature,
-  type Board,
-  type Identity,
-  type MinerSnapshot,
-  type OperatingState,
-} from './model.js';
+import { num, parsePools, temperature } from './model.js';
+import type { Board, Identity, MinerSnapshot, OperatingState } from './model.js';
+import { list, obj, type Row } from './reply.js';
 
 /** The default API v3 port (asic-rs v3/rpc.rs:168, pyasic rpc/btminer.py:1158, factory.py:1026). */
 export const V3_PORT = 4433;
@@ -158,11 +152,6 @@ export function speaksV3(firmware: string | null | undefined): boolean {
   return date !== undefined && Number(date) >= 20241101;
 }
 
-type Row = Record<string, unknown>;
-const obj = (value: unknown): Row =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {};
-const list = (value: unknown): Row[] =>
-  Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : [];
 const TH = 1e12;
 const th = (value: unknown): number | null => {
   const n = num(value);

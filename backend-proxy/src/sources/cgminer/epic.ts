@@ -4,24 +4,12 @@
 // (256foundation/asic-rs@fdcd101:asic-rs-firmwares/epic/src/test/json/v1/{summary,capabilities}.json).
 // Pure: tests feed captured replies straight in. The summary also carries the pools' passwords
 // (`StratumConfigs[].password`): only the named fields below are read, nothing is passed on whole.
-import {
-  num,
-  parsePools,
-  temperature,
-  type Board,
-  type Identity,
-  type MinerSnapshot,
-  type OperatingState,
-} from './model.js';
+import { num, parsePools, temperature } from './model.js';
+import type { Board, Identity, MinerSnapshot, OperatingState } from './model.js';
+import { list, obj, text } from './reply.js';
 
 export const EPIC_POLL = ['/summary', '/capabilities'] as const;
 
-type Row = Record<string, unknown>;
-const obj = (value: unknown): Row =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {};
-const list = (value: unknown): Row[] =>
-  Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : [];
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const MH = 1e6;
 
 /**

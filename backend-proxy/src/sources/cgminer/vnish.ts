@@ -5,24 +5,11 @@
 // (unlock, mining start/stop, settings, find-miner), which are never sent. Fields as asic-rs
 // reads them (256foundation/asic-rs@fdcd101:asic-rs-firmwares/vnish/src/backends/v1_3_0/mod.rs).
 // Pure: tests feed replies straight in.
-import {
-  num,
-  parsePools,
-  temperature,
-  type Board,
-  type Identity,
-  type MinerSnapshot,
-  type OperatingState,
-} from './model.js';
+import { num, parsePools, temperature } from './model.js';
+import type { Board, Identity, MinerSnapshot, OperatingState } from './model.js';
+import { list, obj, text } from './reply.js';
 
 export const VNISH_POLL = ['/api/v1/info', '/api/v1/summary'] as const;
-
-type Row = Record<string, unknown>;
-const obj = (value: unknown): Row =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {};
-const list = (value: unknown): Row[] =>
-  Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null) : [];
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** Model: /info `miner` (the pretty name, as asic-rs firmware.rs:38-52 reads it), else `model`; firmware `fw_version`. */
 export function vnishIdentity(info: unknown): Identity {
