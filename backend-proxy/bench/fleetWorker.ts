@@ -12,13 +12,16 @@ interface FleetWorkerOptions {
   part?: number;
 }
 
-const hostsOf = (part: number, count: number) => Array.from({ length: count }, (_, i) => `127.${20 + part}.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`);
+const hostsOf = (part: number, count: number) =>
+  Array.from({ length: count }, (_, i) => `127.${20 + part}.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`);
 
 const forked = parentPort === null;
 const options = (forked ? JSON.parse(process.argv[2]!) : workerData) as FleetWorkerOptions;
 const send = (message: unknown) => (forked ? process.send!(message) : parentPort!.postMessage(message));
 const fleet = await startCgminerFleet(
-  options.part !== undefined ? { hosts: hostsOf(options.part, options.count), latencyMs: options.latencyMs } : { count: options.count, latencyMs: options.latencyMs }
+  options.part !== undefined
+    ? { hosts: hostsOf(options.part, options.count), latencyMs: options.latencyMs }
+    : { count: options.count, latencyMs: options.latencyMs }
 );
 send({ miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name, flavour: m.flavour })) });
 const onMessage = (message: string) => {

@@ -36,7 +36,19 @@ interface Sim {
 async function startSim(): Promise<Sim> {
   const child = spawn(
     process.execPath,
-    [SIM_CLI, '--network', 'regtest', '--initial-mempool', String(INITIAL_MEMPOOL), '--tx-per-second', String(RATE), '--zmq-port', '0', '--block-interval-ms', '86400000'],
+    [
+      SIM_CLI,
+      '--network',
+      'regtest',
+      '--initial-mempool',
+      String(INITIAL_MEMPOOL),
+      '--tx-per-second',
+      String(RATE),
+      '--zmq-port',
+      '0',
+      '--block-interval-ms',
+      '86400000',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] }
   );
   let output = '';
@@ -109,7 +121,9 @@ async function measure(proxyUrl: string, zmqSequence: string): Promise<Run> {
       counts.push({ at, count });
     }
   });
-  socket.write(`GET /api/stream?sourceId=btc&query=mempool.histogram HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer ${API_KEY}\r\n\r\n`);
+  socket.write(
+    `GET /api/stream?sourceId=btc&query=mempool.histogram HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer ${API_KEY}\r\n\r\n`
+  );
 
   // wait for a first frame, then count from there
   const deadline = Date.now() + 60_000;
@@ -136,7 +150,13 @@ async function measure(proxyUrl: string, zmqSequence: string): Promise<Run> {
     if (f >= frames.length) unshown++;
     else latencies.push(frames[f]!.at - at);
   }
-  return { latencies: latencies.sort((a, b) => a - b), messages: arrivals.length, removals, frames: frames.length, unshown };
+  return {
+    latencies: latencies.sort((a, b) => a - b),
+    messages: arrivals.length,
+    removals,
+    frames: frames.length,
+    unshown,
+  };
 }
 
 export async function runLiveSseBench(): Promise<BenchResult[]> {

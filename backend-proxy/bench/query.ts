@@ -22,7 +22,9 @@ const CONCURRENCY = [1, 16, 64] as const;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** alternating proxy / bare rounds at c=64 */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const BARE_SERVER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './bareServer.ts' : './bareServer.js', import.meta.url));
+const BARE_SERVER = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './bareServer.ts' : './bareServer.js', import.meta.url)
+);
 
 interface LoadFigures {
   connections: number;
@@ -106,7 +108,9 @@ async function settled(count: () => number): Promise<void> {
 
 export async function runQueryBench(): Promise<BenchResult[]> {
   if (!WRK) {
-    console.log('query bench skipped: wrk is not installed (run scripts/system-deps.sh as root, or apt-get install wrk)');
+    console.log(
+      'query bench skipped: wrk is not installed (run scripts/system-deps.sh as root, or apt-get install wrk)'
+    );
     return [];
   }
   const wrk = WRK;
@@ -165,10 +169,18 @@ export async function runQueryBench(): Promise<BenchResult[]> {
           });
           const bytes = Buffer.from(await reply.arrayBuffer());
           responseBytes = bytes.length;
-          const bare = await startServerProcess([BARE_SERVER, bytes.toString('base64'), reply.headers.get('content-type') ?? ''], 'bare fastify');
+          const bare = await startServerProcess(
+            [BARE_SERVER, bytes.toString('base64'), reply.headers.get('content-type') ?? ''],
+            'bare fastify'
+          );
           try {
-            const check = await fetch(`${bare.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-            if (!bytes.equals(Buffer.from(await check.arrayBuffer()))) throw new Error('the bare route does not answer the same bytes');
+            const check = await fetch(`${bare.url}/api/query`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body,
+            });
+            if (!bytes.equals(Buffer.from(await check.arrayBuffer())))
+              throw new Error('the bare route does not answer the same bytes');
             const withCpu = async (server: { url: string; child: { pid?: number } }) => {
               const cpu0 = processCpuSeconds(server.child.pid);
               const figures = await load(server.url, body, 64);
@@ -196,7 +208,8 @@ export async function runQueryBench(): Promise<BenchResult[]> {
     (['on', 'off'] as const).map((mode) => [mode === 'on' ? 'cached' : 'uncached', figures[mode]])
   );
   const at64 = (mode: 'on' | 'off') => figures[mode].find((f) => f.connections === 64)!;
-  const sum = (pick: (r: { proxy: LoadFigures; bare: LoadFigures }) => number) => rounds.reduce((n, r) => n + pick(r), 0);
+  const sum = (pick: (r: { proxy: LoadFigures; bare: LoadFigures }) => number) =>
+    rounds.reduce((n, r) => n + pick(r), 0);
   const proxyRps = sum((r) => r.proxy.rps) / rounds.length;
   const bareRps = sum((r) => r.bare.rps) / rounds.length;
   const proxyP99 = [...rounds.map((r) => r.proxy.p99)].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
@@ -220,8 +233,15 @@ export async function runQueryBench(): Promise<BenchResult[]> {
         proxyP99MedianMs: proxyP99,
         bareP99MedianMs: bareP99,
         // load-independent: CPU time each server spent per request (the throughput ratio a quiet core would show)
-        cpuUsPerRequest: { proxy: Number(cpuPerRequest((r) => r.proxy).toFixed(1)), bare: Number(cpuPerRequest((r) => r.bare).toFixed(1)) },
-        cpuRatio: ratio(cpuPerRequest((r) => r.proxy), cpuPerRequest((r) => r.bare), true),
+        cpuUsPerRequest: {
+          proxy: Number(cpuPerRequest((r) => r.proxy).toFixed(1)),
+          bare: Number(cpuPerRequest((r) => r.bare).toFixed(1)),
+        },
+        cpuRatio: ratio(
+          cpuPerRequest((r) => r.proxy),
+          cpuPerRequest((r) => r.bare),
+          true
+        ),
         rounds,
         loadAverage,
       },

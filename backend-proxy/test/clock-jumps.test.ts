@@ -29,7 +29,15 @@ describe('wall-clock jumps: polling, history, cached results', () => {
     const config = configSchema.parse({
       server: { host: '127.0.0.1', port: 0, logLevel: 'warn', cacheTtlMs: 60_000 },
       sources: [
-        { id: 'btc', kind: 'bitcoin', network: 'regtest', rpc: simulatorRpc(sim), geoip: false, pollSeconds: 0.2, slowPollSeconds: 3_600 },
+        {
+          id: 'btc',
+          kind: 'bitcoin',
+          network: 'regtest',
+          rpc: simulatorRpc(sim),
+          geoip: false,
+          pollSeconds: 0.2,
+          slowPollSeconds: 3_600,
+        },
       ],
     });
     const proxy = await buildApp(config, { logDestination: new LogCapture(), now });
@@ -42,7 +50,11 @@ describe('wall-clock jumps: polling, history, cached results', () => {
         payload: { queries: [{ refId: 'A', sourceId: 'btc', query: name }], range },
       });
       expect(res.statusCode).toBe(200);
-      return res.json<{ results: { A: { frames: Array<{ schema: { fields: Array<{ name: string }> }; data: { values: unknown[][] } }> } } }>().results.A.frames;
+      return res.json<{
+        results: {
+          A: { frames: Array<{ schema: { fields: Array<{ name: string }> }; data: { values: unknown[][] } }> };
+        };
+      }>().results.A.frames;
     };
     const polls = () => sim.received.filter((m) => m === 'getmempoolinfo').length;
     const height = async () => {
@@ -56,7 +68,10 @@ describe('wall-clock jumps: polling, history, cached results', () => {
       await sleep(1_000);
       return polls() - before;
     };
-    await waitFor(() => proxy.context.history.ring<{ t: number }>('btc:mempool', 1).length > 0, 'a first mempool sample');
+    await waitFor(
+      () => proxy.context.history.ring<{ t: number }>('btc:mempool', 1).length > 0,
+      'a first mempool sample'
+    );
     const heightBefore = await height(); // cached for 60 s of the clock
     const steady = await phase();
     offset = +HOUR_MS; // the clock steps an hour forward…
@@ -124,7 +139,14 @@ describe("wall-clock jumps: freqtrade's JWT", () => {
     const proxyClock = { t: T0 };
     const botClock = { t: T0 };
     sim = await startFreqtradeSimulator({ now: () => botClock.t, password: 'correct horse battery' });
-    const client = new FreqtradeClient({ url: sim.url, username: sim.username, password: sim.password, auth: 'jwt', timeoutMs: 5_000, now: () => proxyClock.t });
+    const client = new FreqtradeClient({
+      url: sim.url,
+      username: sim.username,
+      password: sim.password,
+      auth: 'jwt',
+      timeoutMs: 5_000,
+      now: () => proxyClock.t,
+    });
     const renewals = () => sim!.count('token/login') + sim!.count('token/refresh');
     const count = async () => {
       const before = sim!.received.length;

@@ -34,7 +34,13 @@ describe('cachedQueriesJson (the cached fast path of /api/query)', () => {
   it('answers only when every query of the request has a fresh result, with the same bytes as the full path', async () => {
     const now = { t: 0 };
     const { runner, calls } = deps(now);
-    const both = { queries: [{ refId: 'A', sourceId: 'src', query: 'one' }, { refId: 'B', sourceId: 'src', query: 'secret' }], range };
+    const both = {
+      queries: [
+        { refId: 'A', sourceId: 'src', query: 'one' },
+        { refId: 'B', sourceId: 'src', query: 'secret' },
+      ],
+      range,
+    };
     expect(cachedQueriesJson(both, runner)).toBeUndefined();
     await runQueriesJson({ queries: [both.queries[0]!], range }, runner);
     // one of two cached: the full path answers, and nothing was counted as a hit
@@ -50,14 +56,22 @@ describe('cachedQueriesJson (the cached fast path of /api/query)', () => {
     expect(fast![1]!.json).not.toContain('token-123');
     expect(runner.cache.stats.hits).toBe(3); // A in the second full run, then A and B
     // another refId on the same results
-    expect(JSON.parse(cachedQueriesJson({ queries: [{ refId: 'Z"', sourceId: 'src', query: 'one' }], range }, runner)![0]!.json).frames[0].schema.refId).toBe('Z"');
+    expect(
+      JSON.parse(
+        cachedQueriesJson({ queries: [{ refId: 'Z"', sourceId: 'src', query: 'one' }], range }, runner)![0]!.json
+      ).frames[0].schema.refId
+    ).toBe('Z"');
     now.t = 1_000; // the TTL ends
     expect(cachedQueriesJson(both, runner)).toBeUndefined();
   });
 
   it('refuses an unknown source or query as the full path does', () => {
     const { runner } = deps({ t: 0 });
-    expect(() => cachedQueriesJson({ queries: [{ refId: 'A', sourceId: 'nope', query: 'one' }], range }, runner)).toThrow(/unknown source/);
-    expect(() => cachedQueriesJson({ queries: [{ refId: 'A', sourceId: 'src', query: 'toString' }], range }, runner)).toThrow(/has no query/);
+    expect(() =>
+      cachedQueriesJson({ queries: [{ refId: 'A', sourceId: 'nope', query: 'one' }], range }, runner)
+    ).toThrow(/unknown source/);
+    expect(() =>
+      cachedQueriesJson({ queries: [{ refId: 'A', sourceId: 'src', query: 'toString' }], range }, runner)
+    ).toThrow(/has no query/);
   });
 });

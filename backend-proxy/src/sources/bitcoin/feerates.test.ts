@@ -6,13 +6,28 @@ import { CompactMempool } from './mempool.js';
 describe('feeHistogram', () => {
   it('puts every rate in the band feeBandIndex names, at, just below and just above every edge', () => {
     const rates: number[] = [];
-    for (const edge of FEE_BAND_EDGES) for (const d of [-1e-9, 0, 1e-9, 0.5, 0.999_999]) if (edge + d >= 0) rates.push(edge + d);
+    for (const edge of FEE_BAND_EDGES)
+      for (const d of [-1e-9, 0, 1e-9, 0.5, 0.999_999]) if (edge + d >= 0) rates.push(edge + d);
     rates.push(1_999.999_999, 2_500, 1e9);
     const store = new CompactMempool(1_000);
     // vsize 1: the fee is the rate (fees are whole satoshis, so rates here are whole too) ...
-    store.addEntries(rates.map((rate, i) => ({ txid: (i + 1).toString(16).padStart(64, '0'), vsize: 1, fee: Math.round(rate), time: 1 })));
+    store.addEntries(
+      rates.map((rate, i) => ({
+        txid: (i + 1).toString(16).padStart(64, '0'),
+        vsize: 1,
+        fee: Math.round(rate),
+        time: 1,
+      }))
+    );
     // ... and vsize 1e6 gives fractional rates close to each edge
-    store.addEntries(rates.map((rate, i) => ({ txid: (i + 5_000).toString(16).padStart(64, '0'), vsize: 1e6, fee: Math.round(rate * 1e6), time: 1 })));
+    store.addEntries(
+      rates.map((rate, i) => ({
+        txid: (i + 5_000).toString(16).padStart(64, '0'),
+        vsize: 1e6,
+        fee: Math.round(rate * 1e6),
+        time: 1,
+      }))
+    );
     const view = store.view();
     const effective = effectiveFeeRates(view);
     const expected = new Array<number>(FEE_BAND_EDGES.length).fill(0);
@@ -63,13 +78,25 @@ describe('projectBlocks', () => {
         Array.from({ length: 6_000 }, (_, i) => {
           const vsize = i % 997 === 0 ? 1_200_000 : 120 + Math.floor(random() * 600);
           const rate = ties ? 1 + Math.floor(random() * 4) : 1 + random() * random() * 150;
-          return { txid: txid(i), vsize, fee: Math.round(vsize * rate), time: 1, depends: i > 0 && random() < 0.2 ? [txid(Math.floor(random() * i))] : [] };
+          return {
+            txid: txid(i),
+            vsize,
+            fee: Math.round(vsize * rate),
+            time: 1,
+            depends: i > 0 && random() < 0.2 ? [txid(Math.floor(random() * i))] : [],
+          };
         })
       );
       const view = store.view();
       const rates = effectiveFeeRates(view);
       for (const blocks of [0, 1, 2, 8]) {
-        const ours = projectBlocks(view, rates, blocks).map(({ tail, txCount, vsize, totalFees, feeRange }) => ({ tail, txCount, vsize, totalFees, feeRange }));
+        const ours = projectBlocks(view, rates, blocks).map(({ tail, txCount, vsize, totalFees, feeRange }) => ({
+          tail,
+          txCount,
+          vsize,
+          totalFees,
+          feeRange,
+        }));
         expect(ours).toEqual(sortedBlocks(view.slots, view.vsizes, view.fees, rates, blocks));
         if (blocks <= 2) expect(ours.at(-1)!.tail).toBe(true);
       }
