@@ -1,5 +1,6 @@
 // model -> DataFrameJSON for the beacon queries.
-import { toFrame, UNITS, type DataFrameJSON, type FieldInput } from '@nodescope/shared';
+import { toFrame, UNITS, type DataFrameJSON } from '@nodescope/shared';
+import { one } from '../fields.js';
 import {
   PEER_STATES,
   syncPercentage,
@@ -12,20 +13,6 @@ import {
   type PeerCount,
   type SyncStatus,
 } from './model.js';
-
-const one = (
-  name: string,
-  type: FieldInput['type'],
-  value: unknown,
-  unit?: string,
-  config?: FieldInput['config']
-): FieldInput => ({
-  name,
-  type,
-  values: [value],
-  ...(unit ? { unit } : {}),
-  ...(config ? { config } : {}),
-});
 
 export interface NodeInfoInput {
   version: string | null;

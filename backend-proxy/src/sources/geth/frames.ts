@@ -1,17 +1,10 @@
 // model -> DataFrameJSON for the geth queries.
-import { toFrame, UNITS, type DataFrameJSON, type FieldInput } from '@nodescope/shared';
+import { toFrame, UNITS, type DataFrameJSON } from '@nodescope/shared';
+import { one } from '../fields.js';
 import type { AdminPeer, FeeHistoryRow, HeadBlock, NodeVerdict, SyncState, TxpoolStatus } from './model.js';
 
 /** Grafana has no gwei unit id; a custom suffix unit renders "12.3 gwei". */
 export const GWEI = 'suffix: gwei';
-
-const one = (name: string, type: FieldInput['type'], value: unknown, unit?: string, config?: FieldInput['config']): FieldInput => ({
-  name,
-  type,
-  values: [value],
-  ...(unit ? { unit } : {}),
-  ...(config ? { config } : {}),
-});
 
 export function chainHeadFrame(
   head: HeadBlock,

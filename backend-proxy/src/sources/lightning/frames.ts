@@ -1,23 +1,10 @@
 // model -> DataFrameJSON for the lightning queries.
 import { toFrame, UNITS, type DataFrameJSON, type FieldInput } from '@nodescope/shared';
+import { one } from '../fields.js';
 import type { Balances, ChannelRow, ForwardSummary, NodeInfo, NodeVerdict, SyncVerdict } from './model.js';
 
 /** Grafana has no satoshi unit id; a custom suffix unit renders "1,234 sat". */
 export const SAT = 'suffix: sat';
-
-const one = (
-  name: string,
-  type: FieldInput['type'],
-  value: unknown,
-  unit?: string,
-  config?: FieldInput['config']
-): FieldInput => ({
-  name,
-  type,
-  values: [value],
-  ...(unit ? { unit } : {}),
-  ...(config ? { config } : {}),
-});
 
 export function nodeInfoFrame(
   info: NodeInfo,
