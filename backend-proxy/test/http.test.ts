@@ -18,9 +18,16 @@ const UPSTREAM_SECRET = 'upstream-password-xyz';
 function counterSource(config: SourceConfig, context: SourceContext) {
   let calls = 0;
   let failing = false;
+  /** chain.info waits on this when set (the coalescing test holds the upstream call open) */
+  let gate: Promise<void> | null = null;
   const emitters = new Set<StreamEmit>();
   const ring = context.history.ring<{ t: number; v: number }>(`${config.id}:counter`, 100);
-  const source: Source & { calls: () => number; fail: (on: boolean) => void; tick: () => void } = {
+  const source: Source & {
+    calls: () => number;
+    fail: (on: boolean) => void;
+    tick: () => void;
+    hold: (until: Promise<void> | null) => void;
+  } = {
     id: config.id,
     kind: config.kind,
     name: config.name ?? config.id,
@@ -29,6 +36,7 @@ function counterSource(config: SourceConfig, context: SourceContext) {
       'chain.info': async () => {
         calls++;
         await new Promise((resolve) => setTimeout(resolve, 20));
+        if (gate) await gate;
         if (failing) throw new UpstreamError(`connect ECONNREFUSED (auth ${UPSTREAM_SECRET})`);
         return [recordFrame('chain', { height: 100 + calls })];
       },
@@ -62,6 +70,7 @@ function counterSource(config: SourceConfig, context: SourceContext) {
     stop: async () => {},
     calls: () => calls,
     fail: (on) => (failing = on),
+    hold: (until) => (gate = until),
     tick: () => {
       ring.push({ t: ring.length, v: ring.length * 2 });
       for (const emit of emitters) emit(recordFrame('chain', { height: 1 }));
@@ -211,9 +220,15 @@ describe('/api/query', () => {
   });
 
   it('coalesces 100 identical concurrent queries into one upstream call', async () => {
-    const { post, source } = await started();
+    const { post, source, proxy } = await started();
+    // the upstream call stays open until the other 99 requests have joined it, so the test
+    // shows coalescing of concurrent requests however slowly a loaded machine delivers them
+    let release = () => {};
+    source('btc-a').hold(new Promise<void>((resolve) => (release = resolve)));
+    const joined = waitFor(() => proxy.context.cache.stats.coalesced >= 99, '99 requests joining the first', 30_000, 10).then(release);
     const body = { queries: [{ refId: 'A', sourceId: 'btc-a', query: 'chain.info' }], range };
     const responses = await Promise.all(Array.from({ length: 100 }, () => post(body)));
+    await joined;
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(source('btc-a').calls()).toBe(1);
   });
