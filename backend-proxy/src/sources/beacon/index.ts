@@ -3,6 +3,7 @@
 import { combineHealth, UpstreamHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import { urlSecrets } from '../../core/upstream.js';
+import { PollLoop } from '../../core/poll.js';
 import { executionOf } from '../capabilities.js';
 import { defineQueries } from '../catalog.js';
 import type { Source, SourceHealth } from '../types.js';
@@ -179,7 +180,7 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
       if (result.status === 'rejected') log.debug({ err: String(result.reason) }, 'poll failed');
   };
 
-  let timer: NodeJS.Timeout | undefined;
+  const loop = new PollLoop(() => refresh(), config.pollSeconds * 1_000);
 
   return {
     refresh,
@@ -240,13 +241,10 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
       return combineHealth(main, { execution });
     },
     async start() {
-      await refresh().catch(() => undefined);
-      timer = setInterval(() => void refresh().catch(() => undefined), config.pollSeconds * 1_000);
-      timer.unref();
+      await loop.start();
     },
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      loop.stop();
     },
   };
 }

@@ -2,6 +2,7 @@
 // ChainReader (sources/capabilities.ts), compares them (model.ts) every pollSeconds, keeps the
 // heights for the time series and puts the lag on /metrics.
 import type { SourceContext } from '../../core/context.js';
+import { PollLoop } from '../../core/poll.js';
 import { chainOf } from '../capabilities.js';
 import { defineQueries } from '../catalog.js';
 import type { Annotation, Source, SourceHealth } from '../types.js';
@@ -48,7 +49,7 @@ export function createChainSource(config: ChainSourceConfig, context: SourceCont
     history.push({ t: now(), best: comparison.bestHeight, heights });
   };
 
-  let timer: NodeJS.Timeout | undefined;
+  const loop = new PollLoop(() => poll(), config.pollSeconds * 1_000);
   return {
     id,
     kind: 'chain',
@@ -83,13 +84,10 @@ export function createChainSource(config: ChainSourceConfig, context: SourceCont
       return { status: verdict.status, message: verdict.message, lastSuccess };
     },
     async start() {
-      await poll().catch(() => undefined);
-      timer = setInterval(() => void poll().catch(() => undefined), config.pollSeconds * 1_000);
-      timer.unref();
+      await loop.start();
     },
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      loop.stop();
     },
   };
 }

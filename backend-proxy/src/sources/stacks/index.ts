@@ -5,6 +5,7 @@ import { UpstreamHealth, combineHealth } from '../../core/circuit.js';
 import type { SourceContext } from '../../core/context.js';
 import { clearMirror, familiesByName, mirrorFamilies, parsePrometheusText, type MetricFamily } from '../../core/prometheusText.js';
 import { fetchMetricsText, urlSecrets, type UpstreamTarget } from '../../core/upstream.js';
+import { PollLoop } from '../../core/poll.js';
 import { chainOf, finiteHeight } from '../capabilities.js';
 import { defineQueries, defineStreams } from '../catalog.js';
 import { hostFrame } from '../host.js';
@@ -256,7 +257,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
   };
 
   // --- polling -------------------------------------------------------------------------------
-  let timer: NodeJS.Timeout | undefined;
+  const loop = new PollLoop(() => refresh(), config.pollSeconds * 1_000);
   const infoSubscribers = new Set<StreamEmit>();
   const refresh = async () => {
     const tasks: Array<Promise<unknown>> = [
@@ -397,13 +398,10 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
         logTimer.unref();
         logTimers.push(logTimer);
       }
-      await refresh().catch(() => undefined);
-      timer = setInterval(() => void refresh().catch(() => undefined), config.pollSeconds * 1_000);
-      timer.unref();
+      await loop.start();
     },
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      loop.stop();
       for (const logTimer of logTimers.splice(0)) clearInterval(logTimer);
       for (const f of followers) {
         await f.follower.stop();
