@@ -12,13 +12,16 @@ import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startServer } from '../../backend-proxy/src/http/server.ts';
 import { startBeaconSimulator, type BeaconSimulator } from '../../backend-proxy/src/simulators/beacon/index.ts';
 import { startGethSimulator, type GethSimulator } from '../../backend-proxy/src/simulators/geth/index.ts';
-import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
+import {
+  isFiring,
+  pollAlerts,
+  promAlerts,
+  promQuery,
+  startPrometheus,
+  type PromAlert,
+  type PrometheusServer,
+} from './prometheusServer.ts';
 import { scaledRulesYaml } from './scaledRules.ts';
-
-interface PromAlert {
-  labels: Record<string, string>;
-  state: 'pending' | 'firing';
-}
 
 describe('Prometheus evaluates the beacon rules on what the proxy exposes', () => {
   let beacon: BeaconSimulator;
@@ -28,34 +31,17 @@ describe('Prometheus evaluates the beacon rules on what the proxy exposes', () =
   let prometheus: PrometheusServer;
   const work = mkdtempSync(join(tmpdir(), 'nodescope-beacon-prom-'));
 
-  const alerts = async (): Promise<PromAlert[]> =>
-    ((await (await fetch(`${prometheus.url}/api/v1/alerts`)).json()) as { data: { alerts: PromAlert[] } }).data.alerts;
-  const instant = async (query: string) =>
-    (
-      (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as {
-        data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-      }
-    ).data.result;
-  const firing = (list: PromAlert[], name: string, labels: Record<string, string> = {}) =>
-    list.some(
-      (a) =>
-        a.state === 'firing' &&
-        a.labels.alertname === name &&
-        Object.entries(labels).every(([k, v]) => a.labels[k] === v)
-    );
+  const alerts = () => promAlerts(prometheus);
+  const instant = (query: string) => promQuery(prometheus, query);
+  const firing = isFiring;
   const beaconAlerts = (list: PromAlert[]) =>
     list
       .filter((a) => /^Beacon|^EthereumPair/.test(a.labels.alertname ?? ''))
       .map((a) => `${a.labels.alertname}{side=${a.labels.side ?? ''}} ${a.state}`);
 
   async function waitFor(what: string, done: (list: PromAlert[]) => boolean, timeoutMs = 40_000): Promise<PromAlert[]> {
-    const deadline = Date.now() + timeoutMs;
-    let last: PromAlert[] = [];
-    while (Date.now() < deadline) {
-      last = await alerts();
-      if (done(last)) return last;
-      await sleep(500);
-    }
+    const { ok, list: last } = await pollAlerts(prometheus, done, timeoutMs);
+    if (ok) return last;
     const series = await instant('{__name__=~"beacon_.*|eth_con_sync_is_syncing"}');
     throw new Error(
       `timed out waiting for ${what}; alerts: ${JSON.stringify(beaconAlerts(last))}\nseries: ${JSON.stringify(series)}`

@@ -7,18 +7,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startServer } from '../../backend-proxy/src/http/server.ts';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
-import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
+import { firingSources, pollAlerts, startPrometheus, type PrometheusServer } from './prometheusServer.ts';
 import { scaledRulesYaml } from './scaledRules.ts';
-
-interface PromAlert {
-  labels: Record<string, string>;
-  state: 'pending' | 'firing';
-}
 
 describe('Prometheus evaluates the chain view rules over three simulated nodes', () => {
   const work = mkdtempSync(join(tmpdir(), 'nodescope-chain-prom-'));
@@ -78,16 +72,13 @@ describe('Prometheus evaluates the chain view rules over three simulated nodes',
     expect(a.syncFrom(b)).toBe('reorged');
     // then a mines on and b hears nothing more: b falls behind by three
     for (let i = 0; i < 3; i++) a.mineBlock();
-    const deadline = Date.now() + 60_000;
-    let list: PromAlert[] = [];
-    const firingFor = (name: string) =>
-      list.filter((x) => x.state === 'firing' && x.labels.alertname === name).map((x) => x.labels.source);
-    while (Date.now() < deadline) {
-      list = ((await (await fetch(`${prometheus.url}/api/v1/alerts`)).json()) as { data: { alerts: PromAlert[] } }).data
-        .alerts;
-      if (firingFor('BitcoinNodeBehind').length > 0 && firingFor('BitcoinNodeOnStaleBranch').length > 0) break;
-      await sleep(500);
-    }
+    const { list } = await pollAlerts(
+      prometheus,
+      (l) =>
+        firingSources(l, 'BitcoinNodeBehind').length > 0 && firingSources(l, 'BitcoinNodeOnStaleBranch').length > 0,
+      60_000
+    );
+    const firingFor = (name: string) => firingSources(list, name);
     // heights above the shared tip h: a h+5, b h+2, c h+1 on its own block (behind by 4 too, and stale)
     expect({ behind: firingFor('BitcoinNodeBehind').sort(), stale: firingFor('BitcoinNodeOnStaleBranch') }).toEqual({
       behind: ['btc-b', 'btc-c'],

@@ -15,13 +15,16 @@ import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-prox
 import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
 import { startElectrsSimulator, type ElectrsSimulator } from '../../backend-proxy/src/simulators/electrum/index.ts';
 import { RULES } from '../build/rules.ts';
-import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
+import {
+  isFiring,
+  pollAlerts,
+  promAlerts,
+  promQuery,
+  startPrometheus,
+  type PromAlert,
+  type PrometheusServer,
+} from './prometheusServer.ts';
 import { scaledRulesYaml } from './scaledRules.ts';
-
-interface PromAlert {
-  labels: Record<string, string>;
-  state: 'pending' | 'firing';
-}
 
 describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
   let bitcoin: BitcoinSimulator;
@@ -31,31 +34,14 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
   let prometheus: PrometheusServer;
   const work = mkdtempSync(join(tmpdir(), 'nodescope-prometheus-'));
 
-  async function alerts(): Promise<PromAlert[]> {
-    const response = await fetch(`${prometheus.url}/api/v1/alerts`);
-    const body = (await response.json()) as { data: { alerts: PromAlert[] } };
-    return body.data.alerts;
-  }
-
-  async function instant(query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-    const body = (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as {
-      data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-    };
-    return body.data.result;
-  }
-
-  const firing = (list: PromAlert[], name: string, labels: Record<string, string> = {}) =>
-    list.some((a) => a.state === 'firing' && a.labels.alertname === name && Object.entries(labels).every(([k, v]) => a.labels[k] === v));
+  const alerts = () => promAlerts(prometheus);
+  const instant = (query: string) => promQuery(prometheus, query);
+  const firing = isFiring;
 
   /** Polls Prometheus until `done` holds (bounded; the failure message shows what was firing). */
   async function waitFor(what: string, done: (list: PromAlert[]) => boolean, timeoutMs = 40_000): Promise<PromAlert[]> {
-    const deadline = Date.now() + timeoutMs;
-    let last: PromAlert[] = [];
-    while (Date.now() < deadline) {
-      last = await alerts();
-      if (done(last)) return last;
-      await sleep(500);
-    }
+    const { ok, list: last } = await pollAlerts(prometheus, done, timeoutMs);
+    if (ok) return last;
     const seen = last.map((a) => `${a.labels.alertname}{${Object.entries(a.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}=${v}`).join(',')}} ${a.state}`);
     const series = await instant('{__name__=~"mining_up|mining_temperature_max_celsius|mining_fan_min_rpm|mining_fleet_hashrate_hashes_per_second|nodescope_source_up"}');
     throw new Error(

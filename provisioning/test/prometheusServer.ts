@@ -40,3 +40,59 @@ export async function startPrometheus(work: string, config: object, extraArgs: s
     await sleep(200);
   }
 }
+
+/** One alert of Prometheus' /api/v1/alerts. */
+export interface PromAlert {
+  labels: Record<string, string>;
+  state: 'pending' | 'firing';
+}
+
+/** One sample of an instant query's vector result. */
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** The alerts Prometheus holds now, pending and firing. */
+export async function promAlerts(prometheus: PrometheusServer): Promise<PromAlert[]> {
+  const body = (await (await fetch(`${prometheus.url}/api/v1/alerts`)).json()) as { data: { alerts: PromAlert[] } };
+  return body.data.alerts;
+}
+
+/** An instant query's vector result. */
+export async function promQuery(prometheus: PrometheusServer, query: string): Promise<PromSample[]> {
+  const body = (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as {
+    data: { result: PromSample[] };
+  };
+  return body.data.result;
+}
+
+/** Whether `name` fires with (at least) these labels. */
+export const isFiring = (list: PromAlert[], name: string, labels: Record<string, string> = {}): boolean =>
+  list.some(
+    (a) =>
+      a.state === 'firing' && a.labels.alertname === name && Object.entries(labels).every(([k, v]) => a.labels[k] === v)
+  );
+
+/** The `source` labels of the alerts `name` that fire. */
+export const firingSources = (list: PromAlert[], name: string): Array<string | undefined> =>
+  list.filter((a) => a.state === 'firing' && a.labels.alertname === name).map((a) => a.labels.source);
+
+/**
+ * Polls the alerts every 500 ms until `done` holds or `timeoutMs` passes; `ok` says which, `list`
+ * is the last answer either way (for the caller's failure message or its own expectations).
+ */
+export async function pollAlerts(
+  prometheus: PrometheusServer,
+  done: (list: PromAlert[]) => boolean,
+  timeoutMs: number
+): Promise<{ ok: boolean; list: PromAlert[] }> {
+  const deadline = Date.now() + timeoutMs;
+  let list: PromAlert[] = [];
+  while (Date.now() < deadline) {
+    list = await promAlerts(prometheus);
+    if (done(list)) return { ok: true, list };
+    await sleep(500);
+  }
+  return { ok: false, list };
+}

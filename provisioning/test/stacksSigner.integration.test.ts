@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startServer } from '../../backend-proxy/src/http/server.ts';
@@ -16,12 +15,7 @@ import {
   type StacksSimulator,
 } from '../../backend-proxy/src/simulators/stacks/index.ts';
 import { scaledRulesYaml } from './scaledRules.ts';
-import { startPrometheus, type PrometheusServer } from './prometheusServer.ts';
-
-interface PromAlert {
-  labels: Record<string, string>;
-  state: 'pending' | 'firing';
-}
+import { firingSources, pollAlerts, startPrometheus, type PrometheusServer } from './prometheusServer.ts';
 
 const SIGNERS: Array<[string, SignerFault]> = [
   ['stx-ok', 'none'],
@@ -96,16 +90,12 @@ describe('Prometheus evaluates the StacksSigner* rules over simulated signers', 
   });
 
   it('each fault fires its rule for its signer only; the healthy signer fires none', async () => {
-    const deadline = Date.now() + 60_000;
-    let list: PromAlert[] = [];
-    const firingFor = (name: string) =>
-      list.filter((a) => a.state === 'firing' && a.labels.alertname === name).map((a) => a.labels.source);
-    while (Date.now() < deadline) {
-      const body = (await (await fetch(`${prometheus.url}/api/v1/alerts`)).json()) as { data: { alerts: PromAlert[] } };
-      list = body.data.alerts;
-      if (Object.entries(EXPECTED).every(([name, source]) => firingFor(name).includes(source))) break;
-      await sleep(500);
-    }
+    const { list } = await pollAlerts(
+      prometheus,
+      (l) => Object.entries(EXPECTED).every(([name, source]) => firingSources(l, name).includes(source)),
+      60_000
+    );
+    const firingFor = (name: string) => firingSources(list, name);
     const seen = Object.fromEntries(Object.keys(EXPECTED).map((name) => [name, firingFor(name).sort()]));
     // a validation timeout is a rejection too (v0/signer.rs:1779-1791), so that signer's share
     // of rejections is all of them as well
