@@ -3,7 +3,7 @@
 // simulators must fire the catalog's beacon rules through Prometheus' own /api/v1/alerts, scoped to
 // what broke, and resolve when cleared. Durations are the catalog's divided by TIME_SCALE
 // (scaledRules.ts); promtool.test.ts checks the real ones.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,16 +12,8 @@ import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startServer } from '../../backend-proxy/src/http/server.ts';
 import { startBeaconSimulator, type BeaconSimulator } from '../../backend-proxy/src/simulators/beacon/index.ts';
 import { startGethSimulator, type GethSimulator } from '../../backend-proxy/src/simulators/geth/index.ts';
-import {
-  isFiring,
-  pollAlerts,
-  promAlerts,
-  promQuery,
-  startPrometheus,
-  type PromAlert,
-  type PrometheusServer,
-} from './prometheusServer.ts';
-import { scaledRulesYaml } from './scaledRules.ts';
+import { isFiring, pollAlerts, promAlerts, promQuery, startRulesPrometheus } from './prometheusServer.ts';
+import type { PromAlert, PrometheusServer } from './prometheusServer.ts';
 
 describe('Prometheus evaluates the beacon rules on what the proxy exposes', () => {
   let beacon: BeaconSimulator;
@@ -61,16 +53,7 @@ describe('Prometheus evaluates the beacon rules on what the proxy exposes', () =
       ],
     });
     proxy = await startServer(config, { port: 0 });
-    writeFileSync(join(work, 'rules.yml'), scaledRulesYaml());
-    prometheus = await startPrometheus(
-      work,
-      {
-        global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
-        rule_files: ['rules.yml'],
-        scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [new URL(proxy.url).host] }] }],
-      },
-      ['--storage.tsdb.retention.time=1h']
-    );
+    prometheus = await startRulesPrometheus(work, proxy.url, ['--storage.tsdb.retention.time=1h']);
   });
 
   afterAll(async () => {

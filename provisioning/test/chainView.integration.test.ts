@@ -4,15 +4,14 @@
 // valid-fork in btc-a's getchaintips, bitcoin/bitcoin@000c7e4cdb4cd0c3e8292c6257642f9ac2d95b59:
 // src/rpc/blockchain.cpp getchaintips); btc-a fires nothing. Durations are the catalog's divided by
 // TIME_SCALE (scaledRules.ts); thresholds are not scaled.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startServer } from '../../backend-proxy/src/http/server.ts';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.ts';
-import { firingSources, pollAlerts, startPrometheus, type PrometheusServer } from './prometheusServer.ts';
-import { scaledRulesYaml } from './scaledRules.ts';
+import { firingSources, pollAlerts, startRulesPrometheus, type PrometheusServer } from './prometheusServer.ts';
 
 describe('Prometheus evaluates the chain view rules over three simulated nodes', () => {
   const work = mkdtempSync(join(tmpdir(), 'nodescope-chain-prom-'));
@@ -46,12 +45,7 @@ describe('Prometheus evaluates the chain view rules over three simulated nodes',
       ],
     });
     proxy = await startServer(config, { port: 0 });
-    writeFileSync(join(work, 'rules.yml'), scaledRulesYaml());
-    prometheus = await startPrometheus(work, {
-      global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
-      rule_files: ['rules.yml'],
-      scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [new URL(proxy.url).host] }] }],
-    });
+    prometheus = await startRulesPrometheus(work, proxy.url);
   });
 
   afterAll(async () => {

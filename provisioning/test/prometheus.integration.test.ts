@@ -4,7 +4,7 @@
 // /api/v1/alerts. The rules are the catalog's, with every duration divided by TIME_SCALE
 // (`for: 5m` -> 2500ms, `[1h]` -> 30s) so a run takes seconds; promtool.test.ts checks the
 // real durations.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,16 +15,8 @@ import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-prox
 import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
 import { startElectrsSimulator, type ElectrsSimulator } from '../../backend-proxy/src/simulators/electrum/index.ts';
 import { RULES } from '../build/rules.ts';
-import {
-  isFiring,
-  pollAlerts,
-  promAlerts,
-  promQuery,
-  startPrometheus,
-  type PromAlert,
-  type PrometheusServer,
-} from './prometheusServer.ts';
-import { scaledRulesYaml } from './scaledRules.ts';
+import { isFiring, pollAlerts, promAlerts, promQuery, startRulesPrometheus } from './prometheusServer.ts';
+import type { PromAlert, PrometheusServer } from './prometheusServer.ts';
 
 describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
   let bitcoin: BitcoinSimulator;
@@ -77,18 +69,7 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
       ],
     });
     proxy = await startServer(config, { port: 0 });
-    const target = new URL(proxy.url).host;
-
-    writeFileSync(join(work, 'rules.yml'), scaledRulesYaml());
-    prometheus = await startPrometheus(
-      work,
-      {
-        global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
-        rule_files: ['rules.yml'],
-        scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [target] }] }],
-      },
-      ['--storage.tsdb.retention.time=1h']
-    );
+    prometheus = await startRulesPrometheus(work, proxy.url, ['--storage.tsdb.retention.time=1h']);
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { freePort } from '../../backend-proxy/test/influxd.ts';
 import { PROMETHEUS } from './paths.ts';
+import { scaledRulesYaml } from './scaledRules.ts';
 
 export interface PrometheusServer {
   url: string;
@@ -95,4 +96,21 @@ export async function pollAlerts(
     await sleep(500);
   }
   return { ok: false, list };
+}
+
+/**
+ * Prometheus evaluating the catalog's rules (scaled: scaledRules.ts) every second over a 1 s
+ * scrape of the proxy at `proxyUrl`, as the alert integration tests run it.
+ */
+export function startRulesPrometheus(work: string, proxyUrl: string, extraArgs: string[] = []): Promise<PrometheusServer> {
+  writeFileSync(join(work, 'rules.yml'), scaledRulesYaml());
+  return startPrometheus(
+    work,
+    {
+      global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
+      rule_files: ['rules.yml'],
+      scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [new URL(proxyUrl).host] }] }],
+    },
+    extraArgs
+  );
 }

@@ -14,8 +14,7 @@ import {
   type SignerFault,
   type StacksSimulator,
 } from '../../backend-proxy/src/simulators/stacks/index.ts';
-import { scaledRulesYaml } from './scaledRules.ts';
-import { firingSources, pollAlerts, startPrometheus, type PrometheusServer } from './prometheusServer.ts';
+import { firingSources, pollAlerts, startRulesPrometheus, type PrometheusServer } from './prometheusServer.ts';
 
 const SIGNERS: Array<[string, SignerFault]> = [
   ['stx-ok', 'none'],
@@ -73,12 +72,7 @@ describe('Prometheus evaluates the StacksSigner* rules over simulated signers', 
       })),
     });
     proxy = await startServer(config, { port: 0 });
-    writeFileSync(join(work, 'rules.yml'), scaledRulesYaml());
-    prometheus = await startPrometheus(work, {
-      global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
-      rule_files: ['rules.yml'],
-      scrape_configs: [{ job_name: 'nodescope', static_configs: [{ targets: [new URL(proxy.url).host] }] }],
-    });
+    prometheus = await startRulesPrometheus(work, proxy.url);
   });
 
   afterAll(async () => {
