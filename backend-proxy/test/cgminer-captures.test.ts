@@ -3,14 +3,13 @@
 // poll through the real client, repair pass and model, and what the fleet's health makes of it.
 // Every expected value is read off the capture by hand; the derivation is written beside it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { HistoryStore } from '../src/core/history.js';
 import { sendCommands } from '../src/sources/cgminer/client.js';
 import { chipShortfall, DEFAULT_FLEET_LIMITS, fansMissing, fleetConditions, minerNominal, snapshotPoolMismatch } from '../src/sources/cgminer/conditions.js';
 import { avalonMM, maxTemperature, activePool } from '../src/sources/cgminer/model.js';
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource } from '../src/sources/cgminer/index.js';
-import { FleetPoller, type MinerRecord } from '../src/sources/cgminer/poller.js';
-import { startReplayMiner, startReplayV3, type ReplayMiner } from './cgminerReplay.js';
+import type { MinerRecord } from '../src/sources/cgminer/poller.js';
+import { startReplayMiner, startReplayV3, testPoller, type ReplayMiner } from './cgminerReplay.js';
 import { assertV3Read, sendV3, speaksV3 } from '../src/sources/cgminer/btminerV3.js';
 import { PrivilegedCommandError } from '../src/sources/cgminer/commands.js';
 import { assertHttpRead, httpRead } from '../src/sources/cgminer/http.js';
@@ -28,16 +27,7 @@ async function pollCapture(folder: string): Promise<{ record: MinerRecord; repla
   const replay = await startReplayMiner(folder);
   running.push(replay);
   const repairs: string[] = [];
-  const poller = new FleetPoller({
-    sourceId: 'captures',
-    client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 },
-    concurrency: 1,
-    jitterMs: 0,
-    historySize: 10,
-    history: new HistoryStore(),
-    now: () => 1_800_000_000_000,
-    hooks: { onRepairs: (kinds) => repairs.push(...kinds) },
-  });
+  const poller = testPoller('captures', { onRepairs: (kinds) => repairs.push(...kinds) });
   const record = poller.add({ host: replay.host, port: replay.port, name: folder });
   await poller.pollOne(record);
   expect(record.lastError, `poll of ${folder}`).toBeNull();
@@ -317,10 +307,7 @@ describe('Whatsminer API v3 (btminer 20251209.16.Rel2, asic-rs v3 captures)', ()
   async function pollV3(deviceInfo?: string) {
     const replay = await startReplayV3('whatsminer-v3-m60s', deviceInfo ? { deviceInfo } : {});
     running.push(replay);
-    const poller = new FleetPoller({
-      sourceId: 'captures', client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 }, concurrency: 1, jitterMs: 0, historySize: 10,
-      history: new HistoryStore(), now: () => 1_800_000_000_000,
-    });
+    const poller = testPoller('captures');
     // identified on 4028 as btminer with a 2024-11+ fw_ver (see discovery.test.ts); read on its v3 port
     const record = poller.add({ host: replay.host, port: 1, v3Port: replay.port, name: 'm60s', identity: { flavour: 'whatsminer-v3', model: null, firmware: null } });
     await poller.pollOne(record);
@@ -385,7 +372,7 @@ describe('AxeOS (Bitaxe, ESP-Miner v2.4.5: asic-rs capture of GET /api/system/in
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const port = (server.address() as { port: number }).port;
-      const poller = new FleetPoller({ sourceId: 'captures', client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 }, concurrency: 1, jitterMs: 0, historySize: 10, history: new HistoryStore(), now: () => 1_800_000_000_000 });
+      const poller = testPoller('captures');
       const record = poller.add({ host: '127.0.0.1', port, api: 'axeos', name: 'bitaxe' });
       await poller.pollOne(record);
       expect(record.lastError).toBeNull();
@@ -447,7 +434,7 @@ describe('ePIC PowerPlay on an S19 XP (asic-rs v1 captures of its HTTP API)', ()
   it('reads boards, fans, measured power, nominal, the pool and state from /summary, the model from /capabilities', async () => {
     const served = await serveHttpCapture({ '/summary': 'epic-s19xp/summary.json', '/capabilities': 'epic-s19xp/capabilities.json' });
     try {
-      const poller = new FleetPoller({ sourceId: 'captures', client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 }, concurrency: 1, jitterMs: 0, historySize: 10, history: new HistoryStore(), now: () => 1_800_000_000_000 });
+      const poller = testPoller('captures');
       const record = poller.add({ host: '127.0.0.1', port: served.port, api: 'epic', name: 'epic' });
       await poller.pollOne(record);
       expect(record.lastError).toBeNull();

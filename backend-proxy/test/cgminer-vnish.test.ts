@@ -7,14 +7,12 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { HistoryStore } from '../src/core/history.js';
 import { PrivilegedCommandError } from '../src/sources/cgminer/commands.js';
 import { assertHttpRead, HTTP_READS } from '../src/sources/cgminer/http.js';
-import { FleetPoller } from '../src/sources/cgminer/poller.js';
 import { vnishSnapshot, vnishUptime } from '../src/sources/cgminer/vnish.js';
 import { vnishInfo, vnishStatus, vnishSummary } from '../src/simulators/cgminer/vnish.js';
 import type { SimMinerState } from '../src/simulators/cgminer/flavours.js';
-import { CAPTURES } from './cgminerReplay.js';
+import { CAPTURES, testPoller } from './cgminerReplay.js';
 
 const doc = JSON.parse(readFileSync(`${CAPTURES}vnish-api-doc/api-doc-v1.3.4.json`, 'utf8')) as {
   paths: Record<string, Record<string, { security?: unknown[] }>>;
@@ -158,15 +156,7 @@ describe('VNish web API (vendor OpenAPI document v1.3.4)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const poller = new FleetPoller({
-        sourceId: 'v',
-        client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 },
-        concurrency: 1,
-        jitterMs: 0,
-        historySize: 10,
-        history: new HistoryStore(),
-        now: () => 1_800_000_000_000,
-      });
+      const poller = testPoller('v');
       const record = poller.add({
         host: '127.0.0.1',
         port: (server.address() as { port: number }).port,

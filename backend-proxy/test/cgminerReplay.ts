@@ -8,8 +8,25 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HistoryStore } from '../src/core/history.js';
+import { FleetPoller, type PollHooks } from '../src/sources/cgminer/poller.js';
+import { TEST_CLOCK_START } from './helpers.js';
 
 export const CAPTURES = fileURLToPath(new URL('./fixtures/miners/', import.meta.url));
+
+/** A poller that reads one miner at a time on a fixed clock (TEST_CLOCK_START), as the capture tests poll. */
+export function testPoller(sourceId: string, hooks?: PollHooks): FleetPoller {
+  return new FleetPoller({
+    sourceId,
+    client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 },
+    concurrency: 1,
+    jitterMs: 0,
+    historySize: 10,
+    history: new HistoryStore(),
+    now: () => TEST_CLOCK_START,
+    ...(hooks ? { hooks } : {}),
+  });
+}
 
 export function loadCaptures(folder: string): Map<string, string> {
   const dir = join(CAPTURES, folder);
