@@ -6,7 +6,6 @@
 // `node` job's series from Debian's real prometheus-node-exporter for the Host dashboard.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,19 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../backend-proxy/src/config/schema.js';
 import { startServer } from '../../backend-proxy/src/http/server.js';
 import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-proxy/src/simulators/bitcoin/index.js';
-import { startNodeExporter, type NodeExporter } from '../../provisioning/test/nodeExporterServer.js';
+import { freePort, startNodeExporter, type NodeExporter } from '../../provisioning/test/nodeExporterServer.js';
 
 const has = (binary: string) => spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
 const available = has('prometheus') && has('victoria-metrics');
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function waitFor<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

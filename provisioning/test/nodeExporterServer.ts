@@ -3,18 +3,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServer } from 'node:net';
+// a .js import, not .ts: the deploy tests use this file too
+import { freePort } from '../../backend-proxy/test/influxd.js';
 
 export const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 
-/** A port free on 127.0.0.1 a moment ago (no import with a .ts extension: the deploy tests use this file too). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 export interface NodeExporter {
   /** host:port, a Prometheus target */
