@@ -77,6 +77,16 @@ export interface BeaconState {
   unhealthy: boolean;
 }
 
+/** A node with no fault: at the head, finality moving, EL reachable (what 'none' restores). */
+const HEALTHY: Omit<BeaconState, 'peers'> = {
+  behind: 0,
+  stalledAt: null,
+  finalizedAt: null,
+  optimistic: false,
+  elOffline: false,
+  unhealthy: false,
+};
+
 export interface BeaconSimulator {
   url: string;
   state: BeaconState;
@@ -97,12 +107,7 @@ export async function startBeaconSimulator(options: BeaconSimulatorOptions = {})
   const slotsPerEpoch = options.slotsPerEpoch ?? 32;
   const state: BeaconState = {
     peers: { connected: 80, connecting: 2, disconnected: 310, disconnecting: 1 },
-    behind: 0,
-    stalledAt: null,
-    finalizedAt: null,
-    optimistic: false,
-    elOffline: false,
-    unhealthy: false,
+    ...HEALTHY,
   };
   let fault: BeaconFault = 'none';
   let delayMs = 2_000;
@@ -266,14 +271,7 @@ export async function startBeaconSimulator(options: BeaconSimulatorOptions = {})
       fault = next;
       delayMs = opts.delayMs ?? 2_000;
       if (next === 'none') {
-        Object.assign(state, {
-          behind: 0,
-          stalledAt: null,
-          finalizedAt: null,
-          optimistic: false,
-          elOffline: false,
-          unhealthy: false,
-        });
+        Object.assign(state, HEALTHY);
         zeroPeers = false;
       }
       if (next === 'syncing') state.behind = opts.behind ?? 5_000;
