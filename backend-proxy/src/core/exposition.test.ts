@@ -87,6 +87,26 @@ describe('PrerenderedFamily', () => {
     expect(await renderExposition(factory.registry)).toBe('# HELP mining_up up\n# TYPE mining_up gauge\n');
   });
 
+  it('formats a source\'s lines on the first scrape after set, once, and not for sets no scrape reads', async () => {
+    const factory = new MetricFactory();
+    const up = factory.prerendered('mining_up', 'up');
+    const reads: string[] = [];
+    // a labels object whose key listing counts the times its line is formatted
+    const counted = (miner: string) =>
+      new Proxy({ miner } as Record<string, string>, {
+        ownKeys: (target) => (reads.push(miner), Reflect.ownKeys(target)),
+      });
+    up.set('a', [{ labels: counted('m1'), value: 1 }]);
+    up.set('a', [{ labels: counted('m2'), value: 0 }]); // a poll nobody scraped
+    expect(reads).toEqual([]);
+    const first = await renderExposition(factory.registry);
+    const second = await renderExposition(factory.registry);
+    expect(first).toBe(second);
+    expect(first).toContain('mining_up{source="a",miner="m2"} 0');
+    expect(reads.filter((m) => m === 'm1')).toEqual([]);
+    expect(reads.filter((m) => m === 'm2').length).toBe(1);
+  });
+
   it('carries the registry default labels (site) after the series labels, even when set after the samples', async () => {
     const ours = new MetricFactory();
     const theirs = new Registry();

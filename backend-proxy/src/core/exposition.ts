@@ -1,7 +1,7 @@
 // Pre-rendered metric families. prom-client formats every series on every scrape (~7 µs each:
 // 350+ ms for 5,000 miners' ~52,000 series), although per-miner values only change when a poll
 // completes. A PrerenderedFamily holds, per source, the samples of its last poll and their
-// exposition lines, formatted once when the source sets them. It is registered in the
+// exposition lines, formatted once by the first scrape after the source sets them. It is registered in the
 // prom-client registry like any metric, so getMetricsAsJSON (the Influx writer) and
 // registry.metrics() still see it; renderExposition (the /metrics route) uses the cached lines.
 import { Registry } from 'prom-client';
@@ -19,8 +19,11 @@ export interface FamilySample {
 
 interface SourceBlock {
   samples: readonly FamilySample[];
-  /** exposition lines joined by '\n' ('' without samples), for `defaultsKey` */
-  text: string;
+  /**
+   * exposition lines joined by '\n' ('' without samples), for `defaultsKey`; null until the
+   * first scrape after `set` (a poll that no scrape reads is never formatted)
+   */
+  text: string | null;
   defaultsKey: string;
 }
 
@@ -84,12 +87,9 @@ export class PrerenderedFamily {
   /** Replaces every series of `sourceId` (series it no longer has disappear). */
   set(sourceId: string, samples: readonly FamilySample[]): void {
     if (!this.bySource.has(sourceId)) this.sortedIds = null;
-    const defaults = defaultLabelsOf(this.registry);
-    this.bySource.set(sourceId, {
-      samples,
-      text: this.format(sourceId, samples, defaults),
-      defaultsKey: JSON.stringify(defaults),
-    });
+    // formatted lazily by text(): a 50,000-miner fleet polls faster than it is scraped, and the
+    // poll cycle should not pay for lines nobody reads
+    this.bySource.set(sourceId, { samples, text: null, defaultsKey: '' });
   }
 
   /** Drops every series of a source (it stopped: stale values would mislead alerts). */
@@ -109,8 +109,8 @@ export class PrerenderedFamily {
     let out = `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.type}`;
     for (const id of this.sourceIds) {
       const block = this.bySource.get(id)!;
-      // default labels changed since the source set its samples (normally only at start-up)
-      if (block.defaultsKey !== key) {
+      // first scrape since the source set its samples, or default labels changed since then
+      if (block.text === null || block.defaultsKey !== key) {
         block.text = this.format(id, block.samples, defaults);
         block.defaultsKey = key;
       }
