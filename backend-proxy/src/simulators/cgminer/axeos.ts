@@ -6,9 +6,8 @@
 // backend-proxy/test/fixtures/miners/axeos-bitaxe-supra) plus the newer ones ESP-Miner writes
 // (system_api_json.c:58 expectedHashrate, :104 miningPaused, :112 power_fault). Anything else
 // (the POST/PATCH writes included) answers 404 and is counted.
-import type { Server } from 'node:http';
 import type { SimMinerState } from './flavours.js';
-import { listenHttpSim, portOf, type HttpSimHooks } from './httpSim.js';
+import { listenHttpSim, portOf, type ListenHttpMiner } from './httpSim.js';
 
 export function axeosInfo(state: SimMinerState, now: number): Record<string, unknown> {
   const paused = state.faults.has('sleep');
@@ -67,13 +66,7 @@ const PAGE =
   '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>AxeOS</title></head><body><app-root></app-root></body></html>';
 
 /** Serves one simulated AxeOS miner on host:port. */
-export async function listenAxeos(
-  host: string,
-  port: number,
-  state: SimMinerState,
-  received: Map<string, number>,
-  hooks: HttpSimHooks
-): Promise<{ server: Server; port: number }> {
+export const listenAxeos: ListenHttpMiner = async (host, port, state, received, hooks) => {
   const server = await listenHttpSim(host, port, state, received, hooks, ({ key, res, json }) => {
     if (key === 'GET /api/system/info') {
       hooks.onPoll();
@@ -83,4 +76,4 @@ export async function listenAxeos(
     else res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
   });
   return { server, port: portOf(server) };
-}
+};

@@ -13,6 +13,15 @@ export interface HttpSimHooks {
   delayMs: () => number;
 }
 
+/** How fleet.ts starts a one-port HTTP miner (AxeOS, VNish). */
+export type ListenHttpMiner = (
+  host: string,
+  port: number,
+  state: SimMinerState,
+  received: Map<string, number>,
+  hooks: HttpSimHooks
+) => Promise<{ server: Server; port: number }>;
+
 /** One request as a route sees it: `key` is "METHOD /path" (no query string). */
 export interface HttpSimRequest {
   key: string;

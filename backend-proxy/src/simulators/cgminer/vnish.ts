@@ -7,9 +7,8 @@
 // UI, whose page names "AnthillOS" (how pyasic and asic-rs tell VNish: pyasic@0.79.0:
 // pyasic/miners/factory.py:936-937; asic-rs vnish/src/firmware.rs:70-72). POST /api/v1/unlock
 // answers a token (clients that log in first get one); every other request is 404 and counted.
-import type { Server } from 'node:http';
 import type { SimMinerState } from './flavours.js';
-import { listenHttpSim, portOf, type HttpSimHooks } from './httpSim.js';
+import { listenHttpSim, portOf, type ListenHttpMiner } from './httpSim.js';
 
 export function vnishInfo(state: SimMinerState, now: number): Record<string, unknown> {
   const up = Math.max(60, Math.floor((now - state.startedAt) / 1000));
@@ -193,13 +192,7 @@ export function vnishStatus(state: SimMinerState, now: number): Record<string, u
 const PAGE = '<!doctype html><html><head><title>AnthillOS</title></head><body><div id="app"></div></body></html>';
 
 /** Serves one simulated VNish miner's web API on host:port. */
-export async function listenVnish(
-  host: string,
-  port: number,
-  state: SimMinerState,
-  received: Map<string, number>,
-  hooks: HttpSimHooks
-): Promise<{ server: Server; port: number }> {
+export const listenVnish: ListenHttpMiner = async (host, port, state, received, hooks) => {
   const server = await listenHttpSim(host, port, state, received, hooks, ({ key, res, json }) => {
     const now = hooks.now();
     if (key === 'GET /') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
@@ -213,4 +206,4 @@ export async function listenVnish(
     res.writeHead(404).end();
   });
   return { server, port: portOf(server) };
-}
+};
