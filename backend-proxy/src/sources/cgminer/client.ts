@@ -78,15 +78,18 @@ export async function sendCommands(
   // member was refused is the request an error.
   const documents: Partial<Record<ReadOnlyCommand, ReplyDocument>> = {};
   const refused: Partial<Record<ReadOnlyCommand, string>> = {};
-  let firstError: CgminerStatusError | undefined;
+  // a refusal stays a plain record (no Error and its stack trace: a fleet where every miner
+  // refuses one member would build one per miner per poll); only an all-refused request throws
+  let firstRefusal: StatusRefusal | undefined;
   for (const [command, document] of Object.entries(all) as Array<[ReadOnlyCommand, ReplyDocument]>) {
-    const error = statusError(command, document);
-    if (error) {
-      refused[command] = error.message;
-      firstError ??= error;
+    const refusal = statusRefusal(command, document);
+    if (refusal) {
+      refused[command] = refusal.message;
+      firstRefusal ??= refusal;
     } else documents[command] = document;
   }
-  if (firstError && Object.keys(documents).length === 0) throw firstError;
+  if (firstRefusal && Object.keys(documents).length === 0)
+    throw new CgminerStatusError(firstRefusal.message, firstRefusal.code, firstRefusal.letter, firstRefusal.description);
   return { documents, refused, repairs: parsed.repairs, bytes: raw.bytes };
 }
 
@@ -119,7 +122,14 @@ export function splitDocuments(
   return out;
 }
 
-function statusError(command: string, document: ReplyDocument): CgminerStatusError | undefined {
+interface StatusRefusal {
+  message: string;
+  code: number | undefined;
+  letter: string;
+  description: string;
+}
+
+function statusRefusal(command: string, document: ReplyDocument): StatusRefusal | undefined {
   const status = Array.isArray(document.STATUS) ? document.STATUS[0] : document.STATUS;
   // btminer's own commands (and its refusals) send STATUS as a bare letter with Code/Msg/
   // Description beside it: {"STATUS":"E","When":…,"Code":14,"Msg":"invalid cmd","Description":"whatsminer v1.1"}
@@ -130,12 +140,12 @@ function statusError(command: string, document: ReplyDocument): CgminerStatusErr
   const description = bare ? document.Description : status?.Description;
   if (letter !== 'E' && letter !== 'F') return undefined;
   const text = typeof msg === 'string' ? msg.slice(0, 200) : 'error';
-  return new CgminerStatusError(
-    `${command}: miner replied ${letter}${code !== undefined ? ` code ${code}` : ''}: ${text}`,
+  return {
+    message: `${command}: miner replied ${letter}${code !== undefined ? ` code ${code}` : ''}: ${text}`,
     code,
     letter,
-    typeof description === 'string' ? description.slice(0, 200) : ''
-  );
+    description: typeof description === 'string' ? description.slice(0, 200) : '',
+  };
 }
 
 function asNumber(value: unknown): number | undefined {
@@ -146,33 +156,49 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** One request/reply on a fresh connection. */
-function exchange(endpoint: MinerEndpoint, request: string, options: ClientOptions): Promise<{ text: string; bytes: number }> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+/** What a framing makes of what arrived so far: the whole reply, an error, or undefined (read on). */
+type Framed<T> = { reply: T } | Error | undefined;
+
+/** How one protocol tells where its reply ends (CGMiner: a NUL; Whatsminer v3: a length prefix). */
+export interface Framing<T> {
+  data(chunk: Buffer): Framed<T>;
+  /** the miner closed the connection */
+  end(): { reply: T } | Error;
+  /** the total deadline passed: a reply to take as it is, else the timeout error */
+  deadline?(): { reply: T } | undefined;
+}
+
+/**
+ * One request on a fresh TCP connection, its reply read through `framing`: a connect timeout, a
+ * total deadline, and socket errors as UpstreamError (ECONNREFUSED as "connection refused").
+ */
+export function tcpExchange<T>(
+  endpoint: MinerEndpoint,
+  request: string | Buffer,
+  options: ClientOptions,
+  framing: (where: string) => Framing<T>
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
     let settled = false;
     let connected = false;
     const socket: Socket = connect({ host: endpoint.host, port: endpoint.port });
     const where = `${endpoint.host}:${endpoint.port}`;
+    const frame = framing(where);
 
-    const finish = (error: Error | null): void => {
-      if (settled) return;
+    const finish = (outcome: Framed<T>): void => {
+      if (settled || outcome === undefined) return;
       settled = true;
       clearTimeout(connectTimer);
       clearTimeout(totalTimer);
       socket.destroy();
-      if (error) reject(error);
-      else resolve({ text: Buffer.concat(chunks).toString('utf8'), bytes });
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome.reply);
     };
     const connectTimer = setTimeout(() => {
       if (!connected) finish(new UpstreamError(`${where}: connect timeout after ${options.connectTimeoutMs} ms`, 'timeout'));
     }, options.connectTimeoutMs);
-    // firmware that neither sends the NUL nor closes: what arrived by the deadline is the
-    // reply (the parser refuses it if it is cut short)
     const totalTimer = setTimeout(
-      () => finish(bytes > 0 ? null : new UpstreamError(`${where}: no complete reply within ${options.timeoutMs} ms`, 'timeout')),
+      () => finish(frame.deadline?.() ?? new UpstreamError(`${where}: no complete reply within ${options.timeoutMs} ms`, 'timeout')),
       options.timeoutMs
     );
 
@@ -181,23 +207,34 @@ function exchange(endpoint: MinerEndpoint, request: string, options: ClientOptio
       socket.write(request);
     });
     socket.on('data', (chunk: Buffer) => {
-      const nul = chunk.indexOf(0);
-      const part = nul >= 0 ? chunk.subarray(0, nul) : chunk;
-      bytes += part.length;
-      if (bytes > maxBytes) {
-        finish(new UpstreamError(`${where}: reply larger than ${maxBytes} bytes`, 'too-large'));
-        return;
-      }
-      chunks.push(part);
-      if (nul >= 0) finish(null); // the NUL ends the reply; the miner closes next
+      if (!settled) finish(frame.data(chunk));
     });
-    socket.once('end', () => {
-      if (bytes === 0) finish(new UpstreamError(`${where}: connection closed without a reply`, 'empty'));
-      else finish(null);
-    });
+    socket.once('end', () => finish(frame.end()));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'error';
       finish(new UpstreamError(`${where}: ${code === 'ECONNREFUSED' ? 'connection refused' : code}`, code));
     });
   });
+}
+
+/** One request/reply on a fresh connection; the reply ends at a NUL or when the miner closes. */
+function exchange(endpoint: MinerEndpoint, request: string, options: ClientOptions): Promise<{ text: string; bytes: number }> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  const whole = () => ({ reply: { text: Buffer.concat(chunks).toString('utf8'), bytes } });
+  return tcpExchange(endpoint, request, options, (where) => ({
+    data(chunk) {
+      const nul = chunk.indexOf(0);
+      const part = nul >= 0 ? chunk.subarray(0, nul) : chunk;
+      bytes += part.length;
+      if (bytes > maxBytes) return new UpstreamError(`${where}: reply larger than ${maxBytes} bytes`, 'too-large');
+      chunks.push(part);
+      return nul >= 0 ? whole() : undefined; // the NUL ends the reply; the miner closes next
+    },
+    end: () => (bytes === 0 ? new UpstreamError(`${where}: connection closed without a reply`, 'empty') : whole()),
+    // firmware that neither sends the NUL nor closes: what arrived by the deadline is the
+    // reply (the parser refuses it if it is cut short)
+    deadline: () => (bytes > 0 ? whole() : undefined),
+  }));
 }
