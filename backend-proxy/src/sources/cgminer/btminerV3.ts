@@ -5,9 +5,8 @@
 // asic-rs-firmwares/whatsminer/src/backends/v3/rpc.rs:71-160, port 4433 at :165-168).
 // Reads only: `set.*` commands need a salted token and are never sent; every (cmd, param) pair is
 // checked against the allow-list below before a socket opens. I/O in `sendV3`, the rest is pure.
-import { connect, type Socket } from 'node:net';
 import { UpstreamError } from '../types.js';
-import { CgminerStatusError, type ClientOptions, type MinerEndpoint } from './client.js';
+import { CgminerStatusError, tcpExchange, type ClientOptions, type MinerEndpoint } from './client.js';
 import { PrivilegedCommandError } from './commands.js';
 import { num, parsePools, temperature } from './model.js';
 import type { Board, Identity, MinerSnapshot, OperatingState } from './model.js';
@@ -90,56 +89,21 @@ export async function sendV3(
 
 function exchangeV3(endpoint: MinerEndpoint, request: Buffer, options: ClientOptions): Promise<string> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  return new Promise((resolve, reject) => {
-    let buffer = Buffer.alloc(0);
-    let settled = false;
-    let connected = false;
-    const socket: Socket = connect({ host: endpoint.host, port: endpoint.port });
-    const where = `${endpoint.host}:${endpoint.port}`;
-    const finish = (error: Error | null, text = ''): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(connectTimer);
-      clearTimeout(totalTimer);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(text);
-    };
-    const connectTimer = setTimeout(() => {
-      if (!connected)
-        finish(new UpstreamError(`${where}: connect timeout after ${options.connectTimeoutMs} ms`, 'timeout'));
-    }, options.connectTimeoutMs);
-    const totalTimer = setTimeout(
-      () => finish(new UpstreamError(`${where}: no complete reply within ${options.timeoutMs} ms`, 'timeout')),
-      options.timeoutMs
-    );
-    socket.once('connect', () => {
-      connected = true;
-      socket.write(request);
-    });
-    socket.on('data', (chunk: Buffer) => {
+  let buffer = Buffer.alloc(0);
+  return tcpExchange(endpoint, request, options, (where) => ({
+    data(chunk) {
       buffer = Buffer.concat([buffer, chunk]);
-      if (buffer.length < 4) return;
+      if (buffer.length < 4) return undefined;
       const length = buffer.readUInt32LE(0);
-      if (length > maxBytes) {
-        finish(new UpstreamError(`${where}: reply larger than ${maxBytes} bytes`, 'too-large'));
-        return;
-      }
-      if (buffer.length >= 4 + length) finish(null, buffer.subarray(4, 4 + length).toString('utf8'));
-    });
-    socket.once('end', () =>
-      finish(
-        new UpstreamError(
-          `${where}: connection closed before the whole reply`,
-          buffer.length === 0 ? 'empty' : 'bad-json'
-        )
-      )
-    );
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      const code = error.code ?? 'error';
-      finish(new UpstreamError(`${where}: ${code === 'ECONNREFUSED' ? 'connection refused' : code}`, code));
-    });
-  });
+      if (length > maxBytes) return new UpstreamError(`${where}: reply larger than ${maxBytes} bytes`, 'too-large');
+      return buffer.length >= 4 + length ? { reply: buffer.subarray(4, 4 + length).toString('utf8') } : undefined;
+    },
+    end: () =>
+      new UpstreamError(
+        `${where}: connection closed before the whole reply`,
+        buffer.length === 0 ? 'empty' : 'bad-json'
+      ),
+  }));
 }
 
 /**
