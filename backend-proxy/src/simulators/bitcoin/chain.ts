@@ -423,15 +423,7 @@ export class SimNode {
       throw new Error(`reorg depth must be 1..${this.tip}`);
     const oldTip = { hash: this.tipHash(), height: this.tip };
     const disconnected: TxShape[][] = [];
-    for (let i = 0; i < depth; i++) {
-      const block = this.blockAt(this.tip) as Block;
-      // keep the stale block reachable by hash (getblock shows confirmations -1)
-      this.stored.set(block.hash, block);
-      disconnected.unshift(block.txs.slice(1));
-      this.activeOverride.delete(this.tip);
-      this.tip--;
-      this.onEvent({ label: 'D', hash: block.hash });
-    }
+    for (let i = 0; i < depth; i++) disconnected.unshift(this.disconnectTip());
     const connected: Block[] = [];
     for (let i = 0; i < depth + 1; i++) connected.push(this.connectNewBlock());
     const now = this.nowSeconds();
@@ -487,14 +479,7 @@ export class SimNode {
     const disconnected: TxShape[][] = [];
     if (reorged) {
       const oldTip = { hash: this.tipHash(), height: this.tip };
-      while (this.tip > forkHeight) {
-        const block = this.blockAt(this.tip) as Block;
-        this.stored.set(block.hash, block);
-        disconnected.unshift(block.txs.slice(1));
-        this.activeOverride.delete(this.tip);
-        this.tip--;
-        this.onEvent({ label: 'D', hash: block.hash });
-      }
+      while (this.tip > forkHeight) disconnected.unshift(this.disconnectTip());
       this.staleTips.push({
         hash: oldTip.hash,
         height: oldTip.height,
@@ -525,6 +510,19 @@ export class SimNode {
   /** m_best_header's height: the active tip or a longer branch known by its headers */
   bestHeaderHeight(): number {
     return this.staleTips.reduce((best, t) => Math.max(best, t.height), this.tip);
+  }
+
+  /**
+   * Disconnects the active tip (its 'D' event), keeping the block reachable by hash (getblock
+   * shows confirmations -1); returns its transactions but the coinbase.
+   */
+  private disconnectTip(): TxShape[] {
+    const block = this.blockAt(this.tip) as Block;
+    this.stored.set(block.hash, block);
+    this.activeOverride.delete(this.tip);
+    this.tip--;
+    this.onEvent({ label: 'D', hash: block.hash });
+    return block.txs.slice(1);
   }
 
   private dropTips(drop: (t: StaleTip) => boolean): void {
