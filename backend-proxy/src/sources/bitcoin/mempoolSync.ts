@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { SourceHealth } from '../types.js';
 import { RpcError, type BitcoinRpc } from './client.js';
 import { effectiveFeeRates, feeHistogram, projectBlocks, type FeeHistogram, type ProjectedBlock } from './feerates.js';
+import { scanMempoolEntries } from './entryScan.js';
 import { CompactMempool, type MempoolEntryInput } from './mempool.js';
 import { SequenceSubscriber, type SequenceMessage } from './zmq.js';
 
@@ -422,7 +423,7 @@ export class MempoolSync {
   ): Promise<void> {
     await this.options.rpc.batchEach<MempoolEntryRpc>(
       txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] })),
-      { concurrency: 4 },
+      { concurrency: 4, scan: scanMempoolEntries },
       (outcomes, _chunk, offset) => {
         const entries: MempoolEntryInput[] = [];
         const children: Array<{ parent: string; children: string[] }> = [];
