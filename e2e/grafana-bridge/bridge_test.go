@@ -101,8 +101,11 @@ func call(t *testing.T, method, url, body string) (int, map[string]any, http.Hea
 	return res.StatusCode, out, res.Header
 }
 
-func TestBridgeServesGrafanasAPIOnTheRealBinary(t *testing.T) {
-	proxyURL, key := startProxy(t)
+// startBridge runs the built plugin behind the bridge with one nodescope datasource that reads a
+// real proxy (its URL in jsonData, its API key as a decrypted secure field, as Grafana passes them).
+func startBridge(t *testing.T) (b *Bridge, proxyURL, key string) {
+	t.Helper()
+	proxyURL, key = startProxy(t)
 	jsonData, _ := json.Marshal(map[string]string{"proxyUrl": proxyURL})
 	b, err := Start(buildPlugin(t), Datasource{UID: "nodescope", PluginID: "nodescope-crypto-datasource",
 		Settings: backend.DataSourceInstanceSettings{JSONData: jsonData, DecryptedSecureJSONData: map[string]string{"apiKey": key}}})
@@ -110,6 +113,11 @@ func TestBridgeServesGrafanasAPIOnTheRealBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(b.Close)
+	return b, proxyURL, key
+}
+
+func TestBridgeServesGrafanasAPIOnTheRealBinary(t *testing.T) {
+	b, proxyURL, key := startBridge(t)
 	server := httptest.NewServer(b.Handler())
 	t.Cleanup(server.Close)
 

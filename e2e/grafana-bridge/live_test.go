@@ -10,7 +10,6 @@ import (
 	"time"
 
 	centrifugeclient "github.com/centrifugal/centrifuge-go"
-	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
@@ -21,14 +20,8 @@ import (
 // proxy's SSE over the simulated fleet; hostile channels are refused with Grafana's codes; the
 // stream stops once nobody listens.
 func TestLiveRunsThePluginsStreamOverCentrifuge(t *testing.T) {
-	proxyURL, key := startProxy(t)
+	b, proxyURL, key := startBridge(t)
 	jsonData, _ := json.Marshal(map[string]string{"proxyUrl": proxyURL})
-	b, err := Start(buildPlugin(t), Datasource{UID: "nodescope", PluginID: "nodescope-crypto-datasource",
-		Settings: backend.DataSourceInstanceSettings{JSONData: jsonData, DecryptedSecureJSONData: map[string]string{"apiKey": key}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
 	b.Live().CheckInterval, b.Live().MaxChecks = 100*time.Millisecond, 2
 	server := httptest.NewServer(b.Handler())
 	t.Cleanup(server.Close)
