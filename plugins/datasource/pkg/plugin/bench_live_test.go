@@ -23,9 +23,9 @@ import (
 // A benchmark, not a test: `npm run bench` (BENCH=live) runs it with -benchtime 1x and prints
 // p50/p99 of each (the issue's budget: p99 ≤ 250 ms end to end).
 //
-// The proxy streams live frames at most every LIVE_MS (1 s, backend-proxy/src/sources/bitcoin/
-// state.ts) after a change, by design, so end to end the event waits for the next tick: events
-// are sent at random phases of that tick, and the figures show its share.
+// The proxy sends a live mempool frame a few ms after a change, spaced by at least 25 ms or four
+// times its last analysis (backend-proxy/src/sources/bitcoin/state.ts): events are sent at random
+// moments, so the figures include that spacing.
 func BenchmarkLiveZMQToFrame(t *testing.B) {
 	events := 40
 	if n, err := strconv.Atoi(os.Getenv("BENCH_LIVE_EVENTS")); err == nil && n > 0 {
