@@ -17,4 +17,8 @@ const server = await startHarnessServer({
   backend,
 });
 console.log(`harness on ${server.url}/ (scenario list)`);
-process.once('SIGINT', () => void backend.close().then(() => process.exit(0)));
+// Ctrl-C reaches the whole process group; a service manager, `kill` or the demo send SIGTERM to
+// this process alone: either way the bridge (and the plugin it launched) stop with it
+const stop = () => void backend.close().then(() => process.exit(0));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

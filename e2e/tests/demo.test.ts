@@ -3,7 +3,7 @@
 // the harness must answer there, and the three panels must render in Chromium from the running
 // proxy's frames. A port the user sets by variable that is taken stops the demo with one line.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,6 +48,40 @@ async function until<T>(what: string, get: () => T | undefined, ms = 150_000): P
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The processes below `root` (Linux /proc), each with its command line. */
+function descendants(root: number): Map<number, string> {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // the ppid is the second field after the parenthesised command name
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found = new Map<number, string>();
+  const queue = [root];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    for (const [pid, ppid] of parents) {
+      if (ppid !== parent || found.has(pid)) continue;
+      found.set(pid, commandLine(pid) ?? '');
+      queue.push(pid);
+    }
+  }
+  return found;
+}
+
+function commandLine(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return null;
   }
 }
 
@@ -104,6 +138,21 @@ describe('npm run demo', () => {
     await expect.poll(() => page.getByTestId(testId).count(), { timeout: 30_000 }).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  // last: it stops the demo the other tests share
+  it.runIf(process.platform === 'linux')('stopped with SIGTERM (kill, a service manager), the demo leaves none of its processes running', async () => {
+    const children = descendants(demo.child.pid!);
+    // the harness starts grafana-bridge, which starts the plugin binary: grandchildren of the demo
+    expect([...children.values()].some((command) => command.includes('grafana-bridge')), [...children.values()].join('\n')).toBe(true);
+    const exited = new Promise((resolve) => demo.child.once('exit', resolve));
+    demo.child.kill('SIGTERM');
+    await exited;
+    // a pid counts as left only while it still runs the same command (pids are reused)
+    const left = () => [...children].filter(([pid, command]) => commandLine(pid) === command).map(([, command]) => command);
+    await until('every process of the demo gone', () => (left().length === 0 ? true : undefined), 15_000).catch(() => {
+      throw new Error(`still running after the demo exited:\n${left().join('\n')}`);
+    });
   });
 
   it('a taken port the user asked for stops the demo with one line naming the variable', async () => {
