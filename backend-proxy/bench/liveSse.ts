@@ -8,65 +8,20 @@
 //   the proxy's SUB on the same host) and reads the stream over a raw SSE socket.
 // A message that takes the mempool to N transactions is shown by the first frame whose count
 // frame sums to >= N. Baseline, same run: the same proxy without ZMQ, polling every second.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Subscriber } from 'zeromq';
 import { decodeSequenceMessage } from '../src/sources/bitcoin/zmq.js';
 import { percentile, ratio, type BenchResult } from './lib.js';
-import { startProxyProcess } from './proxyProcess.js';
+import { startProxyProcess, startSimProcess } from './proxyProcess.js';
 
 const API_KEY = 'bench-api-key-0123456789';
 const RATE = Number(process.env.BENCH_LIVE_RATE ?? 70);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const INITIAL_MEMPOOL = Number(process.env.BENCH_LIVE_MEMPOOL ?? 20_000);
 const COUNT_FRAME = 'mempool.histogram.count';
-const SIM_CLI = fileURLToPath(new URL('../src/simulators/bitcoin/cli.js', import.meta.url));
-
-interface Sim {
-  rpcUrl: string;
-  zmqSequence: string;
-  cookieFile: string;
-  child: ChildProcess;
-}
-
-async function startSim(): Promise<Sim> {
-  const child = spawn(
-    process.execPath,
-    [
-      SIM_CLI,
-      '--network',
-      'regtest',
-      '--initial-mempool',
-      String(INITIAL_MEMPOOL),
-      '--tx-per-second',
-      String(RATE),
-      '--zmq-port',
-      '0',
-      '--block-interval-ms',
-      '86400000',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] }
-  );
-  let output = '';
-  const info = await new Promise<Omit<Sim, 'child'>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bitcoind simulator did not start in 60 s')), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((l) => l.startsWith('{'));
-      if (line && output.includes('\n')) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`bitcoind simulator exited (${code})`)));
-  });
-  child.stdout!.resume();
-  return { ...info, child };
-}
 
 interface Run {
   latencies: number[];
@@ -161,7 +116,17 @@ async function measure(proxyUrl: string, zmqSequence: string): Promise<Run> {
 
 export async function runLiveSseBench(): Promise<BenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'nodescope-live-'));
-  const sim = await startSim();
+  const sim = await startSimProcess([
+    '--initial-mempool',
+    String(INITIAL_MEMPOOL),
+    '--tx-per-second',
+    String(RATE),
+    '--zmq-port',
+    '0',
+    '--block-interval-ms',
+    '86400000',
+  ]);
+  const zmqSequence = sim.zmqSequence!;
   const proxyConfig = (zmq: boolean) => ({
     server: { host: '127.0.0.1', port: 0, apiKey: API_KEY, logLevel: 'warn' },
     sources: [
@@ -172,7 +137,7 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
         rpc: { url: sim.rpcUrl, cookieFile: sim.cookieFile },
         geoip: false,
         pollSeconds: 1,
-        ...(zmq ? { zmq: { sequence: sim.zmqSequence } } : {}),
+        ...(zmq ? { zmq: { sequence: zmqSequence } } : {}),
       },
     ],
   });
@@ -181,15 +146,13 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
     for (const mode of ['zmq', 'poll'] as const) {
       const proxy = await startProxyProcess(proxyConfig(mode === 'zmq'), dir, `proxy-live-${mode}`);
       try {
-        runs[mode] = await measure(proxy.url, sim.zmqSequence);
+        runs[mode] = await measure(proxy.url, zmqSequence);
       } finally {
         await proxy.stop();
       }
     }
   } finally {
-    const exited = new Promise((resolve) => sim.child.once('exit', resolve));
-    sim.child.kill('SIGTERM');
-    await exited;
+    await sim.stop();
     await rm(dir, { recursive: true, force: true });
   }
   const zmq = runs.zmq!;

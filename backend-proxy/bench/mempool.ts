@@ -22,7 +22,7 @@
 //   histogram once a second) against a polling path that re-reads verbose getrawmempool every
 //   2 s, each in its own process, side by side against one simulator in load mode at 7 and
 //   70 tx/s (BENCH_SECONDS each, default 20).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,7 @@ import { MempoolSync, toEntryInput, type MempoolEntryRpc } from '../src/sources/
 import { decodeSequenceMessage } from '../src/sources/bitcoin/zmq.js';
 import { Subscriber } from 'zeromq';
 import { ratio, type BenchResult } from './lib.js';
+import { processCpuSeconds, startSimProcess, type SimProcess } from './proxyProcess.js';
 
 const INGEST_TXS = Number(process.env.BENCH_INGEST_TXS ?? 100_000);
 // a raised maxmempool: mainnet passed 500k transactions in 2023; 1M is the goal here
@@ -369,54 +370,7 @@ export function analysisFigures(): { compactMs: number; comparatorMs: number; tx
 
 // ---- simulator in its own process ----
 
-interface SimProcess {
-  rpcUrl: string;
-  zmqSequence: string | null;
-  cookieFile: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-const SIM_CLI = fileURLToPath(new URL('../src/simulators/bitcoin/cli.js', import.meta.url));
-
-async function startSimProcess(args: string[]): Promise<SimProcess> {
-  const child = spawn(process.execPath, [SIM_CLI, '--network', 'regtest', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  const info = await new Promise<{ rpcUrl: string; zmqSequence: string | null; cookieFile: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bitcoind simulator did not start in 60 s')), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((l) => l.startsWith('{'));
-      if (line && output.includes('\n')) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`bitcoind simulator exited (${code})`)));
-  });
-  return {
-    ...info,
-    child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 // ---- 3. resync ----
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return NaN;
-  }
-}
 
 interface ResyncFigures {
   compactMs: number;

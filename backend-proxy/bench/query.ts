@@ -8,14 +8,14 @@
 // with a message, since a JS load generator on 2 cores measures itself as much as the proxy.
 // The proxy and the baseline each run alone in their own process, the bitcoind simulator in this one.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBitcoinSimulator } from '../src/simulators/bitcoin/index.js';
 import { ratio, type BenchResult } from './lib.js';
-import { startProxyProcess, startServerProcess } from './proxyProcess.js';
+import { processCpuSeconds, startProxyProcess, startServerProcess } from './proxyProcess.js';
 
 const API_KEY = 'bench-api-key-0123456789';
 const CONCURRENCY = [1, 16, 64] as const;
@@ -35,16 +35,6 @@ interface LoadFigures {
   requests: number;
   /** CPU time (user + system) of the server process per request, µs: what a quiet core would need */
   cpuUsPerRequest?: number;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return NaN;
-  }
 }
 
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((path) => existsSync(path)) ?? null;
