@@ -113,6 +113,18 @@ export const SIM_CLN_VERSION = 'v26.06';
 export const SIM_NODE_PUBKEY = `03${fakeHex('ournode', 64)}`;
 const peerKey = (name: string) => `02${fakeHex(`peer-${name}`, 64)}`;
 
+/** lnd's ChannelConstraints as both sides of a simulated channel have them (reserve 1 % of capacity). */
+function channelConstraints(capacity: number) {
+  return {
+    csv_delay: 144,
+    chan_reserve_sat: String(Math.floor(capacity / 100)),
+    dust_limit_sat: '354',
+    max_pending_amt_msat: '990000000',
+    min_htlc_msat: '1',
+    max_accepted_htlcs: 483,
+  };
+}
+
 /** BOLT 7 short_channel_id in lnd's uint64 form. */
 export function packScid(scid: string): string {
   const [block, tx, out] = scid.split('x').map((p) => BigInt(p));
@@ -251,22 +263,8 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
     close_address: '',
     push_amount_sat: '0',
     thaw_height: 0,
-    local_constraints: {
-      csv_delay: 144,
-      chan_reserve_sat: String(Math.floor(x.capacity / 100)),
-      dust_limit_sat: '354',
-      max_pending_amt_msat: '990000000',
-      min_htlc_msat: '1',
-      max_accepted_htlcs: 483,
-    },
-    remote_constraints: {
-      csv_delay: 144,
-      chan_reserve_sat: String(Math.floor(x.capacity / 100)),
-      dust_limit_sat: '354',
-      max_pending_amt_msat: '990000000',
-      min_htlc_msat: '1',
-      max_accepted_htlcs: 483,
-    },
+    local_constraints: channelConstraints(x.capacity),
+    remote_constraints: channelConstraints(x.capacity),
     alias_scids: [],
     zero_conf: false,
     zero_conf_confirmed_scid: '0',
