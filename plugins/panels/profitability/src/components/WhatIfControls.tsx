@@ -15,15 +15,40 @@ interface Props {
   onReset(): void;
 }
 
+/** Each slider's label and range, by the setting it moves. */
+const SLIDERS = {
+  electricityPerKwh: { label: 'Electricity', ariaLabel: 'Electricity price per kWh', min: 0, max: 0.3, step: 0.005 },
+  joulesPerTh: { label: 'Efficiency', ariaLabel: 'Efficiency in J/TH', min: 10, max: 100, step: 0.5 },
+  poolFeePercent: { label: 'Pool fee', ariaLabel: 'Pool fee percent', min: 0, max: 5, step: 0.1 },
+} as const;
+
 /** Electricity price, efficiency and pool fee sliders; the panel recomputes on every change. */
 export function WhatIfControls({ value, fleetJoulesPerTh, currencySymbol, changed, onChange, onReset }: Props) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
-  const track = (v: number, min: number, max: number) => {
-    const pct = Math.max(0, Math.min(100, ((v - min) / (max - min)) * 100));
-    return { background: `linear-gradient(to right, ${theme.colors.primary.main} ${pct}%, ${theme.colors.border.medium} ${pct}%)` };
+  const slider = (setting: keyof WhatIfSettings, current: number, shown: string) => {
+    const { label, ariaLabel, min, max, step } = SLIDERS[setting];
+    const pct = Math.max(0, Math.min(100, ((current - min) / (max - min)) * 100));
+    return (
+      <label className={styles.control}>
+        <span>{label}</span>
+        <input
+          type="range"
+          aria-label={ariaLabel}
+          min={min}
+          max={max}
+          step={step}
+          value={current}
+          // the track filled up to the value
+          style={{ background: `linear-gradient(to right, ${theme.colors.primary.main} ${pct}%, ${theme.colors.border.medium} ${pct}%)` }}
+          onChange={(e) => onChange({ ...value, [setting]: Number(e.currentTarget.value) })}
+        />
+        <b>{shown}</b>
+      </label>
+    );
   };
   const jth = value.joulesPerTh ?? Math.round(fleetJoulesPerTh ?? 25);
+  const fleetJth = fleetJoulesPerTh === null ? '—' : fleetJoulesPerTh.toFixed(1);
   return (
     <div className={styles.box} data-testid="whatif">
       <div className={styles.head}>
@@ -34,51 +59,9 @@ export function WhatIfControls({ value, fleetJoulesPerTh, currencySymbol, change
           </Button>
         )}
       </div>
-      <label className={styles.control}>
-        <span>Electricity</span>
-        <input
-          type="range"
-          aria-label="Electricity price per kWh"
-          min={0}
-          max={0.3}
-          step={0.005}
-          value={value.electricityPerKwh}
-          style={track(value.electricityPerKwh, 0, 0.3)}
-          onChange={(e) => onChange({ ...value, electricityPerKwh: Number(e.currentTarget.value) })}
-        />
-        <b>
-          {currencySymbol}
-          {value.electricityPerKwh.toFixed(3)}/kWh
-        </b>
-      </label>
-      <label className={styles.control}>
-        <span>Efficiency</span>
-        <input
-          type="range"
-          aria-label="Efficiency in J/TH"
-          min={10}
-          max={100}
-          step={0.5}
-          value={jth}
-          style={track(jth, 10, 100)}
-          onChange={(e) => onChange({ ...value, joulesPerTh: Number(e.currentTarget.value) })}
-        />
-        <b>{value.joulesPerTh === null ? `fleet ${fleetJoulesPerTh === null ? '—' : fleetJoulesPerTh.toFixed(1)}` : value.joulesPerTh.toFixed(1)} J/TH</b>
-      </label>
-      <label className={styles.control}>
-        <span>Pool fee</span>
-        <input
-          type="range"
-          aria-label="Pool fee percent"
-          min={0}
-          max={5}
-          step={0.1}
-          value={value.poolFeePercent}
-          style={track(value.poolFeePercent, 0, 5)}
-          onChange={(e) => onChange({ ...value, poolFeePercent: Number(e.currentTarget.value) })}
-        />
-        <b>{value.poolFeePercent.toFixed(1)} %</b>
-      </label>
+      {slider('electricityPerKwh', value.electricityPerKwh, `${currencySymbol}${value.electricityPerKwh.toFixed(3)}/kWh`)}
+      {slider('joulesPerTh', jth, `${value.joulesPerTh === null ? `fleet ${fleetJth}` : value.joulesPerTh.toFixed(1)} J/TH`)}
+      {slider('poolFeePercent', value.poolFeePercent, `${value.poolFeePercent.toFixed(1)} %`)}
     </div>
   );
 }
