@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { DroppableListener } from '../listener.js';
+import { readRequestBody } from '../requestBody.js';
 import { RPC, RpcError } from './errors.js';
 import { writeUniValue } from './univalue.js';
 
@@ -175,7 +176,7 @@ export class RpcHttpServer {
       req.socket.destroy();
       return;
     }
-    const body = await readBody(req);
+    const body = await readRequestBody(req, MAX_BODY);
     if (body === null) {
       textReply(res, 413, '');
       return;
@@ -305,21 +306,6 @@ function textReply(res: http.ServerResponse, status: number, text: string): void
   const payload = Buffer.from(text);
   res.writeHead(status, { 'Content-Type': LIBEVENT_CONTENT_TYPE, 'Content-Length': String(payload.length) });
   res.end(payload);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** unref'd: a delayed answer must not keep a closed simulator's process alive */

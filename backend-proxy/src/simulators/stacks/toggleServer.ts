@@ -1,9 +1,14 @@
 // An HTTP server on 127.0.0.1 that can go down and come back on the same port, so clients see
 // what a stopped daemon gives them (ECONNREFUSED), not a hung socket. Shared by the Stacks and
-// Geth simulators.
+// Geth simulators. A request body larger than `maxBodyBytes` is answered 413 without reaching the
+// handler, so no client can make a simulator hold an unbounded body.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequestBody } from '../requestBody.js';
+
+/** far above any request the proxy, the tests or the demo send (a Loki push of 500 lines is ~100 KB) */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>;
 
@@ -13,20 +18,19 @@ export class ToggleServer {
 
   constructor(
     private readonly handler: Handler,
-    private readonly host = '127.0.0.1'
+    private readonly host = '127.0.0.1',
+    private readonly maxBodyBytes = DEFAULT_MAX_BODY_BYTES
   ) {}
 
   async listen(port = this.port): Promise<void> {
     if (this.server) return;
     const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        Promise.resolve(this.handler(req, res, Buffer.concat(chunks).toString('utf8'))).catch((error: unknown) => {
+      readRequestBody(req, this.maxBodyBytes)
+        .then((body) => (body === null ? sendText(res, 413, 'request body too large', 'text/plain') : this.handler(req, res, body)))
+        .catch((error: unknown) => {
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
           res.end(String(error));
         });
-      });
     });
     server.listen(port, this.host);
     await once(server, 'listening');
