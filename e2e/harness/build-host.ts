@@ -1,24 +1,14 @@
 // Bundles the harness host page with esbuild into e2e/dist/host.js. Run by the e2e
 // workspace's `build` script and, when missing or stale, by the harness tests themselves.
-import { existsSync, statSync, readdirSync } from 'node:fs';
+// The panel harness page (panels/build.ts) is bundled with the same settings.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { isStale, REPO } from './stale.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const HOST_ENTRY = path.join(here, 'host/index.tsx');
 export const HOST_BUNDLE = path.resolve(here, '../dist/host.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-const REPO = path.resolve(here, '../..');
 
 /**
  * The host takes @grafana/* from their CommonJS builds: their .mjs files import CommonJS
@@ -34,12 +24,15 @@ const grafanaCommonJs: Plugin = {
   },
 };
 
-export async function buildHost(options: { force?: boolean } = {}): Promise<string> {
-  const stale = !existsSync(HOST_BUNDLE) || statSync(HOST_BUNDLE).mtimeMs < Math.max(newestSource(path.join(here, 'host')), statSync(fileURLToPath(import.meta.url)).mtimeMs);
-  if (!options.force && !stale) return HOST_BUNDLE;
+/**
+ * Bundles a page that runs Grafana's packages in the browser (`entry` → `outfile`, with its
+ * source map) unless `outfile` is newer than every one of `sources` and this file.
+ */
+export async function bundleGrafanaPage(entry: string, outfile: string, sources: string[], force = false): Promise<string> {
+  if (!force && !isStale(outfile, [...sources, fileURLToPath(import.meta.url)])) return outfile;
   await build({
-    entryPoints: [HOST_ENTRY],
-    outfile: HOST_BUNDLE,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -60,7 +53,11 @@ export async function buildHost(options: { force?: boolean } = {}): Promise<stri
     loader: { '.css': 'text', '.svg': 'text', '.woff2': 'file', '.png': 'file' },
     plugins: [grafanaCommonJs],
   });
-  return HOST_BUNDLE;
+  return outfile;
+}
+
+export function buildHost(options: { force?: boolean } = {}): Promise<string> {
+  return bundleGrafanaPage(HOST_ENTRY, HOST_BUNDLE, [path.join(here, 'host')], options.force);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

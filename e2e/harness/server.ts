@@ -16,14 +16,15 @@ import { extractProxyPath, type PluginRoute, proxyRequest } from './dataProxy.ts
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '../..');
 const SCENARIOS = path.resolve(here, '../scenarios');
-const INTER_FONTS = path.join(REPO, 'node_modules/inter-ui/web');
+export const INTER_FONTS = path.join(REPO, 'node_modules/inter-ui/web');
 // @grafana/ui's Icon fetches public/build/img/icons/<set>/<name>.svg; the npm package ships them
-const ICONS = path.join(REPO, 'node_modules/@grafana/ui/dist/public/img/icons');
+export const ICONS = path.join(REPO, 'node_modules/@grafana/ui/dist/public/img/icons');
 const SPINNER_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M12 2a10 10 0 1 0 10 10h-2a8 8 0 1 1-8-8z"/></svg>';
 export const GRAFANA_VERSION = '12.4.10';
 
-const TYPES: Record<string, string> = {
+/** content types of what the harness servers send, by file extension */
+export const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.map': 'application/json',
   '.json': 'application/json',
@@ -170,7 +171,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function inside(base: string, relative: string): string | undefined {
+/** `relative` resolved below `base`, or undefined when it would leave it (dot segments). */
+export function inside(base: string, relative: string): string | undefined {
   const full = path.resolve(base, `.${path.posix.normalize(`/${relative}`)}`);
   return full.startsWith(base) ? full : undefined;
 }

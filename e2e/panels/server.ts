@@ -6,24 +6,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discoverPlugins, GRAFANA_VERSION } from '../harness/server.ts';
+import { discoverPlugins, GRAFANA_VERSION, ICONS, inside, INTER_FONTS, TYPES } from '../harness/server.ts';
 import { PANEL_HOST_BUNDLE } from './build.ts';
 import type { PanelScenario } from './scenario.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../..');
 const SCENARIOS = path.join(here, 'scenarios');
-const INTER_FONTS = path.join(REPO, 'node_modules/inter-ui/web');
-const ICONS = path.join(REPO, 'node_modules/@grafana/ui/dist/public/img/icons');
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.md': 'text/markdown; charset=utf-8',
-};
 
 function page(theme: 'dark' | 'light', appUrl: string): string {
   const boot = {
@@ -35,11 +23,6 @@ function page(theme: 'dark' | 'light', appUrl: string): string {
 <html lang="en"><head><meta charset="utf-8"><title>nodescope panel harness</title>
 <script>window.grafanaBootData = ${JSON.stringify(boot)}; window.public_cdn_path = '/public/';</script>
 </head><body class="theme-${theme}"><div id="root"></div><script src="/panel-host.js"></script></body></html>`;
-}
-
-function inside(base: string, relative: string): string | undefined {
-  const full = path.resolve(base, `.${path.posix.normalize(`/${relative}`)}`);
-  return full.startsWith(base) ? full : undefined;
 }
 
 export interface PanelHarnessServer {
