@@ -26,17 +26,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A watch of `datadir` that reads the real filesystem and /proc, with its own metrics. */
+function watchOnDisk(datadir: string) {
+  const ctx = createTestContext();
+  return { ctx, watch: new DatadirWatch('btc', { ...CONFIG, datadir }, new HistoryRing(10), ctx.metrics, ctx.logger, Date.now) };
+}
+
 describe('DatadirWatch reads the filesystem as df does', () => {
   it('size and available space equal coreutils stat -f (GNU coreutils, f_blocks/f_bavail × f_bsize)', async () => {
-    const ctx = createTestContext();
-    const watch = new DatadirWatch(
-      'btc',
-      { ...CONFIG, datadir: dir },
-      new HistoryRing(10),
-      ctx.metrics,
-      ctx.logger,
-      Date.now
-    );
+    const { ctx, watch } = watchOnDisk(dir);
     await watch.sample();
     // %S fundamental block size, %b total blocks, %a blocks free to non-superuser (stat(1))
     const [bsize, blocks, bavail] = execFileSync('stat', ['-f', '-c', '%S %b %a', dir], { encoding: 'utf8' })
@@ -55,15 +53,7 @@ describe('DatadirWatch reads the filesystem as df does', () => {
   });
 
   it("the host's memory with each sample: total and available as the kernel's /proc/meminfo gives them (MemTotal, MemAvailable)", async () => {
-    const ctx = createTestContext();
-    const watch = new DatadirWatch(
-      'btc',
-      { ...CONFIG, datadir: dir },
-      new HistoryRing(10),
-      ctx.metrics,
-      ctx.logger,
-      Date.now
-    );
+    const { ctx, watch } = watchOnDisk(dir);
     await watch.sample();
     const meminfo = readFileSync('/proc/meminfo', 'utf8');
     const kB = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(meminfo)![1]) * 1024;
@@ -76,15 +66,7 @@ describe('DatadirWatch reads the filesystem as df does', () => {
   });
 
   it('a missing datadir is a degraded component with the errno, never a crash', async () => {
-    const ctx = createTestContext();
-    const watch = new DatadirWatch(
-      'btc',
-      { ...CONFIG, datadir: join(dir, 'absent') },
-      new HistoryRing(10),
-      ctx.metrics,
-      ctx.logger,
-      Date.now
-    );
+    const { watch } = watchOnDisk(join(dir, 'absent'));
     await watch.sample();
     expect(watch.health()).toEqual({ status: 'degraded', message: 'datadir not readable: ENOENT', lastSuccess: null });
   });
