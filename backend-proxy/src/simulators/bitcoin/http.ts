@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { DroppableListener } from '../listener.js';
 import { readRequestBody } from '../requestBody.js';
 import { RPC, RpcError } from './errors.js';
-import { writeUniValue } from './univalue.js';
+import { PreWritten, writeUniValue } from './univalue.js';
 
 export type JsonRpcVersion = '1.0' | '2.0';
 
@@ -235,7 +235,7 @@ export class RpcHttpServer {
       return errorReply(new RpcError(RPC.PARSE_ERROR, 'Parse error'), state);
     }
     if (Array.isArray(value)) {
-      const replies: unknown[] = [];
+      const replies: Array<Record<string, unknown>> = [];
       for (const element of value) {
         let reply: Record<string, unknown>;
         try {
@@ -249,7 +249,8 @@ export class RpcHttpServer {
         if (!notification) replies.push(reply);
       }
       if (value.length > 0 && replies.length === 0) return { status: 204, text: '' };
-      return { status: 200, text: `${writeUniValue(replies)}\n` };
+      // what writeUniValue(replies) writes, each reply on its own (a result may be pre-written)
+      return { status: 200, text: `[${replies.map(writeReply).join(',')}]\n` };
     }
     if (value === null || typeof value !== 'object') {
       return errorReply(new RpcError(RPC.PARSE_ERROR, 'Top-level object parse error'), state);
@@ -268,7 +269,7 @@ export class RpcHttpServer {
       return errorReply(toRpcError(error), state);
     }
     if (!request.hasId && request.version === '2.0') return { status: 204, text: '' };
-    return { status: 200, text: `${writeUniValue(reply)}\n` };
+    return { status: 200, text: `${writeReply(reply)}\n` };
   }
 
   /** JSONRPCExec */
@@ -289,6 +290,15 @@ export class RpcHttpServer {
       return replyObject(null, toRpcError(error), request.id, request.hasId, request.version);
     }
   }
+}
+
+/** A reply object as JSON; a pre-written result goes in as it is, the other keys in their order. */
+function writeReply(reply: Record<string, unknown>): string {
+  const result = reply.result;
+  if (!(result instanceof PreWritten)) return writeUniValue(reply);
+  let out = '';
+  for (const key in reply) out += `${out === '' ? '{' : ','}"${key}":${key === 'result' ? result.text : writeUniValue(reply[key])}`;
+  return `${out}}`;
 }
 
 /** JSONErrorReply */

@@ -7,8 +7,9 @@ import { RPC, RpcError } from './errors.js';
 import { difficultyFromBits } from './network.js';
 import { blockchainInfo, blockStats, chainTxStats, deploymentInfo, headerJson, networkHashPs, serializeBlock, serializeHeader, txJson } from './rpc/chain.js';
 import { parseHash, requireBlock, requireMempoolTx, type RpcContext } from './rpc/common.js';
-import { entryJson, estimateSmartFee, mempoolInfo, relatives } from './rpc/mempool.js';
+import { entryMap, entryText, estimateSmartFee, mempoolInfo, relatives } from './rpc/mempool.js';
 import { netTotals, networkInfo, peerInfo } from './rpc/network.js';
+import { PreWritten } from './univalue.js';
 
 export type { RpcContext } from './rpc/common.js';
 
@@ -216,9 +217,7 @@ export const METHODS: Record<string, MethodSpec> = {
       if (verbose === true) {
         if (withSequence === true)
           throw new RpcError(RPC.INVALID_PARAMETER, 'Verbose results cannot contain mempool sequence values.');
-        const out: Record<string, unknown> = {};
-        for (const tx of pool.entries.values()) out[tx.txid] = entryJson(tx, ctx);
-        return out;
+        return entryMap(pool.entries.values(), ctx);
       }
       const txids = [...pool.entries.keys()];
       return withSequence === true ? { txids, mempool_sequence: pool.sequence } : txids;
@@ -228,7 +227,7 @@ export const METHODS: Record<string, MethodSpec> = {
     shape: 'src/rpc/mempool.cpp:555',
     args: [{ name: 'txid', type: 'string', required: true }],
     summary: 'Returns mempool data for given transaction',
-    run: ([txid], ctx) => entryJson(requireMempoolTx(ctx, txid as string), ctx),
+    run: ([txid], ctx) => new PreWritten(entryText(requireMempoolTx(ctx, txid as string), ctx)),
   },
   getmempoolancestors: {
     shape: 'src/rpc/mempool.cpp:429',

@@ -30,6 +30,14 @@ export const btc = (sats: number): Amount => JSON.rawJSON(formatAmount(Math.roun
 /** fee rate in sat/vB -> BTC/kvB amount, as estimatesmartfee and relayfee report it */
 export const btcPerKvB = (satPerVb: number): Amount => btc(satPerVb * 1000);
 
+/**
+ * A value whose JSON is already written (an object or array: JSON.rawJSON takes only
+ * primitives). Only an RPC reply's `result` may be one; the HTTP layer writes it in place.
+ */
+export class PreWritten {
+  constructor(readonly text: string) {}
+}
+
 export function writeUniValue(value: unknown): string {
   try {
     return JSON.stringify(value) ?? 'null';
