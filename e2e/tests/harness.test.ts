@@ -3,7 +3,7 @@
 // CGMiner fleet, a Freqtrade bot). Clicks through
 // the editors as a user would and saves screenshots (both themes) to e2e/screenshots/.out/
 // (`npm run screenshots -w e2e` refreshes the committed e2e/screenshots/).
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_BUILD_TIMEOUT_MS } from '../harness/bridge.ts';
 import { buildHost } from '../harness/build-host.ts';
@@ -16,6 +16,38 @@ const THEMES = ['dark', 'light'] as const;
 
 let stack: Stack;
 let browser: Browser;
+
+/** The results stream and their first frame gains rows (the simulator adds transactions every second; the proxy streams each mempool tick). */
+async function expectFirstFrameGrowing(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 20_000 });
+  const rows = () => page.getByTestId('result-frame').first().getAttribute('data-rows').then(Number);
+  const first = await rows();
+  await expect.poll(rows, { timeout: 20_000 }).toBeGreaterThan(first);
+}
+
+/** Polls how many `testId` elements show, clicking Run query before each look (the source reads what arrives meanwhile). */
+function pollRunQuery(page: Page, testId: string) {
+  return expect.poll(
+    async () => {
+      await page.getByRole('button', { name: 'Run query' }).click();
+      await page.waitForFunction(() => document.body.dataset.results === 'done' || document.body.dataset.results === 'error');
+      return page.getByTestId(testId).count();
+    },
+    { timeout: 20_000 }
+  );
+}
+
+/** In the query editor: btc-main's mempool.summary, then its Live switch, until the stream grows. */
+async function goLiveOnMempoolSummary(page: Page): Promise<void> {
+  // the live service connects when the page loads: load it again with the listeners on
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.status === 'rendered');
+  await pickOption(page, 'nodescope-source', 'btc-main');
+  await pickOption(page, 'nodescope-query', 'mempool.summary');
+  await page.waitForFunction(() => document.body.dataset.results === 'done');
+  await page.locator('#nodescope-live').check({ force: true });
+  await expectFirstFrameGrowing(page);
+}
 
 beforeAll(async () => {
   await Promise.all([ensurePluginsBuilt(), buildHost()]);
@@ -125,18 +157,7 @@ describe('harness: live and logs', () => {
     page.on('request', (request) => {
       if (request.url().includes('/api/stream')) sse.push(request.url());
     });
-    // the live service connects when the page loads: load it again with the listeners on
-    await page.reload();
-    await page.waitForFunction(() => document.body.dataset.status === 'rendered');
-    await pickOption(page, 'nodescope-source', 'btc-main');
-    await pickOption(page, 'nodescope-query', 'mempool.summary');
-    await page.waitForFunction(() => document.body.dataset.results === 'done');
-    await page.locator('#nodescope-live').check({ force: true });
-    await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 20_000 });
-    const rows = () => page.getByTestId('result-frame').first().getAttribute('data-rows').then(Number);
-    const first = await rows();
-    // the simulator adds transactions every second; the proxy streams each mempool tick
-    await expect.poll(rows, { timeout: 20_000 }).toBeGreaterThan(first);
+    await goLiveOnMempoolSummary(page);
     expect(sockets).toEqual(['/api/live/ws']);
     expect(sse).toEqual([]);
     expect(stack.harness.forwarded.filter((f) => f.url.startsWith('/api/stream'))).toEqual([]);
@@ -152,16 +173,7 @@ describe('harness: live and logs', () => {
       const { page, problems } = await openScenario(browser, `${grafana.url}/grafana`, 'query-editor', 'dark');
       const sockets: string[] = [];
       page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
-      await page.reload();
-      await page.waitForFunction(() => document.body.dataset.status === 'rendered');
-      await pickOption(page, 'nodescope-source', 'btc-main');
-      await pickOption(page, 'nodescope-query', 'mempool.summary');
-      await page.waitForFunction(() => document.body.dataset.results === 'done');
-      await page.locator('#nodescope-live').check({ force: true });
-      await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 20_000 });
-      const rows = () => page.getByTestId('result-frame').first().getAttribute('data-rows').then(Number);
-      const first = await rows();
-      await expect.poll(rows, { timeout: 20_000 }).toBeGreaterThan(first);
+      await goLiveOnMempoolSummary(page);
       expect(sockets).toEqual(['/grafana/api/live/ws']);
       expect(problems).toEqual([]);
       await page.close();
@@ -199,10 +211,7 @@ describe('harness: live and logs', () => {
 
   it("Explore's Live button (request.liveStreaming) follows a streamable query without its own Live switch", async () => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'explore-live-button', 'dark');
-    await page.waitForFunction(() => document.body.dataset.results === 'streaming', null, { timeout: 20_000 });
-    const rows = () => page.getByTestId('result-frame').first().getAttribute('data-rows').then(Number);
-    const first = await rows();
-    await expect.poll(rows, { timeout: 20_000 }).toBeGreaterThan(first);
+    await expectFirstFrameGrowing(page);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -243,13 +252,7 @@ describe('harness: live and logs', () => {
   it.each(THEMES)('Explore: Stacks node logs go to the logs view (%s)', async (theme) => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'explore-logs', theme);
     // the source tails the log file: run again until the appended lines are in
-    await expect
-      .poll(async () => {
-        await page.getByRole('button', { name: 'Run query' }).click();
-        await page.waitForFunction(() => document.body.dataset.results === 'done' || document.body.dataset.results === 'error');
-        return page.getByTestId('log-row').count();
-      }, { timeout: 20_000 })
-      .toBeGreaterThan(0);
+    await pollRunQuery(page, 'log-row').toBeGreaterThan(0);
     expect(await page.getByTestId('logs-view').count()).toBe(1);
     await screenshot(page, `explore-logs-${theme}`);
     expect(problems).toEqual([]);
@@ -281,13 +284,7 @@ describe('harness: annotations', () => {
     const { page, problems } = await openScenario(browser, stack.harness.url, 'annotations-blocks', 'dark');
     await pickOption(page, 'nodescope-annotation-source', 'btc-main');
     await page.getByRole('button', { name: 'Run query' }).click();
-    await expect
-      .poll(async () => {
-        await page.getByRole('button', { name: 'Run query' }).click();
-        await page.waitForFunction(() => document.body.dataset.results === 'done' || document.body.dataset.results === 'error');
-        return page.getByTestId('annotation-event').count();
-      }, { timeout: 20_000 })
-      .toBeGreaterThanOrEqual(3);
+    await pollRunQuery(page, 'annotation-event').toBeGreaterThanOrEqual(3);
     expect(await page.getByTestId('annotation-event').first().innerText()).toMatch(/Block \d+|block/i);
     await screenshot(page, 'annotations-dark');
     expect(problems).toEqual([]);
