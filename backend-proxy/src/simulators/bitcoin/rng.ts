@@ -1,17 +1,10 @@
-/** Small seeded PRNG (mulberry32) so a given seed replays the same chain, mempool and peers. */
-export class Rng {
-  private state: number;
+import { Mulberry32 } from '../rng.js';
 
+/** Seeded draws (mulberry32) so a given seed replays the same chain, mempool and peers. */
+export class Rng extends Mulberry32 {
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
-  }
-
-  /** uniform in [0, 1) */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    // seed 0 becomes 0x9e3779b9, as it always has here: recorded seeds keep replaying the same chain
+    super(seed >>> 0 || 0x9e3779b9);
   }
 
   int(minInclusive: number, maxInclusive: number): number {

@@ -22,6 +22,7 @@ import type {
   TradesPageResponse,
   WhitelistResponse,
 } from '../../sources/freqtrade/api.js';
+import { Mulberry32 } from '../rng.js';
 
 export interface SimTrade {
   id: number;
@@ -57,18 +58,6 @@ export interface BotOptions {
 const FEE = 0.001;
 const EXIT_REASONS = ['roi', 'exit_signal', 'stop_loss', 'trailing_stop_loss'];
 const BASE_PRICES: Record<string, number> = { BTC: 64_000, ETH: 3_100, SOL: 145, XRP: 0.52, ADA: 0.45, DOGE: 0.15, LTC: 82, DOT: 6.8 };
-
-/** mulberry32: small, fast, good enough for reproducible test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const round = (value: number, digits = 8) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -112,7 +101,8 @@ export class SimulatedBot {
     readonly options: BotOptions,
     private readonly now: () => number
   ) {
-    this.random = seededRandom(options.seed);
+    const generator = new Mulberry32(options.seed);
+    this.random = () => generator.next();
     const end = now();
     this.startedAt = end - options.historyDays * 86_400_000;
     this.log('INFO', 'freqtrade', `freqtrade ${FREQTRADE_VERSION}`, this.startedAt);
