@@ -173,6 +173,17 @@ describe('BitcoinRpc', () => {
     rpc.close();
   });
 
+  it('reads a reply as UTF-8 whether or not it holds more than ASCII', async () => {
+    // UniValue::write escapes only control characters and quotes: a wallet label or a peer's
+    // subversion reaches the client as raw UTF-8 bytes (bitcoin/bitcoin@a05987d:src/univalue/lib/univalue_write.cpp)
+    const subversions = ['/Satoshi:28.0.0/', '/Satoshi:28.0.0(Zürich ₿ 🚀)/'];
+    handler = jsonRpc((_method, params) => subversions[params[0] as number]);
+    const { rpc } = client();
+    expect(await rpc.call('getblockhash', [0])).toBe(subversions[0]);
+    expect(await rpc.call('getblockhash', [1])).toBe(subversions[1]);
+    rpc.close();
+  });
+
   it('splits batches at maxBatch and keeps per-item errors', async () => {
     handler = jsonRpc((method, params) => {
       if (method === 'getblockhash' && params[0] === 99) throw { code: -8, message: 'Block height out of range' };

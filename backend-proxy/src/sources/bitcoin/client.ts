@@ -1,6 +1,6 @@
 // JSON-RPC over HTTP to bitcoind: I/O only. The read-only allow-list is checked here, before
 // any socket is opened, so no query, param or future code path can reach a wallet or admin call.
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -392,9 +392,7 @@ export class BitcoinRpc {
             }
             chunks.push(chunk);
           });
-          res.on('end', () =>
-            settle(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
-          );
+          res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, body: decodeReply(Buffer.concat(chunks)) })));
           res.on('error', (error) => settle(() => reject(networkError(error, url))));
           // a node that stops mid-reply closes the socket without 'end' or 'error'
           res.on('close', () => {
@@ -485,4 +483,13 @@ function parseReply(reply: HttpReply, ids: number[], calls: RpcCall[]): RpcOutco
     }
     return { ok: true, result: item.result };
   });
+}
+
+/**
+ * The reply as text. bitcoind's JSON is ASCII unless a string holds more (a label, a message):
+ * ASCII read as latin1 is the same text, made a third of the UTF-8 decoder's time (a 1M-entry
+ * resync reads ~500 MB of getmempoolentry replies).
+ */
+function decodeReply(bytes: Buffer): string {
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
