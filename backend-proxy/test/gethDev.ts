@@ -4,13 +4,13 @@
 // ~/.cache/nodescope/bin. Missing, it is an error that names the install command, never a skip.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, supervise, toolPath } from './realBinary.js';
 
 export const GETH_VERSION = '1.17.10';
-export const GETH_BIN = join(process.env.NODESCOPE_TOOLS || join(homedir(), '.cache', 'nodescope', 'bin'), 'geth');
+export const GETH_BIN = toolPath('geth');
 
 /** Throws, naming what to run, unless the geth scripts/go-deps.sh installs is there in the pinned version. */
 export function requireGeth(): string {
@@ -34,22 +34,10 @@ export interface GethDev {
   stop(): Promise<void>;
 }
 
-/** A port free right now on 127.0.0.1 (geth's metrics server logs the address it was given, not the one bound). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startGethDev(options: { httpApi?: string[]; metrics?: boolean; periodSeconds?: number } = {}): Promise<GethDev> {
   const bin = requireGeth();
   const dataDir = await mkdtemp(join(tmpdir(), 'nodescope-geth-'));
+  // geth's metrics server logs the address it was given, not the one bound: hand it a free port
   const metricsPort = options.metrics ? await freePort() : null;
   const args = [
     '--dev',
@@ -73,16 +61,7 @@ export async function startGethDev(options: { httpApi?: string[]; metrics?: bool
   child.stderr!.on('data', (chunk: string) => {
     stderr += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  };
+  const { exited, stop } = supervise(child, dataDir, 10_000);
 
   try {
     // node/rpcstack.go logs `HTTP server started endpoint=127.0.0.1:PORT` once it listens

@@ -2,19 +2,13 @@
 // folder, no usage reporting, no self-monitoring; stop() and start() again keep the data (outages).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from './helpers.js';
 
-export const hasInfluxd = spawnSync('influxd', ['version'], { stdio: 'ignore' }).status === 0;
+// several test folders take freePort from here
+export { freePort } from './realBinary.js';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const hasInfluxd = spawnSync('influxd', ['version'], { stdio: 'ignore' }).status === 0;
 
 export class Influxd {
   private child: ChildProcess | null = null;

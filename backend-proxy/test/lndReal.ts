@@ -7,14 +7,14 @@
 // that names the install command, never a skip.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import https from 'node:https';
-import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, supervise, toolPath } from './realBinary.js';
 
 export const LND_VERSION = '0.18.3-beta.rc3';
-export const LND_BIN = join(process.env.NODESCOPE_TOOLS || join(homedir(), '.cache', 'nodescope', 'bin'), 'lnd');
+export const LND_BIN = toolPath('lnd');
 
 export function requireLnd(): string {
   const install = `run scripts/go-deps.sh (builds lnd v${LND_VERSION} from the Go module proxy into ${join(LND_BIN, '..')})`;
@@ -23,18 +23,6 @@ export function requireLnd(): string {
   if (!version.includes(`version ${LND_VERSION}`))
     throw new Error(`${LND_BIN} is not lnd ${LND_VERSION} (${version.trim() || 'no version'}): ${install}`);
   return LND_BIN;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RawAnswer {
@@ -77,16 +65,7 @@ export async function startLndReal(): Promise<LndReal> {
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (output += c));
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (output += c));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
+  const { stop } = supervise(child, dir, 15_000);
   const certFile = join(dir, 'tls.cert');
   const macFile = join(dir, 'data', 'chain', 'bitcoin', 'regtest', 'readonly.macaroon');
   const deadline = Date.now() + 90_000;
