@@ -11,17 +11,10 @@ import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Reader, type AsnResponse, type CityResponse } from 'mmdb-lib';
 import { COUNTRY_CENTROIDS } from './geodata/countryCentroids.js';
+import { NO_GEO, type PeerGeo } from './model.js';
 
-export interface PeerGeo {
-  lat: number | null;
-  lon: number | null;
-  country: string | null;
-  city: string | null;
-  asn: number | null;
-  org: string | null;
-}
-
-export const NO_GEO: PeerGeo = { lat: null, lon: null, country: null, city: null, asn: null, org: null };
+// the looked-up columns are the peer row's own (model.ts); re-exported for the callers of the lookup
+export { NO_GEO, type PeerGeo } from './model.js';
 
 export interface AddressClass {
   /** the IP to look up, or null when this address must not be looked up */

@@ -256,7 +256,7 @@ export function trafficRates(samples: TrafficSample[], range?: { from: number; t
 
 // ---- network.peers ----
 
-export interface PeerRow {
+export interface PeerRow extends PeerGeo {
   id: number;
   address: string;
   network: string;
@@ -270,6 +270,10 @@ export interface PeerRow {
   syncedHeight: number | null;
   connectedAt: number;
   connectedSeconds: number;
+}
+
+/** Geolocation columns of a peer row (geo.ts fills them; null when not looked up). */
+export interface PeerGeo {
   lat: number | null;
   lon: number | null;
   country: string | null;
@@ -278,9 +282,7 @@ export interface PeerRow {
   org: string | null;
 }
 
-/** Geolocation columns of a peer row (geo.ts fills them; null when not looked up). */
-export type PeerGeoColumns = Pick<PeerRow, 'lat' | 'lon' | 'country' | 'city' | 'asn' | 'org'>;
-const NO_PEER_GEO: PeerGeoColumns = { lat: null, lon: null, country: null, city: null, asn: null, org: null };
+export const NO_GEO: PeerGeo = { lat: null, lon: null, country: null, city: null, asn: null, org: null };
 
 /** Network of an address when an old node does not report it (Core < 21). */
 export function networkOfAddress(addr: string): string {
@@ -291,7 +293,7 @@ export function networkOfAddress(addr: string): string {
   return 'ipv4';
 }
 
-export function toPeerRow(peer: PeerInfo, now: number, geo: PeerGeoColumns = NO_PEER_GEO): PeerRow {
+export function toPeerRow(peer: PeerInfo, now: number, geo: PeerGeo = NO_GEO): PeerRow {
   return {
     id: peer.id,
     address: peer.addr,
