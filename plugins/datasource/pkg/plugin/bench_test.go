@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"bytes"
-	"net/http"
 	"sort"
 	"testing"
 	"time"
@@ -22,13 +21,7 @@ func BenchmarkQueryDataOverhead(t *testing.B) {
 	body := []byte(`{"queries":[{"refId":"A","sourceId":"btc-main","query":"chain.info"}],"range":{"from":1700000000000,"to":1700003600000},"intervalMs":15000,"maxDataPoints":500}`)
 	direct := func() time.Duration {
 		started := time.Now()
-		req, _ := http.NewRequest(http.MethodPost, stack.URL+"/api/query", bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+stack.APIKey)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := stack.postQuery(t, body)
 		_, _ = bytes.NewBuffer(nil).ReadFrom(res.Body)
 		res.Body.Close()
 		return time.Since(started)

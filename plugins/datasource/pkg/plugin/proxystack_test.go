@@ -2,9 +2,11 @@ package plugin
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,6 +126,20 @@ func (s *proxyStack) next() ([]byte, error) {
 		return nil, s.lines.Err()
 	}
 	return nil, io.EOF
+}
+
+// postQuery sends body to the proxy's own /api/query with its API key, as any client of the
+// proxy would (the direct answer the backend's is compared with, or timed against).
+func (s *proxyStack) postQuery(t testing.TB, body []byte) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/api/query", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+s.APIKey)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // nodeBinary is the Node the npm scripts run (the `node` package in node_modules, 22.x: the

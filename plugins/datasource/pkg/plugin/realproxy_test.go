@@ -1,11 +1,9 @@
 package plugin
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -41,13 +39,7 @@ type rawResult struct {
 func directQuery(t *testing.T, stack *proxyStack, body any) (int, map[string]rawResult) {
 	t.Helper()
 	encoded, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, stack.URL+"/api/query", bytes.NewReader(encoded))
-	req.Header.Set("Authorization", "Bearer "+stack.APIKey)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := stack.postQuery(t, encoded)
 	defer res.Body.Close()
 	var answer struct {
 		Results map[string]rawResult `json:"results"`
