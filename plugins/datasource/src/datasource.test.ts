@@ -3,12 +3,12 @@ import { dateTime, type DataQueryRequest, type DataQueryResponse, LoadingState }
 import { toFrame } from '@nodescope/shared';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventSourceLike } from './api';
 import { config, type GrafanaLiveSrv, type LiveDataStreamOptions, setGrafanaLiveSrv } from '@grafana/runtime';
 import { StreamingDataFrame } from '@grafana/data';
 import { Subject } from 'rxjs';
 import { NodescopeDataSource } from './datasource';
 import { fakeBackendSrv, fakeTemplateSrv, instanceSettings } from './testing';
+import { FakeEventSource, fakeEventSources } from './testingEventSource';
 import type { NodescopeQuery, NodescopeVariableQuery } from './types';
 
 const FROM = 1_700_000_000_000;
@@ -171,12 +171,8 @@ describe('NodescopeDataSource', () => {
 
   it('streams live queries: seeds a ring buffer, appends SSE frames, drops the oldest rows', async () => {
     fakeBackendSrv({ 'POST /api/query': () => ({ results: { A: { frames: [chainFrame(1)] } } }) });
-    const opened: FakeEventSource[] = [];
-    const ds = new NodescopeDataSource(instanceSettings(), (url) => {
-      const source = new FakeEventSource(url);
-      opened.push(source);
-      return source;
-    });
+    const { opened, open } = fakeEventSources();
+    const ds = new NodescopeDataSource(instanceSettings(), open);
     const responses: DataQueryResponse[] = [];
     const req = request<NodescopeQuery>([{ refId: 'A', schemaVersion: 1, sourceId: 'btc-main', query: 'chain.info', live: true }]);
     req.maxDataPoints = 10;
@@ -196,12 +192,8 @@ describe('NodescopeDataSource', () => {
     const liveSetup = (appSubUrl = '') => {
       const previous = config.appSubUrl;
       config.appSubUrl = appSubUrl;
-      const opened: FakeEventSource[] = [];
-      const ds = new NodescopeDataSource(instanceSettings(), (url) => {
-        const source = new FakeEventSource(url);
-        opened.push(source);
-        return source;
-      });
+      const { opened, open } = fakeEventSources();
+      const ds = new NodescopeDataSource(instanceSettings(), open);
       config.appSubUrl = previous;
       return { ds, opened };
     };
@@ -464,20 +456,3 @@ describe('NodescopeDataSource on Grafana Live', () => {
     expect(streams).toHaveLength(0);
   });
 });
-
-class FakeEventSource implements EventSourceLike {
-  readyState = 1;
-  closed = false;
-  onerror: ((event: Event) => void) | null = null;
-  private listeners = new Map<string, Array<(event: MessageEvent) => void>>();
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  emit(type: string, data: string) {
-    for (const listener of this.listeners.get(type) ?? []) listener({ data } as MessageEvent);
-  }
-  close() {
-    this.closed = true;
-  }
-}

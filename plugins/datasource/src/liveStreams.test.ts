@@ -1,42 +1,15 @@
 import { toFrame } from '@nodescope/shared';
 import { describe, expect, it } from 'vitest';
 import { browserUrl } from './api';
-import { type EventSourceLike, LiveStreams, type StreamHandlers } from './liveStreams';
+import { LiveStreams, type StreamHandlers } from './liveStreams';
+import { fakeEventSources } from './testingEventSource';
 
 const STREAM = '/api/datasources/proxy/uid/nodescope/api/stream';
 const frame = (n: number) => toFrame('chain', [{ name: 'blocks', type: 'number', values: [n] }]);
 
-class FakeEventSource implements EventSourceLike {
-  readyState = 0;
-  closed = false;
-  onerror: ((event: Event) => void) | null = null;
-  private listeners = new Map<string, Array<(event: MessageEvent) => void>>();
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  emit(type: string, data = '') {
-    if (type === 'open') this.readyState = 1;
-    for (const listener of this.listeners.get(type) ?? []) listener({ data } as MessageEvent);
-  }
-  /** what a browser does when the response is not a 200 text/event-stream: CLOSED, then error */
-  refuse() {
-    this.readyState = 2;
-    this.onerror?.(new Event('error'));
-  }
-  close() {
-    this.closed = true;
-    this.readyState = 2;
-  }
-}
-
 function setup() {
-  const opened: FakeEventSource[] = [];
-  const live = new LiveStreams(STREAM, (url) => {
-    const source = new FakeEventSource(url);
-    opened.push(source);
-    return source;
-  });
+  const { opened, open } = fakeEventSources();
+  const live = new LiveStreams(STREAM, open);
   const seen: string[] = [];
   const handlers: StreamHandlers = {
     onFrame: (key, json) => seen.push(`${key}:${String(json.data?.values[0]?.[0])}`),
