@@ -87,6 +87,30 @@ describe('CompactMempool', () => {
     expect(view.parents(child)).toEqual([]);
   });
 
+  it('reserve makes room once: the fill that follows holds the same and allocates nothing more', () => {
+    const entries: MempoolEntryInput[] = Array.from({ length: 5_000 }, (_, i) => ({
+      txid: fastTxid(i),
+      vsize: 100 + (i % 300),
+      fee: 150 + i,
+      time: i,
+      depends: i % 7 === 0 && i > 0 ? [fastTxid(i - 1)] : [],
+    }));
+    const grown = new CompactMempool(1_000_000, 16);
+    grown.add(entries[0]!);
+    grown.addEntries(entries.slice(1));
+    const reserved = new CompactMempool(1_000_000, 16);
+    reserved.add(entries[0]!);
+    reserved.reserve(entries.length - 1);
+    const allocated = reserved.allocatedBytes;
+    reserved.addUnlinked(entries.slice(1));
+    expect(reserved.allocatedBytes).toBe(allocated);
+    reserved.linkParents(entries.slice(1));
+    expect(reserved.txidList()).toEqual(grown.txidList());
+    const [a, b] = [grown.view(), reserved.view()];
+    expect(Array.from(effectiveFeeRates(b))).toEqual(Array.from(effectiveFeeRates(a)));
+    for (const slot of b.slots) expect(b.parents(slot).map(b.txid)).toEqual(a.parents(slot).map(a.txid));
+  });
+
   it('keeps 300,000 transactions in at most 128 bytes each, index included', () => {
     const store = new CompactMempool(1_000_000);
     const batch: MempoolEntryInput[] = [];

@@ -466,6 +466,7 @@ export class MempoolSync {
       // parents may arrive in a later batch than their children: link after all are in
       const pendingLinks: MempoolEntryInput[] = [];
       const childLinks: Array<{ parent: string; children: string[] }> = [];
+      this.store.reserve(missing.length);
       let fetched = 0;
       let loggedAt = performance.now();
       await this.streamEntries(missing, (entries, children) => {
