@@ -1,20 +1,12 @@
-import { panelOptionItems } from '@nodescope/ui/testing/options';
+import { expectDefaultsDeclared, optionShownWith } from '@nodescope/ui/testing/options';
 import { describe, expect, it } from 'vitest';
 import { buildPeerMapOptions } from './options';
-import { DEFAULT_PEERMAP_OPTIONS } from './types';
+import { DEFAULT_PEERMAP_OPTIONS as D } from './types';
 
 describe('buildPeerMapOptions', () => {
-  it('declares every option with the defaults of types.ts', () => {
-    const items = panelOptionItems(buildPeerMapOptions);
-    const defaults = Object.fromEntries(items.map((i) => [i.path, i.defaultValue]));
-    const { schemaVersion, ...rest } = DEFAULT_PEERMAP_OPTIONS;
-    expect(schemaVersion).toBe(1);
-    expect(defaults).toEqual(rest);
-  });
+  it('declares every option with the defaults of types.ts', () => expectDefaultsDeclared(buildPeerMapOptions, D));
 
   it('shows the cluster radius only while clustering', () => {
-    const item = panelOptionItems(buildPeerMapOptions).find((i) => i.path === 'clusterRadius')!;
-    expect(item.showIf!({ ...DEFAULT_PEERMAP_OPTIONS, cluster: true })).toBe(true);
-    expect(item.showIf!({ ...DEFAULT_PEERMAP_OPTIONS, cluster: false })).toBe(false);
+    expect(optionShownWith(buildPeerMapOptions, 'clusterRadius', { ...D, cluster: true }, { ...D, cluster: false })).toEqual([true, false]);
   });
 });
