@@ -3,6 +3,9 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { prerenderedFamily, type PrerenderedFamily, type PrerenderedType } from './exposition.js';
+import { fastHistogram, type FastHistogram } from './metricsHistogram.js';
+
+const DEFAULT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class MetricFactory {
   constructor(readonly registry: Registry = new Registry()) {}
@@ -25,12 +28,17 @@ export class MetricFactory {
     name: string,
     help: string,
     labelNames: readonly L[] = [],
-    buckets: number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    buckets: number[] = DEFAULT_BUCKETS
   ): Histogram<L | 'source'> {
     return this.getOrCreate(
       name,
       () => new Histogram({ name, help, labelNames: withSource(labelNames), buckets, registers: [this.registry] })
     );
+  }
+
+  /** A histogram whose observe() is cheap, for per-request paths (core/metricsHistogram.ts). */
+  fastHistogram<L extends string>(name: string, help: string, labelNames: readonly L[] = [], buckets: readonly number[] = DEFAULT_BUCKETS): FastHistogram<L | 'source'> {
+    return fastHistogram(this.registry, name, help, withSource(labelNames), buckets);
   }
 
   /**
@@ -58,7 +66,8 @@ export function selfMetrics(factory: MetricFactory) {
       'method',
     ]),
     upstreamErrors: factory.counter('nodescope_upstream_errors_total', 'Failed upstream calls', ['upstream', 'reason']),
-    queryDuration: factory.histogram('nodescope_query_seconds', 'Time to answer one query of /api/query', ['query']),
+    // observed on every query of every request, cached ones included
+    queryDuration: factory.fastHistogram('nodescope_query_seconds', 'Time to answer one query of /api/query', ['query']),
     queryErrors: factory.counter('nodescope_query_errors_total', 'Queries answered with an error', ['query']),
     sourceUp: factory.gauge(
       'nodescope_source_up',

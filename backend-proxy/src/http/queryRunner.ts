@@ -211,7 +211,7 @@ export async function runQueriesJson(body: QueryRequestBody, deps: QueryRunnerDe
 
   return withBudget(budget, () => Promise.all(
     planned.map(async ({ query, source, handler, input, key }): Promise<QueryOutcome> => {
-      const stop = deps.self.queryDuration.startTimer({ source: source.id, query: query.query });
+      const started = performance.now();
       try {
         const cached = await deps.cache.get<CachedResult>(key, deps.cacheTtlMs, async () => ({
           frames: await handler(input),
@@ -227,7 +227,7 @@ export async function runQueriesJson(body: QueryRequestBody, deps: QueryRunnerDe
         const result: QueryResult = { frames: [], error: `${source.id}: ${message}`, status };
         return { refId: query.refId, status, json: JSON.stringify(result) };
       } finally {
-        stop();
+        deps.self.queryDuration.observe({ source: source.id, query: query.query }, (performance.now() - started) / 1_000);
       }
     })
   ));
