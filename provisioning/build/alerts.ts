@@ -1,6 +1,7 @@
 // Turns the alert catalog (rules.ts) into the Prometheus rules file and Grafana's alerting
 // provisioning file. Pure: returns YAML text; write.ts puts it on disk.
 import { stringify } from 'yaml';
+import { thresholdStep } from './expressions.ts';
 import { RULE_FOLDER, RULE_GROUPS, RULES, type AlertRule } from './rules.ts';
 
 export const PROMETHEUS_DS_UID = 'nodescope-prometheus';
@@ -87,18 +88,7 @@ export function grafanaRules(): string {
             maxDataPoints: 43200,
           },
         },
-        {
-          refId: 'C',
-          relativeTimeRange: { from: 0, to: 0 },
-          datasourceUid: '__expr__',
-          model: {
-            refId: 'C',
-            type: 'threshold',
-            expression: 'A',
-            conditions: [{ evaluator: { type: GRAFANA_THRESHOLD[rule.op], params: [rule.threshold] } }],
-            datasource: { type: '__expr__', uid: '__expr__' },
-          },
-        },
+        thresholdStep('A', GRAFANA_THRESHOLD[rule.op], rule.threshold),
       ],
       // no series = nothing wrong (e.g. no Geth configured); a dead proxy is NodescopeProxyDown
       noDataState: 'OK',

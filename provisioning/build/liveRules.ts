@@ -9,6 +9,7 @@
 // plugins/datasource/pkg/plugin/rules_test.go runs every rule through the built backend over
 // the simulators, with the faults that make it fire and resolve.
 import { stringify } from 'yaml';
+import { expressionStep, thresholdStep } from './expressions.ts';
 import type { Severity } from './rules.ts';
 
 export const NODESCOPE_DS_UID = 'nodescope';
@@ -142,32 +143,9 @@ export function grafanaLiveRules(): string {
           maxDataPoints: 43200,
         },
       },
-      {
-        refId: 'B',
-        relativeTimeRange: { from: 0, to: 0 },
-        datasourceUid: '__expr__',
-        model: {
-          refId: 'B',
-          type: 'reduce',
-          expression: 'A',
-          reducer: 'last',
-          // a miner or bot without a value is left out rather than compared as NaN
-          settings: { mode: 'dropNN' },
-          datasource: { type: '__expr__', uid: '__expr__' },
-        },
-      },
-      {
-        refId: 'C',
-        relativeTimeRange: { from: 0, to: 0 },
-        datasourceUid: '__expr__',
-        model: {
-          refId: 'C',
-          type: 'threshold',
-          expression: 'B',
-          conditions: [{ evaluator: { type: rule.op, params: [rule.threshold] } }],
-          datasource: { type: '__expr__', uid: '__expr__' },
-        },
-      },
+      // a miner or bot without a value is left out rather than compared as NaN
+      expressionStep('B', { type: 'reduce', expression: 'A', reducer: 'last', settings: { mode: 'dropNN' } }),
+      thresholdStep('B', rule.op, rule.threshold),
     ],
     // no rows = no source of that kind is configured: nothing to say
     noDataState: 'OK',
