@@ -9,6 +9,9 @@ import { startMarketControl } from '../src/simulators/market/cli.js';
 import { startMarketSimulator } from '../src/simulators/market/index.js';
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
+import type { Identity } from '../src/sources/cgminer/model.js';
+import { FleetPoller } from '../src/sources/cgminer/poller.js';
+import { HistoryStore } from '../src/core/history.js';
 import type { QueryInput } from '../src/sources/types.js';
 import { createTestContext, tempDir } from './helpers.js';
 
@@ -113,6 +116,43 @@ it('firmware that refuses `version+devdetails` is identified with the commands o
     expect(picky.miners[1]!.received.get('version')).toBe(1);
   } finally {
     await source.stop();
+    await picky.close();
+  }
+});
+
+it('a joined poll reads what the same commands one by one read; firmware refusing `+` is asked one by one from then on', async () => {
+  // two fleets on one frozen clock and state: one answers joined requests, one refuses every `a+b`
+  // as a whole (an unknown command, as cgminer answers a name it does not know: ckolivas/cgminer@b8491c6:api.c:5165-5180)
+  const at = Date.UTC(2026, 0, 1);
+  const flavours = ['cgminer', 'bmminer', 'braiins', 'whatsminer'] as const;
+  const joined = await startCgminerFleet({ count: 4, flavours: [...flavours], frozen: true, now: () => at });
+  const picky = await startCgminerFleet({ count: 4, flavours: [...flavours], frozen: true, now: () => at, noMultiCommand: [...flavours] });
+  const poll = (sim: CgminerFleet) => {
+    const poller = new FleetPoller({ sourceId: 's', client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 }, concurrency: 4, jitterMs: 0, historySize: 5, history: new HistoryStore(), now: () => at });
+    // identities known (as after discovery), so only the poll's own requests are counted
+    for (const m of sim.miners) poller.add({ host: m.host, port: m.port, name: m.name, identity: { flavour: m.flavour, model: m.model, firmware: null } as Identity });
+    return poller;
+  };
+  try {
+    const a = poll(joined);
+    const b = poll(picky);
+    await a.pollAll();
+    await b.pollAll();
+    const records = (p: FleetPoller) => [...p.miners.values()];
+    expect(records(a).map((r) => r.status)).toEqual(['online', 'online', 'online', 'online']);
+    expect(records(b).map((r) => r.status)).toEqual(['online', 'online', 'online', 'online']);
+    records(a).forEach((r, i) => expect(records(b)[i]!.snapshot, r.name).toEqual(r.snapshot));
+    // one connection per miner, whatsminer two (`status` alone); the picky fleet: one refused
+    // joined try each, then every command alone (4 + 3 + 6 + 4)
+    expect(joined.connections).toBe(5);
+    expect(picky.connections).toBe(4 + 17);
+    await a.pollAll();
+    await b.pollAll();
+    expect(joined.connections).toBe(10);
+    expect(picky.connections).toBe(21 + 17);
+    records(a).forEach((r, i) => expect(records(b)[i]!.snapshot, r.name).toEqual(r.snapshot));
+  } finally {
+    await joined.close();
     await picky.close();
   }
 });

@@ -4,7 +4,7 @@
 // command received is counted, privileged ones included, so tests can prove from this side
 // that none ever arrives.
 import { createServer, type Server, type Socket } from 'node:net';
-import { advance, replyFor, type SimFault, type SimFlavour, type SimMinerState } from './flavours.js';
+import { advance, btminerRefusal, replyFor, type SimFault, type SimFlavour, type SimMinerState } from './flavours.js';
 import { listenV3 } from './btminerV3.js';
 import { listenAxeos } from './axeos.js';
 import { listenEpic } from './epic.js';
@@ -188,8 +188,12 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
         document = replyFor(miner.state, request, at); // the whole `a+b` is one unknown command
       } else {
         // cgminer answers each member of a joined request in its own section, an unknown one
-        // with its own "Invalid command" (ckolivas/cgminer@b8491c6:api.c:5139-5183)
-        const replies = commands.map((c) => replyFor(miner.state, c, at));
+        // with its own "Invalid command" (ckolivas/cgminer@b8491c6:api.c:5139-5183). btminer
+        // does not join `status` and the `get_*` commands (pyasic sends them alone:
+        // pyasic@0.79.0:pyasic/rpc/btminer.py:249); what it answers for them in a joined request
+        // is not captured: here its own refusal, in their section
+        const unjoinable = (c: string) => miner.flavour === 'whatsminer' && (c === 'status' || c.startsWith('get_'));
+        const replies = commands.map((c) => (unjoinable(c) ? btminerRefusal(at) : replyFor(miner.state, c, at)));
         document = Object.fromEntries([...commands.map((c, i) => [c, [replies[i]]]), ['id', 1]]);
       }
       let text = JSON.stringify(document);

@@ -229,7 +229,7 @@ describe('LuxOS', () => {
   it('polls only commands on its own allow-list; its writes are refused before a socket opens', () => {
     for (const flavour of ['cgminer', 'bmminer', 'braiins', 'whatsminer', 'luxos'] as const) {
       const own: readonly string[] = [...READ_COMMANDS_BY_FAMILY.cgminer, ...(flavour === 'bmminer' ? [] : READ_COMMANDS_BY_FAMILY[flavour])];
-      for (const command of POLL_PLAN[flavour].commands) expect(own, `${flavour} ${command}`).toContain(command);
+      for (const command of [...POLL_PLAN[flavour].joined, ...(POLL_PLAN[flavour].alone ?? [])]) expect(own, `${flavour} ${command}`).toContain(command);
     }
     // LUXMinerRPCAPI's writes (pyasic@0.79.0:pyasic/rpc/luxminer.py:256 curtail, :267 sleep, :278 wakeup,
     // :632 profileset, :544 ledset, :689 resetminer, :664 rebootdevice, :849 updaterun, :834 voltageset)

@@ -84,29 +84,38 @@ export interface Identity {
   firmware: string | null;
 }
 
-/** Commands one poll sends, per flavour; `multi` = one `+`-joined connection. */
-export const POLL_PLAN: Record<Flavour, { multi: boolean; commands: ReadOnlyCommand[] }> = {
+/**
+ * Commands one poll sends, per flavour: `joined` as one `summary+pools+…` request on one
+ * connection (cgminer answers each member in its own section: ckolivas/cgminer@b8491c6:
+ * API-README:112-140, api.c:5119-5185), `alone` each on a connection of its own. pyasic sends
+ * the same joined requests to every CGMiner-API family (pyasic@0.79.0:pyasic/miners/base.py:480-505
+ * collects a read's commands into one `multicommand`; rpc/base.py:108-126 joins them with `+`).
+ * Firmware that refuses the joined form is polled one command at a time (poller.ts).
+ */
+export const POLL_PLAN: Record<Flavour, { joined: ReadOnlyCommand[]; alone?: ReadOnlyCommand[] }> = {
   // estats: Avalon's `MM ID` strings carry boards, temperatures, fans and wall power (as pyasic
   // reads them: pyasic@0.79.0:pyasic/miners/backends/avalonminer.py:164-200, 272-470); firmware
   // without it refuses that member only
-  cgminer: { multi: true, commands: ['summary', 'devs', 'pools', 'estats'] },
-  bmminer: { multi: true, commands: ['summary', 'pools', 'stats'] },
-  braiins: { multi: true, commands: ['summary', 'pools', 'devs', 'temps', 'fans', 'tunerstatus'] },
-  // btminer answers one command per connection reliably; `+` is not used with it. `devs`, as
-  // pyasic (pyasic@0.79.0:pyasic/miners/backends/btminer.py:93-95) and asic-rs read it
+  cgminer: { joined: ['summary', 'devs', 'pools', 'estats'] },
+  bmminer: { joined: ['summary', 'pools', 'stats'] },
+  braiins: { joined: ['summary', 'pools', 'devs', 'temps', 'fans', 'tunerstatus'] },
+  // btminer joins its CGMiner-compatible reads but not `status` or the `get_*` commands: pyasic
+  // sends those alone and the rest as one `+` request (pyasic@0.79.0:pyasic/rpc/btminer.py:239-282,
+  // "commands starting with get_ and the status command aren't supported" :249). `devs`, as
+  // pyasic (pyasic@0.79.0:pyasic/miners/backends/btminer.py:93-95) and asic-rs read it;
   // `status` says whether btminer is mining (`btmineroff`), as pyasic reads it
   // (pyasic@0.79.0:pyasic/miners/backends/btminer.py:708-722)
-  whatsminer: { multi: false, commands: ['summary', 'pools', 'devs', 'status'] },
+  whatsminer: { joined: ['summary', 'pools', 'devs'], alone: ['status'] },
   // LuxOS: what pyasic reads for hashrate, boards, nominal, power, fans and pools
   // (pyasic@0.79.0:pyasic/miners/backends/luxminer.py:34-66: summary, stats, power, fans, pools);
   // it answers `+` requests as cgminer does (pyasic's LUXMiner.get_config sends one, :146-147)
-  luxos: { multi: true, commands: ['summary', 'pools', 'stats', 'power', 'fans'] },
+  luxos: { joined: ['summary', 'pools', 'stats', 'power', 'fans'] },
   // btminer 2024-11 and later: polled over API v3 (port 4433, btminerV3.ts `V3_POLL`), not here
-  'whatsminer-v3': { multi: false, commands: [] },
+  'whatsminer-v3': { joined: [] },
   // HTTP firmware: read with GETs (http.ts `HTTP_READS`), not CGMiner commands
-  axeos: { multi: false, commands: [] },
-  epic: { multi: false, commands: [] },
-  vnish: { multi: false, commands: [] },
+  axeos: { joined: [] },
+  epic: { joined: [] },
+  vnish: { joined: [] },
 };
 
 type Documents = Partial<Record<ReadOnlyCommand, ReplyDocument>>;

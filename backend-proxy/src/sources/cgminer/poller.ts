@@ -4,7 +4,7 @@
 import { resolvePower, type PowerSource } from '@nodescope/shared';
 import type { HistoryRing, HistoryStore } from '../../core/history.js';
 import { UpstreamError } from '../types.js';
-import { CgminerStatusError, sendCommands, type ClientOptions, type ReplyDocument } from './client.js';
+import { CgminerStatusError, sendCommands, type ClientOptions, type MinerEndpoint, type ReplyDocument } from './client.js';
 import type { ReadOnlyCommand } from './commands.js';
 import { mapLimit } from './limit.js';
 import { identifyMiner } from './discovery.js';
@@ -55,6 +55,8 @@ export interface MinerRecord {
   v3Port?: number;
   /** set for firmware read over HTTP (AxeOS, ePIC, VNish); the CGMiner TCP API otherwise */
   api?: HttpApi;
+  /** refused a joined `a+b` request: polled one command at a time until it goes offline */
+  unjoined?: boolean;
 }
 
 export interface FleetEvent {
@@ -87,6 +89,13 @@ export interface PollerOptions {
 }
 
 const MAX_EVENTS = 2_000;
+
+type Documents = Partial<Record<ReadOnlyCommand, ReplyDocument>>;
+
+/** A joined request the firmware did not split: one refusal for all members, a garbled reply, or none. */
+function joinRefused(error: unknown): boolean {
+  return error instanceof CgminerStatusError || (error instanceof UpstreamError && (error.code === 'bad-json' || error.code === 'empty'));
+}
 
 export class FleetPoller {
   readonly miners = new Map<string, MinerRecord>();
@@ -198,20 +207,47 @@ export class FleetPoller {
         this.record(record, v3Snapshot(docs));
         return;
       }
-      const plan = POLL_PLAN[record.identity.flavour];
-      let documents: Partial<Record<ReadOnlyCommand, ReplyDocument>> = {};
-      if (plan.multi) {
-        documents = await this.send(endpoint, plan.commands);
-      } else {
-        for (const command of plan.commands) Object.assign(documents, await this.send(endpoint, [command]));
-      }
-      this.record(record, toSnapshot(record.identity.flavour, documents));
+      this.record(record, toSnapshot(record.identity.flavour, await this.readPlan(record, endpoint, POLL_PLAN[record.identity.flavour])));
     } catch (error) {
       this.fail(record, error);
     }
   }
 
-  private async send(endpoint: { host: string; port: number }, commands: ReadOnlyCommand[]) {
+  /**
+   * The flavour's poll: its `joined` commands as one `+` request, then each `alone` command on
+   * its own connection. A member the miner refuses is left out (as sendCommands does); only when
+   * every command was refused is the poll an error. Firmware that refuses or garbles the joined
+   * request is asked one command at a time, as pyasic falls back
+   * (pyasic@0.79.0:pyasic/rpc/base.py:118-124), and from then on until it goes offline.
+   */
+  private async readPlan(record: MinerRecord, endpoint: MinerEndpoint, plan: { joined: ReadOnlyCommand[]; alone?: ReadOnlyCommand[] }): Promise<Documents> {
+    const { joined, alone = [] } = plan;
+    let documents: Documents | undefined;
+    if (joined.length > 0 && !record.unjoined) {
+      try {
+        documents = await this.send(endpoint, joined);
+      } catch (error) {
+        if (joined.length === 1 || !joinRefused(error)) throw error;
+      }
+    }
+    const oneByOne = documents ? alone : [...joined, ...alone];
+    documents ??= {};
+    let refusal: CgminerStatusError | undefined;
+    for (const command of oneByOne) {
+      try {
+        Object.assign(documents, await this.send(endpoint, [command]));
+      } catch (error) {
+        if (!(error instanceof CgminerStatusError)) throw error;
+        refusal ??= error;
+      }
+    }
+    if (Object.keys(documents).length === 0) throw refusal ?? new UpstreamError(`${endpoint.host}:${endpoint.port}: no command answered`, 'empty');
+    // it answers, only not in the joined form: no joined try on later polls
+    if (oneByOne.length > alone.length && joined.length > 1) record.unjoined = true;
+    return documents;
+  }
+
+  private async send(endpoint: MinerEndpoint, commands: ReadOnlyCommand[]) {
     const result = await sendCommands(endpoint, commands, this.options.client);
     if (result.repairs.length > 0) this.options.hooks?.onRepairs?.(result.repairs);
     return result.documents;
@@ -269,6 +305,7 @@ export class FleetPoller {
       // firmware may be swapped while a miner is down: identify it again when it returns
       record.identity = null;
       record.fanSlotsSeen = 0;
+      record.unjoined = false;
     }
     record.history.push({ t: now, hashrate: 0, maxTemp: null, fanMin: null, rejected: null, accepted: null, online: false });
   }
