@@ -23,24 +23,19 @@ export function effectiveFeeRates(view: MempoolView): Float64Array {
   const limit = view.slotLimit;
   const rates = new Float64Array(limit);
   const { slots, fees, vsizes } = view;
-  // parent links (child -> parent) found once, kept as index lists rather than Maps of arrays:
-  // at 1M transactions this was most of the live view's cost
-  const edgeChild: number[] = [];
-  const edgeParent: number[] = [];
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     rates[slot] = fees[slot]! / vsizes[slot]!;
-    const ps = view.parents(slot);
-    for (let k = 0; k < ps.length; k++) {
-      edgeChild.push(slot);
-      edgeParent.push(ps[k]!);
-    }
   }
-  if (edgeChild.length === 0) return rates;
+  // parent links (child -> parent) in one pass over the store's edge lists, as index lists
+  // rather than an array per slot: at 1M transactions this was most of the live view's cost
+  const { child: edgeChild, parent: edgeParent } = view.parentLinks();
+  const m = edgeChild.length;
+  if (m === 0) return rates;
   const parents = adjacency(limit, edgeChild, edgeParent);
   const children = adjacency(limit, edgeParent, edgeChild);
   const mark = new Int32Array(limit);
-  const stack = new Int32Array(edgeChild.length); // a slot pushes its links once, when first reached
+  const stack = new Int32Array(m); // a slot pushes its links once, when first reached
   let stamp = 0;
   /** fee / vsize of slot plus everything reachable through `links` (each counted once) */
   const packageRate = (slot: number, links: Adjacency): number => {
@@ -60,14 +55,17 @@ export function effectiveFeeRates(view: MempoolView): Float64Array {
     }
     return fee / vsize;
   };
-  // only the transactions with relatives (a minority) need their packages; fees are whole
-  // satoshis, so the sums do not depend on the order of the walk
-  for (let slot = 0; slot < limit; slot++) {
-    if (parents.start[slot + 1]! > parents.start[slot]!) rates[slot] = Math.min(rates[slot]!, packageRate(slot, parents));
+  // only the transactions with relatives (a minority) need their packages, each once (the
+  // links are grouped by their first slot); fees are whole satoshis, so the sums do not
+  // depend on the order of the walk
+  for (let e = 0; e < m; e++) {
+    const slot = edgeChild[e]!;
+    if (e === 0 || edgeChild[e - 1] !== slot) rates[slot] = Math.min(rates[slot]!, packageRate(slot, parents));
   }
+  // after the ancestor rule above: a parent is raised to its descendant package's rate
   for (let slot = 0; slot < limit; slot++) {
-    // after the ancestor rule above
-    if (children.start[slot + 1]! > children.start[slot]!) rates[slot] = Math.max(rates[slot]!, packageRate(slot, children));
+    if (children.start[slot + 1]! > children.start[slot]!)
+      rates[slot] = Math.max(rates[slot]!, packageRate(slot, children));
   }
   return rates;
 }
@@ -79,7 +77,7 @@ interface Adjacency {
 }
 
 /** Compressed rows: each `from[e]`'s `to[e]`s, in edge order. */
-function adjacency(limit: number, from: number[], to: number[]): Adjacency {
+function adjacency(limit: number, from: Int32Array, to: Int32Array): Adjacency {
   const start = new Int32Array(limit + 1);
   for (let e = 0; e < from.length; e++) start[from[e]! + 1]!++;
   for (let s = 0; s < limit; s++) start[s + 1]! += start[s]!;
@@ -139,31 +137,55 @@ export interface ProjectedBlock {
  */
 export function projectBlocks(view: MempoolView, rates: Float64Array, blocks = PROJECTED_BLOCKS): ProjectedBlock[] {
   // Only the transactions of the first `blocks` blocks need their exact order; the tail block's
-  // figures are sums and order statistics of its rates, which are the lowest rates of all. So
-  // the slots are split by the top 16 bits of their rate (one counting pass), buckets are sorted
-  // only as far as the blocks reach, and a tail percentile sorts just the bucket it falls in.
-  // Same blocks as a full sort (checked against one in the tests and the bench); at 1M
-  // transactions most buckets are never sorted.
+  // figures are sums (the totals minus the blocks') and order statistics of its rates, which are
+  // the lowest rates of all. So the slots are counted by the top 16 bits of their rate (one
+  // pass), only the buckets the blocks reach are gathered and sorted, and a tail percentile
+  // sorts just the bucket it falls in. Same blocks as a full sort (checked against one in the
+  // tests and the bench); at 1M transactions most slots are never moved.
   const { slots, vsizes, fees } = view;
   const n = slots.length;
   const words = new Uint32Array(rates.buffer, rates.byteOffset, rates.length * 2);
   const hiAt = LITTLE_ENDIAN ? 1 : 0;
   // inverted high word: ascending buckets are descending rates (rates are non-negative doubles)
   const starts = new Uint32Array(65_537);
-  for (let i = 0; i < n; i++) starts[((~words[slots[i]! * 2 + hiAt]! >>> 16) & 0xffff) + 1]!++;
-  for (let b = 0; b < 65_536; b++) starts[b + 1]! += starts[b]!;
-  const order = new Int32Array(n);
-  const cursor = starts.slice(0, 65_536);
-  // slots ascending in, so each bucket keeps slot order: the stable tie order of a full sort
+  const bucketVsize = new Float64Array(65_536);
+  let allFees = 0;
   for (let i = 0; i < n; i++) {
     const slot = slots[i]!;
-    order[cursor[(~words[slot * 2 + hiAt]! >>> 16) & 0xffff]!++] = slot;
+    const bucket = (~words[slot * 2 + hiAt]! >>> 16) & 0xffff;
+    starts[bucket + 1]!++;
+    bucketVsize[bucket]! += vsizes[slot]!;
+    allFees += fees[slot]!;
   }
+  let allVsize = 0;
+  for (let b = 0; b < 65_536; b++) {
+    starts[b + 1]! += starts[b]!;
+    allVsize += bucketVsize[b]!;
+  }
+  const order = new Int32Array(n); // filled for the buckets gathered so far
+  const cursor = starts.slice(0, 65_536);
+  /** puts the slots of buckets [from, to) into `order`, each bucket in slot order (a full sort's tie order) */
+  const gather = (from: number, to: number) => {
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i]!;
+      const bucket = (~words[slot * 2 + hiAt]! >>> 16) & 0xffff;
+      if (bucket >= from && bucket < to) order[cursor[bucket]!++] = slot;
+    }
+  };
   const out: ProjectedBlock[] = [];
   let start = 0;
   let used = 0;
   let sortedEnd = 0; // order[0, sortedEnd) is in exact order
+  let gathered = 0; // buckets [0, gathered) are in `order`
   for (let b = 0; b < 65_536 && out.length < blocks; b++) {
+    if (b >= gathered) {
+      // enough buckets for the blocks still open, with room for blocks closed early
+      const wanted = Math.max(0, 2 * ((blocks - out.length) * BLOCK_VSIZE - used)) + BLOCK_VSIZE;
+      let to = b;
+      for (let vsize = 0; to < 65_536 && (to === b || vsize < wanted); to++) vsize += bucketVsize[to]!;
+      gather(b, to);
+      gathered = to;
+    }
     const b0 = starts[b]!;
     const b1 = starts[b + 1]!;
     if (b1 - b0 > 1) order.set(orderByRateDescending(order.subarray(b0, b1), rates), b0);
@@ -180,22 +202,51 @@ export function projectBlocks(view: MempoolView, rates: Float64Array, blocks = P
     }
   }
   if (n <= start) return out;
+  // every bucket was gathered when the blocks did not fill
   if (out.length < blocks) {
     out.push(summarise(out.length, false, order, start, n, view, rates));
     return out;
   }
-  // the tail: [start, n) of the order, the n - start lowest rates
-  let vsize = 0;
-  let totalFees = 0;
-  for (let i = start; i < n; i++) {
-    vsize += vsizes[order[i]!]!;
-    totalFees += fees[order[i]!]!;
+  // the tail: positions [start, n) of the full order, the n - start lowest rates; its sums are
+  // whole vbytes and satoshis, so the totals minus the blocks' are exact
+  let vsize = allVsize;
+  let totalFees = allFees;
+  for (const block of out) {
+    vsize -= block.vsize;
+    totalFees -= block.totalFees;
   }
   const count = n - start;
-  const bucketValues = new Map<number, Float64Array>();
-  /** the rate at position p of the full descending order */
-  const rateAt = (p: number): number => {
-    if (p < sortedEnd) return rates[order[p]!]!;
+  const ascending = (k: number) => n - 1 - k;
+  const at = (q: number) => ascending(Math.min(count - 1, Math.floor(q * (count - 1) + 0.5)));
+  const positions = [ascending(0), at(0.1), at(0.25), at(0.5), at(0.75), at(0.9), ascending(count - 1)];
+  const values = tailRates(positions, sortedEnd, order, starts, slots, words, hiAt, rates);
+  out.push({
+    index: out.length,
+    tail: true,
+    txCount: count,
+    vsize,
+    totalFees,
+    medianFee: values[3]!,
+    feeRange: values as ProjectedBlock['feeRange'],
+  });
+  return out;
+}
+
+/**
+ * The rates at `positions` of the full descending order: from `order` where it is exact,
+ * else from the sorted rates of the bucket the position falls in (all such buckets in one pass).
+ */
+function tailRates(
+  positions: number[],
+  sortedEnd: number,
+  order: Int32Array,
+  starts: Uint32Array,
+  slots: Int32Array,
+  words: Uint32Array,
+  hiAt: number,
+  rates: Float64Array
+): number[] {
+  const bucketOf = (p: number): number => {
     let lo = 0;
     let hi = 65_535;
     while (lo < hi) {
@@ -203,26 +254,35 @@ export function projectBlocks(view: MempoolView, rates: Float64Array, blocks = P
       if (starts[mid]! <= p) lo = mid;
       else hi = mid - 1;
     }
-    let values = bucketValues.get(lo);
-    if (!values) {
-      const members = order.subarray(starts[lo]!, starts[lo + 1]!);
-      values = Float64Array.from(members, (slot) => rates[slot]!).sort().reverse();
-      bucketValues.set(lo, values);
-    }
-    return values[p - starts[lo]!]!;
+    return lo;
   };
-  const ascending = (k: number) => rateAt(n - 1 - k);
-  const at = (q: number) => ascending(Math.min(count - 1, Math.floor(q * (count - 1) + 0.5)));
-  out.push({
-    index: out.length,
-    tail: true,
-    txCount: count,
-    vsize,
-    totalFees,
-    medianFee: at(0.5),
-    feeRange: [ascending(0), at(0.1), at(0.25), at(0.5), at(0.75), at(0.9), ascending(count - 1)],
+  const members = new Map<number, { values: Float64Array; filled: number }>();
+  for (const p of positions) {
+    if (p < sortedEnd) continue;
+    const bucket = bucketOf(p);
+    if (!members.has(bucket))
+      members.set(bucket, { values: new Float64Array(starts[bucket + 1]! - starts[bucket]!), filled: 0 });
+  }
+  if (members.size > 0) {
+    const wanted = new Uint8Array(65_536);
+    for (const bucket of members.keys()) wanted[bucket] = 1;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      const bucket = (~words[slot * 2 + hiAt]! >>> 16) & 0xffff;
+      if (wanted[bucket] === 1) {
+        const m = members.get(bucket)!;
+        m.values[m.filled++] = rates[slot]!;
+      }
+    }
+    for (const m of members.values()) m.values.sort();
+  }
+  return positions.map((p) => {
+    if (p < sortedEnd) return rates[order[p]!]!;
+    const bucket = bucketOf(p);
+    const { values } = members.get(bucket)!;
+    // ascending values; position p counts from the bucket's highest rate
+    return values[values.length - 1 - (p - starts[bucket]!)]!;
   });
-  return out;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

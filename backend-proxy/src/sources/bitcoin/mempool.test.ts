@@ -44,7 +44,7 @@ describe('CompactMempool', () => {
     );
   });
 
-  it('reconcile keeps exactly the node\'s txids and names the ones it lacks', () => {
+  it("reconcile keeps exactly the node's txids and names the ones it lacks", () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.integer({ min: 0, max: 400 }), { maxLength: 300 }),
@@ -195,6 +195,45 @@ describe('effective fee rates, histogram and projected blocks', () => {
       expect(block.tail).toBe(i === 8);
     });
   });
+
+  it.each([
+    ['a mempool of 8 blocks and a long tail, with holes', 4, 0],
+    ['blocks of one oversized transaction each (the blocks reach past the first buckets gathered)', 5, 12],
+  ])(
+    'every block and the tail, all seven percentiles, as the straightforward computation: %s',
+    (_name, seed, giants) => {
+      const txs = randomMempool(seed, 24_000);
+      // transactions larger than a block, at the top rates, each in a rate bucket of its own:
+      // each closes a block alone, so the blocks use more vbytes than the first buckets gathered
+      for (let g = 0; g < giants; g++) {
+        const vsize = 2_500_000 + g;
+        txs.push({ txid: txid(900_000 + g), vsize, fee: vsize * Math.round(300 * 1.25 ** g), depends: [] });
+      }
+      const store = new CompactMempool(100_000);
+      store.addEntries(txs.map((t) => ({ ...t, time: 0 })));
+      // holes: removed transactions leave free slots (not reused: nothing is added after)
+      const gone = new Set(txs.filter((_t, i) => i % 11 === 3 && i < 24_000).map((t) => t.txid));
+      for (const id of gone) store.remove(id);
+      const live = txs
+        .filter((t) => !gone.has(t.txid))
+        .map((t) => ({ ...t, depends: t.depends.filter((d) => !gone.has(d)) }));
+      const view = store.view();
+      const expected = plainRates(live);
+      const projected = projectBlocks(view, effectiveFeeRates(view));
+      const blocks = plainBlocks(live, expected);
+      expect(blocks.length, 'the data gives 8 blocks and a tail').toBe(9);
+      expect(projected.map((b) => [b.txCount, b.vsize, b.totalFees, b.tail])).toEqual(
+        blocks.map((b, i) => [b.txs.length, b.vsize, b.fees, i === 8])
+      );
+      projected.forEach((block, i) => {
+        const r = blocks[i]!.txs.map((t) => expected.get(t.txid)!).sort((a, b) => a - b);
+        const at = (q: number) => r[Math.min(r.length - 1, Math.floor(q * (r.length - 1) + 0.5))]!;
+        const range = [r[0]!, at(0.1), at(0.25), at(0.5), at(0.75), at(0.9), r[r.length - 1]!];
+        block.feeRange.forEach((value, k) => expect(value).toBeCloseTo(range[k]!, 9));
+        expect(block.medianFee).toBeCloseTo(at(0.5), 9);
+      });
+    }
+  );
 
   it('orders slots by rate like a comparator sort: highest first, ties by slot, zero and huge rates too', () => {
     const rate = fc.oneof(

@@ -252,8 +252,31 @@ export class CompactMempool {
         }
         return out;
       },
+      parentLinks: () => this.parentLinks(),
       slotLimit: this.highWater,
     };
+  }
+
+  /** Every live child -> parent link, children ascending (one pass over the edge heads, no array per slot). */
+  private parentLinks(): { child: Int32Array; parent: Int32Array } {
+    let child: Int32Array = new Int32Array(1_024);
+    let parent: Int32Array = new Int32Array(1_024);
+    let m = 0;
+    const { firstEdge, edgeNext, edgeParent, edgeGen, generations, vsizes } = this;
+    for (let slot = 0; slot < this.highWater; slot++) {
+      if (firstEdge[slot] === NO_EDGE || vsizes[slot] === 0) continue;
+      for (let e = firstEdge[slot]!; e !== NO_EDGE; e = edgeNext[e]!) {
+        const p = edgeParent[e]!;
+        if (vsizes[p] === 0 || generations[p] !== edgeGen[e]) continue;
+        if (m === child.length) {
+          child = grownCopy(child);
+          parent = grownCopy(parent);
+        }
+        child[m] = slot;
+        parent[m++] = p;
+      }
+    }
+    return { child: child.subarray(0, m), parent: parent.subarray(0, m) };
   }
 
   // ---- internals ----
@@ -386,6 +409,12 @@ export class CompactMempool {
   }
 }
 
+function grownCopy(a: Int32Array): Int32Array {
+  const next = new Int32Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
 function tableSizeFor(capacity: number): number {
   let size = 16;
   while (size < capacity * 2) size *= 2;
@@ -405,6 +434,8 @@ export interface MempoolView {
   time(slot: number): number;
   txid(slot: number): string;
   parents(slot: number): number[];
+  /** all live parent links at once: child[k] spends parent[k] (what parents() gives, for every slot) */
+  parentLinks(): { child: Int32Array; parent: Int32Array };
   /** slots are below this */
   slotLimit: number;
 }
