@@ -48,6 +48,8 @@ const MEMORY_TXS = Number(process.env.BENCH_MEMPOOL_TXS ?? 1_000_000);
 const LIVE_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const LIVE_INITIAL_MEMPOOL = Number(process.env.BENCH_LIVE_MEMPOOL ?? 50_000);
 const LIVE_RATES = [7, 70];
+/** which parts to run (BENCH_MEMPOOL_PARTS=analysis,resync), so one figure can be re-measured alone */
+const PARTS = new Set((process.env.BENCH_MEMPOOL_PARTS ?? 'ingest,memory,analysis,resync,live').split(','));
 const MAX_BATCH = 500; // the bitcoin source's rpc.maxBatch default
 
 // ---- synthetic entries in Core 28's getmempoolentry shape ----
@@ -344,18 +346,35 @@ function comparatorProjectBlocks(view: MempoolView, rates: Float64Array): Array<
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Median ms of the live view's analysis (rates, histogram, projected blocks) at MEMORY_TXS, both ways. */
-export function analysisFigures(): { compactMs: number; comparatorMs: number; txs: number } {
+export function analysisFigures(): {
+  compactMs: number;
+  comparatorMs: number;
+  txs: number;
+  parts: { ratesMs: number; histogramMs: number; blocksMs: number };
+  cpuMsPerRun: number;
+} {
   const txids = Array.from({ length: MEMORY_TXS }, (_, i) => txidOf(i, 0x5eed));
   const store = fillCompact(txids, rng(0x5eed));
   const view = store.view();
   const ours: number[] = [];
   const baseline: number[] = [];
+  const parts = { rates: [] as number[], histogram: [] as number[], blocks: [] as number[] };
+  let cpuMicros = 0;
   for (let run = 0; run < 7; run++) {
+    const cpu0 = process.cpuUsage();
     let t = performance.now();
     const rates = effectiveFeeRates(view);
+    const t1 = performance.now();
     feeHistogram(view, rates);
+    const t2 = performance.now();
     const blocks = projectBlocks(view, rates);
-    ours.push(performance.now() - t);
+    const t3 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    cpuMicros += cpu.user + cpu.system;
+    ours.push(t3 - t);
+    parts.rates.push(t1 - t);
+    parts.histogram.push(t2 - t1);
+    parts.blocks.push(t3 - t2);
     t = performance.now();
     const rates2 = effectiveFeeRates(view);
     feeHistogram(view, rates2);
@@ -365,12 +384,20 @@ export function analysisFigures(): { compactMs: number; comparatorMs: number; tx
     if (JSON.stringify(plain) !== JSON.stringify(blocks.map((b) => ({ txCount: b.txCount, vsize: b.vsize, medianFee: b.medianFee }))))
       throw new Error('radix and comparator projections differ');
   }
-  return { compactMs: median(ours), comparatorMs: median(baseline), txs: store.size };
+  return {
+    compactMs: median(ours),
+    comparatorMs: median(baseline),
+    txs: store.size,
+    parts: { ratesMs: round(median(parts.rates)), histogramMs: round(median(parts.histogram)), blocksMs: round(median(parts.blocks)) },
+    cpuMsPerRun: round(cpuMicros / 7 / 1_000),
+  };
 }
 
 // ---- simulator in its own process ----
 
 // ---- 3. resync ----
+
+const RESYNC_SHAPE = 'own process, real HTTP JSON-RPC, batches of 500 getmempoolentry, 4 in flight for the whole fill (each converted as it arrives)';
 
 interface ResyncFigures {
   compactMs: number;
@@ -499,38 +526,16 @@ const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
 export async function runMempoolBench(): Promise<BenchResult[]> {
   const load = () => loadavg().map((l) => round(l, 2));
-  console.log(`mempool bench: load average before ${load().join(' ')}`);
+  console.log(`mempool bench: load average before ${load().join(' ')}; parts ${[...PARTS].join(',')}`);
+  const results: BenchResult[] = [];
 
-  const mempool = syntheticMempool(INGEST_TXS, 0x1a9e57);
-  const compactIngest = await ingestCompact(mempool);
-  const naiveIngest = await ingestNaive(mempool);
-  const loadAfterIngest = load();
-  console.log(`  ingest done, load average ${loadAfterIngest.join(' ')}`);
-
-  const memory = memoryFigures();
-  const analysis = analysisFigures();
-  const resync = await resyncFigures();
-  const loadAfterResync = load();
-  console.log(`  memory and resync done, load average ${loadAfterResync.join(' ')}`);
-
-  const live = await liveFigures();
-  const loadAfterLive = load();
-  console.log(`  live vs polling done, load average ${loadAfterLive.join(' ')}`);
-
-  const at70 = live.find((l) => l.rate === 70) ?? live[live.length - 1]!;
-  const liveTable = live.map(({ rate, live: l, poll: p }) => ({
-    txPerSecond: rate,
-    mempoolTxs: l.txs,
-    seconds: LIVE_SECONDS,
-    liveCpuPercent: l.cpuPercent,
-    pollCpuPercent: p.cpuPercent,
-    liveRssMaxMb: l.rssMaxMb,
-    pollRssMaxMb: p.rssMaxMb,
-    liveRssAvgMb: l.rssAvgMb,
-    pollRssAvgMb: p.rssAvgMb,
-  }));
-  return [
-    {
+  if (PARTS.has('ingest')) {
+    const mempool = syntheticMempool(INGEST_TXS, 0x1a9e57);
+    const compactIngest = await ingestCompact(mempool);
+    const naiveIngest = await ingestNaive(mempool);
+    const loadAfterIngest = load();
+    console.log(`  ingest done, load average ${loadAfterIngest.join(' ')}`);
+    results.push({
       name: 'mempool.ingest_tx_per_s',
       value: Math.round(compactIngest.txPerS),
       unit: 'tx/s',
@@ -543,8 +548,12 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
         driven: 'real ZMQ socket fed by a worker-thread publisher; getmempoolentry answered from memory (JSON-parsed)',
         loadAverage: loadAfterIngest,
       },
-    },
-    {
+    });
+  }
+
+  if (PARTS.has('memory')) {
+    const memory = memoryFigures();
+    results.push({
       name: 'mempool.bytes_per_tx',
       value: round(memory.compact),
       unit: 'B',
@@ -555,10 +564,15 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
         transactions: MEMORY_TXS,
         measured: 'heapUsed + arrayBuffers delta after 3 forced GCs (gc via v8.setFlagsFromString)',
         storeSelfReported: round(memory.compactSelfReported),
-        loadAverage: loadAfterResync,
+        loadAverage: load(),
       },
-    },
-    {
+    });
+  }
+
+  if (PARTS.has('analysis')) {
+    const loadBefore = load();
+    const analysis = analysisFigures();
+    results.push({
       name: 'mempool.analysis_ms',
       value: round(analysis.compactMs),
       unit: 'ms',
@@ -568,9 +582,18 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
       details: {
         transactions: analysis.txs,
         measured: 'median of 7 runs of effectiveFeeRates + feeHistogram + projectBlocks; both projections checked equal',
+        parts: analysis.parts,
+        cpuMsPerRun: analysis.cpuMsPerRun,
+        loadAverage: [loadBefore, load()],
       },
-    },
-    {
+    });
+  }
+
+  if (PARTS.has('resync')) {
+    const resync = await resyncFigures();
+    const loadAfterResync = load();
+    console.log(`  resync done, load average ${loadAfterResync.join(' ')}`);
+    results.push({
       name: 'mempool.resync_ms',
       value: Math.round(resync.compactMs),
       unit: 'ms',
@@ -582,29 +605,50 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
       ratio: ratio(resync.compactMs, resync.verboseMs, true),
       details: {
         transactions: resync.txs,
-        simulator: 'own process, real HTTP JSON-RPC, batches of 500 getmempoolentry, 4 in flight for the whole fill (each converted as it arrives)',
+        simulator: RESYNC_SHAPE,
         cpuSecondsDuringFill: { proxy: round(resync.proxyCpuS, 2), simulator: round(resync.simulatorCpuS, 2) },
         verboseReplyMB: round(resync.verboseBytes / 1e6),
         loadAverage: loadAfterResync,
       },
-    },
-    {
-      name: 'mempool.live_cpu_percent',
-      value: at70.live.cpuPercent,
-      unit: '% core',
-      goal: 'below the 2 s verbose polling path',
-      baseline: { what: 'verbose getrawmempool every 2 s', value: at70.poll.cpuPercent },
-      ratio: ratio(at70.live.cpuPercent, at70.poll.cpuPercent, true),
-      details: { at: `${at70.rate} tx/s`, table: liveTable, loadAverage: loadAfterLive },
-    },
-    {
-      name: 'mempool.live_rss_mb',
-      value: at70.live.rssMaxMb,
-      unit: 'MB',
-      goal: 'below the 2 s verbose polling path',
-      baseline: { what: 'verbose getrawmempool every 2 s', value: at70.poll.rssMaxMb },
-      ratio: ratio(at70.live.rssMaxMb, at70.poll.rssMaxMb, true),
-      details: { at: `${at70.rate} tx/s`, peak: 'max RSS sampled every 250 ms', loadAverage: loadAfterLive },
-    },
-  ];
+    });
+  }
+
+  if (PARTS.has('live')) {
+    const live = await liveFigures();
+    const loadAfterLive = load();
+    console.log(`  live vs polling done, load average ${loadAfterLive.join(' ')}`);
+    const at70 = live.find((l) => l.rate === 70) ?? live[live.length - 1]!;
+    const liveTable = live.map(({ rate, live: l, poll: p }) => ({
+      txPerSecond: rate,
+      mempoolTxs: l.txs,
+      seconds: LIVE_SECONDS,
+      liveCpuPercent: l.cpuPercent,
+      pollCpuPercent: p.cpuPercent,
+      liveRssMaxMb: l.rssMaxMb,
+      pollRssMaxMb: p.rssMaxMb,
+      liveRssAvgMb: l.rssAvgMb,
+      pollRssAvgMb: p.rssAvgMb,
+    }));
+    results.push(
+      {
+        name: 'mempool.live_cpu_percent',
+        value: at70.live.cpuPercent,
+        unit: '% core',
+        goal: 'below the 2 s verbose polling path',
+        baseline: { what: 'verbose getrawmempool every 2 s', value: at70.poll.cpuPercent },
+        ratio: ratio(at70.live.cpuPercent, at70.poll.cpuPercent, true),
+        details: { at: `${at70.rate} tx/s`, table: liveTable, loadAverage: loadAfterLive },
+      },
+      {
+        name: 'mempool.live_rss_mb',
+        value: at70.live.rssMaxMb,
+        unit: 'MB',
+        goal: 'below the 2 s verbose polling path',
+        baseline: { what: 'verbose getrawmempool every 2 s', value: at70.poll.rssMaxMb },
+        ratio: ratio(at70.live.rssMaxMb, at70.poll.rssMaxMb, true),
+        details: { at: `${at70.rate} tx/s`, peak: 'max RSS sampled every 250 ms', loadAverage: loadAfterLive },
+      }
+    );
+  }
+  return results;
 }
