@@ -3,15 +3,16 @@
 // Loki pushes), when the file only grew, was rotated or truncated meanwhile, and when the node
 // switched its log format on a restart of its own.
 import { frameColumn, type DataFrameJSON } from '@nodescope/shared';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LokiReceiver } from '../src/simulators/stacks/lokiReceiver.js';
-import { startStacksSimulator, type StacksSimulator } from '../src/simulators/stacks/index.js';
+import type { StacksSimulator } from '../src/simulators/stacks/index.js';
 import { stacksConfigSchema } from '../src/sources/stacks/config.js';
 import { createStacksSource, type StacksSource } from '../src/sources/stacks/index.js';
 import type { QueryInput } from '../src/sources/types.js';
-import { createTestContext, tempDir, waitFor, type TestContext } from './helpers.js';
+import { createTestContext, waitFor, type TestContext } from './helpers.js';
+import { startStacksLogSim } from './stacksLogSim.js';
 
 const clock = 1_800_000_000_000;
 let sim: StacksSimulator;
@@ -62,10 +63,7 @@ async function bodies(source: StacksSource): Promise<unknown[]> {
 }
 
 beforeEach(async () => {
-  dir = await tempDir('nodescope-stacks-restart-');
-  const logFile = join(dir.path, 'stacks-node.log');
-  await writeFile(logFile, '');
-  sim = await startStacksSimulator({ now: () => clock, logFile });
+  ({ dir, sim } = await startStacksLogSim('nodescope-stacks-restart-', () => clock));
   receiver = new LokiReceiver();
   await receiver.start();
 });

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stacksConfigSchema } from '../src/sources/stacks/config.js';
 import { createStacksSource, type StacksSource } from '../src/sources/stacks/index.js';
-import { startStacksSimulator, type StacksSimulator } from '../src/simulators/stacks/index.js';
+import type { StacksSimulator } from '../src/simulators/stacks/index.js';
 import { LokiReceiver } from '../src/simulators/stacks/lokiReceiver.js';
 import { QueryInputError, type QueryInput } from '../src/sources/types.js';
-import { createTestContext, tempDir, waitFor, type TestContext } from './helpers.js';
+import { createTestContext, waitFor, type TestContext } from './helpers.js';
+import { startStacksLogSim } from './stacksLogSim.js';
 
 let sim: StacksSimulator;
 let ctx: TestContext;
@@ -48,10 +49,7 @@ const logs = async (s: StacksSource, params: QueryInput['params'] = {}): Promise
 };
 
 beforeEach(async () => {
-  dir = await tempDir('nodescope-stacks-logs-');
-  const logFile = join(dir.path, 'stacks-node.log');
-  await writeFile(logFile, '');
-  sim = await startStacksSimulator({ now: () => clock, logFile });
+  ({ dir, sim } = await startStacksLogSim('nodescope-stacks-logs-', () => clock));
   ctx = createTestContext({ now: () => clock });
 });
 afterEach(async () => {
