@@ -12,7 +12,7 @@ import { stacksConfigSchema } from '../src/sources/stacks/config.js';
 import { createStacksSource, type StacksSource } from '../src/sources/stacks/index.js';
 import type { QueryInput } from '../src/sources/types.js';
 import { createTestContext, waitFor, type TestContext } from './helpers.js';
-import { startStacksLogSim } from './stacksLogSim.js';
+import { startStacksLogSim } from './stacksSim.js';
 
 const clock = 1_800_000_000_000;
 let sim: StacksSimulator;

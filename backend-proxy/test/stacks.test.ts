@@ -2,12 +2,12 @@
 // every fault visible in health() and its recovery, and the read-only allow-list.
 import { frameColumn } from '@nodescope/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { stacksConfigSchema } from '../src/sources/stacks/config.js';
 import { StacksRpcClient } from '../src/sources/stacks/client.js';
 import { createStacksSource, type StacksSource } from '../src/sources/stacks/index.js';
 import { startStacksSimulator, type StacksSimulator } from '../src/simulators/stacks/index.js';
 import { QueryInputError, type QueryInput, type Source } from '../src/sources/types.js';
 import { bitcoinStandIn, cleanupAfterEach, createClockedContext, expectSeries, firstValue, inputAround, TEST_CLOCK_START, type TestContext } from './helpers.js';
+import { stacksConfigFor } from './stacksSim.js';
 
 let sim: StacksSimulator;
 let ctx: TestContext;
@@ -16,15 +16,7 @@ const cleanups = cleanupAfterEach();
 const input = (params: QueryInput['params'] = {}) => inputAround(clock, params);
 
 function build(overrides: Record<string, unknown> = {}): StacksSource {
-  const config = stacksConfigSchema.parse({
-    id: 'stx-1',
-    kind: 'stacks',
-    rpcUrl: sim.rpcUrl,
-    metricsUrl: sim.metricsUrl,
-    signer: { metricsUrl: sim.signerMetricsUrl },
-    timeoutMs: 1_000,
-    ...overrides,
-  });
+  const config = stacksConfigFor(sim, overrides);
   const source = createStacksSource(config, ctx);
   cleanups.push(() => source.stop());
   return source;

@@ -8,6 +8,7 @@ import { createStacksSource, type StacksSource } from '../src/sources/stacks/ind
 import { signerLag, SIGNER_REFRESH_SECONDS, TipTracker, type StacksInfo } from '../src/sources/stacks/model.js';
 import { DEFAULT_SERVER_VERSION, healthGeneration, startStacksSimulator, type StacksSimulator } from '../src/simulators/stacks/index.js';
 import { cleanupAfterEach, createClockedContext, firstValue, inputAround, TEST_CLOCK_START, type TestContext } from './helpers.js';
+import { stacksConfigFor } from './stacksSim.js';
 
 const cleanups = cleanupAfterEach();
 let clock: number;
@@ -25,15 +26,7 @@ async function sim(options: Parameters<typeof startStacksSimulator>[0] = {}): Pr
 }
 
 function build(s: StacksSimulator, pollSeconds = 15): StacksSource {
-  const config = stacksConfigSchema.parse({
-    id: 'stx-1',
-    kind: 'stacks',
-    rpcUrl: s.rpcUrl,
-    metricsUrl: s.metricsUrl,
-    signer: { metricsUrl: s.signerMetricsUrl },
-    timeoutMs: 1_000,
-    pollSeconds,
-  });
+  const config = stacksConfigFor(s, { pollSeconds });
   const source = createStacksSource(config, ctx);
   cleanups.push(() => source.stop());
   return source;

@@ -12,7 +12,7 @@ import type { StacksSimulator } from '../src/simulators/stacks/index.js';
 import { LokiReceiver } from '../src/simulators/stacks/lokiReceiver.js';
 import { QueryInputError, type QueryInput } from '../src/sources/types.js';
 import { createTestContext, waitFor, type TestContext } from './helpers.js';
-import { startStacksLogSim } from './stacksLogSim.js';
+import { startStacksLogSim } from './stacksSim.js';
 
 let sim: StacksSimulator;
 let ctx: TestContext;
