@@ -8,16 +8,24 @@ import { type BenchResult } from './lib.js';
 
 const DATASOURCE = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../plugins/datasource' : '../../plugins/datasource', import.meta.url));
 
-export async function runBackendBench(): Promise<BenchResult[]> {
+/**
+ * Runs the Go benchmark `name` in plugins/datasource/pkg/plugin once (`-benchtime 1x`) and returns
+ * a reader of the figures it reports: `metric('binary-p50-ms')` (NaN when the output lacks it).
+ */
+export async function runDatasourceGoBench(name: string): Promise<(unit: string) => number> {
   const output = await new Promise<string>((resolve, reject) =>
     execFile(
       'go',
-      ['test', '-run', '^$', '-bench', 'QueryDataOverhead', '-benchtime', '1x', '-count', '1', './pkg/plugin/'],
+      ['test', '-run', '^$', '-bench', name, '-benchtime', '1x', '-count', '1', './pkg/plugin/'],
       { cwd: DATASOURCE, timeout: 900_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`)) : resolve(stdout))
     )
   );
-  const metric = (unit: string) => Number(new RegExp(`([\\d.]+) ${unit}`).exec(output)?.[1] ?? NaN);
+  return (unit: string) => Number(new RegExp(`([\\d.]+) ${unit}`).exec(output)?.[1] ?? NaN);
+}
+
+export async function runBackendBench(): Promise<BenchResult[]> {
+  const metric = await runDatasourceGoBench('QueryDataOverhead');
   const direct = metric('direct-p50-ms');
   const through = metric('binary-p50-ms');
   const overhead = metric('overhead-p50-ms');

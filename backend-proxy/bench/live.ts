@@ -4,22 +4,11 @@
 // RunStream over gRPC and with a direct SSE client, and adds transactions to the bitcoind
 // simulator, whose ZMQ `sequence` events the proxy follows). p50/p99 of each path, and of the
 // binary's share (its latency minus the direct SSE client's, event by event).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runDatasourceGoBench } from './backend.js';
 import { type BenchResult } from './lib.js';
 
-const DATASOURCE = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../plugins/datasource' : '../../plugins/datasource', import.meta.url));
-
 export async function runLiveBench(): Promise<BenchResult[]> {
-  const output = await new Promise<string>((resolve, reject) =>
-    execFile(
-      'go',
-      ['test', '-run', '^$', '-bench', 'LiveZMQToFrame', '-benchtime', '1x', '-count', '1', './pkg/plugin/'],
-      { cwd: DATASOURCE, timeout: 900_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`)) : resolve(stdout))
-    )
-  );
-  const metric = (unit: string) => Number(new RegExp(`([\\d.]+) ${unit}`).exec(output)?.[1] ?? NaN);
+  const metric = await runDatasourceGoBench('LiveZMQToFrame');
   const details = {
     events: metric('events'),
     throughBinaryP50Ms: metric('binary-p50-ms'),
