@@ -299,6 +299,21 @@ it('a reply without NUL on a connection left open is taken at the deadline; a cu
   }
 });
 
+it('a miner that connects and never answers is held to the total timeout, not the shorter connect timeout', async () => {
+  // one timer serves both deadlines (client.ts): once connected it is set again for the rest of the total
+  const { createServer } = await import('node:net');
+  const server = createServer((socket) => socket.on('data', () => undefined)); // reads, never replies
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const endpoint = { host: '127.0.0.1', port: (server.address() as { port: number }).port };
+  try {
+    await expect(sendCommands(endpoint, ['summary'], { connectTimeoutMs: 50, timeoutMs: 300 })).rejects.toThrow(
+      `127.0.0.1:${endpoint.port}: no complete reply within 300 ms`
+    );
+  } finally {
+    server.close();
+  }
+});
+
 it('connection refused is an UpstreamError naming the address', async () => {
   const fleet = await startCgminerFleet({ count: 1 });
   const { host, port } = fleet.miners[0]!;

@@ -181,6 +181,7 @@ export function tcpExchange<T>(
   return new Promise((resolve, reject) => {
     let settled = false;
     let connected = false;
+    const started = performance.now();
     const socket: Socket = connect({ host: endpoint.host, port: endpoint.port });
     const where = `${endpoint.host}:${endpoint.port}`;
     const frame = framing(where);
@@ -188,19 +189,23 @@ export function tcpExchange<T>(
     const finish = (outcome: Framed<T>): void => {
       if (settled || outcome === undefined) return;
       settled = true;
-      clearTimeout(connectTimer);
-      clearTimeout(totalTimer);
+      clearTimeout(timer);
       socket.destroy();
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome.reply);
     };
-    const connectTimer = setTimeout(() => {
-      if (!connected) finish(new UpstreamError(`${where}: connect timeout after ${options.connectTimeoutMs} ms`, 'timeout'));
-    }, options.connectTimeoutMs);
-    const totalTimer = setTimeout(
-      () => finish(frame.deadline?.() ?? new UpstreamError(`${where}: no complete reply within ${options.timeoutMs} ms`, 'timeout')),
-      options.timeoutMs
-    );
+    const deadline = (): void =>
+      finish(frame.deadline?.() ?? new UpstreamError(`${where}: no complete reply within ${options.timeoutMs} ms`, 'timeout'));
+    // one timer per exchange (a fleet opens tens of thousands a cycle): it fires first at the
+    // connect deadline, and once connected is set again for what is left of the total
+    let timer = setTimeout(() => {
+      if (!connected && options.connectTimeoutMs <= options.timeoutMs) {
+        return finish(new UpstreamError(`${where}: connect timeout after ${options.connectTimeoutMs} ms`, 'timeout'));
+      }
+      const left = options.timeoutMs - (performance.now() - started);
+      if (left <= 0) deadline();
+      else timer = setTimeout(deadline, left);
+    }, Math.min(options.connectTimeoutMs, options.timeoutMs));
 
     socket.once('connect', () => {
       connected = true;
@@ -220,16 +225,19 @@ export function tcpExchange<T>(
 /** One request/reply on a fresh connection; the reply ends at a NUL or when the miner closes. */
 function exchange(endpoint: MinerEndpoint, request: string, options: ClientOptions): Promise<{ text: string; bytes: number }> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const chunks: Buffer[] = [];
+  // a reply of a few KiB comes in one chunk: kept as it is, an array only from the second
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
   let bytes = 0;
-  const whole = () => ({ reply: { text: Buffer.concat(chunks).toString('utf8'), bytes } });
+  const whole = () => ({ reply: { text: (more ? Buffer.concat(more) : first!).toString('utf8'), bytes } });
   return tcpExchange(endpoint, request, options, (where) => ({
     data(chunk) {
       const nul = chunk.indexOf(0);
       const part = nul >= 0 ? chunk.subarray(0, nul) : chunk;
       bytes += part.length;
       if (bytes > maxBytes) return new UpstreamError(`${where}: reply larger than ${maxBytes} bytes`, 'too-large');
-      chunks.push(part);
+      if (!first) first = part;
+      else (more ??= [first]).push(part);
       return nul >= 0 ? whole() : undefined; // the NUL ends the reply; the miner closes next
     },
     end: () => (bytes === 0 ? new UpstreamError(`${where}: connection closed without a reply`, 'empty') : whole()),

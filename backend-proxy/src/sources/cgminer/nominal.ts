@@ -53,9 +53,20 @@ export function layoutKey(model: string): string {
     .replace(/[^a-z0-9+]/g, '');
 }
 
+// per model string: every poll asks it for every miner (chips, fans), and the key takes three
+// regular expressions (bounded: model strings come from firmware and config)
+const layoutByModel = new Map<string, ModelLayout | null>();
+
 export function modelLayout(model: string | null | undefined): ModelLayout | null {
   if (!model) return null;
-  return LAYOUTS[layoutKey(model)] ?? null;
+  let layout = layoutByModel.get(model);
+  if (layout === undefined) {
+    if (layoutByModel.size >= 1_000) layoutByModel.clear();
+    const key = layoutKey(model);
+    layout = Object.hasOwn(LAYOUTS, key) ? LAYOUTS[key]! : null;
+    layoutByModel.set(model, layout);
+  }
+  return layout;
 }
 
 export type NominalSource = 'firmware' | 'model' | 'none';

@@ -274,11 +274,7 @@ export class FleetPoller {
     record.snapshot = snapshot;
     record.lastSeen = now;
     record.lastError = null;
-    record.power = resolvePower({
-      measuredWatts: snapshot.measuredWatts,
-      model: record.configModel ?? record.identity?.model,
-      configWatts: record.configWatts,
-    });
+    record.power = this.powerOf(snapshot.measuredWatts, record.configModel ?? record.identity?.model, record.configWatts);
     const fanMin = snapshot.fans.length > 0 ? Math.min(...snapshot.fans) : null;
     record.history.push({
       t: now,
@@ -289,6 +285,23 @@ export class FleetPoller {
       accepted: previous ? Math.max(0, snapshot.accepted - previous.accepted) : null,
       online: true,
     });
+  }
+
+  // the model table's answer per model string: resolvePower looks the model up in the spec
+  // table each time, and a fleet asks it for every miner on every poll (bounded: model strings
+  // come from firmware)
+  private readonly powerByModel = new Map<string, MinerRecord['power']>();
+
+  private powerOf(measuredWatts: number | null, model: string | null | undefined, configWatts: number | null): MinerRecord['power'] {
+    if (measuredWatts != null && measuredWatts > 0) return resolvePower({ measuredWatts });
+    const key = `${model ?? ''}\n${configWatts ?? ''}`;
+    let power = this.powerByModel.get(key);
+    if (!power) {
+      if (this.powerByModel.size >= 1_000) this.powerByModel.clear();
+      power = Object.freeze(resolvePower({ model, configWatts }));
+      this.powerByModel.set(key, power);
+    }
+    return power;
   }
 
   private fail(record: MinerRecord, error: unknown): void {
