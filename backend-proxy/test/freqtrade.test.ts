@@ -56,6 +56,21 @@ async function bot(options: BotOptions = {}) {
   return { sim, source, context };
 }
 
+/** The bot's next poll (one interval later) with `fault` set on the bot. */
+async function pollUnder({ source, sim }: { source: FreqtradeSource; sim: FreqtradeSimulator }, fault: Parameters<FreqtradeSimulator['setFault']>[0]) {
+  sim.setFault(fault);
+  tick();
+  await source.poll();
+}
+
+/** bot-1 running EmaCross after one poll: its /metrics text, and `base`, the labels ftmetric gives every bot series. */
+async function polledEmaCrossBot() {
+  const { source, context, sim } = await bot({ strategy: 'EmaCross' });
+  await source.poll();
+  const text = await context.metrics.registry.metrics();
+  return { source, context, sim, text, base: 'source="bot-1",cluster="bot-1",strategy="EmaCross",version="2026.9"' };
+}
+
 const input = (params: QueryInput['params'] = {}, range = { from: T0 - 30 * DAY, to: T0 + DAY }): QueryInput => ({
   params,
   range,
@@ -217,9 +232,7 @@ describe('auth through the source', () => {
   it('401 for a token the bot no longer accepts: renew and carry on in the same poll', async () => {
     const { source, sim } = await bot();
     await source.poll();
-    sim.setFault('reject-tokens');
-    tick();
-    await source.poll();
+    await pollUnder({ source, sim }, 'reject-tokens');
     expect(source.client.authStats.retriesAfter401).toBeGreaterThanOrEqual(1);
     expect(source.health().status).toBe('ok');
     const [frame] = await run(source, 'bots');
@@ -333,9 +346,7 @@ describe('faults', () => {
   it('down: bots row says unreachable, data queries fail, degraded then down, then recovers', async () => {
     const { source, sim } = await bot();
     await source.poll();
-    sim.setFault('down');
-    tick();
-    await source.poll();
+    await pollUnder({ source, sim }, 'down');
     expect(source.health().status).toBe('degraded');
     const [row] = await run(source, 'bots');
     expect(col(row, 'up')).toEqual([false]);
@@ -445,10 +456,7 @@ describe('faults', () => {
 
 describe('metrics', () => {
   it("exports ftmetric's freqtrade_* names with cluster/strategy/version labels plus source", async () => {
-    const { source, context, sim } = await bot({ strategy: 'EmaCross' });
-    await source.poll();
-    const text = await context.metrics.registry.metrics();
-    const base = 'source="bot-1",cluster="bot-1",strategy="EmaCross",version="2026.9"';
+    const { source, context, sim, text, base } = await polledEmaCrossBot();
     const profit = sim.bot.profit();
     expect(text).toContain(`freqtrade_build_info{${base}} 1`);
     expect(text).toContain(`freqtrade_state{${base},text="running"} 1`);
@@ -517,9 +525,7 @@ describe('security', () => {
     sim.setState('stopped');
     tick();
     await source.poll();
-    sim.setFault('reject-tokens');
-    tick();
-    await source.poll();
+    await pollUnder({ source, sim }, 'reject-tokens');
     await source.annotations?.trades?.({ from: 0, to: T0 });
     // + stats and logs: read-only GETs (freqtrade 2026.9 api_trading.py:103, api_v1.py:113)
     const allowedGets = ['show_config', 'status', 'count', 'profit', 'balance', 'daily', 'performance', 'trades', 'health', 'locks', 'whitelist', 'stats', 'logs'].map(
@@ -537,10 +543,7 @@ describe('security', () => {
 
 describe("ftmetric's /stats, /logs and balance-period families (kamontat/fthelper metric v4 @4970bd51)", () => {
   it('exports freqtrade_stat_sell_reason/_duration and freqtrade_log_level* from the bot\'s /stats and /logs', async () => {
-    const { source, context, sim } = await bot({ strategy: 'EmaCross' });
-    await source.poll();
-    const text = await context.metrics.registry.metrics();
-    const base = 'source="bot-1",cluster="bot-1",strategy="EmaCross",version="2026.9"';
+    const { source, context, sim, text, base } = await polledEmaCrossBot();
     // the bot's answers (validated against freqtrade 2026.9's Stats and Logs models in test/python)
     const stats = sim.bot.stats();
     const reasons = Object.entries(stats.exit_reasons ?? {});
@@ -558,9 +561,7 @@ describe("ftmetric's /stats, /logs and balance-period families (kamontat/fthelpe
     expect(info).toBeGreaterThan(0);
     expect(text).toContain(`freqtrade_log_level{${base},level="INFO"} ${info}`);
     // an exchange error is logged by the bot at ERROR (the simulator writes it when /balance fails)
-    sim.setFault('exchange-error');
-    tick();
-    await source.poll();
+    await pollUnder({ source, sim }, 'exchange-error');
     expect(await context.metrics.registry.metrics()).toContain(`freqtrade_log_level{${base},level="ERROR"} 1`);
   });
 
