@@ -14,6 +14,30 @@ describe('UpstreamBudget', () => {
     await expect(withBudget(a, () => work(3))).rejects.toBeInstanceOf(BudgetExceededError);
     expect(() => chargeUpstream(1_000_000, 'poller')).not.toThrow();
   });
+
+  it('keeps charging a request that outlives another (the storage is only turned off when none runs)', async () => {
+    const short = new UpstreamBudget(10);
+    const long = new UpstreamBudget(10);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const late = withBudget(long, async () => {
+      chargeUpstream(1, 'first');
+      await gate;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      chargeUpstream(2, 'after the other request ended');
+    });
+    await withBudget(short, async () => chargeUpstream(4, 'short'));
+    release();
+    await late;
+    expect([short.used, long.used]).toEqual([4, 3]);
+    // and on again for the next request, after every one had ended
+    const next = new UpstreamBudget(1);
+    await expect(withBudget(next, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      chargeUpstream(2, 'x');
+    })).rejects.toBeInstanceOf(BudgetExceededError);
+    expect(next.used).toBe(2);
+  });
 });
 
 describe('ConcurrencyLimit', () => {

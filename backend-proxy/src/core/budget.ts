@@ -26,10 +26,23 @@ export class UpstreamBudget {
 }
 
 const current = new AsyncLocalStorage<UpstreamBudget>();
+/** requests running with a budget now */
+let running = 0;
 
-/** Runs `work` with `budget` charged by every upstream call made on its behalf. */
-export function withBudget<T>(budget: UpstreamBudget, work: () => T): T {
-  return current.run(budget, work);
+/**
+ * Runs `work` with `budget` charged by every upstream call made on its behalf. While a storage
+ * is in use, Node 22 runs an async hook for every promise and async resource of the process;
+ * it is disabled whenever no request runs with a budget, so cached requests (answered without
+ * one) and pollers do not pay for it. Work that outlives its request then charges nobody, as a
+ * poller's.
+ */
+export async function withBudget<T>(budget: UpstreamBudget, work: () => Promise<T>): Promise<T> {
+  running++;
+  try {
+    return await current.run(budget, work);
+  } finally {
+    if (--running === 0) current.disable();
+  }
 }
 
 /** Charges the current request's budget (a no-op outside any request: pollers, start-up). */

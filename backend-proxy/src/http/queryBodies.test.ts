@@ -48,6 +48,64 @@ describe('ValidatedBodies', () => {
     expect(bodies.size).toBe(0);
   });
 
+  // The body the data source's Go backend sends: encoding/json writes proxyRequest's fields in
+  // declaration order, compact (plugins/datasource/pkg/plugin/query.go@a91721bab6d4be58c39ff53993fd9573878dc681:103-121);
+  // the frontend's JSON.stringify({queries, range}) ends the same way without the last two.
+  const goBody = (from: number | string, to: number | string, tail = ',"intervalMs":15000,"maxDataPoints":1200') =>
+    `{"queries":[{"refId":"A","sourceId":"btc","query":"blocks.recent","params":{"count":"10"}},{"refId":"B","sourceId":"btc","query":"chain.info"}],"range":{"from":${from},"to":${to}}${tail}}`;
+
+  it('hands back a remembered body with another range, as the schema makes it of that text, sharing its frozen queries', () => {
+    const bodies = new ValidatedBodies();
+    const first = validateAndRemember(bodies, goBody(1_700_000_000_000, 1_700_021_600_000))!;
+    for (const [from, to] of [[1_700_000_000_123, 1_700_021_600_123], [0, 0], [5, 8_640_000_000_000_000], [1_800_000_000_000, 1_800_000_000_000]] as const) {
+      const text = goBody(from, to);
+      const known = bodies.known(text)!;
+      expect(known, text).toEqual(queryRequestSchema.parse(JSON.parse(text)));
+      expect(known.queries).toBe(first.queries);
+      expect(Object.isFrozen(known) && Object.isFrozen(known.range)).toBe(true);
+      expect(bodies.validatedBody(known)).toBe(known);
+      expect(bodies.known(text)).toBe(known); // the same range again: the same object
+    }
+    expect(bodies.known(goBody(1_700_000_000_000, 1_700_021_600_000))).toBe(first);
+    // the frontend's shape: no intervalMs or maxDataPoints
+    const front = validateAndRemember(bodies, goBody(1, 2, ''))!;
+    expect(bodies.known(goBody(3, 4, ''))).toEqual({ ...front, range: { from: 3, to: 4 } });
+  });
+
+  it('leaves to the full path every range the schema refuses or that is not spelled as a plain integer, and every other change', () => {
+    const bodies = new ValidatedBodies();
+    validateAndRemember(bodies, goBody(1_700_000_000_000, 1_700_021_600_000));
+    const others = [
+      goBody(2, 1), // from after to: the schema's refinement
+      goBody(0, 8_640_000_000_000_001), // past the last Date
+      goBody(0, '9999999999999999'),
+      goBody('-1', 5),
+      goBody('01', 5), // not JSON
+      goBody('1.5', 5),
+      goBody('1e3', 5000),
+      goBody(' 1', 5),
+      goBody(1, 5, ',"intervalMs":15001,"maxDataPoints":1200'), // another member changed
+      goBody(1, 5, ',"maxDataPoints":1200'),
+      goBody(1, 5).replace('"count":"10"', '"count":"11"'),
+      `${goBody(1, 5)} `,
+    ];
+    for (const text of others) expect(bodies.known(text), text).toBeUndefined();
+  });
+
+  it('never takes a range nested in another member for the body\'s own', () => {
+    const bodies = new ValidatedBodies();
+    // Grafana's datasource field may hold anything, a "range" too; the body itself has none
+    const nested = '{"queries":[{"refId":"A","sourceId":"btc","query":"chain.info","datasource":{"range":{"from":1,"to":2}}}]}';
+    const body = validateAndRemember(bodies, nested)!;
+    expect(body.range).toBeUndefined();
+    expect(bodies.known(nested.replace('"from":1', '"from":0'))).toBeUndefined();
+    // a body whose own range is written with spaces (not the compact form): only its exact text is known
+    const spaced = '{"queries":[{"refId":"A","sourceId":"btc","query":"chain.info"}],"range": {"from":1,"to":2}}';
+    validateAndRemember(bodies, spaced);
+    expect(bodies.known(spaced)).toBeDefined();
+    expect(bodies.known(spaced.replace('"from":1', '"from":0'))).toBeUndefined();
+  });
+
   it('is bounded: the oldest text goes first, and long texts are always parsed', () => {
     const bodies = new ValidatedBodies();
     const text = (i: number) => TEXT.replace('"A"', `"A${i}"`);

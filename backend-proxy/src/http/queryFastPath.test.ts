@@ -76,11 +76,23 @@ describe('/api/query fast path', () => {
     expect(respelled).toEqual(first);
     expect(calls()).toBe(1);
     expect(JSON.parse(first.text).results.A.frames[0].data.values).toEqual([[7], [1]]);
+    // the same panel refreshed a few ms later (Grafana computes the range per refresh): the same
+    // cache key (whole seconds), so the same answer, whether the text was seen before or not
+    const later = TEXT.replace('"from":1700000000000', '"from":1700000000250').replace('"to":1700003600000', '"to":1700003600250');
+    expect(await post(later)).toEqual(first);
+    expect(await post(later)).toEqual(first);
+    expect(await post(later.replace('{"queries"', '{ "queries"'))).toEqual(first);
+    expect(calls()).toBe(1);
+    // a range in the next second is another key: loaded, and then served like the first
+    const next = TEXT.replace('"to":1700003600000', '"to":1700003601000');
+    expect(JSON.parse((await post(next)).text).results.A.frames[0].data.values).toEqual([[7], [2]]);
+    expect(calls()).toBe(2);
+    expect(await post(TEXT)).toEqual(first);
     // the TTL ends: the remembered body goes the full way and gets the new result
     now.t += 1_000;
     const reloaded = await post(TEXT);
-    expect(calls()).toBe(2);
-    expect(JSON.parse(reloaded.text).results.A.frames[0].data.values).toEqual([[7], [2]]);
+    expect(calls()).toBe(3);
+    expect(JSON.parse(reloaded.text).results.A.frames[0].data.values).toEqual([[7], [3]]);
     expect(await post(TEXT)).toEqual(reloaded);
   });
 

@@ -81,7 +81,6 @@ export interface QueryOutcome {
   json: string;
 }
 
-/** The range, resolution and cache key of each query of a request. */
 /**
  * A query's params parsed once by the catalog, so equal requests share a cache key however they
  * spell a value ("10" or 10, a default left out); the handler takes them as they are. Params the
@@ -96,24 +95,22 @@ function parsedOrAsGiven(source: Source, query: string, params: QueryInput['para
   }
 }
 
-function plan(body: QueryRequestBody, deps: QueryRunnerDeps) {
-  const resolved = resolveQueries(body, deps.sources);
-  const now = deps.now();
+/** The range, resolution and the window's part of the cache key, for a request at `now`. */
+function windowOf(body: QueryRequestBody, now: number) {
   const range = body.range ?? { from: now - DEFAULT_RANGE_MS, to: now };
   const maxDataPoints = body.maxDataPoints ?? 1_000;
   const intervalMs = body.intervalMs ?? Math.max(1_000, Math.round((range.to - range.from) / maxDataPoints));
+  // whole seconds, so dashboards refreshed together share a result
+  const keyParts = [Math.floor(range.from / 1_000), Math.floor(range.to / 1_000), intervalMs, maxDataPoints] as const;
+  return { range, maxDataPoints, intervalMs, keyParts };
+}
+
+function plan(body: QueryRequestBody, deps: QueryRunnerDeps, window = windowOf(body, deps.now())) {
+  const resolved = resolveQueries(body, deps.sources);
+  const { range, intervalMs, maxDataPoints, keyParts } = window;
   return resolved.map(({ query, source, handler }) => {
     const input: QueryInput = { params: parsedOrAsGiven(source, query.query, query.params ?? {}), range, intervalMs, maxDataPoints };
-    // the key rounds the range to whole seconds so dashboards refreshed together share a result
-    const key = JSON.stringify([
-      source.id,
-      query.query,
-      input.params,
-      Math.floor(range.from / 1_000),
-      Math.floor(range.to / 1_000),
-      intervalMs,
-      maxDataPoints,
-    ]);
+    const key = JSON.stringify([source.id, query.query, input.params, ...keyParts]);
     return { query, source, handler, input, key };
   });
 }
@@ -146,29 +143,32 @@ interface CacheLookup {
   key: string;
 }
 
-/** A frozen body's lookups, and the last answer built from them with the results it used. */
+/** The lookups of a frozen query list in one window, and the last answer built from them with the results it used. */
 interface RememberedPlan {
   deps: QueryRunnerDeps;
+  /** the window's part of the cache keys, joined */
+  window: string;
   lookups: CacheLookup[];
   hits: CachedResult[] | null;
   json: string;
 }
 
-// A body handed out by ValidatedBodies is frozen and comes back on every refresh of its panel;
-// with an explicit range its plan does not depend on the clock, so it is made once.
+// Bodies handed out by ValidatedBodies are frozen, and those of one panel share their frozen
+// `queries` whatever their range (queryBodies.ts): the cache keys of that list are the same for
+// every range that falls in the same whole seconds, so they are made once per such window.
 const plans = new WeakMap<object, RememberedPlan>();
 
 function cacheLookups(body: QueryRequestBody, deps: QueryRunnerDeps): { lookups: CacheLookup[]; remembered?: RememberedPlan } {
-  const reuse = body.range !== undefined && Object.isFrozen(body);
-  if (reuse) {
-    const remembered = plans.get(body);
-    if (remembered?.deps === deps) return { lookups: remembered.lookups, remembered };
-  }
-  const lookups = plan(body, deps).map(({ query, source, key }) => ({ refId: query.refId, sourceId: source.id, query: query.query, key }));
+  const window = windowOf(body, deps.now());
+  const reuse = Object.isFrozen(body.queries);
+  const windowKey = reuse ? window.keyParts.join(',') : '';
+  const remembered = reuse ? plans.get(body.queries) : undefined;
+  if (remembered?.deps === deps && remembered.window === windowKey) return { lookups: remembered.lookups, remembered };
+  const lookups = plan(body, deps, window).map(({ query, source, key }) => ({ refId: query.refId, sourceId: source.id, query: query.query, key }));
   if (!reuse) return { lookups };
-  const remembered: RememberedPlan = { deps, lookups, hits: null, json: '' };
-  plans.set(body, remembered);
-  return { lookups, remembered };
+  const fresh: RememberedPlan = { deps, window: windowKey, lookups, hits: null, json: '' };
+  plans.set(body.queries, fresh);
+  return { lookups, remembered: fresh };
 }
 
 /**

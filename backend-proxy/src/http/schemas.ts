@@ -31,7 +31,9 @@ export const querySchema = z.strictObject({
   datasourceId: z.number().optional(),
 });
 
-const epochMs = z.number().int().min(0).max(8.64e15);
+/** the latest time a Date can hold (ECMAScript's time value limit), ms */
+export const MAX_EPOCH_MS = 8.64e15;
+const epochMs = z.number().int().min(0).max(MAX_EPOCH_MS);
 
 export const queryRequestSchema = z
   .strictObject({
