@@ -91,6 +91,12 @@ describe('model layout (pyasic@0.79.0 model table)', () => {
     // an M30S+ of a revision the table lacks: no guess
     expect(modelLayout('M30S+_VH30')).toBeNull();
     expect(modelLayout('Avalon Q')).toBeNull();
+    // answers are memoised per model string: asked again, the same row; a name of an Object
+    // member is no row
+    expect(modelLayout('M30S+_VE40')).toBe(modelLayout('M30S+_VE40'));
+    expect(modelLayout('M30S+_VG60')?.chipsPerBoard).toBe(86);
+    expect(modelLayout('constructor')).toBeNull();
+    expect(modelLayout('__proto__')).toBeNull();
   });
 
   it('nominal: the firmware figure wins, else the spec table (S19 Pro 110 TH/s), else nothing', () => {

@@ -53,28 +53,39 @@ export function layoutKey(model: string): string {
     .replace(/[^a-z0-9+]/g, '');
 }
 
-// per model string: every poll asks it for every miner (chips, fans), and the key takes three
-// regular expressions (bounded: model strings come from firmware and config)
-const layoutByModel = new Map<string, ModelLayout | null>();
+/**
+ * `lookup` memoised per key: a fleet asks for every miner's model on every poll, and the answers
+ * take regular expressions or a table scan (bounded: model strings come from firmware and config).
+ */
+export function memoByModel<T>(lookup: (model: string) => T): (model: string) => T {
+  const seen = new Map<string, T>();
+  return (model) => {
+    if (seen.has(model)) return seen.get(model)!;
+    if (seen.size >= 1_000) seen.clear();
+    const value = lookup(model);
+    seen.set(model, value);
+    return value;
+  };
+}
+
+const layoutOf = memoByModel((model) => {
+  const key = layoutKey(model);
+  return Object.hasOwn(LAYOUTS, key) ? LAYOUTS[key]! : null;
+});
 
 export function modelLayout(model: string | null | undefined): ModelLayout | null {
-  if (!model) return null;
-  let layout = layoutByModel.get(model);
-  if (layout === undefined) {
-    if (layoutByModel.size >= 1_000) layoutByModel.clear();
-    const key = layoutKey(model);
-    layout = Object.hasOwn(LAYOUTS, key) ? LAYOUTS[key]! : null;
-    layoutByModel.set(model, layout);
-  }
-  return layout;
+  return model ? layoutOf(model) : null;
 }
 
 export type NominalSource = 'firmware' | 'model' | 'none';
 
+// findMinerSpec normalises every row of the spec table on each call
+const specOf = memoByModel(findMinerSpec);
+
 /** Nominal H/s of a miner: the firmware's own figure, else the spec table's. */
 export function nominalHashrate(firmware: number | null | undefined, model: string | null | undefined): { hashrate: number | null; source: NominalSource } {
   if (firmware != null && firmware > 0) return { hashrate: firmware, source: 'firmware' };
-  const spec = findMinerSpec(model);
+  const spec = model ? specOf(model) : undefined;
   if (spec) return { hashrate: spec.terahash * 1e12, source: 'model' };
   return { hashrate: null, source: 'none' };
 }

@@ -14,6 +14,7 @@ import { sendV3, V3_POLL, V3_PORT, v3Identity, v3Snapshot, type V3Documents } fr
 import { activePool, expectedFans, fittedFans, maxTemperature, POLL_PLAN, toSnapshot, type Identity, type MinerSnapshot } from './model.js';
 import type { RepairKind } from './repair.js';
 import type { ExpectedPool } from './conditions.js';
+import { memoByModel } from './nominal.js';
 
 export type MinerStatus = 'online' | 'offline' | 'unknown';
 
@@ -287,21 +288,15 @@ export class FleetPoller {
     });
   }
 
-  // the model table's answer per model string: resolvePower looks the model up in the spec
-  // table each time, and a fleet asks it for every miner on every poll (bounded: model strings
-  // come from firmware)
-  private readonly powerByModel = new Map<string, MinerRecord['power']>();
+  // the model table's answer per model and configured watts (resolvePower scans the spec table)
+  private readonly powerByModel = memoByModel((key) => {
+    const [model, configWatts] = JSON.parse(key) as [string | null, number | null];
+    return Object.freeze(resolvePower({ model, configWatts }));
+  });
 
   private powerOf(measuredWatts: number | null, model: string | null | undefined, configWatts: number | null): MinerRecord['power'] {
     if (measuredWatts != null && measuredWatts > 0) return resolvePower({ measuredWatts });
-    const key = `${model ?? ''}\n${configWatts ?? ''}`;
-    let power = this.powerByModel.get(key);
-    if (!power) {
-      if (this.powerByModel.size >= 1_000) this.powerByModel.clear();
-      power = Object.freeze(resolvePower({ model, configWatts }));
-      this.powerByModel.set(key, power);
-    }
-    return power;
+    return this.powerByModel(JSON.stringify([model ?? null, configWatts]));
   }
 
   private fail(record: MinerRecord, error: unknown): void {
