@@ -12,6 +12,7 @@ import {
   SIM_NODE_PUBKEY,
   startLightningSimulator,
   type LightningImplementation,
+  type LightningSimulatorOptions,
 } from '../src/simulators/lightning/index.js';
 import type { Source } from '../src/sources/types.js';
 import {
@@ -31,13 +32,15 @@ let clock: number;
 let ctx: TestContext;
 const input = (params: Record<string, string> = {}) => inputAround(clock, params);
 
-async function setup(impl: LightningImplementation, overrides: Record<string, unknown> = {}) {
+/** `overrides` change the source's config; `simulator` the simulator's options (e.g. the credential it accepts). */
+async function setup(impl: LightningImplementation, overrides: Record<string, unknown> = {}, simulator: Partial<LightningSimulatorOptions> = {}) {
   const sim = await startLightningSimulator({
     implementation: impl,
     macaroonHex: MACAROON,
     rune: RUNE,
     now: () => clock,
     blockHeight: 880_000,
+    ...simulator,
   });
   cleanups.push(() => sim.close());
   const source = createLightningSource(
@@ -267,20 +270,7 @@ describe('read-only allow-list, credentials', () => {
   });
 
   it('a wrong rune is a 401 that is not retried, and the rune never shows', async () => {
-    const sim = await startLightningSimulator({ implementation: 'cln', rune: 'the-right-rune-123456' });
-    cleanups.push(() => sim.close());
-    const source = createLightningSource(
-      lightningConfigSchema.parse({
-        id: 'ln-x',
-        kind: 'lightning',
-        implementation: 'cln',
-        url: sim.url,
-        rune: RUNE,
-        timeoutMs: 500,
-      }),
-      ctx
-    );
-    cleanups.push(() => source.stop());
+    const { source } = await setup('cln', {}, { rune: 'the-right-rune-123456' });
     const error = (await source.queries['node.info']!(input()).catch((e: unknown) => e)) as {
       message: string;
       retryable: boolean;
@@ -293,20 +283,7 @@ describe('read-only allow-list, credentials', () => {
   });
 
   it('lnd: a wrong macaroon is the gateway error, the macaroon in no output', async () => {
-    const sim = await startLightningSimulator({ implementation: 'lnd', macaroonHex: 'abcdef0123456789' });
-    cleanups.push(() => sim.close());
-    const source = createLightningSource(
-      lightningConfigSchema.parse({
-        id: 'ln-y',
-        kind: 'lightning',
-        implementation: 'lnd',
-        url: sim.url,
-        macaroonHex: MACAROON,
-        timeoutMs: 500,
-      }),
-      ctx
-    );
-    cleanups.push(() => source.stop());
+    const { source } = await setup('lnd', {}, { macaroonHex: 'abcdef0123456789' });
     await expect(source.queries['node.info']!(input())).rejects.toThrow(
       'lnd-rest getinfo: verification failed: signature mismatch after caveat verification (HTTP 500)'
     );
