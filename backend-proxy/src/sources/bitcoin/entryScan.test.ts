@@ -1,3 +1,6 @@
+import { Buffer } from 'node:buffer';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { scanMempoolEntries } from './entryScan.js';
 
@@ -72,5 +75,32 @@ describe('scanMempoolEntries', () => {
       ['a single reply, not a batch', good[0]!],
     ];
     for (const [what, text] of cases) expect(scanMempoolEntries(text, ids), what).toBeNull();
+  });
+});
+
+describe('scanMempoolEntries memory', () => {
+  it('keeps no reply alive through the txids it returns', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heldAfterGc = () => {
+      for (let i = 0; i < 3; i++) gc();
+      return process.memoryUsage().heapUsed;
+    };
+    // 40 replies of 500 entries (~250 KB each, ~10 MB in all); one entry in each has a parent,
+    // and only those parents' txids are kept, as a fill keeps them until it links parents
+    const kept: string[][] = [];
+    const before = heldAfterGc();
+    for (let r = 0; r < 40; r++) {
+      const items = Array.from({ length: 500 }, (_, i) => coreEntry(i, i === 7 ? { depends: [A] } : {}));
+      const replyIds = Array.from({ length: 500 }, (_, i) => 100 + i);
+      // a body built at run time (as a socket's bytes decoded), not a literal the test holds
+      const scanned = scanMempoolEntries(Buffer.from(body(items)).toString('latin1'), replyIds);
+      expect(scanned).not.toBeNull();
+      kept.push(scanned![7]!.depends);
+    }
+    const grown = heldAfterGc() - before;
+    expect(kept.flat()).toEqual(new Array(40).fill(A));
+    // 40 txid strings are a few KB; slices of the replies would hold all ~10 MB of them
+    expect(grown).toBeLessThan(2_000_000);
   });
 });

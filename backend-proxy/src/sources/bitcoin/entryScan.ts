@@ -6,6 +6,8 @@
 // ("Transaction not in mempool"), a missing field, an id out of place — returns null and the
 // caller parses the reply with JSON.parse as before, so the result is the same either way.
 
+import { Buffer } from 'node:buffer';
+
 /** The fields of a getmempoolentry result the mempool sync reads (MempoolEntryRpc's shape). */
 export interface ScannedEntry {
   vsize: number;
@@ -109,11 +111,20 @@ function stringsAt(body: string, at: number, end: number): { values: string[]; n
     if (close < 0 || close > end) return null;
     const value = body.slice(p + 1, close);
     if (value.includes('\\')) return null;
-    values.push(value);
+    values.push(ownCopy(value));
     p = close + 1;
     const c = body.charCodeAt(p);
     if (c === 0x5d) return { values, next: p + 1 };
     if (c !== 0x2c) return null;
     p++;
   }
+}
+
+/**
+ * A string of its own rather than V8's slice of the reply (a slice keeps the whole ~250 KB
+ * body alive): a fill keeps the parents' txids until it links them at the end, and the slices
+ * kept every reply of a 1M resync (~500 MB) in memory until then.
+ */
+function ownCopy(slice: string): string {
+  return Buffer.from(slice, 'latin1').toString('latin1');
 }

@@ -477,7 +477,9 @@ export class MempoolSync {
         }
         this.store.addUnlinked(entries);
         for (const entry of entries) if (entry.depends && entry.depends.length > 0) pendingLinks.push(entry);
-        for (const link of children) childLinks.push(link);
+        // children held before the fill are linked to returning parents below; a fill into an
+        // empty store needs none of them
+        if (heldBefore > 0) for (const link of children) childLinks.push(link);
         changed = changed || entries.length > 0;
       });
       this.store.linkParents(pendingLinks);
