@@ -62,6 +62,24 @@ async function bodies(source: StacksSource): Promise<unknown[]> {
   return frameColumn(frame!, 'body') ?? [];
 }
 
+/** A run of the proxy that reads `lines` new log lines and stops; returns them. */
+async function runReading(lines: number): Promise<string[]> {
+  const run = await startProxy();
+  const written = await sim.appendLog(lines);
+  await run.pollLogs();
+  await stopProxy();
+  return written;
+}
+
+/** The next run reads what is there and stops: `counted` lines counted by it, `pushed` (every run's) each pushed to Loki once. */
+async function expectNextRun(counted: number, pushed: string[]): Promise<void> {
+  const run = await startProxy();
+  await run.pollLogs();
+  expect(await countedLines()).toBe(counted);
+  await stopProxy();
+  expect([...receiver.lines].sort()).toEqual([...pushed].sort());
+}
+
 beforeEach(async () => {
   ({ dir, sim } = await startStacksLogSim('nodescope-stacks-restart-', () => clock));
   receiver = new LokiReceiver();
@@ -97,51 +115,30 @@ describe('stacks log position across a proxy restart', () => {
   });
 
   it('reads the rest of a file rotated while it was down, then the new file from its start', async () => {
-    const first = await startProxy();
-    const a = await sim.appendLog(6);
-    await first.pollLogs();
-    await stopProxy();
+    const a = await runReading(6);
 
     const b = await sim.appendLog(3); // still in the old file
     await sim.rotateLog(); // logrotate: rename to .1, create anew
     const c = await sim.appendLog(4);
-    const second = await startProxy();
-    await second.pollLogs();
-    expect(await countedLines()).toBe(7);
-    await stopProxy();
-    expect([...receiver.lines].sort()).toEqual([...a, ...b, ...c].sort());
+    await expectNextRun(7, [...a, ...b, ...c]);
   });
 
   it('when the rotated file is gone, the new file is still read whole (the old rest is lost)', async () => {
-    const first = await startProxy();
-    const a = await sim.appendLog(6);
-    await first.pollLogs();
-    await stopProxy();
+    const a = await runReading(6);
 
     await sim.appendLog(3);
     await sim.rotateLog();
     await rm(`${sim.logFile}.1`);
     const c = await sim.appendLog(4);
-    const second = await startProxy();
-    await second.pollLogs();
-    expect(await countedLines()).toBe(4);
-    await stopProxy();
-    expect([...receiver.lines].sort()).toEqual([...a, ...c].sort());
+    await expectNextRun(4, [...a, ...c]);
   });
 
   it('reads a file truncated and refilled while it was down from its start', async () => {
-    const first = await startProxy();
-    const a = await sim.appendLog(6);
-    await first.pollLogs();
-    await stopProxy();
+    const a = await runReading(6);
 
     await sim.truncateLog(); // copytruncate: same inode, shorter
     const b = await sim.appendLog(8); // now longer than the saved offset, with other first bytes
-    const second = await startProxy();
-    await second.pollLogs();
-    expect(await countedLines()).toBe(8);
-    await stopProxy();
-    expect([...receiver.lines].sort()).toEqual([...a, ...b].sort());
+    await expectNextRun(8, [...a, ...b]);
   });
 
   it('without a saved position keeps the old start: backfill shown and counted, not pushed', async () => {
