@@ -3,7 +3,10 @@
 //   ceiling of a Node server on this machine; rounds alternate between the two at c=64 so both
 //   see the same load from whatever else runs on the machine;
 // - the same proxy with every cache and all coalescing off (each request reaching bitcoind);
-// and how many RPC calls 100 identical concurrent queries cause. Load comes from wrk (Debian's
+// and how many RPC calls 100 identical concurrent queries cause. The rounds against the bare
+// route are run twice: with one body sent over and over, and with the body Grafana sends, whose
+// range moves with every refresh (here by 1 ms a request, in the same second: the same cache
+// key, other bytes), since the proxy remembers validated bodies (http/queryBodies.ts). Load comes from wrk (Debian's
 // `wrk`, C, one thread, installed by scripts/system-deps.sh): without it the bench is skipped
 // with a message, since a JS load generator on 2 cores measures itself as much as the proxy.
 // The proxy and the baseline each run alone in their own process, the bitcoind simulator in this one.
@@ -48,7 +51,24 @@ function wrkMs(text: string | undefined): number {
   return match[2] === 'us' ? value / 1_000 : match[2] === 's' ? value * 1_000 : value;
 }
 
-async function loadWithWrk(wrk: string, url: string, body: string, connections: number): Promise<LoadFigures> {
+/** Each request's range `n % 1000` ms later than the body's (`n`: the request's number): the same second. */
+function movingRangeScript(body: string): string[] {
+  const { range } = JSON.parse(body) as { range: { from: number; to: number } };
+  if (range.from % 1_000 !== 0 || range.to % 1_000 !== 0) throw new Error('the moving range starts on whole seconds');
+  const [head, tail] = body.split(`"range":{"from":${range.from},"to":${range.to}}`);
+  const quoted = (text: string) => JSON.stringify(text).replaceAll('%', '%%');
+  return [
+    'counter = 0',
+    'request = function()',
+    '  counter = counter + 1',
+    '  local ms = counter % 1000',
+    `  local body = string.format(${quoted(`${head}"range":{"from":${range.from / 1_000}`)} .. "%03d" .. ${quoted(`,"to":${range.to / 1_000}`)} .. "%03d" .. ${quoted(`}${tail}`)}, ms, ms)`,
+    '  return wrk.format(nil, nil, nil, body)',
+    'end',
+  ];
+}
+
+async function loadWithWrk(wrk: string, url: string, body: string, connections: number, movingRange = false): Promise<LoadFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'nodescope-wrk-'));
   try {
     const script = join(dir, 'post.lua');
@@ -59,6 +79,7 @@ async function loadWithWrk(wrk: string, url: string, body: string, connections: 
         `wrk.body = ${JSON.stringify(body)}`,
         'wrk.headers["content-type"] = "application/json"',
         `wrk.headers["authorization"] = "Bearer ${API_KEY}"`,
+        ...(movingRange ? movingRangeScript(body) : []),
       ].join('\n')
     );
     const output = await new Promise<string>((resolve, reject) => {
@@ -104,7 +125,8 @@ export async function runQueryBench(): Promise<BenchResult[]> {
     return [];
   }
   const wrk = WRK;
-  const load = (url: string, body: string, connections: number) => loadWithWrk(wrk, url, body, connections);
+  const load = (url: string, body: string, connections: number, movingRange = false) =>
+    loadWithWrk(wrk, url, body, connections, movingRange);
   const dir = await mkdtemp(join(tmpdir(), 'nodescope-bench-'));
   const simulator = await startBitcoinSimulator({ network: 'regtest', initialMempool: 2_000, seed: 7 });
   const proxyConfig = (cache: 'on' | 'off') => ({
@@ -127,7 +149,10 @@ export async function runQueryBench(): Promise<BenchResult[]> {
   });
   const figures: Record<'on' | 'off', LoadFigures[]> = { on: [], off: [] };
   const coalesced: Record<'on' | 'off', number> = { on: 0, off: 0 };
-  const rounds: Array<{ proxy: LoadFigures; bare: LoadFigures }> = [];
+  type Round = { proxy: LoadFigures; bare: LoadFigures };
+  const rounds: Round[] = [];
+  /** the same rounds with the range moving per request */
+  const movingRounds: Round[] = [];
   let responseBytes = 0;
   // e.g. BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the proxy under load
   const nodeArgs = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -171,15 +196,17 @@ export async function runQueryBench(): Promise<BenchResult[]> {
             });
             if (!bytes.equals(Buffer.from(await check.arrayBuffer())))
               throw new Error('the bare route does not answer the same bytes');
-            const withCpu = async (server: { url: string; child: { pid?: number } }) => {
+            const withCpu = async (server: { url: string; child: { pid?: number } }, movingRange = false) => {
               const cpu0 = processCpuSeconds(server.child.pid);
-              const figures = await load(server.url, body, 64);
+              const figures = await load(server.url, body, 64, movingRange);
               const cpuUs = (processCpuSeconds(server.child.pid) - cpu0) * 1e6;
               return { ...figures, cpuUsPerRequest: Number((cpuUs / figures.requests).toFixed(1)) };
             };
             for (let round = 0; round < ROUNDS; round++) {
               const bareFigures = await withCpu(bare);
               rounds.push({ bare: bareFigures, proxy: await withCpu(proxy) });
+              const bareMoving = await withCpu(bare, true);
+              movingRounds.push({ bare: bareMoving, proxy: await withCpu(proxy, true) });
             }
           } finally {
             await bare.stop();
@@ -198,15 +225,16 @@ export async function runQueryBench(): Promise<BenchResult[]> {
     (['on', 'off'] as const).map((mode) => [mode === 'on' ? 'cached' : 'uncached', figures[mode]])
   );
   const at64 = (mode: 'on' | 'off') => figures[mode].find((f) => f.connections === 64)!;
-  const sum = (pick: (r: { proxy: LoadFigures; bare: LoadFigures }) => number) =>
-    rounds.reduce((n, r) => n + pick(r), 0);
+  const sum = (pick: (r: Round) => number, over: Round[] = rounds) => over.reduce((n, r) => n + pick(r), 0);
   const proxyRps = sum((r) => r.proxy.rps) / rounds.length;
   const bareRps = sum((r) => r.bare.rps) / rounds.length;
   const proxyP99 = [...rounds.map((r) => r.proxy.p99)].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
   const bareP99 = [...rounds.map((r) => r.bare.p99)].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
   const loadAverage = loadavg().map((l) => Number(l.toFixed(2)));
-  const cpuPerRequest = (pick: (r: { proxy: LoadFigures; bare: LoadFigures }) => LoadFigures) =>
-    sum((r) => (pick(r).cpuUsPerRequest ?? NaN) * pick(r).requests) / sum((r) => pick(r).requests);
+  const cpuPerRequest = (pick: (r: Round) => LoadFigures, over: Round[] = rounds) =>
+    sum((r) => (pick(r).cpuUsPerRequest ?? NaN) * pick(r).requests, over) / sum((r) => pick(r).requests, over);
+  const medianP99 = (pick: (r: Round) => LoadFigures, over: Round[]) =>
+    [...over.map((r) => pick(r).p99)].sort((a, b) => a - b)[Math.floor(over.length / 2)]!;
   // chain.info is one batch of two methods (getblockchaininfo + getnetworkhashps)
   return [
     {
@@ -232,6 +260,17 @@ export async function runQueryBench(): Promise<BenchResult[]> {
           cpuPerRequest((r) => r.bare),
           true
         ),
+        // the body Grafana sends: its range moves with every refresh (same cache key, other bytes)
+        movingRange: {
+          rps: { proxy: Math.round(sum((r) => r.proxy.rps, movingRounds) / movingRounds.length), bare: Math.round(sum((r) => r.bare.rps, movingRounds) / movingRounds.length) },
+          p99MedianMs: { proxy: medianP99((r) => r.proxy, movingRounds), bare: medianP99((r) => r.bare, movingRounds) },
+          cpuUsPerRequest: {
+            proxy: Number(cpuPerRequest((r) => r.proxy, movingRounds).toFixed(1)),
+            bare: Number(cpuPerRequest((r) => r.bare, movingRounds).toFixed(1)),
+          },
+          cpuRatio: ratio(cpuPerRequest((r) => r.proxy, movingRounds), cpuPerRequest((r) => r.bare, movingRounds), true),
+          rounds: movingRounds,
+        },
         rounds,
         loadAverage,
       },
