@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LokiReceiver } from '../src/simulators/stacks/lokiReceiver.js';
 import type { StacksSimulator } from '../src/simulators/stacks/index.js';
-import { stacksConfigSchema } from '../src/sources/stacks/config.js';
 import { createStacksSource, type StacksSource } from '../src/sources/stacks/index.js';
 import type { QueryInput } from '../src/sources/types.js';
 import { createTestContext, waitFor, type TestContext } from './helpers.js';
-import { startStacksLogSim } from './stacksSim.js';
+import { stacksLogConfigFor, startStacksLogSim } from './stacksSim.js';
 
 const clock = 1_800_000_000_000;
 let sim: StacksSimulator;
@@ -26,12 +25,7 @@ const input: QueryInput = { params: { limit: 5_000 }, range: { from: clock - 3_6
 async function startProxy(backfillBytes = 100_000): Promise<StacksSource> {
   const ctx = createTestContext({ now: () => clock, historyFile: join(dir.path, 'history.json') });
   await ctx.history.restore();
-  const config = stacksConfigSchema.parse({
-    id: 'stx-1',
-    kind: 'stacks',
-    rpcUrl: sim.rpcUrl,
-    logFile: sim.logFile,
-    pollSeconds: 3_600,
+  const config = stacksLogConfigFor(sim, {
     logs: { pollMs: 60_000, backfillBytes, maxLines: 10_000 },
     loki: { url: receiver.url, spoolFile: join(dir.path, 'loki.spool'), batchMaxLines: 1_000 },
   });
@@ -81,16 +75,16 @@ async function expectNextRun(counted: number, pushed: string[]): Promise<void> {
 }
 
 beforeEach(async () => {
-  ({ dir, sim } = await startStacksLogSim('nodescope-stacks-restart-', () => clock));
+  const stacks = await startStacksLogSim('nodescope-stacks-restart-', () => clock);
+  ({ dir, sim } = stacks);
   receiver = new LokiReceiver();
   await receiver.start();
+  return stacks.close;
 });
 afterEach(async () => {
   await running?.source.stop();
   running = undefined;
   await receiver.stop();
-  await sim.close();
-  await dir.remove();
 });
 
 describe('stacks log position across a proxy restart', () => {

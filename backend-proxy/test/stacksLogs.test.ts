@@ -6,13 +6,12 @@ import { frameColumn, frameLength, type DataFrameJSON } from '@nodescope/shared'
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { stacksConfigSchema } from '../src/sources/stacks/config.js';
 import { createStacksSource, type StacksSource } from '../src/sources/stacks/index.js';
 import type { StacksSimulator } from '../src/simulators/stacks/index.js';
 import { LokiReceiver } from '../src/simulators/stacks/lokiReceiver.js';
 import { QueryInputError, type QueryInput } from '../src/sources/types.js';
 import { createTestContext, waitFor, type TestContext } from './helpers.js';
-import { startStacksLogSim } from './stacksSim.js';
+import { stacksLogConfigFor, startStacksLogSim } from './stacksSim.js';
 
 let sim: StacksSimulator;
 let ctx: TestContext;
@@ -29,15 +28,7 @@ const input = (params: QueryInput['params'] = {}): QueryInput => ({
 });
 
 async function build(overrides: Record<string, unknown> = {}): Promise<StacksSource> {
-  const config = stacksConfigSchema.parse({
-    id: 'stx-1',
-    kind: 'stacks',
-    rpcUrl: sim.rpcUrl,
-    logFile: sim.logFile,
-    pollSeconds: 3_600,
-    logs: { pollMs: 60_000, backfillBytes: 0, maxLines: 1_000 },
-    ...overrides,
-  });
+  const config = stacksLogConfigFor(sim, { logs: { pollMs: 60_000, backfillBytes: 0, maxLines: 1_000 }, ...overrides });
   source = createStacksSource(config, ctx);
   await source.start();
   return source;
@@ -49,16 +40,16 @@ const logs = async (s: StacksSource, params: QueryInput['params'] = {}): Promise
 };
 
 beforeEach(async () => {
-  ({ dir, sim } = await startStacksLogSim('nodescope-stacks-logs-', () => clock));
+  const stacks = await startStacksLogSim('nodescope-stacks-logs-', () => clock);
+  ({ dir, sim } = stacks);
   ctx = createTestContext({ now: () => clock });
+  return stacks.close;
 });
 afterEach(async () => {
   await source?.stop();
   source = undefined;
   await receiver?.stop();
   receiver = undefined;
-  await sim.close();
-  await dir.remove();
 });
 
 describe('stacks logs', () => {
