@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BitcoinSimulator, startBitcoinSimulator } from './index.js';
+import { type BitcoinSimulator, RECEIVED_LOG_MAX, startBitcoinSimulator } from './index.js';
 import { postRaw, rpc } from './testkit.js';
 
 describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
@@ -264,5 +264,21 @@ describe('bitcoind simulator: networks and static credentials', () => {
     const sim = await startBitcoinSimulator();
     await sim.close();
     await expect(stat(sim.datadir)).rejects.toThrow();
+  });
+
+  it('keeps a bounded log of the requests it received, newest last', async () => {
+    const sim = await startBitcoinSimulator({ authFailureDelayMs: 0 });
+    try {
+      const batch = (method: string, count: number) =>
+        postRaw(sim, JSON.stringify(Array.from({ length: count }, (_, id) => ({ jsonrpc: '2.0', id, method }))));
+      expect((await batch('getblockcount', RECEIVED_LOG_MAX)).status).toBe(200);
+      expect(sim.received).toHaveLength(RECEIVED_LOG_MAX);
+      expect((await batch('getbestblockhash', 3)).status).toBe(200);
+      expect(sim.received).toHaveLength(RECEIVED_LOG_MAX / 2 + 3);
+      expect(sim.receivedRequests).toHaveLength(RECEIVED_LOG_MAX / 2 + 3);
+      expect(sim.received.slice(-4)).toEqual(['getblockcount', 'getbestblockhash', 'getbestblockhash', 'getbestblockhash']);
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -86,7 +86,10 @@ export interface BitcoinSimulator {
   zmqSequenceEndpoint: string | null;
   datadir: string;
   cookieFile: string | null;
-  /** every JSON-RPC method name that reached the server, in order (also refused ones) */
+  /**
+   * every JSON-RPC method name that reached the server, in order (also refused ones); the
+   * oldest half is dropped once it holds RECEIVED_LOG_MAX
+   */
   received: string[];
   /** the same with what the server did with each */
   receivedRequests: ReceivedRequest[];
@@ -127,6 +130,7 @@ export interface BitcoinSimulator {
 }
 
 const WARMUP_STEPS = ['Loading block index…', 'Verifying blocks…'];
+export const RECEIVED_LOG_MAX = 100_000;
 
 export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {}): Promise<BitcoinSimulator> {
   const network = options.network ?? 'regtest';
@@ -206,6 +210,10 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
     isDown: () => fault?.kind === 'down',
     authFailureDelayMs: options.authFailureDelayMs ?? 250,
     onReceived: (request) => {
+      // bounded: a 1M-entry resync is 1M requests, and a long-running simulator (demo, bench)
+      // must not keep them all (the growing log made its garbage collector the busiest part)
+      if (received.length >= RECEIVED_LOG_MAX) received.splice(0, RECEIVED_LOG_MAX / 2);
+      if (receivedRequests.length >= RECEIVED_LOG_MAX) receivedRequests.splice(0, RECEIVED_LOG_MAX / 2);
       received.push(request.method);
       receivedRequests.push(request);
     },
