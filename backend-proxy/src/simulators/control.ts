@@ -65,3 +65,20 @@ export function intParam(query: URLSearchParams, name: string, fallback: number,
     throw new Error(`${name} must be an integer ${min}..${max}`);
   return value;
 }
+
+/**
+ * POST /fault {fault, target?, …}: `fault` must be one of `faults` (default 'none'), `target`
+ * defaults to 'all'; `apply` reads the kind's own extras (delayMs, lag …) from the body.
+ */
+export function faultRoute<F extends string>(
+  faults: readonly F[],
+  apply: (fault: F, target: string, body: Record<string, unknown>) => Promise<void>
+): ControlRoute {
+  return async (_query, body) => {
+    const fault = String(body.fault ?? 'none') as F;
+    if (!faults.includes(fault)) throw new Error(`fault must be one of ${faults.join(', ')}`);
+    const target = body.target === undefined ? 'all' : String(body.target);
+    await apply(fault, target, body);
+    return { fault, target };
+  };
+}

@@ -2,7 +2,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startElectrsSimulator, startFulcrumSimulator } from '../electrum/index.js';
+import { exitOnSignal } from '../cli.js';
+import { type ElectrumSimulatorOptions, startElectrsSimulator, startFulcrumSimulator } from '../electrum/index.js';
 import { type BitcoinSimulatorOptions, startBitcoinSimulator } from './index.js';
 import type { SimNetwork } from './network.js';
 
@@ -107,35 +108,16 @@ async function main(): Promise<void> {
   }
   const sim = await startBitcoinSimulator(options.simulator);
   const host = options.simulator.host;
-  const electrs =
-    options.electrsPort === undefined
-      ? null
-      : await startElectrsSimulator({
-          bitcoin: sim,
-          port: options.electrsPort,
-          lagBlocks: options.electrumLag,
-          ...(host ? { host } : {}),
-        });
-  const fulcrum =
-    options.fulcrumPort === undefined
-      ? null
-      : await startFulcrumSimulator({
-          bitcoin: sim,
-          port: options.fulcrumPort,
-          lagBlocks: options.electrumLag,
-          ...(host ? { host } : {}),
-        });
+  // an Electrum server (electrs or Fulcrum) indexing this node, when its port was given
+  const indexer = <T>(port: number | undefined, start: (o: ElectrumSimulatorOptions) => Promise<T>) =>
+    port === undefined ? null : start({ bitcoin: sim, port, lagBlocks: options.electrumLag, ...(host ? { host } : {}) });
+  const electrs = await indexer(options.electrsPort, startElectrsSimulator);
+  const fulcrum = await indexer(options.fulcrumPort, startFulcrumSimulator);
   // one JSON line the demo script can read; the cookie's content is never printed
   process.stdout.write(
     `${JSON.stringify({ rpcUrl: sim.rpcUrl, zmqSequence: sim.zmqSequenceEndpoint, cookieFile: sim.cookieFile, datadir: sim.datadir, network: sim.network, control: sim.controlUrl, electrsMetrics: electrs?.metricsUrl ?? null, fulcrumStats: fulcrum?.statsUrl ?? null })}\n`
   );
-  const stop = () => {
-    void Promise.all([electrs?.close(), fulcrum?.close()])
-      .then(() => sim.close())
-      .then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  exitOnSignal(() => Promise.all([electrs?.close(), fulcrum?.close()]).then(() => sim.close()));
 }
 
 function isEntryPoint(): boolean {

@@ -4,6 +4,7 @@
 // --password or FT_SIM_PASSWORD, never printed). Control: POST /_sim/fault {fault, active},
 // /_sim/state {state}, /_sim/step, /_sim/clear.
 import { parseArgs } from 'node:util';
+import { exitOnSignal } from '../cli.js';
 import { startFreqtradeSimulator } from './index.js';
 
 const { values } = parseArgs({
@@ -38,6 +39,4 @@ const simulator = await startFreqtradeSimulator({
   autoStepMs: Number(values['step-seconds']) * 1000,
 });
 console.log(`freqtrade simulator listening on ${simulator.url}`);
-const stop = () => void simulator.close().then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+exitOnSignal(() => simulator.close());

@@ -3,7 +3,8 @@
 // and serves a control API: GET /state, POST /fault {fault, target?, delayMs?, behind?},
 // POST /mine?count=.
 import { parseArgs } from 'node:util';
-import { intParam, startControlServer } from '../control.js';
+import { flagParams, exitOnSignal } from '../cli.js';
+import { faultRoute, intParam, startControlServer } from '../control.js';
 import { startGethSimulator, type GethFault, type GethTarget } from './index.js';
 
 const USAGE = `geth simulator (HTTP JSON-RPC + /debug/metrics/prometheus)
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const args = new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const args = flagParams(values);
   const sim = await startGethSimulator({
     namespaces: values.namespaces?.split(',').map((n) => n.trim()).filter(Boolean),
     ports: { rpc: intParam(args, 'rpc-port', 0, 65_535), metrics: intParam(args, 'metrics-port', 0, 65_535) },
@@ -39,13 +40,9 @@ async function main(): Promise<void> {
         state: () => ({ ...sim.state, baseFeeWei: String(sim.state.baseFeeWei), gasPriceWei: String(sim.state.gasPriceWei), rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl }),
       },
       post: {
-        fault: async (_q, body) => {
-          const fault = String(body.fault ?? 'none') as GethFault;
-          if (!FAULTS.includes(fault)) throw new Error(`fault must be one of ${FAULTS.join(', ')}`);
-          const target = body.target === undefined ? 'all' : (String(body.target) as GethTarget | 'all');
-          await sim.setFault(fault, { target, delayMs: Number(body.delayMs ?? 2_000), behind: Number(body.behind ?? 5_000) });
-          return { fault, target };
-        },
+        fault: faultRoute(FAULTS, (fault, target, body) =>
+          sim.setFault(fault, { target: target as GethTarget | 'all', delayMs: Number(body.delayMs ?? 2_000), behind: Number(body.behind ?? 5_000) })
+        ),
         mine: async (q) => {
           sim.advance(intParam(q, 'count', 1));
           return { head: sim.state.headNumber };
@@ -57,12 +54,10 @@ async function main(): Promise<void> {
   const interval = intParam(args, 'block-interval-ms', 12_000, 3_600_000);
   const timer = interval > 0 ? setInterval(() => sim.advance(1), interval) : undefined;
   process.stdout.write(`${JSON.stringify({ rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, control: control.url() })}\n`);
-  const stop = () => {
+  exitOnSignal(() => {
     if (timer) clearInterval(timer);
-    void Promise.all([sim.close(), control.close()]).then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+    return Promise.all([sim.close(), control.close()]);
+  });
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) void main();

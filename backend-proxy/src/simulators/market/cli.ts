@@ -6,6 +6,7 @@
 //   GET  /requests
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { exitOnSignal } from '../cli.js';
 import { ControlError, startControlServer } from '../control.js';
 import { MARKET_APIS, startMarketSimulator, type MarketApi, type MarketFault, type MarketSimulator } from './index.js';
 
@@ -44,9 +45,7 @@ async function main(): Promise<void> {
   const sim = await startMarketSimulator({ port: Number(values.port), ...(values.price ? { state: { priceUsd: Number(values.price) } } : {}) });
   const control = await startMarketControl(sim, Number(values['control-port']));
   console.log(JSON.stringify({ url: sim.url, control: control.url }));
-  const stop = () => void Promise.all([sim.close(), control.close()]).then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  exitOnSignal(() => Promise.all([sim.close(), control.close()]));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void main();

@@ -5,7 +5,8 @@
 // POST /signer-fault {fault} (not-registered, rejecting, conflicts, …), POST /signer-log?count=.
 import { parseArgs } from 'node:util';
 import { SIGNER_FAULTS, startStacksSimulator, type SignerFault, type StacksFault, type StacksLogFormatSetting, type StacksTarget } from './index.js';
-import { intParam, startControlServer } from '../control.js';
+import { flagParams, exitOnSignal } from '../cli.js';
+import { faultRoute, intParam, startControlServer } from '../control.js';
 
 const USAGE = `stacks node/signer simulator
 
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const args = new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const args = flagParams(values);
   const logFile = values['log-file'];
   const logFormat = values['log-format'] ?? 'text';
   if (!(LOG_FORMATS as string[]).includes(logFormat)) throw new Error(`--log-format must be one of ${LOG_FORMATS.join(', ')}`);
@@ -66,13 +67,9 @@ async function main(): Promise<void> {
         state: () => ({ ...sim.state, rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, signerMetricsUrl: sim.signerMetricsUrl, logFile: sim.logFile }),
       },
       post: {
-        fault: async (_q, body) => {
-          const fault = String(body.fault ?? 'none') as StacksFault;
-          if (!FAULTS.includes(fault)) throw new Error(`fault must be one of ${FAULTS.join(', ')}`);
-          const target = body.target === undefined ? 'all' : (String(body.target) as StacksTarget | 'all');
-          await sim.setFault(fault, { target, delayMs: Number(body.delayMs ?? 2_000), lag: Number(body.lag ?? 6) });
-          return { fault, target };
-        },
+        fault: faultRoute(FAULTS, (fault, target, body) =>
+          sim.setFault(fault, { target: target as StacksTarget | 'all', delayMs: Number(body.delayMs ?? 2_000), lag: Number(body.lag ?? 6) })
+        ),
         advance: async (q) => {
           sim.advance({ stacks: intParam(q, 'stacks', 1), burn: intParam(q, 'burn', 0), tenure: q.get('tenure') === '1' });
           return sim.state;
@@ -99,12 +96,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({ rpcUrl: sim.rpcUrl, metricsUrl: sim.metricsUrl, signerMetricsUrl: sim.signerMetricsUrl, logFile: sim.logFile ?? null, control: control.url() })}\n`
   );
-  const stop = () => {
+  exitOnSignal(() => {
     if (timer) clearInterval(timer);
-    void Promise.all([sim.close(), control.close()]).then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+    return Promise.all([sim.close(), control.close()]);
+  });
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) void main();
