@@ -99,6 +99,13 @@ describe('ValidatedBodies', () => {
     const body = validateAndRemember(bodies, nested)!;
     expect(body.range).toBeUndefined();
     expect(bodies.known(nested.replace('"from":1', '"from":0'))).toBeUndefined();
+    // one nested, then the body's own at its end: the body's own moves, the nested one stays
+    const both = '{"queries":[{"refId":"A","sourceId":"btc","query":"chain.info","datasource":{"x":0,"range":{"from":1,"to":2}}}],"range":{"from":5,"to":6}}';
+    validateAndRemember(bodies, both);
+    const moved = both.replace('"from":5,"to":6', '"from":7,"to":9');
+    expect(bodies.known(moved)).toEqual(queryRequestSchema.parse(JSON.parse(moved)));
+    expect(bodies.known(moved)!.range).toEqual({ from: 7, to: 9 });
+    expect(bodies.known(both.replace('"from":1,"to":2', '"from":0,"to":2'))).toBeUndefined();
     // a body whose own range is written with spaces (not the compact form): only its exact text is known
     const spaced = '{"queries":[{"refId":"A","sourceId":"btc","query":"chain.info"}],"range": {"from":1,"to":2}}';
     validateAndRemember(bodies, spaced);

@@ -22,7 +22,16 @@ const MAX_TEXT_CHARS = 8 * 1024;
  * nested object, and the range matched is the one JSON.parse keeps (the last).
  */
 const RANGE_TAIL =
-  /,"range":\{"from":(0|[1-9]\d{0,15}),"to":(0|[1-9]\d{0,15})\}((?:,"intervalMs":(?:0|[1-9]\d{0,11}))?(?:,"maxDataPoints":(?:0|[1-9]\d{0,5}))?)\}$/;
+  /,"range":\{"from":(0|[1-9]\d{0,15}),"to":(0|[1-9]\d{0,15})\}((?:,"intervalMs":(?:0|[1-9]\d{0,11}))?(?:,"maxDataPoints":(?:0|[1-9]\d{0,5}))?)\}$/y;
+const RANGE_START = ',"range":{"from":';
+
+/** RANGE_TAIL in `text`: it can only start at the last RANGE_START (nothing after one contains another) */
+function rangeTail(text: string): RegExpExecArray | null {
+  const at = text.lastIndexOf(RANGE_START);
+  if (at < 0) return null;
+  RANGE_TAIL.lastIndex = at;
+  return RANGE_TAIL.exec(text);
+}
 
 /** the text with the range's two numbers left out */
 function templateOf(text: string, match: RegExpExecArray): string {
@@ -57,7 +66,7 @@ export class ValidatedBodies {
   known(text: string): QueryRequestBody | undefined {
     const exact = this.byText.get(text);
     if (exact !== undefined || text.length > MAX_TEXT_CHARS) return exact;
-    const match = RANGE_TAIL.exec(text);
+    const match = rangeTail(text);
     if (match === null) return undefined;
     const template = this.byTemplate.get(templateOf(text, match));
     if (template === undefined) return undefined;
@@ -95,7 +104,7 @@ export class ValidatedBodies {
     deepFreeze(body);
     this.validated.add(body);
     setBounded(this.byText, text, body);
-    const match = RANGE_TAIL.exec(text);
+    const match = rangeTail(text);
     if (match !== null && body.range?.from === Number(match[1]) && body.range.to === Number(match[2])) {
       setBounded(this.byTemplate, templateOf(text, match), { last: body });
     }
