@@ -10,7 +10,12 @@ describe('POST /fault (faultRoute)', () => {
   it('applies a listed fault with its target (default all, default fault none) and refuses others with 400', async () => {
     const applied: unknown[] = [];
     const control = await startControlServer({
-      post: { fault: faultRoute(['none', 'down', 'slow'] as const, async (fault, target, body) => void applied.push([fault, target, body.delayMs])) },
+      post: {
+        fault: faultRoute(
+          ['none', 'down', 'slow'] as const,
+          async (fault, target, body) => void applied.push([fault, target, body.delayMs])
+        ),
+      },
     });
     closers.push(() => control.close());
     const post = async (body: unknown) => {

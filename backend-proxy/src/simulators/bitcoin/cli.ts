@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   const host = options.simulator.host;
   // an Electrum server (electrs or Fulcrum) indexing this node, when its port was given
   const indexer = <T>(port: number | undefined, start: (o: ElectrumSimulatorOptions) => Promise<T>) =>
-    port === undefined ? null : start({ bitcoin: sim, port, lagBlocks: options.electrumLag, ...(host ? { host } : {}) });
+    port === undefined
+      ? null
+      : start({ bitcoin: sim, port, lagBlocks: options.electrumLag, ...(host ? { host } : {}) });
   const electrs = await indexer(options.electrsPort, startElectrsSimulator);
   const fulcrum = await indexer(options.fulcrumPort, startFulcrumSimulator);
   // one JSON line the demo script can read; the cookie's content is never printed

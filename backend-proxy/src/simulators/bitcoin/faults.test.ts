@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BitcoinSimulator, startBitcoinSimulator } from './index.js';
-import { postRaw, rpc } from './testkit.js';
+import { postRaw, rpc, startForSuite } from './testkit.js';
 
 describe('bitcoind simulator: injected faults', () => {
   let sim: BitcoinSimulator;
-  beforeAll(async () => {
-    sim = await startBitcoinSimulator({ seed: 21, authFailureDelayMs: 0 });
-  });
-  afterAll(() => sim.close());
+  startForSuite(async () => (sim = await startBitcoinSimulator({ seed: 21, authFailureDelayMs: 0 })));
 
   it('down: refuses connections until the fault is cleared, then serves on the same port', async () => {
     sim.setFault({ kind: 'down' });

@@ -1,15 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BitcoinSimulator, RECEIVED_LOG_MAX, startBitcoinSimulator } from './index.js';
-import { postRaw, rpc } from './testkit.js';
+import { postRaw, rpc, startForSuite } from './testkit.js';
 
 describe('bitcoind simulator: HTTP JSON-RPC like Core 28', () => {
   let sim: BitcoinSimulator;
-  beforeAll(async () => {
-    sim = await startBitcoinSimulator({ seed: 7, authFailureDelayMs: 0 });
-  });
-  afterAll(() => sim.close());
+  startForSuite(async () => (sim = await startBitcoinSimulator({ seed: 7, authFailureDelayMs: 0 })));
 
   it('answers JSON-RPC 1.0 with result, error null and id', async () => {
     const reply = await postRaw(sim, '{"jsonrpc":"1.0","id":"a","method":"getblockcount","params":[]}');

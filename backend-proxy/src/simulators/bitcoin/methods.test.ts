@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BitcoinSimulator, startBitcoinSimulator } from './index.js';
-import { rpc } from './testkit.js';
+import { rpc, startForSuite } from './testkit.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -27,10 +27,7 @@ interface EntryJson {
 describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
   let sim: BitcoinSimulator;
   let clock = Date.UTC(2026, 10, 23, 12, 0, 0);
-  beforeAll(async () => {
-    sim = await startBitcoinSimulator({ network: 'mainnet', seed: 42, initialMempool: 800, now: () => clock });
-  });
-  afterAll(() => sim.close());
+  startForSuite(async () => (sim = await startBitcoinSimulator({ network: 'mainnet', seed: 42, initialMempool: 800, now: () => clock })));
 
   it('getblockchaininfo has Core 28 fields, warnings as an array', async () => {
     const info = await rpc<Record<string, unknown>>(sim, 'getblockchaininfo');
@@ -428,10 +425,7 @@ describe('bitcoind simulator: read-only methods (mainnet profile)', () => {
 
 describe('bitcoind simulator: generated mempool', () => {
   let sim: BitcoinSimulator;
-  beforeAll(async () => {
-    sim = await startBitcoinSimulator({ seed: 11, initialMempool: 3000 });
-  });
-  afterAll(() => sim.close());
+  startForSuite(async () => (sim = await startBitcoinSimulator({ seed: 11, initialMempool: 3000 })));
 
   it('getmempoolentry: Core field order, fees in BTC, ancestor/descendant packages with CPFP links', async () => {
     const entries = sim.mempoolEntries();

@@ -1,7 +1,19 @@
+import { afterAll, beforeAll } from 'vitest';
 import { Subscriber } from 'zeromq';
 import type { BitcoinSimulator } from './index.js';
 
 /** Helpers for tests that talk to the simulator over its real sockets. */
+
+/** One simulator for a describe block: beforeAll starts it (`start` keeps it in the block's variable), afterAll closes it. */
+export function startForSuite(start: () => Promise<{ close(): Promise<unknown> }>): void {
+  let started: { close(): Promise<unknown> } | undefined;
+  beforeAll(async () => {
+    started = await start();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+}
 
 export interface RawReply {
   status: number;

@@ -10,10 +10,14 @@ afterEach(async () => {
 describe('ToggleServer request bodies', () => {
   it('hands the handler the whole body up to the bound, and answers 413 without calling it beyond', async () => {
     const seen: string[] = [];
-    const server = new ToggleServer((_req, res, body) => {
-      seen.push(body);
-      sendText(res, 200, `got ${body.length}`);
-    }, '127.0.0.1', 1_000);
+    const server = new ToggleServer(
+      (_req, res, body) => {
+        seen.push(body);
+        sendText(res, 200, `got ${body.length}`);
+      },
+      '127.0.0.1',
+      1_000
+    );
     servers.push(server);
     await server.listen();
     const ok = await fetch(server.url('/'), { method: 'POST', body: 'x'.repeat(1_000) });
@@ -43,7 +47,23 @@ describe('LokiReceiver', () => {
     await loki.start();
     const push = (body: string) =>
       fetch(`${loki.url}/loki/api/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    expect((await push(JSON.stringify({ streams: [{ stream: { job: 'a' }, values: [['1', 'one'], ['2', 'two']] }] }))).status).toBe(204);
+    expect(
+      (
+        await push(
+          JSON.stringify({
+            streams: [
+              {
+                stream: { job: 'a' },
+                values: [
+                  ['1', 'one'],
+                  ['2', 'two'],
+                ],
+              },
+            ],
+          })
+        )
+      ).status
+    ).toBe(204);
     // grafana/loki@01b5e3466b4b075c90a8c92aad3b790efcafac6b:pkg/distributor/http.go:49-61: a push
     // ParseRequest refuses is answered http.StatusBadRequest
     expect((await push('{not json')).status).toBe(400);
