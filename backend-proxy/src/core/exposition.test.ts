@@ -1,7 +1,7 @@
 import { Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { registryToLines } from '../outputs/lineProtocol.js';
-import { escapeLabelValue, formatSampleValue, prerenderedFamily, renderExposition } from './exposition.js';
+import { escapeLabelValue, expositionChunks, formatSampleValue, prerenderedFamily, renderExposition } from './exposition.js';
 import { MetricFactory } from './metrics.js';
 import { parsePrometheusText } from './prometheusText.js';
 
@@ -144,6 +144,13 @@ describe('PrerenderedFamily', () => {
     expect(empty.sourceIds).toEqual([]);
     // registry.metrics() formats pre-rendered families through their get(): the slow path agrees
     expect(await renderExposition(factory.registry)).toBe(await factory.registry.metrics());
+    // the route writes it metric by metric: one chunk per metric, each ending where prom-client's text does
+    const chunks = await expositionChunks(factory.registry);
+    expect(chunks).toHaveLength(5);
+    expect(chunks.join('')).toBe(await factory.registry.metrics());
+    expect(chunks[0]).toBe('# HELP nodescope_source_up up\n# TYPE nodescope_source_up gauge\nnodescope_source_up{source="farm",site="lab"} 1\n\n');
+    // an empty registry: prom-client's lone line feed
+    expect((await expositionChunks(new MetricFactory().registry)).join('')).toBe(await new MetricFactory().registry.metrics());
   });
 
   it('gives getMetricsAsJSON (the Influx writer) every sample with source and default labels', async () => {

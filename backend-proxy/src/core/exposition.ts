@@ -170,11 +170,13 @@ export function prerenderedFamily(
 }
 
 /**
- * The registry as text exposition 0.0.4, what registry.metrics() returns, in the same order,
- * except that pre-rendered families are written from their cached lines.
+ * The registry's text exposition in pieces to write one after the other: each metric's text with
+ * its separator, what registry.metrics() returns in the same order, except that pre-rendered
+ * families are written from their cached lines. A 50,000-miner fleet's /metrics is ~59 MB: sent
+ * in pieces, it is never joined into one string (nor copied into one Buffer) per scrape.
  */
-export async function renderExposition(registry: Registry): Promise<string> {
-  if (registry.contentType !== Registry.PROMETHEUS_CONTENT_TYPE) return registry.metrics();
+export async function expositionChunks(registry: Registry): Promise<string[]> {
+  if (registry.contentType !== Registry.PROMETHEUS_CONTENT_TYPE) return [await registry.metrics()];
   // public in prom-client's JavaScript (Registry#getMetricsAsString), absent from its typings
   const formatter = registry as unknown as { getMetricsAsString(metric: unknown): Promise<string> };
   const parts = await Promise.all(
@@ -184,5 +186,12 @@ export async function renderExposition(registry: Registry): Promise<string> {
         metric instanceof PrerenderedFamily ? metric.text() : formatter.getMetricsAsString(metric)
       )
   );
-  return `${parts.join('\n\n')}\n`;
+  // as prom-client joins them: a blank line between metrics, a line feed at the end
+  if (parts.length === 0) return ['\n'];
+  return parts.map((part, i) => (i < parts.length - 1 ? `${part}\n\n` : `${part}\n`));
+}
+
+/** The registry as one text exposition 0.0.4 (the chunks of `expositionChunks` joined). */
+export async function renderExposition(registry: Registry): Promise<string> {
+  return (await expositionChunks(registry)).join('');
 }

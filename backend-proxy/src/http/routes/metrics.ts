@@ -1,7 +1,8 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { CoalescingCache, CacheStats } from '../../core/cache.js';
 import type { FileHealthComponent } from '../../core/durable.js';
-import { renderExposition } from '../../core/exposition.js';
+import { expositionChunks } from '../../core/exposition.js';
 import type { MetricFactory, SelfMetrics } from '../../core/metrics.js';
 import type { Source, SourceStatus } from '../../sources/types.js';
 
@@ -50,8 +51,16 @@ export function metricsRoutes(
   app.get('/metrics', async (_request, reply) => {
     refresh();
     reply.header('content-type', deps.metrics.registry.contentType);
-    // per-miner families come pre-rendered from their last poll (core/exposition.ts)
-    return deps.scrub(await renderExposition(deps.metrics.registry));
+    // per-miner families come pre-rendered from their last poll (core/exposition.ts), and are
+    // written metric by metric: a large fleet's text is never one string (nor one Buffer).
+    // Scrubbed per metric: a secret is a label value, inside one metric's lines
+    const chunks = await expositionChunks(deps.metrics.registry);
+    return Readable.from(
+      (function* () {
+        for (const chunk of chunks) yield deps.scrub(chunk);
+      })(),
+      { objectMode: false }
+    );
   });
   return refresh;
 }
