@@ -2,8 +2,7 @@
 // Starts the geth JSON-RPC + metrics simulator for the demo, prints one JSON line with its URLs,
 // and serves a control API: GET /state, POST /fault {fault, target?, delayMs?, behind?},
 // POST /mine?count=.
-import { parseArgs } from 'node:util';
-import { flagParams, exitOnSignal } from '../cli.js';
+import { exitOnSignal, stringFlags } from '../cli.js';
 import { faultRoute, intParam, startControlServer } from '../control.js';
 import { startGethSimulator, type GethFault, type GethTarget } from './index.js';
 
@@ -17,19 +16,9 @@ const USAGE = `geth simulator (HTTP JSON-RPC + /debug/metrics/prometheus)
 const FAULTS: GethFault[] = ['none', 'down', 'slow', 'stalled', 'malformed', 'zero-peers', 'syncing', 'indexing'];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      'rpc-port': { type: 'string' }, 'metrics-port': { type: 'string' }, 'control-port': { type: 'string' },
-      namespaces: { type: 'string' }, 'block-interval-ms': { type: 'string' }, help: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  const args = flagParams(values);
+  const flags = stringFlags(['rpc-port', 'metrics-port', 'control-port', 'namespaces', 'block-interval-ms'], USAGE);
+  if (!flags) return;
+  const { values, params: args } = flags;
   const sim = await startGethSimulator({
     namespaces: values.namespaces?.split(',').map((n) => n.trim()).filter(Boolean),
     ports: { rpc: intParam(args, 'rpc-port', 0, 65_535), metrics: intParam(args, 'metrics-port', 0, 65_535) },

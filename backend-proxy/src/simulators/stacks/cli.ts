@@ -3,9 +3,8 @@
 // URLs, and serves a control API: GET /state, POST /fault {fault, target?, delayMs?, lag?},
 // POST /advance?stacks=&burn=&tenure=1, POST /log?count=, POST /rotate, POST /truncate,
 // POST /signer-fault {fault} (not-registered, rejecting, conflicts, …), POST /signer-log?count=.
-import { parseArgs } from 'node:util';
 import { SIGNER_FAULTS, startStacksSimulator, type SignerFault, type StacksFault, type StacksLogFormatSetting, type StacksTarget } from './index.js';
-import { flagParams, exitOnSignal } from '../cli.js';
+import { exitOnSignal, stringFlags } from '../cli.js';
 import { faultRoute, intParam, startControlServer } from '../control.js';
 
 const USAGE = `stacks node/signer simulator
@@ -23,21 +22,15 @@ const LOG_FORMATS: StacksLogFormatSetting[] = ['text', 'json', 'pretty', 'pretty
 const FAULTS: StacksFault[] = ['none', 'down', 'slow', 'stalled', 'zero-peers', 'burn-behind', 'malformed', 'no-health'];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      'rpc-port': { type: 'string' }, 'metrics-port': { type: 'string' }, 'signer-port': { type: 'string' },
-      'control-port': { type: 'string' }, 'log-file': { type: 'string' }, 'block-interval-ms': { type: 'string' },
-      'burn-every': { type: 'string' }, 'log-lines-per-block': { type: 'string' }, 'log-format': { type: 'string' }, 'signer-log-file': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  const args = flagParams(values);
+  const flags = stringFlags(
+    [
+      'rpc-port', 'metrics-port', 'signer-port', 'control-port', 'log-file', 'block-interval-ms',
+      'burn-every', 'log-lines-per-block', 'log-format', 'signer-log-file',
+    ],
+    USAGE
+  );
+  if (!flags) return;
+  const { values, params: args } = flags;
   const logFile = values['log-file'];
   const logFormat = values['log-format'] ?? 'text';
   if (!(LOG_FORMATS as string[]).includes(logFormat)) throw new Error(`--log-format must be one of ${LOG_FORMATS.join(', ')}`);
