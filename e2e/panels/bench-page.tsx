@@ -22,6 +22,20 @@ interface FrameJson {
   data: { values: unknown[][] };
 }
 
+// bench.ts --profile: each timed panel run is bracketed by console.profile / console.profileEnd
+// (a CPU profile each) and a performance.measure (a span in a Chromium trace)
+const profiling = new URLSearchParams(window.location.search).get('profile') === '1';
+const profileStart = (title: string | undefined) => {
+  if (!profiling || title === undefined) return;
+  console.profile(title);
+  performance.mark(`${title}-start`);
+};
+const profileEnd = (title: string | undefined) => {
+  if (!profiling || title === undefined) return;
+  performance.measure(title, `${title}-start`);
+  console.profileEnd(title);
+};
+
 const nextPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 function signal(element: Element | null) {
@@ -167,13 +181,14 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
       zoom: { what: '', panel: { scriptMs: [], paintedMs: [] }, baseline: { scriptMs: [], paintedMs: [] } },
     },
   };
-  const measure = async (render: (key: number) => React.ReactNode, key: number) => {
+  const measure = async (render: (key: number) => React.ReactNode, key: number, profile?: string) => {
     root.render(null);
     await nextPaint();
     // collect the previous run's garbage outside the timed region (bench.ts starts Chromium with
     // --expose-gc), so neither renderer pays for the other's allocations
     (window as unknown as { gc?: () => void }).gc?.();
     await nextPaint();
+    profileStart(profile);
     const start = performance.now();
     let drawn = -1;
     const drawnAt = new Promise<void>((resolve) =>
@@ -189,7 +204,9 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
     root.render(<ThemeContext.Provider value={theme}>{render(key)}</ThemeContext.Provider>);
     await drawnAt;
     await nextPaint();
-    return { drawn, painted: performance.now() - start };
+    const painted = performance.now() - start;
+    profileEnd(profile);
+    return { drawn, painted };
   };
   const warmup = 2;
   const phases: Array<{ parse: number; overrides: number }> = [];
@@ -205,7 +222,8 @@ export async function runBench(kind: string, iterations: number, theme: GrafanaT
         phases.push({ parse: t1 - t0, overrides: performance.now() - t1 });
         return <PanelView key={key} loaded={loaded} state={state} data={data} width={WIDTH} height={HEIGHT} title="bench" theme={theme} />;
       },
-      i
+      i,
+      i < warmup ? undefined : 'render'
     );
     const baseline = await measure((key) => (kind === 'peermap' ? <NaivePeerSvg key={key} json={json} /> : <NaiveMempoolSvg key={key} json={json} />), i);
     if (i < warmup) continue;
@@ -254,7 +272,11 @@ async function interactions(
       // hover: walk across the plot on a coprime stride so every event lands on a new spot
       await timeOp(() => mouse(el, 'mousemove', 80 + ((i * 97) % Math.max(1, w - 100)), 30 + ((i * 53) % Math.max(1, h - 60))), i < 4 ? sink : into.hover);
       const zoomIn = Math.floor(i / 12) % 2 === 0;
+      // only the mempool's time-range change is profiled (the peer map's zoom meets its goal)
+      const profile = zoomOp && i >= 4 ? 'zoom' : undefined;
+      profileStart(profile);
       await timeOp(() => (zoomOp ? zoomOp(i) : mouse(el, 'wheel', w * 0.55, h * 0.4, zoomIn ? -100 : 100)), i < 4 ? sink : into.zoom);
+      profileEnd(profile);
     }
   };
 

@@ -3,7 +3,15 @@
 // of the same data in the same page. Times run from data arrival (the frames' JSON, before
 // dataFrameFromJSON) to the panel's drawn signal, and to the next painted frame. Figures go to
 // backend-proxy/bench/results/panel.*_render_ms.json in the format of backend-proxy/bench/lib.ts.
+// `-- --profile <dir>` also writes a CPU profile (.cpuprofile, 0.1 ms sampling; open it in
+// Chromium's DevTools, which maps the bundles through their source maps) of each timed panel
+// first render and mempool time-range change; profiling slows the timed runs, so figures from a
+// profiled run are not the bench's. `-- --module <kind>=<module.js>` serves another build of that
+// panel (say, of an older commit) in place of plugins/panels/<kind>/dist/module.js, for A/B runs
+// in one session.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatResult, percentile, ratio, saveResult } from '../../backend-proxy/bench/lib.ts';
 import { chromium } from 'playwright-core';
@@ -13,8 +21,11 @@ import { buildPanelHost } from './build.ts';
 import { ensurePanelsBuilt } from './plugins.ts';
 import { startPanelHarness } from './server.ts';
 
-const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' } } });
+const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' }, profile: { type: 'string' }, module: { type: 'string', multiple: true, default: [] }, only: { type: 'string' } } });
+const modules = new Map(values.module.map((m) => [m.slice(0, m.indexOf('=')), path.resolve(m.slice(m.indexOf('=') + 1))]));
 const iterations = Number(values.iterations);
+const profileDir = values.profile ? path.resolve(values.profile) : undefined;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 
 await Promise.all([ensurePanelsBuilt(), buildPanelHost()]);
 const server = await startPanelHarness();
@@ -34,10 +45,24 @@ try {
     ['mempool', 'panel.mempool_render_ms', '8,640 points x 39 fee bands'],
     ['peermap', 'panel.peermap_render_ms', '10,000 peers'],
   ] as const) {
+    // `-- --only mempool|peermap`: one panel
+    if (values.only && values.only !== kind) continue;
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/?bench=${kind}&iterations=${iterations}&theme=dark`);
+    const moduleJs = modules.get(kind);
+    if (moduleJs) await page.route(`**/public/plugins/nodescope-${kind}-panel/module.js`, (route) => route.fulfill({ path: moduleJs, contentType: 'text/javascript' }));
+    if (profileDir) {
+      // the page brackets each timed panel run with console.profile / console.profileEnd
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      let count = 0;
+      cdp.on('Profiler.consoleProfileFinished', (event) => {
+        writeFileSync(path.join(profileDir, `${kind}-${event.title ?? 'run'}-${String(count++).padStart(3, '0')}.cpuprofile`), JSON.stringify(event.profile));
+      });
+    }
+    await page.goto(`${server.url}/?bench=${kind}&iterations=${iterations}&theme=dark${profileDir ? '&profile=1' : ''}`);
     await page.waitForFunction(() => document.body.dataset.status === 'bench-done' || document.body.dataset.status === 'error', null, { timeout: 600_000 });
     if ((await page.evaluate(() => document.body.dataset.status)) !== 'bench-done') throw new Error(`${kind} bench failed: ${errors.join('; ')}`);
     const figures = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as BenchFigures;
@@ -53,6 +78,7 @@ try {
       ratio: ratio(value, baseline, true),
       details: {
         data: what,
+        ...(moduleJs ? { module: moduleJs } : {}),
         iterations: figures.iterations,
         measure: 'median ms from the frames JSON (before dataFrameFromJSON) to the next painted frame after the drawn signal; fresh mount each iteration, garbage collected before each timed run, 2 warm-ups dropped',
         panel: { paintedMedian: value, paintedP95: round(p95(figures.panel.paintedMs)), drawnSignalMedian: round(median(figures.panel.drawnMs)), drawnSignalP95: round(p95(figures.panel.drawnMs)) },
