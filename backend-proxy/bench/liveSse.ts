@@ -8,20 +8,26 @@
 //   the proxy's SUB on the same host) and reads the stream over a raw SSE socket.
 // A message that takes the mempool to N transactions is shown by the first frame whose count
 // frame sums to >= N. Baseline, same run: the same proxy without ZMQ, polling every second.
-import { mkdtemp, rm } from 'node:fs/promises';
+// A/B against another build in the same run: BENCH_LIVE_BASELINE_CLI=<its dist/src/cli.js> runs
+// it over the same simulator right after this one (e.g. a build of the previous commit made in a
+// git worktree). The proxy's CPU seconds per run are given too: on a shared machine they do not
+// depend on the neighbours as wall time does.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { Subscriber } from 'zeromq';
 import { decodeSequenceMessage } from '../src/sources/bitcoin/zmq.js';
 import { percentile, ratio, type BenchResult } from './lib.js';
-import { startProxyProcess, startSimProcess } from './proxyProcess.js';
+import { processCpuSeconds, startProxyProcess, startServerProcess, startSimProcess } from './proxyProcess.js';
 
 const API_KEY = 'bench-api-key-0123456789';
 const RATE = Number(process.env.BENCH_LIVE_RATE ?? 70);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const INITIAL_MEMPOOL = Number(process.env.BENCH_LIVE_MEMPOOL ?? 20_000);
 const COUNT_FRAME = 'mempool.histogram.count';
+const BASELINE_CLI = process.env.BENCH_LIVE_BASELINE_CLI;
 
 interface Run {
   latencies: number[];
@@ -29,6 +35,8 @@ interface Run {
   removals: number;
   frames: number;
   unshown: number;
+  /** the proxy's CPU seconds (user + system) while measuring */
+  proxyCpuSeconds?: number;
 }
 
 /** Messages and frames for SECONDS against one proxy; latencies of the messages a frame showed. */
@@ -141,12 +149,19 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
       },
     ],
   });
-  const runs: Partial<Record<'zmq' | 'poll', Run>> = {};
+  const runs: Partial<Record<'zmq' | 'zmqBaselineBuild' | 'poll', Run>> = {};
   try {
-    for (const mode of ['zmq', 'poll'] as const) {
-      const proxy = await startProxyProcess(proxyConfig(mode === 'zmq'), dir, `proxy-live-${mode}`);
+    for (const mode of ['zmq', ...(BASELINE_CLI ? (['zmqBaselineBuild'] as const) : []), 'poll'] as const) {
+      const config = proxyConfig(mode !== 'poll');
+      const proxy =
+        mode === 'zmqBaselineBuild'
+          ? await startBaselineBuild(config, dir)
+          : await startProxyProcess(config, dir, `proxy-live-${mode}`);
       try {
-        runs[mode] = await measure(proxy.url, zmqSequence);
+        const cpuBefore = processCpuSeconds(proxy.child.pid);
+        const run = await measure(proxy.url, zmqSequence);
+        run.proxyCpuSeconds = Number((processCpuSeconds(proxy.child.pid) - cpuBefore).toFixed(2));
+        runs[mode] = run;
       } finally {
         await proxy.stop();
       }
@@ -166,6 +181,7 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
     unshown: run.unshown,
     removals: run.removals,
     frames: run.frames,
+    proxyCpuSeconds: run.proxyCpuSeconds,
   });
   return [
     {
@@ -181,9 +197,17 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
         initialMempool: INITIAL_MEMPOOL,
         stream: 'mempool.histogram (count frame)',
         zmq: figures(zmq),
+        ...(runs.zmqBaselineBuild ? { zmqBaselineBuild: { cli: BASELINE_CLI, ...figures(runs.zmqBaselineBuild) } } : {}),
         poll: figures(poll),
         loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
       },
     },
   ];
+}
+
+/** The proxy of another build (BENCH_LIVE_BASELINE_CLI) with the same config. */
+async function startBaselineBuild(config: unknown, dir: string) {
+  const file = join(dir, 'proxy-live-baseline-build.yaml');
+  await writeFile(file, stringify(config));
+  return startServerProcess([BASELINE_CLI!, '--config', file], 'proxy-live-baseline-build');
 }

@@ -170,10 +170,8 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
           // both frames (vsize and count): the datasource appends each to its ring by name
           if (event === 'live') for (const frame of histogramFrames([state.liveHistogram()])) emit(frame);
         }),
-      'mempool.blocks': (emit) =>
-        state.onTick((event) => {
-          if (event === 'live') emit(projectedBlocksFrame(state.mempool.analysis().blocks));
-        }),
+      // paced by the full analysis, apart from the histogram's faster frames
+      'mempool.blocks': (emit) => state.onAnalysis(() => emit(projectedBlocksFrame(state.mempool.analysis().blocks))),
       'zmq.status': (emit) =>
         state.onTick((event) => {
           if (event === 'live' || event === 'mempool') emit(zmqStatusFrame(state.mempool.status()));
@@ -206,8 +204,8 @@ function health(rpcHealth: UpstreamHealth, state: BitcoinState, electrum: Electr
   return combineHealth(main, others);
 }
 
-/** The compact mempool's analysis; an error until the first fill so a panel does not show an empty mempool as real. */
-function liveMempool(state: BitcoinState) {
+/** An error until the first fill, so a panel does not show an empty mempool as real. */
+function requireSynced(state: BitcoinState): void {
   const status = state.mempool.status();
   if (!status.synced)
     throw new UpstreamError(
@@ -215,6 +213,11 @@ function liveMempool(state: BitcoinState) {
       'mempool',
       true
     );
+}
+
+/** The compact mempool's analysis (see requireSynced). */
+function liveMempool(state: BitcoinState) {
+  requireSynced(state);
   return state.mempool.analysis();
 }
 
@@ -223,7 +226,7 @@ function histogramSeries(state: BitcoinState, input: QueryInput): HistogramRow[]
   const { from, to } = input.range;
   const rows = state.rings.histogram.toArray().filter((r) => r.t >= from && r.t <= to);
   if (to >= Date.now() - 60_000) {
-    liveMempool(state);
+    requireSynced(state);
     rows.push(state.liveHistogram());
   }
   return pickEvenly(rows, input.maxDataPoints);

@@ -1,6 +1,7 @@
 // The running state of one bitcoin source: reads (cached and coalesced), the fast and slow poll
 // loops that fill the history rings and metrics, and tip tracking (new blocks, reorgs).
 import type { Logger } from 'pino';
+import { Coalescer } from '../../core/coalesce.js';
 import type { SourceContext } from '../../core/context.js';
 import { linearTrend, type SizeSample } from '../../core/diskTrend.js';
 import { mallocHeldBytes, mallocInUseBytes, parseMallocInfo, type MallocTotals } from './mallocInfo.js';
@@ -11,6 +12,7 @@ import { CHAIN_NAME } from './client.js';
 import type { BitcoinSourceConfig } from './config.js';
 import type { HistogramRow } from './frames.js';
 import { defaultCountryDb, GeoLookup, NO_GEO } from './geo.js';
+import { LiveHistogram } from './liveHistogram.js';
 import { MempoolSync } from './mempoolSync.js';
 import { HASHPS_BLOCKS, SMART_FEE_METRIC_TARGETS, type BitcoinMetrics } from './metrics.js';
 import {
@@ -85,16 +87,20 @@ export type TickListener = (event: TickEvent, at: number) => void;
 /** The ZMQ status and fee-band gauges are refreshed this often. */
 const LIVE_MS = 1_000;
 /**
- * A live frame follows a change of the compact mempool after LIVE_SETTLE_MS (a burst of ZMQ
- * messages becomes one frame), and at least LIVE_MIN_GAP_MS after the previous frame, or four
- * times the last analysis' time when that is longer, so analyses for live frames take at most a
- * quarter of a core: at 20k transactions an analysis takes a few ms and frames show a message
- * within tens of ms; at 1M it takes ~150 ms and frames come every ~600 ms instead of piling up.
- * (A fixed 1 s tick made the p99 ~1 s: bench BENCH=livesse.)
+ * Live frames follow changes of the compact mempool through a Coalescer (core/coalesce.ts): the
+ * first change after a quiet spell gets a frame on the next turn of the event loop, later ones
+ * one frame per gap, the gap at least the minimum and four times what the last frame took, so
+ * live work takes at most a fifth of a core. The histogram frames need only the rates and bands
+ * (LiveHistogram, under a ms at 20k transactions); the projected blocks need a full analysis
+ * (tens of ms at 20k, ~150 ms at 1M), so they have their own, slower pace and are computed only
+ * while someone follows them. (Frames used to wait 5 ms after a change and 4x the last full
+ * analysis after the previous frame: p99 267 ms at 70 tx/s; a fixed 1 s tick before that made
+ * it ~1 s: bench BENCH=livesse.)
  */
-const LIVE_SETTLE_MS = 5;
-const LIVE_MIN_GAP_MS = 25;
-/** The fee-band gauges follow the live mempool at most this often (an analysis is ~75 ms at 300k txs). */
+const LIVE_MIN_GAP_MS = 10;
+const ANALYSIS_MIN_GAP_MS = 25;
+const LIVE_COST_FACTOR = 4;
+/** The fee-band gauges follow the live mempool at least this often, without live frames or queries (which set them too). */
 const FEE_BAND_GAUGE_MS = 5_000;
 /** Fields of getblockstats for bitcoin_latest_block_*, the exporter's list. */
 const LATEST_BLOCK_FIELDS = ['height', 'total_size', 'total_weight', 'txs', 'totalfee', 'ins', 'outs', 'total_out'];
@@ -106,11 +112,10 @@ export class BitcoinState {
   private slowTimer: NodeJS.Timeout | undefined;
   private histogramTimer: NodeJS.Timeout | undefined;
   private liveTimer: NodeJS.Timeout | undefined;
-  private liveDirty = false;
-  private livePending: NodeJS.Timeout | undefined;
-  /** performance.now() of the last live frame, and what its analysis took (elapsed time: immune to clock steps) */
-  private liveAt = -Infinity;
-  private liveAnalysisMs = 0;
+  /** paces the 'live' event (histogram frames, status) and the full analysis for projected blocks */
+  private readonly live: Coalescer;
+  private readonly liveAnalysis: Coalescer;
+  private readonly histogram: LiveHistogram;
   /** the fee-band gauges lag the compact mempool (set on every change, cleared on refresh) */
   /** store version the fee-band gauges show (-1: none yet) and when they were last set */
   private bandsVersion = -1;
@@ -131,6 +136,7 @@ export class BitcoinState {
   clockOffset: { seconds: number; at: number } | null = null;
   latestChain: { info: BlockchainInfo; at: number } | null = null;
   private readonly listeners = new Set<TickListener>();
+  private readonly analysisListeners = new Set<() => void>();
   private geoLookup: Promise<GeoLookup | null> | null = null;
   private readonly blockStats = new BlockStatsMemo(
     (heights) => this.rpc.batchAll<BlockStats[]>(heights.map((h) => ({ method: 'getblockstats', params: [h, [...BLOCK_STATS_FIELDS]] }))),
@@ -165,20 +171,39 @@ export class BitcoinState {
       logger: this.log,
       now: context.now,
       onChange: () => {
-        this.liveDirty = true;
-        this.scheduleLive();
+        this.live.changed();
+        this.liveAnalysis.changed();
       },
       onResync: (reason, ms) => metrics.zmqResync(reason, ms),
       onMessage: () => metrics.zmqMessage(),
       onGap: () => metrics.zmqGap(),
     });
+    this.histogram = new LiveHistogram(this.mempool);
+    const onError = (error: unknown) => this.log.warn({ err: error }, 'live frame failed');
+    this.live = new Coalescer(() => this.emit('live'), {
+      minGapMs: LIVE_MIN_GAP_MS,
+      costFactor: LIVE_COST_FACTOR,
+      active: () => this.running && this.listeners.size > 0,
+      onError,
+    });
+    this.liveAnalysis = new Coalescer(() => this.emitAnalysis(), {
+      minGapMs: ANALYSIS_MIN_GAP_MS,
+      costFactor: LIVE_COST_FACTOR,
+      active: () => this.running && this.analysisListeners.size > 0,
+      onError,
+    });
   }
 
-  /** The live histogram row (and the fee-band gauges refreshed from it). */
+  /** The live histogram row, of the store as it is now (and the fee-band gauges refreshed from it). */
   liveHistogram(): HistogramRow {
-    const analysis = this.mempool.analysis();
-    this.metrics.feeBands(analysis.histogram);
-    return { t: this.context.now(), vsize: analysis.histogram.vsize, count: analysis.histogram.count };
+    const { version, histogram } = this.histogram.current();
+    const now = this.context.now();
+    if (version !== this.bandsVersion) {
+      this.metrics.feeBands(histogram);
+      this.bandsVersion = version;
+      this.bandsAt = now;
+    }
+    return { t: now, vsize: histogram.vsize, count: histogram.count };
   }
 
   private recordHistogram(): void {
@@ -192,25 +217,10 @@ export class BitcoinState {
     this.refreshFeeBandGauges(status.synced);
   }
 
-  /** A live frame soon after a change, when anyone listens (see LIVE_SETTLE_MS). */
-  private scheduleLive(): void {
-    if (!this.running || this.livePending !== undefined || this.listeners.size === 0) return;
-    const gap = Math.max(LIVE_MIN_GAP_MS, 4 * this.liveAnalysisMs);
-    const wait = Math.max(LIVE_SETTLE_MS, this.liveAt + gap - performance.now());
-    this.livePending = setTimeout(() => this.emitLive(), wait);
-    this.livePending.unref();
-  }
-
-  private emitLive(): void {
-    this.livePending = undefined;
-    if (!this.liveDirty || !this.running) return;
-    this.liveDirty = false;
-    const started = performance.now();
-    // the frames read analysis(): made current here, so they show this change, not the 200 ms cache
+  /** Made current here, so the frames show this change, not analysis()'s 200 ms cache. */
+  private emitAnalysis(): void {
     this.mempool.analysis(true);
-    this.liveAnalysisMs = performance.now() - started;
-    this.liveAt = performance.now();
-    this.emit('live');
+    this.callEach(this.analysisListeners, (listener) => listener());
   }
 
   /**
@@ -221,26 +231,35 @@ export class BitcoinState {
   private refreshFeeBandGauges(synced: boolean): void {
     if (!synced || this.mempool.version === this.bandsVersion) return;
     const now = this.context.now();
-    if (now - this.bandsAt < Math.min(FEE_BAND_GAUGE_MS, this.config.pollSeconds * 1_000)) return;
-    // analysis() may hand back its 200 ms cache from before the latest change (a query computed
-    // it just then): the gauges record the version they show, so the next tick catches up
-    const analysis = this.mempool.analysis();
-    this.metrics.feeBands(analysis.histogram);
-    this.bandsAt = now;
-    this.bandsVersion = analysis.version;
+    const since = now - this.bandsAt; // below 0: the clock stepped back, refresh rather than wait for it
+    if (since >= 0 && since < Math.min(FEE_BAND_GAUGE_MS, this.config.pollSeconds * 1_000)) return;
+    // the gauges record the store version they show (a live row may have set them already)
+    this.liveHistogram();
   }
 
   onTick(listener: TickListener): () => void {
     this.listeners.add(listener);
-    if (this.liveDirty) this.scheduleLive(); // changes nobody was listening to yet
+    this.live.schedule(); // changes nobody was listening to yet
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called after the full analysis (projected blocks) was made current for a change; paced apart from onTick's 'live'. */
+  onAnalysis(listener: () => void): () => void {
+    this.analysisListeners.add(listener);
+    this.liveAnalysis.schedule();
+    return () => this.analysisListeners.delete(listener);
   }
 
   private emit(event: TickEvent): void {
     const at = this.context.now();
-    for (const listener of this.listeners) {
+    this.callEach(this.listeners, (listener) => listener(event, at));
+  }
+
+  /** A failing stream listener is logged; the others still run. */
+  private callEach<L>(listeners: Iterable<L>, call: (listener: L) => void): void {
+    for (const listener of listeners) {
       try {
-        listener(event, at);
+        call(listener);
       } catch (error) {
         this.log.warn({ err: error }, 'stream listener failed');
       }
@@ -353,8 +372,8 @@ export class BitcoinState {
     clearTimeout(this.slowTimer);
     clearInterval(this.histogramTimer);
     clearInterval(this.liveTimer);
-    clearTimeout(this.livePending);
-    this.livePending = undefined;
+    this.live.cancel();
+    this.liveAnalysis.cancel();
     await this.mempool.stop();
     await this.tipWork.catch(() => undefined);
   }
