@@ -297,7 +297,12 @@ function writeReply(reply: Record<string, unknown>): string {
   const result = reply.result;
   if (!(result instanceof PreWritten)) return writeUniValue(reply);
   let out = '';
-  for (const key in reply) out += `${out === '' ? '{' : ','}"${key}":${key === 'result' ? result.text : writeUniValue(reply[key])}`;
+  for (const key in reply) {
+    const value = reply[key];
+    // a numeric id (the usual) is written as JSON writes a number, without a call into it
+    const text = key === 'result' ? result.text : typeof value === 'number' && Number.isFinite(value) ? String(value) : writeUniValue(value);
+    out += `${out === '' ? '{' : ','}"${key}":${text}`;
+  }
   return `${out}}`;
 }
 

@@ -242,6 +242,18 @@ describe('BitcoinRpc', () => {
       })
     ).rejects.toThrow('consumer refused');
     expect(bodies).toHaveLength(1); // no chunk sent after the refusal
+
+    // a smaller batchSize splits further; a larger one never passes maxBatch (3)
+    for (const [batchSize, lengths] of [
+      [2, [2, 2, 2, 2, 2]],
+      [50, [3, 3, 3, 1]],
+    ] as const) {
+      bodies.length = 0;
+      const offsets: number[] = [];
+      await rpc.batchEach(calls, { concurrency: 1, batchSize }, (_outcomes, _chunk, offset) => offsets.push(offset));
+      expect((bodies as unknown[][]).map((b) => b.length)).toEqual(lengths);
+      expect(offsets).toEqual(lengths.map((_n, i) => lengths.slice(0, i).reduce((s: number, n) => s + n, 0)));
+    }
     rpc.close();
   });
 

@@ -224,6 +224,8 @@ export class BitcoinRpc {
     calls: RpcCall[],
     options: {
       concurrency?: number;
+      /** calls per HTTP request when fewer than maxBatch suit the replies better */
+      batchSize?: number;
       /**
        * a fast reader of the raw reply (every item a result, in order), or null to parse it
        * with JSON.parse as usual: for replies whose full objects cost more than they are worth
@@ -233,7 +235,7 @@ export class BitcoinRpc {
     onChunk: (outcomes: Array<RpcOutcome<T>>, chunkIndex: number, offset: number) => void
   ): Promise<void> {
     for (const call of calls) assertAllowed(call.method);
-    const size = this.options.maxBatch;
+    const size = Math.max(1, Math.min(this.options.maxBatch, options.batchSize ?? Infinity));
     const chunkCount = Math.ceil(calls.length / size);
     // up to `concurrency` chunks in flight (bitcoind runs -rpcthreads of them at once)
     let next = 0;
