@@ -1,6 +1,8 @@
 // The reference is prom-client@15.1.3's own Histogram (the library every other nodescope_*
 // metric goes through, lib/histogram.js and lib/registry.js): the same observations must come
 // out of the registry as the same text and the same JSON.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { MetricFactory } from './metrics.js';
@@ -47,6 +49,14 @@ describe('FastHistogram', () => {
       expect(text).toContain(`nodescope_query_seconds_bucket{le="+Inf",${site}source="btc",query="chain.info"} 4\n`);
       expect(text).toContain(`nodescope_query_seconds_count{${site}source="eth \\"main\\"",query="a\\\\b\\nc"} 2\n`);
     }
+  });
+
+  // Prometheus's own parser and linter: Debian's promtool 2.42 `check metrics` (exit 0: parsed, no lint finding)
+  it.skipIf(!existsSync('/usr/bin/promtool'))('is read by promtool check metrics without an error or a lint finding', async () => {
+    const { fast } = both({ site: 'eu-1' });
+    const result = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: await fast.metrics(), encoding: 'utf8', timeout: 20_000 });
+    expect(`${result.stdout}${result.stderr}`).toBe('');
+    expect(result.status).toBe(0);
   });
 
   it('resets with the registry, refuses a value that is not finite or a label it was not given', async () => {
