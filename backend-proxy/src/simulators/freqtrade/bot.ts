@@ -61,6 +61,26 @@ const BASE_PRICES: Record<string, number> = { BTC: 64_000, ETH: 3_100, SOL: 145,
 
 const round = (value: number, digits = 8) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/**
+ * The eight profit_<scope>_* figures of /profit for closed trades or for all of them: the same
+ * computation on that scope's absolute profit (the simulator uses the closed trades' ratios for both).
+ */
+function profitFigures<S extends 'closed' | 'all'>(scope: S, abs: number, ratioMean: number, ratioSum: number, start: number) {
+  const figures = {
+    coin: round(abs),
+    percent_mean: round(ratioMean * 100, 2),
+    ratio_mean: round(ratioMean),
+    percent_sum: round(ratioSum * 100, 2),
+    ratio_sum: round(ratioSum),
+    percent: round((abs / start) * 100, 2),
+    ratio: round(abs / start),
+    fiat: round(abs),
+  };
+  return Object.fromEntries(Object.entries(figures).map(([key, value]) => [`profit_${scope}_${key}`, value])) as {
+    [K in keyof typeof figures as `profit_${S}_${K}`]: number;
+  };
+}
+
 /** "2024-05-01 12:00:00" as Freqtrade's DATETIME_PRINT_FORMAT prints it (UTC). */
 export function printDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
@@ -437,22 +457,8 @@ export class SimulatedBot {
     const ratioSum = closed.reduce((s, t) => s + (t.close_profit ?? 0), 0);
     const winrate = closed.length ? wins.length / closed.length : 0;
     return {
-      profit_closed_coin: round(closedAbs),
-      profit_closed_percent_mean: round(ratioMean * 100, 2),
-      profit_closed_ratio_mean: round(ratioMean),
-      profit_closed_percent_sum: round(ratioSum * 100, 2),
-      profit_closed_ratio_sum: round(ratioSum),
-      profit_closed_percent: round((closedAbs / start) * 100, 2),
-      profit_closed_ratio: round(closedAbs / start),
-      profit_closed_fiat: round(closedAbs),
-      profit_all_coin: round(allAbs),
-      profit_all_percent_mean: round(ratioMean * 100, 2),
-      profit_all_ratio_mean: round(ratioMean),
-      profit_all_percent_sum: round(ratioSum * 100, 2),
-      profit_all_ratio_sum: round(ratioSum),
-      profit_all_percent: round((allAbs / start) * 100, 2),
-      profit_all_ratio: round(allAbs / start),
-      profit_all_fiat: round(allAbs),
+      ...profitFigures('closed', closedAbs, ratioMean, ratioSum, start),
+      ...profitFigures('all', allAbs, ratioMean, ratioSum, start),
       trade_count: all.length,
       closed_trade_count: closed.length,
       first_trade_date: all.length ? printDate(first) : '',
