@@ -18,6 +18,8 @@ const options = JSON.parse(process.argv[2]!) as FleetWorkerOptions;
 const send = (message: unknown) => process.send!(message);
 const fleet = await startCgminerFleet({ hosts: hostsOf(options.part, options.count), latencyMs: options.latencyMs });
 send({ miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name, flavour: m.flavour })) });
+// a clean exit on the bench's SIGTERM (a --cpu-prof run then writes this process's profile too)
+process.on('SIGTERM', () => process.exit(0));
 process.on('message', (message: string) => {
   if (message === 'counts') send({ counts: fleet.commandCounts() });
   if (message === 'rss') send({ rss: process.memoryUsage().rss });

@@ -206,7 +206,7 @@ export async function startCgminerFleet(options: FleetOptions = {}): Promise<Cgm
           socket.end(text.slice(0, Math.floor(text.length / 2)));
           return;
         }
-        socket.end(Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from([0])]));
+        socket.end(`${text}\u0000`); // the NUL byte cgminer ends a reply with
       };
       const delay = faults.has('slow') ? slowMs : latencyMs;
       if (delay > 0) {

@@ -63,7 +63,8 @@ export async function sendCommands(
   options: ClientOptions
 ): Promise<CommandResult> {
   assertReadOnly(commands); // before any socket exists
-  const raw = await exchange(endpoint, JSON.stringify({ command: commands.join('+') }), options);
+  // allow-listed plain words: nothing in them needs JSON escaping
+  const raw = await exchange(endpoint, `{"command":"${commands.join('+')}"}`, options);
   let parsed: ReturnType<typeof parseMinerJson>;
   try {
     parsed = parseMinerJson(raw.text);
@@ -81,14 +82,20 @@ export async function sendCommands(
   // a refusal stays a plain record (no Error and its stack trace: a fleet where every miner
   // refuses one member would build one per miner per poll); only an all-refused request throws
   let firstRefusal: StatusRefusal | undefined;
-  for (const [command, document] of Object.entries(all) as Array<[ReadOnlyCommand, ReplyDocument]>) {
+  let answered = false;
+  for (const key in all) {
+    const command = key as ReadOnlyCommand;
+    const document = all[command]!;
     const refusal = statusRefusal(command, document);
     if (refusal) {
       refused[command] = refusal.message;
       firstRefusal ??= refusal;
-    } else documents[command] = document;
+    } else {
+      documents[command] = document;
+      answered = true;
+    }
   }
-  if (firstRefusal && Object.keys(documents).length === 0)
+  if (firstRefusal && !answered)
     throw new CgminerStatusError(firstRefusal.message, firstRefusal.code, firstRefusal.letter, firstRefusal.description);
   return { documents, refused, repairs: parsed.repairs, bytes: raw.bytes };
 }

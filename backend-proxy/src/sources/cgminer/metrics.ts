@@ -51,7 +51,12 @@ interface MinerSeries {
   fan: Map<string, FamilySample>;
   /** key: pool url + '\n' + priority */
   poolUp: Map<string, FamilySample>;
+  /** the update that last saw this miner name */
+  stamp: number;
 }
+
+/** The per-board samples of a miner when they are not kept (never written to). */
+const NO_SAMPLES: Map<string, FamilySample> = new Map();
 
 /** `previous` when it holds the same labels (in the same order), else `next`. */
 function sameLabels(previous: Labels | undefined, next: Labels): Labels {
@@ -121,7 +126,8 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
       : null;
   const families: PrerenderedFamily[] = [...Object.values(perMiner), ...(boards ? Object.values(boards) : [])];
   /** by miner name, the `miner` label: two records of one name share series, as they did in prom-client */
-  let series = new Map<string, MinerSeries>();
+  const series = new Map<string, MinerSeries>();
+  let updates = 0;
   const lastCounts = new Map<string, { accepted: number; rejected: number; hardwareErrors: number }>();
   const source = sourceId;
 
@@ -240,20 +246,30 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
       m.pollErrors.inc({ source, reason });
     },
     update(records: MinerRecord[], progress: DiscoveryProgress, lastCycle: { durationMs: number } | null): void {
-      // miners no longer in the fleet lose their series
-      const next = new Map<string, MinerSeries>();
+      // miners no longer in the fleet lose their series: each state is stamped with this update,
+      // and the unstamped are dropped (a 50,000-miner fleet is not copied into a new map each poll)
+      const stamp = ++updates;
+      let kept = 0;
       for (const r of records) {
-        let state = next.get(r.name) ?? series.get(r.name);
-        state ??= { labels: { miner: r.name }, up: 0, boardTemperature: new Map(), fan: new Map(), poolUp: new Map() };
-        next.set(r.name, state);
+        let state = series.get(r.name);
+        if (!state) {
+          // per-board maps only where they are written (metricsDetail: boards): 3 empty maps a miner otherwise
+          const perBoard = () => (boards ? new Map<string, FamilySample>() : NO_SAMPLES);
+          state = { labels: { miner: r.name }, up: 0, boardTemperature: perBoard(), fan: perBoard(), poolUp: perBoard(), stamp: 0 };
+          series.set(r.name, state);
+        }
+        if (state.stamp !== stamp) {
+          state.stamp = stamp;
+          kept++;
+        }
         updateMiner(r, state);
       }
+      if (kept < series.size) for (const [name, state] of series) if (state.stamp !== stamp) series.delete(name);
       // counts of miners that left (only they can make the map larger than the fleet)
       if (lastCounts.size > records.length) {
         const keys = new Set(records.map((r) => r.key));
         for (const key of lastCounts.keys()) if (!keys.has(key)) lastCounts.delete(key);
       }
-      series = next;
       publish();
 
       const totals = fleetTotals(records);
