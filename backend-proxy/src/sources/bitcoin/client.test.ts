@@ -17,6 +17,7 @@ let server: Server;
 let url: string;
 let handler: Handler;
 const bodies: unknown[] = [];
+const rawBodies: string[] = [];
 let dir: string;
 
 beforeAll(async () => {
@@ -25,8 +26,10 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as unknown;
+      const raw = Buffer.concat(chunks).toString();
+      const body = JSON.parse(raw) as unknown;
       bodies.push(body);
+      rawBodies.push(raw);
       handler(body, req, res);
     });
   });
@@ -42,6 +45,7 @@ afterAll(async () => {
 
 afterEach(() => {
   bodies.length = 0;
+  rawBodies.length = 0;
 });
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
@@ -168,6 +172,22 @@ describe('BitcoinRpc', () => {
     const { rpc, health } = client();
     expect(await rpc.call('getblockcount')).toBe(870_000);
     expect(bodies[0]).toMatchObject({ jsonrpc: '2.0', method: 'getblockcount', params: [] });
+    // the request text is JSON.stringify's of the request object (a single call) or array (a batch)
+    const first = bodies[0] as { id: number };
+    expect(rawBodies[0]).toBe(JSON.stringify({ jsonrpc: '2.0', id: first.id, method: 'getblockcount', params: [] }));
+    await rpc.batch([
+      { method: 'getblockhash', params: [7] },
+      { method: 'getblockheader', params: ['ab'.repeat(32), true] },
+      { method: 'getblockcount' },
+    ]);
+    const ids = (bodies[1] as Array<{ id: number }>).map((b) => b.id);
+    expect(rawBodies[1]).toBe(
+      JSON.stringify([
+        { jsonrpc: '2.0', id: ids[0], method: 'getblockhash', params: [7] },
+        { jsonrpc: '2.0', id: ids[1], method: 'getblockheader', params: ['ab'.repeat(32), true] },
+        { jsonrpc: '2.0', id: ids[2], method: 'getblockcount', params: [] },
+      ])
+    );
     expect(auth).toBe(`Basic ${Buffer.from('alice:correct-horse').toString('base64')}`);
     expect(health.snapshot().status).toBe('ok');
     rpc.close();

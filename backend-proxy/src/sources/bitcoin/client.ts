@@ -317,8 +317,12 @@ export class BitcoinRpc {
     scan?: (body: string, ids: readonly number[]) => unknown[] | null
   ): Promise<RpcOutcome[]> {
     const ids = calls.map(() => this.nextId++);
-    const payload = calls.map((c, i) => ({ jsonrpc: '2.0', id: ids[i], method: c.method, params: c.params ?? [] }));
-    const body = JSON.stringify(single ? payload[0] : payload);
+    // what JSON.stringify of the request objects writes, without making an object per call
+    // (a 1M-entry resync sends 1M of them)
+    const items = calls.map(
+      (c, i) => `{"jsonrpc":"2.0","id":${ids[i]},"method":${JSON.stringify(c.method)},"params":${JSON.stringify(c.params ?? [])}}`
+    );
+    const body = single ? items[0]! : `[${items.join(',')}]`;
     let reply = await this.http(body, false);
     if (reply.status === 401 && this.options.target.auth.kind === 'cookie') {
       // bitcoind writes a new cookie on every start: read it again and retry once

@@ -171,6 +171,8 @@ export class CompactMempool {
    * of `txids` it does not hold yet: one hash probe per txid, no Set of 300k strings.
    */
   reconcile(txids: readonly string[]): { removed: number; missing: string[] } {
+    // an empty store (the first fill) holds none of them: no lookups
+    if (this.count === 0) return { removed: 0, missing: txids.slice() };
     const kept = new Uint8Array(this.highWater);
     const missing: string[] = [];
     for (const txid of txids) {
