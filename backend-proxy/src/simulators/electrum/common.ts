@@ -1,4 +1,5 @@
-import type { DroppableListener } from '../listener.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DroppableListener } from '../listener.js';
 
 /** what the Electrum simulators need from a node: its tip and mempool */
 export interface ChainView {
@@ -89,4 +90,35 @@ export function rateFor(name: string, min: number, max: number, seed: number): n
   let h = seed >>> 0;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
   return min + (h / 4294967296) * (max - min);
+}
+
+/** What one scrape renders from: the seed, seconds since the simulator started, the index height. */
+export interface Scrape {
+  seed: number;
+  elapsed: number;
+  height: number;
+}
+
+/**
+ * The HTTP side electrs' and Fulcrum's simulators share: every request is counted, an http500
+ * fault is answered by `refuse`, anything else by `answer` with this moment's scrape and the port.
+ */
+export async function startIndexServer(
+  options: ElectrumSimulatorOptions,
+  refuse: (res: ServerResponse) => void,
+  answer: (req: IncomingMessage, res: ServerResponse, scrape: Scrape, port: number) => void
+): Promise<ElectrumSimulatorBase> {
+  const now = options.now ?? Date.now;
+  const startMs = now();
+  const state = new IndexState(options.bitcoin, options.lagBlocks ?? 0);
+  const host = options.host ?? '127.0.0.1';
+  const listener = new DroppableListener(host, (req, res) => {
+    req.resume();
+    state.served++;
+    if (state.fault?.kind === 'http500') return refuse(res);
+    const scrape = { seed: options.seed ?? 1, elapsed: Math.max(0, (now() - startMs) / 1000), height: state.height() };
+    answer(req, res, scrape, listener.port);
+  });
+  const port = await listener.listen(options.port ?? 0);
+  return state.base(listener, `http://${host}:${port}/`);
 }

@@ -1,5 +1,4 @@
-import { type ElectrumSimulatorBase, type ElectrumSimulatorOptions, IndexState, rateFor } from './common.js';
-import { DroppableListener } from '../listener.js';
+import { type ElectrumSimulatorBase, type ElectrumSimulatorOptions, rateFor, type Scrape, startIndexServer } from './common.js';
 
 /** electrs' Prometheus content type (rust-prometheus TEXT_FORMAT) */
 const TEXT_FORMAT = 'text/plain; version=0.0.4';
@@ -93,15 +92,7 @@ export function feeRateBin(feeSats: number, vsize: number): number {
   return rate < 1 ? 64 : 63 - Math.floor(Math.log2(rate));
 }
 
-export function renderElectrsMetrics(
-  state: IndexState,
-  options: ElectrumSimulatorOptions,
-  startMs: number,
-  nowMs: number
-): string {
-  const seed = options.seed ?? 1;
-  const elapsed = Math.max(0, (nowMs - startMs) / 1000);
-  const height = state.height();
+export function renderElectrsMetrics(options: ElectrumSimulatorOptions, { seed, elapsed, height }: Scrape): string {
   const lines: string[] = [];
   lines.push('# HELP electrs_index_db_properties Index DB properties', '# TYPE electrs_index_db_properties gauge');
   for (const property of DB_PROPERTIES) {
@@ -183,21 +174,14 @@ export function renderElectrsMetrics(
  * Prometheus text of its registry.
  */
 export async function startElectrsSimulator(options: ElectrumSimulatorOptions): Promise<ElectrsSimulator> {
-  const now = options.now ?? Date.now;
-  const startMs = now();
-  const state = new IndexState(options.bitcoin, options.lagBlocks ?? 0);
-  const listener = new DroppableListener(options.host ?? '127.0.0.1', (req, res) => {
-    req.resume();
-    state.served++;
-    if (state.fault?.kind === 'http500') {
-      res.writeHead(500, { 'Content-Type': 'text/plain' }).end('failed to encode metrics');
-      return;
+  const base = await startIndexServer(
+    options,
+    (res) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end('failed to encode metrics'),
+    (_req, res, scrape) => {
+      const body = renderElectrsMetrics(options, scrape);
+      res.writeHead(200, { 'Content-Type': TEXT_FORMAT, 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(body);
     }
-    const body = renderElectrsMetrics(state, options, startMs, now());
-    res.writeHead(200, { 'Content-Type': TEXT_FORMAT, 'Content-Length': String(Buffer.byteLength(body)) });
-    res.end(body);
-  });
-  const port = await listener.listen(options.port ?? 0);
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}/`;
-  return { ...state.base(listener, url), metricsUrl: `${url}metrics` };
+  );
+  return { ...base, metricsUrl: `${base.url}metrics` };
 }

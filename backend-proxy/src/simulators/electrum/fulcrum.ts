@@ -1,5 +1,4 @@
-import { type ElectrumSimulatorBase, type ElectrumSimulatorOptions, IndexState, rateFor } from './common.js';
-import { DroppableListener } from '../listener.js';
+import { type ElectrumSimulatorBase, type ElectrumSimulatorOptions, rateFor, type Scrape, startIndexServer } from './common.js';
 
 export interface FulcrumSimulator extends ElectrumSimulatorBase {
   statsUrl: string;
@@ -25,16 +24,7 @@ const USER_AGENTS = [
 ];
 
 /** the shape of Fulcrum's GET /stats (Controller::stats: Bitcoin Daemon, Controller, Server Manager, ...) */
-export function renderFulcrumStats(
-  state: IndexState,
-  options: ElectrumSimulatorOptions,
-  startMs: number,
-  nowMs: number,
-  port: number
-): unknown {
-  const seed = options.seed ?? 1;
-  const elapsed = Math.max(0, (nowMs - startMs) / 1000);
-  const height = state.height();
+export function renderFulcrumStats(options: ElectrumSimulatorOptions, { seed, elapsed, height }: Scrape, port: number): unknown {
   const chain =
     { mainnet: 'main', testnet: 'test', testnet4: 'testnet4', signet: 'signet', regtest: 'regtest' }[
       options.bitcoin.network ?? 'mainnet'
@@ -207,32 +197,23 @@ export function renderFulcrumStats(
  * Fulcrum's stats HTTP server (--stats): GET /stats answers pretty JSON, other paths a 404 text.
  */
 export async function startFulcrumSimulator(options: ElectrumSimulatorOptions): Promise<FulcrumSimulator> {
-  const now = options.now ?? Date.now;
-  const startMs = now();
-  const state = new IndexState(options.bitcoin, options.lagBlocks ?? 0);
-  let port = 0;
-  const listener = new DroppableListener(options.host ?? '127.0.0.1', (req, res) => {
-    req.resume();
-    state.served++;
-    const path = (req.url ?? '/').split('?')[0];
-    if (state.fault?.kind === 'http500') {
-      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Internal Server Error\r\n');
-      return;
+  const base = await startIndexServer(
+    options,
+    (res) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Internal Server Error\r\n'),
+    (req, res, scrape, port) => {
+      if ((req.url ?? '/').split('?')[0] !== '/stats') {
+        res
+          .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+          .end('Error: Unknown endpoint. /stats & /debug are the only valid endpoint I understand.\r\n');
+        return;
+      }
+      const body = `${JSON.stringify(renderFulcrumStats(options, scrape, port), null, 4)}\r\n`;
+      res.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(body)),
+      });
+      res.end(body);
     }
-    if (path !== '/stats') {
-      res
-        .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
-        .end('Error: Unknown endpoint. /stats & /debug are the only valid endpoint I understand.\r\n');
-      return;
-    }
-    const body = `${JSON.stringify(renderFulcrumStats(state, options, startMs, now(), port), null, 4)}\r\n`;
-    res.writeHead(200, {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Length': String(Buffer.byteLength(body)),
-    });
-    res.end(body);
-  });
-  port = await listener.listen(options.port ?? 0);
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}/`;
-  return { ...state.base(listener, url), statsUrl: `${url}stats` };
+  );
+  return { ...base, statsUrl: `${base.url}stats` };
 }
