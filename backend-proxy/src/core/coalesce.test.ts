@@ -18,7 +18,8 @@ describe('Coalescer: leading edge, then one trailing run per gap', () => {
         // no timer of the coalescer is pending during a run, so this only moves the clock
         if (costMs > 0) vi.advanceTimersByTime(costMs);
       },
-      { minGapMs, costFactor }
+      // the cost on the fake elapsed clock, so it is exact here (by default it is CPU time)
+      { minGapMs, costFactor, costClock: () => performance.now() }
     );
     return { c, runs };
   }
@@ -72,7 +73,7 @@ describe('Coalescer: leading edge, then one trailing run per gap', () => {
         calls++;
         if (calls === 1) throw new Error('boom');
       },
-      { minGapMs: 10, costFactor: 4, onError: (error) => errors.push(error) }
+      { minGapMs: 10, costFactor: 4, costClock: () => performance.now(), onError: (error) => errors.push(error) }
     );
     c.changed();
     vi.advanceTimersByTime(0);
@@ -106,7 +107,7 @@ describe('Coalescer: active', () => {
   it('changes while inactive stay owed and run once it is active and scheduled', () => {
     let listening = false;
     let runs = 0;
-    const c = new Coalescer(() => runs++, { minGapMs: 10, costFactor: 4, active: () => listening });
+    const c = new Coalescer(() => runs++, { minGapMs: 10, costFactor: 4, costClock: () => performance.now(), active: () => listening });
     c.changed();
     c.changed();
     vi.advanceTimersByTime(100);
@@ -117,5 +118,22 @@ describe('Coalescer: active', () => {
     vi.advanceTimersByTime(0);
     expect(runs).toBe(1);
     expect(c.owed).toBe(false);
+  });
+});
+
+describe('Coalescer: the cost is CPU time', () => {
+  it('a run that waits without working (descheduled, blocked) does not widen the gap', () => {
+    const c = new Coalescer(
+      () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60), // 60 ms asleep, no CPU
+      { minGapMs: 10, costFactor: 4 }
+    );
+    c.changed();
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        // by elapsed time the gap would be 4 x 60 = 240 ms
+        expect(c.gapMs()).toBeLessThan(100);
+        resolve();
+      })
+    );
   });
 });

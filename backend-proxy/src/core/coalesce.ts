@@ -2,15 +2,20 @@
 // the first change after a quiet spell runs it right away (on the next turn of the event loop,
 // so the changes of one I/O callback make one run: leading edge); changes while it is too soon
 // are coalesced into one run when the gap is over (trailing edge). The gap is at least `minGapMs`
-// and `costFactor` times what the last run took, so the work uses at most 1 / (1 + costFactor)
-// of a core however fast the changes come. A fixed delay after each change (the previous live
-// scheduling) added that delay to every frame even on a quiet stream.
+// and `costFactor` times the CPU time the last run took, so the work uses at most
+// 1 / (1 + costFactor) of a core however fast the changes come. CPU time, not elapsed time: on a
+// busy machine a run that is descheduled half-way would otherwise count the wait as its cost
+// and push the next frame back by four times that (p99 ~250 ms at load 15 in BENCH=livesse).
+// A fixed delay after each change (the previous live scheduling) added that delay to every
+// frame even on a quiet stream.
 
 export interface CoalescerOptions {
   minGapMs: number;
   costFactor: number;
-  /** elapsed-time clock (immune to wall-clock steps) */
+  /** elapsed-time clock for the gaps, ms (immune to wall-clock steps) */
   clock?: () => number;
+  /** the clock a run's cost is read on, ms: the process' CPU time unless given */
+  costClock?: () => number;
   /** runs happen only while this says yes (e.g. someone listens); changes meanwhile stay owed */
   active?: () => boolean;
   /** what a run threw (it runs from a timer: nothing may reach the process) */
@@ -24,12 +29,14 @@ export class Coalescer {
   private lastEnd = -Infinity;
   private lastCostMs = 0;
   private readonly clock: () => number;
+  private readonly costClock: () => number;
 
   constructor(
     private readonly run: () => void,
     private readonly options: CoalescerOptions
   ) {
     this.clock = options.clock ?? (() => performance.now());
+    this.costClock = options.costClock ?? processCpuMs;
   }
 
   /** Something changed: run soon (see the file's comment). */
@@ -78,14 +85,20 @@ export class Coalescer {
     this.pending = null;
     if (!this.dirty || !this.isActive()) return;
     this.dirty = false;
-    const started = this.clock();
+    const cpuStarted = this.costClock();
     try {
       this.run();
     } catch (error) {
       this.options.onError?.(error);
     } finally {
       this.lastEnd = this.clock();
-      this.lastCostMs = this.lastEnd - started;
+      this.lastCostMs = Math.max(0, this.costClock() - cpuStarted);
     }
   }
+}
+
+/** user + system CPU time of this process, ms */
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1_000;
 }
