@@ -67,6 +67,28 @@ export interface GethSimulator {
 const JSON_RPC = '2.0';
 type RpcRequest = { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
 
+/**
+ * The snap-sync counters of an eth_syncing object (go-ethereum v1.17.10 internal/ethapi/api.go:161-193),
+ * all 0: the simulator syncs by full blocks only. sources/geth/model.test.ts feeds the same object.
+ */
+export const IDLE_SNAP_PROGRESS = {
+  syncedAccounts: '0x0',
+  syncedAccountBytes: '0x0',
+  syncedBytecodes: '0x0',
+  syncedBytecodeBytes: '0x0',
+  syncedStorage: '0x0',
+  syncedStorageBytes: '0x0',
+  healedTrienodes: '0x0',
+  healedTrienodeBytes: '0x0',
+  healedBytecodes: '0x0',
+  healedBytecodeBytes: '0x0',
+  healingTrienodes: '0x0',
+  healingBytecode: '0x0',
+  syncedAccessLists: '0x0',
+  totalAccessLists: '0x0',
+  trieGenProgress: '0x0',
+} as const;
+
 export async function startGethSimulator(options: GethSimulatorOptions = {}): Promise<GethSimulator> {
   const now = options.now ?? Date.now;
   const namespaces = new Set(options.namespaces ?? GETH_STOCK_HTTP_NAMESPACES);
@@ -168,21 +190,7 @@ export async function startGethSimulator(options: GethSimulatorOptions = {}): Pr
         startingBlock: hex(state.syncTarget === null ? state.headNumber : state.headNumber - 1_000),
         currentBlock: hex(state.headNumber),
         highestBlock: hex(highest),
-        syncedAccounts: '0x0',
-        syncedAccountBytes: '0x0',
-        syncedBytecodes: '0x0',
-        syncedBytecodeBytes: '0x0',
-        syncedStorage: '0x0',
-        syncedStorageBytes: '0x0',
-        healedTrienodes: '0x0',
-        healedTrienodeBytes: '0x0',
-        healedBytecodes: '0x0',
-        healedBytecodeBytes: '0x0',
-        healingTrienodes: '0x0',
-        healingBytecode: '0x0',
-        syncedAccessLists: '0x0',
-        totalAccessLists: '0x0',
-        trieGenProgress: '0x0',
+        ...IDLE_SNAP_PROGRESS,
         txIndexFinishedBlocks: hex(Math.max(0, state.headNumber + 1 - index.txBlocks)),
         txIndexRemainingBlocks: hex(index.txBlocks),
         stateIndexRemaining: hex(index.states),
