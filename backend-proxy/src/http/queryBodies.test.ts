@@ -43,6 +43,9 @@ describe('ValidatedBodies', () => {
     bodies.parsedFrom(parsed, TEXT);
     expect(bodies.validatedBody(parsed)).toBeUndefined();
     expect(bodies.validatedBody('x')).toBeUndefined();
+    // nor a body another memo (another app) handed out
+    const other = new ValidatedBodies();
+    expect(bodies.validatedBody(validateAndRemember(other, TEXT))).toBeUndefined();
     // a validated body whose text was never noted (too long, or from elsewhere) is not remembered
     bodies.remember({}, queryRequestSchema.parse(JSON.parse(TEXT)));
     expect(bodies.size).toBe(0);
@@ -66,7 +69,9 @@ describe('ValidatedBodies', () => {
       expect(bodies.validatedBody(known)).toBe(known);
       expect(bodies.known(text)).toBe(known); // the same range again: the same object
     }
-    expect(bodies.known(goBody(1_700_000_000_000, 1_700_021_600_000))).toBe(first);
+    const back = bodies.known(goBody(1_700_000_000_000, 1_700_021_600_000))!;
+    expect(back).toEqual(first);
+    expect(back.queries).toBe(first.queries);
     // the frontend's shape: no intervalMs or maxDataPoints
     const front = validateAndRemember(bodies, goBody(1, 2, ''))!;
     expect(bodies.known(goBody(3, 4, ''))).toEqual({ ...front, range: { from: 3, to: 4 } });

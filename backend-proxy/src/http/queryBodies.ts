@@ -54,20 +54,22 @@ function setBounded<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
 }
 
+/** on a body a ValidatedBodies handed out: that memo (not enumerable; JSON.parse cannot make one) */
+const HANDED_OUT_BY = Symbol('validated by');
+
 export class ValidatedBodies {
+  /** bodies without a closing compact range, by their text */
   private readonly byText = new Map<string, QueryRequestBody>();
-  /** by the text without its range numbers: the last body handed out for it */
+  /** bodies with one, by their text without the range numbers: the last body handed out for it */
   private readonly byTemplate = new Map<string, { last: QueryRequestBody }>();
-  private readonly validated = new WeakSet<object>();
   /** the text each freshly parsed body came from, until the route has validated it */
   private readonly texts = new WeakMap<object, string>();
 
   /** The validated body of this text, if this text, or this text but for its range, was validated before. */
   known(text: string): QueryRequestBody | undefined {
-    const exact = this.byText.get(text);
-    if (exact !== undefined || text.length > MAX_TEXT_CHARS) return exact;
+    if (text.length > MAX_TEXT_CHARS) return undefined;
     const match = rangeTail(text);
-    if (match === null) return undefined;
+    if (match === null) return this.byText.get(text);
     const template = this.byTemplate.get(templateOf(text, match));
     if (template === undefined) return undefined;
     const from = Number(match[1]);
@@ -78,8 +80,7 @@ export class ValidatedBodies {
     const { last } = template;
     if (last.range!.from === from && last.range!.to === to) return last;
     // the other members are the same text, so the same validated (frozen) values
-    const body: QueryRequestBody = Object.freeze({ ...last, range: Object.freeze({ from, to }) });
-    this.validated.add(body);
+    const body = this.handOut({ ...last, range: Object.freeze({ from, to }) });
     template.last = body;
     return body;
   }
@@ -91,7 +92,9 @@ export class ValidatedBodies {
 
   /** `value` itself when it is a body this memo handed out (validated, frozen), else undefined. */
   validatedBody(value: unknown): QueryRequestBody | undefined {
-    return value !== null && typeof value === 'object' && this.validated.has(value) ? (value as QueryRequestBody) : undefined;
+    return value !== null && typeof value === 'object' && (value as { [HANDED_OUT_BY]?: unknown })[HANDED_OUT_BY] === this
+      ? (value as QueryRequestBody)
+      : undefined;
   }
 
   /** Remembers `body`, the schema's output for the parsed value `parsed`, under the text it came from. */
@@ -100,17 +103,21 @@ export class ValidatedBodies {
     const text = this.texts.get(parsed);
     if (text === undefined) return;
     this.texts.delete(parsed);
-    // shared by every later request with this text: nothing may change it
-    deepFreeze(body);
-    this.validated.add(body);
-    setBounded(this.byText, text, body);
+    this.handOut(body);
     const match = rangeTail(text);
-    if (match !== null && body.range?.from === Number(match[1]) && body.range.to === Number(match[2])) {
+    if (match === null) setBounded(this.byText, text, body);
+    else if (body.range?.from === Number(match[1]) && body.range.to === Number(match[2])) {
       setBounded(this.byTemplate, templateOf(text, match), { last: body });
     }
   }
 
   get size(): number {
-    return this.byText.size;
+    return this.byText.size + this.byTemplate.size;
+  }
+
+  /** marks a validated body as this memo's, and freezes it: it is shared by every later request with its text */
+  private handOut(body: QueryRequestBody): QueryRequestBody {
+    Object.defineProperty(body, HANDED_OUT_BY, { value: this });
+    return deepFreeze(body);
   }
 }
