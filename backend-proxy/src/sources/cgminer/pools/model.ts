@@ -15,6 +15,8 @@
 //       revenue_24h: [{currency_type, revenue_type, revenue}], active_miners, balance: [...]}
 //   GET /v1/pool/workers/{currency}?subaccount_names=…  {total_active, total_inactive,
 //       workers: [{name, subaccount_name, hashrate, status ACTIVE|INACTIVE, last_share_time}]}
+// Braiins and Luxor send amounts and rates as numeric strings: num() reads both, as for miners
+import { num } from '../model.js';
 import type { MinerRecord } from '../poller.js';
 
 export type PoolKind = 'braiins' | 'luxor';
@@ -45,16 +47,6 @@ type Row = Record<string, unknown>;
 
 const obj = (value: unknown): Row => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Row) : {});
 
-/** A number from a number or a numeric string (Braiins and Luxor send amounts and rates as strings). */
-export function amount(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'string' && value.trim() !== '') {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
-
 /** Braiins `hash_rate_unit`: "Gh/s", "Th/s", "Ph/s" (and H/s, Mh/s, Eh/s for completeness). */
 export function unitFactor(unit: unknown): number {
   const u = String(unit ?? 'Gh/s').trim().toLowerCase();
@@ -74,7 +66,7 @@ export function parseBraiins(profile: unknown, workers: unknown, rewards: unknow
     const state = String(w.state ?? '').toLowerCase();
     return {
       name,
-      hashrate: (amount(w.hash_rate_5m) ?? 0) * unitFactor(w.hash_rate_unit ?? btc.hash_rate_unit),
+      hashrate: (num(w.hash_rate_5m) ?? 0) * unitFactor(w.hash_rate_unit ?? btc.hash_rate_unit),
       // ok = hashing, low = hashing below its alert limit; off and dis (disabled) are not
       active: state === 'ok' || state === 'low',
       state,
@@ -83,13 +75,13 @@ export function parseBraiins(profile: unknown, workers: unknown, rewards: unknow
   const days = (obj(obj(rewards).btc).daily_rewards as unknown[] | undefined) ?? [];
   const latest = (Array.isArray(days) ? days : [])
     .map(obj)
-    .filter((d) => amount(d.date) !== null)
-    .sort((a, b) => amount(b.date)! - amount(a.date)!)[0];
+    .filter((d) => num(d.date) !== null)
+    .sort((a, b) => num(b.date)! - num(a.date)!)[0];
   return {
-    hashrate5m: (amount(btc.hash_rate_5m) ?? 0) * factor,
-    hashrate24h: amount(btc.hash_rate_24h) === null ? null : amount(btc.hash_rate_24h)! * factor,
-    earningsPerDay: latest ? amount(latest.total_reward) : null,
-    balance: amount(btc.current_balance),
+    hashrate5m: (num(btc.hash_rate_5m) ?? 0) * factor,
+    hashrate24h: num(btc.hash_rate_24h) === null ? null : num(btc.hash_rate_24h)! * factor,
+    earningsPerDay: latest ? num(latest.total_reward) : null,
+    balance: num(btc.current_balance),
     workers: list,
   };
 }
@@ -97,7 +89,7 @@ export function parseBraiins(profile: unknown, workers: unknown, rewards: unknow
 const btcTotal = (entries: unknown, field: string): number | null => {
   if (!Array.isArray(entries)) return null;
   const btc = entries.map(obj).filter((e) => String(e.currency_type).toUpperCase() === 'BTC');
-  return btc.length > 0 ? btc.reduce((sum, e) => sum + (amount(e[field]) ?? 0), 0) : null;
+  return btc.length > 0 ? btc.reduce((sum, e) => sum + (num(e[field]) ?? 0), 0) : null;
 };
 
 export function parseLuxor(summary: unknown, workers: unknown): PoolAccountView {
@@ -106,11 +98,11 @@ export function parseLuxor(summary: unknown, workers: unknown): PoolAccountView 
   const list = (Array.isArray(obj(workers).workers) ? (obj(workers).workers as unknown[]) : []).map((raw) => {
     const w = obj(raw);
     const state = String(w.status ?? '').toUpperCase();
-    return { name: String(w.name ?? ''), hashrate: amount(w.hashrate) ?? 0, active: state === 'ACTIVE', state };
+    return { name: String(w.name ?? ''), hashrate: num(w.hashrate) ?? 0, active: state === 'ACTIVE', state };
   });
   return {
-    hashrate5m: amount(s.hashrate_5m) ?? 0,
-    hashrate24h: amount(s.hashrate_24h),
+    hashrate5m: num(s.hashrate_5m) ?? 0,
+    hashrate24h: num(s.hashrate_24h),
     earningsPerDay: btcTotal(s.revenue_24h, 'revenue'),
     // the balance entries carry the amount in `revenue` (Luxor get-summary sample)
     balance: btcTotal(s.balance, 'revenue'),
