@@ -32,6 +32,7 @@ import type { MetricFactory } from '../core/metrics.js';
 import { backoffDelay } from '../core/retry.js';
 import { influxApi, type InfluxOutputConfig } from './influxConfig.js';
 import { registryToLines } from './lineProtocol.js';
+import { SingleFlight } from '../core/singleFlight.js';
 
 const gzip = promisify(gzipCallback);
 
@@ -99,7 +100,7 @@ export class InfluxWriter {
   };
   private queue: Batch[] = [];
   private inFlight: Batch | null = null;
-  private flushing: Promise<boolean> | null = null;
+  private readonly flushing = new SingleFlight<boolean>();
   private attempt = 0;
   private nextAttemptAt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -192,12 +193,7 @@ export class InfluxWriter {
    * nothing is pending any more. Without `force`, waits out the current backoff (returns false).
    */
   flush(force = true): Promise<boolean> {
-    if (!this.flushing) {
-      this.flushing = this.sendAll(force).finally(() => {
-        this.flushing = null;
-      });
-    }
-    return this.flushing;
+    return this.flushing.run(() => this.sendAll(force));
   }
 
   /** Stops retry timers and writes the queue to disk one last time. */
@@ -206,7 +202,7 @@ export class InfluxWriter {
     this.queueWriter?.hurry(); // a throttled write goes now, and no later one waits
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    await this.flushing?.catch(() => undefined);
+    await this.flushing.settled();
     this.save();
     await this.queueWriter?.persisted();
   }

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { DurableWriter, type FileHealth } from '../core/durable.js';
 import type { LogPush, LogPushEntry, LogPushOptions, LogPushStats } from '../core/logPush.js';
 import { backoffDelay } from '../core/retry.js';
+import { SingleFlight } from '../core/singleFlight.js';
 
 export type LokiEntry = LogPushEntry;
 
@@ -30,7 +31,7 @@ export class LokiPusher implements LogPush {
   private attempt = 0;
   private nextAttemptAt = 0;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<boolean> | null = null;
+  private readonly flushing = new SingleFlight<boolean>();
   /** the queue's outbox file (null without a spool file) */
   private readonly spoolWriter: DurableWriter | null;
   private stopped = false;
@@ -97,19 +98,14 @@ export class LokiPusher implements LogPush {
    * when everything queued at the call was delivered. Honours the backoff unless `force`.
    */
   flush(force = true): Promise<boolean> {
-    if (!this.flushing) {
-      this.flushing = this.sendAll(force).finally(() => {
-        this.flushing = null;
-      });
-    }
-    return this.flushing;
+    return this.flushing.run(() => this.sendAll(force));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flushing?.catch(() => undefined);
+    await this.flushing.settled();
     this.persist();
     await this.spoolWriter?.persisted();
   }

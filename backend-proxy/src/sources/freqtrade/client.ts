@@ -25,6 +25,7 @@ import type {
   VersionResponse,
   WhitelistResponse,
 } from './api.js';
+import { SingleFlight } from '../../core/singleFlight.js';
 
 const API = '/api/v1';
 
@@ -106,7 +107,7 @@ export class FreqtradeClient {
   private readonly refreshMarginMs: number;
   private access: Token | null = null;
   private refresh: Token | null = null;
-  private renewing: Promise<void> | null = null;
+  private readonly renewing = new SingleFlight<void>();
   /** counts of auth round trips, exposed for tests and health */
   readonly authStats = { logins: 0, refreshes: 0, retriesAfter401: 0 };
 
@@ -176,10 +177,7 @@ export class FreqtradeClient {
   private async authorization(): Promise<string> {
     if (this.options.auth === 'basic') return this.basicHeader;
     if (!this.access || this.access.expiresAt - this.now() <= this.refreshMarginMs) {
-      this.renewing ??= this.renew().finally(() => {
-        this.renewing = null;
-      });
-      await this.renewing;
+      await this.renewing.run(() => this.renew());
     }
     if (!this.access) throw new UpstreamError('freqtrade: no access token after login', 'auth', true);
     return `Bearer ${this.access.value}`;

@@ -37,6 +37,7 @@ import {
   type BotSnapshot,
   type Drawdown,
 } from './model.js';
+import { SingleFlight } from '../../core/singleFlight.js';
 
 const MAX_TRADE_PAGES = 2_000;
 
@@ -59,7 +60,7 @@ export class FreqtradeState {
   private lastError = 'not polled yet';
   private lastAttempt = Number.NEGATIVE_INFINITY;
   private synced = false;
-  private polling: Promise<void> | null = null;
+  private readonly polling = new SingleFlight<void>();
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = { trades: new Set<Listener>(), 'open.trades': new Set<Listener>() };
   private lastFillMessage: number | null = null;
@@ -211,16 +212,13 @@ export class FreqtradeState {
 
   /** runs one poll now (coalesced with a running one); never throws */
   poll(): Promise<void> {
-    this.polling ??= this.pollOnce().finally(() => {
-      this.polling = null;
-    });
-    return this.polling;
+    return this.polling.run(() => this.pollOnce());
   }
 
   /** Polls when the last attempt is older than pollSeconds, so a query never reads stale state. */
   private async fresh(): Promise<BotSnapshot> {
     // a poll in flight (started by a concurrent query) is awaited, never read half-way
-    if (this.polling || this.now() - this.lastAttempt >= this.pollMs || !this.snapshot) await this.poll();
+    if (this.polling.inFlight || this.now() - this.lastAttempt >= this.pollMs || !this.snapshot) await this.poll();
     if (!this.up || !this.snapshot) throw new UpstreamError(`freqtrade ${this.config.id} unreachable: ${this.lastError}`, 'down', true);
     return this.snapshot;
   }
@@ -253,7 +251,8 @@ export class FreqtradeState {
   private pollAfterFillNow(): void {
     this.lastFillPoll = performance.now();
     // a poll already under way began before this fill: poll again once it ends
-    void (this.polling ? this.polling.then(() => this.poll()) : this.poll());
+    const running = this.polling.inFlight;
+    void (running ? running.then(() => this.poll()) : this.poll());
   }
 
   private pollAfterFill(): void {
@@ -401,7 +400,7 @@ export class FreqtradeState {
     if (this.fillTimer) clearTimeout(this.fillTimer);
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.polling?.catch(() => undefined);
+    await this.polling.settled();
     this.metrics.clear();
   }
 }

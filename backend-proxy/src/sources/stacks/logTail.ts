@@ -14,6 +14,7 @@
 // file now at the path is read from its start, since every line in it was written after the save.
 import { createHash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { SingleFlight } from '../../core/singleFlight.js';
 
 /**
  * Why lines are handed over: `live` lines are new; `backfill` lines were read back from before a
@@ -72,7 +73,7 @@ export class LogFollower {
   private partial: Buffer = Buffer.alloc(0);
   private head: Buffer = Buffer.alloc(0);
   private firstOpen = true;
-  private running: Promise<number> | null = null;
+  private readonly running = new SingleFlight<number>();
   private timer: NodeJS.Timeout | undefined;
   readonly stats: LogFollowerStats;
 
@@ -85,12 +86,7 @@ export class LogFollower {
 
   /** Reads whatever is new; resolves to the number of lines delivered. Concurrent calls share one pass. */
   poll(): Promise<number> {
-    if (!this.running) {
-      this.running = this.pass().finally(() => {
-        this.running = null;
-      });
-    }
-    return this.running;
+    return this.running.run(() => this.pass());
   }
 
   start(intervalMs: number): void {
@@ -104,7 +100,7 @@ export class LogFollower {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.running?.catch(() => undefined);
+    await this.running.settled();
     await this.closeHandle();
   }
 
