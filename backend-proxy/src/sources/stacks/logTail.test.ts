@@ -23,6 +23,14 @@ afterEach(async () => {
 const follow = (options: Partial<ConstructorParameters<typeof LogFollower>[1]> = {}) =>
   (follower = new LogFollower(file, { onLines: (lines) => got.push(...lines), ...options }));
 
+/** A follower of a log that exists and is empty, after its first poll. */
+async function followEmptyLog(options: Parameters<typeof follow>[0] = {}): Promise<LogFollower> {
+  await writeFile(file, '');
+  const f = follow(options);
+  await f.poll();
+  return f;
+}
+
 describe('LogFollower', () => {
   it('starts at the end by default and delivers only complete new lines', async () => {
     await writeFile(file, 'old 1\nold 2\n');
@@ -47,9 +55,7 @@ describe('LogFollower', () => {
   });
 
   it('survives rename rotation without losing the lines written just before it', async () => {
-    await writeFile(file, '');
-    const f = follow();
-    await f.poll();
+    const f = await followEmptyLog();
     await appendFile(file, 'before 1\n');
     await f.poll();
     await appendFile(file, 'before 2\nunterminated');
@@ -62,9 +68,7 @@ describe('LogFollower', () => {
   });
 
   it('handles rotation when the new file already exists at the next poll', async () => {
-    await writeFile(file, '');
-    const f = follow();
-    await f.poll();
+    const f = await followEmptyLog();
     await appendFile(file, 'x1\n');
     await rename(file, `${file}.1`);
     await writeFile(file, 'y1\ny2\n');
@@ -73,9 +77,7 @@ describe('LogFollower', () => {
   });
 
   it('restarts from 0 after truncation (copytruncate)', async () => {
-    await writeFile(file, '');
-    const f = follow();
-    await f.poll();
+    const f = await followEmptyLog();
     await appendFile(file, 'one long line before truncation\n');
     await f.poll();
     await truncate(file, 0);
@@ -86,9 +88,7 @@ describe('LogFollower', () => {
   });
 
   it('notices a truncation refilled past the old offset before the next poll', async () => {
-    await writeFile(file, '');
-    const f = follow();
-    await f.poll();
+    const f = await followEmptyLog();
     await appendFile(file, 'INFO [1700000000.000001] old line\n');
     await f.poll();
     await truncate(file, 0);
@@ -114,9 +114,7 @@ describe('LogFollower', () => {
   });
 
   it('cuts runaway lines and handles multi-byte UTF-8 split across reads', async () => {
-    await writeFile(file, '');
-    const f = follow({ maxLineBytes: 10 });
-    await f.poll();
+    const f = await followEmptyLog({ maxLineBytes: 10 });
     await appendFile(file, `${'x'.repeat(100)}\n`);
     await f.poll();
     expect(got).toEqual(['x'.repeat(10)]);
