@@ -273,7 +273,12 @@ describe('bitcoind simulator: networks and static credentials', () => {
       expect((await batch('getbestblockhash', 3)).status).toBe(200);
       expect(sim.received).toHaveLength(RECEIVED_LOG_MAX / 2 + 3);
       expect(sim.receivedRequests).toHaveLength(RECEIVED_LOG_MAX / 2 + 3);
-      expect(sim.received.slice(-4)).toEqual(['getblockcount', 'getbestblockhash', 'getbestblockhash', 'getbestblockhash']);
+      expect(sim.received.slice(-4)).toEqual([
+        'getblockcount',
+        'getbestblockhash',
+        'getbestblockhash',
+        'getbestblockhash',
+      ]);
     } finally {
       await sim.close();
     }

@@ -300,7 +300,12 @@ function writeReply(reply: Record<string, unknown>): string {
   for (const key in reply) {
     const value = reply[key];
     // a numeric id (the usual) is written as JSON writes a number, without a call into it
-    const text = key === 'result' ? result.text : typeof value === 'number' && Number.isFinite(value) ? String(value) : writeUniValue(value);
+    const text =
+      key === 'result'
+        ? result.text
+        : typeof value === 'number' && Number.isFinite(value)
+          ? String(value)
+          : writeUniValue(value);
     out += `${out === '' ? '{' : ','}"${key}":${text}`;
   }
   return `${out}}`;
