@@ -541,27 +541,20 @@ export async function startLightningSimulator(options: LightningSimulatorOptions
     }),
     listpeerchannels: () => ({ channels: state.channels.map(clnChannel) }),
     listfunds: () => ({
+      // one confirmed and one unconfirmed output; blockheight only once confirmed
       outputs: [
-        {
-          txid: fakeHex('utxo1', 64),
-          output: 0,
-          amount_msat: state.onchainConfirmedSat * 1000,
-          scriptpubkey: `5120${fakeHex('spk1', 64)}`,
-          address: 'bc1p...',
-          status: 'confirmed',
-          blockheight: state.blockHeight - 100,
-          reserved: false,
-        },
-        {
-          txid: fakeHex('utxo2', 64),
-          output: 1,
-          amount_msat: state.onchainUnconfirmedSat * 1000,
-          scriptpubkey: `5120${fakeHex('spk2', 64)}`,
-          address: 'bc1p...',
-          status: 'unconfirmed',
-          reserved: false,
-        },
-      ],
+        { n: 1, sat: state.onchainConfirmedSat, blockheight: state.blockHeight - 100 },
+        { n: 2, sat: state.onchainUnconfirmedSat, blockheight: null },
+      ].map(({ n, sat, blockheight }) => ({
+        txid: fakeHex(`utxo${n}`, 64),
+        output: n - 1,
+        amount_msat: sat * 1000,
+        scriptpubkey: `5120${fakeHex(`spk${n}`, 64)}`,
+        address: 'bc1p...',
+        status: blockheight === null ? 'unconfirmed' : 'confirmed',
+        ...(blockheight === null ? {} : { blockheight }),
+        reserved: false,
+      })),
       channels: state.channels.map((x) => ({
         peer_id: x.peer,
         connected: x.connected,
