@@ -23,8 +23,9 @@ import (
 // A benchmark, not a test: `npm run bench` (BENCH=live) runs it with -benchtime 1x and prints
 // p50/p99 of each (the issue's budget: p99 ≤ 250 ms end to end).
 //
-// The proxy sends a live mempool frame a few ms after a change, spaced by at least 25 ms or four
-// times its last analysis (backend-proxy/src/sources/bitcoin/state.ts): events are sent at random
+// The proxy sends a live histogram frame on the next event-loop turn after a change when the
+// stream was quiet, else one per gap of at least 10 ms or four times the last frame's CPU time
+// (backend-proxy/src/sources/bitcoin/state.ts, src/core/coalesce.ts): events are sent at random
 // moments, so the figures include that spacing.
 func BenchmarkLiveZMQToFrame(t *testing.B) {
 	events := 40
