@@ -48,6 +48,19 @@ describe('readHistogram', () => {
     expect(Array.from(totals(h))).toEqual([101, 212, 0]);
   });
 
+  it('sums each row while reading the wide frame, skipping what is not a finite number', () => {
+    // rows: [1, 2, 3 ... 39] x 1000, then band 1 null and band 2 NaN / Infinity
+    const rows = ramp(2);
+    rows[1]![1] = null as unknown as number;
+    rows[1]![2] = Number.NaN;
+    rows[1]![3] = Number.POSITIVE_INFINITY;
+    const h = readHistogram(nodescopeHistogram(rows))!;
+    // row 0: 1000 x (1 + ... + 39) = 780,000; row 1: 2000 x (780 - 2 - 3 - 4) = 1,542,000
+    expect(Array.from(h.total!)).toEqual([780_000, 1_542_000]);
+    // the same as adding the bands up afterwards
+    expect(Array.from(totals({ ...h, total: undefined }))).toEqual([780_000, 1_542_000]);
+  });
+
   it('reads the Prometheus count metric as counts', () => {
     const h = readHistogram(prometheusSeries([{ band: '3-4', metric: 'bitcoin_mempool_fee_band_txs', times: [T0], values: [9] }]))!;
     expect(h.kind).toBe('count');

@@ -24,6 +24,8 @@ export interface MempoolHistogram {
   origin: 'nodescope' | 'prometheus';
   /** the first band field: its config (unit, decimals, thresholds, display) formats values */
   valueField: Field;
+  /** sum of all bands per row, summed while reading (a second pass over 8,640 x 39 values otherwise) */
+  total?: Float64Array;
 }
 
 interface BandColumn {
@@ -91,6 +93,7 @@ export function readHistogram(frames: DataFrame[], metric: MempoolMetric = 'auto
   }
 
   const byBand = new Map<string, BandSeries>();
+  const total = new Float64Array(times.length);
   for (const c of columns) {
     const label = formatBandRange(c.range);
     let series = byBand.get(label);
@@ -104,12 +107,19 @@ export function readHistogram(frames: DataFrame[], metric: MempoolMetric = 'auto
     if (shared) {
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
-        if (typeof v === 'number' && Number.isFinite(v)) out[i]! += v;
+        if (typeof v === 'number' && Number.isFinite(v)) {
+          out[i]! += v;
+          total[i]! += v;
+        }
       }
     } else {
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
-        if (typeof v === 'number' && Number.isFinite(v)) out[rowOf(c, i)]! += v;
+        if (typeof v === 'number' && Number.isFinite(v)) {
+          const row = rowOf(c, i);
+          out[row]! += v;
+          total[row]! += v;
+        }
       }
     }
   }
@@ -120,6 +130,7 @@ export function readHistogram(frames: DataFrame[], metric: MempoolMetric = 'auto
     kind,
     origin: frames.some((f) => f.name?.startsWith(HISTOGRAM_FIELDS.vsizeFrame)) ? 'nodescope' : 'prometheus',
     valueField: columns[0]!.field,
+    total,
   };
 }
 
@@ -144,8 +155,9 @@ export function groupBands(histogram: MempoolHistogram, grouping: BandGrouping):
   return { ...histogram, bands: [...groups.values()].sort((a, b) => a.range.lower - b.range.lower) };
 }
 
-/** Sum of all bands per row. */
+/** Sum of all bands per row (merging bands keeps it: groupBands passes it on). */
 export function totals(histogram: MempoolHistogram): Float64Array {
+  if (histogram.total) return histogram.total;
   const out = new Float64Array(histogram.times.length);
   for (const band of histogram.bands) for (let i = 0; i < out.length; i++) out[i]! += band.values[i]!;
   return out;

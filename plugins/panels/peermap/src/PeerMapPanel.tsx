@@ -16,6 +16,13 @@ export function PeerMapPanel({ data, options, width, height }: PanelProps<PeerMa
   const peers = useMemo(() => readPeers(data.series), [data.series]);
   const pingField = peers?.pingField;
   const colors = useMemo(() => palette(options.colorBy, theme, pingField?.config.thresholds?.steps), [options.colorBy, theme, pingField]);
+  // each placed peer's colour category, once: the side column counts them, the map clusters by them
+  const categories = useMemo(() => {
+    const placed = peers?.placed ?? [];
+    const out = new Uint8Array(placed.length);
+    for (let i = 0; i < placed.length; i++) out[i] = colors.categoryOf(placed[i]!);
+    return out;
+  }, [peers, colors]);
   const display = (field: Field | undefined, unit: string) =>
     getDisplayProcessor({ field: { ...(field ?? { name: unit, config: {} }), config: { ...(field?.config ?? {}), unit: field?.config.unit ?? unit } } as Field, theme });
   const formatPing = useMemo(() => display(pingField, 'ms'), [pingField, theme]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -37,12 +44,13 @@ export function PeerMapPanel({ data, options, width, height }: PanelProps<PeerMa
   const side = options.showSide && width > 420;
   const mapWidth = width - (side ? SIDE_WIDTH : 0);
   const counts = new Array<number>(colors.names.length).fill(0);
-  for (const peer of peers.placed) counts[colors.categoryOf(peer)]! += 1;
+  for (let i = 0; i < categories.length; i++) counts[categories[i]!]! += 1;
   const unplacedTotal = peers.unplaced.reduce((sum, u) => sum + u.count, 0);
   return (
     <div className={styles.panel} data-testid="peermap-panel" data-placed={peers.placed.length} data-unplaced={unplacedTotal}>
       <PeerMapCanvas
         peers={peers.placed}
+        categories={categories}
         width={mapWidth}
         height={height}
         palette={colors}

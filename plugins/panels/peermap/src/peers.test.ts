@@ -1,7 +1,7 @@
 import { createTheme } from '@grafana/data';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PING_THRESHOLDS, palette } from './colors';
-import { readPeers } from './peers';
+import { asLabel, readPeers } from './peers';
 import { peersFrame, SAMPLE } from './testing';
 
 describe('readPeers', () => {
@@ -66,5 +66,18 @@ describe('palette', () => {
     ]);
     expect(p.names).toEqual(['< 100 ms', '≥ 100 ms', 'no ping']);
     expect(peers.map((peer) => p.categoryOf(peer))).toEqual([0, 1, 0]);
+  });
+});
+
+describe('asLabel', () => {
+  it.each([
+    [24940, 'Hetzner Online GmbH', 'AS24940 Hetzner Online GmbH'],
+    [24940, '', 'AS24940'],
+    [undefined, 'Hetzner Online GmbH', 'Hetzner Online GmbH'],
+    ['AS16509', 'Amazon.com, Inc.', 'AS16509 Amazon.com, Inc.'],
+    [Number.NaN, '', ''],
+    [null, '', ''],
+  ])('%s + %j -> %j', (asn, org, want) => {
+    expect(asLabel(asn, org)).toBe(want);
   });
 });

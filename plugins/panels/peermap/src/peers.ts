@@ -61,7 +61,12 @@ const finite = (v: unknown): number | null => {
 /** `AS24940 Hetzner Online GmbH` from an AS number (or text) and its organisation. */
 export function asLabel(asn: unknown, org: string): string {
   const number = typeof asn === 'number' && Number.isFinite(asn) ? `AS${asn}` : typeof asn === 'string' ? asn : '';
-  return [number, org].filter(Boolean).join(' ');
+  return joinNonEmpty(number, org, ' ');
+}
+
+// `a + sep + b` without the separator around an empty part (no array per peer: 10,000 rows)
+function joinNonEmpty(a: string, b: string, separator: string): string {
+  return a && b ? a + separator + b : a || b;
 }
 
 export function readPeers(frames: DataFrame[]): PeerSet | undefined {
@@ -117,7 +122,7 @@ export function readPeers(frames: DataFrame[]): PeerSet | undefined {
         bytesSent: s,
         bytesRecv: r,
         traffic: s === null && r === null ? null : (s ?? 0) + (r ?? 0),
-        place: [text(city, i), text(country, i)].filter(Boolean).join(', '),
+        place: joinNonEmpty(text(city, i), text(country, i), ', '),
         asn: asLabel(asn?.values[i], text(org, i)),
       });
     }

@@ -12,6 +12,8 @@ import { type WorldPaths, worldPaths } from '../world';
 
 interface Props {
   peers: Peer[];
+  /** palette category of each peer (PeerMapPanel computes them once) */
+  categories: Uint8Array;
   width: number;
   height: number;
   palette: Palette;
@@ -42,7 +44,7 @@ function canvasShapes(world: WorldPaths) {
   return shapes;
 }
 
-export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, clusterRadius: cell, formatPing, formatBytes }: Props) {
+export function PeerMapCanvas({ peers, categories, width, height, palette, sizeBy, cluster, clusterRadius: cell, formatPing, formatBytes }: Props) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -56,15 +58,16 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
   const projected = useMemo(() => {
     const x = new Float64Array(peers.length);
     const y = new Float64Array(peers.length);
-    const category = new Uint8Array(peers.length);
-    peers.forEach((peer, i) => {
-      const p = world.projection([peer.lon, peer.lat]) ?? [NaN, NaN];
-      x[i] = p[0];
-      y[i] = p[1];
-      category[i] = palette.categoryOf(peer);
-    });
-    return { x, y, category };
-  }, [peers, world, palette]);
+    const point: [number, number] = [0, 0];
+    for (let i = 0; i < peers.length; i++) {
+      point[0] = peers[i]!.lon;
+      point[1] = peers[i]!.lat;
+      const p = world.projection(point);
+      x[i] = p ? p[0] : NaN;
+      y[i] = p ? p[1] : NaN;
+    }
+    return { x, y };
+  }, [peers, world]);
 
   const sizeScale = useMemo(() => {
     if (sizeBy === 'fixed') return () => 4;
@@ -83,9 +86,9 @@ export function PeerMapCanvas({ peers, width, height, palette, sizeBy, cluster, 
       sx[i] = projected.x[i]! * view.k + view.x;
       sy[i] = projected.y[i]! * view.k + view.y;
     }
-    const grid = clusterPoints({ x: sx, y: sy, category: projected.category }, cell, palette.names.length, cluster);
+    const grid = clusterPoints({ x: sx, y: sy, category: categories }, cell, palette.names.length, cluster);
     return cluster ? mergeOverlapping(grid, (count) => clusterRadius(count, 4) + 1) : grid;
-  }, [projected, view, cell, cluster, palette]);
+  }, [projected, categories, view, cell, cluster, palette]);
 
   useLayoutEffect(() => {
     const element = canvas.current;
