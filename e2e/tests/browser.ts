@@ -35,8 +35,18 @@ export interface OpenedPage {
  */
 const DATASOURCE_ANSWERS = /^\/api\/(datasources\/proxy\/|ds\/query$|datasources\/uid\/[^/]+\/(health$|resources\/))/;
 
-export async function openScenario(browser: Browser, baseUrl: string, scenario: string, theme: 'dark' | 'light'): Promise<OpenedPage> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
+/**
+ * Opens `scenario` of a harness page and waits until it rendered. `height`: the viewport's;
+ * `answers`: the HTTP errors that are answers under test, not problems (default: the datasource's).
+ */
+export async function openScenario(
+  browser: Browser,
+  baseUrl: string,
+  scenario: string,
+  theme: 'dark' | 'light',
+  { height = 860, answers = DATASOURCE_ANSWERS }: { height?: number; answers?: RegExp | null } = {}
+): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport: { width: 1280, height }, deviceScaleFactor: 1 });
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
@@ -47,7 +57,7 @@ export async function openScenario(browser: Browser, baseUrl: string, scenario: 
     const url = new URL(response.url());
     // Roboto (Grafana's code font) is not on npm; the browser falls back to its monospace font
     if (url.pathname.startsWith('/public/fonts/roboto/')) return;
-    if (response.status() >= 400 && !DATASOURCE_ANSWERS.test(url.pathname)) problems.push(`HTTP ${response.status()} ${url.pathname}`);
+    if (response.status() >= 400 && !answers?.test(url.pathname)) problems.push(`HTTP ${response.status()} ${url.pathname}`);
   });
   await page.goto(`${baseUrl}/?scenario=${scenario}&theme=${theme}`);
   await page.waitForFunction(() => document.body.dataset.status !== undefined, null, { timeout: 60_000 });

@@ -39,6 +39,14 @@ async function typeNumber(page: Page, path: string, value: string) {
   await input.press('Enter');
 }
 
+/** A panel scenario beside its options pane, drawn at least once; page actions wait at most 10 s. */
+async function openDrawn(scenario: string, theme: 'dark' | 'light') {
+  const opened = await openScenario(browser, server.url, scenario, theme);
+  opened.page.setDefaultTimeout(10_000);
+  await expect.poll(() => drawnCount(opened.page)).toBeGreaterThan(0);
+  return opened;
+}
+
 async function categories(page: Page): Promise<string[]> {
   return page.locator('[data-testid^="options-category "]').evaluateAll((sections) => sections.map((s) => s.getAttribute('data-testid')!.slice('options-category '.length)));
 }
@@ -52,9 +60,7 @@ async function shot(page: Page, name: string) {
 
 describe.each(THEMES)('panel options pane (%s theme)', (theme) => {
   it('mempool: Y scale, fee bands and legend radios, projected blocks switch and slider re-render the panel', async () => {
-    const { page, problems } = await openScenario(browser, server.url, 'options-mempool', theme);
-    page.setDefaultTimeout(10_000);
-    await expect.poll(() => drawnCount(page)).toBeGreaterThan(0);
+    const { page, problems } = await openDrawn('options-mempool', theme);
     expect(await categories(page)).toEqual(['nodescope mempool', 'Projected blocks']);
     // defaults as the pane shows them: linear scale selected, 39 bands, 8 blocks
     expect(await option(page, 'scale').locator('input:checked').count()).toBe(1);
@@ -90,9 +96,7 @@ describe.each(THEMES)('panel options pane (%s theme)', (theme) => {
   });
 
   it('peer map: colour-by radio, cluster switch and its radius slider re-render the map', async () => {
-    const { page, problems } = await openScenario(browser, server.url, 'options-peermap', theme);
-    page.setDefaultTimeout(10_000);
-    await expect.poll(() => drawnCount(page)).toBeGreaterThan(0);
+    const { page, problems } = await openDrawn('options-peermap', theme);
     expect(await categories(page)).toEqual(['nodescope peer map']);
     const panel = page.getByTestId('peermap-panel');
     const canvas = page.getByTestId('peermap-canvas');
@@ -122,9 +126,7 @@ describe.each(THEMES)('panel options pane (%s theme)', (theme) => {
   });
 
   it('profitability: miners shown (number), sort radio, what-if switch and start electricity price re-render the panel', async () => {
-    const { page, problems } = await openScenario(browser, server.url, 'options-profitability', theme);
-    page.setDefaultTimeout(10_000);
-    await expect.poll(() => drawnCount(page)).toBeGreaterThan(0);
+    const { page, problems } = await openDrawn('options-profitability', theme);
     expect(await categories(page)).toEqual(['nodescope mining profitability', 'What if']);
     const bars = page.getByTestId('miner-bar');
     expect(await bars.count()).toBe(15);

@@ -10,7 +10,7 @@ import { ensurePanelsBuilt } from '../panels/plugins.ts';
 import type { PanelScenario } from '../panels/scenario.ts';
 import { type PanelHarnessServer, startPanelHarness } from '../panels/server.ts';
 import { type Stack, startStack, TEST_API_KEY } from '../harness/stack.ts';
-import { launchChromium, SCREENSHOTS } from './browser.ts';
+import { launchChromium, openScenario, SCREENSHOTS } from './browser.ts';
 
 const THEMES = ['dark', 'light'] as const;
 let server: PanelHarnessServer;
@@ -50,24 +50,15 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function open(scenario: string, theme: 'dark' | 'light'): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith('/public/fonts/roboto/')) problems.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
-  });
-  await page.goto(`${server.url}/?scenario=${scenario}&theme=${theme}`);
-  await page.waitForFunction(() => document.body.dataset.status !== undefined, null, { timeout: 60_000 });
-  const status = await page.evaluate(() => document.body.dataset.status);
-  if (status !== 'rendered') throw new Error(`${scenario}: ${await page.evaluate(() => document.body.dataset.error)}\n${problems.join('\n')}`);
-  return { page, problems };
-}
+/** A panel scenario in a 1280 × 720 page; the panel harness has no data source, so every HTTP error is a problem. */
+const open = (scenario: string, theme: 'dark' | 'light') => openScenario(browser, server.url, scenario, theme, { height: 720, answers: null });
 
-const drawn = (page: Page) => page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-drawn-count]')?.dataset.drawnCount ?? 0) > 0, null, { timeout: 30_000 });
+/** `open`, then wait until the panel has drawn once. */
+async function openDrawn(scenario: string, theme: 'dark' | 'light') {
+  const opened = await open(scenario, theme);
+  await opened.page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-drawn-count]')?.dataset.drawnCount ?? 0) > 0, null, { timeout: 30_000 });
+  return opened;
+}
 
 /** Alpha of the chart canvas at a fraction of its size (0 = nothing painted there). */
 const paintedAt = (page: Page, fx: number, fy: number) =>
@@ -79,6 +70,12 @@ const paintedAt = (page: Page, fx: number, fy: number) =>
     [fx, fy]
   );
 
+/** What the mempool panel made of its frames: their origin (nodescope or prometheus) and the fee bands its legend shows. */
+async function mempoolRead(page: Page) {
+  const origin = await page.getByTestId('mempool-panel').getAttribute('data-origin');
+  return { origin, bands: await page.getByTestId('mempool-legend').locator('[title$="sat/vB"]').count() };
+}
+
 async function shot(page: Page, name: string) {
   await page.mouse.move(1275, 715);
   await page.locator('[data-testid="panel-frame"]').screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
@@ -86,13 +83,10 @@ async function shot(page: Page, name: string) {
 
 describe.each(THEMES)('panels (%s theme)', (theme) => {
   it('mempool: nodescope frames -> 39 bands, projected blocks, threshold, tooltip per band', async () => {
-    const { page, problems } = await open('mempool', theme);
-    await drawn(page);
-    const panel = page.getByTestId('mempool-panel');
-    expect(await panel.getAttribute('data-origin')).toBe('nodescope');
-    expect(await panel.getAttribute('data-kind')).toBe('vsize');
+    const { page, problems } = await openDrawn('mempool', theme);
+    expect(await mempoolRead(page)).toEqual({ origin: 'nodescope', bands: 39 });
+    expect(await page.getByTestId('mempool-panel').getAttribute('data-kind')).toBe('vsize');
     expect(await page.getByTestId('projected-block').count()).toBe(8);
-    expect(await page.getByTestId('mempool-legend').locator('[title$="sat/vB"]').count()).toBe(39);
     expect(await paintedAt(page, 0.5, 0.9)).toBeGreaterThan(0);
     await shot(page, `panel-mempool-${theme}`);
     const box = (await page.getByTestId('mempool-chart').boundingBox())!;
@@ -106,11 +100,8 @@ describe.each(THEMES)('panels (%s theme)', (theme) => {
   });
 
   it('mempool: Prometheus series (one frame per band label), log scale, merged bands', async () => {
-    const { page, problems } = await open('mempool-prometheus', theme);
-    await drawn(page);
-    const panel = page.getByTestId('mempool-panel');
-    expect(await panel.getAttribute('data-origin')).toBe('prometheus');
-    expect(await page.getByTestId('mempool-legend').locator('[title$="sat/vB"]').count()).toBe(13);
+    const { page, problems } = await openDrawn('mempool-prometheus', theme);
+    expect(await mempoolRead(page)).toEqual({ origin: 'prometheus', bands: 13 });
     expect(await page.getByTestId('projected-blocks').count()).toBe(0);
     await shot(page, `panel-mempool-prometheus-${theme}`);
     expect(problems).toEqual([]);
@@ -131,8 +122,7 @@ describe.each(THEMES)('panels (%s theme)', (theme) => {
   });
 
   it('peer map: placed peers clustered on the offline map, unplaceable counted, zoom splits clusters', async () => {
-    const { page, problems } = await open('peermap', theme);
-    await drawn(page);
+    const { page, problems } = await openDrawn('peermap', theme);
     const panel = page.getByTestId('peermap-panel');
     const placed = Number(await panel.getAttribute('data-placed'));
     const unplaced = Number(await panel.getAttribute('data-unplaced'));
@@ -154,8 +144,7 @@ describe.each(THEMES)('panels (%s theme)', (theme) => {
   });
 
   it('peer map: colour by network, size by traffic, hover shows a peer', async () => {
-    const { page, problems } = await open('peermap-network', theme);
-    await drawn(page);
+    const { page, problems } = await openDrawn('peermap-network', theme);
     const canvas = page.getByTestId('peermap-canvas');
     expect(Number(await canvas.getAttribute('data-clusters'))).toBe(Number(await page.getByTestId('peermap-panel').getAttribute('data-placed')));
     await shot(page, `panel-peermap-network-${theme}`);
@@ -180,8 +169,7 @@ describe.each(THEMES)('panels (%s theme)', (theme) => {
   });
 
   it('profitability: fleet P&L, sorted miner bars, halving and retarget, what-if recomputes in the browser', async () => {
-    const { page, problems } = await open('profitability', theme);
-    await drawn(page);
+    const { page, problems } = await openDrawn('profitability', theme);
     expect(await page.getByTestId('miner-bar').count()).toBe(15);
     const first = await page.getByTestId('miner-bar').first().innerText();
     expect(first).toContain('rig-01');
@@ -199,11 +187,8 @@ describe.each(THEMES)('panels (%s theme)', (theme) => {
 
 describe.each(THEMES)('panels with frames from the real proxy (%s theme)', (theme) => {
   it('mempool: mempool.histogram and mempool.blocks as the proxy returns them', async () => {
-    const { page, problems } = await open('live-mempool', theme);
-    await drawn(page);
-    const panel = page.getByTestId('mempool-panel');
-    expect(await panel.getAttribute('data-origin')).toBe('nodescope');
-    expect(await page.getByTestId('mempool-legend').locator('[title$="sat/vB"]').count()).toBe(39);
+    const { page, problems } = await openDrawn('live-mempool', theme);
+    expect(await mempoolRead(page)).toEqual({ origin: 'nodescope', bands: 39 });
     expect(await page.getByTestId('projected-block').count()).toBeGreaterThan(0);
     // the fee bands are painted, not just the axes (one snapshot spans the chart)
     expect(await paintedAt(page, 0.5, 0.9)).toBeGreaterThan(0);
@@ -213,8 +198,7 @@ describe.each(THEMES)('panels with frames from the real proxy (%s theme)', (them
   });
 
   it('peer map: network.peers as the proxy returns it; peers without lat/lon go to the side count', async () => {
-    const { page, problems } = await open('live-peers', theme);
-    await drawn(page);
+    const { page, problems } = await openDrawn('live-peers', theme);
     const panel = page.getByTestId('peermap-panel');
     // what the frame itself says (with or without a GeoIP database on the proxy)
     const frame = live.get('live-peers')!.frames![0] as { schema: { fields: Array<{ name: string }> }; data: { values: unknown[][] } };
@@ -234,8 +218,7 @@ describe.each(THEMES)('panels with frames from the real proxy (%s theme)', (them
 
 describe('panels: migration and app bundling', () => {
   it('a 0.0.x saved mempool panel is migrated by the plugin handler', async () => {
-    const { page, problems } = await open('mempool-migrated', 'dark');
-    await drawn(page);
+    const { page, problems } = await openDrawn('mempool-migrated', 'dark');
     const options = JSON.parse((await page.evaluate(() => document.body.dataset.options))!);
     expect(options).toMatchObject({ schemaVersion: 1, scale: 'log', bandGrouping: 'coarse', maxBlocks: 4 });
     expect(await page.getByTestId('projected-block').count()).toBe(4);
@@ -244,8 +227,7 @@ describe('panels: migration and app bundling', () => {
   });
 
   it('the mempool panel nested in nodescope-suite-app renders from the app dist', async () => {
-    const { page, problems } = await open('mempool-app', 'dark');
-    await drawn(page);
+    const { page, problems } = await openDrawn('mempool-app', 'dark');
     expect(await page.getByTestId('mempool-panel').count()).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
