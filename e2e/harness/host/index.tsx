@@ -208,13 +208,34 @@ function ConfigView({ loaded }: { loaded: Loaded }) {
   );
 }
 
+/** The plugin's data source on the scenario's settings, made once per page. */
+function useDataSource({ plugin, meta, settings }: Loaded) {
+  return useMemo(() => new plugin.DataSourceClass(instanceSettings(settings, meta)), [plugin, meta, settings]);
+}
+
+/** A ref to the latest `value`: onRunQuery comes right after onChange, before a re-render. */
+function useLatest<T>(value: T) {
+  const ref = useRef(value);
+  ref.current = value;
+  return ref;
+}
+
+function RunQueryButton({ onClick }: { onClick(): void }) {
+  return (
+    <Stack direction="row" gap={1}>
+      <Button icon="sync" onClick={onClick}>
+        Run query
+      </Button>
+    </Stack>
+  );
+}
+
 /** Explore: the plugin's QueryEditor above an Explore-like result view. */
 function QueryView({ loaded }: { loaded: Loaded }) {
-  const { plugin, meta, scenario, settings } = loaded;
-  const ds = useMemo(() => new plugin.DataSourceClass(instanceSettings(settings, meta)), [plugin, meta, settings]);
+  const { plugin, scenario, settings } = loaded;
+  const ds = useDataSource(loaded);
   const [query, setQuery] = useState<DataQuery>({ refId: 'A', ...(ds.getDefaultQuery?.('explore' as never) ?? {}), ...(scenario.query ?? {}) } as DataQuery);
-  const latest = useRef(query);
-  latest.current = query;
+  const latest = useLatest(query);
   const { results, run } = useQueryRunner();
   const QueryEditor = plugin.components.QueryEditor!;
   const runQuery = useCallback(() => {
@@ -222,7 +243,7 @@ function QueryView({ loaded }: { loaded: Loaded }) {
     status('results', 'loading');
     const others = (scenario.moreQueries ?? []) as unknown as DataQuery[];
     setTimeout(() => run(ds.query(queryRequest([latest.current, ...others], scenario)) as Observable<DataQueryResponse>), 0);
-  }, [ds, run, scenario]);
+  }, [ds, latest, run, scenario]);
   useEffect(() => {
     if (scenario.runOnLoad) runQuery();
   }, [runQuery, scenario.runOnLoad]);
@@ -231,11 +252,7 @@ function QueryView({ loaded }: { loaded: Loaded }) {
       <div style={{ border: `1px solid rgba(128,128,128,0.3)`, borderRadius: 4, padding: 12 }}>
         <QueryEditor datasource={ds} query={query} onChange={(q: DataQuery) => setQuery(q)} onRunQuery={runQuery} app={'explore' as never} />
       </div>
-      <Stack direction="row" gap={1}>
-        <Button icon="sync" onClick={runQuery}>
-          Run query
-        </Button>
-      </Stack>
+      <RunQueryButton onClick={runQuery} />
       <div data-testid="explore-results">
         <ExploreResults results={results} width={1180} />
       </div>
@@ -245,8 +262,8 @@ function QueryView({ loaded }: { loaded: Loaded }) {
 
 /** Variable editor (dashboard settings › variables) with a preview of the values. */
 function VariableView({ loaded }: { loaded: Loaded }) {
-  const { plugin, meta, scenario, settings } = loaded;
-  const ds = useMemo(() => new plugin.DataSourceClass(instanceSettings(settings, meta)), [plugin, meta, settings]);
+  const { scenario } = loaded;
+  const ds = useDataSource(loaded);
   // CustomVariableSupport: its own editor and query()
   const support = ds.variables as unknown as {
     editor: React.ComponentType<{ datasource: DataSourceApi; query: DataQuery; onChange(query: DataQuery): void; onRunQuery(): void }>;
@@ -287,12 +304,11 @@ function VariableView({ loaded }: { loaded: Loaded }) {
 
 /** Dashboard settings › annotations: the datasource's annotation editor, then the events it finds. */
 function AnnotationView({ loaded }: { loaded: Loaded }) {
-  const { plugin, meta, scenario, settings } = loaded;
-  const ds = useMemo(() => new plugin.DataSourceClass(instanceSettings(settings, meta)), [plugin, meta, settings]);
+  const { scenario } = loaded;
+  const ds = useDataSource(loaded);
   const support = ds.annotations as AnnotationSupport<DataQuery>;
   const [target, setTarget] = useState<DataQuery>(() => ({ refId: 'Anno', ...(support.getDefaultQuery?.() ?? {}), ...(scenario.query ?? {}) }) as DataQuery);
-  const latest = useRef(target);
-  latest.current = target;
+  const latest = useLatest(target);
   const { results, run } = useQueryRunner();
   const runQuery = useCallback(() => {
     status('results', 'loading');
@@ -302,7 +318,7 @@ function AnnotationView({ loaded }: { loaded: Loaded }) {
       const prepared = support.prepareQuery ? support.prepareQuery(annotation) : latest.current;
       if (prepared) run(ds.query(queryRequest([prepared], scenario)) as Observable<DataQueryResponse>);
     }, 0);
-  }, [ds, run, scenario, support]);
+  }, [ds, latest, run, scenario, support]);
   const Editor = support.QueryEditor!;
   const events = results.frames.flatMap((frame) => {
     const field = (name: string) => frame.fields.find((f) => f.name === name);
@@ -316,11 +332,7 @@ function AnnotationView({ loaded }: { loaded: Loaded }) {
   return (
     <Page title="Annotations › nodescope">
       <Editor datasource={ds} query={target} onChange={setTarget} onRunQuery={runQuery} />
-      <Stack direction="row" gap={1}>
-        <Button icon="sync" onClick={runQuery}>
-          Run query
-        </Button>
-      </Stack>
+      <RunQueryButton onClick={runQuery} />
       {results.errors.map((error, i) => (
         <Alert key={i} severity="error" title="Annotation query failed">
           {error.message}
