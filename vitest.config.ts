@@ -20,13 +20,13 @@ export default defineConfig({
         test: { name: 'shared', root: here('./plugins/shared'), environment: 'node', include: ['src/**/*.test.ts'] },
       },
       {
-        // plugin code (datasource, app, panels) in jsdom with Testing Library
+        // plugin code (datasource, app, panels, their shared ui) in jsdom with Testing Library
         resolve: { alias: { '@nodescope/shared': shared } },
         test: {
           name: 'plugins',
           root: here('./plugins'),
           environment: 'jsdom',
-          include: ['datasource/src/**/*.test.{ts,tsx}', 'app/src/**/*.test.{ts,tsx}', 'panels/*/src/**/*.test.{ts,tsx}'],
+          include: ['datasource/src/**/*.test.{ts,tsx}', 'app/src/**/*.test.{ts,tsx}', 'panels/*/src/**/*.test.{ts,tsx}', 'ui/src/**/*.test.{ts,tsx}'],
           setupFiles: [here('./plugins/vitest.setup.ts')],
           server: { deps: { inline: [/@grafana\//] } },
           css: false,

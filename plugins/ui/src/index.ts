@@ -4,5 +4,6 @@
 // not load @grafana/ui.
 export { prepareCanvas } from './canvas';
 export { DRAWN_EVENT, signalDrawn } from './drawn';
+export { panelFieldConfig } from './fieldConfig';
 export { PanelMessage, QueryErrorMessage } from './PanelMessage';
 export { caption, tooltipBox } from './styles';

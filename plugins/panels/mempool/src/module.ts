@@ -1,4 +1,5 @@
-import { FieldConfigProperty, PanelPlugin, ThresholdsMode } from '@grafana/data';
+import { FieldConfigProperty, PanelPlugin } from '@grafana/data';
+import { panelFieldConfig } from '@nodescope/ui';
 import { MempoolPanel } from './MempoolPanel';
 import { migrateMempoolOptions } from './migrations';
 import { buildMempoolOptions } from './options';
@@ -7,12 +8,5 @@ import type { MempoolOptions } from './types';
 export const plugin = new PanelPlugin<MempoolOptions>(MempoolPanel)
   .setPanelOptions(buildMempoolOptions)
   .setMigrationHandler(migrateMempoolOptions)
-  .useFieldConfig({
-    standardOptions: {
-      [FieldConfigProperty.Unit]: {},
-      [FieldConfigProperty.Decimals]: {},
-      // only a base step: Grafana's default red step at 80 would draw a line near zero vbytes
-      [FieldConfigProperty.Thresholds]: { defaultValue: { mode: ThresholdsMode.Absolute, steps: [{ value: -Infinity, color: 'green' }] } },
-    },
-    disableStandardOptions: [FieldConfigProperty.Color, FieldConfigProperty.Min, FieldConfigProperty.Max, FieldConfigProperty.Mappings, FieldConfigProperty.Links],
-  });
+  // only a base step: Grafana's default red step at 80 would draw a line near zero vbytes
+  .useFieldConfig(panelFieldConfig([{ value: -Infinity, color: 'green' }], { alsoDisable: [FieldConfigProperty.Links] }));

@@ -1,4 +1,5 @@
-import { FieldConfigProperty, PanelPlugin, ThresholdsMode } from '@grafana/data';
+import { PanelPlugin } from '@grafana/data';
+import { panelFieldConfig } from '@nodescope/ui';
 import { DEFAULT_PING_THRESHOLDS } from './colors';
 import { migratePeerMapOptions } from './migrations';
 import { buildPeerMapOptions } from './options';
@@ -9,12 +10,5 @@ export const plugin = new PanelPlugin<PeerMapOptions>(PeerMapPanel)
   .setNoPadding()
   .setPanelOptions(buildPeerMapOptions)
   .setMigrationHandler(migratePeerMapOptions)
-  .useFieldConfig({
-    standardOptions: {
-      [FieldConfigProperty.Unit]: {},
-      [FieldConfigProperty.Decimals]: {},
-      // ping buckets for "Colour by: ping" (ms)
-      [FieldConfigProperty.Thresholds]: { defaultValue: { mode: ThresholdsMode.Absolute, steps: DEFAULT_PING_THRESHOLDS } },
-    },
-    disableStandardOptions: [FieldConfigProperty.Color, FieldConfigProperty.Min, FieldConfigProperty.Max, FieldConfigProperty.Mappings],
-  });
+  // ping buckets for "Colour by: ping" (ms)
+  .useFieldConfig(panelFieldConfig(DEFAULT_PING_THRESHOLDS));

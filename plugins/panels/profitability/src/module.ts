@@ -1,4 +1,5 @@
-import { FieldConfigProperty, PanelPlugin, ThresholdsMode } from '@grafana/data';
+import { PanelPlugin } from '@grafana/data';
+import { panelFieldConfig } from '@nodescope/ui';
 import { migrateProfitabilityOptions } from './migrations';
 import { buildProfitabilityOptions } from './options';
 import { ProfitabilityPanel } from './ProfitabilityPanel';
@@ -7,12 +8,5 @@ import type { ProfitabilityOptions } from './types';
 export const plugin = new PanelPlugin<ProfitabilityOptions>(ProfitabilityPanel)
   .setPanelOptions(buildProfitabilityOptions)
   .setMigrationHandler(migrateProfitabilityOptions)
-  .useFieldConfig({
-    standardOptions: {
-      [FieldConfigProperty.Unit]: {},
-      [FieldConfigProperty.Decimals]: { defaultValue: 2 },
-      // profit colours: a loss red, a profit green (thresholds on profit per day)
-      [FieldConfigProperty.Thresholds]: { defaultValue: { mode: ThresholdsMode.Absolute, steps: [{ value: -Infinity, color: 'red' }, { value: 0, color: 'green' }] } },
-    },
-    disableStandardOptions: [FieldConfigProperty.Min, FieldConfigProperty.Max, FieldConfigProperty.Mappings, FieldConfigProperty.Color],
-  });
+  // profit colours: a loss red, a profit green (thresholds on profit per day)
+  .useFieldConfig(panelFieldConfig([{ value: -Infinity, color: 'red' }, { value: 0, color: 'green' }], { decimals: 2 }));
