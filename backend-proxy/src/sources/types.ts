@@ -47,4 +47,15 @@ export interface Source {
 
 export type SourceFactory<C> = (config: C, context: SourceContext) => Source;
 
+/**
+ * What every Source takes from its config entry as it is: id and kind, the display name (the id
+ * when none is set) and, for the kinds that have one, the network.
+ */
+export function sourceIdentity<K extends SourceKind>(
+  kind: K,
+  config: { id: string; name?: string | undefined; network?: string | undefined }
+): { id: string; kind: K; name: string; network?: string } {
+  return { id: config.id, kind, name: config.name ?? config.id, ...(config.network === undefined ? {} : { network: config.network }) };
+}
+
 export { QueryInputError, UpstreamError } from '../core/errors.js';

@@ -6,7 +6,7 @@ import { urlSecrets } from '../../core/upstream.js';
 import { PollLoop } from '../../core/poll.js';
 import { executionOf } from '../capabilities.js';
 import { defineQueries } from '../catalog.js';
-import type { Source, SourceHealth } from '../types.js';
+import { type Source, type SourceHealth, sourceIdentity } from '../types.js';
 import { BeaconApiClient } from './client.js';
 import type { BeaconSourceConfig } from './config.js';
 import { finalityFrame, nodeInfoFrame, peersFrame, syncFrame } from './frames.js';
@@ -184,10 +184,7 @@ export function createBeaconSource(config: BeaconSourceConfig, context: SourceCo
 
   return {
     refresh,
-    id,
-    kind: 'beacon',
-    name: config.name ?? id,
-    network: config.network,
+    ...sourceIdentity('beacon', config),
     queries: defineQueries('beacon', {
       'node.info': async () => {
         const { v, verdict, pair } = await cached('judged', judge);

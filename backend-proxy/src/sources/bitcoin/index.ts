@@ -5,6 +5,7 @@ import { combineHealth, UpstreamHealth } from '../../core/circuit.js';
 import { averageRuns, pickEvenly } from '../../core/downsample.js';
 import {
   QueryInputError,
+  sourceIdentity,
   UpstreamError,
   type Annotation,
   type QueryInput,
@@ -92,11 +93,8 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
   };
 
   return {
-    id: config.id,
-    kind: 'bitcoin',
+    ...sourceIdentity('bitcoin', config),
     state,
-    name: config.name ?? config.id,
-    network: config.network,
     queries: defineQueries('bitcoin', {
       'chain.info': async () => [chainInfoFrames([await state.readChainInfo()])],
       'blocks.recent': async ({ params }) => [recentBlocksFrame(await state.readRecentBlocks(params.count))],

@@ -3,7 +3,7 @@
 // client.ts, meaning in model.ts, the poller in poller.ts, frames and metrics beside them.
 import type { SourceContext } from '../../core/context.js';
 import { defineQueries, defineStreams } from '../catalog.js';
-import type { Source } from '../types.js';
+import { type Source, sourceIdentity } from '../types.js';
 import type { CgminerSourceConfig } from './config.js';
 import { CgminerState } from './state.js';
 
@@ -18,9 +18,7 @@ export interface CgminerSource extends Source {
 export function createCgminerSource(config: CgminerSourceConfig, context: SourceContext): CgminerSource {
   const fleet = new CgminerState(config, context);
   return {
-    id: config.id,
-    kind: 'cgminer',
-    name: config.name ?? config.id,
+    ...sourceIdentity('cgminer', config),
     queries: defineQueries('cgminer', {
       'fleet.summary': async () => fleet.fleetSummary(),
       miners: async (input) => fleet.minersTable(input.params.status),

@@ -5,7 +5,7 @@ import type { SourceContext } from '../../core/context.js';
 import { PollLoop } from '../../core/poll.js';
 import { chainOf } from '../capabilities.js';
 import { defineQueries } from '../catalog.js';
-import type { Annotation, Source, SourceHealth } from '../types.js';
+import { type Annotation, type Source, type SourceHealth, sourceIdentity } from '../types.js';
 import type { ChainSourceConfig } from './config.js';
 import { historyFrame, nodesFrame, tipsFrame, type HistorySample } from './frames.js';
 import { chainMetrics } from './metrics.js';
@@ -51,9 +51,7 @@ export function createChainSource(config: ChainSourceConfig, context: SourceCont
 
   const loop = new PollLoop(() => poll(), config.pollSeconds * 1_000);
   return {
-    id,
-    kind: 'chain',
-    name: config.name ?? id,
+    ...sourceIdentity('chain', config),
     queries: defineQueries('chain', {
       nodes: async () => [nodesFrame((await read()).comparison)],
       tips: async () => [tipsFrame(tipRows((await read()).readings))],

@@ -3,7 +3,7 @@
 // FreqtradeState in state.ts; the logic lives in model.ts and frames.ts, the I/O in client.ts.
 import type { SourceContext } from '../../core/context.js';
 import { defineQueries, defineStreams } from '../catalog.js';
-import type { Source } from '../types.js';
+import { type Source, sourceIdentity } from '../types.js';
 import type { FreqtradeClient } from './client.js';
 import type { FreqtradeSourceConfig } from './config.js';
 import { FreqtradeState } from './state.js';
@@ -17,9 +17,7 @@ export interface FreqtradeSource extends Source {
 export function createFreqtradeSource(config: FreqtradeSourceConfig, context: SourceContext): FreqtradeSource {
   const state = new FreqtradeState(config, context);
   return {
-    id: config.id,
-    kind: 'freqtrade',
-    name: config.name ?? config.id,
+    ...sourceIdentity('freqtrade', config),
     client: state.client,
     queries: defineQueries('freqtrade', {
       bots: () => state.bots(),

@@ -4,7 +4,7 @@ import type { SourceContext } from '../../core/context.js';
 import { urlSecrets } from '../../core/upstream.js';
 import { defineQueries } from '../catalog.js';
 import { hostFrame } from '../host.js';
-import type { Source } from '../types.js';
+import { type Source, sourceIdentity } from '../types.js';
 import type { GethSourceConfig } from './config.js';
 import { headAgeSeconds } from './model.js';
 import { GethState } from './state.js';
@@ -13,16 +13,12 @@ export type { Optional } from './state.js';
 export type GethSource = Source & { refresh(): Promise<void> };
 
 export function createGethSource(config: GethSourceConfig, context: SourceContext): GethSource {
-  const { id } = config;
   for (const url of [config.rpcUrl, config.metricsUrl]) context.secrets.add(...urlSecrets(url));
   const state = new GethState(config, context);
 
   return {
     refresh: () => state.refresh(),
-    id,
-    kind: 'geth',
-    name: config.name ?? id,
-    network: config.network,
+    ...sourceIdentity('geth', config),
     // a beacon source paired with this node (its executionSource) reads head and sync from the same cached calls
     provides: {
       execution: {

@@ -4,14 +4,13 @@
 import type { SourceContext } from '../../core/context.js';
 import { urlSecrets } from '../../core/upstream.js';
 import { defineQueries } from '../catalog.js';
-import type { Source } from '../types.js';
+import { type Source, sourceIdentity } from '../types.js';
 import type { LightningSourceConfig } from './config.js';
 import { LightningState } from './state.js';
 
 export type LightningSource = Source & { refresh(): Promise<void> };
 
 export function createLightningSource(config: LightningSourceConfig, context: SourceContext): LightningSource {
-  const { id } = config;
   context.secrets.add(
     ...urlSecrets(config.url),
     config.macaroonHex,
@@ -23,10 +22,7 @@ export function createLightningSource(config: LightningSourceConfig, context: So
 
   return {
     refresh: () => state.refresh(),
-    id,
-    kind: 'lightning',
-    name: config.name ?? id,
-    network: config.network,
+    ...sourceIdentity('lightning', config),
     queries: defineQueries('lightning', {
       'node.info': () => state.nodeInfo(),
       channels: (input) => state.channels(input.params.phase),

@@ -5,7 +5,7 @@
 import type { SourceContext } from '../../core/context.js';
 import { fleetOf } from '../capabilities.js';
 import { defineQueries } from '../catalog.js';
-import type { Source } from '../types.js';
+import { type Source, sourceIdentity } from '../types.js';
 import type { ProfitabilitySourceConfig } from './config.js';
 import type { FetchLike } from './market.js';
 import { ProfitabilityState } from './state.js';
@@ -22,9 +22,7 @@ export function createProfitabilitySource(
 ): Source {
   const state = new ProfitabilityState(config, context, options.fetch);
   return {
-    id: config.id,
-    kind: 'profitability',
-    name: config.name ?? config.id,
+    ...sourceIdentity('profitability', config),
     queries: defineQueries('profitability', {
       market: () => state.market(),
       miners: () => state.miners(),

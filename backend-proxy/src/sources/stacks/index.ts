@@ -5,7 +5,7 @@ import type { SourceContext } from '../../core/context.js';
 import { urlSecrets } from '../../core/upstream.js';
 import { defineQueries, defineStreams } from '../catalog.js';
 import { hostFrame } from '../host.js';
-import type { Source } from '../types.js';
+import { type Source, sourceIdentity } from '../types.js';
 import type { StacksSourceConfig } from './config.js';
 import { LOG_SEVERITIES } from './logParse.js';
 import { StacksState } from './state.js';
@@ -22,7 +22,6 @@ export type StacksSource = Source & {
 };
 
 export function createStacksSource(config: StacksSourceConfig, context: SourceContext): StacksSource {
-  const { id } = config;
   for (const url of [config.rpcUrl, config.metricsUrl, config.signer?.metricsUrl, config.loki?.url]) context.secrets.add(...urlSecrets(url));
   const state = new StacksState(config, context);
 
@@ -30,10 +29,7 @@ export function createStacksSource(config: StacksSourceConfig, context: SourceCo
     refresh: () => state.refresh(),
     pollLogs: () => state.pollLogs(),
     flushLoki: () => state.flushLoki(),
-    id,
-    kind: 'stacks',
-    name: config.name ?? id,
-    network: config.network,
+    ...sourceIdentity('stacks', config),
     queries: defineQueries('stacks', {
       'node.info': () => state.nodeInfo(),
       'node.neighbors': (input) => state.nodeNeighbors(input.params.direction),
