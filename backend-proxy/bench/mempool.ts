@@ -397,7 +397,7 @@ export function analysisFigures(): {
 
 // ---- 3. resync ----
 
-const RESYNC_SHAPE = 'own process, real HTTP JSON-RPC, batches of 500 getmempoolentry, 4 in flight for the whole fill (each converted as it arrives)';
+const RESYNC_SHAPE = 'own process, real HTTP JSON-RPC, batches of 200 getmempoolentry (mempoolSync ENTRY_BATCH), 4 in flight for the whole fill (each converted as it arrives)';
 
 interface ResyncFigures {
   compactMs: number;
