@@ -12,7 +12,7 @@ import { configSchema } from '../../backend-proxy/src/config/schema.ts';
 import { startServer } from '../../backend-proxy/src/http/server.ts';
 import { startBeaconSimulator, type BeaconSimulator } from '../../backend-proxy/src/simulators/beacon/index.ts';
 import { startGethSimulator, type GethSimulator } from '../../backend-proxy/src/simulators/geth/index.ts';
-import { isFiring, pollAlerts, promAlerts, promQuery, startRulesPrometheus } from './prometheusServer.ts';
+import { isFiring, promAlerts, promQuery, startRulesPrometheus, waitForAlerts } from './prometheusServer.ts';
 import type { PromAlert, PrometheusServer } from './prometheusServer.ts';
 
 describe('Prometheus evaluates the beacon rules on what the proxy exposes', () => {
@@ -31,14 +31,8 @@ describe('Prometheus evaluates the beacon rules on what the proxy exposes', () =
       .filter((a) => /^Beacon|^EthereumPair/.test(a.labels.alertname ?? ''))
       .map((a) => `${a.labels.alertname}{side=${a.labels.side ?? ''}} ${a.state}`);
 
-  async function waitFor(what: string, done: (list: PromAlert[]) => boolean, timeoutMs = 40_000): Promise<PromAlert[]> {
-    const { ok, list: last } = await pollAlerts(prometheus, done, timeoutMs);
-    if (ok) return last;
-    const series = await instant('{__name__=~"beacon_.*|eth_con_sync_is_syncing"}');
-    throw new Error(
-      `timed out waiting for ${what}; alerts: ${JSON.stringify(beaconAlerts(last))}\nseries: ${JSON.stringify(series)}`
-    );
-  }
+  const waitFor = (what: string, done: (list: PromAlert[]) => boolean) =>
+    waitForAlerts(prometheus, what, done, { series: '{__name__=~"beacon_.*|eth_con_sync_is_syncing"}', show: beaconAlerts });
 
   beforeAll(async () => {
     beacon = await startBeaconSimulator();
@@ -76,34 +70,27 @@ describe('Prometheus evaluates the beacon rules on what the proxy exposes', () =
     expect(beaconAlerts(await alerts()).filter((a) => a.endsWith('firing'))).toEqual([]);
   });
 
-  it('el_offline fires BeaconElOffline and EthereumPairBehind{side="execution"}, and both resolve', async () => {
-    await beacon.setFault('el-offline');
+  // each side of the pair falling behind: the beacon rule for it and EthereumPairBehind naming that
+  // side (not the other), both resolving when the fault clears
+  it.each([
+    [
+      'el_offline fires BeaconElOffline and EthereumPairBehind{side="execution"}, and both resolve',
+      { fault: 'el-offline', options: {}, alert: 'BeaconElOffline', behind: 'execution', ahead: 'consensus', quiet: ['BeaconSyncing'] },
+    ],
+    [
+      'a syncing consensus client beside a synced geth fires BeaconSyncing and EthereumPairBehind{side="consensus"}',
+      { fault: 'syncing', options: { behind: 300 }, alert: 'BeaconSyncing', behind: 'consensus', ahead: 'execution', quiet: [] },
+    ],
+  ] as const)('%s', async (_title, { fault, options, alert, behind, ahead, quiet }) => {
+    await beacon.setFault(fault, options);
     const list = await waitFor(
-      'BeaconElOffline and EthereumPairBehind execution',
-      (l) =>
-        firing(l, 'BeaconElOffline', { source: 'cl-1' }) &&
-        firing(l, 'EthereumPairBehind', { source: 'cl-1', side: 'execution' })
+      `${alert} and EthereumPairBehind ${behind}`,
+      (l) => firing(l, alert, { source: 'cl-1' }) && firing(l, 'EthereumPairBehind', { source: 'cl-1', side: behind })
     );
-    expect(firing(list, 'EthereumPairBehind', { side: 'consensus' })).toBe(false);
-    expect(firing(list, 'BeaconSyncing')).toBe(false);
+    expect(firing(list, 'EthereumPairBehind', { side: ahead })).toBe(false);
+    for (const other of quiet) expect(firing(list, other)).toBe(false);
     await beacon.setFault('none');
-    await waitFor(
-      'el-offline alerts resolved',
-      (l) => !firing(l, 'BeaconElOffline') && !firing(l, 'EthereumPairBehind')
-    );
-  });
-
-  it('a syncing consensus client beside a synced geth fires BeaconSyncing and EthereumPairBehind{side="consensus"}', async () => {
-    await beacon.setFault('syncing', { behind: 300 });
-    const list = await waitFor(
-      'BeaconSyncing and EthereumPairBehind consensus',
-      (l) =>
-        firing(l, 'BeaconSyncing', { source: 'cl-1' }) &&
-        firing(l, 'EthereumPairBehind', { source: 'cl-1', side: 'consensus' })
-    );
-    expect(firing(list, 'EthereumPairBehind', { side: 'execution' })).toBe(false);
-    await beacon.setFault('none');
-    await waitFor('syncing alerts resolved', (l) => !firing(l, 'BeaconSyncing') && !firing(l, 'EthereumPairBehind'));
+    await waitFor(`${fault} alerts resolved`, (l) => !firing(l, alert) && !firing(l, 'EthereumPairBehind'));
   });
 
   it('health 503 fires BeaconNotReady; zero peers fires BeaconPeersLow', async () => {

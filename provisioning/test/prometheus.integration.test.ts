@@ -15,7 +15,7 @@ import { startBitcoinSimulator, type BitcoinSimulator } from '../../backend-prox
 import { startCgminerFleet, type CgminerFleet } from '../../backend-proxy/src/simulators/cgminer/fleet.ts';
 import { startElectrsSimulator, type ElectrsSimulator } from '../../backend-proxy/src/simulators/electrum/index.ts';
 import { RULES } from '../build/rules.ts';
-import { isFiring, pollAlerts, promAlerts, promQuery, startRulesPrometheus } from './prometheusServer.ts';
+import { isFiring, promAlerts, promQuery, startRulesPrometheus, waitForAlerts } from './prometheusServer.ts';
 import type { PromAlert, PrometheusServer } from './prometheusServer.ts';
 
 describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
@@ -31,15 +31,11 @@ describe('Prometheus scraping the proxy evaluates the catalog rules', () => {
   const firing = isFiring;
 
   /** Polls Prometheus until `done` holds (bounded; the failure message shows what was firing). */
-  async function waitFor(what: string, done: (list: PromAlert[]) => boolean, timeoutMs = 40_000): Promise<PromAlert[]> {
-    const { ok, list: last } = await pollAlerts(prometheus, done, timeoutMs);
-    if (ok) return last;
-    const seen = last.map((a) => `${a.labels.alertname}{${Object.entries(a.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}=${v}`).join(',')}} ${a.state}`);
-    const series = await instant('{__name__=~"mining_up|mining_temperature_max_celsius|mining_fan_min_rpm|mining_fleet_hashrate_hashes_per_second|nodescope_source_up"}');
-    throw new Error(
-      `timed out waiting for ${what}; alerts: ${JSON.stringify(seen)}\nseries: ${JSON.stringify(series)}\nprometheus log tail: ${prometheus.log().slice(-1500)}`
-    );
-  }
+  const waitFor = (what: string, done: (list: PromAlert[]) => boolean, timeoutMs?: number) =>
+    waitForAlerts(prometheus, what, done, {
+      series: '{__name__=~"mining_up|mining_temperature_max_celsius|mining_fan_min_rpm|mining_fleet_hashrate_hashes_per_second|nodescope_source_up"}',
+      timeoutMs,
+    });
 
   beforeAll(async () => {
     bitcoin = await startBitcoinSimulator({ network: 'regtest', seed: 3, peers: 9, initialMempool: 50, feeEstimates: 'always', zmqPort: null });

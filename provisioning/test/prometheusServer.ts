@@ -98,6 +98,31 @@ export async function pollAlerts(
   return { ok: false, list };
 }
 
+/** An alert as a failure message shows it: `Name{label=value,…} state`, the alertname left out of the labels. */
+export const describeAlert = (a: PromAlert): string =>
+  `${a.labels.alertname}{${Object.entries(a.labels)
+    .filter(([k]) => k !== 'alertname')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}} ${a.state}`;
+
+/**
+ * Polls Prometheus's alerts until `done` holds (bounded). On a timeout it throws what was firing
+ * (`show`: the alerts worth showing), the samples of `series` and the tail of Prometheus's log.
+ */
+export async function waitForAlerts(
+  prometheus: PrometheusServer,
+  what: string,
+  done: (list: PromAlert[]) => boolean,
+  { series, show = (list) => list.map(describeAlert), timeoutMs = 40_000 }: { series: string; show?: (list: PromAlert[]) => string[]; timeoutMs?: number }
+): Promise<PromAlert[]> {
+  const { ok, list } = await pollAlerts(prometheus, done, timeoutMs);
+  if (ok) return list;
+  const samples = await promQuery(prometheus, series);
+  throw new Error(
+    `timed out waiting for ${what}; alerts: ${JSON.stringify(show(list))}\nseries: ${JSON.stringify(samples)}\nprometheus log tail: ${prometheus.log().slice(-1500)}`
+  );
+}
+
 /**
  * Prometheus evaluating the catalog's rules (scaled: scaledRules.ts) every second over a 1 s
  * scrape of the proxy at `proxyUrl`, as the alert integration tests run it.
