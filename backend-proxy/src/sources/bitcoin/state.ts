@@ -89,9 +89,9 @@ const LIVE_MS = 1_000;
 /**
  * Live frames follow changes of the compact mempool through a Coalescer (core/coalesce.ts): the
  * first change after a quiet spell gets a frame on the next turn of the event loop, later ones
- * one frame per gap, the gap at least the minimum and four times what the last frame took, so
- * live work takes at most a fifth of a core. The histogram frames need only the rates and bands
- * (LiveHistogram, under a ms at 20k transactions); the projected blocks need a full analysis
+ * one frame per gap, the gap at least the minimum and four times the CPU time the last frame
+ * took, so live work takes at most a fifth of a core. The histogram frames need only the rates
+ * and bands (LiveHistogram, about a ms at 20k transactions); the projected blocks need a full analysis
  * (tens of ms at 20k, ~150 ms at 1M), so they have their own, slower pace and are computed only
  * while someone follows them. (Frames used to wait 5 ms after a change and 4x the last full
  * analysis after the previous frame: p99 267 ms at 70 tx/s; a fixed 1 s tick before that made
