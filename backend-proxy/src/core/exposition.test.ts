@@ -5,6 +5,15 @@ import { escapeLabelValue, expositionChunks, formatSampleValue, prerenderedFamil
 import { MetricFactory } from './metrics.js';
 import { parsePrometheusText } from './prometheusText.js';
 
+/** One gauge family twice: prerendered in our MetricFactory, and as prom-client's own Gauge (the reference). */
+function sameFamilyTwice(name: string, help: string, labelNames: string[]) {
+  const ours = new MetricFactory();
+  const theirs = new Registry();
+  const family = ours.prerendered(name, help);
+  const gauge = new Gauge({ name, help, labelNames: ['source', ...labelNames], registers: [theirs] });
+  return { ours, theirs, family, gauge };
+}
+
 const AWKWARD = ['rack "A"', 'C:\\miners\\m1', 'two\nlines', 'all \\"\n three', 'plain-01'];
 
 describe('PrerenderedFamily', () => {
@@ -34,15 +43,7 @@ describe('PrerenderedFamily', () => {
   });
 
   it('escapes label values as the text format requires, exactly as prom-client does', async () => {
-    const ours = new MetricFactory();
-    const theirs = new Registry();
-    const family = ours.prerendered('x_info', 'a "help" with \\ and\nnewline');
-    const gauge = new Gauge({
-      name: 'x_info',
-      help: 'a "help" with \\ and\nnewline',
-      labelNames: ['source', 'miner'],
-      registers: [theirs],
-    });
+    const { ours, theirs, family, gauge } = sameFamilyTwice('x_info', 'a "help" with \\ and\nnewline', ['miner']);
     family.set(
       's',
       AWKWARD.map((miner, i) => ({ labels: { miner }, value: i }))
@@ -108,15 +109,7 @@ describe('PrerenderedFamily', () => {
   });
 
   it('carries the registry default labels (site) after the series labels, even when set after the samples', async () => {
-    const ours = new MetricFactory();
-    const theirs = new Registry();
-    const family = ours.prerendered('mining_power_watts', 'power');
-    const gauge = new Gauge({
-      name: 'mining_power_watts',
-      help: 'power',
-      labelNames: ['source', 'miner', 'power_source'],
-      registers: [theirs],
-    });
+    const { ours, theirs, family, gauge } = sameFamilyTwice('mining_power_watts', 'power', ['miner', 'power_source']);
     family.set('farm', [{ labels: { miner: 'm1', power_source: 'measured' }, value: 1400 }]);
     gauge.set({ source: 'farm', miner: 'm1', power_source: 'measured' }, 1400);
     for (const site of ['eu "1"', 'us-2']) {
