@@ -53,6 +53,8 @@ interface MinerSeries {
   poolUp: Map<string, FamilySample>;
   /** the update that last saw this miner name */
   stamp: number;
+  /** its per-miner families' sample objects, by family position (reused from poll to poll) */
+  samples: FamilySample[];
 }
 
 /** The per-board samples of a miner when they are not kept (never written to). */
@@ -125,6 +127,9 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
         }
       : null;
   const families: PrerenderedFamily[] = [...Object.values(perMiner), ...(boards ? Object.values(boards) : [])];
+  const SLOT = Object.fromEntries(Object.keys(perMiner).map((key, i) => [key, i])) as Record<keyof typeof perMiner, number>;
+  const perMinerCount = Object.keys(perMiner).length;
+  const boardSlot = { temperature: perMinerCount, fan: perMinerCount + 1, poolUp: perMinerCount + 2 };
   /** by miner name, the `miner` label: two records of one name share series, as they did in prom-client */
   const series = new Map<string, MinerSeries>();
   let updates = 0;
@@ -190,36 +195,45 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
 
   /** Every pre-rendered family's samples for this source, from the per-miner state. */
   const publish = (): void => {
-    const out = new Map<PrerenderedFamily, FamilySample[]>(families.map((f) => [f, []]));
-    const push = (family: PrerenderedFamily, labels: Labels, value: number) => out.get(family)!.push({ labels, value });
+    // by family position (perMiner's families come first, in their order)
+    const out: FamilySample[][] = families.map(() => []);
+    const push = (state: MinerSeries, family: keyof typeof perMiner, labels: Labels, value: number) => {
+      const slot = SLOT[family];
+      // a miner's sample objects are kept from poll to poll with the new value: a 50,000-miner
+      // fleet does not make ~700k of them again on every poll
+      let sample = state.samples[slot];
+      if (sample === undefined || sample.labels !== labels) state.samples[slot] = sample = { labels, value };
+      else sample.value = value;
+      out[slot]!.push(sample);
+    };
     for (const state of series.values()) {
       const labels = state.labels;
-      push(perMiner.up, labels, state.up);
-      if (state.info) push(perMiner.info, state.info, 1);
-      if (state.hashrate !== undefined) push(perMiner.hashrate, labels, state.hashrate);
-      if (state.temperatureMax !== undefined) push(perMiner.temperatureMax, labels, state.temperatureMax);
-      if (state.fanMin !== undefined) push(perMiner.fanMin, labels, state.fanMin);
-      if (state.power) push(perMiner.power, state.power.labels, state.power.watts);
+      push(state, 'up', labels, state.up);
+      if (state.info) push(state, 'info', state.info, 1);
+      if (state.hashrate !== undefined) push(state, 'hashrate', labels, state.hashrate);
+      if (state.temperatureMax !== undefined) push(state, 'temperatureMax', labels, state.temperatureMax);
+      if (state.fanMin !== undefined) push(state, 'fanMin', labels, state.fanMin);
+      if (state.power) push(state, 'power', state.power.labels, state.power.watts);
       if (state.shares) {
-        push(perMiner.accepted, labels, state.shares.accepted);
-        push(perMiner.rejected, labels, state.shares.rejected);
-        push(perMiner.hardwareErrors, labels, state.shares.hardwareErrors);
+        push(state, 'accepted', labels, state.shares.accepted);
+        push(state, 'rejected', labels, state.shares.rejected);
+        push(state, 'hardwareErrors', labels, state.shares.hardwareErrors);
       }
-      if (state.poolsAlive !== undefined) push(perMiner.poolsAlive, labels, state.poolsAlive);
-      if (state.poolActive) push(perMiner.poolActive, state.poolActive, 1);
-      if (state.nominal !== undefined) push(perMiner.nominal, labels, state.nominal);
-      if (state.chipsMissing !== undefined) push(perMiner.chipsMissing, labels, state.chipsMissing);
-      if (state.fansMissing !== undefined) push(perMiner.fansMissing, labels, state.fansMissing);
-      if (state.errors !== undefined) push(perMiner.errors, labels, state.errors);
-      if (state.state) push(perMiner.state, state.state, 1);
-      if (state.poolUnexpected !== undefined) push(perMiner.poolUnexpected, labels, state.poolUnexpected);
+      if (state.poolsAlive !== undefined) push(state, 'poolsAlive', labels, state.poolsAlive);
+      if (state.poolActive) push(state, 'poolActive', state.poolActive, 1);
+      if (state.nominal !== undefined) push(state, 'nominal', labels, state.nominal);
+      if (state.chipsMissing !== undefined) push(state, 'chipsMissing', labels, state.chipsMissing);
+      if (state.fansMissing !== undefined) push(state, 'fansMissing', labels, state.fansMissing);
+      if (state.errors !== undefined) push(state, 'errors', labels, state.errors);
+      if (state.state) push(state, 'state', state.state, 1);
+      if (state.poolUnexpected !== undefined) push(state, 'poolUnexpected', labels, state.poolUnexpected);
       if (boards) {
-        for (const sample of state.boardTemperature.values()) out.get(boards.temperature)!.push(sample);
-        for (const sample of state.fan.values()) out.get(boards.fan)!.push(sample);
-        for (const sample of state.poolUp.values()) out.get(boards.poolUp)!.push(sample);
+        for (const sample of state.boardTemperature.values()) out[boardSlot.temperature]!.push(sample);
+        for (const sample of state.fan.values()) out[boardSlot.fan]!.push(sample);
+        for (const sample of state.poolUp.values()) out[boardSlot.poolUp]!.push(sample);
       }
     }
-    for (const [family, samples] of out) family.set(source, samples);
+    families.forEach((family, i) => family.set(source, out[i]!));
   };
 
   return {
@@ -255,7 +269,7 @@ export function createMiningMetrics(factory: MetricFactory, sourceId: string, de
         if (!state) {
           // per-board maps only where they are written (metricsDetail: boards): 3 empty maps a miner otherwise
           const perBoard = () => (boards ? new Map<string, FamilySample>() : NO_SAMPLES);
-          state = { labels: { miner: r.name }, up: 0, boardTemperature: perBoard(), fan: perBoard(), poolUp: perBoard(), stamp: 0 };
+          state = { labels: { miner: r.name }, up: 0, boardTemperature: perBoard(), fan: perBoard(), poolUp: perBoard(), stamp: 0, samples: [] };
           series.set(r.name, state);
         }
         if (state.stamp !== stamp) {
