@@ -1,3 +1,8 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ValidatedBodies } from './queryBodies.js';
 import { queryRequestSchema, type QueryRequestBody } from './schemas.js';
@@ -75,6 +80,33 @@ describe('ValidatedBodies', () => {
     // the frontend's shape: no intervalMs or maxDataPoints
     const front = validateAndRemember(bodies, goBody(1, 2, ''))!;
     expect(bodies.known(goBody(3, 4, ''))).toEqual({ ...front, range: { from: 3, to: 4 } });
+  });
+
+  // The real encoder: Go's encoding/json marshals the data source's own request types, read from
+  // its source (plugins/datasource/pkg/plugin/query.go), as its QueryData does before POSTing
+  const GO = spawnSync('go', ['version']).status === 0 ? 'go' : null;
+  it.skipIf(!GO)('finds the range Go\'s encoding/json writes for the data source backend\'s proxyRequest', () => {
+    const source = readFileSync(fileURLToPath(new URL('../../../plugins/datasource/pkg/plugin/query.go', import.meta.url)), 'utf8');
+    const types = ['proxyQuery', 'proxyRange', 'proxyRequest'].map((name) => new RegExp(`^type ${name} struct \\{\\n[^}]*\\n\\}`, 'm').exec(source)![0]);
+    const dir = mkdtempSync(join(tmpdir(), 'nodescope-gojson-'));
+    try {
+      writeFileSync(
+        join(dir, 'main.go'),
+        `package main\n\nimport (\n\t"encoding/json"\n\t"os"\n\t"strconv"\n)\n\n${types.join('\n\n')}\n\nfunc main() {\n\tfrom, _ := strconv.ParseInt(os.Args[1], 10, 64)\n\tto, _ := strconv.ParseInt(os.Args[2], 10, 64)\n\tb, _ := json.Marshal(proxyRequest{Queries: []proxyQuery{{RefID: "A", SourceID: "btc", Query: "blocks.recent", Params: map[string]any{"count": "10"}}}, Range: proxyRange{From: from, To: to}, IntervalMs: 15000, MaxDataPoints: 1200})\n\tos.Stdout.Write(b)\n}\n`
+      );
+      execFileSync(GO!, ['build', '-o', join(dir, 'marshal'), join(dir, 'main.go')], { cwd: dir, env: { ...process.env, GO111MODULE: 'off' }, timeout: 60_000 });
+      const marshal = (from: number, to: number) => execFileSync(join(dir, 'marshal'), [String(from), String(to)], { encoding: 'utf8' });
+      const bodies = new ValidatedBodies();
+      const first = marshal(1_700_000_000_000, 1_700_021_600_000);
+      validateAndRemember(bodies, first);
+      const later = marshal(1_700_000_060_123, 1_700_021_660_123);
+      expect(later).not.toBe(first);
+      const known = bodies.known(later);
+      expect(known).toBeDefined();
+      expect(known).toEqual(queryRequestSchema.parse(JSON.parse(later)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves to the full path every range the schema refuses or that is not spelled as a plain integer, and every other change', () => {
