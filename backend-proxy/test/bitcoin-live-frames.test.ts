@@ -21,10 +21,16 @@ import { plainBlocks, plainHistogram, plainRates, type PlainTx } from './plainMe
 const cleanups = cleanupAfterEach();
 
 function plainMempool(sim: BitcoinSimulator): PlainTx[] {
-  return [...sim.mempoolEntries()].map(([txid, e]) => ({ txid, vsize: e.vsize, fee: Math.round(e.fee * 1e8), depends: e.depends }));
+  return [...sim.mempoolEntries()].map(([txid, e]) => ({
+    txid,
+    vsize: e.vsize,
+    fee: Math.round(e.fee * 1e8),
+    depends: e.depends,
+  }));
 }
 
-const bandColumn = (frame: DataFrameJSON) => FEE_BAND_EDGES.map((_e, i) => frameColumn<number>(frame, feeBandLabel(i))!.at(-1)!);
+const bandColumn = (frame: DataFrameJSON) =>
+  FEE_BAND_EDGES.map((_e, i) => frameColumn<number>(frame, feeBandLabel(i))!.at(-1)!);
 
 describe('live mempool frames follow each change', () => {
   it('histogram and projected-block frames show every step of adds, a removal and a block, equal to the plain computation', async () => {
@@ -35,7 +41,11 @@ describe('live mempool frames follow each change', () => {
       config: { pollSeconds: 5, slowPollSeconds: 60, histogramIntervalSeconds: 3_600 },
     });
     const state = bitcoinSourceState(h.source)!;
-    await waitFor(() => (state.mempool.status().synced && state.mempool.store.size === h.sim.mempoolTxids().length) || null, 'initial fill', 15_000);
+    await waitFor(
+      () => (state.mempool.status().synced && state.mempool.store.size === h.sim.mempoolTxids().length) || null,
+      'initial fill',
+      15_000
+    );
 
     const counts: DataFrameJSON[] = [];
     const vsizes: DataFrameJSON[] = [];
@@ -60,8 +70,9 @@ describe('live mempool frames follow each change', () => {
       const expectedVsizes = JSON.stringify(histogram.vsize);
       await waitFor(
         () =>
-          counts.some((f) => JSON.stringify(bandColumn(f)) === expectedCounts) &&
-          vsizes.some((f) => JSON.stringify(bandColumn(f)) === expectedVsizes) || null,
+          (counts.some((f) => JSON.stringify(bandColumn(f)) === expectedCounts) &&
+            vsizes.some((f) => JSON.stringify(bandColumn(f)) === expectedVsizes)) ||
+          null,
         `histogram frames showing ${what}`,
         15_000,
         20
@@ -70,8 +81,10 @@ describe('live mempool frames follow each change', () => {
         () =>
           blocks.some(
             (f) =>
-              JSON.stringify(frameColumn<number>(f, PROJECTED_BLOCK_FIELDS.txCount)) === JSON.stringify(plain.map((b) => b.txs.length)) &&
-              JSON.stringify(frameColumn<number>(f, PROJECTED_BLOCK_FIELDS.vsize)) === JSON.stringify(plain.map((b) => b.vsize))
+              JSON.stringify(frameColumn<number>(f, PROJECTED_BLOCK_FIELDS.txCount)) ===
+                JSON.stringify(plain.map((b) => b.txs.length)) &&
+              JSON.stringify(frameColumn<number>(f, PROJECTED_BLOCK_FIELDS.vsize)) ===
+                JSON.stringify(plain.map((b) => b.vsize))
           ) || null,
         `projected-block frames showing ${what}`,
         15_000,
@@ -93,7 +106,9 @@ describe('live mempool frames follow each change', () => {
     const expected = plainHistogram(txs, plainRates(txs));
     const text = await h.ctx.metrics.registry.metrics();
     FEE_BAND_EDGES.forEach((_e, i) => {
-      expect(text).toContain(`bitcoin_mempool_fee_band_txs{source="btc",band="${feeBandLabel(i)}"} ${expected.count[i]}`);
+      expect(text).toContain(
+        `bitcoin_mempool_fee_band_txs{source="btc",band="${feeBandLabel(i)}"} ${expected.count[i]}`
+      );
     });
   });
 });

@@ -107,7 +107,12 @@ describe('Coalescer: active', () => {
   it('changes while inactive stay owed and run once it is active and scheduled', () => {
     let listening = false;
     let runs = 0;
-    const c = new Coalescer(() => runs++, { minGapMs: 10, costFactor: 4, costClock: () => performance.now(), active: () => listening });
+    const c = new Coalescer(() => runs++, {
+      minGapMs: 10,
+      costFactor: 4,
+      costClock: () => performance.now(),
+      active: () => listening,
+    });
     c.changed();
     c.changed();
     vi.advanceTimersByTime(100);

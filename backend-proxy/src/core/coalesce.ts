@@ -24,7 +24,8 @@ export interface CoalescerOptions {
 
 export class Coalescer {
   private dirty = false;
-  private pending: { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout } | null = null;
+  private pending:
+    { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout } | null = null;
   /** when the last run ended, and what it took */
   private lastEnd = -Infinity;
   private lastCostMs = 0;

@@ -21,7 +21,12 @@ describe('LiveHistogram', () => {
     const txs: PlainTx[] = [];
     for (let i = 1; i <= 200; i++) {
       const vsize = 110 + ((i * 37) % 700);
-      txs.push({ txid: txid(i), vsize, fee: Math.round(vsize * (1 + ((i * 13) % 90))), depends: i % 9 === 0 ? [txid(i - 1)] : [] });
+      txs.push({
+        txid: txid(i),
+        vsize,
+        fee: Math.round(vsize * (1 + ((i * 13) % 90))),
+        depends: i % 9 === 0 ? [txid(i - 1)] : [],
+      });
     }
     const expectNow = () => {
       const held = txs.filter((t) => store.has(t.txid));
