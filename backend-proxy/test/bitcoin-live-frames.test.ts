@@ -16,18 +16,11 @@ import type { BitcoinSimulator } from '../src/simulators/bitcoin/index.js';
 import { bitcoinSourceState } from '../src/sources/bitcoin/index.js';
 import { startBitcoinHarness } from './bitcoinHarness.js';
 import { cleanupAfterEach, waitFor } from './helpers.js';
-import { plainBlocks, plainHistogram, plainRates, type PlainTx } from './plainMempool.js';
+import { plainBlocks, plainHistogram, plainRates, plainTxs, type PlainTx } from './plainMempool.js';
 
 const cleanups = cleanupAfterEach();
 
-function plainMempool(sim: BitcoinSimulator): PlainTx[] {
-  return [...sim.mempoolEntries()].map(([txid, e]) => ({
-    txid,
-    vsize: e.vsize,
-    fee: Math.round(e.fee * 1e8),
-    depends: e.depends,
-  }));
-}
+const plainMempool = (sim: BitcoinSimulator): PlainTx[] => plainTxs(sim.mempoolEntries());
 
 const bandColumn = (frame: DataFrameJSON) =>
   FEE_BAND_EDGES.map((_e, i) => frameColumn<number>(frame, feeBandLabel(i))!.at(-1)!);

@@ -17,7 +17,7 @@ import { bitcoinSourceState } from '../src/sources/bitcoin/index.js';
 import type { Source } from '../src/sources/types.js';
 import { queryFrames, startBitcoinHarness, type BitcoinHarness as Harness } from './bitcoinHarness.js';
 import { cleanupAfterEach, waitFor } from './helpers.js';
-import { plainBlocks, plainHistogram, plainRates, type PlainTx } from './plainMempool.js';
+import { plainBlocks, plainHistogram, plainRates, plainTxs, type PlainTx } from './plainMempool.js';
 
 const cleanups = cleanupAfterEach();
 
@@ -47,12 +47,7 @@ function harness(
 
 /** The simulator's mempool as plain transactions (fees in sats) for the independent computation. */
 function plainMempool(sim: BitcoinSimulator): PlainTx[] {
-  return [...sim.mempoolEntries()].map(([txid, e]) => ({
-    txid,
-    vsize: e.vsize,
-    fee: Math.round(e.fee * 1e8),
-    depends: e.depends,
-  }));
+  return plainTxs(sim.mempoolEntries());
 }
 
 // a live row is stamped as it is served, after the request's `to`

@@ -11,6 +11,11 @@ export interface PlainTx {
   depends: string[];
 }
 
+/** getmempoolentry-shaped entries (fee in BTC, as the simulator's mempoolEntries() gives them) as plain transactions, fees in sats. */
+export function plainTxs(entries: Iterable<[string, { vsize: number; fee: number; depends: string[] }]>): PlainTx[] {
+  return [...entries].map(([txid, e]) => ({ txid, vsize: e.vsize, fee: Math.round(e.fee * 1e8), depends: e.depends }));
+}
+
 /** A block's room: 4,000,000 weight units are 1,000,000 vbytes. */
 const BLOCK_VSIZE = 1_000_000;
 /** Full projected blocks before the rest of the mempool goes into one tail block (as mempool.space). */
