@@ -65,9 +65,12 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-/** The regtest bitcoind simulator (dist/src/simulators/bitcoin/cli.js) with `args`, once it printed its addresses. */
-export async function startSimProcess(args: string[]): Promise<SimProcess> {
-  const child = spawn(process.execPath, [SIM_CLI, '--network', 'regtest', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * The regtest bitcoind simulator (dist/src/simulators/bitcoin/cli.js) with `args`, once it
+ * printed its addresses; `nodeArgs` go to its node (V8 flags).
+ */
+export async function startSimProcess(args: string[], nodeArgs: string[] = []): Promise<SimProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, SIM_CLI, '--network', 'regtest', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const info = await new Promise<{ rpcUrl: string; zmqSequence: string | null; cookieFile: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('bitcoind simulator did not start in 60 s')), 60_000);

@@ -299,13 +299,15 @@ function writeReply(reply: Record<string, unknown>): string {
   let out = '';
   for (const key in reply) {
     const value = reply[key];
-    // a numeric id (the usual) is written as JSON writes a number, without a call into it
+    // a numeric id (the usual) and the version are written as JSON writes them, without a call into it
     const text =
       key === 'result'
         ? result.text
         : typeof value === 'number' && Number.isFinite(value)
           ? String(value)
-          : writeUniValue(value);
+          : value === '2.0'
+            ? '"2.0"'
+            : writeUniValue(value);
     out += `${out === '' ? '{' : ','}"${key}":${text}`;
   }
   return `${out}}`;
