@@ -74,6 +74,32 @@ interface FaultRow {
   detectMs?: number;
 }
 
+/**
+ * The rows of a source whose simulator takes each fault by name (`setFault(fault, options)`) and
+ * clears with 'none'. A stalled head is detected only after the stall threshold's floor (12 s)
+ * and a poll, so it gets 25 s.
+ */
+function faultRowsByName<F extends string, O>(
+  kind: string,
+  source: string,
+  simulator: (stack: SimulatedStack) => { setFault: (fault: F | 'none', options?: O) => Promise<void> },
+  options: O,
+  rows: ReadonlyArray<readonly [F, Probe, FaultRow['health'], FaultRow['frames'], string]>
+): FaultRow[] {
+  return rows.map(([fault, probe, health, frames, seen]) => ({
+    kind,
+    source,
+    fault,
+    probe,
+    inject: ({ stack }) => simulator(stack).setFault(fault, options),
+    clear: ({ stack }) => simulator(stack).setFault('none'),
+    health,
+    frames,
+    seen,
+    ...(fault === 'stalled' ? { detectMs: 25_000 } : {}),
+  }));
+}
+
 // ---- frame helpers ----
 const field = (result: Result, name: string, frame = 0): unknown[] => {
   const f = result.frames?.[frame];
@@ -423,52 +449,39 @@ const ROWS: FaultRow[] = [
     seen,
   })),
   // ---- Stacks node + signer ----
-  ...(
+  ...faultRowsByName('stacks', 'stx-1', (stack) => stack.stacks, { delayMs: 3_000, lag: 6 }, [
+    ['down', { query: 'node.info' }, notOk, failed, 'status down; `node.info` error'],
+    ['slow', { query: 'node.info' }, notOk, failed, 'timeouts: status degraded/down; `node.info` error'],
+    ['malformed', { query: 'node.info' }, notOk, failed, 'status degraded; `node.info` error'],
     [
-      ['down', { query: 'node.info' }, notOk, failed, 'status down; `node.info` error'],
-      ['slow', { query: 'node.info' }, notOk, failed, 'timeouts: status degraded/down; `node.info` error'],
-      ['malformed', { query: 'node.info' }, notOk, failed, 'status degraded; `node.info` error'],
-      [
-        'zero-peers',
-        { query: 'node.info' },
-        says(/peer|neighbo/i),
-        (r: Result) => first(r, 'neighbors_inbound') === 0 && first(r, 'neighbors_outbound') === 0,
-        'message names the 0 peers; `node.info` neighbors 0',
-      ],
-      [
-        'burn-behind',
-        { query: 'node.info' },
-        says(/burn/i),
-        (r: Result) => Number(first(r, 'burn_block_lag')) >= 6,
-        'message names the burn lag; `node.info` burn_block_lag 6',
-      ],
-      [
-        'stalled',
-        { query: 'node.info' },
-        says(/stall|advanc|tip/i),
-        (r: Result) => Number(first(r, 'tip_age')) >= 10,
-        'after stallSeconds (10 s floor): message "tip not advancing"; `node.info` tip_age',
-      ],
-      [
-        'no-health',
-        { query: 'node.info' },
-        null,
-        answered,
-        'older node without /v3/health: served from /v2/info (nothing to report)',
-      ],
-    ] as const
-  ).map(([fault, probe, health, frames, seen]): FaultRow => ({
-    kind: 'stacks',
-    source: 'stx-1',
-    fault,
-    probe,
-    inject: ({ stack }) => stack.stacks.setFault(fault, { delayMs: 3_000, lag: 6 }),
-    clear: ({ stack }) => stack.stacks.setFault('none'),
-    health,
-    frames,
-    seen,
-    ...(fault === 'stalled' ? { detectMs: 25_000 } : {}),
-  })),
+      'zero-peers',
+      { query: 'node.info' },
+      says(/peer|neighbo/i),
+      (r: Result) => first(r, 'neighbors_inbound') === 0 && first(r, 'neighbors_outbound') === 0,
+      'message names the 0 peers; `node.info` neighbors 0',
+    ],
+    [
+      'burn-behind',
+      { query: 'node.info' },
+      says(/burn/i),
+      (r: Result) => Number(first(r, 'burn_block_lag')) >= 6,
+      'message names the burn lag; `node.info` burn_block_lag 6',
+    ],
+    [
+      'stalled',
+      { query: 'node.info' },
+      says(/stall|advanc|tip/i),
+      (r: Result) => Number(first(r, 'tip_age')) >= 10,
+      'after stallSeconds (10 s floor): message "tip not advancing"; `node.info` tip_age',
+    ],
+    [
+      'no-health',
+      { query: 'node.info' },
+      null,
+      answered,
+      'older node without /v3/health: served from /v2/info (nothing to report)',
+    ],
+  ] as const),
   {
     kind: 'stacks',
     source: 'stx-1',
@@ -482,108 +495,81 @@ const ROWS: FaultRow[] = [
     seen: 'component signer-duty "not registered for reward cycle 105"; `signer.status` registered=false',
   },
   // ---- Geth ----
-  ...(
+  ...faultRowsByName('geth', 'geth-1', (stack) => stack.geth, { delayMs: 3_000, behind: 5_000 }, [
+    ['down', { query: 'chain.head' }, notOk, failed, 'status down; `chain.head` error'],
+    ['slow', { query: 'chain.head' }, notOk, failed, 'timeouts: status degraded/down; `chain.head` error'],
+    ['malformed', { query: 'chain.head' }, notOk, failed, 'status degraded; `chain.head` error'],
     [
-      ['down', { query: 'chain.head' }, notOk, failed, 'status down; `chain.head` error'],
-      ['slow', { query: 'chain.head' }, notOk, failed, 'timeouts: status degraded/down; `chain.head` error'],
-      ['malformed', { query: 'chain.head' }, notOk, failed, 'status degraded; `chain.head` error'],
-      [
-        'zero-peers',
-        { query: 'sync.status' },
-        says(/peer/i),
-        (r: Result) => first(r, 'peers') === 0 && first(r, 'healthy') === false,
-        'message names 0 peers; `sync.status` healthy=false',
-      ],
-      [
-        'syncing',
-        { query: 'sync.status' },
-        says(/sync/i),
-        (r: Result) => first(r, 'syncing') === true && Number(first(r, 'remaining_blocks')) > 0,
-        'message "syncing"; `sync.status` remaining_blocks',
-      ],
-      [
-        'stalled',
-        { query: 'chain.head' },
-        says(/stall|head|advanc/i),
-        (r: Result) => Number(first(r, 'head_age')) >= 12,
-        'after headStallSeconds (12 s floor): message names the head age; `chain.head` head_age',
-      ],
-    ] as const
-  ).map(([fault, probe, health, frames, seen]): FaultRow => ({
-    kind: 'geth',
-    source: 'geth-1',
-    fault,
-    probe,
-    inject: ({ stack }) => stack.geth.setFault(fault, { delayMs: 3_000, behind: 5_000 }),
-    clear: ({ stack }) => stack.geth.setFault('none'),
-    health,
-    frames,
-    seen,
-    ...(fault === 'stalled' ? { detectMs: 25_000 } : {}),
-  })),
+      'zero-peers',
+      { query: 'sync.status' },
+      says(/peer/i),
+      (r: Result) => first(r, 'peers') === 0 && first(r, 'healthy') === false,
+      'message names 0 peers; `sync.status` healthy=false',
+    ],
+    [
+      'syncing',
+      { query: 'sync.status' },
+      says(/sync/i),
+      (r: Result) => first(r, 'syncing') === true && Number(first(r, 'remaining_blocks')) > 0,
+      'message "syncing"; `sync.status` remaining_blocks',
+    ],
+    [
+      'stalled',
+      { query: 'chain.head' },
+      says(/stall|head|advanc/i),
+      (r: Result) => Number(first(r, 'head_age')) >= 12,
+      'after headStallSeconds (12 s floor): message names the head age; `chain.head` head_age',
+    ],
+  ] as const),
   // ---- Ethereum consensus client (Beacon API), paired with geth-1 ----
   // (no-finality needs epochs of 6.4 min: the clocked tests in test/beacon.test.ts cover it)
-  ...(
+  ...faultRowsByName('beacon', 'beacon-1', (stack) => stack.beacon, { delayMs: 3_000, behind: 5_000 }, [
+    ['down', { query: 'node.info' }, notOk, failed, 'status down; `node.info` error'],
+    ['slow', { query: 'node.info' }, notOk, failed, 'timeouts: status degraded/down; `node.info` error'],
+    ['malformed', { query: 'node.info' }, notOk, failed, 'status degraded; `node.info` error'],
     [
-      ['down', { query: 'node.info' }, notOk, failed, 'status down; `node.info` error'],
-      ['slow', { query: 'node.info' }, notOk, failed, 'timeouts: status degraded/down; `node.info` error'],
-      ['malformed', { query: 'node.info' }, notOk, failed, 'status degraded; `node.info` error'],
-      [
-        'syncing',
-        { query: 'sync.status' },
-        says(/syncing: 5000 slots to go/),
-        (r: Result) => first(r, 'is_syncing') === true && first(r, 'sync_distance') === 5_000,
-        'message "syncing: 5000 slots to go", execution component "consensus behind"; `sync.status` is_syncing, sync_distance',
-      ],
-      [
-        'optimistic',
-        { query: 'sync.status' },
-        says(/optimistic/),
-        (r: Result) => first(r, 'is_optimistic') === true,
-        'message "optimistic: …"; `sync.status` is_optimistic',
-      ],
-      [
-        'el-offline',
-        { query: 'node.info' },
-        says(/execution client offline per the consensus client/),
-        (r: Result) => first(r, 'el_offline') === true && first(r, 'behind') === 'execution',
-        'message "execution client offline per the consensus client"; `node.info` el_offline, behind execution',
-      ],
-      [
-        'unhealthy',
-        { query: 'node.info' },
-        says(/503/),
-        (r: Result) => first(r, 'health_code') === 503,
-        'message "not ready: … 503"; `node.info` health_code 503',
-      ],
-      [
-        'stalled',
-        { query: 'node.info' },
-        says(/stalled/),
-        (r: Result) => Number(first(r, 'head_age')) > 12,
-        'message "head is N s old: stalled"; `node.info` head_age',
-      ],
-      [
-        'zero-peers',
-        { query: 'network.peers' },
-        says(/0 peers/),
-        (r: Result) => first(r, 'peers') === 0,
-        'message "0 peers (minimum 1)"; `network.peers` connected 0',
-      ],
-    ] as const
-  ).map(([fault, probe, health, frames, seen]): FaultRow => ({
-    kind: 'beacon',
-    source: 'beacon-1',
-    fault,
-    probe,
-    inject: ({ stack }) => stack.beacon.setFault(fault, { delayMs: 3_000, behind: 5_000 }),
-    clear: ({ stack }) => stack.beacon.setFault('none'),
-    health,
-    frames,
-    seen,
-    // the head ages in real time: 12 s of headStallSeconds, then a poll
-    ...(fault === 'stalled' ? { detectMs: 25_000 } : {}),
-  })),
+      'syncing',
+      { query: 'sync.status' },
+      says(/syncing: 5000 slots to go/),
+      (r: Result) => first(r, 'is_syncing') === true && first(r, 'sync_distance') === 5_000,
+      'message "syncing: 5000 slots to go", execution component "consensus behind"; `sync.status` is_syncing, sync_distance',
+    ],
+    [
+      'optimistic',
+      { query: 'sync.status' },
+      says(/optimistic/),
+      (r: Result) => first(r, 'is_optimistic') === true,
+      'message "optimistic: …"; `sync.status` is_optimistic',
+    ],
+    [
+      'el-offline',
+      { query: 'node.info' },
+      says(/execution client offline per the consensus client/),
+      (r: Result) => first(r, 'el_offline') === true && first(r, 'behind') === 'execution',
+      'message "execution client offline per the consensus client"; `node.info` el_offline, behind execution',
+    ],
+    [
+      'unhealthy',
+      { query: 'node.info' },
+      says(/503/),
+      (r: Result) => first(r, 'health_code') === 503,
+      'message "not ready: … 503"; `node.info` health_code 503',
+    ],
+    [
+      'stalled',
+      { query: 'node.info' },
+      says(/stalled/),
+      (r: Result) => Number(first(r, 'head_age')) > 12,
+      'message "head is N s old: stalled"; `node.info` head_age',
+    ],
+    [
+      'zero-peers',
+      { query: 'network.peers' },
+      says(/0 peers/),
+      (r: Result) => first(r, 'peers') === 0,
+      'message "0 peers (minimum 1)"; `network.peers` connected 0',
+    ],
+  ] as const),
   // ---- Lightning: lnd (every fault) and Core Lightning (the node-level ones) ----
   ...(
     [
