@@ -115,6 +115,21 @@ export function isAbsoluteUrl(value: unknown): boolean {
   }
 }
 
+/** A problem for each property of `object` (at `path`) that `allowed` lacks (additionalProperties: false). */
+function onlyKeys(problems: string[], path: string, object: Record<string, unknown>, allowed: ReadonlySet<string> | readonly string[]): void {
+  const has = (key: string) => ('has' in allowed ? allowed.has(key) : allowed.includes(key));
+  for (const key of Object.keys(object)) if (!has(key)) problems.push(`${path}: additional property ${key} is not allowed`);
+}
+
+/** `value` (at `path`) must be an array of objects; `check` gets each object and its path (`path[i]`). */
+function eachObject(problems: string[], path: string, value: unknown, check: (item: Record<string, unknown>, at: string) => void): void {
+  if (!Array.isArray(value)) return void problems.push(`${path} must be an array`);
+  value.forEach((item: unknown, index) => {
+    if (isObject(item)) check(item, `${path}[${index}]`);
+    else problems.push(`${path}[${index}] must be an object`);
+  });
+}
+
 /** The schema's checks (metadatavalid: invalid-metadata), one message per violation. */
 export function schemaViolations(metadata: Metadata): string[] {
   const problems: string[] = [];
@@ -147,8 +162,7 @@ export function schemaViolations(metadata: Metadata): string[] {
     else {
       for (const key of ['logos', 'version', 'updated', 'keywords'])
         if (!(key in info)) problems.push(`info: missing required property ${key}`);
-      for (const key of Object.keys(info))
-        if (!INFO_KEYS.has(key)) problems.push(`info: additional property ${key} is not allowed`);
+      onlyKeys(problems, 'info', info, INFO_KEYS);
       if (
         'keywords' in info &&
         (!Array.isArray(info.keywords) || info.keywords.length < 1 || info.keywords.some((k) => typeof k !== 'string'))
@@ -173,9 +187,7 @@ export function schemaViolations(metadata: Metadata): string[] {
         const author = info.author;
         if (!isObject(author)) problems.push('info.author must be an object');
         else {
-          for (const key of Object.keys(author))
-            if (!['name', 'email', 'url'].includes(key))
-              problems.push(`info.author: additional property ${key} is not allowed`);
+          onlyKeys(problems, 'info.author', author, ['name', 'email', 'url']);
           if ('url' in author && !isAbsoluteUrl(author.url))
             problems.push(`info.author.url ${JSON.stringify(author.url)} is not a URI`);
           if (
@@ -185,31 +197,16 @@ export function schemaViolations(metadata: Metadata): string[] {
             problems.push('info.author.email is not an email');
         }
       }
-      if ('links' in info) {
-        if (!Array.isArray(info.links)) problems.push('info.links must be an array');
-        else
-          info.links.forEach((link: unknown, index) => {
-            if (!isObject(link)) return problems.push(`info.links[${index}] must be an object`);
-            for (const key of Object.keys(link))
-              if (!['name', 'url', 'target'].includes(key))
-                problems.push(`info.links[${index}]: additional property ${key} is not allowed`);
-            if (typeof link.name !== 'string' || !link.name) problems.push(`info.links[${index}].name is missing`);
-            if (!isAbsoluteUrl(link.url))
-              problems.push(`info.links[${index}].url ${JSON.stringify(link.url)} is not a URI`);
-            if ('target' in link && !LINK_TARGETS.includes(link.target as string))
-              problems.push(`info.links[${index}].target is not one of ${LINK_TARGETS.join(', ')}`);
-          });
-      }
-      if ('screenshots' in info) {
-        if (!Array.isArray(info.screenshots)) problems.push('info.screenshots must be an array');
-        else
-          info.screenshots.forEach((shot: unknown, index) => {
-            if (!isObject(shot)) return problems.push(`info.screenshots[${index}] must be an object`);
-            for (const key of Object.keys(shot))
-              if (!['name', 'path'].includes(key))
-                problems.push(`info.screenshots[${index}]: additional property ${key} is not allowed`);
-          });
-      }
+      if ('links' in info)
+        eachObject(problems, 'info.links', info.links, (link, at) => {
+          onlyKeys(problems, at, link, ['name', 'url', 'target']);
+          if (typeof link.name !== 'string' || !link.name) problems.push(`${at}.name is missing`);
+          if (!isAbsoluteUrl(link.url)) problems.push(`${at}.url ${JSON.stringify(link.url)} is not a URI`);
+          if ('target' in link && !LINK_TARGETS.includes(link.target as string))
+            problems.push(`${at}.target is not one of ${LINK_TARGETS.join(', ')}`);
+        });
+      if ('screenshots' in info)
+        eachObject(problems, 'info.screenshots', info.screenshots, (shot, at) => onlyKeys(problems, at, shot, ['name', 'path']));
     }
   }
   if ('dependencies' in metadata) {
@@ -218,42 +215,28 @@ export function schemaViolations(metadata: Metadata): string[] {
     else {
       if (!('grafanaDependency' in dependencies))
         problems.push('dependencies: missing required property grafanaDependency');
-      if ('plugins' in dependencies) {
-        if (!Array.isArray(dependencies.plugins)) problems.push('dependencies.plugins must be an array');
-        else
-          dependencies.plugins.forEach((dependency: unknown, index) => {
-            if (!isObject(dependency)) return problems.push(`dependencies.plugins[${index}] must be an object`);
-            for (const key of ['id', 'name', 'type'])
-              if (!(key in dependency))
-                problems.push(`dependencies.plugins[${index}]: missing required property ${key}`);
-          });
-      }
+      if ('plugins' in dependencies)
+        eachObject(problems, 'dependencies.plugins', dependencies.plugins, (dependency, at) => {
+          for (const key of ['id', 'name', 'type'])
+            if (!(key in dependency)) problems.push(`${at}: missing required property ${key}`);
+        });
     }
   }
-  if ('includes' in metadata) {
-    if (!Array.isArray(metadata.includes)) problems.push('includes must be an array');
-    else
-      metadata.includes.forEach((include: unknown, index) => {
-        if (!isObject(include)) return problems.push(`includes[${index}] must be an object`);
-        if (!INCLUDE_TYPES.includes(include.type as string))
-          problems.push(
-            `includes[${index}].type ${JSON.stringify(include.type)} is not one of ${INCLUDE_TYPES.join(', ')}`
-          );
-        for (const key of Object.keys(include))
-          if (!INCLUDE_KEYS.has(key)) problems.push(`includes[${index}]: additional property ${key} is not allowed`);
-        if ('role' in include && !['Admin', 'Editor', 'Viewer'].includes(include.role as string))
-          problems.push(`includes[${index}].role is not Admin, Editor or Viewer`);
-      });
-  }
+  if ('includes' in metadata)
+    eachObject(problems, 'includes', metadata.includes, (include, at) => {
+      if (!INCLUDE_TYPES.includes(include.type as string))
+        problems.push(`${at}.type ${JSON.stringify(include.type)} is not one of ${INCLUDE_TYPES.join(', ')}`);
+      onlyKeys(problems, at, include, INCLUDE_KEYS);
+      if ('role' in include && !['Admin', 'Editor', 'Viewer'].includes(include.role as string))
+        problems.push(`${at}.role is not Admin, Editor or Viewer`);
+    });
   if ('routes' in metadata) {
     if (!Array.isArray(metadata.routes)) problems.push('routes must be an array');
     else
       (metadata.routes as unknown[]).forEach((route, index) => {
         if (!isObject(route) || typeof route.path !== 'string' || route.path === '')
           problems.push(`routes[${index}].path is required`);
-        if (isObject(route))
-          for (const key of Object.keys(route))
-            if (!ROUTE_KEYS.has(key)) problems.push(`routes[${index}]: additional property ${key} is not allowed`);
+        if (isObject(route)) onlyKeys(problems, `routes[${index}]`, route, ROUTE_KEYS);
       });
   }
   return problems;
