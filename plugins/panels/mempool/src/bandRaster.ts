@@ -32,6 +32,9 @@ const EPSILON = 1 / 512;
  * integral of clamp(row + 1 - y, 0, 1) along the segment, through its antiderivative.
  */
 export function meanCoverBelow(ca: number, cb: number, row: number): number {
+  // most calls: the line wholly below or above the row (the far edge of a band)
+  if (ca <= row && cb <= row) return 1;
+  if (ca >= row + 1 && cb >= row + 1) return 0;
   if (Math.abs(cb - ca) < 1e-9) return Math.min(1, Math.max(0, row + 1 - ca));
   return (antiderivative(cb, row) - antiderivative(ca, row)) / (cb - ca);
 }
