@@ -124,6 +124,11 @@ describe('stacks source: queries', () => {
 });
 
 describe('stacks source: faults and recovery', () => {
+  /** `target` answers malformed from now on; the cached reads are dropped so the next read sees it. */
+  const malformedFrom = async (target: 'metrics' | 'signer') => {
+    await sim.setFault('malformed', { target });
+    ctx.cache.delete('stacks:stx-1:');
+  };
   const refreshInfo = async (s: Source) => {
     ctx.cache.delete('stacks:stx-1:');
     return s.queries['node.info']!(input());
@@ -183,8 +188,7 @@ describe('stacks source: faults and recovery', () => {
     const s = build();
     await s.start();
     expect(await ctx.metrics.registry.metrics()).toContain('stacks_node_stacks_tip_height{source="stx-1"}');
-    await sim.setFault('malformed', { target: 'metrics' });
-    ctx.cache.delete('stacks:stx-1:');
+    await malformedFrom('metrics');
     await s.refresh();
     const health = s.health();
     expect(health.components?.metrics).toMatchObject({ status: 'degraded', message: expect.stringMatching(/metrics text line 2/) });
@@ -196,8 +200,7 @@ describe('stacks source: faults and recovery', () => {
     const s = build();
     await s.refresh();
     expect(await ctx.metrics.registry.metrics()).toContain('stacks_signer_nonce{source="stx-1"} 42');
-    await sim.setFault('malformed', { target: 'signer' });
-    ctx.cache.delete('stacks:stx-1:');
+    await malformedFrom('signer');
     await expect(s.queries['signer.status']!(input())).rejects.toThrow(/metrics text line 1/);
     expect(s.health().components?.signer?.status).toBe('degraded');
     const text = await ctx.metrics.registry.metrics();
