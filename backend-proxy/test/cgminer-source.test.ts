@@ -7,13 +7,13 @@ import { startFleetControl } from '../src/simulators/cgminer/cli.js';
 import { startCgminerFleet, type CgminerFleet } from '../src/simulators/cgminer/fleet.js';
 import { startMarketControl } from '../src/simulators/market/cli.js';
 import { startMarketSimulator } from '../src/simulators/market/index.js';
-import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
 import type { Identity } from '../src/sources/cgminer/model.js';
 import { FleetPoller } from '../src/sources/cgminer/poller.js';
 import { HistoryStore } from '../src/core/history.js';
 import type { QueryInput } from '../src/sources/types.js';
 import { createTestContext, tempDir } from './helpers.js';
+import { cgminerConfigFor } from './cgminerConfig.js';
 
 const query = (params: QueryInput['params'] = {}): QueryInput => ({ params, range: { from: 0, to: Date.now() + 60_000 }, intervalMs: 1000, maxDataPoints: 1000 });
 
@@ -26,14 +26,7 @@ afterAll(async () => {
 });
 
 function build(extra: Record<string, unknown> = {}, context = createTestContext()) {
-  const config = cgminerConfigSchema.parse({
-    id: 'farm',
-    kind: 'cgminer',
-    miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })),
-    timeoutMs: 2_000,
-    jitter: 0,
-    ...extra,
-  });
+  const config = cgminerConfigFor(fleet, extra);
   return { source: createCgminerSource(config, context) as CgminerSource, context };
 }
 
@@ -102,7 +95,7 @@ it('firmware that refuses `version+devdetails` is identified with the commands o
   const picky = await startCgminerFleet({ count: 2, flavours: ['whatsminer', 'bmminer'], noMultiCommand: ['whatsminer'] });
   const context = createTestContext();
   const source = createCgminerSource(
-    cgminerConfigSchema.parse({ id: 'picky', kind: 'cgminer', miners: picky.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })), jitter: 0, timeoutMs: 2_000 }),
+    cgminerConfigFor(picky, {}, 'picky'),
     context
   ) as CgminerSource;
   try {

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameColumn, POOL_ACCOUNT_FIELDS as F } from '@nodescope/shared';
 import { startCgminerFleet, type CgminerFleet } from '../src/simulators/cgminer/fleet.js';
 import { startPoolSimulator, type SimPool } from '../src/simulators/pools/server.js';
-import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
 import { createTestContext } from './helpers.js';
+import { cgminerConfigFor } from './cgminerConfig.js';
 
 const TH = 1e12;
 const BRAIINS_TOKEN = 'braiins-token-0123456789';
@@ -35,12 +35,7 @@ beforeAll(async () => {
   braiins = await startPoolSimulator('braiins', { account: 'farm', token: BRAIINS_TOKEN, workers, earningsPerDay: 0.0012, balance: 0.05 });
   luxor = await startPoolSimulator('luxor', { account: 'farm', token: LUXOR_TOKEN, workers: workers.slice(0, 4), earningsPerDay: 0.0011, balance: 0.04 });
   context = createTestContext({ level: 'debug' });
-  const config = cgminerConfigSchema.parse({
-    id: 'farm',
-    kind: 'cgminer',
-    miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })),
-    jitter: 0,
-    timeoutMs: 2_000,
+  const config = cgminerConfigFor(fleet, {
     poolAccounts: [
       { id: 'braiins-farm', kind: 'braiins', url: braiins.url, token: BRAIINS_TOKEN, account: 'farm', timeoutMs: 1_000 },
       { id: 'luxor-farm', kind: 'luxor', url: luxor.url, token: LUXOR_TOKEN, account: 'farm', timeoutMs: 1_000 },

@@ -6,7 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FORWARD_FIELDS, frameColumn, MARKET_FIELDS, PROFIT_FIELDS, ROI_FIELDS, TARIFF_FIELDS, WHATIF_FIELDS, type DataFrameJSON } from '@nodescope/shared';
 import { startMarketSimulator, type MarketApi, type MarketSimulator } from '../src/simulators/market/index.js';
 import { startCgminerFleet, type CgminerFleet } from '../src/simulators/cgminer/fleet.js';
-import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
 import { projectedFeesBtc } from '../src/sources/bitcoin/model.js';
 import type { FleetMinerView } from '../src/sources/capabilities.js';
@@ -17,6 +16,7 @@ import { profitabilityConfigSchema } from '../src/sources/profitability/config.j
 import { createProfitabilitySource } from '../src/sources/profitability/index.js';
 import { QueryInputError, type QueryInput, type Source } from '../src/sources/types.js';
 import { bitcoinStandIn, createTestContext, waitFor } from './helpers.js';
+import { cgminerConfigFor } from './cgminerConfig.js';
 import { plainBlocks, plainRates } from './plainMempool.js';
 
 const MIN = 60_000;
@@ -224,7 +224,7 @@ describe('per-miner and fleet profitability from a simulated fleet', () => {
     fleet = await startCgminerFleet({ count: 2, flavours: ['bmminer', 'whatsminer'] });
     const context = createTestContext();
     farm = createCgminerSource(
-      cgminerConfigSchema.parse({ id: 'farm', kind: 'cgminer', miners: fleet.miners.map((m) => ({ host: m.host, port: m.port, name: m.name })), jitter: 0, timeoutMs: 2_000 }),
+      cgminerConfigFor(fleet),
       context
     ) as CgminerSource;
     await farm.fleet.pollNow();
