@@ -1,6 +1,7 @@
 // The fleet's pool accounts: each polled through its pool's read API on its own period, parsed,
 // and reconciled with the fleet's miners on every read. I/O here, meaning in model.ts.
 import { MINING_FRAMES, POOL_ACCOUNT_FIELDS, toFrame, UNITS, type DataFrameJSON } from '@nodescope/shared';
+import type { SelfMetrics } from '../../../core/metrics.js';
 import type { MinerRecord } from '../poller.js';
 import { POOL_DEFAULT_URL, poolGet } from './api.js';
 import { fleetOnAccounts, parseBraiins, parseLuxor, reconcile, type PoolAccountView, type PoolKind, type Reconciliation } from './model.js';
@@ -25,9 +26,15 @@ export interface PoolAccountState {
   lastError: string | null;
 }
 
+/** The cgminer source the pool calls are counted under in nodescope_upstream_* */
+export interface PoolUpstreamMetrics {
+  sourceId: string;
+  self: SelfMetrics;
+}
+
 /** Reads one account's documents and parses them. */
-export async function readAccount(config: PoolAccountConfig): Promise<PoolAccountView> {
-  const client = { kind: config.kind, baseUrl: config.url ?? POOL_DEFAULT_URL[config.kind], token: config.token, timeoutMs: config.timeoutMs };
+export async function readAccount(config: PoolAccountConfig, measure?: PoolUpstreamMetrics): Promise<PoolAccountView> {
+  const client = { kind: config.kind, baseUrl: config.url ?? POOL_DEFAULT_URL[config.kind], token: config.token, timeoutMs: config.timeoutMs, sourceId: measure?.sourceId, self: measure?.self };
   if (config.kind === 'braiins') {
     // one at a time: Braiins asks for about one request per five seconds
     const profile = await poolGet(client, 'profile');
@@ -44,6 +51,7 @@ export async function readAccount(config: PoolAccountConfig): Promise<PoolAccoun
 export class PoolAccounts {
   readonly states: PoolAccountState[];
   private timers: NodeJS.Timeout[] = [];
+  private measure: PoolUpstreamMetrics | undefined;
 
   constructor(
     configs: readonly PoolAccountConfig[],
@@ -54,13 +62,18 @@ export class PoolAccounts {
     this.states = configs.map((config) => ({ config, view: null, lastSuccess: null, lastError: null }));
   }
 
+  /** From now on each pool call's latency and failures go to nodescope_upstream_* under this source. */
+  measureUpstream(measure: PoolUpstreamMetrics): void {
+    this.measure = measure;
+  }
+
   async pollNow(): Promise<void> {
     await Promise.all(this.states.map((state) => this.pollOne(state)));
   }
 
   private async pollOne(state: PoolAccountState): Promise<void> {
     try {
-      state.view = await readAccount(state.config);
+      state.view = await readAccount(state.config, this.measure);
       state.lastSuccess = this.now();
       state.lastError = null;
     } catch (error) {

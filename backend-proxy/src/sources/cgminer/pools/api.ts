@@ -5,7 +5,8 @@
 //    shadowylab/braiinspool@51f3456:src/builder.rs:59-63 sends it. The doc asks for about one
 //    request per five seconds: the poll interval is at least 30 s, three requests each.
 //  - Luxor: `authorization: <api key>` (docs.luxor.tech, "Authorization ... In: header").
-import { upstreamFetch } from '../../../core/upstream.js';
+import type { SelfMetrics } from '../../../core/metrics.js';
+import { countUpstreamError, upstreamFetch, type UpstreamTarget } from '../../../core/upstream.js';
 import { UpstreamError } from '../../types.js';
 import type { PoolKind } from './model.js';
 
@@ -62,6 +63,10 @@ export interface PoolClientOptions {
   baseUrl: string;
   token: string;
   timeoutMs: number;
+  /** the cgminer source's id: the `source` label of nodescope_upstream_* (the pool kind when absent) */
+  sourceId?: string | undefined;
+  /** where the call's latency and failures are counted, as for every other upstream */
+  self?: SelfMetrics | undefined;
 }
 
 /** One allow-listed GET; the body is read up to the proxy's limit and parsed as JSON. */
@@ -70,6 +75,7 @@ export async function poolGet(options: PoolClientOptions, call: string, query: R
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.kind === 'braiins') headers['Pool-Auth-Token'] = options.token;
   else headers.authorization = options.token;
+  const target: UpstreamTarget = { sourceId: options.sourceId ?? options.kind, upstream: `pool-${options.kind}`, timeoutMs: options.timeoutMs, self: options.self };
   const reply = await upstreamFetch(
     url.toString(),
     {
@@ -82,13 +88,18 @@ export async function poolGet(options: PoolClientOptions, call: string, query: R
         return new UpstreamError(timedOut ? `${options.kind} ${call}: no answer within ${options.timeoutMs} ms` : `${options.kind} ${call}: ${error instanceof Error ? error.message : String(error)}`, timedOut ? 'timeout' : 'unreachable');
       },
     },
-    { sourceId: options.kind, upstream: `pool-${options.kind}`, timeoutMs: options.timeoutMs }
+    target
   );
   const text = reply.body;
-  if (reply.status < 200 || reply.status > 299) throw new PoolApiError(`${options.kind} ${call}: HTTP ${reply.status}`, reply.status);
+  // upstreamFetch counts only failed exchanges; a refusal or a garbled answer is counted here
+  if (reply.status < 200 || reply.status > 299) {
+    countUpstreamError(target, `http_${reply.status}`);
+    throw new PoolApiError(`${options.kind} ${call}: HTTP ${reply.status}`, reply.status);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
+    countUpstreamError(target, 'malformed');
     throw new UpstreamError(`${options.kind} ${call}: the reply is not JSON`, 'bad-json');
   }
 }
