@@ -13,11 +13,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { DroppableListener } from '../src/simulators/listener.js';
+import { readRequestBody } from '../src/simulators/requestBody.js';
 import { LokiReceiver } from '../src/simulators/stacks/lokiReceiver.js';
 import { startSimulatedStack, type SimulatedStack } from '../src/simulators/stack.js';
 import { freePort } from './influxd.js';
@@ -34,28 +35,21 @@ interface Frame {
 /** A minimal InfluxDB 1.x write endpoint: 204 to POST /write, every line kept. */
 class InfluxReceiver {
   lines = new Set<string>();
-  private server: Server | null = null;
+  private readonly listener = new DroppableListener('127.0.0.1', (req, res) => {
+    void readRequestBody(req, 64 * 1024 * 1024).then((body) => {
+      if (body === null) res.writeHead(413).end();
+      else if (req.method === 'POST' && req.url?.startsWith('/write')) {
+        for (const line of body.split('\n')) if (line) this.lines.add(line);
+        res.writeHead(204).end();
+      } else res.writeHead(404).end();
+    });
+  });
   constructor(readonly port: number) {}
   async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (req.method === 'POST' && req.url?.startsWith('/write')) {
-          for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) if (line) this.lines.add(line);
-          res.writeHead(204).end();
-        } else res.writeHead(404).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.server = server;
+    await this.listener.listen(this.port);
   }
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.listener.close();
   }
 }
 
