@@ -1,7 +1,8 @@
 // deploy/k8s: structural checks of the manifests (what kubectl/kustomize would reject or wire
 // wrongly: kinds and apiVersions, names, selectors, ports, references between objects), the
 // ConfigMap's proxy.yaml through the proxy's own config parser, and the probes run for real
-// against a proxy started in-process.
+// against a proxy started in-process. The node-exporter DaemonSet against kube-prometheus's own
+// manifest and Debian's real prometheus-node-exporter 1.5.0 run with its arguments.
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../backend-proxy/src/config/load.js';
 import { configSchema } from '../../backend-proxy/src/config/schema.js';
 import { startServer } from '../../backend-proxy/src/http/server.js';
+import { freePort, NODE_EXPORTER, nodeExporterPackageVersion } from '../../provisioning/test/nodeExporterServer.js';
 
 const dir = fileURLToPath(new URL('../k8s/', import.meta.url));
 
@@ -63,6 +65,7 @@ const KNOWN: Record<string, string> = {
   Service: 'v1',
   PersistentVolumeClaim: 'v1',
   Deployment: 'apps/v1',
+  DaemonSet: 'apps/v1',
 };
 
 describe('deploy/k8s manifests', () => {
@@ -75,7 +78,7 @@ describe('deploy/k8s manifests', () => {
       expect(manifest.metadata.name.length).toBeLessThanOrEqual(63);
     }
     expect(find<Manifest>('Namespace').metadata.name).toBe(kustomization.namespace);
-    expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Namespace', 'PersistentVolumeClaim', 'Secret', 'Service']);
+    expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'DaemonSet', 'Deployment', 'Namespace', 'PersistentVolumeClaim', 'Secret', 'Service', 'Service']);
   });
 
   it('wires the Deployment: selector, ports, Service, ConfigMap, Secret and volume claim', () => {
@@ -83,7 +86,7 @@ describe('deploy/k8s manifests', () => {
     for (const [key, value] of Object.entries(selector.matchLabels)) expect(template.metadata.labels[key]).toBe(value);
     expect(deployment.spec.replicas).toBe(1);
 
-    const service = find<{ spec: { selector: Record<string, string>; ports: Array<{ port: number; targetPort: string }> } }>('Service');
+    const service = find<{ spec: { selector: Record<string, string>; ports: Array<{ port: number; targetPort: string }> } }>('Service', 'nodescope-proxy');
     for (const [key, value] of Object.entries(service.spec.selector)) expect(template.metadata.labels[key]).toBe(value);
     for (const port of service.spec.ports) expect(container.ports.map((p) => p.name)).toContain(port.targetPort);
 
@@ -156,5 +159,155 @@ describe('the probes against a running proxy', () => {
   it('liveness /healthz answers 200 without a key', async () => {
     const response = await fetch(`${proxy.url}${container.livenessProbe.httpGet!.path}`);
     expect(response.status).toBe(200);
+  });
+});
+
+// The node-exporter DaemonSet. Expected values from kube-prometheus's own manifest,
+// prometheus-operator/kube-prometheus@4d719f1dea8853540b3823ab1fbe6be74a9953b3:manifests/nodeExporter-daemonset.yaml
+// (KP below): args :31-33, container securityContext :50-57, mounts :58-66, hostNetwork/hostPID
+// :100-101, pod securityContext :105-108, tolerations :110-111, hostPath volumes :112-118; and
+// from the compose stack's node-exporter (the image) and Prometheus `node` job.
+interface DaemonSet {
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        hostNetwork: boolean;
+        hostPID: boolean;
+        automountServiceAccountToken: boolean;
+        securityContext: { runAsNonRoot: boolean; runAsUser: number };
+        tolerations: Array<Record<string, string>>;
+        containers: Array<
+          Omit<Container, 'volumeMounts' | 'livenessProbe'> & {
+            volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+            livenessProbe: { httpGet: { path: string; port: string } };
+            securityContext: { capabilities?: { drop?: string[] } } & Record<string, unknown>;
+          }
+        >;
+        volumes: Array<{ name: string; hostPath?: { path: string } }>;
+      };
+    };
+  };
+}
+const daemonSet = () => find<DaemonSet>('DaemonSet', 'node-exporter');
+const exporterService = () =>
+  find<{ metadata: { name: string }; spec: { clusterIP?: string; selector: Record<string, string>; ports: Array<{ name: string; port: number; targetPort: string }> } }>('Service', 'node-exporter');
+
+/** The DaemonSet's args with each mounted path turned into the host path it shows (/host/root/proc -> /proc). */
+function argsOnTheHost(): string[] {
+  const pod = daemonSet().spec.template.spec;
+  const exporter = pod.containers[0]!;
+  const mounts = exporter.volumeMounts
+    .map((m) => ({ at: m.mountPath, host: pod.volumes.find((v) => v.name === m.name)!.hostPath!.path }))
+    .sort((a, b) => b.at.length - a.at.length);
+  return exporter.args.map((arg) => {
+    const [flag, value] = arg.split(/=(.*)/s) as [string, string | undefined];
+    if (!flag.startsWith('--path.') || value === undefined) return arg;
+    const mount = mounts.find((m) => value === m.at || value.startsWith(`${m.at}/`));
+    if (!mount) return arg;
+    const rest = value.slice(mount.at.length);
+    return `${flag}=${mount.host === '/' ? rest || '/' : mount.host + rest}`;
+  });
+}
+
+describe('deploy/k8s node-exporter', () => {
+  it('is a DaemonSet on every node with the compose stack image, behind a headless Service', () => {
+    const ds = daemonSet();
+    expect(ds, 'a DaemonSet named node-exporter in deploy/k8s').toBeDefined();
+    const { selector, template } = ds.spec;
+    for (const [key, value] of Object.entries(selector.matchLabels)) expect(template.metadata.labels[key]).toBe(value);
+    const exporter = template.spec.containers[0]!;
+    // docker-compose.yml's `image: prom/node-exporter:${NODE_EXPORTER_VERSION:-v1.5.0}`, its default filled in
+    const compose = parse(readFileSync(join(dir, '../../docker-compose.yml'), 'utf8')) as { services: Record<string, { image: string }> };
+    const composeImage = compose.services['node-exporter']!.image.replace(/\$\{[A-Z_]+:-([^}]+)\}/g, '$1');
+    expect(composeImage).toBe('prom/node-exporter:v1.5.0');
+    expect(exporter.image).toBe(composeImage);
+    // KP :110-111: tolerate every taint, so control-plane and tainted nodes are covered too
+    expect(template.spec.tolerations).toContainEqual({ operator: 'Exists' });
+
+    const service = exporterService();
+    expect(service.spec.clusterIP).toBe('None');
+    for (const [key, value] of Object.entries(service.spec.selector)) expect(template.metadata.labels[key]).toBe(value);
+    expect(service.spec.ports.map((p) => [p.port, exporter.ports.find((c) => c.name === p.targetPort)?.containerPort])).toEqual([[9100, 9100]]);
+  });
+
+  it("reads the host as kube-prometheus does: host namespaces, / and /sys read-only, --path.rootfs=/host/root, non-root", () => {
+    const pod = daemonSet().spec.template.spec;
+    const exporter = pod.containers[0]!;
+    // KP :100-101
+    expect(pod.hostNetwork).toBe(true);
+    expect(pod.hostPID).toBe(true);
+    // KP :31-33
+    expect(exporter.args).toEqual(expect.arrayContaining(['--path.sysfs=/host/sys', '--path.rootfs=/host/root', '--path.procfs=/host/root/proc']));
+    // KP :58-66 and :112-118: the host's / at /host/root and /sys at /host/sys, both read-only
+    const mounts = exporter.volumeMounts.map((m) => [m.mountPath, pod.volumes.find((v) => v.name === m.name)?.hostPath?.path, m.readOnly]);
+    expect(mounts.sort()).toEqual([
+      ['/host/root', '/', true],
+      ['/host/sys', '/sys', true],
+    ]);
+    // KP :105-108: nobody; KP :50-57: no privilege escalation, read-only root, every capability dropped
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
+    expect(exporter.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+    expect(exporter.securityContext.capabilities?.drop).toEqual(['ALL']);
+    // it reads files only: no service-account token in the pod
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  it("the README's `node` job: the job name the host rules select, keeping this Service's endpoints", () => {
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('job_name: node'));
+    expect(block, 'a ```yaml block with the node job in deploy/k8s/README.md').toBeDefined();
+    const config = parse(block!) as {
+      scrape_configs: Array<{
+        job_name: string;
+        kubernetes_sd_configs: Array<{ role: string; namespaces: { names: string[] } }>;
+        relabel_configs: Array<{ source_labels: string[]; regex?: string; action?: string; target_label?: string }>;
+      }>;
+    };
+    const job = config.scrape_configs[0]!;
+    // provisioning/prometheus/prometheus.yml names the job the rules and dashboard select
+    const provisioned = parse(readFileSync(join(dir, '../../provisioning/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: Array<{ job_name: string }> };
+    expect(provisioned.scrape_configs.map((c) => c.job_name)).toContain(job.job_name);
+    expect(job.job_name).toBe('node');
+    const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { namespace: string };
+    expect(job.kubernetes_sd_configs).toEqual([{ role: 'endpoints', namespaces: { names: [kustomization.namespace] } }]);
+    // Debian's promtool is built without Kubernetes discovery ("field kubernetes_sd_configs not
+    // found"), so the names are checked against Prometheus's source by hand,
+    // prometheus/prometheus@d15adb9ad7e5d9fbde3a9a8f30200593a5a14d86:
+    //  discovery/kubernetes/kubernetes.go:79 (role "endpoints"), :110/:113/:243 (role, namespaces.names);
+    //  discovery/kubernetes/endpoints_test.go:235 __meta_kubernetes_endpoint_port_name, :244
+    //  __meta_kubernetes_pod_node_name (a pod-backed endpoint), :457 __meta_kubernetes_service_name
+    expect(Object.keys(job).sort()).toEqual(['job_name', 'kubernetes_sd_configs', 'relabel_configs']);
+    const keep = job.relabel_configs.find((r) => r.action === 'keep')!;
+    expect(keep.source_labels).toEqual(['__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name']);
+    expect(keep.regex).toBe(`${exporterService().metadata.name};${exporterService().spec.ports[0]!.name}`);
+    expect(job.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'instance' });
+  });
+
+  it("Debian's prometheus-node-exporter 1.5.0 starts with the DaemonSet's arguments and serves what the host rules read", async () => {
+    expect(nodeExporterPackageVersion()).toMatch(/^1\.5\.0-/);
+    const port = await freePort();
+    // an unknown flag or a bad regex makes it exit at once (kingpin / collector set-up)
+    const child = spawn(NODE_EXPORTER, [...argsOnTheHost(), `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    try {
+      const probe = daemonSet().spec.template.spec.containers[0]!.livenessProbe.httpGet;
+      let live: Response | undefined;
+      for (const deadline = Date.now() + 15_000; !live && child.exitCode === null && Date.now() < deadline; ) {
+        live = await fetch(`http://127.0.0.1:${port}${probe.path}`).catch(() => undefined);
+        if (!live) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(live?.status, `node-exporter did not serve: ${output}`).toBe(200);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      // the series the host rules read (provisioning/prometheus/nodescope-rules.yml), / among the filesystems
+      expect(text).toMatch(/^node_filesystem_avail_bytes\{[^}]*mountpoint="\/"[^}]*\} \d/m);
+      for (const name of ['node_timex_offset_seconds', 'node_timex_sync_status', 'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes'])
+        expect(text, name).toMatch(new RegExp(`^${name} `, 'm'));
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
