@@ -48,8 +48,9 @@ export function scanMempoolEntries(body: string, ids: readonly number[]): Scanne
     if (dependsAt < 0 || dependsAt > end) return null;
     const depends = stringsAt(body, dependsAt + 11, end);
     if (depends === null) return null;
-    const spentbyAt = body.indexOf('"spentby":[', depends.next);
-    if (spentbyAt !== depends.next + 1 || body.charCodeAt(depends.next) !== 0x2c) return null;
+    const afterDepends = cursor;
+    const spentbyAt = body.indexOf('"spentby":[', afterDepends);
+    if (spentbyAt !== afterDepends + 1 || body.charCodeAt(afterDepends) !== 0x2c) return null;
     const spentby = stringsAt(body, spentbyAt + 11, end);
     if (spentby === null) return null;
     // the id, then the item's closing brace
@@ -60,7 +61,7 @@ export function scanMempoolEntries(body: string, ids: readonly number[]): Scanne
     p += id[0].length;
     if (body.charCodeAt(p) !== 0x7d /* } */) return null;
     p++;
-    out[i] = { vsize, time, fees: { base }, depends: depends.values, spentby: spentby.values };
+    out[i] = { vsize, time, fees: { base }, depends, spentby };
   }
   // bitcoind ends the body with a line feed (JSONRPCReply… .write() + "\n")
   if (body.charCodeAt(p) !== 0x5d /* ] */) return null;
@@ -100,11 +101,17 @@ function numberAfter(body: string, key: string, from: number, end: number): numb
   return numberAt(body, at + key.length, end);
 }
 
-/** A JSON array of plain strings (no escapes) starting after its `[`; `next` is past its `]`. */
-function stringsAt(body: string, at: number, end: number): { values: string[]; next: number } | null {
-  const values: string[] = [];
+/** the empty list most entries have, shared (callers must not change it) */
+const NO_STRINGS: string[] = Object.freeze([]) as unknown as string[];
+
+/** A JSON array of plain strings (no escapes) starting after its `[`; `cursor` is then past its `]`. */
+function stringsAt(body: string, at: number, end: number): string[] | null {
   let p = at;
-  if (body.charCodeAt(p) === 0x5d /* ] */) return { values, next: p + 1 };
+  if (body.charCodeAt(p) === 0x5d /* ] */) {
+    cursor = p + 1;
+    return NO_STRINGS;
+  }
+  const values: string[] = [];
   for (;;) {
     if (body.charCodeAt(p) !== 0x22 /* " */) return null;
     const close = body.indexOf('"', p + 1);
@@ -114,7 +121,10 @@ function stringsAt(body: string, at: number, end: number): { values: string[]; n
     values.push(ownCopy(value));
     p = close + 1;
     const c = body.charCodeAt(p);
-    if (c === 0x5d) return { values, next: p + 1 };
+    if (c === 0x5d) {
+      cursor = p + 1;
+      return values;
+    }
     if (c !== 0x2c) return null;
     p++;
   }
