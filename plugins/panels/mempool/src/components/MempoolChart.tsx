@@ -26,7 +26,7 @@ const MARGIN = { left: 68, right: 10, top: 10, bottom: 24 };
  */
 function drawBandPixels(ctx: CanvasRenderingContext2D, xs: Float64Array, bandYs: Float64Array[], bottom: number, colors: Uint32Array, buffer: { pixels?: Uint32Array }): boolean {
   const ratio = window.devicePixelRatio || 1;
-  const scale = (values: Float64Array) => values.map((v) => v * ratio);
+  const scale = (values: Float64Array) => (ratio === 1 ? values : values.map((v) => v * ratio));
   const raster = rasterBands(scale(xs), bandYs.map(scale), bottom * ratio, colors, buffer.pixels);
   if (!raster) return false;
   buffer.pixels = raster.pixels;
