@@ -13,16 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPoolSimulator, type SimPool } from '../src/simulators/pools/server.js';
 import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
-import { createTestContext } from './helpers.js';
+import { createTestContext, type TestContext } from './helpers.js';
 
-const TH = 1e12;
-const BRAIINS_TOKEN = 'braiins-token-metrics-0123';
-const LUXOR_TOKEN = 'luxor-key-metrics-0123456789';
-
-let braiins: SimPool;
-let luxor: SimPool;
+const TOKEN = { braiins: 'braiins-token-metrics-0123', luxor: 'luxor-key-metrics-0123456789' } as const;
+const pools = {} as Record<keyof typeof TOKEN, SimPool>;
 let source: CgminerSource;
-let context: ReturnType<typeof createTestContext>;
+let context: TestContext;
 
 const scrape = () => context.metrics.registry.metrics();
 /** the value of one exposition line, 0 when the series is absent */
@@ -36,25 +32,22 @@ const errors = (text: string, upstream: string, reason: string) =>
   sample(text, `nodescope_upstream_errors_total{source="farm",upstream="${upstream}",reason="${reason}"}`);
 
 beforeAll(async () => {
-  const workers = [{ user: 'farm.a', hashrate: 50 * TH, active: true }];
-  braiins = await startPoolSimulator('braiins', { account: 'farm', token: BRAIINS_TOKEN, workers, earningsPerDay: 0.001, balance: 0.01 });
-  luxor = await startPoolSimulator('luxor', { account: 'farm', token: LUXOR_TOKEN, workers, earningsPerDay: 0.001, balance: 0.01 });
+  const workers = [{ user: 'farm.a', hashrate: 50e12, active: true }];
+  for (const kind of ['braiins', 'luxor'] as const)
+    pools[kind] = await startPoolSimulator(kind, { account: 'farm', token: TOKEN[kind], workers, earningsPerDay: 0.001, balance: 0.01 });
   context = createTestContext();
   const config = cgminerConfigSchema.parse({
     id: 'farm',
     kind: 'cgminer',
     miners: [],
-    poolAccounts: [
-      { id: 'braiins-farm', kind: 'braiins', url: braiins.url, token: BRAIINS_TOKEN, account: 'farm', timeoutMs: 500 },
-      { id: 'luxor-farm', kind: 'luxor', url: luxor.url, token: LUXOR_TOKEN, account: 'farm', timeoutMs: 500 },
-    ],
+    poolAccounts: Object.values(pools).map((pool) => ({ id: `${pool.kind}-farm`, kind: pool.kind, url: pool.url, token: TOKEN[pool.kind], account: 'farm', timeoutMs: 500 })),
   });
   source = createCgminerSource(config, context) as CgminerSource;
 });
 
 afterAll(async () => {
   await source.stop();
-  await Promise.all([braiins.close(), luxor.close()]);
+  await Promise.all(Object.values(pools).map((pool) => pool.close()));
 });
 
 describe('pool-account calls in nodescope_upstream_*', () => {
@@ -65,16 +58,16 @@ describe('pool-account calls in nodescope_upstream_*', () => {
     // Braiins: profile, workers, rewards, one at a time; Luxor: summary, then workers
     for (const method of ['profile', 'workers', 'rewards']) expect(calls(text, 'pool-braiins', method)).toBe(1);
     for (const method of ['summary', 'workers']) expect(calls(text, 'pool-luxor', method)).toBe(1);
-    expect(braiins.requests).toHaveLength(3);
-    expect(luxor.requests).toHaveLength(2);
+    expect(pools.braiins.requests).toHaveLength(3);
+    expect(pools.luxor.requests).toHaveLength(2);
     // the latency is a real duration: _sum > 0 for a call that crossed a socket
     expect(sample(text, 'nodescope_upstream_request_seconds_sum{source="farm",upstream="pool-luxor",method="summary"}')).toBeGreaterThan(0);
     expect(text).not.toMatch(/nodescope_upstream_errors_total\{[^}]*upstream="pool-/);
   });
 
   it('a refused token, a 503, garbage and silence are counted by reason; the read stops at the first failed call', async () => {
-    braiins.state.token = 'rotated-token-9876543210';
-    luxor.state.faults.add('down');
+    pools.braiins.state.token = 'rotated-token-9876543210';
+    pools.luxor.state.faults.add('down');
     await source.fleet.poolAccounts.pollNow();
     let text = await scrape();
     // the simulators answer 401 for a wrong Braiins token, 503 when down (src/simulators/pools/server.ts)
@@ -84,10 +77,10 @@ describe('pool-account calls in nodescope_upstream_*', () => {
     expect(calls(text, 'pool-braiins', 'profile')).toBe(2);
     expect(calls(text, 'pool-braiins', 'workers')).toBe(1);
 
-    braiins.state.token = BRAIINS_TOKEN;
-    luxor.state.faults.clear();
-    luxor.state.faults.add('malformed');
-    braiins.state.faults.add('slow'); // answers after 3 s, the timeout is 500 ms
+    pools.braiins.state.token = TOKEN.braiins;
+    pools.luxor.state.faults.clear();
+    pools.luxor.state.faults.add('malformed');
+    pools.braiins.state.faults.add('slow'); // answers after 3 s, the timeout is 500 ms
     await source.fleet.poolAccounts.pollNow();
     text = await scrape();
     expect(errors(text, 'pool-luxor', 'malformed')).toBe(1);
