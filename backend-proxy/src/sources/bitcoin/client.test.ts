@@ -263,6 +263,25 @@ describe('BitcoinRpc', () => {
     ).rejects.toThrow('consumer refused');
     expect(bodies).toHaveLength(1); // no chunk sent after the refusal
 
+    // calls given as a list of one method send the same requests as the array of them
+    bodies.length = 0;
+    const fromList: string[] = [];
+    await rpc.batchEach<string>(
+      { method: 'getblockhash', count: calls.length, params: (i) => [i] },
+      { concurrency: 2 },
+      (outcomes, _chunk, offset) => outcomes.forEach((o, i) => (fromList[offset + i] = o.ok ? o.result : ''))
+    );
+    expect(fromList).toEqual(seen);
+    expect((bodies as Array<Array<{ method: string; params: unknown[] }>>).flat().map((b) => [b.method, b.params])).toEqual(
+      calls.map((c) => [c.method, c.params])
+    );
+    // a method outside the allow-list is refused before any request, as for an array
+    bodies.length = 0;
+    await expect(rpc.batchEach({ method: 'sendrawtransaction', count: 2, params: () => ['00'] }, {}, () => {})).rejects.toThrow(
+      MethodNotAllowedError
+    );
+    expect(bodies).toHaveLength(0);
+
     // a smaller batchSize splits further; a larger one never passes maxBatch (3)
     for (const [batchSize, lengths] of [
       [2, [2, 2, 2, 2, 2]],

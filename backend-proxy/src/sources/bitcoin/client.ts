@@ -81,6 +81,13 @@ export interface RpcCall {
   params?: unknown[];
 }
 
+/** `count` calls of one method, each call's params made when its batch is sent (no object per call up front) */
+export interface RpcCallList {
+  method: string;
+  count: number;
+  params(index: number): unknown[];
+}
+
 /** One answer of a batch: a result, or the node's error for that item alone. */
 export type RpcOutcome<T = unknown> = { ok: true; result: T } | { ok: false; error: RpcError };
 
@@ -221,7 +228,7 @@ export class BitcoinRpc {
    * An exception from `onChunk` stops further chunks and rejects.
    */
   async batchEach<T = unknown>(
-    calls: RpcCall[],
+    calls: RpcCall[] | RpcCallList,
     options: {
       concurrency?: number;
       /** calls per HTTP request when fewer than maxBatch suit the replies better */
@@ -234,9 +241,16 @@ export class BitcoinRpc {
     },
     onChunk: (outcomes: Array<RpcOutcome<T>>, chunkIndex: number, offset: number) => void
   ): Promise<void> {
-    for (const call of calls) assertAllowed(call.method);
+    const list = Array.isArray(calls) ? null : calls;
+    if (list) assertAllowed(list.method);
+    else for (const call of calls as RpcCall[]) assertAllowed(call.method);
+    const total = list ? list.count : (calls as RpcCall[]).length;
     const size = Math.max(1, Math.min(this.options.maxBatch, options.batchSize ?? Infinity));
-    const chunkCount = Math.ceil(calls.length / size);
+    const chunkCount = Math.ceil(total / size);
+    const chunkAt = (offset: number): RpcCall[] =>
+      list
+        ? Array.from({ length: Math.min(size, total - offset) }, (_, k) => ({ method: list.method, params: list.params(offset + k) }))
+        : (calls as RpcCall[]).slice(offset, offset + size);
     // up to `concurrency` chunks in flight (bitcoind runs -rpcthreads of them at once)
     let next = 0;
     let failed = false;
@@ -245,7 +259,7 @@ export class BitcoinRpc {
         const index = next++;
         const offset = index * size;
         try {
-          const outcomes = await this.send(calls.slice(offset, offset + size), 'batch', options.scan);
+          const outcomes = await this.send(chunkAt(offset), 'batch', options.scan);
           if (!failed) onChunk(outcomes as Array<RpcOutcome<T>>, index, offset);
         } catch (error) {
           failed = true;

@@ -430,7 +430,8 @@ export class MempoolSync {
     onEntries: (entries: MempoolEntryInput[], children: Array<{ parent: string; children: string[] }>) => void
   ): Promise<void> {
     await this.options.rpc.batchEach<MempoolEntryRpc>(
-      txids.map((txid) => ({ method: 'getmempoolentry', params: [txid] })),
+      // each batch's calls made when it is sent: a 1M fill held 1M call objects for its whole length
+      { method: 'getmempoolentry', count: txids.length, params: (i) => [txids[i]] },
       { concurrency: 4, batchSize: ENTRY_BATCH, scan: scanMempoolEntries },
       (outcomes, _chunk, offset) => {
         const entries: MempoolEntryInput[] = [];
