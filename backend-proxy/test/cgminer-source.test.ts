@@ -150,6 +150,39 @@ it('a joined poll reads what the same commands one by one read; firmware refusin
   }
 });
 
+it('a Whatsminer that refuses `status` sent alone is still polled from its joined reply (no state), not failed', async () => {
+  // btminer's refusal as the simulator answers an unknown command (flavours.ts btminerRefusal);
+  // every other request goes through to a simulated Whatsminer
+  const { createServer, connect } = await import('node:net');
+  const sim = await startCgminerFleet({ count: 1, flavours: ['whatsminer'] });
+  const miner = sim.miners[0]!;
+  const front = createServer((client) => {
+    client.once('data', (request) => {
+      if (JSON.parse(request.toString()).command === 'status') {
+        client.end('{"STATUS":"E","When":1,"Code":14,"Msg":"invalid cmd","Description":"whatsminer v1.1"}\u0000');
+        return;
+      }
+      const upstream = connect({ host: miner.host, port: miner.port }, () => upstream.write(request));
+      upstream.pipe(client);
+      upstream.on('error', () => client.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => front.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  try {
+    const poller = new FleetPoller({ sourceId: 's', client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 }, concurrency: 1, jitterMs: 0, historySize: 5, history: new HistoryStore(), now: Date.now });
+    const record = poller.add({ host: '127.0.0.1', port: (front.address() as { port: number }).port, name: 'wm', identity: { flavour: 'whatsminer', model: miner.model, firmware: null } });
+    await poller.pollAll();
+    expect(record.status).toBe('online');
+    expect(record.lastError).toBeNull();
+    expect(record.snapshot?.hashrate).toBeGreaterThan(50e12);
+    expect(record.snapshot?.state ?? null).toBeNull();
+    expect(miner.received.get('summary')).toBe(1);
+  } finally {
+    front.close();
+    await sim.close();
+  }
+});
+
 it('the fleet control API sets faults and reports received commands', async () => {
   const control = await startFleetControl(fleet);
   try {
