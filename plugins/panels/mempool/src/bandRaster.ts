@@ -96,6 +96,14 @@ export function rasterBands(xs: Float64Array, tops: Float64Array[], bottom: numb
   let atEnd = new Float64Array(curves * 2);
   const lowest = new Float64Array(curves);
   const highest = new Float64Array(curves);
+  // per column, the edge pixels' colour as premultiplied floats while the bands are composited
+  // over them (one pixel often takes several thin bands), written once when the column is done
+  const red = new Float64Array(height);
+  const green = new Float64Array(height);
+  const blue = new Float64Array(height);
+  const opacity = new Float64Array(height);
+  const seenIn = new Int32Array(height).fill(-1);
+  const edgeRows = new Int32Array(height);
 
   let s0 = 0;
   for (let px = x0; px < x0 + width; px++) {
@@ -139,6 +147,7 @@ export function rasterBands(xs: Float64Array, tops: Float64Array[], bottom: numb
     }
     const column = px - x0;
     const whole = left === px && right === px + 1;
+    let edges = 0;
     for (let b = 0; b < bands; b++) {
       const under = b;
       const over = b + 1;
@@ -170,27 +179,37 @@ export function rasterBands(xs: Float64Array, tops: Float64Array[], bottom: numb
           cover += span[p]! * (meanCoverBelow(atStart[o]!, atEnd[o]!, row) - meanCoverBelow(atStart[u]!, atEnd[u]!, row));
         }
         if (cover <= EPSILON) continue;
-        const i = row * width + column;
-        if (cover >= 1 - EPSILON) {
-          pixels[i] = color;
-          continue;
+        if (cover > 1) cover = 1;
+        if (seenIn[row] !== column) {
+          // a band's whole rows are its own: an edge pixel starts out empty
+          seenIn[row] = column;
+          edgeRows[edges++] = row;
+          red[row] = green[row] = blue[row] = opacity[row] = 0;
         }
-        pixels[i] = blend(pixels[i]!, color, cover);
+        // source-over, premultiplied: colour·cover + what is there·(1 - cover)
+        const keep = 1 - cover;
+        red[row] = (color & 0xff) * cover + red[row]! * keep;
+        green[row] = ((color >>> 8) & 0xff) * cover + green[row]! * keep;
+        blue[row] = ((color >>> 16) & 0xff) * cover + blue[row]! * keep;
+        opacity[row] = cover + opacity[row]! * keep;
       }
+    }
+    for (let e = 0; e < edges; e++) {
+      const row = edgeRows[e]!;
+      pixels[row * width + column] = pixel(red[row]!, green[row]!, blue[row]!, opacity[row]!);
     }
   }
   return { x: x0, y: y0, width, height, pixels };
 }
 
-/** An opaque colour at `cover` over a (not premultiplied) pixel, as source-over does. */
-function blend(under: number, color: number, cover: number): number {
-  const underAlpha = (under >>> 24) / 255;
-  if (underAlpha === 0) return ((color & 0xffffff) | (Math.round(cover * 255) << 24)) >>> 0;
-  const alpha = cover + underAlpha * (1 - cover);
-  const mine = cover / alpha;
-  const theirs = 1 - mine;
-  const r = Math.round((color & 0xff) * mine + (under & 0xff) * theirs);
-  const g = Math.round(((color >>> 8) & 0xff) * mine + ((under >>> 8) & 0xff) * theirs);
-  const bl = Math.round(((color >>> 16) & 0xff) * mine + ((under >>> 16) & 0xff) * theirs);
-  return ((Math.round(alpha * 255) << 24) | (bl << 16) | (g << 8) | r) >>> 0;
+/** Premultiplied floats (0-255 colour, 0-1 opacity) -> a pixel word as ImageData keeps it (not premultiplied). */
+function pixel(red: number, green: number, blue: number, opacity: number): number {
+  if (opacity >= 1 - EPSILON) return word(red, green, blue, 255);
+  const alpha = Math.round(opacity * 255);
+  return alpha === 0 ? 0 : word(red / opacity, green / opacity, blue / opacity, alpha);
+}
+
+function word(red: number, green: number, blue: number, alpha: number): number {
+  const byte = (v: number) => Math.min(255, Math.round(v));
+  return ((alpha << 24) | (byte(blue) << 16) | (byte(green) << 8) | byte(red)) >>> 0;
 }
