@@ -214,6 +214,9 @@ export class MempoolSync {
   /** The fast poll saw the node's mempool size: a quiet ZMQ with a different size means lost events. */
   observeNodeMempool(size: number): void {
     if (this.status_.mode !== 'zmq' || !this.status_.synced || this.status_.syncing || this.queue.length > 0) return;
+    // the worker still applying an event (a slow getmempoolentry), or waiting to retry one it
+    // could not fetch (a resync is due): the difference is ours, not lost messages
+    if (this.draining || this.retryTimer !== undefined || this.resyncReason !== null) return;
     const quietMs = this.options.now() - (this.status_.lastMessage ?? this.status_.lastResync ?? 0);
     if (quietMs >= Math.max(3 * this.options.pollMs, 1_000) && size !== this.store.size) {
       if (!this.status_.silent)

@@ -1,0 +1,73 @@
+// MempoolSync's "ZMQ silent" diagnosis on a held clock, with the RPC answered by hand and the ZMQ
+// messages handed in directly, so the order of message, fetch, failure and poll is exact.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger, SecretScrubber } from '../../core/logger.js';
+import type { BitcoinRpc } from './client.js';
+import { MempoolSync } from './mempoolSync.js';
+import type { SequenceMessage } from './zmq.js';
+
+const POLL_MS = 60_000; // no poll tick and no retry fires within a test
+const QUIET_MS = 3 * POLL_MS; // observeNodeMempool's threshold: max(3 x pollMs, 1 s)
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (stops.length > 0) await stops.pop()!();
+});
+
+/** A synced sync over an empty mempool; getmempoolentry answers when the test says so. */
+async function syncedOnEmptyMempool() {
+  const clock = { now: 1_000_000 };
+  const fetches: Array<{ fail: (error: Error) => void }> = [];
+  const rpc = {
+    call: async (method: string) => {
+      if (method !== 'getrawmempool') throw new Error(`unexpected ${method}`);
+      return { txids: [], mempool_sequence: 1 };
+    },
+    // the fill of the empty mempool asks for nothing; every later fetch waits for the test
+    batchEach: (calls: unknown[] | { count: number }) =>
+      (Array.isArray(calls) ? calls.length : calls.count) === 0
+        ? Promise.resolve()
+        : new Promise<void>((_resolve, reject) => fetches.push({ fail: reject })),
+  } as unknown as BitcoinRpc;
+  const sync = new MempoolSync({
+    // nothing listens there: messages are handed in below, as the subscriber would
+    endpoint: 'tcp://127.0.0.1:9',
+    cap: 1_000,
+    pollMs: POLL_MS,
+    maxBatch: 10,
+    rpc,
+    logger: createLogger({ level: 'silent', scrubber: new SecretScrubber() }),
+    now: () => clock.now,
+  });
+  stops.push(() => sync.stop());
+  sync.start();
+  await vi.waitFor(() => expect(sync.status().synced).toBe(true));
+  const receive = (message: SequenceMessage) =>
+    (sync as unknown as { onMessage(m: SequenceMessage): void }).onMessage(message);
+  return { sync, clock, fetches, receive };
+}
+
+describe('MempoolSync: ZMQ silent', () => {
+  it('is declared when nothing arrives while the node mempool changes', async () => {
+    const { sync, clock } = await syncedOnEmptyMempool();
+    clock.now += QUIET_MS;
+    sync.observeNodeMempool(3);
+    expect(sync.status().silent).toBe(true);
+  });
+
+  it('is not declared while the entries of a message that did arrive are still being fetched, or failed to be', async () => {
+    const { sync, clock, fetches, receive } = await syncedOnEmptyMempool();
+    receive({ hash: 'a'.repeat(64), label: 'A', mempoolSequence: 1, counter: 0 });
+    await vi.waitFor(() => expect(fetches).toHaveLength(1));
+    // a slow node (or a loaded proxy): the getmempoolentry for the add outlasts the quiet time
+    clock.now += QUIET_MS;
+    sync.observeNodeMempool(1);
+    expect(sync.status().silent).toBe(false);
+    // it times out: the event is gone from the queue and a resync is due, ZMQ did its part
+    fetches[0]!.fail(new Error('RPC timeout after 1000 ms'));
+    await vi.waitFor(() => expect(sync.status().lastError).toMatch(/timeout/));
+    clock.now += QUIET_MS;
+    sync.observeNodeMempool(1);
+    expect(sync.status().silent).toBe(false);
+    expect(sync.health().message).not.toMatch(/silent/);
+  });
+});
