@@ -4,7 +4,11 @@
 //   "sequence" | 32-byte hash + label ['A'|'R' + 8-byte LE mempool sequence, or 'C'|'D']
 //   | 4-byte LE message counter (per topic; a jump means lost messages, 0 after a restart).
 // The hash bytes are already in RPC order: body[0:32].hex() is the txid / block hash.
-import { Subscriber } from 'zeromq';
+import { Subscriber, type Observer } from 'zeromq';
+
+/** how long stop() waits for the observer to end by itself before closing it */
+const OBSERVER_END_MS = 2_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export type SequenceLabel = 'A' | 'R' | 'C' | 'D';
 
@@ -42,6 +46,7 @@ export interface SubscriberEvents {
 /** Subscribes to one endpoint; ZMQ reconnects by itself after a node restart. */
 export class SequenceSubscriber {
   private socket: Subscriber | null = null;
+  private observer: Observer | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
   private eventLoop: Promise<void> | null = null;
@@ -65,15 +70,16 @@ export class SequenceSubscriber {
     this.socket = socket;
     // the observer's iterator, not events.on(): on() runs an internal loop whose rejection at
     // close time nobody can catch
-    this.eventLoop = this.watch(socket);
+    this.observer = socket.events;
+    this.eventLoop = this.watch(this.observer);
     socket.connect(this.endpoint);
     socket.subscribe('sequence');
     this.loop = this.receive(socket);
   }
 
-  private async watch(socket: Subscriber): Promise<void> {
+  private async watch(observer: Observer): Promise<void> {
     try {
-      for await (const event of socket.events) {
+      for await (const event of observer) {
         if (event.type === 'connect') this.events.connected();
         else if (event.type === 'disconnect') this.events.disconnected();
       }
@@ -98,17 +104,26 @@ export class SequenceSubscriber {
   async stop(): Promise<void> {
     this.running = false;
     const socket = this.socket;
+    const observer = this.observer;
     this.socket = null;
-    if (socket) {
-      // observer first: once the socket is gone, closing it throws ENOTSOCK
+    this.observer = null;
+    // the socket first, the observer after: libzmq writes the socket's events (disconnected,
+    // closed) to the observer's inproc PAIR from its I/O thread with a blocking send, so an
+    // observer closed while its socket is still monitored and reaped can leave that send
+    // waiting for a reader for good, and with it the I/O thread every ZMQ socket of the process
+    // shares (no later subscriber connected: bitcoin-mempool.test under load). Closing the socket
+    // stops the monitor with ZMQ_EVENT_MONITOR_STOPPED, on which zeromq.js closes the observer
+    // (zeromq@6.8.0 src/observer.cc:307-309), ending watch().
+    socket?.close();
+    await this.loop?.catch(() => undefined);
+    if (observer && this.eventLoop) {
+      const ended = await Promise.race([this.eventLoop.then(() => true), sleep(OBSERVER_END_MS).then(() => false)]);
       try {
-        if (!socket.events.closed) socket.events.close();
+        if (!ended && !observer.closed) observer.close();
       } catch {
         /* already gone */
       }
-      socket.close();
+      await this.eventLoop;
     }
-    await this.loop?.catch(() => undefined);
-    await this.eventLoop;
   }
 }
