@@ -88,6 +88,11 @@ async function converge(h: Harness, what: string, withinMs = 15_000): Promise<nu
   return ms;
 }
 
+/** The subscriber connected (a PUB socket drops what it sends before a subscriber is there). */
+async function zmqConnected(h: Harness): Promise<void> {
+  await waitFor(() => bitcoinSourceState(h.source)!.mempool.status().connected || null, 'ZMQ connected');
+}
+
 async function fault(h: Harness, next: BitcoinFault | null): Promise<void> {
   h.sim.setFault(next);
   await waitFor(
@@ -121,6 +126,8 @@ describe('live mempool over ZMQ', () => {
   it('fills from RPC, then follows adds, removals and blocks', async () => {
     const h = await harness();
     await converge(h, 'initial fill');
+    // the fill needs no ZMQ; the events below are counted (gaps 0) only once it is subscribed
+    await zmqConnected(h);
     h.sim.addTransactions(60);
     await converge(h, 'adds');
     h.sim.removeTransaction(h.sim.mempoolTxids()[5]!);
@@ -215,6 +222,7 @@ describe('live mempool: loss right after subscribing', () => {
   it('the mempool sequence catches lost messages the counter cannot (no earlier message)', async () => {
     const h = await harness({ initialMempool: 0 });
     await converge(h, 'empty mempool');
+    await zmqConnected(h);
     expect(bitcoinSourceState(h.source)!.mempool.status().messages).toBe(0);
     await fault(h, { kind: 'zmqDrop', count: 3 });
     h.sim.addTransactions(10);
