@@ -1,5 +1,14 @@
 // jsdom lacks a few browser APIs @grafana/ui touches at import or render time.
 import '@testing-library/jest-dom/vitest';
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
+// Testing Library unmounts after each test only where afterEach is a global (vitest's globals
+// are off here): without this, a tree of a finished test stays mounted, and a request it started
+// could set state after the file's jsdom was torn down ("window is not defined" in React's commit)
+afterEach(() => {
+  cleanup();
+});
 
 if (!window.matchMedia) {
   Object.defineProperty(window, 'matchMedia', {
