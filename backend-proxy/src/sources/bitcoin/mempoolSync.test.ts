@@ -71,3 +71,31 @@ describe('MempoolSync: ZMQ silent', () => {
     expect(sync.health().message).not.toMatch(/silent/);
   });
 });
+
+describe('MempoolSync: the serial worker', () => {
+  it('holds events while the resync a block disconnection asked for runs: the worker that asked is the one that resyncs', async () => {
+    const { sync, fetches, receive } = await syncedOnEmptyMempool();
+    const rpc = (sync as unknown as { options: { rpc: { call: (method: string) => Promise<unknown> } } }).options.rpc;
+    const call = rpc.call;
+    let snapshots = 0;
+    let release = () => {};
+    rpc.call = async (method: string) => {
+      if (method === 'getrawmempool') {
+        snapshots++;
+        await new Promise<void>((resolve) => (release = resolve));
+      }
+      return call(method);
+    };
+    // 'D' (blockdisconnected) puts the block's transactions back: the worker asks for a resync itself
+    receive({ hash: 'b'.repeat(64), label: 'D', counter: 0 });
+    await vi.waitFor(() => expect(snapshots).toBe(1));
+    // an add while the snapshot is out waits for it (its sequence is checked against the snapshot's)
+    receive({ hash: 'a'.repeat(64), label: 'A', mempoolSequence: 1, counter: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fetches).toHaveLength(0);
+    expect(snapshots).toBe(1);
+    release();
+    await vi.waitFor(() => expect(fetches).toHaveLength(1));
+    expect(snapshots).toBe(1);
+  });
+});

@@ -7,6 +7,7 @@
 // CTxMemPool::GetSequence), so an A/R event with sequence < snapshot is already in the
 // snapshot and one with sequence >= snapshot still has to be applied (interface_zmq.py).
 import type { Logger } from 'pino';
+import { SingleFlight } from '../../core/singleFlight.js';
 import type { SourceHealth } from '../types.js';
 import { RpcError, type BitcoinRpc } from './client.js';
 import { effectiveFeeRates, feeHistogram, projectBlocks, type FeeHistogram, type ProjectedBlock } from './feerates.js';
@@ -96,7 +97,8 @@ export class MempoolSync {
   private readonly subscriber: SequenceSubscriber | null;
   private queue: SequenceMessage[] = [];
   private resyncReason: string | null = 'initial fill';
-  private draining = false;
+  /** the serial worker's run (drain), one at a time */
+  private readonly worker = new SingleFlight<void>();
   private running = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -216,7 +218,7 @@ export class MempoolSync {
     if (this.status_.mode !== 'zmq' || !this.status_.synced || this.status_.syncing || this.queue.length > 0) return;
     // the worker still applying an event (a slow getmempoolentry), or waiting to retry one it
     // could not fetch (a resync is due): the difference is ours, not lost messages
-    if (this.draining || this.retryTimer !== undefined || this.resyncReason !== null) return;
+    if (this.worker.inFlight !== null || this.retryTimer !== undefined || this.resyncReason !== null) return;
     const quietMs = this.options.now() - (this.status_.lastMessage ?? this.status_.lastResync ?? 0);
     if (quietMs >= Math.max(3 * this.options.pollMs, 1_000) && size !== this.store.size) {
       if (!this.status_.silent)
@@ -324,10 +326,11 @@ export class MempoolSync {
 
   private kick(): void {
     // while a failed step waits for its retry, new events only queue up
-    if (!this.running || this.draining || this.retryTimer !== undefined) return;
-    this.draining = true;
-    void this.drain().finally(() => {
-      this.draining = false;
+    if (!this.running || this.worker.inFlight !== null || this.retryTimer !== undefined) return;
+    // drain starts a microtask later, once the run is in flight: its first synchronous steps may
+    // kick() again (a reorg's requestResync), which must see it running, not start a second one.
+    // The finally below is chained after the worker's own settling, so inFlight is null again there.
+    void this.worker.run(() => Promise.resolve().then(() => this.drain())).finally(() => {
       if (this.running && this.retryTimer === undefined && (this.resyncReason !== null || this.queue.length > 0))
         this.kick();
     });
