@@ -17,8 +17,6 @@ export interface CgminerSource extends Source {
 
 export function createCgminerSource(config: CgminerSourceConfig, context: SourceContext): CgminerSource {
   const fleet = new CgminerState(config, context);
-  // the pool APIs are upstreams like any other: latency and failures in nodescope_upstream_*
-  fleet.poolAccounts.measureUpstream({ sourceId: config.id, self: context.self });
   return {
     ...sourceIdentity('cgminer', config),
     queries: defineQueries('cgminer', {

@@ -36,5 +36,8 @@ describe('FleetPoller jitter', () => {
     await Promise.all([p.pollAll(), p.pollAll()]);
     expect(spy.mock.calls.map(([r]) => r.name)).toEqual(['m1', 'm2', 'm3', 'm4']);
     expect(p.lastCycle?.at).toBe(1_000);
+    // a call after the cycle settled starts the next one
+    await p.pollAll();
+    expect(spy).toHaveBeenCalledTimes(8);
   });
 });

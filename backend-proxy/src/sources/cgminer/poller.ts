@@ -3,6 +3,7 @@
 // bounded event list (offline/online, pool switches) for annotations.
 import { resolvePower, type PowerSource } from '@nodescope/shared';
 import type { HistoryRing, HistoryStore } from '../../core/history.js';
+import { SingleFlight } from '../../core/singleFlight.js';
 import { UpstreamError } from '../types.js';
 import { CgminerStatusError, sendCommands, type ClientOptions, type MinerEndpoint, type ReplyDocument } from './client.js';
 import type { ReadOnlyCommand } from './commands.js';
@@ -102,7 +103,7 @@ export class FleetPoller {
   readonly miners = new Map<string, MinerRecord>();
   readonly events: FleetEvent[] = [];
   lastCycle: { at: number; durationMs: number } | null = null;
-  private cycle: Promise<void> | null = null;
+  private readonly cycle = new SingleFlight<void>();
 
   constructor(private readonly options: PollerOptions) {}
 
@@ -166,7 +167,7 @@ export class FleetPoller {
    * while other miners are due.
    */
   pollAll(): Promise<void> {
-    if (!this.cycle) {
+    return this.cycle.run(() => {
       const started = this.options.now();
       const startedHr = performance.now();
       const random = this.options.random ?? Math.random;
@@ -174,19 +175,14 @@ export class FleetPoller {
       const plan = [...this.miners.values()]
         .map((record) => ({ record, offset: jitterMs > 0 ? random() * jitterMs : 0 }))
         .sort((a, b) => a.offset - b.offset);
-      this.cycle = mapLimit(plan, this.options.concurrency, async ({ record, offset }) => {
+      return mapLimit(plan, this.options.concurrency, async ({ record, offset }) => {
         const wait = startedHr + offset - performance.now();
         if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
         await this.pollOne(record);
-      })
-        .then(() => {
-          this.lastCycle = { at: started, durationMs: performance.now() - startedHr };
-        })
-        .finally(() => {
-          this.cycle = null;
-        });
-    }
-    return this.cycle;
+      }).then(() => {
+        this.lastCycle = { at: started, durationMs: performance.now() - startedHr };
+      });
+    });
   }
 
   async pollOne(record: MinerRecord): Promise<void> {

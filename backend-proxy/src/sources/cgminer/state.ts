@@ -4,6 +4,7 @@
 // drive it as `source.fleet`.
 import type { DataFrameJSON } from '@nodescope/shared';
 import type { SourceContext } from '../../core/context.js';
+import { SingleFlight } from '../../core/singleFlight.js';
 import type { FleetMinerView } from '../capabilities.js';
 import { QueryInputError, type Annotation, type SourceHealth, type StreamEmit } from '../types.js';
 import type { CgminerSourceConfig } from './config.js';
@@ -32,7 +33,7 @@ export class CgminerState {
   private readonly subscribers = { summary: new Set<StreamEmit>(), miners: new Set<StreamEmit>() };
   private pollTimer: NodeJS.Timeout | undefined;
   private discoverTimer: NodeJS.Timeout | undefined;
-  private discovery: Promise<void> | null = null;
+  private readonly discovery = new SingleFlight<void>();
   private stopped = false;
 
   constructor(
@@ -62,8 +63,14 @@ export class CgminerState {
     for (const miner of config.miners) this.poller.add(miner);
     // pool API tokens are secrets: scrubbed from every log line and error the proxy writes
     for (const account of config.poolAccounts) context.secrets.add(account.token);
-    this.poolAccounts = new PoolAccounts(config.poolAccounts, context.now, (text) => context.secrets.scrub(text), () => {
-      if (!this.stopped) metrics.poolAccounts(this.poolAccounts.reconciled(this.records()));
+    this.poolAccounts = new PoolAccounts(config.poolAccounts, {
+      now: context.now,
+      scrub: (text) => context.secrets.scrub(text),
+      // the pool APIs are upstreams like any other: latency and failures in nodescope_upstream_*
+      measure: { sourceId: config.id, self: context.self },
+      onRead: () => {
+        if (!this.stopped) metrics.poolAccounts(this.poolAccounts.reconciled(this.records()));
+      },
     });
     this.limits = {
       ...DEFAULT_FLEET_LIMITS,
@@ -132,9 +139,9 @@ export class CgminerState {
     const { config, context } = this;
     const discover = config.discover;
     if (!discover) return Promise.resolve();
-    if (!this.discovery) {
+    return this.discovery.run(() => {
       const cidrs = Array.isArray(discover.cidr) ? discover.cidr : [discover.cidr];
-      this.discovery = scanRanges(cidrs, discover.port, {
+      return scanRanges(cidrs, discover.port, {
         concurrency: discover.concurrency,
         client: { connectTimeoutMs: discover.timeoutMs, timeoutMs: Math.max(discover.timeoutMs, config.timeoutMs) },
         progress: this.progress,
@@ -144,12 +151,8 @@ export class CgminerState {
           for (const miner of found) this.poller.add({ host: miner.host, port: miner.port, discovered: true, identity: miner });
           context.logger.info({ source: config.id, found: found.length, scanned: this.progress.scanned }, 'cgminer discovery finished');
         })
-        .catch((error: unknown) => context.logger.warn({ source: config.id, err: error }, 'cgminer discovery failed'))
-        .finally(() => {
-          this.discovery = null;
-        });
-    }
-    return this.discovery;
+        .catch((error: unknown) => context.logger.warn({ source: config.id, err: error }, 'cgminer discovery failed'));
+    });
   }
 
   private schedulePoll(): void {

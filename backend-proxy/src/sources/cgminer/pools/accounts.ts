@@ -48,23 +48,25 @@ export async function readAccount(config: PoolAccountConfig, measure?: PoolUpstr
   return parseLuxor(summary, workers);
 }
 
+export interface PoolAccountsOptions {
+  now: () => number;
+  /** errors are scrubbed of every secret before they are kept */
+  scrub: (text: string) => string;
+  /** each pool call's latency and failures go to nodescope_upstream_* under this source */
+  measure?: PoolUpstreamMetrics;
+  /** after every read of an account, answered or not */
+  onRead?: () => void;
+}
+
 export class PoolAccounts {
   readonly states: PoolAccountState[];
   private timers: NodeJS.Timeout[] = [];
-  private measure: PoolUpstreamMetrics | undefined;
 
   constructor(
     configs: readonly PoolAccountConfig[],
-    private readonly now: () => number,
-    private readonly scrub: (text: string) => string,
-    private readonly onRead?: () => void
+    private readonly options: PoolAccountsOptions
   ) {
     this.states = configs.map((config) => ({ config, view: null, lastSuccess: null, lastError: null }));
-  }
-
-  /** From now on each pool call's latency and failures go to nodescope_upstream_* under this source. */
-  measureUpstream(measure: PoolUpstreamMetrics): void {
-    this.measure = measure;
   }
 
   async pollNow(): Promise<void> {
@@ -73,14 +75,14 @@ export class PoolAccounts {
 
   private async pollOne(state: PoolAccountState): Promise<void> {
     try {
-      state.view = await readAccount(state.config, this.measure);
-      state.lastSuccess = this.now();
+      state.view = await readAccount(state.config, this.options.measure);
+      state.lastSuccess = this.options.now();
       state.lastError = null;
     } catch (error) {
       // the token never reaches a message: errors are scrubbed of every secret
-      state.lastError = this.scrub(error instanceof Error ? error.message : String(error));
+      state.lastError = this.options.scrub(error instanceof Error ? error.message : String(error));
     }
-    this.onRead?.();
+    this.options.onRead?.();
   }
 
   start(): void {
