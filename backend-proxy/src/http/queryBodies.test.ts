@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ValidatedBodies } from './queryBodies.js';
-import { queryRequestSchema, type QueryRequestBody } from './schemas.js';
+import { MAX_EPOCH_MS, queryRequestSchema, rangeFault, zodMessage, type QueryRequestBody } from './schemas.js';
 
 const TEXT = '{"queries":[{"refId":"A","sourceId":"btc","query":"chain.info","params":{"n":["1","2"]}}],"range":{"from":1,"to":2}}';
 
@@ -127,6 +127,26 @@ describe('ValidatedBodies', () => {
       `${goBody(1, 5)} `,
     ];
     for (const text of others) expect(bodies.known(text), text).toBeUndefined();
+  });
+
+  it('hands out a new range only when the schema\'s own range check passes it', () => {
+    // the last time a Date holds, from the runtime itself: ECMA-262 TimeClip, abs(time) > 8.64 × 10^15 is NaN
+    expect(new Date(MAX_EPOCH_MS).getTime()).toBe(MAX_EPOCH_MS);
+    expect(new Date(MAX_EPOCH_MS + 1).getTime()).toBeNaN();
+    const bodies = new ValidatedBodies();
+    validateAndRemember(bodies, goBody(1_700_000_000_000, 1_700_021_600_000));
+    const ranges = [[2, 1], [0, MAX_EPOCH_MS + 1], [MAX_EPOCH_MS + 1, MAX_EPOCH_MS + 2], [MAX_EPOCH_MS + 1, 5], [MAX_EPOCH_MS, MAX_EPOCH_MS], [0, MAX_EPOCH_MS], [7, 7]] as const;
+    for (const [from, to] of ranges) {
+      const text = goBody(from, to);
+      const schema = queryRequestSchema.safeParse(JSON.parse(text));
+      const fault = rangeFault(from, to);
+      // what the memo does and what the schema says, both from rangeFault
+      expect(bodies.known(text) === undefined, text).toBe(fault !== undefined);
+      expect(schema.success, text).toBe(fault === undefined);
+      if (fault) expect(zodMessage(schema.error!, 'body')).toBe(`body.range${fault.member ? `.${fault.member}` : ''}: ${fault.message}`);
+    }
+    expect(rangeFault(2, 1)?.message).toBe('range.from must not be after range.to');
+    expect(rangeFault(0, MAX_EPOCH_MS + 1)).toEqual({ member: 'to', message: 'must be at most 8640000000000000' });
   });
 
   it('never takes a range nested in another member for the body\'s own', () => {

@@ -6,7 +6,7 @@
 // so a request that repeats a panel's body gets its (frozen) validated body without a parse or
 // a schema run (~15 µs of a cached query's ~60). Any other text is parsed and validated in full;
 // bodies that fail are never remembered.
-import { MAX_EPOCH_MS, type QueryRequestBody } from './schemas.js';
+import { rangeFault, type QueryRequestBody } from './schemas.js';
 
 /** distinct bodies remembered, of each kind (dashboards send a handful each); the oldest goes first */
 const MAX_BODIES = 512;
@@ -74,9 +74,9 @@ export class ValidatedBodies {
     if (template === undefined) return undefined;
     const from = Number(match[1]);
     const to = Number(match[2]);
-    // what the schema asks of a range besides being non-negative integers (schemas.ts); a range
-    // it refuses goes the full way, to be answered with the schema's 400
-    if (to > MAX_EPOCH_MS || from > to) return undefined;
+    // the schema's own range check (RANGE_TAIL already made both ends integers ≥ 0); a range it
+    // refuses goes the full way, to be answered with the schema's 400 and message
+    if (rangeFault(from, to) !== undefined) return undefined;
     const { last } = template;
     if (last.range!.from === from && last.range!.to === to) return last;
     // the other members are the same text, so the same validated (frozen) values

@@ -99,10 +99,13 @@ describe('/api/query fast path', () => {
   it('refuses what the plain path refuses, before and after a valid body was remembered', async () => {
     const { post } = await proxy({ t: 1_000_000 });
     const refusals = [
-      // the schema: unknown field, duplicate refIds, a range backwards
+      // the schema: unknown field, duplicate refIds, a range backwards, ends past the last Date
+      // (8.64e15 ms, ECMA-262 TimeClip), the text but for its range remembered by then
       TEXT.replace('"query":"chain.info"', '"query":"chain.info","nope":1'),
       TEXT.replace('"queries":[', '"queries":[{"refId":"A","sourceId":"btc","query":"chain.info"},'),
       TEXT.replace('"from":1700000000000', '"from":1800000000000'),
+      TEXT.replace('"to":1700003600000', '"to":8640000000000001'),
+      TEXT.replace('"from":1700000000000,"to":1700003600000', '"from":8640000000000001,"to":8640000000000002'),
       // fastify's JSON parser with onProtoPoisoning/onConstructorPoisoning 'error' (its
       // defaults): fastify@5.12.8 lib/content-type-parser.js:339-353, a 400
       TEXT.replace('{"queries"', '{"__proto__":{"x":1},"queries"'),
@@ -113,9 +116,12 @@ describe('/api/query fast path', () => {
     expect((await post(TEXT)).status).toBe(200);
     expect((await post(TEXT)).status).toBe(200);
     const after = await Promise.all(refusals.map((text) => post(text)));
-    expect(before.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(before.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400, 400, 400]);
     expect(after).toEqual(before);
     expect(before[1]!.text).toContain('refIds must be unique');
+    expect(JSON.parse(before[2]!.text).error).toBe('body.range: range.from must not be after range.to');
+    expect(JSON.parse(before[3]!.text).error).toBe('body.range.to: must be at most 8640000000000000');
+    expect(JSON.parse(before[4]!.text).error).toBe('body.range.from: must be at most 8640000000000000');
     // over bodyLimitBytes: 413 (fastify's FST_ERR_CTP_BODY_TOO_LARGE), remembered or not
     const big = TEXT.replace('"query":"chain.info"', `"query":"chain.info","alias":"${'a'.repeat(1_100)}"`);
     expect((await post(big)).status).toBe(413);

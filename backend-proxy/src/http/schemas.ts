@@ -33,18 +33,32 @@ export const querySchema = z.strictObject({
 
 /** the latest time a Date can hold (ECMAScript's time value limit), ms */
 export const MAX_EPOCH_MS = 8.64e15;
-const epochMs = z.number().int().min(0).max(MAX_EPOCH_MS);
+
+/**
+ * What a query range must be once both ends are integers ≥ 0: ends a Date can hold, from not
+ * after to. The one check of it, for the schema below and for the memo of validated bodies
+ * (queryBodies.ts), which hands out a remembered body with a new range only if this passes.
+ * Returns the member at fault (null: the range as a whole) and the message, or undefined.
+ */
+export function rangeFault(from: number, to: number): { member: 'from' | 'to' | null; message: string } | undefined {
+  if (from > MAX_EPOCH_MS) return { member: 'from', message: `must be at most ${MAX_EPOCH_MS}` };
+  if (to > MAX_EPOCH_MS) return { member: 'to', message: `must be at most ${MAX_EPOCH_MS}` };
+  if (from > to) return { member: null, message: 'range.from must not be after range.to' };
+  return undefined;
+}
+
+const epochMs = z.number().int().min(0);
+const rangeSchema = z.strictObject({ from: epochMs, to: epochMs }).superRefine((range, context) => {
+  const fault = rangeFault(range.from, range.to);
+  if (fault) context.addIssue({ code: 'custom', message: fault.message, path: fault.member === null ? [] : [fault.member] });
+});
 
 export const queryRequestSchema = z
   .strictObject({
     queries: z.array(querySchema).min(1, 'at least one query is needed'),
-    range: z.strictObject({ from: epochMs, to: epochMs }).optional(),
+    range: rangeSchema.optional(),
     intervalMs: z.number().int().min(1).max(365 * 86_400_000).optional(),
     maxDataPoints: z.number().int().min(1).max(100_000).optional(),
-  })
-  .refine((body) => !body.range || body.range.from <= body.range.to, {
-    message: 'range.from must not be after range.to',
-    path: ['range'],
   })
   .refine((body) => new Set(body.queries.map((q) => q.refId)).size === body.queries.length, {
     message: 'refIds must be unique',
