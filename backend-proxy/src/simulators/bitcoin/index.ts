@@ -8,6 +8,7 @@ import { type ReceivedRequest, RpcHttpServer } from './http.js';
 import { NETWORKS, type SimNetwork } from './network.js';
 import { createPeers } from './peers.js';
 import { type RpcContext, executeRpc } from './rpc.js';
+import { entryBatchReply } from './rpc/mempool.js';
 import { SequencePublisher } from './zmq.js';
 
 export type { SimNetwork } from './network.js';
@@ -203,6 +204,10 @@ export async function startBitcoinSimulator(options: BitcoinSimulatorOptions = {
   const rpc = new RpcHttpServer(host, {
     credentials: () => credentials,
     execute: (method, p) => executeRpc(method, p, ctx),
+    fastBatch: (body) => {
+      const batch = entryBatchReply(body, ctx);
+      return batch && { method: 'getmempoolentry', ...batch };
+    },
     warmupMessage: () => (fault?.kind === 'warmup' ? (fault.message ?? 'Loading block index…') : warmup),
     delayMs: () => (fault?.kind === 'slow' ? fault.delayMs : 0),
     workQueueFull: () => fault?.kind === 'workQueue',

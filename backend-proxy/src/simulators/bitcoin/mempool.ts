@@ -25,6 +25,12 @@ export interface MempoolTx extends TxShape {
   /** in-mempool parents (depends); arrays, shared empty, because most transactions have none */
   parents: readonly string[];
   children: readonly string[];
+  /**
+   * getmempoolentry's text (rpc/mempool.ts entryText) while this entry, its links and its
+   * ancestor/descendant packages are unchanged: a resync asks for every entry, and the text
+   * need not be written again each time. Mempool.add/remove clear it where those change.
+   */
+  entryJson?: string;
 }
 
 /** the shared empty link list (never mutated: links are replaced, not pushed) */
@@ -54,6 +60,9 @@ export class Mempool {
   sequence = 1;
   totalVsize = 0;
   totalFee = 0;
+  /** bumped by every add and remove (unlike `sequence`, never set back): keys txidsJson's cache */
+  private changes = 0;
+  private listed: { changes: number; size: number; text: string } | null = null;
 
   get size(): number {
     return this.entries.size;
@@ -62,10 +71,14 @@ export class Mempool {
   /** add and return the mempool sequence this addition consumed */
   add(tx: MempoolTx): number {
     this.entries.set(tx.txid, tx);
+    this.changes++;
+    // a copy of an entry (reloadMempool) may carry the text of its old links
+    tx.entryJson = undefined;
     for (const id of tx.parents) {
       const parent = this.entries.get(id);
       if (parent && !parent.children.includes(tx.txid)) parent.children = [...parent.children, tx.txid];
     }
+    this.forgetRelativesText(tx);
     this.totalVsize += tx.vsize;
     this.totalFee += tx.fee;
     return this.sequence++;
@@ -75,7 +88,9 @@ export class Mempool {
   remove(txid: string): number | undefined {
     const tx = this.entries.get(txid);
     if (!tx) return undefined;
+    this.forgetRelativesText(tx);
     this.entries.delete(txid);
+    this.changes++;
     for (const id of tx.parents) {
       const parent = this.entries.get(id);
       if (parent) parent.children = without(parent.children, txid);
@@ -87,6 +102,27 @@ export class Mempool {
     this.totalVsize -= tx.vsize;
     this.totalFee -= tx.fee;
     return this.sequence++;
+  }
+
+  /**
+   * The txids as a JSON array (getrawmempool's list), written once per state of the mempool:
+   * a node polled every few seconds with a million transactions is asked for the same list again.
+   */
+  txidsJson(): string {
+    const cached = this.listed;
+    if (cached && cached.changes === this.changes && cached.size === this.entries.size) return cached.text;
+    const text = this.entries.size === 0 ? '[]' : `["${[...this.entries.keys()].join('","')}"]`;
+    this.listed = { changes: this.changes, size: this.entries.size, text };
+    return text;
+  }
+
+  /**
+   * Ancestors' descendant packages and descendants' ancestor packages (and the link lists of
+   * parents and children) change when `tx` comes or goes: their cached texts are stale.
+   */
+  private forgetRelativesText(tx: MempoolTx): void {
+    if (tx.parents.length > 0) for (const a of this.ancestors(tx.txid)) a.entryJson = undefined;
+    if (tx.children.length > 0) for (const d of this.descendants(tx.txid)) d.entryJson = undefined;
   }
 
   /** ancestors (not including the tx itself), parents before children */

@@ -219,8 +219,9 @@ export const METHODS: Record<string, MethodSpec> = {
           throw new RpcError(RPC.INVALID_PARAMETER, 'Verbose results cannot contain mempool sequence values.');
         return entryMap(pool.entries.values(), ctx);
       }
-      const txids = [...pool.entries.keys()];
-      return withSequence === true ? { txids, mempool_sequence: pool.sequence } : txids;
+      // the list written once per mempool state (a poll asks for the same million txids again)
+      const txids = pool.txidsJson();
+      return new PreWritten(withSequence === true ? `{"txids":${txids},"mempool_sequence":${pool.sequence}}` : txids);
     },
   },
   getmempoolentry: {

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BitcoinSimulator, startBitcoinSimulator } from '../index.js';
 import { Mempool, NO_LINKS, type MempoolTx } from '../mempool.js';
-import { postRaw } from '../testkit.js';
+import { postRaw, rpc } from '../testkit.js';
 import type { RpcContext } from './common.js';
-import { entryMap, entryText } from './mempool.js';
+import { entryBatchReply, entryMap, entryText, writeEntryText } from './mempool.js';
 
 const hash = (n: number) => n.toString(16).padStart(64, '0');
 
@@ -152,5 +152,199 @@ describe('simulator getmempoolentry over HTTP, batched', () => {
         `{"result":${entryB},"error":null,"id":"x"}]\n`
     );
     expect(JSON.parse(entryA).vsize).toBe(sim.mempoolEntries().get(a!)!.vsize);
+  });
+});
+
+describe('simulator getmempoolentry text kept between answers', () => {
+  /** xorshift32: the same operations every run */
+  function draws(seed: number): () => number {
+    let x = seed;
+    return () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 0x1_0000_0000;
+    };
+  }
+
+  it("a cached parent's text follows a child arriving and leaving (Core's packages, worked out by hand)", () => {
+    const pool = new Mempool();
+    const ctx = { node: { mempool: pool } } as unknown as RpcContext;
+    const parent = tx(10, 150, 3_000);
+    pool.add(parent);
+    const alone = coreEntry(
+      parent,
+      { ancCount: 1, ancSize: 150, ancFees: 3_000, descCount: 1, descSize: 150, descFees: 3_000 },
+      [],
+      []
+    );
+    expect(entryText(parent, ctx)).toBe(alone);
+    const child = tx(11, 110, 50_000, [parent.txid]);
+    pool.add(child);
+    expect(entryText(parent, ctx)).toBe(
+      coreEntry(
+        parent,
+        { ancCount: 1, ancSize: 150, ancFees: 3_000, descCount: 2, descSize: 260, descFees: 53_000 },
+        [],
+        [child.txid]
+      )
+    );
+    pool.remove(child.txid);
+    expect(entryText(parent, ctx)).toBe(alone);
+  });
+
+  it('equals the text written afresh after adds, CPFP chains, removals, blocks and a reload', () => {
+    const random = draws(0x5eed);
+    const pool = new Mempool();
+    const ctx = { node: { mempool: pool } } as unknown as RpcContext;
+    let n = 100;
+    const check = (step: string) => {
+      for (const t of pool.entries.values()) {
+        const fresh = writeEntryText(t, ctx);
+        if (entryText(t, ctx) !== fresh)
+          throw new Error(`${step}: stale text for ${t.txid}: ${t.entryJson} vs ${fresh}`);
+      }
+    };
+    for (let round = 0; round < 60; round++) {
+      // adds: a third spend one or two mempool transactions (chains grow over the rounds)
+      const ids = [...pool.entries.keys()];
+      for (let k = 0; k < 8; k++) {
+        const parents =
+          ids.length > 0 && random() < 0.35
+            ? [...new Set([ids[Math.floor(random() * ids.length)]!, ids[Math.floor(random() * ids.length)]!])].slice(
+                0,
+                1 + Math.floor(random() * 2)
+              )
+            : NO_LINKS;
+        pool.add(tx(n++, 100 + Math.floor(random() * 400), 200 + Math.floor(random() * 90_000), parents));
+      }
+      check(`round ${round} adds`);
+      // a removal anywhere in a chain (replaced, expired), its relatives left in place
+      const all = [...pool.entries.keys()];
+      pool.remove(all[Math.floor(random() * all.length)]!);
+      check(`round ${round} removal`);
+      if (round % 10 === 9) {
+        // a block: the template's transactions leave, parents before children
+        for (const t of pool.selectForBlock(4_000 * 6)) pool.remove(t.txid);
+        check(`round ${round} block`);
+      }
+    }
+    // a reload (chain.ts reloadMempool): copies of the entries, re-added with their text
+    const saved = [...pool.entries.values()];
+    for (const t of saved) entryText(t, ctx);
+    pool.entries.clear();
+    for (const t of saved) {
+      const parents = t.parents.filter((p) => pool.entries.has(p));
+      pool.add({ ...t, parents: parents.length === 0 ? NO_LINKS : parents, children: NO_LINKS });
+    }
+    check('reload');
+    expect(pool.size).toBeGreaterThan(200);
+    expect([...pool.entries.values()].filter((t) => t.parents.length > 0).length).toBeGreaterThan(50);
+  });
+});
+
+describe('simulator getmempoolentry batches read without JSON.parse', () => {
+  let sim: BitcoinSimulator;
+  beforeAll(async () => {
+    sim = await startBitcoinSimulator({ seed: 21, initialMempool: 600 });
+  });
+  afterAll(() => sim.close());
+
+  /** the proxy's RPC client's form (client.ts post): compact, jsonrpc, id, method, params */
+  const clientBody = (txids: string[], firstId: number) =>
+    `[${txids.map((t, i) => `{"jsonrpc":"2.0","id":${firstId + i},"method":"getmempoolentry","params":["${t}"]}`).join(',')}]`;
+
+  it('answers what the general path answers, after blocks, a reorg and a restart', async () => {
+    for (const step of ['start', 'block', 'adds', 'reorg', 'restart']) {
+      if (step === 'block') sim.mineBlock();
+      if (step === 'adds') sim.addTransactions(300);
+      if (step === 'reorg') sim.reorg(1);
+      if (step === 'restart') await sim.restart();
+      const txids = sim.mempoolTxids().slice(0, 400);
+      const body = clientBody(txids, 7);
+      const before = sim.received.length;
+      const fast = await postRaw(sim, body);
+      expect(sim.received.length - before).toBe(txids.length);
+      // the same calls with a space after the bracket: not the client's form, so the general path
+      const general = await postRaw(sim, `[ ${body.slice(1)}`);
+      expect(fast.status).toBe(200);
+      expect(fast.text).toBe(general.text);
+      // and against the node's own package figures (ancestorStats / descendantStats, not the text)
+      const entries = sim.mempoolEntries();
+      const replies = fast.json as Array<{
+        id: number;
+        result: {
+          vsize: number;
+          ancestorsize: number;
+          descendantsize: number;
+          fees: { base: number; ancestor: number; descendant: number };
+          depends: string[];
+        };
+      }>;
+      replies.forEach((reply, i) => {
+        const want = entries.get(txids[i]!)!;
+        expect(reply.id, step).toBe(7 + i);
+        expect({
+          vsize: reply.result.vsize,
+          ancestorsize: reply.result.ancestorsize,
+          descendantsize: reply.result.descendantsize,
+          depends: reply.result.depends,
+        }).toEqual({
+          vsize: want.vsize,
+          ancestorsize: want.ancestorsize,
+          descendantsize: want.descendantsize,
+          depends: want.depends,
+        });
+        expect(reply.result.fees.ancestor).toBeCloseTo(want.ancestorfees, 8);
+        expect(reply.result.fees.descendant).toBeCloseTo(want.descendantfees, 8);
+      });
+    }
+  });
+
+  it('leaves every other form to the general path', () => {
+    const pool = new Mempool();
+    const a = pool.add(tx(0xabc, 141, 282)) && hash(0xabc);
+    const ctx = { node: { mempool: pool } } as unknown as RpcContext;
+    expect(
+      entryBatchReply(`[${'{"jsonrpc":"2.0","id":3,"method":"getmempoolentry","params":["' + a + '"]}'}]`, ctx)?.text
+    ).toBe(`[{"jsonrpc":"2.0","result":${entryText(pool.entries.get(a)!, ctx)},"id":3}]\n`);
+    const item = (id: string, txid = a!) =>
+      `{"jsonrpc":"2.0","id":${id},"method":"getmempoolentry","params":["${txid}"]}`;
+    // an id String(number) would not write back the same, a missing or upper-case txid, other
+    // methods, params or spacing, trailing bytes
+    for (const body of [
+      `[${item('01')}]`,
+      `[${item('1.5')}]`,
+      `[${item('1234567890123456')}]`,
+      `[${item('"x"')}]`,
+      `[${item('1', 'ab'.repeat(32))}]`,
+      `[${item('1', a!.toUpperCase())}]`,
+      `[${item('1').replace('getmempoolentry', 'getrawtransaction')}]`,
+      `[${item('1').replace(`"]}`, `",true]}`)}]`,
+      `[${item('1')}]\n`,
+      `[${item('1')},]`,
+      `[]`,
+      item('1'),
+    ])
+      expect(entryBatchReply(body, ctx), body).toBeNull();
+  });
+
+  it('getrawmempool lists the mempool as it is after each change', async () => {
+    const list = async () => rpc<{ txids: string[]; mempool_sequence: number }>(sim, 'getrawmempool', [false, true]);
+    let seen = await list();
+    expect(seen.txids).toEqual(sim.mempoolTxids());
+    for (const change of [
+      () => sim.addTransactions(5),
+      () => sim.removeTransaction(sim.mempoolTxids()[3]!),
+      () => sim.mineBlock(),
+    ]) {
+      change();
+      const next = await list();
+      expect(next.txids).toEqual(sim.mempoolTxids());
+      expect(next.mempool_sequence).toBe(sim.mempoolSequence());
+      expect(next.mempool_sequence).toBeGreaterThan(seen.mempool_sequence);
+      seen = next;
+    }
+    expect(await rpc<string[]>(sim, 'getrawmempool', [])).toEqual(sim.mempoolTxids());
   });
 });
