@@ -10,7 +10,15 @@
 // `wrk`, C, one thread, installed by scripts/system-deps.sh): without it the bench is skipped
 // with a message, since a JS load generator on 2 cores measures itself as much as the proxy.
 // The proxy and the baseline each run alone in their own process, the bitcoind simulator in this one.
-import { execFile } from 'node:child_process';
+//
+// p99 at c=64 (BENCH_PIN=1, opt-in): wrk keeps 64 requests in flight (closed loop), so by Little's
+// law the mean latency is 64 / throughput whatever the server does: p99 <= 2 ms needs at least
+// 32,000 req/s. The sweep measures p99 for the bare fastify route, a bare node:http server and the
+// proxy, each with wrk and the server sharing both cores (unpinned) and with wrk on core 0, the
+// server on core 1 (`taskset`, pinned: the proxy does not share its core with the load, as with
+// real upstreams on other machines), for a few wrk thread counts at c=64 (BENCH_WRK, e.g.
+// "1x64,2x64": threads x connections), BENCH_P99_ROUNDS rounds each, alternating servers.
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,6 +36,32 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BARE_SERVER = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? './bareServer.ts' : './bareServer.js', import.meta.url)
 );
+
+/** opt-in: the p99 sweep, pinned and unpinned */
+const PIN = process.env.BENCH_PIN === '1';
+const P99_ROUNDS = Number(process.env.BENCH_P99_ROUNDS ?? 2);
+/** wrk settings of the sweep, threads x connections */
+const WRK_SETTINGS = (process.env.BENCH_WRK ?? '1x64,2x64').split(',').map((setting) => {
+  const [threads, connections] = setting.split('x').map(Number);
+  if (!(threads! >= 1 && connections! >= threads!)) throw new Error(`BENCH_WRK: "${setting}" is not <threads>x<connections>`);
+  return { threads: threads!, connections: connections! };
+});
+/** where the load generator and the server run when pinned (the machine has 2 cores) */
+const WRK_CPU = '0';
+const SERVER_CPU = '1';
+const ALL_CPUS = '0-1';
+
+interface WrkOptions {
+  threads?: number;
+  movingRange?: boolean;
+  /** run wrk on this CPU list (taskset -c) */
+  cpu?: string;
+}
+
+/** Moves every thread of a running process to `cpus` (taskset -a -p -c). */
+function pin(pid: number | undefined, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
 
 interface LoadFigures {
   connections: number;
@@ -68,7 +102,8 @@ function movingRangeScript(body: string): string[] {
   ];
 }
 
-async function loadWithWrk(wrk: string, url: string, body: string, connections: number, movingRange = false): Promise<LoadFigures> {
+async function loadWithWrk(wrk: string, url: string, body: string, connections: number, options: WrkOptions = {}): Promise<LoadFigures> {
+  const { threads = 1, movingRange = false, cpu } = options;
   const dir = await mkdtemp(join(tmpdir(), 'nodescope-wrk-'));
   try {
     const script = join(dir, 'post.lua');
@@ -83,9 +118,10 @@ async function loadWithWrk(wrk: string, url: string, body: string, connections: 
       ].join('\n')
     );
     const output = await new Promise<string>((resolve, reject) => {
+      const args = [`-t${threads}`, `-c${connections}`, `-d${SECONDS}s`, '--latency', '-s', script, `${url}/api/query`];
       execFile(
-        wrk,
-        ['-t1', `-c${connections}`, `-d${SECONDS}s`, '--latency', '-s', script, `${url}/api/query`],
+        cpu === undefined ? wrk : 'taskset',
+        cpu === undefined ? args : ['-c', cpu, wrk, ...args],
         { timeout: (SECONDS + 30) * 1_000 },
         (error, stdout) => (error ? reject(error) : resolve(stdout))
       );
@@ -103,6 +139,44 @@ async function loadWithWrk(wrk: string, url: string, body: string, connections: 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+interface SweepRun extends LoadFigures {
+  server: 'bare' | 'nodeHttp' | 'proxy';
+  placement: 'unpinned' | 'pinned';
+  wrk: string;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+/**
+ * The sweep's medians per placement, wrk setting and server, with Little's law's mean latency
+ * (connections / throughput), the floor under p50 and p99 that no server code can lower.
+ */
+function sweepTable(runs: SweepRun[]) {
+  const groups = new Map<string, SweepRun[]>();
+  for (const run of runs) {
+    const key = `${run.placement} ${run.wrk} ${run.server}`;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.values()].map((group) => {
+    const { placement, wrk, server, connections } = group[0]!;
+    const rps = median(group.map((r) => r.rps));
+    const requests = group.reduce((n, r) => n + r.requests, 0);
+    const cpuUs = group.reduce((n, r) => n + (r.cpuUsPerRequest ?? NaN) * r.requests, 0) / requests;
+    return {
+      placement,
+      wrk,
+      server,
+      rps,
+      p50Ms: median(group.map((r) => r.p50)),
+      p99Ms: median(group.map((r) => r.p99)),
+      p99BestMs: Math.min(...group.map((r) => r.p99)),
+      littleMeanMs: Number(((connections / rps) * 1_000).toFixed(2)),
+      cpuUsPerRequest: Number(cpuUs.toFixed(1)),
+      errors: group.reduce((n, r) => n + r.errors, 0),
+    };
+  });
 }
 
 /** Waits until a counter has not moved for 500 ms (at most 15 s). */
@@ -125,8 +199,8 @@ export async function runQueryBench(): Promise<BenchResult[]> {
     return [];
   }
   const wrk = WRK;
-  const load = (url: string, body: string, connections: number, movingRange = false) =>
-    loadWithWrk(wrk, url, body, connections, movingRange);
+  const load = (url: string, body: string, connections: number, options: WrkOptions = {}) =>
+    loadWithWrk(wrk, url, body, connections, options);
   const dir = await mkdtemp(join(tmpdir(), 'nodescope-bench-'));
   const simulator = await startBitcoinSimulator({ network: 'regtest', initialMempool: 2_000, seed: 7 });
   const proxyConfig = (cache: 'on' | 'off') => ({
@@ -154,6 +228,7 @@ export async function runQueryBench(): Promise<BenchResult[]> {
   /** the same rounds with the range moving per request */
   const movingRounds: Round[] = [];
   let responseBytes = 0;
+  const sweep: SweepRun[] = [];
   // e.g. BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the proxy under load
   const nodeArgs = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   try {
@@ -196,9 +271,9 @@ export async function runQueryBench(): Promise<BenchResult[]> {
             });
             if (!bytes.equals(Buffer.from(await check.arrayBuffer())))
               throw new Error('the bare route does not answer the same bytes');
-            const withCpu = async (server: { url: string; child: { pid?: number } }, movingRange = false) => {
+            const withCpu = async (server: { url: string; child: { pid?: number } }, movingRange = false, options: WrkOptions & { connections?: number } = {}) => {
               const cpu0 = processCpuSeconds(server.child.pid);
-              const figures = await load(server.url, body, 64, movingRange);
+              const figures = await load(server.url, body, options.connections ?? 64, { ...options, movingRange });
               const cpuUs = (processCpuSeconds(server.child.pid) - cpu0) * 1e6;
               return { ...figures, cpuUsPerRequest: Number((cpuUs / figures.requests).toFixed(1)) };
             };
@@ -207,6 +282,32 @@ export async function runQueryBench(): Promise<BenchResult[]> {
               rounds.push({ bare: bareFigures, proxy: await withCpu(proxy) });
               const bareMoving = await withCpu(bare, true);
               movingRounds.push({ bare: bareMoving, proxy: await withCpu(proxy, true) });
+            }
+            if (PIN) {
+              const nodeHttp = await startServerProcess(
+                [BARE_SERVER, bytes.toString('base64'), reply.headers.get('content-type') ?? '', 'node:http'],
+                'bare node:http'
+              );
+              try {
+                const servers = { bare, nodeHttp, proxy };
+                for (let round = 0; round < P99_ROUNDS; round++) {
+                  for (const placement of ['unpinned', 'pinned'] as const) {
+                    for (const server of Object.values(servers)) pin(server.child.pid, placement === 'pinned' ? SERVER_CPU : ALL_CPUS);
+                    for (const setting of WRK_SETTINGS) {
+                      for (const [name, server] of Object.entries(servers) as Array<[keyof typeof servers, typeof bare]>) {
+                        const figures = await withCpu(server, false, {
+                          ...setting,
+                          ...(placement === 'pinned' ? { cpu: WRK_CPU } : {}),
+                        });
+                        sweep.push({ server: name, placement, wrk: `-t${setting.threads} -c${setting.connections}`, ...figures });
+                      }
+                    }
+                  }
+                }
+              } finally {
+                for (const server of [bare, proxy]) pin(server.child.pid, ALL_CPUS);
+                await nodeHttp.stop();
+              }
             }
           } finally {
             await bare.stop();
@@ -235,8 +336,34 @@ export async function runQueryBench(): Promise<BenchResult[]> {
     sum((r) => (pick(r).cpuUsPerRequest ?? NaN) * pick(r).requests, over) / sum((r) => pick(r).requests, over);
   const medianP99 = (pick: (r: Round) => LoadFigures, over: Round[]) =>
     [...over.map((r) => pick(r).p99)].sort((a, b) => a - b)[Math.floor(over.length / 2)]!;
+  const p99Results: BenchResult[] = [];
+  if (sweep.length > 0) {
+    const table = sweepTable(sweep);
+    console.log(`\np99 at c=64, medians of ${P99_ROUNDS} rounds (pinned: wrk on cpu ${WRK_CPU}, server on cpu ${SERVER_CPU}; unpinned: both anywhere); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log('placement  wrk          server     req/s    p50 ms  p99 ms  best p99  64/rps ms  CPU µs/req');
+    for (const row of table) {
+      console.log(
+        `${row.placement.padEnd(10)} ${row.wrk.padEnd(12)} ${row.server.padEnd(9)} ${String(row.rps).padStart(7)}  ${row.p50Ms.toFixed(2).padStart(6)}  ${row.p99Ms.toFixed(2).padStart(6)}  ${row.p99BestMs.toFixed(2).padStart(8)}  ${row.littleMeanMs.toFixed(2).padStart(9)}  ${row.cpuUsPerRequest.toFixed(1).padStart(10)}`
+      );
+    }
+    // the figure: the best wrk setting's median p99, pinned, ours against the bare fastify route's
+    const pinned = (server: SweepRun['server']) => table.filter((r) => r.placement === 'pinned' && r.server === server);
+    const best = (rows: ReturnType<typeof sweepTable>) => rows.reduce((a, b) => (b.p99Ms < a.p99Ms ? b : a));
+    const ours = best(pinned('proxy'));
+    const bare = best(pinned('bare'));
+    p99Results.push({
+      name: 'query.p99_c64_pinned_ms',
+      value: ours.p99Ms,
+      unit: 'ms',
+      goal: '<= 2 ms at c=64 (wrk); the mean alone is 64 / req/s, so it needs >= 32,000 req/s',
+      baseline: { what: `bare fastify route, pinned the same way (${bare.wrk})`, value: bare.p99Ms },
+      ratio: ratio(ours.p99Ms, bare.p99Ms, true),
+      details: { oursWrk: ours.wrk, rounds: P99_ROUNDS, seconds: SECONDS, table, loadAverage: loadavg().map((l) => Number(l.toFixed(2))) },
+    });
+  }
   // chain.info is one batch of two methods (getblockchaininfo + getnetworkhashps)
   return [
+    ...p99Results,
     {
       name: 'query.cached_vs_bare_fastify',
       value: Math.round(proxyRps),
