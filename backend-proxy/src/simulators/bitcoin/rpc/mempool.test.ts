@@ -303,7 +303,8 @@ describe('simulator getmempoolentry batches read without JSON.parse', () => {
 
   it('leaves every other form to the general path', () => {
     const pool = new Mempool();
-    const a = pool.add(tx(0xabc, 141, 282)) && hash(0xabc);
+    const a = hash(0xabc);
+    pool.add(tx(0xabc, 141, 282));
     const ctx = { node: { mempool: pool } } as unknown as RpcContext;
     expect(
       entryBatchReply(`[${'{"jsonrpc":"2.0","id":3,"method":"getmempoolentry","params":["' + a + '"]}'}]`, ctx)?.text
