@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, SecretScrubber } from '../../core/logger.js';
 import type { BitcoinRpc } from './client.js';
-import { MempoolSync } from './mempoolSync.js';
+import { MempoolSync, type MempoolEntryRpc } from './mempoolSync.js';
 import type { SequenceMessage } from './zmq.js';
 
 const POLL_MS = 60_000; // no poll tick and no retry fires within a test
@@ -16,17 +16,32 @@ afterEach(async () => {
 /** A synced sync over an empty mempool; getmempoolentry answers when the test says so. */
 async function syncedOnEmptyMempool() {
   const clock = { now: 1_000_000 };
-  const fetches: Array<{ fail: (error: Error) => void }> = [];
+  const fetches: Array<{ txids: string[]; fail: (error: Error) => void; answer: () => void }> = [];
   const rpc = {
     call: async (method: string) => {
       if (method !== 'getrawmempool') throw new Error(`unexpected ${method}`);
       return { txids: [], mempool_sequence: 1 };
     },
-    // the fill of the empty mempool asks for nothing; every later fetch waits for the test
-    batchEach: (calls: unknown[] | { count: number }) =>
-      (Array.isArray(calls) ? calls.length : calls.count) === 0
-        ? Promise.resolve()
-        : new Promise<void>((_resolve, reject) => fetches.push({ fail: reject })),
+    // the fill of the empty mempool asks for nothing; every later fetch waits for the test, which
+    // answers each transaction with an entry as Core 28 writes it (fees.base in BTC)
+    batchEach: (
+      calls: { count: number; params: (i: number) => string[] },
+      _options: unknown,
+      onChunk: (outcomes: Array<{ ok: true; result: MempoolEntryRpc }>, chunk: number, offset: number) => void
+    ) => {
+      const txids = Array.from({ length: calls.count }, (_, i) => calls.params(i)[0]!);
+      if (txids.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) =>
+        fetches.push({
+          txids,
+          fail: reject,
+          answer: () => {
+            onChunk(txids.map(() => ({ ok: true, result: { vsize: 141, time: 1_700_000_000, fees: { base: 0.00000282 } } })), 0, 0);
+            resolve();
+          },
+        })
+      );
+    },
   } as unknown as BitcoinRpc;
   const sync = new MempoolSync({
     // nothing listens there: messages are handed in below, as the subscriber would
@@ -97,5 +112,58 @@ describe('MempoolSync: the serial worker', () => {
     release();
     await vi.waitFor(() => expect(fetches).toHaveLength(1));
     expect(snapshots).toBe(1);
+  });
+});
+
+describe('MempoolSync: adds fetched ahead of the worker', () => {
+  const txid = (c: string) => c.repeat(64);
+  const add = (c: string, sequence: number) => ({ hash: txid(c), label: 'A' as const, mempoolSequence: sequence, counter: sequence - 1 });
+
+  it("asks for an add's entry as it arrives, not after the add before it is in, and applies them in arrival order", async () => {
+    const { sync, fetches, receive } = await syncedOnEmptyMempool();
+    receive(add('a', 1));
+    await vi.waitFor(() => expect(fetches).toHaveLength(1));
+    receive(add('b', 2));
+    // b is on the wire while a's reply is still out
+    await vi.waitFor(() => expect(fetches).toHaveLength(2));
+    expect(fetches.map((f) => f.txids)).toEqual([[txid('a')], [txid('b')]]);
+    fetches[1]!.answer();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // b's reply came first, but a was announced first: neither is applied before a
+    expect(sync.store.has(txid('b'))).toBe(false);
+    fetches[0]!.answer();
+    await vi.waitFor(() => expect(sync.store.size).toBe(2));
+  });
+
+  // Bitcoin Core doc/zmq.md, the `sequence` topic: the mempool sequence is published with every
+  // mempool event "to allow a total ordering of mempool events to be constructed"; R is a removal
+  // "for non-block inclusion reason" (e.g. replaced). An add applied after the removal that
+  // followed it would keep a transaction the node no longer holds.
+  it('applies an add and the removal that follows it in that order, whichever reply comes first', async () => {
+    const { sync, fetches, receive } = await syncedOnEmptyMempool();
+    receive(add('a', 1));
+    receive(add('b', 2));
+    receive({ hash: txid('a'), label: 'R', mempoolSequence: 3, counter: 2 });
+    await vi.waitFor(() => expect(fetches).toHaveLength(2));
+    fetches[1]!.answer();
+    fetches[0]!.answer();
+    await vi.waitFor(() => expect(sync.store.has(txid('b'))).toBe(true));
+    expect(sync.store.has(txid('a'))).toBe(false);
+    expect(sync.store.size).toBe(1);
+  });
+
+  it('keeps at most 4 requests out; the adds that arrive meanwhile go together in the next', async () => {
+    const { sync, fetches, receive } = await syncedOnEmptyMempool();
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    names.forEach((c, i) => receive(add(c, i + 1)));
+    await vi.waitFor(() => expect(fetches).toHaveLength(4));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fetches).toHaveLength(4);
+    fetches[0]!.answer();
+    await vi.waitFor(() => expect(fetches).toHaveLength(5));
+    expect(fetches[4]!.txids).toEqual([txid('e'), txid('f')]);
+    for (const fetch of fetches.slice(1)) fetch.answer();
+    await vi.waitFor(() => expect(sync.store.size).toBe(6));
+    expect(sync.status().resyncs).toBe(1); // the initial fill only: no event was lost on the way
   });
 });
