@@ -9,6 +9,7 @@ import {
   frameColumn,
   HISTOGRAM_FIELDS,
   PROJECTED_BLOCK_FIELDS,
+  ZMQ_FIELDS,
   type DataFrameJSON,
 } from '@nodescope/shared';
 import { describe, expect, it } from 'vitest';
@@ -103,5 +104,41 @@ describe('live mempool frames follow each change', () => {
         `bitcoin_mempool_fee_band_txs{source="btc",band="${feeBandLabel(i)}"} ${expected.count[i]}`
       );
     });
+  });
+});
+
+describe('zmq.status frames', () => {
+  it('follow a fast stream of messages a few times a second (not once per live frame) and show its latest counts', async () => {
+    const h = await startBitcoinHarness(cleanups, {
+      simulator: { seed: 29, initialMempool: 50 },
+      zmq: true,
+      // no fast poll within the test: frames come from changes only
+      config: { pollSeconds: 30, slowPollSeconds: 60, histogramIntervalSeconds: 3_600 },
+    });
+    const state = bitcoinSourceState(h.source)!;
+    await waitFor(() => (state.mempool.status().synced && state.mempool.status().connected) || null, 'synced, ZMQ connected', 15_000);
+    const statuses: Array<{ at: number; frame: DataFrameJSON }> = [];
+    let histograms = 0;
+    const stops = [
+      h.source.streams!['zmq.status']!((frame) => statuses.push({ at: performance.now(), frame }), {}),
+      h.source.streams!['mempool.histogram']!(() => histograms++, {}),
+    ];
+    cleanups.push(async () => stops.forEach((stop) => stop()));
+    const before = state.mempool.status().messages;
+    // ~100 messages a second for 1.5 s, one add per 10 ms timer
+    const started = performance.now();
+    let sent = 0;
+    while (performance.now() - started < 1_500) {
+      h.sim.addTransactions(1);
+      sent++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const messages = (f: DataFrameJSON) => frameColumn<number>(f, ZMQ_FIELDS.messages)!.at(-1)!;
+    // the last frame shows every message (a change after the burst is still sent, once its gap is over)
+    await waitFor(() => (statuses.length > 0 && messages(statuses.at(-1)!.frame) === before + sent) || null, 'a frame with every message', 5_000);
+    // frames at least 250 ms apart (STATUS_MIN_GAP_MS): over ~1.5-2 s a handful, where each live
+    // histogram frame used to bring one (~100 a second)
+    for (let i = 1; i < statuses.length; i++) expect(statuses[i]!.at - statuses[i - 1]!.at).toBeGreaterThanOrEqual(240);
+    expect(histograms).toBeGreaterThan(statuses.length);
   });
 });

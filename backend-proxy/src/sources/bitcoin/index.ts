@@ -170,10 +170,7 @@ export function createBitcoinSource(config: BitcoinSourceConfig, context: Source
         }),
       // paced by the full analysis, apart from the histogram's faster frames
       'mempool.blocks': (emit) => state.onAnalysis(() => emit(projectedBlocksFrame(state.mempool.analysis().blocks))),
-      'zmq.status': (emit) =>
-        state.onTick((event) => {
-          if (event === 'live' || event === 'mempool') emit(zmqStatusFrame(state.mempool.status()));
-        }),
+      'zmq.status': (emit) => state.onStatus((status) => emit(zmqStatusFrame(status))),
     }),
     provides: { chain },
     health: () => health(rpcHealth, state, electrum),

@@ -13,7 +13,7 @@ import type { BitcoinSourceConfig } from './config.js';
 import type { HistogramRow } from './frames.js';
 import { defaultCountryDb, GeoLookup, NO_GEO } from './geo.js';
 import { LiveHistogram } from './liveHistogram.js';
-import { MempoolSync } from './mempoolSync.js';
+import { MempoolSync, type ZmqStatus } from './mempoolSync.js';
 import { HASHPS_BLOCKS, SMART_FEE_METRIC_TARGETS, type BitcoinMetrics } from './metrics.js';
 import {
   BLOCK_STATS_FIELDS,
@@ -100,6 +100,12 @@ const LIVE_MS = 1_000;
 const LIVE_MIN_GAP_MS = 10;
 const ANALYSIS_MIN_GAP_MS = 25;
 const LIVE_COST_FACTOR = 4;
+/**
+ * zmq.status frames: a changed status at most this often. Its counters move with every message,
+ * so following the live frames made ~100 status frames a second at 70 tx/s; a status panel needs
+ * a few. The fast poll still sends one each pollSeconds, changed or not, as before.
+ */
+const STATUS_MIN_GAP_MS = 250;
 /** The fee-band gauges follow the live mempool at least this often, without live frames or queries (which set them too). */
 const FEE_BAND_GAUGE_MS = 5_000;
 /** Fields of getblockstats for bitcoin_latest_block_*, the exporter's list. */
@@ -115,6 +121,11 @@ export class BitcoinState {
   /** paces the 'live' event (histogram frames, status) and the full analysis for projected blocks */
   private readonly live: Coalescer;
   private readonly liveAnalysis: Coalescer;
+  private readonly statusFrames: Coalescer;
+  private readonly statusListeners = new Set<(status: ZmqStatus) => void>();
+  /** the status the last zmq.status frame showed, and whether the next is sent even if unchanged */
+  private lastStatusJson: string | null = null;
+  private statusDue = false;
   private readonly histogram: LiveHistogram;
   /** the fee-band gauges lag the compact mempool (set on every change, cleared on refresh) */
   /** store version the fee-band gauges show (-1: none yet) and when they were last set */
@@ -174,8 +185,14 @@ export class BitcoinState {
         this.live.changed();
         this.liveAnalysis.changed();
       },
-      onResync: (reason, ms) => metrics.zmqResync(reason, ms),
-      onMessage: () => metrics.zmqMessage(),
+      onResync: (reason, ms) => {
+        metrics.zmqResync(reason, ms);
+        this.statusFrames.changed();
+      },
+      onMessage: () => {
+        metrics.zmqMessage();
+        this.statusFrames.changed();
+      },
       onGap: () => metrics.zmqGap(),
     });
     this.histogram = new LiveHistogram(this.mempool);
@@ -190,6 +207,12 @@ export class BitcoinState {
       minGapMs: ANALYSIS_MIN_GAP_MS,
       costFactor: LIVE_COST_FACTOR,
       active: () => this.running && this.analysisListeners.size > 0,
+      onError,
+    });
+    this.statusFrames = new Coalescer(() => this.emitStatus(), {
+      minGapMs: STATUS_MIN_GAP_MS,
+      costFactor: LIVE_COST_FACTOR,
+      active: () => this.running && this.statusListeners.size > 0,
       onError,
     });
   }
@@ -215,6 +238,17 @@ export class BitcoinState {
     const status = this.mempool.status();
     this.metrics.zmqStatus(status);
     this.refreshFeeBandGauges(status.synced);
+    this.statusFrames.changed(); // connected, silent, syncing: shown within a tick if they changed
+  }
+
+  /** A zmq.status frame when the status differs from the last one sent (or one is due anyway). */
+  private emitStatus(): void {
+    const status = this.mempool.status();
+    const json = JSON.stringify(status);
+    if (json === this.lastStatusJson && !this.statusDue) return;
+    this.lastStatusJson = json;
+    this.statusDue = false;
+    this.callEach(this.statusListeners, (listener) => listener(status));
   }
 
   /** Made current here, so the frames show this change, not analysis()'s 200 ms cache. */
@@ -241,6 +275,12 @@ export class BitcoinState {
     this.listeners.add(listener);
     this.live.schedule(); // changes nobody was listening to yet
     return () => this.listeners.delete(listener);
+  }
+
+  /** zmq.status as it changes, a frame at most every STATUS_MIN_GAP_MS, and one each fast poll. */
+  onStatus(listener: (status: ZmqStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
   }
 
   /** Called after the full analysis (projected blocks) was made current for a change; paced apart from onTick's 'live'. */
@@ -374,6 +414,7 @@ export class BitcoinState {
     clearInterval(this.liveTimer);
     this.live.cancel();
     this.liveAnalysis.cancel();
+    this.statusFrames.cancel();
     await this.mempool.stop();
     await this.tipWork.catch(() => undefined);
   }
@@ -412,6 +453,8 @@ export class BitcoinState {
         this.mempool.observeNodeMempool(info.size);
         this.context.cache.delete(`${this.config.id}:mempool.summary`);
         this.emit('mempool');
+        this.statusDue = true;
+        this.statusFrames.changed();
       }
       if (totals?.ok) {
         const t = totals.result as NetTotals;
