@@ -12,6 +12,11 @@
 // it over the same simulator right after this one (e.g. a build of the previous commit made in a
 // git worktree). The proxy's CPU seconds per run are given too: on a shared machine they do not
 // depend on the neighbours as wall time does.
+// BENCH_LIVE_PIN=<load cores>:<proxy cores> (e.g. 0:1) pins the simulator and this process (the
+// upstream and the load generator) to the first cores and each proxy to the second (taskset -a,
+// every thread), as a bitcoind on another machine would not share the proxy's core; the
+// figures say whether they were pinned. Unset: no pinning.
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,6 +33,20 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const INITIAL_MEMPOOL = Number(process.env.BENCH_LIVE_MEMPOOL ?? 20_000);
 const COUNT_FRAME = 'mempool.histogram.count';
 const BASELINE_CLI = process.env.BENCH_LIVE_BASELINE_CLI;
+const PIN = parsePin(process.env.BENCH_LIVE_PIN);
+
+function parsePin(value: string | undefined): { load: string; proxy: string } | null {
+  if (!value) return null;
+  const match = /^([\d,-]+):([\d,-]+)$/.exec(value);
+  if (!match) throw new Error(`BENCH_LIVE_PIN=${value}: expected <load cores>:<proxy cores>, e.g. 0:1`);
+  return { load: match[1]!, proxy: match[2]! };
+}
+
+/** Pins every thread of a running process to `cores` (taskset from util-linux). */
+function pin(pid: number | undefined, cores: string): void {
+  if (pid === undefined) throw new Error('no pid to pin');
+  execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+}
 
 interface Run {
   latencies: number[];
@@ -124,6 +143,7 @@ async function measure(proxyUrl: string, zmqSequence: string): Promise<Run> {
 
 export async function runLiveSseBench(): Promise<BenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'nodescope-live-'));
+  if (PIN) pin(process.pid, PIN.load);
   const sim = await startSimProcess([
     '--initial-mempool',
     String(INITIAL_MEMPOOL),
@@ -135,6 +155,7 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
     '86400000',
   ]);
   const zmqSequence = sim.zmqSequence!;
+  if (PIN) pin(sim.child.pid, PIN.load);
   const proxyConfig = (zmq: boolean) => ({
     server: { host: '127.0.0.1', port: 0, apiKey: API_KEY, logLevel: 'warn' },
     sources: [
@@ -157,6 +178,7 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
         mode === 'zmqBaselineBuild'
           ? await startBaselineBuild(config, dir)
           : await startProxyProcess(config, dir, `proxy-live-${mode}`);
+      if (PIN) pin(proxy.child.pid, PIN.proxy);
       try {
         const cpuBefore = processCpuSeconds(proxy.child.pid);
         const run = await measure(proxy.url, zmqSequence);
@@ -174,6 +196,7 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
   const poll = runs.poll!;
   const figures = (run: Run) => ({
     p50: Number(percentile(run.latencies, 50).toFixed(1)),
+    p95: Number(percentile(run.latencies, 95).toFixed(1)),
     p99: Number(percentile(run.latencies, 99).toFixed(1)),
     max: Number((run.latencies[run.latencies.length - 1] ?? NaN).toFixed(1)),
     messages: run.messages,
@@ -196,6 +219,7 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
         seconds: SECONDS,
         initialMempool: INITIAL_MEMPOOL,
         stream: 'mempool.histogram (count frame)',
+        pinned: PIN ? `simulator and load generator on cores ${PIN.load}, proxy on ${PIN.proxy}` : 'no',
         zmq: figures(zmq),
         ...(runs.zmqBaselineBuild ? { zmqBaselineBuild: { cli: BASELINE_CLI, ...figures(runs.zmqBaselineBuild) } } : {}),
         poll: figures(poll),
