@@ -104,15 +104,8 @@ export function readHistogram(frames: DataFrame[], metric: MempoolMetric = 'auto
     const out = series.values;
     const values = c.values;
     // the wide frame's rows are the output rows: no lookup per value (8,640 x 39 of them)
-    if (shared) {
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (typeof v === 'number' && Number.isFinite(v)) {
-          out[i]! += v;
-          total[i]! += v;
-        }
-      }
-    } else {
+    if (shared) addColumn(values, out, total);
+    else {
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
         if (typeof v === 'number' && Number.isFinite(v)) {
@@ -132,6 +125,23 @@ export function readHistogram(frames: DataFrame[], metric: MempoolMetric = 'auto
     valueField: columns[0]!.field,
     total,
   };
+}
+
+/**
+ * Adds a column's finite values into its band and the row totals. Its own small function: a
+ * panel's first render often runs this code cold (not yet, or no longer, compiled by V8), and V8
+ * compiles a small function called once per band within the first bands of a render, where the
+ * loop inside one large function ran at interpreter speed for all 39 (0.3-0.7 ms a column in the
+ * panel bench's first renders, against ~0.1 ms compiled).
+ */
+function addColumn(values: ArrayLike<number | null | undefined>, out: Float64Array, total: Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      out[i]! += v;
+      total[i]! += v;
+    }
+  }
 }
 
 /** Merges adjacent bands into the grouping's wider bands (sums their values). */
