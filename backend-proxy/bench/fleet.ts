@@ -19,7 +19,7 @@
 import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { CoalescingCache } from '../src/core/cache.js';
@@ -32,6 +32,7 @@ import { cgminerConfigSchema } from '../src/sources/cgminer/config.js';
 import { createCgminerSource, type CgminerSource } from '../src/sources/cgminer/index.js';
 import { createMiningMetrics } from '../src/sources/cgminer/metrics.js';
 import { FleetPoller } from '../src/sources/cgminer/poller.js';
+import { ioThreadCount } from '../src/sources/cgminer/ioThreads.js';
 import { ratio, type BenchResult } from './lib.js';
 import { LokiPusher } from '../src/outputs/loki.js';
 import { metricsRoutes } from '../src/http/routes/metrics.js';
@@ -40,6 +41,14 @@ const MINERS = Number(process.env.BENCH_MINERS ?? 50_000);
 const CONCURRENCY = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 256);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const SEQUENTIAL_SAMPLE = Number(process.env.BENCH_SEQUENTIAL_SAMPLE ?? 250);
+/** the source's ioThreads (default its own `auto`); 0 polls on the main thread alone */
+const IO_THREADS: number | 'auto' = process.env.BENCH_IO_THREADS === undefined || process.env.BENCH_IO_THREADS === 'auto' ? 'auto' : Number(process.env.BENCH_IO_THREADS);
+/**
+ * BENCH_PIN=1 (opt-in): the simulated fleet on CPU 0, this process (the proxy, all its threads)
+ * on CPU 1, as when the miners are other machines: the cycle then shows what the proxy does on
+ * a core of its own. Unpinned, both share the machine's cores with whatever else runs.
+ */
+const PIN = process.env.BENCH_PIN === '1';
 
 interface WorkerMiner {
   host: string;
@@ -94,6 +103,7 @@ async function startFleet(count: number, latencyMs: number): Promise<FleetHost> 
     Array.from({ length: parts }, async (_, part) => {
       const size = Math.min(MINERS_PER_PROCESS, count - part * MINERS_PER_PROCESS);
       const child = fork(fileURLToPath(url), [JSON.stringify({ count: size, latencyMs, part })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      if (PIN) pin(child.pid!, '0');
       const channel: Channel = { send: (m) => child.send(m), on: (e, f) => child.on(e, f), off: (e, f) => child.off(e, f) };
       const miners = await new Promise<WorkerMiner[]>((resolve, reject) => {
         child.once('exit', (code) => reject(new Error(`fleet process ${part} exited (${code})`)));
@@ -119,6 +129,11 @@ async function startFleet(count: number, latencyMs: number): Promise<FleetHost> 
       );
     },
   };
+}
+
+/** Pins a process and all its threads (present ones: call before starting any) to some CPUs. */
+function pin(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
 
 function benchContext(): SourceContext {
@@ -171,6 +186,8 @@ async function metricsServer(context: SourceContext, source: CgminerSource) {
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 export async function runFleetBench(): Promise<BenchResult[]> {
+  // before the I/O threads start (they inherit this affinity)
+  if (PIN) pin(process.pid, '1');
   const fleet = await startFleet(MINERS, LATENCY_MS);
   const miners = fleet.miners;
   try {
@@ -185,6 +202,7 @@ export async function runFleetBench(): Promise<BenchResult[]> {
       timeoutMs: 10_000,
       connectTimeoutMs: 5_000,
       historySize: 60,
+      ioThreads: IO_THREADS,
     });
     const source = createCgminerSource(config, context) as CgminerSource;
 
@@ -197,10 +215,14 @@ export async function runFleetBench(): Promise<BenchResult[]> {
     // time near the sum of the two means the machine, not the poller, was the limit
     const simCpu0 = await fleet.cpu();
     const cpu0 = process.cpuUsage();
+    const mainCpu0 = process.threadCpuUsage();
     for (let i = 0; i < 3; i++) warm.push(await timed(() => source.fleet.pollNow()));
     const cpu = process.cpuUsage(cpu0);
+    const mainCpu = process.threadCpuUsage(mainCpu0);
     const simCpuMicros = (await fleet.cpu()) - simCpu0;
+    // the whole process (main and I/O threads), and the main thread alone
     const cpuMsPerCycle = (cpu.user + cpu.system) / 1_000 / 3;
+    const mainCpuMsPerCycle = (mainCpu.user + mainCpu.system) / 1_000 / 3;
     warm.sort((a, b) => a - b);
     const pollMs = warm[1]!;
     const rssAfterCycles = process.memoryUsage().rss;
@@ -302,7 +324,10 @@ export async function runFleetBench(): Promise<BenchResult[]> {
           sequentialSampleMs: Math.round(sampleMs),
           sequentialOnline,
           coldCycleMs: Math.round(coldMs),
+          ioThreads: IO_THREADS === 'auto' ? `auto: ${ioThreadCount('auto')}` : IO_THREADS,
+          pinned: PIN ? 'fleet on CPU 0, this process on CPU 1' : 'no',
           cpuMsPerWarmCycle: Math.round(cpuMsPerCycle),
+          mainThreadCpuMsPerWarmCycle: Math.round(mainCpuMsPerCycle),
           cpuMicrosPerMiner: Math.round((cpuMsPerCycle * 1000) / MINERS),
           simulatorCpuMsPerWarmCycle: Math.round(simCpuMicros / 1000 / 3),
           warmCyclesMs: warm.map(Math.round),

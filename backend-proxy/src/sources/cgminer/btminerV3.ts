@@ -6,7 +6,8 @@
 // Reads only: `set.*` commands need a salted token and are never sent; every (cmd, param) pair is
 // checked against the allow-list below before a socket opens. I/O in `sendV3`, the rest is pure.
 import { UpstreamError } from '../types.js';
-import { CgminerStatusError, tcpExchange, type ClientOptions, type MinerEndpoint } from './client.js';
+import { CgminerStatusError, type ClientOptions, type MinerEndpoint } from './client.js';
+import { DEFAULT_MAX_BYTES, tcpExchange } from './tcp.js';
 import { PrivilegedCommandError } from './commands.js';
 import { num, parsePools, temperature } from './model.js';
 import type { Board, Identity, MinerSnapshot, OperatingState } from './model.js';
@@ -48,8 +49,6 @@ export function assertV3Read(cmd: string, param: string | null): void {
     );
   }
 }
-
-const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Frames a request: 4-byte little-endian length, then the JSON. */
 export function frameV3(body: Record<string, unknown>): Buffer {

@@ -2,23 +2,16 @@
 // request `{"command":"summary+pools"}`, reply terminated by a NUL byte or by the close.
 // Read-only allow-list checked before the socket opens. I/O only: parsing lives in repair.ts
 // and model.ts.
-import { connect, type Socket } from 'node:net';
 import { UpstreamError } from '../types.js';
 import { assertReadOnly, type ReadOnlyCommand } from './commands.js';
 import { MinerJsonError, parseMinerJson, type RepairKind } from './repair.js';
+import { nulExchange, type Exchange, type ExchangeOptions, type MinerEndpoint } from './tcp.js';
 
-export interface MinerEndpoint {
-  host: string;
-  port: number;
-}
+export type { MinerEndpoint } from './tcp.js';
 
-export interface ClientOptions {
-  /** connect must finish within this */
-  connectTimeoutMs: number;
-  /** whole exchange (connect + reply) must finish within this */
-  timeoutMs: number;
-  /** a reply larger than this is cut off and refused (bounded memory on a broken miner) */
-  maxBytes?: number;
+export interface ClientOptions extends ExchangeOptions {
+  /** where the CGMiner exchanges run: on this thread (the default) or on I/O threads (ioThreads.ts) */
+  exchange?: Exchange;
 }
 
 export interface StatusEntry {
@@ -54,8 +47,6 @@ export class CgminerStatusError extends UpstreamError {
   }
 }
 
-const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
-
 /** Sends read-only commands as one `+`-joined request and returns each command's document. */
 export async function sendCommands(
   endpoint: MinerEndpoint,
@@ -64,7 +55,7 @@ export async function sendCommands(
 ): Promise<CommandResult> {
   assertReadOnly(commands); // before any socket exists
   // allow-listed plain words: nothing in them needs JSON escaping
-  const raw = await exchange(endpoint, `{"command":"${commands.join('+')}"}`, options);
+  const raw = await (options.exchange ?? nulExchange)(endpoint, `{"command":"${commands.join('+')}"}`, options);
   let parsed: ReturnType<typeof parseMinerJson>;
   try {
     parsed = parseMinerJson(raw.text);
@@ -161,95 +152,4 @@ function asNumber(value: unknown): number | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** What a framing makes of what arrived so far: the whole reply, an error, or undefined (read on). */
-type Framed<T> = { reply: T } | Error | undefined;
-
-/** How one protocol tells where its reply ends (CGMiner: a NUL; Whatsminer v3: a length prefix). */
-export interface Framing<T> {
-  data(chunk: Buffer): Framed<T>;
-  /** the miner closed the connection */
-  end(): { reply: T } | Error;
-  /** the total deadline passed: a reply to take as it is, else the timeout error */
-  deadline?(): { reply: T } | undefined;
-}
-
-/**
- * One request on a fresh TCP connection, its reply read through `framing`: a connect timeout, a
- * total deadline, and socket errors as UpstreamError (ECONNREFUSED as "connection refused").
- */
-export function tcpExchange<T>(
-  endpoint: MinerEndpoint,
-  request: string | Buffer,
-  options: ClientOptions,
-  framing: (where: string) => Framing<T>
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let connected = false;
-    const started = performance.now();
-    const socket: Socket = connect({ host: endpoint.host, port: endpoint.port });
-    const where = `${endpoint.host}:${endpoint.port}`;
-    const frame = framing(where);
-
-    const finish = (outcome: Framed<T>): void => {
-      if (settled || outcome === undefined) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome.reply);
-    };
-    const deadline = (): void =>
-      finish(frame.deadline?.() ?? new UpstreamError(`${where}: no complete reply within ${options.timeoutMs} ms`, 'timeout'));
-    // one timer per exchange (a fleet opens tens of thousands a cycle): it fires first at the
-    // connect deadline, and once connected is set again for what is left of the total
-    let timer = setTimeout(() => {
-      if (!connected && options.connectTimeoutMs <= options.timeoutMs) {
-        return finish(new UpstreamError(`${where}: connect timeout after ${options.connectTimeoutMs} ms`, 'timeout'));
-      }
-      const left = options.timeoutMs - (performance.now() - started);
-      if (left <= 0) deadline();
-      else timer = setTimeout(deadline, left);
-    }, Math.min(options.connectTimeoutMs, options.timeoutMs));
-
-    socket.once('connect', () => {
-      connected = true;
-      socket.write(request);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (!settled) finish(frame.data(chunk));
-    });
-    socket.once('end', () => finish(frame.end()));
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      const code = error.code ?? 'error';
-      finish(new UpstreamError(`${where}: ${code === 'ECONNREFUSED' ? 'connection refused' : code}`, code));
-    });
-  });
-}
-
-/** One request/reply on a fresh connection; the reply ends at a NUL or when the miner closes. */
-function exchange(endpoint: MinerEndpoint, request: string, options: ClientOptions): Promise<{ text: string; bytes: number }> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  // a reply of a few KiB comes in one chunk: kept as it is, an array only from the second
-  let first: Buffer | undefined;
-  let more: Buffer[] | undefined;
-  let bytes = 0;
-  const whole = () => ({ reply: { text: (more ? Buffer.concat(more) : first!).toString('utf8'), bytes } });
-  return tcpExchange(endpoint, request, options, (where) => ({
-    data(chunk) {
-      const nul = chunk.indexOf(0);
-      const part = nul >= 0 ? chunk.subarray(0, nul) : chunk;
-      bytes += part.length;
-      if (bytes > maxBytes) return new UpstreamError(`${where}: reply larger than ${maxBytes} bytes`, 'too-large');
-      if (!first) first = part;
-      else (more ??= [first]).push(part);
-      return nul >= 0 ? whole() : undefined; // the NUL ends the reply; the miner closes next
-    },
-    end: () => (bytes === 0 ? new UpstreamError(`${where}: connection closed without a reply`, 'empty') : whole()),
-    // firmware that neither sends the NUL nor closes: what arrived by the deadline is the
-    // reply (the parser refuses it if it is cut short)
-    deadline: () => (bytes > 0 ? whole() : undefined),
-  }));
 }

@@ -68,6 +68,12 @@ export const cgminerConfigSchema = sourceBase.extend({
   /** per-miner timeout of one command exchange */
   timeoutMs: z.number().int().min(50).max(60_000).default(5_000),
   connectTimeoutMs: z.number().int().min(50).max(30_000).default(2_000),
+  /**
+   * worker threads that run the CGMiner TCP exchanges (connect, request, reply, close) while this
+   * thread parses and keeps the state; `auto` = one less than the CPUs (at most 4), used once the
+   * fleet has 2,000 miners; 0 = all on the main thread
+   */
+  ioThreads: z.union([z.literal('auto'), z.number().int().min(0).max(16)]).default('auto'),
   /** random delay added before each miner's poll, as a share of the poll period (spreads load) */
   jitter: z.number().min(0).max(0.5).default(0.1),
   /**

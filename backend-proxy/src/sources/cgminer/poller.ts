@@ -16,6 +16,7 @@ import { activePool, expectedFans, fittedFans, maxTemperature, POLL_PLAN, toSnap
 import type { RepairKind } from './repair.js';
 import type { ExpectedPool } from './conditions.js';
 import { memoByModel } from './nominal.js';
+import type { IoThreads } from './ioThreads.js';
 
 export type MinerStatus = 'online' | 'offline' | 'unknown';
 
@@ -88,6 +89,8 @@ export interface PollerOptions {
   hooks?: PollHooks;
   /** the fleet's expected pool and worker (a miner's own entry overrides it) */
   expectedPool?: ExpectedPool;
+  /** CGMiner exchanges on I/O threads from a fleet of `minMiners` on (ioThreads.ts) */
+  io?: { threads: IoThreads; minMiners: number };
 }
 
 const MAX_EVENTS = 2_000;
@@ -104,8 +107,12 @@ export class FleetPoller {
   readonly events: FleetEvent[] = [];
   lastCycle: { at: number; durationMs: number } | null = null;
   private readonly cycle = new SingleFlight<void>();
+  /** the client options of this cycle: with the I/O threads' exchange once the fleet is large enough */
+  private client: ClientOptions;
 
-  constructor(private readonly options: PollerOptions) {}
+  constructor(private readonly options: PollerOptions) {
+    this.client = options.client;
+  }
 
   /** Adds a miner (configured or discovered); an existing key keeps its state. */
   add(entry: {
@@ -168,6 +175,8 @@ export class FleetPoller {
    */
   pollAll(): Promise<void> {
     return this.cycle.run(() => {
+      const { io } = this.options;
+      this.client = io && this.miners.size >= io.minMiners ? { ...this.options.client, exchange: io.threads.exchange } : this.options.client;
       const started = this.options.now();
       const startedHr = performance.now();
       const random = this.options.random ?? Math.random;
@@ -245,7 +254,7 @@ export class FleetPoller {
   }
 
   private async send(endpoint: MinerEndpoint, commands: ReadOnlyCommand[]) {
-    const result = await sendCommands(endpoint, commands, this.options.client);
+    const result = await sendCommands(endpoint, commands, this.client);
     if (result.repairs.length > 0) this.options.hooks?.onRepairs?.(result.repairs);
     return result.documents;
   }

@@ -12,6 +12,7 @@ import { answeredLatestPoll, DEFAULT_FLEET_LIMITS, fleetConditions, fleetHealth,
 import { scanRanges, type DiscoveryProgress } from './discovery.js';
 import { devicesFrames, fleetSummaryFrame, minerHistoryFrame, minersFrame, poolsFrame } from './frames.js';
 import { createMiningMetrics } from './metrics.js';
+import { AUTO_MIN_MINERS, ioThreadCount, IoThreads } from './ioThreads.js';
 import { FleetPoller, type MinerRecord } from './poller.js';
 import { PoolAccounts, poolAccountsFrame } from './pools/accounts.js';
 
@@ -35,12 +36,15 @@ export class CgminerState {
   private discoverTimer: NodeJS.Timeout | undefined;
   private readonly discovery = new SingleFlight<void>();
   private stopped = false;
+  /** the CGMiner exchanges' worker threads (config `ioThreads`), started on first use */
+  private io: IoThreads | undefined;
 
   constructor(
     readonly config: CgminerSourceConfig,
     private readonly context: SourceContext
   ) {
     const metrics = createMiningMetrics(context.metrics, config.id, config.metricsDetail);
+    const threads = ioThreadCount(config.ioThreads);
     this.metrics = metrics;
     this.poller = new FleetPoller({
       sourceId: config.id,
@@ -59,6 +63,7 @@ export class CgminerState {
         },
       },
       ...(config.expectedPool ? { expectedPool: config.expectedPool } : {}),
+      ...(threads > 0 ? { io: { threads: (this.io = new IoThreads(threads)), minMiners: config.ioThreads === 'auto' ? AUTO_MIN_MINERS : 0 } } : {}),
     });
     for (const miner of config.miners) this.poller.add(miner);
     // pool API tokens are secrets: scrubbed from every log line and error the proxy writes
@@ -276,7 +281,7 @@ export class CgminerState {
     this.poolAccounts.start();
   }
 
-  stop(): void {
+  stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.pollTimer);
     clearInterval(this.discoverTimer);
@@ -284,5 +289,6 @@ export class CgminerState {
     this.metrics.clear();
     this.subscribers.summary.clear();
     this.subscribers.miners.clear();
+    return this.io?.close() ?? Promise.resolve();
   }
 }

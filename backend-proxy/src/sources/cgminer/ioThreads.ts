@@ -1,0 +1,143 @@
+// The poller's CGMiner exchanges on I/O threads: at tens of thousands of miners a cycle, the
+// connect, write and close of each connection (on loopback the whole TCP handshake runs inside
+// connect) were about half of the poll's CPU, all on the thread that also parses and keeps
+// the state. Here N worker threads own the sockets (ioWorker.ts, the same nulExchange as the
+// in-process path); this thread sends each request and receives each reply's text, batched per
+// turn of the event loop, and parses as before. The protocol is unchanged: one request per
+// connection, the reply up to the NUL, timeouts and errors as the in-process exchange gives them.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { UpstreamError } from '../../core/errors.js';
+import { FLUSH_ENTRIES, FLUSH_MS, REPLY_FIELDS, REQUEST_FIELDS, type ReplyBatch, type RequestBatch } from './ioProtocol.js';
+import type { Exchange } from './tcp.js';
+
+/** The fleet size from which `ioThreads: auto` polls through threads (below it one thread is not the limit). */
+export const AUTO_MIN_MINERS = 2_000;
+
+/** Threads for a setting: `auto` leaves one CPU to the main thread, at most 4; none on one CPU. */
+export function ioThreadCount(setting: number | 'auto', cpus = availableParallelism()): number {
+  if (setting !== 'auto') return setting;
+  return Math.max(0, Math.min(4, cpus - 1));
+}
+
+// Run from source (vitest): the worker is TypeScript that imports `./tcp.js`; Node strips the
+// types, and this hook resolves a missing `.js` sibling to its `.ts`
+const TS_RESOLVE_HOOK = `data:text/javascript,${encodeURIComponent(`
+import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+export async function resolve(specifier, context, next) {
+  if (specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
+    const ts = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
+    if (existsSync(fileURLToPath(ts))) return next(ts.href, context);
+  }
+  return next(specifier, context);
+}\`));`)}`;
+
+interface Pending {
+  resolve(reply: { text: string; bytes: number }): void;
+  reject(error: Error): void;
+  lane: Lane;
+}
+
+interface Lane {
+  worker: Worker;
+  outbox: RequestBatch;
+  /** requests sent and not answered: the worker keeps the process alive only while this is > 0 */
+  inFlight: number;
+}
+
+function errorFrom(message: string, code: number | string | null, name: string): Error {
+  if (name === 'UpstreamError') return new UpstreamError(message, code ?? undefined);
+  const error = Object.assign(new Error(message), code !== null ? { code } : {});
+  error.name = name || 'Error';
+  return error;
+}
+
+export class IoThreads {
+  private lanes: Lane[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private turn = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+
+  constructor(readonly threads: number) {
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`IoThreads needs at least one thread, got ${threads}`);
+  }
+
+  /** A drop-in for nulExchange: the same reply or error, from a worker thread's socket. */
+  readonly exchange: Exchange = (endpoint, request, options) =>
+    new Promise((resolve, reject) => {
+      if (this.lanes.length < this.threads) this.spawn();
+      const lane = this.lanes[this.turn++ % this.lanes.length]!;
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject, lane });
+      if (lane.inFlight++ === 0) lane.worker.ref();
+      lane.outbox.push(id, endpoint.host, endpoint.port, request, options.connectTimeoutMs, options.timeoutMs, options.maxBytes ?? 0);
+      if (lane.outbox.length >= FLUSH_ENTRIES * REQUEST_FIELDS) this.immediate ??= setImmediate(this.flush);
+      else this.timer ??= setTimeout(this.flush, FLUSH_MS);
+    });
+
+  private readonly flush = (): void => {
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.timer = this.immediate = undefined;
+    for (const lane of this.lanes) {
+      if (lane.outbox.length === 0) continue;
+      lane.worker.postMessage(lane.outbox);
+      lane.outbox = [];
+    }
+  };
+
+  /** Starts the threads missing (all at first, one that died later). */
+  private spawn(): void {
+    const source = import.meta.url.endsWith('.ts');
+    const url = new URL(source ? './ioWorker.ts' : './ioWorker.js', import.meta.url);
+    while (this.lanes.length < this.threads) {
+      const worker = new Worker(url, source ? { execArgv: ['--experimental-transform-types', '--no-warnings', '--import', TS_RESOLVE_HOOK] } : {});
+      const lane: Lane = { worker, outbox: [], inFlight: 0 };
+      worker.unref();
+      worker.on('message', (batch: ReplyBatch) => this.settle(batch));
+      // a thread that dies takes its exchanges with it: they fail, the next request starts a new one
+      worker.on('error', (error) => this.lost(lane, `I/O thread failed: ${error.message}`));
+      worker.on('exit', (code) => this.lost(lane, `I/O thread exited (${code})`));
+      this.lanes.push(lane);
+    }
+  }
+
+  private settle(batch: ReplyBatch): void {
+    for (let i = 0; i < batch.length; i += REPLY_FIELDS) {
+      const id = batch[i] as number;
+      const entry = this.pending.get(id);
+      if (!entry) continue;
+      this.pending.delete(id);
+      if (--entry.lane.inFlight === 0) entry.lane.worker.unref();
+      if (batch[i + 1] === 1) entry.resolve({ text: batch[i + 2] as string, bytes: batch[i + 3] as number });
+      else entry.reject(errorFrom(batch[i + 2] as string, batch[i + 3] as number | string | null, batch[i + 4] as string));
+    }
+  }
+
+  private lost(lane: Lane, message: string): void {
+    if (!this.lanes.includes(lane)) return;
+    this.lanes = this.lanes.filter((l) => l !== lane);
+    for (const [id, entry] of this.pending) {
+      if (entry.lane !== lane) continue;
+      this.pending.delete(id);
+      entry.reject(new UpstreamError(message, 'io-thread'));
+    }
+  }
+
+  /** Ends the threads; exchanges still in flight fail. The next exchange starts new threads. */
+  async close(): Promise<void> {
+    const lanes = this.lanes;
+    this.lanes = [];
+    for (const [id, entry] of this.pending) {
+      if (!lanes.includes(entry.lane)) continue;
+      this.pending.delete(id);
+      entry.reject(new UpstreamError('I/O threads stopped', 'stopped'));
+    }
+    await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+  }
+}
