@@ -17,7 +17,7 @@ export async function runLiveBench(): Promise<BenchResult[]> {
     directSseP99Ms: metric('direct-p99-ms'),
     binaryShareP50Ms: metric('overhead-p50-ms'),
     binaryShareP99Ms: metric('overhead-p99-ms'),
-    note: 'the proxy sends a live histogram frame on the next event-loop turn after a change when the stream was quiet, else one per gap of max(10 ms, 4x the last frame\'s CPU time) (src/sources/bitcoin/state.ts, core/coalesce.ts); events land at random moments',
+    note: 'the proxy sends a live histogram frame on the next event-loop turn after a change when the stream was quiet, else one per gap of max(4 ms, 4x the last frame\'s CPU time) (src/sources/bitcoin/state.ts, core/coalesce.ts); events land at random moments',
   };
   return [
     {

@@ -12,6 +12,9 @@
 // it over the same simulator right after this one (e.g. a build of the previous commit made in a
 // git worktree). The proxy's CPU seconds per run are given too: on a shared machine they do not
 // depend on the neighbours as wall time does.
+// BENCH_LIVE_ROUNDS=N (default 1) measures N rounds of this build and the baseline build, in
+// alternating order (the first proxy of a run is measured while the simulator is still warming
+// up); the figure is the p99 of every round's messages together, each round's own p99 beside it.
 // BENCH_LIVE_PIN=<load cores>:<proxy cores> (e.g. 0:1) pins the simulator and this process (the
 // upstream and the load generator) to the first cores and each proxy to the second (taskset -a,
 // every thread), as a bitcoind on another machine would not share the proxy's core; the
@@ -34,6 +37,7 @@ const INITIAL_MEMPOOL = Number(process.env.BENCH_LIVE_MEMPOOL ?? 20_000);
 const COUNT_FRAME = 'mempool.histogram.count';
 const BASELINE_CLI = process.env.BENCH_LIVE_BASELINE_CLI;
 const PIN = parsePin(process.env.BENCH_LIVE_PIN);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_LIVE_ROUNDS ?? 1));
 
 function parsePin(value: string | undefined): { load: string; proxy: string } | null {
   if (!value) return null;
@@ -170,9 +174,16 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
       },
     ],
   });
-  const runs: Partial<Record<'zmq' | 'zmqBaselineBuild' | 'poll', Run>> = {};
+  type Mode = 'zmq' | 'zmqBaselineBuild' | 'poll';
+  const runs: Record<Mode, Run[]> = { zmq: [], zmqBaselineBuild: [], poll: [] };
+  const order: Mode[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const pair: Mode[] = BASELINE_CLI ? ['zmq', 'zmqBaselineBuild'] : ['zmq'];
+    order.push(...(round % 2 === 0 ? pair : pair.reverse()));
+  }
+  order.push('poll');
   try {
-    for (const mode of ['zmq', ...(BASELINE_CLI ? (['zmqBaselineBuild'] as const) : []), 'poll'] as const) {
+    for (const mode of order) {
       const config = proxyConfig(mode !== 'poll');
       const proxy =
         mode === 'zmqBaselineBuild'
@@ -183,7 +194,7 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
         const cpuBefore = processCpuSeconds(proxy.child.pid);
         const run = await measure(proxy.url, zmqSequence);
         run.proxyCpuSeconds = Number((processCpuSeconds(proxy.child.pid) - cpuBefore).toFixed(2));
-        runs[mode] = run;
+        runs[mode].push(run);
       } finally {
         await proxy.stop();
       }
@@ -192,8 +203,9 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
     await sim.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  const zmq = runs.zmq!;
-  const poll = runs.poll!;
+  const zmq = pooled(runs.zmq);
+  const poll = pooled(runs.poll);
+  const baselineBuild = runs.zmqBaselineBuild.length > 0 ? pooled(runs.zmqBaselineBuild) : null;
   const figures = (run: Run) => ({
     p50: Number(percentile(run.latencies, 50).toFixed(1)),
     p95: Number(percentile(run.latencies, 95).toFixed(1)),
@@ -221,12 +233,33 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
         stream: 'mempool.histogram (count frame)',
         pinned: PIN ? `simulator and load generator on cores ${PIN.load}, proxy on ${PIN.proxy}` : 'no',
         zmq: figures(zmq),
-        ...(runs.zmqBaselineBuild ? { zmqBaselineBuild: { cli: BASELINE_CLI, ...figures(runs.zmqBaselineBuild) } } : {}),
+        ...(baselineBuild ? { zmqBaselineBuild: { cli: BASELINE_CLI, ...figures(baselineBuild) } } : {}),
+        ...(ROUNDS > 1
+          ? {
+              rounds: {
+                order,
+                zmqP99: runs.zmq.map((run) => figures(run).p99),
+                ...(baselineBuild ? { zmqBaselineBuildP99: runs.zmqBaselineBuild.map((run) => figures(run).p99) } : {}),
+              },
+            }
+          : {}),
         poll: figures(poll),
         loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
       },
     },
   ];
+}
+
+/** Several runs of one proxy as one: every message's latency, the counts summed. */
+function pooled(list: Run[]): Run {
+  return {
+    latencies: list.flatMap((run) => run.latencies).sort((a, b) => a - b),
+    messages: list.reduce((n, run) => n + run.messages, 0),
+    removals: list.reduce((n, run) => n + run.removals, 0),
+    frames: list.reduce((n, run) => n + run.frames, 0),
+    unshown: list.reduce((n, run) => n + run.unshown, 0),
+    proxyCpuSeconds: Number(list.reduce((n, run) => n + (run.proxyCpuSeconds ?? NaN), 0).toFixed(2)),
+  };
 }
 
 /** The proxy of another build (BENCH_LIVE_BASELINE_CLI) with the same config. */

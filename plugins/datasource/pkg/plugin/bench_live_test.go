@@ -24,7 +24,7 @@ import (
 // p50/p99 of each (the budget: p99 ≤ 250 ms end to end).
 //
 // The proxy sends a live histogram frame on the next event-loop turn after a change when the
-// stream was quiet, else one per gap of at least 10 ms or four times the last frame's CPU time
+// stream was quiet, else one per gap of at least 4 ms or four times the last frame's CPU time
 // (backend-proxy/src/sources/bitcoin/state.ts, src/core/coalesce.ts): events are sent at random
 // moments, so the figures include that spacing.
 func BenchmarkLiveZMQToFrame(t *testing.B) {
