@@ -23,17 +23,20 @@ interface FrameJson {
 }
 
 // bench.ts --profile: each timed panel run is bracketed by console.profile / console.profileEnd
-// (a CPU profile each) and a performance.measure (a span in a Chromium trace)
-const profiling = new URLSearchParams(window.location.search).get('profile') === '1';
+// (a CPU profile each) and a performance.measure (a span in a Chromium trace); --trace: the
+// performance.measure spans only, which bench.ts reads from a Chromium trace for the CPU time
+const params = new URLSearchParams(window.location.search);
+const profiling = params.get('profile') === '1';
+const spans = profiling || params.get('trace') === '1';
 const profileStart = (title: string | undefined) => {
-  if (!profiling || title === undefined) return;
-  console.profile(title);
+  if (!spans || title === undefined) return;
+  if (profiling) console.profile(title);
   performance.mark(`${title}-start`);
 };
 const profileEnd = (title: string | undefined) => {
-  if (!profiling || title === undefined) return;
+  if (!spans || title === undefined) return;
   performance.measure(title, `${title}-start`);
-  console.profileEnd(title);
+  if (profiling) console.profileEnd(title);
 };
 
 const nextPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
