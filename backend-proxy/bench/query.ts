@@ -21,7 +21,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBitcoinSimulator } from '../src/simulators/bitcoin/index.js';
@@ -37,8 +37,10 @@ const BARE_SERVER = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? './bareServer.ts' : './bareServer.js', import.meta.url)
 );
 
-/** opt-in: the p99 sweep, pinned and unpinned */
-const PIN = process.env.BENCH_PIN === '1';
+/** opt-in: the p99 sweep, pinned and unpinned (needs util-linux's taskset) */
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path)) ?? null;
+const PIN = process.env.BENCH_PIN === '1' && TASKSET !== null;
+if (process.env.BENCH_PIN === '1' && TASKSET === null) console.log('query bench: BENCH_PIN=1 needs taskset (util-linux); the p99 sweep is skipped');
 const P99_ROUNDS = Number(process.env.BENCH_P99_ROUNDS ?? 2);
 /** wrk settings of the sweep, threads x connections */
 const WRK_SETTINGS = (process.env.BENCH_WRK ?? '1x64,2x64').split(',').map((setting) => {
@@ -49,7 +51,7 @@ const WRK_SETTINGS = (process.env.BENCH_WRK ?? '1x64,2x64').split(',').map((sett
 /** where the load generator and the server run when pinned (the machine has 2 cores) */
 const WRK_CPU = '0';
 const SERVER_CPU = '1';
-const ALL_CPUS = '0-1';
+const ALL_CPUS = `0-${cpus().length - 1}`;
 
 interface WrkOptions {
   threads?: number;
@@ -59,8 +61,8 @@ interface WrkOptions {
 }
 
 /** Moves every thread of a running process to `cpus` (taskset -a -p -c). */
-function pin(pid: number | undefined, cpus: string): void {
-  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+function pin(pid: number | undefined, cpuList: string): void {
+  execFileSync(TASKSET!, ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
 }
 
 interface LoadFigures {
@@ -120,7 +122,7 @@ async function loadWithWrk(wrk: string, url: string, body: string, connections: 
     const output = await new Promise<string>((resolve, reject) => {
       const args = [`-t${threads}`, `-c${connections}`, `-d${SECONDS}s`, '--latency', '-s', script, `${url}/api/query`];
       execFile(
-        cpu === undefined ? wrk : 'taskset',
+        cpu === undefined ? wrk : TASKSET!,
         cpu === undefined ? args : ['-c', cpu, wrk, ...args],
         { timeout: (SECONDS + 30) * 1_000 },
         (error, stdout) => (error ? reject(error) : resolve(stdout))
