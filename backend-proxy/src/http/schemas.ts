@@ -79,8 +79,8 @@ export const variablesQuerySchema = z.strictObject({
 export const annotationsQuerySchema = z.strictObject({
   sourceId: z.string().min(1).max(64),
   type: z.string().min(1).max(64),
-  from: z.coerce.number().int().min(0).max(8.64e15),
-  to: z.coerce.number().int().min(0).max(8.64e15),
+  from: z.coerce.number().int().min(0).max(MAX_EPOCH_MS),
+  to: z.coerce.number().int().min(0).max(MAX_EPOCH_MS),
 });
 
 /** One live query: `?sourceId=…&query=…&params=<JSON>`, or several: `?streams=<JSON array>`. */
