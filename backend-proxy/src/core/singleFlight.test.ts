@@ -33,4 +33,31 @@ describe('SingleFlight', () => {
     await expect(flight.run(async () => undefined)).resolves.toBeUndefined();
     await expect(new SingleFlight().settled()).resolves.toBeUndefined();
   });
+
+  it('a task that calls run() again before its first await joins its own run (one task, one run)', async () => {
+    const flight = new SingleFlight<number>();
+    let started = 0;
+    let inner: Promise<number> | null = null;
+    const task = async (): Promise<number> => {
+      started++;
+      inner = flight.run(task); // synchronously, before any await: must not start a second task
+      await Promise.resolve();
+      return started;
+    };
+    const outer = flight.run(task);
+    expect(inner).toBe(outer);
+    expect(await outer).toBe(1);
+    expect(started).toBe(1);
+    expect(flight.inFlight).toBeNull();
+  });
+
+  it('a task that throws before returning a promise rejects its callers and leaves no run behind', async () => {
+    const flight = new SingleFlight<void>();
+    await expect(
+      flight.run(() => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
+    expect(flight.inFlight).toBeNull();
+  });
 });

@@ -7,10 +7,23 @@ export class SingleFlight<T> {
 
   /** The run in flight, or a new run of `task`. */
   run(task: () => Promise<T>): Promise<T> {
-    this.current ??= task().finally(() => {
-      this.current = null;
+    if (this.current) return this.current;
+    // The run is recorded before the task starts: a task that calls run() again before its first
+    // await (a resync asked for from inside the worker) joins this run instead of starting a second
+    // one that would then be lost track of.
+    let settle: (started: Promise<T>) => void = () => undefined;
+    const current: Promise<T> = new Promise<T>((resolve) => (settle = resolve)).finally(() => {
+      if (this.current === current) this.current = null;
     });
-    return this.current;
+    this.current = current;
+    let started: Promise<T>;
+    try {
+      started = task();
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    settle(started);
+    return current;
   }
 
   /** The run in flight, if any. */
