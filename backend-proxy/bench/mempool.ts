@@ -22,9 +22,9 @@
 //   histogram once a second) against a polling path that re-reads verbose getrawmempool every
 //   2 s, each in its own process, side by side against one simulator in load mode at 7 and
 //   70 tx/s (BENCH_SECONDS each, default 20).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
@@ -51,6 +51,12 @@ const LIVE_RATES = [7, 70];
 /** which parts to run (BENCH_MEMPOOL_PARTS=analysis,resync), so one figure can be re-measured alone */
 const PARTS = new Set((process.env.BENCH_MEMPOOL_PARTS ?? 'ingest,memory,analysis,resync,live').split(','));
 const MAX_BATCH = 500; // the bitcoin source's rpc.maxBatch default
+/**
+ * BENCH_PIN=1: the resync's simulator on core 0 and this process (the proxy side) on core 1
+ * (taskset, every thread): a real bitcoind is another machine, so this shows the proxy when it
+ * does not share its core with the node. Off by default; the figure says which it was.
+ */
+const PIN = process.env.BENCH_PIN === '1';
 
 // ---- synthetic entries in Core 28's getmempoolentry shape ----
 
@@ -443,6 +449,11 @@ async function verboseGetrawmempool(sim: SimProcess, txs: number): Promise<{ ms:
   return { ms: performance.now() - started, bytes, parsed };
 }
 
+/** every thread of a process onto the given cores (util-linux taskset) */
+function pinTo(pid: number, cores: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+}
+
 export async function resyncFigures(): Promise<ResyncFigures> {
   // a young generation of 64 MiB: the simulator holds 1M transactions as objects, and its
   // answers' garbage no longer survives into full collections of that heap (its CPU during the
@@ -459,6 +470,10 @@ export async function resyncFigures(): Promise<ResyncFigures> {
       logger: quietLogger,
       now: Date.now,
     });
+    if (PIN) {
+      pinTo(sim.child.pid!, '0');
+      pinTo(process.pid, '1');
+    }
     const simCpu0 = processCpuSeconds(sim.child.pid);
     const cpu0 = process.cpuUsage();
     const started = performance.now();
@@ -469,6 +484,7 @@ export async function resyncFigures(): Promise<ResyncFigures> {
     const proxyCpuS = (cpu.user + cpu.system) / 1e6;
     const simulatorCpuS = processCpuSeconds(sim.child.pid) - simCpu0;
     const txs = sync.store.size;
+    if (PIN) pinTo(process.pid, `0-${availableParallelism() - 1}`);
     await sync.stop();
     rpc.close();
     const verbose = await verboseGetrawmempool(sim, txs);
@@ -595,7 +611,10 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
   if (PARTS.has('resync')) {
     const resync = await resyncFigures();
     const loadAfterResync = load();
-    console.log(`  resync done, load average ${loadAfterResync.join(' ')}`);
+    console.log(
+      `  resync done: ${Math.round(resync.compactMs)} ms wall, CPU proxy ${round(resync.proxyCpuS, 2)} s + simulator ${round(resync.simulatorCpuS, 2)} s` +
+        ` (${PIN ? 'pinned: simulator core 0, proxy core 1' : 'unpinned'}), load average ${loadAfterResync.join(' ')}`
+    );
     results.push({
       name: 'mempool.resync_ms',
       value: Math.round(resync.compactMs),
@@ -610,6 +629,7 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
         transactions: resync.txs,
         simulator: RESYNC_SHAPE,
         cpuSecondsDuringFill: { proxy: round(resync.proxyCpuS, 2), simulator: round(resync.simulatorCpuS, 2) },
+        pinned: PIN ? 'simulator on core 0, proxy side on core 1 (BENCH_PIN=1)' : 'no (both free to share the cores)',
         verboseReplyMB: round(resync.verboseBytes / 1e6),
         loadAverage: loadAfterResync,
       },

@@ -35,7 +35,7 @@ export interface RpcServerHooks {
    * path; it must write what the general path writes for the same body (rpc/mempool.ts
    * entryBatchReply for a resync's getmempoolentry batches)
    */
-  fastBatch?: (body: string) => { method: string; count: number; text: string } | null;
+  fastBatch?: (body: string) => { method: string; count: number; body: Buffer } | null;
 }
 
 /** libevent's default content type for replies bitcoind writes without one */
@@ -226,19 +226,19 @@ export class RpcHttpServer {
       res.writeHead(204).end();
       return;
     }
-    const payload = Buffer.from(text);
+    const payload = typeof text === 'string' ? Buffer.from(text) : text;
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) });
     res.end(payload);
   }
 
   /** HTTPReq_JSONRPC after authorization */
-  process(body: string): { status: number; text: string } {
+  process(body: string): { status: number; text: string | Buffer } {
     if (this.hooks.fastBatch && this.hooks.warmupMessage() === null) {
       const fast = this.hooks.fastBatch(body);
       if (fast) {
         const received: ReceivedRequest = { method: fast.method, version: '2.0', outcome: 'executed' };
         for (let i = 0; i < fast.count; i++) this.hooks.onReceived(received);
-        return { status: 200, text: fast.text };
+        return { status: 200, text: fast.body };
       }
     }
     const state = { id: null as unknown, hasId: true, version: '1.0' as JsonRpcVersion };

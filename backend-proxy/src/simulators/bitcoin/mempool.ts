@@ -25,12 +25,6 @@ export interface MempoolTx extends TxShape {
   /** in-mempool parents (depends); arrays, shared empty, because most transactions have none */
   parents: readonly string[];
   children: readonly string[];
-  /**
-   * getmempoolentry's text (rpc/mempool.ts entryText) while this entry, its links and its
-   * ancestor/descendant packages are unchanged: a resync asks for every entry, and the text
-   * need not be written again each time. Mempool.add/remove clear it where those change.
-   */
-  entryJson?: string;
 }
 
 /** the shared empty link list (never mutated: links are replaced, not pushed) */
@@ -72,13 +66,10 @@ export class Mempool {
   add(tx: MempoolTx): number {
     this.entries.set(tx.txid, tx);
     this.changes++;
-    // a copy of an entry (reloadMempool) may carry the text of its old links
-    tx.entryJson = undefined;
     for (const id of tx.parents) {
       const parent = this.entries.get(id);
       if (parent && !parent.children.includes(tx.txid)) parent.children = [...parent.children, tx.txid];
     }
-    this.forgetRelativesText(tx);
     this.totalVsize += tx.vsize;
     this.totalFee += tx.fee;
     return this.sequence++;
@@ -88,7 +79,6 @@ export class Mempool {
   remove(txid: string): number | undefined {
     const tx = this.entries.get(txid);
     if (!tx) return undefined;
-    this.forgetRelativesText(tx);
     this.entries.delete(txid);
     this.changes++;
     for (const id of tx.parents) {
@@ -114,15 +104,6 @@ export class Mempool {
     const text = this.entries.size === 0 ? '[]' : `["${[...this.entries.keys()].join('","')}"]`;
     this.listed = { changes: this.changes, size: this.entries.size, text };
     return text;
-  }
-
-  /**
-   * Ancestors' descendant packages and descendants' ancestor packages (and the link lists of
-   * parents and children) change when `tx` comes or goes: their cached texts are stale.
-   */
-  private forgetRelativesText(tx: MempoolTx): void {
-    if (tx.parents.length > 0) for (const a of this.ancestors(tx.txid)) a.entryJson = undefined;
-    if (tx.children.length > 0) for (const d of this.descendants(tx.txid)) d.entryJson = undefined;
   }
 
   /** ancestors (not including the tx itself), parents before children */

@@ -114,6 +114,13 @@ describe('UniValue output', () => {
     expect(formatAmount(10)).toBe('0.00000010');
     expect(formatAmount(2_100_000_000_000_000)).toBe('21000000.00000000');
     expect(formatAmount(-5)).toBe('-0.00000005');
+    // ValueFromAmount (bitcoin/bitcoin@a05987d:src/core_write.cpp:26-37): quotient, '.', remainder
+    // zero-padded to 8 digits; at the edges of the remainder and of a whole coin
+    expect(formatAmount(0)).toBe('0.00000000');
+    expect(formatAmount(99_999_999)).toBe('0.99999999');
+    expect(formatAmount(100_000_000)).toBe('1.00000000');
+    expect(formatAmount(123_456_789)).toBe('1.23456789');
+    expect(formatAmount(-100_000_001)).toBe('-1.00000001');
     expect(writeUniValue({ fee: btc(10), list: [1, 'a', null, true] })).toBe(
       '{"fee":0.00000010,"list":[1,"a",null,true]}'
     );

@@ -21,6 +21,9 @@ export function formatAmount(sats: number): string {
   const abs = Math.abs(sats);
   const whole = Math.floor(abs / 1e8);
   const frac = abs - whole * 1e8;
+  // whole satoshis (every amount a node writes): the 8 decimals are the last 8 digits of
+  // 1e8 + frac, without padStart (half the cost; a 1M resync writes 1M of these)
+  if (Number.isInteger(frac)) return `${negative ? '-' : ''}${whole}.${String(frac + 1e8).slice(1)}`;
   return `${negative ? '-' : ''}${whole}.${String(frac).padStart(8, '0')}`;
 }
 

@@ -9,7 +9,7 @@ import { type BitcoinSimulator, startBitcoinSimulator } from '../index.js';
 import { Mempool, NO_LINKS, type MempoolTx } from '../mempool.js';
 import { postRaw, rpc } from '../testkit.js';
 import type { RpcContext } from './common.js';
-import { entryBatchReply, entryMap, entryText, writeEntryText } from './mempool.js';
+import { entryBatchReply, entryMap, entryText } from './mempool.js';
 
 const hash = (n: number) => n.toString(16).padStart(64, '0');
 
@@ -155,7 +155,7 @@ describe('simulator getmempoolentry over HTTP, batched', () => {
   });
 });
 
-describe('simulator getmempoolentry text kept between answers', () => {
+describe('simulator getmempoolentry batch replies from the raw body', () => {
   /** xorshift32: the same operations every run */
   function draws(seed: number): () => number {
     let x = seed;
@@ -167,7 +167,17 @@ describe('simulator getmempoolentry text kept between answers', () => {
     };
   }
 
-  it("a cached parent's text follows a child arriving and leaving (Core's packages, worked out by hand)", () => {
+  /** the client's batch body for `txids`, answered by entryBatchReply, as text */
+  const batchText = (txids: string[], ctx: RpcContext) =>
+    entryBatchReply(
+      `[${txids.map((t, i) => `{"jsonrpc":"2.0","id":${i},"method":"getmempoolentry","params":["${t}"]}`).join(',')}]`,
+      ctx
+    )!.body.toString('latin1');
+  /** the one entry of a one-item reply */
+  const onlyEntry = (txid: string, ctx: RpcContext) =>
+    batchText([txid], ctx).slice('[{"jsonrpc":"2.0","result":'.length, -',"id":0}]\n'.length);
+
+  it("a parent's entry as a child arrives and leaves (Core's packages, worked out by hand)", () => {
     const pool = new Mempool();
     const ctx = { node: { mempool: pool } } as unknown as RpcContext;
     const parent = tx(10, 150, 3_000);
@@ -178,7 +188,7 @@ describe('simulator getmempoolentry text kept between answers', () => {
       [],
       []
     );
-    expect(entryText(parent, ctx)).toBe(alone);
+    expect(onlyEntry(parent.txid, ctx)).toBe(alone);
     const child = tx(11, 110, 50_000, [parent.txid]);
     pool.add(child);
     expect(entryText(parent, ctx)).toBe(
@@ -190,20 +200,18 @@ describe('simulator getmempoolentry text kept between answers', () => {
       )
     );
     pool.remove(child.txid);
-    expect(entryText(parent, ctx)).toBe(alone);
+    expect(onlyEntry(parent.txid, ctx)).toBe(alone);
   });
 
-  it('equals the text written afresh after adds, CPFP chains, removals, blocks and a reload', () => {
+  it('equal entryText after adds, CPFP chains, removals, blocks and a reload', () => {
     const random = draws(0x5eed);
     const pool = new Mempool();
     const ctx = { node: { mempool: pool } } as unknown as RpcContext;
     let n = 100;
     const check = (step: string) => {
-      for (const t of pool.entries.values()) {
-        const fresh = writeEntryText(t, ctx);
-        if (entryText(t, ctx) !== fresh)
-          throw new Error(`${step}: stale text for ${t.txid}: ${t.entryJson} vs ${fresh}`);
-      }
+      const txids = [...pool.entries.keys()];
+      const want = `[${txids.map((t, i) => `{"jsonrpc":"2.0","result":${entryText(pool.entries.get(t)!, ctx)},"id":${i}}`).join(',')}]\n`;
+      if (batchText(txids, ctx) !== want) throw new Error(`${step}: entryBatchReply and entryText differ`);
     };
     for (let round = 0; round < 60; round++) {
       // adds: a third spend one or two mempool transactions (chains grow over the rounds)
@@ -216,7 +224,8 @@ describe('simulator getmempoolentry text kept between answers', () => {
                 1 + Math.floor(random() * 2)
               )
             : NO_LINKS;
-        pool.add(tx(n++, 100 + Math.floor(random() * 400), 200 + Math.floor(random() * 90_000), parents));
+        // fees from 1 sat to ~21 BTC: amounts with and without whole coins
+        pool.add(tx(n++, 100 + Math.floor(random() * 400), Math.floor(random() ** 6 * 2.1e9) + 1, parents));
       }
       check(`round ${round} adds`);
       // a removal anywhere in a chain (replaced, expired), its relatives left in place
@@ -229,9 +238,8 @@ describe('simulator getmempoolentry text kept between answers', () => {
         check(`round ${round} block`);
       }
     }
-    // a reload (chain.ts reloadMempool): copies of the entries, re-added with their text
+    // a reload (chain.ts reloadMempool): copies of the entries re-added
     const saved = [...pool.entries.values()];
-    for (const t of saved) entryText(t, ctx);
     pool.entries.clear();
     for (const t of saved) {
       const parents = t.parents.filter((p) => pool.entries.has(p));
@@ -307,7 +315,10 @@ describe('simulator getmempoolentry batches read without JSON.parse', () => {
     pool.add(tx(0xabc, 141, 282));
     const ctx = { node: { mempool: pool } } as unknown as RpcContext;
     expect(
-      entryBatchReply(`[${'{"jsonrpc":"2.0","id":3,"method":"getmempoolentry","params":["' + a + '"]}'}]`, ctx)?.text
+      entryBatchReply(
+        `[${'{"jsonrpc":"2.0","id":3,"method":"getmempoolentry","params":["' + a + '"]}'}]`,
+        ctx
+      )?.body.toString()
     ).toBe(`[{"jsonrpc":"2.0","result":${entryText(pool.entries.get(a)!, ctx)},"id":3}]\n`);
     const item = (id: string, txid = a!) =>
       `{"jsonrpc":"2.0","id":${id},"method":"getmempoolentry","params":["${txid}"]}`;
