@@ -2,13 +2,12 @@ import { css } from '@emotion/css';
 import { type GrafanaTheme2, getDisplayProcessor, LoadingState, type PanelProps, type Threshold } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { PanelMessage, QueryErrorMessage } from '@nodescope/ui';
-import React, { useEffect, useMemo } from 'react';
+import React, { useMemo } from 'react';
 import { FeeLegend } from './components/FeeLegend';
 import { MempoolChart } from './components/MempoolChart';
 import { ProjectedBlocks } from './components/ProjectedBlocks';
 import { groupBands, readHistogram } from './histogram';
 import { readProjectedBlocks } from './projectedBlocks';
-import { warmRasterWhenIdle } from './rasterWarmup';
 import type { MempoolOptions } from './types';
 
 const BLOCKS_HEIGHT = 146;
@@ -18,8 +17,6 @@ const LEGEND_RIGHT_WIDTH = 92;
 export function MempoolPanel({ data, options, width, height, timeZone }: PanelProps<MempoolOptions>) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
-  // once per page: the chart's pixel path compiled while the query is in flight (rasterWarmup.ts)
-  useEffect(() => warmRasterWhenIdle(), []);
   const histogram = useMemo(() => {
     const read = readHistogram(data.series, options.metric);
     return read && groupBands(read, options.bandGrouping);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestRow, pickRows, timeTicks, tooltipRows, yScale } from './chart';
+import { nearestRow, pickRows, stackRows, timeTicks, tooltipRows, yScale } from './chart';
 import { readHistogram } from './histogram';
 import { nodescopeHistogram } from './testing';
 
@@ -63,6 +63,17 @@ describe('nearestRow', () => {
     [99, 3],
   ])('time %d -> row %d', (t, row) => {
     expect(nearestRow(times, t)).toBe(row);
+  });
+});
+
+describe('stackRows', () => {
+  it('gives each band its cumulative top at the picked rows, low fee first', () => {
+    // three rows; band b holds b + 1 at row 0, 10 (b + 1) at row 1, and 0 at row 2
+    const rows = [0, 1, 2].map((r) => Array.from({ length: 39 }, (_v, b) => (r === 2 ? 0 : (b + 1) * (r === 0 ? 1 : 10))));
+    const tops = stackRows(readHistogram(nodescopeHistogram(rows))!, Int32Array.from([2, 0, 1]));
+    expect(tops).toHaveLength(39);
+    // top of band b = 1 + 2 + ... + (b + 1) at row 0, ten times that at row 1
+    for (let b = 0; b < 39; b++) expect(Array.from(tops[b]!)).toEqual([0, ((b + 1) * (b + 2)) / 2, (10 * (b + 1) * (b + 2)) / 2]);
   });
 });
 

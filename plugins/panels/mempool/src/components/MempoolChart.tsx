@@ -5,7 +5,6 @@ import { prepareCanvas, signalDrawn, tooltipBox } from '@nodescope/ui';
 import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { nearestRow, pickRows, stackRows, timeTicks, tooltipRows, yScale } from '../chart';
 import { pixelWord, rasterBands } from '../bandRaster';
-import { noteRasterRun, rasterIsWarm } from '../rasterWarmup';
 import { type MempoolHistogram, totals } from '../histogram';
 import type { MempoolScale } from '../types';
 
@@ -29,7 +28,6 @@ function drawBandPixels(ctx: CanvasRenderingContext2D, xs: Float64Array, bandYs:
   const ratio = window.devicePixelRatio || 1;
   const scale = (values: Float64Array) => (ratio === 1 ? values : values.map((v) => v * ratio));
   const raster = rasterBands(scale(xs), bandYs.map(scale), bottom * ratio, colors, buffer.pixels);
-  noteRasterRun();
   if (!raster) return false;
   buffer.pixels = raster.pixels;
   if (raster.width > 0 && raster.height > 0) {
@@ -94,14 +92,14 @@ export function MempoolChart({ histogram, width, height, scale, display, thresho
       for (let j = 0; j < drawRows; j++) ys[j] = yOf(top[j]!);
       return ys;
     });
-    // The bands go on as pixels (bandRaster.ts) before the grid, which is then drawn under them:
-    // Chromium's software rasterizer spent ~12 ms of CPU on the 39 path fills of 8,640 rows, the
-    // pixels take ~4 ms once V8 has compiled their code. Until then (rasterWarmup.ts: a page's
-    // first chart, if its data came before the idle warm-up ended) a mount's first draw fills
-    // paths, since the cold raster loop runs 5-15x slower; a redraw of the mounted chart (new
-    // data, a time-range change, a resize) is pixels either way.
-    const pixels = colorWords !== undefined && (pixelBuffer.current.drawn === true || rasterIsWarm());
-    const raster = pixels && drawBandPixels(ctx, xs, bandYs, bottom, colorWords, pixelBuffer.current);
+    // A redraw of the mounted chart (new data, a time-range change, a resize) puts the bands as
+    // pixels (bandRaster.ts) before the grid, which is then drawn under them: Chromium's software
+    // rasterizer spent ~12 ms of CPU on the 39 path fills of 8,640 rows, the pixels take ~4 ms
+    // once their code is compiled. The first draw of a mount fills paths: before V8 has compiled
+    // the raster loop (a page's first charts) it runs 5-15x slower than that, and V8 lets go of
+    // it again between mounts far apart (the panel bench's first renders: 20-53 ms for the
+    // raster even after a warm-up on idle, against 5-8 ms for the fills; tried and dropped).
+    const raster = pixelBuffer.current.drawn === true && colorWords !== undefined && drawBandPixels(ctx, xs, bandYs, bottom, colorWords, pixelBuffer.current);
     pixelBuffer.current.drawn = true;
     if (raster) ctx.globalCompositeOperation = 'destination-over';
 
