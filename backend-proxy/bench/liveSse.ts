@@ -60,6 +60,8 @@ interface Run {
   unshown: number;
   /** the proxy's CPU seconds (user + system) while measuring */
   proxyCpuSeconds?: number;
+  /** the simulator's, in the same time (its answers to the proxy's getmempoolentry calls among them) */
+  simCpuSeconds?: number;
 }
 
 /** Messages and frames for SECONDS against one proxy; latencies of the messages a frame showed. */
@@ -192,8 +194,10 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
       if (PIN) pin(proxy.child.pid, PIN.proxy);
       try {
         const cpuBefore = processCpuSeconds(proxy.child.pid);
+        const simCpuBefore = processCpuSeconds(sim.child.pid);
         const run = await measure(proxy.url, zmqSequence);
         run.proxyCpuSeconds = Number((processCpuSeconds(proxy.child.pid) - cpuBefore).toFixed(2));
+        run.simCpuSeconds = Number((processCpuSeconds(sim.child.pid) - simCpuBefore).toFixed(2));
         runs[mode].push(run);
       } finally {
         await proxy.stop();
@@ -217,6 +221,7 @@ export async function runLiveSseBench(): Promise<BenchResult[]> {
     removals: run.removals,
     frames: run.frames,
     proxyCpuSeconds: run.proxyCpuSeconds,
+    simCpuSeconds: run.simCpuSeconds,
   });
   return [
     {
@@ -259,6 +264,7 @@ function pooled(list: Run[]): Run {
     frames: list.reduce((n, run) => n + run.frames, 0),
     unshown: list.reduce((n, run) => n + run.unshown, 0),
     proxyCpuSeconds: Number(list.reduce((n, run) => n + (run.proxyCpuSeconds ?? NaN), 0).toFixed(2)),
+    simCpuSeconds: Number(list.reduce((n, run) => n + (run.simCpuSeconds ?? NaN), 0).toFixed(2)),
   };
 }
 
