@@ -225,7 +225,9 @@ export async function runFleetBench(): Promise<BenchResult[]> {
     const mainCpuMsPerCycle = (mainCpu.user + mainCpu.system) / 1_000 / 3;
     warm.sort((a, b) => a - b);
     const pollMs = warm[1]!;
-    const rssAfterCycles = process.memoryUsage().rss;
+    const afterCycles = process.memoryUsage();
+    const rssAfterCycles = afterCycles.rss;
+    const ioHeapAfterCycles = await source.fleet.ioThreadsHeapUsed();
     const online = source.fleet.miners().filter((m) => m.status === 'online').length;
 
     // what a Prometheus scrape and a Grafana table cost the same process: /metrics through the
@@ -349,6 +351,7 @@ export async function runFleetBench(): Promise<BenchResult[]> {
           miners: MINERS,
           measured: 'RSS of the polling process after the cold and 3 warm cycles, 3 scrapes of /metrics through its route and one `miners` frame',
           afterCyclesMiB: mib(rssAfterCycles),
+          heapAfterCyclesMiB: { main: mib(afterCycles.heapUsed), ioThreads: mib(ioHeapAfterCycles), external: mib(afterCycles.external + afterCycles.arrayBuffers) },
           afterScrapesMiB: mib(rssAfterScrape),
           peakSoFarMiB: mib(peakRss),
           perMinerKiB: Number(((rssServed - rssBefore) / MINERS / 1024).toFixed(1)),

@@ -1,13 +1,20 @@
 // The messages between the poller and its I/O threads (ioThreads.ts, ioWorker.ts): flat arrays
-// of primitives, which structured clone copies cheaply (no object per miner).
+// of primitives, which structured clone copies cheaply (no object per miner), and the replies'
+// bytes in one transferred buffer (not cloned at all; decoded where the in-process path decodes).
 
 /** per request: id, host, port, request text, connectTimeoutMs, timeoutMs, maxBytes (0: the default) */
 export const REQUEST_FIELDS = 7;
 export type RequestBatch = Array<number | string>;
 
-/** per reply: id, ok (1) or not (0), the reply text or the error message, bytes or the error code, the error's name */
+/**
+ * per reply: id, then 1, start, end, '' (its bytes are data[start, end)) or 0, the error's
+ * message, code (or null) and name
+ */
 export const REPLY_FIELDS = 5;
-export type ReplyBatch = Array<number | string | null>;
+export interface ReplyBatch {
+  entries: Array<number | string | null>;
+  data: ArrayBuffer;
+}
 
 /**
  * A batch goes at once from this many entries, else after FLUSH_MS: each message costs both

@@ -1,9 +1,9 @@
 // The poller's CGMiner exchanges on I/O threads: at tens of thousands of miners a cycle, the
 // connect, write and close of each connection (on loopback the whole TCP handshake runs inside
 // connect) were about half of the poll's CPU, all on the thread that also parses and keeps
-// the state. Here N worker threads own the sockets (ioWorker.ts, the same nulExchange as the
-// in-process path); this thread sends each request and receives each reply's text, batched per
-// turn of the event loop, and parses as before. The protocol is unchanged: one request per
+// the state. Here N worker threads own the sockets (ioWorker.ts, the same nulExchangeBytes as the
+// in-process path); this thread sends each request and receives each reply's bytes, in batches,
+// and decodes and parses them as before. The protocol is unchanged: one request per
 // connection, the reply up to the NUL, timeouts and errors as the in-process exchange gives them.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -107,15 +107,19 @@ export class IoThreads {
     }
   }
 
-  private settle(batch: ReplyBatch): void {
-    for (let i = 0; i < batch.length; i += REPLY_FIELDS) {
-      const id = batch[i] as number;
+  private settle({ entries, data }: ReplyBatch): void {
+    const bytes = Buffer.from(data);
+    for (let i = 0; i < entries.length; i += REPLY_FIELDS) {
+      const id = entries[i] as number;
       const entry = this.pending.get(id);
       if (!entry) continue;
       this.pending.delete(id);
       if (--entry.lane.inFlight === 0) entry.lane.worker.unref();
-      if (batch[i + 1] === 1) entry.resolve({ text: batch[i + 2] as string, bytes: batch[i + 3] as number });
-      else entry.reject(errorFrom(batch[i + 2] as string, batch[i + 3] as number | string | null, batch[i + 4] as string));
+      if (entries[i + 1] === 1) {
+        const start = entries[i + 2] as number;
+        const end = entries[i + 3] as number;
+        entry.resolve({ text: bytes.toString('utf8', start, end), bytes: end - start });
+      } else entry.reject(errorFrom(entries[i + 2] as string, entries[i + 3] as number | string | null, entries[i + 4] as string));
     }
   }
 
@@ -127,6 +131,12 @@ export class IoThreads {
       this.pending.delete(id);
       entry.reject(new UpstreamError(message, 'io-thread'));
     }
+  }
+
+  /** The threads' V8 heaps (used bytes, summed): memory the process holds beside the main thread's. */
+  async heapUsed(): Promise<number> {
+    const heaps = await Promise.all(this.lanes.map((lane) => lane.worker.getHeapStatistics()));
+    return heaps.reduce((sum, heap) => sum + heap.used_heap_size, 0);
   }
 
   /** Ends the threads; exchanges still in flight fail. The next exchange starts new threads. */

@@ -87,6 +87,11 @@ export class CgminerState {
     };
   }
 
+  /** bytes the I/O threads' heaps use (0 without threads) */
+  ioThreadsHeapUsed(): Promise<number> {
+    return this.io?.heapUsed() ?? Promise.resolve(0);
+  }
+
   records(): MinerRecord[] {
     return [...this.poller.miners.values()];
   }

@@ -89,14 +89,14 @@ export function tcpExchange<T>(
   });
 }
 
-/** One request/reply on a fresh connection; the reply ends at a NUL or when the miner closes. */
-export const nulExchange: Exchange = (endpoint, request, options) => {
+/** One request/reply on a fresh connection: the reply's bytes up to a NUL, or all when the miner closes. */
+export function nulExchangeBytes(endpoint: MinerEndpoint, request: string, options: ExchangeOptions): Promise<Buffer> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   // a reply of a few KiB comes in one chunk: kept as it is, an array only from the second
   let first: Buffer | undefined;
   let more: Buffer[] | undefined;
   let bytes = 0;
-  const whole = () => ({ reply: { text: (more ? Buffer.concat(more) : first!).toString('utf8'), bytes } });
+  const whole = () => ({ reply: more ? Buffer.concat(more) : first! });
   return tcpExchange(endpoint, request, options, (where) => ({
     data(chunk) {
       const nul = chunk.indexOf(0);
@@ -112,4 +112,10 @@ export const nulExchange: Exchange = (endpoint, request, options) => {
     // reply (the parser refuses it if it is cut short)
     deadline: () => (bytes > 0 ? whole() : undefined),
   }));
+}
+
+/** nulExchangeBytes, the reply as text. */
+export const nulExchange: Exchange = async (endpoint, request, options) => {
+  const reply = await nulExchangeBytes(endpoint, request, options);
+  return { text: reply.toString('utf8'), bytes: reply.length };
 };
