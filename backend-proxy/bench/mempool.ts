@@ -33,7 +33,7 @@ import pino from 'pino';
 import { FEE_BAND_EDGES, feeBandIndex } from '@nodescope/shared';
 import { UpstreamHealth } from '../src/core/circuit.js';
 import { SecretScrubber } from '../src/core/logger.js';
-import { BitcoinRpc, RpcError, resolveRpcTarget } from '../src/sources/bitcoin/client.js';
+import { BitcoinRpc, RpcError, resolveRpcTarget, type RpcCallList } from '../src/sources/bitcoin/client.js';
 import { BLOCK_VSIZE, effectiveFeeRates, feeHistogram, projectBlocks, PROJECTED_BLOCKS } from '../src/sources/bitcoin/feerates.js';
 import { CompactMempool, type MempoolEntryInput, type MempoolView } from '../src/sources/bitcoin/mempool.js';
 import { MempoolSync, toEntryInput, type MempoolEntryRpc } from '../src/sources/bitcoin/mempoolSync.js';
@@ -175,14 +175,16 @@ export async function ingestCompact(mempool: { txids: string[]; json: Map<string
       if (method === 'getrawmempool') return { txids: [], mempool_sequence: 0 };
       throw new Error(`unexpected ${method}`);
     },
+    // the sync hands batchEach a call list (method, count, params(i)), as rpc.batchEach takes it
     batchEach: async (
-      calls: Array<{ method: string; params: unknown[] }>,
+      calls: RpcCallList,
       _options: unknown,
       onChunk: (outcomes: unknown[], chunk: number, offset: number) => void
     ) => {
-      for (let offset = 0; offset < calls.length; offset += MAX_BATCH) {
-        const outcomes = calls.slice(offset, offset + MAX_BATCH).map((c) => {
-          const json = mempool.json.get(c.params[0] as string);
+      for (let offset = 0; offset < calls.count; offset += MAX_BATCH) {
+        const ids = Array.from({ length: Math.min(MAX_BATCH, calls.count - offset) }, (_, k) => calls.params(offset + k)[0] as string);
+        const outcomes = ids.map((txid) => {
+          const json = mempool.json.get(txid);
           return json
             ? { ok: true, result: JSON.parse(json) as MempoolEntryRpc }
             : { ok: false, error: new RpcError('Transaction not in mempool', -5) };
