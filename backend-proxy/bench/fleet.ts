@@ -215,14 +215,16 @@ export async function runFleetBench(): Promise<BenchResult[]> {
     // time near the sum of the two means the machine, not the poller, was the limit
     const simCpu0 = await fleet.cpu();
     const cpu0 = process.cpuUsage();
-    const mainCpu0 = process.threadCpuUsage();
+    // process.threadCpuUsage: Node 22.19+/23.9+ (npm scripts run Node 22 from node_modules/.bin)
+    const threadCpu = (since?: NodeJS.CpuUsage) => (typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage(since) : undefined);
+    const mainCpu0 = threadCpu();
     for (let i = 0; i < 3; i++) warm.push(await timed(() => source.fleet.pollNow()));
     const cpu = process.cpuUsage(cpu0);
-    const mainCpu = process.threadCpuUsage(mainCpu0);
+    const mainCpu = mainCpu0 && threadCpu(mainCpu0);
     const simCpuMicros = (await fleet.cpu()) - simCpu0;
     // the whole process (main and I/O threads), and the main thread alone
     const cpuMsPerCycle = (cpu.user + cpu.system) / 1_000 / 3;
-    const mainCpuMsPerCycle = (mainCpu.user + mainCpu.system) / 1_000 / 3;
+    const mainCpuMsPerCycle = mainCpu ? (mainCpu.user + mainCpu.system) / 1_000 / 3 : null;
     warm.sort((a, b) => a - b);
     const pollMs = warm[1]!;
     const afterCycles = process.memoryUsage();
@@ -329,7 +331,7 @@ export async function runFleetBench(): Promise<BenchResult[]> {
           ioThreads: IO_THREADS === 'auto' ? `auto: ${ioThreadCount('auto')}` : IO_THREADS,
           pinned: PIN ? 'fleet on CPU 0, this process on CPU 1' : 'no',
           cpuMsPerWarmCycle: Math.round(cpuMsPerCycle),
-          mainThreadCpuMsPerWarmCycle: Math.round(mainCpuMsPerCycle),
+          mainThreadCpuMsPerWarmCycle: mainCpuMsPerCycle === null ? 'needs Node 22' : Math.round(mainCpuMsPerCycle),
           cpuMicrosPerMiner: Math.round((cpuMsPerCycle * 1000) / MINERS),
           simulatorCpuMsPerWarmCycle: Math.round(simCpuMicros / 1000 / 3),
           warmCyclesMs: warm.map(Math.round),

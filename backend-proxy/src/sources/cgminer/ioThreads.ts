@@ -135,8 +135,9 @@ export class IoThreads {
 
   /** The threads' V8 heaps (used bytes, summed): memory the process holds beside the main thread's. */
   async heapUsed(): Promise<number> {
-    const heaps = await Promise.all(this.lanes.map((lane) => lane.worker.getHeapStatistics()));
-    return heaps.reduce((sum, heap) => sum + heap.used_heap_size, 0);
+    // Worker#getHeapStatistics: Node 22.16+ (0 before)
+    const heaps = await Promise.all(this.lanes.map((lane) => (typeof lane.worker.getHeapStatistics === 'function' ? lane.worker.getHeapStatistics() : undefined)));
+    return heaps.reduce((sum, heap) => sum + (heap?.used_heap_size ?? 0), 0);
   }
 
   /** Ends the threads; exchanges still in flight fail. The next exchange starts new threads. */
