@@ -9,13 +9,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HistoryStore } from '../src/core/history.js';
-import { FleetPoller, type PollHooks } from '../src/sources/cgminer/poller.js';
+import { FleetPoller, type PollerOptions, type PollHooks } from '../src/sources/cgminer/poller.js';
 import { TEST_CLOCK_START } from './helpers.js';
 
 export const CAPTURES = fileURLToPath(new URL('./fixtures/miners/', import.meta.url));
 
-/** A poller that reads one miner at a time on a fixed clock (TEST_CLOCK_START), as the capture tests poll. */
-export function testPoller(sourceId: string, hooks?: PollHooks): FleetPoller {
+/** A poller that reads one miner at a time on a fixed clock (TEST_CLOCK_START), as the capture tests poll; `options` changes some. */
+export function testPoller(sourceId: string, hooks?: PollHooks, options: Partial<PollerOptions> = {}): FleetPoller {
   return new FleetPoller({
     sourceId,
     client: { connectTimeoutMs: 2_000, timeoutMs: 2_000 },
@@ -25,6 +25,7 @@ export function testPoller(sourceId: string, hooks?: PollHooks): FleetPoller {
     history: new HistoryStore(),
     now: () => TEST_CLOCK_START,
     ...(hooks ? { hooks } : {}),
+    ...options,
   });
 }
 

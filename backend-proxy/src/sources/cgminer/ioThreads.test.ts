@@ -1,9 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HistoryStore } from '../../core/history.js';
 import { UpstreamError } from '../../core/errors.js';
 import { startCgminerFleet, type CgminerFleet } from '../../simulators/cgminer/fleet.js';
 import type { SimFault } from '../../simulators/cgminer/flavours.js';
+import { testPoller } from '../../../test/cgminerReplay.js';
 import { ioThreadCount, IoThreads } from './ioThreads.js';
 import { FleetPoller, type MinerRecord } from './poller.js';
 import { nulExchange, type Exchange } from './tcp.js';
@@ -108,16 +108,7 @@ describe('FleetPoller on I/O threads', () => {
   }
 
   function poller(fleet: CgminerFleet, io?: { threads: IoThreads; minMiners: number }): FleetPoller {
-    const p = new FleetPoller({
-      sourceId: 's',
-      client: { connectTimeoutMs: 300, timeoutMs: 300 },
-      concurrency: 4,
-      jitterMs: 0,
-      historySize: 5,
-      history: new HistoryStore(),
-      now: () => at,
-      ...(io ? { io } : {}),
-    });
+    const p = testPoller('s', undefined, { client: { connectTimeoutMs: 300, timeoutMs: 300 }, concurrency: 4, now: () => at, ...(io ? { io } : {}) });
     for (const m of fleet.miners) p.add({ host: m.host, port: m.port, name: m.name });
     return p;
   }
