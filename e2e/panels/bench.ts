@@ -11,6 +11,8 @@
 // in one session. `-- --trace` records a Chromium trace and adds the main-thread CPU time of each
 // timed first render and mempool time-range change (harness/traceCpu.ts) to the figures: on this
 // shared machine the wall clock moves with the neighbours' load, a thread's CPU time much less.
+// Tracing costs time and moves Chromium's frames (a traced peer-map run painted the empty
+// redraw in 1 ms, not ~18): take a traced run's CPU figures, and the wall figures of a plain run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
