@@ -52,8 +52,20 @@ describe('scanMempoolEntries', () => {
   });
 
   it('reads fee amounts bit-for-bit as JSON.parse (8-decimal BTC amounts)', () => {
-    const amounts = ['0.00000001', '0.00100978', '21000000.00000000', '1.23456789', '0.10000000'];
+    const amounts = ['0.00000001', '0.00100978', '21000000.00000000', '1.23456789', '0.10000000', '0.5', '7.1', '0.1234567', '12.0'];
+    // and many amounts across the range, as ValueFromAmount writes them (8 decimals)
+    let x = 0x9e3779b9;
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+      const sats = Math.floor((x / 2 ** 32) ** 4 * 2.1e15) + (x & 0xff);
+      amounts.push(`${Math.floor(sats / 1e8)}.${String(sats % 1e8).padStart(8, '0')}`);
+    }
     for (const amount of amounts) {
+      const text = body([coreEntry(0).replace(/"base":[^,]+/, `"base":${amount}`)]);
+      expect(scanMempoolEntries(text, [100])![0]!.fees.base).toBe(JSON.parse(amount));
+    }
+    // more than 8 decimals, an exponent, a negative: JSON's grammar reads them, still equal
+    for (const amount of ['0.000000001', '1.5e-7', '-0.00000001', '0.123456789012']) {
       const text = body([coreEntry(0).replace(/"base":[^,]+/, `"base":${amount}`)]);
       expect(scanMempoolEntries(text, [100])![0]!.fees.base).toBe(JSON.parse(amount));
     }

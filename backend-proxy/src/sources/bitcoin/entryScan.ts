@@ -76,14 +76,30 @@ export function scanMempoolEntries(body: string, ids: readonly number[]): Scanne
 let cursor = 0;
 
 function numberAt(body: string, at: number, end: number): number | null {
-  // a plain integer (vsize, time) without the regex; anything else through JSON's grammar
+  // a plain integer (vsize, time) or an amount of up to 8 decimals (fees.base) without the
+  // regex; anything else through JSON's grammar
   let p = at;
   let value = 0;
   for (let c = body.charCodeAt(p); c >= 0x30 && c <= 0x39 && p - at < 15; c = body.charCodeAt(++p)) value = value * 10 + (c - 0x30);
   let next = body.charCodeAt(p);
-  if (p > at && (next === 0x2c || next === 0x7d) && (body.charCodeAt(at) !== 0x30 || p === at + 1)) {
+  const plain = p > at && (body.charCodeAt(at) !== 0x30 || p === at + 1);
+  if (plain && (next === 0x2c || next === 0x7d)) {
     cursor = p;
     return p > end ? null : value;
+  }
+  if (plain && next === 0x2e /* . */) {
+    // d = I.F = (I * 1e8 + F * 10^(8 - digits of F)) / 1e8: both integers exact below 2^53, so
+    // the one division rounds the exact decimal once, as JSON.parse does (bit-for-bit equal)
+    const dot = p;
+    let fraction = 0;
+    for (let c = body.charCodeAt(++p); c >= 0x30 && c <= 0x39 && p - dot <= 8; c = body.charCodeAt(++p)) fraction = fraction * 10 + (c - 0x30);
+    const digits = p - dot - 1;
+    next = body.charCodeAt(p);
+    const scaled = value * 1e8 + fraction * 10 ** (8 - digits);
+    if (digits > 0 && (next === 0x2c || next === 0x7d) && Number.isSafeInteger(scaled)) {
+      cursor = p;
+      return p > end ? null : scaled / 1e8;
+    }
   }
   NUMBER.lastIndex = at;
   const match = NUMBER.exec(body);
