@@ -85,6 +85,16 @@ describe('IoThreads', () => {
     const replying = await listen((socket) => socket.once('data', () => socket.end('{}\u0000')));
     expect(await outcome(io.exchange, replying.port)).toEqual({ reply: { text: '{}', bytes: 2 } });
   });
+
+  it('a thread that cannot start (its module missing, as from a bundle without it) leaves the exchanges to this thread', async () => {
+    const io = new IoThreads(1, new URL('./no-such-worker.js', import.meta.url));
+    cleanups.push(() => io.close());
+    const replying = await listen((socket) => socket.once('data', () => socket.end('{"id":1}\u0000')));
+    const answers = await Promise.all([outcome(io.exchange, replying.port), outcome(io.exchange, replying.port)]);
+    expect(answers).toEqual([0, 1].map(() => ({ reply: { text: '{"id":1}', bytes: 8 } })));
+    expect(io.unavailable).toMatch(/no-such-worker|Cannot find module/);
+    expect(await outcome(io.exchange, replying.port)).toEqual({ reply: { text: '{"id":1}', bytes: 8 } });
+  });
 });
 
 describe('FleetPoller on I/O threads', () => {

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UpstreamError } from '../../core/errors.js';
 import { FLUSH_ENTRIES, FLUSH_MS, REPLY_FIELDS, REQUEST_FIELDS, type ReplyBatch, type RequestBatch } from './ioProtocol.js';
-import type { Exchange } from './tcp.js';
+import { nulExchange, type Exchange, type ExchangeOptions, type MinerEndpoint } from './tcp.js';
 
 /** The fleet size from which `ioThreads: auto` polls through threads (below it one thread is not the limit). */
 export const AUTO_MIN_MINERS = 2_000;
@@ -39,6 +39,9 @@ interface Pending {
   resolve(reply: { text: string; bytes: number }): void;
   reject(error: Error): void;
   lane: Lane;
+  endpoint: MinerEndpoint;
+  request: string;
+  options: ExchangeOptions;
 }
 
 interface Lane {
@@ -46,6 +49,8 @@ interface Lane {
   outbox: RequestBatch;
   /** requests sent and not answered: the worker keeps the process alive only while this is > 0 */
   inFlight: number;
+  /** the thread has sent back a batch: it started */
+  answered: boolean;
 }
 
 function errorFrom(message: string, code: number | string | null, name: string): Error {
@@ -63,22 +68,40 @@ export class IoThreads {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
 
-  constructor(readonly threads: number) {
+  /** why the threads could not start (one ended before its first answer): exchanges then run on this thread */
+  unavailable: string | null = null;
+
+  constructor(
+    readonly threads: number,
+    /** the worker's module (tests name a broken one) */
+    private readonly workerUrl?: URL
+  ) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`IoThreads needs at least one thread, got ${threads}`);
   }
 
   /** A drop-in for nulExchange: the same reply or error, from a worker thread's socket. */
-  readonly exchange: Exchange = (endpoint, request, options) =>
-    new Promise((resolve, reject) => {
-      if (this.lanes.length < this.threads) this.spawn();
+  readonly exchange: Exchange = (endpoint, request, options) => {
+    // a worker that cannot start (its file missing from a build) must not cost the poll
+    if (this.unavailable !== null) return nulExchange(endpoint, request, options);
+    return new Promise((resolve, reject) => {
+      if (this.lanes.length < this.threads) {
+        try {
+          this.spawn();
+        } catch (error) {
+          this.unavailable = error instanceof Error ? error.message : String(error);
+          nulExchange(endpoint, request, options).then(resolve, reject);
+          return;
+        }
+      }
       const lane = this.lanes[this.turn++ % this.lanes.length]!;
       const id = this.nextId++;
-      this.pending.set(id, { resolve, reject, lane });
+      this.pending.set(id, { resolve, reject, lane, endpoint, request, options });
       if (lane.inFlight++ === 0) lane.worker.ref();
       lane.outbox.push(id, endpoint.host, endpoint.port, request, options.connectTimeoutMs, options.timeoutMs, options.maxBytes ?? 0);
       if (lane.outbox.length >= FLUSH_ENTRIES * REQUEST_FIELDS) this.immediate ??= setImmediate(this.flush);
       else this.timer ??= setTimeout(this.flush, FLUSH_MS);
     });
+  };
 
   private readonly flush = (): void => {
     clearTimeout(this.timer);
@@ -94,12 +117,15 @@ export class IoThreads {
   /** Starts the threads missing (all at first, one that died later). */
   private spawn(): void {
     const source = import.meta.url.endsWith('.ts');
-    const url = new URL(source ? './ioWorker.ts' : './ioWorker.js', import.meta.url);
+    const url = this.workerUrl ?? new URL(source ? './ioWorker.ts' : './ioWorker.js', import.meta.url);
     while (this.lanes.length < this.threads) {
       const worker = new Worker(url, source ? { execArgv: ['--experimental-transform-types', '--no-warnings', '--import', TS_RESOLVE_HOOK] } : {});
-      const lane: Lane = { worker, outbox: [], inFlight: 0 };
+      const lane: Lane = { worker, outbox: [], inFlight: 0, answered: false };
       worker.unref();
-      worker.on('message', (batch: ReplyBatch) => this.settle(batch));
+      worker.on('message', (batch: ReplyBatch) => {
+        lane.answered = true;
+        this.settle(batch);
+      });
       // a thread that dies takes its exchanges with it: they fail, the next request starts a new one
       worker.on('error', (error) => this.lost(lane, `I/O thread failed: ${error.message}`));
       worker.on('exit', (code) => this.lost(lane, `I/O thread exited (${code})`));
@@ -126,10 +152,13 @@ export class IoThreads {
   private lost(lane: Lane, message: string): void {
     if (!this.lanes.includes(lane)) return;
     this.lanes = this.lanes.filter((l) => l !== lane);
+    if (!lane.answered) this.unavailable ??= message;
     for (const [id, entry] of this.pending) {
       if (entry.lane !== lane) continue;
       this.pending.delete(id);
-      entry.reject(new UpstreamError(message, 'io-thread'));
+      // the thread never started: the exchange has not begun, so it runs here instead
+      if (this.unavailable !== null) void nulExchange(entry.endpoint, entry.request, entry.options).then(entry.resolve, entry.reject);
+      else entry.reject(new UpstreamError(message, 'io-thread'));
     }
   }
 
