@@ -59,6 +59,18 @@ const result = await build({
 });
 // esbuild keeps the entry's shebang line; the file runs as ./nodescope-proxy.mjs
 chmodSync(join(out, 'nodescope-proxy.mjs'), 0o755);
+// the cgminer poller's I/O threads run ./ioWorker.js beside the bundle (sources/cgminer/ioThreads.ts);
+// CommonJS, as a .js file with no package.json above it is read
+await build({
+  entryPoints: [join(root, 'backend-proxy/src/sources/cgminer/ioWorker.ts')],
+  outfile: join(out, 'ioWorker.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 
 // the native addon: only this platform's prebuilt binaries, and the loader it needs
 const zeromqDir = packageDir('zeromq');

@@ -37,7 +37,7 @@ afterAll(() => {
 describe('release bundle', () => {
   it('is one executable file plus the native addon, the country database and the licences', () => {
     expect(statSync(bundle).mode & 0o111).not.toBe(0);
-    for (const file of ['geo-whois-asn-country.mmdb', 'THIRD_PARTY.md', 'THIRD_PARTY_LICENSES.txt', 'LICENSE', 'nodescope-proxy.service', 'Dockerfile', 'INSTALL.md']) {
+    for (const file of ['geo-whois-asn-country.mmdb', 'THIRD_PARTY.md', 'THIRD_PARTY_LICENSES.txt', 'LICENSE', 'nodescope-proxy.service', 'Dockerfile', 'INSTALL.md', 'ioWorker.js']) {
       expect(existsSync(join(dir, 'opt', file)), file).toBe(true);
     }
     expect(existsSync(join(dir, 'opt/node_modules/zeromq/build/linux/x64'))).toBe(true);
