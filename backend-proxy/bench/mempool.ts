@@ -33,7 +33,7 @@ import pino from 'pino';
 import { FEE_BAND_EDGES, feeBandIndex } from '@nodescope/shared';
 import { UpstreamHealth } from '../src/core/circuit.js';
 import { SecretScrubber } from '../src/core/logger.js';
-import { BitcoinRpc, RpcError, resolveRpcTarget, type RpcCallList } from '../src/sources/bitcoin/client.js';
+import { BitcoinRpc, MAX_IN_FLIGHT, RpcError, resolveRpcTarget, type RpcCallList } from '../src/sources/bitcoin/client.js';
 import { BLOCK_VSIZE, effectiveFeeRates, feeHistogram, projectBlocks, PROJECTED_BLOCKS } from '../src/sources/bitcoin/feerates.js';
 import { CompactMempool, type MempoolEntryInput, type MempoolView } from '../src/sources/bitcoin/mempool.js';
 import { MempoolSync, toEntryInput, type MempoolEntryRpc } from '../src/sources/bitcoin/mempoolSync.js';
@@ -130,8 +130,9 @@ export function naiveHistogram(entries: Iterable<MempoolEntryRpc>): number[] {
   return vsize;
 }
 
-export function benchRpc(rpcUrl: string, cookieFile: string): BitcoinRpc {
+export function benchRpc(rpcUrl: string, cookieFile: string, maxInFlight?: number): BitcoinRpc {
   return new BitcoinRpc({
+    maxInFlight,
     sourceId: 'bench',
     target: resolveRpcTarget('regtest', { url: rpcUrl, cookieFile, timeoutMs: 120_000, maxBatch: MAX_BATCH, retries: 0, circuitOpenMs: 5_000 }),
     timeoutMs: 120_000,
@@ -440,7 +441,7 @@ export function analysisFigures(): {
 
 // ---- 3. resync ----
 
-const RESYNC_SHAPE = 'own process (--max-semi-space-size=64), real HTTP JSON-RPC, batches of 200 getmempoolentry (mempoolSync ENTRY_BATCH), 4 in flight for the whole fill (each converted as it arrives)';
+const RESYNC_SHAPE = 'own process (--max-semi-space-size=64), real HTTP JSON-RPC, batches of 200 getmempoolentry (mempoolSync ENTRY_BATCH), client.ts MAX_IN_FLIGHT in flight for the whole fill (each converted as it arrives)';
 
 interface ResyncFigures {
   compactMs: number;
@@ -452,7 +453,22 @@ interface ResyncFigures {
   /** CPU seconds during the compact fill: this process (the proxy side) and the simulator */
   proxyCpuS: number;
   simulatorCpuS: number;
+  /** each fill at the client's depth, and at 4 in flight (the depth before) for comparison */
+  fills: ResyncFill[];
+  fourInFlight: ResyncFill[];
 }
+
+interface ResyncFill {
+  depth: number;
+  ms: number;
+  proxyCpuS: number;
+  simulatorCpuS: number;
+  txs: number;
+}
+
+/** BENCH_RESYNC_ROUNDS fills at each depth (median reported); BENCH_RESYNC_COMPARE=0 skips the 4-in-flight fills */
+const RESYNC_ROUNDS = Math.max(1, Number(process.env.BENCH_RESYNC_ROUNDS ?? 1));
+const RESYNC_COMPARE = process.env.BENCH_RESYNC_COMPARE !== '0';
 
 /** Largest verbose reply parsed for the baseline: the proxy's own bitcoind reply cap (256 MiB). */
 const VERBOSE_PARSE_LIMIT = 256 * 2 ** 20;
@@ -491,41 +507,70 @@ function pinTo(pid: number, cores: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
 }
 
+/** one fill of the simulator's mempool by a fresh MempoolSync with `depth` requests in flight */
+async function fillOnce(sim: SimProcess, depth: number): Promise<ResyncFill> {
+  const rpc = benchRpc(sim.rpcUrl, sim.cookieFile, depth);
+  const sync = new MempoolSync({
+    endpoint: null,
+    cap: 1_000_000,
+    pollMs: 3_600_000,
+    maxBatch: MAX_BATCH,
+    rpc,
+    logger: quietLogger,
+    now: Date.now,
+  });
+  if (PIN) {
+    pinTo(sim.child.pid!, '0');
+    pinTo(process.pid, '1');
+  }
+  const simCpu0 = processCpuSeconds(sim.child.pid);
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  sync.start();
+  await until(() => sync.status().synced, 'the initial fill', 120_000);
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  const simulatorCpuS = processCpuSeconds(sim.child.pid) - simCpu0;
+  const txs = sync.store.size;
+  if (PIN) pinTo(process.pid, `0-${availableParallelism() - 1}`);
+  await sync.stop();
+  rpc.close();
+  return { depth, ms, proxyCpuS: (cpu.user + cpu.system) / 1e6, simulatorCpuS, txs };
+}
+
 export async function resyncFigures(): Promise<ResyncFigures> {
   // a young generation of 64 MiB: the simulator holds 1M transactions as objects, and its
   // answers' garbage no longer survives into full collections of that heap (its CPU during the
   // fill 7.1 -> 6.2 s, A/B at load 10-13); the proxy side keeps node's defaults
   const sim = await startSimProcess(['--initial-mempool', String(MEMORY_TXS)], ['--max-semi-space-size=64']);
   try {
-    const rpc = benchRpc(sim.rpcUrl, sim.cookieFile);
-    const sync = new MempoolSync({
-      endpoint: null,
-      cap: 1_000_000,
-      pollMs: 3_600_000,
-      maxBatch: MAX_BATCH,
-      rpc,
-      logger: quietLogger,
-      now: Date.now,
-    });
-    if (PIN) {
-      pinTo(sim.child.pid!, '0');
-      pinTo(process.pid, '1');
+    // A/B on one simulator: the client's depth and the 4 in flight before it, alternating order
+    // each round (the second fill meets a warmer simulator)
+    const ours: ResyncFill[] = [];
+    const four: ResyncFill[] = [];
+    for (let r = 0; r < RESYNC_ROUNDS; r++) {
+      for (const depth of r % 2 === 0 ? [MAX_IN_FLIGHT, 4] : [4, MAX_IN_FLIGHT]) {
+        if (depth === 4 && !RESYNC_COMPARE) continue;
+        const fill = await fillOnce(sim, depth);
+        (depth === 4 ? four : ours).push(fill);
+        console.log(
+          `  resync fill, ${depth} in flight: ${Math.round(fill.ms)} ms wall, CPU proxy ${round(fill.proxyCpuS, 2)} s + simulator ${round(fill.simulatorCpuS, 2)} s, load ${loadavg()[0]!.toFixed(2)}`
+        );
+      }
     }
-    const simCpu0 = processCpuSeconds(sim.child.pid);
-    const cpu0 = process.cpuUsage();
-    const started = performance.now();
-    sync.start();
-    await until(() => sync.status().synced, 'the initial fill', 120_000);
-    const compactMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpu0);
-    const proxyCpuS = (cpu.user + cpu.system) / 1e6;
-    const simulatorCpuS = processCpuSeconds(sim.child.pid) - simCpu0;
-    const txs = sync.store.size;
-    if (PIN) pinTo(process.pid, `0-${availableParallelism() - 1}`);
-    await sync.stop();
-    rpc.close();
+    const txs = Math.min(...ours.map((f) => f.txs), ...four.map((f) => f.txs));
     const verbose = await verboseGetrawmempool(sim, txs);
-    return { compactMs, verboseMs: verbose.ms, verboseBytes: verbose.bytes, verboseParsed: verbose.parsed, txs, proxyCpuS, simulatorCpuS };
+    return {
+      compactMs: median(ours.map((f) => f.ms)),
+      verboseMs: verbose.ms,
+      verboseBytes: verbose.bytes,
+      verboseParsed: verbose.parsed,
+      txs,
+      proxyCpuS: median(ours.map((f) => f.proxyCpuS)),
+      simulatorCpuS: median(ours.map((f) => f.simulatorCpuS)),
+      fills: ours,
+      fourInFlight: four,
+    };
   } finally {
     await sim.stop();
   }
@@ -675,7 +720,9 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
     const resync = await resyncFigures();
     const loadAfterResync = load();
     console.log(
-      `  resync done: ${Math.round(resync.compactMs)} ms wall, CPU proxy ${round(resync.proxyCpuS, 2)} s + simulator ${round(resync.simulatorCpuS, 2)} s` +
+      `  resync done (median of ${resync.fills.length}, ${MAX_IN_FLIGHT} in flight): ${Math.round(resync.compactMs)} ms wall` +
+        (resync.fourInFlight.length ? ` against ${Math.round(median(resync.fourInFlight.map((f) => f.ms)))} ms with 4 in flight` : '') +
+        `, CPU proxy ${round(resync.proxyCpuS, 2)} s + simulator ${round(resync.simulatorCpuS, 2)} s` +
         ` (${PIN ? 'pinned: simulator core 0, proxy core 1' : 'unpinned'}), load average ${loadAfterResync.join(' ')}`
     );
     results.push({
@@ -692,6 +739,15 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
         transactions: resync.txs,
         simulator: RESYNC_SHAPE,
         cpuSecondsDuringFill: { proxy: round(resync.proxyCpuS, 2), simulator: round(resync.simulatorCpuS, 2) },
+        inFlight: MAX_IN_FLIGHT,
+        fillsMs: resync.fills.map((f) => Math.round(f.ms)),
+        fourInFlight: resync.fourInFlight.length
+          ? {
+              medianMs: Math.round(median(resync.fourInFlight.map((f) => f.ms))),
+              fillsMs: resync.fourInFlight.map((f) => Math.round(f.ms)),
+              cpuSeconds: { proxy: round(median(resync.fourInFlight.map((f) => f.proxyCpuS)), 2), simulator: round(median(resync.fourInFlight.map((f) => f.simulatorCpuS)), 2) },
+            }
+          : 'not run (BENCH_RESYNC_COMPARE=0)',
         pinned: PIN ? 'simulator on core 0, proxy side on core 1 (BENCH_PIN=1)' : 'no (both free to share the cores)',
         verboseReplyMB: round(resync.verboseBytes / 1e6),
         loadAverage: loadAfterResync,

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamHealth } from '../../core/circuit.js';
 import { SecretScrubber } from '../../core/logger.js';
-import { BitcoinRpc, MethodNotAllowedError, READ_ONLY_METHODS, resolveRpcTarget, RpcError } from './client.js';
+import { BitcoinRpc, MAX_IN_FLIGHT, MethodNotAllowedError, READ_ONLY_METHODS, resolveRpcTarget, RpcError } from './client.js';
 
 type Handler = (body: unknown, req: IncomingMessage, res: ServerResponse) => void;
 
@@ -240,6 +240,45 @@ describe('BitcoinRpc', () => {
     expect(bodies).toHaveLength(4);
     expect(out.map((o) => (o.ok ? o.result : null))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((h) => `hash-${h}`));
     rpc.close();
+  });
+
+  it('keeps at most MAX_IN_FLIGHT requests on the wire, below bitcoind\'s default work queue, whatever callers ask', async () => {
+    // bitcoind queues up to -rpcworkqueue requests before 503 "Work queue depth exceeded":
+    // DEFAULT_HTTP_WORKQUEUE=16 (bitcoin/bitcoin@0011534a9a25db20c8f830a18ef3f8b336906e7e:src/httpserver.h:13)
+    expect(MAX_IN_FLIGHT).toBeLessThanOrEqual(16 / 2);
+    expect(MAX_IN_FLIGHT).toBeGreaterThan(4); // DEFAULT_HTTP_THREADS=4 (src/httpserver.h:12): more than its threads
+    let open = 0;
+    let most = 0;
+    handler = (body, req, res) => {
+      open++;
+      most = Math.max(most, open);
+      // held a little so every request the client allows is on the wire together
+      setTimeout(() => {
+        open--;
+        jsonRpc((_m, params) => `hash-${String(params[0])}`)(body, req, res);
+      }, 15);
+    };
+    for (const [asked, bound] of [
+      [undefined, MAX_IN_FLIGHT],
+      [4, 4],
+      [64, MAX_IN_FLIGHT],
+    ] as const) {
+      most = 0;
+      const { rpc } = client(asked === undefined ? {} : { maxInFlight: asked });
+      expect(rpc.maxInFlight).toBe(bound);
+      const calls = { method: 'getblockhash', count: 90, params: (i: number) => [i] }; // 30 chunks of maxBatch 3
+      const got: string[] = [];
+      // a resync asking for far more chunks at once, and single calls beside it, share the bound
+      await Promise.all([
+        rpc.batchEach<string>(calls, { concurrency: 100 }, (outcomes, _c, offset) =>
+          outcomes.forEach((o, i) => (got[offset + i] = o.ok ? o.result : ''))
+        ),
+        ...Array.from({ length: 10 }, (_, i) => rpc.call('getblockhash', [1000 + i])),
+      ]);
+      expect(got).toEqual(Array.from({ length: 90 }, (_, i) => `hash-${i}`));
+      expect(most).toBe(bound);
+      rpc.close();
+    }
   });
 
   it('batchEach hands over each chunk with its offset as it arrives, and stops when the consumer throws', async () => {

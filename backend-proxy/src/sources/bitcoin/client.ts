@@ -157,6 +157,8 @@ export interface BitcoinRpcOptions {
   secrets: SecretScrubber;
   self?: SelfMetrics;
   logger?: Logger;
+  /** requests on the wire at once, 1..MAX_IN_FLIGHT (default MAX_IN_FLIGHT) */
+  maxInFlight?: number;
 }
 
 interface HttpReply {
@@ -175,9 +177,21 @@ function isRetryable(error: unknown): boolean {
  */
 export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Most requests on the wire to one node at once (the agent's sockets, and batchEach's chunks).
+ * bitcoind runs -rpcthreads requests at a time (DEFAULT_HTTP_THREADS=4) and queues up to
+ * -rpcworkqueue more (DEFAULT_HTTP_WORKQUEUE=16) before it answers 503 "Work queue depth
+ * exceeded" (bitcoin/bitcoin@0011534a9a25db20c8f830a18ef3f8b336906e7e:src/httpserver.h:12-13).
+ * With 4 out, each thread idled while its reply travelled and the next request came in; 8 keeps
+ * the threads busy and leaves half the queue free.
+ */
+export const MAX_IN_FLIGHT = 8;
+
 export class BitcoinRpc {
   private readonly agent: Agent;
   private readonly isHttps: boolean;
+  /** requests on the wire at once (the agent's sockets) */
+  readonly maxInFlight: number;
   private authHeader: string | null = null;
   private nextId = 1;
   /** the node's own warm-up message while it answers -28, else null */
@@ -185,10 +199,11 @@ export class BitcoinRpc {
 
   constructor(private readonly options: BitcoinRpcOptions) {
     this.isHttps = options.target.url.protocol === 'https:';
-    // bitcoind serves -rpcthreads (4) at once; more sockets only fill its work queue
+    this.maxInFlight = Math.max(1, Math.min(MAX_IN_FLIGHT, Math.floor(options.maxInFlight ?? MAX_IN_FLIGHT)));
+    // the sockets bound every caller together (a resync, live fetches and queries share them)
     this.agent = this.isHttps
-      ? new HttpsAgent({ keepAlive: true, maxSockets: 4 })
-      : new Agent({ keepAlive: true, maxSockets: 4 });
+      ? new HttpsAgent({ keepAlive: true, maxSockets: this.maxInFlight })
+      : new Agent({ keepAlive: true, maxSockets: this.maxInFlight });
     if (options.target.auth.kind === 'password') {
       const { user, password } = options.target.auth;
       this.setAuth(`${user}:${password}`);
@@ -251,7 +266,7 @@ export class BitcoinRpc {
       list
         ? Array.from({ length: Math.min(size, total - offset) }, (_, k) => ({ method: list.method, params: list.params(offset + k) }))
         : (calls as RpcCall[]).slice(offset, offset + size);
-    // up to `concurrency` chunks in flight (bitcoind runs -rpcthreads of them at once)
+    // up to `concurrency` chunks in flight, never more than maxInFlight (see MAX_IN_FLIGHT)
     let next = 0;
     let failed = false;
     const worker = async () => {
@@ -267,7 +282,7 @@ export class BitcoinRpc {
         }
       }
     };
-    const workers = Math.max(1, Math.min(options.concurrency ?? 1, 4, chunkCount));
+    const workers = Math.max(1, Math.min(options.concurrency ?? 1, this.maxInFlight, chunkCount));
     await Promise.all(Array.from({ length: workers }, worker));
   }
 
@@ -286,7 +301,7 @@ export class BitcoinRpc {
 
   private async send(calls: RpcCall[], label: string, scan?: (body: string, ids: readonly number[]) => unknown[] | null): Promise<RpcOutcome[]> {
     // before anything is counted as an upstream call: an over-budget request is the client's problem
-    // (the agent's 4 sockets are the concurrency limit: bitcoind serves -rpcthreads=4 at once)
+    // (the agent's maxInFlight sockets are the concurrency limit, see MAX_IN_FLIGHT)
     chargeUpstream(calls.length, label === 'batch' ? `${calls[0]?.method ?? 'batch'} ×${calls.length}` : label);
     const started = performance.now();
     const single = label !== 'batch';

@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { SingleFlight } from '../../core/singleFlight.js';
 import type { SourceHealth } from '../types.js';
-import { RpcError, type BitcoinRpc } from './client.js';
+import { MAX_IN_FLIGHT, RpcError, type BitcoinRpc } from './client.js';
 import { effectiveFeeRates, feeHistogram, projectBlocks, type FeeHistogram, type ProjectedBlock } from './feerates.js';
 import { scanMempoolEntries } from './entryScan.js';
 import { CompactMempool, type MempoolEntryInput } from './mempool.js';
@@ -36,8 +36,8 @@ const PROGRESS_LOG_MS = 2_000;
  * getmempoolentry calls per request: a reply of 200 entries (~96 KB) stays below V8's
  * large-object size (128 KiB), so neither side allocates each reply in the old generation,
  * whose growth set off full collections (1M fill: simulator CPU 6.5 -> 5.6 s, load 9-15).
- * bitcoind answers 4 requests at once (-rpcthreads, DEFAULT_HTTP_THREADS = 4,
- * bitcoin/bitcoin@0011534a9a25db20c8f830a18ef3f8b336906e7e:src/httpserver.h:12), so 4 are in flight.
+ * A fill keeps the client's MAX_IN_FLIGHT (8) of them out: bitcoind's 4 RPC threads
+ * (DEFAULT_HTTP_THREADS) stay busy while replies travel, within its work queue (client.ts).
  */
 const ENTRY_BATCH = 200;
 /**
@@ -522,7 +522,7 @@ export class MempoolSync {
   }
 
   /**
-   * getmempoolentry for many transactions, 4 batches in flight, each batch handed over as it
+   * getmempoolentry for many transactions, MAX_IN_FLIGHT batches out, each batch handed over as it
    * arrives (so the node answers the next batches while this side converts the last one).
    */
   private async streamEntries(
@@ -532,7 +532,7 @@ export class MempoolSync {
     await this.options.rpc.batchEach<MempoolEntryRpc>(
       // each batch's calls made when it is sent: a 1M fill held 1M call objects for its whole length
       { method: 'getmempoolentry', count: txids.length, params: (i) => [txids[i]] },
-      { concurrency: 4, batchSize: ENTRY_BATCH, scan: scanMempoolEntries },
+      { concurrency: MAX_IN_FLIGHT, batchSize: ENTRY_BATCH, scan: scanMempoolEntries },
       (outcomes, _chunk, offset) => {
         const entries: MempoolEntryInput[] = [];
         const children: Array<{ parent: string; children: string[] }> = [];
