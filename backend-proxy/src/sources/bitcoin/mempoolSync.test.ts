@@ -2,7 +2,7 @@
 // messages handed in directly, so the order of message, fetch, failure and poll is exact.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, SecretScrubber } from '../../core/logger.js';
-import type { BitcoinRpc } from './client.js';
+import { RpcError, type BitcoinRpc } from './client.js';
 import { MempoolSync, type MempoolEntryRpc } from './mempoolSync.js';
 import type { SequenceMessage } from './zmq.js';
 
@@ -16,7 +16,7 @@ afterEach(async () => {
 /** A synced sync over an empty mempool; getmempoolentry answers when the test says so. */
 async function syncedOnEmptyMempool() {
   const clock = { now: 1_000_000 };
-  const fetches: Array<{ txids: string[]; fail: (error: Error) => void; answer: () => void }> = [];
+  const fetches: Array<{ txids: string[]; fail: (error: Error) => void; answer: (outcomes?: unknown[]) => void }> = [];
   const rpc = {
     call: async (method: string) => {
       if (method !== 'getrawmempool') throw new Error(`unexpected ${method}`);
@@ -35,8 +35,13 @@ async function syncedOnEmptyMempool() {
         fetches.push({
           txids,
           fail: reject,
-          answer: () => {
-            onChunk(txids.map(() => ({ ok: true, result: { vsize: 141, time: 1_700_000_000, fees: { base: 0.00000282 } } })), 0, 0);
+          answer: (outcomes?: unknown[]) => {
+            onChunk(
+              (outcomes as Array<{ ok: true; result: MempoolEntryRpc }> | undefined) ??
+                txids.map(() => ({ ok: true, result: { vsize: 141, time: 1_700_000_000, fees: { base: 0.00000282 } } })),
+              0,
+              0
+            );
             resolve();
           },
         })
@@ -150,6 +155,31 @@ describe('MempoolSync: adds fetched ahead of the worker', () => {
     await vi.waitFor(() => expect(sync.store.has(txid('b'))).toBe(true));
     expect(sync.store.has(txid('a'))).toBe(false);
     expect(sync.store.size).toBe(1);
+  });
+
+  // Core's getmempoolentry of a transaction no longer in the mempool: RPC_INVALID_ADDRESS_OR_KEY
+  // (-5) "Transaction not in mempool": getmempoolentry at
+  // bitcoin/bitcoin@a05987defdd2c7400f6057953535f76aeb52fa28:src/rpc/mempool.cpp:555 (the simulator's
+  // CORE_SHAPES_COMMIT, simulators/bitcoin/rpc.ts; its requireMempoolTx answers the same)
+  it("gives each add of a shared request its own entry, and skips one the node no longer has (-5)", async () => {
+    const { sync, fetches, receive } = await syncedOnEmptyMempool();
+    ['a', 'b', 'c', 'd', 'e', 'f', '9'].forEach((c, i) => receive(add(c, i + 1)));
+    await vi.waitFor(() => expect(fetches).toHaveLength(4));
+    const entry = (vsize: number) => ({ ok: true, result: { vsize, time: 1_700_000_000, fees: { base: 0.00001 } } });
+    fetches[0]!.answer([entry(100)]);
+    await vi.waitFor(() => expect(fetches).toHaveLength(5));
+    expect(fetches[4]!.txids).toEqual([txid('e'), txid('f'), txid('9')]);
+    const gone = new RpcError('getmempoolentry: Transaction not in mempool (code -5)', -5, 'Transaction not in mempool');
+    // the shared request answers first: nothing of it is applied before b, c, d
+    fetches[4]!.answer([entry(500), { ok: false, error: gone }, entry(700)]);
+    fetches[1]!.answer([entry(200)]);
+    fetches[2]!.answer([entry(300)]);
+    fetches[3]!.answer([entry(400)]);
+    await vi.waitFor(() => expect(sync.store.size).toBe(6));
+    const view = sync.store.view();
+    const vsizes = Object.fromEntries([...view.slots].map((slot) => [view.txid(slot)[0], view.vsize(slot)]));
+    expect(vsizes).toEqual({ a: 100, b: 200, c: 300, d: 400, e: 500, 9: 700 });
+    expect(sync.status().resyncs).toBe(1); // a -5 is not a failure: its removal follows on ZMQ
   });
 
   it('keeps at most 4 requests out; the adds that arrive meanwhile go together in the next', async () => {

@@ -52,12 +52,21 @@ const ENTRY_BATCH = 200;
  */
 const ADD_FETCHES = 4;
 
-/** The getmempoolentry of some ZMQ adds, asked for ahead of the worker. */
+/**
+ * The getmempoolentry of some ZMQ adds, asked for ahead of the worker: one object and one
+ * derived promise per request (it was a Map, an async chain and then/finally/catch each).
+ */
 interface AddFetch {
-  /** settles when the reply is in (rejects with the RPC's error) */
+  /** the adds asked for, in queue order */
+  group: SequenceMessage[];
+  /** resolves (never rejects) when the reply is in or failed */
   done: Promise<void>;
-  /** the entries by txid once in; a transaction gone meanwhile (-5) has none */
-  entries: Map<string, MempoolEntryInput> | null;
+  /** group[i]'s entry at i once in; a transaction gone meanwhile (-5) has none */
+  entries: Array<MempoolEntryInput | undefined> | null;
+  /** the RPC's failure, for the worker to report when it reaches these adds */
+  error: unknown;
+  /** where the next lookup starts: the worker takes the group's adds in order */
+  cursor: number;
 }
 
 export function toEntryInput(txid: string, entry: MempoolEntryRpc): MempoolEntryInput {
@@ -441,21 +450,50 @@ export class MempoolSync {
   }
 
   private fetchAdds(group: SequenceMessage[], ahead: boolean): AddFetch {
-    const fetch: AddFetch = { done: Promise.resolve(), entries: null };
+    const fetch: AddFetch = { group, done: Promise.resolve(), entries: null, error: null, cursor: 0 };
     if (ahead) this.addFetchesOut++;
-    fetch.done = this.fetchEntries(group.map((m) => m.hash))
-      .then((entries) => {
-        fetch.entries = new Map(entries.map((entry) => [entry.txid, entry]));
-      })
-      .finally(() => {
-        if (!ahead) return;
-        this.addFetchesOut--;
-        this.fetchAhead();
-      });
-    // the worker reports a failure when it reaches these adds; a resync may have dropped them first
-    fetch.done.catch(() => undefined);
+    const entries = new Array<MempoolEntryInput | undefined>(group.length);
+    const finish = () => {
+      if (!ahead) return;
+      this.addFetchesOut--;
+      this.fetchAhead();
+    };
+    fetch.done = this.options.rpc
+      .batchEach<MempoolEntryRpc>(
+        { method: 'getmempoolentry', count: group.length, params: (i) => [group[i]!.hash] },
+        { concurrency: MAX_IN_FLIGHT, batchSize: ENTRY_BATCH, scan: scanMempoolEntries },
+        (outcomes, _chunk, offset) => {
+          for (let i = 0; i < outcomes.length; i++) {
+            const outcome = outcomes[i]!;
+            if (outcome.ok) entries[offset + i] = toEntryInput(group[offset + i]!.hash, outcome.result);
+            // gone from the mempool meanwhile (-5): its removal follows in the queue
+            else if (!(outcome.error instanceof RpcError && outcome.error.code === RPC_INVALID_ADDRESS_OR_KEY)) throw outcome.error;
+          }
+        }
+      )
+      .then(
+        () => {
+          fetch.entries = entries;
+          finish();
+        },
+        (error: unknown) => {
+          // the worker reports it when it reaches these adds; a resync may have dropped them first
+          fetch.error = error ?? new Error('getmempoolentry failed');
+          finish();
+        }
+      );
     for (const message of group) this.addFetches.set(message, fetch);
     return fetch;
+  }
+
+  /** The fetched entry of `message` (undefined: gone meanwhile), or null while its reply is out. */
+  private fetchedEntry(message: SequenceMessage): MempoolEntryInput | undefined | null {
+    const fetch = this.addFetches.get(message);
+    if (!fetch?.entries) return null;
+    let i = fetch.cursor;
+    if (fetch.group[i] !== message) i = fetch.group.indexOf(message);
+    fetch.cursor = i + 1;
+    return fetch.entries[i];
   }
 
   /** Applies the adds at the head of the queue whose entries are in, waiting for the first's. */
@@ -473,20 +511,18 @@ export class MempoolSync {
         }
         fetch = this.fetchAdds(group, false);
       }
-      try {
-        await fetch.done;
-      } catch (error) {
+      await fetch.done;
+      if (fetch.error !== null) {
         // only a resync can make up for these events now
         this.resyncReason ??= 'entries could not be fetched';
-        throw error;
+        throw fetch.error;
       }
     }
     const entries: MempoolEntryInput[] = [];
     for (let message = this.queue[0]; message?.label === 'A'; message = this.queue[0]) {
       if (this.wantsEntry(message)) {
-        const fetched = this.addFetches.get(message)?.entries;
-        if (!fetched) break; // still on its way: the next round waits for it
-        const entry = fetched.get(message.hash);
+        const entry = this.fetchedEntry(message);
+        if (entry === null) break; // still on its way (or failed): the next round waits for it
         if (entry) entries.push(entry);
       }
       this.queue.shift();
