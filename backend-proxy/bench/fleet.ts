@@ -46,7 +46,9 @@ const IO_THREADS: number | 'auto' = process.env.BENCH_IO_THREADS === undefined |
 /**
  * BENCH_PIN=1 (opt-in): the simulated fleet on CPU 0, this process (the proxy, all its threads)
  * on CPU 1, as when the miners are other machines: the cycle then shows what the proxy does on
- * a core of its own. Unpinned, both share the machine's cores with whatever else runs.
+ * a core of its own. Unpinned, both share the machine's cores with whatever else runs. Pinned,
+ * `ioThreads: auto` sees one CPU and starts no I/O thread: BENCH_IO_THREADS=1 keeps one.
+ * At 50,000 miners BENCH_FLEET_CONCURRENCY=1024 keeps the cycle from waiting on the answers.
  */
 const PIN = process.env.BENCH_PIN === '1';
 
