@@ -33,7 +33,7 @@ import pino from 'pino';
 import { FEE_BAND_EDGES, feeBandIndex } from '@nodescope/shared';
 import { UpstreamHealth } from '../src/core/circuit.js';
 import { SecretScrubber } from '../src/core/logger.js';
-import { BitcoinRpc, MAX_IN_FLIGHT, RpcError, resolveRpcTarget, type RpcCallList } from '../src/sources/bitcoin/client.js';
+import { BitcoinRpc, DEFAULT_IN_FLIGHT, MAX_IN_FLIGHT, RpcError, resolveRpcTarget, type RpcCallList } from '../src/sources/bitcoin/client.js';
 import { BLOCK_VSIZE, effectiveFeeRates, feeHistogram, projectBlocks, PROJECTED_BLOCKS } from '../src/sources/bitcoin/feerates.js';
 import { CompactMempool, type MempoolEntryInput, type MempoolView } from '../src/sources/bitcoin/mempool.js';
 import { MempoolSync, toEntryInput, type MempoolEntryRpc } from '../src/sources/bitcoin/mempoolSync.js';
@@ -441,7 +441,7 @@ export function analysisFigures(): {
 
 // ---- 3. resync ----
 
-const RESYNC_SHAPE = 'own process (--max-semi-space-size=64), real HTTP JSON-RPC, batches of 200 getmempoolentry (mempoolSync ENTRY_BATCH), client.ts MAX_IN_FLIGHT in flight for the whole fill (each converted as it arrives)';
+const RESYNC_SHAPE = 'own process (--max-semi-space-size=64), real HTTP JSON-RPC, batches of 200 getmempoolentry (mempoolSync ENTRY_BATCH), client.ts DEFAULT_IN_FLIGHT (4) in flight for the whole fill (each converted as it arrives)';
 
 interface ResyncFigures {
   compactMs: number;
@@ -453,9 +453,9 @@ interface ResyncFigures {
   /** CPU seconds during the compact fill: this process (the proxy side) and the simulator */
   proxyCpuS: number;
   simulatorCpuS: number;
-  /** each fill at the client's depth, and at 4 in flight (the depth before) for comparison */
+  /** each fill at the client's default depth, and at MAX_IN_FLIGHT (8) for comparison */
   fills: ResyncFill[];
-  fourInFlight: ResyncFill[];
+  atMax: ResyncFill[];
 }
 
 interface ResyncFill {
@@ -466,7 +466,7 @@ interface ResyncFill {
   txs: number;
 }
 
-/** BENCH_RESYNC_ROUNDS fills at each depth (median reported); BENCH_RESYNC_COMPARE=0 skips the 4-in-flight fills */
+/** BENCH_RESYNC_ROUNDS fills at each depth (median reported); BENCH_RESYNC_COMPARE=0 skips the fills at MAX_IN_FLIGHT */
 const RESYNC_ROUNDS = Math.max(1, Number(process.env.BENCH_RESYNC_ROUNDS ?? 1));
 const RESYNC_COMPARE = process.env.BENCH_RESYNC_COMPARE !== '0';
 
@@ -544,21 +544,21 @@ export async function resyncFigures(): Promise<ResyncFigures> {
   // fill 7.1 -> 6.2 s, A/B at load 10-13); the proxy side keeps node's defaults
   const sim = await startSimProcess(['--initial-mempool', String(MEMORY_TXS)], ['--max-semi-space-size=64']);
   try {
-    // A/B on one simulator: the client's depth and the 4 in flight before it, alternating order
-    // each round (the second fill meets a warmer simulator)
+    // A/B on one simulator: the client's default depth and MAX_IN_FLIGHT, alternating order each
+    // round (the second fill meets a warmer simulator)
     const ours: ResyncFill[] = [];
-    const four: ResyncFill[] = [];
+    const atMax: ResyncFill[] = [];
     for (let r = 0; r < RESYNC_ROUNDS; r++) {
-      for (const depth of r % 2 === 0 ? [MAX_IN_FLIGHT, 4] : [4, MAX_IN_FLIGHT]) {
-        if (depth === 4 && !RESYNC_COMPARE) continue;
+      for (const depth of r % 2 === 0 ? [DEFAULT_IN_FLIGHT, MAX_IN_FLIGHT] : [MAX_IN_FLIGHT, DEFAULT_IN_FLIGHT]) {
+        if (depth === MAX_IN_FLIGHT && !RESYNC_COMPARE) continue;
         const fill = await fillOnce(sim, depth);
-        (depth === 4 ? four : ours).push(fill);
+        (depth === MAX_IN_FLIGHT ? atMax : ours).push(fill);
         console.log(
           `  resync fill, ${depth} in flight: ${Math.round(fill.ms)} ms wall, CPU proxy ${round(fill.proxyCpuS, 2)} s + simulator ${round(fill.simulatorCpuS, 2)} s, load ${loadavg()[0]!.toFixed(2)}`
         );
       }
     }
-    const txs = Math.min(...ours.map((f) => f.txs), ...four.map((f) => f.txs));
+    const txs = Math.min(...ours.map((f) => f.txs), ...atMax.map((f) => f.txs));
     const verbose = await verboseGetrawmempool(sim, txs);
     return {
       compactMs: median(ours.map((f) => f.ms)),
@@ -569,7 +569,7 @@ export async function resyncFigures(): Promise<ResyncFigures> {
       proxyCpuS: median(ours.map((f) => f.proxyCpuS)),
       simulatorCpuS: median(ours.map((f) => f.simulatorCpuS)),
       fills: ours,
-      fourInFlight: four,
+      atMax,
     };
   } finally {
     await sim.stop();
@@ -720,8 +720,8 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
     const resync = await resyncFigures();
     const loadAfterResync = load();
     console.log(
-      `  resync done (median of ${resync.fills.length}, ${MAX_IN_FLIGHT} in flight): ${Math.round(resync.compactMs)} ms wall` +
-        (resync.fourInFlight.length ? ` against ${Math.round(median(resync.fourInFlight.map((f) => f.ms)))} ms with 4 in flight` : '') +
+      `  resync done (median of ${resync.fills.length}, ${DEFAULT_IN_FLIGHT} in flight): ${Math.round(resync.compactMs)} ms wall` +
+        (resync.atMax.length ? ` against ${Math.round(median(resync.atMax.map((f) => f.ms)))} ms with ${MAX_IN_FLIGHT} in flight` : '') +
         `, CPU proxy ${round(resync.proxyCpuS, 2)} s + simulator ${round(resync.simulatorCpuS, 2)} s` +
         ` (${PIN ? 'pinned: simulator core 0, proxy core 1' : 'unpinned'}), load average ${loadAfterResync.join(' ')}`
     );
@@ -739,13 +739,14 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
         transactions: resync.txs,
         simulator: RESYNC_SHAPE,
         cpuSecondsDuringFill: { proxy: round(resync.proxyCpuS, 2), simulator: round(resync.simulatorCpuS, 2) },
-        inFlight: MAX_IN_FLIGHT,
+        inFlight: DEFAULT_IN_FLIGHT,
         fillsMs: resync.fills.map((f) => Math.round(f.ms)),
-        fourInFlight: resync.fourInFlight.length
+        atMaxInFlight: resync.atMax.length
           ? {
-              medianMs: Math.round(median(resync.fourInFlight.map((f) => f.ms))),
-              fillsMs: resync.fourInFlight.map((f) => Math.round(f.ms)),
-              cpuSeconds: { proxy: round(median(resync.fourInFlight.map((f) => f.proxyCpuS)), 2), simulator: round(median(resync.fourInFlight.map((f) => f.simulatorCpuS)), 2) },
+              inFlight: MAX_IN_FLIGHT,
+              medianMs: Math.round(median(resync.atMax.map((f) => f.ms))),
+              fillsMs: resync.atMax.map((f) => Math.round(f.ms)),
+              cpuSeconds: { proxy: round(median(resync.atMax.map((f) => f.proxyCpuS)), 2), simulator: round(median(resync.atMax.map((f) => f.simulatorCpuS)), 2) },
             }
           : 'not run (BENCH_RESYNC_COMPARE=0)',
         pinned: PIN ? 'simulator on core 0, proxy side on core 1 (BENCH_PIN=1)' : 'no (both free to share the cores)',

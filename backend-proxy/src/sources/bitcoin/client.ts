@@ -157,7 +157,7 @@ export interface BitcoinRpcOptions {
   secrets: SecretScrubber;
   self?: SelfMetrics;
   logger?: Logger;
-  /** requests on the wire at once, 1..MAX_IN_FLIGHT (default MAX_IN_FLIGHT) */
+  /** requests on the wire at once, 1..MAX_IN_FLIGHT (default DEFAULT_IN_FLIGHT) */
   maxInFlight?: number;
 }
 
@@ -178,13 +178,16 @@ function isRetryable(error: unknown): boolean {
 export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
 
 /**
- * Most requests on the wire to one node at once (the agent's sockets, and batchEach's chunks).
+ * Requests on the wire to one node at once (the agent's sockets, and batchEach's chunks).
  * bitcoind runs -rpcthreads requests at a time (DEFAULT_HTTP_THREADS=4) and queues up to
  * -rpcworkqueue more (DEFAULT_HTTP_WORKQUEUE=16) before it answers 503 "Work queue depth
  * exceeded" (bitcoin/bitcoin@0011534a9a25db20c8f830a18ef3f8b336906e7e:src/httpserver.h:12-13).
- * With 4 out, each thread idled while its reply travelled and the next request came in; 8 keeps
- * the threads busy and leaves half the queue free.
+ * The default is its thread count: 8 was tried for the 1M resync (threads busy while a reply
+ * travels) and did not help against the simulator (A/B in one run, load 3.6-4.5: wall no
+ * better, proxy CPU 3.1-3.7 -> 3.3-4.3 s with twice the replies held at once). maxInFlight may
+ * raise it up to MAX_IN_FLIGHT, half the work queue.
  */
+export const DEFAULT_IN_FLIGHT = 4;
 export const MAX_IN_FLIGHT = 8;
 
 export class BitcoinRpc {
@@ -199,7 +202,7 @@ export class BitcoinRpc {
 
   constructor(private readonly options: BitcoinRpcOptions) {
     this.isHttps = options.target.url.protocol === 'https:';
-    this.maxInFlight = Math.max(1, Math.min(MAX_IN_FLIGHT, Math.floor(options.maxInFlight ?? MAX_IN_FLIGHT)));
+    this.maxInFlight = Math.max(1, Math.min(MAX_IN_FLIGHT, Math.floor(options.maxInFlight ?? DEFAULT_IN_FLIGHT)));
     // the sockets bound every caller together (a resync, live fetches and queries share them)
     this.agent = this.isHttps
       ? new HttpsAgent({ keepAlive: true, maxSockets: this.maxInFlight })
@@ -266,7 +269,7 @@ export class BitcoinRpc {
       list
         ? Array.from({ length: Math.min(size, total - offset) }, (_, k) => ({ method: list.method, params: list.params(offset + k) }))
         : (calls as RpcCall[]).slice(offset, offset + size);
-    // up to `concurrency` chunks in flight, never more than maxInFlight (see MAX_IN_FLIGHT)
+    // up to `concurrency` chunks in flight, never more than maxInFlight (see DEFAULT_IN_FLIGHT)
     let next = 0;
     let failed = false;
     const worker = async () => {
@@ -301,7 +304,7 @@ export class BitcoinRpc {
 
   private async send(calls: RpcCall[], label: string, scan?: (body: string, ids: readonly number[]) => unknown[] | null): Promise<RpcOutcome[]> {
     // before anything is counted as an upstream call: an over-budget request is the client's problem
-    // (the agent's maxInFlight sockets are the concurrency limit, see MAX_IN_FLIGHT)
+    // (the agent's maxInFlight sockets are the concurrency limit, see DEFAULT_IN_FLIGHT)
     chargeUpstream(calls.length, label === 'batch' ? `${calls[0]?.method ?? 'batch'} ×${calls.length}` : label);
     const started = performance.now();
     const single = label !== 'batch';

@@ -36,8 +36,8 @@ const PROGRESS_LOG_MS = 2_000;
  * getmempoolentry calls per request: a reply of 200 entries (~96 KB) stays below V8's
  * large-object size (128 KiB), so neither side allocates each reply in the old generation,
  * whose growth set off full collections (1M fill: simulator CPU 6.5 -> 5.6 s, load 9-15).
- * A fill keeps the client's MAX_IN_FLIGHT (8) of them out: bitcoind's 4 RPC threads
- * (DEFAULT_HTTP_THREADS) stay busy while replies travel, within its work queue (client.ts).
+ * A fill keeps as many out as the client allows (maxInFlight: bitcoind's 4 RPC threads by
+ * default, client.ts DEFAULT_IN_FLIGHT).
  */
 const ENTRY_BATCH = 200;
 /**
@@ -558,7 +558,7 @@ export class MempoolSync {
   }
 
   /**
-   * getmempoolentry for many transactions, MAX_IN_FLIGHT batches out, each batch handed over as it
+   * getmempoolentry for many transactions, the client's maxInFlight batches out, each handed over as it
    * arrives (so the node answers the next batches while this side converts the last one).
    */
   private async streamEntries(
