@@ -550,13 +550,6 @@ export class MempoolSync {
     if (removed > 0) this.changed();
   }
 
-  /** getmempoolentry in batches; a transaction gone meanwhile (-5) is skipped. */
-  private async fetchEntries(txids: string[]): Promise<MempoolEntryInput[]> {
-    const out: MempoolEntryInput[] = [];
-    await this.streamEntries(txids, (entries) => out.push(...entries));
-    return out;
-  }
-
   /**
    * getmempoolentry for many transactions, the client's maxInFlight batches out, each handed over as it
    * arrives (so the node answers the next batches while this side converts the last one).
