@@ -12,6 +12,7 @@ import type { SourceHealth } from '../types.js';
 import { MAX_IN_FLIGHT, RpcError, type BitcoinRpc } from './client.js';
 import { effectiveFeeRates, feeHistogram, projectBlocks, type FeeHistogram, type ProjectedBlock } from './feerates.js';
 import { scanMempoolEntries } from './entryScan.js';
+import { scanRawMempool } from './txidScan.js';
 import { CompactMempool, type MempoolEntryInput } from './mempool.js';
 import { SequenceSubscriber, type SequenceMessage } from './zmq.js';
 
@@ -589,10 +590,10 @@ export class MempoolSync {
     this.unfetchedAdds = [];
     this.resyncReason = null;
     try {
-      const snapshot = await this.options.rpc.call<{ txids: string[]; mempool_sequence: number }>('getrawmempool', [
-        false,
-        true,
-      ]);
+      // the txid list read as slices of the reply rather than by JSON.parse (txidScan.ts)
+      const snapshot = await this.options.rpc.call<{ txids: string[]; mempool_sequence: number }>('getrawmempool', [false, true], {
+        scan: scanRawMempool,
+      });
       this.status_.lastError = null;
       if (reason === 'poll' && snapshot.mempool_sequence === this.polledSequence && this.status_.synced) {
         return; // nothing changed since the last poll
