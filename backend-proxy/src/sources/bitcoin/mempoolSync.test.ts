@@ -196,4 +196,20 @@ describe('MempoolSync: adds fetched ahead of the worker', () => {
     await vi.waitFor(() => expect(sync.store.size).toBe(6));
     expect(sync.status().resyncs).toBe(1); // the initial fill only: no event was lost on the way
   });
+
+  // the adds' fetches are held in a Map (not a WeakMap, whose ephemerons cost the collector per
+  // add): an add must leave it when it leaves the queue, applied or skipped, or it would leak
+  it('holds no fetch of an add once the add left the queue, applied or skipped (-5)', async () => {
+    const { sync, fetches, receive } = await syncedOnEmptyMempool();
+    const held = () => (sync as unknown as { addFetches: Map<unknown, unknown> }).addFetches.size;
+    ['a', 'b', 'c', 'd', 'e', 'f'].forEach((c, i) => receive(add(c, i + 1)));
+    await vi.waitFor(() => expect(fetches).toHaveLength(4));
+    expect(held()).toBe(4); // e and f wait for a request
+    const gone = new RpcError('getmempoolentry: Transaction not in mempool (code -5)', -5, 'Transaction not in mempool');
+    for (const fetch of fetches.slice(0, 4)) fetch.answer();
+    await vi.waitFor(() => expect(fetches).toHaveLength(5));
+    fetches[4]!.answer([{ ok: true, result: { vsize: 141, time: 1_700_000_000, fees: { base: 0.00000282 } } }, { ok: false, error: gone }]);
+    await vi.waitFor(() => expect(sync.store.size).toBe(5));
+    await vi.waitFor(() => expect(held()).toBe(0));
+  });
 });
