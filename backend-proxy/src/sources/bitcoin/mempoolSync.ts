@@ -492,10 +492,9 @@ export class MempoolSync {
     return fetch;
   }
 
-  /** The fetched entry of `message` (undefined: gone meanwhile), or null while its reply is out. */
-  private fetchedEntry(message: SequenceMessage): MempoolEntryInput | undefined | null {
-    const fetch = this.addFetches.get(message);
-    if (!fetch?.entries) return null;
+  /** The entry `fetch` got for `message` (undefined: gone meanwhile), or null while its reply is out. */
+  private fetchedEntry(message: SequenceMessage, fetch: AddFetch): MempoolEntryInput | undefined | null {
+    if (!fetch.entries) return null;
     let i = fetch.cursor;
     if (fetch.group[i] !== message) i = fetch.group.indexOf(message);
     fetch.cursor = i + 1;
@@ -526,8 +525,12 @@ export class MempoolSync {
     }
     const entries: MempoolEntryInput[] = [];
     for (let message = this.queue[0]; message?.label === 'A'; message = this.queue[0]) {
-      if (this.wantsEntry(message)) {
-        const entry = this.fetchedEntry(message);
+      // an add with a fetch was wanted when it was asked for (not stale, not held), and a resync,
+      // the one thing that changes that but this worker's adds, clears the fetches: it is not
+      // looked up in the store again (its txid parsed a second time); insert skips a held one
+      const fetch = this.addFetches.get(message);
+      if (fetch !== undefined || this.wantsEntry(message)) {
+        const entry = fetch === undefined ? null : this.fetchedEntry(message, fetch);
         if (entry === null) break; // still on its way (or failed): the next round waits for it
         if (entry) entries.push(entry);
       }
