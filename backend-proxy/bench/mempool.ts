@@ -58,6 +58,8 @@ const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 2);
  * while someone streams mempool.blocks (index.ts), at their own slower pace
  */
 const INGEST_VIEW = process.env.BENCH_INGEST_VIEW === 'analysis' ? 'analysis' : 'histogram';
+/** BENCH_INGEST_STUB=sync: getmempoolentry answered within the call (no real client can), for an A/B */
+const SYNC_STUB = process.env.BENCH_INGEST_STUB === 'sync';
 // a raised maxmempool: mainnet passed 500k transactions in 2023; 1M is the goal here
 const MEMORY_TXS = Number(process.env.BENCH_MEMPOOL_TXS ?? 1_000_000);
 const LIVE_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -191,6 +193,8 @@ interface IngestRun {
   /** CPU in the live view's recomputation every 200 ms (analysis() / the naive histogram), per transaction */
   liveViewUsPerTx: number;
   histograms: number;
+  /** ours: getmempoolentry requests the sync made (adds per request = transactions / requests) */
+  requests?: number;
 }
 
 const cpuMicros = (since: NodeJS.CpuUsage) => {
@@ -200,6 +204,7 @@ const cpuMicros = (since: NodeJS.CpuUsage) => {
 
 export async function ingestCompact(mempool: { txids: string[]; json: Map<string, string> }): Promise<IngestRun> {
   const publisher = await startPublisher(mempool.txids);
+  let requests = 0;
   const stub = {
     call: async (method: string) => {
       if (method === 'getrawmempool') return { txids: [], mempool_sequence: 0 };
@@ -211,6 +216,11 @@ export async function ingestCompact(mempool: { txids: string[]; json: Map<string
       _options: unknown,
       onChunk: (outcomes: unknown[], chunk: number, offset: number) => void
     ) => {
+      requests++;
+      // a reply comes in a later turn of the event loop than its request (the HTTP client's
+      // socket read), so adds that arrive meanwhile wait for the next request as with a node;
+      // answering within the call made every add its own request (BENCH_INGEST_STUB=sync keeps that)
+      if (!SYNC_STUB) await new Promise((resolve) => setImmediate(resolve));
       // one loop, no array of ids between: the stub stands for bitcoind, so its own work is kept
       // as small as the naive path's json.get + JSON.parse
       for (let offset = 0; offset < calls.count; offset += MAX_BATCH) {
@@ -268,7 +278,7 @@ export async function ingestCompact(mempool: { txids: string[]; json: Map<string
     const cpuUsPerTx = cpuMicros(cpu0) / n;
     const status = sync.status();
     if (status.gaps > 0 || status.resyncs > 2) throw new Error(`ingest saw gaps (${status.gaps}) or resyncs (${status.resyncs})`);
-    return { txPerS: n / seconds, cpuUsPerTx, liveViewUsPerTx: liveMicros / n, histograms };
+    return { txPerS: n / seconds, cpuUsPerTx, liveViewUsPerTx: liveMicros / n, histograms, requests };
   } finally {
     clearInterval(live);
     await sync.stop();
@@ -667,9 +677,10 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
         cpuUsPerTx: round(x.cpuUsPerTx, 2),
         liveViewUsPerTx: round(x.liveViewUsPerTx, 2),
         histograms: x.histograms,
+        ...(x.requests === undefined ? {} : { requests: x.requests }),
       }));
     console.log(
-      `  ingest done (${INGEST_ROUNDS} rounds, alternating order, ours' view: ${INGEST_VIEW}): ours ${ours.map((x) => Math.round(x.txPerS)).join(', ')} tx/s, ` +
+      `  ingest done (${INGEST_ROUNDS} rounds, alternating order, ours' view: ${INGEST_VIEW}, stub ${SYNC_STUB ? 'sync' : 'async'}): ours ${ours.map((x) => Math.round(x.txPerS)).join(', ')} tx/s, ` +
         `naive ${naive.map((x) => Math.round(x.txPerS)).join(', ')} tx/s; CPU µs/tx ours ${ours.map((x) => round(x.cpuUsPerTx, 1)).join(', ')} ` +
         `(live view ${ours.map((x) => round(x.liveViewUsPerTx, 1)).join(', ')}), naive ${naive.map((x) => round(x.cpuUsPerTx, 1)).join(', ')} ` +
         `(live view ${naive.map((x) => round(x.liveViewUsPerTx, 1)).join(', ')}); load average ${loadAfterIngest.join(' ')}`
@@ -688,6 +699,7 @@ export async function runMempoolBench(): Promise<BenchResult[]> {
         naive: perRun(naive),
         cpuRatio: round(median(naive.map((x) => x.cpuUsPerTx)) / median(ours.map((x) => x.cpuUsPerTx)), 2),
         view: INGEST_VIEW,
+        stub: SYNC_STUB ? 'answers within the call' : 'answers a turn of the event loop later',
         driven: 'real ZMQ socket fed by a worker-thread publisher; getmempoolentry answered from memory (JSON-parsed)',
         loadAverage: loadAfterIngest,
       },
