@@ -8,6 +8,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
+      '**/.cache/**', // local builds kept for A/B benches (git-ignored)
       '**/coverage/**',
       'e2e/screenshots/**',
       '**/.config/**',
