@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { SingleFlight } from '../../core/singleFlight.js';
 import type { SourceHealth } from '../types.js';
-import { MAX_IN_FLIGHT, RpcError, type BitcoinRpc } from './client.js';
+import { DEFAULT_IN_FLIGHT, MAX_IN_FLIGHT, RpcError, type BitcoinRpc } from './client.js';
 import { effectiveFeeRates, feeHistogram, projectBlocks, type FeeHistogram, type ProjectedBlock } from './feerates.js';
 import { scanMempoolEntries } from './entryScan.js';
 import { scanRawMempool } from './txidScan.js';
@@ -51,7 +51,7 @@ const ENTRY_BATCH = 200;
  * Core doc/zmq.md, the `sequence` topic), and an add applied after the removal that followed
  * it would leave a transaction the node no longer has.
  */
-const ADD_FETCHES = 4;
+const ADD_FETCHES = DEFAULT_IN_FLIGHT;
 
 /**
  * The getmempoolentry of some ZMQ adds, asked for ahead of the worker: one object and one
@@ -68,6 +68,11 @@ interface AddFetch {
   error: unknown;
   /** where the next lookup starts: the worker takes the group's adds in order */
   cursor: number;
+}
+
+/** getmempoolentry's -5: the transaction left the mempool after it was announced (skipped: its removal follows). */
+function goneFromMempool(error: unknown): boolean {
+  return error instanceof RpcError && error.code === RPC_INVALID_ADDRESS_OR_KEY;
 }
 
 export function toEntryInput(txid: string, entry: MempoolEntryRpc): MempoolEntryInput {
@@ -371,10 +376,10 @@ export class MempoolSync {
   private kick(): void {
     // while a failed step waits for its retry, new events only queue up
     if (!this.running || this.worker.inFlight !== null || this.retryTimer !== undefined) return;
-    // drain starts a microtask later, once the run is in flight: its first synchronous steps may
-    // kick() again (a reorg's requestResync), which must see it running, not start a second one.
+    // drain's first synchronous steps may kick() again (a reorg's requestResync): SingleFlight has
+    // the run recorded before drain starts, so that kick sees it running and starts no second one.
     // The finally below is chained after the worker's own settling, so inFlight is null again there.
-    void this.worker.run(() => Promise.resolve().then(() => this.drain())).finally(() => {
+    void this.worker.run(() => this.drain()).finally(() => {
       if (this.running && this.retryTimer === undefined && (this.resyncReason !== null || this.queue.length > 0))
         this.kick();
     });
@@ -473,7 +478,7 @@ export class MempoolSync {
             const outcome = outcomes[i]!;
             if (outcome.ok) entries[offset + i] = toEntryInput(group[offset + i]!.hash, outcome.result);
             // gone from the mempool meanwhile (-5): its removal follows in the queue
-            else if (!(outcome.error instanceof RpcError && outcome.error.code === RPC_INVALID_ADDRESS_OR_KEY)) throw outcome.error;
+            else if (!goneFromMempool(outcome.error)) throw outcome.error;
           }
         }
       )
@@ -581,8 +586,7 @@ export class MempoolSync {
             entries.push(toEntryInput(txid, outcome.result));
             const spentBy = outcome.result.spentby;
             if (spentBy && spentBy.length > 0) children.push({ parent: txid, children: spentBy });
-          } else if (!(outcome.error instanceof RpcError && outcome.error.code === RPC_INVALID_ADDRESS_OR_KEY))
-            throw outcome.error;
+          } else if (!goneFromMempool(outcome.error)) throw outcome.error;
         });
         onEntries(entries, children);
       }
